@@ -1,0 +1,72 @@
+/**
+ * Benchmark plumbing: servers in their own processes pinned to one core, load from this process
+ * pinned to the other (when taskset exists), alternating rounds, medians.
+ */
+import autocannon from 'autocannon';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+
+export interface Round {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+const hasTaskset = (() => {
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** Pins this process (the load generator) to core 1, leaving core 0 to the server under test. */
+export function pinLoadGenerator(): string {
+  if (!hasTaskset) return 'taskset not found: server and load share all cores';
+  execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+  return 'server pinned to core 0, load generator to core 1';
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `node <args>` on core 0 and waits until it prints `ready`. */
+export async function startServer(args: string[], env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
+  const command = hasTaskset ? 'taskset' : process.execPath;
+  const argv = hasTaskset ? ['-c', '0', process.execPath, ...args] : args;
+  const child = spawn(command, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      if (ready.test(output)) resolve();
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}:\n${output}`)));
+  });
+  return child;
+}
+
+export async function load(url: string, init: { headers: Record<string, string>; body: string }, seconds: number): Promise<Round> {
+  const result = await autocannon({ url, method: 'POST', headers: init.headers, body: init.body, connections: 10, duration: seconds });
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export function summarize(rounds: Round[]) {
+  return { rps: median(rounds.map((r) => r.rps)), p50: median(rounds.map((r) => r.p50)), p99: median(rounds.map((r) => r.p99)), errors: rounds.reduce((s, r) => s + r.errors, 0) };
+}

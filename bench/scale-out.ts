@@ -1,0 +1,83 @@
+/**
+ * Scale-out figures: the warm CatalogPage on one instance without Redis, on one instance with the
+ * Redis tier (what the tier costs on the warm path), and on two instances sharing Redis (load
+ * split over both); plus the first page of an instance whose LRU is cold: from the ERP, or from
+ * the shared tier another instance filled.
+ *
+ * This machine has 2 cores: instance A is pinned to core 0, instance B to core 1, which it shares
+ * with the load generator. Two instances cannot double throughput here; the figure shows what
+ * sharing Redis costs, not what a second machine would add.
+ */
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { signToken } from '../scripts/sign-token.ts';
+import { startRedisServer } from '../test/support/redis.ts';
+import { CATALOG_PAGE, skus } from '../test/support/stack.ts';
+import { freePort, startServer, summarize, type Round } from './harness.ts';
+
+async function erpfront(core: string, env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn('taskset', ['-c', core, process.execPath, 'src/entry/node.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => ((output += chunk), /GraphQL at/.test(output) && resolve());
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`erpfront exited with ${code}:\n${output}`)));
+  });
+  return child;
+}
+
+async function round(urls: string[], init: { headers: Record<string, string>; body: string }, seconds: number): Promise<Round> {
+  const results = await Promise.all(urls.map((url) => autocannon({ url, method: 'POST', headers: init.headers, body: init.body, connections: 10 / urls.length, duration: seconds })));
+  return {
+    rps: results.reduce((s, r) => s + r.requests.average, 0),
+    p50: Math.max(...results.map((r) => r.latency.p50)),
+    p99: Math.max(...results.map((r) => r.latency.p99)),
+    errors: results.reduce((s, r) => s + r.errors + r.non2xx, 0),
+  };
+}
+
+export async function benchScaleOut(options: { rounds: number; seconds: number }) {
+  const secret = randomBytes(32).toString('base64url');
+  const redis = await startRedisServer();
+  const children: ChildProcess[] = [];
+  try {
+    const sandboxPort = await freePort();
+    children.push(await startServer(['src/entry/sandbox.ts'], { SANDBOX_PORT: String(sandboxPort) }, /127\.0\.0\.1/));
+    const base = { ERP_URL: `http://127.0.0.1:${sandboxPort}`, AUTH_JWT_SECRET: secret };
+    const ports = [await freePort(), await freePort(), await freePort()];
+    const dir = () => mkdtempSync(join(tmpdir(), 'erpfront-bench-scale-'));
+    children.push(await erpfront('0', { ...base, PORT: String(ports[0]), DATA_DIR: dir() }));
+    children.push(await erpfront('0', { ...base, PORT: String(ports[1]), DATA_DIR: dir(), REDIS_URL: redis.url }));
+    children.push(await erpfront('1', { ...base, PORT: String(ports[2]), DATA_DIR: dir(), REDIS_URL: redis.url }));
+    const [plain, a, b] = ports.map((p) => `http://127.0.0.1:${p}/graphql`) as [string, string, string];
+
+    const token = await signToken({ secret, roles: ['buyer'], customerId: 'C0001' });
+    const init = { headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: CATALOG_PAGE, variables: { skus: skus(48), quantity: 1 } }) };
+    const firstPage = async (url: string) => {
+      const started = performance.now();
+      const answer = await (await fetch(url, { method: 'POST', ...init })).json();
+      if (answer.errors) throw new Error(`CatalogPage failed: ${JSON.stringify(answer.errors)}`);
+      return performance.now() - started;
+    };
+    // Cold LRU, from the ERP (sandbox, no added latency) — then B's cold LRU, from Redis that A filled.
+    const fromErp = await firstPage(plain);
+    await firstPage(a);
+    const fromRedis = await firstPage(b);
+
+    const rounds = { plain: [] as Round[], one: [] as Round[], two: [] as Round[] };
+    for (let i = 0; i < options.rounds; i++) {
+      rounds.plain.push(await round([plain], init, options.seconds));
+      rounds.one.push(await round([a], init, options.seconds));
+      rounds.two.push(await round([a, b], init, options.seconds));
+    }
+    return { plain: summarize(rounds.plain), one: summarize(rounds.one), two: summarize(rounds.two), fromErp, fromRedis };
+  } finally {
+    for (const child of children) child.kill('SIGKILL');
+    await redis.stop();
+  }
+}

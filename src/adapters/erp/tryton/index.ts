@@ -1,0 +1,66 @@
+/**
+ * The Tryton connector: {@link ErpConnector} over Tryton 6.0's JSON-RPC.
+ *
+ * Customers are parties (by code), SKUs are products (by code), a customer's price list is the
+ * party's sale price list, warehouses are `stock.location`s of type warehouse (by code), and an
+ * order is a sale whose `reference` is erpfront's order id. Each concern has its file:
+ * `json-rpc.ts` (session, encoding, errors), `catalog.ts`, `customers.ts`, `pricing.ts`,
+ * `stock.ts`, `orders.ts` and `sale-read.ts`. The README's "Run against Tryton" has the mapping.
+ *
+ * @module
+ */
+import type { ErpCallOptions, ErpConnector, SalesRep } from '../../../ports/erp-connector.ts';
+import { ErpError } from '../../../ports/erp-error.ts';
+import { getItems, searchItems } from './catalog.ts';
+import { getCustomers } from './customers.ts';
+import { createTrytonRpc, type TrytonRpc } from './json-rpc.ts';
+import { orderCalls } from './orders.ts';
+import { getPrices } from './pricing.ts';
+import { getStock } from './stock.ts';
+
+export interface TrytonConnectorOptions {
+  /** The database URL, e.g. `http://127.0.0.1:8000/demo/`. */
+  url: string;
+  username: string;
+  password: string;
+  /** Per JSON-RPC call (a connector method may make several). @default 5000 */
+  timeoutMs?: number;
+  /** Code of the warehouse sales ship from when the party does not decide it. @default the first warehouse */
+  warehouse?: string;
+  /** @default globalThis.fetch */
+  fetch?: typeof fetch;
+}
+
+/**
+ * Creates the connector; it logs in at its first call, and again whenever Tryton drops the
+ * session. Whole-call failures reject with an {@link ErpError} (see `json-rpc.ts` and
+ * `faults.ts`); nothing is retried here except a call Tryton refused for an expired session.
+ */
+export function createTrytonConnector(options: TrytonConnectorOptions): ErpConnector & { readonly rpc: TrytonRpc } {
+  const rpc = createTrytonRpc({
+    url: options.url,
+    username: options.username,
+    password: options.password,
+    timeoutMs: options.timeoutMs ?? 5000,
+    // Bound so a Workers runtime does not see `fetch` called on another `this`.
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+  });
+  return {
+    name: 'tryton',
+    rpc,
+    getItems: (skus, callOptions) => getItems(rpc, skus, callOptions),
+    searchItems: (search, callOptions) => searchItems(rpc, search, callOptions),
+    getCustomers: (ids, callOptions) => getCustomers(rpc, ids, callOptions),
+    // Tryton 6.0 assigns no customers to sales reps (a sale has an employee, a party has none).
+    async getSalesReps(ids: readonly string[]): Promise<Array<SalesRep | Error>> {
+      return ids.map((id) => new ErpError('ERP_NOT_FOUND', `Sales rep ${id}: Tryton assigns no customers to sales reps`, { operation: 'getSalesReps' }));
+    },
+    getPrices: (keys, callOptions) => getPrices(rpc, keys, callOptions),
+    getStock: (skus, callOptions) => getStock(rpc, skus, callOptions),
+    async ping(callOptions?: ErpCallOptions): Promise<void> {
+      // A model call, not `common.server.version`: it proves the database and the session work.
+      await rpc.model('ping', 'res.user', 'get_preferences', [true], {}, callOptions);
+    },
+    ...orderCalls(rpc, { warehouse: options.warehouse }),
+  };
+}

@@ -1,0 +1,194 @@
+/**
+ * Orders as Tryton sales, entered the way Tryton's own client enters them: the header from the
+ * sale's `on_change` of the party (invoice address, payment term, price list), each line's taxes
+ * from the sale line's `on_change` of the product, erpfront's unit prices, then `quote` and
+ * `confirm` — three separate transactions, since JSON-RPC has no multi-call transaction.
+ *
+ * Exactly once: erpfront's order id is the sale's `reference`, and `createOrder` first looks for
+ * a sale with it. One found is resumed where it stopped (a draft is quoted, a quotation
+ * confirmed), never entered twice. `findOrderByExternalRef` ignores drafts: a draft is an entry
+ * cut short, which `createOrder` completes.
+ *
+ * Refusals: a `UserError` on `quote` (not enough forecast stock) rejects with `ERP_REJECTED`
+ * (`INSUFFICIENT_STOCK`) after deleting the draft, so nothing stays entered. Tryton's credit
+ * limit refuses `confirm`: the sale stays a quotation and `createOrder` answers it `ON_HOLD` — the
+ * order is in Tryton, waiting for a person, exactly as Tryton's client leaves it.
+ *
+ * @module
+ */
+import { z } from 'zod';
+import type { ErpCallOptions, ErpConnector, ErpOrder, ErpOrderRequest } from '../../../ports/erp-connector.ts';
+import { ErpError } from '../../../ports/erp-error.ts';
+import type { TrytonRpc } from './json-rpc.ts';
+import { searchSales, SALE_FIELDS, SaleRow, toOrders } from './sale-read.ts';
+import { unitCode } from './units.ts';
+import { id, parseAnswer, related, toDate, toDecimal } from './values.ts';
+
+export type OrderCalls = Pick<ErpConnector, 'createOrder' | 'findOrderByExternalRef' | 'listOrders'>;
+
+export interface TrytonOrderOptions {
+  /** Code of the warehouse sales ship from when Tryton does not choose one (it has several). */
+  warehouse?: string;
+}
+
+const PartyRows = z.array(z.object({ id, code: z.string(), addresses: z.array(id) }));
+const ProductRows = z.array(z.object({ id, code: z.string(), 'sale_uom.': related({ symbol: z.string() }) }));
+const WarehouseRows = z.array(z.object({ id, code: z.string().nullable() }));
+const Header = z.array(z.object({ invoice_address: id.nullable().optional(), payment_term: id.nullable().optional(), price_list: id.nullable().optional(), warehouse: id.nullable().optional() }).loose()).length(1);
+const LineChange = z.array(z.object({ taxes: z.object({ add: z.array(z.tuple([z.number(), z.object({ id }).loose()])).optional() }).loose().optional() }).loose()).length(1);
+
+const rejected = (message: string, reason: string, cause?: unknown) => new ErpError('ERP_REJECTED', `createOrder: ${message}`, { operation: 'createOrder', reason, cause });
+
+/** The order calls over one Tryton session. */
+export function orderCalls(rpc: TrytonRpc, settings: TrytonOrderOptions = {}): OrderCalls {
+  async function saleByReference(operation: string, reference: string, includeDrafts: boolean, options?: ErpCallOptions): Promise<SaleRow | null> {
+    const domain: unknown[] = [['reference', '=', reference]];
+    if (!includeDrafts) domain.push(['state', '!=', 'draft']);
+    const rows = parseAnswer(
+      z.array(SaleRow),
+      await rpc.model(operation, 'sale.sale', 'search_read', [domain, 0, 1, [['id', 'ASC']], SALE_FIELDS], {}, options),
+      operation,
+      'sales',
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Enters a draft sale for the order; refusals of erpfront's data are `ERP_REJECTED`. */
+  async function enter(order: ErpOrderRequest, options?: ErpCallOptions): Promise<number> {
+    const op = 'createOrder';
+    const { currency } = await rpc.session(options);
+    if (order.currency !== currency.code) throw rejected(`Tryton's company sells in ${currency.code}, not ${order.currency}`, 'CURRENCY_NOT_SUPPORTED');
+    const skus = [...new Set(order.lines.map((l) => l.sku))];
+    const [parties, products, warehouses] = await Promise.all([
+      rpc.model(op, 'party.party', 'search_read', [[['code', '=', order.customerId]], 0, 1, [['id', 'ASC']], ['code', 'addresses']], {}, options).then((r) => parseAnswer(PartyRows, r, op, 'party')),
+      rpc.model(op, 'product.product', 'search_read', [[['code', 'in', skus]], 0, null, [['id', 'ASC']], ['code', 'sale_uom.symbol']], {}, options).then((r) => parseAnswer(ProductRows, r, op, 'products')),
+      rpc.model(op, 'stock.location', 'search_read', [[['type', '=', 'warehouse']], 0, null, [['id', 'ASC']], ['code']], {}, options).then((r) => parseAnswer(WarehouseRows, r, op, 'warehouses')),
+    ]);
+    const party = parties[0];
+    if (!party) throw rejected(`Tryton has no party ${order.customerId}`, 'UNKNOWN_CUSTOMER');
+    const shipTo = Number(order.shipToId);
+    if (!party.addresses.includes(shipTo)) throw rejected(`ship-to ${order.shipToId} is not an address of ${order.customerId} in Tryton`, 'UNKNOWN_SHIP_TO');
+    const product = new Map(products.map((p) => [p.code, p]));
+    for (const line of order.lines) {
+      const p = product.get(line.sku);
+      if (!p) throw rejected(`Tryton has no product ${line.sku}`, 'UNKNOWN_SKU');
+      const unit = unitCode(p['sale_uom.']?.symbol ?? 'u');
+      if (unit !== line.unitOfMeasure) throw rejected(`${line.sku} sells in ${unit} in Tryton, not ${line.unitOfMeasure}`, 'UNIT_MISMATCH');
+    }
+    // What Tryton's client does: the party's on_change fills the header...
+    const header = parseAnswer(Header, await rpc.model(op, 'sale.sale', 'on_change', [{ party: party.id, invoice_party: null, lines: [] }, ['party']], {}, options), op, 'sale header')[0]!;
+    const warehouse = header.warehouse ?? (warehouses.find((w) => w.code === settings.warehouse) ?? warehouses[0])?.id ?? null;
+    // ...and each product's on_change the line's taxes (with the party's tax rule, if any).
+    const taxes = new Map<string, number[]>();
+    await Promise.all(
+      [...product.values()].map(async (p) => {
+        const change = await rpc.model(op, 'sale.line', 'on_change', [{
+          product: p.id, quantity: 1, unit: p['sale_uom.']?.id ?? null, taxes: [], type: 'line',
+          '_parent_sale.party': party.id, '_parent_sale.invoice_party': null, '_parent_sale.currency': currency.id,
+          '_parent_sale.price_list': header.price_list ?? null, '_parent_sale.sale_date': null,
+        }, ['product']], {}, options);
+        taxes.set(p.code, (parseAnswer(LineChange, change, op, 'sale line')[0]!.taxes?.add ?? []).map(([, tax]) => tax.id));
+      }),
+    );
+    const comment = [
+      order.notes,
+      order.requestedDate ? `Requested date: ${order.requestedDate}` : null,
+      order.payment.method === 'CARD' ? `Paid by card, authorization ${order.payment.authorizationRef}` : null,
+    ].filter((c) => c !== null).join('\n');
+    const created = await rpc.model(op, 'sale.sale', 'create', [[{
+      party: party.id,
+      invoice_address: header.invoice_address ?? shipTo,
+      shipment_address: shipTo,
+      payment_term: header.payment_term ?? null,
+      price_list: header.price_list ?? null,
+      warehouse,
+      reference: order.externalRef,
+      description: order.poNumber,
+      comment: comment || null,
+      // Tryton ships no earlier than the sale's shipping date.
+      ...(order.requestedDate ? { shipping_date: toDate(order.requestedDate) } : {}),
+      lines: [['create', order.lines.map((line) => ({
+        type: 'line',
+        product: product.get(line.sku)!.id,
+        quantity: line.quantity,
+        unit: product.get(line.sku)!['sale_uom.']?.id ?? null,
+        unit_price: toDecimal(line.unitPrice),
+        taxes: [['add', taxes.get(line.sku) ?? []]],
+      }))]],
+    }]], {}, options);
+    return parseAnswer(z.array(id).length(1), created, op, 'created sale')[0]!;
+  }
+
+  async function advance(sale: SaleRow, options?: ErpCallOptions): Promise<void> {
+    const op = 'createOrder';
+    if (sale.state === 'draft') {
+      try {
+        await rpc.model(op, 'sale.sale', 'quote', [[sale.id]], {}, options);
+      } catch (error) {
+        if (!(error instanceof ErpError) || error.code !== 'ERP_REJECTED') throw error;
+        // Refused on its merits: remove the draft, so the order is not entered at all.
+        const cleanup = await rpc.model(op, 'sale.sale', 'delete', [[sale.id]], {}, options).then(() => '', (e: unknown) => ` (the draft sale ${sale.id} could not be deleted: ${String(e)})`);
+        throw new ErpError('ERP_REJECTED', `${error.message}${cleanup}`, { operation: op, reason: error.reason, cause: error });
+      }
+    }
+    if (sale.state === 'draft' || sale.state === 'quotation') {
+      try {
+        await rpc.model(op, 'sale.sale', 'confirm', [[sale.id]], {}, options);
+      } catch (error) {
+        // Over the credit limit: Tryton leaves a quotation for a person to confirm; that is ON_HOLD.
+        if (error instanceof ErpError && error.code === 'ERP_REJECTED' && error.reason === 'CREDIT_LIMIT_EXCEEDED') return;
+        throw error;
+      }
+    }
+  }
+
+  return {
+    /**
+     * Enters (or resumes) the sale with `order.externalRef` as its reference, quotes and confirms
+     * it. Resolves `OPEN`, or `ON_HOLD` when Tryton's credit limit left it a quotation. Rejects
+     * `ERP_REJECTED` for Tryton's refusals (reasons: `INSUFFICIENT_STOCK`, `UNKNOWN_CUSTOMER`,
+     * `UNKNOWN_SKU`, `UNKNOWN_SHIP_TO`, `UNIT_MISMATCH`, `CURRENCY_NOT_SUPPORTED`,
+     * `INVALID_ORDER`, `NEEDS_CONFIRMATION`, `ERP_USER_ERROR`); transient codes leave the outcome
+     * unknown, and calling again is safe.
+     */
+    async createOrder(order: ErpOrderRequest, options?: ErpCallOptions): Promise<ErpOrder> {
+      const op = 'createOrder';
+      if (order.externalRef === '') throw new TypeError('createOrder: expected a non-empty external reference');
+      let sale = await saleByReference(op, order.externalRef, true, options);
+      if (sale && sale['party.']?.code !== order.customerId) {
+        throw new ErpError('ERP_BAD_RESPONSE', `createOrder: Tryton's sale ${sale.number ?? sale.id} with reference ${order.externalRef} is ${sale['party.']?.code}'s, not ${order.customerId}'s`, { operation: op });
+      }
+      if (!sale) {
+        await enter(order, options);
+        sale = await saleByReference(op, order.externalRef, true, options);
+        if (!sale) throw new ErpError('ERP_BAD_RESPONSE', `createOrder: Tryton created a sale with reference ${order.externalRef} but does not find it`, { operation: op });
+      }
+      await advance(sale, options);
+      const [entered] = await searchSales(rpc, op, [['id', '=', sale.id]], { offset: 0, limit: 1, order: [] }, options);
+      if (!entered) throw new ErpError('ERP_BAD_RESPONSE', `createOrder: Tryton's sale ${sale.id} vanished after confirming`, { operation: op });
+      return entered;
+    },
+
+    async findOrderByExternalRef(externalRef: string, options?: ErpCallOptions): Promise<ErpOrder | null> {
+      const op = 'findOrderByExternalRef';
+      if (externalRef === '') throw new TypeError('findOrderByExternalRef: expected a non-empty external reference');
+      const sale = await saleByReference(op, externalRef, false, options);
+      return sale ? ((await toOrders(rpc, op, [sale], options))[0] ?? null) : null;
+    },
+
+    /** Newest first; drafts (not entered yet) are left out. */
+    async listOrders(customerId: string, page: { offset: number; limit: number }, options?: ErpCallOptions) {
+      const op = 'listOrders';
+      const { offset, limit } = page;
+      if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit) || limit < 0) {
+        throw new TypeError(`listOrders: offset and limit must be integers >= 0, got ${offset} and ${limit}`);
+      }
+      const domain = [['party.code', '=', customerId], ['state', '!=', 'draft']];
+      const [orders, total] = await Promise.all([
+        limit === 0 ? [] : searchSales(rpc, op, domain, { offset, limit, order: [['create_date', 'DESC'], ['id', 'DESC']] }, options),
+        rpc.model(op, 'sale.sale', 'search_count', [domain], {}, options).then((r) => parseAnswer(z.number().int().nonnegative(), r, op, 'sale count')),
+      ]);
+      return { orders, total };
+    },
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * Metrics in Prometheus' text format, through prom-client. Each app gets its own registry, so
+ * several instances in one process (tests) never mix their counts.
+ *
+ * @module
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { CacheResult, ErpOutcome, Metrics } from '../../ports/metrics.ts';
+
+export interface PrometheusMetricsOptions {
+  /** Also collect the process' own metrics (CPU, memory, event loop lag). Node only. */
+  processMetrics?: boolean;
+}
+
+export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}): Metrics {
+  const registry = new Registry();
+  if (options.processMetrics) collectDefaultMetrics({ register: registry, prefix: 'erpfront_' });
+  const erpRequests = new Counter({
+    name: 'erpfront_erp_requests_total',
+    help: 'Calls to the ERP, by connector operation and outcome.',
+    labelNames: ['operation', 'outcome'] as const,
+    registers: [registry],
+  });
+  const erpDuration = new Histogram({
+    name: 'erpfront_erp_request_duration_seconds',
+    help: 'Duration of calls to the ERP, by operation.',
+    labelNames: ['operation'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  // Cache lookups happen hundreds of times per page: they are added up in plain numbers and
+  // handed to prom-client only when /metrics is scraped.
+  const cacheCounts = new Map<string, { cache: string; result: CacheResult; count: number }>();
+  new Counter({
+    name: 'erpfront_cache_requests_total',
+    help: 'Cache lookups, by cache (data domain) and result: hit, stale, miss, coalesced.',
+    labelNames: ['cache', 'result'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const { cache, result, count } of cacheCounts.values()) this.inc({ cache, result }, count);
+    },
+  });
+
+  const budgetWait = new Histogram({
+    name: 'erpfront_erp_budget_wait_seconds',
+    help: 'Time ERP calls waited for a permit of the ERP budget, by priority.',
+    labelNames: ['priority'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const breaker = new Gauge({
+    name: 'erpfront_erp_circuit_state',
+    help: 'The ERP circuit breaker: 0 closed, 1 half-open, 2 open.',
+    registers: [registry],
+  });
+  const breakerTransitions = new Counter({
+    name: 'erpfront_erp_circuit_transitions_total',
+    help: 'Circuit breaker state changes, by the state entered.',
+    labelNames: ['state'] as const,
+    registers: [registry],
+  });
+  const orders = new Counter({
+    name: 'erpfront_orders_total',
+    help: 'Orders placed, by outcome.',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  let readQueue: (() => Promise<{ depth: number; oldestAgeSeconds: number; deadLetters: number }>) | null = null;
+  let queueReading: Promise<{ depth: number; oldestAgeSeconds: number; deadLetters: number } | null> | null = null;
+  // One read of the queue per scrape serves all three gauges.
+  const queueGauge = (name: string, help: string, pick: (q: { depth: number; oldestAgeSeconds: number; deadLetters: number }) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      async collect() {
+        queueReading ??= (readQueue ? readQueue() : Promise.resolve(null)).finally(() => setTimeout(() => (queueReading = null), 0));
+        const q = await queueReading;
+        this.set(q ? pick(q) : 0);
+      },
+    });
+  queueGauge('erpfront_order_queue_depth', 'Orders accepted and waiting to be submitted to the ERP.', (q) => q.depth);
+  queueGauge('erpfront_order_queue_oldest_age_seconds', 'Age of the oldest order waiting for the ERP.', (q) => q.oldestAgeSeconds);
+  queueGauge('erpfront_order_dead_letters', 'Orders the ERP refused, waiting for a person.', (q) => q.deadLetters);
+
+  return {
+    contentType: registry.contentType,
+    budgetWait: (priority, seconds) => budgetWait.observe({ priority }, seconds),
+    breakerState(state) {
+      breaker.set(state === 'closed' ? 0 : state === 'half_open' ? 1 : 2);
+      breakerTransitions.inc({ state });
+    },
+    orderOutcome: (outcome) => orders.inc({ outcome }),
+    observeQueue(read) {
+      readQueue = read;
+    },
+    erpRequest(operation: string, outcome: ErpOutcome, seconds: number) {
+      erpRequests.inc({ operation, outcome });
+      erpDuration.observe({ operation }, seconds);
+    },
+    cacheRequest(cache: string, result: CacheResult, count = 1) {
+      const id = `${cache}\u0000${result}`;
+      const entry = cacheCounts.get(id);
+      if (entry) entry.count += count;
+      else cacheCounts.set(id, { cache, result, count });
+    },
+    render: () => registry.metrics(),
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * Cache invalidations over Redis pub/sub: one channel, JSON messages. A Cluster forwards PUBLISH to
+ * every node, so subscribers anywhere receive it.
+ *
+ * @module
+ */
+import type { Redis } from 'ioredis';
+import type { InvalidationBus, InvalidationMessage } from '../../../ports/cache-invalidation.ts';
+
+export interface RedisInvalidationBusOptions {
+  client: Redis;
+  /** A connection in subscriber mode. */
+  subscriber: Redis;
+  channel: string;
+}
+
+export function createRedisInvalidationBus(options: RedisInvalidationBusOptions): InvalidationBus {
+  const { client, subscriber, channel } = options;
+  return {
+    async publish(message) {
+      await client.publish(channel, JSON.stringify(message));
+    },
+    async subscribe(handler) {
+      const onMessage = (from: string, text: string) => {
+        if (from !== channel) return;
+        try {
+          handler(JSON.parse(text) as InvalidationMessage);
+        } catch (error) {
+          console.error('erpfront: ignoring an invalidation message that is not valid JSON', error);
+        }
+      };
+      subscriber.on('message', onMessage);
+      await subscriber.subscribe(channel);
+      return async () => {
+        subscriber.off('message', onMessage);
+        await subscriber.unsubscribe(channel).catch(() => {});
+      };
+    },
+  };
+}

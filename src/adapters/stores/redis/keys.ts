@@ -1,0 +1,40 @@
+/**
+ * Every Redis key erpfront uses, in one place: the key design is part of the deployment contract
+ * (README "Run several instances").
+ *
+ * Redis Cluster: a script or multi-key command must touch one hash slot. So every key a script
+ * touches together shares a hash tag (the part in `{…}`):
+ * - the order queue, its indexes, its stream and its idempotency keys share `{q:<queue>}`: placing
+ *   an order completes its idempotency key in the same atomic step, and leasing walks customers'
+ *   queues, so they cannot be split by customer without losing that atomicity. One slot carries
+ *   far more orders per second than any ERP accepts; more queues (`ORDER_QUEUE`) spread load.
+ * - the ERP budget's bucket, semaphore and waiting lines share `{budget:<erp>}`.
+ * - cache entries are read and written one key per command (pipelined), so they carry the
+ *   customer's or price list's scope in the key but deliberately no tag: a tag would pin a whole
+ *   price list to one shard.
+ *
+ * @module
+ */
+
+/** Key names under one prefix (default `erpfront`; several deployments may share a Redis). */
+export interface RedisKeys {
+  /** A cache entry: `erpfront:cache:prices:priceList:PL-OEM:SKU-00001`. */
+  cache(cacheKey: string): string;
+  /** The base of one order queue's keys: `erpfront:{q:orders}:`. */
+  queue(name: string): string;
+  /** The base of one ERP budget's keys: `erpfront:{budget:sandbox@127.0.0.1:8788}:`. */
+  budget(name: string): string;
+  /** The pub/sub channel of cache invalidations (Cluster broadcasts PUBLISH to every node). */
+  invalidationChannel: string;
+}
+
+/** The key names for `prefix`. A prefix holds no `{` or `}`: it must not become a hash tag. */
+export function redisKeys(prefix = 'erpfront'): RedisKeys {
+  if (/[{}]/.test(prefix)) throw new TypeError(`Redis key prefix must not contain { or }, but got: ${prefix}`);
+  return {
+    cache: (cacheKey) => `${prefix}:cache:${cacheKey}`,
+    queue: (name) => `${prefix}:{q:${name}}:`,
+    budget: (name) => `${prefix}:{budget:${name}}:`,
+    invalidationChannel: `${prefix}:invalidate`,
+  };
+}

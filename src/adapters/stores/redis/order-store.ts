@@ -1,0 +1,223 @@
+/**
+ * The order store on Redis, shared by every instance: orders as hashes, each customer's FIFO as a
+ * sorted set, and the work queue as a Redis Stream with one consumer group (`dispatchers`), every
+ * change one atomic Lua script (see `order-scripts.ts` for the data model). Implements the
+ * {@link OrderStore} contract, like the SQLite store.
+ *
+ * Durability is Redis's: with `appendonly yes` and `appendfsync always` an order is on disk before
+ * erpfront answers the buyer (`checkOrderDurability` refuses anything less at start).
+ *
+ * When Redis is unreachable, every call fails with `ORDER_STORE_UNAVAILABLE`: erpfront fails
+ * closed, so an order is either recorded in the shared queue or refused with a clear error (and
+ * the buyer retries with the same idempotency key). See README "Run several instances" for why
+ * not a local spill.
+ *
+ * @module
+ */
+import type { Redis } from 'ioredis';
+import type { IdempotencyClaim, LocalOrderStatus, NewOrder, OrderStore, QueueStats, StoredOrder } from '../../../ports/order-store.ts';
+import { StoreUnavailableError } from '../../../ports/store-error.ts';
+import type { LuaScript } from './connection.ts';
+import {
+  claimKeyScript, insertScript, leaseScript, markRejectedScript, markRetryScript, markSubmittedScript, purgeKeysScript,
+  releaseKeyScript, releaseLeasesScript, transitionScript,
+} from './order-scripts.ts';
+
+export interface RedisOrderStoreOptions {
+  client: Redis;
+  /** The queue's key base (`keys.queue(name)`). */
+  base: string;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const orNull = (value: string | undefined) => (value === undefined || value === '' ? null : value);
+
+/** The immutable part of an order, kept as one JSON field the scripts never parse. */
+type OrderData = Pick<StoredOrder, 'request' | 'total' | 'currency' | 'placedBy' | 'creditDecision' | 'idempotencyKey'>;
+
+function toOrder(hash: Record<string, string>): StoredOrder | null {
+  if (!hash.id) return null;
+  const data = JSON.parse(hash.data!) as OrderData;
+  return {
+    id: hash.id,
+    seq: Number(hash.seq),
+    customerId: hash.customerId!,
+    status: hash.status as LocalOrderStatus,
+    ...data,
+    createdAt: hash.createdAt!,
+    updatedAt: hash.updatedAt!,
+    submittedAt: orNull(hash.submittedAt),
+    erpOrderNumber: orNull(hash.erpOrderNumber),
+    attempts: Number(hash.attempts),
+    inDoubt: hash.inDoubt === '1',
+    nextAttemptAt: Number(hash.nextAttemptAt),
+    lastError: orNull(hash.lastError),
+    rejection: hash.rejection ? JSON.parse(hash.rejection) : null,
+  };
+}
+
+/** Creates the store. Nothing is read or written until the first call. */
+export function createRedisOrderStore(options: RedisOrderStoreOptions): OrderStore {
+  const { client, base } = options;
+
+  /** Runs a Redis call; a connection failure becomes `ORDER_STORE_UNAVAILABLE`. */
+  async function guarded<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof Error && /^(ORDER_EXISTS|ERR|WRONGTYPE)/.test(error.message)) throw error;
+      throw new StoreUnavailableError(
+        'ORDER_STORE_UNAVAILABLE',
+        `The order queue (Redis) is unreachable (${operation}). Retry shortly with the same idempotency key: an order that was recorded is then returned, never doubled.`,
+        { cause: error },
+      );
+    }
+  }
+  /**
+   * Claims whose release failed because Redis was away: released as soon as it is back. Otherwise
+   * a buyer retrying after a Redis blip would get IDEMPOTENCY_KEY_IN_USE until the claim goes stale.
+   */
+  const pendingReleases = new Set<string>();
+  client.on('ready', () => {
+    for (const key of pendingReleases) {
+      void releaseKeyScript.run(client, [base], [key]).then(() => pendingReleases.delete(key), () => {});
+    }
+  });
+  const run = (operation: string, script: LuaScript, args: ReadonlyArray<string | number>) => guarded(operation, () => script.run(client, [base], args));
+
+  async function getMany(ids: readonly string[]): Promise<StoredOrder[]> {
+    if (ids.length === 0) return [];
+    const pipeline = client.pipeline();
+    for (const id of ids) pipeline.hgetall(`${base}o:${id}`);
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.flatMap(([error, hash]) => {
+      if (error) throw error;
+      const order = toOrder(hash as Record<string, string>);
+      return order ? [order] : [];
+    });
+  }
+  const getOrder = async (id: string) => (await getMany([id]))[0] ?? null;
+
+  return {
+    async claimIdempotencyKey(key, payloadHash, { now, ttlMs, staleAfterMs }): Promise<IdempotencyClaim> {
+      const [kind, orderId] = (await run('claim idempotency key', claimKeyScript, [key, payloadHash, now, Math.ceil(ttlMs), staleAfterMs])) as [string, string?];
+      return kind === 'completed' ? { kind, orderId: orderId! } : ({ kind } as IdempotencyClaim);
+    },
+
+    async releaseIdempotencyKey(key) {
+      try {
+        await run('release idempotency key', releaseKeyScript, [key]);
+      } catch (error) {
+        if (!(error instanceof StoreUnavailableError)) throw error;
+        // Only an unfinished claim is released, so releasing later is safe even if the order was
+        // written after all (its key is then DONE and stays).
+        pendingReleases.add(key);
+      }
+    },
+
+    async insert(order: NewOrder, { now, idempotencyKey }) {
+      const data: OrderData = {
+        request: order.request, total: order.total, currency: order.currency, placedBy: order.placedBy,
+        creditDecision: order.creditDecision, idempotencyKey: order.idempotencyKey,
+      };
+      const seq = await run('insert order', insertScript, [order.id, order.customerId, order.status, JSON.stringify(data), now, iso(now), idempotencyKey ?? '']);
+      // Built here rather than read back: one round trip, and no failure after the write.
+      return {
+        id: order.id, seq: Number(seq), customerId: order.customerId, status: order.status, ...data, createdAt: iso(now), updatedAt: iso(now),
+        submittedAt: null, erpOrderNumber: null, attempts: 0, inDoubt: false, nextAttemptAt: now, lastError: null, rejection: null,
+      };
+    },
+
+    get: (id) => guarded('read order', () => getOrder(id)),
+
+    listByCustomer: (customerId, { statuses, limit }) =>
+      guarded('list orders', async () => {
+        const wanted = statuses?.length ? new Set<string>(statuses) : null;
+        const found: StoredOrder[] = [];
+        // Newest first, in pages, until enough orders of the wanted statuses are found.
+        const page = wanted ? Math.max(limit * 2, 100) : limit;
+        for (let start = 0; found.length < limit; start += page) {
+          const ids = await client.zrevrange(`${base}cust:${customerId}`, String(start), String(start + page - 1));
+          for (const order of await getMany(ids)) if (!wanted || wanted.has(order.status)) found.push(order);
+          if (ids.length < page) break;
+        }
+        return found.slice(0, limit);
+      }),
+
+    listByStatus: (statuses, { limit }) =>
+      guarded('list orders', async () => {
+        const pipeline = client.pipeline();
+        for (const status of statuses) pipeline.zrange(`${base}st:${status}`, '0', String(limit - 1), 'WITHSCORES');
+        const seqOf = new Map<string, number>();
+        for (const [error, reply] of (await pipeline.exec()) ?? []) {
+          if (error) throw error;
+          const flat = reply as string[];
+          for (let i = 0; i < flat.length; i += 2) seqOf.set(flat[i]!, Number(flat[i + 1]));
+        }
+        const ids = [...seqOf.keys()].sort((a, b) => seqOf.get(a)! - seqOf.get(b)!).slice(0, limit);
+        return getMany(ids);
+      }),
+
+    async lease(owner, { now, limit, leaseMs }) {
+      const ids = (await run('lease orders', leaseScript, [owner, now, limit, leaseMs, iso(now)])) as string[];
+      return guarded('read orders', async () => (await getMany(ids)).sort((a, b) => a.seq - b.seq));
+    },
+
+    async markSubmitted(id, erpOrderNumber, now) {
+      await run('mark submitted', markSubmittedScript, [id, erpOrderNumber, now, iso(now)]);
+    },
+
+    async markRetry(id, { error, nextAttemptAt, inDoubt }, now) {
+      await run('mark retry', markRetryScript, [id, error, nextAttemptAt, inDoubt ? 1 : 0, now, iso(now)]);
+    },
+
+    async markRejected(id, rejection, now) {
+      await run('mark rejected', markRejectedScript, [id, JSON.stringify(rejection), rejection.message, rejection.reason, now, iso(now)]);
+    },
+
+    async transition(id, from, to, now) {
+      const moved = await run('change order status', transitionScript, [id, to, now, iso(now), ...from]);
+      return moved === 1 ? guarded('read order', () => getOrder(id)) : null;
+    },
+
+    queueStats: (now): Promise<QueueStats> =>
+      guarded('queue statistics', async () => {
+        const replies = ((await client.pipeline().zcard(`${base}st:QUEUED`).zrange(`${base}st:QUEUED`, '0', '0').zcard(`${base}st:REJECTED`).exec()) ?? []) as Array<[Error | null, unknown]>;
+        const failure = replies.find(([error]) => error);
+        if (failure || replies.length < 3) throw failure?.[0] ?? new Error('Redis pipeline was discarded');
+        const [depth, oldest, dead] = replies.map(([, reply]) => reply);
+        const oldestId = (oldest as string[])[0];
+        const createdAt = oldestId ? await client.hget(`${base}o:${oldestId}`, 'createdAt') : null;
+        return {
+          depth: Number(depth),
+          oldestAgeSeconds: createdAt ? Math.max(0, (now - Date.parse(createdAt)) / 1000) : 0,
+          deadLetters: Number(dead),
+        };
+      }),
+
+    async releaseLeases(now) {
+      return Number(await run('release leases', releaseLeasesScript, [now, iso(now)]));
+    },
+
+    pendingTotals: (customerId, submittedSince) =>
+      guarded('pending totals', async () => {
+        const [queued, submitted] = await Promise.all([
+          client.zrange(`${base}cq:${customerId}`, '0', '-1'),
+          client.zrangebyscore(`${base}sub:${customerId}`, `(${Date.parse(submittedSince)}`, '+inf'),
+        ]);
+        const ids = [...queued, ...submitted];
+        if (ids.length === 0) return [];
+        const pipeline = client.pipeline();
+        for (const id of ids) pipeline.hget(`${base}o:${id}`, 'data');
+        return ((await pipeline.exec()) ?? []).map(([, data]) => (JSON.parse(data as string) as OrderData).total);
+      }),
+
+    async purgeExpiredKeys(now) {
+      return Number(await run('purge idempotency keys', purgeKeysScript, [now]));
+    },
+
+    async close() {
+      // The connection belongs to whoever made it (several stores share one).
+    },
+  };
+}

@@ -1,0 +1,179 @@
+/**
+ * The embedded order store: SQLite through Node's own `node:sqlite`, in WAL mode, synchronous
+ * commits (`synchronous=FULL`): an order acknowledged to the buyer is on disk, and survives
+ * `kill -9` and a power cut.
+ *
+ * One erpfront process owns a database (see `lockDataDir`); several instances share Redis instead.
+ *
+ * @module
+ */
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { IdempotencyClaim, LocalOrderStatus, NewOrder, OrderStore, QueueStats, StoredOrder } from '../../../ports/order-store.ts';
+import { ORDER_COLUMNS, rowToOrder, type OrderRow } from './order-rows.ts';
+import { migrate } from './schema.ts';
+
+export interface SqliteOrderStoreOptions {
+  /** The database file, or `:memory:` for tests. */
+  path: string;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function createSqliteOrderStore(options: SqliteOrderStoreOptions): OrderStore {
+  const db = new DatabaseSync(options.path);
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
+  migrate(db);
+
+  const statements = new Map<string, StatementSync>();
+  const sql = (text: string) => {
+    let statement = statements.get(text);
+    if (!statement) statements.set(text, (statement = db.prepare(text)));
+    return statement;
+  };
+  /** Runs `fn` in one write transaction (BEGIN IMMEDIATE: the write lock up front, no upgrade deadlock). */
+  const transaction = <T>(fn: () => T): T => {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = fn();
+      db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+  };
+  const select = (where: string) => `SELECT ${ORDER_COLUMNS} FROM orders ${where}`;
+  const getOrder = (id: string) => {
+    const row = sql(select('WHERE id = ?')).get(id) as OrderRow | undefined;
+    return row ? rowToOrder(row) : null;
+  };
+
+  return {
+    async claimIdempotencyKey(key, payloadHash, { now, ttlMs, staleAfterMs }): Promise<IdempotencyClaim> {
+      return transaction(() => {
+        const existing = sql('SELECT payload_hash, state, order_id, claimed_at, expires_at FROM idempotency_keys WHERE key = ?').get(key) as
+          | { payload_hash: string; state: string; order_id: string | null; claimed_at: number; expires_at: number }
+          | undefined;
+        if (existing && existing.expires_at > now) {
+          if (existing.payload_hash !== payloadHash) return { kind: 'mismatch' };
+          if (existing.state === 'DONE') return { kind: 'completed', orderId: existing.order_id! };
+          if (now - existing.claimed_at < staleAfterMs) return { kind: 'in_use' };
+        }
+        sql(`INSERT INTO idempotency_keys (key, payload_hash, state, order_id, claimed_at, expires_at) VALUES (?, ?, 'IN_PROGRESS', NULL, ?, ?)
+             ON CONFLICT (key) DO UPDATE SET payload_hash = excluded.payload_hash, state = 'IN_PROGRESS', order_id = NULL,
+             claimed_at = excluded.claimed_at, expires_at = excluded.expires_at`).run(key, payloadHash, now, now + ttlMs);
+        return { kind: 'claimed' };
+      });
+    },
+
+    async releaseIdempotencyKey(key) {
+      sql("DELETE FROM idempotency_keys WHERE key = ? AND state = 'IN_PROGRESS'").run(key);
+    },
+
+    async insert(order: NewOrder, { now, idempotencyKey }) {
+      return transaction(() => {
+        sql(`INSERT INTO orders (id, customer_id, status, request, total, currency, placed_by, credit_decision, idempotency_key,
+               created_at, updated_at, attempts, next_attempt_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`).run(
+          order.id, order.customerId, order.status, JSON.stringify(order.request), order.total, order.currency, order.placedBy,
+          JSON.stringify(order.creditDecision), order.idempotencyKey, iso(now), iso(now), now,
+        );
+        if (idempotencyKey) {
+          sql("UPDATE idempotency_keys SET state = 'DONE', order_id = ? WHERE key = ?").run(order.id, idempotencyKey);
+        }
+        return getOrder(order.id)!;
+      });
+    },
+
+    async get(id) {
+      return getOrder(id);
+    },
+
+    async listByCustomer(customerId, { statuses, limit }) {
+      const filter = statuses?.length ? `AND status IN (${statuses.map(() => '?').join(',')})` : '';
+      const rows = sql(select(`WHERE customer_id = ? ${filter} ORDER BY seq DESC LIMIT ?`)).all(customerId, ...(statuses ?? []), limit);
+      return (rows as unknown as OrderRow[]).map(rowToOrder);
+    },
+
+    async listByStatus(statuses, { limit }) {
+      const rows = sql(select(`WHERE status IN (${statuses.map(() => '?').join(',')}) ORDER BY seq LIMIT ?`)).all(...statuses, limit);
+      return (rows as unknown as OrderRow[]).map(rowToOrder);
+    },
+
+    async lease(owner, { now, limit, leaseMs }) {
+      return transaction(() => {
+        // The head of each customer's queue only: a customer's second order waits for its first,
+        // so the ERP receives every customer's orders in the order they were placed.
+        // A lease still recorded here ended without a verdict (its holder died or ran out of time):
+        // that attempt may have reached the ERP, so the order is in doubt.
+        const rows = sql(`UPDATE orders SET in_doubt = CASE WHEN lease_owner IS NOT NULL THEN 1 ELSE in_doubt END,
+          lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
+          WHERE id IN (
+            SELECT o.id FROM orders o
+            WHERE o.status = 'QUEUED' AND o.next_attempt_at <= ? AND (o.lease_until IS NULL OR o.lease_until <= ?)
+              AND NOT EXISTS (SELECT 1 FROM orders p WHERE p.customer_id = o.customer_id AND p.status = 'QUEUED' AND p.seq < o.seq)
+            ORDER BY o.seq LIMIT ?)
+          RETURNING ${ORDER_COLUMNS}`).all(owner, now + leaseMs, iso(now), now, now, limit);
+        return (rows as unknown as OrderRow[]).map(rowToOrder).sort((a, b) => a.seq - b.seq);
+      });
+    },
+
+    async markSubmitted(id, erpOrderNumber, now) {
+      sql(`UPDATE orders SET status = 'SUBMITTED', erp_order_number = ?, submitted_at = ?, updated_at = ?, lease_owner = NULL,
+           lease_until = NULL, last_error = NULL, in_doubt = 0 WHERE id = ?`).run(erpOrderNumber, iso(now), iso(now), id);
+    },
+
+    async markRetry(id, { error, nextAttemptAt, inDoubt }, now) {
+      sql(`UPDATE orders SET next_attempt_at = ?, last_error = ?, in_doubt = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL
+           WHERE id = ? AND status = 'QUEUED'`).run(nextAttemptAt, error, inDoubt ? 1 : 0, iso(now), id);
+    },
+
+    async releaseLeases(now) {
+      return Number(sql(`UPDATE orders SET in_doubt = 1, lease_owner = NULL, lease_until = NULL, updated_at = ?
+           WHERE lease_owner IS NOT NULL AND status = 'QUEUED'`).run(iso(now)).changes);
+    },
+
+    async pendingTotals(customerId, submittedSince) {
+      // Two index range scans (status, customer) rather than one OR over the customer's history.
+      const rows = sql(`SELECT total FROM orders WHERE status = 'QUEUED' AND customer_id = ?
+        UNION ALL SELECT total FROM orders WHERE status = 'SUBMITTED' AND customer_id = ? AND submitted_at > ?`)
+        .all(customerId, customerId, submittedSince) as Array<{ total: string }>;
+      return rows.map((r) => r.total);
+    },
+
+    async markRejected(id, rejection, now) {
+      sql(`UPDATE orders SET status = 'REJECTED', rejection = ?, last_error = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL
+           WHERE id = ?`).run(JSON.stringify(rejection), rejection.message, iso(now), id);
+    },
+
+    async transition(id, from: LocalOrderStatus[], to, now) {
+      return transaction(() => {
+        const restart = to === 'QUEUED' ? ', attempts = 0, next_attempt_at = ?, rejection = NULL, last_error = NULL' : '';
+        // A replayed dead letter keeps its doubt: the ERP refused it, but look before sending again.
+        const params: Array<string | number> = [to, iso(now)];
+        if (restart) params.push(now);
+        const changed = sql(`UPDATE orders SET status = ?, updated_at = ?${restart}, lease_owner = NULL, lease_until = NULL
+             WHERE id = ? AND status IN (${from.map(() => '?').join(',')})`).run(...params, id, ...from);
+        return changed.changes ? getOrder(id) : null;
+      });
+    },
+
+    async queueStats(now): Promise<QueueStats> {
+      const queued = sql("SELECT COUNT(*) AS depth, MIN(created_at) AS oldest FROM orders WHERE status = 'QUEUED'").get() as { depth: number; oldest: string | null };
+      const dead = sql("SELECT COUNT(*) AS n FROM orders WHERE status = 'REJECTED'").get() as { n: number };
+      return {
+        depth: Number(queued.depth),
+        oldestAgeSeconds: queued.oldest ? Math.max(0, (now - Date.parse(queued.oldest)) / 1000) : 0,
+        deadLetters: Number(dead.n),
+      };
+    },
+
+    async purgeExpiredKeys(now) {
+      return Number(sql('DELETE FROM idempotency_keys WHERE expires_at <= ?').run(now).changes);
+    },
+
+    async close() {
+      db.close();
+    },
+  };
+}

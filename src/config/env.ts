@@ -1,0 +1,124 @@
+/**
+ * Configuration from the environment, validated at start: every wrong variable is reported at
+ * once, with what was expected, before erpfront serves anything.
+ *
+ * @module
+ */
+import { z } from 'zod';
+
+const seconds = (fallback: number) => z.coerce.number().finite().nonnegative().default(fallback);
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: port(8787),
+    SANDBOX_PORT: port(8788),
+    SANDBOX_SEED: z.coerce.number().int().default(42),
+    ERP_CONNECTOR: z.enum(['sandbox', 'tryton'], {
+      message: 'expected "sandbox" or "tryton"',
+    }).default('sandbox'),
+    ERP_URL: z.url({ message: 'expected an http(s) URL such as http://127.0.0.1:8788' }).optional(),
+    /** The ERP user erpfront logs in as (Tryton). */
+    ERP_USERNAME: z.string().min(1).optional(),
+    ERP_PASSWORD: z.string().min(1).optional(),
+    ERP_TIMEOUT_MS: positiveInt(5000),
+    ERP_MAX_BATCH: z.coerce.number().int().min(1).max(1000).default(250),
+    AUTH_JWT_SECRET: z.string().min(32, { message: 'expected at least 32 characters (256 bits) for HS256' }).optional(),
+    AUTH_JWKS_URL: z.url({ message: 'expected the https URL of a JWKS document' }).optional(),
+    DATA_DIR: z.string().min(1).default('./data'),
+    CACHE_MAX_ENTRIES: positiveInt(100_000),
+    CACHE_MAX_MB: positiveInt(256),
+    FRESHNESS_ITEMS_SECONDS: seconds(3600),
+    FRESHNESS_PRICES_SECONDS: seconds(300),
+    FRESHNESS_AVAILABILITY_SECONDS: seconds(20),
+    FRESHNESS_CREDIT_SECONDS: seconds(60),
+    STALE_WHILE_REVALIDATE_FRACTION: z.coerce.number().min(0).max(10).default(0.2),
+    MAX_STALE_SECONDS: seconds(86_400),
+    MAX_SKUS_PER_QUERY: z.coerce.number().int().min(1).max(1000).default(250),
+    MAX_QUANTITY: z.coerce.number().positive().finite().default(1_000_000),
+    ALLOW_SPLIT_SHIPMENTS: bool(true),
+    ERP_MAX_CONCURRENT: z.coerce.number().int().min(1).max(1000).default(15),
+    ERP_REQUESTS_PER_SECOND: z.coerce.number().positive().max(100_000).default(25),
+    BREAKER_FAILURE_THRESHOLD: z.coerce.number().int().min(1).default(5),
+    BREAKER_COOLDOWN_SECONDS: z.coerce.number().positive().default(10),
+    ORDER_PRICE_MAX_AGE_SECONDS: seconds(3600),
+    CREDIT_OVER_LIMIT: z.enum(['REVIEW', 'BLOCK'], { message: 'expected REVIEW or BLOCK' }).default('REVIEW'),
+    ALLOW_BACKORDERS: bool(true),
+    ORDER_SUBMIT_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
+    ORDER_MAX_LINES: z.coerce.number().int().min(1).max(1000).default(200),
+    ORDER_DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(8),
+    IDEMPOTENCY_TTL_HOURS: z.coerce.number().min(24, { message: 'expected at least 24 (hours): buyers retry the next day' }).default(24),
+    GRAPHIQL: bool(true),
+    // PunchOut (README "PunchOut: setting up a buyer").
+    PUNCHOUT_BUYERS_FILE: z.string().min(1).optional(),
+    PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'expected erpfront\'s public http(s) base URL, e.g. https://erpfront.example.com' }).optional(),
+    PUNCHOUT_START_URL: z.url({ protocol: /^https?$/, message: 'expected the storefront\'s PunchOut landing URL, e.g. https://shop.example.com/punchout' }).optional(),
+    PUNCHOUT_START_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
+    PUNCHOUT_SESSION_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(120),
+    PUNCHOUT_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+    PUNCHOUT_NOTIFY_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(5000),
+    // Scale-out (README "Run several instances"): with REDIS_URL, the cache's second tier, the ERP
+    // budget, invalidations and the order queue are shared by every instance through Redis.
+    REDIS_URL: z.url({ protocol: /^rediss?$/, message: 'expected a redis:// or rediss:// URL such as redis://127.0.0.1:6379' }).optional(),
+    REDIS_KEY_PREFIX: z.string().regex(/^[^{}\s]+$/, { message: 'expected a prefix without spaces or { }' }).default('erpfront'),
+    REDIS_ALLOW_VOLATILE_ORDERS: bool(false),
+    ORDER_QUEUE: z.string().regex(/^[A-Za-z0-9_-]+$/, { message: 'expected letters, digits, - or _' }).default('orders'),
+    ORDER_LEASE_SECONDS: z.coerce.number().positive().max(3600).default(30),
+    ERP_BUDGET_LEASE_SECONDS: z.coerce.number().positive().max(3600).default(15),
+  })
+  .superRefine((env, ctx) => {
+    if (env.ERP_CONNECTOR === 'tryton') {
+      // The sandbox has a default address and no login; a real ERP has neither.
+      const needs = { ERP_URL: 'the Tryton database URL, e.g. http://127.0.0.1:8000/demo/', ERP_USERNAME: "the Tryton user's login", ERP_PASSWORD: "the Tryton user's password" } as const;
+      for (const [name, what] of Object.entries(needs)) {
+        if (!env[name as keyof typeof needs]) ctx.addIssue({ code: 'custom', path: [name], message: `required with ERP_CONNECTOR=tryton: ${what}` });
+      }
+    }
+    if (env.NODE_ENV === 'production' && !env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_JWT_SECRET'],
+        message: 'required in production (or AUTH_JWKS_URL): erpfront will not invent a signing secret there',
+      });
+    }
+  });
+
+export type Env = z.infer<typeof EnvSchema>;
+
+/** Thrown when the environment does not describe a configuration erpfront can run with. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.problems = problems;
+  }
+}
+
+/**
+ * Parses the environment. Empty strings count as unset, as shells and .env files produce them.
+ * @throws {ConfigError} listing every invalid variable with what was expected
+ */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = issue.path.join('.') || '(environment)';
+        const got = issue.path.length ? cleaned[String(issue.path[0])] : undefined;
+        return `${name}: ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
+      }),
+    );
+  }
+  return parsed.data;
+}

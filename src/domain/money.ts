@@ -1,0 +1,38 @@
+/**
+ * Decimal money arithmetic. Amounts travel as decimal strings and are computed with big.js, so a
+ * price is never rounded through a binary float.
+ *
+ * @module
+ */
+import Big from 'big.js';
+import type { CurrencyCode, DecimalString } from '../ports/erp-connector.ts';
+
+/** An amount in a currency. `amount` is a decimal string such as `"12.50"`. */
+export interface Money {
+  amount: DecimalString;
+  currency: CurrencyCode;
+}
+
+/** Minor-unit digits for the currencies erpfront formats; two for anything not listed. */
+const CURRENCY_SCALE: Readonly<Record<string, number>> = { JPY: 0, KRW: 0, BHD: 3, KWD: 3 };
+
+/** Formats a decimal to the currency's minor unit, rounding half-even (banker's rounding). */
+export function formatAmount(value: Big, currency: CurrencyCode): DecimalString {
+  return value.toFixed(CURRENCY_SCALE[currency] ?? 2, Big.roundHalfEven);
+}
+
+const TWO_DECIMALS = /^-?\d+\.\d\d$/;
+
+export function money(amount: Big | DecimalString, currency: CurrencyCode): Money {
+  // ERPs mostly send amounts already at the currency's scale: keep those strings as they are
+  // rather than parse and format them again on every read.
+  if (typeof amount === 'string' && TWO_DECIMALS.test(amount) && !(currency in CURRENCY_SCALE)) return { amount, currency };
+  const value = typeof amount === 'string' ? new Big(amount) : amount;
+  return { amount: formatAmount(value, currency), currency };
+}
+
+export function sum(amounts: ReadonlyArray<DecimalString>): Big {
+  return amounts.reduce((total, amount) => total.plus(amount), new Big(0));
+}
+
+export { Big };

@@ -1,0 +1,96 @@
+/**
+ * erpfront on Cloudflare Workers (`wrangler dev`, `wrangler deploy`; see wrangler.toml): the same
+ * core as on Node, built once per isolate from the Worker's bindings.
+ *
+ * What differs from the Node entry, and why:
+ * - the schema is bundled as a Text module: a Worker has no file system to read it from;
+ * - AUTH_JWT_SECRET (or AUTH_JWKS_URL) and ERP_URL are required: there is no DATA_DIR to keep a
+ *   development secret in, and no sandbox ERP beside the Worker for the default URL to reach;
+ * - an invalid configuration answers every request with a 500 listing the problems, since a
+ *   Worker cannot refuse to start the way `node src/entry/node.ts` exits 1.
+ *
+ * @module
+ */
+import typeDefs from '../../schema.graphql';
+import { createPrometheusMetrics } from '../adapters/metrics/prometheus.ts';
+import { composeErpfront } from '../compose.ts';
+import { ConfigError, parseEnv } from '../config/env.ts';
+
+/** The bindings erpfront reads: wrangler.toml's [vars] and the AUTH_JWT_SECRET secret. */
+export type WorkerEnv = Record<string, unknown>;
+
+type Handler = (request: Request, env: WorkerEnv, ctx: unknown) => Response | Promise<Response>;
+
+// Built on the first request and kept for the isolate's life: the schema, the cache and the token
+// memo must outlive a request to be worth anything. Bindings cannot change within an isolate (a
+// new deployment or `wrangler secret put` starts new ones), so the first env is the env.
+let handler: Handler | undefined;
+
+export default {
+  /** Serves erpfront's HTTP API (`/graphql`, `/healthz`, `/readyz`, `/metrics`). */
+  fetch(request: Request, env: WorkerEnv, ctx: unknown): Response | Promise<Response> {
+    try {
+      handler ??= buildHandler(env);
+    } catch (error) {
+      // Not a configuration problem (those are answered below) but a bug: say so in JSON, as the
+      // app would, rather than with the runtime's HTML error page; the next request tries again.
+      console.error('erpfront: could not start', error);
+      return errorResponse('INTERNAL_SERVER_ERROR', 'erpfront could not start; the error has been logged.');
+    }
+    return handler(request, env, ctx);
+  },
+};
+
+function buildHandler(bindings: WorkerEnv): Handler {
+  // Only strings are configuration: other bindings (KV, Durable Objects later) are objects.
+  const source = Object.fromEntries(Object.entries(bindings).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  let problems: string[] = [];
+  let env: ReturnType<typeof parseEnv> | undefined;
+  try {
+    env = parseEnv(source);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems = [...error.problems];
+  }
+  problems.push(...workerOnlyProblems(source, problems));
+  if (!env || problems.length > 0) {
+    const shown = problems.map(redactSecret);
+    // Logged once per isolate (the handler is memoised), not on every request.
+    console.error(`erpfront: invalid configuration:\n${shown.map((p) => `  - ${p}`).join('\n')}`);
+    const message = `erpfront is not configured correctly: ${shown.join('; ')}`;
+    return () => errorResponse('CONFIGURATION_ERROR', message, { problems: shown });
+  }
+
+  const { app } = composeErpfront(env, {
+    typeDefs,
+    // prom-client runs in workerd under nodejs_compat; process metrics are Node's own.
+    metrics: createPrometheusMetrics({ processMetrics: false }),
+    // workerd forbids code generation from strings, which graphql-jit is made of.
+    jit: false,
+  });
+  return (request, env, ctx) => app.fetch(request, env, ctx as never);
+}
+
+/** What parseEnv allows for a Node process but a Worker cannot run without. */
+function workerOnlyProblems(source: Record<string, string>, reported: string[]): string[] {
+  const already = (name: string) => reported.some((p) => p.startsWith(`${name}:`));
+  const problems: string[] = [];
+  if (!source.AUTH_JWT_SECRET && !source.AUTH_JWKS_URL && !already('AUTH_JWT_SECRET')) {
+    problems.push('AUTH_JWT_SECRET: required on Workers (`wrangler secret put AUTH_JWT_SECRET`; `.dev.vars` for `wrangler dev`), or set AUTH_JWKS_URL');
+  }
+  if (!source.ERP_URL && !already('ERP_URL')) {
+    problems.push('ERP_URL: required on Workers: no sandbox ERP runs beside a Worker for the default to reach');
+  }
+  return problems;
+}
+
+// parseEnv quotes the offending value; a too-short secret must not end up in a response or a log.
+function redactSecret(problem: string): string {
+  return problem.startsWith('AUTH_JWT_SECRET:') ? problem.replace(/ \(got .*\)$/s, '') : problem;
+}
+
+/** A 500 in the shape of every other erpfront error: `errors[0].extensions.code`. */
+function errorResponse(code: string, message: string, extensions: Record<string, unknown> = {}): Response {
+  const body = { errors: [{ message, extensions: { code, ...extensions } }] };
+  return new Response(JSON.stringify(body), { status: 500, headers: { 'content-type': 'application/json; charset=utf-8' } });
+}

@@ -1,0 +1,24 @@
+/**
+ * The invalidation bus port: how an ERP change reaches every instance's in-process cache.
+ *
+ * A message names a cache domain and the exact keys that changed, in the scope-carrying form the
+ * cache uses (`priceList:PL-OEM:SKU-00001`, `C0001`, `SKU-00001`). Delivery is at most once and
+ * fast (Redis pub/sub); an instance that misses a message (it was disconnected) serves the old
+ * value no longer than the domain's freshness. Without a bus (one instance) nothing is sent.
+ *
+ * @module
+ */
+import type { CacheDomain } from '../services/read-through-cache.ts';
+
+export interface InvalidationMessage {
+  domain: CacheDomain;
+  keys: string[];
+  /** The instance that sent it (it has already dropped its own entries). */
+  origin: string;
+}
+
+export interface InvalidationBus {
+  publish(message: InvalidationMessage): Promise<void>;
+  /** Calls `handler` for every message, this instance's own included; returns the unsubscribe. */
+  subscribe(handler: (message: InvalidationMessage) => void): Promise<() => Promise<void>>;
+}

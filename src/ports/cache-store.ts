@@ -1,0 +1,37 @@
+/**
+ * The cache port: where ERP answers are kept between requests.
+ *
+ * Entries are stored with the instant they were fetched, never with a fixed "expires": how fresh
+ * a value must be is a policy of the reader (prices minutes, stock seconds), and a value past its
+ * freshness is still worth serving, marked stale, when the ERP is down. The store only bounds how
+ * long it keeps anything (`retainMs`).
+ *
+ * The in-process tier (lru-cache) implements this port; a shared tier (Redis) slots in beside it.
+ *
+ * @module
+ */
+
+/** One cached ERP answer. */
+export interface CacheEntry<T = unknown> {
+  value: T;
+  /** When the value was fetched from the ERP (epoch ms). */
+  fetchedAt: number;
+  /** The same instant as UTC ISO 8601, formatted once when the entry is made. */
+  asOf: string;
+}
+
+export interface CacheStore {
+  /** Short name for metrics, e.g. `"memory"` or `"redis"`. */
+  readonly name: string;
+  /** The entries for `keys`, in order; `undefined` where there is none. */
+  getMany<T>(keys: readonly string[]): Promise<Array<CacheEntry<T> | undefined>>;
+  /** Stores entries, each kept for at most `retainMs`. */
+  setMany<T>(entries: ReadonlyArray<readonly [key: string, entry: CacheEntry<T>]>, retainMs: number): Promise<void>;
+  /** Forgets entries (an ERP change event made them wrong). */
+  deleteMany(keys: readonly string[]): Promise<void>;
+}
+
+/** A store that can also answer synchronously: the in-process tier, read on the hot path. */
+export interface SyncCacheStore extends CacheStore {
+  getSync<T>(key: string): CacheEntry<T> | undefined;
+}

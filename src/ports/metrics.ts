@@ -1,0 +1,34 @@
+/**
+ * The metrics port: what erpfront counts and times. The Prometheus adapter renders it at
+ * `/metrics`; names and labels are part of the operations contract (dashboards rely on them).
+ *
+ * @module
+ */
+
+/** How an ERP call ended. */
+export type ErpOutcome = 'success' | 'error' | 'timeout' | 'unavailable' | 'rate_limited' | 'bad_response' | 'circuit_open' | 'rejected';
+
+/** How a cache lookup ended: fresh hit, stale hit, miss, or joined a fetch already under way. */
+export type CacheResult = 'hit' | 'stale' | 'miss' | 'coalesced';
+
+export interface Metrics {
+  /** `erpfront_erp_requests_total{operation,outcome}` and `erpfront_erp_request_duration_seconds`. */
+  erpRequest(operation: string, outcome: ErpOutcome, seconds: number): void;
+  /** `erpfront_cache_requests_total{cache,result}`; `cache` is the domain, e.g. `prices`. */
+  cacheRequest(cache: string, result: CacheResult, count?: number): void;
+  /** `erpfront_erp_budget_wait_seconds{priority}`: time a call waited for an ERP permit. */
+  budgetWait(priority: string, seconds: number): void;
+  /** `erpfront_erp_circuit_state` (0 closed, 1 half-open, 2 open) and transitions. */
+  breakerState(state: 'closed' | 'half_open' | 'open'): void;
+  /** `erpfront_orders_total{outcome}`: SUBMITTED, QUEUED, ON_HOLD, REJECTED, BLOCKED, INVALID... */
+  orderOutcome(outcome: string): void;
+  /**
+   * Registers a reading taken at scrape time: `erpfront_order_queue_depth`,
+   * `erpfront_order_queue_oldest_age_seconds`, `erpfront_order_dead_letters`.
+   */
+  observeQueue(read: () => Promise<{ depth: number; oldestAgeSeconds: number; deadLetters: number }>): void;
+  /** The Prometheus text exposition of every metric. */
+  render(): Promise<string>;
+  /** The content type of {@link render}'s text. */
+  readonly contentType: string;
+}

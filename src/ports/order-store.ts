@@ -1,0 +1,121 @@
+/**
+ * The order store port: erpfront's durable record of every order it accepted, its queue toward
+ * the ERP, its dead letters, and the idempotency keys that make a retried request safe.
+ *
+ * An order is written here before erpfront answers the buyer, and stays until the ERP has it:
+ * a crash, an ERP outage or a retry never loses or doubles it. The embedded adapter is SQLite;
+ * Redis (Streams) and Durable Objects implement the same port and run the same contract suite.
+ *
+ * @module
+ */
+import type { DecimalString, ErpOrderRequest } from './erp-connector.ts';
+
+/**
+ * Where an order stands in erpfront. `QUEUED` waits for the ERP; `SUBMITTED` is in the ERP (what
+ * happens next, shipping and invoicing, the ERP reports); `ON_HOLD` waits for a credit review;
+ * `REJECTED` was refused by the ERP (a dead letter); `CANCELLED` will never be submitted.
+ */
+export type LocalOrderStatus = 'QUEUED' | 'SUBMITTED' | 'ON_HOLD' | 'REJECTED' | 'CANCELLED';
+
+export type CreditDecisionKind = 'APPROVE' | 'REVIEW' | 'BLOCK';
+
+export interface StoredOrder {
+  /** erpfront's order id; also the ERP's external reference. */
+  id: string;
+  /** Insertion order: orders of one customer reach the ERP in this order. */
+  seq: number;
+  customerId: string;
+  status: LocalOrderStatus;
+  /** Exactly what is sent to the ERP. */
+  request: ErpOrderRequest;
+  total: DecimalString;
+  currency: string;
+  /** The principal who placed it (a buyer, or a rep on the customer's behalf): the audit trail. */
+  placedBy: string;
+  creditDecision: { decision: CreditDecisionKind; reason: string | null };
+  idempotencyKey: string | null;
+  /** UTC ISO 8601. */
+  createdAt: string;
+  updatedAt: string;
+  submittedAt: string | null;
+  erpOrderNumber: string | null;
+  /** Submission attempts so far. */
+  attempts: number;
+  /**
+   * The ERP may have the order already: an earlier attempt ended without a verdict (a timeout, a
+   * lost reply, a crash mid-call). Look it up by its external reference before creating it.
+   */
+  inDoubt: boolean;
+  /** Not before this instant (epoch ms) is the order tried again. */
+  nextAttemptAt: number;
+  lastError: string | null;
+  /** Why the ERP refused it (dead letters). */
+  rejection: { reason: string; message: string } | null;
+}
+
+export type NewOrder = Pick<StoredOrder, 'id' | 'customerId' | 'status' | 'request' | 'total' | 'currency' | 'placedBy' | 'creditDecision' | 'idempotencyKey'>;
+
+/** The outcome of presenting an idempotency key. */
+export type IdempotencyClaim =
+  /** First use: go ahead, then `insert` with the key, or `releaseIdempotencyKey` if nothing was written. */
+  | { kind: 'claimed' }
+  /** Already used with the same payload: here is the order it made. */
+  | { kind: 'completed'; orderId: string }
+  /** Another request with this key is still running. */
+  | { kind: 'in_use' }
+  /** Already used with a different payload. */
+  | { kind: 'mismatch' };
+
+export interface QueueStats {
+  /** Orders waiting for the ERP (`QUEUED`). */
+  depth: number;
+  oldestAgeSeconds: number;
+  /** Orders the ERP refused (`REJECTED`). */
+  deadLetters: number;
+}
+
+export interface OrderStore {
+  /**
+   * Claims `key` (already scoped to the customer) for a request whose payload hashes to
+   * `payloadHash`. A claim left `in_use` longer than `staleAfterMs` belongs to a request that
+   * died and is taken over. Keys are kept for `ttlMs`.
+   */
+  claimIdempotencyKey(key: string, payloadHash: string, options: { now: number; ttlMs: number; staleAfterMs: number }): Promise<IdempotencyClaim>;
+  /** Gives a claimed key back: the request wrote nothing (it failed validation). */
+  releaseIdempotencyKey(key: string): Promise<void>;
+  /** Writes a new order and, atomically with it, completes its idempotency key. */
+  insert(order: NewOrder, options: { now: number; idempotencyKey?: string }): Promise<StoredOrder>;
+  get(id: string): Promise<StoredOrder | null>;
+  /** A customer's orders, newest first. */
+  listByCustomer(customerId: string, options: { statuses?: LocalOrderStatus[]; limit: number }): Promise<StoredOrder[]>;
+  /** Orders in any of `statuses`, oldest first (ops views). */
+  listByStatus(statuses: LocalOrderStatus[], options: { limit: number }): Promise<StoredOrder[]>;
+  /**
+   * Leases up to `limit` queued orders that are due, only the oldest queued order of each
+   * customer (first in, first out per customer), counting a submission attempt for each. An order
+   * whose previous lease ended without a verdict comes back in doubt.
+   */
+  lease(owner: string, options: { now: number; limit: number; leaseMs: number }): Promise<StoredOrder[]>;
+  /** The ERP has it: `SUBMITTED` with the ERP's number. */
+  markSubmitted(id: string, erpOrderNumber: string, now: number): Promise<void>;
+  /** Not this time: back to the queue, not before `nextAttemptAt`; `inDoubt` as the attempt left it. */
+  markRetry(id: string, retry: { error: string; nextAttemptAt: number; inDoubt: boolean }, now: number): Promise<void>;
+  /** The ERP refused it: a dead letter with the reason. */
+  markRejected(id: string, rejection: { reason: string; message: string }, now: number): Promise<void>;
+  /**
+   * Moves an order from one of `from` to `to` (cancel, replay, release from review); `null` when
+   * it is not in one of `from`. A replayed order starts its attempts over.
+   */
+  transition(id: string, from: LocalOrderStatus[], to: LocalOrderStatus, now: number): Promise<StoredOrder | null>;
+  queueStats(now: number): Promise<QueueStats>;
+  /**
+   * Releases every lease, marking those orders in doubt: for a process that owns the store alone
+   * and restarts after a crash (its leases belonged to its dead self).
+   */
+  releaseLeases(now: number): Promise<number>;
+  /** Totals of a customer's orders that the ERP's credit figures may not show yet (see orders service). */
+  pendingTotals(customerId: string, submittedSince: string): Promise<string[]>;
+  /** Forgets idempotency keys past their time. */
+  purgeExpiredKeys(now: number): Promise<number>;
+  close(): Promise<void>;
+}

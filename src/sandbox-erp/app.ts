@@ -1,0 +1,47 @@
+/**
+ * The sandbox ERP as a hono app: web standards only, so it runs wherever hono does. The Node
+ * server around it lives in `server.ts`.
+ *
+ * @module
+ */
+import { Hono } from 'hono';
+import { apiRoutes, operationOf } from './api.ts';
+import { controlRoutes } from './control.ts';
+import { DEFAULT_SEED, dataSetFor } from './data-set.ts';
+import { applyFaults, createFaultState } from './faults.ts';
+import { createOrderBook } from './order-book.ts';
+import { orderRoutes } from './order-routes.ts';
+import { createStats } from './stats.ts';
+
+export interface SandboxAppOptions {
+  /** Seed of the data set; the same seed gives the same ERP. @default 42 */
+  seed?: number;
+  /**
+   * The sandbox's clock: health time, the dates of incoming receipts, and orders' creation and
+   * progress (shipments, invoices). @default () => new Date()
+   */
+  now?: () => Date;
+  /** Randomness of the faults (jitter, which requests fail), not of the data. @default Math.random */
+  random?: () => number;
+}
+
+/** Creates the sandbox ERP app: `/api/v1/*` (subject to faults) and `/__control/*` (never). */
+export function createSandboxApp(options: SandboxAppOptions = {}): Hono {
+  const data = dataSetFor(options.seed ?? DEFAULT_SEED);
+  const now = options.now ?? (() => new Date());
+  const faults = createFaultState();
+  const stats = createStats();
+  const orders = createOrderBook(data, { clock: () => now().getTime(), stepMs: () => faults.current().orderStepMs });
+
+  const app = new Hono();
+  app.route('/__control', controlRoutes(faults, stats, orders));
+  app.use(
+    '/api/*',
+    applyFaults(faults, stats, operationOf, { random: options.random ?? Math.random, clock: () => Date.now() }),
+  );
+  app.route('/api/v1', apiRoutes(data, now, orders.customer));
+  app.route('/api/v1', orderRoutes(orders, faults));
+  app.notFound((c) => c.json({ error: `No route ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
+  app.onError((error, c) => c.json({ error: `Internal server error: ${error.message}` }, 500));
+  return app;
+}

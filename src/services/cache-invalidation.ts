@@ -1,0 +1,60 @@
+/**
+ * Cache invalidation across instances: an ERP change (a webhook, an operator) names the keys that
+ * changed; they are dropped from the shared tier, from this instance's tier, and, through the
+ * bus, from every other instance's in-process tier within milliseconds.
+ *
+ * Order matters: the shared tier first, then the broadcast, so an instance that misses locally
+ * right after the message does not read the old value back from Redis.
+ *
+ * @module
+ */
+import type { CacheStore } from '../ports/cache-store.ts';
+import type { InvalidationBus, InvalidationMessage } from '../ports/cache-invalidation.ts';
+import { ReadThroughCache, type CacheDomain } from './read-through-cache.ts';
+
+export interface CacheInvalidationOptions {
+  /** This instance's in-process tier. */
+  local: CacheStore;
+  shared?: CacheStore;
+  bus?: InvalidationBus;
+  instanceId: string;
+}
+
+export class CacheInvalidation {
+  readonly #o: CacheInvalidationOptions;
+  #unsubscribe: (() => Promise<void>) | null = null;
+
+  constructor(options: CacheInvalidationOptions) {
+    this.#o = options;
+  }
+
+  /** Starts applying other instances' invalidations to this instance's tier. */
+  async start(): Promise<void> {
+    if (!this.#o.bus || this.#unsubscribe) return;
+    this.#unsubscribe = await this.#o.bus.subscribe((message) => {
+      if (message.origin !== this.#o.instanceId) void this.#dropLocal(message);
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.#unsubscribe?.();
+    this.#unsubscribe = null;
+  }
+
+  /**
+   * Drops `keys` of `domain` everywhere. Resolves once the shared and local tiers have dropped them
+   * and the message is published; other instances apply it as it arrives.
+   * @throws when the bus could not publish (Redis unreachable): other instances keep the old
+   *   value until its freshness runs out, and the caller should retry.
+   */
+  async invalidate(domain: CacheDomain, keys: readonly string[]): Promise<void> {
+    const cacheKeys = keys.map((k) => ReadThroughCache.key(domain, k));
+    await this.#o.shared?.deleteMany(cacheKeys);
+    await this.#o.local.deleteMany(cacheKeys);
+    await this.#o.bus?.publish({ domain, keys: [...keys], origin: this.#o.instanceId });
+  }
+
+  #dropLocal(message: InvalidationMessage): Promise<void> {
+    return this.#o.local.deleteMany(message.keys.map((k) => ReadThroughCache.key(message.domain, k)));
+  }
+}

@@ -1,0 +1,198 @@
+/**
+ * Submits queued orders to the ERP, exactly once each.
+ *
+ * Orders are leased from the store (first in, first out per customer), and each lease counts an
+ * attempt. An order in doubt (an earlier attempt may have reached the ERP) is first looked up by
+ * its external reference; only when the ERP does not have it is it created. So a timeout, a lost
+ * reply or a `kill -9` mid-call never makes a second order. The ERP budget and circuit breaker
+ * in front of the connector keep the drain within the ERP's limits.
+ *
+ * @module
+ */
+import type { Clock } from '../../ports/clock.ts';
+import type { ErpConnector } from '../../ports/erp-connector.ts';
+import { ErpError } from '../../ports/erp-error.ts';
+import type { Metrics } from '../../ports/metrics.ts';
+import type { OrderStore, StoredOrder } from '../../ports/order-store.ts';
+
+export interface OrderDispatcherOptions {
+  store: OrderStore;
+  /** The guarded connector (budget and breaker in front). */
+  erp: ErpConnector;
+  clock: Clock;
+  metrics: Metrics;
+  /** Who holds the leases (unique per process). */
+  owner: string;
+  /** Orders submitted at once (default 8); the ERP budget bounds the real concurrency. */
+  concurrency?: number;
+  /** A lease outlives a stuck call by this much (default 30 s). */
+  leaseMs?: number;
+  /** How often an idle dispatcher looks for due orders (default 250 ms). */
+  pollMs?: number;
+  /** Exponential backoff between attempts, with jitter: first delay and ceiling (500 ms, 10 s). */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** Whether the ERP takes calls right now (the breaker is closed); when not, nobody waits for it. */
+  erpAvailable?: () => boolean;
+}
+
+/** What a failed attempt means for the order. */
+function classify(error: unknown): { rejected: boolean; delivered: 'no' | 'maybe'; pauseMs: number } {
+  if (error instanceof ErpError) {
+    if (error.code === 'ERP_REJECTED') return { rejected: true, delivered: 'no', pauseMs: 0 };
+    // Never sent: the breaker refused it, or the ERP's gateway turned it away before processing.
+    if (error.code === 'ERP_CIRCUIT_OPEN') return { rejected: false, delivered: 'no', pauseMs: error.retryAfterMs ?? 1000 };
+    if (error.code === 'ERP_RATE_LIMITED') return { rejected: false, delivered: 'no', pauseMs: 0 };
+  }
+  // A timeout, a reset, a 5xx, an unreadable reply: the ERP may have committed it.
+  return { rejected: false, delivered: 'maybe', pauseMs: 0 };
+}
+
+export class OrderDispatcher {
+  readonly #o: Required<OrderDispatcherOptions>;
+  #running = false;
+  #loop: Promise<void> | null = null;
+  #inFlight = 0;
+  #wake: (() => void) | null = null;
+  /** Until when the breaker said to hold off; meanwhile only one order at a time probes. */
+  #pausedUntil = 0;
+  #probing = false;
+  readonly #waiters = new Map<string, Array<() => void>>();
+  readonly #active = new Set<Promise<void>>();
+
+  constructor(options: OrderDispatcherOptions) {
+    this.#o = { concurrency: 8, leaseMs: 30_000, pollMs: 250, retryBaseMs: 500, retryMaxMs: 10_000, erpAvailable: () => true, ...options };
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = this.#run();
+  }
+
+  /** Stops leasing and waits for the submissions under way. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.wake();
+    await this.#loop;
+    await Promise.all(this.#active);
+  }
+
+  /** Looks for due orders now (an order was just queued, or replayed). */
+  wake(): void {
+    this.#wake?.();
+  }
+
+  /**
+   * Waits until the dispatcher has had a go at this order (submitted, refused, or put back to
+   * retry), or `timeoutMs` passed; then the order as it stands.
+   */
+  async settle(id: string, timeoutMs: number): Promise<StoredOrder | null> {
+    // While the ERP is known to be down, the order waits in the queue; the buyer need not.
+    if (this.#pausedUntil > this.#o.clock.now() || !this.#o.erpAvailable()) {
+      this.wake();
+      return this.#o.store.get(id);
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      const list = this.#waiters.get(id) ?? [];
+      list.push(done);
+      this.#waiters.set(id, list);
+      this.wake();
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    return this.#o.store.get(id);
+  }
+
+  async #run(): Promise<void> {
+    while (this.#running) {
+      const now = this.#o.clock.now();
+      const free = this.#o.concurrency - this.#inFlight;
+      let leased: StoredOrder[] = [];
+      if (free > 0 && now >= this.#pausedUntil && !this.#probing) {
+        // After the breaker opened, one order goes first to see whether the ERP is back.
+        const limit = this.#pausedUntil > 0 ? 1 : free;
+        try {
+          leased = await this.#o.store.lease(this.#o.owner, { now, limit, leaseMs: this.#o.leaseMs });
+        } catch (error) {
+          console.error('erpfront: leasing orders failed', error);
+        }
+      }
+      for (const order of leased) this.#submit(order);
+      if (leased.length === 0 || this.#inFlight >= this.#o.concurrency) await this.#idle();
+    }
+  }
+
+  #idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const pause = Math.max(0, this.#pausedUntil - this.#o.clock.now());
+      const timer = setTimeout(finish, pause > 0 ? Math.min(pause, this.#o.pollMs * 4) : this.#o.pollMs);
+      this.#wake = finish;
+      function finish() {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  }
+
+  #submit(order: StoredOrder): void {
+    this.#inFlight++;
+    const probe = this.#pausedUntil > 0;
+    if (probe) this.#probing = true;
+    const task = this.#attempt(order)
+      .catch((error: unknown) => console.error(`erpfront: order ${order.id} could not be updated`, error))
+      .finally(() => {
+        this.#inFlight--;
+        if (probe) this.#probing = false;
+        this.#active.delete(task);
+        for (const resolve of this.#waiters.get(order.id) ?? []) resolve();
+        this.#waiters.delete(order.id);
+        this.wake();
+      });
+    this.#active.add(task);
+  }
+
+  async #attempt(order: StoredOrder): Promise<void> {
+    const { store, erp, clock, metrics } = this.#o;
+    let inDoubt = order.inDoubt;
+    try {
+      if (inDoubt) {
+        const existing = await erp.findOrderByExternalRef(order.id, { priority: 'order' });
+        if (existing) {
+          await store.markSubmitted(order.id, existing.number, clock.now());
+          this.#pausedUntil = 0;
+          metrics.orderOutcome('SUBMITTED');
+          return;
+        }
+        inDoubt = false; // the ERP does not have it: safe to create
+      }
+      const created = await erp.createOrder(order.request, { priority: 'order' });
+      await store.markSubmitted(order.id, created.number, clock.now());
+      this.#pausedUntil = 0;
+      metrics.orderOutcome('SUBMITTED');
+    } catch (error) {
+      const verdict = classify(error);
+      const message = error instanceof Error ? error.message : String(error);
+      if (verdict.rejected) {
+        const reason = (error as ErpError).reason ?? 'REJECTED';
+        await store.markRejected(order.id, { reason, message }, clock.now());
+        metrics.orderOutcome('REJECTED');
+        return;
+      }
+      const now = clock.now();
+      if (verdict.pauseMs > 0) this.#pausedUntil = now + verdict.pauseMs;
+      // Circuit-open refusals never reached the ERP: no backoff of their own, the pause covers it.
+      const delay = verdict.pauseMs > 0 ? 0 : this.#backoff(order.attempts);
+      await store.markRetry(order.id, { error: message, nextAttemptAt: now + delay, inDoubt: inDoubt || verdict.delivered === 'maybe' }, now);
+    }
+  }
+
+  /** Exponential backoff with jitter (half to full), so retries of many orders do not align. */
+  #backoff(attempts: number): number {
+    const ceiling = Math.min(this.#o.retryMaxMs, this.#o.retryBaseMs * 2 ** Math.max(0, attempts - 1));
+    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+  }
+}

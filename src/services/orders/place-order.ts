@@ -1,0 +1,244 @@
+/**
+ * Placing an order: validate → re-price on the authoritative path → credit decision → availability
+ * → write durably → submit to the ERP → answer. Business failures come back as user errors;
+ * nothing is written for an order that fails them.
+ *
+ * @module
+ */
+import { decideCredit, type CreditDecision } from '../../domain/credit/credit-decision.ts';
+import { creditStatus } from '../../domain/credit/credit-status.ts';
+import { computeAvailability } from '../../domain/atp/availability.ts';
+import { utcDate } from '../../domain/atp/calendar.ts';
+import { Big, formatAmount } from '../../domain/money.ts';
+import { validateOrderInput, type OrderInput, type UserError } from '../../domain/orders/order-input.ts';
+import { resolveBuyerPrice } from '../../domain/pricing/buyer-price.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { assertSoldTo } from '../../domain/pricing/sales-restriction.ts';
+import type { Principal } from '../../domain/principal.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { CustomerAccount, ErpConnector, ErpOrderLine, Item, OrderPayment, PriceEntry, PriceKey } from '../../ports/erp-connector.ts';
+import { ErpError } from '../../ports/erp-error.ts';
+import type { Metrics } from '../../ports/metrics.ts';
+import type { OrderStore, StoredOrder } from '../../ports/order-store.ts';
+import { priceKeysFor } from '../buyer-pricing.ts';
+import { ErpReader, priceKeyId } from '../erp-reader.ts';
+import type { Cached, ReadThroughCache } from '../read-through-cache.ts';
+import { newOrderId, payloadHash } from './order-identity.ts';
+import type { OrderDispatcher } from './order-dispatcher.ts';
+
+export interface OrderPolicy {
+  maxLines: number;
+  maxQuantity: number;
+  /** How old a cached price may be to price an order while the ERP does not answer. */
+  priceMaxAgeMs: number;
+  /** What happens to an order past the credit limit. */
+  overLimit: 'REVIEW' | 'BLOCK';
+  allowBackorders: boolean;
+  /** How long idempotency keys are kept (at least 24 h). */
+  idempotencyTtlMs: number;
+  /** How long `placeOrder` waits for the ERP before answering QUEUED. */
+  submitWaitMs: number;
+}
+
+export interface PlaceOrderDeps {
+  erp: ErpConnector;
+  cache: ReadThroughCache;
+  store: OrderStore;
+  dispatcher: OrderDispatcher;
+  clock: Clock;
+  metrics: Metrics;
+  policy: OrderPolicy;
+  /** The largest keys list per ERP call, for the order's own reader. */
+  maxBatchSize: number;
+}
+
+export interface PlaceOrderResult {
+  order: StoredOrder | null;
+  userErrors: UserError[];
+  creditDecision: CreditDecision | null;
+}
+
+const failed = (...userErrors: UserError[]): PlaceOrderResult => ({ order: null, userErrors, creditDecision: null });
+
+/** Places an order for `customerId` on behalf of `principal`. */
+export async function placeOrder(deps: PlaceOrderDeps, principal: Principal, customerId: string, input: OrderInput): Promise<PlaceOrderResult> {
+  const { store, clock, policy, metrics } = deps;
+  // The order's own reads wait in the ERP budget at order priority, ahead of catalog browsing.
+  const reader = new ErpReader(deps.erp, deps.cache, { maxBatchSize: deps.maxBatchSize, priority: 'order' });
+  const inputErrors = validateOrderInput(input, { maxLines: policy.maxLines, maxQuantity: policy.maxQuantity, today: utcDate(clock.now()) });
+  if (inputErrors.length) {
+    metrics.orderOutcome('INVALID');
+    return failed(...inputErrors);
+  }
+
+  const key = input.idempotencyKey?.trim() || null;
+  const scopedKey = key ? `${customerId}:${key}` : null;
+  if (scopedKey) {
+    const claim = await store.claimIdempotencyKey(scopedKey, await payloadHash(input), {
+      now: clock.now(),
+      ttlMs: policy.idempotencyTtlMs,
+      staleAfterMs: 60_000,
+    });
+    if (claim.kind === 'mismatch') {
+      return failed({ code: 'IDEMPOTENCY_KEY_REUSED', message: 'This idempotency key was used for a different order; use a new key for a new order.', field: ['idempotencyKey'] });
+    }
+    if (claim.kind === 'in_use') {
+      return failed({ code: 'IDEMPOTENCY_KEY_IN_USE', message: 'A request with this idempotency key is still being processed; retry in a moment to get its result.', field: ['idempotencyKey'] });
+    }
+    if (claim.kind === 'completed') {
+      const order = await store.get(claim.orderId);
+      return { order, userErrors: [], creditDecision: order?.creditDecision ?? null };
+    }
+  }
+
+  let written = false;
+  try {
+    const result = await prepareAndWrite(deps, principal, customerId, reader, input, key, scopedKey);
+    written = result.order !== null;
+    return result;
+  } finally {
+    // Nothing written (a user error, or a failure): the key is free to be used again.
+    if (scopedKey && !written) await store.releaseIdempotencyKey(scopedKey);
+  }
+}
+
+async function prepareAndWrite(
+  deps: PlaceOrderDeps, principal: Principal, customerId: string, reader: ErpReader, input: OrderInput, key: string | null, scopedKey: string | null,
+): Promise<PlaceOrderResult> {
+  const { store, clock, policy, metrics, dispatcher } = deps;
+  const account = await readOrFail(() => reader.account(customerId), 'UNKNOWN_CUSTOMER');
+  if (account instanceof Array) return failed(...account);
+  const errors: UserError[] = [];
+
+  const poNumber = input.poNumber?.trim() || null;
+  if (account.value.poRequired && !poNumber) {
+    errors.push({ code: 'PO_NUMBER_REQUIRED', message: `Customer ${customerId} requires a purchase-order number on every order.`, field: ['poNumber'] });
+  }
+  const shipTo = input.shipToId ? account.value.shipTos.find((s) => s.id === input.shipToId) : account.value.shipTos.find((s) => s.isDefault) ?? account.value.shipTos[0];
+  if (!shipTo) {
+    errors.push({ code: 'UNKNOWN_SHIP_TO', message: `${input.shipToId ?? 'A default ship-to'} is not one of customer ${customerId}'s addresses.`, field: ['shipToId'] });
+  }
+
+  const items = await Promise.all(input.lines.map((line) => readOrFail(() => reader.item(line.sku.trim()), 'UNKNOWN_SKU')));
+  items.forEach((item, i) => {
+    const at = ['lines', String(i)];
+    if (item instanceof Array) return errors.push(...item.map((e) => ({ ...e, field: [...at, 'sku'] })));
+    try {
+      assertSoldTo(item.value, account.value);
+    } catch (error) {
+      errors.push({ code: 'NOT_SOLD_TO_CUSTOMER', message: (error as Error).message, field: [...at, 'sku'] });
+    }
+    const unit = input.lines[i]!.unit;
+    if (unit && unit !== item.value.unitOfMeasure) {
+      errors.push({ code: 'UNIT_MISMATCH', message: `${item.value.sku} is sold in ${item.value.unitOfMeasure}, not ${unit}.`, field: [...at, 'unit'] });
+    }
+  });
+  if (errors.length) return failed(...errors);
+  const lineItems = items as Array<Cached<Item>>;
+
+  const priced = await priceLines(deps, account.value, lineItems, input);
+  if (!Array.isArray(priced)) return failed(...priced.errors);
+  const total = priced.reduce((sum, line) => sum.plus(new Big(line.unitPrice).times(line.quantity)), new Big(0));
+  const totalAmount = formatAmount(total, account.value.currency);
+
+  if (!policy.allowBackorders) {
+    const today = utcDate(clock.now());
+    for (const [i, line] of priced.entries()) {
+      const stock = await readOrFail(() => reader.stock(line.sku), 'UNKNOWN_SKU');
+      if (stock instanceof Array) return failed(...stock);
+      const atp = computeAvailability(stock.value, line.quantity, { today });
+      if (atp.status !== 'IN_STOCK' && atp.status !== 'LOW_STOCK') {
+        errors.push({ code: 'INSUFFICIENT_STOCK', message: `Only ${atp.available} of ${line.sku} can ship now, and backorders are not accepted.`, field: ['lines', String(i), 'quantity'] });
+      }
+    }
+    if (errors.length) return failed(...errors);
+  }
+
+  const payment: OrderPayment = input.payment?.method === 'CARD'
+    ? { method: 'CARD', authorizationRef: input.payment.authorizationRef!.trim() }
+    : { method: 'ON_ACCOUNT' };
+  // Orders accepted but not yet visible in the ERP's figures (queued, or submitted after the
+  // account was read) are exposure the ERP cannot count yet.
+  const pending = payment.method === 'ON_ACCOUNT' ? await store.pendingTotals(customerId, account.asOf) : [];
+  const credit = decideCredit(creditStatus(account.value.credit, account.value.currency, pending), totalAmount, payment, policy.overLimit);
+  if (credit.decision === 'BLOCK') {
+    metrics.orderOutcome('BLOCKED');
+    const message = credit.reason === 'CREDIT_HOLD'
+      ? `Customer ${customerId} is on credit hold${account.value.credit.holdReason ? ` (${account.value.credit.holdReason})` : ''}; pay by card or contact accounts receivable.`
+      : `This order of ${totalAmount} ${account.value.currency} exceeds customer ${customerId}'s available credit.`;
+    return { order: null, userErrors: [{ code: credit.reason!, message, field: [] }], creditDecision: credit };
+  }
+
+  const id = newOrderId(clock.now());
+  const order = await store.insert(
+    {
+      id,
+      customerId,
+      status: credit.decision === 'REVIEW' ? 'ON_HOLD' : 'QUEUED',
+      request: {
+        externalRef: id, customerId, poNumber, shipToId: shipTo!.id, requestedDate: input.requestedDate ?? null,
+        currency: account.value.currency, payment, notes: input.notes?.trim() || null, lines: priced,
+      },
+      total: totalAmount,
+      currency: account.value.currency,
+      placedBy: principal.subject,
+      creditDecision: credit,
+      idempotencyKey: key,
+    },
+    { now: clock.now(), idempotencyKey: scopedKey ?? undefined },
+  );
+  if (order.status === 'ON_HOLD') {
+    metrics.orderOutcome('ON_HOLD');
+    return { order, userErrors: [], creditDecision: credit };
+  }
+  // The order is safe on disk; give the ERP a moment to take it, else answer QUEUED.
+  const settled = (await dispatcher.settle(order.id, policy.submitWaitMs)) ?? order;
+  if (settled.status === 'QUEUED') metrics.orderOutcome('QUEUED');
+  return { order: settled, userErrors: [], creditDecision: credit };
+}
+
+/** Reads through the reader; a missing record (`notFound`) or an unreachable ERP becomes a user error. */
+async function readOrFail<T>(read: () => T | Promise<T>, notFound: string): Promise<T | UserError[]> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof ErpError && error.code === 'ERP_NOT_FOUND') return [{ code: notFound, message: error.message, field: [] }];
+    if (error instanceof ErpError && error.transient) {
+      return [{ code: 'ERP_UNAVAILABLE', message: 'The ERP is not answering and erpfront has no recent copy of data this order needs; retry shortly.', field: [] }];
+    }
+    if (error instanceof DomainError) return [{ code: error.code, message: error.message, field: [] }];
+    throw error;
+  }
+}
+
+/**
+ * Prices every line on the authoritative path: fresh from the ERP when it answers (at order
+ * priority), else the cached price sheet if it is younger than the policy allows.
+ */
+async function priceLines(deps: PlaceOrderDeps, account: CustomerAccount, items: Array<Cached<Item>>, input: OrderInput): Promise<ErpOrderLine[] | { errors: UserError[] }> {
+  const perLine = items.map((item) => priceKeysFor(account, item.value.sku));
+  const keys: PriceKey[] = perLine.flatMap((k) => [k.contract, k.priceList, k.list].filter((x): x is PriceKey => x !== null));
+  const entries = await deps.cache.load<PriceKey, PriceEntry | null>(
+    'prices', keys, priceKeyId, (missing) => deps.erp.getPrices(missing, { priority: 'order' }),
+    { freshMs: 0, staleWhileRevalidateMs: 0, maxStaleMs: deps.policy.priceMaxAgeMs },
+  );
+  const byKey = new Map(keys.map((k, i) => [priceKeyId(k), entries[i]!]));
+  const errors: UserError[] = [];
+  const lines: ErpOrderLine[] = [];
+  items.forEach((item, i) => {
+    const quantity = input.lines[i]!.quantity;
+    const found = [perLine[i]!.contract, perLine[i]!.priceList, perLine[i]!.list].map((k) => (k ? byKey.get(priceKeyId(k))! : null));
+    if (found.some((e) => e instanceof Error)) {
+      errors.push({ code: 'PRICE_NOT_AVAILABLE', message: `${item.value.sku} cannot be priced: the ERP is not answering and no recent price is cached.`, field: ['lines', String(i)] });
+      return;
+    }
+    const [contract, priceList, list] = found.map((e) => (e as Cached<PriceEntry | null> | null)?.value ?? null);
+    const price = resolveBuyerPrice({ contract: contract!, priceList: priceList!, list: list! }, quantity, account.currency);
+    if (!price) {
+      errors.push({ code: 'PRICE_NOT_AVAILABLE', message: `${item.value.sku} has no price for customer ${account.id} at quantity ${quantity}.`, field: ['lines', String(i)] });
+      return;
+    }
+    lines.push({ sku: item.value.sku, quantity, unitPrice: price.unitPrice.amount, unitOfMeasure: item.value.unitOfMeasure });
+  });
+  return errors.length ? { errors } : lines;
+}

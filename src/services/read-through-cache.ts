@@ -1,0 +1,198 @@
+/**
+ * Read-through caching of ERP answers, per domain: fresh hits, stale-while-revalidate, single
+ * flight on misses, and the last known value (marked stale) when the ERP does not answer.
+ *
+ * @module
+ */
+import type { CacheEntry, CacheStore, SyncCacheStore } from '../ports/cache-store.ts';
+import type { Clock } from '../ports/clock.ts';
+import { isTransientErpError } from '../ports/erp-error.ts';
+import type { Metrics } from '../ports/metrics.ts';
+
+/** The kinds of ERP data erpfront caches, each with its own freshness. */
+export type CacheDomain = 'items' | 'prices' | 'stock' | 'accounts' | 'reps';
+
+export interface FreshnessPolicy {
+  /** How long a value is served as fresh. */
+  freshMs: number;
+  /** After freshness, how long the old value is served (marked stale) while a refresh runs. */
+  staleWhileRevalidateMs: number;
+  /** How old a value may be and still stand in, marked stale, when the ERP does not answer. */
+  maxStaleMs: number;
+}
+
+/** A value read through the cache, with its age. */
+export interface Cached<T> {
+  value: T;
+  /** When the value was fetched from the ERP, UTC ISO 8601. */
+  asOf: string;
+  /** True when the value is older than its freshness (the ERP is down, or a refresh is running). */
+  stale: boolean;
+}
+
+/** Fetches values for keys from the ERP: one entry per key, a value or an Error for that key. */
+export type BatchFetch<K, T> = (keys: K[]) => Promise<Array<T | Error>>;
+
+export interface ReadThroughCacheOptions {
+  /** The in-process tier, read synchronously on the hot path. */
+  local: SyncCacheStore;
+  /** An optional shared tier behind it (Redis), consulted on a local miss. */
+  shared?: CacheStore;
+  policies: Readonly<Record<CacheDomain, FreshnessPolicy>>;
+  clock: Clock;
+  metrics: Metrics;
+}
+
+/** One cache for the whole process; per-request batching sits in front of it (see loaders). */
+export class ReadThroughCache {
+  readonly #local: SyncCacheStore;
+  readonly #shared: CacheStore | undefined;
+  readonly #policies: Readonly<Record<CacheDomain, FreshnessPolicy>>;
+  readonly #clock: Clock;
+  readonly #metrics: Metrics;
+  /** Fetches under way, by cache key: a second asker waits for the first instead of asking the ERP. */
+  readonly #inflight = new Map<string, Promise<unknown>>();
+
+  constructor(options: ReadThroughCacheOptions) {
+    this.#local = options.local;
+    this.#shared = options.shared;
+    this.#policies = options.policies;
+    this.#clock = options.clock;
+    this.#metrics = options.metrics;
+  }
+
+  /** The cache key of a domain's key. Keys carry their scope (customer, price list, currency). */
+  static key(domain: CacheDomain, key: string): string {
+    return `${domain}:${key}`;
+  }
+
+  /** A fresh value from the in-process tier, synchronously; `undefined` when there is none. */
+  peek<T>(domain: CacheDomain, key: string): Cached<T> | undefined {
+    const entry = this.#local.getSync<T>(ReadThroughCache.key(domain, key));
+    if (entry === undefined || this.#clock.now() - entry.fetchedAt >= this.#policies[domain].freshMs) return undefined;
+    this.#metrics.cacheRequest(domain, 'hit');
+    return { value: entry.value, asOf: entry.asOf, stale: false };
+  }
+
+  /**
+   * Reads `keys` through the cache: fresh entries as they are; entries past freshness but within
+   * stale-while-revalidate as stale, refreshed in the background; everything else fetched in one
+   * call for all keys not already being fetched. When the ERP does not answer, an entry younger
+   * than `maxStaleMs` stands in, marked stale; otherwise the key gets the ERP's error.
+   */
+  async load<K, T>(
+    domain: CacheDomain,
+    keys: readonly K[],
+    keyOf: (key: K) => string,
+    fetch: BatchFetch<K, T>,
+    /** Stricter rules for one read, e.g. an order re-priced on the authoritative path. */
+    overrides?: Partial<FreshnessPolicy>,
+  ): Promise<Array<Cached<T> | Error>> {
+    const policy = overrides ? { ...this.#policies[domain], ...overrides } : this.#policies[domain];
+    const cacheKeys = keys.map((k) => ReadThroughCache.key(domain, keyOf(k)));
+    const entries = await this.#read<T>(cacheKeys);
+    const now = this.#clock.now();
+    const results: Array<Cached<T> | Error> = new Array(keys.length);
+    const missing: number[] = [];
+    const refresh: number[] = [];
+    const waits: Promise<void>[] = [];
+    let hits = 0;
+    let stale = 0;
+    let coalesced = 0;
+
+    for (let i = 0; i < keys.length; i++) {
+      const entry = entries[i];
+      const age = entry === undefined ? Infinity : now - entry.fetchedAt;
+      if (entry !== undefined && age < policy.freshMs) {
+        results[i] = { value: entry.value, asOf: entry.asOf, stale: false };
+        hits++;
+      } else if (entry !== undefined && age < policy.freshMs + policy.staleWhileRevalidateMs) {
+        results[i] = { value: entry.value, asOf: entry.asOf, stale: true };
+        stale++;
+        if (!this.#inflight.has(cacheKeys[i]!)) refresh.push(i);
+      } else {
+        const running = this.#inflight.get(cacheKeys[i]!) as Promise<Cached<T> | Error> | undefined;
+        if (running) {
+          coalesced++;
+          waits.push(running.then((outcome) => void (results[i] = this.#settle(outcome, entry, policy))));
+        } else {
+          missing.push(i);
+        }
+      }
+    }
+    this.#count(domain, hits, stale, missing.length, coalesced);
+
+    if (refresh.length > 0) {
+      // Nobody waits for a background refresh; a failure leaves the stale entry in place.
+      void this.#fetch(domain, refresh.map((i) => keys[i]!), refresh.map((i) => cacheKeys[i]!), fetch).catch(() => {});
+    }
+    if (missing.length > 0) {
+      const outcomes = await this.#fetch(domain, missing.map((i) => keys[i]!), missing.map((i) => cacheKeys[i]!), fetch);
+      missing.forEach((i, j) => (results[i] = this.#settle(outcomes[j]!, entries[i], policy)));
+    }
+    if (waits.length > 0) await Promise.all(waits);
+    return results;
+  }
+
+  /** Forgets cached values (an ERP change made them wrong), in every tier. */
+  async invalidate(domain: CacheDomain, keys: readonly string[]): Promise<void> {
+    const cacheKeys = keys.map((k) => ReadThroughCache.key(domain, k));
+    await Promise.all([this.#local.deleteMany(cacheKeys), this.#shared?.deleteMany(cacheKeys)]);
+  }
+
+  async #read<T>(cacheKeys: readonly string[]): Promise<Array<CacheEntry<T> | undefined>> {
+    const entries = cacheKeys.map((k) => this.#local.getSync<T>(k));
+    if (!this.#shared) return entries;
+    const absent = entries.flatMap((e, i) => (e === undefined ? [i] : []));
+    if (absent.length === 0) return entries;
+    const found = await this.#shared.getMany<T>(absent.map((i) => cacheKeys[i]!));
+    absent.forEach((i, j) => (entries[i] = found[j]));
+    return entries;
+  }
+
+  #settle<T>(outcome: Cached<T> | Error, entry: CacheEntry<T> | undefined, policy: FreshnessPolicy): Cached<T> | Error {
+    if (!(outcome instanceof Error)) return outcome;
+    if (entry !== undefined && isTransientErpError(outcome) && this.#clock.now() - entry.fetchedAt < policy.maxStaleMs) {
+      return { value: entry.value, asOf: entry.asOf, stale: true };
+    }
+    return outcome;
+  }
+
+  /** Fetches keys in one ERP call, stores what came back, and lets concurrent askers join it. */
+  #fetch<K, T>(domain: CacheDomain, keys: K[], cacheKeys: string[], fetch: BatchFetch<K, T>): Promise<Array<Cached<T> | Error>> {
+    const policy = this.#policies[domain];
+    const batch = fetch(keys).then(
+      async (values) => {
+        const fetchedAt = this.#clock.now();
+        const asOf = new Date(fetchedAt).toISOString();
+        const stored: Array<readonly [string, CacheEntry<T>]> = [];
+        const outcomes = values.map((value, j): Cached<T> | Error => {
+          if (value instanceof Error) return value;
+          stored.push([cacheKeys[j]!, { value, fetchedAt, asOf }]);
+          return { value, asOf, stale: false };
+        });
+        const retainMs = policy.freshMs + Math.max(policy.staleWhileRevalidateMs, policy.maxStaleMs);
+        await this.#local.setMany(stored, retainMs);
+        // The shared tier is best effort: a value is still served if it could not be shared.
+        await this.#shared?.setMany(stored, retainMs).catch(() => {});
+        return outcomes;
+      },
+      (error: unknown) => keys.map(() => (error instanceof Error ? error : new Error(String(error)))),
+    );
+    cacheKeys.forEach((cacheKey, j) => {
+      const one = batch.then((outcomes) => outcomes[j]!);
+      this.#inflight.set(cacheKey, one);
+      void one.finally(() => {
+        if (this.#inflight.get(cacheKey) === one) this.#inflight.delete(cacheKey);
+      });
+    });
+    return batch;
+  }
+
+  #count(domain: CacheDomain, hits: number, stale: number, misses: number, coalesced: number): void {
+    if (hits) this.#metrics.cacheRequest(domain, 'hit', hits);
+    if (stale) this.#metrics.cacheRequest(domain, 'stale', stale);
+    if (misses) this.#metrics.cacheRequest(domain, 'miss', misses);
+    if (coalesced) this.#metrics.cacheRequest(domain, 'coalesced', coalesced);
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The `/graphql` route: authenticates the bearer token, settles which customer the request acts
+ * for, and hands the request to the GraphQL engine with a fresh per-request ERP reader.
+ *
+ * @module
+ */
+import type { Context } from 'hono';
+import type { Principal } from '../../domain/principal.ts';
+import { ErpReader } from '../../services/erp-reader.ts';
+import type { TokenVerifier } from '../../services/token-verifier.ts';
+import type { GraphQLServices } from '../graphql/context.ts';
+import type { GraphQLEngine } from '../graphql/yoga.ts';
+import { authorizeCustomer } from './authorize-customer.ts';
+import { graphqlErrorResponse } from './error-response.ts';
+
+export interface GraphQLRouteOptions {
+  engine: GraphQLEngine;
+  verifyToken: TokenVerifier;
+  services: GraphQLServices;
+  /** The largest keys list sent to the ERP in one call. */
+  maxBatchSize: number;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes: number;
+}
+
+/** The header a sales rep (or ops) uses to act for one customer, as Stripe-Account does. */
+export const CUSTOMER_HEADER = 'x-customer-id';
+
+export function graphqlRoute(options: GraphQLRouteOptions) {
+  const { engine, verifyToken, services } = options;
+  return async function graphql(c: Context): Promise<Response> {
+    const request = c.req.raw;
+    if (request.method === 'GET' && (request.headers.get('accept') ?? '').includes('text/html')) {
+      // The GraphiQL page itself is public; the queries it sends carry the token.
+      return engine.fetch(request);
+    }
+    const length = Number(request.headers.get('content-length') ?? 0);
+    if (length > options.maxBodyBytes) {
+      return graphqlErrorResponse(413, 'REQUEST_TOO_LARGE', `The request body is ${length} bytes; at most ${options.maxBodyBytes} are accepted.`);
+    }
+
+    const authorization = request.headers.get('authorization');
+    const token = authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+    if (!token) {
+      return graphqlErrorResponse(401, 'UNAUTHENTICATED', 'Send a bearer token: Authorization: Bearer <JWT>.', {
+        'WWW-Authenticate': 'Bearer realm="erpfront"',
+      });
+    }
+    const verified = await verifyToken(token);
+    if ('problem' in verified) {
+      return graphqlErrorResponse(401, 'UNAUTHENTICATED', `Invalid bearer token: ${verified.problem}.`, {
+        'WWW-Authenticate': 'Bearer realm="erpfront", error="invalid_token"',
+      });
+    }
+
+    const principal: Principal = verified.principal;
+    const reader = new ErpReader(services.erp, services.cache, { maxBatchSize: options.maxBatchSize });
+    const decision = await authorizeCustomer(principal, request.headers.get(CUSTOMER_HEADER), reader);
+    if ('status' in decision) return graphqlErrorResponse(decision.status, decision.code, decision.message);
+
+    return engine.handle(request, {
+      principal,
+      customerId: decision.customerId,
+      reader,
+      services,
+      customers: new Map(),
+      idempotencyKey: request.headers.get('idempotency-key'),
+    });
+  };
+}

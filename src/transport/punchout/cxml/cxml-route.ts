@@ -1,0 +1,116 @@
+/**
+ * `POST /punchout/cxml`: one cXML Request in, one cXML Response out.
+ *
+ * HTTP status: 200 whenever a cXML Response is returned, the outcome in its Status code (buyers
+ * read the cXML Status; PROTOCOL.md §8). Only a body that is not a cXML document at all — wrong
+ * media type, too large, not well-formed XML, a forbidden DTD, another root element — gets an
+ * HTTP 4xx (with a cXML Response carrying the same code, for buyers that read it anyway).
+ *
+ * @module
+ */
+import type { Context } from 'hono';
+import type { BuyerOrganisation } from '../../../domain/punchout/buyer-organisation.ts';
+import { acceptOrderRequest } from '../../../services/punchout/order-intake.ts';
+import { PunchOutRefusal, type PunchOutService } from '../../../services/punchout/punchout-service.ts';
+import { parseXmlSafely, XmlSafetyError } from '../xml/safe-xml.ts';
+import { DEFAULT_CXML_VERSION, responseDocument } from './envelope.ts';
+import { profileResponse, setupResponse } from './documents.ts';
+import { CxmlReadError, readEnvelope, type CxmlEnvelope } from './read-envelope.ts';
+import { readOrderRequest, readSetupRequest } from './read-requests.ts';
+
+export interface CxmlRouteOptions {
+  service: PunchOutService;
+  /** Where storefronts receive the start token, e.g. `https://shop.example/punchout`. */
+  startUrl: (request: Request) => string;
+  /** This endpoint's public URL (for ProfileResponse). */
+  cxmlUrl: (request: Request) => string;
+}
+
+const XML_MEDIA = /^(text|application)\/xml\b/i;
+
+function reply(body: string, httpStatus = 200): Response {
+  return new Response(body, { status: httpStatus, headers: { 'content-type': 'text/xml; charset=UTF-8' } });
+}
+
+/** A cXML Response with only a Status. */
+export function statusReply(code: number, detail: string, httpStatus = 200, version = DEFAULT_CXML_VERSION): Response {
+  return reply(responseDocument(code, detail, { version, now: Date.now() }), httpStatus);
+}
+
+/** The route handler (mounted behind a body-size limit). */
+export function cxmlRoute(options: CxmlRouteOptions) {
+  const { service } = options;
+  return async function cxml(c: Context): Promise<Response> {
+    if (!XML_MEDIA.test(c.req.header('content-type') ?? '')) {
+      return statusReply(415, 'Send the cXML document with Content-Type: text/xml; charset="UTF-8" (or application/xml).', 415);
+    }
+    let envelope: CxmlEnvelope;
+    try {
+      envelope = readEnvelope(parseXmlSafely(await c.req.text()));
+    } catch (error) {
+      if (error instanceof XmlSafetyError) return statusReply(error.code === 'XML_FORBIDDEN_DTD' ? 400 : 406, error.message, 400);
+      if (error instanceof CxmlReadError) return statusReply(error.status, error.message, 400);
+      throw error;
+    }
+    if (envelope.kind !== 'Request' || !envelope.payload) {
+      return statusReply(400, `This endpoint takes cXML Requests; this document is a ${envelope.kind}. A PunchOutOrderMessage goes to the buyer's BrowserFormPost URL.`);
+    }
+    const auth = service.deps.buyers.authenticateCxml(envelope);
+    if ('failure' in auth) {
+      // Who tried, never with what: the secret stays out of the log.
+      console.warn(`erpfront: cXML ${envelope.payload.name} refused (${auth.failure}); From ${envelope.from.map((f) => `${f.domain}:${f.identity}`).join(',') || '(none)'}`);
+      return statusReply(401, auth.message);
+    }
+    const buyer = auth.buyer;
+    const version = buyer.cxml!.version;
+    if (envelope.deploymentMode !== buyer.cxml!.deploymentMode) {
+      return statusReply(400, `This document's deploymentMode is ${envelope.deploymentMode}, but buyer ${buyer.id} is set up for ${buyer.cxml!.deploymentMode} documents; use that account's credentials.`, 200, version);
+    }
+    try {
+      return await handle(options, c.req.raw, buyer, envelope);
+    } catch (error) {
+      if (error instanceof CxmlReadError) return statusReply(error.status, error.message, 200, version);
+      if (error instanceof PunchOutRefusal) return statusReply(error.code === 'OPERATION_NOT_SUPPORTED' ? 450 : 400, error.message, 200, version);
+      console.error(`erpfront: cXML ${envelope.payload.name} of buyer ${buyer.id} failed`, error);
+      return statusReply(500, 'erpfront could not complete the request; nothing was changed. Retry later.', 200, version);
+    }
+  };
+}
+
+async function handle(options: CxmlRouteOptions, request: Request, buyer: BuyerOrganisation, envelope: CxmlEnvelope): Promise<Response> {
+  const { service } = options;
+  const payload = envelope.payload!;
+  const version = buyer.cxml!.version;
+  const now = service.deps.clock.now();
+  switch (payload.name) {
+    case 'ProfileRequest':
+      return reply(profileResponse(options.cxmlUrl(request), now));
+    case 'PunchOutSetupRequest': {
+      const setup = readSetupRequest(payload);
+      const { startToken } = await service.open({
+        buyer,
+        protocol: 'cxml',
+        operation: setup.operation,
+        returnUrl: setup.browserFormPostUrl,
+        buyerCookie: setup.buyerCookie,
+        returnFields: [],
+        returnTarget: '_top',
+        deploymentMode: envelope.deploymentMode,
+        user: setup.user,
+        lines: setup.operation === 'create' ? [] : setup.itemsOut.map((l) => ({ sku: l.sku, quantity: l.quantity })),
+      });
+      const start = new URL(options.startUrl(request));
+      start.searchParams.set('token', startToken);
+      if (setup.selectedSku) start.searchParams.set('sku', setup.selectedSku);
+      return reply(setupResponse(start.toString(), version, now));
+    }
+    case 'OrderRequest': {
+      if (!service.deps.orders) return statusReply(450, 'This deployment does not take orders.', 200, version);
+      const order = readOrderRequest(payload);
+      const answer = await acceptOrderRequest({ orders: service.deps.orders, store: service.deps.store, answerTtlMs: service.deps.answerTtlMs }, buyer, { ...order, payloadId: envelope.payloadId });
+      return statusReply(answer.code, answer.text, 200, version);
+    }
+    default:
+      return statusReply(450, `erpfront does not take ${payload.name} documents; it takes ProfileRequest, PunchOutSetupRequest and OrderRequest.`, 200, version);
+  }
+}

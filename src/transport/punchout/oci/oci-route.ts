@@ -1,0 +1,67 @@
+/**
+ * `GET|POST /punchout/oci`: the SAP OCI call-up. The user's browser arrives with HOOK_URL and the
+ * login parameters; erpfront authenticates the buyer, opens a session and redirects the browser
+ * (303) to the storefront's start URL with a one-time token, as for cXML. Refusals are a short
+ * page with the reason: a person is looking at it.
+ *
+ * @module
+ */
+import type { Context } from 'hono';
+import { PunchOutRefusal, type PunchOutService } from '../../../services/punchout/punchout-service.ts';
+import { escapeText } from '../xml/xml-writer.ts';
+import { readCallUp } from './oci-fields.ts';
+
+export interface OciRouteOptions {
+  service: PunchOutService;
+  startUrl: (request: Request) => string;
+}
+
+function page(status: number, message: string): Response {
+  return new Response(`<!DOCTYPE html><html><head><meta charset="utf-8"><title>PunchOut</title></head><body><p>${escapeText(message)}</p></body></html>`, {
+    status,
+    headers: { 'content-type': 'text/html; charset=utf-8' },
+  });
+}
+
+async function parameters(c: Context): Promise<Map<string, string>> {
+  const params = new Map<string, string>(new URL(c.req.url).searchParams);
+  if (c.req.method === 'POST') {
+    const body = await c.req.parseBody();
+    for (const [k, v] of Object.entries(body)) if (typeof v === 'string') params.set(k, v);
+  }
+  return params;
+}
+
+export function ociRoute(options: OciRouteOptions) {
+  const { service } = options;
+  return async function oci(c: Context): Promise<Response> {
+    const callUp = readCallUp(await parameters(c));
+    if ('problem' in callUp) return page(400, callUp.problem);
+    if (callUp.function) return page(400, `OCI FUNCTION=${callUp.function} is not supported; call up the catalog without FUNCTION to shop.`);
+    const buyer = service.deps.buyers.authenticateOci(callUp);
+    if (!buyer) {
+      console.warn(`erpfront: OCI call-up refused for user ${JSON.stringify(callUp.username ?? '(token)')}`);
+      return page(401, 'The catalog login (USERNAME/PASSWORD or TOKEN) is not valid; check the call-up parameters configured in your procurement system.');
+    }
+    try {
+      const { startToken } = await service.open({
+        buyer,
+        protocol: 'oci',
+        operation: 'create',
+        returnUrl: callUp.hookUrl,
+        buyerCookie: null,
+        returnFields: callUp.returnFields,
+        returnTarget: callUp.target,
+        deploymentMode: 'production',
+        user: callUp.username,
+        lines: [],
+      });
+      const start = new URL(options.startUrl(c.req.raw));
+      start.searchParams.set('token', startToken);
+      return new Response(null, { status: 303, headers: { location: start.toString(), 'cache-control': 'no-store' } });
+    } catch (error) {
+      if (error instanceof PunchOutRefusal) return page(400, error.message);
+      throw error;
+    }
+  };
+}

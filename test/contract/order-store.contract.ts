@@ -1,0 +1,144 @@
+/**
+ * The order store contract: every adapter (SQLite now; Redis and Durable Objects later) runs it.
+ */
+import { describe, expect, it } from 'vitest';
+import type { NewOrder, OrderStore } from '../../src/ports/order-store.ts';
+
+const T0 = Date.parse('2026-11-23T10:00:00Z');
+
+function newOrder(id: string, customerId = 'C0001', overrides: Partial<NewOrder> = {}): NewOrder {
+  return {
+    id,
+    customerId,
+    status: 'QUEUED',
+    request: {
+      externalRef: id, customerId, poNumber: 'PO-1', shipToId: `${customerId}-ST1`, requestedDate: null, currency: 'USD',
+      payment: { method: 'ON_ACCOUNT' }, notes: null, lines: [{ sku: 'SKU-00001', quantity: 2, unitPrice: '10.00', unitOfMeasure: 'EA' }],
+    },
+    total: '20.00',
+    currency: 'USD',
+    placedBy: 'buyer@C0001',
+    creditDecision: { decision: 'APPROVE', reason: null },
+    idempotencyKey: null,
+    ...overrides,
+  };
+}
+
+export function runOrderStoreContract(name: string, create: () => Promise<{ store: OrderStore; reopen?: () => Promise<OrderStore> }>) {
+  describe(`OrderStore contract: ${name}`, () => {
+    const keyOptions = { now: T0, ttlMs: 86_400_000, staleAfterMs: 60_000 };
+
+    it('keeps an order with everything it was given', async () => {
+      const { store } = await create();
+      const saved = await store.insert(newOrder('ord_1'), { now: T0 });
+      expect(saved).toMatchObject({ id: 'ord_1', status: 'QUEUED', total: '20.00', attempts: 0, erpOrderNumber: null, createdAt: '2026-11-23T10:00:00.000Z' });
+      expect(await store.get('ord_1')).toEqual(saved);
+      expect(await store.get('nope')).toBeNull();
+    });
+
+    it('survives closing and reopening (durability)', async () => {
+      const { store, reopen } = await create();
+      if (!reopen) return;
+      await store.insert(newOrder('ord_durable'), { now: T0 });
+      await store.close();
+      const again = await reopen();
+      expect((await again.get('ord_durable'))?.status).toBe('QUEUED');
+    });
+
+    it('idempotency: first claim wins, same payload returns the order, another payload is a mismatch, a running one is in use', async () => {
+      const { store } = await create();
+      expect(await store.claimIdempotencyKey('C0001:k1', 'hash-a', keyOptions)).toEqual({ kind: 'claimed' });
+      expect(await store.claimIdempotencyKey('C0001:k1', 'hash-a', keyOptions)).toEqual({ kind: 'in_use' });
+      expect(await store.claimIdempotencyKey('C0001:k1', 'hash-b', keyOptions)).toEqual({ kind: 'mismatch' });
+      await store.insert(newOrder('ord_k1', 'C0001', { idempotencyKey: 'k1' }), { now: T0, idempotencyKey: 'C0001:k1' });
+      expect(await store.claimIdempotencyKey('C0001:k1', 'hash-a', keyOptions)).toEqual({ kind: 'completed', orderId: 'ord_k1' });
+      expect(await store.claimIdempotencyKey('C0001:k1', 'hash-b', keyOptions)).toEqual({ kind: 'mismatch' });
+    });
+
+    it('idempotency: a released key can be used again; a stale claim is taken over; expired keys are purged', async () => {
+      const { store } = await create();
+      await store.claimIdempotencyKey('C0001:k2', 'h', keyOptions);
+      await store.releaseIdempotencyKey('C0001:k2');
+      expect(await store.claimIdempotencyKey('C0001:k2', 'other', keyOptions)).toEqual({ kind: 'claimed' });
+      expect(await store.claimIdempotencyKey('C0001:k2', 'other', { ...keyOptions, now: T0 + 61_000 })).toEqual({ kind: 'claimed' });
+      expect(await store.purgeExpiredKeys(T0 + 2 * 86_400_000)).toBeGreaterThanOrEqual(1);
+      expect(await store.claimIdempotencyKey('C0001:k2', 'new', { ...keyOptions, now: T0 + 2 * 86_400_000 })).toEqual({ kind: 'claimed' });
+    });
+
+    it('leases only the oldest queued order of each customer, and counts the attempt', async () => {
+      const { store } = await create();
+      await store.insert(newOrder('a1', 'CA'), { now: T0 });
+      await store.insert(newOrder('b1', 'CB'), { now: T0 });
+      await store.insert(newOrder('a2', 'CA'), { now: T0 });
+      const leased = await store.lease('me', { now: T0, limit: 10, leaseMs: 30_000 });
+      expect(leased.map((o) => o.id)).toEqual(['a1', 'b1']);
+      expect(leased.every((o) => o.attempts === 1)).toBe(true);
+      // Leased orders are not handed out again until the lease runs out.
+      expect(await store.lease('other', { now: T0 + 1000, limit: 10, leaseMs: 30_000 })).toEqual([]);
+      expect((await store.lease('other', { now: T0 + 31_000, limit: 10, leaseMs: 30_000 })).map((o) => o.id)).toEqual(['a1', 'b1']);
+    });
+
+    it('moves the queue on: submitted, retried later, rejected to the dead letters', async () => {
+      const { store } = await create();
+      for (const id of ['x1', 'x2', 'x3']) await store.insert(newOrder(id, id), { now: T0 });
+      await store.lease('me', { now: T0, limit: 10, leaseMs: 30_000 });
+      await store.markSubmitted('x1', 'SO-1', T0 + 10);
+      await store.markRetry('x2', { error: 'ERP down', nextAttemptAt: T0 + 5000, inDoubt: false }, T0 + 10);
+      await store.markRejected('x3', { reason: 'CREDIT_HOLD', message: 'on hold' }, T0 + 10);
+      expect(await store.get('x1')).toMatchObject({ status: 'SUBMITTED', erpOrderNumber: 'SO-1', submittedAt: '2026-11-23T10:00:00.010Z' });
+      expect(await store.get('x3')).toMatchObject({ status: 'REJECTED', rejection: { reason: 'CREDIT_HOLD' } });
+      expect(await store.lease('me', { now: T0 + 100, limit: 10, leaseMs: 30_000 })).toEqual([]);
+      expect((await store.lease('me', { now: T0 + 5000, limit: 10, leaseMs: 30_000 })).map((o) => o.id)).toEqual(['x2']);
+      expect(await store.queueStats(T0 + 60_000)).toEqual({ depth: 1, oldestAgeSeconds: 60, deadLetters: 1 });
+    });
+
+    it('marks an order in doubt when its lease ended without a verdict, and on releaseLeases', async () => {
+      const { store } = await create();
+      await store.insert(newOrder('d1', 'CD'), { now: T0 });
+      await store.insert(newOrder('d2', 'CE'), { now: T0 });
+      const [first] = await store.lease('me', { now: T0, limit: 1, leaseMs: 1000 });
+      expect(first).toMatchObject({ id: 'd1', inDoubt: false });
+      // The holder died: the lease runs out, the next lease finds the order in doubt.
+      expect((await store.lease('other', { now: T0 + 2000, limit: 1, leaseMs: 1000 }))[0]).toMatchObject({ id: 'd1', inDoubt: true, attempts: 2 });
+      await store.markRetry('d1', { error: 'x', nextAttemptAt: T0, inDoubt: false }, T0 + 2001);
+      expect((await store.get('d1'))?.inDoubt).toBe(false);
+      await store.lease('me', { now: T0 + 3000, limit: 5, leaseMs: 60_000 });
+      expect(await store.releaseLeases(T0 + 3001)).toBe(2);
+      expect((await store.get('d2'))?.inDoubt).toBe(true);
+    });
+
+    it('sums what a customer has queued, or submitted since a given instant', async () => {
+      const { store } = await create();
+      await store.insert(newOrder('p1', 'CP'), { now: T0 });
+      await store.insert(newOrder('p2', 'CP', { total: '5.50' }), { now: T0 });
+      await store.insert(newOrder('p3', 'CP', { status: 'ON_HOLD' }), { now: T0 });
+      await store.lease('me', { now: T0, limit: 5, leaseMs: 60_000 });
+      await store.markSubmitted('p1', 'SO-1', T0 + 5000);
+      expect((await store.pendingTotals('CP', '2026-11-23T10:00:01.000Z')).sort()).toEqual(['20.00', '5.50']);
+      expect(await store.pendingTotals('CP', '2026-11-23T10:00:06.000Z')).toEqual(['5.50']);
+    });
+
+    it('replays a dead letter from scratch, cancels only what has not reached the ERP', async () => {
+      const { store } = await create();
+      await store.insert(newOrder('r1'), { now: T0 });
+      await store.lease('me', { now: T0, limit: 1, leaseMs: 30_000 });
+      await store.markRejected('r1', { reason: 'X', message: 'no' }, T0);
+      const replayed = await store.transition('r1', ['REJECTED'], 'QUEUED', T0 + 1);
+      expect(replayed).toMatchObject({ status: 'QUEUED', attempts: 0, rejection: null });
+      await store.lease('me', { now: T0 + 2, limit: 1, leaseMs: 30_000 });
+      await store.markSubmitted('r1', 'SO-9', T0 + 3);
+      expect(await store.transition('r1', ['QUEUED', 'ON_HOLD', 'REJECTED'], 'CANCELLED', T0 + 4)).toBeNull();
+      expect((await store.get('r1'))?.status).toBe('SUBMITTED');
+    });
+
+    it('lists a customer\'s orders newest first, and orders by status oldest first', async () => {
+      const { store } = await create();
+      await store.insert(newOrder('l1', 'CL'), { now: T0 });
+      await store.insert(newOrder('l2', 'CL', { status: 'ON_HOLD' }), { now: T0 + 1 });
+      await store.insert(newOrder('l3', 'CX'), { now: T0 + 2 });
+      expect((await store.listByCustomer('CL', { limit: 10 })).map((o) => o.id)).toEqual(['l2', 'l1']);
+      expect((await store.listByCustomer('CL', { statuses: ['ON_HOLD'], limit: 10 })).map((o) => o.id)).toEqual(['l2']);
+      expect((await store.listByStatus(['QUEUED'], { limit: 10 })).map((o) => o.id)).toEqual(['l1', 'l3']);
+    });
+  });
+}

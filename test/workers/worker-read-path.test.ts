@@ -1,0 +1,142 @@
+/**
+ * erpfront's read path inside workerd: the Worker that wrangler.toml describes (bundled as
+ * `wrangler dev` bundles it) in front of a sandbox ERP on Node, reached over real HTTP by
+ * workerd's own fetch. Offline: wrangler opens nothing beyond loopback.
+ *
+ * This runs in the Node project, not in a @cloudflare/vitest-plugin one: the test must start the
+ * sandbox on Node anyway, and wrangler then builds the Worker from wrangler.toml exactly as it
+ * ships (the Text rule, the vars), which the plugin's vite build would bypass.
+ * Nor through wrangler's createTestHarness: it sends the Worker's outbound fetches through Node's
+ * fetch in this process, so workerd's own HTTP client would never reach the ERP.
+ */
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signToken } from '../../scripts/sign-token.ts';
+import { startSandboxErp } from '../../src/sandbox-erp/server.ts';
+
+// Read by wrangler when it would phone home (telemetry, the `cf` object of requests); set before
+// wrangler is loaded, hence the dynamic import.
+process.env.WRANGLER_SEND_METRICS = 'false';
+process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
+// Hermetic bindings: wrangler.toml's [vars] plus what each test passes. Otherwise wrangler dev
+// would add a developer's .dev.vars or .env and, because wrangler.toml declares [secrets], any
+// variable of the shell named like a var (an exported CACHE_MAX_MB=abc broke every test here).
+process.env.CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV = 'false';
+const NO_ENV_FILES = ['.env.none-for-tests']; // a non-empty list is what makes wrangler skip .dev.vars
+const { unstable_startWorker } = await import('wrangler');
+
+type Worker = Awaited<ReturnType<typeof unstable_startWorker>>;
+type Sandbox = Awaited<ReturnType<typeof startSandboxErp>>;
+
+const CONFIG = fileURLToPath(new URL('../../wrangler.toml', import.meta.url));
+
+const READ_PATH = /* GraphQL */ `{
+  products(skus: ["SKU-00001","SKU-00002"]) {
+    sku name
+    price { unitPrice { amount currency } source asOf stale }
+    availability { status available }
+  }
+  viewer { customer { id creditStatus { limit { amount } } } }
+}`;
+
+/** Starts the Worker of wrangler.toml with these bindings on top of its [vars]. */
+function startWorker(bindings: Record<string, { type: 'plain_text' | 'secret_text'; value: string }>): Promise<Worker> {
+  return unstable_startWorker({
+    config: CONFIG,
+    envFiles: NO_ENV_FILES,
+    bindings,
+    // persist false: no .wrangler/state; watch false: no file watcher left behind by the test.
+    dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, persist: false, watch: false, logLevel: 'warn' },
+  });
+}
+
+async function post(worker: Worker, body: unknown, token?: string) {
+  const response = await fetch(new URL('/graphql', await worker.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as { data?: any; errors?: any[] } };
+}
+
+describe('erpfront on Workers (workerd), against the sandbox ERP', () => {
+  const secret = randomBytes(32).toString('base64url');
+  let sandbox: Sandbox;
+  let worker: Worker;
+
+  beforeAll(async () => {
+    sandbox = await startSandboxErp({ port: 0 });
+    worker = await startWorker({
+      ERP_URL: { type: 'plain_text', value: sandbox.url },
+      AUTH_JWT_SECRET: { type: 'secret_text', value: secret },
+    });
+    await worker.ready;
+  });
+
+  afterAll(async () => {
+    await worker?.dispose();
+    await sandbox?.close();
+  });
+
+  it('answers the read path for a buyer with real ERP data', async () => {
+    const token = await signToken({ secret, roles: ['buyer'], customerId: 'C0001' });
+    const { status, body } = await post(worker, { query: READ_PATH }, token);
+
+    expect(body.errors).toBeUndefined();
+    expect(status).toBe(200);
+    expect(body.data.products.map((p: { sku: string }) => p.sku)).toEqual(['SKU-00001', 'SKU-00002']);
+    for (const product of body.data.products) {
+      expect(product.name).toEqual(expect.any(String));
+      expect(String(product.price.unitPrice.amount)).toMatch(/^\d+(\.\d+)?$/);
+      expect(product.price.unitPrice.currency).toBe('USD');
+      expect(product.price.stale).toBe(false);
+      expect(product.price.asOf).toEqual(expect.any(String));
+      expect(product.availability.status).toEqual(expect.any(String));
+    }
+    expect(body.data.viewer.customer.id).toBe('C0001');
+    expect(String(body.data.viewer.customer.creditStatus.limit.amount)).toMatch(/^\d+(\.\d+)?$/);
+  });
+
+  it('refuses a request without a token with 401 UNAUTHENTICATED', async () => {
+    const { status, body } = await post(worker, { query: READ_PATH });
+    expect(status).toBe(401);
+    expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('serves /healthz', async () => {
+    const response = await fetch(new URL('/healthz', await worker.url));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  // Also shows the app is built once per isolate: the counts of the requests above are still there.
+  it('counts ERP calls in /metrics (prom-client under nodejs_compat)', async () => {
+    const response = await fetch(new URL('/metrics', await worker.url));
+    expect(response.status).toBe(200);
+    expect(await response.text()).toMatch(/^erpfront_erp_requests_total\{[^}]*outcome="success"[^}]*\} [1-9]/m);
+  });
+});
+
+describe('erpfront on Workers with an invalid configuration', () => {
+  let worker: Worker;
+
+  beforeAll(async () => {
+    worker = await startWorker({ AUTH_JWT_SECRET: { type: 'secret_text', value: 'too-short-to-sign' } });
+    await worker.ready;
+  });
+
+  afterAll(async () => {
+    await worker?.dispose();
+  });
+
+  it('answers 500 with every problem listed and the secret not echoed', async () => {
+    const response = await fetch(new URL('/healthz', await worker.url));
+    const text = await response.text();
+    expect(response.status).toBe(500);
+    const body = JSON.parse(text);
+    expect(body.errors[0].extensions.code).toBe('CONFIGURATION_ERROR');
+    expect(body.errors[0].extensions.problems).toEqual([expect.stringMatching(/^AUTH_JWT_SECRET: expected at least 32 characters/)]);
+    expect(text).not.toContain('too-short-to-sign');
+  });
+});
