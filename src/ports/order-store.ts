@@ -79,12 +79,20 @@ export interface OrderStore {
    * Claims `key` (already scoped to the customer) for a request whose payload hashes to
    * `payloadHash`. A claim left `in_use` longer than `staleAfterMs` belongs to a request that
    * died and is taken over. Keys are kept for `ttlMs`.
+   *
+   * `claimId` is chosen by the caller, unique per request, before the call: only that request
+   * may complete or release the claim. A store whose reply can be lost (Redis) uses it to release
+   * a claim that was made although the caller saw a failure, without touching a newer claim.
    */
-  claimIdempotencyKey(key: string, payloadHash: string, options: { now: number; ttlMs: number; staleAfterMs: number }): Promise<IdempotencyClaim>;
-  /** Gives a claimed key back: the request wrote nothing (it failed validation). */
-  releaseIdempotencyKey(key: string): Promise<void>;
-  /** Writes a new order and, atomically with it, completes its idempotency key. */
-  insert(order: NewOrder, options: { now: number; idempotencyKey?: string }): Promise<StoredOrder>;
+  claimIdempotencyKey(key: string, payloadHash: string, options: { now: number; ttlMs: number; staleAfterMs: number; claimId: string }): Promise<IdempotencyClaim>;
+  /** Gives a claimed key back, if `claimId` still holds it: the request wrote nothing. */
+  releaseIdempotencyKey(key: string, claimId: string): Promise<void>;
+  /**
+   * Writes a new order and, atomically with it, completes its idempotency key.
+   * @throws {IdempotencyClaimLostError} when `claimId` no longer holds the key (it was released,
+   *   or taken over as stale): nothing is written, so a key never makes two orders.
+   */
+  insert(order: NewOrder, options: { now: number; idempotency?: { key: string; claimId: string } }): Promise<StoredOrder>;
   get(id: string): Promise<StoredOrder | null>;
   /** A customer's orders, newest first. */
   listByCustomer(customerId: string, options: { statuses?: LocalOrderStatus[]; limit: number }): Promise<StoredOrder[]>;

@@ -17,3 +17,17 @@ export class StoreUnavailableError extends Error {
     this.code = code;
   }
 }
+
+/**
+ * The idempotency claim a request held was released or taken over before it wrote its order
+ * (it ran longer than a claim may stay unfinished): nothing was written, and the request that
+ * holds the key now gives the answer.
+ */
+export class IdempotencyClaimLostError extends Error {
+  override readonly name = 'IdempotencyClaimLostError';
+  readonly code = 'IDEMPOTENCY_CLAIM_LOST';
+
+  constructor(key: string) {
+    super(`The idempotency claim on ${key} was taken over by another request before this one wrote its order; nothing was written.`);
+  }
+}

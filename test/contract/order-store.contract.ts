@@ -3,6 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { NewOrder, OrderStore } from '../../src/ports/order-store.ts';
+import { IdempotencyClaimLostError } from '../../src/ports/store-error.ts';
 
 const T0 = Date.parse('2026-11-23T10:00:00Z');
 
@@ -26,7 +27,7 @@ function newOrder(id: string, customerId = 'C0001', overrides: Partial<NewOrder>
 
 export function runOrderStoreContract(name: string, create: () => Promise<{ store: OrderStore; reopen?: () => Promise<OrderStore> }>) {
   describe(`OrderStore contract: ${name}`, () => {
-    const keyOptions = { now: T0, ttlMs: 86_400_000, staleAfterMs: 60_000 };
+    const claim = (claimId: string) => ({ now: T0, ttlMs: 86_400_000, staleAfterMs: 60_000, claimId });
 
     it('keeps an order with everything it was given', async () => {
       const { store } = await create();
@@ -47,22 +48,41 @@ export function runOrderStoreContract(name: string, create: () => Promise<{ stor
 
     it('idempotency: first claim wins, same payload returns the order, another payload is a mismatch, a running one is in use', async () => {
       const { store } = await create();
-      expect(await store.claimIdempotencyKey('C0001:k1', 'hash-a', keyOptions)).toEqual({ kind: 'claimed' });
-      expect(await store.claimIdempotencyKey('C0001:k1', 'hash-a', keyOptions)).toEqual({ kind: 'in_use' });
-      expect(await store.claimIdempotencyKey('C0001:k1', 'hash-b', keyOptions)).toEqual({ kind: 'mismatch' });
-      await store.insert(newOrder('ord_k1', 'C0001', { idempotencyKey: 'k1' }), { now: T0, idempotencyKey: 'C0001:k1' });
-      expect(await store.claimIdempotencyKey('C0001:k1', 'hash-a', keyOptions)).toEqual({ kind: 'completed', orderId: 'ord_k1' });
-      expect(await store.claimIdempotencyKey('C0001:k1', 'hash-b', keyOptions)).toEqual({ kind: 'mismatch' });
+      expect(await store.claimIdempotencyKey('C0001:k1', 'hash-a', claim('a'))).toEqual({ kind: 'claimed' });
+      expect(await store.claimIdempotencyKey('C0001:k1', 'hash-a', claim('b'))).toEqual({ kind: 'in_use' });
+      expect(await store.claimIdempotencyKey('C0001:k1', 'hash-b', claim('c'))).toEqual({ kind: 'mismatch' });
+      await store.insert(newOrder('ord_k1', 'C0001', { idempotencyKey: 'k1' }), { now: T0, idempotency: { key: 'C0001:k1', claimId: 'a' } });
+      expect(await store.claimIdempotencyKey('C0001:k1', 'hash-a', claim('d'))).toEqual({ kind: 'completed', orderId: 'ord_k1' });
+      expect(await store.claimIdempotencyKey('C0001:k1', 'hash-b', claim('e'))).toEqual({ kind: 'mismatch' });
     });
 
     it('idempotency: a released key can be used again; a stale claim is taken over; expired keys are purged', async () => {
       const { store } = await create();
-      await store.claimIdempotencyKey('C0001:k2', 'h', keyOptions);
-      await store.releaseIdempotencyKey('C0001:k2');
-      expect(await store.claimIdempotencyKey('C0001:k2', 'other', keyOptions)).toEqual({ kind: 'claimed' });
-      expect(await store.claimIdempotencyKey('C0001:k2', 'other', { ...keyOptions, now: T0 + 61_000 })).toEqual({ kind: 'claimed' });
+      await store.claimIdempotencyKey('C0001:k2', 'h', claim('a'));
+      await store.releaseIdempotencyKey('C0001:k2', 'a');
+      expect(await store.claimIdempotencyKey('C0001:k2', 'other', claim('b'))).toEqual({ kind: 'claimed' });
+      expect(await store.claimIdempotencyKey('C0001:k2', 'other', { ...claim('c'), now: T0 + 61_000 })).toEqual({ kind: 'claimed' });
       expect(await store.purgeExpiredKeys(T0 + 2 * 86_400_000)).toBeGreaterThanOrEqual(1);
-      expect(await store.claimIdempotencyKey('C0001:k2', 'new', { ...keyOptions, now: T0 + 2 * 86_400_000 })).toEqual({ kind: 'claimed' });
+      expect(await store.claimIdempotencyKey('C0001:k2', 'new', { ...claim('d'), now: T0 + 2 * 86_400_000 })).toEqual({ kind: 'claimed' });
+    });
+
+    it('idempotency: only the claim that holds a key releases or completes it, so a key never makes two orders', async () => {
+      const { store } = await create();
+      await store.claimIdempotencyKey('C0001:k3', 'h', claim('slow'));
+      // The slow request's claim goes stale and a retry takes the key over.
+      expect(await store.claimIdempotencyKey('C0001:k3', 'h', { ...claim('retry'), now: T0 + 61_000 })).toEqual({ kind: 'claimed' });
+      // A late release by the slow request leaves the retry's claim alone...
+      await store.releaseIdempotencyKey('C0001:k3', 'slow');
+      expect(await store.claimIdempotencyKey('C0001:k3', 'h', { ...claim('third'), now: T0 + 62_000 })).toEqual({ kind: 'in_use' });
+      // ...and its late write is refused with nothing written.
+      const late = await store.insert(newOrder('ord_slow'), { now: T0 + 62_000, idempotency: { key: 'C0001:k3', claimId: 'slow' } }).catch((e: unknown) => e);
+      expect(late).toBeInstanceOf(IdempotencyClaimLostError);
+      expect(await store.get('ord_slow')).toBeNull();
+      await store.insert(newOrder('ord_retry'), { now: T0 + 62_000, idempotency: { key: 'C0001:k3', claimId: 'retry' } });
+      expect(await store.claimIdempotencyKey('C0001:k3', 'h', { ...claim('fourth'), now: T0 + 63_000 })).toEqual({ kind: 'completed', orderId: 'ord_retry' });
+      // A completed key is never released.
+      await store.releaseIdempotencyKey('C0001:k3', 'retry');
+      expect(await store.claimIdempotencyKey('C0001:k3', 'h', { ...claim('fifth'), now: T0 + 64_000 })).toEqual({ kind: 'completed', orderId: 'ord_retry' });
     });
 
     it('leases only the oldest queued order of each customer, and counts the attempt', async () => {

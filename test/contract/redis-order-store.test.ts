@@ -70,6 +70,26 @@ describe.skipIf(!available)('Redis order store', () => {
     }
   });
 
+  it('a claim whose reply was lost is given back once Redis answers, so a retry is not told IN_USE for a minute', async () => {
+    // A short command timeout, and Redis holding writes back for longer: the claim times out on
+    // the client, yet Redis makes it once the pause ends, exactly as when a reply is lost.
+    const slow = await connectRedis({ url: server.url, role: 'test-orders-slow', commandTimeoutMs: 150 });
+    const store = createRedisOrderStore({ client: slow, base: redisKeys(`t${randomUUID()}`).queue('orders') });
+    const options = (claimId: string) => ({ now: T0, ttlMs: 86_400_000, staleAfterMs: 60_000, claimId });
+    await client.call('CLIENT', 'PAUSE', '400', 'WRITE');
+    await expect(store.claimIdempotencyKey('C1:lost', 'h', options('first'))).rejects.toBeInstanceOf(StoreUnavailableError);
+    await new Promise((r) => setTimeout(r, 500));
+    // The lost claim was made; the retry's call reaches Redis and gives the lost claim back.
+    expect(await store.claimIdempotencyKey('C1:lost', 'h', options('retry-1'))).toEqual({ kind: 'in_use' });
+    let retried: unknown = null;
+    for (let i = 0; i < 20 && (retried as { kind?: string } | null)?.kind !== 'claimed'; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      retried = await store.claimIdempotencyKey('C1:lost', 'h', options(`retry-${i + 2}`));
+    }
+    expect(retried).toEqual({ kind: 'claimed' });
+    slow.disconnect();
+  });
+
   it('fails closed with ORDER_STORE_UNAVAILABLE while Redis is down, and works again after', async () => {
     const own = await connectRedis({ url: server.url, role: 'test-orders-down' });
     const store = createRedisOrderStore({ client: own, base: redisKeys(`t${randomUUID()}`).queue('orders') });
@@ -79,7 +99,7 @@ describe.skipIf(!available)('Redis order store', () => {
     const error = await store.insert(order('during', 'C1'), { now: T0 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreUnavailableError);
     expect((error as StoreUnavailableError).code).toBe('ORDER_STORE_UNAVAILABLE');
-    await expect(store.claimIdempotencyKey('C1:k', 'h', { now: T0, ttlMs: 1000, staleAfterMs: 1000 })).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.claimIdempotencyKey('C1:k', 'h', { now: T0, ttlMs: 1000, staleAfterMs: 1000, claimId: 'during' })).rejects.toBeInstanceOf(StoreUnavailableError);
     await server.start();
     for (let i = 0; i < 50 && own.status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 100));
     // Killed with SIGKILL, yet the order written before is there: appendfsync always.

@@ -20,6 +20,7 @@ import type { CustomerAccount, ErpConnector, ErpOrderLine, Item, OrderPayment, P
 import { ErpError } from '../../ports/erp-error.ts';
 import type { Metrics } from '../../ports/metrics.ts';
 import type { OrderStore, StoredOrder } from '../../ports/order-store.ts';
+import { IdempotencyClaimLostError } from '../../ports/store-error.ts';
 import { priceKeysFor } from '../buyer-pricing.ts';
 import { ErpReader, priceKeyId } from '../erp-reader.ts';
 import type { Cached, ReadThroughCache } from '../read-through-cache.ts';
@@ -73,17 +74,20 @@ export async function placeOrder(deps: PlaceOrderDeps, principal: Principal, cus
 
   const key = input.idempotencyKey?.trim() || null;
   const scopedKey = key ? `${customerId}:${key}` : null;
+  // This request's own claim on the key: only it completes or releases the claim.
+  const claimId = crypto.randomUUID();
   if (scopedKey) {
     const claim = await store.claimIdempotencyKey(scopedKey, await payloadHash(input), {
       now: clock.now(),
       ttlMs: policy.idempotencyTtlMs,
-      staleAfterMs: 60_000,
+      staleAfterMs: CLAIM_STALE_AFTER_MS,
+      claimId,
     });
     if (claim.kind === 'mismatch') {
       return failed({ code: 'IDEMPOTENCY_KEY_REUSED', message: 'This idempotency key was used for a different order; use a new key for a new order.', field: ['idempotencyKey'] });
     }
     if (claim.kind === 'in_use') {
-      return failed({ code: 'IDEMPOTENCY_KEY_IN_USE', message: 'A request with this idempotency key is still being processed; retry in a moment to get its result.', field: ['idempotencyKey'] });
+      return keyInUse();
     }
     if (claim.kind === 'completed') {
       const order = await store.get(claim.orderId);
@@ -93,17 +97,31 @@ export async function placeOrder(deps: PlaceOrderDeps, principal: Principal, cus
 
   let written = false;
   try {
-    const result = await prepareAndWrite(deps, principal, customerId, reader, input, key, scopedKey);
+    const idempotency = scopedKey ? { key: scopedKey, claimId } : null;
+    const result = await prepareAndWrite(deps, principal, customerId, reader, input, key, idempotency);
     written = result.order !== null;
     return result;
+  } catch (error) {
+    // This request outlived its claim and another took the key over: that one gives the answer.
+    if (error instanceof IdempotencyClaimLostError) return keyInUse();
+    throw error;
   } finally {
     // Nothing written (a user error, or a failure): the key is free to be used again.
-    if (scopedKey && !written) await store.releaseIdempotencyKey(scopedKey);
+    if (scopedKey && !written) await store.releaseIdempotencyKey(scopedKey, claimId);
   }
 }
 
+/**
+ * How long a claim may stay unfinished before another request may take the key over: far longer
+ * than a request runs (its ERP reads time out in seconds), so only a dead request's claim is.
+ */
+const CLAIM_STALE_AFTER_MS = 60_000;
+
+const keyInUse = () =>
+  failed({ code: 'IDEMPOTENCY_KEY_IN_USE', message: 'A request with this idempotency key is still being processed; retry in a moment to get its result.', field: ['idempotencyKey'] });
+
 async function prepareAndWrite(
-  deps: PlaceOrderDeps, principal: Principal, customerId: string, reader: ErpReader, input: OrderInput, key: string | null, scopedKey: string | null,
+  deps: PlaceOrderDeps, principal: Principal, customerId: string, reader: ErpReader, input: OrderInput, key: string | null, idempotency: { key: string; claimId: string } | null,
 ): Promise<PlaceOrderResult> {
   const { store, clock, policy, metrics, dispatcher } = deps;
   const account = await readOrFail(() => reader.account(customerId), 'UNKNOWN_CUSTOMER');
@@ -185,7 +203,7 @@ async function prepareAndWrite(
       creditDecision: credit,
       idempotencyKey: key,
     },
-    { now: clock.now(), idempotencyKey: scopedKey ?? undefined },
+    { now: clock.now(), ...(idempotency ? { idempotency } : {}) },
   );
   if (order.status === 'ON_HOLD') {
     metrics.orderOutcome('ON_HOLD');

@@ -72,7 +72,7 @@ end
 
 const script = (body: string) => luaScript(COMMON + body);
 
-/** ARGV: key, payload hash, now, ttl ms, stale-after ms. Returns {kind, orderId?}. */
+/** ARGV: key, payload hash, now, ttl ms, stale-after ms, claim id. Returns {kind, orderId?}. */
 export const claimKeyScript = script(`
 local k = B .. 'idem:' .. ARGV[1]
 local now, ttl, stale = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -83,16 +83,17 @@ if e[1] and tonumber(e[5]) > now then
   if now - tonumber(e[4]) < stale then return {'in_use'} end
 end
 redis.call('DEL', k)
-redis.call('HSET', k, 'payload', ARGV[2], 'state', 'IN_PROGRESS', 'claimedAt', ARGV[3], 'expiresAt', tostring(now + ttl))
+redis.call('HSET', k, 'payload', ARGV[2], 'state', 'IN_PROGRESS', 'claimedAt', ARGV[3], 'expiresAt', tostring(now + ttl), 'claimId', ARGV[6])
 -- Belt and braces: Redis forgets the key by itself too, even if nobody purges.
 redis.call('PEXPIRE', k, ttl)
 redis.call('ZADD', B .. 'idemexp', now + ttl, ARGV[1])
 return {'claimed'}`);
 
-/** ARGV: key. Frees a claim that wrote nothing. */
+/** ARGV: key, claim id. Frees a claim that wrote nothing, if that claim still holds the key. */
 export const releaseKeyScript = script(`
 local k = B .. 'idem:' .. ARGV[1]
-if redis.call('HGET', k, 'state') == 'IN_PROGRESS' then
+local e = redis.call('HMGET', k, 'state', 'claimId')
+if e[1] == 'IN_PROGRESS' and e[2] == ARGV[2] then
   redis.call('DEL', k)
   redis.call('ZREM', B .. 'idemexp', ARGV[1])
 end
@@ -108,11 +109,16 @@ for _, key in ipairs(redis.call('ZRANGEBYSCORE', B .. 'idemexp', '-inf', ARGV[1]
 end
 return n`);
 
-/** ARGV: id, customer, status, data JSON, now, iso, idempotency key or ''. Returns the seq. */
+/** ARGV: id, customer, status, data JSON, now, iso, idempotency key or '', claim id. Returns the seq. */
 export const insertScript = script(`
 local id, cust, status, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[5])
 local o = okey(id)
 if redis.call('EXISTS', o) == 1 then return redis.error_reply('ORDER_EXISTS order ' .. id .. ' exists already') end
+local idem = B .. 'idem:' .. ARGV[7]
+if ARGV[7] ~= '' then
+  local e = redis.call('HMGET', idem, 'state', 'claimId')
+  if e[1] ~= 'IN_PROGRESS' or e[2] ~= ARGV[8] then return redis.error_reply('IDEMPOTENCY_CLAIM_LOST ' .. ARGV[7]) end
+end
 local seq = redis.call('INCR', B .. 'seq')
 redis.call('HSET', o, 'id', id, 'seq', seq, 'customerId', cust, 'status', status, 'data', ARGV[4], 'createdAt', ARGV[6],
   'updatedAt', ARGV[6], 'submittedAt', '', 'erpOrderNumber', '', 'attempts', 0, 'inDoubt', 0, 'nextAttemptAt', ARGV[5],
@@ -123,9 +129,7 @@ if status == 'QUEUED' then
   redis.call('ZADD', B .. 'cq:' .. cust, seq, id)
   advance(cust, now)
 end
-if ARGV[7] ~= '' and redis.call('EXISTS', B .. 'idem:' .. ARGV[7]) == 1 then
-  redis.call('HSET', B .. 'idem:' .. ARGV[7], 'state', 'DONE', 'orderId', id)
-end
+if ARGV[7] ~= '' then redis.call('HSET', idem, 'state', 'DONE', 'orderId', id) end
 return seq`);
 
 /** ARGV: owner, now, limit, lease ms, iso. Returns the leased order ids. */

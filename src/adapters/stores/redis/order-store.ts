@@ -16,7 +16,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { IdempotencyClaim, LocalOrderStatus, NewOrder, OrderStore, QueueStats, StoredOrder } from '../../../ports/order-store.ts';
-import { StoreUnavailableError } from '../../../ports/store-error.ts';
+import { IdempotencyClaimLostError, StoreUnavailableError } from '../../../ports/store-error.ts';
 import type { LuaScript } from './connection.ts';
 import {
   claimKeyScript, insertScript, leaseScript, markRejectedScript, markRetryScript, markSubmittedScript, purgeKeysScript,
@@ -66,6 +66,9 @@ export function createRedisOrderStore(options: RedisOrderStoreOptions): OrderSto
       return await call();
     } catch (error) {
       if (error instanceof Error && /^(ORDER_EXISTS|ERR|WRONGTYPE)/.test(error.message)) throw error;
+      if (error instanceof Error && error.message.startsWith('IDEMPOTENCY_CLAIM_LOST ')) {
+        throw new IdempotencyClaimLostError(error.message.slice('IDEMPOTENCY_CLAIM_LOST '.length));
+      }
       throw new StoreUnavailableError(
         'ORDER_STORE_UNAVAILABLE',
         `The order queue (Redis) is unreachable (${operation}). Retry shortly with the same idempotency key: an order that was recorded is then returned, never doubled.`,
@@ -74,16 +77,24 @@ export function createRedisOrderStore(options: RedisOrderStoreOptions): OrderSto
     }
   }
   /**
-   * Claims whose release failed because Redis was away: released as soon as it is back. Otherwise
-   * a buyer retrying after a Redis blip would get IDEMPOTENCY_KEY_IN_USE until the claim goes stale.
+   * Claims (claim id → key) that may be in Redis although their request saw a failure (a claim
+   * whose reply was lost, a release that could not reach Redis): released as soon as Redis is
+   * back. Otherwise a buyer retrying after a Redis blip would get IDEMPOTENCY_KEY_IN_USE until the
+   * claim goes stale. A release only frees its own claim id, never a newer request's claim.
    */
-  const pendingReleases = new Set<string>();
-  client.on('ready', () => {
-    for (const key of pendingReleases) {
-      void releaseKeyScript.run(client, [base], [key]).then(() => pendingReleases.delete(key), () => {});
+  const pendingReleases = new Map<string, string>();
+  const releasePending = () => {
+    for (const [claimId, key] of pendingReleases) {
+      void releaseKeyScript.run(client, [base], [key, claimId]).then(() => pendingReleases.delete(claimId), () => {});
     }
-  });
-  const run = (operation: string, script: LuaScript, args: ReadonlyArray<string | number>) => guarded(operation, () => script.run(client, [base], args));
+  };
+  client.on('ready', releasePending);
+  const run = async (operation: string, script: LuaScript, args: ReadonlyArray<string | number>) => {
+    const reply = await guarded(operation, () => script.run(client, [base], args));
+    // A command timeout loses a reply without a reconnect (no 'ready'): Redis answers again now.
+    if (pendingReleases.size > 0) releasePending();
+    return reply;
+  };
 
   async function getMany(ids: readonly string[]): Promise<StoredOrder[]> {
     if (ids.length === 0) return [];
@@ -99,28 +110,34 @@ export function createRedisOrderStore(options: RedisOrderStoreOptions): OrderSto
   const getOrder = async (id: string) => (await getMany([id]))[0] ?? null;
 
   return {
-    async claimIdempotencyKey(key, payloadHash, { now, ttlMs, staleAfterMs }): Promise<IdempotencyClaim> {
-      const [kind, orderId] = (await run('claim idempotency key', claimKeyScript, [key, payloadHash, now, Math.ceil(ttlMs), staleAfterMs])) as [string, string?];
-      return kind === 'completed' ? { kind, orderId: orderId! } : ({ kind } as IdempotencyClaim);
-    },
-
-    async releaseIdempotencyKey(key) {
+    async claimIdempotencyKey(key, payloadHash, { now, ttlMs, staleAfterMs, claimId }): Promise<IdempotencyClaim> {
       try {
-        await run('release idempotency key', releaseKeyScript, [key]);
+        const [kind, orderId] = (await run('claim idempotency key', claimKeyScript, [key, payloadHash, now, Math.ceil(ttlMs), staleAfterMs, claimId])) as [string, string?];
+        return kind === 'completed' ? { kind, orderId: orderId! } : ({ kind } as IdempotencyClaim);
       } catch (error) {
-        if (!(error instanceof StoreUnavailableError)) throw error;
-        // Only an unfinished claim is released, so releasing later is safe even if the order was
-        // written after all (its key is then DONE and stays).
-        pendingReleases.add(key);
+        // The claim may have been made and only its reply lost: give it back once Redis answers.
+        if (error instanceof StoreUnavailableError) pendingReleases.set(claimId, key);
+        throw error;
       }
     },
 
-    async insert(order: NewOrder, { now, idempotencyKey }) {
+    async releaseIdempotencyKey(key, claimId) {
+      try {
+        await run('release idempotency key', releaseKeyScript, [key, claimId]);
+      } catch (error) {
+        if (!(error instanceof StoreUnavailableError)) throw error;
+        // Only this request's unfinished claim is released, so releasing later is safe even if
+        // the order was written after all (its key is then DONE and stays).
+        pendingReleases.set(claimId, key);
+      }
+    },
+
+    async insert(order: NewOrder, { now, idempotency }) {
       const data: OrderData = {
         request: order.request, total: order.total, currency: order.currency, placedBy: order.placedBy,
         creditDecision: order.creditDecision, idempotencyKey: order.idempotencyKey,
       };
-      const seq = await run('insert order', insertScript, [order.id, order.customerId, order.status, JSON.stringify(data), now, iso(now), idempotencyKey ?? '']);
+      const seq = await run('insert order', insertScript, [order.id, order.customerId, order.status, JSON.stringify(data), now, iso(now), idempotency?.key ?? '', idempotency?.claimId ?? '']);
       // Built here rather than read back: one round trip, and no failure after the write.
       return {
         id: order.id, seq: Number(seq), customerId: order.customerId, status: order.status, ...data, createdAt: iso(now), updatedAt: iso(now),

@@ -8,6 +8,7 @@
  * @module
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { IdempotencyClaimLostError } from '../../../ports/store-error.ts';
 import type { IdempotencyClaim, LocalOrderStatus, NewOrder, OrderStore, QueueStats, StoredOrder } from '../../../ports/order-store.ts';
 import { ORDER_COLUMNS, rowToOrder, type OrderRow } from './order-rows.ts';
 import { migrate } from './schema.ts';
@@ -49,7 +50,7 @@ export function createSqliteOrderStore(options: SqliteOrderStoreOptions): OrderS
   };
 
   return {
-    async claimIdempotencyKey(key, payloadHash, { now, ttlMs, staleAfterMs }): Promise<IdempotencyClaim> {
+    async claimIdempotencyKey(key, payloadHash, { now, ttlMs, staleAfterMs, claimId }): Promise<IdempotencyClaim> {
       return transaction(() => {
         const existing = sql('SELECT payload_hash, state, order_id, claimed_at, expires_at FROM idempotency_keys WHERE key = ?').get(key) as
           | { payload_hash: string; state: string; order_id: string | null; claimed_at: number; expires_at: number }
@@ -59,28 +60,30 @@ export function createSqliteOrderStore(options: SqliteOrderStoreOptions): OrderS
           if (existing.state === 'DONE') return { kind: 'completed', orderId: existing.order_id! };
           if (now - existing.claimed_at < staleAfterMs) return { kind: 'in_use' };
         }
-        sql(`INSERT INTO idempotency_keys (key, payload_hash, state, order_id, claimed_at, expires_at) VALUES (?, ?, 'IN_PROGRESS', NULL, ?, ?)
+        sql(`INSERT INTO idempotency_keys (key, payload_hash, state, order_id, claimed_at, expires_at, claim_id) VALUES (?, ?, 'IN_PROGRESS', NULL, ?, ?, ?)
              ON CONFLICT (key) DO UPDATE SET payload_hash = excluded.payload_hash, state = 'IN_PROGRESS', order_id = NULL,
-             claimed_at = excluded.claimed_at, expires_at = excluded.expires_at`).run(key, payloadHash, now, now + ttlMs);
+             claimed_at = excluded.claimed_at, expires_at = excluded.expires_at, claim_id = excluded.claim_id`).run(key, payloadHash, now, now + ttlMs, claimId);
         return { kind: 'claimed' };
       });
     },
 
-    async releaseIdempotencyKey(key) {
-      sql("DELETE FROM idempotency_keys WHERE key = ? AND state = 'IN_PROGRESS'").run(key);
+    async releaseIdempotencyKey(key, claimId) {
+      sql("DELETE FROM idempotency_keys WHERE key = ? AND state = 'IN_PROGRESS' AND claim_id = ?").run(key, claimId);
     },
 
-    async insert(order: NewOrder, { now, idempotencyKey }) {
+    async insert(order: NewOrder, { now, idempotency }) {
       return transaction(() => {
+        if (idempotency) {
+          const held = sql("UPDATE idempotency_keys SET state = 'DONE', order_id = ? WHERE key = ? AND state = 'IN_PROGRESS' AND claim_id = ?")
+            .run(order.id, idempotency.key, idempotency.claimId);
+          if (Number(held.changes) !== 1) throw new IdempotencyClaimLostError(idempotency.key);
+        }
         sql(`INSERT INTO orders (id, customer_id, status, request, total, currency, placed_by, credit_decision, idempotency_key,
                created_at, updated_at, attempts, next_attempt_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`).run(
           order.id, order.customerId, order.status, JSON.stringify(order.request), order.total, order.currency, order.placedBy,
           JSON.stringify(order.creditDecision), order.idempotencyKey, iso(now), iso(now), now,
         );
-        if (idempotencyKey) {
-          sql("UPDATE idempotency_keys SET state = 'DONE', order_id = ? WHERE key = ?").run(order.id, idempotencyKey);
-        }
         return getOrder(order.id)!;
       });
     },

@@ -41,6 +41,8 @@ const MIGRATIONS: string[] = [
    );
    CREATE INDEX idempotency_expiry ON idempotency_keys (expires_at);`,
   `ALTER TABLE orders ADD COLUMN in_doubt INTEGER NOT NULL DEFAULT 0;`,
+  // Which request holds an unfinished claim: only it may complete or release the key.
+  `ALTER TABLE idempotency_keys ADD COLUMN claim_id TEXT;`,
 ];
 
 export function migrate(db: DatabaseSync): void {
