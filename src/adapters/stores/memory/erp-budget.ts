@@ -6,8 +6,8 @@
  * @module
  */
 import { systemClock, type Clock } from '../../../ports/clock.ts';
-import { ERP_PRIORITIES, type ErpBudget, type ErpBudgetSnapshot, type ErpPermit } from '../../../ports/erp-budget.ts';
-import type { ErpPriority } from '../../../ports/erp-connector.ts';
+import type { ErpBudget, ErpBudgetSnapshot, ErpPermit } from '../../../ports/erp-budget.ts';
+import { PriorityLines } from '../priority-lines.ts';
 
 /** The timer functions the budget needs; passed in so tests can move time instead of waiting. */
 export interface BudgetTimers {
@@ -30,13 +30,6 @@ export interface MemoryErpBudgetOptions {
   timers?: BudgetTimers;
 }
 
-interface Waiter {
-  priority: ErpPriority;
-  resolve(permit: ErpPermit): void;
-  /** Stops listening to the caller's signal once the waiter has its permit. */
-  detach(): void;
-}
-
 // Looked up at call time, not captured at import, so fake timers installed later still apply.
 const realTimers: BudgetTimers = {
   setTimeout: (callback, ms) => setTimeout(callback, ms),
@@ -55,8 +48,7 @@ export function createMemoryErpBudget(options: MemoryErpBudgetOptions = {}): Erp
   const clock = options.clock ?? systemClock;
   const timers = options.timers ?? realTimers;
 
-  // One Set per priority: insertion order gives FIFO, and an aborted waiter leaves in O(1).
-  const queues: Record<ErpPriority, Set<Waiter>> = { order: new Set(), status: new Set(), read: new Set(), background: new Set() };
+  const lines = new PriorityLines();
   let tokens = capacity;
   /** When `tokens` was last brought up to date; after a pause, the instant the pause ends. */
   let refilledAt = clock.now();
@@ -72,17 +64,9 @@ export function createMemoryErpBudget(options: MemoryErpBudgetOptions = {}): Erp
     refilledAt = now;
   }
 
-  function head(): Waiter | undefined {
-    for (const priority of ERP_PRIORITIES) {
-      const first = queues[priority].values().next();
-      if (!first.done) return first.value;
-    }
-    return undefined;
-  }
-
   /** Serves waiters while the limits allow; otherwise arms one timer for when they might. */
   function drain(): void {
-    for (let waiter = head(); waiter !== undefined; waiter = head()) {
+    for (let waiter = lines.head(); waiter !== undefined; waiter = lines.head()) {
       // A full house waits for a release, which drains again: no timer needed.
       if (inFlight >= maxConcurrent) return clearWake();
       const now = clock.now();
@@ -96,8 +80,7 @@ export function createMemoryErpBudget(options: MemoryErpBudgetOptions = {}): Erp
       // never slips past a waiting order even when it would fit.
       tokens = Math.max(0, tokens - 1);
       inFlight += 1;
-      queues[waiter.priority].delete(waiter);
-      waiter.detach();
+      lines.take(waiter);
       waiter.resolve(permit());
     }
     clearWake();
@@ -136,22 +119,10 @@ export function createMemoryErpBudget(options: MemoryErpBudgetOptions = {}): Erp
 
   return {
     acquire(priority, signal) {
-      if (!ERP_PRIORITIES.includes(priority)) return Promise.reject(new TypeError(`ERP priority must be one of ${ERP_PRIORITIES.join(', ')}, but got: ${String(priority)}`));
-      if (signal?.aborted) return Promise.reject(signal.reason);
-      const queue = queues[priority];
-      return new Promise<ErpPermit>((resolve, reject) => {
-        const onAbort = () => {
-          // Only a waiter still in line can leave it; one already granted keeps its permit.
-          if (!queue.delete(waiter)) return;
-          reject(signal?.reason);
-          // The leaver may have been the head the timer was armed for.
-          drain();
-        };
-        const waiter: Waiter = { priority, resolve, detach: () => signal?.removeEventListener('abort', onAbort) };
-        signal?.addEventListener('abort', onAbort, { once: true });
-        queue.add(waiter);
-        drain();
-      });
+      // A leaver may have been the head the timer was armed for: drain again.
+      const granted = lines.join(priority, signal, drain);
+      drain();
+      return granted;
     },
 
     pauseFor(ms) {
@@ -170,7 +141,7 @@ export function createMemoryErpBudget(options: MemoryErpBudgetOptions = {}): Erp
       const now = clock.now();
       return {
         inFlight,
-        waiting: { order: queues.order.size, status: queues.status.size, read: queues.read.size, background: queues.background.size },
+        waiting: lines.waiting(),
         pausedUntil: pausedUntil !== null && pausedUntil > now ? pausedUntil : null,
       };
     },

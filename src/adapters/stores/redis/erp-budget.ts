@@ -19,9 +19,10 @@
  * @module
  */
 import type { Redis } from 'ioredis';
-import { ERP_PRIORITIES, type ErpBudget, type ErpBudgetSnapshot, type ErpPermit } from '../../../ports/erp-budget.ts';
+import type { ErpBudget, ErpBudgetSnapshot, ErpPermit } from '../../../ports/erp-budget.ts';
 import type { ErpPriority } from '../../../ports/erp-connector.ts';
 import { createMemoryErpBudget } from '../memory/erp-budget.ts';
+import { PriorityLines, type Waiter } from '../priority-lines.ts';
 import { acquireScript, heartbeatScript, pauseScript, releaseScript, unwaitScript } from './budget-scripts.ts';
 
 export interface RedisErpBudgetOptions {
@@ -48,14 +49,6 @@ export interface RedisErpBudget extends ErpBudget {
   close(): Promise<void>;
 }
 
-interface Waiter {
-  priority: ErpPriority;
-  resolve(permit: ErpPermit): void;
-  reject(reason: unknown): void;
-  signal: AbortSignal | undefined;
-  detach(): void;
-}
-
 const PRIORITY_INDEX: Record<ErpPriority, number> = { order: 0, status: 1, read: 2, background: 3 };
 
 /** Creates the shared budget and starts its heartbeat. */
@@ -71,7 +64,7 @@ export function createRedisErpBudget(options: RedisErpBudgetOptions): RedisErpBu
   const pollMs = options.pollMs ?? 50;
   const channel = `${base}released`;
 
-  const queues: Record<ErpPriority, Set<Waiter>> = { order: new Set(), status: new Set(), read: new Set(), background: new Set() };
+  const lines = new PriorityLines();
   const held = new Set<string>();
   let inFlight = 0;
   let pausedUntil: number | null = null;
@@ -100,14 +93,6 @@ export function createRedisErpBudget(options: RedisErpBudgetOptions): RedisErpBu
   const heartbeatTimer = setInterval(heartbeat, Math.max(100, Math.round(leaseMs / 3)));
   heartbeatTimer.unref?.();
 
-  function head(): Waiter | undefined {
-    for (const priority of ERP_PRIORITIES) {
-      const first = queues[priority].values().next();
-      if (!first.done) return first.value;
-    }
-    return undefined;
-  }
-
   function wakeIn(ms: number): void {
     const at = Date.now() + Math.max(1, ms);
     if (wakeTimer !== null && wakeAt <= at) return;
@@ -130,7 +115,7 @@ export function createRedisErpBudget(options: RedisErpBudgetOptions): RedisErpBu
     try {
       for (;;) {
         again = false;
-        const waiter = head();
+        const waiter = lines.head();
         if (!waiter || closed) return;
         if (pausedUntil !== null && Date.now() < pausedUntil) return wakeIn(pausedUntil - Date.now());
         pausedUntil = null;
@@ -139,21 +124,20 @@ export function createRedisErpBudget(options: RedisErpBudgetOptions): RedisErpBu
           continue;
         }
         const id = `${instanceId}:${++permitSeq}`;
-        const queue = queues[waiter.priority];
+        const othersWaiting = lines.size(waiter.priority) > 1 ? '1' : '0';
         let reply: [number, number];
         try {
-          reply = (await acquireScript.run(client, [base], [id, PRIORITY_INDEX[waiter.priority], rate, capacity, maxConcurrent, leaseMs, instanceId, queue.size > 1 ? '1' : '0'])) as [number, number];
+          reply = (await acquireScript.run(client, [base], [id, PRIORITY_INDEX[waiter.priority], rate, capacity, maxConcurrent, leaseMs, instanceId, othersWaiting])) as [number, number];
         } catch {
           viaFallback(waiter);
           continue;
         }
         if (reply[0] === 1) {
-          if (!queue.delete(waiter)) {
+          if (!lines.take(waiter)) {
             // The caller left while Redis granted it: give the permit straight back.
             void releaseScript.run(client, [base], [id]).catch(() => {});
             continue;
           }
-          waiter.detach();
           inFlight += 1;
           held.add(id);
           waiter.resolve(sharedPermit(id));
@@ -169,8 +153,7 @@ export function createRedisErpBudget(options: RedisErpBudgetOptions): RedisErpBu
 
   /** Redis is unreachable: this waiter takes a permit from this instance's share instead. */
   function viaFallback(waiter: Waiter): void {
-    if (!queues[waiter.priority].delete(waiter)) return;
-    waiter.detach();
+    if (!lines.take(waiter)) return;
     if (!fallback) {
       const share = Math.max(1, instances);
       console.warn(`erpfront: ERP budget falls back to this instance's share (1/${share}) while Redis is unreachable`);
@@ -219,21 +202,13 @@ export function createRedisErpBudget(options: RedisErpBudgetOptions): RedisErpBu
 
   return {
     acquire(priority, signal) {
-      if (!ERP_PRIORITIES.includes(priority)) return Promise.reject(new TypeError(`ERP priority must be one of ${ERP_PRIORITIES.join(', ')}, but got: ${String(priority)}`));
-      if (signal?.aborted) return Promise.reject(signal.reason);
-      const queue = queues[priority];
-      return new Promise<ErpPermit>((resolve, reject) => {
-        const onAbort = () => {
-          if (!queue.delete(waiter)) return;
-          reject(signal?.reason);
-          if (queue.size === 0) void unwaitScript.run(client, [base], [instanceId, PRIORITY_INDEX[priority]]).catch(() => {});
-          void pump();
-        };
-        const waiter: Waiter = { priority, resolve, reject, signal, detach: () => signal?.removeEventListener('abort', onAbort) };
-        signal?.addEventListener('abort', onAbort, { once: true });
-        queue.add(waiter);
+      const granted = lines.join(priority, signal, (lineEmpty) => {
+        // Other instances hold their reads back for this line: tell them it is gone.
+        if (lineEmpty) void unwaitScript.run(client, [base], [instanceId, PRIORITY_INDEX[priority]]).catch(() => {});
         void pump();
       });
+      void pump();
+      return granted;
     },
 
     pauseFor(ms) {
@@ -248,7 +223,7 @@ export function createRedisErpBudget(options: RedisErpBudgetOptions): RedisErpBu
     snapshot(): ErpBudgetSnapshot {
       return {
         inFlight,
-        waiting: { order: queues.order.size, status: queues.status.size, read: queues.read.size, background: queues.background.size },
+        waiting: lines.waiting(),
         pausedUntil: pausedUntil !== null && pausedUntil > Date.now() ? pausedUntil : null,
       };
     },
