@@ -256,6 +256,14 @@ export interface ErpOrder {
 export interface ErpConnector {
   /** Short name for logs and metrics, e.g. `"sandbox"`. */
   readonly name: string;
+  /**
+   * Whether `createOrder` itself looks for an order with the same external reference and
+   * completes it, rather than entering a second one (Tryton: a draft is quoted, a quotation
+   * confirmed). For such a connector erpfront resolves an order in doubt by calling `createOrder`
+   * again, so an entry cut short (a lost reply to Tryton's `confirm`) is completed instead of
+   * being taken for the ERP's final word. Otherwise it looks the order up first.
+   */
+  readonly resumesOrderEntry: boolean;
   getItems(skus: readonly string[], options?: ErpCallOptions): Promise<Array<Item | Error>>;
   searchItems(search: ItemSearch, options?: ErpCallOptions): Promise<ItemSearchPage>;
   getCustomers(ids: readonly string[], options?: ErpCallOptions): Promise<Array<CustomerAccount | Error>>;

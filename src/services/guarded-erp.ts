@@ -80,6 +80,7 @@ export function guardErp(erp: ErpConnector, options: GuardErpOptions): ErpConnec
 
   return {
     name: erp.name,
+    resumesOrderEntry: erp.resumesOrderEntry,
     getItems: (skus, o) => guarded('getItems', o, () => erp.getItems(skus, o)),
     searchItems: (search, o) => guarded('searchItems', o, () => erp.searchItems(search, o)),
     getCustomers: (ids, o) => guarded('getCustomers', o, () => erp.getCustomers(ids, o)),

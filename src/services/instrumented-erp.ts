@@ -33,6 +33,7 @@ export function instrumentErp(erp: ErpConnector, metrics: Metrics): ErpConnector
     };
   return {
     name: erp.name,
+    resumesOrderEntry: erp.resumesOrderEntry,
     getItems: timed('getItems', erp.getItems.bind(erp)),
     searchItems: timed('searchItems', erp.searchItems.bind(erp)),
     getCustomers: timed('getCustomers', erp.getCustomers.bind(erp)),

@@ -3,8 +3,10 @@
  *
  * Orders are leased from the store (first in, first out per customer), and each lease counts an
  * attempt. An order in doubt (an earlier attempt may have reached the ERP) is first looked up by
- * its external reference; only when the ERP does not have it is it created. So a timeout, a lost
- * reply or a `kill -9` mid-call never makes a second order. The ERP budget and circuit breaker
+ * its external reference; only when the ERP does not have it is it created. A connector that
+ * resumes an entry by its reference (`resumesOrderEntry`, Tryton) is simply called again, so an
+ * entry cut short is completed rather than taken as final. So a timeout, a lost reply or a
+ * `kill -9` mid-call never makes a second order. The ERP budget and circuit breaker
  * in front of the connector keep the drain within the ERP's limits.
  *
  * @module
@@ -159,7 +161,8 @@ export class OrderDispatcher {
     const { store, erp, clock, metrics } = this.#o;
     let inDoubt = order.inDoubt;
     try {
-      if (inDoubt) {
+      // A connector that resumes an entry by its reference settles the doubt in createOrder itself.
+      if (inDoubt && !erp.resumesOrderEntry) {
         const existing = await erp.findOrderByExternalRef(order.id, { priority: 'order' });
         if (existing) {
           await store.markSubmitted(order.id, existing.number, clock.now());

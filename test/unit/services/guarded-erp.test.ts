@@ -34,6 +34,7 @@ function fakeErp(latencyMs = 5) {
   const order = { number: 'SO-1' } as ErpOrder;
   const connector: ErpConnector = {
     name: 'fake',
+    resumesOrderEntry: false,
     getItems: (skus, o) => answer('getItems', o, skus.map(() => new Error('unknown'))),
     searchItems: (_search, o) => answer('searchItems', o, { items: [], total: 0 }),
     getCustomers: (ids, o) => answer('getCustomers', o, ids.map(() => new Error('unknown'))),

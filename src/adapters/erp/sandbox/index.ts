@@ -67,6 +67,8 @@ export function createSandboxConnector(options: SandboxConnectorOptions): ErpCon
 
   return {
     name: 'sandbox',
+    // Like many ERPs, the sandbox enters the same reference twice as two orders: look it up first.
+    resumesOrderEntry: false,
 
     getItems: (skus, callOptions) =>
       batchRead(http, {

@@ -48,6 +48,8 @@ export function createTrytonConnector(options: TrytonConnectorOptions): ErpConne
   return {
     name: 'tryton',
     rpc,
+    // createOrder finds the sale by its reference and resumes it (see orders.ts).
+    resumesOrderEntry: true,
     getItems: (skus, callOptions) => getItems(rpc, skus, callOptions),
     searchItems: (search, callOptions) => searchItems(rpc, search, callOptions),
     getCustomers: (ids, callOptions) => getCustomers(rpc, ids, callOptions),
