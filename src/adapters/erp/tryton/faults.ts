@@ -5,9 +5,9 @@
  * override), `ConcurrencyException`, `LoginException`. Anything else in `error` is a server-side
  * exception: `[message, traceback]`.
  *
- * Tryton 6.0's errors carry no machine code, only a message in the session's language; the
- * connector logs in with `en`, and the messages matched here are those of Tryton 6.0's own
- * modules (sale_credit_limit, sale_stock_quantity, ir).
+ * Tryton 6.0's errors carry no machine code, only a message in the language of the call's
+ * context (else the server's default); order entry asks for `en` (`orders.ts`), and the messages
+ * matched here are those of Tryton 6.0's own modules (sale_credit_limit, sale_stock_quantity, ir).
  *
  * @module
  */

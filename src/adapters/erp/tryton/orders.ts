@@ -37,6 +37,13 @@ const WarehouseRows = z.array(z.object({ id, code: z.string().nullable() }));
 const Header = z.array(z.object({ invoice_address: id.nullable().optional(), payment_term: id.nullable().optional(), price_list: id.nullable().optional(), warehouse: id.nullable().optional() }).loose()).length(1);
 const LineChange = z.array(z.object({ taxes: z.object({ add: z.array(z.tuple([z.number(), z.object({ id }).loose()])).optional() }).loose().optional() }).loose()).length(1);
 
+/**
+ * Tryton words a refusal in the language of the call's context, else in the server's default
+ * language; `faults.ts` recognises the refusals of order entry by their English text, so these
+ * calls ask for English whatever the database is set up for.
+ */
+const IN_ENGLISH = { language: 'en' } as const;
+
 const rejected = (message: string, reason: string, cause?: unknown) => new ErpError('ERP_REJECTED', `createOrder: ${message}`, { operation: 'createOrder', reason, cause });
 
 /** The order calls over one Tryton session. */
@@ -115,7 +122,7 @@ export function orderCalls(rpc: TrytonRpc, settings: TrytonOrderOptions = {}): O
         unit_price: toDecimal(line.unitPrice),
         taxes: [['add', taxes.get(line.sku) ?? []]],
       }))]],
-    }]], {}, options);
+    }]], IN_ENGLISH, options);
     return parseAnswer(z.array(id).length(1), created, op, 'created sale')[0]!;
   }
 
@@ -123,7 +130,7 @@ export function orderCalls(rpc: TrytonRpc, settings: TrytonOrderOptions = {}): O
     const op = 'createOrder';
     if (sale.state === 'draft') {
       try {
-        await rpc.model(op, 'sale.sale', 'quote', [[sale.id]], {}, options);
+        await rpc.model(op, 'sale.sale', 'quote', [[sale.id]], IN_ENGLISH, options);
       } catch (error) {
         if (!(error instanceof ErpError) || error.code !== 'ERP_REJECTED') throw error;
         // Refused on its merits: remove the draft, so the order is not entered at all.
@@ -133,7 +140,7 @@ export function orderCalls(rpc: TrytonRpc, settings: TrytonOrderOptions = {}): O
     }
     if (sale.state === 'draft' || sale.state === 'quotation') {
       try {
-        await rpc.model(op, 'sale.sale', 'confirm', [[sale.id]], {}, options);
+        await rpc.model(op, 'sale.sale', 'confirm', [[sale.id]], IN_ENGLISH, options);
       } catch (error) {
         // Over the credit limit: Tryton leaves a quotation for a person to confirm; that is ON_HOLD.
         if (error instanceof ErpError && error.code === 'ERP_REJECTED' && error.reason === 'CREDIT_LIMIT_EXCEEDED') return;
