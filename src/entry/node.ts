@@ -9,6 +9,7 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSqliteOrderStore } from '../adapters/stores/sqlite/order-store.ts';
+import { createSqlitePunchOutStore } from '../adapters/stores/sqlite/punchout-store.ts';
 import { openRedisStores } from '../adapters/stores/redis/index.ts';
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
@@ -68,6 +69,8 @@ export async function startErpfront(source: Record<string, string | undefined>, 
     : null;
   const unlock = redis ? () => {} : lockDataDir(env.DATA_DIR);
   const orderStore = redis?.orderStore ?? createSqliteOrderStore({ path: join(env.DATA_DIR, 'orders.sqlite') });
+  // A file of its own: PunchOut's schema versions independently of the orders'.
+  const punchOutStore = redis?.punchOutStore ?? createSqlitePunchOutStore({ path: join(env.DATA_DIR, 'punchout.sqlite') });
   // This process owns the store (the lock): leases still recorded belong to a crashed
   // predecessor. Their orders are released now, in doubt, instead of after the lease runs out.
   const recovered = redis ? 0 : await orderStore.releaseLeases(Date.now());
@@ -82,6 +85,7 @@ export async function startErpfront(source: Record<string, string | undefined>, 
     graphiqlHeaders: options.graphiqlHeaders,
     renderGraphiQL,
     orderStore,
+    punchOutStore,
     instanceId,
     budget: redis?.budget,
     sharedCache: redis?.sharedCache,
@@ -90,7 +94,10 @@ export async function startErpfront(source: Record<string, string | undefined>, 
   await invalidation.start();
   dispatcher?.start();
   punchOutNotifier?.start();
-  const purge = setInterval(() => void orderStore.purgeExpiredKeys(Date.now()).catch(() => {}), 3_600_000);
+  const purge = setInterval(() => {
+    void orderStore.purgeExpiredKeys(Date.now()).catch(() => {});
+    void punchOutStore.purgeExpired(Date.now()).catch(() => {});
+  }, 3_600_000);
   purge.unref();
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(s));
@@ -108,6 +115,7 @@ export async function startErpfront(source: Record<string, string | undefined>, 
       await punchOutNotifier?.stop();
       await dispatcher?.stop();
       await orderStore.close();
+      await punchOutStore.close();
       await invalidation.stop();
       await redis?.close();
       unlock();

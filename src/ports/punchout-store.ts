@@ -2,8 +2,14 @@
  * The PunchOut store port: open PunchOut sessions (found by the hash of a one-time start token or
  * of a session access token, never by the token itself), the cXML documents already answered (so
  * a re-sent document gets the same answer), and the orders whose buyers expect order-status
- * documents. The embedded adapter keeps them in memory: sessions live minutes to hours and need
- * not survive a restart; Redis implements the same port for several instances.
+ * documents (ConfirmationRequest, ShipNoticeRequest).
+ *
+ * Adapters: in memory (tests, Workers), SQLite (`punchout.sqlite` under DATA_DIR: order links
+ * survive a restart), Redis (several instances: a session opened on one is redeemed on another).
+ * Every adapter runs `test/contract/punchout-store.contract.ts`.
+ *
+ * Times are the caller's (`now`, epoch ms); an adapter may also forget expired records on its own
+ * clock (Redis TTLs), never before the caller's expiry.
  *
  * @module
  */
@@ -18,7 +24,14 @@ export interface AnsweredDocument {
   orderId: string | null;
 }
 
-/** An order placed through cXML: where its ConfirmationRequest / ShipNoticeRequest go. */
+/**
+ * An order placed through cXML: where its ConfirmationRequest / ShipNoticeRequest go.
+ *
+ * A link has "something still to send" until it is finished (`finishOrderLink`): the notifier
+ * finishes it once the order reached a final status and every document was delivered, or when
+ * nothing can be sent (order cancelled, buyer or order gone). Until then it is due whenever
+ * `nextAttemptAt <= now`.
+ */
 export interface PunchOutOrderLink {
   orderId: string;
   buyerId: string;
@@ -41,22 +54,39 @@ export interface PunchOutStore {
   /**
    * Redeems a start token: returns the session and forgets the token (atomically, so two
    * redemptions cannot both succeed), binding `accessTokenHash` to the session. `null` when the
-   * token is unknown, used or expired.
+   * token is unknown, used or expired, or the session is no longer `new`.
    */
   redeemStartToken(startTokenHash: string, accessTokenHash: string, now: number): Promise<PunchOutSession | null>;
   /** The open session an access token belongs to; `null` when unknown, closed or expired. */
   sessionByAccessToken(accessTokenHash: string, now: number): Promise<PunchOutSession | null>;
   getSession(id: string, now: number): Promise<PunchOutSession | null>;
-  /** Replaces a session's record (cart lines, state). */
+  /** Replaces a session's record (cart lines, state). A session that is unknown or gone stays gone. */
   saveSession(session: PunchOutSession): Promise<void>;
   /** The answer already given to document `key` (buyer + payloadID), if any and not expired. */
   answered(key: string, now: number): Promise<AnsweredDocument | null>;
   rememberAnswer(key: string, answer: AnsweredDocument, options: { now: number; ttlMs: number }): Promise<void>;
+  /** Records a new link; a link already recorded for the order is kept as it is. */
   linkOrder(link: PunchOutOrderLink): Promise<void>;
-  /** The order a buyer placed under its own `orderID` (for delete requests). */
+  /** The order a buyer placed under its own `orderID` (for delete requests); the latest if several. */
   linkByBuyerOrder(buyerId: string, buyerOrderId: string): Promise<PunchOutOrderLink | null>;
-  /** Links whose next delivery is due and that still have something to send. */
-  dueOrderLinks(now: number, limit: number): Promise<PunchOutOrderLink[]>;
+  /**
+   * Up to `limit` unfinished links whose next delivery is due (`nextAttemptAt <= now`), most
+   * overdue first, claimed for `leaseMs`: in the same atomic step they are held back until
+   * `now + leaseMs`, so another instance sharing the store (or the next pass) does not send the
+   * same document while this caller is at it. The caller's `saveOrderLink` or `finishOrderLink`
+   * then sets what comes next; a caller that dies leaves the link due again after `leaseMs`.
+   * The links are returned as they were before the claim.
+   */
+  dueOrderLinks(now: number, limit: number, leaseMs: number): Promise<PunchOutOrderLink[]>;
+  /** Saves a link's delivery state. A link that is unknown or finished is left alone (a late writer never revives one). */
   saveOrderLink(link: PunchOutOrderLink): Promise<void>;
+  /**
+   * Saves the link as finished: never due again, still found by `linkByBuyerOrder` for `retainMs`
+   * (a late type="delete" OrderRequest gets "already with the ERP", not "unknown order"), then
+   * forgotten.
+   */
+  finishOrderLink(link: PunchOutOrderLink, options: { now: number; retainMs: number }): Promise<void>;
+  /** Forgets expired sessions, answers and finished links; returns how many records went. */
+  purgeExpired(now: number): Promise<number>;
   close(): Promise<void>;
 }

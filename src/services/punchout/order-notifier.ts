@@ -5,6 +5,11 @@
  * ERP at status priority), so it needs no ERP webhooks; a failed delivery is retried with
  * exponential backoff, and a document is marked sent only once the buyer answered 2xx.
  *
+ * Several instances may share the store (Redis): each pass claims the links it works on
+ * (`dueOrderLinks` with a lease), so a buyer gets each document once, not once per instance.
+ * A link is finished once its order is final and everything was sent; it is then kept for
+ * `retainFinishedMs` (delete requests still find the order) and forgotten.
+ *
  * @module
  */
 import type { BuyerOrganisation } from '../../domain/punchout/buyer-organisation.ts';
@@ -42,7 +47,19 @@ export interface OrderNotifierDeps {
   intervalMs: number;
   /** Longest wait between two delivery attempts. */
   maxBackoffMs?: number;
+  /**
+   * How long a pass holds the links it claimed (default 5 minutes): longer than one batch takes
+   * (an ERP read and a few deliveries of at most 10 s each per link), so no other instance sends
+   * the same document meanwhile; a crashed instance's links are retried after it.
+   */
+  claimMs?: number;
+  /** How long a finished link is kept for delete requests (default 30 days). */
+  retainFinishedMs?: number;
 }
+
+/** Links claimed per batch, and at most per pass: a small batch keeps each claim short. */
+const BATCH = 10;
+const PER_PASS = 50;
 
 const FINAL = new Set(['SHIPPED', 'INVOICED', 'CANCELLED', 'REJECTED']);
 
@@ -51,6 +68,7 @@ export class OrderNotifier {
   #timer: ReturnType<typeof setTimeout> | null = null;
   #running: Promise<void> | null = null;
   #stopped = true;
+  #failing = false;
 
   constructor(deps: OrderNotifierDeps) {
     this.#deps = deps;
@@ -70,7 +88,17 @@ export class OrderNotifier {
   #schedule(): void {
     if (this.#stopped) return;
     this.#timer = setTimeout(() => {
-      this.#running = this.tick().then(() => undefined, (error: unknown) => console.error('erpfront: PunchOut order notices failed', error)).finally(() => this.#schedule());
+      this.#running = this.tick().then(
+        () => {
+          if (this.#failing) console.warn('erpfront: PunchOut order notices resumed');
+          this.#failing = false;
+        },
+        (error: unknown) => {
+          // Once per run of failures: with a shared store, a Redis outage fails every pass.
+          if (!this.#failing) console.error('erpfront: PunchOut order notices failed; retrying every pass', error);
+          this.#failing = true;
+        },
+      ).finally(() => this.#schedule());
     }, this.#deps.intervalMs);
     (this.#timer as { unref?: () => void }).unref?.();
   }
@@ -79,13 +107,29 @@ export class OrderNotifier {
   async tick(): Promise<number> {
     const { store, clock } = this.#deps;
     let delivered = 0;
-    for (const link of await store.dueOrderLinks(clock.now(), 50)) delivered += await this.#advance(link);
+    for (let claimed = 0; claimed < PER_PASS;) {
+      const batch = await store.dueOrderLinks(clock.now(), BATCH, this.#deps.claimMs ?? 300_000);
+      for (const link of batch) delivered += await this.#advance(link).catch((error: unknown) => this.#release(link, error));
+      claimed += batch.length;
+      if (batch.length < BATCH) break;
+    }
     return delivered;
+  }
+
+  /**
+   * An unexpected failure (the order store unreachable, a bug) on one link: the others of the
+   * batch still go, and this one is given back for the next pass instead of waiting out its claim.
+   */
+  async #release(link: PunchOutOrderLink, error: unknown): Promise<number> {
+    console.error(`erpfront: PunchOut order notice for ${link.orderId} failed unexpectedly; retrying`, error);
+    await this.#deps.store.saveOrderLink({ ...link, nextAttemptAt: this.#deps.clock.now() + this.#deps.intervalMs }).catch(() => {});
+    return 0;
   }
 
   async #advance(link: PunchOutOrderLink): Promise<number> {
     const { store, orders, erp, buyers, clock, channel, intervalMs } = this.#deps;
-    const done = () => store.saveOrderLink({ ...link, nextAttemptAt: Number.MAX_SAFE_INTEGER });
+    const finish = (final: PunchOutOrderLink) => store.finishOrderLink(final, { now: clock.now(), retainMs: this.#deps.retainFinishedMs ?? 30 * 86_400_000 });
+    const done = () => finish(link);
     const buyer = buyers.byId(link.buyerId);
     const url = buyer?.cxml?.orderStatusUrl;
     const stored = await orders.get(link.orderId);
@@ -100,6 +144,7 @@ export class OrderNotifier {
     const lines = new Map(stored.request.lines.map((l, i) => [l.sku, { lineNumber: i + 1, unit: l.unitOfMeasure }]));
     const next = { ...link, noticedShipments: [...link.noticedShipments] };
     let delivered = 0;
+    let finished = false;
     try {
       if (!next.confirmed) {
         await channel.deliver(url, channel.confirmation(buyer, ref, clock.now()));
@@ -114,7 +159,8 @@ export class OrderNotifier {
       }
       next.attempts = 0;
       next.lastError = null;
-      next.nextAttemptAt = FINAL.has(view.status) ? Number.MAX_SAFE_INTEGER : clock.now() + intervalMs;
+      finished = FINAL.has(view.status);
+      next.nextAttemptAt = clock.now() + intervalMs;
     } catch (error) {
       next.attempts++;
       next.lastError = error instanceof Error ? error.message : String(error);
@@ -123,7 +169,8 @@ export class OrderNotifier {
       next.nextAttemptAt = clock.now() + backoff * (0.5 + Math.random() / 2);
       console.warn(`erpfront: order notice for ${link.orderId} to buyer ${link.buyerId} failed (attempt ${next.attempts}): ${next.lastError}`);
     }
-    await store.saveOrderLink(next);
+    // A final order with everything sent has nothing more to send: finished, not polled forever.
+    await (finished ? finish(next) : store.saveOrderLink(next));
     return delivered;
   }
 }

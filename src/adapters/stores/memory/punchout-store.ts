@@ -1,8 +1,9 @@
 /**
- * The in-memory PunchOut store: one process, nothing survives a restart. Sessions and start
- * tokens are minutes-to-hours things; answered documents are kept for their TTL so a re-sent
- * OrderRequest gets the same answer (the order itself is de-duplicated durably by the order
- * store's idempotency key, so a restart never doubles an order).
+ * The in-memory PunchOut store: one process, nothing survives a restart (the Workers entry and
+ * tests use it; Node uses SQLite or Redis). Sessions and start tokens are minutes-to-hours
+ * things; answered documents are kept for their TTL so a re-sent OrderRequest gets the same
+ * answer (the order itself is de-duplicated durably by the order store's idempotency key, so a
+ * restart never doubles an order).
  *
  * @module
  */
@@ -14,20 +15,35 @@ export interface MemoryPunchOutStoreOptions {
   maxSessions?: number;
 }
 
+/** Creates an empty store. */
 export function createMemoryPunchOutStore(options: MemoryPunchOutStoreOptions = {}): PunchOutStore {
   const maxSessions = options.maxSessions ?? 50_000;
   const sessions = new Map<string, PunchOutSession>();
   const startTokens = new Map<string, string>();
   const accessTokens = new Map<string, string>();
   const answers = new Map<string, { answer: AnsweredDocument; until: number }>();
-  const links = new Map<string, PunchOutOrderLink>();
+  /** Unfinished links (the notifier's work) apart from finished ones (kept for delete requests). */
+  const open = new Map<string, PunchOutOrderLink>();
+  const finished = new Map<string, { link: PunchOutOrderLink; forgetAt: number }>();
+  /** buyer id + buyer order id → order id, the latest link. */
+  const byBuyerOrder = new Map<string, string>();
+  const buyerKey = (buyerId: string, buyerOrderId: string) => JSON.stringify([buyerId, buyerOrderId]);
   const clone = <T>(value: T): T => structuredClone(value);
 
   const sweep = (now: number) => {
-    for (const [hash, id] of startTokens) if ((sessions.get(id)?.startExpiresAt ?? 0) <= now) startTokens.delete(hash);
-    for (const [hash, id] of accessTokens) if ((sessions.get(id)?.expiresAt ?? 0) <= now) accessTokens.delete(hash);
-    for (const [id, s] of sessions) if (s.expiresAt <= now) sessions.delete(id);
-    for (const [key, a] of answers) if (a.until <= now) answers.delete(key);
+    let gone = 0;
+    for (const [hash, id] of startTokens) if ((sessions.get(id)?.startExpiresAt ?? 0) <= now) (startTokens.delete(hash), gone++);
+    for (const [hash, id] of accessTokens) if ((sessions.get(id)?.expiresAt ?? 0) <= now) (accessTokens.delete(hash), gone++);
+    for (const [id, s] of sessions) if (s.expiresAt <= now) (sessions.delete(id), gone++);
+    for (const [key, a] of answers) if (a.until <= now) (answers.delete(key), gone++);
+    for (const [id, f] of finished) {
+      if (f.forgetAt > now) continue;
+      finished.delete(id);
+      const key = buyerKey(f.link.buyerId, f.link.buyerOrderId);
+      if (byBuyerOrder.get(key) === id) byBuyerOrder.delete(key);
+      gone++;
+    }
+    return gone;
   };
 
   return {
@@ -67,24 +83,39 @@ export function createMemoryPunchOutStore(options: MemoryPunchOutStoreOptions = 
       answers.set(key, { answer: clone(answer), until: now + ttlMs });
     },
     async linkOrder(link) {
-      if (!links.has(link.orderId)) links.set(link.orderId, clone(link));
+      if (open.has(link.orderId) || finished.has(link.orderId)) return;
+      open.set(link.orderId, clone(link));
+      byBuyerOrder.set(buyerKey(link.buyerId, link.buyerOrderId), link.orderId);
     },
     async linkByBuyerOrder(buyerId, buyerOrderId) {
-      const link = [...links.values()].find((l) => l.buyerId === buyerId && l.buyerOrderId === buyerOrderId);
+      const id = byBuyerOrder.get(buyerKey(buyerId, buyerOrderId));
+      const link = id ? (open.get(id) ?? finished.get(id)?.link) : undefined;
       return link ? clone(link) : null;
     },
-    async dueOrderLinks(now, limit) {
-      return [...links.values()].filter((l) => l.nextAttemptAt <= now).slice(0, limit).map(clone);
+    async dueOrderLinks(now, limit, leaseMs) {
+      const due = [...open.values()].filter((l) => l.nextAttemptAt <= now).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt).slice(0, limit);
+      const claimed = due.map(clone);
+      for (const link of due) link.nextAttemptAt = now + leaseMs;
+      return claimed;
     },
     async saveOrderLink(link) {
-      links.set(link.orderId, clone(link));
+      if (open.has(link.orderId)) open.set(link.orderId, clone(link));
+    },
+    async finishOrderLink(link, { now, retainMs }) {
+      if (!open.delete(link.orderId)) return;
+      finished.set(link.orderId, { link: clone(link), forgetAt: now + retainMs });
+    },
+    async purgeExpired(now) {
+      return sweep(now);
     },
     async close() {
       sessions.clear();
       startTokens.clear();
       accessTokens.clear();
       answers.clear();
-      links.clear();
+      open.clear();
+      finished.clear();
+      byBuyerOrder.clear();
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Every Redis-backed part of erpfront from one URL: the shared cache tier, the invalidation bus,
- * the shared ERP budget and the order queue, on three connections (commands, a short-timeout one
- * for the cache so a slow Redis never holds a page, and one in subscriber mode).
+ * the shared ERP budget, the order queue and the PunchOut store, on three connections (commands,
+ * a short-timeout one for the cache so a slow Redis never holds a page, and one in subscriber
+ * mode).
  *
  * @module
  */
@@ -9,6 +10,7 @@ import type { Redis } from 'ioredis';
 import type { CacheStore } from '../../../ports/cache-store.ts';
 import type { InvalidationBus } from '../../../ports/cache-invalidation.ts';
 import type { OrderStore } from '../../../ports/order-store.ts';
+import type { PunchOutStore } from '../../../ports/punchout-store.ts';
 import { createRedisCacheStore } from './cache-store.ts';
 import { connectRedis } from './connection.ts';
 import { checkOrderDurability } from './durability.ts';
@@ -16,6 +18,7 @@ import { createRedisErpBudget, type RedisErpBudget } from './erp-budget.ts';
 import { createRedisInvalidationBus } from './invalidation-bus.ts';
 import { redisKeys } from './keys.ts';
 import { createRedisOrderStore } from './order-store.ts';
+import { createRedisPunchOutStore } from './punchout-store.ts';
 
 export interface RedisStoresOptions {
   url: string;
@@ -35,6 +38,8 @@ export interface RedisStoresOptions {
 
 export interface RedisStores {
   orderStore: OrderStore;
+  /** PunchOut sessions and order links, shared so any instance serves any buyer's session. */
+  punchOutStore: PunchOutStore;
   sharedCache: CacheStore;
   budget: RedisErpBudget;
   bus: InvalidationBus;
@@ -67,6 +72,7 @@ export async function openRedisStores(options: RedisStoresOptions): Promise<Redi
     let failures = 0;
     return {
       orderStore: createRedisOrderStore({ client, base: keys.queue(options.queue ?? 'orders') }),
+      punchOutStore: createRedisPunchOutStore({ client, base: keys.punchout }),
       sharedCache: createRedisCacheStore({
         client: cacheClient,
         keys,

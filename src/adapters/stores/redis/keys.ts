@@ -9,6 +9,10 @@
  *   queues, so they cannot be split by customer without losing that atomicity. One slot carries
  *   far more orders per second than any ERP accepts; more queues (`ORDER_QUEUE`) spread load.
  * - the ERP budget's bucket, semaphore and waiting lines share `{budget:<erp>}`.
+ * - the PunchOut store's sessions, tokens, answers and order links share `{punchout}`: redeeming
+ *   a start token reads the token, the session and writes the access token in one step, and
+ *   claiming due order links walks one sorted set. PunchOut is a few requests per shopping
+ *   session; one slot carries far more than buyers send.
  * - cache entries are read and written one key per command (pipelined), so they carry the
  *   customer's or price list's scope in the key but deliberately no tag: a tag would pin a whole
  *   price list to one shard.
@@ -24,6 +28,8 @@ export interface RedisKeys {
   queue(name: string): string;
   /** The base of one ERP budget's keys: `erpfront:{budget:sandbox@127.0.0.1:8788}:`. */
   budget(name: string): string;
+  /** The base of the PunchOut store's keys: `erpfront:{punchout}:`. */
+  punchout: string;
   /** The pub/sub channel of cache invalidations (Cluster broadcasts PUBLISH to every node). */
   invalidationChannel: string;
 }
@@ -35,6 +41,7 @@ export function redisKeys(prefix = 'erpfront'): RedisKeys {
     cache: (cacheKey) => `${prefix}:cache:${cacheKey}`,
     queue: (name) => `${prefix}:{q:${name}}:`,
     budget: (name) => `${prefix}:{budget:${name}}:`,
+    punchout: `${prefix}:{punchout}:`,
     invalidationChannel: `${prefix}:invalidate`,
   };
 }
