@@ -48,11 +48,12 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts a redis-server with the durable settings erpfront requires for orders, unless told otherwise. */
-export async function startRedisServer(options: { appendonly?: boolean; appendfsync?: 'always' | 'everysec' | 'no' } = {}): Promise<RedisServer> {
+export async function startRedisServer(options: { appendonly?: boolean; appendfsync?: 'always' | 'everysec' | 'no'; maxmemoryPolicy?: string } = {}): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'erpfront-redis-'));
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir,
-    '--appendonly', options.appendonly === false ? 'no' : 'yes', '--appendfsync', options.appendfsync ?? 'always'];
+    '--appendonly', options.appendonly === false ? 'no' : 'yes', '--appendfsync', options.appendfsync ?? 'always',
+    ...(options.maxmemoryPolicy ? ['--maxmemory-policy', options.maxmemoryPolicy] : [])];
   let child: ChildProcess | null = null;
   const server: RedisServer = {
     url: `redis://127.0.0.1:${port}`,

@@ -16,8 +16,8 @@ export class RedisDurabilityError extends Error {
   constructor(problems: string[], options?: { cause?: unknown }) {
     super(
       `Refusing to keep orders in this Redis: ${problems.join('; ')}. ` +
-        'Set in redis.conf (or CONFIG SET, then CONFIG REWRITE): appendonly yes, appendfsync always, maxmemory-policy noeviction ' +
-        '(or volatile-lru). To run anyway, accepting that queued orders can be lost, set REDIS_ALLOW_VOLATILE_ORDERS=true.',
+        'Set in redis.conf (or CONFIG SET, then CONFIG REWRITE): appendonly yes, appendfsync always, maxmemory-policy noeviction. ' +
+        'To run anyway, accepting that queued orders can be lost, set REDIS_ALLOW_VOLATILE_ORDERS=true.',
       options,
     );
     this.problems = problems;
@@ -38,8 +38,11 @@ export async function orderDurabilityProblems(client: Redis): Promise<string[]> 
   const problems: string[] = [];
   if (settings.appendonly !== 'yes') problems.push(`appendonly is "${settings.appendonly}" (a restart loses every queued order)`);
   else if (settings.appendfsync !== 'always') problems.push(`appendfsync is "${settings.appendfsync}" (a power cut loses the last second of acknowledged orders)`);
-  // allkeys-* may evict an order to make room; volatile-* only evicts keys with a TTL (the cache).
-  if (settings['maxmemory-policy']?.startsWith('allkeys')) problems.push(`maxmemory-policy is "${settings['maxmemory-policy']}" (orders could be evicted)`);
+  // allkeys-* may evict an order to make room. volatile-* evicts keys with a TTL, and idempotency
+  // keys have one: an evicted key lets a retried order through a second time.
+  const policy = settings['maxmemory-policy'];
+  if (policy?.startsWith('allkeys')) problems.push(`maxmemory-policy is "${policy}" (orders could be evicted)`);
+  else if (policy?.startsWith('volatile')) problems.push(`maxmemory-policy is "${policy}" (idempotency keys could be evicted, and a retried order placed twice)`);
   return problems;
 }
 
