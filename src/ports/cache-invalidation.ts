@@ -3,8 +3,9 @@
  *
  * A message names a cache domain and the exact keys that changed, in the scope-carrying form the
  * cache uses (`priceList:PL-OEM:SKU-00001`, `C0001`, `SKU-00001`). Delivery is at most once and
- * fast (Redis pub/sub); an instance that misses a message (it was disconnected) serves the old
- * value no longer than the domain's freshness. Without a bus (one instance) nothing is sent.
+ * fast (Redis pub/sub); a subscriber whose connection dropped may have missed messages, so the
+ * bus says so when it is back (`onMissed`) and the instance forgets its whole in-process tier.
+ * Without a bus (one instance) nothing is sent.
  *
  * @module
  */
@@ -19,6 +20,10 @@ export interface InvalidationMessage {
 
 export interface InvalidationBus {
   publish(message: InvalidationMessage): Promise<void>;
-  /** Calls `handler` for every message, this instance's own included; returns the unsubscribe. */
-  subscribe(handler: (message: InvalidationMessage) => void): Promise<() => Promise<void>>;
+  /**
+   * Calls `handler` for every message, this instance's own included, and `onMissed` each time
+   * the subscription is back after a break during which messages may have been lost. Returns
+   * the unsubscribe.
+   */
+  subscribe(handler: (message: InvalidationMessage) => void, onMissed: () => void): Promise<() => Promise<void>>;
 }

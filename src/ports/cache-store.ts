@@ -34,4 +34,6 @@ export interface CacheStore {
 /** A store that can also answer synchronously: the in-process tier, read on the hot path. */
 export interface SyncCacheStore extends CacheStore {
   getSync<T>(key: string): CacheEntry<T> | undefined;
+  /** Forgets every entry (invalidations may have been missed); returns how many there were. */
+  clear(): Promise<number>;
 }

@@ -8,13 +8,13 @@
  *
  * @module
  */
-import type { CacheStore } from '../ports/cache-store.ts';
+import type { CacheStore, SyncCacheStore } from '../ports/cache-store.ts';
 import type { InvalidationBus, InvalidationMessage } from '../ports/cache-invalidation.ts';
 import { ReadThroughCache, type CacheDomain } from './read-through-cache.ts';
 
 export interface CacheInvalidationOptions {
   /** This instance's in-process tier. */
-  local: CacheStore;
+  local: SyncCacheStore;
   shared?: CacheStore;
   bus?: InvalidationBus;
   instanceId: string;
@@ -31,9 +31,17 @@ export class CacheInvalidation {
   /** Starts applying other instances' invalidations to this instance's tier. */
   async start(): Promise<void> {
     if (!this.#o.bus || this.#unsubscribe) return;
-    this.#unsubscribe = await this.#o.bus.subscribe((message) => {
-      if (message.origin !== this.#o.instanceId) void this.#dropLocal(message);
-    });
+    this.#unsubscribe = await this.#o.bus.subscribe(
+      (message) => {
+        if (message.origin !== this.#o.instanceId) void this.#dropLocal(message);
+      },
+      // Messages may have gone by unseen: any entry here could be one they named. The shared tier
+      // was cleared before each message was sent, so the next reads refill from it or the ERP.
+      () =>
+        void this.#o.local.clear().then((dropped) => {
+          console.warn(`erpfront: cache invalidations may have been missed while Redis was unreachable; dropped ${dropped} in-process cache entries`);
+        }),
+    );
   }
 
   async stop(): Promise<void> {

@@ -3,6 +3,7 @@
  * a second: each drops its in-process entry (pub/sub) and the shared tier's, and the next read
  * fetches the ERP's current price.
  */
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisServerAvailable, startScaleOut, type ScaleOut } from '../support/redis.ts';
 
@@ -49,6 +50,36 @@ describe.skipIf(!available)('scale-out: cache invalidation reaches every instanc
     }
     console.log(`invalidation seen by instances 2, 1, 0 after ${seenAfter.map((ms) => ms.toFixed(0)).join(', ')} ms`);
     expect(Math.max(...seenAfter)).toBeLessThan(1000);
+  });
+
+  it('an instance whose subscription broke while the message went out forgets its in-process entries once back', async () => {
+    const token = await scale.buyerToken('C0002');
+    await scale.stack(1).graphql('{ viewer { customer { id } } }', {}, { token });
+    const before = [await asOf(1, token), await asOf(2, token)];
+    await new Promise((r) => setTimeout(r, 20));
+    // Cut every instance's pub/sub connection, and invalidate before they are back (ioredis
+    // reconnects after 100 ms): instances 1 and 2 never receive the message.
+    const admin = new Redis(scale.redis.url);
+    try {
+      await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+    } finally {
+      admin.disconnect();
+    }
+    const started = performance.now();
+    const response = await fetch(`${scale.instances[0]!.url}/ops/invalidate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await scale.opsToken()}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ domain: 'prices', keys: ['priceList:PL-OEM:SKU-00001', 'list:USD:SKU-00001'] }),
+    });
+    expect(response.status).toBe(200);
+    for (const [n, i] of [1, 2].entries()) {
+      while ((await asOf(i, token)) === before[n] && performance.now() - started < 5000) await new Promise((r) => setTimeout(r, 50));
+    }
+    const after = [await asOf(1, token), await asOf(2, token)];
+    console.log(`missed invalidation: instances 1 and 2 read the new price after ${(performance.now() - started).toFixed(0)} ms`);
+    // Without the reconnect rule they would serve the old price until its freshness ran out (minutes).
+    expect(after[0]).not.toBe(before[0]);
+    expect(after[1]).not.toBe(before[1]);
   });
 
   it('refuses callers without the ops role, and bodies it cannot read', async () => {

@@ -34,5 +34,10 @@ export function createMemoryCacheStore(options: MemoryCacheStoreOptions = {}): S
     async deleteMany(keys) {
       for (const key of keys) lru.delete(key);
     },
+    async clear() {
+      const entries = lru.size;
+      lru.clear();
+      return entries;
+    },
   };
 }

@@ -20,7 +20,17 @@ export function createRedisInvalidationBus(options: RedisInvalidationBusOptions)
     async publish(message) {
       await client.publish(channel, JSON.stringify(message));
     },
-    async subscribe(handler) {
+    async subscribe(handler, onMissed) {
+      // ioredis subscribes again by itself after a reconnect; what was published meanwhile is gone.
+      let broken = false;
+      const onClose = () => void (broken = true);
+      const onReady = () => {
+        if (!broken) return;
+        broken = false;
+        onMissed();
+      };
+      subscriber.on('close', onClose);
+      subscriber.on('ready', onReady);
       const onMessage = (from: string, text: string) => {
         if (from !== channel) return;
         try {
@@ -33,6 +43,8 @@ export function createRedisInvalidationBus(options: RedisInvalidationBusOptions)
       await subscriber.subscribe(channel);
       return async () => {
         subscriber.off('message', onMessage);
+        subscriber.off('close', onClose);
+        subscriber.off('ready', onReady);
         await subscriber.unsubscribe(channel).catch(() => {});
       };
     },
