@@ -132,7 +132,8 @@ describe('guardErp', () => {
     expect(breaker.state).toBe('open');
     const started = performance.now();
     const refusals = await Promise.allSettled(Array.from({ length: 20 }, () => ask(guarded, 'order')));
-    expect(performance.now() - started).toBeLessThan(50);
+    // Under the ERP's own 100 ms: nobody waited on it (with room for a busy machine's pauses).
+    expect(performance.now() - started).toBeLessThan(100);
     expect(erp.log).toHaveLength(5);
     const error = (refusals[0] as PromiseRejectedResult).reason as ErpError;
     expect(error).toMatchObject({ code: 'ERP_CIRCUIT_OPEN', operation: 'createOrder' });
