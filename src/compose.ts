@@ -44,6 +44,8 @@ export interface RuntimeParts {
   renderGraphiQL?: (options?: Record<string, unknown>) => string;
   /** Whether the runtime allows graphql-jit's code generation (not on Workers). */
   jit?: boolean;
+  /** `false` where the platform compresses responses itself (Workers); else `HTTP_COMPRESSION` decides. */
+  compress?: boolean;
   /** The durable order store; without one, erpfront serves the read path only. */
   orderStore?: OrderStore;
   /** Unique per process: who holds order leases. */
@@ -171,6 +173,7 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
     breaker,
     budget,
     invalidation,
+    compress: env.HTTP_COMPRESSION && parts.compress !== false,
   });
   return { app, erp, cache, dispatcher, breaker, budget, invalidation, punchOutNotifier: punchout.notifier };
 }

@@ -57,6 +57,8 @@ const EnvSchema = z
     ORDER_DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(8),
     IDEMPOTENCY_TTL_HOURS: z.coerce.number().min(24, { message: 'expected at least 24 (hours): buyers retry the next day' }).default(24),
     GRAPHIQL: bool(true),
+    // gzip responses for clients that ask (mobile reps on cellular; a 48-SKU page is 30 KB of JSON).
+    HTTP_COMPRESSION: bool(true),
     // PunchOut (README "PunchOut: setting up a buyer").
     PUNCHOUT_BUYERS_FILE: z.string().min(1).optional(),
     PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'expected erpfront\'s public http(s) base URL, e.g. https://erpfront.example.com' }).optional(),

@@ -67,6 +67,8 @@ function buildHandler(bindings: WorkerEnv): Handler {
     metrics: createPrometheusMetrics({ processMetrics: false }),
     // workerd forbids code generation from strings, which graphql-jit is made of.
     jit: false,
+    // Cloudflare compresses at the edge.
+    compress: false,
   });
   return (request, env, ctx) => app.fetch(request, env, ctx as never);
 }

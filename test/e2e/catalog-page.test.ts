@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOG_PAGE, counter, skus, startStack, type Stack } from '../support/stack.ts';
 
@@ -86,5 +88,43 @@ describe('the CatalogPage document', () => {
     const page2 = second.body.data.searchProducts;
     expect(page2.edges[0].node.sku).not.toBe(page1.edges[0].node.sku);
     expect(new Set([...page1.edges, ...page2.edges].map((e: any) => e.node.sku)).size).toBe(page1.edges.length + page2.edges.length);
+  });
+});
+
+describe('compression (HTTP_COMPRESSION, on by default)', () => {
+  /** The raw bytes on the wire (fetch would decompress them), with the response's encoding. */
+  function raw(path: string, init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string }) {
+    return new Promise<{ status: number; encoding: string | undefined; bytes: Buffer }>((resolve, reject) => {
+      const request = httpRequest(`${stack.erpfront.url}${path}`, { method: init.method, headers: init.headers }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode!, encoding: response.headers['content-encoding'], bytes: Buffer.concat(chunks) }));
+        response.on('error', reject);
+      });
+      request.on('error', reject);
+      request.end(init.body);
+    });
+  }
+
+  it('gzips the CatalogPage for a client that accepts it, to the same JSON in a fraction of the bytes', async () => {
+    const body = JSON.stringify({ query: CATALOG_PAGE, variables: { skus: skus(48), quantity: 1 } });
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${await stack.buyerToken('C0001')}` };
+    const plain = await raw('/graphql', { method: 'POST', headers, body });
+    const zipped = await raw('/graphql', { method: 'POST', headers: { ...headers, 'accept-encoding': 'gzip, deflate, br' }, body });
+    expect(plain.encoding).toBeUndefined();
+    expect(zipped).toMatchObject({ status: 200, encoding: 'gzip' });
+    const unzipped = JSON.parse(gunzipSync(zipped.bytes).toString('utf8'));
+    expect(unzipped.data.products).toHaveLength(48);
+    expect(unzipped).toEqual(JSON.parse(plain.bytes.toString('utf8')));
+    console.log(`CatalogPage: ${plain.bytes.length} bytes plain, ${zipped.bytes.length} gzipped`);
+    expect(zipped.bytes.length).toBeLessThan(plain.bytes.length / 5);
+  });
+
+  it('gzips the GraphiQL page', async () => {
+    const page = await raw('/graphql', { method: 'GET', headers: { accept: 'text/html', 'accept-encoding': 'gzip' } });
+    expect(page).toMatchObject({ status: 200, encoding: 'gzip' });
+    const html = gunzipSync(page.bytes);
+    console.log(`GraphiQL page: ${html.length} bytes plain, ${page.bytes.length} gzipped`);
+    expect(page.bytes.length).toBeLessThan(html.length / 3);
   });
 });
