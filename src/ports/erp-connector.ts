@@ -92,7 +92,8 @@ export interface PaymentTerms {
 
 /** The ERP's credit figures for a customer account, in the account's currency. */
 export interface CreditFigures {
-  limit: DecimalString;
+  /** `null` when the ERP sets the customer no limit (it never refuses an order for credit). */
+  limit: DecimalString | null;
   /** Invoiced and not yet paid. */
   balance: DecimalString;
   /** Ordered and not yet invoiced. */

@@ -72,7 +72,7 @@ export function refusalOf(
     return refuse('CREDIT_HOLD', `Customer ${customer.id} is on credit hold${credit.holdReason ? `: ${credit.holdReason}` : ''}`);
   }
   const exposure = new Big(credit.balance).plus(credit.openOrders).plus(total);
-  if (exposure.gt(credit.limit)) {
+  if (credit.limit !== null && exposure.gt(credit.limit)) {
     const available = new Big(credit.limit).minus(credit.balance).minus(credit.openOrders);
     return refuse(
       'CREDIT_LIMIT_EXCEEDED',

@@ -76,6 +76,11 @@ describe.skipIf(!available)('erpfront on Tryton', () => {
     expect(viewer.customer.creditStatus).toMatchObject({ limit: { amount: '5000.00', currency: 'USD' }, balance: { amount: '0.00' }, openOrders: { amount: '0.00' }, exposure: { amount: '0.00' } });
   });
 
+  it('Initech, for whom Tryton sets no credit limit, shows none: limit and available are null', async () => {
+    const { viewer } = await stack.graphql(CREDIT, {}, await stack.buyerToken('INITECH'));
+    expect(viewer.customer.creditStatus).toMatchObject({ limit: null, available: null, exposure: { amount: expect.stringMatching(/^\d+\.\d{2}$/) } });
+  });
+
   it('an order for Globex reaches Tryton as a confirmed sale whose reference is erpfront’s order id', async () => {
     const token = await stack.buyerToken('GLOBEX');
     const { placeOrder } = await stack.graphql(PLACE, { input: { idempotencyKey: 'tryton-accept-1', poNumber: 'PO-77', lines: [{ sku: 'SKU-1001', quantity: 12 }, { sku: 'SKU-1006', quantity: 3 }] } }, token);

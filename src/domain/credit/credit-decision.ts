@@ -22,6 +22,6 @@ export interface CreditDecision {
 export function decideCredit(status: CreditStatus, orderTotal: string, payment: OrderPayment, overLimit: 'REVIEW' | 'BLOCK'): CreditDecision {
   if (payment.method === 'CARD') return { decision: 'APPROVE', reason: null };
   if (status.onHold) return { decision: 'BLOCK', reason: 'CREDIT_HOLD' };
-  if (new Big(orderTotal).gt(status.available.amount)) return { decision: overLimit, reason: 'CREDIT_LIMIT_EXCEEDED' };
+  if (status.available !== null && new Big(orderTotal).gt(status.available.amount)) return { decision: overLimit, reason: 'CREDIT_LIMIT_EXCEEDED' };
   return { decision: 'APPROVE', reason: null };
 }

@@ -7,13 +7,14 @@ import type { CreditFigures, CurrencyCode, DecimalString } from '../../ports/erp
 import { Big, money, sum, type Money } from '../money.ts';
 
 export interface CreditStatus {
-  limit: Money;
+  /** `null`: the ERP sets this customer no limit. */
+  limit: Money | null;
   balance: Money;
   openOrders: Money;
   /** Everything the customer owes or has ordered: balance + open orders + orders not yet in the ERP. */
   exposure: Money;
-  /** What the customer may still order on account: limit − exposure, never below zero. */
-  available: Money;
+  /** What the customer may still order on account: limit − exposure, never below zero; `null` without a limit. */
+  available: Money | null;
   /** How far exposure is over the limit; zero when within it. */
   overLimit: Money;
   onHold: boolean;
@@ -30,15 +31,16 @@ export function creditStatus(
   pendingOrders: ReadonlyArray<DecimalString> = [],
 ): CreditStatus {
   const exposure = sum([figures.balance, figures.openOrders]).plus(sum(pendingOrders));
-  const headroom = new Big(figures.limit).minus(exposure);
   const zero = new Big(0);
+  // No limit: nothing to run out of, and never over it.
+  const headroom = figures.limit === null ? null : new Big(figures.limit).minus(exposure);
   return {
-    limit: money(figures.limit, currency),
+    limit: figures.limit === null ? null : money(figures.limit, currency),
     balance: money(figures.balance, currency),
     openOrders: money(figures.openOrders, currency),
     exposure: money(exposure, currency),
-    available: money(headroom.gt(zero) ? headroom : zero, currency),
-    overLimit: money(headroom.lt(zero) ? headroom.neg() : zero, currency),
+    available: headroom === null ? null : money(headroom.gt(zero) ? headroom : zero, currency),
+    overLimit: money(headroom?.lt(zero) ? headroom.neg() : zero, currency),
     onHold: figures.onHold,
     holdReason: figures.holdReason,
   };

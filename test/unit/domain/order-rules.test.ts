@@ -48,6 +48,9 @@ describe('decideCredit', () => {
     expect(decideCredit(creditStatus(figures, 'USD'), '500.01', onAccount, 'REVIEW')).toEqual({ decision: 'REVIEW', reason: 'CREDIT_LIMIT_EXCEEDED' });
     expect(decideCredit(creditStatus(figures, 'USD'), '500.01', onAccount, 'BLOCK')).toEqual({ decision: 'BLOCK', reason: 'CREDIT_LIMIT_EXCEEDED' });
   });
+  it('approves any order on account for a customer the ERP sets no limit for', () => {
+    expect(decideCredit(creditStatus({ ...figures, limit: null }, 'USD', ['400.00']), '9999999.00', onAccount, 'BLOCK')).toEqual({ decision: 'APPROVE', reason: null });
+  });
   it('counts orders accepted but not yet in the ERP', () => {
     expect(decideCredit(creditStatus(figures, 'USD', ['400.00']), '100.01', onAccount, 'REVIEW').decision).toBe('REVIEW');
   });

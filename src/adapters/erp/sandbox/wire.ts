@@ -72,7 +72,7 @@ export const CustomerWire = z.object({
   poRequired: z.boolean(),
   shipTos: z.array(AddressWire),
   credit: z.object({
-    limit: decimal,
+    limit: decimal.nullable(),
     balance: decimal,
     openOrders: decimal,
     onHold: z.boolean(),

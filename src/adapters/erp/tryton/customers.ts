@@ -5,8 +5,8 @@
  *
  * Credit: Tryton's `credit_amount` is what the party owes (`receivable`) plus its confirmed sales
  * not yet invoiced; the port splits it into `balance` (receivable) and `openOrders` (the rest).
- * A party without `credit_limit_amount` has no limit in Tryton, which the port cannot say: it
- * gets {@link UNLIMITED_CREDIT}.
+ * A party without `credit_limit_amount` has no limit in Tryton (it never refuses the party's
+ * sales for credit): its limit is `null`.
  *
  * @module
  */
@@ -16,12 +16,6 @@ import type { Address, CustomerAccount, ErpCallOptions } from '../../../ports/er
 import { ErpError } from '../../../ports/erp-error.ts';
 import type { TrytonRpc } from './json-rpc.ts';
 import { decimal, flag, id, optionalText, parseAnswer, related } from './values.ts';
-
-/**
- * The credit limit reported for a party Tryton sets no limit for (Tryton then never refuses a
- * sale for credit). The port has no "unlimited"; a limit this large never binds.
- */
-export const UNLIMITED_CREDIT = '999999999999.99';
 
 const PartyRows = z.array(
   z.object({
@@ -120,7 +114,7 @@ export async function getCustomers(rpc: TrytonRpc, ids: readonly string[], optio
         poRequired: false,
         shipTos: own.map((a) => toAddress(a, a === preferred)),
         credit: {
-          limit: party.credit_limit_amount === null ? UNLIMITED_CREDIT : new Big(party.credit_limit_amount).toFixed(2),
+          limit: party.credit_limit_amount === null ? null : new Big(party.credit_limit_amount).toFixed(2),
           balance: receivable.toFixed(2),
           openOrders: (openOrders.lt(0) ? new Big(0) : openOrders).toFixed(2),
           // Tryton refuses confirming over the limit but has no standing hold on a party.
