@@ -51,6 +51,6 @@ describe('SQLite PunchOut store file', () => {
     const db = new DatabaseSync(path);
     db.exec('PRAGMA user_version = 99');
     db.close();
-    expect(() => createSqlitePunchOutStore({ path })).toThrow(expect.objectContaining({ code: 'PUNCHOUT_SCHEMA_TOO_NEW', message: expect.stringMatching(/newer erpfront/) }));
+    expect(() => createSqlitePunchOutStore({ path })).toThrow(expect.objectContaining({ code: 'SCHEMA_TOO_NEW', message: expect.stringMatching(/newer erpfront/) }));
   });
 });

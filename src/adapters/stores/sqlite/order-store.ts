@@ -7,11 +7,11 @@
  *
  * @module
  */
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { IdempotencyClaimLostError } from '../../../ports/store-error.ts';
 import type { IdempotencyClaim, LocalOrderStatus, NewOrder, OrderStore, QueueStats, StoredOrder } from '../../../ports/order-store.ts';
 import { ORDER_COLUMNS, rowToOrder, type OrderRow } from './order-rows.ts';
-import { migrate } from './schema.ts';
+import { openSqlite } from './database.ts';
+import { ORDER_MIGRATIONS } from './schema.ts';
 
 export interface SqliteOrderStoreOptions {
   /** The database file, or `:memory:` for tests. */
@@ -21,28 +21,7 @@ export interface SqliteOrderStoreOptions {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export function createSqliteOrderStore(options: SqliteOrderStoreOptions): OrderStore {
-  const db = new DatabaseSync(options.path);
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
-  migrate(db);
-
-  const statements = new Map<string, StatementSync>();
-  const sql = (text: string) => {
-    let statement = statements.get(text);
-    if (!statement) statements.set(text, (statement = db.prepare(text)));
-    return statement;
-  };
-  /** Runs `fn` in one write transaction (BEGIN IMMEDIATE: the write lock up front, no upgrade deadlock). */
-  const transaction = <T>(fn: () => T): T => {
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      const result = fn();
-      db.exec('COMMIT');
-      return result;
-    } catch (error) {
-      db.exec('ROLLBACK');
-      throw error;
-    }
-  };
+  const { db, sql, transaction } = openSqlite({ path: options.path, name: 'orders.sqlite', migrations: ORDER_MIGRATIONS, pragmas: ['foreign_keys = ON'] });
   const select = (where: string) => `SELECT ${ORDER_COLUMNS} FROM orders ${where}`;
   const getOrder = (id: string) => {
     const row = sql(select('WHERE id = ?')).get(id) as OrderRow | undefined;

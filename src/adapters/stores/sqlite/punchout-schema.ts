@@ -8,9 +8,8 @@
  *
  * @module
  */
-import type { DatabaseSync } from 'node:sqlite';
-
-const MIGRATIONS: string[] = [
+/** One migration per schema version, applied in order by `openSqlite`. */
+export const PUNCHOUT_MIGRATIONS: readonly string[] = [
   `CREATE TABLE sessions (
      id TEXT PRIMARY KEY,
      data TEXT NOT NULL,
@@ -42,25 +41,3 @@ const MIGRATIONS: string[] = [
    CREATE INDEX order_links_buyer ON order_links (buyer_id, buyer_order_id, seq);
    CREATE INDEX order_links_forget ON order_links (forget_at) WHERE forget_at IS NOT NULL;`,
 ];
-
-/**
- * Brings `db` up to the latest schema, one migration per transaction.
- * @throws the SQLite error of a failed migration (the database stays at the previous version)
- */
-export function migratePunchOut(db: DatabaseSync): void {
-  const { user_version: version } = db.prepare('PRAGMA user_version').get() as { user_version: number };
-  if (version > MIGRATIONS.length) {
-    throw Object.assign(new Error(`punchout.sqlite is at schema version ${version}, newer than this erpfront knows (${MIGRATIONS.length}); run the newer erpfront, or restore a backup.`), { code: 'PUNCHOUT_SCHEMA_TOO_NEW' });
-  }
-  for (let v = version; v < MIGRATIONS.length; v++) {
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      db.exec(MIGRATIONS[v]!);
-      db.exec(`PRAGMA user_version = ${v + 1}`);
-      db.exec('COMMIT');
-    } catch (error) {
-      db.exec('ROLLBACK');
-      throw error;
-    }
-  }
-}

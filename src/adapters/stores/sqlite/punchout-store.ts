@@ -13,10 +13,10 @@
  *
  * @module
  */
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { PunchOutSession } from '../../../domain/punchout/session.ts';
 import type { AnsweredDocument, PunchOutOrderLink, PunchOutStore } from '../../../ports/punchout-store.ts';
-import { migratePunchOut } from './punchout-schema.ts';
+import { openSqlite } from './database.ts';
+import { PUNCHOUT_MIGRATIONS } from './punchout-schema.ts';
 
 export interface SqlitePunchOutStoreOptions {
   /** The database file (`<DATA_DIR>/punchout.sqlite`), or `:memory:` for tests. */
@@ -38,29 +38,9 @@ const toLink = (row: LinkRow): PunchOutOrderLink => ({ ...(JSON.parse(row.data) 
 
 /** Opens (creating or upgrading) the database at `options.path`. */
 export function createSqlitePunchOutStore(options: SqlitePunchOutStoreOptions): PunchOutStore {
-  const db = new DatabaseSync(options.path);
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;');
-  migratePunchOut(db);
+  const { db, sql, transaction } = openSqlite({ path: options.path, name: 'punchout.sqlite', migrations: PUNCHOUT_MIGRATIONS });
+  // One process owns the file: claims left by a crashed predecessor would only delay its notices.
   db.exec('UPDATE order_links SET claimed_until = NULL WHERE claimed_until IS NOT NULL');
-
-  const statements = new Map<string, StatementSync>();
-  const sql = (text: string) => {
-    let statement = statements.get(text);
-    if (!statement) statements.set(text, (statement = db.prepare(text)));
-    return statement;
-  };
-  /** Runs `fn` in one write transaction (BEGIN IMMEDIATE: the write lock up front, no upgrade deadlock). */
-  const transaction = <T>(fn: () => T): T => {
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      const result = fn();
-      db.exec('COMMIT');
-      return result;
-    } catch (error) {
-      db.exec('ROLLBACK');
-      throw error;
-    }
-  };
 
   const purge = (now: number): number =>
     transaction(() =>

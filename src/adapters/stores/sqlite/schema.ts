@@ -4,9 +4,8 @@
  *
  * @module
  */
-import type { DatabaseSync } from 'node:sqlite';
-
-const MIGRATIONS: string[] = [
+/** One migration per schema version, applied in order by `openSqlite`. */
+export const ORDER_MIGRATIONS: readonly string[] = [
   `CREATE TABLE orders (
      seq INTEGER PRIMARY KEY AUTOINCREMENT,
      id TEXT NOT NULL UNIQUE,
@@ -44,18 +43,3 @@ const MIGRATIONS: string[] = [
   // Which request holds an unfinished claim: only it may complete or release the key.
   `ALTER TABLE idempotency_keys ADD COLUMN claim_id TEXT;`,
 ];
-
-export function migrate(db: DatabaseSync): void {
-  const { user_version: version } = db.prepare('PRAGMA user_version').get() as { user_version: number };
-  for (let v = version; v < MIGRATIONS.length; v++) {
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      db.exec(MIGRATIONS[v]!);
-      db.exec(`PRAGMA user_version = ${v + 1}`);
-      db.exec('COMMIT');
-    } catch (error) {
-      db.exec('ROLLBACK');
-      throw error;
-    }
-  }
-}
