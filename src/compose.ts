@@ -29,6 +29,7 @@ import { guardErp } from './services/guarded-erp.ts';
 import { instrumentErp } from './services/instrumented-erp.ts';
 import { OrderDispatcher } from './services/orders/order-dispatcher.ts';
 import type { PlaceOrderDeps } from './services/orders/place-order.ts';
+import { DuplicateOrderCheck } from './services/reconciliation/duplicate-orders.ts';
 import { ReadThroughCache } from './services/read-through-cache.ts';
 import { createTokenVerifier } from './services/token-verifier.ts';
 
@@ -67,7 +68,7 @@ export function createErpConnector(env: Env, fetchImpl?: typeof fetch): ErpConne
   const baseUrl = env.ERP_URL ?? `http://127.0.0.1:${env.SANDBOX_PORT}`;
   switch (env.ERP_CONNECTOR) {
     case 'sandbox':
-      return createSandboxConnector({ baseUrl, timeoutMs: env.ERP_TIMEOUT_MS, fetch: fetchImpl });
+      return createSandboxConnector({ baseUrl, timeoutMs: env.ERP_TIMEOUT_MS, fetch: fetchImpl, uniqueExternalRefs: env.ERP_UNIQUE_EXTERNAL_REFS });
     case 'tryton':
       // env.ts requires ERP_URL, ERP_USERNAME and ERP_PASSWORD with this connector.
       return createTrytonConnector({ url: baseUrl, username: env.ERP_USERNAME ?? '', password: env.ERP_PASSWORD ?? '', timeoutMs: env.ERP_TIMEOUT_MS, fetch: fetchImpl });
@@ -98,6 +99,7 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
     metrics: parts.metrics,
   });
   let dispatcher: OrderDispatcher | undefined;
+  let duplicateCheck: DuplicateOrderCheck | undefined;
   let orders: PlaceOrderDeps | undefined;
   if (parts.orderStore) {
     const store = parts.orderStore;
@@ -110,6 +112,14 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
       leaseMs: env.ORDER_LEASE_SECONDS * 1000,
       concurrency: env.ORDER_DISPATCH_CONCURRENCY,
       erpAvailable: () => breaker.state === 'closed',
+      maxRequestMs: env.ERP_MAX_REQUEST_SECONDS * 1000,
+    });
+    duplicateCheck = new DuplicateOrderCheck({
+      store,
+      erp,
+      clock,
+      metrics: parts.metrics,
+      report: (finding) => console.error(`erpfront: DUPLICATE ORDER in the ERP for ${finding.orderId} (${finding.customerId}): kept ${finding.kept}; ${finding.duplicates.map((d) => `${d.number} ${d.outcome}`).join(', ')}`),
     });
     parts.metrics.observeQueue(() => store.queueStats(clock.now()));
     orders = {
@@ -128,6 +138,7 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
         allowBackorders: env.ALLOW_BACKORDERS,
         idempotencyTtlMs: env.IDEMPOTENCY_TTL_HOURS * 3_600_000,
         submitWaitMs: env.ORDER_SUBMIT_WAIT_MS,
+        claimMs: env.IDEMPOTENCY_CLAIM_SECONDS * 1000,
       },
     };
   }
@@ -175,5 +186,5 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
     invalidation,
     compress: env.HTTP_COMPRESSION && parts.compress !== false,
   });
-  return { app, erp, cache, dispatcher, breaker, budget, invalidation, punchOutNotifier: punchout.notifier };
+  return { app, erp, cache, dispatcher, duplicateCheck, breaker, budget, invalidation, punchOutNotifier: punchout.notifier };
 }

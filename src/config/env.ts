@@ -30,6 +30,11 @@ const EnvSchema = z
     ERP_USERNAME: z.string().min(1).optional(),
     ERP_PASSWORD: z.string().min(1).optional(),
     ERP_TIMEOUT_MS: positiveInt(5000),
+    // Exactly once (README "Orders"): the longest the ERP may keep working on a request it received.
+    ERP_MAX_REQUEST_SECONDS: z.coerce.number().positive().max(86_400).default(60),
+    ERP_UNIQUE_EXTERNAL_REFS: bool(false),
+    IDEMPOTENCY_CLAIM_SECONDS: z.coerce.number().min(1).max(3600).default(10),
+    RECONCILE_INTERVAL_SECONDS: z.coerce.number().positive().max(86_400).default(10),
     ERP_MAX_BATCH: z.coerce.number().int().min(1).max(1000).default(250),
     AUTH_JWT_SECRET: z.string().min(32, { message: 'expected at least 32 characters (256 bits) for HS256' }).optional(),
     AUTH_JWKS_URL: z.url({ message: 'expected the https URL of a JWKS document' }).optional(),
@@ -83,6 +88,12 @@ const EnvSchema = z
       for (const [name, what] of Object.entries(needs)) {
         if (!env[name as keyof typeof needs]) ctx.addIssue({ code: 'custom', path: [name], message: `required with ERP_CONNECTOR=tryton: ${what}` });
       }
+    }
+    if (env.ERP_MAX_REQUEST_SECONDS * 1000 < env.ERP_TIMEOUT_MS) {
+      ctx.addIssue({ code: 'custom', path: ['ERP_MAX_REQUEST_SECONDS'], message: `expected at least ERP_TIMEOUT_MS (${env.ERP_TIMEOUT_MS} ms): the ERP keeps working on a request at least as long as erpfront waits for it` });
+    }
+    if (env.ERP_UNIQUE_EXTERNAL_REFS && env.ERP_CONNECTOR === 'tryton') {
+      ctx.addIssue({ code: 'custom', path: ['ERP_UNIQUE_EXTERNAL_REFS'], message: 'Tryton does not refuse a second sale with one reference: leave it false' });
     }
     if (env.NODE_ENV === 'production' && !env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL) {
       ctx.addIssue({

@@ -21,10 +21,17 @@ export type ErpErrorCode =
   /** The ERP refused a write for a business reason (`reason` says which): retrying will not help. */
   | 'ERP_REJECTED'
   /** erpfront's circuit breaker is open: the ERP failed repeatedly and is given time to recover. */
-  | 'ERP_CIRCUIT_OPEN';
+  | 'ERP_CIRCUIT_OPEN'
+  /**
+   * The ERP refused an order because it holds one with the same external reference already (only
+   * from connectors whose ERP has that check): the first one stands.
+   */
+  | 'ERP_DUPLICATE_REF'
+  /** erpfront never sent the call: its send window (`sendBy`) closed while it waited for a permit. */
+  | 'ERP_NOT_SENT';
 
 /** Codes that mean "the ERP is not answering right now", as opposed to "it answered no". */
-const TRANSIENT: ReadonlySet<ErpErrorCode> = new Set(['ERP_UNAVAILABLE', 'ERP_TIMEOUT', 'ERP_RATE_LIMITED', 'ERP_CIRCUIT_OPEN']);
+const TRANSIENT: ReadonlySet<ErpErrorCode> = new Set(['ERP_UNAVAILABLE', 'ERP_TIMEOUT', 'ERP_RATE_LIMITED', 'ERP_CIRCUIT_OPEN', 'ERP_NOT_SENT']);
 
 export interface ErpErrorOptions {
   cause?: unknown;

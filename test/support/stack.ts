@@ -25,8 +25,8 @@ export interface SandboxStats {
 
 export type Stack = Awaited<ReturnType<typeof startStack>>;
 
-export async function startStack(env: Record<string, string> = {}) {
-  const sandbox = await startSandboxProcess();
+export async function startStack(env: Record<string, string> = {}, options: { sandboxEnv?: Record<string, string> } = {}) {
+  const sandbox = await startSandboxProcess(options.sandboxEnv);
   const secret = randomBytes(32).toString('base64url');
   const erpfrontEnv = { ERP_URL: sandbox.url, AUTH_JWT_SECRET: secret, DATA_DIR: mkdtempSync(join(tmpdir(), 'erpfront-test-')), ...env };
   let erpfront = await startErpfrontProcess(erpfrontEnv);

@@ -39,6 +39,12 @@ export interface OrderPolicy {
   idempotencyTtlMs: number;
   /** How long `placeOrder` waits for the ERP before answering QUEUED. */
   submitWaitMs: number;
+  /**
+   * How long an idempotency claim outlives its last renewal (IDEMPOTENCY_CLAIM_SECONDS). A running
+   * request renews its claim every third of this, so a retry finds the key free this soon after
+   * the instance holding it died, and never while it lives.
+   */
+  claimMs: number;
 }
 
 export interface PlaceOrderDeps {
@@ -80,7 +86,7 @@ export async function placeOrder(deps: PlaceOrderDeps, principal: Principal, cus
     const claim = await store.claimIdempotencyKey(scopedKey, await payloadHash(input), {
       now: clock.now(),
       ttlMs: policy.idempotencyTtlMs,
-      staleAfterMs: CLAIM_STALE_AFTER_MS,
+      staleAfterMs: policy.claimMs,
       claimId,
     });
     if (claim.kind === 'mismatch') {
@@ -96,6 +102,7 @@ export async function placeOrder(deps: PlaceOrderDeps, principal: Principal, cus
   }
 
   let written = false;
+  const renewal = scopedKey ? keepClaim(deps, scopedKey, claimId) : null;
   try {
     const idempotency = scopedKey ? { key: scopedKey, claimId } : null;
     const result = await prepareAndWrite(deps, principal, customerId, reader, input, key, idempotency);
@@ -106,16 +113,24 @@ export async function placeOrder(deps: PlaceOrderDeps, principal: Principal, cus
     if (error instanceof IdempotencyClaimLostError) return keyInUse();
     throw error;
   } finally {
+    renewal?.stop();
     // Nothing written (a user error, or a failure): the key is free to be used again.
     if (scopedKey && !written) await store.releaseIdempotencyKey(scopedKey, claimId);
   }
 }
 
 /**
- * How long a claim may stay unfinished before another request may take the key over: far longer
- * than a request runs (its ERP reads time out in seconds), so only a dead request's claim is.
+ * Renews this request's claim while it runs. A renewal that fails (the store is briefly away) is
+ * simply tried again at the next beat; should the claim be lost meanwhile, the insert refuses to
+ * write (`IdempotencyClaimLostError`), so a key never makes two orders.
  */
-const CLAIM_STALE_AFTER_MS = 60_000;
+function keepClaim(deps: PlaceOrderDeps, key: string, claimId: string): { stop(): void } {
+  const timer = setInterval(() => {
+    deps.store.renewIdempotencyClaim(key, claimId, deps.clock.now()).catch(() => {});
+  }, Math.max(100, Math.floor(deps.policy.claimMs / 3)));
+  (timer as { unref?: () => void }).unref?.();
+  return { stop: () => clearInterval(timer) };
+}
 
 const keyInUse = () =>
   failed({ code: 'IDEMPOTENCY_KEY_IN_USE', message: 'A request with this idempotency key is still being processed; retry in a moment to get its result.', field: ['idempotencyKey'] });

@@ -24,7 +24,7 @@ import { searchSales, SALE_FIELDS, SaleRow, toOrders } from './sale-read.ts';
 import { unitCode } from './units.ts';
 import { id, parseAnswer, related, toDate, toDecimal } from './values.ts';
 
-export type OrderCalls = Pick<ErpConnector, 'createOrder' | 'findOrderByExternalRef' | 'listOrders'>;
+export type OrderCalls = Pick<ErpConnector, 'createOrder' | 'findOrderByExternalRef' | 'findOrdersByExternalRef' | 'listOrders'>;
 
 export interface TrytonOrderOptions {
   /** Code of the warehouse sales ship from when Tryton does not choose one (it has several). */
@@ -181,6 +181,13 @@ export function orderCalls(rpc: TrytonRpc, settings: TrytonOrderOptions = {}): O
       if (externalRef === '') throw new TypeError('findOrderByExternalRef: expected a non-empty external reference');
       const sale = await saleByReference(op, externalRef, false, options);
       return sale ? ((await toOrders(rpc, op, [sale], options))[0] ?? null) : null;
+    },
+
+    /** Every sale with this reference but drafts, oldest first. */
+    async findOrdersByExternalRef(externalRef: string, options?: ErpCallOptions): Promise<ErpOrder[]> {
+      const op = 'findOrdersByExternalRef';
+      if (externalRef === '') throw new TypeError('findOrdersByExternalRef: expected a non-empty external reference');
+      return searchSales(rpc, op, [['reference', '=', externalRef], ['state', '!=', 'draft']], { offset: 0, limit: 100, order: [['id', 'ASC']] }, options);
     },
 
     /** Newest first; drafts (not entered yet) are left out. */

@@ -53,6 +53,11 @@ local function schedule(id, now)
     redis.call('HSET', o, 'sched', 'delayed', 'entry', '')
   end
 end
+-- Raises the order's sentBefore (before when its earlier attempts were sent) to at least at.
+local function sentBefore(id, at)
+  local cur = tonumber(redis.call('HGET', okey(id), 'sentBefore') or '') or 0
+  if at > cur then redis.call('HSET', okey(id), 'sentBefore', tostring(at)) end
+end
 -- The head of a customer's FIFO, and only it, is scheduled.
 local function advance(cust, now)
   local h = headOf(cust)
@@ -88,6 +93,23 @@ redis.call('HSET', k, 'payload', ARGV[2], 'state', 'IN_PROGRESS', 'claimedAt', A
 redis.call('PEXPIRE', k, ttl)
 redis.call('ZADD', B .. 'idemexp', now + ttl, ARGV[1])
 return {'claimed'}`);
+
+/** ARGV: now, limit, lease ms. Due duplicate checks, each put off by the lease; returns the ids. */
+export const dueChecksScript = script(`
+local now = tonumber(ARGV[1])
+local ids = redis.call('ZRANGEBYSCORE', B .. 'dupchk', '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
+for _, id in ipairs(ids) do redis.call('ZADD', B .. 'dupchk', now + tonumber(ARGV[3]), id) end
+return ids`);
+
+/** ARGV: key, claim id, now. Renews a claim its request still holds; 1 when it did. */
+export const renewKeyScript = script(`
+local k = B .. 'idem:' .. ARGV[1]
+local e = redis.call('HMGET', k, 'state', 'claimId')
+if e[1] == 'IN_PROGRESS' and e[2] == ARGV[2] then
+  redis.call('HSET', k, 'claimedAt', ARGV[3])
+  return 1
+end
+return 0`);
 
 /** ARGV: key, claim id. Frees a claim that wrote nothing, if that claim still holds the key. */
 export const releaseKeyScript = script(`
@@ -149,8 +171,10 @@ local function take(id, doubt)
   redis.call('ZADD', B .. 'leases', now + leaseMs, id)
   out[#out + 1] = id
 end
--- 1. Leases that ran out: their holder died or overran, and may have reached the ERP.
+-- 1. Leases that ran out: their holder died or overran, and may have reached the ERP before its
+--    lease ended (a holder never sends past it).
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', B .. 'leases', '-inf', now, 'LIMIT', 0, limit)) do
+  sentBefore(id, tonumber(redis.call('ZSCORE', B .. 'leases', id)))
   local entry = redis.call('HGET', okey(id), 'entry')
   if isHead(id) and entry ~= '' then
     redis.call('XCLAIM', B .. 'stream', G, owner, 0, entry)
@@ -187,9 +211,10 @@ while #out < limit do
 end
 return out`);
 
-/** ARGV: id, ERP number, now, iso. */
+/** ARGV: id, ERP number, now, iso, duplicate check due at or ''. */
 export const markSubmittedScript = script(`
 local id, now = ARGV[1], tonumber(ARGV[3])
+if ARGV[5] ~= '' and redis.call('EXISTS', okey(id)) == 1 then redis.call('ZADD', B .. 'dupchk', tonumber(ARGV[5]), id) end
 local o = okey(id)
 local st = redis.call('HGET', o, 'status')
 if not st then return 0 end
@@ -201,11 +226,12 @@ redis.call('ZADD', B .. 'sub:' .. cust, now, id)
 advance(cust, now)
 return 1`);
 
-/** ARGV: id, error, nextAttemptAt, inDoubt 0/1, now, iso. Only a QUEUED order goes back. */
+/** ARGV: id, error, nextAttemptAt, inDoubt 0/1, now, iso, sentBefore or ''. Only a QUEUED order goes back. */
 export const markRetryScript = script(`
 local id, now = ARGV[1], tonumber(ARGV[5])
 local o = okey(id)
 if redis.call('HGET', o, 'status') ~= 'QUEUED' then return 0 end
+if ARGV[7] ~= '' then sentBefore(id, tonumber(ARGV[7])) end
 unschedule(id)
 redis.call('HSET', o, 'nextAttemptAt', ARGV[3], 'lastError', ARGV[2], 'inDoubt', ARGV[4], 'updatedAt', ARGV[6])
 advance(redis.call('HGET', o, 'customerId'), now)
@@ -248,6 +274,7 @@ export const releaseLeasesScript = script(`
 local now = tonumber(ARGV[1])
 local ids = redis.call('ZRANGE', B .. 'leases', 0, -1)
 for _, id in ipairs(ids) do
+  sentBefore(id, math.min(now, tonumber(redis.call('ZSCORE', B .. 'leases', id))))
   redis.call('HSET', okey(id), 'inDoubt', 1, 'updatedAt', ARGV[2])
   unschedule(id)
 end

@@ -19,7 +19,7 @@ import type { IdempotencyClaim, LocalOrderStatus, NewOrder, OrderStore, QueueSta
 import { IdempotencyClaimLostError, StoreUnavailableError } from '../../../ports/store-error.ts';
 import type { LuaScript } from './connection.ts';
 import {
-  claimKeyScript, insertScript, leaseScript, markRejectedScript, markRetryScript, markSubmittedScript, purgeKeysScript,
+  claimKeyScript, dueChecksScript, insertScript, leaseScript, renewKeyScript, markRejectedScript, markRetryScript, markSubmittedScript, purgeKeysScript,
   releaseKeyScript, releaseLeasesScript, transitionScript,
 } from './order-scripts.ts';
 
@@ -50,6 +50,7 @@ function toOrder(hash: Record<string, string>): StoredOrder | null {
     erpOrderNumber: orNull(hash.erpOrderNumber),
     attempts: Number(hash.attempts),
     inDoubt: hash.inDoubt === '1',
+    sentBefore: hash.sentBefore ? Number(hash.sentBefore) : null,
     nextAttemptAt: Number(hash.nextAttemptAt),
     lastError: orNull(hash.lastError),
     rejection: hash.rejection ? JSON.parse(hash.rejection) : null,
@@ -121,6 +122,10 @@ export function createRedisOrderStore(options: RedisOrderStoreOptions): OrderSto
       }
     },
 
+    async renewIdempotencyClaim(key, claimId, now) {
+      return (await run('renew idempotency claim', renewKeyScript, [key, claimId, now])) === 1;
+    },
+
     async releaseIdempotencyKey(key, claimId) {
       try {
         await run('release idempotency key', releaseKeyScript, [key, claimId]);
@@ -141,7 +146,7 @@ export function createRedisOrderStore(options: RedisOrderStoreOptions): OrderSto
       // Built here rather than read back: one round trip, and no failure after the write.
       return {
         id: order.id, seq: Number(seq), customerId: order.customerId, status: order.status, ...data, createdAt: iso(now), updatedAt: iso(now),
-        submittedAt: null, erpOrderNumber: null, attempts: 0, inDoubt: false, nextAttemptAt: now, lastError: null, rejection: null,
+        submittedAt: null, erpOrderNumber: null, attempts: 0, inDoubt: false, sentBefore: null, nextAttemptAt: now, lastError: null, rejection: null,
       };
     },
 
@@ -180,12 +185,21 @@ export function createRedisOrderStore(options: RedisOrderStoreOptions): OrderSto
       return guarded('read orders', async () => (await getMany(ids)).sort((a, b) => a.seq - b.seq));
     },
 
-    async markSubmitted(id, erpOrderNumber, now) {
-      await run('mark submitted', markSubmittedScript, [id, erpOrderNumber, now, iso(now)]);
+    async markSubmitted(id, erpOrderNumber, now, options) {
+      await run('mark submitted', markSubmittedScript, [id, erpOrderNumber, now, iso(now), options?.checkDuplicatesAt ?? '']);
     },
 
-    async markRetry(id, { error, nextAttemptAt, inDoubt }, now) {
-      await run('mark retry', markRetryScript, [id, error, nextAttemptAt, inDoubt ? 1 : 0, now, iso(now)]);
+    async dueDuplicateChecks(now, { limit, leaseMs }) {
+      const ids = (await run('lease duplicate checks', dueChecksScript, [now, limit, leaseMs])) as string[];
+      return guarded('read orders', () => getMany(ids));
+    },
+
+    async finishDuplicateCheck(id) {
+      await guarded('finish duplicate check', () => client.zrem(`${base}dupchk`, id));
+    },
+
+    async markRetry(id, { error, nextAttemptAt, inDoubt, sentBefore }, now) {
+      await run('mark retry', markRetryScript, [id, error, nextAttemptAt, inDoubt ? 1 : 0, now, iso(now), sentBefore ?? '']);
     },
 
     async markRejected(id, rejection, now) {

@@ -46,6 +46,11 @@ export function createSqliteOrderStore(options: SqliteOrderStoreOptions): OrderS
       });
     },
 
+    async renewIdempotencyClaim(key, claimId, now) {
+      const renewed = sql("UPDATE idempotency_keys SET claimed_at = ? WHERE key = ? AND state = 'IN_PROGRESS' AND claim_id = ?").run(now, key, claimId);
+      return Number(renewed.changes) === 1;
+    },
+
     async releaseIdempotencyKey(key, claimId) {
       sql("DELETE FROM idempotency_keys WHERE key = ? AND state = 'IN_PROGRESS' AND claim_id = ?").run(key, claimId);
     },
@@ -87,8 +92,9 @@ export function createSqliteOrderStore(options: SqliteOrderStoreOptions): OrderS
         // The head of each customer's queue only: a customer's second order waits for its first,
         // so the ERP receives every customer's orders in the order they were placed.
         // A lease still recorded here ended without a verdict (its holder died or ran out of time):
-        // that attempt may have reached the ERP, so the order is in doubt.
+        // that attempt may have reached the ERP, so the order is in doubt, sent before the lease ended.
         const rows = sql(`UPDATE orders SET in_doubt = CASE WHEN lease_owner IS NOT NULL THEN 1 ELSE in_doubt END,
+          sent_before = CASE WHEN lease_owner IS NOT NULL THEN MAX(COALESCE(sent_before, 0), lease_until) ELSE sent_before END,
           lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
           WHERE id IN (
             SELECT o.id FROM orders o
@@ -100,19 +106,38 @@ export function createSqliteOrderStore(options: SqliteOrderStoreOptions): OrderS
       });
     },
 
-    async markSubmitted(id, erpOrderNumber, now) {
-      sql(`UPDATE orders SET status = 'SUBMITTED', erp_order_number = ?, submitted_at = ?, updated_at = ?, lease_owner = NULL,
-           lease_until = NULL, last_error = NULL, in_doubt = 0 WHERE id = ?`).run(erpOrderNumber, iso(now), iso(now), id);
+    async markSubmitted(id, erpOrderNumber, now, options) {
+      transaction(() => {
+        sql(`UPDATE orders SET status = 'SUBMITTED', erp_order_number = ?, submitted_at = ?, updated_at = ?, lease_owner = NULL,
+             lease_until = NULL, last_error = NULL, in_doubt = 0 WHERE id = ?`).run(erpOrderNumber, iso(now), iso(now), id);
+        if (options?.checkDuplicatesAt !== undefined) {
+          sql('INSERT INTO duplicate_checks (order_id, due_at) VALUES (?, ?) ON CONFLICT (order_id) DO UPDATE SET due_at = excluded.due_at').run(id, options.checkDuplicatesAt);
+        }
+      });
     },
 
-    async markRetry(id, { error, nextAttemptAt, inDoubt }, now) {
-      sql(`UPDATE orders SET next_attempt_at = ?, last_error = ?, in_doubt = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL
-           WHERE id = ? AND status = 'QUEUED'`).run(nextAttemptAt, error, inDoubt ? 1 : 0, iso(now), id);
+    async dueDuplicateChecks(now, { limit, leaseMs }) {
+      return transaction(() => {
+        const ids = (sql('SELECT order_id FROM duplicate_checks WHERE due_at <= ? ORDER BY due_at LIMIT ?').all(now, limit) as Array<{ order_id: string }>).map((r) => r.order_id);
+        for (const id of ids) sql('UPDATE duplicate_checks SET due_at = ? WHERE order_id = ?').run(now + leaseMs, id);
+        return ids.map(getOrder).filter((o): o is StoredOrder => o !== null);
+      });
+    },
+
+    async finishDuplicateCheck(id) {
+      sql('DELETE FROM duplicate_checks WHERE order_id = ?').run(id);
+    },
+
+    async markRetry(id, { error, nextAttemptAt, inDoubt, sentBefore }, now) {
+      sql(`UPDATE orders SET next_attempt_at = ?, last_error = ?, in_doubt = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL,
+           sent_before = CASE WHEN ? IS NULL THEN sent_before ELSE MAX(COALESCE(sent_before, 0), ?) END
+           WHERE id = ? AND status = 'QUEUED'`).run(nextAttemptAt, error, inDoubt ? 1 : 0, iso(now), sentBefore ?? null, sentBefore ?? null, id);
     },
 
     async releaseLeases(now) {
-      return Number(sql(`UPDATE orders SET in_doubt = 1, lease_owner = NULL, lease_until = NULL, updated_at = ?
-           WHERE lease_owner IS NOT NULL AND status = 'QUEUED'`).run(iso(now)).changes);
+      return Number(sql(`UPDATE orders SET in_doubt = 1, sent_before = MAX(COALESCE(sent_before, 0), MIN(lease_until, ?)),
+           lease_owner = NULL, lease_until = NULL, updated_at = ?
+           WHERE lease_owner IS NOT NULL AND status = 'QUEUED'`).run(now, iso(now)).changes);
     },
 
     async pendingTotals(customerId, submittedSince) {

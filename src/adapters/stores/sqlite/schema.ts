@@ -42,4 +42,8 @@ export const ORDER_MIGRATIONS: readonly string[] = [
   `ALTER TABLE orders ADD COLUMN in_doubt INTEGER NOT NULL DEFAULT 0;`,
   // Which request holds an unfinished claim: only it may complete or release the key.
   `ALTER TABLE idempotency_keys ADD COLUMN claim_id TEXT;`,
+  // Before when every earlier attempt was sent (epoch ms): the ERP's time bound counts from it.
+  `ALTER TABLE orders ADD COLUMN sent_before INTEGER;
+   CREATE TABLE duplicate_checks (order_id TEXT PRIMARY KEY, due_at INTEGER NOT NULL);
+   CREATE INDEX duplicate_checks_due ON duplicate_checks (due_at);`,
 ];
