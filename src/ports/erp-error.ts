@@ -40,6 +40,12 @@ export interface ErpErrorOptions {
   retryAfterMs?: number;
   /** For `ERP_REJECTED`: the ERP's reason, e.g. `CREDIT_HOLD`, `CREDIT_LIMIT_EXCEEDED`. */
   reason?: string;
+  /**
+   * The ERP itself answered (a 500 or 503 of its own, not a gateway's 502/504, a timeout or a cut
+   * connection): its request is over, so nothing of it can still be committed later. Whether it
+   * committed before answering is another matter (look it up). @default false
+   */
+  answered?: boolean;
 }
 
 /** A failure of, or a refusal from, the ERP. */
@@ -49,6 +55,7 @@ export class ErpError extends Error {
   readonly operation: string | undefined;
   readonly retryAfterMs: number | undefined;
   readonly reason: string | undefined;
+  readonly answered: boolean;
 
   constructor(code: ErpErrorCode, message: string, options: ErpErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -56,6 +63,7 @@ export class ErpError extends Error {
     this.operation = options.operation;
     this.retryAfterMs = options.retryAfterMs;
     this.reason = options.reason;
+    this.answered = options.answered ?? false;
   }
 
   /** True when the ERP did not answer (down, slow, throttling): a cached value may stand in. */

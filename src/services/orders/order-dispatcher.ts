@@ -14,7 +14,9 @@
  *   (`maxRequestMs`, ERP_MAX_REQUEST_SECONDS) after it was sent. Until that has passed since the
  *   order's `sentBefore`, the order waits (still `QUEUED`) and is looked up again then. A holder
  *   never sends past its lease (`sendBy`), so for a holder that died the end of its lease bounds
- *   its last send, across crashes and instances.
+ *   its last send, across crashes and instances. An attempt the ERP itself answered with an error
+ *   (`ErpError.answered`: its 500 or 503, as during maintenance) is over: it leaves the order in
+ *   doubt but sets no wait, so orders refused during an outage go as soon as the ERP is back.
  * - A connector that resumes an entry by its reference (`resumesOrderEntry`, Tryton) is called
  *   again once the bound has passed (or when the lookup found the entry), so an entry cut short is
  *   completed rather than taken as final.
@@ -225,12 +227,14 @@ export class OrderDispatcher {
       // Circuit-open refusals never reached the ERP: no backoff of their own, the pause covers it.
       const delay = verdict.pauseMs > 0 ? 0 : this.#backoff(order.attempts);
       const maybeSent = sent && verdict.delivered === 'maybe';
+      // The ERP's own error answer ends its request: in doubt, but nothing can commit later.
+      const stillRunning = maybeSent && !(error instanceof ErpError && error.answered);
       await store.markRetry(order.id, {
         error: message,
         nextAttemptAt: now + delay,
         inDoubt: inDoubt || maybeSent,
         // The attempt is over: whatever it sent, it sent before now.
-        ...(maybeSent ? { sentBefore: Math.min(now, leaseEnd) } : {}),
+        ...(stillRunning ? { sentBefore: Math.min(now, leaseEnd) } : {}),
       }, now);
     }
   }

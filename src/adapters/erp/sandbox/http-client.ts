@@ -107,8 +107,10 @@ function statusFailure(operation: string, response: Response, text: string): Erp
     return new ErpError('ERP_DUPLICATE_REF', `${operation}: the ERP holds an order with this external reference already: ${detail}`, { cause, operation, reason: 'DUPLICATE_EXTERNAL_REF' });
   }
   if (status >= 500) {
-    // 504 included: whether the gateway or the ERP gave up, the ERP is not answering.
-    return new ErpError('ERP_UNAVAILABLE', `${operation}: the ERP answered ${status}: ${detail}`, { cause, operation, retryAfterMs });
+    // 504 included: whether the gateway or the ERP gave up, the ERP is not answering. Only a
+    // gateway's 502/504 may leave the ERP still working on the request behind it.
+    const answered = status !== 502 && status !== 504;
+    return new ErpError('ERP_UNAVAILABLE', `${operation}: the ERP answered ${status}: ${detail}`, { cause, operation, retryAfterMs, answered });
   }
   // Any other refusal means this connector asked something the ERP does not understand.
   return new ErpError('ERP_BAD_RESPONSE', `${operation}: the ERP refused the request (${status}): ${detail}`, { cause, operation });

@@ -97,7 +97,8 @@ export function createTrytonRpc(options: TrytonRpcOptions): TrytonRpc {
       throw new ErpError('ERP_BAD_RESPONSE', `${operation}: Tryton does not expose ${method} over RPC (403)`, { cause, operation });
     }
     if (status === 404) throw new ErpError('ERP_BAD_RESPONSE', `${operation}: no Tryton database at ${url} (404)`, { cause, operation });
-    if (status >= 500) throw new ErpError('ERP_UNAVAILABLE', `${operation}: Tryton answered ${status}`, { cause, operation });
+    // Tryton's own 5xx ends its request (the transaction is rolled back); a proxy's 502/504 may not.
+    if (status >= 500) throw new ErpError('ERP_UNAVAILABLE', `${operation}: Tryton answered ${status}`, { cause, operation, answered: status !== 502 && status !== 504 });
     if (status !== 200) throw new ErpError('ERP_BAD_RESPONSE', `${operation}: Tryton answered ${status} to ${method}`, { cause, operation });
     let body: unknown;
     try {
