@@ -104,10 +104,15 @@ export interface OrderStore {
   releaseIdempotencyKey(key: string, claimId: string): Promise<void>;
   /**
    * Writes a new order and, atomically with it, completes its idempotency key.
+   *
+   * With `exposureVersion` (from {@link pendingExposure}), the order is written only if the
+   * customer's exposure has not changed since: a credit decision and its insert are one step
+   * across awaits and instances (optimistic concurrency; the caller decides again on a conflict).
    * @throws {IdempotencyClaimLostError} when `claimId` no longer holds the key (it was released,
    *   or taken over as stale): nothing is written, so a key never makes two orders.
+   * @throws {ExposureChangedError} when the customer's exposure moved past `exposureVersion`.
    */
-  insert(order: NewOrder, options: { now: number; idempotency?: { key: string; claimId: string } }): Promise<StoredOrder>;
+  insert(order: NewOrder, options: { now: number; idempotency?: { key: string; claimId: string }; exposureVersion?: string }): Promise<StoredOrder>;
   get(id: string): Promise<StoredOrder | null>;
   /** A customer's orders, newest first. */
   listByCustomer(customerId: string, options: { statuses?: LocalOrderStatus[]; limit: number }): Promise<StoredOrder[]>;
@@ -153,8 +158,13 @@ export interface OrderStore {
    * (its leases belonged to its dead self).
    */
   releaseLeases(now: number): Promise<number>;
-  /** Totals of a customer's orders that the ERP's credit figures may not show yet (see orders service). */
-  pendingTotals(customerId: string, submittedSince: string): Promise<string[]>;
+  /**
+   * What a customer's orders on account add to the ERP's credit figures, which may not show them
+   * yet: every queued order (kept as a running total: O(1) however many are queued) plus those
+   * submitted after `submittedSince` (the ERP figures' `asOf`, ISO 8601; a handful at most).
+   * `version` changes whenever the customer's orders do: pass it to {@link insert}.
+   */
+  pendingExposure(customerId: string, submittedSince: string): Promise<{ total: DecimalString; version: string }>;
   /** Forgets idempotency keys past their time. */
   purgeExpiredKeys(now: number): Promise<number>;
   close(): Promise<void>;

@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { NewOrder, OrderStore } from '../../src/ports/order-store.ts';
-import { IdempotencyClaimLostError } from '../../src/ports/store-error.ts';
+import { ExposureChangedError, IdempotencyClaimLostError } from '../../src/ports/store-error.ts';
 
 const T0 = Date.parse('2026-11-23T10:00:00Z');
 
@@ -177,15 +177,48 @@ export function runOrderStoreContract(name: string, create: () => Promise<{ stor
       expect(await store.dueDuplicateChecks(T0 + 200_000, { limit: 10, leaseMs: 60_000 })).toEqual([]);
     });
 
-    it('sums what a customer has queued, or submitted since a given instant', async () => {
+    it('exposure: the running total of queued orders on account, plus those submitted since the ERP figures were read; card orders and holds do not count', async () => {
       const { store } = await create();
       await store.insert(newOrder('p1', 'CP'), { now: T0 });
       await store.insert(newOrder('p2', 'CP', { total: '5.50' }), { now: T0 });
       await store.insert(newOrder('p3', 'CP', { status: 'ON_HOLD' }), { now: T0 });
+      const card = newOrder('p4', 'CP', { total: '99.99' });
+      await store.insert({ ...card, request: { ...card.request, payment: { method: 'CARD', authorizationRef: 'auth-1' } } }, { now: T0 });
+      expect((await store.pendingExposure('CP', '2026-11-23T10:00:00.000Z')).total).toBe('25.5');
       await store.lease('me', { now: T0, limit: 5, leaseMs: 60_000 });
       await store.markSubmitted('p1', 'SO-1', T0 + 5000);
-      expect((await store.pendingTotals('CP', '2026-11-23T10:00:01.000Z')).sort()).toEqual(['20.00', '5.50']);
-      expect(await store.pendingTotals('CP', '2026-11-23T10:00:06.000Z')).toEqual(['5.50']);
+      // Submitted at T0 + 5 s: still exposure for figures read before that, in them after.
+      expect((await store.pendingExposure('CP', '2026-11-23T10:00:01.000Z')).total).toBe('25.5');
+      expect((await store.pendingExposure('CP', '2026-11-23T10:00:06.000Z')).total).toBe('5.5');
+      // A release from review queues the held order; a cancel takes it out again.
+      await store.transition('p3', ['ON_HOLD'], 'QUEUED', T0 + 6000);
+      expect((await store.pendingExposure('CP', '2026-11-23T10:00:06.000Z')).total).toBe('25.5');
+      await store.transition('p3', ['QUEUED'], 'CANCELLED', T0 + 7000);
+      await store.lease('me', { now: T0 + 8000, limit: 5, leaseMs: 60_000 });
+      await store.markRejected('p2', { reason: 'X', message: 'no' }, T0 + 8000);
+      expect((await store.pendingExposure('CP', '2026-11-23T10:00:06.000Z')).total).toBe('0');
+      expect((await store.pendingExposure('NOBODY', '2026-11-23T10:00:06.000Z'))).toEqual({ total: '0', version: '0' });
+    });
+
+    it('exposure: an insert against a version the customer has moved past writes nothing (the credit decision is taken again)', async () => {
+      const { store } = await create();
+      const seen = await store.pendingExposure('CV', '2026-11-23T10:00:00.000Z');
+      const other = await store.pendingExposure('CW', '2026-11-23T10:00:00.000Z');
+      await store.insert(newOrder('v1', 'CV'), { now: T0, exposureVersion: seen.version });
+      // Another customer's version is its own.
+      await store.insert(newOrder('w1', 'CW'), { now: T0, exposureVersion: other.version });
+      // A second decision taken on the same, now old, figures is refused.
+      await expect(store.insert(newOrder('v2', 'CV'), { now: T0, exposureVersion: seen.version })).rejects.toBeInstanceOf(ExposureChangedError);
+      expect(await store.get('v2')).toBeNull();
+      const now = await store.pendingExposure('CV', '2026-11-23T10:00:00.000Z');
+      expect(now.version).not.toBe(seen.version);
+      expect(now.total).toBe('20');
+      await store.insert(newOrder('v2', 'CV'), { now: T0, exposureVersion: now.version });
+      // Moving an order (the dispatcher submitting it) moves the version too.
+      const before = await store.pendingExposure('CV', '2026-11-23T10:00:00.000Z');
+      await store.lease('me', { now: T0, limit: 5, leaseMs: 60_000 });
+      await store.markSubmitted('v1', 'SO-1', T0 + 1);
+      await expect(store.insert(newOrder('v3', 'CV'), { now: T0, exposureVersion: before.version })).rejects.toBeInstanceOf(ExposureChangedError);
     });
 
     it('replays a dead letter from scratch, cancels only what has not reached the ERP', async () => {

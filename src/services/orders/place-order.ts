@@ -20,7 +20,7 @@ import type { CustomerAccount, ErpConnector, ErpOrderLine, Item, OrderPayment, P
 import { ErpError } from '../../ports/erp-error.ts';
 import type { Metrics } from '../../ports/metrics.ts';
 import type { OrderStore, StoredOrder } from '../../ports/order-store.ts';
-import { IdempotencyClaimLostError } from '../../ports/store-error.ts';
+import { ExposureChangedError, IdempotencyClaimLostError } from '../../ports/store-error.ts';
 import { priceKeysFor } from '../buyer-pricing.ts';
 import { ErpReader, priceKeyId } from '../erp-reader.ts';
 import type { Cached, ReadThroughCache } from '../read-through-cache.ts';
@@ -190,36 +190,14 @@ async function prepareAndWrite(
   const payment: OrderPayment = input.payment?.method === 'CARD'
     ? { method: 'CARD', authorizationRef: input.payment.authorizationRef!.trim() }
     : { method: 'ON_ACCOUNT' };
-  // Orders accepted but not yet visible in the ERP's figures (queued, or submitted after the
-  // account was read) are exposure the ERP cannot count yet.
-  const pending = payment.method === 'ON_ACCOUNT' ? await store.pendingTotals(customerId, account.asOf) : [];
-  const credit = decideCredit(creditStatus(account.value.credit, account.value.currency, pending), totalAmount, payment, policy.overLimit);
-  if (credit.decision === 'BLOCK') {
-    metrics.orderOutcome('BLOCKED');
-    const message = credit.reason === 'CREDIT_HOLD'
-      ? `Customer ${customerId} is on credit hold${account.value.credit.holdReason ? ` (${account.value.credit.holdReason})` : ''}; pay by card or contact accounts receivable.`
-      : `This order of ${totalAmount} ${account.value.currency} exceeds customer ${customerId}'s available credit.`;
-    return { order: null, userErrors: [{ code: credit.reason!, message, field: [] }], creditDecision: credit };
+  // The credit decision and the insert are one step per customer, in every store: the insert
+  // holds only if the customer's exposure is unchanged since it was read, else it is decided again.
+  let decided: { order: StoredOrder; credit: CreditDecision } | PlaceOrderResult | null = null;
+  for (let round = 0; decided === null; round++) {
+    decided = await decideAndWrite(deps, principal, customerId, account, { poNumber, shipToId: shipTo!.id, payment, lines: priced, totalAmount, input, key, idempotency }, round);
   }
-
-  const id = newOrderId(clock.now());
-  const order = await store.insert(
-    {
-      id,
-      customerId,
-      status: credit.decision === 'REVIEW' ? 'ON_HOLD' : 'QUEUED',
-      request: {
-        externalRef: id, customerId, poNumber, shipToId: shipTo!.id, requestedDate: input.requestedDate ?? null,
-        currency: account.value.currency, payment, notes: input.notes?.trim() || null, lines: priced,
-      },
-      total: totalAmount,
-      currency: account.value.currency,
-      placedBy: principal.subject,
-      creditDecision: credit,
-      idempotencyKey: key,
-    },
-    { now: clock.now(), ...(idempotency ? { idempotency } : {}) },
-  );
+  if (!('credit' in decided)) return decided;
+  const { order, credit } = decided;
   if (order.status === 'ON_HOLD') {
     metrics.orderOutcome('ON_HOLD');
     return { order, userErrors: [], creditDecision: credit };
@@ -228,6 +206,56 @@ async function prepareAndWrite(
   const settled = (await dispatcher.settle(order.id, policy.submitWaitMs)) ?? order;
   if (settled.status === 'QUEUED') metrics.orderOutcome('QUEUED');
   return { order: settled, userErrors: [], creditDecision: credit };
+}
+
+/** How often a credit decision is taken again when other orders of the customer keep moving. */
+const MAX_CREDIT_ROUNDS = 50;
+
+/**
+ * Decides credit on the customer's exposure as it stands and writes the order against that very
+ * exposure; `null` when the exposure moved meanwhile (decide again). Orders erpfront accepted but
+ * the ERP's figures do not show yet (queued, or submitted after the figures were read) count.
+ */
+async function decideAndWrite(
+  deps: PlaceOrderDeps, principal: Principal, customerId: string, account: Cached<CustomerAccount>,
+  draft: { poNumber: string | null; shipToId: string; payment: OrderPayment; lines: ErpOrderLine[]; totalAmount: string; input: OrderInput; key: string | null; idempotency: { key: string; claimId: string } | null },
+  round: number,
+): Promise<{ order: StoredOrder; credit: CreditDecision } | PlaceOrderResult | null> {
+  const { store, clock, policy, metrics } = deps;
+  const exposure = draft.payment.method === 'ON_ACCOUNT' ? await store.pendingExposure(customerId, account.asOf) : null;
+  const credit = decideCredit(creditStatus(account.value.credit, account.value.currency, exposure ? [exposure.total] : []), draft.totalAmount, draft.payment, policy.overLimit);
+  if (credit.decision === 'BLOCK') {
+    metrics.orderOutcome('BLOCKED');
+    const message = credit.reason === 'CREDIT_HOLD'
+      ? `Customer ${customerId} is on credit hold${account.value.credit.holdReason ? ` (${account.value.credit.holdReason})` : ''}; pay by card or contact accounts receivable.`
+      : `This order of ${draft.totalAmount} ${account.value.currency} exceeds customer ${customerId}'s available credit.`;
+    return { order: null, userErrors: [{ code: credit.reason!, message, field: [] }], creditDecision: credit };
+  }
+  const id = newOrderId(clock.now());
+  const { input } = draft;
+  try {
+    const order = await store.insert(
+      {
+        id,
+        customerId,
+        status: credit.decision === 'REVIEW' ? 'ON_HOLD' : 'QUEUED',
+        request: {
+          externalRef: id, customerId, poNumber: draft.poNumber, shipToId: draft.shipToId, requestedDate: input.requestedDate ?? null,
+          currency: account.value.currency, payment: draft.payment, notes: input.notes?.trim() || null, lines: draft.lines,
+        },
+        total: draft.totalAmount,
+        currency: account.value.currency,
+        placedBy: principal.subject,
+        creditDecision: credit,
+        idempotencyKey: draft.key,
+      },
+      { now: clock.now(), ...(draft.idempotency ? { idempotency: draft.idempotency } : {}), ...(exposure ? { exposureVersion: exposure.version } : {}) },
+    );
+    return { order, credit };
+  } catch (error) {
+    if (error instanceof ExposureChangedError && round < MAX_CREDIT_ROUNDS) return null;
+    throw error;
+  }
 }
 
 /** Reads through the reader; a missing record (`notFound`) or an unreachable ERP becomes a user error. */

@@ -63,14 +63,25 @@ local function advance(cust, now)
   local h = headOf(cust)
   if h and redis.call('HGET', okey(h), 'sched') == '' then schedule(h, now) end
 end
+-- cx:<customer> HASH: queued = what its queued orders on account add to exposure (millionths,
+-- exact integers); v = a version that moves with every change of its orders (credit decisions).
+local function exposure(cust, delta)
+  if delta ~= 0 then redis.call('HINCRBY', B .. 'cx:' .. cust, 'queued', delta) end
+  redis.call('HINCRBY', B .. 'cx:' .. cust, 'v', 1)
+end
 local function setStatus(id, from, to)
   local o = okey(id)
-  local r = redis.call('HMGET', o, 'seq', 'customerId')
+  local r = redis.call('HMGET', o, 'seq', 'customerId', 'exposure')
   redis.call('ZREM', B .. 'st:' .. from, id)
   redis.call('ZADD', B .. 'st:' .. to, r[1], id)
   redis.call('HSET', o, 'status', to)
   if to == 'QUEUED' then redis.call('ZADD', B .. 'cq:' .. r[2], r[1], id)
   elseif from == 'QUEUED' then redis.call('ZREM', B .. 'cq:' .. r[2], id) end
+  local e = tonumber(r[3] or '0') or 0
+  local delta = 0
+  if to == 'QUEUED' then delta = delta + e end
+  if from == 'QUEUED' then delta = delta - e end
+  exposure(r[2], delta)
   return r[2]
 end
 `;
@@ -93,6 +104,19 @@ redis.call('HSET', k, 'payload', ARGV[2], 'state', 'IN_PROGRESS', 'claimedAt', A
 redis.call('PEXPIRE', k, ttl)
 redis.call('ZADD', B .. 'idemexp', now + ttl, ARGV[1])
 return {'claimed'}`);
+
+/**
+ * ARGV: customer, submitted since (epoch ms). Returns {queued + submitted since, in millionths;
+ * version}: the running total, and the few orders submitted since the ERP's figures were read.
+ */
+export const exposureScript = script(`
+local cust = ARGV[1]
+local r = redis.call('HMGET', B .. 'cx:' .. cust, 'queued', 'v')
+local micros = tonumber(r[1] or '0') or 0
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', B .. 'sub:' .. cust, '(' .. ARGV[2], '+inf')) do
+  micros = micros + (tonumber(redis.call('HGET', okey(id), 'exposure') or '0') or 0)
+end
+return {tostring(micros), r[2] or '0'}`);
 
 /** ARGV: now, limit, lease ms. Due duplicate checks, each put off by the lease; returns the ids. */
 export const dueChecksScript = script(`
@@ -131,11 +155,17 @@ for _, key in ipairs(redis.call('ZRANGEBYSCORE', B .. 'idemexp', '-inf', ARGV[1]
 end
 return n`);
 
-/** ARGV: id, customer, status, data JSON, now, iso, idempotency key or '', claim id. Returns the seq. */
+/**
+ * ARGV: id, customer, status, data JSON, now, iso, idempotency key or '', claim id, exposure
+ * (millionths), expected exposure version or ''. Returns the seq.
+ */
 export const insertScript = script(`
 local id, cust, status, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[5])
 local o = okey(id)
 if redis.call('EXISTS', o) == 1 then return redis.error_reply('ORDER_EXISTS order ' .. id .. ' exists already') end
+if ARGV[10] ~= '' and (redis.call('HGET', B .. 'cx:' .. cust, 'v') or '0') ~= ARGV[10] then
+  return redis.error_reply('EXPOSURE_CHANGED ' .. cust)
+end
 local idem = B .. 'idem:' .. ARGV[7]
 if ARGV[7] ~= '' then
   local e = redis.call('HMGET', idem, 'state', 'claimId')
@@ -144,9 +174,10 @@ end
 local seq = redis.call('INCR', B .. 'seq')
 redis.call('HSET', o, 'id', id, 'seq', seq, 'customerId', cust, 'status', status, 'data', ARGV[4], 'createdAt', ARGV[6],
   'updatedAt', ARGV[6], 'submittedAt', '', 'erpOrderNumber', '', 'attempts', 0, 'inDoubt', 0, 'nextAttemptAt', ARGV[5],
-  'lastError', '', 'rejection', '', 'sched', '', 'entry', '', 'leaseOwner', '', 'leaseUntil', '')
+  'lastError', '', 'rejection', '', 'sched', '', 'entry', '', 'leaseOwner', '', 'leaseUntil', '', 'exposure', ARGV[9])
 redis.call('ZADD', B .. 'cust:' .. cust, seq, id)
 redis.call('ZADD', B .. 'st:' .. status, seq, id)
+if status == 'QUEUED' then exposure(cust, tonumber(ARGV[9])) else exposure(cust, 0) end
 if status == 'QUEUED' then
   redis.call('ZADD', B .. 'cq:' .. cust, seq, id)
   advance(cust, now)
@@ -223,6 +254,8 @@ local cust = redis.call('HGET', o, 'customerId')
 if st ~= 'SUBMITTED' then setStatus(id, st, 'SUBMITTED') end
 redis.call('HSET', o, 'erpOrderNumber', ARGV[2], 'submittedAt', ARGV[4], 'updatedAt', ARGV[4], 'lastError', '', 'inDoubt', 0)
 redis.call('ZADD', B .. 'sub:' .. cust, now, id)
+-- Only recent submissions matter to credit (the ERP's figures catch up within minutes): keep a week.
+redis.call('ZREMRANGEBYSCORE', B .. 'sub:' .. cust, '-inf', now - 7 * 86400000)
 advance(cust, now)
 return 1`);
 

@@ -16,10 +16,11 @@
  */
 import type { Redis } from 'ioredis';
 import type { IdempotencyClaim, LocalOrderStatus, NewOrder, OrderStore, QueueStats, StoredOrder } from '../../../ports/order-store.ts';
-import { IdempotencyClaimLostError, StoreUnavailableError } from '../../../ports/store-error.ts';
+import { ExposureChangedError, IdempotencyClaimLostError, StoreUnavailableError } from '../../../ports/store-error.ts';
+import { fromMicros, toMicros } from '../../../domain/money.ts';
 import type { LuaScript } from './connection.ts';
 import {
-  claimKeyScript, dueChecksScript, insertScript, leaseScript, renewKeyScript, markRejectedScript, markRetryScript, markSubmittedScript, purgeKeysScript,
+  claimKeyScript, dueChecksScript, exposureScript, insertScript, leaseScript, renewKeyScript, markRejectedScript, markRetryScript, markSubmittedScript, purgeKeysScript,
   releaseKeyScript, releaseLeasesScript, transitionScript,
 } from './order-scripts.ts';
 
@@ -67,6 +68,7 @@ export function createRedisOrderStore(options: RedisOrderStoreOptions): OrderSto
       return await call();
     } catch (error) {
       if (error instanceof Error && /^(ORDER_EXISTS|ERR|WRONGTYPE)/.test(error.message)) throw error;
+      if (error instanceof Error && error.message.startsWith('EXPOSURE_CHANGED ')) throw new ExposureChangedError(error.message.slice('EXPOSURE_CHANGED '.length));
       if (error instanceof Error && error.message.startsWith('IDEMPOTENCY_CLAIM_LOST ')) {
         throw new IdempotencyClaimLostError(error.message.slice('IDEMPOTENCY_CLAIM_LOST '.length));
       }
@@ -137,12 +139,15 @@ export function createRedisOrderStore(options: RedisOrderStoreOptions): OrderSto
       }
     },
 
-    async insert(order: NewOrder, { now, idempotency }) {
+    async insert(order: NewOrder, { now, idempotency, exposureVersion }) {
       const data: OrderData = {
         request: order.request, total: order.total, currency: order.currency, placedBy: order.placedBy,
         creditDecision: order.creditDecision, idempotencyKey: order.idempotencyKey,
       };
-      const seq = await run('insert order', insertScript, [order.id, order.customerId, order.status, JSON.stringify(data), now, iso(now), idempotency?.key ?? '', idempotency?.claimId ?? '']);
+      const seq = await run('insert order', insertScript, [
+        order.id, order.customerId, order.status, JSON.stringify(data), now, iso(now), idempotency?.key ?? '', idempotency?.claimId ?? '',
+        order.request.payment.method === 'ON_ACCOUNT' ? toMicros(order.total) : '0', exposureVersion ?? '',
+      ]);
       // Built here rather than read back: one round trip, and no failure after the write.
       return {
         id: order.id, seq: Number(seq), customerId: order.customerId, status: order.status, ...data, createdAt: iso(now), updatedAt: iso(now),
@@ -230,18 +235,10 @@ export function createRedisOrderStore(options: RedisOrderStoreOptions): OrderSto
       return Number(await run('release leases', releaseLeasesScript, [now, iso(now)]));
     },
 
-    pendingTotals: (customerId, submittedSince) =>
-      guarded('pending totals', async () => {
-        const [queued, submitted] = await Promise.all([
-          client.zrange(`${base}cq:${customerId}`, '0', '-1'),
-          client.zrangebyscore(`${base}sub:${customerId}`, `(${Date.parse(submittedSince)}`, '+inf'),
-        ]);
-        const ids = [...queued, ...submitted];
-        if (ids.length === 0) return [];
-        const pipeline = client.pipeline();
-        for (const id of ids) pipeline.hget(`${base}o:${id}`, 'data');
-        return ((await pipeline.exec()) ?? []).map(([, data]) => (JSON.parse(data as string) as OrderData).total);
-      }),
+    async pendingExposure(customerId, submittedSince) {
+      const [micros, version] = (await run('read exposure', exposureScript, [customerId, Date.parse(submittedSince)])) as [string, string];
+      return { total: fromMicros(micros), version };
+    },
 
     async purgeExpiredKeys(now) {
       return Number(await run('purge idempotency keys', purgeKeysScript, [now]));

@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { IdempotencyClaimLostError } from '../../../ports/store-error.ts';
+import { ExposureChangedError, IdempotencyClaimLostError } from '../../../ports/store-error.ts';
+import { fromMicros, toMicros } from '../../../domain/money.ts';
 import type { IdempotencyClaim, LocalOrderStatus, NewOrder, OrderStore, QueueStats, StoredOrder } from '../../../ports/order-store.ts';
 import { ORDER_COLUMNS, rowToOrder, type OrderRow } from './order-rows.ts';
 import { openSqlite } from './database.ts';
@@ -19,6 +20,8 @@ export interface SqliteOrderStoreOptions {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+/** What the order adds to its customer's exposure while it is not in the ERP: its total, if on account. */
+export const exposureMicros = (order: NewOrder) => (order.request.payment.method === 'ON_ACCOUNT' ? toMicros(order.total) : '0');
 
 export function createSqliteOrderStore(options: SqliteOrderStoreOptions): OrderStore {
   const { db, sql, transaction } = openSqlite({ path: options.path, name: 'orders.sqlite', migrations: ORDER_MIGRATIONS, pragmas: ['foreign_keys = ON'] });
@@ -27,6 +30,9 @@ export function createSqliteOrderStore(options: SqliteOrderStoreOptions): OrderS
     const row = sql(select('WHERE id = ?')).get(id) as OrderRow | undefined;
     return row ? rowToOrder(row) : null;
   };
+
+  const currentVersion = (customerId: string) =>
+    String((sql('SELECT version FROM customer_exposure WHERE customer_id = ?').get(customerId) as { version: number } | undefined)?.version ?? 0);
 
   return {
     async claimIdempotencyKey(key, payloadHash, { now, ttlMs, staleAfterMs, claimId }): Promise<IdempotencyClaim> {
@@ -55,18 +61,19 @@ export function createSqliteOrderStore(options: SqliteOrderStoreOptions): OrderS
       sql("DELETE FROM idempotency_keys WHERE key = ? AND state = 'IN_PROGRESS' AND claim_id = ?").run(key, claimId);
     },
 
-    async insert(order: NewOrder, { now, idempotency }) {
+    async insert(order: NewOrder, { now, idempotency, exposureVersion }) {
       return transaction(() => {
+        if (exposureVersion !== undefined && currentVersion(order.customerId) !== exposureVersion) throw new ExposureChangedError(order.customerId);
         if (idempotency) {
           const held = sql("UPDATE idempotency_keys SET state = 'DONE', order_id = ? WHERE key = ? AND state = 'IN_PROGRESS' AND claim_id = ?")
             .run(order.id, idempotency.key, idempotency.claimId);
           if (Number(held.changes) !== 1) throw new IdempotencyClaimLostError(idempotency.key);
         }
         sql(`INSERT INTO orders (id, customer_id, status, request, total, currency, placed_by, credit_decision, idempotency_key,
-               created_at, updated_at, attempts, next_attempt_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`).run(
+               created_at, updated_at, attempts, next_attempt_at, exposure_micros)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`).run(
           order.id, order.customerId, order.status, JSON.stringify(order.request), order.total, order.currency, order.placedBy,
-          JSON.stringify(order.creditDecision), order.idempotencyKey, iso(now), iso(now), now,
+          JSON.stringify(order.creditDecision), order.idempotencyKey, iso(now), iso(now), now, exposureMicros(order),
         );
         return getOrder(order.id)!;
       });
@@ -140,12 +147,15 @@ export function createSqliteOrderStore(options: SqliteOrderStoreOptions): OrderS
            WHERE lease_owner IS NOT NULL AND status = 'QUEUED'`).run(now, iso(now)).changes);
     },
 
-    async pendingTotals(customerId, submittedSince) {
-      // Two index range scans (status, customer) rather than one OR over the customer's history.
-      const rows = sql(`SELECT total FROM orders WHERE status = 'QUEUED' AND customer_id = ?
-        UNION ALL SELECT total FROM orders WHERE status = 'SUBMITTED' AND customer_id = ? AND submitted_at > ?`)
-        .all(customerId, customerId, submittedSince) as Array<{ total: string }>;
-      return rows.map((r) => r.total);
+    async pendingExposure(customerId, submittedSince) {
+      return transaction(() => {
+        const row = sql('SELECT queued_micros, version FROM customer_exposure WHERE customer_id = ?').get(customerId) as { queued_micros: number | bigint; version: number | bigint } | undefined;
+        // The few orders submitted since the ERP's figures were read: one index range.
+        const since = sql(`SELECT COALESCE(SUM(exposure_micros), 0) AS micros FROM orders
+          WHERE status = 'SUBMITTED' AND customer_id = ? AND submitted_at > ?`).get(customerId, submittedSince) as { micros: number | bigint };
+        const micros = BigInt(row?.queued_micros ?? 0) + BigInt(since.micros);
+        return { total: fromMicros(micros), version: String(row?.version ?? 0) };
+      });
     },
 
     async markRejected(id, rejection, now) {
