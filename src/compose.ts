@@ -148,7 +148,7 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
     { erp, cache, clock, maxBatchSize: env.ERP_MAX_BATCH, orders },
   );
   // PunchOut session tokens (`pos_…`) are checked against the session store; all others as before.
-  const verifyToken = punchout.verifier(createTokenVerifier({ secret, jwksUrl: env.AUTH_JWKS_URL }));
+  const verifyToken = punchout.verifier(createTokenVerifier({ secret, jwksUrl: env.AUTH_JWKS_URL, issuer: env.AUTH_JWT_ISSUER, audience: env.AUTH_JWT_AUDIENCE }));
   const app = createApp({
     typeDefs: parts.typeDefs,
     erp,

@@ -43,6 +43,9 @@ const EnvSchema = z
     ERP_MAX_BATCH: z.coerce.number().int().min(1).max(1000).default(250),
     AUTH_JWT_SECRET: z.string().min(32, { message: 'expected at least 32 characters (256 bits) for HS256' }).optional(),
     AUTH_JWKS_URL: z.url({ message: 'expected the https URL of a JWKS document' }).refine(credentialFree, noCredentials).optional(),
+    // Checked in every token when set; required with AUTH_JWKS_URL (an identity provider issues for many APIs).
+    AUTH_JWT_ISSUER: z.string().min(1).optional(),
+    AUTH_JWT_AUDIENCE: z.string().min(1).optional(),
     DATA_DIR: z.string().min(1).default('./data'),
     CACHE_MAX_ENTRIES: positiveInt(100_000),
     CACHE_MAX_MB: positiveInt(256),
@@ -94,6 +97,7 @@ const EnvSchema = z
         if (!env[name as keyof typeof needs]) ctx.addIssue({ code: 'custom', path: [name], message: `required with ERP_CONNECTOR=tryton: ${what}` });
       }
     }
+    if (env.AUTH_JWKS_URL) checkJwks(env, ctx);
     if (env.NODE_ENV === 'production' && !env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL) {
       ctx.addIssue({
         code: 'custom',
@@ -104,6 +108,21 @@ const EnvSchema = z
   });
 
 export type Env = z.infer<typeof EnvSchema>;
+
+/**
+ * An identity provider signs tokens for many APIs, so its tokens must name this one (audience) and
+ * come from the expected issuer; its keys are fetched over https, except from loopback in
+ * development (the tests' own key server).
+ */
+function checkJwks(env: Pick<Env, 'AUTH_JWKS_URL' | 'AUTH_JWT_ISSUER' | 'AUTH_JWT_AUDIENCE' | 'NODE_ENV'>, ctx: z.RefinementCtx): void {
+  if (!env.AUTH_JWT_ISSUER) ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_ISSUER'], message: "required with AUTH_JWKS_URL: the identity provider's issuer (its tokens' iss claim)" });
+  if (!env.AUTH_JWT_AUDIENCE) ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_AUDIENCE'], message: "required with AUTH_JWKS_URL: erpfront's audience at the identity provider (its tokens' aud claim)" });
+  const url = new URL(env.AUTH_JWKS_URL!);
+  const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
+  if (url.protocol !== 'https:' && !(env.NODE_ENV === 'development' && loopback && url.protocol === 'http:')) {
+    ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'expected an https:// URL (http:// only to 127.0.0.1 with NODE_ENV=development): signing keys fetched in the clear could be swapped' });
+  }
+}
 
 /** Thrown when the environment does not describe a configuration erpfront can run with. */
 export class ConfigError extends Error {

@@ -49,7 +49,7 @@ if (refused) {
   process.exit(1);
 }
 const sandbox = await startSandboxErp({ port: env.SANDBOX_PORT, host: '127.0.0.1', seed: env.SANDBOX_SEED });
-const token = await signToken({ secret: signingSecret(env), customerId: 'C0001', roles: ['buyer'] });
+const token = await signToken({ secret: signingSecret(env), customerId: 'C0001', roles: ['buyer'], issuer: env.AUTH_JWT_ISSUER, audience: env.AUTH_JWT_AUDIENCE });
 const running = await main(
   { ...process.env, ERP_URL: sandbox.url },
   // The demo PunchOut buyers unless a buyers file is configured (README "PunchOut: setting up a buyer").

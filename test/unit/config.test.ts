@@ -28,6 +28,16 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ NODE_ENV: 'production' })).toThrow(/AUTH_JWT_SECRET: required in production/);
   });
 
+  it('with a JWKS, requires the issuer and audience and an https URL (http only to loopback in development)', () => {
+    expect(() => parseEnv({ AUTH_JWKS_URL: 'https://idp.example.com/jwks' })).toThrow(/AUTH_JWT_ISSUER: required[\s\S]*AUTH_JWT_AUDIENCE: required/);
+    const complete = { AUTH_JWT_ISSUER: 'https://idp.example.com/', AUTH_JWT_AUDIENCE: 'erpfront' };
+    expect(parseEnv({ ...complete, AUTH_JWKS_URL: 'https://idp.example.com/jwks' }).AUTH_JWT_AUDIENCE).toBe('erpfront');
+    expect(() => parseEnv({ ...complete, AUTH_JWKS_URL: 'http://idp.example.com/jwks' })).toThrow(/AUTH_JWKS_URL: expected an https:\/\/ URL/);
+    expect(() => parseEnv({ ...complete, AUTH_JWKS_URL: 'http://127.0.0.1:9000/jwks', NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32) })).toThrow(/AUTH_JWKS_URL/);
+    expect(() => parseEnv({ ...complete, AUTH_JWKS_URL: 'http://127.0.0.1:9000/jwks', NODE_ENV: 'test' })).toThrow(/AUTH_JWKS_URL/);
+    expect(parseEnv({ ...complete, AUTH_JWKS_URL: 'http://127.0.0.1:9000/jwks', NODE_ENV: 'development' }).AUTH_JWKS_URL).toBe('http://127.0.0.1:9000/jwks');
+  });
+
   it('treats empty variables as unset', () => {
     expect(parseEnv({ PORT: '' }).PORT).toBe(8787);
   });
@@ -67,7 +77,7 @@ describe('parseEnv', () => {
     });
 
     it('refuses credentials in an http URL (fetch would refuse them too) without echoing them', () => {
-      const problems = problemsOf({ ERP_URL: 'https://webstore:WebShopApi-2024x@erp.example.com/demo/', AUTH_JWKS_URL: 'https://idp:jwks-pass@idp.example.com/jwks' });
+      const problems = problemsOf({ ERP_URL: 'https://webstore:WebShopApi-2024x@erp.example.com/demo/', AUTH_JWKS_URL: 'https://idp:jwks-pass@idp.example.com/jwks', AUTH_JWT_ISSUER: 'https://idp.example.com/', AUTH_JWT_AUDIENCE: 'erpfront' });
       expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['AUTH_JWKS_URL', 'ERP_URL']);
       for (const problem of problems) {
         expect(problem).toMatch(/credentials/);

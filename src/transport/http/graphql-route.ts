@@ -11,6 +11,7 @@ import type { TokenVerifier } from '../../services/token-verifier.ts';
 import type { GraphQLServices } from '../graphql/context.ts';
 import type { GraphQLEngine } from '../graphql/yoga.ts';
 import { authorizeCustomer } from './authorize-customer.ts';
+import { authenticationFailure } from './bearer.ts';
 import { graphqlErrorResponse } from './error-response.ts';
 
 export interface GraphQLRouteOptions {
@@ -47,11 +48,7 @@ export function graphqlRoute(options: GraphQLRouteOptions) {
       });
     }
     const verified = await verifyToken(token);
-    if ('problem' in verified) {
-      return graphqlErrorResponse(401, 'UNAUTHENTICATED', `Invalid bearer token: ${verified.problem}.`, {
-        'WWW-Authenticate': 'Bearer realm="erpfront", error="invalid_token"',
-      });
-    }
+    if ('problem' in verified) return authenticationFailure(verified);
 
     const principal: Principal = verified.principal;
     const reader = new ErpReader(services.erp, services.cache, { maxBatchSize: options.maxBatchSize });
