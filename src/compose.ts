@@ -165,6 +165,7 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
     maxBatchSize: env.ERP_MAX_BATCH,
     maxStaleSeconds: env.MAX_STALE_SECONDS,
     graphiql: env.GRAPHIQL ? { defaultHeaders: parts.graphiqlHeaders } : false,
+    introspection: env.GRAPHQL_INTROSPECTION,
     jit: parts.jit,
     renderGraphiQL: parts.renderGraphiQL,
     orders,

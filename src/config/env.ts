@@ -14,6 +14,11 @@ const bool = (fallback: boolean) =>
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1' || v === 'yes');
+/** A switch whose default depends on NODE_ENV: `undefined` when unset. */
+const optionalBool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes')
+  .optional();
 /** An http(s) URL that carries no credentials: fetch refuses them, and they would end up in logs. */
 const credentialFree = (url: string) => {
   try {
@@ -69,7 +74,9 @@ const EnvSchema = z
     ORDER_MAX_LINES: z.coerce.number().int().min(1).max(1000).default(200),
     ORDER_DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(8),
     IDEMPOTENCY_TTL_HOURS: z.coerce.number().min(24, { message: 'expected at least 24 (hours): buyers retry the next day' }).default(24),
-    GRAPHIQL: bool(true),
+    // Both default to on outside production and off in production (see withProductionDefaults).
+    GRAPHIQL: optionalBool,
+    GRAPHQL_INTROSPECTION: optionalBool,
     // gzip responses for clients that ask (mobile reps on cellular; a 48-SKU page is 30 KB of JSON).
     HTTP_COMPRESSION: bool(true),
     // PunchOut (README "PunchOut: setting up a buyer").
@@ -105,9 +112,16 @@ const EnvSchema = z
         message: 'required in production (or AUTH_JWKS_URL): erpfront will not invent a signing secret there',
       });
     }
-  });
+  })
+  .transform(withProductionDefaults);
 
-export type Env = z.infer<typeof EnvSchema>;
+export type Env = z.output<typeof EnvSchema>;
+
+/** Development aids a public deployment does not serve unless asked to: GraphiQL, introspection. */
+function withProductionDefaults<T extends { NODE_ENV: string; GRAPHIQL?: boolean | undefined; GRAPHQL_INTROSPECTION?: boolean | undefined }>(env: T) {
+  const development = env.NODE_ENV !== 'production';
+  return { ...env, GRAPHIQL: env.GRAPHIQL ?? development, GRAPHQL_INTROSPECTION: env.GRAPHQL_INTROSPECTION ?? development };
+}
 
 /**
  * An identity provider signs tokens for many APIs, so its tokens must name this one (audience) and

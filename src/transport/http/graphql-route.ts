@@ -31,9 +31,10 @@ export function graphqlRoute(options: GraphQLRouteOptions) {
   const { engine, verifyToken, services } = options;
   return async function graphql(c: Context): Promise<Response> {
     const request = c.req.raw;
-    if (request.method === 'GET' && (request.headers.get('accept') ?? '').includes('text/html')) {
+    const idePage = engine.idePage(request);
+    if (idePage) {
       // The GraphiQL page itself is public; the queries it sends carry the token.
-      return engine.fetch(request);
+      return engine.fetch(idePage);
     }
     const length = Number(request.headers.get('content-length') ?? 0);
     if (length > options.maxBodyBytes) {
