@@ -75,7 +75,7 @@ export function createApp(deps: AppDeps): Hono {
     maxBodyBytes: deps.maxBodyBytes ?? 1024 * 1024,
   });
 
-  app.route('/', opsRoutes({ health: deps.health, metrics: deps.metrics, maxStaleSeconds: deps.maxStaleSeconds, connector: deps.erp.name, breaker: deps.breaker, budget: deps.budget, orders: deps.orders?.store, clock: deps.clock }));
+  app.route('/', opsRoutes({ health: deps.health, metrics: deps.metrics, maxStaleSeconds: deps.maxStaleSeconds, connector: deps.erp.name, breaker: deps.breaker, budget: deps.budget, orders: deps.orders?.store, clock: deps.clock, verifyToken: deps.verifyToken }));
   if (deps.invalidation) app.route('/', invalidateRoute({ invalidation: deps.invalidation, verifyToken: deps.verifyToken }));
   if (deps.punchout) app.route('/punchout', deps.punchout);
   app.on(['GET', 'POST'], '/graphql', graphql);

@@ -8,6 +8,7 @@ import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createSchema, createYoga } from 'graphql-yoga';
 import type { GraphQLContext } from './context.ts';
 import { useErrorCodes } from './plugins/use-error-codes.ts';
+import { useErrorDetails } from './plugins/use-error-details.ts';
 import { useFiniteVariables } from './plugins/use-finite-variables.ts';
 import { useIntrospectionSwitch } from './plugins/use-introspection-switch.ts';
 import { resolvers } from './resolvers/index.ts';
@@ -49,7 +50,10 @@ export function createGraphQLEngine(options: GraphQLEngineOptions) {
     landingPage: false,
     ...(options.renderGraphiQL ? { renderGraphiQL: options.renderGraphiQL } : {}),
     logging: false,
-    plugins: [useIntrospectionSwitch({ enabled: options.introspection !== false }), useFiniteVariables(), options.jit !== false && useGraphQlJit(), useErrorCodes()],
+    // Never the exception's text in a masked error, whatever NODE_ENV says (yoga adds it in
+    // development); useErrorDetails logs it under the request id instead.
+    maskedErrors: { isDev: false },
+    plugins: [useErrorDetails(), useIntrospectionSwitch({ enabled: options.introspection !== false }), useFiniteVariables(), options.jit !== false && useGraphQlJit(), useErrorCodes()],
   });
   const graphiql = options.graphiql !== false;
   return Object.assign(yoga, {
