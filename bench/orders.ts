@@ -26,6 +26,7 @@ export async function benchOrders(options: { orders: number; budgetRps: number }
       ERP_REQUESTS_PER_SECOND: String(options.budgetRps), BREAKER_COOLDOWN_SECONDS: '1',
     }, /GraphQL at/));
     const token = await signToken({ secret, roles: ['buyer'], customerId: 'C0001' });
+    const opsToken = await signToken({ secret, roles: ['ops'] }); // the readiness detail (queue depth)
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
     const post = (body: unknown) => fetch(`${url}/graphql`, { method: 'POST', headers, body: JSON.stringify(body) }).then((r) => r.json());
     const control = (faults: unknown) => fetch(`${sandboxUrl}/__control/faults`, { method: 'POST', body: JSON.stringify(faults) });
@@ -50,7 +51,7 @@ export async function benchOrders(options: { orders: number; budgetRps: number }
     let depth = Infinity;
     while (depth > 0) {
       await new Promise((r) => setTimeout(r, 50));
-      depth = ((await (await fetch(`${url}/readyz`)).json()) as { orderQueue: { depth: number } }).orderQueue.depth;
+      depth = ((await (await fetch(`${url}/readyz`, { headers: { authorization: `Bearer ${opsToken}` } })).json()) as { orderQueue: { depth: number } }).orderQueue.depth;
     }
     const drainSeconds = (performance.now() - recovered) / 1000;
     const held = ((await (await fetch(`${sandboxUrl}/__control/orders`)).json()) as { orders: Array<{ externalRef: string; createdAt: string }> }).orders;

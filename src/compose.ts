@@ -159,7 +159,7 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
     { erp, cache, clock, maxBatchSize: env.ERP_MAX_BATCH, orders },
   );
   // PunchOut session tokens (`pos_…`) are checked against the session store; all others as before.
-  const verifyToken = punchout.verifier(createTokenVerifier({ secret, jwksUrl: env.AUTH_JWKS_URL }));
+  const verifyToken = punchout.verifier(createTokenVerifier({ secret, jwksUrl: env.AUTH_JWKS_URL, issuer: env.AUTH_JWT_ISSUER, audience: env.AUTH_JWT_AUDIENCE }));
   const app = createApp({
     typeDefs: parts.typeDefs,
     erp,
@@ -176,6 +176,7 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
     maxBatchSize: env.ERP_MAX_BATCH,
     maxStaleSeconds: env.MAX_STALE_SECONDS,
     graphiql: env.GRAPHIQL ? { defaultHeaders: parts.graphiqlHeaders } : false,
+    introspection: env.GRAPHQL_INTROSPECTION,
     jit: parts.jit,
     renderGraphiQL: parts.renderGraphiQL,
     orders,

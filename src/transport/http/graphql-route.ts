@@ -11,6 +11,7 @@ import type { TokenVerifier } from '../../services/token-verifier.ts';
 import type { GraphQLServices } from '../graphql/context.ts';
 import type { GraphQLEngine } from '../graphql/yoga.ts';
 import { authorizeCustomer } from './authorize-customer.ts';
+import { authenticationFailure } from './bearer.ts';
 import { graphqlErrorResponse } from './error-response.ts';
 
 export interface GraphQLRouteOptions {
@@ -30,9 +31,10 @@ export function graphqlRoute(options: GraphQLRouteOptions) {
   const { engine, verifyToken, services } = options;
   return async function graphql(c: Context): Promise<Response> {
     const request = c.req.raw;
-    if (request.method === 'GET' && (request.headers.get('accept') ?? '').includes('text/html')) {
+    const idePage = engine.idePage(request);
+    if (idePage) {
       // The GraphiQL page itself is public; the queries it sends carry the token.
-      return engine.fetch(request);
+      return engine.fetch(idePage);
     }
     const length = Number(request.headers.get('content-length') ?? 0);
     if (length > options.maxBodyBytes) {
@@ -47,11 +49,7 @@ export function graphqlRoute(options: GraphQLRouteOptions) {
       });
     }
     const verified = await verifyToken(token);
-    if ('problem' in verified) {
-      return graphqlErrorResponse(401, 'UNAUTHENTICATED', `Invalid bearer token: ${verified.problem}.`, {
-        'WWW-Authenticate': 'Bearer realm="erpfront", error="invalid_token"',
-      });
-    }
+    if ('problem' in verified) return authenticationFailure(verified);
 
     const principal: Principal = verified.principal;
     const reader = new ErpReader(services.erp, services.cache, { maxBatchSize: options.maxBatchSize });

@@ -12,6 +12,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { CacheInvalidation } from '../../services/cache-invalidation.ts';
 import type { TokenVerifier } from '../../services/token-verifier.ts';
+import { authenticate } from '../http/bearer.ts';
 import { graphqlErrorResponse } from '../http/error-response.ts';
 
 const Change = z.strictObject({
@@ -23,11 +24,9 @@ const Body = z.union([Change, z.strictObject({ changes: z.array(Change).min(1).m
 export function invalidateRoute(options: { invalidation: CacheInvalidation; verifyToken: TokenVerifier }): Hono {
   const app = new Hono();
   app.post('/ops/invalidate', async (c) => {
-    const token = /^Bearer (.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
-    if (!token) return graphqlErrorResponse(401, 'UNAUTHENTICATED', 'Send a bearer token with the ops role (npm run token -- --ops).');
-    const verified = await options.verifyToken(token);
-    if ('problem' in verified) return graphqlErrorResponse(401, 'UNAUTHENTICATED', `Invalid bearer token: ${verified.problem}.`);
-    if (!verified.principal.roles.has('ops')) return graphqlErrorResponse(403, 'FORBIDDEN', 'Invalidating the cache needs the ops role.');
+    const principal = await authenticate(c.req.raw, options.verifyToken, 'a token with the ops role (npm run token -- --ops)');
+    if (principal instanceof Response) return principal;
+    if (!principal.roles.has('ops')) return graphqlErrorResponse(403, 'FORBIDDEN', 'Invalidating the cache needs the ops role.');
     let json: unknown;
     try {
       json = await c.req.json();

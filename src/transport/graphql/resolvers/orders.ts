@@ -11,7 +11,7 @@ import type { LocalOrderStatus, StoredOrder } from '../../../ports/order-store.t
 import { placeOrder } from '../../../services/orders/place-order.ts';
 import { fromErp, fromStored, viewOrder, type OrderView } from '../../../services/orders/order-view.ts';
 import type { GraphQLContext } from '../context.ts';
-import { translated } from '../errors.ts';
+import { ORDER_RETRY_MESSAGE, rejectionMessage, safeReason, translated } from '../errors.ts';
 import { requireCustomer, requireOps } from '../guards.ts';
 
 function orders(context: GraphQLContext) {
@@ -41,6 +41,21 @@ async function act(context: GraphQLContext, id: string, from: LocalOrderStatus[]
   if (to === 'QUEUED') deps.dispatcher.wake();
   return { order: fromStored(moved), userErrors: [] };
 }
+
+/**
+ * What clients see of an order's failures: the reason code and erpfront's sentence. The ERP's own
+ * words (its URL, its login, its record ids) stay in the order store; operations, who fix the
+ * cause and replay, see them.
+ */
+export const Order = {
+  lastError: (order: OrderView, _: unknown, context: GraphQLContext): string | null =>
+    order.lastError === null ? null : context.principal.roles.has('ops') ? order.lastError : ORDER_RETRY_MESSAGE,
+  rejection: (order: OrderView, _: unknown, context: GraphQLContext): OrderView['rejection'] => {
+    if (!order.rejection || context.principal.roles.has('ops')) return order.rejection;
+    const reason = safeReason(order.rejection.reason);
+    return { reason, message: rejectionMessage(reason) };
+  },
+};
 
 export const OrderQueries = {
   order: (_: unknown, args: { id: string }, context: GraphQLContext) =>
