@@ -34,8 +34,12 @@ export async function benchOrders(options: { orders: number; budgetRps: number }
     // The buyer browsed before the outage: account, item and price are cached.
     await post({ query: '{ viewer { customer { id } } products(skus: ["SKU-00001"]) { price { unitPrice { amount } } } }' });
     await control({ outage: true });
-    // Card-paid orders (no credit check): the latency measured is the queue's, not a growing exposure sum.
-    const input = { lines: [{ sku: 'SKU-00001', quantity: 1 }], payment: { method: 'CARD', authorizationRef: 'pi_bench' } };
+    // Card-paid orders (no credit limit to run into over thousands of orders), on one large
+    // authorization from the sandbox gateway, which erpfront verifies for every order.
+    const authorization = (await (await fetch(`${sandboxUrl}/payments/v1/authorizations`, {
+      method: 'POST', body: JSON.stringify({ amount: '100000000', currency: 'USD', customerId: 'C0001' }),
+    })).json()) as { reference: string };
+    const input = { lines: [{ sku: 'SKU-00001', quantity: 1 }], payment: { method: 'CARD', authorizationRef: authorization.reference } };
     for (let i = 0; i < 10; i++) await post({ query: PLACE_ORDER, variables: { input } }); // trips the breaker
     const order = { url: `${url}/graphql`, method: 'POST' as const, headers, body: JSON.stringify({ query: PLACE_ORDER, variables: { input } }), connections: 10 };
     // Warm-up (not measured; the code is still being compiled), then a steady 100 orders/s (a

@@ -29,6 +29,8 @@ import { guardErp } from './services/guarded-erp.ts';
 import { instrumentErp } from './services/instrumented-erp.ts';
 import { OrderDispatcher } from './services/orders/order-dispatcher.ts';
 import type { PlaceOrderDeps } from './services/orders/place-order.ts';
+import { createSandboxPaymentGateway } from './adapters/payments/sandbox-gateway.ts';
+import type { PaymentGateway } from './ports/payment-gateway.ts';
 import { DuplicateOrderCheck } from './services/reconciliation/duplicate-orders.ts';
 import { ReadThroughCache } from './services/read-through-cache.ts';
 import { createTokenVerifier } from './services/token-verifier.ts';
@@ -73,6 +75,13 @@ export function createErpConnector(env: Env, fetchImpl?: typeof fetch): ErpConne
       // env.ts requires ERP_URL, ERP_USERNAME and ERP_PASSWORD with this connector.
       return createTrytonConnector({ url: baseUrl, username: env.ERP_USERNAME ?? '', password: env.ERP_PASSWORD ?? '', timeoutMs: env.ERP_TIMEOUT_MS, fetch: fetchImpl });
   }
+}
+
+/** The payment gateway the configuration names; `null` when card orders are not taken. */
+export function createPaymentGateway(env: Env, fetchImpl?: typeof fetch): PaymentGateway | null {
+  if (env.PAYMENT_GATEWAY === 'none') return null;
+  const baseUrl = env.PAYMENT_GATEWAY_URL ?? env.ERP_URL ?? `http://127.0.0.1:${env.SANDBOX_PORT}`;
+  return createSandboxPaymentGateway({ baseUrl, timeoutMs: env.ERP_TIMEOUT_MS, fetch: fetchImpl });
 }
 
 export function composeErpfront(env: Env, parts: RuntimeParts) {
@@ -139,7 +148,9 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
         idempotencyTtlMs: env.IDEMPOTENCY_TTL_HOURS * 3_600_000,
         submitWaitMs: env.ORDER_SUBMIT_WAIT_MS,
         claimMs: env.IDEMPOTENCY_CLAIM_SECONDS * 1000,
+        creditHoldAllowsCard: env.CREDIT_HOLD_ALLOWS_CARD,
       },
+      payments: createPaymentGateway(env, parts.fetch),
     };
   }
   const secret = env.AUTH_JWT_SECRET ?? parts.jwtSecret;

@@ -50,6 +50,10 @@ const EnvSchema = z
     ERP_UNIQUE_EXTERNAL_REFS: bool(false),
     IDEMPOTENCY_CLAIM_SECONDS: z.coerce.number().min(1).max(3600).default(10),
     RECONCILE_INTERVAL_SECONDS: z.coerce.number().positive().max(86_400).default(10),
+    // Card payments (README "Orders"): verified with the gateway before an order is taken.
+    PAYMENT_GATEWAY: z.enum(['sandbox', 'none'], { message: 'expected "sandbox" or "none"' }).optional(),
+    PAYMENT_GATEWAY_URL: z.url({ protocol: /^https?$/, message: 'expected the payment gateway\'s http(s) base URL' }).optional(),
+    CREDIT_HOLD_ALLOWS_CARD: bool(false),
     ERP_MAX_BATCH: z.coerce.number().int().min(1).max(1000).default(250),
     AUTH_JWT_SECRET: z.string().min(32, { message: 'expected at least 32 characters (256 bits) for HS256' }).optional(),
     AUTH_JWKS_URL: z.url({ message: 'expected the https URL of a JWKS document' }).refine(credentialFree, noCredentials).optional(),
@@ -129,9 +133,15 @@ const EnvSchema = z
 export type Env = z.output<typeof EnvSchema>;
 
 /** Development aids a public deployment does not serve unless asked to: GraphiQL, introspection. */
-function withProductionDefaults<T extends { NODE_ENV: string; GRAPHIQL?: boolean | undefined; GRAPHQL_INTROSPECTION?: boolean | undefined }>(env: T) {
+function withProductionDefaults<T extends { NODE_ENV: string; GRAPHIQL?: boolean | undefined; GRAPHQL_INTROSPECTION?: boolean | undefined; ERP_CONNECTOR: string; PAYMENT_GATEWAY?: 'sandbox' | 'none' | undefined }>(env: T) {
   const development = env.NODE_ENV !== 'production';
-  return { ...env, GRAPHIQL: env.GRAPHIQL ?? development, GRAPHQL_INTROSPECTION: env.GRAPHQL_INTROSPECTION ?? development };
+  return {
+    ...env,
+    GRAPHIQL: env.GRAPHIQL ?? development,
+    GRAPHQL_INTROSPECTION: env.GRAPHQL_INTROSPECTION ?? development,
+    // The sandbox ERP brings the sandbox gateway; a real ERP needs its gateway named.
+    PAYMENT_GATEWAY: env.PAYMENT_GATEWAY ?? (env.ERP_CONNECTOR === 'sandbox' ? 'sandbox' : 'none'),
+  };
 }
 
 /**

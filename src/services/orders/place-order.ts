@@ -20,6 +20,8 @@ import type { CustomerAccount, ErpConnector, ErpOrderLine, Item, OrderPayment, P
 import { ErpError } from '../../ports/erp-error.ts';
 import type { Metrics } from '../../ports/metrics.ts';
 import type { OrderStore, StoredOrder } from '../../ports/order-store.ts';
+import type { PaymentGateway } from '../../ports/payment-gateway.ts';
+import { verifyCard } from './card-payment.ts';
 import { ExposureChangedError, IdempotencyClaimLostError } from '../../ports/store-error.ts';
 import { priceKeysFor } from '../buyer-pricing.ts';
 import { ErpReader, priceKeyId } from '../erp-reader.ts';
@@ -45,6 +47,8 @@ export interface OrderPolicy {
    * the instance holding it died, and never while it lives.
    */
   claimMs: number;
+  /** Whether an account on credit hold may still pay by card (CREDIT_HOLD_ALLOWS_CARD). */
+  creditHoldAllowsCard: boolean;
 }
 
 export interface PlaceOrderDeps {
@@ -57,6 +61,8 @@ export interface PlaceOrderDeps {
   policy: OrderPolicy;
   /** The largest keys list per ERP call, for the order's own reader. */
   maxBatchSize: number;
+  /** Verifies card authorizations; `null`: no gateway, card orders are not taken. */
+  payments: PaymentGateway | null;
 }
 
 export interface PlaceOrderResult {
@@ -190,6 +196,10 @@ async function prepareAndWrite(
   const payment: OrderPayment = input.payment?.method === 'CARD'
     ? { method: 'CARD', authorizationRef: input.payment.authorizationRef!.trim() }
     : { method: 'ON_ACCOUNT' };
+  if (payment.method === 'CARD') {
+    const refused = await verifyCard(deps.payments, payment.authorizationRef, { amount: totalAmount, currency: account.value.currency, customerId });
+    if (refused) return failed(refused);
+  }
   // The credit decision and the insert are one step per customer, in every store: the insert
   // holds only if the customer's exposure is unchanged since it was read, else it is decided again.
   let decided: { order: StoredOrder; credit: CreditDecision } | PlaceOrderResult | null = null;
@@ -223,7 +233,9 @@ async function decideAndWrite(
 ): Promise<{ order: StoredOrder; credit: CreditDecision } | PlaceOrderResult | null> {
   const { store, clock, policy, metrics } = deps;
   const exposure = draft.payment.method === 'ON_ACCOUNT' ? await store.pendingExposure(customerId, account.asOf) : null;
-  const credit = decideCredit(creditStatus(account.value.credit, account.value.currency, exposure ? [exposure.total] : []), draft.totalAmount, draft.payment, policy.overLimit);
+  const credit = decideCredit(
+    creditStatus(account.value.credit, account.value.currency, exposure ? [exposure.total] : []), draft.totalAmount, draft.payment, policy.overLimit, policy.creditHoldAllowsCard,
+  );
   if (credit.decision === 'BLOCK') {
     metrics.orderOutcome('BLOCKED');
     const message = credit.reason === 'CREDIT_HOLD'

@@ -8,6 +8,7 @@ import type { OrderInput, UserError } from '../../../domain/orders/order-input.t
 import type { ErpOrder } from '../../../ports/erp-connector.ts';
 import { isTransientErpError } from '../../../ports/erp-error.ts';
 import type { LocalOrderStatus, StoredOrder } from '../../../ports/order-store.ts';
+import { voidCard } from '../../../services/orders/card-payment.ts';
 import { placeOrder } from '../../../services/orders/place-order.ts';
 import { fromErp, fromStored, viewOrder, type OrderView } from '../../../services/orders/order-view.ts';
 import type { GraphQLContext } from '../context.ts';
@@ -39,6 +40,7 @@ async function act(context: GraphQLContext, id: string, from: LocalOrderStatus[]
     return { order: fromStored(order), userErrors: [{ code: 'INVALID_ORDER_STATE', message: `Order ${id} is ${order.status}; only ${from.join(' or ')} orders can be ${verb}.`, field: ['id'] }] };
   }
   if (to === 'QUEUED') deps.dispatcher.wake();
+  if (to === 'CANCELLED') await voidCard(deps.payments, moved);
   return { order: fromStored(moved), userErrors: [] };
 }
 
