@@ -46,6 +46,12 @@ export interface ErpErrorOptions {
    * committed before answering is another matter (look it up). @default false
    */
   answered?: boolean;
+  /**
+   * The request never reached the ERP (the connection was refused): nothing can have been
+   * processed. Only for a call of a single request; an operation of several requests sets it only
+   * when the first one failed so. @default false
+   */
+  unsent?: boolean;
 }
 
 /** A failure of, or a refusal from, the ERP. */
@@ -56,6 +62,7 @@ export class ErpError extends Error {
   readonly retryAfterMs: number | undefined;
   readonly reason: string | undefined;
   readonly answered: boolean;
+  readonly unsent: boolean;
 
   constructor(code: ErpErrorCode, message: string, options: ErpErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -64,6 +71,7 @@ export class ErpError extends Error {
     this.retryAfterMs = options.retryAfterMs;
     this.reason = options.reason;
     this.answered = options.answered ?? false;
+    this.unsent = options.unsent ?? false;
   }
 
   /** True when the ERP did not answer (down, slow, throttling): a cached value may stand in. */

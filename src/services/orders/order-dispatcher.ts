@@ -71,6 +71,8 @@ function classify(error: unknown): { rejected: boolean; delivered: 'no' | 'maybe
     if (error.code === 'ERP_CIRCUIT_OPEN') return { rejected: false, delivered: 'no', pauseMs: error.retryAfterMs ?? 1000 };
     if (error.code === 'ERP_RATE_LIMITED') return { rejected: false, delivered: 'no', pauseMs: 0 };
     if (error.code === 'ERP_NOT_SENT') return { rejected: false, delivered: 'no', pauseMs: 0 };
+    // The connection was refused: the request never left erpfront.
+    if (error.unsent) return { rejected: false, delivered: 'no', pauseMs: 0 };
   }
   // A timeout, a reset, a 5xx, an unreadable reply: the ERP may have committed it.
   return { rejected: false, delivered: 'maybe', pauseMs: 0 };

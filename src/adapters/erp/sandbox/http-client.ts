@@ -6,6 +6,7 @@
  * @module
  */
 import type { ErpCallOptions } from '../../../ports/erp-connector.ts';
+import { neverConnected } from '../connection-refused.ts';
 import { ErpError } from '../../../ports/erp-error.ts';
 
 export interface HttpClientOptions {
@@ -61,7 +62,7 @@ export function createHttpClient({ baseUrl, timeoutMs, fetch: fetchFn }: HttpCli
     if (timeout.aborted) {
       return new ErpError('ERP_TIMEOUT', `${operation}: no answer from the ERP within ${timeoutMs} ms`, { cause: error, operation });
     }
-    return new ErpError('ERP_UNAVAILABLE', `${operation}: could not reach the ERP at ${baseUrl}: ${describe(error)}`, { cause: error, operation });
+    return new ErpError('ERP_UNAVAILABLE', `${operation}: could not reach the ERP at ${baseUrl}: ${describe(error)}`, { cause: error, operation, unsent: neverConnected(error) });
   }
 
   return {

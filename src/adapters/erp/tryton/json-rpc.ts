@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import type { ErpCallOptions } from '../../../ports/erp-connector.ts';
+import { neverConnected } from '../connection-refused.ts';
 import { ErpError } from '../../../ports/erp-error.ts';
 import { parseRetryAfter } from '../sandbox/http-client.ts';
 import { faultOf, mapFault } from './faults.ts';
@@ -80,7 +81,7 @@ export function createTrytonRpc(options: TrytonRpcOptions): TrytonRpc {
         throw caller.reason;
       }
       if (timeout.aborted) throw new ErpError('ERP_TIMEOUT', `${operation}: no answer from Tryton within ${options.timeoutMs} ms`, { cause: error, operation });
-      throw new ErpError('ERP_UNAVAILABLE', `${operation}: could not reach Tryton at ${url}: ${describe(error)}`, { cause: error, operation });
+      throw new ErpError('ERP_UNAVAILABLE', `${operation}: could not reach Tryton at ${url}: ${describe(error)}`, { cause: error, operation, unsent: neverConnected(error) });
     }
   }
 

@@ -60,6 +60,24 @@ export function orderCalls(rpc: TrytonRpc, settings: TrytonOrderOptions = {}): O
     return rows[0] ?? null;
   }
 
+  /** Enters the sale (unless `found`), then quotes and confirms it: the steps after the search. */
+  async function enterAndConfirm(order: ErpOrderRequest, found: SaleRow | null, options?: ErpCallOptions): Promise<ErpOrder> {
+    const op = 'createOrder';
+    let sale = found;
+    if (sale && sale['party.']?.code !== order.customerId) {
+      throw new ErpError('ERP_BAD_RESPONSE', `createOrder: Tryton's sale ${sale.number ?? sale.id} with reference ${order.externalRef} is ${sale['party.']?.code}'s, not ${order.customerId}'s`, { operation: op });
+    }
+    if (!sale) {
+      await enter(order, options);
+      sale = await saleByReference(op, order.externalRef, true, options);
+      if (!sale) throw new ErpError('ERP_BAD_RESPONSE', `createOrder: Tryton created a sale with reference ${order.externalRef} but does not find it`, { operation: op });
+    }
+    await advance(sale, options);
+    const [entered] = await searchSales(rpc, op, [['id', '=', sale.id]], { offset: 0, limit: 1, order: [] }, options);
+    if (!entered) throw new ErpError('ERP_BAD_RESPONSE', `createOrder: Tryton's sale ${sale.id} vanished after confirming`, { operation: op });
+    return entered;
+  }
+
   /** Enters a draft sale for the order; refusals of erpfront's data are `ERP_REJECTED`. */
   async function enter(order: ErpOrderRequest, options?: ErpCallOptions): Promise<number> {
     const op = 'createOrder';
@@ -161,19 +179,16 @@ export function orderCalls(rpc: TrytonRpc, settings: TrytonOrderOptions = {}): O
     async createOrder(order: ErpOrderRequest, options?: ErpCallOptions): Promise<ErpOrder> {
       const op = 'createOrder';
       if (order.externalRef === '') throw new TypeError('createOrder: expected a non-empty external reference');
-      let sale = await saleByReference(op, order.externalRef, true, options);
-      if (sale && sale['party.']?.code !== order.customerId) {
-        throw new ErpError('ERP_BAD_RESPONSE', `createOrder: Tryton's sale ${sale.number ?? sale.id} with reference ${order.externalRef} is ${sale['party.']?.code}'s, not ${order.customerId}'s`, { operation: op });
+      const sale = await saleByReference(op, order.externalRef, true, options);
+      try {
+        return await enterAndConfirm(order, sale, options);
+      } catch (error) {
+        // The search went through: a later refused connection no longer means "nothing was sent".
+        if (error instanceof ErpError && error.unsent) {
+          throw new ErpError(error.code, error.message, { cause: error.cause, operation: op, retryAfterMs: error.retryAfterMs, reason: error.reason });
+        }
+        throw error;
       }
-      if (!sale) {
-        await enter(order, options);
-        sale = await saleByReference(op, order.externalRef, true, options);
-        if (!sale) throw new ErpError('ERP_BAD_RESPONSE', `createOrder: Tryton created a sale with reference ${order.externalRef} but does not find it`, { operation: op });
-      }
-      await advance(sale, options);
-      const [entered] = await searchSales(rpc, op, [['id', '=', sale.id]], { offset: 0, limit: 1, order: [] }, options);
-      if (!entered) throw new ErpError('ERP_BAD_RESPONSE', `createOrder: Tryton's sale ${sale.id} vanished after confirming`, { operation: op });
-      return entered;
     },
 
     async findOrderByExternalRef(externalRef: string, options?: ErpCallOptions): Promise<ErpOrder | null> {
