@@ -52,7 +52,11 @@ const parser = new XMLParser({
 
 const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
-/** Decodes the predefined entities and character references; anything else is left as written. */
+/**
+ * Decodes the predefined entities and character references; anything else is left as written.
+ * Linear: a match attempt starts only at `&` and scans one run of name or digit characters, and
+ * runs do not overlap. A decoded character XML cannot carry is replaced when erpfront writes it.
+ */
 export function decodeEntities(text: string): string {
   if (!text.includes('&')) return text;
   return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, ref: string) => {
