@@ -11,7 +11,8 @@
  *   throughput, measured).
  * - Without a `Content-Length` (`Transfer-Encoding: chunked`), the body is read here, counted,
  *   and refused as soon as it passes the limit: the stream is cancelled and the rest is never
- *   read (the Node adapter discards what is already in flight and closes the connection). A body
+ *   read (after the 413, @hono/node-server discards what is still in flight for at most half a
+ *   second, then closes the connection, so the client sees the answer rather than a reset). A body
  *   within the limit is handed on as a buffered copy, so the route reads it as usual.
  *
  * Routes keep their own refusal format (a cXML Status, an HTML page, a JSON error): `refuse`.
