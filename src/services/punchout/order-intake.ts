@@ -15,6 +15,7 @@ import type { OrderInput, UserError } from '../../domain/orders/order-input.ts';
 import type { BuyerOrganisation } from '../../domain/punchout/buyer-organisation.ts';
 import { sessionIdOf } from '../../domain/punchout/session.ts';
 import type { Principal } from '../../domain/principal.ts';
+import { untrustedText } from '../../domain/untrusted-text.ts';
 import type { PunchOutStore } from '../../ports/punchout-store.ts';
 import { placeOrder, type PlaceOrderDeps } from '../orders/place-order.ts';
 
@@ -105,7 +106,7 @@ async function placeNew(deps: OrderIntakeDeps, buyer: BuyerOrganisation, order: 
   try {
     result = await placeOrder(deps.orders, systemPrincipal(buyer), buyer.customerId, input);
   } catch (error) {
-    console.error(`erpfront: cXML OrderRequest ${order.orderId} of buyer ${buyer.id} failed unexpectedly`, error);
+    console.error(`erpfront: cXML OrderRequest ${untrustedText(order.orderId)} of buyer ${buyer.id} failed unexpectedly`, error);
     return { code: 500, text: 'The order could not be taken right now; nothing was recorded. Retry later.', orderId: null };
   }
   if (result.order) {

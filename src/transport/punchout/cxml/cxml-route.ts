@@ -10,6 +10,7 @@
  */
 import type { Context } from 'hono';
 import type { BuyerOrganisation } from '../../../domain/punchout/buyer-organisation.ts';
+import { excerpt, untrustedText } from '../../../domain/untrusted-text.ts';
 import { acceptOrderRequest } from '../../../services/punchout/order-intake.ts';
 import { PunchOutRefusal, type PunchOutService } from '../../../services/punchout/punchout-service.ts';
 import { parseXmlSafely, XmlSafetyError } from '../xml/safe-xml.ts';
@@ -48,7 +49,10 @@ export function cxmlRoute(options: CxmlRouteOptions) {
     try {
       envelope = readEnvelope(parseXmlSafely(await c.req.text()));
     } catch (error) {
-      if (error instanceof XmlSafetyError) return statusReply(error.code === 'XML_FORBIDDEN_DTD' ? 400 : 406, error.message, 400);
+      if (error instanceof XmlSafetyError) {
+        if (error.code === 'XML_TOO_COMPLEX') return statusReply(413, error.message, 413);
+        return statusReply(error.code === 'XML_FORBIDDEN_DTD' ? 400 : 406, error.message, 400);
+      }
       if (error instanceof CxmlReadError) return statusReply(error.status, error.message, 400);
       throw error;
     }
@@ -57,8 +61,11 @@ export function cxmlRoute(options: CxmlRouteOptions) {
     }
     const auth = service.deps.buyers.authenticateCxml(envelope);
     if ('failure' in auth) {
-      // Who tried, never with what: the secret stays out of the log.
-      console.warn(`erpfront: cXML ${envelope.payload.name} refused (${auth.failure}); From ${envelope.from.map((f) => `${f.domain}:${f.identity}`).join(',') || '(none)'}`);
+      // Who tried, never with what: the secret stays out of the log. Names and identities are the
+      // sender's own text: quoted, escaped, cut (a few credentials, a few dozen characters each).
+      const from = envelope.from.slice(0, 3).map((f) => `${untrustedText(f.domain, 40)}:${untrustedText(f.identity, 80)}`);
+      if (envelope.from.length > 3) from.push(`(+${envelope.from.length - 3} more)`);
+      console.warn(`erpfront: cXML ${untrustedText(envelope.payload.name, 60)} refused (${auth.failure}); From ${from.join(',') || '(none)'}`);
       return statusReply(401, auth.message);
     }
     const buyer = auth.buyer;
@@ -71,7 +78,7 @@ export function cxmlRoute(options: CxmlRouteOptions) {
     } catch (error) {
       if (error instanceof CxmlReadError) return statusReply(error.status, error.message, 200, version);
       if (error instanceof PunchOutRefusal) return statusReply(error.code === 'OPERATION_NOT_SUPPORTED' ? 450 : 400, error.message, 200, version);
-      console.error(`erpfront: cXML ${envelope.payload.name} of buyer ${buyer.id} failed`, error);
+      console.error(`erpfront: cXML ${untrustedText(envelope.payload.name, 60)} of buyer ${buyer.id} failed`, error);
       return statusReply(500, 'erpfront could not complete the request; nothing was changed. Retry later.', 200, version);
     }
   };
@@ -111,6 +118,6 @@ async function handle(options: CxmlRouteOptions, request: Request, buyer: BuyerO
       return statusReply(answer.code, answer.text, 200, version);
     }
     default:
-      return statusReply(450, `erpfront does not take ${payload.name} documents; it takes ProfileRequest, PunchOutSetupRequest and OrderRequest.`, 200, version);
+      return statusReply(450, `erpfront does not take ${excerpt(payload.name, 60)} documents; it takes ProfileRequest, PunchOutSetupRequest and OrderRequest.`, 200, version);
   }
 }
