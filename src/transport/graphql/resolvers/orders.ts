@@ -11,6 +11,7 @@ import type { LocalOrderStatus, StoredOrder } from '../../../ports/order-store.t
 import { placeOrder } from '../../../services/orders/place-order.ts';
 import { fromErp, fromStored, viewOrder, type OrderView } from '../../../services/orders/order-view.ts';
 import type { GraphQLContext } from '../context.ts';
+import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { translated } from '../errors.ts';
 import { requireCustomer, requireOps } from '../guards.ts';
 
@@ -60,8 +61,7 @@ export const OrderQueries = {
       const customerId = requireCustomer(context, 'Orders');
       const first = args.first ?? 20;
       if (!Number.isInteger(first) || first < 1 || first > 100) throw new DomainError('INVALID_ARGUMENT', `first must be between 1 and 100, got ${first}.`);
-      const offset = args.after ? Number(/^erp:(\d+)$/.exec(atob(args.after))?.[1] ?? NaN) : 0;
-      if (Number.isNaN(offset)) throw new DomainError('INVALID_ARGUMENT', 'after is not a cursor this API issued.');
+      const offset = decodeCursor('erp', args.after) ?? 0;
       // Orders not in the ERP yet lead the first page; the ERP's own list follows, paged by the ERP.
       const waiting = offset === 0 ? await deps.store.listByCustomer(customerId, { statuses: ['QUEUED', 'ON_HOLD', 'REJECTED'], limit: 100 }) : [];
       const known = new Map((await deps.store.listByCustomer(customerId, { statuses: ['SUBMITTED'], limit: 500 })).map((o) => [o.id, o]));
@@ -86,8 +86,8 @@ export const OrderQueries = {
       ];
       const next = offset + page.orders.length;
       return {
-        edges: nodes.map((node, i) => ({ cursor: btoa(`erp:${offset + Math.max(0, i - waiting.length)}`), node })),
-        pageInfo: { hasNextPage: next < page.total, hasPreviousPage: offset > 0, startCursor: null, endCursor: btoa(`erp:${next}`) },
+        edges: nodes.map((node, i) => ({ cursor: encodeCursor('erp', offset + Math.max(0, i - waiting.length)), node })),
+        pageInfo: { hasNextPage: next < page.total, hasPreviousPage: offset > 0, startCursor: null, endCursor: encodeCursor('erp', next) },
       };
     }),
 
