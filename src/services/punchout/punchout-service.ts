@@ -14,6 +14,7 @@ import { ErpReader } from '../erp-reader.ts';
 import type { PlaceOrderDeps } from '../orders/place-order.ts';
 import type { ReadThroughCache } from '../read-through-cache.ts';
 import { BuyerDirectory } from './buyer-directory.ts';
+import { BuyerLogin, type BuyerLoginOptions } from './buyer-login.ts';
 import { priceCart, type PricedCart } from './cart-pricing.ts';
 import { PunchOutSessions, type SessionOpening } from './sessions.ts';
 
@@ -31,6 +32,8 @@ export interface PunchOutServiceDeps {
   answerTtlMs: number;
   /** Most lines in a cart (same bound as an order). */
   maxLines: number;
+  /** Throttling of failed logins; default `DEFAULT_LOGIN_THROTTLE`. */
+  loginThrottle?: BuyerLoginOptions;
 }
 
 /** A refusal to open or use a session: a status class and a message the buyer can act on. */
@@ -60,9 +63,12 @@ export interface OpenRequest {
 
 export class PunchOutService {
   readonly deps: PunchOutServiceDeps;
+  /** Authenticates buyers' cXML requests and OCI call-ups, throttling failed logins. */
+  readonly login: BuyerLogin;
 
   constructor(deps: PunchOutServiceDeps) {
     this.deps = deps;
+    this.login = new BuyerLogin(deps.buyers, deps.clock, deps.loginThrottle);
   }
 
   /** Opens a session; returns its one-time start token. */

@@ -10,8 +10,10 @@
  */
 import type { Context } from 'hono';
 import type { BuyerOrganisation } from '../../../domain/punchout/buyer-organisation.ts';
+import { LOGIN_REFUSED } from '../../../services/punchout/buyer-login.ts';
 import { acceptOrderRequest } from '../../../services/punchout/order-intake.ts';
 import { PunchOutRefusal, type PunchOutService } from '../../../services/punchout/punchout-service.ts';
+import { clientAddress } from '../client-address.ts';
 import { parseXmlSafely, XmlSafetyError } from '../xml/safe-xml.ts';
 import { DEFAULT_CXML_VERSION, responseDocument } from './envelope.ts';
 import { profileResponse, setupResponse } from './documents.ts';
@@ -37,6 +39,15 @@ export function statusReply(code: number, detail: string, httpStatus = 200, vers
   return reply(responseDocument(code, detail, { version, now: Date.now() }), httpStatus);
 }
 
+/**
+ * Too many failed logins: cXML 560 (transient: buyers retry later), HTTP 429 with `Retry-After`.
+ */
+function throttledReply(throttled: { retryAfterSeconds: number; message: string }): Response {
+  const response = statusReply(560, throttled.message, 429);
+  response.headers.set('retry-after', String(throttled.retryAfterSeconds));
+  return response;
+}
+
 /** The route handler (mounted behind a body-size limit). */
 export function cxmlRoute(options: CxmlRouteOptions) {
   const { service } = options;
@@ -55,11 +66,12 @@ export function cxmlRoute(options: CxmlRouteOptions) {
     if (envelope.kind !== 'Request' || !envelope.payload) {
       return statusReply(400, `This endpoint takes cXML Requests; this document is a ${envelope.kind}. A PunchOutOrderMessage goes to the buyer's BrowserFormPost URL.`);
     }
-    const auth = service.deps.buyers.authenticateCxml(envelope);
-    if ('failure' in auth) {
-      // Who tried, never with what: the secret stays out of the log.
-      console.warn(`erpfront: cXML ${envelope.payload.name} refused (${auth.failure}); From ${envelope.from.map((f) => `${f.domain}:${f.identity}`).join(',') || '(none)'}`);
-      return statusReply(401, auth.message);
+    const auth = await service.login.cxml(envelope, clientAddress(c));
+    if ('throttled' in auth) return throttledReply(auth.throttled);
+    if ('refused' in auth) {
+      // Who tried, never with what: the secret stays out of the log. The client gets one answer.
+      console.warn(`erpfront: cXML ${envelope.payload.name} refused (${auth.refused}); From ${envelope.from.map((f) => `${f.domain}:${f.identity}`).join(',') || '(none)'}`);
+      return statusReply(401, LOGIN_REFUSED);
     }
     const buyer = auth.buyer;
     const version = buyer.cxml!.version;

@@ -8,6 +8,7 @@
  */
 import type { Context } from 'hono';
 import { PunchOutRefusal, type PunchOutService } from '../../../services/punchout/punchout-service.ts';
+import { clientAddress } from '../client-address.ts';
 import { escapeText } from '../xml/xml-writer.ts';
 import { readCallUp } from './oci-fields.ts';
 
@@ -38,11 +39,17 @@ export function ociRoute(options: OciRouteOptions) {
     const callUp = readCallUp(await parameters(c));
     if ('problem' in callUp) return page(400, callUp.problem);
     if (callUp.function) return page(400, `OCI FUNCTION=${callUp.function} is not supported; call up the catalog without FUNCTION to shop.`);
-    const buyer = service.deps.buyers.authenticateOci(callUp);
-    if (!buyer) {
-      console.warn(`erpfront: OCI call-up refused for user ${JSON.stringify(callUp.username ?? '(token)')}`);
+    const auth = await service.login.oci(callUp, clientAddress(c));
+    if ('throttled' in auth) {
+      const response = page(429, auth.throttled.message);
+      response.headers.set('retry-after', String(auth.throttled.retryAfterSeconds));
+      return response;
+    }
+    if ('refused' in auth) {
+      console.warn(`erpfront: OCI call-up refused (${auth.refused}) for user ${JSON.stringify(callUp.username ?? '(token)')}`);
       return page(401, 'The catalog login (USERNAME/PASSWORD or TOKEN) is not valid; check the call-up parameters configured in your procurement system.');
     }
+    const buyer = auth.buyer;
     try {
       const { startToken } = await service.open({
         buyer,
