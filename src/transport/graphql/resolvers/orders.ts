@@ -9,6 +9,7 @@ import type { ErpOrder } from '../../../ports/erp-connector.ts';
 import { isTransientErpError } from '../../../ports/erp-error.ts';
 import type { LocalOrderStatus, StoredOrder } from '../../../ports/order-store.ts';
 import { placeOrder } from '../../../services/orders/place-order.ts';
+import { buyerIdempotencyKey } from '../../../services/orders/order-identity.ts';
 import { fromErp, fromStored, viewOrder, type OrderView } from '../../../services/orders/order-view.ts';
 import type { GraphQLContext } from '../context.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
@@ -104,7 +105,8 @@ export const OrderMutations = {
     translated(async () => {
       const deps = orders(context);
       const customerId = requireCustomer(context, 'Orders');
-      const input = { ...args.input, idempotencyKey: args.input.idempotencyKey ?? context.idempotencyKey };
+      // The buyers' namespace: a buyer's key can never take or block a PunchOut order's.
+      const input = { ...args.input, idempotencyKey: buyerIdempotencyKey(args.input.idempotencyKey ?? context.idempotencyKey) };
       const result = await placeOrder(deps, context.principal, customerId, input);
       return { order: result.order ? fromStored(result.order) : null, userErrors: result.userErrors, creditDecision: result.creditDecision };
     }),
