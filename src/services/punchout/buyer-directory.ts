@@ -33,8 +33,12 @@ async function digest(secret: string): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret)));
 }
 
-/** Compared against when no account matches, so an unknown identity costs what a known one does. */
-const DUMMY_SECRET = `dummy-${crypto.randomUUID()}`;
+/**
+ * Compared against when no account matches, so an unknown identity costs what a known one does.
+ * Never a match (`#compare` ignores it), so it need not be secret; a constant also keeps module
+ * scope free of random values, which Workers forbid outside a request.
+ */
+const DUMMY_SECRET = 'erpfront: no account has these credentials';
 
 export class BuyerDirectory {
   readonly #buyers: readonly BuyerOrganisation[];
