@@ -64,4 +64,10 @@ describe('bad cursors are INVALID_ARGUMENT, never a 500', () => {
     const answer = await stack.graphql(FIELDS.orders, { after: cursor });
     expect(codes(answer.body)).toEqual(['INVALID_ARGUMENT']);
   });
+
+  it.each([0, -1, 1001])('orderQueue(first: %s), a page size out of range: INVALID_ARGUMENT', async (first) => {
+    const answer = await stack.graphql('query($first: Int) { orderQueue(first: $first) { id } }', { first }, { token: await stack.opsToken() });
+    expect(answer.status).toBe(200);
+    expect(codes(answer.body)).toEqual(['INVALID_ARGUMENT']);
+  });
 });

@@ -1,5 +1,5 @@
 /**
- * Connection cursors: opaque to clients, an offset inside. Every connection field (`orders`,
+ * Paging arguments. Connection cursors: opaque to clients, an offset inside. Every connection field (`orders`,
  * `searchProducts`, and any later one) encodes and decodes its `after` through here, so a cursor
  * erpfront did not issue — garbage, base64 of garbage, a negative, fractional or absurd offset,
  * another field's cursor — is one answer everywhere: `INVALID_ARGUMENT` on the field, never a
@@ -56,4 +56,14 @@ function offsetOf(kind: CursorKind, cursor: string): number | null {
   if (!OFFSET.test(digits)) return null;
   const offset = Number(digits);
   return offset <= MAX_CURSOR_OFFSET ? offset : null;
+}
+
+/**
+ * The page size `first` asks for (`fallback` when it is absent), an integer from 1 to `max`;
+ * anything else throws `INVALID_ARGUMENT` (never a silently clamped or unbounded page).
+ */
+export function pageSize(first: number | null | undefined, fallback: number, max: number): number {
+  const size = first ?? fallback;
+  if (!Number.isInteger(size) || size < 1 || size > max) throw new DomainError('INVALID_ARGUMENT', `first must be between 1 and ${max}, got ${size}.`);
+  return size;
 }

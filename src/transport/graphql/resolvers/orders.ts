@@ -12,7 +12,7 @@ import { placeOrder } from '../../../services/orders/place-order.ts';
 import { buyerIdempotencyKey } from '../../../services/orders/order-identity.ts';
 import { fromErp, fromStored, viewOrder, type OrderView } from '../../../services/orders/order-view.ts';
 import type { GraphQLContext } from '../context.ts';
-import { decodeCursor, encodeCursor } from '../cursor.ts';
+import { decodeCursor, encodeCursor, pageSize } from '../cursor.ts';
 import { translated } from '../errors.ts';
 import { requireCustomer, requireOps } from '../guards.ts';
 
@@ -60,8 +60,7 @@ export const OrderQueries = {
     translated(async () => {
       const deps = orders(context);
       const customerId = requireCustomer(context, 'Orders');
-      const first = args.first ?? 20;
-      if (!Number.isInteger(first) || first < 1 || first > 100) throw new DomainError('INVALID_ARGUMENT', `first must be between 1 and 100, got ${first}.`);
+      const first = pageSize(args.first, 20, 100);
       const offset = decodeCursor('erp', args.after) ?? 0;
       // Orders not in the ERP yet lead the first page; the ERP's own list follows, paged by the ERP.
       const waiting = offset === 0 ? await deps.store.listByCustomer(customerId, { statuses: ['QUEUED', 'ON_HOLD', 'REJECTED'], limit: 100 }) : [];
@@ -96,7 +95,7 @@ export const OrderQueries = {
     translated(async () => {
       requireOps(context);
       const statuses = args.statuses?.length ? args.statuses : (['QUEUED', 'ON_HOLD', 'REJECTED'] as LocalOrderStatus[]);
-      return (await orders(context).store.listByStatus(statuses, { limit: Math.min(args.first ?? 100, 1000) })).map(fromStored);
+      return (await orders(context).store.listByStatus(statuses, { limit: pageSize(args.first, 100, 1000) })).map(fromStored);
     }),
 };
 

@@ -7,7 +7,7 @@ import { DomainError } from '../../../domain/errors.ts';
 import type { Item, ItemSearchPage } from '../../../ports/erp-connector.ts';
 import { after, isPromise, type MaybePromise } from '../../../services/maybe-promise.ts';
 import type { GraphQLContext } from '../context.ts';
-import { decodeCursor, encodeCursor } from '../cursor.ts';
+import { decodeCursor, encodeCursor, pageSize } from '../cursor.ts';
 import { translated } from '../errors.ts';
 import { loadCustomer } from './customer.ts';
 import { loadProduct } from './product.ts';
@@ -42,10 +42,7 @@ export const Query = {
     context: GraphQLContext,
   ) =>
     translated(async () => {
-      const first = args.first ?? 20;
-      if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) {
-        throw new DomainError('INVALID_ARGUMENT', `first must be between 1 and ${MAX_PAGE}, got ${first}.`);
-      }
+      const first = pageSize(args.first, 20, MAX_PAGE);
       const after = decodeCursor('offset', args.after);
       const offset = after === null ? 0 : after + 1;
       const search = { text: args.query ?? undefined, category: args.category ?? undefined, offset, limit: first };
