@@ -4,7 +4,8 @@
  * HTTP status: 200 whenever a cXML Response is returned, the outcome in its Status code (buyers
  * read the cXML Status; PROTOCOL.md §8). Only a body that is not a cXML document at all — wrong
  * media type, too large, not well-formed XML, a forbidden DTD, another root element — gets an
- * HTTP 4xx (with a cXML Response carrying the same code, for buyers that read it anyway).
+ * HTTP 4xx (with a cXML Response carrying the same code, for buyers that read it anyway). Too
+ * many failed logins is HTTP 429 with `Retry-After` (cXML 560), for HTTP-level retry logic too.
  *
  * @module
  */
