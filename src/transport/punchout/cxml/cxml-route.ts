@@ -4,15 +4,18 @@
  * HTTP status: 200 whenever a cXML Response is returned, the outcome in its Status code (buyers
  * read the cXML Status; PROTOCOL.md §8). Only a body that is not a cXML document at all — wrong
  * media type, too large, not well-formed XML, a forbidden DTD, another root element — gets an
- * HTTP 4xx (with a cXML Response carrying the same code, for buyers that read it anyway).
+ * HTTP 4xx (with a cXML Response carrying the same code, for buyers that read it anyway). Too
+ * many failed logins is HTTP 429 with `Retry-After` (cXML 560), for HTTP-level retry logic too.
  *
  * @module
  */
 import type { Context } from 'hono';
 import type { BuyerOrganisation } from '../../../domain/punchout/buyer-organisation.ts';
 import { excerpt, untrustedText } from '../../../domain/untrusted-text.ts';
+import { LOGIN_REFUSED } from '../../../services/punchout/buyer-login.ts';
 import { acceptOrderRequest } from '../../../services/punchout/order-intake.ts';
 import { PunchOutRefusal, type PunchOutService } from '../../../services/punchout/punchout-service.ts';
+import { clientAddress } from '../client-address.ts';
 import { parseXmlSafely, XmlSafetyError } from '../xml/safe-xml.ts';
 import { DEFAULT_CXML_VERSION, responseDocument } from './envelope.ts';
 import { profileResponse, setupResponse } from './documents.ts';
@@ -38,6 +41,15 @@ export function statusReply(code: number, detail: string, httpStatus = 200, vers
   return reply(responseDocument(code, detail, { version, now: Date.now() }), httpStatus);
 }
 
+/**
+ * Too many failed logins: cXML 560 (transient: buyers retry later), HTTP 429 with `Retry-After`.
+ */
+function throttledReply(throttled: { retryAfterSeconds: number; message: string }): Response {
+  const response = statusReply(560, throttled.message, 429);
+  response.headers.set('retry-after', String(throttled.retryAfterSeconds));
+  return response;
+}
+
 /** The route handler (mounted behind a body-size limit). */
 export function cxmlRoute(options: CxmlRouteOptions) {
   const { service } = options;
@@ -59,14 +71,16 @@ export function cxmlRoute(options: CxmlRouteOptions) {
     if (envelope.kind !== 'Request' || !envelope.payload) {
       return statusReply(400, `This endpoint takes cXML Requests; this document is a ${envelope.kind}. A PunchOutOrderMessage goes to the buyer's BrowserFormPost URL.`);
     }
-    const auth = service.deps.buyers.authenticateCxml(envelope);
-    if ('failure' in auth) {
-      // Who tried, never with what: the secret stays out of the log. Names and identities are the
-      // sender's own text: quoted, escaped, cut (a few credentials, a few dozen characters each).
+    const auth = await service.login.cxml(envelope, clientAddress(c));
+    if ('throttled' in auth) return throttledReply(auth.throttled);
+    if ('refused' in auth) {
+      // Who tried, never with what: the secret stays out of the log, and the client gets one
+      // answer. Names and identities are the sender's own text: quoted, escaped, cut (a few
+      // credentials, a few dozen characters each).
       const from = envelope.from.slice(0, 3).map((f) => `${untrustedText(f.domain, 40)}:${untrustedText(f.identity, 80)}`);
       if (envelope.from.length > 3) from.push(`(+${envelope.from.length - 3} more)`);
-      console.warn(`erpfront: cXML ${untrustedText(envelope.payload.name, 60)} refused (${auth.failure}); From ${from.join(',') || '(none)'}`);
-      return statusReply(401, auth.message);
+      console.warn(`erpfront: cXML ${untrustedText(envelope.payload.name, 60)} refused (${auth.refused}); From ${from.join(',') || '(none)'}`);
+      return statusReply(401, LOGIN_REFUSED);
     }
     const buyer = auth.buyer;
     const version = buyer.cxml!.version;

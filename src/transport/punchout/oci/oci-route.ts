@@ -9,6 +9,7 @@
 import type { Context } from 'hono';
 import { excerpt, untrustedText } from '../../../domain/untrusted-text.ts';
 import { PunchOutRefusal, type PunchOutService } from '../../../services/punchout/punchout-service.ts';
+import { clientAddress } from '../client-address.ts';
 import { escapeText } from '../xml/xml-writer.ts';
 import { readCallUp } from './oci-fields.ts';
 
@@ -40,11 +41,17 @@ export function ociRoute(options: OciRouteOptions) {
     const callUp = readCallUp(await parameters(c));
     if ('problem' in callUp) return ociPage(400, callUp.problem);
     if (callUp.function) return ociPage(400, `OCI FUNCTION=${excerpt(callUp.function, 40)} is not supported; call up the catalog without FUNCTION to shop.`);
-    const buyer = service.deps.buyers.authenticateOci(callUp);
-    if (!buyer) {
-      console.warn(`erpfront: OCI call-up refused for user ${callUp.username === null ? '(token)' : untrustedText(callUp.username)}`);
+    const auth = await service.login.oci(callUp, clientAddress(c));
+    if ('throttled' in auth) {
+      const response = ociPage(429, auth.throttled.message);
+      response.headers.set('retry-after', String(auth.throttled.retryAfterSeconds));
+      return response;
+    }
+    if ('refused' in auth) {
+      console.warn(`erpfront: OCI call-up refused (${auth.refused}) for user ${callUp.username === null ? '(token)' : untrustedText(callUp.username)}`);
       return ociPage(401, 'The catalog login (USERNAME/PASSWORD or TOKEN) is not valid; check the call-up parameters configured in your procurement system.');
     }
+    const buyer = auth.buyer;
     try {
       const { startToken } = await service.open({
         buyer,
