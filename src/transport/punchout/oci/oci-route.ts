@@ -16,6 +16,8 @@ import { readCallUp } from './oci-fields.ts';
 export interface OciRouteOptions {
   service: PunchOutService;
   startUrl: (request: Request) => string;
+  /** Reverse proxies in front of erpfront (TRUSTED_PROXY_HOPS); see `clientAddress`. @default 0 */
+  trustedProxyHops?: number;
 }
 
 /** A short page with the reason: OCI's call-up is a person's browser. */
@@ -41,7 +43,7 @@ export function ociRoute(options: OciRouteOptions) {
     const callUp = readCallUp(await parameters(c));
     if ('problem' in callUp) return ociPage(400, callUp.problem);
     if (callUp.function) return ociPage(400, `OCI FUNCTION=${excerpt(callUp.function, 40)} is not supported; call up the catalog without FUNCTION to shop.`);
-    const auth = await service.login.oci(callUp, clientAddress(c));
+    const auth = await service.login.oci(callUp, clientAddress(c, options.trustedProxyHops));
     if ('throttled' in auth) {
       const response = ociPage(429, auth.throttled.message);
       response.headers.set('retry-after', String(auth.throttled.retryAfterSeconds));
