@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import type { FuzzRequest } from './exchange.ts';
-import { rawNumber, toJsonText, weirdJson, weirdNumber, weirdString } from './values.ts';
+import { rawNumber, toJsonText, weirdNumber, weirdString } from './values.ts';
 
 /** Headers of each kind of caller (made by the test: tokens need the stack's secret). */
 export interface Callers {
