@@ -1,7 +1,8 @@
 /**
  * GraphQL requests for the fuzz suite: every query and mutation of `schema.graphql` with hostile
- * variables (wrong types, odd numbers, huge or nested values), sent by every kind of caller; and
- * raw documents (token soup, deep nesting, huge literals, cycles, mangled valid documents).
+ * variables of the declared types (edge and overflowing numbers, nasty and huge strings, long
+ * lists, unknown ids and dates), sent by every kind of caller; and raw documents (token soup, deep
+ * nesting, huge literals, cycles, mangled valid documents).
  *
  * @module
  */
