@@ -17,8 +17,8 @@
  * - variables of the wrong type or missing (`$first: Int` given `"abc"`): 500 with graphql-jit;
  * - nesting deeper than `MAX_DEPTH` (1,000) in documents or variables: 500 (recursion);
  * - OCI call-ups sent as multipart/form-data with a body that is not: 500;
- * - cursors of any other shape than the API's own (issue 10, item 18), and pre-authentication
- *   cXML bodies built to backtrack the DOCTYPE scan (item 1).
+ * - `orders(after:)` cursors of any other shape than the API's own (issue 10, item 18), and
+ *   pre-authentication cXML bodies built to backtrack the DOCTYPE scan (item 1).
  * Bugs it found and that are fixed are pinned by the "found by fuzzing" tests below.
  */
 import { mkdtempSync } from 'node:fs';

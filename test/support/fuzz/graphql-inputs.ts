@@ -54,8 +54,10 @@ const sku = fc.oneof(fc.integer({ min: 1, max: 5200 }).map((n) => `SKU-${String(
 const float = fc.oneof({ weight: 3, arbitrary: weirdNumber.filter(Number.isFinite) }, { weight: 2, arbitrary: rawNumber }, { weight: 1, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }) });
 const int = fc.oneof(fc.integer({ min: -5, max: 300 }), fc.constantFrom(0, -1, 2 ** 31 - 1, -(2 ** 31), 101, 100_000));
 const date = fc.oneof(weirdString, fc.date({ noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)), fc.constantFrom('2026-02-29', '2028-02-29', '0000-01-01', '9999-12-31', '2026-13-01', '2026-1-1'));
-/** Cursors of the API's own shape (`base64("erp:N")`); any other string is the known bug of item 18. */
+/** Cursors of the API's own shape (`base64("erp:N")`). */
 const ownCursor = (max: number) => fc.nat({ max }).map((n) => btoa(`erp:${n}`));
+/** Any string: what a client may send as a cursor. */
+const anyCursor = (max: number) => fc.oneof(ownCursor(max), weirdString, fc.string({ maxLength: 12 }).map((s) => btoa(String.fromCharCode(...new TextEncoder().encode(s)))));
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 const nullable = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null });
 
@@ -76,9 +78,10 @@ const placeOrderInput = fc.record(
 const VARIABLES: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
   products: fc.record({ skus: fc.oneof({ weight: 5, arbitrary: fc.array(sku, { maxLength: 20 }) }, { weight: 1, arbitrary: fc.array(sku, { minLength: 240, maxLength: 300 }) }), q: maybe(nullable(float)) }, { requiredKeys: ['skus'] }),
   product: fc.record({ sku, q: maybe(nullable(float)) }, { requiredKeys: ['sku'] }),
-  searchProducts: fc.record({ query: maybe(nullable(weirdString)), category: maybe(nullable(weirdString)), first: maybe(nullable(int)), after: maybe(ownCursor(6000)) }, { requiredKeys: [] }),
+  searchProducts: fc.record({ query: maybe(nullable(weirdString)), category: maybe(nullable(weirdString)), first: maybe(nullable(int)), after: maybe(nullable(anyCursor(6000))) }, { requiredKeys: [] }),
   viewer: fc.constant({}),
   order: fc.record({ id: idValue }),
+  // Only the API's own cursors: any other answers an unexpected error today (issue 10, item 18).
   orders: fc.record({ first: maybe(nullable(int)), after: maybe(ownCursor(500)) }, { requiredKeys: [] }),
   orderQueue: fc.record({ statuses: maybe(nullable(fc.array(fc.constantFrom('QUEUED', 'SUBMITTED', 'ON_HOLD', 'REJECTED', 'CANCELLED', 'PARTIALLY_SHIPPED', 'SHIPPED', 'INVOICED'), { maxLength: 8 }))), first: maybe(nullable(int)) }, { requiredKeys: [] }),
   placeOrder: fc.record({ input: placeOrderInput }),
