@@ -144,9 +144,10 @@ export function ociRequests(): fc.Arbitrary<FuzzRequest> {
   const hook = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...GOOD_HOOK_URLS) }, { weight: 2, arbitrary: fc.constantFrom(...HOOK_URLS) }, { weight: 1, arbitrary: weirdString });
   const login = fc.oneof({ weight: 3, arbitrary: fc.constant([LOGIN.username, LOGIN.password]) }, { weight: 1, arbitrary: fc.tuple(weirdString, weirdString) });
   const extra = fc.array(fc.tuple(fieldName, weirdString), { maxLength: 12 });
-  // Not multipart/form-data with a body that is not multipart: it answers 500 today (the OCI
-  // route's form parsing throws), a known bug, reported for the owner of the PunchOut routes.
-  const contentType = fc.constantFrom('application/x-www-form-urlencoded', 'application/x-www-form-urlencoded', 'application/x-www-form-urlencoded; charset=ISO-8859-1', 'text/plain', 'application/json');
+  const contentType = fc.constantFrom(
+    'application/x-www-form-urlencoded', 'application/x-www-form-urlencoded', 'application/x-www-form-urlencoded; charset=ISO-8859-1', 'text/plain', 'application/json',
+    'multipart/form-data', 'multipart/form-data; boundary=x',
+  );
   return fc.tuple(fc.option(hook, { nil: undefined }), fc.option(login, { nil: undefined }), extra, fc.constantFrom('GET', 'POST'), contentType).map(([hookUrl, credentials, fields, method, type]) => {
     const params = new URLSearchParams();
     if (hookUrl !== undefined) params.append('HOOK_URL', hookUrl);
