@@ -241,10 +241,12 @@ export function runOrderStoreContract(name: string, create: () => Promise<{ stor
       const { store } = await create();
       await store.insert(newOrder('r1'), { now: T0 });
       await store.lease('me', { now: T0, limit: 1, leaseMs: 30_000 });
+      await store.markSending('r1', 'me', T0 + 30_000);
       await store.markRejected('r1', { reason: 'X', message: 'no' }, T0);
       const replayed = await store.transition('r1', ['REJECTED'], 'QUEUED', T0 + 1);
       expect(replayed).toMatchObject({ status: 'QUEUED', attempts: 0, rejection: null });
-      await store.lease('me', { now: T0 + 2, limit: 1, leaseMs: 30_000 });
+      // The refusal was an answer: the replay is not in doubt, and sends at once.
+      expect((await store.lease('me', { now: T0 + 2, limit: 1, leaseMs: 30_000 }))[0]).toMatchObject({ id: 'r1', inDoubt: false, sentBefore: null });
       await store.markSubmitted('r1', 'SO-9', T0 + 3);
       expect(await store.transition('r1', ['QUEUED', 'ON_HOLD', 'REJECTED'], 'CANCELLED', T0 + 4)).toBeNull();
       expect((await store.get('r1'))?.status).toBe('SUBMITTED');

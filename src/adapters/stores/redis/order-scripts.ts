@@ -291,7 +291,7 @@ if not st then return 0 end
 unschedule(id)
 local cust = redis.call('HGET', o, 'customerId')
 if st ~= 'REJECTED' then setStatus(id, st, 'REJECTED') end
-redis.call('HSET', o, 'rejection', ARGV[2], 'lastError', ARGV[3], 'updatedAt', ARGV[6])
+redis.call('HSET', o, 'rejection', ARGV[2], 'lastError', ARGV[3], 'updatedAt', ARGV[6], 'sendingUntil', '')
 redis.call('XADD', B .. 'dead', 'MAXLEN', '~', 100000, '*', 'id', id, 'customerId', cust, 'reason', ARGV[4], 'message', ARGV[3], 'at', ARGV[6])
 advance(cust, now)
 return 1`);
@@ -306,7 +306,7 @@ for i = 5, #ARGV do if ARGV[i] == st then allowed = true end end
 if not st or not allowed then return 0 end
 unschedule(id)
 local cust = setStatus(id, st, to)
-redis.call('HSET', o, 'updatedAt', ARGV[4])
+redis.call('HSET', o, 'updatedAt', ARGV[4], 'sendingUntil', '')
 if to == 'QUEUED' then
   -- A replayed dead letter keeps its doubt: the ERP refused it, but look before sending again.
   redis.call('HSET', o, 'attempts', 0, 'nextAttemptAt', ARGV[3], 'rejection', '', 'lastError', '')

@@ -167,8 +167,9 @@ export function createSqliteOrderStore(options: SqliteOrderStoreOptions): OrderS
     },
 
     async markRejected(id, rejection, now) {
-      sql(`UPDATE orders SET status = 'REJECTED', rejection = ?, last_error = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL
-           WHERE id = ?`).run(JSON.stringify(rejection), rejection.message, iso(now), id);
+      // A verdict: the attempt's send is over (an answer, however unwelcome).
+      sql(`UPDATE orders SET status = 'REJECTED', rejection = ?, last_error = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL,
+           sending_until = NULL WHERE id = ?`).run(JSON.stringify(rejection), rejection.message, iso(now), id);
     },
 
     async transition(id, from: LocalOrderStatus[], to, now) {
@@ -177,7 +178,7 @@ export function createSqliteOrderStore(options: SqliteOrderStoreOptions): OrderS
         // A replayed dead letter keeps its doubt: the ERP refused it, but look before sending again.
         const params: Array<string | number> = [to, iso(now)];
         if (restart) params.push(now);
-        const changed = sql(`UPDATE orders SET status = ?, updated_at = ?${restart}, lease_owner = NULL, lease_until = NULL
+        const changed = sql(`UPDATE orders SET status = ?, updated_at = ?${restart}, lease_owner = NULL, lease_until = NULL, sending_until = NULL
              WHERE id = ? AND status IN (${from.map(() => '?').join(',')})`).run(...params, id, ...from);
         return changed.changes ? getOrder(id) : null;
       });
