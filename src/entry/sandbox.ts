@@ -1,6 +1,7 @@
 /**
  * Runs the sandbox ERP on its own: `npm run sandbox` (SANDBOX_PORT, default 8788; SANDBOX_SEED,
- * default 42), on 127.0.0.1 only.
+ * default 42; SANDBOX_MAX_REQUEST_MS, the ERP's own request limit, default 30000;
+ * SANDBOX_UNIQUE_EXTERNAL_REFS=true to refuse a second order with one reference), on 127.0.0.1 only.
  *
  * @module
  */
@@ -17,7 +18,18 @@ if (!Number.isInteger(seed)) {
   process.exit(1);
 }
 
-const sandbox = await startSandboxErp({ port, seed, host: '127.0.0.1' });
+const maxRequestMs = Number(process.env.SANDBOX_MAX_REQUEST_MS || 30_000);
+if (!Number.isInteger(maxRequestMs) || maxRequestMs < 1) {
+  console.error(`SANDBOX_MAX_REQUEST_MS: expected a whole number of milliseconds >= 1, got ${JSON.stringify(process.env.SANDBOX_MAX_REQUEST_MS)}`);
+  process.exit(1);
+}
+const unique = process.env.SANDBOX_UNIQUE_EXTERNAL_REFS ?? 'false';
+if (unique !== 'true' && unique !== 'false') {
+  console.error(`SANDBOX_UNIQUE_EXTERNAL_REFS: expected true or false, got ${JSON.stringify(unique)}`);
+  process.exit(1);
+}
+
+const sandbox = await startSandboxErp({ port, seed, host: '127.0.0.1', maxRequestMs, uniqueExternalRefs: unique === 'true' });
 console.log(`sandbox ERP (seed ${seed}) listening on ${sandbox.url}  (API ${sandbox.url}/api/v1, control ${sandbox.url}/__control)`);
 
 let stopping = false;

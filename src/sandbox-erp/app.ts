@@ -23,13 +23,20 @@ export interface SandboxAppOptions {
   now?: () => Date;
   /** Randomness of the faults (jitter, which requests fail), not of the data. @default Math.random */
   random?: () => number;
+  /** The ERP's own limit on a request (ms); a request running longer is abandoned. @default 30000 */
+  maxRequestMs?: number;
+  /** Refuse a second order with the same external reference (409). @default false */
+  uniqueExternalRefs?: boolean;
 }
 
 /** Creates the sandbox ERP app: `/api/v1/*` (subject to faults) and `/__control/*` (never). */
 export function createSandboxApp(options: SandboxAppOptions = {}): Hono {
   const data = dataSetFor(options.seed ?? DEFAULT_SEED);
   const now = options.now ?? (() => new Date());
-  const faults = createFaultState();
+  const faults = createFaultState({
+    ...(options.maxRequestMs !== undefined ? { maxRequestMs: options.maxRequestMs } : {}),
+    ...(options.uniqueExternalRefs !== undefined ? { uniqueExternalRefs: options.uniqueExternalRefs } : {}),
+  });
   const stats = createStats();
   const orders = createOrderBook(data, { clock: () => now().getTime(), stepMs: () => faults.current().orderStepMs });
 
@@ -40,7 +47,7 @@ export function createSandboxApp(options: SandboxAppOptions = {}): Hono {
     applyFaults(faults, stats, operationOf, { random: options.random ?? Math.random, clock: () => Date.now() }),
   );
   app.route('/api/v1', apiRoutes(data, now, orders.customer));
-  app.route('/api/v1', orderRoutes(orders, faults));
+  app.route('/api/v1', orderRoutes(orders, faults, stats));
   app.notFound((c) => c.json({ error: `No route ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
   app.onError((error, c) => c.json({ error: `Internal server error: ${error.message}` }, 500));
   return app;

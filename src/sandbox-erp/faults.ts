@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import type { Operation, Stats } from './stats.ts';
 
@@ -34,6 +34,27 @@ export interface Faults {
   dropResponseAfterCommit: boolean | number;
   /** The next `count` order creations are refused with 422 and this reason; `null` for none. */
   rejectNext: OrderRejection | null;
+  /**
+   * Added to order creation only, between receiving the order and committing it: the order is
+   * entered when the delay is over, whether or not the client is still waiting (as a real ERP
+   * finishes a request its client gave up on).
+   */
+  orderLatencyMs: number;
+  /** How many of the next order creations `orderLatencyMs` slows (counted down); `null`: every one. */
+  orderLatencyCount: number | null;
+  /**
+   * The ERP's own limit on a request, in milliseconds (SANDBOX_MAX_REQUEST_MS, default 30000), as
+   * real ERPs have (a NetSuite or Business Central request is cut off after its time limit): a
+   * request still running past it is abandoned with 503 and commits nothing. This bound is what
+   * erpfront's `ERP_MAX_REQUEST_SECONDS` must cover.
+   */
+  maxRequestMs: number;
+  /**
+   * Whether a second order with an external reference the book already holds is refused (409,
+   * reason `DUPLICATE_EXTERNAL_REF`), as NetSuite's `externalId` or SAP's customer-PO duplicate
+   * check do. Off by default (SANDBOX_UNIQUE_EXTERNAL_REFS): the default demo is the hard case.
+   */
+  uniqueExternalRefs: boolean;
 }
 
 /** A refusal `rejectNext` has in store. */
@@ -44,6 +65,7 @@ export interface OrderRejection {
 }
 
 export const DEFAULT_ORDER_STEP_MS = 30_000;
+export const DEFAULT_MAX_REQUEST_MS = 30_000;
 export const DEFAULT_REJECTION_MESSAGE = 'Refused by the ERP (test fault)';
 
 export const DEFAULT_FAULTS: Readonly<Faults> = Object.freeze({
@@ -56,6 +78,10 @@ export const DEFAULT_FAULTS: Readonly<Faults> = Object.freeze({
   orderStepMs: DEFAULT_ORDER_STEP_MS,
   dropResponseAfterCommit: false,
   rejectNext: null,
+  orderLatencyMs: 0,
+  orderLatencyCount: null,
+  maxRequestMs: DEFAULT_MAX_REQUEST_MS,
+  uniqueExternalRefs: false,
 });
 
 const REASON = /^[A-Z][A-Z0-9_]*$/;
@@ -93,6 +119,10 @@ export const FaultsPatchSchema = z.strictObject({
     .transform((value) => (value === 0 ? false : value))
     .optional(),
   rejectNext: RejectNextSchema.nullable().optional(),
+  orderLatencyMs: z.number().min(0).max(600_000).optional(),
+  orderLatencyCount: z.number().int().min(0).nullable().optional(),
+  maxRequestMs: z.number().int().min(1).max(3_600_000).optional(),
+  uniqueExternalRefs: z.boolean().optional(),
 });
 
 export type FaultsPatch = z.infer<typeof FaultsPatchSchema>;
@@ -106,6 +136,8 @@ export interface FaultState {
   takeRejection(): { reason: string; message: string } | null;
   /** Uses up one lost reply of `dropResponseAfterCommit`: whether this order's reply is lost. */
   takeDrop(): boolean;
+  /** The delay due for this order creation (`orderLatencyMs`, using up one of `orderLatencyCount`). */
+  takeOrderLatency(): number;
   /** Times (ms) of the requests admitted within the last second, oldest first; the rps window. */
   readonly admitted: number[];
 }
@@ -117,8 +149,13 @@ export interface FaultOptions {
   clock: () => number;
 }
 
-export function createFaultState(): FaultState {
-  let faults: Faults = { ...DEFAULT_FAULTS };
+/**
+ * The fault state, starting from (and reset to) `base`: the defaults with the sandbox's start-up
+ * settings (its request limit, its duplicate check) applied.
+ */
+export function createFaultState(base: Partial<Faults> = {}): FaultState {
+  const initial: Faults = { ...DEFAULT_FAULTS, ...base };
+  let faults: Faults = { ...initial };
   const admitted: number[] = [];
   return {
     admitted,
@@ -129,7 +166,7 @@ export function createFaultState(): FaultState {
       return faults;
     },
     reset() {
-      faults = { ...DEFAULT_FAULTS };
+      faults = { ...initial };
       admitted.length = 0;
     },
     takeRejection() {
@@ -137,6 +174,12 @@ export function createFaultState(): FaultState {
       if (!pending) return null;
       faults = { ...faults, rejectNext: pending.count > 1 ? { ...pending, count: pending.count - 1 } : null };
       return { reason: pending.reason, message: pending.message };
+    },
+    takeOrderLatency() {
+      const { orderLatencyMs, orderLatencyCount } = faults;
+      if (orderLatencyMs === 0 || orderLatencyCount === 0) return 0;
+      if (orderLatencyCount !== null) faults = { ...faults, orderLatencyCount: orderLatencyCount - 1 };
+      return orderLatencyMs;
     },
     takeDrop() {
       const pending = faults.dropResponseAfterCommit;
@@ -156,7 +199,7 @@ export function applyFaults(
   stats: Stats,
   operationOf: (method: string, path: string, url: URL) => Operation | null,
   options: FaultOptions,
-): MiddlewareHandler {
+): MiddlewareHandler<{ Variables: SandboxVariables }> {
   // Only admitted requests count against the rate: a client that backs off gets back in.
   const { admitted } = state;
   return async function sandboxFaults(c, next) {
@@ -184,9 +227,14 @@ export function applyFaults(
 
     admitted.push(now);
     stats.enter();
+    c.set('sandboxDeadline', now + faults.maxRequestMs);
     try {
       const delay = faults.latencyMs + (faults.jitterMs > 0 ? options.random() * faults.jitterMs : 0);
-      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      if (delay > 0) {
+        // Past its limit the ERP stops working on the request: no need to sleep longer than that.
+        await new Promise((resolve) => setTimeout(resolve, Math.min(delay, faults.maxRequestMs + 1)));
+        if (options.clock() > now + faults.maxRequestMs) return abandoned(c, stats);
+      }
       if (faults.errorRate > 0 && options.random() < faults.errorRate) {
         stats.rejected('error');
         return c.json({ error: 'Internal server error (simulated)' }, 500);
@@ -196,6 +244,18 @@ export function applyFaults(
       stats.leave();
     }
   };
+}
+
+/** The context variable the faults leave for the routes: when the request's time runs out. */
+export interface SandboxVariables {
+  /** Epoch ms past which the ERP abandons this request (its `maxRequestMs` from arrival). */
+  sandboxDeadline: number;
+}
+
+/** 503 for a request that ran past the ERP's own limit: abandoned, nothing committed. */
+export function abandoned(c: Context, stats: Pick<Stats, 'rejected'>): Response {
+  stats.rejected('timeLimit');
+  return c.json({ error: 'The request ran past the ERP\'s time limit and was abandoned; nothing was committed' }, 503);
 }
 
 /** `path: message` for the first problem of a refused fault patch, e.g. `errorRate: ...`. */

@@ -38,6 +38,8 @@ export interface OrderBook {
   byExternalRef(externalRef: string): ErpOrder[];
   /** A page of a customer's orders, newest first. */
   byCustomer(customerId: string, offset: number, limit: number): { value: ErpOrder[]; total: number };
+  /** Cancels an order nothing of which has shipped: the order, `unknown`, or `shipped` when too late. */
+  cancel(number: string): ErpOrder | 'unknown' | 'shipped';
   /** Moves one order a step on now: the order, `unknown`, or `final` when nothing is left to do. */
   advance(number: string): ErpOrder | 'unknown' | 'final';
   /** Every order, in creation order. */
@@ -110,6 +112,15 @@ export function createOrderBook(data: DataSet, options: OrderBookOptions): Order
       const end = Math.max(0, own.length - offset);
       const page = own.slice(Math.max(0, end - limit), end).reverse();
       return { value: fresh(page).map(toErpOrder), total: own.length };
+    },
+
+    cancel(number) {
+      const order = byNumber.get(number);
+      if (!order) return 'unknown';
+      fresh([order]);
+      if (order.status !== 'OPEN' && order.status !== 'CANCELLED') return 'shipped';
+      order.status = 'CANCELLED';
+      return toErpOrder(order);
     },
 
     advance(number) {

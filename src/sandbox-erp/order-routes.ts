@@ -11,7 +11,8 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { ErpOrderRequest } from '../ports/erp-connector.ts';
 import { badRequest, intParam } from './api.ts';
-import { describeIssue, type FaultState } from './faults.ts';
+import { abandoned, describeIssue, type FaultState, type SandboxVariables } from './faults.ts';
+import type { Stats } from './stats.ts';
 import type { OrderBook } from './order-book.ts';
 
 export const MAX_ORDER_LINES = 500;
@@ -59,8 +60,8 @@ interface NodeBindings {
   incoming?: { socket?: { destroy(): void } | null };
 }
 
-export function orderRoutes(orders: OrderBook, faults: FaultState): Hono {
-  const api = new Hono();
+export function orderRoutes(orders: OrderBook, faults: FaultState, stats: Pick<Stats, 'rejected'>, clock: () => number = Date.now): Hono<{ Variables: SandboxVariables }> {
+  const api = new Hono<{ Variables: SandboxVariables }>();
 
   api.post('/orders', async (c) => {
     let body: unknown;
@@ -72,6 +73,20 @@ export function orderRoutes(orders: OrderBook, faults: FaultState): Hono {
     const parsed = OrderRequestSchema.safeParse(body);
     if (!parsed.success) return badRequest(c, describeIssue(parsed.error));
 
+    // The ERP works on the order (orderLatencyMs) and commits when done, unless its own time limit
+    // cut the request off first. Whether the client is still there plays no part, as in a real ERP.
+    const orderLatencyMs = faults.takeOrderLatency();
+    const { uniqueExternalRefs } = faults.current();
+    const deadline = c.get('sandboxDeadline') ?? Number.POSITIVE_INFINITY;
+    if (orderLatencyMs > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(orderLatencyMs, Math.max(0, deadline - clock()) + 1)));
+    if (clock() > deadline) return abandoned(c, stats);
+
+    if (uniqueExternalRefs) {
+      const existing = orders.byExternalRef(parsed.data.externalRef)[0];
+      if (existing) {
+        return c.json({ error: `An order with external reference ${parsed.data.externalRef} exists already (${existing.number})`, reason: 'DUPLICATE_EXTERNAL_REF', number: existing.number }, 409);
+      }
+    }
     const forced = faults.takeRejection();
     if (forced) return c.json({ error: forced.message, reason: forced.reason }, 422);
     const result = orders.create(parsed.data);
@@ -89,6 +104,14 @@ export function orderRoutes(orders: OrderBook, faults: FaultState): Hono {
       return c.json({ error: 'Gateway timeout: the ERP did not answer in time (test fault: the order was committed)' }, 504);
     }
     return c.json(result.order, 201);
+  });
+
+  // Cancelling an order that has not shipped (reconciliation cancels a duplicate entry this way).
+  api.post('/orders/:number/cancel', (c) => {
+    const result = orders.cancel(c.req.param('number'));
+    if (result === 'unknown') return c.json({ error: `No order ${c.req.param('number')}` }, 404);
+    if (result === 'shipped') return c.json({ error: `Order ${c.req.param('number')} has shipped and can no longer be cancelled`, reason: 'ALREADY_SHIPPED' }, 422);
+    return c.json(result);
   });
 
   api.get('/orders', (c) => {

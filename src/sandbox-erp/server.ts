@@ -16,6 +16,10 @@ export interface SandboxServerOptions {
   host?: string;
   /** @default 42 */
   seed?: number;
+  /** The ERP's own limit on a request (ms). @default 30000 */
+  maxRequestMs?: number;
+  /** Refuse a second order with the same external reference. @default false */
+  uniqueExternalRefs?: boolean;
 }
 
 export interface RunningSandbox {
@@ -28,7 +32,7 @@ export interface RunningSandbox {
 /** Starts the sandbox ERP; resolves once it listens. */
 export function startSandboxErp(options: SandboxServerOptions = {}): Promise<RunningSandbox> {
   const host = options.host ?? '127.0.0.1';
-  const app = createSandboxApp({ seed: options.seed });
+  const app = createSandboxApp({ seed: options.seed, maxRequestMs: options.maxRequestMs, uniqueExternalRefs: options.uniqueExternalRefs });
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, (info: AddressInfo) => {
       server.off('error', reject);

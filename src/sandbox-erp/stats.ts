@@ -17,12 +17,14 @@ export const OPERATIONS = [
   'createOrder',
   'findOrderByExternalRef',
   'listOrders',
+  'cancelOrder',
 ] as const;
 
 /** An ERP operation, named as the port's method that calls it. */
 export type Operation = (typeof OPERATIONS)[number];
 
-export type RejectionKind = 'outage' | 'error' | 'rateLimited';
+/** Why a request was turned away: maintenance, a simulated failure, a gateway limit, or the ERP's own time limit. */
+export type RejectionKind = 'outage' | 'error' | 'rateLimited' | 'timeLimit';
 
 export interface StatsSnapshot {
   /** Every API request that arrived, including those the faults rejected. */
@@ -49,7 +51,7 @@ export interface Stats {
 export function createStats(): Stats {
   let total = 0;
   let byOperation = zeroes(OPERATIONS);
-  let rejected = zeroes(['outage', 'error', 'rateLimited'] as const);
+  let rejected = zeroes(['outage', 'error', 'rateLimited', 'timeLimit'] as const);
   let inFlight = 0;
   let maxInFlight = 0;
   return {
@@ -76,7 +78,7 @@ export function createStats(): Stats {
     reset() {
       total = 0;
       byOperation = zeroes(OPERATIONS);
-      rejected = zeroes(['outage', 'error', 'rateLimited'] as const);
+      rejected = zeroes(['outage', 'error', 'rateLimited', 'timeLimit'] as const);
       maxInFlight = inFlight;
     },
   };
