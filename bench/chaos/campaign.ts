@@ -79,7 +79,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
         sandboxFaults: topology.erp.kind === 'sandbox',
         erpTimeoutMs: Number(env.erpfront.ERP_TIMEOUT_MS),
         erpMaxRequestMs: SANDBOX_MAX_REQUEST_MS,
-        gapMs: [300, 2500],
+        // Tryton needs seconds to come back, and takes ~0.4 s per order: fewer faults, further apart.
+        gapMs: options.mode === 'tryton' ? [2000, 6000] : [300, 2500],
       }),
       { orderLatency: faultNames.has('orderLatencyMs'), log },
     );
@@ -92,7 +93,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     log(`every client done; healed; draining`);
 
     const stack = opsStack(topology);
-    const drainBound = options.drainBoundMs ?? 60_000;
+    // The breaker's cooldown doubles up to 2 minutes across repeated outages: the bound covers it.
+    const drainBound = options.drainBoundMs ?? 150_000;
     let stuck = await queue(stack, ['QUEUED']);
     for (const deadline = Date.now() + drainBound; stuck.length > 0 && Date.now() < deadline; stuck = await queue(stack, ['QUEUED'])) {
       await new Promise((r) => setTimeout(r, 500));
@@ -121,8 +123,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       duplicatesMetric: await duplicatesMetric(topology),
       replay: `npm run chaos -- --mode ${options.mode} --seed ${options.seed} --orders ${options.orders} --instances ${instances} --clients ${clients} --rate ${rate}`,
       ok: false,
+      instanceLogs: [],
     };
     report.ok = invariants.every((i) => i.violations.length === 0) && nemesis.errors.length === 0;
+    if (!report.ok) report.instanceLogs = Array.from({ length: instances }, (_, i) => topology.output(i).slice(-2000));
     return report;
   } finally {
     await topology.close();

@@ -40,19 +40,36 @@ export interface NemesisPlan {
   gapMs: [number, number];
 }
 
+const RESOURCE: Record<FaultKind, string> = { outage: 'erp', lostReplies: 'erp-replies', slowCommit: 'erp-latency', killInstance: 'instances', redisRestart: 'redis' };
+
 const WEIGHTS: Record<FaultKind, number> = { outage: 2, lostReplies: 2, slowCommit: 3, killInstance: 2, redisRestart: 1 };
 
-/** The endless schedule for `seed`: what the nemesis will do, and when. */
+/**
+ * After a fault heals, its resource is left alone this long before the next fault on it: an
+ * instance or Redis needs to start and serve, an ERP back from an outage needs to drain.
+ */
+const RECOVERY_MS: Record<FaultKind, number> = { outage: 3000, lostReplies: 0, slowCommit: 0, killInstance: 6000, redisRestart: 4000 };
+
+/**
+ * The endless schedule for `seed`: what the nemesis will do, and when. A fault drawn for a
+ * resource still faulted or recovering is left out (the draws happen all the same, so the
+ * schedule depends on the seed and the plan only).
+ */
 export function* faultSchedule(seed: number, plan: NemesisPlan): Generator<FaultEvent> {
   const random = rng(seed, 'nemesis');
   const kinds = (Object.keys(WEIGHTS) as FaultKind[]).filter(
     (k) => (k !== 'lostReplies' && k !== 'slowCommit') || plan.sandboxFaults,
   ).filter((k) => k !== 'redisRestart' || plan.redis);
   const bag = kinds.flatMap((k) => Array.from({ length: WEIGHTS[k] }, () => k));
+  const busyUntil = new Map<string, number>();
   let at = 0;
   for (;;) {
     at += random.int(plan.gapMs[0], plan.gapMs[1]);
-    yield event(random, random.pick(bag), at, plan);
+    const next = event(random, random.pick(bag), at, plan);
+    const resource = RESOURCE[next.kind];
+    if ((busyUntil.get(resource) ?? 0) > at) continue;
+    busyUntil.set(resource, at + next.durationMs + RECOVERY_MS[next.kind]);
+    yield next;
   }
 }
 
@@ -76,8 +93,6 @@ function event(random: Rng, kind: FaultKind, at: number, plan: NemesisPlan): Fau
 export function faultLabel(e: FaultEvent): string {
   return e.kind === 'redisRestart' ? `${e.kind} ${e.signal}` : e.kind;
 }
-
-const RESOURCE: Record<FaultKind, string> = { outage: 'erp', lostReplies: 'erp-replies', slowCommit: 'erp-latency', killInstance: 'instances', redisRestart: 'redis' };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

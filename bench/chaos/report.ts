@@ -42,6 +42,8 @@ export interface CampaignReport {
   duplicatesMetric: number | null;
   replay: string;
   ok: boolean;
+  /** The last lines each instance printed, kept when something failed. */
+  instanceLogs: string[];
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -102,5 +104,6 @@ export function formatReport(r: CampaignReport): string {
     `erpfront_erp_duplicate_orders_total: ${r.duplicatesMetric === null ? 'not exported by this erpfront' : r.duplicatesMetric}`,
     `${r.ok ? 'PASS' : 'FAIL'}; replay: ${r.replay}`,
   );
+  r.instanceLogs.forEach((log, i) => lines.push(`--- instance ${i}, last lines ---`, log.trim()));
   return lines.join('\n');
 }
