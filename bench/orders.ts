@@ -26,6 +26,7 @@ export async function benchOrders(options: { orders: number; budgetRps: number }
       ERP_REQUESTS_PER_SECOND: String(options.budgetRps), BREAKER_COOLDOWN_SECONDS: '1',
     }, /GraphQL at/));
     const token = await signToken({ secret, roles: ['buyer'], customerId: 'C0001' });
+    const opsToken = await signToken({ secret, roles: ['ops'] }); // the readiness detail (queue depth)
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
     const post = (body: unknown) => fetch(`${url}/graphql`, { method: 'POST', headers, body: JSON.stringify(body) }).then((r) => r.json());
     const control = (faults: unknown) => fetch(`${sandboxUrl}/__control/faults`, { method: 'POST', body: JSON.stringify(faults) });
@@ -33,8 +34,12 @@ export async function benchOrders(options: { orders: number; budgetRps: number }
     // The buyer browsed before the outage: account, item and price are cached.
     await post({ query: '{ viewer { customer { id } } products(skus: ["SKU-00001"]) { price { unitPrice { amount } } } }' });
     await control({ outage: true });
-    // Card-paid orders (no credit check): the latency measured is the queue's, not a growing exposure sum.
-    const input = { lines: [{ sku: 'SKU-00001', quantity: 1 }], payment: { method: 'CARD', authorizationRef: 'pi_bench' } };
+    // Card-paid orders (no credit limit to run into over thousands of orders), on one large
+    // authorization from the sandbox gateway, which erpfront verifies for every order.
+    const authorization = (await (await fetch(`${sandboxUrl}/payments/v1/authorizations`, {
+      method: 'POST', body: JSON.stringify({ amount: '100000000', currency: 'USD', customerId: 'C0001' }),
+    })).json()) as { reference: string };
+    const input = { lines: [{ sku: 'SKU-00001', quantity: 1 }], payment: { method: 'CARD', authorizationRef: authorization.reference } };
     for (let i = 0; i < 10; i++) await post({ query: PLACE_ORDER, variables: { input } }); // trips the breaker
     const order = { url: `${url}/graphql`, method: 'POST' as const, headers, body: JSON.stringify({ query: PLACE_ORDER, variables: { input } }), connections: 10 };
     // Warm-up (not measured; the code is still being compiled), then a steady 100 orders/s (a
@@ -50,7 +55,7 @@ export async function benchOrders(options: { orders: number; budgetRps: number }
     let depth = Infinity;
     while (depth > 0) {
       await new Promise((r) => setTimeout(r, 50));
-      depth = ((await (await fetch(`${url}/readyz`)).json()) as { orderQueue: { depth: number } }).orderQueue.depth;
+      depth = ((await (await fetch(`${url}/readyz`, { headers: { authorization: `Bearer ${opsToken}` } })).json()) as { orderQueue: { depth: number } }).orderQueue.depth;
     }
     const drainSeconds = (performance.now() - recovered) / 1000;
     const held = ((await (await fetch(`${sandboxUrl}/__control/orders`)).json()) as { orders: Array<{ externalRef: string; createdAt: string }> }).orders;

@@ -37,6 +37,8 @@ export interface AppDeps {
   maxStaleSeconds: number;
   /** `false` to turn the GraphiQL IDE off; headers to pre-fill it with (a demo token in dev). */
   graphiql: boolean | { defaultHeaders?: string };
+  /** Answer introspection queries (GRAPHQL_INTROSPECTION); default true. */
+  introspection?: boolean;
   /** Renders the GraphiQL page (see the GraphQL engine's option). */
   renderGraphiQL?: (options?: Record<string, unknown>) => string;
   /** Compile operations with graphql-jit (default true; false on Workers, which forbid it). */
@@ -63,7 +65,7 @@ export function createApp(deps: AppDeps): Hono {
   // GraphiQL page from 9 MB to 2.4 MB. The threshold only applies to answers that state their
   // length; streamed ones are compressed whatever their size (a few bytes' overhead).
   if (deps.compress) app.use(compress({ threshold: 1024 }));
-  const engine = createGraphQLEngine({ typeDefs: deps.typeDefs, graphiql: deps.graphiql, jit: deps.jit, renderGraphiQL: deps.renderGraphiQL });
+  const engine = createGraphQLEngine({ typeDefs: deps.typeDefs, graphiql: deps.graphiql, jit: deps.jit, renderGraphiQL: deps.renderGraphiQL, introspection: deps.introspection });
   const services = { erp: deps.erp, cache: deps.cache, clock: deps.clock, limits: deps.limits, orders: deps.orders, punchout: deps.punchoutService };
   const graphql = graphqlRoute({
     engine,
@@ -73,7 +75,7 @@ export function createApp(deps: AppDeps): Hono {
     maxBodyBytes: deps.maxBodyBytes ?? 1024 * 1024,
   });
 
-  app.route('/', opsRoutes({ health: deps.health, metrics: deps.metrics, maxStaleSeconds: deps.maxStaleSeconds, connector: deps.erp.name, breaker: deps.breaker, budget: deps.budget, orders: deps.orders?.store, clock: deps.clock }));
+  app.route('/', opsRoutes({ health: deps.health, metrics: deps.metrics, maxStaleSeconds: deps.maxStaleSeconds, connector: deps.erp.name, breaker: deps.breaker, budget: deps.budget, orders: deps.orders?.store, clock: deps.clock, verifyToken: deps.verifyToken }));
   if (deps.invalidation) app.route('/', invalidateRoute({ invalidation: deps.invalidation, verifyToken: deps.verifyToken }));
   if (deps.punchout) app.route('/punchout', deps.punchout);
   app.on(['GET', 'POST'], '/graphql', graphql);

@@ -29,6 +29,9 @@ import { guardErp } from './services/guarded-erp.ts';
 import { instrumentErp } from './services/instrumented-erp.ts';
 import { OrderDispatcher } from './services/orders/order-dispatcher.ts';
 import type { PlaceOrderDeps } from './services/orders/place-order.ts';
+import { createSandboxPaymentGateway } from './adapters/payments/sandbox-gateway.ts';
+import type { PaymentGateway } from './ports/payment-gateway.ts';
+import { DuplicateOrderCheck } from './services/reconciliation/duplicate-orders.ts';
 import { ReadThroughCache } from './services/read-through-cache.ts';
 import { createTokenVerifier } from './services/token-verifier.ts';
 
@@ -67,11 +70,18 @@ export function createErpConnector(env: Env, fetchImpl?: typeof fetch): ErpConne
   const baseUrl = env.ERP_URL ?? `http://127.0.0.1:${env.SANDBOX_PORT}`;
   switch (env.ERP_CONNECTOR) {
     case 'sandbox':
-      return createSandboxConnector({ baseUrl, timeoutMs: env.ERP_TIMEOUT_MS, fetch: fetchImpl });
+      return createSandboxConnector({ baseUrl, timeoutMs: env.ERP_TIMEOUT_MS, fetch: fetchImpl, uniqueExternalRefs: env.ERP_UNIQUE_EXTERNAL_REFS });
     case 'tryton':
       // env.ts requires ERP_URL, ERP_USERNAME and ERP_PASSWORD with this connector.
       return createTrytonConnector({ url: baseUrl, username: env.ERP_USERNAME ?? '', password: env.ERP_PASSWORD ?? '', timeoutMs: env.ERP_TIMEOUT_MS, fetch: fetchImpl });
   }
+}
+
+/** The payment gateway the configuration names; `null` when card orders are not taken. */
+export function createPaymentGateway(env: Env, fetchImpl?: typeof fetch): PaymentGateway | null {
+  if (env.PAYMENT_GATEWAY === 'none') return null;
+  const baseUrl = env.PAYMENT_GATEWAY_URL ?? env.ERP_URL ?? `http://127.0.0.1:${env.SANDBOX_PORT}`;
+  return createSandboxPaymentGateway({ baseUrl, timeoutMs: env.ERP_TIMEOUT_MS, fetch: fetchImpl });
 }
 
 export function composeErpfront(env: Env, parts: RuntimeParts) {
@@ -98,6 +108,7 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
     metrics: parts.metrics,
   });
   let dispatcher: OrderDispatcher | undefined;
+  let duplicateCheck: DuplicateOrderCheck | undefined;
   let orders: PlaceOrderDeps | undefined;
   if (parts.orderStore) {
     const store = parts.orderStore;
@@ -110,6 +121,14 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
       leaseMs: env.ORDER_LEASE_SECONDS * 1000,
       concurrency: env.ORDER_DISPATCH_CONCURRENCY,
       erpAvailable: () => breaker.state === 'closed',
+      maxRequestMs: env.ERP_MAX_REQUEST_SECONDS * 1000,
+    });
+    duplicateCheck = new DuplicateOrderCheck({
+      store,
+      erp,
+      clock,
+      metrics: parts.metrics,
+      report: (finding) => console.error(`erpfront: DUPLICATE ORDER in the ERP for ${finding.orderId} (${finding.customerId}): kept ${finding.kept}; ${finding.duplicates.map((d) => `${d.number} ${d.outcome}`).join(', ')}`),
     });
     parts.metrics.observeQueue(() => store.queueStats(clock.now()));
     orders = {
@@ -128,7 +147,10 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
         allowBackorders: env.ALLOW_BACKORDERS,
         idempotencyTtlMs: env.IDEMPOTENCY_TTL_HOURS * 3_600_000,
         submitWaitMs: env.ORDER_SUBMIT_WAIT_MS,
+        claimMs: env.IDEMPOTENCY_CLAIM_SECONDS * 1000,
+        creditHoldAllowsCard: env.CREDIT_HOLD_ALLOWS_CARD,
       },
+      payments: createPaymentGateway(env, parts.fetch),
     };
   }
   const secret = env.AUTH_JWT_SECRET ?? parts.jwtSecret;
@@ -148,7 +170,7 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
     { erp, cache, clock, maxBatchSize: env.ERP_MAX_BATCH, orders },
   );
   // PunchOut session tokens (`pos_…`) are checked against the session store; all others as before.
-  const verifyToken = punchout.verifier(createTokenVerifier({ secret, jwksUrl: env.AUTH_JWKS_URL }));
+  const verifyToken = punchout.verifier(createTokenVerifier({ secret, jwksUrl: env.AUTH_JWKS_URL, issuer: env.AUTH_JWT_ISSUER, audience: env.AUTH_JWT_AUDIENCE }));
   const app = createApp({
     typeDefs: parts.typeDefs,
     erp,
@@ -165,6 +187,7 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
     maxBatchSize: env.ERP_MAX_BATCH,
     maxStaleSeconds: env.MAX_STALE_SECONDS,
     graphiql: env.GRAPHIQL ? { defaultHeaders: parts.graphiqlHeaders } : false,
+    introspection: env.GRAPHQL_INTROSPECTION,
     jit: parts.jit,
     renderGraphiQL: parts.renderGraphiQL,
     orders,
@@ -175,5 +198,5 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
     invalidation,
     compress: env.HTTP_COMPRESSION && parts.compress !== false,
   });
-  return { app, erp, cache, dispatcher, breaker, budget, invalidation, punchOutNotifier: punchout.notifier };
+  return { app, erp, cache, dispatcher, duplicateCheck, breaker, budget, invalidation, punchOutNotifier: punchout.notifier };
 }

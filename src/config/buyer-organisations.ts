@@ -36,8 +36,8 @@ const BuyerSchema = z.object({
     from: credentials,
     to: credentials,
     sender: credentials,
-    // Real buyers' test accounts use short secrets ("test"); use 20+ random characters in production.
-    sharedSecret: z.string().min(4, { message: 'expected a shared secret of at least 4 characters (use 20+ random ones in production)' }),
+    // Real buyers' test accounts use short secrets ("test"); production accounts need 16+ (below).
+    sharedSecret: z.string().min(4, { message: 'expected a shared secret of at least 4 characters (16 for a production account)' }),
     version: z.string().regex(/^1\.2\.0\d\d$/, { message: 'expected a cXML 1.2 version such as 1.2.014' }).default('1.2.014'),
     fulfillVersion: z.string().regex(/^1\.2\.0\d\d$/, { message: 'expected a cXML 1.2 version such as 1.2.050' }).default('1.2.050'),
     formEncoding: z.enum(['cxml-urlencoded', 'cxml-base64']).default('cxml-urlencoded'),
@@ -50,11 +50,21 @@ const BuyerSchema = z.object({
   }).optional(),
 }).refine((b) => b.cxml || b.oci, { message: 'configure cxml, oci, or both' });
 
+/** The shortest shared secret a production cXML account may have. */
+export const MIN_PRODUCTION_SECRET = 16;
+
 const BuyersSchema = z.array(BuyerSchema).superRefine((buyers, ctx) => {
   const seen = new Set<string>();
   const logins = new Set<string>();
   buyers.forEach((b, i) => {
     if (seen.has(b.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `buyer id ${b.id} is used twice` });
+    // A short secret is guessable online; only buyers' test accounts (deploymentMode "test") keep them.
+    if (b.cxml?.deploymentMode === 'production' && b.cxml.sharedSecret.length < MIN_PRODUCTION_SECRET) {
+      ctx.addIssue({
+        code: 'custom', path: [i, 'cxml', 'sharedSecret'],
+        message: `buyer ${b.id} is a production account (deploymentMode production, the default): its shared secret needs at least ${MIN_PRODUCTION_SECRET} characters; agree a random one of 20+ with the buyer (short secrets are for "test" accounts)`,
+      });
+    }
     seen.add(b.id);
     for (const login of b.oci?.logins ?? []) {
       if (logins.has(login.username)) ctx.addIssue({ code: 'custom', path: [i, 'oci', 'logins'], message: `OCI user ${login.username} belongs to two buyers` });

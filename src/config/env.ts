@@ -14,6 +14,21 @@ const bool = (fallback: boolean) =>
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1' || v === 'yes');
+/** A switch whose default depends on NODE_ENV: `undefined` when unset. */
+const optionalBool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes')
+  .optional();
+/** An http(s) URL that carries no credentials: fetch refuses them, and they would end up in logs. */
+const credentialFree = (url: string) => {
+  try {
+    const parsed = new URL(url);
+    return parsed.username === '' && parsed.password === '';
+  } catch {
+    return true; // z.url() reports it
+  }
+};
+const noCredentials = { message: 'expected a URL without credentials (user:password@): they would be logged and fetch refuses them' };
 
 const EnvSchema = z
   .object({
@@ -25,14 +40,26 @@ const EnvSchema = z
     ERP_CONNECTOR: z.enum(['sandbox', 'tryton'], {
       message: 'expected "sandbox" or "tryton"',
     }).default('sandbox'),
-    ERP_URL: z.url({ message: 'expected an http(s) URL such as http://127.0.0.1:8788' }).optional(),
+    ERP_URL: z.url({ message: 'expected an http(s) URL such as http://127.0.0.1:8788' }).refine(credentialFree, { message: 'expected a URL without credentials: erpfront logs in with ERP_USERNAME and ERP_PASSWORD' }).optional(),
     /** The ERP user erpfront logs in as (Tryton). */
     ERP_USERNAME: z.string().min(1).optional(),
     ERP_PASSWORD: z.string().min(1).optional(),
     ERP_TIMEOUT_MS: positiveInt(5000),
+    // Exactly once (README "Orders"): the longest the ERP may keep working on a request it received.
+    ERP_MAX_REQUEST_SECONDS: z.coerce.number().positive().max(86_400).default(60),
+    ERP_UNIQUE_EXTERNAL_REFS: bool(false),
+    IDEMPOTENCY_CLAIM_SECONDS: z.coerce.number().min(1).max(3600).default(10),
+    RECONCILE_INTERVAL_SECONDS: z.coerce.number().positive().max(86_400).default(10),
+    // Card payments (README "Orders"): verified with the gateway before an order is taken.
+    PAYMENT_GATEWAY: z.enum(['sandbox', 'none'], { message: 'expected "sandbox" or "none"' }).optional(),
+    PAYMENT_GATEWAY_URL: z.url({ protocol: /^https?$/, message: 'expected the payment gateway\'s http(s) base URL' }).optional(),
+    CREDIT_HOLD_ALLOWS_CARD: bool(false),
     ERP_MAX_BATCH: z.coerce.number().int().min(1).max(1000).default(250),
     AUTH_JWT_SECRET: z.string().min(32, { message: 'expected at least 32 characters (256 bits) for HS256' }).optional(),
-    AUTH_JWKS_URL: z.url({ message: 'expected the https URL of a JWKS document' }).optional(),
+    AUTH_JWKS_URL: z.url({ message: 'expected the https URL of a JWKS document' }).refine(credentialFree, noCredentials).optional(),
+    // Checked in every token when set; required with AUTH_JWKS_URL (an identity provider issues for many APIs).
+    AUTH_JWT_ISSUER: z.string().min(1).optional(),
+    AUTH_JWT_AUDIENCE: z.string().min(1).optional(),
     DATA_DIR: z.string().min(1).default('./data'),
     CACHE_MAX_ENTRIES: positiveInt(100_000),
     CACHE_MAX_MB: positiveInt(256),
@@ -56,13 +83,15 @@ const EnvSchema = z
     ORDER_MAX_LINES: z.coerce.number().int().min(1).max(1000).default(200),
     ORDER_DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(8),
     IDEMPOTENCY_TTL_HOURS: z.coerce.number().min(24, { message: 'expected at least 24 (hours): buyers retry the next day' }).default(24),
-    GRAPHIQL: bool(true),
+    // Both default to on outside production and off in production (see withProductionDefaults).
+    GRAPHIQL: optionalBool,
+    GRAPHQL_INTROSPECTION: optionalBool,
     // gzip responses for clients that ask (mobile reps on cellular; a 48-SKU page is 30 KB of JSON).
     HTTP_COMPRESSION: bool(true),
     // PunchOut (README "PunchOut: setting up a buyer").
     PUNCHOUT_BUYERS_FILE: z.string().min(1).optional(),
-    PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'expected erpfront\'s public http(s) base URL, e.g. https://erpfront.example.com' }).optional(),
-    PUNCHOUT_START_URL: z.url({ protocol: /^https?$/, message: 'expected the storefront\'s PunchOut landing URL, e.g. https://shop.example.com/punchout' }).optional(),
+    PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'expected erpfront\'s public http(s) base URL, e.g. https://erpfront.example.com' }).refine(credentialFree, noCredentials).optional(),
+    PUNCHOUT_START_URL: z.url({ protocol: /^https?$/, message: 'expected the storefront\'s PunchOut landing URL, e.g. https://shop.example.com/punchout' }).refine(credentialFree, noCredentials).optional(),
     PUNCHOUT_START_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
     PUNCHOUT_SESSION_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(120),
     PUNCHOUT_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
@@ -84,6 +113,13 @@ const EnvSchema = z
         if (!env[name as keyof typeof needs]) ctx.addIssue({ code: 'custom', path: [name], message: `required with ERP_CONNECTOR=tryton: ${what}` });
       }
     }
+    if (env.ERP_MAX_REQUEST_SECONDS * 1000 < env.ERP_TIMEOUT_MS) {
+      ctx.addIssue({ code: 'custom', path: ['ERP_MAX_REQUEST_SECONDS'], message: `expected at least ERP_TIMEOUT_MS (${env.ERP_TIMEOUT_MS} ms): the ERP keeps working on a request at least as long as erpfront waits for it` });
+    }
+    if (env.ERP_UNIQUE_EXTERNAL_REFS && env.ERP_CONNECTOR === 'tryton') {
+      ctx.addIssue({ code: 'custom', path: ['ERP_UNIQUE_EXTERNAL_REFS'], message: 'Tryton does not refuse a second sale with one reference: leave it false' });
+    }
+    if (env.AUTH_JWKS_URL) checkJwks(env, ctx);
     if (env.NODE_ENV === 'production' && !env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL) {
       ctx.addIssue({
         code: 'custom',
@@ -91,9 +127,37 @@ const EnvSchema = z
         message: 'required in production (or AUTH_JWKS_URL): erpfront will not invent a signing secret there',
       });
     }
-  });
+  })
+  .transform(withProductionDefaults);
 
-export type Env = z.infer<typeof EnvSchema>;
+export type Env = z.output<typeof EnvSchema>;
+
+/** Development aids a public deployment does not serve unless asked to: GraphiQL, introspection. */
+function withProductionDefaults<T extends { NODE_ENV: string; GRAPHIQL?: boolean | undefined; GRAPHQL_INTROSPECTION?: boolean | undefined; ERP_CONNECTOR: string; PAYMENT_GATEWAY?: 'sandbox' | 'none' | undefined }>(env: T) {
+  const development = env.NODE_ENV !== 'production';
+  return {
+    ...env,
+    GRAPHIQL: env.GRAPHIQL ?? development,
+    GRAPHQL_INTROSPECTION: env.GRAPHQL_INTROSPECTION ?? development,
+    // The sandbox ERP brings the sandbox gateway; a real ERP needs its gateway named.
+    PAYMENT_GATEWAY: env.PAYMENT_GATEWAY ?? (env.ERP_CONNECTOR === 'sandbox' ? 'sandbox' : 'none'),
+  };
+}
+
+/**
+ * An identity provider signs tokens for many APIs, so its tokens must name this one (audience) and
+ * come from the expected issuer; its keys are fetched over https, except from loopback in
+ * development (the tests' own key server).
+ */
+function checkJwks(env: Pick<Env, 'AUTH_JWKS_URL' | 'AUTH_JWT_ISSUER' | 'AUTH_JWT_AUDIENCE' | 'NODE_ENV'>, ctx: z.RefinementCtx): void {
+  if (!env.AUTH_JWT_ISSUER) ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_ISSUER'], message: "required with AUTH_JWKS_URL: the identity provider's issuer (its tokens' iss claim)" });
+  if (!env.AUTH_JWT_AUDIENCE) ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_AUDIENCE'], message: "required with AUTH_JWKS_URL: erpfront's audience at the identity provider (its tokens' aud claim)" });
+  const url = new URL(env.AUTH_JWKS_URL!);
+  const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
+  if (url.protocol !== 'https:' && !(env.NODE_ENV === 'development' && loopback && url.protocol === 'http:')) {
+    ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'expected an https:// URL (http:// only to 127.0.0.1 with NODE_ENV=development): signing keys fetched in the clear could be swapped' });
+  }
+}
 
 /** Thrown when the environment does not describe a configuration erpfront can run with. */
 export class ConfigError extends Error {
@@ -117,10 +181,37 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const name = issue.path.join('.') || '(environment)';
-        const got = issue.path.length ? cleaned[String(issue.path[0])] : undefined;
+        const got = issue.path.length ? shownValue(String(issue.path[0]), cleaned[String(issue.path[0])]) : undefined;
         return `${name}: ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
       }),
     );
   }
   return parsed.data;
+}
+
+/**
+ * Variables whose value is never shown, in a message or a log: configuration errors name them and
+ * say what is expected. Every `*_SECRET`, `*_PASSWORD` and `*_TOKEN`, so a variable added later is
+ * covered by its name.
+ */
+export function isSecretVariable(name: string): boolean {
+  return name.endsWith('_SECRET') || name.endsWith('_PASSWORD') || name.endsWith('_TOKEN');
+}
+
+/**
+ * Text safe to show in place of a URL: `redis://user:password@host/…` becomes `redis://***@host/…`.
+ * Cuts up to the last `@`, so a password that is not percent-encoded (and so breaks URL parsing)
+ * is hidden as well; text that is no URL is returned as it is.
+ */
+export function withoutUrlCredentials(text: string): string {
+  const scheme = text.indexOf('://');
+  const at = text.lastIndexOf('@');
+  return scheme >= 0 && at > scheme ? `${text.slice(0, scheme + 3)}***${text.slice(at)}` : text;
+}
+
+/** The value of a variable as a configuration error may quote it, or `undefined` for none. */
+function shownValue(name: string, value: string | undefined): string | undefined {
+  if (value === undefined || isSecretVariable(name)) return undefined;
+  const shown = withoutUrlCredentials(value);
+  return shown.length > 200 ? `${shown.slice(0, 200)}…` : shown;
 }

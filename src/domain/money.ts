@@ -36,3 +36,16 @@ export function sum(amounts: ReadonlyArray<DecimalString>): Big {
 }
 
 export { Big };
+
+/**
+ * An amount in millionths, as an integer string: how stores keep running totals exactly (SQLite
+ * INTEGER, Redis HINCRBY), never as a binary float. Amounts carry at most six decimals.
+ */
+export function toMicros(amount: DecimalString): string {
+  return new Big(amount).times(1_000_000).round(0, Big.roundHalfEven).toFixed(0);
+}
+
+/** The decimal amount of a count of millionths. */
+export function fromMicros(micros: string | number | bigint): DecimalString {
+  return new Big(String(micros)).div(1_000_000).toString();
+}

@@ -76,7 +76,7 @@ export async function startErpfront(source: Record<string, string | undefined>, 
   const recovered = redis ? 0 : await orderStore.releaseLeases(Date.now());
   if (recovered) console.warn(`erpfront: ${recovered} order(s) were being submitted when the last process stopped; they will be checked against the ERP first.`);
   const punchOutBuyers = options.punchOutBuyers ?? loadBuyers(env.PUNCHOUT_BUYERS_FILE);
-  const { app, dispatcher, invalidation, punchOutNotifier } = composeErpfront(env, {
+  const { app, dispatcher, duplicateCheck, invalidation, punchOutNotifier } = composeErpfront(env, {
     punchOutBuyers,
     typeDefs: readFileSync(SCHEMA, 'utf8'),
     metrics: createPrometheusMetrics({ processMetrics: true }),
@@ -99,6 +99,14 @@ export async function startErpfront(source: Record<string, string | undefined>, 
     void punchOutStore.purgeExpired(Date.now()).catch(() => {});
   }, 3_600_000);
   purge.unref();
+  // Orders that were in doubt are checked for a second ERP entry (README "Orders": exactly once).
+  let reconciling = false;
+  const reconcile = setInterval(() => {
+    if (reconciling || !duplicateCheck) return;
+    reconciling = true;
+    duplicateCheck.tick().catch((error: unknown) => console.error('erpfront: the duplicate order check failed', error)).finally(() => (reconciling = false));
+  }, env.RECONCILE_INTERVAL_SECONDS * 1000);
+  reconcile.unref();
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(s));
   });
@@ -108,6 +116,7 @@ export async function startErpfront(source: Record<string, string | undefined>, 
     port,
     async close() {
       clearInterval(purge);
+      clearInterval(reconcile);
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();

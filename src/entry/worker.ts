@@ -54,11 +54,11 @@ function buildHandler(bindings: WorkerEnv): Handler {
   }
   problems.push(...workerOnlyProblems(source, problems));
   if (!env || problems.length > 0) {
-    const shown = problems.map(redactSecret);
-    // Logged once per isolate (the handler is memoised), not on every request.
-    console.error(`erpfront: invalid configuration:\n${shown.map((p) => `  - ${p}`).join('\n')}`);
-    const message = `erpfront is not configured correctly: ${shown.join('; ')}`;
-    return () => errorResponse('CONFIGURATION_ERROR', message, { problems: shown });
+    // parseEnv never quotes a secret's value nor a URL's credentials (config/env.ts), so the
+    // problems can be shown as they are. Logged once per isolate (the handler is memoised), not on every request.
+    console.error(`erpfront: invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    const message = `erpfront is not configured correctly: ${problems.join('; ')}`;
+    return () => errorResponse('CONFIGURATION_ERROR', message, { problems });
   }
 
   const { app } = composeErpfront(env, {
@@ -84,11 +84,6 @@ function workerOnlyProblems(source: Record<string, string>, reported: string[]):
     problems.push('ERP_URL: required on Workers: no sandbox ERP runs beside a Worker for the default to reach');
   }
   return problems;
-}
-
-// parseEnv quotes the offending value; a too-short secret must not end up in a response or a log.
-function redactSecret(problem: string): string {
-  return problem.startsWith('AUTH_JWT_SECRET:') ? problem.replace(/ \(got .*\)$/s, '') : problem;
 }
 
 /** A 500 in the shape of every other erpfront error: `errors[0].extensions.code`. */

@@ -35,6 +35,13 @@ export interface ErpCallOptions {
   signal?: AbortSignal;
   /** Defaults to `read`. Connectors ignore it; the ERP budget in front of them uses it. */
   priority?: ErpPriority;
+  /**
+   * Epoch ms after which the call must not be sent at all: a call still waiting for an ERP permit
+   * then rejects with `ERP_NOT_SENT`. The order dispatcher sets it to the end of its lease, so an
+   * order is never sent by an instance that no longer holds it (the lease is what bounds, for
+   * everybody else, when its last attempt can have been sent).
+   */
+  sendBy?: number;
 }
 
 /** A catalog item (product) as the ERP knows it. */
@@ -265,6 +272,15 @@ export interface ErpConnector {
    * being taken for the ERP's final word. Otherwise it looks the order up first.
    */
   readonly resumesOrderEntry: boolean;
+  /**
+   * Whether the ERP itself refuses a second order with an external reference it holds already
+   * (NetSuite's `externalId`, Business Central's external document number check, SAP's
+   * customer-PO duplicate check): `createOrder` then rejects with `ERP_DUPLICATE_REF`. With it,
+   * an order in doubt can simply be sent again. Without it, "not found" by reference is trusted
+   * only once no earlier attempt can still commit (`ERP_MAX_REQUEST_SECONDS`). The conformance
+   * suite checks the declaration against the ERP.
+   */
+  readonly refusesDuplicateExternalRef: boolean;
   getItems(skus: readonly string[], options?: ErpCallOptions): Promise<Array<Item | Error>>;
   searchItems(search: ItemSearch, options?: ErpCallOptions): Promise<ItemSearchPage>;
   getCustomers(ids: readonly string[], options?: ErpCallOptions): Promise<Array<CustomerAccount | Error>>;
@@ -282,8 +298,18 @@ export interface ErpConnector {
    * `externalRef` before trying again.
    */
   createOrder(order: ErpOrderRequest, options?: ErpCallOptions): Promise<ErpOrder>;
-  /** The order with this external reference, or `null` when the ERP has none. */
+  /** The order with this external reference, or `null` when the ERP has none (the oldest, should it hold several). */
   findOrderByExternalRef(externalRef: string, options?: ErpCallOptions): Promise<ErpOrder | null>;
+  /**
+   * Every order with this external reference, oldest first: normally none or one. More than one
+   * is a duplicate entry, which reconciliation reports (and cancels where it can).
+   */
+  findOrdersByExternalRef(externalRef: string, options?: ErpCallOptions): Promise<ErpOrder[]>;
+  /**
+   * Cancels an order that has not shipped, where the connector can (optional). Resolves with the
+   * order as it then stands; rejects with `ERP_REJECTED` when the ERP will not cancel it.
+   */
+  cancelOrder?(number: string, options?: ErpCallOptions): Promise<ErpOrder>;
   /** A customer's orders in the ERP, newest first. */
   listOrders(customerId: string, page: { offset: number; limit: number }, options?: ErpCallOptions): Promise<{ orders: ErpOrder[]; total: number }>;
 }

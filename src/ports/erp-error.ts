@@ -21,10 +21,17 @@ export type ErpErrorCode =
   /** The ERP refused a write for a business reason (`reason` says which): retrying will not help. */
   | 'ERP_REJECTED'
   /** erpfront's circuit breaker is open: the ERP failed repeatedly and is given time to recover. */
-  | 'ERP_CIRCUIT_OPEN';
+  | 'ERP_CIRCUIT_OPEN'
+  /**
+   * The ERP refused an order because it holds one with the same external reference already (only
+   * from connectors whose ERP has that check): the first one stands.
+   */
+  | 'ERP_DUPLICATE_REF'
+  /** erpfront never sent the call: its send window (`sendBy`) closed while it waited for a permit. */
+  | 'ERP_NOT_SENT';
 
 /** Codes that mean "the ERP is not answering right now", as opposed to "it answered no". */
-const TRANSIENT: ReadonlySet<ErpErrorCode> = new Set(['ERP_UNAVAILABLE', 'ERP_TIMEOUT', 'ERP_RATE_LIMITED', 'ERP_CIRCUIT_OPEN']);
+const TRANSIENT: ReadonlySet<ErpErrorCode> = new Set(['ERP_UNAVAILABLE', 'ERP_TIMEOUT', 'ERP_RATE_LIMITED', 'ERP_CIRCUIT_OPEN', 'ERP_NOT_SENT']);
 
 export interface ErpErrorOptions {
   cause?: unknown;
@@ -33,6 +40,18 @@ export interface ErpErrorOptions {
   retryAfterMs?: number;
   /** For `ERP_REJECTED`: the ERP's reason, e.g. `CREDIT_HOLD`, `CREDIT_LIMIT_EXCEEDED`. */
   reason?: string;
+  /**
+   * The ERP itself answered (a 500 or 503 of its own, not a gateway's 502/504, a timeout or a cut
+   * connection): its request is over, so nothing of it can still be committed later. Whether it
+   * committed before answering is another matter (look it up). @default false
+   */
+  answered?: boolean;
+  /**
+   * The request never reached the ERP (the connection was refused): nothing can have been
+   * processed. Only for a call of a single request; an operation of several requests sets it only
+   * when the first one failed so. @default false
+   */
+  unsent?: boolean;
 }
 
 /** A failure of, or a refusal from, the ERP. */
@@ -42,6 +61,8 @@ export class ErpError extends Error {
   readonly operation: string | undefined;
   readonly retryAfterMs: number | undefined;
   readonly reason: string | undefined;
+  readonly answered: boolean;
+  readonly unsent: boolean;
 
   constructor(code: ErpErrorCode, message: string, options: ErpErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -49,6 +70,8 @@ export class ErpError extends Error {
     this.operation = options.operation;
     this.retryAfterMs = options.retryAfterMs;
     this.reason = options.reason;
+    this.answered = options.answered ?? false;
+    this.unsent = options.unsent ?? false;
   }
 
   /** True when the ERP did not answer (down, slow, throttling): a cached value may stand in. */

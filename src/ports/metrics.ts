@@ -22,6 +22,8 @@ export interface Metrics {
   breakerState(state: 'closed' | 'half_open' | 'open'): void;
   /** `erpfront_orders_total{outcome}`: SUBMITTED, QUEUED, ON_HOLD, REJECTED, BLOCKED, INVALID... */
   orderOutcome(outcome: string): void;
+  /** `erpfront_erp_duplicate_orders_total`: extra ERP entries found for one erpfront order (never expected). */
+  duplicateOrders(count: number): void;
   /**
    * Registers a reading taken at scrape time: `erpfront_order_queue_depth`,
    * `erpfront_order_queue_oldest_age_seconds`, `erpfront_order_dead_letters`.

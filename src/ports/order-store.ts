@@ -46,6 +46,15 @@ export interface StoredOrder {
    * lost reply, a crash mid-call). Look it up by its external reference before creating it.
    */
   inDoubt: boolean;
+  /**
+   * Epoch ms before which every earlier attempt to create this order in the ERP was sent, if it
+   * was sent at all; `null` when no attempt may have been. An attempt that ended without a verdict
+   * raises it to when it ended; one whose lease ran out (its holder died) to the end of that lease
+   * (a holder never sends past its lease). The ERP may still commit such an attempt for up to its
+   * request time limit after this instant, so "not found by reference" means "not there" only
+   * once that has passed.
+   */
+  sentBefore: number | null;
   /** Not before this instant (epoch ms) is the order tried again. */
   nextAttemptAt: number;
   lastError: string | null;
@@ -85,14 +94,25 @@ export interface OrderStore {
    * a claim that was made although the caller saw a failure, without touching a newer claim.
    */
   claimIdempotencyKey(key: string, payloadHash: string, options: { now: number; ttlMs: number; staleAfterMs: number; claimId: string }): Promise<IdempotencyClaim>;
+  /**
+   * Keeps a claim alive: a running request renews its claim well within `staleAfterMs`, so only a
+   * request that stopped (its process died) loses its key to a retry, and soon. False when
+   * `claimId` no longer holds the key.
+   */
+  renewIdempotencyClaim(key: string, claimId: string, now: number): Promise<boolean>;
   /** Gives a claimed key back, if `claimId` still holds it: the request wrote nothing. */
   releaseIdempotencyKey(key: string, claimId: string): Promise<void>;
   /**
    * Writes a new order and, atomically with it, completes its idempotency key.
+   *
+   * With `exposureVersion` (from {@link pendingExposure}), the order is written only if the
+   * customer's exposure has not changed since: a credit decision and its insert are one step
+   * across awaits and instances (optimistic concurrency; the caller decides again on a conflict).
    * @throws {IdempotencyClaimLostError} when `claimId` no longer holds the key (it was released,
    *   or taken over as stale): nothing is written, so a key never makes two orders.
+   * @throws {ExposureChangedError} when the customer's exposure moved past `exposureVersion`.
    */
-  insert(order: NewOrder, options: { now: number; idempotency?: { key: string; claimId: string } }): Promise<StoredOrder>;
+  insert(order: NewOrder, options: { now: number; idempotency?: { key: string; claimId: string }; exposureVersion?: string }): Promise<StoredOrder>;
   get(id: string): Promise<StoredOrder | null>;
   /** A customer's orders, newest first. */
   listByCustomer(customerId: string, options: { statuses?: LocalOrderStatus[]; limit: number }): Promise<StoredOrder[]>;
@@ -101,13 +121,29 @@ export interface OrderStore {
   /**
    * Leases up to `limit` queued orders that are due, only the oldest queued order of each
    * customer (first in, first out per customer), counting a submission attempt for each. An order
-   * whose previous lease ended without a verdict comes back in doubt.
+   * whose previous lease ended without a verdict comes back in doubt, its `sentBefore` raised to
+   * the end of that lease.
    */
   lease(owner: string, options: { now: number; limit: number; leaseMs: number }): Promise<StoredOrder[]>;
-  /** The ERP has it: `SUBMITTED` with the ERP's number. */
-  markSubmitted(id: string, erpOrderNumber: string, now: number): Promise<void>;
-  /** Not this time: back to the queue, not before `nextAttemptAt`; `inDoubt` as the attempt left it. */
-  markRetry(id: string, retry: { error: string; nextAttemptAt: number; inDoubt: boolean }, now: number): Promise<void>;
+  /**
+   * The ERP has it: `SUBMITTED` with the ERP's number. With `checkDuplicatesAt` (an order that was
+   * in doubt), a duplicate check is scheduled, atomically with the status, for when no earlier
+   * attempt can still be committed (see {@link dueDuplicateChecks}).
+   */
+  markSubmitted(id: string, erpOrderNumber: string, now: number, options?: { checkDuplicatesAt?: number }): Promise<void>;
+  /**
+   * Up to `limit` orders whose duplicate check is due, each put off by `leaseMs` as it is handed
+   * out (so one instance checks it at a time, and a checker that dies hands it on).
+   */
+  dueDuplicateChecks(now: number, options: { limit: number; leaseMs: number }): Promise<StoredOrder[]>;
+  /** The order's duplicate check is done (clean, or reported). */
+  finishDuplicateCheck(id: string): Promise<void>;
+  /**
+   * Not this time: back to the queue, not before `nextAttemptAt`; `inDoubt` as the attempt left it.
+   * `sentBefore`, when the attempt may have sent the order, raises the order's `sentBefore`
+   * (never lowers it).
+   */
+  markRetry(id: string, retry: { error: string; nextAttemptAt: number; inDoubt: boolean; sentBefore?: number }, now: number): Promise<void>;
   /** The ERP refused it: a dead letter with the reason. */
   markRejected(id: string, rejection: { reason: string; message: string }, now: number): Promise<void>;
   /**
@@ -117,12 +153,18 @@ export interface OrderStore {
   transition(id: string, from: LocalOrderStatus[], to: LocalOrderStatus, now: number): Promise<StoredOrder | null>;
   queueStats(now: number): Promise<QueueStats>;
   /**
-   * Releases every lease, marking those orders in doubt: for a process that owns the store alone
-   * and restarts after a crash (its leases belonged to its dead self).
+   * Releases every lease, marking those orders in doubt with `sentBefore` raised to `now` (or the
+   * lease's end, if sooner): for a process that owns the store alone and restarts after a crash
+   * (its leases belonged to its dead self).
    */
   releaseLeases(now: number): Promise<number>;
-  /** Totals of a customer's orders that the ERP's credit figures may not show yet (see orders service). */
-  pendingTotals(customerId: string, submittedSince: string): Promise<string[]>;
+  /**
+   * What a customer's orders on account add to the ERP's credit figures, which may not show them
+   * yet: every queued order (kept as a running total: O(1) however many are queued) plus those
+   * submitted after `submittedSince` (the ERP figures' `asOf`, ISO 8601; a handful at most).
+   * `version` changes whenever the customer's orders do: pass it to {@link insert}.
+   */
+  pendingExposure(customerId: string, submittedSince: string): Promise<{ total: DecimalString; version: string }>;
   /** Forgets idempotency keys past their time. */
   purgeExpiredKeys(now: number): Promise<number>;
   close(): Promise<void>;

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import type { PunchOutSession } from '../domain/punchout/session.ts';
+import type { PunchOutCartLine, PunchOutSession, PunchOutState } from '../domain/punchout/session.ts';
 
 /** A cXML document already answered: its outcome, replayed when the same document comes again. */
 export interface AnsweredDocument {
@@ -48,6 +48,14 @@ export interface PunchOutOrderLink {
   lastError: string | null;
 }
 
+/** What a conditional session change expects to find in the store. */
+export interface SessionExpectation {
+  /** The state the session must still be in. */
+  state: PunchOutState;
+  /** When given, the cart lines it must still have (a return prices exactly these). */
+  lines?: readonly PunchOutCartLine[];
+}
+
 export interface PunchOutStore {
   /** Saves a new session, reachable by `startTokenHash` once until `session.startExpiresAt`. */
   createSession(session: PunchOutSession, startTokenHash: string): Promise<void>;
@@ -60,8 +68,16 @@ export interface PunchOutStore {
   /** The open session an access token belongs to; `null` when unknown, closed or expired. */
   sessionByAccessToken(accessTokenHash: string, now: number): Promise<PunchOutSession | null>;
   getSession(id: string, now: number): Promise<PunchOutSession | null>;
-  /** Replaces a session's record (cart lines, state). A session that is unknown or gone stays gone. */
-  saveSession(session: PunchOutSession): Promise<void>;
+  /**
+   * Writes `next`'s cart lines and state over the stored session, only if the stored session is
+   * still as the caller saw it: in `expected.state` and, when `expected.lines` is given, with
+   * exactly those lines. The check and the write are one atomic step (a transaction, a script), so
+   * of two racing changes the loser writes nothing: a cart change read before the cart went back
+   * never makes a returned session active again, and a return never closes a cart it did not price.
+   * There is no unconditional write. Returns whether `next` was written; `false` when the session
+   * changed meanwhile, is unknown, or has expired by `now`.
+   */
+  replaceSession(next: PunchOutSession, expected: SessionExpectation, now: number): Promise<boolean>;
   /** The answer already given to document `key` (buyer + payloadID), if any and not expired. */
   answered(key: string, now: number): Promise<AnsweredDocument | null>;
   rememberAnswer(key: string, answer: AnsweredDocument, options: { now: number; ttlMs: number }): Promise<void>;

@@ -31,3 +31,17 @@ export class IdempotencyClaimLostError extends Error {
     super(`The idempotency claim on ${key} was taken over by another request before this one wrote its order; nothing was written.`);
   }
 }
+
+/**
+ * A customer's exposure changed between the credit decision and the insert (another order of the
+ * same customer was written or moved, on this instance or another): nothing was written. The
+ * caller decides again on the new figures; so a credit decision and its insert are one step.
+ */
+export class ExposureChangedError extends Error {
+  override readonly name = 'ExposureChangedError';
+  readonly code = 'EXPOSURE_CHANGED';
+
+  constructor(customerId: string) {
+    super(`Customer ${customerId}'s open orders changed while this order was being decided; nothing was written, decide again.`);
+  }
+}

@@ -11,6 +11,7 @@ import { DEFAULT_SEED, dataSetFor } from './data-set.ts';
 import { applyFaults, createFaultState } from './faults.ts';
 import { createOrderBook } from './order-book.ts';
 import { orderRoutes } from './order-routes.ts';
+import { paymentRoutes } from './payment-routes.ts';
 import { createStats } from './stats.ts';
 
 export interface SandboxAppOptions {
@@ -48,6 +49,7 @@ export function createSandboxApp(options: SandboxAppOptions = {}): Hono {
   );
   app.route('/api/v1', apiRoutes(data, now, orders.customer));
   app.route('/api/v1', orderRoutes(orders, faults, stats));
+  app.route('/payments/v1', paymentRoutes(() => now().getTime()));
   app.notFound((c) => c.json({ error: `No route ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
   app.onError((error, c) => c.json({ error: `Internal server error: ${error.message}` }, 500));
   return app;

@@ -46,14 +46,22 @@ export function guardErp(erp: ErpConnector, options: GuardErpOptions): ErpConnec
     if (pass === null) throw circuitOpen(operation, breaker.retryAfterMs());
 
     const priority = callOptions?.priority ?? 'read';
-    const signal = callOptions?.signal;
+    const sendBy = callOptions?.sendBy;
     const waitStarted = clock.now();
+    if (sendBy !== undefined && waitStarted >= sendBy) {
+      pass.cancel();
+      throw notSent(operation);
+    }
+    // A call with a send window stops waiting for a permit when the window closes.
+    const window = sendBy === undefined ? undefined : AbortSignal.timeout(Math.max(0, sendBy - waitStarted));
+    const signal = window && callOptions?.signal ? AbortSignal.any([callOptions.signal, window]) : (window ?? callOptions?.signal);
     let permit: ErpPermit;
     try {
       permit = await budget.acquire(priority, signal);
     } catch (error) {
       // The ERP was never asked: no verdict, and a half-open probe slot goes back for the next call.
       pass.cancel();
+      if (window?.aborted && !callOptions?.signal?.aborted) throw notSent(operation);
       throw waitFailure(operation, error);
     }
     metrics.budgetWait(priority, (clock.now() - waitStarted) / 1000);
@@ -63,6 +71,10 @@ export function guardErp(erp: ErpConnector, options: GuardErpOptions): ErpConnec
       if (pass.revoked) {
         pass.cancel();
         throw circuitOpen(operation, breaker.retryAfterMs());
+      }
+      if (sendBy !== undefined && clock.now() >= sendBy) {
+        pass.cancel();
+        throw notSent(operation);
       }
       const result = await call();
       pass.success();
@@ -81,6 +93,7 @@ export function guardErp(erp: ErpConnector, options: GuardErpOptions): ErpConnec
   return {
     name: erp.name,
     resumesOrderEntry: erp.resumesOrderEntry,
+    refusesDuplicateExternalRef: erp.refusesDuplicateExternalRef,
     getItems: (skus, o) => guarded('getItems', o, () => erp.getItems(skus, o)),
     searchItems: (search, o) => guarded('searchItems', o, () => erp.searchItems(search, o)),
     getCustomers: (ids, o) => guarded('getCustomers', o, () => erp.getCustomers(ids, o)),
@@ -90,7 +103,9 @@ export function guardErp(erp: ErpConnector, options: GuardErpOptions): ErpConnec
     ping: (o) => guarded('ping', o, () => erp.ping(o)),
     createOrder: (order, o) => guarded('createOrder', o, () => erp.createOrder(order, o)),
     findOrderByExternalRef: (ref, o) => guarded('findOrderByExternalRef', o, () => erp.findOrderByExternalRef(ref, o)),
+    findOrdersByExternalRef: (ref, o) => guarded('findOrdersByExternalRef', o, () => erp.findOrdersByExternalRef(ref, o)),
     listOrders: (customerId, page, o) => guarded('listOrders', o, () => erp.listOrders(customerId, page, o)),
+    ...(erp.cancelOrder ? { cancelOrder: (number: string, o?: ErpCallOptions) => guarded('cancelOrder', o, () => erp.cancelOrder!(number, o)) } : {}),
   };
 }
 
@@ -100,6 +115,10 @@ function circuitOpen(operation: string, retryAfterMs: number): ErpError {
     operation,
     retryAfterMs,
   });
+}
+
+function notSent(operation: string): ErpError {
+  return new ErpError('ERP_NOT_SENT', `${operation}: not sent, its send window closed while it waited for an ERP permit`, { operation });
 }
 
 function waitFailure(operation: string, error: unknown): unknown {

@@ -14,6 +14,7 @@ const OUTCOME_BY_CODE: Readonly<Record<string, ErpOutcome>> = {
   ERP_BAD_RESPONSE: 'bad_response',
   ERP_CIRCUIT_OPEN: 'circuit_open',
   ERP_REJECTED: 'rejected',
+  ERP_DUPLICATE_REF: 'rejected',
 };
 
 /** Returns a connector that records `erpfront_erp_requests_total` and its duration per call. */
@@ -34,6 +35,7 @@ export function instrumentErp(erp: ErpConnector, metrics: Metrics): ErpConnector
   return {
     name: erp.name,
     resumesOrderEntry: erp.resumesOrderEntry,
+    refusesDuplicateExternalRef: erp.refusesDuplicateExternalRef,
     getItems: timed('getItems', erp.getItems.bind(erp)),
     searchItems: timed('searchItems', erp.searchItems.bind(erp)),
     getCustomers: timed('getCustomers', erp.getCustomers.bind(erp)),
@@ -43,6 +45,8 @@ export function instrumentErp(erp: ErpConnector, metrics: Metrics): ErpConnector
     ping: timed('ping', erp.ping.bind(erp)),
     createOrder: timed('createOrder', erp.createOrder.bind(erp)),
     findOrderByExternalRef: timed('findOrderByExternalRef', erp.findOrderByExternalRef.bind(erp)),
+    findOrdersByExternalRef: timed('findOrdersByExternalRef', erp.findOrdersByExternalRef.bind(erp)),
     listOrders: timed('listOrders', erp.listOrders.bind(erp)),
+    ...(erp.cancelOrder ? { cancelOrder: timed('cancelOrder', erp.cancelOrder.bind(erp)) } : {}),
   };
 }

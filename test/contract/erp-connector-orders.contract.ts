@@ -112,18 +112,31 @@ export function orderScenarios(can: { holdsOrders: boolean; deduplicatesByRefere
     expect(listed.orders.filter((o) => o.externalRef === externalRef)).toHaveLength(1);
   });
 
-  it(`createOrder sent twice with one reference enters ${can.deduplicatesByReference ? 'one order' : 'two orders (so erpfront looks an order up before sending it again)'}`, async () => {
+  it('declares what its ERP does with a reference it holds already: resumes the entry, refuses a duplicate, or enters a second', async () => {
     const { connector, fx } = setup();
+    expect(connector.resumesOrderEntry).toBe(can.deduplicatesByReference);
     const externalRef = newExternalRef();
     const first = await connector.createOrder({ ...fx.accepted, externalRef });
-    const second = await connector.createOrder({ ...fx.accepted, externalRef });
-    if (can.deduplicatesByReference) {
-      expect(second.number).toBe(first.number);
-      expect(second.status).toBe(first.status);
+    const second = await connector.createOrder({ ...fx.accepted, externalRef }).then(
+      (order) => order,
+      (e: unknown) => e,
+    );
+    if (connector.refusesDuplicateExternalRef) {
+      // The dispatcher resends an order in doubt at once on such an ERP: it must really refuse.
+      expect(second).toBeInstanceOf(ErpError);
+      expect(second).toMatchObject({ code: 'ERP_DUPLICATE_REF', operation: 'createOrder', transient: false });
+      expect((await connector.findOrdersByExternalRef(externalRef)).map((o) => o.number)).toEqual([first.number]);
+    } else if (can.deduplicatesByReference) {
+      expect((second as ErpOrder).number).toBe(first.number);
+      expect((second as ErpOrder).status).toBe(first.status);
+      expect((await connector.findOrdersByExternalRef(externalRef)).map((o) => o.number)).toEqual([first.number]);
     } else {
-      expect(second.number).not.toBe(first.number);
+      // Two orders: erpfront must look an order up (and respect the ERP's time limit) before sending it again.
+      expect((second as ErpOrder).number).not.toBe(first.number);
       expect((await connector.findOrderByExternalRef(externalRef))?.number).toBe(first.number);
+      expect((await connector.findOrdersByExternalRef(externalRef)).map((o) => o.number)).toEqual([first.number, (second as ErpOrder).number]);
     }
+    expect(await connector.findOrdersByExternalRef(newExternalRef())).toEqual([]);
   });
 
   it('listOrders pages a customer’s orders, newest first', async () => {

@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { NewOrder, OrderStore } from '../../src/ports/order-store.ts';
-import { IdempotencyClaimLostError } from '../../src/ports/store-error.ts';
+import { ExposureChangedError, IdempotencyClaimLostError } from '../../src/ports/store-error.ts';
 
 const T0 = Date.parse('2026-11-23T10:00:00Z');
 
@@ -127,15 +127,98 @@ export function runOrderStoreContract(name: string, create: () => Promise<{ stor
       expect((await store.get('d2'))?.inDoubt).toBe(true);
     });
 
-    it('sums what a customer has queued, or submitted since a given instant', async () => {
+    it('remembers before when earlier attempts were sent: raised by an attempt in doubt, by a lease that ran out, by a restart; never lowered', async () => {
+      const { store } = await create();
+      await store.insert(newOrder('s1'), { now: T0 });
+      expect((await store.lease('me', { now: T0, limit: 1, leaseMs: 10_000 }))[0]).toMatchObject({ id: 's1', sentBefore: null });
+      // A timeout: the attempt is over, whatever it sent it sent before T0 + 5000.
+      await store.markRetry('s1', { error: 'timeout', nextAttemptAt: T0, inDoubt: true, sentBefore: T0 + 5000 }, T0 + 5000);
+      expect(await store.get('s1')).toMatchObject({ inDoubt: true, sentBefore: T0 + 5000 });
+      // A lookup that failed sent nothing: it leaves the bound alone, and an earlier one never lowers it.
+      await store.lease('me', { now: T0 + 6000, limit: 1, leaseMs: 10_000 });
+      await store.markRetry('s1', { error: 'lookup failed', nextAttemptAt: T0, inDoubt: true }, T0 + 6500);
+      expect((await store.get('s1'))?.sentBefore).toBe(T0 + 5000);
+      await store.lease('me', { now: T0 + 7000, limit: 1, leaseMs: 10_000 });
+      await store.markRetry('s1', { error: 'x', nextAttemptAt: T0, inDoubt: true, sentBefore: T0 + 1 }, T0 + 7001);
+      expect((await store.get('s1'))?.sentBefore).toBe(T0 + 5000);
+      // The holder dies mid-call: whoever leases it next sees the end of that lease as the bound.
+      await store.lease('dead', { now: T0 + 8000, limit: 1, leaseMs: 10_000 });
+      expect((await store.lease('next', { now: T0 + 18_001, limit: 1, leaseMs: 10_000 }))[0]).toMatchObject({ id: 's1', inDoubt: true, sentBefore: T0 + 18_000 });
+      // A restart after a crash: every send of the dead process happened before now.
+      expect(await store.releaseLeases(T0 + 20_000)).toBe(1);
+      expect(await store.get('s1')).toMatchObject({ inDoubt: true, sentBefore: T0 + 20_000 });
+    });
+
+    it('a running request renews its claim; a claim nobody renews is taken over once stale', async () => {
+      const { store } = await create();
+      const at = (now: number, claimId: string) => ({ now, ttlMs: 86_400_000, staleAfterMs: 10_000, claimId });
+      expect(await store.claimIdempotencyKey('C0001:r', 'h', at(T0, 'a'))).toEqual({ kind: 'claimed' });
+      expect(await store.renewIdempotencyClaim('C0001:r', 'a', T0 + 8000)).toBe(true);
+      expect(await store.claimIdempotencyKey('C0001:r', 'h', at(T0 + 12_000, 'b'))).toEqual({ kind: 'in_use' });
+      // Its holder stopped renewing (died): 10 s after the last renewal a retry takes it over.
+      expect(await store.claimIdempotencyKey('C0001:r', 'h', at(T0 + 18_001, 'b'))).toEqual({ kind: 'claimed' });
+      expect(await store.renewIdempotencyClaim('C0001:r', 'a', T0 + 18_002)).toBe(false);
+      await expect(store.insert(newOrder('ord_r'), { now: T0 + 18_003, idempotency: { key: 'C0001:r', claimId: 'a' } })).rejects.toBeInstanceOf(IdempotencyClaimLostError);
+    });
+
+    it('schedules a duplicate check with the submission, hands each due check out once per lease, forgets it when done', async () => {
+      const { store } = await create();
+      await store.insert(newOrder('c1'), { now: T0 });
+      await store.insert(newOrder('c2', 'C0002'), { now: T0 });
+      await store.lease('me', { now: T0, limit: 5, leaseMs: 10_000 });
+      await store.markSubmitted('c1', 'SO-1', T0 + 10, { checkDuplicatesAt: T0 + 5000 });
+      await store.markSubmitted('c2', 'SO-2', T0 + 10);
+      expect(await store.dueDuplicateChecks(T0 + 4999, { limit: 10, leaseMs: 60_000 })).toEqual([]);
+      expect((await store.dueDuplicateChecks(T0 + 5000, { limit: 10, leaseMs: 60_000 })).map((o) => [o.id, o.erpOrderNumber])).toEqual([['c1', 'SO-1']]);
+      // Handed out: not again until its lease runs out (the checker died), then again.
+      expect(await store.dueDuplicateChecks(T0 + 6000, { limit: 10, leaseMs: 60_000 })).toEqual([]);
+      expect((await store.dueDuplicateChecks(T0 + 65_000, { limit: 10, leaseMs: 60_000 })).map((o) => o.id)).toEqual(['c1']);
+      await store.finishDuplicateCheck('c1');
+      expect(await store.dueDuplicateChecks(T0 + 200_000, { limit: 10, leaseMs: 60_000 })).toEqual([]);
+    });
+
+    it('exposure: the running total of queued orders on account, plus those submitted since the ERP figures were read; card orders and holds do not count', async () => {
       const { store } = await create();
       await store.insert(newOrder('p1', 'CP'), { now: T0 });
       await store.insert(newOrder('p2', 'CP', { total: '5.50' }), { now: T0 });
       await store.insert(newOrder('p3', 'CP', { status: 'ON_HOLD' }), { now: T0 });
+      const card = newOrder('p4', 'CP', { total: '99.99' });
+      await store.insert({ ...card, request: { ...card.request, payment: { method: 'CARD', authorizationRef: 'auth-1' } } }, { now: T0 });
+      expect((await store.pendingExposure('CP', '2026-11-23T10:00:00.000Z')).total).toBe('25.5');
       await store.lease('me', { now: T0, limit: 5, leaseMs: 60_000 });
       await store.markSubmitted('p1', 'SO-1', T0 + 5000);
-      expect((await store.pendingTotals('CP', '2026-11-23T10:00:01.000Z')).sort()).toEqual(['20.00', '5.50']);
-      expect(await store.pendingTotals('CP', '2026-11-23T10:00:06.000Z')).toEqual(['5.50']);
+      // Submitted at T0 + 5 s: still exposure for figures read before that, in them after.
+      expect((await store.pendingExposure('CP', '2026-11-23T10:00:01.000Z')).total).toBe('25.5');
+      expect((await store.pendingExposure('CP', '2026-11-23T10:00:06.000Z')).total).toBe('5.5');
+      // A release from review queues the held order; a cancel takes it out again.
+      await store.transition('p3', ['ON_HOLD'], 'QUEUED', T0 + 6000);
+      expect((await store.pendingExposure('CP', '2026-11-23T10:00:06.000Z')).total).toBe('25.5');
+      await store.transition('p3', ['QUEUED'], 'CANCELLED', T0 + 7000);
+      await store.lease('me', { now: T0 + 8000, limit: 5, leaseMs: 60_000 });
+      await store.markRejected('p2', { reason: 'X', message: 'no' }, T0 + 8000);
+      expect((await store.pendingExposure('CP', '2026-11-23T10:00:06.000Z')).total).toBe('0');
+      expect((await store.pendingExposure('NOBODY', '2026-11-23T10:00:06.000Z'))).toEqual({ total: '0', version: '0' });
+    });
+
+    it('exposure: an insert against a version the customer has moved past writes nothing (the credit decision is taken again)', async () => {
+      const { store } = await create();
+      const seen = await store.pendingExposure('CV', '2026-11-23T10:00:00.000Z');
+      const other = await store.pendingExposure('CW', '2026-11-23T10:00:00.000Z');
+      await store.insert(newOrder('v1', 'CV'), { now: T0, exposureVersion: seen.version });
+      // Another customer's version is its own.
+      await store.insert(newOrder('w1', 'CW'), { now: T0, exposureVersion: other.version });
+      // A second decision taken on the same, now old, figures is refused.
+      await expect(store.insert(newOrder('v2', 'CV'), { now: T0, exposureVersion: seen.version })).rejects.toBeInstanceOf(ExposureChangedError);
+      expect(await store.get('v2')).toBeNull();
+      const now = await store.pendingExposure('CV', '2026-11-23T10:00:00.000Z');
+      expect(now.version).not.toBe(seen.version);
+      expect(now.total).toBe('20');
+      await store.insert(newOrder('v2', 'CV'), { now: T0, exposureVersion: now.version });
+      // Moving an order (the dispatcher submitting it) moves the version too.
+      const before = await store.pendingExposure('CV', '2026-11-23T10:00:00.000Z');
+      await store.lease('me', { now: T0, limit: 5, leaseMs: 60_000 });
+      await store.markSubmitted('v1', 'SO-1', T0 + 1);
+      await expect(store.insert(newOrder('v3', 'CV'), { now: T0, exposureVersion: before.version })).rejects.toBeInstanceOf(ExposureChangedError);
     });
 
     it('replays a dead letter from scratch, cancels only what has not reached the ERP', async () => {

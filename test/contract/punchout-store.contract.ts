@@ -69,7 +69,7 @@ export function runPunchOutStoreContract(name: string, create: PunchOutStoreFact
       expect(await store.sessionByAccessToken('access-late', T0 + START_TTL)).toBeNull();
 
       await store.createSession(session('pos-returned'), 'start-returned');
-      await store.saveSession(session('pos-returned', { state: 'returned' }));
+      expect(await store.replaceSession(session('pos-returned', { state: 'returned' }), { state: 'new' }, T0)).toBe(true);
       expect(await store.redeemStartToken('start-returned', 'access-returned', T0 + 1)).toBeNull();
       expect(await store.sessionByAccessToken('access-returned', T0 + 2)).toBeNull();
     });
@@ -82,12 +82,12 @@ export function runPunchOutStoreContract(name: string, create: PunchOutStoreFact
       expect((await store.sessionByAccessToken('access-b', expiresAt - 1))?.id).toBe('pos-b');
       expect(await store.sessionByAccessToken('access-b', expiresAt)).toBeNull();
       // The cart went back: the token stops working at once, though the session has not expired.
-      await store.saveSession(session('pos-b', { state: 'returned' }));
+      expect(await store.replaceSession(session('pos-b', { state: 'returned' }), { state: 'active' }, T0 + 2)).toBe(true);
       expect(await store.sessionByAccessToken('access-b', T0 + 2)).toBeNull();
       expect(await store.sessionByAccessToken('unknown', T0 + 2)).toBeNull();
     });
 
-    it('getSession returns a session until it expires; saveSession replaces cart and state', async () => {
+    it('getSession returns a session until it expires; replaceSession replaces cart and state', async () => {
       const { store } = await create();
       await store.createSession(session('pos-c'), 'start-c');
       expect(await store.getSession('pos-c', T0)).toEqual(session('pos-c'));
@@ -95,17 +95,66 @@ export function runPunchOutStoreContract(name: string, create: PunchOutStoreFact
       expect(await store.getSession('pos-unknown', T0)).toBeNull();
       await store.redeemStartToken('start-c', 'access-c', T0 + 1);
       const changed = session('pos-c', { state: 'active', lines: [{ sku: 'SKU-00002', quantity: 1 }, { sku: 'SKU-00003', quantity: 40 }] });
-      await store.saveSession(changed);
+      expect(await store.replaceSession(changed, { state: 'active' }, T0 + 2)).toBe(true);
       expect(await store.getSession('pos-c', T0 + 2)).toEqual(changed);
       expect(await store.sessionByAccessToken('access-c', T0 + 2)).toEqual(changed);
-      await store.saveSession({ ...changed, state: 'returned', lines: [] });
+      expect(await store.replaceSession({ ...changed, state: 'returned', lines: [] }, { state: 'active', lines: changed.lines }, T0 + 3)).toBe(true);
       expect(await store.getSession('pos-c', T0 + 3)).toMatchObject({ state: 'returned', lines: [] });
     });
 
-    it('saveSession does not resurrect a session that was never created', async () => {
+    it('replaceSession does not resurrect a session that was never created, or one that expired', async () => {
       const { store } = await create();
-      await store.saveSession(session('pos-ghost', { state: 'active' }));
+      expect(await store.replaceSession(session('pos-ghost', { state: 'active' }), { state: 'new' }, T0)).toBe(false);
       expect(await store.getSession('pos-ghost', T0)).toBeNull();
+      await store.createSession(session('pos-over'), 'start-over');
+      await store.redeemStartToken('start-over', 'access-over', T0 + 1);
+      const expiresAt = T0 + START_TTL + SESSION_TTL;
+      expect(await store.replaceSession(session('pos-over', { state: 'returned' }), { state: 'active' }, expiresAt)).toBe(false);
+      expect(await store.getSession('pos-over', expiresAt - 1)).toMatchObject({ state: 'active' });
+    });
+
+    it('a returned session is never made active again: a cart change read before the return, written after it, is refused', async () => {
+      const { store } = await create();
+      await store.createSession(session('pos-r'), 'start-r');
+      const read = (await store.redeemStartToken('start-r', 'access-r', T0 + 1))!;
+      // The return and a cart change both read the active session; the return writes first.
+      expect(await store.replaceSession({ ...read, state: 'returned' }, { state: 'active', lines: read.lines }, T0 + 2)).toBe(true);
+      expect(await store.replaceSession({ ...read, lines: [{ sku: 'SKU-00007', quantity: 1 }] }, { state: 'active' }, T0 + 3)).toBe(false);
+      expect(await store.getSession('pos-r', T0 + 4)).toEqual({ ...read, state: 'returned' });
+      expect(await store.sessionByAccessToken('access-r', T0 + 4)).toBeNull();
+      // Nor does a second return (or any change expecting `active`) find it.
+      expect(await store.replaceSession({ ...read, state: 'returned' }, { state: 'active', lines: read.lines }, T0 + 5)).toBe(false);
+    });
+
+    it('a return that priced a cart since changed writes nothing: the session stays active with the newer cart', async () => {
+      const { store } = await create();
+      await store.createSession(session('pos-p'), 'start-p');
+      const priced = (await store.redeemStartToken('start-p', 'access-p', T0 + 1))!;
+      const newer = { ...priced, lines: [{ sku: 'SKU-00001', quantity: 2.5 }, { sku: 'SKU-00002', quantity: 0.1 + 0.2 }] };
+      expect(await store.replaceSession(newer, { state: 'active' }, T0 + 2)).toBe(true);
+      expect(await store.replaceSession({ ...priced, state: 'returned' }, { state: 'active', lines: priced.lines }, T0 + 3)).toBe(false);
+      expect(await store.getSession('pos-p', T0 + 4)).toEqual(newer);
+      // Priced again with the cart as it is now (exact quantities, 0.30000000000000004 included), it goes.
+      expect(await store.replaceSession({ ...newer, state: 'returned' }, { state: 'active', lines: newer.lines }, T0 + 5)).toBe(true);
+      expect(await store.getSession('pos-p', T0 + 6)).toEqual({ ...newer, state: 'returned' });
+    });
+
+    it('racing changes of one session: at most one return wins, and no cart change lands after it', async () => {
+      const { store } = await create();
+      await store.createSession(session('pos-x'), 'start-x');
+      const read = (await store.redeemStartToken('start-x', 'access-x', T0 + 1))!;
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 === 0
+        ? store.replaceSession({ ...read, state: 'returned' }, { state: 'active', lines: read.lines }, T0 + 2).then((ok) => ({ kind: 'return', ok }))
+        : store.replaceSession({ ...read, lines: [{ sku: `SKU-0000${i % 10}`, quantity: i }] }, { state: 'active' }, T0 + 2).then((ok) => ({ kind: 'cart', ok })))));
+      const after = (await store.getSession('pos-x', T0 + 3))!;
+      const returns = results.filter((r) => r.kind === 'return' && r.ok);
+      // A cart change that won before any return makes every return (priced on the old cart) lose.
+      expect(returns.length).toBeLessThanOrEqual(1);
+      if (returns.length === 1) {
+        expect(after).toEqual({ ...read, state: 'returned' });
+      } else {
+        expect(after.state).toBe('active');
+      }
     });
 
     it('remembers an answer for its TTL, per exact key', async () => {
@@ -203,7 +252,7 @@ export function runPunchOutStoreContract(name: string, create: PunchOutStoreFact
       await store.createSession(session('pos-d1'), 'start-d1');
       await store.createSession(session('pos-d2'), 'start-d2');
       await store.redeemStartToken('start-d1', 'access-d1', T0 + 1);
-      await store.saveSession(session('pos-d1', { state: 'active', lines: [{ sku: 'SKU-00009', quantity: 7 }] }));
+      expect(await store.replaceSession(session('pos-d1', { state: 'active', lines: [{ sku: 'SKU-00009', quantity: 7 }] }), { state: 'active' }, T0 + 2)).toBe(true);
       await store.rememberAnswer('demo-buyer:pd', { payloadHash: 'hd', code: 200, text: 'OK', orderId: 'ord_d' }, { now: T0, ttlMs: 86_400_000 });
       await store.linkOrder(link('ord_d', { nextAttemptAt: T0 + 5000 }));
       await store.linkOrder(link('ord_done'));

@@ -76,6 +76,24 @@ runErpConnectorContract('sandbox', {
   };
 });
 
+// The same sandbox started with its duplicate check on, and a connector told so: the suite checks
+// that the ERP really refuses the second entry the connector says it refuses.
+runErpConnectorContract('sandbox with unique external references', {
+  searchByCategory: true,
+  exactPrices: true,
+  exactStock: false,
+  outage: true,
+  orders: { holdsOrders: false, deduplicatesByReference: false },
+}, async () => {
+  const sandbox = await startSandboxErp({ port: 0, uniqueExternalRefs: true });
+  return {
+    connector: createSandboxConnector({ baseUrl: sandbox.url, uniqueExternalRefs: true }),
+    fixtures: SANDBOX_FIXTURES,
+    faults: { outage: (on) => setFaults(sandbox, { outage: on }) },
+    teardown: () => sandbox.close(),
+  };
+});
+
 describe('sandbox connector: batch limits', () => {
   let sandbox: RunningSandbox;
   beforeAll(async () => {

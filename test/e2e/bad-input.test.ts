@@ -89,9 +89,18 @@ describe('bad input gets a specific error code, never a 500', () => {
     expect(expiredAnswer.body.errors[0].message).toContain('expired');
   });
 
+  it('a token that never expires (no exp claim): 401 UNAUTHENTICATED', async () => {
+    const { sign } = await import('hono/jwt');
+    const token = await sign({ sub: 'buyer@C0001', roles: ['buyer'], customerId: 'C0001' }, stack.secret, 'HS256');
+    const answer = await stack.graphql('{ viewer { subject } }', {}, { token });
+    expect(answer.status).toBe(401);
+    expect(codes(answer.body)).toEqual(['UNAUTHENTICATED']);
+    expect(answer.body.errors[0].message).toContain('exp');
+  });
+
   it('a buyer token without a customer: 401 naming the missing claim', async () => {
     const { sign } = await import('hono/jwt');
-    const token = await sign({ sub: 'someone', roles: ['buyer'] }, stack.secret, 'HS256');
+    const token = await sign({ sub: 'someone', roles: ['buyer'], exp: Math.floor(Date.now() / 1000) + 600 }, stack.secret, 'HS256');
     const answer = await stack.graphql('{ viewer { subject } }', {}, { token });
     expect(answer.status).toBe(401);
     expect(answer.body.errors[0].message).toContain('customerId');

@@ -101,9 +101,11 @@ describe('npm start', () => {
     }
   });
 
-  it('answers /healthz and /readyz', async () => {
+  it('answers /healthz and /readyz (its detail to an ops token from npm run token)', async () => {
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
-    const ready = await (await fetch(`${url}/readyz`)).json();
+    expect(await (await fetch(`${url}/readyz`)).json()).toEqual({ status: 'ready' });
+    const { stdout } = await promisify(execFile)(process.execPath, ['scripts/token.ts', '--ops'], { cwd: root, env });
+    const ready = await (await fetch(`${url}/readyz`, { headers: { authorization: `Bearer ${stdout.trim()}` } })).json();
     expect(ready).toMatchObject({ status: 'ready', erp: { connector: 'sandbox', reachable: true } });
   });
 });

@@ -42,15 +42,14 @@ describe('while the ERP is down', () => {
   });
 
   it('reports the outage on /readyz while still ready to serve stale data', async () => {
-    const response = await fetch(`${stack.erpfront.url}/readyz`);
-    const body = await response.json();
-    expect(response.status).toBe(200);
+    const { status, body } = await stack.readyz();
+    expect(status).toBe(200);
     expect(body).toMatchObject({ status: 'degraded', servingStale: true, erp: { reachable: false } });
     expect(Date.parse(body.erp.downSince)).not.toBeNaN();
   });
 
   it('opens the circuit breaker: reads stop waiting on the ERP and are served stale at once', async () => {
-    const ready = await (await fetch(`${stack.erpfront.url}/readyz`)).json();
+    const ready = (await stack.readyz()).body;
     expect(ready.breaker.state).toBe('open');
     const started = performance.now();
     const page = await stack.graphql(CATALOG_PAGE, { skus: skus(10), quantity: 1 });
@@ -68,7 +67,7 @@ describe('while the ERP is down', () => {
     expect(page.body.errors).toBeUndefined();
     for (const product of page.body.data.products) expect(product.price.stale).toBe(false);
     await new Promise((r) => setTimeout(r, 2100)); // the readiness check is cached for 2 s
-    const ready = await (await fetch(`${stack.erpfront.url}/readyz`)).json();
+    const ready = (await stack.readyz()).body;
     expect(ready).toMatchObject({ status: 'ready', erp: { reachable: true } });
   });
 });

@@ -15,7 +15,7 @@ let stack: Stack;
 const hasXmllint = xmllintAvailable();
 const BASE64_BUYER = {
   id: 'b64', name: 'Base64 buyer', customerId: 'C0004', allowedReturnHosts: ['buyer.example'],
-  cxml: { from: [{ domain: 'DUNS', identity: 'b64-buyer' }], to: [{ domain: 'DUNS', identity: 'erpfront' }], sender: [{ domain: 'DUNS', identity: 'b64-buyer' }], sharedSecret: 'b64-secret-123', formEncoding: 'cxml-base64' },
+  cxml: { from: [{ domain: 'DUNS', identity: 'b64-buyer' }], to: [{ domain: 'DUNS', identity: 'erpfront' }], sender: [{ domain: 'DUNS', identity: 'b64-buyer' }], sharedSecret: 'b64-secret-1234567', formEncoding: 'cxml-base64' },
 };
 
 beforeAll(async () => {
@@ -87,7 +87,7 @@ describe('cXML return as base64', () => {
   it('carries the UTF-8 PunchOutOrderMessage, DTD-valid', async () => {
     const setup = `<?xml version="1.0"?><cXML payloadID="b64-1@buyer" timestamp="2026-01-01T00:00:00Z"><Header>
 <From><Credential domain="DUNS"><Identity>b64-buyer</Identity></Credential></From><To><Credential domain="DUNS"><Identity>erpfront</Identity></Credential></To>
-<Sender><Credential domain="DUNS"><Identity>b64-buyer</Identity><SharedSecret>b64-secret-123</SharedSecret></Credential><UserAgent>t</UserAgent></Sender></Header>
+<Sender><Credential domain="DUNS"><Identity>b64-buyer</Identity><SharedSecret>b64-secret-1234567</SharedSecret></Credential><UserAgent>t</UserAgent></Sender></Header>
 <Request><PunchOutSetupRequest operation="create"><BuyerCookie>b64</BuyerCookie><BrowserFormPost><URL>https://buyer.example/cart</URL></BrowserFormPost></PunchOutSetupRequest></Request></cXML>`;
     const answer = await postCxml(stack, setup);
     expect(answer.code).toBe(200);

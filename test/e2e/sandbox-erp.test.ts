@@ -245,7 +245,7 @@ describe('faults, stats and reset', () => {
     expect(invalid.status).toBe(400);
     expect((await get('/__control/faults')).body).toEqual({
       latencyMs: 0, jitterMs: 0, errorRate: 0, outage: false, maxConcurrent: null, rps: null,
-      orderStepMs: 30_000, dropResponseAfterCommit: false, rejectNext: null,
+      orderStepMs: 30_000, dropResponseAfterCommit: false, rejectNext: null, orderLatencyMs: 0, orderLatencyCount: null, maxRequestMs: 30_000, uniqueExternalRefs: false,
     });
   });
 
@@ -269,9 +269,9 @@ describe('faults, stats and reset', () => {
       total: 8,
       byOperation: {
         getItems: 2, searchItems: 1, getCustomers: 1, getSalesReps: 1, getPrices: 1, getStock: 1, ping: 1,
-        createOrder: 0, findOrderByExternalRef: 0, listOrders: 0,
+        createOrder: 0, findOrderByExternalRef: 0, listOrders: 0, cancelOrder: 0,
       },
-      rejected: { outage: 2, error: 0, rateLimited: 0 },
+      rejected: { outage: 2, error: 0, rateLimited: 0, timeLimit: 0 },
       inFlight: 0,
       maxInFlight: 1,
     });

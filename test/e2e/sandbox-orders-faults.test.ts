@@ -145,3 +145,55 @@ describe('reset', () => {
     expect((await erp.connector.createOrder(order())).number).toBe('SO-100001');
   });
 });
+
+describe('a slow ERP: order entry that outlives the client, the ERP\'s own time limit, its duplicate check', () => {
+  it('orderLatencyMs: the client times out, the ERP commits the order afterwards all the same', async () => {
+    await setFaults({ orderLatencyMs: 600, orderLatencyCount: 1 });
+    const impatient = createSandboxConnector({ baseUrl: erp.sandbox.url, timeoutMs: 150 });
+    const slow = order();
+    expect(await failure(impatient.createOrder(slow))).toMatchObject({ code: 'ERP_TIMEOUT' });
+    // Right after the timeout the ERP has not committed it yet: a lookup finds nothing...
+    expect(await impatient.findOrderByExternalRef(slow.externalRef)).toBeNull();
+    await new Promise((r) => setTimeout(r, 800));
+    // ...and then it is there. The count is used up: the next order is quick.
+    expect(await impatient.findOrderByExternalRef(slow.externalRef)).toMatchObject({ number: 'SO-100001' });
+    expect((await get('/__control/faults')).body.orderLatencyCount).toBe(0);
+    expect((await impatient.createOrder(order())).number).toBe('SO-100002');
+  });
+
+  it('maxRequestMs: a request still running past the ERP\'s own limit is abandoned and commits nothing', async () => {
+    await setFaults({ orderLatencyMs: 1000, maxRequestMs: 300 });
+    const abandoned = order();
+    const started = Date.now();
+    expect(await failure(erp.connector.createOrder(abandoned))).toMatchObject({ code: 'ERP_UNAVAILABLE' });
+    expect(Date.now() - started).toBeLessThan(900);
+    await new Promise((r) => setTimeout(r, 900));
+    expect(await heldOrders()).toEqual([]);
+    expect((await get('/__control/stats')).body.rejected.timeLimit).toBe(1);
+    // The general latency is cut off by the same limit.
+    await setFaults({ orderLatencyMs: 0, latencyMs: 1000 });
+    expect(await failure(erp.connector.getItems(['SKU-00001']))).toMatchObject({ code: 'ERP_UNAVAILABLE' });
+  });
+
+  it('uniqueExternalRefs: a second order with one reference is refused as a duplicate (ERP_DUPLICATE_REF); off by default', async () => {
+    const twice = order();
+    await erp.connector.createOrder(twice);
+    expect((await erp.connector.createOrder(twice)).number).toBe('SO-100002');
+    await setFaults({ uniqueExternalRefs: true });
+    const unique = createSandboxConnector({ baseUrl: erp.sandbox.url, uniqueExternalRefs: true });
+    expect(unique.refusesDuplicateExternalRef).toBe(true);
+    const once = order();
+    await unique.createOrder(once);
+    expect(await failure(unique.createOrder(once))).toMatchObject({ code: 'ERP_DUPLICATE_REF', transient: false });
+    expect((await heldOrders()).filter((o) => o.externalRef === once.externalRef)).toHaveLength(1);
+    expect((await unique.findOrdersByExternalRef(twice.externalRef)).map((o) => o.number)).toEqual(['SO-100001', 'SO-100002']);
+  });
+
+  it('cancels an order that has not shipped; refuses one that has', async () => {
+    const first = await erp.connector.createOrder(order());
+    expect(await erp.connector.cancelOrder!(first.number)).toMatchObject({ number: first.number, status: 'CANCELLED' });
+    const second = await erp.connector.createOrder(order());
+    await post('/__control/orders/advance', { number: second.number });
+    expect(await failure(erp.connector.cancelOrder!(second.number))).toMatchObject({ code: 'ERP_REJECTED', reason: 'ALREADY_SHIPPED' });
+  });
+});

@@ -18,6 +18,7 @@ export interface ErpOrderRecord {
   externalRef: string | null;
   number: string;
   customerId: string;
+  status: string;
   lines: Array<{ sku: string; quantity: number }>;
 }
 

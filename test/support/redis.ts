@@ -116,9 +116,9 @@ export interface ScaleOut {
 }
 
 /** Starts Redis (appendonly yes, appendfsync always), the sandbox ERP and `count` erpfront instances. */
-export async function startScaleOut(count: number, env: Record<string, string> = {}): Promise<ScaleOut> {
+export async function startScaleOut(count: number, env: Record<string, string> = {}, options: { sandboxEnv?: Record<string, string> } = {}): Promise<ScaleOut> {
   const redis = await startRedisServer();
-  const sandbox = await startSandboxProcess();
+  const sandbox = await startSandboxProcess(options.sandboxEnv);
   const secret = randomBytes(32).toString('base64url');
   const envFor = () => ({ ERP_URL: sandbox.url, AUTH_JWT_SECRET: secret, REDIS_URL: redis.url, DATA_DIR: mkdtempSync(join(tmpdir(), 'erpfront-scale-')), ...env });
   const envs = Array.from({ length: count }, envFor);

@@ -25,8 +25,8 @@ export interface SandboxStats {
 
 export type Stack = Awaited<ReturnType<typeof startStack>>;
 
-export async function startStack(env: Record<string, string> = {}) {
-  const sandbox = await startSandboxProcess();
+export async function startStack(env: Record<string, string> = {}, options: { sandboxEnv?: Record<string, string> } = {}) {
+  const sandbox = await startSandboxProcess(options.sandboxEnv);
   const secret = randomBytes(32).toString('base64url');
   const erpfrontEnv = { ERP_URL: sandbox.url, AUTH_JWT_SECRET: secret, DATA_DIR: mkdtempSync(join(tmpdir(), 'erpfront-test-')), ...env };
   let erpfront = await startErpfrontProcess(erpfrontEnv);
@@ -70,8 +70,16 @@ export async function startStack(env: Record<string, string> = {}) {
     faults: (faults: Record<string, unknown>) => control('faults', faults),
     stats: () => control('stats') as Promise<SandboxStats>,
     resetSandbox: () => control('reset', {}),
+    /** `/metrics`, read as operations do (an ops token). */
     async metrics(): Promise<string> {
-      return (await fetch(`${erpfront.url}/metrics`)).text();
+      const response = await fetch(`${erpfront.url}/metrics`, { headers: { authorization: `Bearer ${await stack.opsToken()}` } });
+      if (!response.ok) throw new Error(`/metrics: ${response.status} ${await response.text()}`);
+      return response.text();
+    },
+    /** `/readyz` with its detail, read as operations do (an ops token). */
+    async readyz(): Promise<{ status: number; body: any }> {
+      const response = await fetch(`${erpfront.url}/readyz`, { headers: { authorization: `Bearer ${await stack.opsToken()}` } });
+      return { status: response.status, body: await response.json() };
     },
     async close() {
       await erpfront.stop();

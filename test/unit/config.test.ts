@@ -28,7 +28,67 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ NODE_ENV: 'production' })).toThrow(/AUTH_JWT_SECRET: required in production/);
   });
 
+  it('with a JWKS, requires the issuer and audience and an https URL (http only to loopback in development)', () => {
+    expect(() => parseEnv({ AUTH_JWKS_URL: 'https://idp.example.com/jwks' })).toThrow(/AUTH_JWT_ISSUER: required[\s\S]*AUTH_JWT_AUDIENCE: required/);
+    const complete = { AUTH_JWT_ISSUER: 'https://idp.example.com/', AUTH_JWT_AUDIENCE: 'erpfront' };
+    expect(parseEnv({ ...complete, AUTH_JWKS_URL: 'https://idp.example.com/jwks' }).AUTH_JWT_AUDIENCE).toBe('erpfront');
+    expect(() => parseEnv({ ...complete, AUTH_JWKS_URL: 'http://idp.example.com/jwks' })).toThrow(/AUTH_JWKS_URL: expected an https:\/\/ URL/);
+    expect(() => parseEnv({ ...complete, AUTH_JWKS_URL: 'http://127.0.0.1:9000/jwks', NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32) })).toThrow(/AUTH_JWKS_URL/);
+    expect(() => parseEnv({ ...complete, AUTH_JWKS_URL: 'http://127.0.0.1:9000/jwks', NODE_ENV: 'test' })).toThrow(/AUTH_JWKS_URL/);
+    expect(parseEnv({ ...complete, AUTH_JWKS_URL: 'http://127.0.0.1:9000/jwks', NODE_ENV: 'development' }).AUTH_JWKS_URL).toBe('http://127.0.0.1:9000/jwks');
+  });
+
   it('treats empty variables as unset', () => {
     expect(parseEnv({ PORT: '' }).PORT).toBe(8787);
+  });
+
+  describe('never shows a secret or the credentials of a URL', () => {
+    const problemsOf = (source: Record<string, string>): string[] => {
+      try {
+        parseEnv(source);
+      } catch (error) {
+        if (error instanceof ConfigError) return error.problems;
+        throw error;
+      }
+      throw new Error('expected a ConfigError');
+    };
+
+    it('names a too-short AUTH_JWT_SECRET and what is expected, not its value', () => {
+      const [problem, ...rest] = problemsOf({ AUTH_JWT_SECRET: 'tiny-but-still-secret' });
+      expect(rest).toEqual([]);
+      expect(problem).toMatch(/^AUTH_JWT_SECRET: expected at least 32 characters/);
+      expect(problem).not.toContain('tiny-but-still-secret');
+    });
+
+    it('keeps the password of an invalid REDIS_URL out of the message', () => {
+      const problems = problemsOf({ REDIS_URL: 'http://erp-cache:hunter2-redis-pass@cache.internal:6379' });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^REDIS_URL: expected a redis:\/\/ or rediss:\/\/ URL/);
+      expect(problems[0]).not.toContain('hunter2-redis-pass');
+      expect(problems[0]).not.toContain('erp-cache');
+      expect(problems[0]).toContain('cache.internal'); // the rest still helps to find the mistake
+    });
+
+    it('keeps the credentials of an unparseable URL out of the message', () => {
+      const problems = problemsOf({ REDIS_URL: 'redis://default:hunter2-redis-pass@127.0.0.1:notaport' });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^REDIS_URL: /);
+      expect(problems[0]).not.toContain('hunter2-redis-pass');
+    });
+
+    it('refuses credentials in an http URL (fetch would refuse them too) without echoing them', () => {
+      const problems = problemsOf({ ERP_URL: 'https://webstore:WebShopApi-2024x@erp.example.com/demo/', AUTH_JWKS_URL: 'https://idp:jwks-pass@idp.example.com/jwks', AUTH_JWT_ISSUER: 'https://idp.example.com/', AUTH_JWT_AUDIENCE: 'erpfront' });
+      expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['AUTH_JWKS_URL', 'ERP_URL']);
+      for (const problem of problems) {
+        expect(problem).toMatch(/credentials/);
+        expect(problem).not.toMatch(/WebShopApi-2024x|jwks-pass|webstore/);
+      }
+    });
+
+    it('treats every *_SECRET, *_PASSWORD and *_TOKEN variable as secret', async () => {
+      const { isSecretVariable } = await import('../../src/config/env.ts');
+      for (const name of ['AUTH_JWT_SECRET', 'ERP_PASSWORD', 'SOME_API_TOKEN', 'WEBHOOK_SECRET']) expect(isSecretVariable(name)).toBe(true);
+      for (const name of ['PORT', 'ERP_USERNAME', 'REDIS_URL']) expect(isSecretVariable(name)).toBe(false);
+    });
   });
 });

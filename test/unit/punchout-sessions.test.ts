@@ -60,11 +60,12 @@ describe('buyer credentials', () => {
     from: [{ domain, identity: ' AN-DEMO-BUYER ' }], to: [{ domain: 'duns', identity: 'erpfront-demo' }], sender: [{ domain: 'networkid', identity: 'AN-DEMO-BUYER' }], sharedSecret: secret,
   });
 
-  it('domains in any case and padded identities match; the secret must be exact', () => {
-    expect('buyer' in directory.authenticateCxml(header('demo-shared-secret'))).toBe(true);
-    expect(directory.authenticateCxml(header('demo-shared-secreT'))).toMatchObject({ failure: 'WRONG_SECRET' });
-    expect(directory.authenticateCxml(header(null))).toMatchObject({ failure: 'NO_SECRET' });
-    expect(directory.authenticateCxml(header('demo-shared-secret', 'DUNS'))).toMatchObject({ failure: 'UNKNOWN_BUYER' });
+  it('domains in any case and padded identities match; the secret must be exact', async () => {
+    expect('buyer' in (await directory.authenticateCxml(header('demo-shared-secret')))).toBe(true);
+    expect(await directory.authenticateCxml(header('demo-shared-secreT'))).toEqual({ failure: 'WRONG_SECRET' });
+    expect(await directory.authenticateCxml(header('demo-shared-secret '))).toEqual({ failure: 'WRONG_SECRET' });
+    expect(await directory.authenticateCxml(header(null))).toEqual({ failure: 'NO_SECRET' });
+    expect(await directory.authenticateCxml(header('demo-shared-secret', 'DUNS'))).toEqual({ failure: 'UNKNOWN_BUYER' });
   });
 
   it('a broken buyers file is refused at start with every problem, never echoing a secret', () => {

@@ -111,8 +111,10 @@ describe('erpfront on Workers (workerd), against the sandbox ERP', () => {
   });
 
   // Also shows the app is built once per isolate: the counts of the requests above are still there.
-  it('counts ERP calls in /metrics (prom-client under nodejs_compat)', async () => {
-    const response = await fetch(new URL('/metrics', await worker.url));
+  it('counts ERP calls in /metrics for an ops token (prom-client under nodejs_compat)', async () => {
+    expect((await fetch(new URL('/metrics', await worker.url))).status).toBe(401);
+    const ops = await signToken({ secret, roles: ['ops'] });
+    const response = await fetch(new URL('/metrics', await worker.url), { headers: { authorization: `Bearer ${ops}` } });
     expect(response.status).toBe(200);
     expect(await response.text()).toMatch(/^erpfront_erp_requests_total\{[^}]*outcome="success"[^}]*\} [1-9]/m);
   });

@@ -66,6 +66,11 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
+  const duplicates = new Counter({
+    name: 'erpfront_erp_duplicate_orders_total',
+    help: 'Extra ERP orders found with the external reference of an erpfront order (should stay 0).',
+    registers: [registry],
+  });
   let readQueue: (() => Promise<{ depth: number; oldestAgeSeconds: number; deadLetters: number }>) | null = null;
   let queueReading: Promise<{ depth: number; oldestAgeSeconds: number; deadLetters: number } | null> | null = null;
   // One read of the queue per scrape serves all three gauges.
@@ -92,6 +97,7 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
       breakerTransitions.inc({ state });
     },
     orderOutcome: (outcome) => orders.inc({ outcome }),
+    duplicateOrders: (count) => duplicates.inc(count),
     observeQueue(read) {
       readQueue = read;
     },

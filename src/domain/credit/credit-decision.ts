@@ -15,13 +15,15 @@ export interface CreditDecision {
 }
 
 /**
- * Decides on an order of `orderTotal`. A card payment needs no credit. An account on credit hold
- * is blocked. An order that would take exposure past the limit (counting orders accepted but not
- * yet in the ERP) goes to review or is blocked, as the business chose (`overLimit`).
+ * Decides on an order of `orderTotal`. An account on credit hold is blocked, whatever it pays with
+ * unless the business lets held accounts pay by card (`cardOnHold`, CREDIT_HOLD_ALLOWS_CARD): a
+ * hold is often about more than unpaid invoices. A card payment (verified with the gateway before
+ * this) needs no credit. An order that would take exposure past the limit (counting orders
+ * accepted but not yet in the ERP) goes to review or is blocked, as the business chose (`overLimit`).
  */
-export function decideCredit(status: CreditStatus, orderTotal: string, payment: OrderPayment, overLimit: 'REVIEW' | 'BLOCK'): CreditDecision {
+export function decideCredit(status: CreditStatus, orderTotal: string, payment: OrderPayment, overLimit: 'REVIEW' | 'BLOCK', cardOnHold = false): CreditDecision {
+  if (status.onHold && !(payment.method === 'CARD' && cardOnHold)) return { decision: 'BLOCK', reason: 'CREDIT_HOLD' };
   if (payment.method === 'CARD') return { decision: 'APPROVE', reason: null };
-  if (status.onHold) return { decision: 'BLOCK', reason: 'CREDIT_HOLD' };
   if (status.available !== null && new Big(orderTotal).gt(status.available.amount)) return { decision: overLimit, reason: 'CREDIT_LIMIT_EXCEEDED' };
   return { decision: 'APPROVE', reason: null };
 }

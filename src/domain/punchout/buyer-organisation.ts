@@ -4,7 +4,7 @@
  *
  * Credentials are compared the way real buyers send them (see the cXML fixtures'
  * VALIDATION.md): the domain case-insensitively (`NetworkID`/`NetworkId`, `DUNS`/`duns`), the
- * identity trimmed; secrets exactly, in constant time.
+ * identity trimmed; secrets exactly, by their digests, in constant time (see `sameDigest`).
  *
  * @module
  */
@@ -62,15 +62,14 @@ export function anyCredential(sent: readonly Credential[], configured: readonly 
 }
 
 /**
- * Compares two secrets in time that depends only on their lengths, not on where they differ, so
- * the shared secret cannot be guessed a character at a time from response times.
+ * Compares two SHA-256 digests of secrets in time that depends on neither secret: the digests
+ * have one length whatever the secrets' lengths, and every byte is compared, so response times
+ * tell an attacker nothing about how much of a guess was right (or how long the secret is).
  */
-export function secretsEqual(sent: string, expected: string): boolean {
-  const a = new TextEncoder().encode(sent);
-  const b = new TextEncoder().encode(expected);
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < b.length; i++) diff |= (a[i % Math.max(a.length, 1)] ?? 0) ^ b[i]!;
-  return diff === 0 && a.length > 0;
+export function sameDigest(sent: Uint8Array, expected: Uint8Array): boolean {
+  let diff = sent.length ^ expected.length;
+  for (let i = 0; i < expected.length; i++) diff |= (sent[i] ?? 0) ^ expected[i]!;
+  return diff === 0;
 }
 
 /** Whether the cart may be posted to `url` for this buyer: http(s), to one of its hosts. */

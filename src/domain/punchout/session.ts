@@ -45,6 +45,11 @@ export interface PunchOutSession {
   expiresAt: number;
 }
 
+/** Same cart: the same SKUs in the same order with the same quantities. */
+export function sameLines(a: readonly PunchOutCartLine[], b: readonly PunchOutCartLine[]): boolean {
+  return a.length === b.length && a.every((line, i) => line.sku === b[i]!.sku && line.quantity === b[i]!.quantity);
+}
+
 /** Whether the session may still change its cart. */
 export function cartEditable(session: PunchOutSession): boolean {
   return session.state === 'active' && session.operation !== 'inspect';

@@ -2,12 +2,27 @@
  * Submits queued orders to the ERP, exactly once each.
  *
  * Orders are leased from the store (first in, first out per customer), and each lease counts an
- * attempt. An order in doubt (an earlier attempt may have reached the ERP) is first looked up by
- * its external reference; only when the ERP does not have it is it created. A connector that
- * resumes an entry by its reference (`resumesOrderEntry`, Tryton) is simply called again, so an
- * entry cut short is completed rather than taken as final. So a timeout, a lost reply or a
- * `kill -9` mid-call never makes a second order. The ERP budget and circuit breaker
- * in front of the connector keep the drain within the ERP's limits.
+ * attempt. An order in doubt (an earlier attempt may have reached the ERP: a timeout, a lost
+ * reply, a `kill -9` mid-call) is settled before it is sent again:
+ *
+ * - An ERP that refuses a second order with one external reference
+ *   (`refusesDuplicateExternalRef`) settles it itself: the order is sent again, and a duplicate
+ *   refusal means the first attempt got there.
+ * - Otherwise the order is looked up by its external reference. Found: it is in the ERP. Not
+ *   found is trusted only once no earlier attempt can still commit: a timeout only stops erpfront
+ *   from waiting, and the ERP goes on working on the request for up to its own time limit
+ *   (`maxRequestMs`, ERP_MAX_REQUEST_SECONDS) after it was sent. Until that has passed since the
+ *   order's `sentBefore`, the order waits (still `QUEUED`) and is looked up again then. A holder
+ *   never sends past its lease (`sendBy`), so for a holder that died the end of its lease bounds
+ *   its last send, across crashes and instances. An attempt the ERP itself answered with an error
+ *   (`ErpError.answered`: its 500 or 503, as during maintenance) is over: it leaves the order in
+ *   doubt but sets no wait, so orders refused during an outage go as soon as the ERP is back.
+ * - A connector that resumes an entry by its reference (`resumesOrderEntry`, Tryton) is called
+ *   again once the bound has passed (or when the lookup found the entry), so an entry cut short is
+ *   completed rather than taken as final.
+ *
+ * The ERP budget and circuit breaker in front of the connector keep the drain within the ERP's
+ * limits.
  *
  * @module
  */
@@ -36,6 +51,16 @@ export interface OrderDispatcherOptions {
   retryMaxMs?: number;
   /** Whether the ERP takes calls right now (the breaker is closed); when not, nobody waits for it. */
   erpAvailable?: () => boolean;
+  /**
+   * The longest the ERP may keep working on a request it received (ERP_MAX_REQUEST_SECONDS): a
+   * request sent this long ago has committed or never will. Default 60 s.
+   */
+  maxRequestMs?: number;
+  /**
+   * Added to `maxRequestMs`, and kept free at the end of a lease: covers the moment between the
+   * send check and the request leaving, and clock differences between instances. Default 1 s.
+   */
+  sendGraceMs?: number;
 }
 
 /** What a failed attempt means for the order. */
@@ -45,6 +70,9 @@ function classify(error: unknown): { rejected: boolean; delivered: 'no' | 'maybe
     // Never sent: the breaker refused it, or the ERP's gateway turned it away before processing.
     if (error.code === 'ERP_CIRCUIT_OPEN') return { rejected: false, delivered: 'no', pauseMs: error.retryAfterMs ?? 1000 };
     if (error.code === 'ERP_RATE_LIMITED') return { rejected: false, delivered: 'no', pauseMs: 0 };
+    if (error.code === 'ERP_NOT_SENT') return { rejected: false, delivered: 'no', pauseMs: 0 };
+    // The connection was refused: the request never left erpfront.
+    if (error.unsent) return { rejected: false, delivered: 'no', pauseMs: 0 };
   }
   // A timeout, a reset, a 5xx, an unreadable reply: the ERP may have committed it.
   return { rejected: false, delivered: 'maybe', pauseMs: 0 };
@@ -63,7 +91,10 @@ export class OrderDispatcher {
   readonly #active = new Set<Promise<void>>();
 
   constructor(options: OrderDispatcherOptions) {
-    this.#o = { concurrency: 8, leaseMs: 30_000, pollMs: 250, retryBaseMs: 500, retryMaxMs: 10_000, erpAvailable: () => true, ...options };
+    this.#o = {
+      concurrency: 8, leaseMs: 30_000, pollMs: 250, retryBaseMs: 500, retryMaxMs: 10_000, erpAvailable: () => true, maxRequestMs: 60_000, sendGraceMs: 1000,
+      ...options,
+    };
   }
 
   start(): void {
@@ -123,7 +154,7 @@ export class OrderDispatcher {
           console.error('erpfront: leasing orders failed', error);
         }
       }
-      for (const order of leased) this.#submit(order);
+      for (const order of leased) this.#submit(order, now + this.#o.leaseMs);
       if (leased.length === 0 || this.#inFlight >= this.#o.concurrency) await this.#idle();
     }
   }
@@ -140,11 +171,11 @@ export class OrderDispatcher {
     });
   }
 
-  #submit(order: StoredOrder): void {
+  #submit(order: StoredOrder, leaseEnd: number): void {
     this.#inFlight++;
     const probe = this.#pausedUntil > 0;
     if (probe) this.#probing = true;
-    const task = this.#attempt(order)
+    const task = this.#attempt(order, leaseEnd)
       .catch((error: unknown) => console.error(`erpfront: order ${order.id} could not be updated`, error))
       .finally(() => {
         this.#inFlight--;
@@ -157,25 +188,33 @@ export class OrderDispatcher {
     this.#active.add(task);
   }
 
-  async #attempt(order: StoredOrder): Promise<void> {
+  async #attempt(order: StoredOrder, leaseEnd: number): Promise<void> {
     const { store, erp, clock, metrics } = this.#o;
     let inDoubt = order.inDoubt;
+    let sent = false;
     try {
-      // A connector that resumes an entry by its reference settles the doubt in createOrder itself.
-      if (inDoubt && !erp.resumesOrderEntry) {
-        const existing = await erp.findOrderByExternalRef(order.id, { priority: 'order' });
-        if (existing) {
-          await store.markSubmitted(order.id, existing.number, clock.now());
-          this.#pausedUntil = 0;
-          metrics.orderOutcome('SUBMITTED');
-          return;
+      if (inDoubt && !erp.refusesDuplicateExternalRef) {
+        // Until then an attempt sent earlier may still be committed by the ERP.
+        const settledAt = order.sentBefore === null ? 0 : order.sentBefore + this.#o.maxRequestMs + this.#o.sendGraceMs;
+        const settled = clock.now() >= settledAt;
+        // Past the bound, a connector that resumes entries settles the doubt in createOrder itself.
+        if (!(settled && erp.resumesOrderEntry)) {
+          const existing = await erp.findOrderByExternalRef(order.id, { priority: 'order' });
+          if (existing && !erp.resumesOrderEntry) return await this.#submitted(order, existing.number);
+          if (!existing && !settled) {
+            // Not there yet, but the last attempt may still commit: look again once it cannot.
+            metrics.orderOutcome('AWAITING_ERP_BOUND');
+            await store.markRetry(order.id, { error: 'Waiting for the ERP to finish (or abandon) an earlier attempt before sending again', nextAttemptAt: settledAt, inDoubt: true }, clock.now());
+            return;
+          }
+          // Found and resumable (Tryton completes the entry), or not there and no attempt can still commit.
+          if (!existing) inDoubt = false;
         }
-        inDoubt = false; // the ERP does not have it: safe to create
       }
-      const created = await erp.createOrder(order.request, { priority: 'order' });
-      await store.markSubmitted(order.id, created.number, clock.now());
-      this.#pausedUntil = 0;
-      metrics.orderOutcome('SUBMITTED');
+      sent = true;
+      // Never sent past the lease: for everybody else the lease's end bounds this attempt's send.
+      const created = await this.#create(order, leaseEnd);
+      await this.#submitted(order, created.number);
     } catch (error) {
       const verdict = classify(error);
       const message = error instanceof Error ? error.message : String(error);
@@ -189,8 +228,46 @@ export class OrderDispatcher {
       if (verdict.pauseMs > 0) this.#pausedUntil = now + verdict.pauseMs;
       // Circuit-open refusals never reached the ERP: no backoff of their own, the pause covers it.
       const delay = verdict.pauseMs > 0 ? 0 : this.#backoff(order.attempts);
-      await store.markRetry(order.id, { error: message, nextAttemptAt: now + delay, inDoubt: inDoubt || verdict.delivered === 'maybe' }, now);
+      const maybeSent = sent && verdict.delivered === 'maybe';
+      // The ERP's own error answer ends its request: in doubt, but nothing can commit later.
+      const stillRunning = maybeSent && !(error instanceof ErpError && error.answered);
+      await store.markRetry(order.id, {
+        error: message,
+        nextAttemptAt: now + delay,
+        inDoubt: inDoubt || maybeSent,
+        // The attempt is over: whatever it sent, it sent before now.
+        ...(stillRunning ? { sentBefore: Math.min(now, leaseEnd) } : {}),
+      }, now);
     }
+  }
+
+  /**
+   * Sends the order, within the lease. An ERP with its own duplicate check answers a resend with
+   * `ERP_DUPLICATE_REF`: the earlier attempt got there, and its number is looked up.
+   */
+  async #create(order: StoredOrder, leaseEnd: number): Promise<{ number: string }> {
+    const { erp } = this.#o;
+    try {
+      return await erp.createOrder(order.request, { priority: 'order', sendBy: leaseEnd - this.#o.sendGraceMs });
+    } catch (error) {
+      if (!(error instanceof ErpError && error.code === 'ERP_DUPLICATE_REF')) throw error;
+      const existing = await erp.findOrderByExternalRef(order.id, { priority: 'order' });
+      if (!existing) throw new ErpError('ERP_UNAVAILABLE', `createOrder: the ERP refused ${order.id} as a duplicate but does not find it by reference yet`, { cause: error, operation: 'createOrder' });
+      return existing;
+    }
+  }
+
+  async #submitted(order: StoredOrder, erpOrderNumber: string): Promise<void> {
+    const now = this.#o.clock.now();
+    // An order that was in doubt is checked for a second entry. Only an ERP that overran its own
+    // time limit can have made one, so the check waits one more such limit past the bound, and
+    // catches an ERP that overran it by up to as much again.
+    const check = order.sentBefore !== null && !this.#o.erp.refusesDuplicateExternalRef
+      ? { checkDuplicatesAt: Math.max(now, order.sentBefore + this.#o.maxRequestMs + this.#o.sendGraceMs) + this.#o.maxRequestMs }
+      : undefined;
+    await this.#o.store.markSubmitted(order.id, erpOrderNumber, now, check);
+    this.#pausedUntil = 0;
+    this.#o.metrics.orderOutcome('SUBMITTED');
   }
 
   /** Exponential backoff with jitter (half to full), so retries of many orders do not align. */

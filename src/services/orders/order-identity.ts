@@ -1,5 +1,5 @@
 /**
- * Order ids and payload fingerprints.
+ * Order ids, idempotency keys and payload fingerprints.
  *
  * @module
  */
@@ -12,6 +12,32 @@ import type { OrderInput } from '../../domain/orders/order-input.ts';
 export function newOrderId(now: number): string {
   const random = crypto.getRandomValues(new Uint8Array(10));
   return `ord_${now.toString(36).padStart(9, '0')}${[...random].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/**
+ * Idempotency keys are scoped to the customer (`placeOrder`), and within it every source of
+ * orders has a namespace of its own, so one source can never take or block another's key:
+ *
+ * - PunchOut: `cxml:<orderID>`, the buyer's purchase-order number (as PunchOut has always keyed
+ *   them, so keys already stored keep working);
+ * - buyers' own keys (`idempotencyKey`, the `Idempotency-Key` header): as sent, except that a key
+ *   beginning with a namespace prefix of another source, or with the escape `~`, gets a `~` in
+ *   front. Keys buyers really use are stored exactly as before (nothing to migrate), and none can
+ *   equal a PunchOut key: those begin with `cxml:`, an escaped key with `~`.
+ */
+const SOURCE_PREFIXES = ['cxml:'] as const;
+const ESCAPE = '~';
+
+/** The key of a buyer's own request (trimmed; `null` when none), in the buyers' namespace. */
+export function buyerIdempotencyKey(key: string | null | undefined): string | null {
+  const trimmed = key?.trim() || null;
+  if (trimmed === null) return null;
+  return trimmed.startsWith(ESCAPE) || SOURCE_PREFIXES.some((p) => trimmed.startsWith(p)) ? `${ESCAPE}${trimmed}` : trimmed;
+}
+
+/** The key of a procurement system's purchase order `orderID`, in PunchOut's namespace. */
+export function punchOutIdempotencyKey(buyerOrderId: string): string {
+  return `cxml:${buyerOrderId}`;
 }
 
 /** Canonical JSON: object keys sorted, so the same payload always hashes the same. */

@@ -20,7 +20,9 @@ import type { CustomerAccount, ErpConnector, ErpOrderLine, Item, OrderPayment, P
 import { ErpError } from '../../ports/erp-error.ts';
 import type { Metrics } from '../../ports/metrics.ts';
 import type { OrderStore, StoredOrder } from '../../ports/order-store.ts';
-import { IdempotencyClaimLostError } from '../../ports/store-error.ts';
+import type { PaymentGateway } from '../../ports/payment-gateway.ts';
+import { verifyCard } from './card-payment.ts';
+import { ExposureChangedError, IdempotencyClaimLostError } from '../../ports/store-error.ts';
 import { priceKeysFor } from '../buyer-pricing.ts';
 import { ErpReader, priceKeyId } from '../erp-reader.ts';
 import type { Cached, ReadThroughCache } from '../read-through-cache.ts';
@@ -39,6 +41,14 @@ export interface OrderPolicy {
   idempotencyTtlMs: number;
   /** How long `placeOrder` waits for the ERP before answering QUEUED. */
   submitWaitMs: number;
+  /**
+   * How long an idempotency claim outlives its last renewal (IDEMPOTENCY_CLAIM_SECONDS). A running
+   * request renews its claim every third of this, so a retry finds the key free this soon after
+   * the instance holding it died, and never while it lives.
+   */
+  claimMs: number;
+  /** Whether an account on credit hold may still pay by card (CREDIT_HOLD_ALLOWS_CARD). */
+  creditHoldAllowsCard: boolean;
 }
 
 export interface PlaceOrderDeps {
@@ -51,6 +61,8 @@ export interface PlaceOrderDeps {
   policy: OrderPolicy;
   /** The largest keys list per ERP call, for the order's own reader. */
   maxBatchSize: number;
+  /** Verifies card authorizations; `null`: no gateway, card orders are not taken. */
+  payments: PaymentGateway | null;
 }
 
 export interface PlaceOrderResult {
@@ -80,7 +92,7 @@ export async function placeOrder(deps: PlaceOrderDeps, principal: Principal, cus
     const claim = await store.claimIdempotencyKey(scopedKey, await payloadHash(input), {
       now: clock.now(),
       ttlMs: policy.idempotencyTtlMs,
-      staleAfterMs: CLAIM_STALE_AFTER_MS,
+      staleAfterMs: policy.claimMs,
       claimId,
     });
     if (claim.kind === 'mismatch') {
@@ -96,6 +108,7 @@ export async function placeOrder(deps: PlaceOrderDeps, principal: Principal, cus
   }
 
   let written = false;
+  const renewal = scopedKey ? keepClaim(deps, scopedKey, claimId) : null;
   try {
     const idempotency = scopedKey ? { key: scopedKey, claimId } : null;
     const result = await prepareAndWrite(deps, principal, customerId, reader, input, key, idempotency);
@@ -106,16 +119,24 @@ export async function placeOrder(deps: PlaceOrderDeps, principal: Principal, cus
     if (error instanceof IdempotencyClaimLostError) return keyInUse();
     throw error;
   } finally {
+    renewal?.stop();
     // Nothing written (a user error, or a failure): the key is free to be used again.
     if (scopedKey && !written) await store.releaseIdempotencyKey(scopedKey, claimId);
   }
 }
 
 /**
- * How long a claim may stay unfinished before another request may take the key over: far longer
- * than a request runs (its ERP reads time out in seconds), so only a dead request's claim is.
+ * Renews this request's claim while it runs. A renewal that fails (the store is briefly away) is
+ * simply tried again at the next beat; should the claim be lost meanwhile, the insert refuses to
+ * write (`IdempotencyClaimLostError`), so a key never makes two orders.
  */
-const CLAIM_STALE_AFTER_MS = 60_000;
+function keepClaim(deps: PlaceOrderDeps, key: string, claimId: string): { stop(): void } {
+  const timer = setInterval(() => {
+    deps.store.renewIdempotencyClaim(key, claimId, deps.clock.now()).catch(() => {});
+  }, Math.max(100, Math.floor(deps.policy.claimMs / 3)));
+  (timer as { unref?: () => void }).unref?.();
+  return { stop: () => clearInterval(timer) };
+}
 
 const keyInUse = () =>
   failed({ code: 'IDEMPOTENCY_KEY_IN_USE', message: 'A request with this idempotency key is still being processed; retry in a moment to get its result.', field: ['idempotencyKey'] });
@@ -175,36 +196,18 @@ async function prepareAndWrite(
   const payment: OrderPayment = input.payment?.method === 'CARD'
     ? { method: 'CARD', authorizationRef: input.payment.authorizationRef!.trim() }
     : { method: 'ON_ACCOUNT' };
-  // Orders accepted but not yet visible in the ERP's figures (queued, or submitted after the
-  // account was read) are exposure the ERP cannot count yet.
-  const pending = payment.method === 'ON_ACCOUNT' ? await store.pendingTotals(customerId, account.asOf) : [];
-  const credit = decideCredit(creditStatus(account.value.credit, account.value.currency, pending), totalAmount, payment, policy.overLimit);
-  if (credit.decision === 'BLOCK') {
-    metrics.orderOutcome('BLOCKED');
-    const message = credit.reason === 'CREDIT_HOLD'
-      ? `Customer ${customerId} is on credit hold${account.value.credit.holdReason ? ` (${account.value.credit.holdReason})` : ''}; pay by card or contact accounts receivable.`
-      : `This order of ${totalAmount} ${account.value.currency} exceeds customer ${customerId}'s available credit.`;
-    return { order: null, userErrors: [{ code: credit.reason!, message, field: [] }], creditDecision: credit };
+  if (payment.method === 'CARD') {
+    const refused = await verifyCard(deps.payments, payment.authorizationRef, { amount: totalAmount, currency: account.value.currency, customerId });
+    if (refused) return failed(refused);
   }
-
-  const id = newOrderId(clock.now());
-  const order = await store.insert(
-    {
-      id,
-      customerId,
-      status: credit.decision === 'REVIEW' ? 'ON_HOLD' : 'QUEUED',
-      request: {
-        externalRef: id, customerId, poNumber, shipToId: shipTo!.id, requestedDate: input.requestedDate ?? null,
-        currency: account.value.currency, payment, notes: input.notes?.trim() || null, lines: priced,
-      },
-      total: totalAmount,
-      currency: account.value.currency,
-      placedBy: principal.subject,
-      creditDecision: credit,
-      idempotencyKey: key,
-    },
-    { now: clock.now(), ...(idempotency ? { idempotency } : {}) },
-  );
+  // The credit decision and the insert are one step per customer, in every store: the insert
+  // holds only if the customer's exposure is unchanged since it was read, else it is decided again.
+  let decided: { order: StoredOrder; credit: CreditDecision } | PlaceOrderResult | null = null;
+  for (let round = 0; decided === null; round++) {
+    decided = await decideAndWrite(deps, principal, customerId, account, { poNumber, shipToId: shipTo!.id, payment, lines: priced, totalAmount, input, key, idempotency }, round);
+  }
+  if (!('credit' in decided)) return decided;
+  const { order, credit } = decided;
   if (order.status === 'ON_HOLD') {
     metrics.orderOutcome('ON_HOLD');
     return { order, userErrors: [], creditDecision: credit };
@@ -213,6 +216,58 @@ async function prepareAndWrite(
   const settled = (await dispatcher.settle(order.id, policy.submitWaitMs)) ?? order;
   if (settled.status === 'QUEUED') metrics.orderOutcome('QUEUED');
   return { order: settled, userErrors: [], creditDecision: credit };
+}
+
+/** How often a credit decision is taken again when other orders of the customer keep moving. */
+const MAX_CREDIT_ROUNDS = 50;
+
+/**
+ * Decides credit on the customer's exposure as it stands and writes the order against that very
+ * exposure; `null` when the exposure moved meanwhile (decide again). Orders erpfront accepted but
+ * the ERP's figures do not show yet (queued, or submitted after the figures were read) count.
+ */
+async function decideAndWrite(
+  deps: PlaceOrderDeps, principal: Principal, customerId: string, account: Cached<CustomerAccount>,
+  draft: { poNumber: string | null; shipToId: string; payment: OrderPayment; lines: ErpOrderLine[]; totalAmount: string; input: OrderInput; key: string | null; idempotency: { key: string; claimId: string } | null },
+  round: number,
+): Promise<{ order: StoredOrder; credit: CreditDecision } | PlaceOrderResult | null> {
+  const { store, clock, policy, metrics } = deps;
+  const exposure = draft.payment.method === 'ON_ACCOUNT' ? await store.pendingExposure(customerId, account.asOf) : null;
+  const credit = decideCredit(
+    creditStatus(account.value.credit, account.value.currency, exposure ? [exposure.total] : []), draft.totalAmount, draft.payment, policy.overLimit, policy.creditHoldAllowsCard,
+  );
+  if (credit.decision === 'BLOCK') {
+    metrics.orderOutcome('BLOCKED');
+    const message = credit.reason === 'CREDIT_HOLD'
+      ? `Customer ${customerId} is on credit hold${account.value.credit.holdReason ? ` (${account.value.credit.holdReason})` : ''}; pay by card or contact accounts receivable.`
+      : `This order of ${draft.totalAmount} ${account.value.currency} exceeds customer ${customerId}'s available credit.`;
+    return { order: null, userErrors: [{ code: credit.reason!, message, field: [] }], creditDecision: credit };
+  }
+  const id = newOrderId(clock.now());
+  const { input } = draft;
+  try {
+    const order = await store.insert(
+      {
+        id,
+        customerId,
+        status: credit.decision === 'REVIEW' ? 'ON_HOLD' : 'QUEUED',
+        request: {
+          externalRef: id, customerId, poNumber: draft.poNumber, shipToId: draft.shipToId, requestedDate: input.requestedDate ?? null,
+          currency: account.value.currency, payment: draft.payment, notes: input.notes?.trim() || null, lines: draft.lines,
+        },
+        total: draft.totalAmount,
+        currency: account.value.currency,
+        placedBy: principal.subject,
+        creditDecision: credit,
+        idempotencyKey: draft.key,
+      },
+      { now: clock.now(), ...(draft.idempotency ? { idempotency: draft.idempotency } : {}), ...(exposure ? { exposureVersion: exposure.version } : {}) },
+    );
+    return { order, credit };
+  } catch (error) {
+    if (error instanceof ExposureChangedError && round < MAX_CREDIT_ROUNDS) return null;
+    throw error;
+  }
 }
 
 /** Reads through the reader; a missing record (`notFound`) or an unreachable ERP becomes a user error. */

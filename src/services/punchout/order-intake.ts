@@ -15,7 +15,9 @@ import type { OrderInput, UserError } from '../../domain/orders/order-input.ts';
 import type { BuyerOrganisation } from '../../domain/punchout/buyer-organisation.ts';
 import { sessionIdOf } from '../../domain/punchout/session.ts';
 import type { Principal } from '../../domain/principal.ts';
+import { untrustedText } from '../../domain/untrusted-text.ts';
 import type { PunchOutStore } from '../../ports/punchout-store.ts';
+import { punchOutIdempotencyKey } from '../orders/order-identity.ts';
 import { placeOrder, type PlaceOrderDeps } from '../orders/place-order.ts';
 
 export interface IncomingOrderLine {
@@ -92,7 +94,7 @@ async function placeNew(deps: OrderIntakeDeps, buyer: BuyerOrganisation, order: 
   const sessions = [...new Set(order.lines.map((l) => sessionIdOf(l.auxiliaryId)).filter((s): s is string => s !== null))];
   const notes = [order.comments, sessions.length ? `PunchOut cart ${sessions.join(', ')}` : null].filter(Boolean).join('\n').slice(0, 1000) || null;
   const input: OrderInput = {
-    idempotencyKey: `cxml:${order.orderId}`,
+    idempotencyKey: punchOutIdempotencyKey(order.orderId),
     poNumber: order.orderId,
     lines: order.lines.map((l) => {
       const unit = l.unitOfMeasure?.trim().toUpperCase() || null;
@@ -105,7 +107,7 @@ async function placeNew(deps: OrderIntakeDeps, buyer: BuyerOrganisation, order: 
   try {
     result = await placeOrder(deps.orders, systemPrincipal(buyer), buyer.customerId, input);
   } catch (error) {
-    console.error(`erpfront: cXML OrderRequest ${order.orderId} of buyer ${buyer.id} failed unexpectedly`, error);
+    console.error(`erpfront: cXML OrderRequest ${untrustedText(order.orderId)} of buyer ${buyer.id} failed unexpectedly`, error);
     return { code: 500, text: 'The order could not be taken right now; nothing was recorded. Retry later.', orderId: null };
   }
   if (result.order) {

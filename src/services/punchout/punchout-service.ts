@@ -14,6 +14,7 @@ import { ErpReader } from '../erp-reader.ts';
 import type { PlaceOrderDeps } from '../orders/place-order.ts';
 import type { ReadThroughCache } from '../read-through-cache.ts';
 import { BuyerDirectory } from './buyer-directory.ts';
+import { BuyerLogin, type BuyerLoginOptions } from './buyer-login.ts';
 import { priceCart, type PricedCart } from './cart-pricing.ts';
 import { PunchOutSessions, type SessionOpening } from './sessions.ts';
 
@@ -31,12 +32,14 @@ export interface PunchOutServiceDeps {
   answerTtlMs: number;
   /** Most lines in a cart (same bound as an order). */
   maxLines: number;
+  /** Throttling of failed logins; default `DEFAULT_LOGIN_THROTTLE`. */
+  loginThrottle?: BuyerLoginOptions;
 }
 
 /** A refusal to open or use a session: a status class and a message the buyer can act on. */
 export class PunchOutRefusal extends Error {
   override readonly name = 'PunchOutRefusal';
-  readonly code: 'RETURN_URL_NOT_ALLOWED' | 'OPERATION_NOT_SUPPORTED' | 'CART_READ_ONLY' | 'INVALID_CART' | 'SESSION_CLOSED';
+  readonly code: 'RETURN_URL_NOT_ALLOWED' | 'OPERATION_NOT_SUPPORTED' | 'CART_READ_ONLY' | 'INVALID_CART' | 'SESSION_CLOSED' | 'CART_CHANGED';
 
   constructor(code: PunchOutRefusal['code'], message: string) {
     super(message);
@@ -60,9 +63,12 @@ export interface OpenRequest {
 
 export class PunchOutService {
   readonly deps: PunchOutServiceDeps;
+  /** Authenticates buyers' cXML requests and OCI call-ups, throttling failed logins. */
+  readonly login: BuyerLogin;
 
   constructor(deps: PunchOutServiceDeps) {
     this.deps = deps;
+    this.login = new BuyerLogin(deps.buyers, deps.clock, deps.loginThrottle);
   }
 
   /** Opens a session; returns its one-time start token. */
@@ -96,25 +102,39 @@ export class PunchOutService {
     for (const line of lines) {
       if (!Number.isFinite(line.quantity) || line.quantity <= 0) throw new PunchOutRefusal('INVALID_CART', `Quantity of ${line.sku} must be greater than zero, got ${line.quantity}.`);
     }
-    return this.deps.sessions.setLines(session, mergeLines(lines));
+    const saved = await this.deps.sessions.setLines(session, mergeLines(lines));
+    // The cart went back (or the session ran out) since this request read it: nothing was written.
+    if (!saved) throw new PunchOutRefusal('SESSION_CLOSED', 'This PunchOut session has ended; start a new one from your procurement system.');
+    return saved;
   }
 
   /**
    * Prices the session's cart for its return (same path as the GraphQL prices), lets `build`
    * write the return document, then ends the session: the next one starts from the buyer's
    * procurement system. A cart that cannot be priced or written leaves the session open.
+   *
+   * The session ends only if it is still active with the cart that was priced: a cart changed
+   * meanwhile is priced again (a few times), and a session another request returned is refused,
+   * so one cart goes back once, and it is the cart the session holds.
    */
-  async returnCart<T>(session: PunchOutSession, build: (buyer: BuyerOrganisation, cart: PricedCart) => T): Promise<{ cart: PricedCart; built: T }> {
-    if (session.state !== 'active') throw new PunchOutRefusal('SESSION_CLOSED', 'This PunchOut session has ended; start a new one from your procurement system.');
-    const buyer = this.deps.buyers.byId(session.buyerId);
-    if (!buyer) throw new PunchOutRefusal('SESSION_CLOSED', `Buyer ${session.buyerId} is no longer configured.`);
-    const reader = new ErpReader(this.deps.erp, this.deps.cache, { maxBatchSize: this.deps.maxBatchSize });
-    const cart = await priceCart(reader, session.customerId, session.lines, this.deps.clock.now());
-    const built = build(buyer, cart);
-    await this.deps.sessions.close(session);
-    return { cart, built };
+  async returnCart<T>(session: PunchOutSession, build: (buyer: BuyerOrganisation, cart: PricedCart, session: PunchOutSession) => T): Promise<{ cart: PricedCart; built: T }> {
+    let current: PunchOutSession | null = session;
+    for (let attempt = 0; attempt < RETURN_ATTEMPTS; attempt++) {
+      if (!current || current.state !== 'active') throw new PunchOutRefusal('SESSION_CLOSED', 'This PunchOut session has ended; start a new one from your procurement system.');
+      const buyer = this.deps.buyers.byId(current.buyerId);
+      if (!buyer) throw new PunchOutRefusal('SESSION_CLOSED', `Buyer ${current.buyerId} is no longer configured.`);
+      const reader = new ErpReader(this.deps.erp, this.deps.cache, { maxBatchSize: this.deps.maxBatchSize });
+      const cart = await priceCart(reader, current.customerId, current.lines, this.deps.clock.now());
+      const built = build(buyer, cart, current);
+      if (await this.deps.sessions.close(current)) return { cart, built };
+      current = await this.deps.sessions.get(current.id);
+    }
+    throw new PunchOutRefusal('CART_CHANGED', 'The cart kept changing while it was being returned; return it again once it is complete.');
   }
 }
+
+/** How often a return prices a cart again that changed under it before giving up. */
+const RETURN_ATTEMPTS = 5;
 
 /** One line per SKU (quantities added), in first-seen order: a requisition line per product. */
 function mergeLines(lines: readonly PunchOutCartLine[]): PunchOutCartLine[] {

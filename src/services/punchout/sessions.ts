@@ -94,14 +94,21 @@ export class PunchOutSessions {
     return this.#store.getSession(id, this.#clock.now());
   }
 
-  async setLines(session: PunchOutSession, lines: PunchOutCartLine[]): Promise<PunchOutSession> {
+  /**
+   * Replaces the cart of a session that is still active; `null` (nothing written) when it is not
+   * any more: the cart went back, or the session expired, since the caller read it.
+   */
+  async setLines(session: PunchOutSession, lines: PunchOutCartLine[]): Promise<PunchOutSession | null> {
     const next = { ...session, lines };
-    await this.#store.saveSession(next);
-    return next;
+    return (await this.#store.replaceSession(next, { state: 'active' }, this.#clock.now())) ? next : null;
   }
 
-  /** Ends the session: its access token stops working; the cart went back to the buyer. */
-  async close(session: PunchOutSession): Promise<void> {
-    await this.#store.saveSession({ ...session, state: 'returned' });
+  /**
+   * Ends the session (its access token stops working: the cart went back to the buyer), only if
+   * it is still active with exactly the cart the caller priced. `false` when it changed meanwhile:
+   * another return won, or the cart was changed and must be priced again.
+   */
+  async close(session: PunchOutSession): Promise<boolean> {
+    return this.#store.replaceSession({ ...session, state: 'returned' }, { state: 'active', lines: session.lines }, this.#clock.now());
   }
 }

@@ -8,7 +8,9 @@ import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createSchema, createYoga } from 'graphql-yoga';
 import type { GraphQLContext } from './context.ts';
 import { useErrorCodes } from './plugins/use-error-codes.ts';
+import { useErrorDetails } from './plugins/use-error-details.ts';
 import { useFiniteVariables } from './plugins/use-finite-variables.ts';
+import { useIntrospectionSwitch } from './plugins/use-introspection-switch.ts';
 import { resolvers } from './resolvers/index.ts';
 
 export interface GraphQLEngineOptions {
@@ -26,24 +28,46 @@ export interface GraphQLEngineOptions {
    * forbidden (Cloudflare Workers): yoga's own executor runs them there.
    */
   jit?: boolean;
+  /** Answer introspection queries (`__schema`, `__type`); default true. GRAPHQL_INTROSPECTION. */
+  introspection?: boolean;
 }
 
 /** The request-independent part of the context is passed per request by the HTTP route. */
 export type GraphQLServerContext = GraphQLContext;
 
-/** Creates the yoga instance that the `/graphql` route hands authenticated requests to. */
+/**
+ * Creates the yoga instance that the `/graphql` route hands authenticated requests to, with
+ * `idePage(request)`: the one request served without a token.
+ */
 export function createGraphQLEngine(options: GraphQLEngineOptions) {
-  return createYoga<GraphQLServerContext>({
+  const yoga = createYoga<GraphQLServerContext>({
     schema: createSchema<GraphQLServerContext>({ typeDefs: options.typeDefs, resolvers }),
     graphqlEndpoint: '/graphql',
     graphiql: options.graphiql === false ? false : { title: 'erpfront', headers: typeof options.graphiql === 'object' ? options.graphiql.defaultHeaders : undefined },
-    // The HTTP route checks Content-Length before yoga sees the body; yoga's own size check would
-    // make the Node adapter build a full web-stream Request (measured: 35% of throughput).
+    // The HTTP route limits the body (transport/http/body-limit.ts) before yoga sees it; yoga's own
+    // size check would make the Node adapter build a full web-stream Request (measured: 35% of throughput).
     maxRequestBodySize: false,
     landingPage: false,
     ...(options.renderGraphiQL ? { renderGraphiQL: options.renderGraphiQL } : {}),
     logging: false,
-    plugins: [useFiniteVariables(), options.jit !== false && useGraphQlJit(), useErrorCodes()],
+    // Never the exception's text in a masked error, whatever NODE_ENV says (yoga adds it in
+    // development); useErrorDetails logs it under the request id instead.
+    maskedErrors: { isDev: false },
+    plugins: [useErrorDetails(), useIntrospectionSwitch({ enabled: options.introspection !== false }), useFiniteVariables(), options.jit !== false && useGraphQlJit(), useErrorCodes()],
+  });
+  const graphiql = options.graphiql !== false;
+  return Object.assign(yoga, {
+    /**
+     * For a browser's GET of `/graphql` while GraphiQL is on: the request to hand yoga without a
+     * token, stripped of its query string so that yoga can only render the IDE page and never run
+     * an operation (the page reads a `?query=` itself and sends it with the token). `null` for
+     * every other request: those need a token.
+     */
+    idePage(request: Request): Request | null {
+      if (!graphiql || request.method !== 'GET' || !(request.headers.get('accept') ?? '').includes('text/html')) return null;
+      const url = new URL(request.url);
+      return new Request(`${url.origin}${url.pathname}`, { method: 'GET', headers: request.headers });
+    },
   });
 }
 

@@ -11,6 +11,8 @@ import type { TokenVerifier } from '../../services/token-verifier.ts';
 import type { GraphQLServices } from '../graphql/context.ts';
 import type { GraphQLEngine } from '../graphql/yoga.ts';
 import { authorizeCustomer } from './authorize-customer.ts';
+import { authenticationFailure } from './bearer.ts';
+import { limitBody, tooLargeMessage } from './body-limit.ts';
 import { graphqlErrorResponse } from './error-response.ts';
 
 export interface GraphQLRouteOptions {
@@ -30,14 +32,14 @@ export function graphqlRoute(options: GraphQLRouteOptions) {
   const { engine, verifyToken, services } = options;
   return async function graphql(c: Context): Promise<Response> {
     const request = c.req.raw;
-    if (request.method === 'GET' && (request.headers.get('accept') ?? '').includes('text/html')) {
+    const idePage = engine.idePage(request);
+    if (idePage) {
       // The GraphiQL page itself is public; the queries it sends carry the token.
-      return engine.fetch(request);
+      return engine.fetch(idePage);
     }
-    const length = Number(request.headers.get('content-length') ?? 0);
-    if (length > options.maxBodyBytes) {
-      return graphqlErrorResponse(413, 'REQUEST_TOO_LARGE', `The request body is ${length} bytes; at most ${options.maxBodyBytes} are accepted.`);
-    }
+    // yoga's own size check is off for speed (see yoga.ts): this is the body limit, chunked bodies included.
+    const limited = await limitBody(request, options.maxBodyBytes);
+    if ('tooLarge' in limited) return graphqlErrorResponse(413, 'REQUEST_TOO_LARGE', tooLargeMessage(limited.tooLarge));
 
     const authorization = request.headers.get('authorization');
     const token = authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
@@ -47,18 +49,14 @@ export function graphqlRoute(options: GraphQLRouteOptions) {
       });
     }
     const verified = await verifyToken(token);
-    if ('problem' in verified) {
-      return graphqlErrorResponse(401, 'UNAUTHENTICATED', `Invalid bearer token: ${verified.problem}.`, {
-        'WWW-Authenticate': 'Bearer realm="erpfront", error="invalid_token"',
-      });
-    }
+    if ('problem' in verified) return authenticationFailure(verified);
 
     const principal: Principal = verified.principal;
     const reader = new ErpReader(services.erp, services.cache, { maxBatchSize: options.maxBatchSize });
     const decision = await authorizeCustomer(principal, request.headers.get(CUSTOMER_HEADER), reader);
     if ('status' in decision) return graphqlErrorResponse(decision.status, decision.code, decision.message);
 
-    return engine.handle(request, {
+    return engine.handle(limited.request, {
       principal,
       customerId: decision.customerId,
       reader,

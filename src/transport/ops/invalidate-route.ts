@@ -12,7 +12,12 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { CacheInvalidation } from '../../services/cache-invalidation.ts';
 import type { TokenVerifier } from '../../services/token-verifier.ts';
+import { authenticate } from '../http/bearer.ts';
+import { bodyLimit, tooLargeMessage } from '../http/body-limit.ts';
 import { graphqlErrorResponse } from '../http/error-response.ts';
+
+/** Largest invalidation body, in bytes: a webhook's batch of changes is far smaller. */
+export const OPS_MAX_BODY_BYTES = 1024 * 1024;
 
 const Change = z.strictObject({
   domain: z.enum(['items', 'prices', 'stock', 'accounts', 'reps']),
@@ -22,12 +27,11 @@ const Body = z.union([Change, z.strictObject({ changes: z.array(Change).min(1).m
 
 export function invalidateRoute(options: { invalidation: CacheInvalidation; verifyToken: TokenVerifier }): Hono {
   const app = new Hono();
-  app.post('/ops/invalidate', async (c) => {
-    const token = /^Bearer (.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
-    if (!token) return graphqlErrorResponse(401, 'UNAUTHENTICATED', 'Send a bearer token with the ops role (npm run token -- --ops).');
-    const verified = await options.verifyToken(token);
-    if ('problem' in verified) return graphqlErrorResponse(401, 'UNAUTHENTICATED', `Invalid bearer token: ${verified.problem}.`);
-    if (!verified.principal.roles.has('ops')) return graphqlErrorResponse(403, 'FORBIDDEN', 'Invalidating the cache needs the ops role.');
+  const limit = bodyLimit({ maxBytes: OPS_MAX_BODY_BYTES, refuse: (refusal) => graphqlErrorResponse(413, 'REQUEST_TOO_LARGE', tooLargeMessage(refusal)) });
+  app.post('/ops/invalidate', limit, async (c) => {
+    const principal = await authenticate(c.req.raw, options.verifyToken, 'a token with the ops role (npm run token -- --ops)');
+    if (principal instanceof Response) return principal;
+    if (!principal.roles.has('ops')) return graphqlErrorResponse(403, 'FORBIDDEN', 'Invalidating the cache needs the ops role.');
     let json: unknown;
     try {
       json = await c.req.json();

@@ -1,6 +1,12 @@
 /**
  * Operations endpoints: liveness, readiness and metrics.
  *
+ * `/healthz` and the readiness status are public (load balancers and orchestrators probe them
+ * without credentials); the readiness detail (the ERP's state and last error, breaker, budget,
+ * order queue) and `/metrics` are for operations: a bearer token with the `ops` role. A token
+ * rather than a separate loopback port, because it works the same on every runtime (a Worker has
+ * one fetch handler) and behind any proxy, with the tokens erpfront already checks.
+ *
  * @module
  */
 import { Hono } from 'hono';
@@ -10,6 +16,9 @@ import type { Metrics } from '../../ports/metrics.ts';
 import type { OrderStore } from '../../ports/order-store.ts';
 import type { CircuitBreaker } from '../../services/circuit-breaker.ts';
 import type { ErpHealth } from '../../services/erp-health.ts';
+import type { TokenVerifier } from '../../services/token-verifier.ts';
+import { authenticate, bearerToken } from '../http/bearer.ts';
+import { graphqlErrorResponse } from '../http/error-response.ts';
 
 export interface OpsRoutesOptions {
   health: ErpHealth;
@@ -21,7 +30,11 @@ export interface OpsRoutesOptions {
   budget?: ErpBudget;
   orders?: OrderStore;
   clock: Clock;
+  /** Checks the ops token that `/metrics` and the readiness detail need. */
+  verifyToken: TokenVerifier;
 }
+
+const OPS_HINT = 'a token with the ops role (npm run token -- --ops)';
 
 export function opsRoutes(options: OpsRoutesOptions): Hono {
   const app = new Hono();
@@ -38,6 +51,11 @@ export function opsRoutes(options: OpsRoutesOptions): Hono {
     const erp = await options.health.check();
     const withinLimits = erp.reachable || erp.downForSeconds < options.maxStaleSeconds;
     const status = erp.reachable ? 'ready' : withinLimits ? 'degraded' : 'unavailable';
+    // A probe without (or with another) token gets the verdict only; a bad token is no reason to
+    // fail a probe.
+    const token = bearerToken(c.req.raw);
+    const verified = token ? await options.verifyToken(token) : null;
+    if (!verified || !('principal' in verified) || !verified.principal.roles.has('ops')) return c.json({ status }, withinLimits ? 200 : 503);
     return c.json(
       {
         status,
@@ -51,7 +69,12 @@ export function opsRoutes(options: OpsRoutesOptions): Hono {
     );
   });
 
-  app.get('/metrics', async (c) => c.body(await options.metrics.render(), 200, { 'content-type': options.metrics.contentType }));
+  app.get('/metrics', async (c) => {
+    const principal = await authenticate(c.req.raw, options.verifyToken, OPS_HINT);
+    if (principal instanceof Response) return principal;
+    if (!principal.roles.has('ops')) return graphqlErrorResponse(403, 'FORBIDDEN', 'Metrics are for operations: they need the ops role.');
+    return c.body(await options.metrics.render(), 200, { 'content-type': options.metrics.contentType });
+  });
 
   return app;
 }

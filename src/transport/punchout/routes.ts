@@ -11,11 +11,11 @@
  * @module
  */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { PunchOutSession } from '../../domain/punchout/session.ts';
 import type { PunchOutService } from '../../services/punchout/punchout-service.ts';
+import { bodyLimit, tooLargeMessage } from '../http/body-limit.ts';
 import { cxmlRoute, statusReply } from './cxml/cxml-route.ts';
-import { ociRoute } from './oci/oci-route.ts';
+import { ociPage, ociRoute } from './oci/oci-route.ts';
 import { escapeText } from './xml/xml-writer.ts';
 
 export interface PunchOutRoutesOptions {
@@ -40,6 +40,9 @@ export function sessionView(session: PunchOutSession) {
   };
 }
 
+/** Largest `POST /punchout/session` body: `{"token": "…"}` is under a hundred bytes. */
+export const SESSION_MAX_BODY_BYTES = 4096;
+
 function json(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } });
 }
@@ -49,13 +52,16 @@ export function punchOutRoutes(options: PunchOutRoutesOptions): Hono {
   const origin = (request: Request) => options.publicUrl?.replace(/\/$/, '') ?? new URL(request.url).origin;
   const startUrl = (request: Request) => options.startUrl ?? `${origin(request)}/punchout/start`;
   const app = new Hono();
-  const limit = bodyLimit({
-    maxSize: options.maxBodyBytes,
-    onError: () => statusReply(413, `The request body is larger than ${options.maxBodyBytes} bytes.`, 413),
+  // One limit, each protocol's own refusal: a cXML Status for systems, a page for OCI's browser user.
+  const cxmlLimit = bodyLimit({ maxBytes: options.maxBodyBytes, refuse: (refusal) => statusReply(413, tooLargeMessage(refusal), 413) });
+  const ociLimit = bodyLimit({ maxBytes: options.maxBodyBytes, refuse: (refusal) => ociPage(413, tooLargeMessage(refusal)) });
+  const sessionLimit = bodyLimit({
+    maxBytes: SESSION_MAX_BODY_BYTES,
+    refuse: (refusal) => json({ error: { code: 'REQUEST_TOO_LARGE', message: `${tooLargeMessage(refusal)} Send {"token": "<the start token>"}.` } }, 413),
   });
 
-  app.post('/cxml', limit, cxmlRoute({ service, startUrl, cxmlUrl: (r) => `${origin(r)}/punchout/cxml` }));
-  app.on(['GET', 'POST'], '/oci', limit, ociRoute({ service, startUrl }));
+  app.post('/cxml', cxmlLimit, cxmlRoute({ service, startUrl, cxmlUrl: (r) => `${origin(r)}/punchout/cxml` }));
+  app.on(['GET', 'POST'], '/oci', ociLimit, ociRoute({ service, startUrl }));
 
   app.get('/start', (c) => {
     const token = c.req.query('token') ?? '';
@@ -64,7 +70,7 @@ export function punchOutRoutes(options: PunchOutRoutesOptions): Hono {
 <code>{"token": "${escapeText(token)}"}</code> and shops through <code>/graphql</code> with the access token it gets.</p></body></html>`, 200, { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
   });
 
-  app.post('/session', bodyLimit({ maxSize: 4096 }), async (c) => {
+  app.post('/session', sessionLimit, async (c) => {
     const body = (await c.req.json().catch(() => null)) as { token?: unknown } | null;
     if (typeof body?.token !== 'string') return json({ error: { code: 'BAD_REQUEST', message: 'Send {"token": "<the start token from the start URL>"}.' } }, 400);
     const redeemed = await service.deps.sessions.redeem(body.token);

@@ -54,8 +54,12 @@ describe('decideCredit', () => {
   it('counts orders accepted but not yet in the ERP', () => {
     expect(decideCredit(creditStatus(figures, 'USD', ['400.00']), '100.01', onAccount, 'REVIEW').decision).toBe('REVIEW');
   });
-  it('blocks an account on credit hold; a card payment needs no credit', () => {
+  it('blocks an account on credit hold, by card too unless the business allows it; a card payment needs no credit', () => {
+    const card = { method: 'CARD', authorizationRef: 'pi_1' } as const;
     expect(decideCredit(creditStatus({ ...figures, onHold: true }, 'USD'), '1.00', onAccount, 'REVIEW')).toEqual({ decision: 'BLOCK', reason: 'CREDIT_HOLD' });
-    expect(decideCredit(creditStatus({ ...figures, onHold: true }, 'USD'), '99999.00', { method: 'CARD', authorizationRef: 'pi_1' }, 'BLOCK').decision).toBe('APPROVE');
+    expect(decideCredit(creditStatus({ ...figures, onHold: true }, 'USD'), '1.00', card, 'REVIEW')).toEqual({ decision: 'BLOCK', reason: 'CREDIT_HOLD' });
+    expect(decideCredit(creditStatus({ ...figures, onHold: true }, 'USD'), '99999.00', card, 'BLOCK', true).decision).toBe('APPROVE');
+    expect(decideCredit(creditStatus({ ...figures, onHold: true }, 'USD'), '1.00', onAccount, 'REVIEW', true).decision).toBe('BLOCK');
+    expect(decideCredit(creditStatus(figures, 'USD'), '99999.00', card, 'BLOCK').decision).toBe('APPROVE');
   });
 });

@@ -35,6 +35,7 @@ function fakeErp(latencyMs = 5) {
   const connector: ErpConnector = {
     name: 'fake',
     resumesOrderEntry: false,
+    refusesDuplicateExternalRef: false,
     getItems: (skus, o) => answer('getItems', o, skus.map(() => new Error('unknown'))),
     searchItems: (_search, o) => answer('searchItems', o, { items: [], total: 0 }),
     getCustomers: (ids, o) => answer('getCustomers', o, ids.map(() => new Error('unknown'))),
@@ -44,6 +45,7 @@ function fakeErp(latencyMs = 5) {
     ping: (o) => answer('ping', o, undefined),
     createOrder: (_order, o) => answer('createOrder', o, order),
     findOrderByExternalRef: (_ref, o) => answer('findOrderByExternalRef', o, null),
+    findOrdersByExternalRef: (_ref, o) => answer('findOrdersByExternalRef', o, []),
     listOrders: (_customer, _page, o) => answer('listOrders', o, { orders: [], total: 0 }),
   };
   return {

@@ -6,6 +6,7 @@
  * @module
  */
 import type { ErpCallOptions } from '../../../ports/erp-connector.ts';
+import { neverConnected } from '../connection-refused.ts';
 import { ErpError } from '../../../ports/erp-error.ts';
 
 export interface HttpClientOptions {
@@ -61,7 +62,7 @@ export function createHttpClient({ baseUrl, timeoutMs, fetch: fetchFn }: HttpCli
     if (timeout.aborted) {
       return new ErpError('ERP_TIMEOUT', `${operation}: no answer from the ERP within ${timeoutMs} ms`, { cause: error, operation });
     }
-    return new ErpError('ERP_UNAVAILABLE', `${operation}: could not reach the ERP at ${baseUrl}: ${describe(error)}`, { cause: error, operation });
+    return new ErpError('ERP_UNAVAILABLE', `${operation}: could not reach the ERP at ${baseUrl}: ${describe(error)}`, { cause: error, operation, unsent: neverConnected(error) });
   }
 
   return {
@@ -103,9 +104,14 @@ function statusFailure(operation: string, response: Response, text: string): Erp
     const reason = reasonOf(text) ?? 'REJECTED';
     return new ErpError('ERP_REJECTED', `${operation}: the ERP refused (${reason}): ${detail}`, { cause, operation, reason });
   }
+  if (status === 409 && reasonOf(text) === 'DUPLICATE_EXTERNAL_REF') {
+    return new ErpError('ERP_DUPLICATE_REF', `${operation}: the ERP holds an order with this external reference already: ${detail}`, { cause, operation, reason: 'DUPLICATE_EXTERNAL_REF' });
+  }
   if (status >= 500) {
-    // 504 included: whether the gateway or the ERP gave up, the ERP is not answering.
-    return new ErpError('ERP_UNAVAILABLE', `${operation}: the ERP answered ${status}: ${detail}`, { cause, operation, retryAfterMs });
+    // 504 included: whether the gateway or the ERP gave up, the ERP is not answering. Only a
+    // gateway's 502/504 may leave the ERP still working on the request behind it.
+    const answered = status !== 502 && status !== 504;
+    return new ErpError('ERP_UNAVAILABLE', `${operation}: the ERP answered ${status}: ${detail}`, { cause, operation, retryAfterMs, answered });
   }
   // Any other refusal means this connector asked something the ERP does not understand.
   return new ErpError('ERP_BAD_RESPONSE', `${operation}: the ERP refused the request (${status}): ${detail}`, { cause, operation });

@@ -47,6 +47,11 @@ export interface SandboxConnectorOptions {
   timeoutMs?: number;
   /** @default globalThis.fetch */
   fetch?: typeof fetch;
+  /**
+   * The sandbox was started with SANDBOX_UNIQUE_EXTERNAL_REFS=true and refuses a second order with
+   * one reference (ERP_UNIQUE_EXTERNAL_REFS). @default false
+   */
+  uniqueExternalRefs?: boolean;
 }
 
 /**
@@ -69,6 +74,7 @@ export function createSandboxConnector(options: SandboxConnectorOptions): ErpCon
     name: 'sandbox',
     // Like many ERPs, the sandbox enters the same reference twice as two orders: look it up first.
     resumesOrderEntry: false,
+    refusesDuplicateExternalRef: options.uniqueExternalRefs ?? false,
 
     getItems: (skus, callOptions) =>
       batchRead(http, {

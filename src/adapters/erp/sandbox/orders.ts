@@ -2,8 +2,10 @@
  * The sandbox connector's order calls: create, find by external reference, list a customer's.
  *
  * Nothing here retries. A create that failed ambiguously (timeout, connection lost, 5xx) may have
- * been entered by the ERP, and the sandbox, like many ERPs, does not deduplicate by external
- * reference: only the caller, which looks the order up first, may decide to send it again.
+ * been entered by the ERP, and by default the sandbox, like many ERPs, does not deduplicate by
+ * external reference: only the caller, which looks the order up first, may decide to send it
+ * again. A sandbox started with SANDBOX_UNIQUE_EXTERNAL_REFS refuses a second entry (409), which
+ * this answers with `ERP_DUPLICATE_REF`.
  *
  * @module
  */
@@ -16,10 +18,19 @@ import { parseWire } from './wire.ts';
 /** The sandbox API's largest page of orders. */
 const MAX_PAGE = 100;
 
-export type OrderCalls = Pick<ErpConnector, 'createOrder' | 'findOrderByExternalRef' | 'listOrders'>;
+export type OrderCalls = Pick<ErpConnector, 'createOrder' | 'findOrderByExternalRef' | 'findOrdersByExternalRef' | 'listOrders'> & Required<Pick<ErpConnector, 'cancelOrder'>>;
 
 /** The order calls over one HTTP client. */
 export function orderCalls(http: HttpClient): OrderCalls {
+  /** `GET /api/v1/orders?externalRef=`: every order with exactly this reference, oldest first. */
+  async function byExternalRef(operation: string, externalRef: string, options?: ErpCallOptions): Promise<ErpOrder[]> {
+    if (externalRef === '') throw new TypeError(`${operation}: expected a non-empty external reference`);
+    const answer = parseWire(OrdersByRefWire, await http.get(operation, '/api/v1/orders', { externalRef }, options), operation);
+    // Exact matches only, whatever the ERP's filter does with case or wildcards.
+    const matches = answer.value.filter((o) => o.externalRef === externalRef);
+    return matches.sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || (a.number < b.number ? -1 : a.number > b.number ? 1 : 0));
+  }
+
   return {
     /**
      * `POST /api/v1/orders`, once. Resolves with the order as entered (201). Rejects with
@@ -47,16 +58,14 @@ export function orderCalls(http: HttpClient): OrderCalls {
      * hold several (it was sent twice), the oldest is the answer; the others are the caller's bug.
      */
     async findOrderByExternalRef(externalRef: string, options?: ErpCallOptions): Promise<ErpOrder | null> {
-      if (externalRef === '') throw new TypeError('findOrderByExternalRef: expected a non-empty external reference');
-      const answer = parseWire(
-        OrdersByRefWire,
-        await http.get('findOrderByExternalRef', '/api/v1/orders', { externalRef }, options),
-        'findOrderByExternalRef',
-      );
-      // Exact matches only, whatever the ERP's filter does with case or wildcards.
-      const matches = answer.value.filter((o) => o.externalRef === externalRef);
-      matches.sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || (a.number < b.number ? -1 : a.number > b.number ? 1 : 0));
-      return matches[0] ?? null;
+      return (await byExternalRef('findOrderByExternalRef', externalRef, options))[0] ?? null;
+    },
+
+    findOrdersByExternalRef: (externalRef, options) => byExternalRef('findOrdersByExternalRef', externalRef, options),
+
+    /** `POST /api/v1/orders/{number}/cancel`: 422 (`ERP_REJECTED`, `ALREADY_SHIPPED`) once anything shipped. */
+    async cancelOrder(number: string, options?: ErpCallOptions): Promise<ErpOrder> {
+      return parseWire(ErpOrderWire, await http.post('cancelOrder', `/api/v1/orders/${encodeURIComponent(number)}/cancel`, {}, options), 'cancelOrder');
     },
 
     /** `GET /api/v1/orders?customerId=`, newest first; a page above 100 is several calls. */

@@ -50,6 +50,8 @@ export function createTrytonConnector(options: TrytonConnectorOptions): ErpConne
     rpc,
     // createOrder finds the sale by its reference and resumes it (see orders.ts).
     resumesOrderEntry: true,
+    // Tryton does not refuse a second sale with one reference.
+    refusesDuplicateExternalRef: false,
     getItems: (skus, callOptions) => getItems(rpc, skus, callOptions),
     searchItems: (search, callOptions) => searchItems(rpc, search, callOptions),
     getCustomers: (ids, callOptions) => getCustomers(rpc, ids, callOptions),

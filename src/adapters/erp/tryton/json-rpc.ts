@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import type { ErpCallOptions } from '../../../ports/erp-connector.ts';
+import { neverConnected } from '../connection-refused.ts';
 import { ErpError } from '../../../ports/erp-error.ts';
 import { parseRetryAfter } from '../sandbox/http-client.ts';
 import { faultOf, mapFault } from './faults.ts';
@@ -80,7 +81,7 @@ export function createTrytonRpc(options: TrytonRpcOptions): TrytonRpc {
         throw caller.reason;
       }
       if (timeout.aborted) throw new ErpError('ERP_TIMEOUT', `${operation}: no answer from Tryton within ${options.timeoutMs} ms`, { cause: error, operation });
-      throw new ErpError('ERP_UNAVAILABLE', `${operation}: could not reach Tryton at ${url}: ${describe(error)}`, { cause: error, operation });
+      throw new ErpError('ERP_UNAVAILABLE', `${operation}: could not reach Tryton at ${url}: ${describe(error)}`, { cause: error, operation, unsent: neverConnected(error) });
     }
   }
 
@@ -97,7 +98,8 @@ export function createTrytonRpc(options: TrytonRpcOptions): TrytonRpc {
       throw new ErpError('ERP_BAD_RESPONSE', `${operation}: Tryton does not expose ${method} over RPC (403)`, { cause, operation });
     }
     if (status === 404) throw new ErpError('ERP_BAD_RESPONSE', `${operation}: no Tryton database at ${url} (404)`, { cause, operation });
-    if (status >= 500) throw new ErpError('ERP_UNAVAILABLE', `${operation}: Tryton answered ${status}`, { cause, operation });
+    // Tryton's own 5xx ends its request (the transaction is rolled back); a proxy's 502/504 may not.
+    if (status >= 500) throw new ErpError('ERP_UNAVAILABLE', `${operation}: Tryton answered ${status}`, { cause, operation, answered: status !== 502 && status !== 504 });
     if (status !== 200) throw new ErpError('ERP_BAD_RESPONSE', `${operation}: Tryton answered ${status} to ${method}`, { cause, operation });
     let body: unknown;
     try {
@@ -178,7 +180,9 @@ function base64(text: string): string {
 }
 
 function snippet(text: string): string {
-  const flat = text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+  // `[^<>]` not `[^>]`: an attempt stops at the next `<`, so a body of `<` without `>` costs its
+  // length, not its length squared (100 KB of them held the event loop for 20 s).
+  const flat = text.replace(/<[^<>]*>/g, ' ').replace(/\s+/g, ' ').trim();
   return flat.length > 160 ? `${flat.slice(0, 160)}…` : flat || '(empty body)';
 }
 

@@ -24,7 +24,7 @@ import { searchSales, SALE_FIELDS, SaleRow, toOrders } from './sale-read.ts';
 import { unitCode } from './units.ts';
 import { id, parseAnswer, related, toDate, toDecimal } from './values.ts';
 
-export type OrderCalls = Pick<ErpConnector, 'createOrder' | 'findOrderByExternalRef' | 'listOrders'>;
+export type OrderCalls = Pick<ErpConnector, 'createOrder' | 'findOrderByExternalRef' | 'findOrdersByExternalRef' | 'listOrders'>;
 
 export interface TrytonOrderOptions {
   /** Code of the warehouse sales ship from when Tryton does not choose one (it has several). */
@@ -58,6 +58,24 @@ export function orderCalls(rpc: TrytonRpc, settings: TrytonOrderOptions = {}): O
       'sales',
     );
     return rows[0] ?? null;
+  }
+
+  /** Enters the sale (unless `found`), then quotes and confirms it: the steps after the search. */
+  async function enterAndConfirm(order: ErpOrderRequest, found: SaleRow | null, options?: ErpCallOptions): Promise<ErpOrder> {
+    const op = 'createOrder';
+    let sale = found;
+    if (sale && sale['party.']?.code !== order.customerId) {
+      throw new ErpError('ERP_BAD_RESPONSE', `createOrder: Tryton's sale ${sale.number ?? sale.id} with reference ${order.externalRef} is ${sale['party.']?.code}'s, not ${order.customerId}'s`, { operation: op });
+    }
+    if (!sale) {
+      await enter(order, options);
+      sale = await saleByReference(op, order.externalRef, true, options);
+      if (!sale) throw new ErpError('ERP_BAD_RESPONSE', `createOrder: Tryton created a sale with reference ${order.externalRef} but does not find it`, { operation: op });
+    }
+    await advance(sale, options);
+    const [entered] = await searchSales(rpc, op, [['id', '=', sale.id]], { offset: 0, limit: 1, order: [] }, options);
+    if (!entered) throw new ErpError('ERP_BAD_RESPONSE', `createOrder: Tryton's sale ${sale.id} vanished after confirming`, { operation: op });
+    return entered;
   }
 
   /** Enters a draft sale for the order; refusals of erpfront's data are `ERP_REJECTED`. */
@@ -161,19 +179,16 @@ export function orderCalls(rpc: TrytonRpc, settings: TrytonOrderOptions = {}): O
     async createOrder(order: ErpOrderRequest, options?: ErpCallOptions): Promise<ErpOrder> {
       const op = 'createOrder';
       if (order.externalRef === '') throw new TypeError('createOrder: expected a non-empty external reference');
-      let sale = await saleByReference(op, order.externalRef, true, options);
-      if (sale && sale['party.']?.code !== order.customerId) {
-        throw new ErpError('ERP_BAD_RESPONSE', `createOrder: Tryton's sale ${sale.number ?? sale.id} with reference ${order.externalRef} is ${sale['party.']?.code}'s, not ${order.customerId}'s`, { operation: op });
+      const sale = await saleByReference(op, order.externalRef, true, options);
+      try {
+        return await enterAndConfirm(order, sale, options);
+      } catch (error) {
+        // The search went through: a later refused connection no longer means "nothing was sent".
+        if (error instanceof ErpError && error.unsent) {
+          throw new ErpError(error.code, error.message, { cause: error.cause, operation: op, retryAfterMs: error.retryAfterMs, reason: error.reason });
+        }
+        throw error;
       }
-      if (!sale) {
-        await enter(order, options);
-        sale = await saleByReference(op, order.externalRef, true, options);
-        if (!sale) throw new ErpError('ERP_BAD_RESPONSE', `createOrder: Tryton created a sale with reference ${order.externalRef} but does not find it`, { operation: op });
-      }
-      await advance(sale, options);
-      const [entered] = await searchSales(rpc, op, [['id', '=', sale.id]], { offset: 0, limit: 1, order: [] }, options);
-      if (!entered) throw new ErpError('ERP_BAD_RESPONSE', `createOrder: Tryton's sale ${sale.id} vanished after confirming`, { operation: op });
-      return entered;
     },
 
     async findOrderByExternalRef(externalRef: string, options?: ErpCallOptions): Promise<ErpOrder | null> {
@@ -181,6 +196,13 @@ export function orderCalls(rpc: TrytonRpc, settings: TrytonOrderOptions = {}): O
       if (externalRef === '') throw new TypeError('findOrderByExternalRef: expected a non-empty external reference');
       const sale = await saleByReference(op, externalRef, false, options);
       return sale ? ((await toOrders(rpc, op, [sale], options))[0] ?? null) : null;
+    },
+
+    /** Every sale with this reference but drafts, oldest first. */
+    async findOrdersByExternalRef(externalRef: string, options?: ErpCallOptions): Promise<ErpOrder[]> {
+      const op = 'findOrdersByExternalRef';
+      if (externalRef === '') throw new TypeError('findOrdersByExternalRef: expected a non-empty external reference');
+      return searchSales(rpc, op, [['reference', '=', externalRef], ['state', '!=', 'draft']], { offset: 0, limit: 100, order: [['id', 'ASC']] }, options);
     },
 
     /** Newest first; drafts (not entered yet) are left out. */

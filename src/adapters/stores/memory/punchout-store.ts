@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { PunchOutSession } from '../../../domain/punchout/session.ts';
+import { sameLines, type PunchOutSession } from '../../../domain/punchout/session.ts';
 import type { AnsweredDocument, PunchOutOrderLink, PunchOutStore } from '../../../ports/punchout-store.ts';
 
 export interface MemoryPunchOutStoreOptions {
@@ -72,8 +72,13 @@ export function createMemoryPunchOutStore(options: MemoryPunchOutStoreOptions = 
       const session = sessions.get(id);
       return session && session.expiresAt > now ? clone(session) : null;
     },
-    async saveSession(session) {
-      if (sessions.has(session.id)) sessions.set(session.id, clone(session));
+    async replaceSession(next, expected, now) {
+      // No await between the check and the write: atomic within the process, which is all there is.
+      const stored = sessions.get(next.id);
+      if (!stored || stored.expiresAt <= now || stored.state !== expected.state) return false;
+      if (expected.lines && !sameLines(stored.lines, expected.lines)) return false;
+      sessions.set(next.id, { ...stored, state: next.state, lines: clone(next.lines) });
+      return true;
     },
     async answered(key, now) {
       const hit = answers.get(key);

@@ -53,19 +53,35 @@ local function schedule(id, now)
     redis.call('HSET', o, 'sched', 'delayed', 'entry', '')
   end
 end
+-- Raises the order's sentBefore (before when its earlier attempts were sent) to at least at.
+local function sentBefore(id, at)
+  local cur = tonumber(redis.call('HGET', okey(id), 'sentBefore') or '') or 0
+  if at > cur then redis.call('HSET', okey(id), 'sentBefore', tostring(at)) end
+end
 -- The head of a customer's FIFO, and only it, is scheduled.
 local function advance(cust, now)
   local h = headOf(cust)
   if h and redis.call('HGET', okey(h), 'sched') == '' then schedule(h, now) end
 end
+-- cx:<customer> HASH: queued = what its queued orders on account add to exposure (millionths,
+-- exact integers); v = a version that moves with every change of its orders (credit decisions).
+local function exposure(cust, delta)
+  if delta ~= 0 then redis.call('HINCRBY', B .. 'cx:' .. cust, 'queued', delta) end
+  redis.call('HINCRBY', B .. 'cx:' .. cust, 'v', 1)
+end
 local function setStatus(id, from, to)
   local o = okey(id)
-  local r = redis.call('HMGET', o, 'seq', 'customerId')
+  local r = redis.call('HMGET', o, 'seq', 'customerId', 'exposure')
   redis.call('ZREM', B .. 'st:' .. from, id)
   redis.call('ZADD', B .. 'st:' .. to, r[1], id)
   redis.call('HSET', o, 'status', to)
   if to == 'QUEUED' then redis.call('ZADD', B .. 'cq:' .. r[2], r[1], id)
   elseif from == 'QUEUED' then redis.call('ZREM', B .. 'cq:' .. r[2], id) end
+  local e = tonumber(r[3] or '0') or 0
+  local delta = 0
+  if to == 'QUEUED' then delta = delta + e end
+  if from == 'QUEUED' then delta = delta - e end
+  exposure(r[2], delta)
   return r[2]
 end
 `;
@@ -89,6 +105,36 @@ redis.call('PEXPIRE', k, ttl)
 redis.call('ZADD', B .. 'idemexp', now + ttl, ARGV[1])
 return {'claimed'}`);
 
+/**
+ * ARGV: customer, submitted since (epoch ms). Returns {queued + submitted since, in millionths;
+ * version}: the running total, and the few orders submitted since the ERP's figures were read.
+ */
+export const exposureScript = script(`
+local cust = ARGV[1]
+local r = redis.call('HMGET', B .. 'cx:' .. cust, 'queued', 'v')
+local micros = tonumber(r[1] or '0') or 0
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', B .. 'sub:' .. cust, '(' .. ARGV[2], '+inf')) do
+  micros = micros + (tonumber(redis.call('HGET', okey(id), 'exposure') or '0') or 0)
+end
+return {tostring(micros), r[2] or '0'}`);
+
+/** ARGV: now, limit, lease ms. Due duplicate checks, each put off by the lease; returns the ids. */
+export const dueChecksScript = script(`
+local now = tonumber(ARGV[1])
+local ids = redis.call('ZRANGEBYSCORE', B .. 'dupchk', '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
+for _, id in ipairs(ids) do redis.call('ZADD', B .. 'dupchk', now + tonumber(ARGV[3]), id) end
+return ids`);
+
+/** ARGV: key, claim id, now. Renews a claim its request still holds; 1 when it did. */
+export const renewKeyScript = script(`
+local k = B .. 'idem:' .. ARGV[1]
+local e = redis.call('HMGET', k, 'state', 'claimId')
+if e[1] == 'IN_PROGRESS' and e[2] == ARGV[2] then
+  redis.call('HSET', k, 'claimedAt', ARGV[3])
+  return 1
+end
+return 0`);
+
 /** ARGV: key, claim id. Frees a claim that wrote nothing, if that claim still holds the key. */
 export const releaseKeyScript = script(`
 local k = B .. 'idem:' .. ARGV[1]
@@ -109,11 +155,17 @@ for _, key in ipairs(redis.call('ZRANGEBYSCORE', B .. 'idemexp', '-inf', ARGV[1]
 end
 return n`);
 
-/** ARGV: id, customer, status, data JSON, now, iso, idempotency key or '', claim id. Returns the seq. */
+/**
+ * ARGV: id, customer, status, data JSON, now, iso, idempotency key or '', claim id, exposure
+ * (millionths), expected exposure version or ''. Returns the seq.
+ */
 export const insertScript = script(`
 local id, cust, status, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[5])
 local o = okey(id)
 if redis.call('EXISTS', o) == 1 then return redis.error_reply('ORDER_EXISTS order ' .. id .. ' exists already') end
+if ARGV[10] ~= '' and (redis.call('HGET', B .. 'cx:' .. cust, 'v') or '0') ~= ARGV[10] then
+  return redis.error_reply('EXPOSURE_CHANGED ' .. cust)
+end
 local idem = B .. 'idem:' .. ARGV[7]
 if ARGV[7] ~= '' then
   local e = redis.call('HMGET', idem, 'state', 'claimId')
@@ -122,9 +174,10 @@ end
 local seq = redis.call('INCR', B .. 'seq')
 redis.call('HSET', o, 'id', id, 'seq', seq, 'customerId', cust, 'status', status, 'data', ARGV[4], 'createdAt', ARGV[6],
   'updatedAt', ARGV[6], 'submittedAt', '', 'erpOrderNumber', '', 'attempts', 0, 'inDoubt', 0, 'nextAttemptAt', ARGV[5],
-  'lastError', '', 'rejection', '', 'sched', '', 'entry', '', 'leaseOwner', '', 'leaseUntil', '')
+  'lastError', '', 'rejection', '', 'sched', '', 'entry', '', 'leaseOwner', '', 'leaseUntil', '', 'exposure', ARGV[9])
 redis.call('ZADD', B .. 'cust:' .. cust, seq, id)
 redis.call('ZADD', B .. 'st:' .. status, seq, id)
+if status == 'QUEUED' then exposure(cust, tonumber(ARGV[9])) else exposure(cust, 0) end
 if status == 'QUEUED' then
   redis.call('ZADD', B .. 'cq:' .. cust, seq, id)
   advance(cust, now)
@@ -149,8 +202,10 @@ local function take(id, doubt)
   redis.call('ZADD', B .. 'leases', now + leaseMs, id)
   out[#out + 1] = id
 end
--- 1. Leases that ran out: their holder died or overran, and may have reached the ERP.
+-- 1. Leases that ran out: their holder died or overran, and may have reached the ERP before its
+--    lease ended (a holder never sends past it).
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', B .. 'leases', '-inf', now, 'LIMIT', 0, limit)) do
+  sentBefore(id, tonumber(redis.call('ZSCORE', B .. 'leases', id)))
   local entry = redis.call('HGET', okey(id), 'entry')
   if isHead(id) and entry ~= '' then
     redis.call('XCLAIM', B .. 'stream', G, owner, 0, entry)
@@ -187,9 +242,10 @@ while #out < limit do
 end
 return out`);
 
-/** ARGV: id, ERP number, now, iso. */
+/** ARGV: id, ERP number, now, iso, duplicate check due at or ''. */
 export const markSubmittedScript = script(`
 local id, now = ARGV[1], tonumber(ARGV[3])
+if ARGV[5] ~= '' and redis.call('EXISTS', okey(id)) == 1 then redis.call('ZADD', B .. 'dupchk', tonumber(ARGV[5]), id) end
 local o = okey(id)
 local st = redis.call('HGET', o, 'status')
 if not st then return 0 end
@@ -198,14 +254,17 @@ local cust = redis.call('HGET', o, 'customerId')
 if st ~= 'SUBMITTED' then setStatus(id, st, 'SUBMITTED') end
 redis.call('HSET', o, 'erpOrderNumber', ARGV[2], 'submittedAt', ARGV[4], 'updatedAt', ARGV[4], 'lastError', '', 'inDoubt', 0)
 redis.call('ZADD', B .. 'sub:' .. cust, now, id)
+-- Only recent submissions matter to credit (the ERP's figures catch up within minutes): keep a week.
+redis.call('ZREMRANGEBYSCORE', B .. 'sub:' .. cust, '-inf', now - 7 * 86400000)
 advance(cust, now)
 return 1`);
 
-/** ARGV: id, error, nextAttemptAt, inDoubt 0/1, now, iso. Only a QUEUED order goes back. */
+/** ARGV: id, error, nextAttemptAt, inDoubt 0/1, now, iso, sentBefore or ''. Only a QUEUED order goes back. */
 export const markRetryScript = script(`
 local id, now = ARGV[1], tonumber(ARGV[5])
 local o = okey(id)
 if redis.call('HGET', o, 'status') ~= 'QUEUED' then return 0 end
+if ARGV[7] ~= '' then sentBefore(id, tonumber(ARGV[7])) end
 unschedule(id)
 redis.call('HSET', o, 'nextAttemptAt', ARGV[3], 'lastError', ARGV[2], 'inDoubt', ARGV[4], 'updatedAt', ARGV[6])
 advance(redis.call('HGET', o, 'customerId'), now)
@@ -248,6 +307,7 @@ export const releaseLeasesScript = script(`
 local now = tonumber(ARGV[1])
 local ids = redis.call('ZRANGE', B .. 'leases', 0, -1)
 for _, id in ipairs(ids) do
+  sentBefore(id, math.min(now, tonumber(redis.call('ZSCORE', B .. 'leases', id))))
   redis.call('HSET', okey(id), 'inDoubt', 1, 'updatedAt', ARGV[2])
   unschedule(id)
 end

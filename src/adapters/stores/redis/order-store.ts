@@ -16,10 +16,11 @@
  */
 import type { Redis } from 'ioredis';
 import type { IdempotencyClaim, LocalOrderStatus, NewOrder, OrderStore, QueueStats, StoredOrder } from '../../../ports/order-store.ts';
-import { IdempotencyClaimLostError, StoreUnavailableError } from '../../../ports/store-error.ts';
+import { ExposureChangedError, IdempotencyClaimLostError, StoreUnavailableError } from '../../../ports/store-error.ts';
+import { fromMicros, toMicros } from '../../../domain/money.ts';
 import type { LuaScript } from './connection.ts';
 import {
-  claimKeyScript, insertScript, leaseScript, markRejectedScript, markRetryScript, markSubmittedScript, purgeKeysScript,
+  claimKeyScript, dueChecksScript, exposureScript, insertScript, leaseScript, renewKeyScript, markRejectedScript, markRetryScript, markSubmittedScript, purgeKeysScript,
   releaseKeyScript, releaseLeasesScript, transitionScript,
 } from './order-scripts.ts';
 
@@ -50,6 +51,7 @@ function toOrder(hash: Record<string, string>): StoredOrder | null {
     erpOrderNumber: orNull(hash.erpOrderNumber),
     attempts: Number(hash.attempts),
     inDoubt: hash.inDoubt === '1',
+    sentBefore: hash.sentBefore ? Number(hash.sentBefore) : null,
     nextAttemptAt: Number(hash.nextAttemptAt),
     lastError: orNull(hash.lastError),
     rejection: hash.rejection ? JSON.parse(hash.rejection) : null,
@@ -66,6 +68,7 @@ export function createRedisOrderStore(options: RedisOrderStoreOptions): OrderSto
       return await call();
     } catch (error) {
       if (error instanceof Error && /^(ORDER_EXISTS|ERR|WRONGTYPE)/.test(error.message)) throw error;
+      if (error instanceof Error && error.message.startsWith('EXPOSURE_CHANGED ')) throw new ExposureChangedError(error.message.slice('EXPOSURE_CHANGED '.length));
       if (error instanceof Error && error.message.startsWith('IDEMPOTENCY_CLAIM_LOST ')) {
         throw new IdempotencyClaimLostError(error.message.slice('IDEMPOTENCY_CLAIM_LOST '.length));
       }
@@ -121,6 +124,10 @@ export function createRedisOrderStore(options: RedisOrderStoreOptions): OrderSto
       }
     },
 
+    async renewIdempotencyClaim(key, claimId, now) {
+      return (await run('renew idempotency claim', renewKeyScript, [key, claimId, now])) === 1;
+    },
+
     async releaseIdempotencyKey(key, claimId) {
       try {
         await run('release idempotency key', releaseKeyScript, [key, claimId]);
@@ -132,16 +139,19 @@ export function createRedisOrderStore(options: RedisOrderStoreOptions): OrderSto
       }
     },
 
-    async insert(order: NewOrder, { now, idempotency }) {
+    async insert(order: NewOrder, { now, idempotency, exposureVersion }) {
       const data: OrderData = {
         request: order.request, total: order.total, currency: order.currency, placedBy: order.placedBy,
         creditDecision: order.creditDecision, idempotencyKey: order.idempotencyKey,
       };
-      const seq = await run('insert order', insertScript, [order.id, order.customerId, order.status, JSON.stringify(data), now, iso(now), idempotency?.key ?? '', idempotency?.claimId ?? '']);
+      const seq = await run('insert order', insertScript, [
+        order.id, order.customerId, order.status, JSON.stringify(data), now, iso(now), idempotency?.key ?? '', idempotency?.claimId ?? '',
+        order.request.payment.method === 'ON_ACCOUNT' ? toMicros(order.total) : '0', exposureVersion ?? '',
+      ]);
       // Built here rather than read back: one round trip, and no failure after the write.
       return {
         id: order.id, seq: Number(seq), customerId: order.customerId, status: order.status, ...data, createdAt: iso(now), updatedAt: iso(now),
-        submittedAt: null, erpOrderNumber: null, attempts: 0, inDoubt: false, nextAttemptAt: now, lastError: null, rejection: null,
+        submittedAt: null, erpOrderNumber: null, attempts: 0, inDoubt: false, sentBefore: null, nextAttemptAt: now, lastError: null, rejection: null,
       };
     },
 
@@ -180,12 +190,21 @@ export function createRedisOrderStore(options: RedisOrderStoreOptions): OrderSto
       return guarded('read orders', async () => (await getMany(ids)).sort((a, b) => a.seq - b.seq));
     },
 
-    async markSubmitted(id, erpOrderNumber, now) {
-      await run('mark submitted', markSubmittedScript, [id, erpOrderNumber, now, iso(now)]);
+    async markSubmitted(id, erpOrderNumber, now, options) {
+      await run('mark submitted', markSubmittedScript, [id, erpOrderNumber, now, iso(now), options?.checkDuplicatesAt ?? '']);
     },
 
-    async markRetry(id, { error, nextAttemptAt, inDoubt }, now) {
-      await run('mark retry', markRetryScript, [id, error, nextAttemptAt, inDoubt ? 1 : 0, now, iso(now)]);
+    async dueDuplicateChecks(now, { limit, leaseMs }) {
+      const ids = (await run('lease duplicate checks', dueChecksScript, [now, limit, leaseMs])) as string[];
+      return guarded('read orders', () => getMany(ids));
+    },
+
+    async finishDuplicateCheck(id) {
+      await guarded('finish duplicate check', () => client.zrem(`${base}dupchk`, id));
+    },
+
+    async markRetry(id, { error, nextAttemptAt, inDoubt, sentBefore }, now) {
+      await run('mark retry', markRetryScript, [id, error, nextAttemptAt, inDoubt ? 1 : 0, now, iso(now), sentBefore ?? '']);
     },
 
     async markRejected(id, rejection, now) {
@@ -216,18 +235,10 @@ export function createRedisOrderStore(options: RedisOrderStoreOptions): OrderSto
       return Number(await run('release leases', releaseLeasesScript, [now, iso(now)]));
     },
 
-    pendingTotals: (customerId, submittedSince) =>
-      guarded('pending totals', async () => {
-        const [queued, submitted] = await Promise.all([
-          client.zrange(`${base}cq:${customerId}`, '0', '-1'),
-          client.zrangebyscore(`${base}sub:${customerId}`, `(${Date.parse(submittedSince)}`, '+inf'),
-        ]);
-        const ids = [...queued, ...submitted];
-        if (ids.length === 0) return [];
-        const pipeline = client.pipeline();
-        for (const id of ids) pipeline.hget(`${base}o:${id}`, 'data');
-        return ((await pipeline.exec()) ?? []).map(([, data]) => (JSON.parse(data as string) as OrderData).total);
-      }),
+    async pendingExposure(customerId, submittedSince) {
+      const [micros, version] = (await run('read exposure', exposureScript, [customerId, Date.parse(submittedSince)])) as [string, string];
+      return { total: fromMicros(micros), version };
+    },
 
     async purgeExpiredKeys(now) {
       return Number(await run('purge idempotency keys', purgeKeysScript, [now]));

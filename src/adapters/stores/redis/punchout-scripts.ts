@@ -50,11 +50,25 @@ redis.call('SET', B .. 'at:' .. ARGV[2], id, 'PX', ttl)
 return r[1]
 `);
 
-/** ARGV: id, data, state, startExpiresAt, expiresAt. Only a session that still exists is saved (its TTL kept). */
-export const saveSessionScript = luaScript(`
+/**
+ * ARGV: id, expected state, expected lines (JSON, or '' for any), now, next state, next data.
+ * Writes the next state and data only if the session exists, has not expired, is in the expected
+ * state and (when given) has exactly the expected lines; returns 1 if written, else 0. The data
+ * written is the caller's JSON as is: cjson only decodes here (it would round numbers on encoding).
+ */
+export const replaceSessionScript = luaScript(`
 local s = KEYS[1] .. 's:' .. ARGV[1]
-if redis.call('EXISTS', s) == 0 then return 0 end
-redis.call('HSET', s, 'data', ARGV[2], 'state', ARGV[3], 'startExpiresAt', ARGV[4], 'expiresAt', ARGV[5])
+local r = redis.call('HMGET', s, 'data', 'state', 'expiresAt')
+if not r[1] or r[2] ~= ARGV[2] or tonumber(r[3]) <= tonumber(ARGV[4]) then return 0 end
+if ARGV[3] ~= '' then
+  local have = cjson.decode(r[1]).lines or {}
+  local want = cjson.decode(ARGV[3])
+  if #have ~= #want then return 0 end
+  for i = 1, #want do
+    if have[i].sku ~= want[i].sku or have[i].quantity ~= want[i].quantity then return 0 end
+  end
+end
+redis.call('HSET', s, 'data', ARGV[6], 'state', ARGV[5])
 return 1
 `);
 

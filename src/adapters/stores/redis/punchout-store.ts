@@ -20,7 +20,7 @@ import type { AnsweredDocument, PunchOutOrderLink, PunchOutStore } from '../../.
 import { StoreUnavailableError } from '../../../ports/store-error.ts';
 import type { LuaScript } from './connection.ts';
 import {
-  claimDueScript, createSessionScript, finishLinkScript, linkOrderScript, redeemScript, saveLinkScript, saveSessionScript,
+  claimDueScript, createSessionScript, finishLinkScript, linkOrderScript, redeemScript, replaceSessionScript, saveLinkScript,
 } from './punchout-scripts.ts';
 
 export interface RedisPunchOutStoreOptions {
@@ -88,8 +88,11 @@ export function createRedisPunchOutStore(options: RedisPunchOutStoreOptions): Pu
         return data && state && Number(expiresAt) > now ? toSession(data, state) : null;
       }),
 
-    async saveSession(session) {
-      await run('save session', saveSessionScript, [session.id, JSON.stringify(session), session.state, session.startExpiresAt, session.expiresAt]);
+    async replaceSession(next, expected, now) {
+      const written = await run('change session', replaceSessionScript, [
+        next.id, expected.state, expected.lines ? JSON.stringify(expected.lines) : '', now, next.state, JSON.stringify(next),
+      ]);
+      return written === 1;
     },
 
     answered: (key, now) =>

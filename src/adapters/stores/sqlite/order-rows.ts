@@ -6,7 +6,7 @@
 import type { StoredOrder } from '../../../ports/order-store.ts';
 
 export const ORDER_COLUMNS = `seq, id, customer_id, status, request, total, currency, placed_by, credit_decision, idempotency_key,
-  created_at, updated_at, submitted_at, erp_order_number, attempts, in_doubt, next_attempt_at, last_error, rejection`;
+  created_at, updated_at, submitted_at, erp_order_number, attempts, in_doubt, sent_before, next_attempt_at, last_error, rejection`;
 
 export interface OrderRow {
   seq: number;
@@ -25,6 +25,7 @@ export interface OrderRow {
   erp_order_number: string | null;
   attempts: number;
   in_doubt: number;
+  sent_before: number | null;
   next_attempt_at: number;
   last_error: string | null;
   rejection: string | null;
@@ -48,6 +49,7 @@ export function rowToOrder(row: OrderRow): StoredOrder {
     erpOrderNumber: row.erp_order_number,
     attempts: Number(row.attempts),
     inDoubt: Number(row.in_doubt) === 1,
+    sentBefore: row.sent_before === null ? null : Number(row.sent_before),
     nextAttemptAt: Number(row.next_attempt_at),
     lastError: row.last_error,
     rejection: row.rejection ? JSON.parse(row.rejection) : null,

@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { IdempotencyClaimLostError } from '../../../ports/store-error.ts';
+import { ExposureChangedError, IdempotencyClaimLostError } from '../../../ports/store-error.ts';
+import { fromMicros, toMicros } from '../../../domain/money.ts';
 import type { IdempotencyClaim, LocalOrderStatus, NewOrder, OrderStore, QueueStats, StoredOrder } from '../../../ports/order-store.ts';
 import { ORDER_COLUMNS, rowToOrder, type OrderRow } from './order-rows.ts';
 import { openSqlite } from './database.ts';
@@ -19,6 +20,8 @@ export interface SqliteOrderStoreOptions {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+/** What the order adds to its customer's exposure while it is not in the ERP: its total, if on account. */
+export const exposureMicros = (order: NewOrder) => (order.request.payment.method === 'ON_ACCOUNT' ? toMicros(order.total) : '0');
 
 export function createSqliteOrderStore(options: SqliteOrderStoreOptions): OrderStore {
   const { db, sql, transaction } = openSqlite({ path: options.path, name: 'orders.sqlite', migrations: ORDER_MIGRATIONS, pragmas: ['foreign_keys = ON'] });
@@ -27,6 +30,9 @@ export function createSqliteOrderStore(options: SqliteOrderStoreOptions): OrderS
     const row = sql(select('WHERE id = ?')).get(id) as OrderRow | undefined;
     return row ? rowToOrder(row) : null;
   };
+
+  const currentVersion = (customerId: string) =>
+    String((sql('SELECT version FROM customer_exposure WHERE customer_id = ?').get(customerId) as { version: number } | undefined)?.version ?? 0);
 
   return {
     async claimIdempotencyKey(key, payloadHash, { now, ttlMs, staleAfterMs, claimId }): Promise<IdempotencyClaim> {
@@ -46,22 +52,28 @@ export function createSqliteOrderStore(options: SqliteOrderStoreOptions): OrderS
       });
     },
 
+    async renewIdempotencyClaim(key, claimId, now) {
+      const renewed = sql("UPDATE idempotency_keys SET claimed_at = ? WHERE key = ? AND state = 'IN_PROGRESS' AND claim_id = ?").run(now, key, claimId);
+      return Number(renewed.changes) === 1;
+    },
+
     async releaseIdempotencyKey(key, claimId) {
       sql("DELETE FROM idempotency_keys WHERE key = ? AND state = 'IN_PROGRESS' AND claim_id = ?").run(key, claimId);
     },
 
-    async insert(order: NewOrder, { now, idempotency }) {
+    async insert(order: NewOrder, { now, idempotency, exposureVersion }) {
       return transaction(() => {
+        if (exposureVersion !== undefined && currentVersion(order.customerId) !== exposureVersion) throw new ExposureChangedError(order.customerId);
         if (idempotency) {
           const held = sql("UPDATE idempotency_keys SET state = 'DONE', order_id = ? WHERE key = ? AND state = 'IN_PROGRESS' AND claim_id = ?")
             .run(order.id, idempotency.key, idempotency.claimId);
           if (Number(held.changes) !== 1) throw new IdempotencyClaimLostError(idempotency.key);
         }
         sql(`INSERT INTO orders (id, customer_id, status, request, total, currency, placed_by, credit_decision, idempotency_key,
-               created_at, updated_at, attempts, next_attempt_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`).run(
+               created_at, updated_at, attempts, next_attempt_at, exposure_micros)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`).run(
           order.id, order.customerId, order.status, JSON.stringify(order.request), order.total, order.currency, order.placedBy,
-          JSON.stringify(order.creditDecision), order.idempotencyKey, iso(now), iso(now), now,
+          JSON.stringify(order.creditDecision), order.idempotencyKey, iso(now), iso(now), now, exposureMicros(order),
         );
         return getOrder(order.id)!;
       });
@@ -87,8 +99,9 @@ export function createSqliteOrderStore(options: SqliteOrderStoreOptions): OrderS
         // The head of each customer's queue only: a customer's second order waits for its first,
         // so the ERP receives every customer's orders in the order they were placed.
         // A lease still recorded here ended without a verdict (its holder died or ran out of time):
-        // that attempt may have reached the ERP, so the order is in doubt.
+        // that attempt may have reached the ERP, so the order is in doubt, sent before the lease ended.
         const rows = sql(`UPDATE orders SET in_doubt = CASE WHEN lease_owner IS NOT NULL THEN 1 ELSE in_doubt END,
+          sent_before = CASE WHEN lease_owner IS NOT NULL THEN MAX(COALESCE(sent_before, 0), lease_until) ELSE sent_before END,
           lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
           WHERE id IN (
             SELECT o.id FROM orders o
@@ -100,27 +113,49 @@ export function createSqliteOrderStore(options: SqliteOrderStoreOptions): OrderS
       });
     },
 
-    async markSubmitted(id, erpOrderNumber, now) {
-      sql(`UPDATE orders SET status = 'SUBMITTED', erp_order_number = ?, submitted_at = ?, updated_at = ?, lease_owner = NULL,
-           lease_until = NULL, last_error = NULL, in_doubt = 0 WHERE id = ?`).run(erpOrderNumber, iso(now), iso(now), id);
+    async markSubmitted(id, erpOrderNumber, now, options) {
+      transaction(() => {
+        sql(`UPDATE orders SET status = 'SUBMITTED', erp_order_number = ?, submitted_at = ?, updated_at = ?, lease_owner = NULL,
+             lease_until = NULL, last_error = NULL, in_doubt = 0 WHERE id = ?`).run(erpOrderNumber, iso(now), iso(now), id);
+        if (options?.checkDuplicatesAt !== undefined) {
+          sql('INSERT INTO duplicate_checks (order_id, due_at) VALUES (?, ?) ON CONFLICT (order_id) DO UPDATE SET due_at = excluded.due_at').run(id, options.checkDuplicatesAt);
+        }
+      });
     },
 
-    async markRetry(id, { error, nextAttemptAt, inDoubt }, now) {
-      sql(`UPDATE orders SET next_attempt_at = ?, last_error = ?, in_doubt = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL
-           WHERE id = ? AND status = 'QUEUED'`).run(nextAttemptAt, error, inDoubt ? 1 : 0, iso(now), id);
+    async dueDuplicateChecks(now, { limit, leaseMs }) {
+      return transaction(() => {
+        const ids = (sql('SELECT order_id FROM duplicate_checks WHERE due_at <= ? ORDER BY due_at LIMIT ?').all(now, limit) as Array<{ order_id: string }>).map((r) => r.order_id);
+        for (const id of ids) sql('UPDATE duplicate_checks SET due_at = ? WHERE order_id = ?').run(now + leaseMs, id);
+        return ids.map(getOrder).filter((o): o is StoredOrder => o !== null);
+      });
+    },
+
+    async finishDuplicateCheck(id) {
+      sql('DELETE FROM duplicate_checks WHERE order_id = ?').run(id);
+    },
+
+    async markRetry(id, { error, nextAttemptAt, inDoubt, sentBefore }, now) {
+      sql(`UPDATE orders SET next_attempt_at = ?, last_error = ?, in_doubt = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL,
+           sent_before = CASE WHEN ? IS NULL THEN sent_before ELSE MAX(COALESCE(sent_before, 0), ?) END
+           WHERE id = ? AND status = 'QUEUED'`).run(nextAttemptAt, error, inDoubt ? 1 : 0, iso(now), sentBefore ?? null, sentBefore ?? null, id);
     },
 
     async releaseLeases(now) {
-      return Number(sql(`UPDATE orders SET in_doubt = 1, lease_owner = NULL, lease_until = NULL, updated_at = ?
-           WHERE lease_owner IS NOT NULL AND status = 'QUEUED'`).run(iso(now)).changes);
+      return Number(sql(`UPDATE orders SET in_doubt = 1, sent_before = MAX(COALESCE(sent_before, 0), MIN(lease_until, ?)),
+           lease_owner = NULL, lease_until = NULL, updated_at = ?
+           WHERE lease_owner IS NOT NULL AND status = 'QUEUED'`).run(now, iso(now)).changes);
     },
 
-    async pendingTotals(customerId, submittedSince) {
-      // Two index range scans (status, customer) rather than one OR over the customer's history.
-      const rows = sql(`SELECT total FROM orders WHERE status = 'QUEUED' AND customer_id = ?
-        UNION ALL SELECT total FROM orders WHERE status = 'SUBMITTED' AND customer_id = ? AND submitted_at > ?`)
-        .all(customerId, customerId, submittedSince) as Array<{ total: string }>;
-      return rows.map((r) => r.total);
+    async pendingExposure(customerId, submittedSince) {
+      return transaction(() => {
+        const row = sql('SELECT queued_micros, version FROM customer_exposure WHERE customer_id = ?').get(customerId) as { queued_micros: number | bigint; version: number | bigint } | undefined;
+        // The few orders submitted since the ERP's figures were read: one index range.
+        const since = sql(`SELECT COALESCE(SUM(exposure_micros), 0) AS micros FROM orders
+          WHERE status = 'SUBMITTED' AND customer_id = ? AND submitted_at > ?`).get(customerId, submittedSince) as { micros: number | bigint };
+        const micros = BigInt(row?.queued_micros ?? 0) + BigInt(since.micros);
+        return { total: fromMicros(micros), version: String(row?.version ?? 0) };
+      });
     },
 
     async markRejected(id, rejection, now) {

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import type { PunchOutSession } from '../../../domain/punchout/session.ts';
+import { sameLines, type PunchOutSession } from '../../../domain/punchout/session.ts';
 import type { AnsweredDocument, PunchOutOrderLink, PunchOutStore } from '../../../ports/punchout-store.ts';
 import { openSqlite } from './database.ts';
 import { PUNCHOUT_MIGRATIONS } from './punchout-schema.ts';
@@ -86,9 +86,17 @@ export function createSqlitePunchOutStore(options: SqlitePunchOutStoreOptions): 
       return row ? toSession(row) : null;
     },
 
-    async saveSession(session) {
-      sql('UPDATE sessions SET data = ?, state = ?, start_expires_at = ?, expires_at = ? WHERE id = ?')
-        .run(JSON.stringify(session), session.state, session.startExpiresAt, session.expiresAt, session.id);
+    async replaceSession(next, expected, now) {
+      // node:sqlite is synchronous: read, compare and write run in one transaction, uninterrupted.
+      return transaction(() => {
+        const row = sql('SELECT data, state FROM sessions WHERE id = ? AND expires_at > ?').get(next.id, now) as SessionRow | undefined;
+        if (!row || row.state !== expected.state) return false;
+        const stored = toSession(row);
+        if (expected.lines && !sameLines(stored.lines, expected.lines)) return false;
+        const changed = sql('UPDATE sessions SET data = ?, state = ? WHERE id = ? AND state = ?')
+          .run(JSON.stringify({ ...stored, state: next.state, lines: next.lines }), next.state, next.id, expected.state).changes;
+        return Number(changed) === 1;
+      });
     },
 
     async answered(key, now) {

@@ -42,4 +42,31 @@ export const ORDER_MIGRATIONS: readonly string[] = [
   `ALTER TABLE orders ADD COLUMN in_doubt INTEGER NOT NULL DEFAULT 0;`,
   // Which request holds an unfinished claim: only it may complete or release the key.
   `ALTER TABLE idempotency_keys ADD COLUMN claim_id TEXT;`,
+  // Before when every earlier attempt was sent (epoch ms): the ERP's time bound counts from it.
+  `ALTER TABLE orders ADD COLUMN sent_before INTEGER;
+   CREATE TABLE duplicate_checks (order_id TEXT PRIMARY KEY, due_at INTEGER NOT NULL);
+   CREATE INDEX duplicate_checks_due ON duplicate_checks (due_at);`,
+  // Exposure as running totals, exact in millionths, kept by triggers with every status change, so
+  // a credit decision reads O(1) however many orders are queued; the version moves with every change.
+  `ALTER TABLE orders ADD COLUMN exposure_micros INTEGER NOT NULL DEFAULT 0;
+   UPDATE orders SET exposure_micros = CASE WHEN json_extract(request, '$.payment.method') = 'ON_ACCOUNT' THEN
+       CAST(CASE WHEN instr(total, '.') > 0 THEN substr(total, 1, instr(total, '.') - 1) ELSE total END AS INTEGER) * 1000000
+       + CASE WHEN instr(total, '.') > 0 THEN CAST(substr(substr(total, instr(total, '.') + 1) || '000000', 1, 6) AS INTEGER) ELSE 0 END
+     ELSE 0 END;
+   CREATE TABLE customer_exposure (customer_id TEXT PRIMARY KEY, queued_micros INTEGER NOT NULL DEFAULT 0, version INTEGER NOT NULL DEFAULT 0);
+   INSERT INTO customer_exposure (customer_id, queued_micros, version)
+     SELECT customer_id, SUM(CASE WHEN status = 'QUEUED' THEN exposure_micros ELSE 0 END), 0 FROM orders GROUP BY customer_id;
+   CREATE INDEX orders_submitted ON orders (status, customer_id, submitted_at);
+   CREATE TRIGGER orders_exposure_insert AFTER INSERT ON orders BEGIN
+     INSERT INTO customer_exposure (customer_id, queued_micros, version)
+       VALUES (NEW.customer_id, CASE WHEN NEW.status = 'QUEUED' THEN NEW.exposure_micros ELSE 0 END, 1)
+       ON CONFLICT (customer_id) DO UPDATE SET queued_micros = queued_micros + excluded.queued_micros, version = version + 1;
+   END;
+   CREATE TRIGGER orders_exposure_status AFTER UPDATE OF status ON orders WHEN OLD.status <> NEW.status BEGIN
+     UPDATE customer_exposure SET
+       queued_micros = queued_micros + (CASE WHEN NEW.status = 'QUEUED' THEN NEW.exposure_micros ELSE 0 END)
+                                     - (CASE WHEN OLD.status = 'QUEUED' THEN OLD.exposure_micros ELSE 0 END),
+       version = version + 1
+     WHERE customer_id = NEW.customer_id;
+   END;`,
 ];

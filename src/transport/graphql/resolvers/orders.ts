@@ -8,10 +8,13 @@ import type { OrderInput, UserError } from '../../../domain/orders/order-input.t
 import type { ErpOrder } from '../../../ports/erp-connector.ts';
 import { isTransientErpError } from '../../../ports/erp-error.ts';
 import type { LocalOrderStatus, StoredOrder } from '../../../ports/order-store.ts';
+import { voidCard } from '../../../services/orders/card-payment.ts';
 import { placeOrder } from '../../../services/orders/place-order.ts';
+import { buyerIdempotencyKey } from '../../../services/orders/order-identity.ts';
 import { fromErp, fromStored, viewOrder, type OrderView } from '../../../services/orders/order-view.ts';
 import type { GraphQLContext } from '../context.ts';
-import { translated } from '../errors.ts';
+import { decodeCursor, encodeCursor, pageSize } from '../cursor.ts';
+import { ORDER_RETRY_MESSAGE, rejectionMessage, safeReason, translated } from '../errors.ts';
 import { requireCustomer, requireOps } from '../guards.ts';
 
 function orders(context: GraphQLContext) {
@@ -39,8 +42,24 @@ async function act(context: GraphQLContext, id: string, from: LocalOrderStatus[]
     return { order: fromStored(order), userErrors: [{ code: 'INVALID_ORDER_STATE', message: `Order ${id} is ${order.status}; only ${from.join(' or ')} orders can be ${verb}.`, field: ['id'] }] };
   }
   if (to === 'QUEUED') deps.dispatcher.wake();
+  if (to === 'CANCELLED') await voidCard(deps.payments, moved);
   return { order: fromStored(moved), userErrors: [] };
 }
+
+/**
+ * What clients see of an order's failures: the reason code and erpfront's sentence. The ERP's own
+ * words (its URL, its login, its record ids) stay in the order store; operations, who fix the
+ * cause and replay, see them.
+ */
+export const Order = {
+  lastError: (order: OrderView, _: unknown, context: GraphQLContext): string | null =>
+    order.lastError === null ? null : context.principal.roles.has('ops') ? order.lastError : ORDER_RETRY_MESSAGE,
+  rejection: (order: OrderView, _: unknown, context: GraphQLContext): OrderView['rejection'] => {
+    if (!order.rejection || context.principal.roles.has('ops')) return order.rejection;
+    const reason = safeReason(order.rejection.reason);
+    return { reason, message: rejectionMessage(reason) };
+  },
+};
 
 export const OrderQueries = {
   order: (_: unknown, args: { id: string }, context: GraphQLContext) =>
@@ -58,10 +77,8 @@ export const OrderQueries = {
     translated(async () => {
       const deps = orders(context);
       const customerId = requireCustomer(context, 'Orders');
-      const first = args.first ?? 20;
-      if (!Number.isInteger(first) || first < 1 || first > 100) throw new DomainError('INVALID_ARGUMENT', `first must be between 1 and 100, got ${first}.`);
-      const offset = args.after ? Number(/^erp:(\d+)$/.exec(atob(args.after))?.[1] ?? NaN) : 0;
-      if (Number.isNaN(offset)) throw new DomainError('INVALID_ARGUMENT', 'after is not a cursor this API issued.');
+      const first = pageSize(args.first, 20, 100);
+      const offset = decodeCursor('erp', args.after) ?? 0;
       // Orders not in the ERP yet lead the first page; the ERP's own list follows, paged by the ERP.
       const waiting = offset === 0 ? await deps.store.listByCustomer(customerId, { statuses: ['QUEUED', 'ON_HOLD', 'REJECTED'], limit: 100 }) : [];
       const known = new Map((await deps.store.listByCustomer(customerId, { statuses: ['SUBMITTED'], limit: 500 })).map((o) => [o.id, o]));
@@ -86,8 +103,8 @@ export const OrderQueries = {
       ];
       const next = offset + page.orders.length;
       return {
-        edges: nodes.map((node, i) => ({ cursor: btoa(`erp:${offset + Math.max(0, i - waiting.length)}`), node })),
-        pageInfo: { hasNextPage: next < page.total, hasPreviousPage: offset > 0, startCursor: null, endCursor: btoa(`erp:${next}`) },
+        edges: nodes.map((node, i) => ({ cursor: encodeCursor('erp', offset + Math.max(0, i - waiting.length)), node })),
+        pageInfo: { hasNextPage: next < page.total, hasPreviousPage: offset > 0, startCursor: null, endCursor: encodeCursor('erp', next) },
       };
     }),
 
@@ -95,7 +112,7 @@ export const OrderQueries = {
     translated(async () => {
       requireOps(context);
       const statuses = args.statuses?.length ? args.statuses : (['QUEUED', 'ON_HOLD', 'REJECTED'] as LocalOrderStatus[]);
-      return (await orders(context).store.listByStatus(statuses, { limit: Math.min(args.first ?? 100, 1000) })).map(fromStored);
+      return (await orders(context).store.listByStatus(statuses, { limit: pageSize(args.first, 100, 1000) })).map(fromStored);
     }),
 };
 
@@ -104,7 +121,8 @@ export const OrderMutations = {
     translated(async () => {
       const deps = orders(context);
       const customerId = requireCustomer(context, 'Orders');
-      const input = { ...args.input, idempotencyKey: args.input.idempotencyKey ?? context.idempotencyKey };
+      // The buyers' namespace: a buyer's key can never take or block a PunchOut order's.
+      const input = { ...args.input, idempotencyKey: buyerIdempotencyKey(args.input.idempotencyKey ?? context.idempotencyKey) };
       const result = await placeOrder(deps, context.principal, customerId, input);
       return { order: result.order ? fromStored(result.order) : null, userErrors: result.userErrors, creditDecision: result.creditDecision };
     }),

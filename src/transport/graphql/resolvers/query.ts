@@ -7,6 +7,7 @@ import { DomainError } from '../../../domain/errors.ts';
 import type { Item, ItemSearchPage } from '../../../ports/erp-connector.ts';
 import { after, isPromise, type MaybePromise } from '../../../services/maybe-promise.ts';
 import type { GraphQLContext } from '../context.ts';
+import { decodeCursor, encodeCursor, pageSize } from '../cursor.ts';
 import { translated } from '../errors.ts';
 import { loadCustomer } from './customer.ts';
 import { loadProduct } from './product.ts';
@@ -41,11 +42,9 @@ export const Query = {
     context: GraphQLContext,
   ) =>
     translated(async () => {
-      const first = args.first ?? 20;
-      if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) {
-        throw new DomainError('INVALID_ARGUMENT', `first must be between 1 and ${MAX_PAGE}, got ${first}.`);
-      }
-      const offset = args.after ? decodeCursor(args.after) + 1 : 0;
+      const first = pageSize(args.first, 20, MAX_PAGE);
+      const after = decodeCursor('offset', args.after);
+      const offset = after === null ? 0 : after + 1;
       const search = { text: args.query ?? undefined, category: args.category ?? undefined, offset, limit: first };
       const key = JSON.stringify([search.text ?? '', search.category ?? '', offset, first]);
       const { erp, cache } = context.services;
@@ -54,7 +53,7 @@ export const Query = {
       ]);
       if (result instanceof Error) throw result;
       const page = result!.value;
-      const edges = page.items.map((item, i) => ({ cursor: encodeCursor(offset + i), node: item }));
+      const edges = page.items.map((item, i) => ({ cursor: encodeCursor('offset', offset + i), node: item }));
       return {
         edges,
         totalCount: page.total,
@@ -83,19 +82,3 @@ export const Viewer = {
     });
   },
 };
-
-function encodeCursor(offset: number): string {
-  return btoa(`offset:${offset}`);
-}
-
-function decodeCursor(cursor: string): number {
-  let decoded = '';
-  try {
-    decoded = atob(cursor);
-  } catch {
-    // fall through to the error below
-  }
-  const match = /^offset:(\d+)$/.exec(decoded);
-  if (!match) throw new DomainError('INVALID_ARGUMENT', `after is not a cursor this API issued: ${JSON.stringify(cursor)}.`);
-  return Number(match[1]);
-}

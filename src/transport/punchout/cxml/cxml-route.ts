@@ -4,14 +4,18 @@
  * HTTP status: 200 whenever a cXML Response is returned, the outcome in its Status code (buyers
  * read the cXML Status; PROTOCOL.md §8). Only a body that is not a cXML document at all — wrong
  * media type, too large, not well-formed XML, a forbidden DTD, another root element — gets an
- * HTTP 4xx (with a cXML Response carrying the same code, for buyers that read it anyway).
+ * HTTP 4xx (with a cXML Response carrying the same code, for buyers that read it anyway). Too
+ * many failed logins is HTTP 429 with `Retry-After` (cXML 560), for HTTP-level retry logic too.
  *
  * @module
  */
 import type { Context } from 'hono';
 import type { BuyerOrganisation } from '../../../domain/punchout/buyer-organisation.ts';
+import { excerpt, untrustedText } from '../../../domain/untrusted-text.ts';
+import { LOGIN_REFUSED } from '../../../services/punchout/buyer-login.ts';
 import { acceptOrderRequest } from '../../../services/punchout/order-intake.ts';
 import { PunchOutRefusal, type PunchOutService } from '../../../services/punchout/punchout-service.ts';
+import { clientAddress } from '../client-address.ts';
 import { parseXmlSafely, XmlSafetyError } from '../xml/safe-xml.ts';
 import { DEFAULT_CXML_VERSION, responseDocument } from './envelope.ts';
 import { profileResponse, setupResponse } from './documents.ts';
@@ -37,6 +41,15 @@ export function statusReply(code: number, detail: string, httpStatus = 200, vers
   return reply(responseDocument(code, detail, { version, now: Date.now() }), httpStatus);
 }
 
+/**
+ * Too many failed logins: cXML 560 (transient: buyers retry later), HTTP 429 with `Retry-After`.
+ */
+function throttledReply(throttled: { retryAfterSeconds: number; message: string }): Response {
+  const response = statusReply(560, throttled.message, 429);
+  response.headers.set('retry-after', String(throttled.retryAfterSeconds));
+  return response;
+}
+
 /** The route handler (mounted behind a body-size limit). */
 export function cxmlRoute(options: CxmlRouteOptions) {
   const { service } = options;
@@ -48,18 +61,26 @@ export function cxmlRoute(options: CxmlRouteOptions) {
     try {
       envelope = readEnvelope(parseXmlSafely(await c.req.text()));
     } catch (error) {
-      if (error instanceof XmlSafetyError) return statusReply(error.code === 'XML_FORBIDDEN_DTD' ? 400 : 406, error.message, 400);
+      if (error instanceof XmlSafetyError) {
+        if (error.code === 'XML_TOO_COMPLEX') return statusReply(413, error.message, 413);
+        return statusReply(error.code === 'XML_FORBIDDEN_DTD' ? 400 : 406, error.message, 400);
+      }
       if (error instanceof CxmlReadError) return statusReply(error.status, error.message, 400);
       throw error;
     }
     if (envelope.kind !== 'Request' || !envelope.payload) {
       return statusReply(400, `This endpoint takes cXML Requests; this document is a ${envelope.kind}. A PunchOutOrderMessage goes to the buyer's BrowserFormPost URL.`);
     }
-    const auth = service.deps.buyers.authenticateCxml(envelope);
-    if ('failure' in auth) {
-      // Who tried, never with what: the secret stays out of the log.
-      console.warn(`erpfront: cXML ${envelope.payload.name} refused (${auth.failure}); From ${envelope.from.map((f) => `${f.domain}:${f.identity}`).join(',') || '(none)'}`);
-      return statusReply(401, auth.message);
+    const auth = await service.login.cxml(envelope, clientAddress(c));
+    if ('throttled' in auth) return throttledReply(auth.throttled);
+    if ('refused' in auth) {
+      // Who tried, never with what: the secret stays out of the log, and the client gets one
+      // answer. Names and identities are the sender's own text: quoted, escaped, cut (a few
+      // credentials, a few dozen characters each).
+      const from = envelope.from.slice(0, 3).map((f) => `${untrustedText(f.domain, 40)}:${untrustedText(f.identity, 80)}`);
+      if (envelope.from.length > 3) from.push(`(+${envelope.from.length - 3} more)`);
+      console.warn(`erpfront: cXML ${untrustedText(envelope.payload.name, 60)} refused (${auth.refused}); From ${from.join(',') || '(none)'}`);
+      return statusReply(401, LOGIN_REFUSED);
     }
     const buyer = auth.buyer;
     const version = buyer.cxml!.version;
@@ -71,7 +92,7 @@ export function cxmlRoute(options: CxmlRouteOptions) {
     } catch (error) {
       if (error instanceof CxmlReadError) return statusReply(error.status, error.message, 200, version);
       if (error instanceof PunchOutRefusal) return statusReply(error.code === 'OPERATION_NOT_SUPPORTED' ? 450 : 400, error.message, 200, version);
-      console.error(`erpfront: cXML ${envelope.payload.name} of buyer ${buyer.id} failed`, error);
+      console.error(`erpfront: cXML ${untrustedText(envelope.payload.name, 60)} of buyer ${buyer.id} failed`, error);
       return statusReply(500, 'erpfront could not complete the request; nothing was changed. Retry later.', 200, version);
     }
   };
@@ -111,6 +132,6 @@ async function handle(options: CxmlRouteOptions, request: Request, buyer: BuyerO
       return statusReply(answer.code, answer.text, 200, version);
     }
     default:
-      return statusReply(450, `erpfront does not take ${payload.name} documents; it takes ProfileRequest, PunchOutSetupRequest and OrderRequest.`, 200, version);
+      return statusReply(450, `erpfront does not take ${excerpt(payload.name, 60)} documents; it takes ProfileRequest, PunchOutSetupRequest and OrderRequest.`, 200, version);
   }
 }

@@ -34,6 +34,7 @@ export function newPayloadId(epochMs: number, host = 'erpfront'): string {
 export const STATUS_TEXT: Readonly<Record<number, string>> = {
   200: 'OK', 201: 'Accepted', 204: 'No Content', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden',
   406: 'Not Acceptable', 409: 'Conflict', 413: 'Request Entity Too Large', 415: 'Unsupported Media Type', 450: 'Not Implemented', 500: 'Internal Server Error',
+  560: 'Temporary server error',
 };
 
 export interface EnvelopeOptions {

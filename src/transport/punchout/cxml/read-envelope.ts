@@ -7,6 +7,7 @@
  * @module
  */
 import type { Credential } from '../../../domain/punchout/buyer-organisation.ts';
+import { excerpt } from '../../../domain/untrusted-text.ts';
 import { child, children, firstElement, rawText, text, type XmlElement } from '../xml/safe-xml.ts';
 
 /** A document erpfront cannot act on, with the cXML status to answer and a text saying why. */
@@ -48,7 +49,7 @@ function credentialsOf(party: XmlElement | undefined): Credential[] {
 export function readEnvelope(root: XmlElement): CxmlEnvelope {
   if (root.name !== 'cXML') {
     const hint = root.name.toLowerCase() === 'cxml' ? ` (XML names are case-sensitive: write <cXML>, not <${root.name}>)` : '';
-    throw new CxmlReadError(400, `The root element is <${root.name}>; a cXML document starts with <cXML>${hint}.`);
+    throw new CxmlReadError(400, `The root element is <${excerpt(root.name, 60)}>; a cXML document starts with <cXML>${hint}.`);
   }
   const header = child(root, 'Header');
   const request = child(root, 'Request');
@@ -61,7 +62,7 @@ export function readEnvelope(root: XmlElement): CxmlEnvelope {
   const senderElement = child(header, 'Sender');
   const secret = children(senderElement, 'Credential').map((c) => child(c, 'SharedSecret')).find((s) => s !== undefined);
   const mode = (wrapper?.attributes.deploymentMode ?? 'production').trim().toLowerCase();
-  if (mode !== 'production' && mode !== 'test') throw new CxmlReadError(400, `deploymentMode is "${mode}"; expected production or test.`);
+  if (mode !== 'production' && mode !== 'test') throw new CxmlReadError(400, `deploymentMode is "${excerpt(mode, 40)}"; expected production or test.`);
   return {
     payloadId: root.attributes.payloadID?.trim() || null,
     timestamp: root.attributes.timestamp?.trim() || null,

@@ -6,6 +6,7 @@
  * @module
  */
 import type { PunchOutOperation } from '../../../domain/punchout/session.ts';
+import { excerpt } from '../../../domain/untrusted-text.ts';
 import { child, children, rawText, text, textAt, type XmlElement } from '../xml/safe-xml.ts';
 import { CxmlReadError } from './read-envelope.ts';
 
@@ -45,7 +46,7 @@ export interface OrderRequestDoc {
 
 function quantityOf(raw: string | undefined, where: string): number {
   const quantity = Number((raw ?? '').trim());
-  if (!Number.isFinite(quantity) || quantity <= 0) throw new CxmlReadError(400, `${where}: quantity "${raw ?? ''}" is not a positive number.`);
+  if (!Number.isFinite(quantity) || quantity <= 0) throw new CxmlReadError(400, `${where}: quantity "${excerpt(raw ?? '', 40)}" is not a positive number.`);
   return quantity;
 }
 
@@ -57,7 +58,7 @@ function moneyOf(element: XmlElement | undefined): { amount: string; currency: s
 /** Reads the `ItemOut` lines of a setup or order request. */
 export function readItemOut(parent: XmlElement): ItemOutLine[] {
   return children(parent, 'ItemOut').map((item, i) => {
-    const where = `ItemOut ${item.attributes.lineNumber ?? i + 1}`;
+    const where = `ItemOut ${excerpt(item.attributes.lineNumber ?? String(i + 1), 20)}`;
     const sku = textAt(item, 'ItemID', 'SupplierPartID');
     if (!sku) throw new CxmlReadError(400, `${where}: ItemID/SupplierPartID is missing; it must be the SupplierPartID erpfront sent in the cart.`);
     const lineNumber = Number(item.attributes.lineNumber);
@@ -77,7 +78,7 @@ export function readItemOut(parent: XmlElement): ItemOutLine[] {
 export function readSetupRequest(payload: XmlElement): SetupRequest {
   const operation = (payload.attributes.operation ?? '').trim().toLowerCase();
   if (!['create', 'edit', 'inspect', 'source'].includes(operation)) {
-    throw new CxmlReadError(400, `PunchOutSetupRequest operation is "${operation}"; expected create, edit or inspect.`);
+    throw new CxmlReadError(400, `PunchOutSetupRequest operation is "${excerpt(operation, 40)}"; expected create, edit or inspect.`);
   }
   const cookie = child(payload, 'BuyerCookie');
   if (!cookie || rawText(cookie).trim() === '') throw new CxmlReadError(400, 'PunchOutSetupRequest has no BuyerCookie; the cart cannot be matched to your requisition without one.');
@@ -102,7 +103,7 @@ export function readOrderRequest(payload: XmlElement): OrderRequestDoc {
   const orderId = header.attributes.orderID?.trim();
   if (!orderId) throw new CxmlReadError(400, 'OrderRequestHeader has no orderID (your purchase-order number).');
   const type = (header.attributes.type ?? 'new').trim().toLowerCase();
-  if (type !== 'new' && type !== 'update' && type !== 'delete') throw new CxmlReadError(400, `OrderRequestHeader type is "${type}"; expected new, update or delete.`);
+  if (type !== 'new' && type !== 'update' && type !== 'delete') throw new CxmlReadError(400, `OrderRequestHeader type is "${excerpt(type, 40)}"; expected new, update or delete.`);
   return {
     orderId,
     orderDate: header.attributes.orderDate?.trim() || null,

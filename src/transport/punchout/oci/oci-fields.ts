@@ -79,7 +79,25 @@ function cut(value: string, max: number): string {
   return [...value].slice(0, max).join('');
 }
 
-/** The cart as `NEW_ITEM-*` fields, followed by the fields the call-up asked to have back. */
+/**
+ * Whether `name` is, or could be read as, one of the cart's own fields (`NEW_ITEM-PRICE[1]`,
+ * `new_item-price[1]`, ` NEW_ITEM-LONGTEXT_1:132[]`, `NEW_ITEM_PRICE`...). Matched loosely, case
+ * and surrounding space ignored: erpfront cannot know how each receiver matches names.
+ */
+function isCartFieldName(name: string): boolean {
+  return name.trim().toUpperCase().startsWith('NEW_ITEM');
+}
+
+/**
+ * The cart as `NEW_ITEM-*` fields, followed by the fields the call-up asked to have back.
+ *
+ * The call-up's fields (HOOK_URL's query above all) are the buyer's URL, which anyone who can
+ * start a call-up chooses: `?NEW_ITEM-PRICE[1]=0.01` would add a second price field, and which
+ * of two same-named fields a receiver takes differs between frameworks (PHP keeps the last, a
+ * Java servlet's getParameter the first). So no field the cart is made of may come from there:
+ * such names are dropped rather than reordered, since no order is safe for every receiver. The
+ * other return fields (`sap-client`, `~OkCode`, ...) keep their order.
+ */
 export function cartFields(buyer: BuyerOrganisation, cart: PricedCart, returnFields: ReadonlyArray<[string, string]>): Array<[string, string]> {
   const fields: Array<[string, string]> = [];
   cart.lines.forEach((line, i) => {
@@ -105,5 +123,5 @@ export function cartFields(buyer: BuyerOrganisation, cart: PricedCart, returnFie
     // The long text keeps what DESCRIPTION had to cut; its line index is in the name (FIELDS.md §3).
     fields.push([`NEW_ITEM-LONGTEXT_${n}:132[]`, [line.name, line.description].filter(Boolean).join('\n')]);
   });
-  return [...fields, ...returnFields];
+  return [...fields, ...returnFields.filter(([name]) => !isCartFieldName(name))];
 }

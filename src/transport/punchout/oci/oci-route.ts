@@ -7,7 +7,9 @@
  * @module
  */
 import type { Context } from 'hono';
+import { excerpt, untrustedText } from '../../../domain/untrusted-text.ts';
 import { PunchOutRefusal, type PunchOutService } from '../../../services/punchout/punchout-service.ts';
+import { clientAddress } from '../client-address.ts';
 import { escapeText } from '../xml/xml-writer.ts';
 import { readCallUp } from './oci-fields.ts';
 
@@ -16,7 +18,8 @@ export interface OciRouteOptions {
   startUrl: (request: Request) => string;
 }
 
-function page(status: number, message: string): Response {
+/** A short page with the reason: OCI's call-up is a person's browser. */
+export function ociPage(status: number, message: string): Response {
   return new Response(`<!DOCTYPE html><html><head><meta charset="utf-8"><title>PunchOut</title></head><body><p>${escapeText(message)}</p></body></html>`, {
     status,
     headers: { 'content-type': 'text/html; charset=utf-8' },
@@ -36,13 +39,19 @@ export function ociRoute(options: OciRouteOptions) {
   const { service } = options;
   return async function oci(c: Context): Promise<Response> {
     const callUp = readCallUp(await parameters(c));
-    if ('problem' in callUp) return page(400, callUp.problem);
-    if (callUp.function) return page(400, `OCI FUNCTION=${callUp.function} is not supported; call up the catalog without FUNCTION to shop.`);
-    const buyer = service.deps.buyers.authenticateOci(callUp);
-    if (!buyer) {
-      console.warn(`erpfront: OCI call-up refused for user ${JSON.stringify(callUp.username ?? '(token)')}`);
-      return page(401, 'The catalog login (USERNAME/PASSWORD or TOKEN) is not valid; check the call-up parameters configured in your procurement system.');
+    if ('problem' in callUp) return ociPage(400, callUp.problem);
+    if (callUp.function) return ociPage(400, `OCI FUNCTION=${excerpt(callUp.function, 40)} is not supported; call up the catalog without FUNCTION to shop.`);
+    const auth = await service.login.oci(callUp, clientAddress(c));
+    if ('throttled' in auth) {
+      const response = ociPage(429, auth.throttled.message);
+      response.headers.set('retry-after', String(auth.throttled.retryAfterSeconds));
+      return response;
     }
+    if ('refused' in auth) {
+      console.warn(`erpfront: OCI call-up refused (${auth.refused}) for user ${callUp.username === null ? '(token)' : untrustedText(callUp.username)}`);
+      return ociPage(401, 'The catalog login (USERNAME/PASSWORD or TOKEN) is not valid; check the call-up parameters configured in your procurement system.');
+    }
+    const buyer = auth.buyer;
     try {
       const { startToken } = await service.open({
         buyer,
@@ -60,7 +69,7 @@ export function ociRoute(options: OciRouteOptions) {
       start.searchParams.set('token', startToken);
       return new Response(null, { status: 303, headers: { location: start.toString(), 'cache-control': 'no-store' } });
     } catch (error) {
-      if (error instanceof PunchOutRefusal) return page(400, error.message);
+      if (error instanceof PunchOutRefusal) return ociPage(400, error.message);
       throw error;
     }
   };

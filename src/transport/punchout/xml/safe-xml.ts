@@ -11,6 +11,8 @@
  * @module
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { excerpt } from '../../../domain/untrusted-text.ts';
+import { exceedsMarkupBudget, findForbiddenDeclaration, MAX_MARKUP_ITEMS } from './prescan.ts';
 
 /** One element: its name, attributes and children (elements and text, in document order). */
 export interface XmlElement {
@@ -22,17 +24,13 @@ export interface XmlElement {
 /** Why a document could not be read; `code` is stable, `message` says what to fix. */
 export class XmlSafetyError extends Error {
   override readonly name = 'XmlSafetyError';
-  readonly code: 'XML_MALFORMED' | 'XML_FORBIDDEN_DTD' | 'XML_EMPTY';
+  readonly code: 'XML_MALFORMED' | 'XML_FORBIDDEN_DTD' | 'XML_EMPTY' | 'XML_TOO_COMPLEX';
 
   constructor(code: XmlSafetyError['code'], message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
   }
 }
-
-// Entity declarations anywhere, or a DOCTYPE with an internal subset (`[`), before the root.
-const ENTITY_DECLARATION = /<!ENTITY/i;
-const INTERNAL_SUBSET = /<!DOCTYPE[^>[]*\[/i;
 
 const parser = new XMLParser({
   preserveOrder: true,
@@ -54,7 +52,11 @@ const parser = new XMLParser({
 
 const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
-/** Decodes the predefined entities and character references; anything else is left as written. */
+/**
+ * Decodes the predefined entities and character references; anything else is left as written.
+ * Linear: a match attempt starts only at `&` and scans one run of name or digit characters, and
+ * runs do not overlap. A decoded character XML cannot carry is replaced when erpfront writes it.
+ */
 export function decodeEntities(text: string): string {
   if (!text.includes('&')) return text;
   return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, ref: string) => {
@@ -68,23 +70,28 @@ export function decodeEntities(text: string): string {
 
 /**
  * Parses `xml` into its root element.
- * @throws {XmlSafetyError} for an empty body, malformed XML, or any DTD internal subset or entity declaration
+ * @throws {XmlSafetyError} for an empty body, malformed XML, any DTD internal subset or entity
+ *   declaration, or more markup than `MAX_MARKUP_ITEMS`
  */
 export function parseXmlSafely(xml: string): XmlElement {
   if (xml.trim() === '') throw new XmlSafetyError('XML_EMPTY', 'The request body is empty; send one XML document.');
-  if (ENTITY_DECLARATION.test(xml) || INTERNAL_SUBSET.test(xml)) {
+  if (findForbiddenDeclaration(xml) !== null) {
     throw new XmlSafetyError('XML_FORBIDDEN_DTD', 'The document declares a DTD internal subset or entities; erpfront does not process DTDs or entities (only a DOCTYPE with an external identifier is accepted, and ignored).');
+  }
+  if (exceedsMarkupBudget(xml)) {
+    throw new XmlSafetyError('XML_TOO_COMPLEX', `The document has more than ${MAX_MARKUP_ITEMS} elements and attributes; erpfront reads at most that many (an order of 200 lines has about 13,000).`);
   }
   const valid = XMLValidator.validate(xml, { allowBooleanAttributes: false });
   if (valid !== true) {
     const { msg, line, col } = valid.err;
-    throw new XmlSafetyError('XML_MALFORMED', `The body is not well-formed XML: ${msg} (line ${line}, column ${col}).`);
+    // The parser's message may quote the body (a megabyte tag name, the stack of open tags): keep it short.
+    throw new XmlSafetyError('XML_MALFORMED', `The body is not well-formed XML: ${excerpt(msg)} (line ${line}, column ${col}).`);
   }
   let nodes: unknown[];
   try {
     nodes = parser.parse(xml) as unknown[];
   } catch (error) {
-    throw new XmlSafetyError('XML_MALFORMED', `The body is not well-formed XML: ${(error as Error).message}.`, { cause: error });
+    throw new XmlSafetyError('XML_MALFORMED', `The body is not well-formed XML: ${excerpt((error as Error).message)}.`, { cause: error });
   }
   const roots = nodes.map(toElement).filter((n): n is XmlElement => typeof n !== 'string');
   if (roots.length !== 1) throw new XmlSafetyError('XML_MALFORMED', `An XML document has exactly one root element; this one has ${roots.length}.`);

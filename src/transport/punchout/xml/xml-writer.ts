@@ -1,6 +1,6 @@
 /**
  * A small XML writer: elements as nested calls, every text and attribute escaped, so no value a
- * buyer or the ERP sent can break out of its element. Documents erpfront emits are small (a cart,
+ * buyer or the ERP sent can break out of its element or make the document ill-formed. Documents erpfront emits are small (a cart,
  * a status), so building a string is simpler and faster than a DOM.
  *
  * @module
@@ -15,14 +15,41 @@ export interface XmlTag {
   readonly children: readonly XmlNode[];
 }
 
-/** Escapes text content. */
+/**
+ * Markup characters, then any code point XML 1.0 cannot carry, not even as a character
+ * reference (Char ::= #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]):
+ * C0 controls, lone surrogates (the `u` flag matches an unpaired half as one code point), U+FFFE
+ * and U+FFFF. A buyer can send them (`&#1;` in a BuyerCookie is decoded on input) and an ERP can
+ * store them.
+ */
+const TEXT_SPECIAL = /[&<>\r]|[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+const ATTRIBUTE_SPECIAL = /[&<>"'\r\n\t]|[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/** What replaces a character XML cannot carry, so the document stays well-formed and shows where it was. */
+export const REPLACEMENT_CHARACTER = '\uFFFD';
+
+const TEXT_ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;', '<': '&lt;', '>': '&gt;',
+  // A parser turns a raw CR (and CRLF) into LF: as a reference it survives, so a value comes back as sent.
+  '\r': '&#13;',
+};
+const ATTRIBUTE_ESCAPES: Readonly<Record<string, string>> = {
+  ...TEXT_ESCAPES, '"': '&quot;', "'": '&#39;',
+  // Attribute-value normalisation turns raw tabs and newlines into spaces.
+  '\n': '&#10;', '\t': '&#9;',
+};
+
+/**
+ * Escapes text content: markup characters become references, characters XML cannot carry become
+ * U+FFFD. One pass over a character class (no backtracking), so any value costs its length.
+ */
 export function escapeText(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return value.replace(TEXT_SPECIAL, (c) => TEXT_ESCAPES[c] ?? REPLACEMENT_CHARACTER);
 }
 
-/** Escapes an attribute value (double-quoted); also fit for HTML attributes. */
+/** Escapes an attribute value (double-quoted) as `escapeText` does text; also fit for HTML attributes. */
 export function escapeAttribute(value: string): string {
-  return escapeText(value).replace(/"/g, '&quot;').replace(/'/g, '&#39;').replace(/\r/g, '&#13;').replace(/\n/g, '&#10;');
+  return value.replace(ATTRIBUTE_SPECIAL, (c) => ATTRIBUTE_ESCAPES[c] ?? REPLACEMENT_CHARACTER);
 }
 
 /** An element; `null`/`undefined` attributes and falsy children are left out. */

@@ -1,0 +1,41 @@
+import { SignJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { createTokenVerifier } from '../../../src/services/token-verifier.ts';
+
+const SECRET = 'a-test-secret-of-at-least-32-characters!';
+const now = Math.floor(Date.now() / 1000);
+
+function sign(claims: Record<string, unknown>): Promise<string> {
+  return new SignJWT({ sub: 'buyer@C0001', roles: ['buyer'], customerId: 'C0001', ...claims })
+    .setProtectedHeader({ alg: 'HS256' })
+    .sign(new TextEncoder().encode(SECRET));
+}
+
+describe('createTokenVerifier (HS256)', () => {
+  it('accepts a token that expires', async () => {
+    const verify = createTokenVerifier({ secret: SECRET });
+    expect(await verify(await sign({ exp: now + 600 }))).toHaveProperty('principal.customerId', 'C0001');
+  });
+
+  it('refuses a token without exp', async () => {
+    const verify = createTokenVerifier({ secret: SECRET });
+    expect(await verify(await sign({}))).toEqual({ problem: expect.stringContaining('exp') });
+  });
+
+  it('checks the issuer and audience when they are configured', async () => {
+    const verify = createTokenVerifier({ secret: SECRET, issuer: 'https://idp.example/', audience: 'erpfront' });
+    expect(await verify(await sign({ exp: now + 600, iss: 'https://idp.example/', aud: 'erpfront' }))).toHaveProperty('principal');
+    expect(await verify(await sign({ exp: now + 600, iss: 'https://idp.example/', aud: ['other', 'erpfront'] }))).toHaveProperty('principal');
+    expect(await verify(await sign({ exp: now + 600, iss: 'https://evil.example/', aud: 'erpfront' }))).toEqual({ problem: expect.stringContaining('iss') });
+    expect(await verify(await sign({ exp: now + 600, iss: 'https://idp.example/', aud: 'other' }))).toEqual({ problem: expect.stringContaining('aud') });
+    expect(await verify(await sign({ exp: now + 600 }))).toHaveProperty('problem');
+  });
+
+  it('refuses a token signed with "none" or another secret', async () => {
+    const verify = createTokenVerifier({ secret: SECRET });
+    const [header, payload] = (await sign({ exp: now + 600 })).split('.');
+    const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${payload}.`;
+    expect(await verify(none)).toHaveProperty('problem');
+    expect(await verify(`${header}.${payload}.${'A'.repeat(43)}`)).toEqual({ problem: expect.stringContaining('signature') });
+  });
+});
