@@ -150,8 +150,9 @@ function opsStack(topology: Topology): Stack {
 
 async function duplicatesMetric(topology: Topology): Promise<number | null> {
   let total: number | null = null;
+  const headers = { authorization: `Bearer ${await topology.opsToken()}` };
   for (let i = 0; i < topology.instanceCount; i++) {
-    const text = await (await fetch(`${topology.url(i)}/metrics`)).text();
+    const text = await (await fetch(`${topology.url(i)}/metrics`, { headers })).text();
     if (!text.includes('erpfront_erp_duplicate_orders_total')) continue;
     total = (total ?? 0) + counter(text, 'erpfront_erp_duplicate_orders_total');
   }

@@ -17,6 +17,8 @@ export interface ErpOrder {
   number: string;
   customerId: string;
   lines: Array<{ sku: string; quantity: number }>;
+  /** The ERP's status (a duplicate erpfront found may have been cancelled: it still counts). */
+  status: string;
 }
 
 export interface ErpBook {
@@ -49,6 +51,7 @@ export const erpOrderBook = {
           number: o.number,
           customerId: o.customerId,
           lines: o.lines.map((l) => ({ sku: l.sku, quantity: Number(l.quantity) })),
+          status: o.status,
         }));
       },
       async faultNames() {
@@ -88,6 +91,7 @@ export const erpOrderBook = {
           number: sale.number ?? `sale#${sale.id} (${sale.state})`,
           customerId: parties.get(sale.party) ?? `party#${sale.party}`,
           lines: lines.filter((l) => l.sale === sale.id).map((l) => ({ sku: products.get(l.product ?? -1) ?? `product#${l.product}`, quantity: Number(l.quantity) })),
+          status: sale.state,
         }));
       },
       faultNames: async () => new Set(),

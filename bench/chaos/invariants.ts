@@ -44,7 +44,8 @@ export function checkInvariants(evidence: Evidence): InvariantResult[] {
   }
   const recordOf = new Map<string, OrderRecord>();
   for (const record of evidence.records) for (const id of idsByKey.get(record.spec.key)!) recordOf.set(id, record);
-  const numbers = (orders: ErpOrder[] | undefined) => (orders ?? []).map((o) => o.number).join(', ');
+  // Every entry counts, a cancelled one too: a duplicate erpfront repaired was still entered twice.
+  const numbers = (orders: ErpOrder[] | undefined) => (orders ?? []).map((o) => `${o.number} ${o.status}`).join(', ');
 
   const exactlyOnce: string[] = [];
   for (const [id, record] of recordOf) {

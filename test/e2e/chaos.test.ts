@@ -25,7 +25,7 @@ async function campaign(options: CampaignOptions) {
 
 describe.skipIf(!redisServerAvailable('chaos (redis mode)'))('fault campaign: three instances on one Redis', () => {
   it('200 orders under outages, lost replies, slow commits, kill -9 and Redis restarts: each acknowledged order in the ERP exactly once, nothing stuck', async () => {
-    const report = await campaign({ mode: 'redis', seed: 1, orders: 200, rate: 8 });
+    const report = await campaign({ mode: 'redis', seed: 1, orders: 200, rate: 3 });
     expect(report.faults.killInstance).toBeGreaterThan(0);
     expect((report.faults['redisRestart SIGTERM'] ?? 0) + (report.faults['redisRestart SIGKILL'] ?? 0)).toBeGreaterThan(0);
   }, 240_000);
@@ -33,7 +33,7 @@ describe.skipIf(!redisServerAvailable('chaos (redis mode)'))('fault campaign: th
 
 describe('fault campaign: one embedded instance (SQLite)', () => {
   it('100 orders under outages, lost replies, slow commits and kill -9 with a restart on the same DATA_DIR: each acknowledged order in the ERP exactly once, nothing stuck', async () => {
-    const report = await campaign({ mode: 'embedded', seed: 2, orders: 100, rate: 5 });
+    const report = await campaign({ mode: 'embedded', seed: 2, orders: 100, rate: 2.5 });
     expect(report.faults.killInstance).toBeGreaterThan(0);
   }, 150_000);
 });
