@@ -114,7 +114,11 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       instances,
       clients,
       rate,
-      settings: { ...env.erpfront, ...env.sandbox, orderLatencyFault: faultNames.has('orderLatencyMs') ? 'orderLatencyMs' : 'latencyMs (no orderLatencyMs in this sandbox)' },
+      settings: {
+        ...env.erpfront,
+        ...env.sandbox,
+        ...(topology.erp.kind === 'sandbox' ? { slowCommitFault: faultNames.has('orderLatencyMs') ? 'orderLatencyMs' : 'latencyMs (this sandbox has no orderLatencyMs)' } : {}),
+      },
       wallMs: { setup: setupDone - started, run: runDone - setupDone, heal: healDone - runDone, total: healDone - started },
       faults: nemesis.counts,
       nemesisErrors: nemesis.errors,
