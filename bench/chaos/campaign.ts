@@ -128,6 +128,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       replay: `npm run chaos -- --mode ${options.mode} --seed ${options.seed} --orders ${options.orders} --instances ${instances} --clients ${clients} --rate ${rate}`,
       ok: false,
       instanceLogs: [],
+      records,
     };
     report.ok = invariants.every((i) => i.violations.length === 0) && nemesis.errors.length === 0;
     if (!report.ok) report.instanceLogs = Array.from({ length: instances }, (_, i) => topology.output(i).slice(-2000));

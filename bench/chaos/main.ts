@@ -1,11 +1,12 @@
 /**
- * `npm run chaos -- [--mode redis|embedded|tryton] [--seed N] [--orders N] [--instances N] [--clients N] [--rate orders/s]`
+ * `npm run chaos -- [--mode redis|embedded|tryton] [--seed N] [--orders N] [--instances N] [--clients N] [--rate orders/s] [--out report.json] [--quiet]`
  *
  * Runs one fault campaign and prints its report; exits 1 on any violated invariant. Without
  * `--seed` a random seed is drawn and printed: pass it again to replay the same fault schedule.
  *
  * @module
  */
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runCampaign } from './campaign.ts';
 import { formatReport } from './report.ts';
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     instances: { type: 'string' },
     clients: { type: 'string' },
     rate: { type: 'string' },
+    out: { type: 'string' },
     quiet: { type: 'boolean', default: false },
   },
 });
@@ -60,4 +62,8 @@ const report = await runCampaign({
   log: values.quiet ? undefined : (line) => console.log(`  ${line}`),
 });
 console.log(formatReport(report));
+if (values.out) {
+  writeFileSync(values.out, JSON.stringify(report, null, 1));
+  console.log(`report and every order's answers written to ${values.out}`);
+}
 process.exit(report.ok ? 0 : 1);

@@ -44,6 +44,8 @@ export interface CampaignReport {
   ok: boolean;
   /** The last lines each instance printed, kept when something failed. */
   instanceLogs: string[];
+  /** Every order: its key, every answer (time, instance, code), its outcome (`--out` writes them). */
+  records: OrderRecord[];
 }
 
 function percentile(sorted: number[], p: number): number {
