@@ -6,6 +6,7 @@
  */
 import { Hono } from 'hono';
 import { compress } from 'hono/compress';
+import { HTTPException } from 'hono/http-exception';
 import type { Clock } from './ports/clock.ts';
 import type { ErpConnector } from './ports/erp-connector.ts';
 import type { ErpBudget } from './ports/erp-budget.ts';
@@ -17,7 +18,7 @@ import type { ReadThroughCache } from './services/read-through-cache.ts';
 import type { TokenVerifier } from './services/token-verifier.ts';
 import type { GraphQLLimits } from './transport/graphql/context.ts';
 import { createGraphQLEngine } from './transport/graphql/yoga.ts';
-import { graphqlErrorResponse } from './transport/http/error-response.ts';
+import { graphqlErrorResponse, refusalResponse } from './transport/http/error-response.ts';
 import { graphqlRoute } from './transport/http/graphql-route.ts';
 import { opsRoutes } from './transport/ops/routes.ts';
 import { invalidateRoute } from './transport/ops/invalidate-route.ts';
@@ -81,6 +82,11 @@ export function createApp(deps: AppDeps): Hono {
   app.on(['GET', 'POST'], '/graphql', graphql);
   app.notFound(() => graphqlErrorResponse(404, 'NOT_FOUND', 'No such endpoint. GraphQL is served at /graphql.'));
   app.onError((error) => {
+    // A middleware's refusal (hono's body limit throws one for a body over a route's own limit) is
+    // an answer to the client, not a failure of erpfront: its status, with a code, like any other.
+    if (error instanceof HTTPException && error.status < 500) {
+      return refusalResponse(error.status);
+    }
     console.error('erpfront: unexpected error', error);
     return graphqlErrorResponse(500, 'INTERNAL_SERVER_ERROR', 'Unexpected error; it has been logged.');
   });

@@ -166,6 +166,7 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
       maxLines: env.ORDER_MAX_LINES,
       startUrl: env.PUNCHOUT_START_URL,
       publicUrl: env.PUBLIC_URL,
+      trustedProxyHops: env.TRUSTED_PROXY_HOPS,
     },
     { erp, cache, clock, maxBatchSize: env.ERP_MAX_BATCH, orders },
   );

@@ -95,6 +95,8 @@ const EnvSchema = z
     PUNCHOUT_START_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
     PUNCHOUT_SESSION_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(120),
     PUNCHOUT_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+    // Reverse proxies in front of erpfront that append to X-Forwarded-For (0: none, trust no header).
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     PUNCHOUT_NOTIFY_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(5000),
     // Scale-out (README "Run several instances"): with REDIS_URL, the cache's second tier, the ERP
     // budget, invalidations and the order queue are shared by every instance through Redis.

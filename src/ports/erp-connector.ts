@@ -243,6 +243,17 @@ export interface Invoice {
   paid: boolean;
 }
 
+/**
+ * Why the ERP holds an order (`ON_HOLD`): what a buyer is told when the ERP, not erpfront, keeps
+ * the order from going ahead (Tryton: its credit limit refused to confirm the sale).
+ */
+export interface ErpHoldReason {
+  /** A stable code, e.g. `CREDIT_LIMIT_EXCEEDED`; `AWAITING_CONFIRMATION` when the ERP gives no reason. */
+  code: string;
+  /** The ERP's words, fit for the buyer: one line, no internal detail. */
+  message: string;
+}
+
 /** An order as the ERP holds it. */
 export interface ErpOrder {
   /** The ERP's own order number. */
@@ -258,6 +269,11 @@ export interface ErpOrder {
   lines: Array<ErpOrderLine & { shippedQuantity: number }>;
   shipments: Shipment[];
   invoices: Invoice[];
+  /**
+   * Why the ERP holds the order, while it is `ON_HOLD`; `null` (or absent, for a connector whose
+   * ERP never holds orders) otherwise.
+   */
+  holdReason?: ErpHoldReason | null;
 }
 
 /** A connector to one ERP. Every connector passes the conformance suite in `test/contract/`. */

@@ -49,10 +49,10 @@ export interface StoredOrder {
   /**
    * Epoch ms before which every earlier attempt to create this order in the ERP was sent, if it
    * was sent at all; `null` when no attempt may have been. An attempt that ended without a verdict
-   * raises it to when it ended; one whose lease ran out (its holder died) to the end of that lease
-   * (a holder never sends past its lease). The ERP may still commit such an attempt for up to its
-   * request time limit after this instant, so "not found by reference" means "not there" only
-   * once that has passed.
+   * raises it to when it ended; one that had begun sending (`markSending`) when its holder died,
+   * to the end of that holder's lease (a holder never sends past its lease). The ERP may still
+   * commit such an attempt for up to its request time limit after this instant, so "not found by
+   * reference" means "not there" only once that has passed.
    */
   sentBefore: number | null;
   /** Not before this instant (epoch ms) is the order tried again. */
@@ -121,10 +121,18 @@ export interface OrderStore {
   /**
    * Leases up to `limit` queued orders that are due, only the oldest queued order of each
    * customer (first in, first out per customer), counting a submission attempt for each. An order
-   * whose previous lease ended without a verdict comes back in doubt, its `sentBefore` raised to
-   * the end of that lease.
+   * whose previous holder had begun sending it (`markSending`) and left no verdict comes back in
+   * doubt, its `sentBefore` raised to the end of that holder's lease; one it never began to send
+   * comes back as it was.
    */
   lease(owner: string, options: { now: number; limit: number; leaseMs: number }): Promise<StoredOrder[]>;
+  /**
+   * Records, before the order is sent, that `owner` is about to send it, within its lease (until
+   * `sendingUntil`, the lease's end): should `owner` die now, whoever takes the order over knows it
+   * may be in the ERP. False (and nothing written) when `owner` no longer holds the lease: it must
+   * not send.
+   */
+  markSending(id: string, owner: string, sendingUntil: number): Promise<boolean>;
   /**
    * The ERP has it: `SUBMITTED` with the ERP's number. With `checkDuplicatesAt` (an order that was
    * in doubt), a duplicate check is scheduled, atomically with the status, for when no earlier
@@ -141,9 +149,10 @@ export interface OrderStore {
   /**
    * Not this time: back to the queue, not before `nextAttemptAt`; `inDoubt` as the attempt left it.
    * `sentBefore`, when the attempt may have sent the order, raises the order's `sentBefore`
-   * (never lowers it).
+   * (never lowers it); the attempt's `markSending` is over either way. With `owner`, only while
+   * `owner` holds the lease: a holder that overran its lease changes nothing.
    */
-  markRetry(id: string, retry: { error: string; nextAttemptAt: number; inDoubt: boolean; sentBefore?: number }, now: number): Promise<void>;
+  markRetry(id: string, retry: { error: string; nextAttemptAt: number; inDoubt: boolean; sentBefore?: number; owner?: string }, now: number): Promise<void>;
   /** The ERP refused it: a dead letter with the reason. */
   markRejected(id: string, rejection: { reason: string; message: string }, now: number): Promise<void>;
   /**
@@ -153,9 +162,9 @@ export interface OrderStore {
   transition(id: string, from: LocalOrderStatus[], to: LocalOrderStatus, now: number): Promise<StoredOrder | null>;
   queueStats(now: number): Promise<QueueStats>;
   /**
-   * Releases every lease, marking those orders in doubt with `sentBefore` raised to `now` (or the
-   * lease's end, if sooner): for a process that owns the store alone and restarts after a crash
-   * (its leases belonged to its dead self).
+   * Releases every lease: for a process that owns the store alone and restarts after a crash (its
+   * leases belonged to its dead self). Orders it had begun sending come back in doubt, with
+   * `sentBefore` raised to `now` (or the lease's end, if sooner).
    */
   releaseLeases(now: number): Promise<number>;
   /**

@@ -102,12 +102,17 @@ export function orderScenarios(can: { holdsOrders: boolean; deduplicatesByRefere
     const held = await connector.createOrder({ ...fx.held!, externalRef });
     expect(held.status).toBe('ON_HOLD');
     expect(held.externalRef).toBe(externalRef);
+    // The ERP's reason travels with the order: a code, and words a buyer can read.
+    const reason = { code: expect.stringMatching(/^[A-Z][A-Z0-9_]*$/), message: expect.stringMatching(/\S/) };
+    expect(held.holdReason).toEqual(reason);
     // A retry after a lost reply sends the same order again: the ERP still holds one, the same.
     const again = await connector.createOrder({ ...fx.held!, externalRef });
     expect(again.number).toBe(held.number);
     expect(again.status).toBe('ON_HOLD');
     const found = await connector.findOrderByExternalRef(externalRef);
-    expect(found).toMatchObject({ number: held.number, status: 'ON_HOLD' });
+    expect(found).toMatchObject({ number: held.number, status: 'ON_HOLD', holdReason: reason });
+    // The same reason, in the same words, whether just entered or read back later.
+    expect(found?.holdReason).toEqual(held.holdReason);
     const listed = await connector.listOrders(fx.held!.customerId, { offset: 0, limit: 50 });
     expect(listed.orders.filter((o) => o.externalRef === externalRef)).toHaveLength(1);
   });

@@ -112,26 +112,40 @@ export function runOrderStoreContract(name: string, create: () => Promise<{ stor
       expect(await store.queueStats(T0 + 60_000)).toEqual({ depth: 1, oldestAgeSeconds: 60, deadLetters: 1 });
     });
 
-    it('marks an order in doubt when its lease ended without a verdict, and on releaseLeases', async () => {
+    it('marks an order in doubt when its holder had begun sending it and left no verdict (lease ran out, or releaseLeases); not when it had not', async () => {
       const { store } = await create();
       await store.insert(newOrder('d1', 'CD'), { now: T0 });
       await store.insert(newOrder('d2', 'CE'), { now: T0 });
+      await store.insert(newOrder('d3', 'CF'), { now: T0 });
       const [first] = await store.lease('me', { now: T0, limit: 1, leaseMs: 1000 });
       expect(first).toMatchObject({ id: 'd1', inDoubt: false });
-      // The holder died: the lease runs out, the next lease finds the order in doubt.
+      expect(await store.markSending('d1', 'me', T0 + 1000)).toBe(true);
+      // The holder died mid-send: the lease runs out, the next lease finds the order in doubt.
       expect((await store.lease('other', { now: T0 + 2000, limit: 1, leaseMs: 1000 }))[0]).toMatchObject({ id: 'd1', inDoubt: true, attempts: 2 });
-      await store.markRetry('d1', { error: 'x', nextAttemptAt: T0, inDoubt: false }, T0 + 2001);
+      // The dead holder, should it wake up, can neither send nor record anything any more.
+      expect(await store.markSending('d1', 'me', T0 + 2500)).toBe(false);
+      await store.markRetry('d1', { error: 'late', nextAttemptAt: T0 + 99_000, inDoubt: false, owner: 'me' }, T0 + 2001);
+      expect(await store.get('d1')).toMatchObject({ inDoubt: true, nextAttemptAt: T0 });
+      await store.markRetry('d1', { error: 'x', nextAttemptAt: T0, inDoubt: false, owner: 'other' }, T0 + 2001);
       expect((await store.get('d1'))?.inDoubt).toBe(false);
-      await store.lease('me', { now: T0 + 3000, limit: 5, leaseMs: 60_000 });
-      expect(await store.releaseLeases(T0 + 3001)).toBe(2);
-      expect((await store.get('d2'))?.inDoubt).toBe(true);
+      // A holder that died before it began to send leaves the order as it was: not in doubt.
+      const leased = await store.lease('me', { now: T0 + 3000, limit: 5, leaseMs: 1000 });
+      expect(leased.map((o) => o.id).sort()).toEqual(['d1', 'd2', 'd3']);
+      expect(await store.markSending('d2', 'me', T0 + 4000)).toBe(true);
+      expect((await store.lease('other', { now: T0 + 5000, limit: 5, leaseMs: 1000 })).map((o) => [o.id, o.inDoubt]).sort()).toEqual([['d1', false], ['d2', true], ['d3', false]]);
+      // A restart: the same rule for the leases of the dead process.
+      await store.markSending('d3', 'other', T0 + 6000);
+      expect(await store.releaseLeases(T0 + 5500)).toBe(3);
+      expect(await store.get('d3')).toMatchObject({ inDoubt: true, sentBefore: T0 + 5500 });
+      expect((await store.get('d1'))?.inDoubt).toBe(false);
     });
 
-    it('remembers before when earlier attempts were sent: raised by an attempt in doubt, by a lease that ran out, by a restart; never lowered', async () => {
+    it('remembers before when earlier attempts were sent: raised by an attempt in doubt, by a holder that died mid-send, by a restart; never lowered', async () => {
       const { store } = await create();
       await store.insert(newOrder('s1'), { now: T0 });
       expect((await store.lease('me', { now: T0, limit: 1, leaseMs: 10_000 }))[0]).toMatchObject({ id: 's1', sentBefore: null });
       // A timeout: the attempt is over, whatever it sent it sent before T0 + 5000.
+      await store.markSending('s1', 'me', T0 + 10_000);
       await store.markRetry('s1', { error: 'timeout', nextAttemptAt: T0, inDoubt: true, sentBefore: T0 + 5000 }, T0 + 5000);
       expect(await store.get('s1')).toMatchObject({ inDoubt: true, sentBefore: T0 + 5000 });
       // A lookup that failed sent nothing: it leaves the bound alone, and an earlier one never lowers it.
@@ -143,8 +157,10 @@ export function runOrderStoreContract(name: string, create: () => Promise<{ stor
       expect((await store.get('s1'))?.sentBefore).toBe(T0 + 5000);
       // The holder dies mid-call: whoever leases it next sees the end of that lease as the bound.
       await store.lease('dead', { now: T0 + 8000, limit: 1, leaseMs: 10_000 });
+      await store.markSending('s1', 'dead', T0 + 18_000);
       expect((await store.lease('next', { now: T0 + 18_001, limit: 1, leaseMs: 10_000 }))[0]).toMatchObject({ id: 's1', inDoubt: true, sentBefore: T0 + 18_000 });
       // A restart after a crash: every send of the dead process happened before now.
+      await store.markSending('s1', 'next', T0 + 28_001);
       expect(await store.releaseLeases(T0 + 20_000)).toBe(1);
       expect(await store.get('s1')).toMatchObject({ inDoubt: true, sentBefore: T0 + 20_000 });
     });

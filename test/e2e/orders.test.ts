@@ -93,6 +93,9 @@ describe('bad input: a specific code for each, and nothing written', () => {
     expect(result.order).toBeNull();
     expect(result.userErrors.map((e) => e.code)).toContain(code);
     expect(result.userErrors[0]!.message.length).toBeGreaterThan(10);
+    // erpfront's own words, never the ERP's (its text may carry its URL or record ids).
+    for (const error of result.userErrors) expect(error.message).not.toMatch(/ERP at|http:\/\/|getItems|getCustomers/);
+    if (code === 'UNKNOWN_SKU') expect(result.userErrors[0]!.message).toBe('SKU-99999 is not in the catalog.');
     expect((await queue(stack)).length).toBe(before);
     expect((await erpOrders(stack)).length).toBe(erpBefore);
   });

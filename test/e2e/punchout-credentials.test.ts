@@ -51,10 +51,10 @@ const otherProfile = () => profileOf(OTHER_BUYER);
 interface Answer { status: number; retryAfter: string | null; code: number; text: string; detail: string }
 
 /** POSTs a cXML document from the local address `from` (127.0.0.x), as another client would. */
-function postFrom(from: string, xml: string): Promise<Answer> {
-  const url = new URL(`${stack.erpfront.url}/punchout/cxml`);
+function postFrom(from: string, xml: string, headers: Record<string, string> = {}, on: Stack = stack): Promise<Answer> {
+  const url = new URL(`${on.erpfront.url}/punchout/cxml`);
   return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress: from, headers: { 'content-type': 'text/xml' } }, (res) => {
+    const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress: from, headers: { 'content-type': 'text/xml', ...headers } }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c) => (body += c));
@@ -111,6 +111,11 @@ describe('failed logins are throttled', () => {
     expect((await postFrom('127.0.0.5', otherProfile())).code).toBe(200);
   });
 
+  it('a forged X-Forwarded-For does not escape the per-address limit (no proxy is trusted by default)', async () => {
+    for (let i = 0; i < 20; i++) expect((await postFrom('127.0.0.7', profile({ identity: `AN-FORGE-${i}` }), { 'x-forwarded-for': `10.9.9.${i}` })).code).toBe(401);
+    expect(await postFrom('127.0.0.7', otherProfile(), { 'x-forwarded-for': '10.9.9.200' })).toMatchObject({ status: 429, code: 560 });
+  });
+
   it('successful logins never count', async () => {
     for (let i = 0; i < 40; i++) expect((await postFrom('127.0.0.6', otherProfile())).code).toBe(200);
   });
@@ -130,5 +135,21 @@ describe('production accounts need long secrets', () => {
     const file = buyersFile([{ ...OTHER_BUYER, id: 'acme-test', cxml: { ...OTHER_BUYER.cxml, sharedSecret: 'test', deploymentMode: 'test' } }]);
     const started = await startErpfrontProcess({ ERP_URL: stack.sandbox.url, AUTH_JWT_SECRET: stack.secret, DATA_DIR: `/tmp/erpfront-cred-${Date.now()}`, PUNCHOUT_BUYERS_FILE: file });
     await started.stop();
+  });
+});
+
+describe('behind a trusted reverse proxy (TRUSTED_PROXY_HOPS=1)', () => {
+  let proxied: Stack;
+  beforeAll(async () => {
+    proxied = await startStack({ PUNCHOUT_BUYERS_FILE: buyersFile([demoBuyer(), OTHER_BUYER]), TRUSTED_PROXY_HOPS: '1' });
+  });
+  afterAll(() => proxied?.close());
+
+  it('counts failures per client address the proxy saw, not per proxy: one prober does not lock the others out', async () => {
+    // Every request comes through the same proxy connection; the proxy appends the client's address.
+    const via = (client: string) => ({ 'x-forwarded-for': `203.0.113.77, ${client}` });
+    for (let i = 0; i < 20; i++) expect((await postFrom('127.0.0.8', profile({ identity: `AN-PROXIED-${i}` }), via('198.51.100.1'), proxied)).code).toBe(401);
+    expect(await postFrom('127.0.0.8', profileOf(OTHER_BUYER), via('198.51.100.1'), proxied)).toMatchObject({ status: 429, code: 560 });
+    expect((await postFrom('127.0.0.8', profileOf(OTHER_BUYER), via('198.51.100.2'), proxied)).code).toBe(200);
   });
 });

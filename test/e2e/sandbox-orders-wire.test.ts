@@ -24,6 +24,7 @@ const ORDER: ErpOrder = {
   lines: [{ sku: 'SKU-00001', quantity: 2, unitPrice: '21.41', unitOfMeasure: 'EA', shippedQuantity: 2 }],
   shipments: [{ id: 'SH-1', carrier: 'UPS', trackingNumber: '1Z999AA10123456784', shippedAt: '2026-11-24T09:30:00.000Z', lines: [{ sku: 'SKU-00001', quantity: 2 }] }],
   invoices: [{ number: 'INV-1', kind: 'INVOICE', issuedAt: '2026-11-25', dueDate: '2026-12-25', total: '42.82', currency: 'USD', paid: true }],
+  holdReason: null,
 };
 
 /** The fake ERP: the first path segment names the misbehaviour; the bodies it received are kept. */

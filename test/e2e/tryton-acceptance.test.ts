@@ -17,6 +17,9 @@ const CREDIT = /* GraphQL */ `{ viewer { customer { id priceListId creditStatus 
 const PLACE = /* GraphQL */ `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) {
   order { id status erpOrderNumber total { amount } creditDecision { decision reason } } userErrors { code message } creditDecision { decision reason } } }`;
 const ORDER = /* GraphQL */ `query($id: ID!) { order(id: $id) { id status erpOrderNumber creditDecision { decision reason } stale } }`;
+const HELD = /* GraphQL */ `query($id: ID!) {
+  order(id: $id) { id status erpOrderNumber holdReason { code message } }
+  orders(first: 50) { edges { node { id status holdReason { code message } } } } }`;
 
 describe.skipIf(!available)('erpfront on Tryton', () => {
   let tryton: RunningTryton;
@@ -112,6 +115,15 @@ describe.skipIf(!available)('erpfront on Tryton', () => {
     expect(order).toMatchObject({ status: 'ON_HOLD', creditDecision: { decision: 'REVIEW', reason: 'CREDIT_LIMIT_EXCEEDED' }, stale: false });
     const inTryton = await sales([placeOrder.order.id]);
     expect(inTryton).toEqual([expect.objectContaining({ reference: placeOrder.order.id, state: 'quotation', number: order.erpOrderNumber })]);
+    // The buyer sees why Tryton holds it, in the order and in the order list: Tryton's credit limit.
+    const held = await stack.graphql(HELD, { id: placeOrder.order.id }, token);
+    const trytonsReason = { code: 'CREDIT_LIMIT_EXCEEDED', message: expect.stringMatching(/credit limit of \$?5,?000\.00/) };
+    expect(held.order).toMatchObject({ status: 'ON_HOLD', holdReason: trytonsReason });
+    expect(held.order.holdReason.message).toContain('Globex');
+    expect(held.orders.edges.map((e: any) => e.node).find((n: any) => n.id === placeOrder.order.id)).toMatchObject({ status: 'ON_HOLD', holdReason: trytonsReason });
+    // A confirmed sale has no hold reason.
+    expect(held.orders.edges.map((e: any) => e.node).filter((n: any) => n.status === 'SUBMITTED').map((n: any) => n.holdReason)).toEqual(expect.arrayContaining([null]));
+    expect(held.orders.edges.map((e: any) => e.node).filter((n: any) => n.status !== 'ON_HOLD' && n.holdReason !== null)).toEqual([]);
   });
 
   it('Tryton stopped: orders queue; Tryton started: each reaches Tryton exactly once', async () => {

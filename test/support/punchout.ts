@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -16,12 +16,27 @@ const root = new URL('../..', import.meta.url).pathname;
 export const FIXTURES = join(root, '../shared/fixtures');
 const CATALOG = join(FIXTURES, 'cxml/dtd/catalog.xml');
 
-/** Whether xmllint is installed; under CI=true a missing xmllint fails the run instead of skipping. */
+/**
+ * Whether the public fixtures (`../shared/fixtures`: real cXML samples, the cXML DTDs) sit beside
+ * this clone. A clone on its own has none: the suites that read them skip, loudly; under CI=true
+ * a missing fixture fails the run instead.
+ */
+export function fixturesAvailable(what: string): boolean {
+  const found = existsSync(CATALOG);
+  if (!found && process.env.CI === 'true') throw new Error(`${FIXTURES} is required under CI=true (${what})`);
+  if (!found) console.warn(`\n*** ${FIXTURES} not found beside this clone: ${what} is SKIPPED ***\n`);
+  return found;
+}
+
+/**
+ * Whether DTD validation can run: xmllint installed and the cXML DTDs of the fixtures at hand.
+ * Under CI=true a missing one fails the run instead of skipping.
+ */
 export function xmllintAvailable(): boolean {
   const found = spawnSync('xmllint', ['--version']).status === 0;
   if (!found && process.env.CI === 'true') throw new Error('xmllint is required under CI=true (apt-get install libxml2-utils)');
   if (!found) console.warn('\n*** xmllint not found: DTD validation of PunchOut documents is SKIPPED (apt-get install libxml2-utils) ***\n');
-  return found;
+  return found && fixturesAvailable('DTD validation of PunchOut documents');
 }
 
 /** Validates `xml` against the DTD its DOCTYPE declares (resolved through the local catalog, no network). */

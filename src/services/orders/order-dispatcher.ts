@@ -13,8 +13,9 @@
  *   from waiting, and the ERP goes on working on the request for up to its own time limit
  *   (`maxRequestMs`, ERP_MAX_REQUEST_SECONDS) after it was sent. Until that has passed since the
  *   order's `sentBefore`, the order waits (still `QUEUED`) and is looked up again then. A holder
- *   never sends past its lease (`sendBy`), so for a holder that died the end of its lease bounds
- *   its last send, across crashes and instances. An attempt the ERP itself answered with an error
+ *   never sends past its lease (`sendBy`) and records that it is about to send (`markSending`),
+ *   so for a holder that died mid-send the end of its lease bounds its last send, across crashes
+ *   and instances, and an order a dead holder never began to send is not in doubt at all. An attempt the ERP itself answered with an error
  *   (`ErpError.answered`: its 500 or 503, as during maintenance) is over: it leaves the order in
  *   doubt but sets no wait, so orders refused during an outage go as soon as the ERP is back.
  * - A connector that resumes an entry by its reference (`resumesOrderEntry`, Tryton) is called
@@ -204,13 +205,16 @@ export class OrderDispatcher {
           if (!existing && !settled) {
             // Not there yet, but the last attempt may still commit: look again once it cannot.
             metrics.orderOutcome('AWAITING_ERP_BOUND');
-            await store.markRetry(order.id, { error: 'Waiting for the ERP to finish (or abandon) an earlier attempt before sending again', nextAttemptAt: settledAt, inDoubt: true }, clock.now());
+            await store.markRetry(order.id, { error: 'Waiting for the ERP to finish (or abandon) an earlier attempt before sending again', nextAttemptAt: settledAt, inDoubt: true, owner: this.#o.owner }, clock.now());
             return;
           }
           // Found and resumable (Tryton completes the entry), or not there and no attempt can still commit.
           if (!existing) inDoubt = false;
         }
       }
+      // Recorded before the send: should this process die mid-call, whoever takes the order over
+      // knows it may be in the ERP (else it knows it is not, and sends it at once).
+      if (!(await store.markSending(order.id, this.#o.owner, leaseEnd))) return;
       sent = true;
       // Never sent past the lease: for everybody else the lease's end bounds this attempt's send.
       const created = await this.#create(order, leaseEnd);
@@ -237,6 +241,7 @@ export class OrderDispatcher {
         inDoubt: inDoubt || maybeSent,
         // The attempt is over: whatever it sent, it sent before now.
         ...(stillRunning ? { sentBefore: Math.min(now, leaseEnd) } : {}),
+        owner: this.#o.owner,
       }, now);
     }
   }

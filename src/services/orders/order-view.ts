@@ -5,7 +5,7 @@
  * @module
  */
 import { money, type Money } from '../../domain/money.ts';
-import type { ErpConnector, ErpOrder, ErpOrderStatus, Invoice, Shipment } from '../../ports/erp-connector.ts';
+import type { ErpConnector, ErpHoldReason, ErpOrder, ErpOrderStatus, Invoice, Shipment } from '../../ports/erp-connector.ts';
 import { isTransientErpError } from '../../ports/erp-error.ts';
 import type { StoredOrder } from '../../ports/order-store.ts';
 
@@ -27,6 +27,11 @@ export interface OrderView {
   placedBy: string | null;
   creditDecision: { decision: string; reason: string | null } | null;
   rejection: { reason: string; message: string } | null;
+  /**
+   * Why the ERP holds the order (ON_HOLD in the ERP), in the ERP's words; `null` otherwise. An
+   * order erpfront itself holds for a credit review says why in `creditDecision`.
+   */
+  holdReason: ErpHoldReason | null;
   lastError: string | null;
   shipments: Shipment[];
   invoices: Array<Omit<Invoice, 'total' | 'currency'> & { total: Money }>;
@@ -73,6 +78,7 @@ export function fromStored(o: StoredOrder): OrderView {
     placedBy: o.placedBy,
     creditDecision: o.creditDecision,
     rejection: o.rejection,
+    holdReason: null,
     lastError: o.status === 'QUEUED' ? o.lastError : null,
     shipments: [],
     invoices: [],
@@ -85,6 +91,7 @@ function progress(o: ErpOrder): Partial<OrderView> {
   return {
     status: FROM_ERP[o.status],
     erpOrderNumber: o.number,
+    holdReason: heldFor(o),
     lines: o.lines.map((l) => ({ ...l, unitPrice: money(l.unitPrice, o.currency) })),
     shipments: o.shipments,
     invoices: o.invoices.map((i) => ({ ...i, total: money(i.total, i.currency) })),
@@ -109,9 +116,15 @@ export function fromErp(o: ErpOrder): OrderView {
     placedBy: null,
     creditDecision: null,
     rejection: null,
+    holdReason: heldFor(o),
     lastError: null,
     shipments: o.shipments,
     invoices: o.invoices.map((i) => ({ ...i, total: money(i.total, i.currency) })),
     stale: false,
   };
+}
+
+/** The ERP's hold reason while it holds the order; a connector without one answers none. */
+function heldFor(o: ErpOrder): ErpHoldReason | null {
+  return o.status === 'ON_HOLD' ? (o.holdReason ?? null) : null;
 }

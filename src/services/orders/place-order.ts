@@ -145,7 +145,7 @@ async function prepareAndWrite(
   deps: PlaceOrderDeps, principal: Principal, customerId: string, reader: ErpReader, input: OrderInput, key: string | null, idempotency: { key: string; claimId: string } | null,
 ): Promise<PlaceOrderResult> {
   const { store, clock, policy, metrics, dispatcher } = deps;
-  const account = await readOrFail(() => reader.account(customerId), 'UNKNOWN_CUSTOMER');
+  const account = await readOrFail(() => reader.account(customerId), 'UNKNOWN_CUSTOMER', `Customer ${customerId} is not known to the ERP.`);
   if (account instanceof Array) return failed(...account);
   const errors: UserError[] = [];
 
@@ -158,7 +158,7 @@ async function prepareAndWrite(
     errors.push({ code: 'UNKNOWN_SHIP_TO', message: `${input.shipToId ?? 'A default ship-to'} is not one of customer ${customerId}'s addresses.`, field: ['shipToId'] });
   }
 
-  const items = await Promise.all(input.lines.map((line) => readOrFail(() => reader.item(line.sku.trim()), 'UNKNOWN_SKU')));
+  const items = await Promise.all(input.lines.map((line) => readOrFail(() => reader.item(line.sku.trim()), 'UNKNOWN_SKU', `${line.sku.trim()} is not in the catalog.`)));
   items.forEach((item, i) => {
     const at = ['lines', String(i)];
     if (item instanceof Array) return errors.push(...item.map((e) => ({ ...e, field: [...at, 'sku'] })));
@@ -183,7 +183,7 @@ async function prepareAndWrite(
   if (!policy.allowBackorders) {
     const today = utcDate(clock.now());
     for (const [i, line] of priced.entries()) {
-      const stock = await readOrFail(() => reader.stock(line.sku), 'UNKNOWN_SKU');
+      const stock = await readOrFail(() => reader.stock(line.sku), 'UNKNOWN_SKU', `${line.sku} is not in the catalog.`);
       if (stock instanceof Array) return failed(...stock);
       const atp = computeAvailability(stock.value, line.quantity, { today });
       if (atp.status !== 'IN_STOCK' && atp.status !== 'LOW_STOCK') {
@@ -271,11 +271,12 @@ async function decideAndWrite(
 }
 
 /** Reads through the reader; a missing record (`notFound`) or an unreachable ERP becomes a user error. */
-async function readOrFail<T>(read: () => T | Promise<T>, notFound: string): Promise<T | UserError[]> {
+async function readOrFail<T>(read: () => T | Promise<T>, notFound: string, notFoundMessage: string): Promise<T | UserError[]> {
   try {
     return await read();
   } catch (error) {
-    if (error instanceof ErpError && error.code === 'ERP_NOT_FOUND') return [{ code: notFound, message: error.message, field: [] }];
+    // erpfront's own sentence: the ERP's text may name its records, its URL or its users.
+    if (error instanceof ErpError && error.code === 'ERP_NOT_FOUND') return [{ code: notFound, message: notFoundMessage, field: [] }];
     if (error instanceof ErpError && error.transient) {
       return [{ code: 'ERP_UNAVAILABLE', message: 'The ERP is not answering and erpfront has no recent copy of data this order needs; retry shortly.', field: [] }];
     }

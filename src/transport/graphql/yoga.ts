@@ -9,6 +9,7 @@ import { createSchema, createYoga } from 'graphql-yoga';
 import type { GraphQLContext } from './context.ts';
 import { useErrorCodes } from './plugins/use-error-codes.ts';
 import { useErrorDetails } from './plugins/use-error-details.ts';
+import { useParserLimits } from './plugins/use-parser-limits.ts';
 import { useFiniteVariables } from './plugins/use-finite-variables.ts';
 import { useIntrospectionSwitch } from './plugins/use-introspection-switch.ts';
 import { resolvers } from './resolvers/index.ts';
@@ -39,11 +40,26 @@ export type GraphQLServerContext = GraphQLContext;
  * Creates the yoga instance that the `/graphql` route hands authenticated requests to, with
  * `idePage(request)`: the one request served without a token.
  */
+/** The GraphQL-over-HTTP parameters of an operation sent by GET. */
+const OPERATION_PARAMETERS = ['query', 'variables', 'operationName', 'extensions'];
+
+/** What the IDE opens with: a buyer's first look at their own prices and stock. */
+const IDE_DEFAULT_QUERY = `# Your own prices and availability (the token below is a buyer of customer C0001).
+query CatalogPage {
+  products(skus: ["SKU-00001", "SKU-00002"]) {
+    sku
+    name
+    price(quantity: 10) { unitPrice { amount currency } source asOf stale }
+    availability(quantity: 10) { status available promiseDate }
+  }
+}
+`;
+
 export function createGraphQLEngine(options: GraphQLEngineOptions) {
   const yoga = createYoga<GraphQLServerContext>({
     schema: createSchema<GraphQLServerContext>({ typeDefs: options.typeDefs, resolvers }),
     graphqlEndpoint: '/graphql',
-    graphiql: options.graphiql === false ? false : { title: 'erpfront', headers: typeof options.graphiql === 'object' ? options.graphiql.defaultHeaders : undefined },
+    graphiql: options.graphiql === false ? false : { title: 'erpfront', defaultQuery: IDE_DEFAULT_QUERY, headers: typeof options.graphiql === 'object' ? options.graphiql.defaultHeaders : undefined },
     // The HTTP route limits the body (transport/http/body-limit.ts) before yoga sees it; yoga's own
     // size check would make the Node adapter build a full web-stream Request (measured: 35% of throughput).
     maxRequestBodySize: false,
@@ -53,19 +69,20 @@ export function createGraphQLEngine(options: GraphQLEngineOptions) {
     // Never the exception's text in a masked error, whatever NODE_ENV says (yoga adds it in
     // development); useErrorDetails logs it under the request id instead.
     maskedErrors: { isDev: false },
-    plugins: [useErrorDetails(), useIntrospectionSwitch({ enabled: options.introspection !== false }), useFiniteVariables(), options.jit !== false && useGraphQlJit(), useErrorCodes()],
+    plugins: [useErrorDetails(), useParserLimits(), useIntrospectionSwitch({ enabled: options.introspection !== false }), useFiniteVariables(), options.jit !== false && useGraphQlJit(), useErrorCodes()],
   });
   const graphiql = options.graphiql !== false;
   return Object.assign(yoga, {
     /**
-     * For a browser's GET of `/graphql` while GraphiQL is on: the request to hand yoga without a
-     * token, stripped of its query string so that yoga can only render the IDE page and never run
-     * an operation (the page reads a `?query=` itself and sends it with the token). `null` for
-     * every other request: those need a token.
+     * For a browser's GET of `/graphql` while GraphiQL is on, with no operation in it: the request
+     * to hand yoga without a token, so that yoga can only render the IDE page. `null` for every
+     * other request (a GET with `?query=` included): those need a token.
      */
     idePage(request: Request): Request | null {
       if (!graphiql || request.method !== 'GET' || !(request.headers.get('accept') ?? '').includes('text/html')) return null;
       const url = new URL(request.url);
+      // A GET carrying an operation is an operation, whatever it accepts: it needs a token.
+      if (OPERATION_PARAMETERS.some((name) => url.searchParams.has(name))) return null;
       return new Request(`${url.origin}${url.pathname}`, { method: 'GET', headers: request.headers });
     },
   });

@@ -33,6 +33,8 @@ export interface PunchOutSettings {
   maxLines: number;
   startUrl?: string;
   publicUrl?: string;
+  /** Reverse proxies in front of erpfront (TRUSTED_PROXY_HOPS). */
+  trustedProxyHops?: number;
 }
 
 export interface PunchOutParts {
@@ -68,7 +70,7 @@ export function assemblePunchOut(settings: PunchOutSettings, parts: PunchOutPart
     : null;
   return {
     service,
-    routes: punchOutRoutes({ service, startUrl: settings.startUrl, publicUrl: settings.publicUrl, maxBodyBytes: settings.maxBodyBytes }),
+    routes: punchOutRoutes({ service, startUrl: settings.startUrl, publicUrl: settings.publicUrl, maxBodyBytes: settings.maxBodyBytes, trustedProxyHops: settings.trustedProxyHops }),
     notifier,
     verifier: (verify) => withPunchOutTokens(verify, sessions),
   };

@@ -26,6 +26,8 @@ export interface PunchOutRoutesOptions {
   publicUrl?: string;
   /** Largest cXML or OCI request body, in bytes. */
   maxBodyBytes: number;
+  /** Reverse proxies in front of erpfront, for the address failed logins are counted by. @default 0 */
+  trustedProxyHops?: number;
 }
 
 /** The session as a storefront sees it (no return URL or cookie: those stay server-side). */
@@ -60,8 +62,8 @@ export function punchOutRoutes(options: PunchOutRoutesOptions): Hono {
     refuse: (refusal) => json({ error: { code: 'REQUEST_TOO_LARGE', message: `${tooLargeMessage(refusal)} Send {"token": "<the start token>"}.` } }, 413),
   });
 
-  app.post('/cxml', cxmlLimit, cxmlRoute({ service, startUrl, cxmlUrl: (r) => `${origin(r)}/punchout/cxml` }));
-  app.on(['GET', 'POST'], '/oci', ociLimit, ociRoute({ service, startUrl }));
+  app.post('/cxml', cxmlLimit, cxmlRoute({ service, startUrl, cxmlUrl: (r) => `${origin(r)}/punchout/cxml`, trustedProxyHops: options.trustedProxyHops }));
+  app.on(['GET', 'POST'], '/oci', ociLimit, ociRoute({ service, startUrl, trustedProxyHops: options.trustedProxyHops }));
 
   app.get('/start', (c) => {
     const token = c.req.query('token') ?? '';

@@ -70,8 +70,8 @@ export function createHttpClient({ baseUrl, timeoutMs, fetch: fetchFn }: HttpCli
       const parts: string[] = [];
       for (const [name, value] of Object.entries(query)) {
         if (value === undefined) continue;
-        const encoded = typeof value === 'string' ? encodeURIComponent(value) : value.map(encodeURIComponent).join(',');
-        parts.push(`${encodeURIComponent(name)}=${encoded}`);
+        const encoded = typeof value === 'string' ? encodeText(value) : value.map(encodeText).join(',');
+        parts.push(`${encodeText(name)}=${encoded}`);
       }
       const url = `${baseUrl}${path}${parts.length > 0 ? `?${parts.join('&')}` : ''}`;
       return request(operation, url, { method: 'GET', headers: { accept: 'application/json' } }, options);
@@ -85,6 +85,15 @@ export function createHttpClient({ baseUrl, timeoutMs, fetch: fetchFn }: HttpCli
       return request(operation, `${baseUrl}${path}`, init, options);
     },
   };
+}
+
+/**
+ * `encodeURIComponent` of a client's text, which may hold a lone surrogate (`"\uD800"` is a valid
+ * JSON string): that would throw a URIError and fail the whole batch. It is sent as U+FFFD, which
+ * no key of the ERP holds, so the key is simply unknown.
+ */
+function encodeText(value: string): string {
+  return encodeURIComponent(value.toWellFormed());
 }
 
 function statusFailure(operation: string, response: Response, text: string): ErpError {

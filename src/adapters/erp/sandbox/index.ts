@@ -173,8 +173,10 @@ interface BatchRead<T> {
 /** One value or one error per key, in the keys' order, from as few calls as the API allows. */
 async function batchRead<T>(http: HttpClient, read: BatchRead<T>, keys: readonly string[], options?: ErpCallOptions): Promise<Array<T | Error>> {
   const { operation } = read;
-  // A key with a comma cannot be said in a comma-separated list, and no sandbox key has one.
-  const askable = [...new Set(keys)].filter((k) => k !== '' && !k.includes(','));
+  // Only keys the list can carry as they are: a comma would split one, the sandbox trims each
+  // (a padded key would come back as another), and a lone surrogate cannot be URL-encoded. No
+  // sandbox key is any of these, so such a key is simply unknown.
+  const askable = [...new Set(keys)].filter((k) => k !== '' && !k.includes(',') && k === k.trim() && k.isWellFormed());
   const asked = new Set(askable);
   const found = new Map<string, T>();
   const missing = new Set<string>();

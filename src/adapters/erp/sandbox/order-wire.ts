@@ -20,6 +20,13 @@ const instant = z
 
 const status = z.enum(['OPEN', 'ON_HOLD', 'PARTIALLY_SHIPPED', 'SHIPPED', 'INVOICED', 'CANCELLED']);
 
+/** Why the ERP holds the order; the sandbox ERP sends none (it never holds an order), hence `null`. */
+const holdReason = z
+  .object({ code: key, message: text })
+  .nullable()
+  .optional()
+  .transform((reason) => reason ?? null);
+
 export const ErpOrderWire = z.object({
   number: key,
   externalRef: z.string().nullable(),
@@ -58,6 +65,7 @@ export const ErpOrderWire = z.object({
       paid: z.boolean(),
     }),
   ),
+  holdReason,
 }) satisfies z.ZodType<ErpOrder>;
 
 /** `GET /orders?externalRef=`: every order with that reference. */

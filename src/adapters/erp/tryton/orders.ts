@@ -11,14 +11,16 @@
  *
  * Refusals: a `UserError` on `quote` (not enough forecast stock) rejects with `ERP_REJECTED`
  * (`INSUFFICIENT_STOCK`) after deleting the draft, so nothing stays entered. Tryton's credit
- * limit refuses `confirm`: the sale stays a quotation and `createOrder` answers it `ON_HOLD` — the
- * order is in Tryton, waiting for a person, exactly as Tryton's client leaves it.
+ * limit refuses `confirm`: the sale stays a quotation and `createOrder` answers it `ON_HOLD`, with
+ * Tryton's refusal as its `holdReason` — the order is in Tryton, waiting for a person, exactly as
+ * Tryton's client leaves it.
  *
  * @module
  */
 import { z } from 'zod';
-import type { ErpCallOptions, ErpConnector, ErpOrder, ErpOrderRequest } from '../../../ports/erp-connector.ts';
+import type { ErpCallOptions, ErpConnector, ErpHoldReason, ErpOrder, ErpOrderRequest } from '../../../ports/erp-connector.ts';
 import { ErpError } from '../../../ports/erp-error.ts';
+import { fromRefusal } from './hold-reason.ts';
 import type { TrytonRpc } from './json-rpc.ts';
 import { searchSales, SALE_FIELDS, SaleRow, toOrders } from './sale-read.ts';
 import { unitCode } from './units.ts';
@@ -72,10 +74,11 @@ export function orderCalls(rpc: TrytonRpc, settings: TrytonOrderOptions = {}): O
       sale = await saleByReference(op, order.externalRef, true, options);
       if (!sale) throw new ErpError('ERP_BAD_RESPONSE', `createOrder: Tryton created a sale with reference ${order.externalRef} but does not find it`, { operation: op });
     }
-    await advance(sale, options);
+    const refusal = await advance(sale, options);
     const [entered] = await searchSales(rpc, op, [['id', '=', sale.id]], { offset: 0, limit: 1, order: [] }, options);
     if (!entered) throw new ErpError('ERP_BAD_RESPONSE', `createOrder: Tryton's sale ${sale.id} vanished after confirming`, { operation: op });
-    return entered;
+    // Tryton's own words for the refusal just met, rather than the rule's re-reading of it.
+    return refusal && entered.status === 'ON_HOLD' ? { ...entered, holdReason: refusal } : entered;
   }
 
   /** Enters a draft sale for the order; refusals of erpfront's data are `ERP_REJECTED`. */
@@ -144,7 +147,8 @@ export function orderCalls(rpc: TrytonRpc, settings: TrytonOrderOptions = {}): O
     return parseAnswer(z.array(id).length(1), created, op, 'created sale')[0]!;
   }
 
-  async function advance(sale: SaleRow, options?: ErpCallOptions): Promise<void> {
+  /** Quotes and confirms the sale; resolves with Tryton's reason when it refused to confirm. */
+  async function advance(sale: SaleRow, options?: ErpCallOptions): Promise<ErpHoldReason | null> {
     const op = 'createOrder';
     if (sale.state === 'draft') {
       try {
@@ -161,10 +165,11 @@ export function orderCalls(rpc: TrytonRpc, settings: TrytonOrderOptions = {}): O
         await rpc.model(op, 'sale.sale', 'confirm', [[sale.id]], IN_ENGLISH, options);
       } catch (error) {
         // Over the credit limit: Tryton leaves a quotation for a person to confirm; that is ON_HOLD.
-        if (error instanceof ErpError && error.code === 'ERP_REJECTED' && error.reason === 'CREDIT_LIMIT_EXCEEDED') return;
+        if (error instanceof ErpError && error.code === 'ERP_REJECTED' && error.reason === 'CREDIT_LIMIT_EXCEEDED') return fromRefusal(error);
         throw error;
       }
     }
+    return null;
   }
 
   return {

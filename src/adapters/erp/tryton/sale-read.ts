@@ -8,19 +8,21 @@
  * draft, quotation → `ON_HOLD` (not confirmed: a person must confirm it in Tryton, e.g. after a
  * credit-limit refusal); confirmed → `OPEN`; processing → `OPEN`, `PARTIALLY_SHIPPED`, `SHIPPED`
  * or, shipped and with an issued invoice, `INVOICED`; done → `INVOICED`; cancelled → `CANCELLED`.
- * erpfront's order id is the sale's `reference`; the PO number its `description`.
+ * erpfront's order id is the sale's `reference`; the PO number its `description`. A held sale
+ * says why (`hold-reason.ts`): one more call for a page that has any.
  *
  * @module
  */
 import { z } from 'zod';
 import type { ErpCallOptions, ErpOrder, ErpOrderStatus, Invoice, Shipment } from '../../../ports/erp-connector.ts';
+import { HOLD_FIELDS, HoldCurrency, HoldFields, holdReasons } from './hold-reason.ts';
 import type { TrytonRpc } from './json-rpc.ts';
 import { unitCode } from './units.ts';
 import { date, datetime, decimal, id, normalizeDecimal, optionalText, parseAnswer, quantity, related } from './values.ts';
 
 export const SALE_FIELDS = [
   'number', 'reference', 'description', 'state', 'shipment_state', 'invoice_state', 'create_date',
-  'party.code', 'currency.code', 'total_amount', 'shipments', 'invoices',
+  'party.code', 'currency.code', 'total_amount', 'shipments', 'invoices', ...HOLD_FIELDS,
 ];
 
 export const SaleRow = z.object({
@@ -33,11 +35,11 @@ export const SaleRow = z.object({
   invoice_state: z.string(),
   create_date: datetime,
   'party.': related({ code: z.string().nullable() }),
-  'currency.': related({ code: z.string() }),
+  'currency.': related({ code: z.string(), ...HoldCurrency }),
   total_amount: decimal.nullable(),
   shipments: z.array(id),
   invoices: z.array(id),
-});
+}).extend(HoldFields.shape);
 export type SaleRow = z.output<typeof SaleRow>;
 
 const LineRows = z.array(
@@ -80,13 +82,15 @@ export async function toOrders(rpc: TrytonRpc, operation: string, sales: SaleRow
   if (sales.length === 0) return [];
   const shipmentIds = sales.flatMap((s) => s.shipments);
   const invoiceIds = sales.flatMap((s) => s.invoices);
-  const [lines, shipments, invoices] = await Promise.all([
+  const held = sales.filter((s) => s.state === 'draft' || s.state === 'quotation');
+  const [lines, shipments, invoices, reasons] = await Promise.all([
     rpc.model(operation, 'sale.line', 'search_read', [
       [['sale', 'in', sales.map((s) => s.id)], ['type', '=', 'line']], 0, null, [['sale', 'ASC'], ['sequence', 'ASC'], ['id', 'ASC']],
       ['sale', 'quantity', 'unit_price', 'product.code', 'unit.symbol'],
     ], {}, options).then((r) => parseAnswer(LineRows, r, operation, 'sale lines')),
     shipmentIds.length === 0 ? [] : readShipments(rpc, operation, shipmentIds, options),
     invoiceIds.length === 0 ? [] : readInvoices(rpc, operation, invoiceIds, options),
+    holdReasons(rpc, operation, held, options),
   ]);
   return sales.map((sale) => {
     const own = lines.filter((l) => l.sale === sale.id);
@@ -111,6 +115,7 @@ export async function toOrders(rpc: TrytonRpc, operation: string, sales: SaleRow
       })),
       shipments: shipped.map((s) => s.shipment),
       invoices: issued.map(({ id: _id, ...invoice }) => invoice),
+      holdReason: reasons.get(sale.id) ?? null,
     };
   });
 }

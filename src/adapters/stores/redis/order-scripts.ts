@@ -58,6 +58,15 @@ local function sentBefore(id, at)
   local cur = tonumber(redis.call('HGET', okey(id), 'sentBefore') or '') or 0
   if at > cur then redis.call('HSET', okey(id), 'sentBefore', tostring(at)) end
 end
+-- A holder that had begun sending (sendingUntil, the end of its lease) left no verdict: the order
+-- may be in the ERP, sent before then (or before cap, when the holder is known dead by cap).
+local function settleSending(id, cap)
+  local su = tonumber(redis.call('HGET', okey(id), 'sendingUntil') or '')
+  if not su then return end
+  if cap and cap < su then su = cap end
+  sentBefore(id, su)
+  redis.call('HSET', okey(id), 'inDoubt', 1, 'sendingUntil', '')
+end
 -- The head of a customer's FIFO, and only it, is scheduled.
 local function advance(cust, now)
   local h = headOf(cust)
@@ -202,16 +211,15 @@ local function take(id, doubt)
   redis.call('ZADD', B .. 'leases', now + leaseMs, id)
   out[#out + 1] = id
 end
--- 1. Leases that ran out: their holder died or overran, and may have reached the ERP before its
---    lease ended (a holder never sends past it).
+-- 1. Leases that ran out: their holder died or overran. If it had begun sending, it may have
+--    reached the ERP before its lease ended (a holder never sends past it).
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', B .. 'leases', '-inf', now, 'LIMIT', 0, limit)) do
-  sentBefore(id, tonumber(redis.call('ZSCORE', B .. 'leases', id)))
+  settleSending(id, nil)
   local entry = redis.call('HGET', okey(id), 'entry')
   if isHead(id) and entry ~= '' then
     redis.call('XCLAIM', B .. 'stream', G, owner, 0, entry)
-    take(id, true)
+    take(id, false)
   else
-    redis.call('HSET', okey(id), 'inDoubt', 1)
     local cust = redis.call('HGET', okey(id), 'customerId')
     unschedule(id)
     advance(cust, now)
@@ -252,21 +260,25 @@ if not st then return 0 end
 unschedule(id)
 local cust = redis.call('HGET', o, 'customerId')
 if st ~= 'SUBMITTED' then setStatus(id, st, 'SUBMITTED') end
-redis.call('HSET', o, 'erpOrderNumber', ARGV[2], 'submittedAt', ARGV[4], 'updatedAt', ARGV[4], 'lastError', '', 'inDoubt', 0)
+redis.call('HSET', o, 'erpOrderNumber', ARGV[2], 'submittedAt', ARGV[4], 'updatedAt', ARGV[4], 'lastError', '', 'inDoubt', 0, 'sendingUntil', '')
 redis.call('ZADD', B .. 'sub:' .. cust, now, id)
 -- Only recent submissions matter to credit (the ERP's figures catch up within minutes): keep a week.
 redis.call('ZREMRANGEBYSCORE', B .. 'sub:' .. cust, '-inf', now - 7 * 86400000)
 advance(cust, now)
 return 1`);
 
-/** ARGV: id, error, nextAttemptAt, inDoubt 0/1, now, iso, sentBefore or ''. Only a QUEUED order goes back. */
+/**
+ * ARGV: id, error, nextAttemptAt, inDoubt 0/1, now, iso, sentBefore or '', owner or ''. Only a
+ * QUEUED order goes back, and with an owner only while that owner holds its lease.
+ */
 export const markRetryScript = script(`
 local id, now = ARGV[1], tonumber(ARGV[5])
 local o = okey(id)
 if redis.call('HGET', o, 'status') ~= 'QUEUED' then return 0 end
+if ARGV[8] ~= '' and redis.call('HGET', o, 'leaseOwner') ~= ARGV[8] then return 0 end
 if ARGV[7] ~= '' then sentBefore(id, tonumber(ARGV[7])) end
 unschedule(id)
-redis.call('HSET', o, 'nextAttemptAt', ARGV[3], 'lastError', ARGV[2], 'inDoubt', ARGV[4], 'updatedAt', ARGV[6])
+redis.call('HSET', o, 'nextAttemptAt', ARGV[3], 'lastError', ARGV[2], 'inDoubt', ARGV[4], 'updatedAt', ARGV[6], 'sendingUntil', '')
 advance(redis.call('HGET', o, 'customerId'), now)
 return 1`);
 
@@ -302,13 +314,21 @@ end
 advance(cust, now)
 return 1`);
 
-/** ARGV: now, iso. Every lease released, its order in doubt. Returns how many. */
+/** ARGV: id, owner, sending until. Marks a send about to begin, while the owner holds the lease; 1 when marked. */
+export const markSendingScript = script(`
+local o = okey(ARGV[1])
+local r = redis.call('HMGET', o, 'status', 'leaseOwner')
+if r[1] ~= 'QUEUED' or r[2] ~= ARGV[2] then return 0 end
+redis.call('HSET', o, 'sendingUntil', ARGV[3])
+return 1`);
+
+/** ARGV: now, iso. Every lease released; orders being sent come back in doubt. Returns how many. */
 export const releaseLeasesScript = script(`
 local now = tonumber(ARGV[1])
 local ids = redis.call('ZRANGE', B .. 'leases', 0, -1)
 for _, id in ipairs(ids) do
-  sentBefore(id, math.min(now, tonumber(redis.call('ZSCORE', B .. 'leases', id))))
-  redis.call('HSET', okey(id), 'inDoubt', 1, 'updatedAt', ARGV[2])
+  settleSending(id, now)
+  redis.call('HSET', okey(id), 'updatedAt', ARGV[2])
   unschedule(id)
 end
 for _, id in ipairs(ids) do advance(redis.call('HGET', okey(id), 'customerId'), now) end

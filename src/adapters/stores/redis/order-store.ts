@@ -20,7 +20,7 @@ import { ExposureChangedError, IdempotencyClaimLostError, StoreUnavailableError 
 import { fromMicros, toMicros } from '../../../domain/money.ts';
 import type { LuaScript } from './connection.ts';
 import {
-  claimKeyScript, dueChecksScript, exposureScript, insertScript, leaseScript, renewKeyScript, markRejectedScript, markRetryScript, markSubmittedScript, purgeKeysScript,
+  claimKeyScript, dueChecksScript, exposureScript, insertScript, leaseScript, markSendingScript, renewKeyScript, markRejectedScript, markRetryScript, markSubmittedScript, purgeKeysScript,
   releaseKeyScript, releaseLeasesScript, transitionScript,
 } from './order-scripts.ts';
 
@@ -203,8 +203,12 @@ export function createRedisOrderStore(options: RedisOrderStoreOptions): OrderSto
       await guarded('finish duplicate check', () => client.zrem(`${base}dupchk`, id));
     },
 
-    async markRetry(id, { error, nextAttemptAt, inDoubt, sentBefore }, now) {
-      await run('mark retry', markRetryScript, [id, error, nextAttemptAt, inDoubt ? 1 : 0, now, iso(now), sentBefore ?? '']);
+    async markRetry(id, { error, nextAttemptAt, inDoubt, sentBefore, owner }, now) {
+      await run('mark retry', markRetryScript, [id, error, nextAttemptAt, inDoubt ? 1 : 0, now, iso(now), sentBefore ?? '', owner ?? '']);
+    },
+
+    async markSending(id, owner, sendingUntil) {
+      return (await run('mark sending', markSendingScript, [id, owner, sendingUntil])) === 1;
     },
 
     async markRejected(id, rejection, now) {

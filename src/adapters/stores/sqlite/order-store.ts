@@ -98,10 +98,11 @@ export function createSqliteOrderStore(options: SqliteOrderStoreOptions): OrderS
       return transaction(() => {
         // The head of each customer's queue only: a customer's second order waits for its first,
         // so the ERP receives every customer's orders in the order they were placed.
-        // A lease still recorded here ended without a verdict (its holder died or ran out of time):
-        // that attempt may have reached the ERP, so the order is in doubt, sent before the lease ended.
-        const rows = sql(`UPDATE orders SET in_doubt = CASE WHEN lease_owner IS NOT NULL THEN 1 ELSE in_doubt END,
-          sent_before = CASE WHEN lease_owner IS NOT NULL THEN MAX(COALESCE(sent_before, 0), lease_until) ELSE sent_before END,
+        // A lease still recorded here ended without a verdict (its holder died or ran out of time).
+        // If it had begun sending, that attempt may have reached the ERP: in doubt, sent before the lease ended.
+        const rows = sql(`UPDATE orders SET in_doubt = CASE WHEN sending_until IS NOT NULL THEN 1 ELSE in_doubt END,
+          sent_before = CASE WHEN sending_until IS NOT NULL THEN MAX(COALESCE(sent_before, 0), sending_until) ELSE sent_before END,
+          sending_until = NULL,
           lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
           WHERE id IN (
             SELECT o.id FROM orders o
@@ -113,10 +114,15 @@ export function createSqliteOrderStore(options: SqliteOrderStoreOptions): OrderS
       });
     },
 
+    async markSending(id, owner, sendingUntil) {
+      const marked = sql(`UPDATE orders SET sending_until = ? WHERE id = ? AND status = 'QUEUED' AND lease_owner = ?`).run(sendingUntil, id, owner);
+      return Number(marked.changes) === 1;
+    },
+
     async markSubmitted(id, erpOrderNumber, now, options) {
       transaction(() => {
         sql(`UPDATE orders SET status = 'SUBMITTED', erp_order_number = ?, submitted_at = ?, updated_at = ?, lease_owner = NULL,
-             lease_until = NULL, last_error = NULL, in_doubt = 0 WHERE id = ?`).run(erpOrderNumber, iso(now), iso(now), id);
+             lease_until = NULL, sending_until = NULL, last_error = NULL, in_doubt = 0 WHERE id = ?`).run(erpOrderNumber, iso(now), iso(now), id);
         if (options?.checkDuplicatesAt !== undefined) {
           sql('INSERT INTO duplicate_checks (order_id, due_at) VALUES (?, ?) ON CONFLICT (order_id) DO UPDATE SET due_at = excluded.due_at').run(id, options.checkDuplicatesAt);
         }
@@ -135,15 +141,17 @@ export function createSqliteOrderStore(options: SqliteOrderStoreOptions): OrderS
       sql('DELETE FROM duplicate_checks WHERE order_id = ?').run(id);
     },
 
-    async markRetry(id, { error, nextAttemptAt, inDoubt, sentBefore }, now) {
+    async markRetry(id, { error, nextAttemptAt, inDoubt, sentBefore, owner }, now) {
       sql(`UPDATE orders SET next_attempt_at = ?, last_error = ?, in_doubt = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL,
-           sent_before = CASE WHEN ? IS NULL THEN sent_before ELSE MAX(COALESCE(sent_before, 0), ?) END
-           WHERE id = ? AND status = 'QUEUED'`).run(nextAttemptAt, error, inDoubt ? 1 : 0, iso(now), sentBefore ?? null, sentBefore ?? null, id);
+           sending_until = NULL, sent_before = CASE WHEN ? IS NULL THEN sent_before ELSE MAX(COALESCE(sent_before, 0), ?) END
+           WHERE id = ? AND status = 'QUEUED' AND (? IS NULL OR lease_owner = ?)`)
+        .run(nextAttemptAt, error, inDoubt ? 1 : 0, iso(now), sentBefore ?? null, sentBefore ?? null, id, owner ?? null, owner ?? null);
     },
 
     async releaseLeases(now) {
-      return Number(sql(`UPDATE orders SET in_doubt = 1, sent_before = MAX(COALESCE(sent_before, 0), MIN(lease_until, ?)),
-           lease_owner = NULL, lease_until = NULL, updated_at = ?
+      return Number(sql(`UPDATE orders SET in_doubt = CASE WHEN sending_until IS NOT NULL THEN 1 ELSE in_doubt END,
+           sent_before = CASE WHEN sending_until IS NOT NULL THEN MAX(COALESCE(sent_before, 0), MIN(sending_until, ?)) ELSE sent_before END,
+           sending_until = NULL, lease_owner = NULL, lease_until = NULL, updated_at = ?
            WHERE lease_owner IS NOT NULL AND status = 'QUEUED'`).run(now, iso(now)).changes);
     },
 

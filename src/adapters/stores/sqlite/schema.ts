@@ -69,4 +69,7 @@ export const ORDER_MIGRATIONS: readonly string[] = [
        version = version + 1
      WHERE customer_id = NEW.customer_id;
    END;`,
+  // Set by a holder just before it sends (the end of its lease), cleared by its verdict: a lease
+  // that ran out with it set may have reached the ERP; without it, it did not.
+  `ALTER TABLE orders ADD COLUMN sending_until INTEGER;`,
 ];

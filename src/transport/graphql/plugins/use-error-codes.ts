@@ -5,21 +5,32 @@
  *
  * @module
  */
-import type { GraphQLError } from 'graphql';
+import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
+/**
+ * The error with `BAD_USER_INPUT` added, as a new error: graphql-jit's request errors carry an
+ * `extensions` that cannot be written to.
+ */
+function withCode(error: GraphQLError): GraphQLError {
+  if (error.path !== undefined || error.extensions?.code !== undefined) return error;
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    // A request error: 400 under application/graphql-response+json, as graphql-js's own path answers.
+    extensions: { ...error.extensions, code: 'BAD_USER_INPUT', http: { status: 400 } },
+  });
+}
+
 export function useErrorCodes(): Plugin {
-  const coded = (errors: readonly GraphQLError[]) => {
-    for (const error of errors) {
-      if (error.path === undefined && error.extensions?.code === undefined) {
-        (error.extensions as Record<string, unknown>).code = 'BAD_USER_INPUT';
-      }
-    }
-  };
   return {
     onExecute: () => ({
-      onExecuteDone: ({ result }) => {
-        if ('errors' in result && result.errors) coded(result.errors);
+      onExecuteDone: ({ result, setResult }) => {
+        if (!('errors' in result) || !result.errors?.some((e) => withCode(e) !== e)) return;
+        setResult({ ...result, errors: result.errors.map(withCode) });
       },
     }),
   };

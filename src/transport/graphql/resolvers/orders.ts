@@ -69,6 +69,8 @@ export const OrderQueries = {
       if (stored) return viewOrder(stored, deps.erp);
       // Not placed through erpfront: the ERP may know it by its own number or reference.
       const customerId = requireCustomer(context, 'Orders');
+      // No order has an empty reference, and the ERP port refuses to look one up.
+      if (args.id === '') return null;
       const inErp = await deps.erp.findOrderByExternalRef(args.id, { priority: 'status' });
       return inErp && inErp.customerId === customerId ? fromErp(inErp) : null;
     }),

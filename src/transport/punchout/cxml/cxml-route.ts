@@ -28,6 +28,8 @@ export interface CxmlRouteOptions {
   startUrl: (request: Request) => string;
   /** This endpoint's public URL (for ProfileResponse). */
   cxmlUrl: (request: Request) => string;
+  /** Reverse proxies in front of erpfront (TRUSTED_PROXY_HOPS); see `clientAddress`. @default 0 */
+  trustedProxyHops?: number;
 }
 
 const XML_MEDIA = /^(text|application)\/xml\b/i;
@@ -71,7 +73,7 @@ export function cxmlRoute(options: CxmlRouteOptions) {
     if (envelope.kind !== 'Request' || !envelope.payload) {
       return statusReply(400, `This endpoint takes cXML Requests; this document is a ${envelope.kind}. A PunchOutOrderMessage goes to the buyer's BrowserFormPost URL.`);
     }
-    const auth = await service.login.cxml(envelope, clientAddress(c));
+    const auth = await service.login.cxml(envelope, clientAddress(c, options.trustedProxyHops));
     if ('throttled' in auth) return throttledReply(auth.throttled);
     if ('refused' in auth) {
       // Who tried, never with what: the secret stays out of the log, and the client gets one

@@ -16,6 +16,8 @@ import { readCallUp } from './oci-fields.ts';
 export interface OciRouteOptions {
   service: PunchOutService;
   startUrl: (request: Request) => string;
+  /** Reverse proxies in front of erpfront (TRUSTED_PROXY_HOPS); see `clientAddress`. @default 0 */
+  trustedProxyHops?: number;
 }
 
 /** A short page with the reason: OCI's call-up is a person's browser. */
@@ -26,10 +28,17 @@ export function ociPage(status: number, message: string): Response {
   });
 }
 
-async function parameters(c: Context): Promise<Map<string, string>> {
+/** The call-up's fields: the query string, then a form body; `null` when the body is not the form it claims. */
+async function parameters(c: Context): Promise<Map<string, string> | null> {
   const params = new Map<string, string>(new URL(c.req.url).searchParams);
   if (c.req.method === 'POST') {
-    const body = await c.req.parseBody();
+    let body: Record<string, unknown>;
+    try {
+      body = await c.req.parseBody();
+    } catch {
+      // A multipart/form-data header over a body that is not multipart: the client's mistake.
+      return null;
+    }
     for (const [k, v] of Object.entries(body)) if (typeof v === 'string') params.set(k, v);
   }
   return params;
@@ -38,10 +47,12 @@ async function parameters(c: Context): Promise<Map<string, string>> {
 export function ociRoute(options: OciRouteOptions) {
   const { service } = options;
   return async function oci(c: Context): Promise<Response> {
-    const callUp = readCallUp(await parameters(c));
+    const fields = await parameters(c);
+    if (!fields) return ociPage(400, 'The call-up body could not be read as the form its Content-Type declares; send application/x-www-form-urlencoded (or a well-formed multipart/form-data).');
+    const callUp = readCallUp(fields);
     if ('problem' in callUp) return ociPage(400, callUp.problem);
     if (callUp.function) return ociPage(400, `OCI FUNCTION=${excerpt(callUp.function, 40)} is not supported; call up the catalog without FUNCTION to shop.`);
-    const auth = await service.login.oci(callUp, clientAddress(c));
+    const auth = await service.login.oci(callUp, clientAddress(c, options.trustedProxyHops));
     if ('throttled' in auth) {
       const response = ociPage(429, auth.throttled.message);
       response.headers.set('retry-after', String(auth.throttled.retryAfterSeconds));
