@@ -29,6 +29,11 @@ export function pinLoadGenerator(): string {
   return 'server pinned to core 0, load generator to core 1';
 }
 
+/** Gives this process (and what it starts from now on) both cores again, for runs that are not load tests. */
+export function releaseCores(): void {
+  if (hasTaskset) execFileSync('taskset', ['-p', '-c', '0,1', String(process.pid)], { stdio: 'ignore' });
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const server = createServer().listen(0, '127.0.0.1', () => {

@@ -1,11 +1,15 @@
 /**
  * `npm run bench`: erpfront's speed targets, measured in one run on this machine.
  *   BENCH_ROUNDS (default 3) alternating rounds of BENCH_SECONDS (default 10) each; medians.
+ * Then the fault campaign's long run: BENCH_CHAOS_ORDERS (default 3000) orders on three instances
+ * sharing Redis, seed BENCH_CHAOS_SEED (random, printed); `npm run chaos` runs it alone.
  */
 import { benchCatalogPage } from './catalog-page.ts';
-import { pinLoadGenerator } from './harness.ts';
+import { pinLoadGenerator, releaseCores } from './harness.ts';
 import { benchOrders } from './orders.ts';
 import { benchScaleOut } from './scale-out.ts';
+import { runCampaign } from './chaos/campaign.ts';
+import { formatReport } from './chaos/report.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -57,3 +61,11 @@ console.log(`| two instances sharing Redis (5 + 5 connections) | ${fmt(scale.two
 console.log(`cost of the Redis tier on the warm path: ${(((scale.plain.rps - scale.one.rps) / scale.plain.rps) * 100).toFixed(1)}% of throughput (LRU hits never touch Redis)`);
 console.log(`two instances / one: ${(scale.two.rps / scale.one.rps).toFixed(2)}× (the second instance shares its core with the load generator)`);
 console.log(`first page with a cold LRU: ${fmt(scale.fromErp, 1)} ms from the ERP, ${fmt(scale.fromRedis, 1)} ms from the shared Redis tier`);
+
+// The fault campaign is not a load test: its processes get both cores.
+releaseCores();
+const chaosSeed = Number(process.env.BENCH_CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
+console.log(`\n(fault campaign, seed ${chaosSeed}: every order checked against the ERP's own list afterwards)`);
+const chaos = await runCampaign({ mode: 'redis', seed: chaosSeed, orders: Number(process.env.BENCH_CHAOS_ORDERS ?? 3000) });
+console.log(formatReport(chaos));
+if (!chaos.ok) process.exitCode = 1;
