@@ -95,7 +95,9 @@ local function setStatus(id, from, to)
 end
 `;
 
-const script = (body: string) => luaScript(COMMON + body);
+/** A script over the order queue's data model (the helpers above included). */
+export const orderScript = (body: string) => luaScript(COMMON + body);
+const script = orderScript;
 
 /** ARGV: key, payload hash, now, ttl ms, stale-after ms, claim id. Returns {kind, orderId?}. */
 export const claimKeyScript = script(`
@@ -113,26 +115,6 @@ redis.call('HSET', k, 'payload', ARGV[2], 'state', 'IN_PROGRESS', 'claimedAt', A
 redis.call('PEXPIRE', k, ttl)
 redis.call('ZADD', B .. 'idemexp', now + ttl, ARGV[1])
 return {'claimed'}`);
-
-/**
- * ARGV: customer, submitted since (epoch ms). Returns {queued + submitted since, in millionths;
- * version}: the running total, and the few orders submitted since the ERP's figures were read.
- */
-export const exposureScript = script(`
-local cust = ARGV[1]
-local r = redis.call('HMGET', B .. 'cx:' .. cust, 'queued', 'v')
-local micros = tonumber(r[1] or '0') or 0
-for _, id in ipairs(redis.call('ZRANGEBYSCORE', B .. 'sub:' .. cust, '(' .. ARGV[2], '+inf')) do
-  micros = micros + (tonumber(redis.call('HGET', okey(id), 'exposure') or '0') or 0)
-end
-return {tostring(micros), r[2] or '0'}`);
-
-/** ARGV: now, limit, lease ms. Due duplicate checks, each put off by the lease; returns the ids. */
-export const dueChecksScript = script(`
-local now = tonumber(ARGV[1])
-local ids = redis.call('ZRANGEBYSCORE', B .. 'dupchk', '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
-for _, id in ipairs(ids) do redis.call('ZADD', B .. 'dupchk', now + tonumber(ARGV[3]), id) end
-return ids`);
 
 /** ARGV: key, claim id, now. Renews a claim its request still holds; 1 when it did. */
 export const renewKeyScript = script(`

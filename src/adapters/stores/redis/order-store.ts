@@ -19,8 +19,9 @@ import type { IdempotencyClaim, LocalOrderStatus, NewOrder, OrderStore, QueueSta
 import { ExposureChangedError, IdempotencyClaimLostError, StoreUnavailableError } from '../../../ports/store-error.ts';
 import { fromMicros, toMicros } from '../../../domain/money.ts';
 import type { LuaScript } from './connection.ts';
+import { dueChecksScript, exposureScript } from './order-check-scripts.ts';
 import {
-  claimKeyScript, dueChecksScript, exposureScript, insertScript, leaseScript, markSendingScript, renewKeyScript, markRejectedScript, markRetryScript, markSubmittedScript, purgeKeysScript,
+  claimKeyScript, insertScript, leaseScript, markSendingScript, renewKeyScript, markRejectedScript, markRetryScript, markSubmittedScript, purgeKeysScript,
   releaseKeyScript, releaseLeasesScript, transitionScript,
 } from './order-scripts.ts';
 
@@ -240,7 +241,8 @@ export function createRedisOrderStore(options: RedisOrderStoreOptions): OrderSto
     },
 
     async pendingExposure(customerId, submittedSince) {
-      const [micros, version] = (await run('read exposure', exposureScript, [customerId, Date.parse(submittedSince)])) as [string, string];
+      const [queued, version, since] = (await run('read exposure', exposureScript, [customerId, Date.parse(submittedSince)])) as [string, string, string[]];
+      const micros = since.reduce((sum, each) => sum + BigInt(each), BigInt(queued));
       return { total: fromMicros(micros), version };
     },
 

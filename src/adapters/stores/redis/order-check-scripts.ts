@@ -1,0 +1,28 @@
+/**
+ * The order queue's scripts for credit and reconciliation: a customer's exposure as one read, and
+ * the duplicate checks due. Same data model as `order-scripts.ts`.
+ *
+ * @module
+ */
+import { orderScript as script } from './order-scripts.ts';
+
+/**
+ * ARGV: customer, submitted since (epoch ms). Returns {queued exposure, version, exposure of each
+ * order submitted since}, all in millionths as exact integer strings (summed by the caller: Lua's
+ * numbers are binary floats).
+ */
+export const exposureScript = script(`
+local cust = ARGV[1]
+local r = redis.call('HMGET', B .. 'cx:' .. cust, 'queued', 'v')
+local since = {}
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', B .. 'sub:' .. cust, '(' .. ARGV[2], '+inf')) do
+  since[#since + 1] = redis.call('HGET', okey(id), 'exposure') or '0'
+end
+return {r[1] or '0', r[2] or '0', since}`);
+
+/** ARGV: now, limit, lease ms. Due duplicate checks, each put off by the lease; returns the ids. */
+export const dueChecksScript = script(`
+local now = tonumber(ARGV[1])
+local ids = redis.call('ZRANGEBYSCORE', B .. 'dupchk', '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
+for _, id in ipairs(ids) do redis.call('ZADD', B .. 'dupchk', now + tonumber(ARGV[3]), id) end
+return ids`);
