@@ -12,10 +12,13 @@ import fc from 'fast-check';
 import type { FuzzRequest } from './exchange.ts';
 import { MAX_URL } from './graphql-inputs.ts';
 import { weirdString } from './values.ts';
-import { DEMO_OCI_BUYER, demoRequest, FIXTURES, orderRequest, setupRequest } from '../punchout.ts';
+import { DEMO_OCI_BUYER, demoRequest, FIXTURES, fixturesAvailable, orderRequest, setupRequest } from '../punchout.ts';
 
 const SAMPLES = join(FIXTURES, 'cxml/samples');
-const samples = readdirSync(SAMPLES).flatMap((dir) => readdirSync(join(SAMPLES, dir)).map((f) => readFileSync(join(SAMPLES, dir, f), 'utf8')));
+// The public samples beside the clone, when they are there (fixturesAvailable warns, or fails under CI).
+const samples = fixturesAvailable('fuzzing from the real-world cXML samples')
+  ? readdirSync(SAMPLES).flatMap((dir) => readdirSync(join(SAMPLES, dir)).map((f) => readFileSync(join(SAMPLES, dir, f), 'utf8')))
+  : [];
 
 /** The demo buyer's header, to put a sample's request behind credentials erpfront accepts. */
 const DEMO_HEADER = /<Header>[\s\S]*<\/Header>/.exec(demoRequest(''))![0];
@@ -33,8 +36,9 @@ const line = fc.record({
 const baseDocument: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom('http://buyer.example/return', 'https://localhost/cart', 'javascript:alert(1)', 'http://evil.example/', '//x').map((url) => demoRequest(setupRequest(url))),
   fc.tuple(fc.uuid(), fc.array(line, { minLength: 1, maxLength: 3 })).map(([po, lines]) => demoRequest(orderRequest(`PO-${po}`, lines))),
-  fc.constantFrom(...samples),
-  fc.constantFrom(...samples).map((doc) => doc.replace(/<Header>[\s\S]*<\/Header>/, DEMO_HEADER)),
+  ...(samples.length > 0
+    ? [fc.constantFrom(...samples), fc.constantFrom(...samples).map((doc) => doc.replace(/<Header>[\s\S]*<\/Header>/, DEMO_HEADER))]
+    : []),
 );
 
 type Mutation = (doc: string, pick: number, text: string) => string;
