@@ -8,7 +8,7 @@
  * @module
  */
 import DataLoader from 'dataloader';
-import type { CustomerAccount, ErpConnector, ErpPriority, Item, PriceEntry, PriceKey, SalesRep, StockRecord } from '../ports/erp-connector.ts';
+import type { CustomerAccount, ErpCallOptions, ErpConnector, ErpPriority, Item, PriceEntry, PriceKey, SalesRep, StockRecord } from '../ports/erp-connector.ts';
 import type { MaybePromise } from './maybe-promise.ts';
 import { ReadThroughCache, type Cached, type CacheDomain } from './read-through-cache.ts';
 
@@ -30,6 +30,9 @@ const identity = (key: string) => key;
 const PRICE_SCOPES = 3;
 
 /** ERP reads for one request. */
+/** Refreshes nobody waits for queue behind every read somebody does (the budget's promise). */
+const BACKGROUND: ErpCallOptions = { priority: 'background' };
+
 export class ErpReader {
   readonly #erp: ErpConnector;
   readonly #cache: ReadThroughCache;
@@ -50,30 +53,34 @@ export class ErpReader {
   }
 
   item(sku: string): MaybePromise<Cached<Item>> {
-    return this.#cache.peek<Item>('items', sku) ?? (this.#items ??= this.#loader('items', identity, (skus) => this.#erp.getItems(skus, this.#call))).load(sku);
+    return this.#cache.peek<Item>('items', sku) ?? (this.#items ??= this.#loader('items', identity, (skus, call) => this.#erp.getItems(skus, call))).load(sku);
   }
 
   account(customerId: string): MaybePromise<Cached<CustomerAccount>> {
     return this.#cache.peek<CustomerAccount>('accounts', customerId) ??
-      (this.#accounts ??= this.#loader('accounts', identity, (ids) => this.#erp.getCustomers(ids, this.#call))).load(customerId);
+      (this.#accounts ??= this.#loader('accounts', identity, (ids, call) => this.#erp.getCustomers(ids, call))).load(customerId);
   }
 
   salesRep(repId: string): MaybePromise<Cached<SalesRep>> {
-    return this.#cache.peek<SalesRep>('reps', repId) ?? (this.#reps ??= this.#loader('reps', identity, (ids) => this.#erp.getSalesReps(ids, this.#call))).load(repId);
+    return this.#cache.peek<SalesRep>('reps', repId) ?? (this.#reps ??= this.#loader('reps', identity, (ids, call) => this.#erp.getSalesReps(ids, call))).load(repId);
   }
 
   price(key: PriceKey): MaybePromise<Cached<PriceEntry | null>> {
     return this.#cache.peek<PriceEntry | null>('prices', priceKeyId(key)) ??
-      (this.#prices ??= this.#loader('prices', priceKeyId, (keys) => this.#erp.getPrices(keys, this.#call), PRICE_SCOPES)).load(key);
+      (this.#prices ??= this.#loader('prices', priceKeyId, (keys, call) => this.#erp.getPrices(keys, call), PRICE_SCOPES)).load(key);
   }
 
   stock(sku: string): MaybePromise<Cached<StockRecord>> {
-    return this.#cache.peek<StockRecord>('stock', sku) ?? (this.#stock ??= this.#loader('stock', identity, (skus) => this.#erp.getStock(skus, this.#call))).load(sku);
+    return this.#cache.peek<StockRecord>('stock', sku) ?? (this.#stock ??= this.#loader('stock', identity, (skus, call) => this.#erp.getStock(skus, call))).load(sku);
   }
 
-  /** A loader whose batches are read through the cache: keys asked for in one tick, one ERP call. */
-  #loader<K, T>(domain: CacheDomain, keyOf: (key: K) => string, fetch: (keys: K[]) => Promise<Array<T | Error>>, keysPerSku = 1) {
-    return new DataLoader<K, Cached<T>, string>((keys) => this.#cache.load(domain, keys, keyOf, fetch), {
+  /**
+   * A loader whose batches are read through the cache: keys asked for in one tick, one ERP call,
+   * at this reader's priority; a background refresh of stale entries at `background`.
+   */
+  #loader<K, T>(domain: CacheDomain, keyOf: (key: K) => string, fetch: (keys: K[], call: ErpCallOptions) => Promise<Array<T | Error>>, keysPerSku = 1) {
+    const batch = (keys: K[], { refresh }: { refresh: boolean }) => fetch(keys, refresh ? BACKGROUND : this.#call);
+    return new DataLoader<K, Cached<T>, string>((keys) => this.#cache.load(domain, keys, keyOf, batch), {
       maxBatchSize: this.#maxBatchSize * keysPerSku,
       cacheKeyFn: keyOf,
     });

@@ -30,8 +30,12 @@ export interface Cached<T> {
   stale: boolean;
 }
 
-/** Fetches values for keys from the ERP: one entry per key, a value or an Error for that key. */
-export type BatchFetch<K, T> = (keys: K[]) => Promise<Array<T | Error>>;
+/**
+ * Fetches values for keys from the ERP: one entry per key, a value or an Error for that key.
+ * `refresh` is true for a stale-while-revalidate refresh, which nobody waits for: the fetcher runs
+ * it at the ERP budget's `background` priority, behind every read a caller waits on.
+ */
+export type BatchFetch<K, T> = (keys: K[], context: { refresh: boolean }) => Promise<Array<T | Error>>;
 
 export interface ReadThroughCacheOptions {
   /** The in-process tier, read synchronously on the hot path. */
@@ -124,7 +128,7 @@ export class ReadThroughCache {
 
     if (refresh.length > 0) {
       // Nobody waits for a background refresh; a failure leaves the stale entry in place.
-      void this.#fetch(domain, refresh.map((i) => keys[i]!), refresh.map((i) => cacheKeys[i]!), fetch).catch(() => {});
+      void this.#fetch(domain, refresh.map((i) => keys[i]!), refresh.map((i) => cacheKeys[i]!), fetch, true).catch(() => {});
     }
     if (missing.length > 0) {
       const outcomes = await this.#fetch(domain, missing.map((i) => keys[i]!), missing.map((i) => cacheKeys[i]!), fetch);
@@ -159,9 +163,9 @@ export class ReadThroughCache {
   }
 
   /** Fetches keys in one ERP call, stores what came back, and lets concurrent askers join it. */
-  #fetch<K, T>(domain: CacheDomain, keys: K[], cacheKeys: string[], fetch: BatchFetch<K, T>): Promise<Array<Cached<T> | Error>> {
+  #fetch<K, T>(domain: CacheDomain, keys: K[], cacheKeys: string[], fetch: BatchFetch<K, T>, refresh = false): Promise<Array<Cached<T> | Error>> {
     const policy = this.#policies[domain];
-    const batch = fetch(keys).then(
+    const batch = fetch(keys, { refresh }).then(
       async (values) => {
         const fetchedAt = this.#clock.now();
         const asOf = new Date(fetchedAt).toISOString();

@@ -48,8 +48,8 @@ export const Query = {
       const search = { text: args.query ?? undefined, category: args.category ?? undefined, offset, limit: first };
       const key = JSON.stringify([search.text ?? '', search.category ?? '', offset, first]);
       const { erp, cache } = context.services;
-      const [result] = await cache.load<string, ItemSearchPage>('items', [`search:${key}`], (k) => k, async () => [
-        await erp.searchItems(search),
+      const [result] = await cache.load<string, ItemSearchPage>('items', [`search:${key}`], (k) => k, async (_, { refresh }) => [
+        await erp.searchItems(search, { priority: refresh ? 'background' : 'read' }),
       ]);
       if (result instanceof Error) throw result;
       const page = result!.value;
