@@ -77,6 +77,32 @@ describe('embedded: twenty concurrent on-account orders near the limit', () => {
   }, 90_000);
 });
 
+describe('embedded: a burst of 150 orders of one customer at the same instant', () => {
+  let stack: Stack;
+  afterAll(() => stack?.close());
+
+  it('every one is answered: an order, or a retryable CREDIT_CHECK_BUSY; never an error', async () => {
+    stack = await startStack({ BREAKER_COOLDOWN_SECONDS: '1' });
+    const token = await stack.buyerToken('C0002');
+    const warm = await stack.graphql(WARM, {}, { token });
+    expect(warm.body.errors).toBeUndefined();
+    await stack.faults({ outage: true });
+    try {
+      // placeOrder throws on any GraphQL error: every answer must be an order or a user error.
+      const results = await Promise.all(
+        Array.from({ length: 150 }, (_, i) => placeOrder(stack, token, { idempotencyKey: `burst-${i}`, lines: [{ sku: 'SKU-00001', quantity: 1 }] })),
+      );
+      for (const result of results) {
+        if (result.order) expect(['QUEUED', 'ON_HOLD']).toContain(result.order.status);
+        else expect(result.userErrors.map((e) => e.code)).toEqual(['CREDIT_CHECK_BUSY']);
+      }
+      expect(results.filter((r) => r.order).length).toBeGreaterThan(0);
+    } finally {
+      await stack.faults({ outage: false });
+    }
+  }, 90_000);
+});
+
 const redis = redisServerAvailable('credit-concurrency (scale-out)');
 
 describe.skipIf(!redis)('scale-out: twenty concurrent on-account orders over two instances', () => {

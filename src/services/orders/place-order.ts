@@ -265,7 +265,11 @@ async function decideAndWrite(
     );
     return { order, credit };
   } catch (error) {
-    if (error instanceof ExposureChangedError && round < MAX_CREDIT_ROUNDS) return null;
+    if (error instanceof ExposureChangedError) {
+      if (round < MAX_CREDIT_ROUNDS) return null;
+      // Dozens of this customer's orders at the same instant: a retry with the same key gets there.
+      return failed({ code: 'CREDIT_CHECK_BUSY', message: `Customer ${customerId}'s orders kept changing while this one was being decided; retry with the same idempotency key.`, field: [] });
+    }
     throw error;
   }
 }
