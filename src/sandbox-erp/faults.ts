@@ -231,9 +231,11 @@ export function applyFaults(
     try {
       const delay = faults.latencyMs + (faults.jitterMs > 0 ? options.random() * faults.jitterMs : 0);
       if (delay > 0) {
-        // Past its limit the ERP stops working on the request: no need to sleep longer than that.
-        await new Promise((resolve) => setTimeout(resolve, Math.min(delay, faults.maxRequestMs + 1)));
-        if (options.clock() > now + faults.maxRequestMs) return abandoned(c, stats);
+        // Past its limit the ERP stops working on the request: it is abandoned when the limit
+        // comes, decided from the delay, not by comparing clocks a timer may fire a millisecond early.
+        const overruns = delay >= faults.maxRequestMs;
+        await new Promise((resolve) => setTimeout(resolve, overruns ? faults.maxRequestMs : delay));
+        if (overruns) return abandoned(c, stats);
       }
       if (faults.errorRate > 0 && options.random() < faults.errorRate) {
         stats.rejected('error');

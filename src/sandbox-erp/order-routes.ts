@@ -78,8 +78,10 @@ export function orderRoutes(orders: OrderBook, faults: FaultState, stats: Pick<S
     const orderLatencyMs = faults.takeOrderLatency();
     const { uniqueExternalRefs } = faults.current();
     const deadline = c.get('sandboxDeadline') ?? Number.POSITIVE_INFINITY;
-    if (orderLatencyMs > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(orderLatencyMs, Math.max(0, deadline - clock()) + 1)));
-    if (clock() > deadline) return abandoned(c, stats);
+    const remaining = Math.max(0, deadline - clock());
+    const overruns = orderLatencyMs >= remaining;
+    if (orderLatencyMs > 0) await new Promise((resolve) => setTimeout(resolve, overruns ? remaining : orderLatencyMs));
+    if (overruns && orderLatencyMs > 0) return abandoned(c, stats);
 
     if (uniqueExternalRefs) {
       const existing = orders.byExternalRef(parsed.data.externalRef)[0];
