@@ -12,6 +12,7 @@ import { freshnessPolicies } from './config/defaults.ts';
 import type { Env } from './config/env.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
 import type { ErpConnector } from './ports/erp-connector.ts';
+import type { Logger } from './ports/logger.ts';
 import type { Metrics } from './ports/metrics.ts';
 import { createMemoryErpBudget } from './adapters/stores/memory/erp-budget.ts';
 import type { OrderStore } from './ports/order-store.ts';
@@ -38,6 +39,8 @@ import { createTokenVerifier } from './services/token-verifier.ts';
 export interface RuntimeParts {
   typeDefs: string;
   metrics: Metrics;
+  /** Where the core reports what operators must see. */
+  logger: Logger;
   /** The HS256 secret in force (from AUTH_JWT_SECRET, or the entry's development secret). */
   jwtSecret?: string;
   clock?: Clock;
@@ -128,7 +131,7 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
       erp,
       clock,
       metrics: parts.metrics,
-      report: (finding) => console.error(`erpfront: DUPLICATE ORDER in the ERP for ${finding.orderId} (${finding.customerId}): kept ${finding.kept}; ${finding.duplicates.map((d) => `${d.number} ${d.outcome}`).join(', ')}`),
+      report: (finding) => parts.logger.error(`erpfront: DUPLICATE ORDER in the ERP for ${finding.orderId} (${finding.customerId}): kept ${finding.kept}; ${finding.duplicates.map((d) => `${d.number} ${d.outcome}`).join(', ')}`),
     });
     parts.metrics.observeQueue(() => store.queueStats(clock.now()));
     orders = {
@@ -151,6 +154,7 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
         creditHoldAllowsCard: env.CREDIT_HOLD_ALLOWS_CARD,
       },
       payments: createPaymentGateway(env, parts.fetch),
+      logger: parts.logger,
     };
   }
   const secret = env.AUTH_JWT_SECRET ?? parts.jwtSecret;

@@ -19,6 +19,7 @@ import { ConfigError, parseEnv } from '../config/env.ts';
 import { parseBuyerOrganisations } from '../config/buyer-organisations.ts';
 import type { BuyerOrganisation } from '../domain/punchout/buyer-organisation.ts';
 import type { Clock } from '../ports/clock.ts';
+import { consoleLogger } from './console-logger.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { signingSecret } from './dev-secret.ts';
 
@@ -80,6 +81,7 @@ export async function startErpfront(source: Record<string, string | undefined>, 
     punchOutBuyers,
     typeDefs: readFileSync(SCHEMA, 'utf8'),
     metrics: createPrometheusMetrics({ processMetrics: true }),
+    logger: consoleLogger,
     jwtSecret: env.AUTH_JWKS_URL ? undefined : signingSecret(env),
     clock: options.clock,
     graphiqlHeaders: options.graphiqlHeaders,

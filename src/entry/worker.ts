@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { consoleLogger } from './console-logger.ts';
 import typeDefs from '../../schema.graphql';
 import { createPrometheusMetrics } from '../adapters/metrics/prometheus.ts';
 import { composeErpfront } from '../compose.ts';
@@ -65,6 +66,7 @@ function buildHandler(bindings: WorkerEnv): Handler {
     typeDefs,
     // prom-client runs in workerd under nodejs_compat; process metrics are Node's own.
     metrics: createPrometheusMetrics({ processMetrics: false }),
+    logger: consoleLogger,
     // workerd forbids code generation from strings, which graphql-jit is made of.
     jit: false,
     // Cloudflare compresses at the edge.

@@ -5,6 +5,7 @@
  * @module
  */
 import type { UserError } from '../../domain/orders/order-input.ts';
+import type { Logger } from '../../ports/logger.ts';
 import type { StoredOrder } from '../../ports/order-store.ts';
 import { PaymentGatewayError, type PaymentCheck, type PaymentGateway, type PaymentRefusal } from '../../ports/payment-gateway.ts';
 
@@ -38,11 +39,11 @@ const CARD_REFUSALS: Record<PaymentRefusal, string> = {
  * card is not held for an order that will never ship. Best effort: an authorization that cannot
  * be voided now expires by itself; the failure is logged for operations.
  */
-export async function voidCard(payments: PaymentGateway | null, order: StoredOrder): Promise<void> {
+export async function voidCard(payments: PaymentGateway | null, order: StoredOrder, logger: Logger): Promise<void> {
   if (!payments || order.request.payment.method !== 'CARD') return;
   try {
     await payments.void(order.request.payment.authorizationRef);
   } catch (error) {
-    console.error(`erpfront: the card authorization of cancelled order ${order.id} could not be voided; it will expire by itself`, error instanceof Error ? error.message : error);
+    logger.error(`erpfront: the card authorization of cancelled order ${order.id} could not be voided; it will expire by itself`, error instanceof Error ? error.message : error);
   }
 }

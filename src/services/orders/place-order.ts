@@ -20,6 +20,7 @@ import type { CustomerAccount, ErpConnector, ErpOrderLine, Item, OrderPayment, P
 import { ErpError } from '../../ports/erp-error.ts';
 import type { Metrics } from '../../ports/metrics.ts';
 import type { OrderStore, StoredOrder } from '../../ports/order-store.ts';
+import type { Logger } from '../../ports/logger.ts';
 import type { PaymentGateway } from '../../ports/payment-gateway.ts';
 import { verifyCard } from './card-payment.ts';
 import { ExposureChangedError, IdempotencyClaimLostError } from '../../ports/store-error.ts';
@@ -63,6 +64,7 @@ export interface PlaceOrderDeps {
   maxBatchSize: number;
   /** Verifies card authorizations; `null`: no gateway, card orders are not taken. */
   payments: PaymentGateway | null;
+  logger: Logger;
 }
 
 export interface PlaceOrderResult {

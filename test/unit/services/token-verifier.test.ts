@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createTokenVerifier } from '../../../src/services/token-verifier.ts';
 
-const SECRET = 'a-test-secret-of-at-least-32-characters!';
+// Generated per run: no test carries a fixed secret.
+const SECRET = randomBytes(32).toString('base64url');
 const now = Math.floor(Date.now() / 1000);
 
 function sign(claims: Record<string, unknown>): Promise<string> {

@@ -42,7 +42,7 @@ async function act(context: GraphQLContext, id: string, from: LocalOrderStatus[]
     return { order: fromStored(order), userErrors: [{ code: 'INVALID_ORDER_STATE', message: `Order ${id} is ${order.status}; only ${from.join(' or ')} orders can be ${verb}.`, field: ['id'] }] };
   }
   if (to === 'QUEUED') deps.dispatcher.wake();
-  if (to === 'CANCELLED') await voidCard(deps.payments, moved);
+  if (to === 'CANCELLED') await voidCard(deps.payments, moved, deps.logger);
   return { order: fromStored(moved), userErrors: [] };
 }
 
