@@ -28,7 +28,13 @@ async function buyers(count: number): Promise<Array<{ id: string; token: string 
 
 describe.skipIf(!available)('scale-out: orders on a shared Redis queue', () => {
   beforeAll(async () => {
-    scale = await startScaleOut(3, { BREAKER_COOLDOWN_SECONDS: '1', ERP_REQUESTS_PER_SECOND: '60', ORDER_LEASE_SECONDS: '3' });
+    // The ERP abandons a request after 5 s and erpfront is told so: an order caught mid-send by a
+    // kill is looked up again once that bound has passed, well inside the test's wait.
+    scale = await startScaleOut(
+      3,
+      { BREAKER_COOLDOWN_SECONDS: '1', ERP_REQUESTS_PER_SECOND: '60', ORDER_LEASE_SECONDS: '3', ERP_MAX_REQUEST_SECONDS: '5' },
+      { sandboxEnv: { SANDBOX_MAX_REQUEST_MS: '5000' } },
+    );
   }, 90_000);
   afterAll(() => scale?.close());
 
@@ -81,7 +87,8 @@ describe.skipIf(!available)('scale-out: orders on a shared Redis queue', () => {
     await eventually(() => erpOrders(scale.stack(0)), (held) => held.length >= before + 6, 30_000, 50);
     await scale.instances[0]!.stop('SIGKILL');
     await scale.faults({ latencyMs: 0, jitterMs: 0 });
-    // Its leases run out (ORDER_LEASE_SECONDS=3) and instances 1 and 2 reclaim them, in doubt.
+    // Its leases run out (ORDER_LEASE_SECONDS=3) and instances 1 and 2 reclaim them, in doubt; an
+    // order it was sending waits out the ERP's bound (lease end + 5 s + grace) before it is looked up.
     expect(await eventually(() => queue(scale.stack(1), ['QUEUED']), (q) => q.length === 0, 60_000, 250)).toEqual([]);
     const held = await erpOrders(scale.stack(1));
     const refs = held.map((o) => o.externalRef).filter((r): r is string => r !== null && ids.includes(r));
