@@ -12,7 +12,7 @@ import type { ErpConnector } from './ports/erp-connector.ts';
 import type { ErpBudget } from './ports/erp-budget.ts';
 import type { Metrics } from './ports/metrics.ts';
 import type { CircuitBreaker } from './services/circuit-breaker.ts';
-import type { PlaceOrderDeps } from './services/orders/place-order.ts';
+import type { PlaceOrderDeps } from './features/orders/services/place-order.ts';
 import type { ErpHealth } from './services/erp-health.ts';
 import type { ReadThroughCache } from './services/read-through-cache.ts';
 import type { TokenVerifier } from './services/token-verifier.ts';
@@ -20,10 +20,10 @@ import type { GraphQLLimits } from './transport/graphql/context.ts';
 import { createGraphQLEngine } from './transport/graphql/yoga.ts';
 import { graphqlErrorResponse, refusalResponse } from './transport/http/error-response.ts';
 import { graphqlRoute } from './transport/http/graphql-route.ts';
-import { opsRoutes } from './transport/ops/routes.ts';
-import { invalidateRoute } from './transport/ops/invalidate-route.ts';
+import { opsRoutes } from './features/operations/http/routes.ts';
+import { invalidateRoute } from './features/operations/http/invalidate-route.ts';
 import type { CacheInvalidation } from './services/cache-invalidation.ts';
-import type { PunchOutService } from './services/punchout/punchout-service.ts';
+import type { PunchOutService } from './features/punchout/services/punchout-service.ts';
 
 export interface AppDeps {
   typeDefs: string;

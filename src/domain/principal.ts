@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-/** `punchout`: a procurement system's user in a PunchOut session (never from a JWT; see services/punchout). */
+/** `punchout`: a procurement system's user in a PunchOut session (never from a JWT; see features/punchout). */
 export type Role = 'buyer' | 'rep' | 'ops' | 'punchout';
 
 export interface Principal {

@@ -14,7 +14,7 @@ import { ConfigError, parseEnv, type Env } from '../config/env.ts';
 import { signToken } from '../../scripts/sign-token.ts';
 import { signingSecret } from './dev-secret.ts';
 import { main } from './node.ts';
-import { DEMO_BUYERS } from '../config/buyer-organisations.ts';
+import { DEMO_BUYERS } from '../features/punchout/buyer-organisations-config.ts';
 
 /** True for names and addresses only this machine can reach. */
 export function isLoopbackHost(host: string): boolean {

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import type { PunchOutCartLine, PunchOutSession, PunchOutState } from '../domain/punchout/session.ts';
+import type { PunchOutCartLine, PunchOutSession, PunchOutState } from '../features/punchout/domain/session.ts';
 
 /** A cXML document already answered: its outcome, replayed when the same document comes again. */
 export interface AnsweredDocument {

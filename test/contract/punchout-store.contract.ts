@@ -8,7 +8,7 @@
  * unfinished link is due when `nextAttemptAt <= now`.
  */
 import { describe, expect, it } from 'vitest';
-import type { PunchOutSession } from '../../src/domain/punchout/session.ts';
+import type { PunchOutSession } from '../../src/features/punchout/domain/session.ts';
 import type { PunchOutOrderLink, PunchOutStore } from '../../src/ports/punchout-store.ts';
 
 const T0 = Date.parse('2026-11-23T10:00:00Z');

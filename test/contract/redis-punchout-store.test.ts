@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../src/adapters/stores/redis/connection.ts';
 import { redisKeys } from '../../src/adapters/stores/redis/keys.ts';
 import { createRedisPunchOutStore } from '../../src/adapters/stores/redis/punchout-store.ts';
-import type { PunchOutSession } from '../../src/domain/punchout/session.ts';
+import type { PunchOutSession } from '../../src/features/punchout/domain/session.ts';
 import { StoreUnavailableError } from '../../src/ports/store-error.ts';
 import { runPunchOutStoreContract } from './punchout-store.contract.ts';
 import { redisServerAvailable, startRedisServer, type RedisServer } from '../support/redis.ts';

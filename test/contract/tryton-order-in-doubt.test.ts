@@ -11,7 +11,7 @@ import { createPrometheusMetrics } from '../../src/adapters/metrics/prometheus.t
 import { createSqliteOrderStore } from '../../src/adapters/stores/sqlite/order-store.ts';
 import { systemClock } from '../../src/ports/clock.ts';
 import type { ErpOrderRequest } from '../../src/ports/erp-connector.ts';
-import { OrderDispatcher } from '../../src/services/orders/order-dispatcher.ts';
+import { OrderDispatcher } from '../../src/features/orders/services/order-dispatcher.ts';
 import { startTryton, TRYTON_USER, trytonAvailable, type RunningTryton } from '../support/tryton.ts';
 import { newExternalRef } from './erp-connector-orders.contract.ts';
 

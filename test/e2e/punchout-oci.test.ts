@@ -5,7 +5,7 @@
  * base64 return form of a buyer configured for it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OCI_FIELD_LENGTHS } from '../../src/transport/punchout/oci/oci-fields.ts';
+import { OCI_FIELD_LENGTHS } from '../../src/features/punchout/oci/oci-fields.ts';
 import {
   buyersFile, DEMO_OCI_BUYER, postCxml, PRICES, readForm, redeem, RETURN_CART, SET_CART, startPageUrl, validateDtd, xmllintAvailable,
 } from '../support/punchout.ts';

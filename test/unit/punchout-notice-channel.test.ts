@@ -7,7 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cxmlNoticeChannel } from '../../src/transport/punchout/cxml/notice-channel.ts';
+import { cxmlNoticeChannel } from '../../src/features/punchout/cxml/notice-channel.ts';
 
 let server: Server | undefined;
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));

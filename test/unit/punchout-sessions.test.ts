@@ -5,11 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createMemoryPunchOutStore } from '../../src/adapters/stores/memory/punchout-store.ts';
-import { DEMO_BUYERS, parseBuyerOrganisations } from '../../src/config/buyer-organisations.ts';
-import { BuyerDirectory } from '../../src/services/punchout/buyer-directory.ts';
-import { PunchOutSessions, type SessionOpening } from '../../src/services/punchout/sessions.ts';
-import { withPunchOutTokens } from '../../src/services/punchout/session-token-verifier.ts';
-import { parseXmlSafely, XmlSafetyError } from '../../src/transport/punchout/xml/safe-xml.ts';
+import { DEMO_BUYERS, parseBuyerOrganisations } from '../../src/features/punchout/buyer-organisations-config.ts';
+import { BuyerDirectory } from '../../src/features/punchout/services/buyer-directory.ts';
+import { PunchOutSessions, type SessionOpening } from '../../src/features/punchout/services/sessions.ts';
+import { withPunchOutTokens } from '../../src/features/punchout/services/session-token-verifier.ts';
+import { parseXmlSafely, XmlSafetyError } from '../../src/features/punchout/xml/safe-xml.ts';
 
 const opening: SessionOpening = {
   protocol: 'cxml', buyerId: 'demo-buyer', customerId: 'C0001', operation: 'create', buyerCookie: 'c', returnUrl: 'http://localhost/r',

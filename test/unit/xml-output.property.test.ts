@@ -10,12 +10,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { BuyerOrganisation } from '../../src/domain/punchout/buyer-organisation.ts';
-import type { PunchOutSession } from '../../src/domain/punchout/session.ts';
-import type { PricedCart } from '../../src/services/punchout/cart-pricing.ts';
-import { confirmationRequest, orderMessage, profileResponse, setupResponse, shipNoticeRequest } from '../../src/transport/punchout/cxml/documents.ts';
-import { responseDocument } from '../../src/transport/punchout/cxml/envelope.ts';
-import { child, parseXmlSafely, rawText } from '../../src/transport/punchout/xml/safe-xml.ts';
+import type { BuyerOrganisation } from '../../src/features/punchout/domain/buyer-organisation.ts';
+import type { PunchOutSession } from '../../src/features/punchout/domain/session.ts';
+import type { PricedCart } from '../../src/features/punchout/services/cart-pricing.ts';
+import { confirmationRequest, orderMessage, profileResponse, setupResponse, shipNoticeRequest } from '../../src/features/punchout/cxml/documents.ts';
+import { responseDocument } from '../../src/features/punchout/cxml/envelope.ts';
+import { child, parseXmlSafely, rawText } from '../../src/features/punchout/xml/safe-xml.ts';
 import { FIXTURES, xmllintAvailable } from '../support/punchout.ts';
 
 const hasXmllint = xmllintAvailable();

@@ -3,7 +3,7 @@
  * internal subsets are found as a parser would find them, in time linear in the body.
  */
 import { describe, expect, it } from 'vitest';
-import { exceedsMarkupBudget, findForbiddenDeclaration, MAX_MARKUP_ITEMS } from '../../src/transport/punchout/xml/prescan.ts';
+import { exceedsMarkupBudget, findForbiddenDeclaration, MAX_MARKUP_ITEMS } from '../../src/features/punchout/xml/prescan.ts';
 
 describe('findForbiddenDeclaration', () => {
   it.each([

@@ -7,9 +7,9 @@ import type { Principal } from '../../domain/principal.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { ErpConnector } from '../../ports/erp-connector.ts';
 import type { ErpReader } from '../../services/erp-reader.ts';
-import type { PlaceOrderDeps } from '../../services/orders/place-order.ts';
+import type { PlaceOrderDeps } from '../../features/orders/services/place-order.ts';
 import type { ReadThroughCache } from '../../services/read-through-cache.ts';
-import type { PunchOutService } from '../../services/punchout/punchout-service.ts';
+import type { PunchOutService } from '../../features/punchout/services/punchout-service.ts';
 
 /** Limits and policies the GraphQL layer enforces. */
 export interface GraphQLLimits {

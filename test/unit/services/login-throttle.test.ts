@@ -4,7 +4,7 @@
  * for logins that succeeded; bounded memory.
  */
 import { describe, expect, it } from 'vitest';
-import { LoginThrottle } from '../../../src/services/punchout/login-throttle.ts';
+import { LoginThrottle } from '../../../src/features/punchout/services/login-throttle.ts';
 
 describe('LoginThrottle', () => {
   it('refuses a key after maxFailures, then lets one try through per windowMs / maxFailures', () => {

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { sameLines, type PunchOutSession } from '../../../domain/punchout/session.ts';
+import { sameLines, type PunchOutSession } from '../../../features/punchout/domain/session.ts';
 import type { AnsweredDocument, PunchOutOrderLink, PunchOutStore } from '../../../ports/punchout-store.ts';
 
 export interface MemoryPunchOutStoreOptions {

@@ -15,7 +15,7 @@
  * @module
  */
 import type { Redis } from 'ioredis';
-import type { PunchOutSession } from '../../../domain/punchout/session.ts';
+import type { PunchOutSession } from '../../../features/punchout/domain/session.ts';
 import type { AnsweredDocument, PunchOutOrderLink, PunchOutStore } from '../../../ports/punchout-store.ts';
 import { StoreUnavailableError } from '../../../ports/store-error.ts';
 import type { LuaScript } from './connection.ts';

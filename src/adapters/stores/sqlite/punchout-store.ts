@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { sameLines, type PunchOutSession } from '../../../domain/punchout/session.ts';
+import { sameLines, type PunchOutSession } from '../../../features/punchout/domain/session.ts';
 import type { AnsweredDocument, PunchOutOrderLink, PunchOutStore } from '../../../ports/punchout-store.ts';
 import { openSqlite } from './database.ts';
 import { PUNCHOUT_MIGRATIONS } from './punchout-schema.ts';

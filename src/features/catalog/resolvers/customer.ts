@@ -1,0 +1,46 @@
+/**
+ * Resolvers of the customer account and its credit status.
+ *
+ * @module
+ */
+import { creditStatus } from '../../../domain/credit/credit-status.ts';
+import { DomainError } from '../../../domain/errors.ts';
+import type { CustomerAccount } from '../../../ports/erp-connector.ts';
+import { ErpError } from '../../../ports/erp-error.ts';
+import { after, type MaybePromise } from '../../../services/maybe-promise.ts';
+import type { Cached } from '../../../services/read-through-cache.ts';
+import type { GraphQLContext } from '../../../transport/graphql/context.ts';
+import { translated } from '../../../transport/graphql/errors.ts';
+
+/** A customer as resolvers pass it on: the account with the age of the ERP answer. */
+export type CustomerParent = CustomerAccount & { asOf: string; stale: boolean };
+
+/** Reads a customer account; an id the ERP does not know becomes `CUSTOMER_NOT_FOUND`. */
+export function loadCustomer(context: GraphQLContext, customerId: string): MaybePromise<CustomerParent> {
+  const known = context.customers.get(customerId) as MaybePromise<CustomerParent> | undefined;
+  if (known !== undefined) return known;
+  const customer = translated(
+    () => after(context.reader.account(customerId), flatten),
+    (error) => notFound(error, customerId),
+  );
+  context.customers.set(customerId, customer);
+  return customer;
+}
+
+function flatten(cached: Cached<CustomerAccount>): CustomerParent {
+  return { ...cached.value, asOf: cached.asOf, stale: cached.stale };
+}
+
+function notFound(error: unknown, customerId: string): unknown {
+  return error instanceof ErpError && error.code === 'ERP_NOT_FOUND'
+    ? new DomainError('CUSTOMER_NOT_FOUND', `Customer ${customerId} does not exist in the ERP.`, { cause: error })
+    : error;
+}
+
+export const Customer = {
+  creditStatus: (customer: CustomerParent) => ({
+    ...creditStatus(customer.credit, customer.currency),
+    asOf: customer.asOf,
+    stale: customer.stale,
+  }),
+};

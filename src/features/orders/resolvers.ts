@@ -1,0 +1,146 @@
+/**
+ * Order resolvers: place, view, cancel; and for operations, the queue, replay and release.
+ *
+ * @module
+ */
+import { DomainError } from '../../domain/errors.ts';
+import type { OrderInput, UserError } from '../../domain/orders/order-input.ts';
+import type { ErpOrder } from '../../ports/erp-connector.ts';
+import { isTransientErpError } from '../../ports/erp-error.ts';
+import type { LocalOrderStatus, StoredOrder } from '../../ports/order-store.ts';
+import { voidCard } from './services/card-payment.ts';
+import { placeOrder } from './services/place-order.ts';
+import { buyerIdempotencyKey } from './services/order-identity.ts';
+import { fromErp, fromStored, viewOrder, type OrderView } from './services/order-view.ts';
+import type { GraphQLContext } from '../../transport/graphql/context.ts';
+import { decodeCursor, encodeCursor, pageSize } from '../../transport/graphql/cursor.ts';
+import { ORDER_RETRY_MESSAGE, rejectionMessage, safeReason, translated } from '../../transport/graphql/errors.ts';
+import { requireCustomer, requireOps } from '../../transport/graphql/guards.ts';
+
+function orders(context: GraphQLContext) {
+  const deps = context.services.orders;
+  if (!deps) throw new DomainError('FORBIDDEN', 'Orders are not available on this deployment.');
+  return deps;
+}
+
+/** An order the principal may see: its customer's, or any for operations. */
+async function visibleOrder(context: GraphQLContext, id: string): Promise<StoredOrder | null> {
+  const stored = await orders(context).store.get(id);
+  if (!stored) return null;
+  if (context.principal.roles.has('ops') || stored.customerId === context.customerId) return stored;
+  return null; // another customer's order does not exist, as far as this caller can tell
+}
+
+const notFound = (id: string): UserError => ({ code: 'ORDER_NOT_FOUND', message: `No order ${id}.`, field: ['id'] });
+
+async function act(context: GraphQLContext, id: string, from: LocalOrderStatus[], to: LocalOrderStatus, verb: string) {
+  const deps = orders(context);
+  const order = await visibleOrder(context, id);
+  if (!order) return { order: null, userErrors: [notFound(id)] };
+  const moved = await deps.store.transition(id, from, to, deps.clock.now());
+  if (!moved) {
+    return { order: fromStored(order), userErrors: [{ code: 'INVALID_ORDER_STATE', message: `Order ${id} is ${order.status}; only ${from.join(' or ')} orders can be ${verb}.`, field: ['id'] }] };
+  }
+  if (to === 'QUEUED') deps.dispatcher.wake();
+  if (to === 'CANCELLED') await voidCard(deps.payments, moved, deps.logger);
+  return { order: fromStored(moved), userErrors: [] };
+}
+
+/**
+ * What clients see of an order's failures: the reason code and erpfront's sentence. The ERP's own
+ * words (its URL, its login, its record ids) stay in the order store; operations, who fix the
+ * cause and replay, see them.
+ */
+export const Order = {
+  lastError: (order: OrderView, _: unknown, context: GraphQLContext): string | null =>
+    order.lastError === null ? null : context.principal.roles.has('ops') ? order.lastError : ORDER_RETRY_MESSAGE,
+  rejection: (order: OrderView, _: unknown, context: GraphQLContext): OrderView['rejection'] => {
+    if (!order.rejection || context.principal.roles.has('ops')) return order.rejection;
+    const reason = safeReason(order.rejection.reason);
+    return { reason, message: rejectionMessage(reason) };
+  },
+};
+
+export const OrderQueries = {
+  order: (_: unknown, args: { id: string }, context: GraphQLContext) =>
+    translated(async (): Promise<OrderView | null> => {
+      const deps = orders(context);
+      const stored = await visibleOrder(context, args.id);
+      if (stored) return viewOrder(stored, deps.erp);
+      // Not placed through erpfront: the ERP may know it by its own number or reference.
+      const customerId = requireCustomer(context, 'Orders');
+      // No order has an empty reference, and the ERP port refuses to look one up.
+      if (args.id === '') return null;
+      const inErp = await deps.erp.findOrderByExternalRef(args.id, { priority: 'status' });
+      return inErp && inErp.customerId === customerId ? fromErp(inErp) : null;
+    }),
+
+  orders: (_: unknown, args: { first?: number | null; after?: string | null }, context: GraphQLContext) =>
+    translated(async () => {
+      const deps = orders(context);
+      const customerId = requireCustomer(context, 'Orders');
+      const first = pageSize(args.first, 20, 100);
+      const offset = decodeCursor('erp', args.after) ?? 0;
+      // Orders not in the ERP yet lead the first page; the ERP's own list follows, paged by the ERP.
+      const waiting = offset === 0 ? await deps.store.listByCustomer(customerId, { statuses: ['QUEUED', 'ON_HOLD', 'REJECTED'], limit: 100 }) : [];
+      const known = new Map((await deps.store.listByCustomer(customerId, { statuses: ['SUBMITTED'], limit: 500 })).map((o) => [o.id, o]));
+      let page: { orders: ErpOrder[]; total: number };
+      let fromErpList = true;
+      try {
+        page = await deps.erp.listOrders(customerId, { offset, limit: first }, { priority: 'status' });
+      } catch (error) {
+        if (!isTransientErpError(error)) throw error;
+        // The ERP is not answering: what erpfront itself submitted still shows, marked stale.
+        fromErpList = false;
+        page = { orders: [], total: 0 };
+      }
+      const nodes: OrderView[] = [
+        ...waiting.map(fromStored),
+        ...(fromErpList
+          ? page.orders.map((o) => {
+              const local = o.externalRef ? known.get(o.externalRef) : undefined;
+              return local ? { ...fromStored(local), ...fromErp(o), placedBy: local.placedBy, creditDecision: local.creditDecision } : fromErp(o);
+            })
+          : offset === 0 ? [...known.values()].slice(0, first).map((o) => ({ ...fromStored(o), stale: true })) : []),
+      ];
+      const next = offset + page.orders.length;
+      return {
+        edges: nodes.map((node, i) => ({ cursor: encodeCursor('erp', offset + Math.max(0, i - waiting.length)), node })),
+        pageInfo: { hasNextPage: next < page.total, hasPreviousPage: offset > 0, startCursor: null, endCursor: encodeCursor('erp', next) },
+      };
+    }),
+
+  orderQueue: (_: unknown, args: { statuses?: LocalOrderStatus[] | null; first?: number | null }, context: GraphQLContext) =>
+    translated(async () => {
+      requireOps(context);
+      const statuses = args.statuses?.length ? args.statuses : (['QUEUED', 'ON_HOLD', 'REJECTED'] as LocalOrderStatus[]);
+      return (await orders(context).store.listByStatus(statuses, { limit: pageSize(args.first, 100, 1000) })).map(fromStored);
+    }),
+};
+
+export const OrderMutations = {
+  placeOrder: (_: unknown, args: { input: OrderInput }, context: GraphQLContext) =>
+    translated(async () => {
+      const deps = orders(context);
+      const customerId = requireCustomer(context, 'Orders');
+      // The buyers' namespace: a buyer's key can never take or block a PunchOut order's.
+      const input = { ...args.input, idempotencyKey: buyerIdempotencyKey(args.input.idempotencyKey ?? context.idempotencyKey) };
+      const result = await placeOrder(deps, context.principal, customerId, input);
+      return { order: result.order ? fromStored(result.order) : null, userErrors: result.userErrors, creditDecision: result.creditDecision };
+    }),
+
+  cancelOrder: (_: unknown, args: { id: string }, context: GraphQLContext) =>
+    translated(() => act(context, args.id, ['QUEUED', 'ON_HOLD', 'REJECTED'], 'CANCELLED', 'cancelled')),
+
+  replayOrder: (_: unknown, args: { id: string }, context: GraphQLContext) =>
+    translated(() => {
+      requireOps(context);
+      return act(context, args.id, ['REJECTED'], 'QUEUED', 'replayed');
+    }),
+
+  releaseOrder: (_: unknown, args: { id: string }, context: GraphQLContext) =>
+    translated(() => {
+      requireOps(context);
+      return act(context, args.id, ['ON_HOLD'], 'QUEUED', 'released');
+    }),
+};

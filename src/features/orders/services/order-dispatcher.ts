@@ -1,0 +1,283 @@
+/**
+ * Submits queued orders to the ERP, exactly once each.
+ *
+ * Orders are leased from the store (first in, first out per customer), and each lease counts an
+ * attempt. An order in doubt (an earlier attempt may have reached the ERP: a timeout, a lost
+ * reply, a `kill -9` mid-call) is settled before it is sent again:
+ *
+ * - An ERP that refuses a second order with one external reference
+ *   (`refusesDuplicateExternalRef`) settles it itself: the order is sent again, and a duplicate
+ *   refusal means the first attempt got there.
+ * - Otherwise the order is looked up by its external reference. Found: it is in the ERP. Not
+ *   found is trusted only once no earlier attempt can still commit: a timeout only stops erpfront
+ *   from waiting, and the ERP goes on working on the request for up to its own time limit
+ *   (`maxRequestMs`, ERP_MAX_REQUEST_SECONDS) after it was sent. Until that has passed since the
+ *   order's `sentBefore`, the order waits (still `QUEUED`) and is looked up again then. A holder
+ *   never sends past its lease (`sendBy`) and records that it is about to send (`markSending`),
+ *   so for a holder that died mid-send the end of its lease bounds its last send, across crashes
+ *   and instances, and an order a dead holder never began to send is not in doubt at all. An attempt the ERP itself answered with an error
+ *   (`ErpError.answered`: its 500 or 503, as during maintenance) is over: it leaves the order in
+ *   doubt but sets no wait, so orders refused during an outage go as soon as the ERP is back.
+ * - A connector that resumes an entry by its reference (`resumesOrderEntry`, Tryton) is called
+ *   again once the bound has passed (or when the lookup found the entry), so an entry cut short is
+ *   completed rather than taken as final.
+ *
+ * The ERP budget and circuit breaker in front of the connector keep the drain within the ERP's
+ * limits.
+ *
+ * @module
+ */
+import type { Clock } from '../../../ports/clock.ts';
+import type { ErpConnector } from '../../../ports/erp-connector.ts';
+import { ErpError } from '../../../ports/erp-error.ts';
+import type { Metrics } from '../../../ports/metrics.ts';
+import type { OrderStore, StoredOrder } from '../../../ports/order-store.ts';
+
+export interface OrderDispatcherOptions {
+  store: OrderStore;
+  /** The guarded connector (budget and breaker in front). */
+  erp: ErpConnector;
+  clock: Clock;
+  metrics: Metrics;
+  /** Who holds the leases (unique per process). */
+  owner: string;
+  /** Orders submitted at once (default 8); the ERP budget bounds the real concurrency. */
+  concurrency?: number;
+  /** A lease outlives a stuck call by this much (default 30 s). */
+  leaseMs?: number;
+  /** How often an idle dispatcher looks for due orders (default 250 ms). */
+  pollMs?: number;
+  /** Exponential backoff between attempts, with jitter: first delay and ceiling (500 ms, 10 s). */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** Whether the ERP takes calls right now (the breaker is closed); when not, nobody waits for it. */
+  erpAvailable?: () => boolean;
+  /**
+   * The longest the ERP may keep working on a request it received (ERP_MAX_REQUEST_SECONDS): a
+   * request sent this long ago has committed or never will. Default 60 s.
+   */
+  maxRequestMs?: number;
+  /**
+   * Added to `maxRequestMs`, and kept free at the end of a lease: covers the moment between the
+   * send check and the request leaving, and clock differences between instances. Default 1 s.
+   */
+  sendGraceMs?: number;
+}
+
+/** What a failed attempt means for the order. */
+function classify(error: unknown): { rejected: boolean; delivered: 'no' | 'maybe'; pauseMs: number } {
+  if (error instanceof ErpError) {
+    if (error.code === 'ERP_REJECTED') return { rejected: true, delivered: 'no', pauseMs: 0 };
+    // Never sent: the breaker refused it, or the ERP's gateway turned it away before processing.
+    if (error.code === 'ERP_CIRCUIT_OPEN') return { rejected: false, delivered: 'no', pauseMs: error.retryAfterMs ?? 1000 };
+    if (error.code === 'ERP_RATE_LIMITED') return { rejected: false, delivered: 'no', pauseMs: 0 };
+    if (error.code === 'ERP_NOT_SENT') return { rejected: false, delivered: 'no', pauseMs: 0 };
+    // The connection was refused: the request never left erpfront.
+    if (error.unsent) return { rejected: false, delivered: 'no', pauseMs: 0 };
+  }
+  // A timeout, a reset, a 5xx, an unreadable reply: the ERP may have committed it.
+  return { rejected: false, delivered: 'maybe', pauseMs: 0 };
+}
+
+export class OrderDispatcher {
+  readonly #o: Required<OrderDispatcherOptions>;
+  #running = false;
+  #loop: Promise<void> | null = null;
+  #inFlight = 0;
+  #wake: (() => void) | null = null;
+  /** Until when the breaker said to hold off; meanwhile only one order at a time probes. */
+  #pausedUntil = 0;
+  #probing = false;
+  readonly #waiters = new Map<string, Array<() => void>>();
+  readonly #active = new Set<Promise<void>>();
+
+  constructor(options: OrderDispatcherOptions) {
+    this.#o = {
+      concurrency: 8, leaseMs: 30_000, pollMs: 250, retryBaseMs: 500, retryMaxMs: 10_000, erpAvailable: () => true, maxRequestMs: 60_000, sendGraceMs: 1000,
+      ...options,
+    };
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = this.#run();
+  }
+
+  /** Stops leasing and waits for the submissions under way. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.wake();
+    await this.#loop;
+    await Promise.all(this.#active);
+  }
+
+  /** Looks for due orders now (an order was just queued, or replayed). */
+  wake(): void {
+    this.#wake?.();
+  }
+
+  /**
+   * Waits until the dispatcher has had a go at this order (submitted, refused, or put back to
+   * retry), or `timeoutMs` passed; then the order as it stands.
+   */
+  async settle(id: string, timeoutMs: number): Promise<StoredOrder | null> {
+    // While the ERP is known to be down, the order waits in the queue; the buyer need not.
+    if (this.#pausedUntil > this.#o.clock.now() || !this.#o.erpAvailable()) {
+      this.wake();
+      return this.#o.store.get(id);
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      const list = this.#waiters.get(id) ?? [];
+      list.push(done);
+      this.#waiters.set(id, list);
+      this.wake();
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    return this.#o.store.get(id);
+  }
+
+  async #run(): Promise<void> {
+    while (this.#running) {
+      const now = this.#o.clock.now();
+      const free = this.#o.concurrency - this.#inFlight;
+      let leased: StoredOrder[] = [];
+      if (free > 0 && now >= this.#pausedUntil && !this.#probing) {
+        // After the breaker opened, one order goes first to see whether the ERP is back.
+        const limit = this.#pausedUntil > 0 ? 1 : free;
+        try {
+          leased = await this.#o.store.lease(this.#o.owner, { now, limit, leaseMs: this.#o.leaseMs });
+        } catch (error) {
+          console.error('erpfront: leasing orders failed', error);
+        }
+      }
+      for (const order of leased) this.#submit(order, now + this.#o.leaseMs);
+      if (leased.length === 0 || this.#inFlight >= this.#o.concurrency) await this.#idle();
+    }
+  }
+
+  #idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const pause = Math.max(0, this.#pausedUntil - this.#o.clock.now());
+      const timer = setTimeout(finish, pause > 0 ? Math.min(pause, this.#o.pollMs * 4) : this.#o.pollMs);
+      this.#wake = finish;
+      function finish() {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  }
+
+  #submit(order: StoredOrder, leaseEnd: number): void {
+    this.#inFlight++;
+    const probe = this.#pausedUntil > 0;
+    if (probe) this.#probing = true;
+    const task = this.#attempt(order, leaseEnd)
+      .catch((error: unknown) => console.error(`erpfront: order ${order.id} could not be updated`, error))
+      .finally(() => {
+        this.#inFlight--;
+        if (probe) this.#probing = false;
+        this.#active.delete(task);
+        for (const resolve of this.#waiters.get(order.id) ?? []) resolve();
+        this.#waiters.delete(order.id);
+        this.wake();
+      });
+    this.#active.add(task);
+  }
+
+  async #attempt(order: StoredOrder, leaseEnd: number): Promise<void> {
+    const { store, erp, clock, metrics } = this.#o;
+    let inDoubt = order.inDoubt;
+    let sent = false;
+    try {
+      if (inDoubt && !erp.refusesDuplicateExternalRef) {
+        // Until then an attempt sent earlier may still be committed by the ERP.
+        const settledAt = order.sentBefore === null ? 0 : order.sentBefore + this.#o.maxRequestMs + this.#o.sendGraceMs;
+        const settled = clock.now() >= settledAt;
+        // Past the bound, a connector that resumes entries settles the doubt in createOrder itself.
+        if (!(settled && erp.resumesOrderEntry)) {
+          const existing = await erp.findOrderByExternalRef(order.id, { priority: 'order' });
+          if (existing && !erp.resumesOrderEntry) return await this.#submitted(order, existing.number);
+          if (!existing && !settled) {
+            // Not there yet, but the last attempt may still commit: look again once it cannot.
+            metrics.orderOutcome('AWAITING_ERP_BOUND');
+            await store.markRetry(order.id, { error: 'Waiting for the ERP to finish (or abandon) an earlier attempt before sending again', nextAttemptAt: settledAt, inDoubt: true, owner: this.#o.owner }, clock.now());
+            return;
+          }
+          // Found and resumable (Tryton completes the entry), or not there and no attempt can still commit.
+          if (!existing) inDoubt = false;
+        }
+      }
+      // Recorded before the send: should this process die mid-call, whoever takes the order over
+      // knows it may be in the ERP (else it knows it is not, and sends it at once).
+      if (!(await store.markSending(order.id, this.#o.owner, leaseEnd))) return;
+      sent = true;
+      // Never sent past the lease: for everybody else the lease's end bounds this attempt's send.
+      const created = await this.#create(order, leaseEnd);
+      await this.#submitted(order, created.number);
+    } catch (error) {
+      const verdict = classify(error);
+      const message = error instanceof Error ? error.message : String(error);
+      if (verdict.rejected) {
+        const reason = (error as ErpError).reason ?? 'REJECTED';
+        await store.markRejected(order.id, { reason, message }, clock.now());
+        metrics.orderOutcome('REJECTED');
+        return;
+      }
+      const now = clock.now();
+      if (verdict.pauseMs > 0) this.#pausedUntil = now + verdict.pauseMs;
+      // Circuit-open refusals never reached the ERP: no backoff of their own, the pause covers it.
+      const delay = verdict.pauseMs > 0 ? 0 : this.#backoff(order.attempts);
+      const maybeSent = sent && verdict.delivered === 'maybe';
+      // The ERP's own error answer ends its request: in doubt, but nothing can commit later.
+      const stillRunning = maybeSent && !(error instanceof ErpError && error.answered);
+      await store.markRetry(order.id, {
+        error: message,
+        nextAttemptAt: now + delay,
+        inDoubt: inDoubt || maybeSent,
+        // The attempt is over: whatever it sent, it sent before now.
+        ...(stillRunning ? { sentBefore: Math.min(now, leaseEnd) } : {}),
+        owner: this.#o.owner,
+      }, now);
+    }
+  }
+
+  /**
+   * Sends the order, within the lease. An ERP with its own duplicate check answers a resend with
+   * `ERP_DUPLICATE_REF`: the earlier attempt got there, and its number is looked up.
+   */
+  async #create(order: StoredOrder, leaseEnd: number): Promise<{ number: string }> {
+    const { erp } = this.#o;
+    try {
+      return await erp.createOrder(order.request, { priority: 'order', sendBy: leaseEnd - this.#o.sendGraceMs });
+    } catch (error) {
+      if (!(error instanceof ErpError && error.code === 'ERP_DUPLICATE_REF')) throw error;
+      const existing = await erp.findOrderByExternalRef(order.id, { priority: 'order' });
+      if (!existing) throw new ErpError('ERP_UNAVAILABLE', `createOrder: the ERP refused ${order.id} as a duplicate but does not find it by reference yet`, { cause: error, operation: 'createOrder' });
+      return existing;
+    }
+  }
+
+  async #submitted(order: StoredOrder, erpOrderNumber: string): Promise<void> {
+    const now = this.#o.clock.now();
+    // An order that was in doubt is checked for a second entry. Only an ERP that overran its own
+    // time limit can have made one, so the check waits one more such limit past the bound, and
+    // catches an ERP that overran it by up to as much again.
+    const check = order.sentBefore !== null && !this.#o.erp.refusesDuplicateExternalRef
+      ? { checkDuplicatesAt: Math.max(now, order.sentBefore + this.#o.maxRequestMs + this.#o.sendGraceMs) + this.#o.maxRequestMs }
+      : undefined;
+    await this.#o.store.markSubmitted(order.id, erpOrderNumber, now, check);
+    this.#pausedUntil = 0;
+    this.#o.metrics.orderOutcome('SUBMITTED');
+  }
+
+  /** Exponential backoff with jitter (half to full), so retries of many orders do not align. */
+  #backoff(attempts: number): number {
+    const ceiling = Math.min(this.#o.retryMaxMs, this.#o.retryBaseMs * 2 ** Math.max(0, attempts - 1));
+    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+  }
+}

@@ -1,0 +1,324 @@
+/**
+ * Placing an order: validate → re-price on the authoritative path → credit decision → availability
+ * → write durably → submit to the ERP → answer. Business failures come back as user errors;
+ * nothing is written for an order that fails them.
+ *
+ * @module
+ */
+import { decideCredit, type CreditDecision } from '../../../domain/credit/credit-decision.ts';
+import { creditStatus } from '../../../domain/credit/credit-status.ts';
+import { computeAvailability } from '../../../domain/atp/availability.ts';
+import { utcDate } from '../../../domain/atp/calendar.ts';
+import { Big, formatAmount } from '../../../domain/money.ts';
+import { validateOrderInput, type OrderInput, type UserError } from '../../../domain/orders/order-input.ts';
+import { resolveBuyerPrice } from '../../../domain/pricing/buyer-price.ts';
+import { DomainError } from '../../../domain/errors.ts';
+import { assertSoldTo } from '../../../domain/pricing/sales-restriction.ts';
+import type { Principal } from '../../../domain/principal.ts';
+import type { Clock } from '../../../ports/clock.ts';
+import type { CustomerAccount, ErpConnector, ErpOrderLine, Item, OrderPayment, PriceEntry, PriceKey } from '../../../ports/erp-connector.ts';
+import { ErpError } from '../../../ports/erp-error.ts';
+import type { Metrics } from '../../../ports/metrics.ts';
+import type { OrderStore, StoredOrder } from '../../../ports/order-store.ts';
+import type { Logger } from '../../../ports/logger.ts';
+import type { PaymentGateway } from '../../../ports/payment-gateway.ts';
+import { verifyCard } from './card-payment.ts';
+import { ExposureChangedError, IdempotencyClaimLostError } from '../../../ports/store-error.ts';
+import { priceKeysFor } from '../../../services/buyer-pricing.ts';
+import { ErpReader, priceKeyId } from '../../../services/erp-reader.ts';
+import type { Cached, ReadThroughCache } from '../../../services/read-through-cache.ts';
+import { newOrderId, payloadHash } from './order-identity.ts';
+import type { OrderDispatcher } from './order-dispatcher.ts';
+
+export interface OrderPolicy {
+  maxLines: number;
+  maxQuantity: number;
+  /** How old a cached price may be to price an order while the ERP does not answer. */
+  priceMaxAgeMs: number;
+  /** What happens to an order past the credit limit. */
+  overLimit: 'REVIEW' | 'BLOCK';
+  allowBackorders: boolean;
+  /** How long idempotency keys are kept (at least 24 h). */
+  idempotencyTtlMs: number;
+  /** How long `placeOrder` waits for the ERP before answering QUEUED. */
+  submitWaitMs: number;
+  /**
+   * How long an idempotency claim outlives its last renewal (IDEMPOTENCY_CLAIM_SECONDS). A running
+   * request renews its claim every third of this, so a retry finds the key free this soon after
+   * the instance holding it died, and never while it lives.
+   */
+  claimMs: number;
+  /** Whether an account on credit hold may still pay by card (CREDIT_HOLD_ALLOWS_CARD). */
+  creditHoldAllowsCard: boolean;
+}
+
+export interface PlaceOrderDeps {
+  erp: ErpConnector;
+  cache: ReadThroughCache;
+  store: OrderStore;
+  dispatcher: OrderDispatcher;
+  clock: Clock;
+  metrics: Metrics;
+  policy: OrderPolicy;
+  /** The largest keys list per ERP call, for the order's own reader. */
+  maxBatchSize: number;
+  /** Verifies card authorizations; `null`: no gateway, card orders are not taken. */
+  payments: PaymentGateway | null;
+  logger: Logger;
+}
+
+export interface PlaceOrderResult {
+  order: StoredOrder | null;
+  userErrors: UserError[];
+  creditDecision: CreditDecision | null;
+}
+
+const failed = (...userErrors: UserError[]): PlaceOrderResult => ({ order: null, userErrors, creditDecision: null });
+
+/** Places an order for `customerId` on behalf of `principal`. */
+export async function placeOrder(deps: PlaceOrderDeps, principal: Principal, customerId: string, input: OrderInput): Promise<PlaceOrderResult> {
+  const { store, clock, policy, metrics } = deps;
+  // The order's own reads wait in the ERP budget at order priority, ahead of catalog browsing.
+  const reader = new ErpReader(deps.erp, deps.cache, { maxBatchSize: deps.maxBatchSize, priority: 'order' });
+  const inputErrors = validateOrderInput(input, { maxLines: policy.maxLines, maxQuantity: policy.maxQuantity, today: utcDate(clock.now()) });
+  if (inputErrors.length) {
+    metrics.orderOutcome('INVALID');
+    return failed(...inputErrors);
+  }
+
+  const key = input.idempotencyKey?.trim() || null;
+  const scopedKey = key ? `${customerId}:${key}` : null;
+  // This request's own claim on the key: only it completes or releases the claim.
+  const claimId = crypto.randomUUID();
+  if (scopedKey) {
+    const claim = await store.claimIdempotencyKey(scopedKey, await payloadHash(input), {
+      now: clock.now(),
+      ttlMs: policy.idempotencyTtlMs,
+      staleAfterMs: policy.claimMs,
+      claimId,
+    });
+    if (claim.kind === 'mismatch') {
+      return failed({ code: 'IDEMPOTENCY_KEY_REUSED', message: 'This idempotency key was used for a different order; use a new key for a new order.', field: ['idempotencyKey'] });
+    }
+    if (claim.kind === 'in_use') {
+      return keyInUse();
+    }
+    if (claim.kind === 'completed') {
+      const order = await store.get(claim.orderId);
+      return { order, userErrors: [], creditDecision: order?.creditDecision ?? null };
+    }
+  }
+
+  let written = false;
+  const renewal = scopedKey ? keepClaim(deps, scopedKey, claimId) : null;
+  try {
+    const idempotency = scopedKey ? { key: scopedKey, claimId } : null;
+    const result = await prepareAndWrite(deps, principal, customerId, reader, input, key, idempotency);
+    written = result.order !== null;
+    return result;
+  } catch (error) {
+    // This request outlived its claim and another took the key over: that one gives the answer.
+    if (error instanceof IdempotencyClaimLostError) return keyInUse();
+    throw error;
+  } finally {
+    renewal?.stop();
+    // Nothing written (a user error, or a failure): the key is free to be used again.
+    if (scopedKey && !written) await store.releaseIdempotencyKey(scopedKey, claimId);
+  }
+}
+
+/**
+ * Renews this request's claim while it runs. A renewal that fails (the store is briefly away) is
+ * simply tried again at the next beat; should the claim be lost meanwhile, the insert refuses to
+ * write (`IdempotencyClaimLostError`), so a key never makes two orders.
+ */
+function keepClaim(deps: PlaceOrderDeps, key: string, claimId: string): { stop(): void } {
+  const timer = setInterval(() => {
+    deps.store.renewIdempotencyClaim(key, claimId, deps.clock.now()).catch(() => {});
+  }, Math.max(100, Math.floor(deps.policy.claimMs / 3)));
+  (timer as { unref?: () => void }).unref?.();
+  return { stop: () => clearInterval(timer) };
+}
+
+const keyInUse = () =>
+  failed({ code: 'IDEMPOTENCY_KEY_IN_USE', message: 'A request with this idempotency key is still being processed; retry in a moment to get its result.', field: ['idempotencyKey'] });
+
+async function prepareAndWrite(
+  deps: PlaceOrderDeps, principal: Principal, customerId: string, reader: ErpReader, input: OrderInput, key: string | null, idempotency: { key: string; claimId: string } | null,
+): Promise<PlaceOrderResult> {
+  const { store, clock, policy, metrics, dispatcher } = deps;
+  const account = await readOrFail(() => reader.account(customerId), 'UNKNOWN_CUSTOMER', `Customer ${customerId} is not known to the ERP.`);
+  if (account instanceof Array) return failed(...account);
+  const errors: UserError[] = [];
+
+  const poNumber = input.poNumber?.trim() || null;
+  if (account.value.poRequired && !poNumber) {
+    errors.push({ code: 'PO_NUMBER_REQUIRED', message: `Customer ${customerId} requires a purchase-order number on every order.`, field: ['poNumber'] });
+  }
+  const shipTo = input.shipToId ? account.value.shipTos.find((s) => s.id === input.shipToId) : account.value.shipTos.find((s) => s.isDefault) ?? account.value.shipTos[0];
+  if (!shipTo) {
+    errors.push({ code: 'UNKNOWN_SHIP_TO', message: `${input.shipToId ?? 'A default ship-to'} is not one of customer ${customerId}'s addresses.`, field: ['shipToId'] });
+  }
+
+  const items = await Promise.all(input.lines.map((line) => readOrFail(() => reader.item(line.sku.trim()), 'UNKNOWN_SKU', `${line.sku.trim()} is not in the catalog.`)));
+  items.forEach((item, i) => {
+    const at = ['lines', String(i)];
+    if (item instanceof Array) return errors.push(...item.map((e) => ({ ...e, field: [...at, 'sku'] })));
+    try {
+      assertSoldTo(item.value, account.value);
+    } catch (error) {
+      errors.push({ code: 'NOT_SOLD_TO_CUSTOMER', message: (error as Error).message, field: [...at, 'sku'] });
+    }
+    const unit = input.lines[i]!.unit;
+    if (unit && unit !== item.value.unitOfMeasure) {
+      errors.push({ code: 'UNIT_MISMATCH', message: `${item.value.sku} is sold in ${item.value.unitOfMeasure}, not ${unit}.`, field: [...at, 'unit'] });
+    }
+  });
+  if (errors.length) return failed(...errors);
+  const lineItems = items as Array<Cached<Item>>;
+
+  const priced = await priceLines(deps, account.value, lineItems, input);
+  if (!Array.isArray(priced)) return failed(...priced.errors);
+  const total = priced.reduce((sum, line) => sum.plus(new Big(line.unitPrice).times(line.quantity)), new Big(0));
+  const totalAmount = formatAmount(total, account.value.currency);
+
+  if (!policy.allowBackorders) {
+    const today = utcDate(clock.now());
+    for (const [i, line] of priced.entries()) {
+      const stock = await readOrFail(() => reader.stock(line.sku), 'UNKNOWN_SKU', `${line.sku} is not in the catalog.`);
+      if (stock instanceof Array) return failed(...stock);
+      const atp = computeAvailability(stock.value, line.quantity, { today });
+      if (atp.status !== 'IN_STOCK' && atp.status !== 'LOW_STOCK') {
+        errors.push({ code: 'INSUFFICIENT_STOCK', message: `Only ${atp.available} of ${line.sku} can ship now, and backorders are not accepted.`, field: ['lines', String(i), 'quantity'] });
+      }
+    }
+    if (errors.length) return failed(...errors);
+  }
+
+  const payment: OrderPayment = input.payment?.method === 'CARD'
+    ? { method: 'CARD', authorizationRef: input.payment.authorizationRef!.trim() }
+    : { method: 'ON_ACCOUNT' };
+  if (payment.method === 'CARD') {
+    const refused = await verifyCard(deps.payments, payment.authorizationRef, { amount: totalAmount, currency: account.value.currency, customerId });
+    if (refused) return failed(refused);
+  }
+  // The credit decision and the insert are one step per customer, in every store: the insert
+  // holds only if the customer's exposure is unchanged since it was read, else it is decided again.
+  let decided: { order: StoredOrder; credit: CreditDecision } | PlaceOrderResult | null = null;
+  for (let round = 0; decided === null; round++) {
+    decided = await decideAndWrite(deps, principal, customerId, account, { poNumber, shipToId: shipTo!.id, payment, lines: priced, totalAmount, input, key, idempotency }, round);
+  }
+  if (!('credit' in decided)) return decided;
+  const { order, credit } = decided;
+  if (order.status === 'ON_HOLD') {
+    metrics.orderOutcome('ON_HOLD');
+    return { order, userErrors: [], creditDecision: credit };
+  }
+  // The order is safe on disk; give the ERP a moment to take it, else answer QUEUED.
+  const settled = (await dispatcher.settle(order.id, policy.submitWaitMs)) ?? order;
+  if (settled.status === 'QUEUED') metrics.orderOutcome('QUEUED');
+  return { order: settled, userErrors: [], creditDecision: credit };
+}
+
+/** How often a credit decision is taken again when other orders of the customer keep moving. */
+const MAX_CREDIT_ROUNDS = 50;
+
+/**
+ * Decides credit on the customer's exposure as it stands and writes the order against that very
+ * exposure; `null` when the exposure moved meanwhile (decide again). Orders erpfront accepted but
+ * the ERP's figures do not show yet (queued, or submitted after the figures were read) count.
+ */
+async function decideAndWrite(
+  deps: PlaceOrderDeps, principal: Principal, customerId: string, account: Cached<CustomerAccount>,
+  draft: { poNumber: string | null; shipToId: string; payment: OrderPayment; lines: ErpOrderLine[]; totalAmount: string; input: OrderInput; key: string | null; idempotency: { key: string; claimId: string } | null },
+  round: number,
+): Promise<{ order: StoredOrder; credit: CreditDecision } | PlaceOrderResult | null> {
+  const { store, clock, policy, metrics } = deps;
+  const exposure = draft.payment.method === 'ON_ACCOUNT' ? await store.pendingExposure(customerId, account.asOf) : null;
+  const credit = decideCredit(
+    creditStatus(account.value.credit, account.value.currency, exposure ? [exposure.total] : []), draft.totalAmount, draft.payment, policy.overLimit, policy.creditHoldAllowsCard,
+  );
+  if (credit.decision === 'BLOCK') {
+    metrics.orderOutcome('BLOCKED');
+    const message = credit.reason === 'CREDIT_HOLD'
+      ? `Customer ${customerId} is on credit hold${account.value.credit.holdReason ? ` (${account.value.credit.holdReason})` : ''}; pay by card or contact accounts receivable.`
+      : `This order of ${draft.totalAmount} ${account.value.currency} exceeds customer ${customerId}'s available credit.`;
+    return { order: null, userErrors: [{ code: credit.reason!, message, field: [] }], creditDecision: credit };
+  }
+  const id = newOrderId(clock.now());
+  const { input } = draft;
+  try {
+    const order = await store.insert(
+      {
+        id,
+        customerId,
+        status: credit.decision === 'REVIEW' ? 'ON_HOLD' : 'QUEUED',
+        request: {
+          externalRef: id, customerId, poNumber: draft.poNumber, shipToId: draft.shipToId, requestedDate: input.requestedDate ?? null,
+          currency: account.value.currency, payment: draft.payment, notes: input.notes?.trim() || null, lines: draft.lines,
+        },
+        total: draft.totalAmount,
+        currency: account.value.currency,
+        placedBy: principal.subject,
+        creditDecision: credit,
+        idempotencyKey: draft.key,
+      },
+      { now: clock.now(), ...(draft.idempotency ? { idempotency: draft.idempotency } : {}), ...(exposure ? { exposureVersion: exposure.version } : {}) },
+    );
+    return { order, credit };
+  } catch (error) {
+    if (error instanceof ExposureChangedError) {
+      if (round < MAX_CREDIT_ROUNDS) return null;
+      // Dozens of this customer's orders at the same instant: a retry with the same key gets there.
+      return failed({ code: 'CREDIT_CHECK_BUSY', message: `Customer ${customerId}'s orders kept changing while this one was being decided; retry with the same idempotency key.`, field: [] });
+    }
+    throw error;
+  }
+}
+
+/** Reads through the reader; a missing record (`notFound`) or an unreachable ERP becomes a user error. */
+async function readOrFail<T>(read: () => T | Promise<T>, notFound: string, notFoundMessage: string): Promise<T | UserError[]> {
+  try {
+    return await read();
+  } catch (error) {
+    // erpfront's own sentence: the ERP's text may name its records, its URL or its users.
+    if (error instanceof ErpError && error.code === 'ERP_NOT_FOUND') return [{ code: notFound, message: notFoundMessage, field: [] }];
+    if (error instanceof ErpError && error.transient) {
+      return [{ code: 'ERP_UNAVAILABLE', message: 'The ERP is not answering and erpfront has no recent copy of data this order needs; retry shortly.', field: [] }];
+    }
+    if (error instanceof DomainError) return [{ code: error.code, message: error.message, field: [] }];
+    throw error;
+  }
+}
+
+/**
+ * Prices every line on the authoritative path: fresh from the ERP when it answers (at order
+ * priority), else the cached price sheet if it is younger than the policy allows.
+ */
+async function priceLines(deps: PlaceOrderDeps, account: CustomerAccount, items: Array<Cached<Item>>, input: OrderInput): Promise<ErpOrderLine[] | { errors: UserError[] }> {
+  const perLine = items.map((item) => priceKeysFor(account, item.value.sku));
+  const keys: PriceKey[] = perLine.flatMap((k) => [k.contract, k.priceList, k.list].filter((x): x is PriceKey => x !== null));
+  const entries = await deps.cache.load<PriceKey, PriceEntry | null>(
+    'prices', keys, priceKeyId, (missing) => deps.erp.getPrices(missing, { priority: 'order' }),
+    { freshMs: 0, staleWhileRevalidateMs: 0, maxStaleMs: deps.policy.priceMaxAgeMs },
+  );
+  const byKey = new Map(keys.map((k, i) => [priceKeyId(k), entries[i]!]));
+  const errors: UserError[] = [];
+  const lines: ErpOrderLine[] = [];
+  items.forEach((item, i) => {
+    const quantity = input.lines[i]!.quantity;
+    const found = [perLine[i]!.contract, perLine[i]!.priceList, perLine[i]!.list].map((k) => (k ? byKey.get(priceKeyId(k))! : null));
+    if (found.some((e) => e instanceof Error)) {
+      errors.push({ code: 'PRICE_NOT_AVAILABLE', message: `${item.value.sku} cannot be priced: the ERP is not answering and no recent price is cached.`, field: ['lines', String(i)] });
+      return;
+    }
+    const [contract, priceList, list] = found.map((e) => (e as Cached<PriceEntry | null> | null)?.value ?? null);
+    const price = resolveBuyerPrice({ contract: contract!, priceList: priceList!, list: list! }, quantity, account.currency);
+    if (!price) {
+      errors.push({ code: 'PRICE_NOT_AVAILABLE', message: `${item.value.sku} has no price for customer ${account.id} at quantity ${quantity}.`, field: ['lines', String(i)] });
+      return;
+    }
+    lines.push({ sku: item.value.sku, quantity, unitPrice: price.unitPrice.amount, unitOfMeasure: item.value.unitOfMeasure });
+  });
+  return errors.length ? { errors } : lines;
+}

@@ -1,0 +1,77 @@
+/**
+ * Builds PunchOut from erpfront's parts: the buyer directory, the session store, the service, the
+ * HTTP routes, the order notifier, and the bearer-token verifier that knows session tokens. One
+ * call from the composition root; nothing here knows the runtime (fetch and the store come in).
+ *
+ * @module
+ */
+import type { Hono } from 'hono';
+import type { BuyerOrganisation } from './domain/buyer-organisation.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { ErpConnector } from '../../ports/erp-connector.ts';
+import type { PunchOutStore } from '../../ports/punchout-store.ts';
+import type { PlaceOrderDeps } from '../orders/services/place-order.ts';
+import { BuyerDirectory } from './services/buyer-directory.ts';
+import { OrderNotifier } from './services/order-notifier.ts';
+import { PunchOutService } from './services/punchout-service.ts';
+import { withPunchOutTokens } from './services/session-token-verifier.ts';
+import { PunchOutSessions } from './services/sessions.ts';
+import type { ReadThroughCache } from '../../services/read-through-cache.ts';
+import type { TokenVerifier } from '../../services/token-verifier.ts';
+import { cxmlNoticeChannel } from './cxml/notice-channel.ts';
+import { punchOutRoutes } from './http/routes.ts';
+
+export interface PunchOutSettings {
+  buyers: BuyerOrganisation[];
+  store: PunchOutStore;
+  startTtlMs: number;
+  sessionTtlMs: number;
+  maxBodyBytes: number;
+  notifyIntervalMs: number;
+  /** How long OrderRequest answers are remembered (the idempotency TTL). */
+  answerTtlMs: number;
+  maxLines: number;
+  startUrl?: string;
+  publicUrl?: string;
+  /** Reverse proxies in front of erpfront (TRUSTED_PROXY_HOPS). */
+  trustedProxyHops?: number;
+}
+
+export interface PunchOutParts {
+  erp: ErpConnector;
+  cache: ReadThroughCache;
+  clock: Clock;
+  maxBatchSize: number;
+  orders?: PlaceOrderDeps;
+  fetch?: typeof fetch;
+}
+
+export interface PunchOut {
+  service: PunchOutService;
+  routes: Hono;
+  /** Sends order confirmations and ship notices; absent without an order pipeline. */
+  notifier: OrderNotifier | null;
+  /** Wraps the bearer-token verifier so session tokens become `punchout` principals. */
+  verifier(verify: TokenVerifier): TokenVerifier;
+}
+
+export function assemblePunchOut(settings: PunchOutSettings, parts: PunchOutParts): PunchOut {
+  const buyers = new BuyerDirectory(settings.buyers);
+  const sessions = new PunchOutSessions(settings.store, parts.clock, { startTtlMs: settings.startTtlMs, sessionTtlMs: settings.sessionTtlMs });
+  const service = new PunchOutService({
+    buyers, sessions, store: settings.store, erp: parts.erp, cache: parts.cache, clock: parts.clock, maxBatchSize: parts.maxBatchSize,
+    orders: parts.orders, answerTtlMs: settings.answerTtlMs, maxLines: settings.maxLines,
+  });
+  const notifier = parts.orders
+    ? new OrderNotifier({
+        store: settings.store, orders: parts.orders.store, erp: parts.erp, buyers, clock: parts.clock,
+        channel: cxmlNoticeChannel(parts.fetch), intervalMs: settings.notifyIntervalMs,
+      })
+    : null;
+  return {
+    service,
+    routes: punchOutRoutes({ service, startUrl: settings.startUrl, publicUrl: settings.publicUrl, maxBodyBytes: settings.maxBodyBytes, trustedProxyHops: settings.trustedProxyHops }),
+    notifier,
+    verifier: (verify) => withPunchOutTokens(verify, sessions),
+  };
+}
