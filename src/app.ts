@@ -1,61 +1,31 @@
 /**
- * The erpfront HTTP application, assembled from already-built parts. No runtime imports: the Node
- * and Workers entries build the parts and pass them in.
+ * The erpfront HTTP application, assembled from already-built parts: the `/graphql` route over the
+ * features' schema, and the features' own routes. No runtime imports: the Node and Workers entries
+ * build the parts (through `compose.ts`) and pass them in.
  *
  * @module
  */
 import { Hono } from 'hono';
 import { compress } from 'hono/compress';
 import { HTTPException } from 'hono/http-exception';
-import type { Clock } from './ports/clock.ts';
-import type { ErpConnector } from './ports/erp-connector.ts';
-import type { ErpBudget } from './ports/erp-budget.ts';
-import type { Metrics } from './ports/metrics.ts';
-import type { CircuitBreaker } from './services/circuit-breaker.ts';
-import type { PlaceOrderDeps } from './features/orders/services/place-order.ts';
-import type { ErpHealth } from './services/erp-health.ts';
-import type { ReadThroughCache } from './services/read-through-cache.ts';
+import type { FeatureRoute } from './features/feature.ts';
 import type { TokenVerifier } from './services/token-verifier.ts';
-import type { GraphQLLimits } from './transport/graphql/context.ts';
-import { createGraphQLEngine } from './transport/graphql/yoga.ts';
+import type { GraphQLServices } from './transport/graphql/context.ts';
+import { createGraphQLEngine, type GraphQLEngineOptions } from './transport/graphql/yoga.ts';
 import { graphqlErrorResponse, refusalResponse } from './transport/http/error-response.ts';
 import { graphqlRoute } from './transport/http/graphql-route.ts';
-import { opsRoutes } from './features/operations/http/routes.ts';
-import { invalidateRoute } from './features/operations/http/invalidate-route.ts';
-import type { CacheInvalidation } from './services/cache-invalidation.ts';
-import type { PunchOutService } from './features/punchout/services/punchout-service.ts';
 
 export interface AppDeps {
-  typeDefs: string;
-  erp: ErpConnector;
-  cache: ReadThroughCache;
-  metrics: Metrics;
-  health: ErpHealth;
-  clock: Clock;
+  /** The GraphQL engine: schema parts, resolvers, IDE, introspection, jit. */
+  graphql: GraphQLEngineOptions;
+  /** What every GraphQL request's context carries: the core's services and the features'. */
+  services: GraphQLServices;
   verifyToken: TokenVerifier;
-  limits: GraphQLLimits;
+  /** The features' HTTP routes. */
+  routes: FeatureRoute[];
   maxBatchSize: number;
-  maxStaleSeconds: number;
-  /** `false` to turn the GraphiQL IDE off; headers to pre-fill it with (a demo token in dev). */
-  graphiql: boolean | { defaultHeaders?: string };
-  /** Answer introspection queries (GRAPHQL_INTROSPECTION); default true. */
-  introspection?: boolean;
-  /** Renders the GraphiQL page (see the GraphQL engine's option). */
-  renderGraphiQL?: (options?: Record<string, unknown>) => string;
-  /** Compile operations with graphql-jit (default true; false on Workers, which forbid it). */
-  jit?: boolean;
   /** Largest GraphQL request body, in bytes (default 1 MiB). */
   maxBodyBytes?: number;
-  /** The order pipeline (Node: SQLite queue); absent on the read-only Workers path. */
-  orders?: PlaceOrderDeps;
-  breaker?: CircuitBreaker;
-  budget?: ErpBudget;
-  /** PunchOut's HTTP routes (`/punchout/cxml`, `/punchout/oci`, `/punchout/session`), mounted at `/punchout`. */
-  punchout?: Hono;
-  /** PunchOut sessions for the GraphQL resolvers (cart, return). */
-  punchoutService?: PunchOutService;
-  /** Cache invalidation on every instance (`POST /ops/invalidate`). */
-  invalidation?: CacheInvalidation;
   /** gzip or deflate responses of 1 KiB and more, for clients that accept it. */
   compress?: boolean;
 }
@@ -66,19 +36,14 @@ export function createApp(deps: AppDeps): Hono {
   // GraphiQL page from 9 MB to 2.4 MB. The threshold only applies to answers that state their
   // length; streamed ones are compressed whatever their size (a few bytes' overhead).
   if (deps.compress) app.use(compress({ threshold: 1024 }));
-  const engine = createGraphQLEngine({ typeDefs: deps.typeDefs, graphiql: deps.graphiql, jit: deps.jit, renderGraphiQL: deps.renderGraphiQL, introspection: deps.introspection });
-  const services = { erp: deps.erp, cache: deps.cache, clock: deps.clock, limits: deps.limits, orders: deps.orders, punchout: deps.punchoutService };
   const graphql = graphqlRoute({
-    engine,
+    engine: createGraphQLEngine(deps.graphql),
     verifyToken: deps.verifyToken,
-    services,
+    services: deps.services,
     maxBatchSize: deps.maxBatchSize,
     maxBodyBytes: deps.maxBodyBytes ?? 1024 * 1024,
   });
-
-  app.route('/', opsRoutes({ health: deps.health, metrics: deps.metrics, maxStaleSeconds: deps.maxStaleSeconds, connector: deps.erp.name, breaker: deps.breaker, budget: deps.budget, orders: deps.orders?.store, clock: deps.clock, verifyToken: deps.verifyToken }));
-  if (deps.invalidation) app.route('/', invalidateRoute({ invalidation: deps.invalidation, verifyToken: deps.verifyToken }));
-  if (deps.punchout) app.route('/punchout', deps.punchout);
+  for (const route of deps.routes) app.route(route.path, route.app);
   app.on(['GET', 'POST'], '/graphql', graphql);
   app.notFound(() => graphqlErrorResponse(404, 'NOT_FOUND', 'No such endpoint. GraphQL is served at /graphql.'));
   app.onError((error) => {

@@ -1,6 +1,7 @@
 /**
- * Builds erpfront's parts from a validated configuration. Runtime-free: the entry passes in what
- * only it can provide (the schema text, the signing secret, metrics, fetch).
+ * Builds erpfront from a validated configuration, the backends the entry opened, and the list of
+ * features. Runtime-free: the entry passes in what only it can provide (metrics, the logger, the
+ * signing secret, fetch, the GraphiQL page).
  *
  * @module
  */
@@ -10,37 +11,31 @@ import { createMemoryCacheStore } from './adapters/stores/memory/cache-store.ts'
 import { createApp } from './app.ts';
 import { freshnessPolicies } from './config/defaults.ts';
 import type { Env } from './config/env.ts';
+import type { Feature, FeatureCore, FeatureRoute } from './features/feature.ts';
+import { features as defaultFeatures } from './features/index.ts';
+import type { Backends } from './ports/backends.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
 import type { ErpConnector } from './ports/erp-connector.ts';
 import type { Logger } from './ports/logger.ts';
 import type { Metrics } from './ports/metrics.ts';
-import { createMemoryErpBudget } from './adapters/stores/memory/erp-budget.ts';
-import type { OrderStore } from './ports/order-store.ts';
-import type { CacheStore } from './ports/cache-store.ts';
-import type { ErpBudget } from './ports/erp-budget.ts';
-import type { InvalidationBus } from './ports/cache-invalidation.ts';
+import type { Job, Scheduler } from './ports/scheduler.ts';
 import { CacheInvalidation } from './services/cache-invalidation.ts';
-import { createMemoryPunchOutStore } from './adapters/stores/memory/punchout-store.ts';
-import type { BuyerOrganisation } from './features/punchout/domain/buyer-organisation.ts';
-import type { PunchOutStore } from './ports/punchout-store.ts';
-import { assemblePunchOut } from './features/punchout/assemble.ts';
 import { CircuitBreaker } from './services/circuit-breaker.ts';
 import { ErpHealth } from './services/erp-health.ts';
 import { guardErp } from './services/guarded-erp.ts';
 import { instrumentErp } from './services/instrumented-erp.ts';
-import { OrderDispatcher } from './features/orders/services/order-dispatcher.ts';
-import type { PlaceOrderDeps } from './features/orders/services/place-order.ts';
-import { createSandboxPaymentGateway } from './adapters/payments/sandbox-gateway.ts';
-import type { PaymentGateway } from './ports/payment-gateway.ts';
-import { DuplicateOrderCheck } from './features/orders/services/duplicate-orders.ts';
 import { ReadThroughCache } from './services/read-through-cache.ts';
-import { createTokenVerifier } from './services/token-verifier.ts';
+import { createTokenVerifier, type TokenVerifier } from './services/token-verifier.ts';
+import type { GraphQLServices } from './transport/graphql/context.ts';
+import { baseTypeDefs } from './transport/graphql/base-schema.ts';
+import type { BuyerOrganisation } from './features/punchout/domain/buyer-organisation.ts';
 
 export interface RuntimeParts {
-  typeDefs: string;
   metrics: Metrics;
   /** Where the core reports what operators must see. */
   logger: Logger;
+  /** The stores, opened by the entry (`backends/`). */
+  backends: Backends;
   /** The HS256 secret in force (from AUTH_JWT_SECRET, or the entry's development secret). */
   jwtSecret?: string;
   clock?: Clock;
@@ -52,20 +47,12 @@ export interface RuntimeParts {
   jit?: boolean;
   /** `false` where the platform compresses responses itself (Workers); else `HTTP_COMPRESSION` decides. */
   compress?: boolean;
-  /** The durable order store; without one, erpfront serves the read path only. */
-  orderStore?: OrderStore;
   /** Unique per process: who holds order leases. */
   instanceId?: string;
   /** PunchOut buyer organisations (validated by the entry); none: PunchOut refuses every buyer. */
   punchOutBuyers?: BuyerOrganisation[];
-  /** Where PunchOut sessions live; default in memory. */
-  punchOutStore?: PunchOutStore;
-  /** Scale-out (Redis): the ERP budget shared by every instance; default an in-process one. */
-  budget?: ErpBudget;
-  /** Scale-out (Redis): the cache's shared second tier, behind this process's LRU. */
-  sharedCache?: CacheStore;
-  /** Scale-out (Redis): carries cache invalidations to every instance. */
-  invalidationBus?: InvalidationBus;
+  /** The features to serve; default all of `features/index.ts`. */
+  features?: readonly Feature[];
 }
 
 /** The ERP connector the configuration names. */
@@ -80,128 +67,75 @@ export function createErpConnector(env: Env, fetchImpl?: typeof fetch): ErpConne
   }
 }
 
-/** The payment gateway the configuration names; `null` when card orders are not taken. */
-export function createPaymentGateway(env: Env, fetchImpl?: typeof fetch): PaymentGateway | null {
-  if (env.PAYMENT_GATEWAY === 'none') return null;
-  const baseUrl = env.PAYMENT_GATEWAY_URL ?? env.ERP_URL ?? `http://127.0.0.1:${env.SANDBOX_PORT}`;
-  return createSandboxPaymentGateway({ baseUrl, timeoutMs: env.ERP_TIMEOUT_MS, fetch: fetchImpl });
+/** The full schema text: the base, then each feature's part (what `schema.graphql` holds). */
+export function printSchemaParts(features: readonly Feature[] = defaultFeatures): string {
+  return [baseTypeDefs, ...features.flatMap((f) => (f.typeDefs ? [f.typeDefs] : []))].map((part) => part.trim()).join('\n\n') + '\n';
 }
 
 export function composeErpfront(env: Env, parts: RuntimeParts) {
   const clock = parts.clock ?? systemClock;
+  const { backends, metrics } = parts;
   // The budget and breaker sit outside the instrumentation: erpfront_erp_requests_total counts
   // calls that reached the ERP, not those the breaker refused.
-  const breaker = new CircuitBreaker({
-    failureThreshold: env.BREAKER_FAILURE_THRESHOLD,
-    cooldownMs: env.BREAKER_COOLDOWN_SECONDS * 1000,
-    metrics: parts.metrics,
-    clock,
-  });
-  // The budget keeps real time: its grants are scheduled with real timers.
+  const breaker = new CircuitBreaker({ failureThreshold: env.BREAKER_FAILURE_THRESHOLD, cooldownMs: env.BREAKER_COOLDOWN_SECONDS * 1000, metrics, clock });
   const instanceId = parts.instanceId ?? `erpfront-${crypto.randomUUID()}`;
-  const budget = parts.budget ?? createMemoryErpBudget({ requestsPerSecond: env.ERP_REQUESTS_PER_SECOND, maxConcurrent: env.ERP_MAX_CONCURRENT });
-  const erp = guardErp(instrumentErp(createErpConnector(env, parts.fetch), parts.metrics), { budget, breaker, metrics: parts.metrics, clock });
+  const erp = guardErp(instrumentErp(createErpConnector(env, parts.fetch), metrics), { budget: backends.budget, breaker, metrics, clock });
   const localCache = createMemoryCacheStore({ maxEntries: env.CACHE_MAX_ENTRIES, maxBytes: env.CACHE_MAX_MB * 1024 * 1024 });
-  const invalidation = new CacheInvalidation({ local: localCache, shared: parts.sharedCache, bus: parts.invalidationBus, instanceId });
-  const cache = new ReadThroughCache({
-    local: localCache,
-    shared: parts.sharedCache,
-    policies: freshnessPolicies(env),
-    clock,
-    metrics: parts.metrics,
-  });
-  let dispatcher: OrderDispatcher | undefined;
-  let duplicateCheck: DuplicateOrderCheck | undefined;
-  let orders: PlaceOrderDeps | undefined;
-  if (parts.orderStore) {
-    const store = parts.orderStore;
-    dispatcher = new OrderDispatcher({
-      store,
-      erp,
-      clock,
-      metrics: parts.metrics,
-      owner: instanceId,
-      leaseMs: env.ORDER_LEASE_SECONDS * 1000,
-      concurrency: env.ORDER_DISPATCH_CONCURRENCY,
-      erpAvailable: () => breaker.state === 'closed',
-      maxRequestMs: env.ERP_MAX_REQUEST_SECONDS * 1000,
-    });
-    duplicateCheck = new DuplicateOrderCheck({
-      store,
-      erp,
-      clock,
-      metrics: parts.metrics,
-      report: (finding) => parts.logger.error(`erpfront: DUPLICATE ORDER in the ERP for ${finding.orderId} (${finding.customerId}): kept ${finding.kept}; ${finding.duplicates.map((d) => `${d.number} ${d.outcome}`).join(', ')}`),
-    });
-    parts.metrics.observeQueue(() => store.queueStats(clock.now()));
-    orders = {
-      erp,
-      cache,
-      store,
-      dispatcher,
-      clock,
-      metrics: parts.metrics,
-      maxBatchSize: env.ERP_MAX_BATCH,
-      policy: {
-        maxLines: env.ORDER_MAX_LINES,
-        maxQuantity: env.MAX_QUANTITY,
-        priceMaxAgeMs: env.ORDER_PRICE_MAX_AGE_SECONDS * 1000,
-        overLimit: env.CREDIT_OVER_LIMIT,
-        allowBackorders: env.ALLOW_BACKORDERS,
-        idempotencyTtlMs: env.IDEMPOTENCY_TTL_HOURS * 3_600_000,
-        submitWaitMs: env.ORDER_SUBMIT_WAIT_MS,
-        claimMs: env.IDEMPOTENCY_CLAIM_SECONDS * 1000,
-        creditHoldAllowsCard: env.CREDIT_HOLD_ALLOWS_CARD,
-      },
-      payments: createPaymentGateway(env, parts.fetch),
-      logger: parts.logger,
-    };
+  const shared = backends.sharedCache ?? undefined;
+  const invalidation = new CacheInvalidation({ local: localCache, shared, bus: backends.invalidationBus ?? undefined, instanceId });
+  const cache = new ReadThroughCache({ local: localCache, shared, policies: freshnessPolicies(env), clock, metrics });
+
+  // Features' tokens (PunchOut sessions) wrap the JWT check once every feature is set up.
+  let verify: TokenVerifier = createTokenVerifier({ secret: env.AUTH_JWT_SECRET ?? parts.jwtSecret, jwksUrl: env.AUTH_JWKS_URL, issuer: env.AUTH_JWT_ISSUER, audience: env.AUTH_JWT_AUDIENCE });
+  const verifyToken: TokenVerifier = (token) => verify(token);
+  const services: GraphQLServices = {
+    erp, cache, clock,
+    limits: { maxSkusPerQuery: env.MAX_SKUS_PER_QUERY, maxQuantity: env.MAX_QUANTITY, allowSplitShipments: env.ALLOW_SPLIT_SHIPMENTS },
+  };
+  const core: FeatureCore = {
+    env, clock, metrics, logger: parts.logger, erp, cache, invalidation, breaker, health: new ErpHealth(erp, clock), backends, instanceId,
+    fetch: parts.fetch, verifyToken, services, punchOutBuyers: parts.punchOutBuyers ?? [],
+  };
+  const features = parts.features ?? defaultFeatures;
+  const routes: FeatureRoute[] = [];
+  const jobs: Job[] = [];
+  for (const feature of features) {
+    const built = feature.setup(core);
+    Object.assign(services, built.services);
+    routes.push(...(built.routes ?? []));
+    jobs.push(...(built.jobs ?? []));
+    if (built.tokens) verify = built.tokens(verify);
   }
-  const secret = env.AUTH_JWT_SECRET ?? parts.jwtSecret;
-  const punchout = assemblePunchOut(
-    {
-      buyers: parts.punchOutBuyers ?? [],
-      store: parts.punchOutStore ?? createMemoryPunchOutStore(),
-      startTtlMs: env.PUNCHOUT_START_TTL_SECONDS * 1000,
-      sessionTtlMs: env.PUNCHOUT_SESSION_TTL_MINUTES * 60_000,
-      maxBodyBytes: env.PUNCHOUT_MAX_BODY_BYTES,
-      notifyIntervalMs: env.PUNCHOUT_NOTIFY_INTERVAL_MS,
-      answerTtlMs: env.IDEMPOTENCY_TTL_HOURS * 3_600_000,
-      maxLines: env.ORDER_MAX_LINES,
-      startUrl: env.PUNCHOUT_START_URL,
-      publicUrl: env.PUBLIC_URL,
-      trustedProxyHops: env.TRUSTED_PROXY_HOPS,
-    },
-    { erp, cache, clock, maxBatchSize: env.ERP_MAX_BATCH, orders },
-  );
-  // PunchOut session tokens (`pos_…`) are checked against the session store; all others as before.
-  const verifyToken = punchout.verifier(createTokenVerifier({ secret, jwksUrl: env.AUTH_JWKS_URL, issuer: env.AUTH_JWT_ISSUER, audience: env.AUTH_JWT_AUDIENCE }));
+
   const app = createApp({
-    typeDefs: parts.typeDefs,
-    erp,
-    cache,
-    metrics: parts.metrics,
-    health: new ErpHealth(erp, clock),
-    clock,
-    verifyToken,
-    limits: {
-      maxSkusPerQuery: env.MAX_SKUS_PER_QUERY,
-      maxQuantity: env.MAX_QUANTITY,
-      allowSplitShipments: env.ALLOW_SPLIT_SHIPMENTS,
+    graphql: {
+      typeDefs: [baseTypeDefs, ...features.flatMap((f) => (f.typeDefs ? [f.typeDefs] : []))],
+      resolvers: features.flatMap((f) => (f.resolvers ? [f.resolvers] : [])),
+      graphiql: env.GRAPHIQL ? { defaultHeaders: parts.graphiqlHeaders } : false,
+      introspection: env.GRAPHQL_INTROSPECTION,
+      jit: parts.jit,
+      renderGraphiQL: parts.renderGraphiQL,
     },
+    services,
+    verifyToken,
+    routes,
     maxBatchSize: env.ERP_MAX_BATCH,
-    maxStaleSeconds: env.MAX_STALE_SECONDS,
-    graphiql: env.GRAPHIQL ? { defaultHeaders: parts.graphiqlHeaders } : false,
-    introspection: env.GRAPHQL_INTROSPECTION,
-    jit: parts.jit,
-    renderGraphiQL: parts.renderGraphiQL,
-    orders,
-    punchout: punchout.routes,
-    punchoutService: punchout.service,
-    breaker,
-    budget,
-    invalidation,
     compress: env.HTTP_COMPRESSION && parts.compress !== false,
   });
-  return { app, erp, cache, dispatcher, duplicateCheck, breaker, budget, invalidation, punchOutNotifier: punchout.notifier };
+  return {
+    app,
+    erp,
+    cache,
+    breaker,
+    invalidation,
+    /** Every feature's periodic work. */
+    jobs,
+    /** Subscribes to invalidations and hands the jobs to the runtime's scheduler. */
+    async start(scheduler: Scheduler): Promise<void> {
+      await invalidation.start();
+      for (const job of jobs) scheduler.add(job);
+    },
+  };
 }
+
+export type Erpfront = ReturnType<typeof composeErpfront>;

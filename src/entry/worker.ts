@@ -3,7 +3,6 @@
  * core as on Node, built once per isolate from the Worker's bindings.
  *
  * What differs from the Node entry, and why:
- * - the schema is bundled as a Text module: a Worker has no file system to read it from;
  * - AUTH_JWT_SECRET (or AUTH_JWKS_URL) and ERP_URL are required: there is no DATA_DIR to keep a
  *   development secret in, and no sandbox ERP beside the Worker for the default URL to reach;
  * - an invalid configuration answers every request with a 500 listing the problems, since a
@@ -12,8 +11,8 @@
  * @module
  */
 import { consoleLogger } from './console-logger.ts';
-import typeDefs from '../../schema.graphql';
 import { createPrometheusMetrics } from '../adapters/metrics/prometheus.ts';
+import { openMemoryBackends } from '../backends/memory.ts';
 import { composeErpfront } from '../compose.ts';
 import { ConfigError, parseEnv } from '../config/env.ts';
 
@@ -62,8 +61,10 @@ function buildHandler(bindings: WorkerEnv): Handler {
     return () => errorResponse('CONFIGURATION_ERROR', message, { problems });
   }
 
+  // No order store yet (Durable Objects come with the Workers issue): the read path and PunchOut
+  // sessions, and no jobs to schedule.
   const { app } = composeErpfront(env, {
-    typeDefs,
+    backends: openMemoryBackends(env),
     // prom-client runs in workerd under nodejs_compat; process metrics are Node's own.
     metrics: createPrometheusMetrics({ processMetrics: false }),
     logger: consoleLogger,

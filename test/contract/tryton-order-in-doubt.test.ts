@@ -11,6 +11,7 @@ import { createPrometheusMetrics } from '../../src/adapters/metrics/prometheus.t
 import { createSqliteOrderStore } from '../../src/adapters/stores/sqlite/order-store.ts';
 import { systemClock } from '../../src/ports/clock.ts';
 import type { ErpOrderRequest } from '../../src/ports/erp-connector.ts';
+import { createTimerScheduler } from '../../src/adapters/scheduler/timer-scheduler.ts';
 import { OrderDispatcher } from '../../src/features/orders/services/order-dispatcher.ts';
 import { startTryton, TRYTON_USER, trytonAvailable, type RunningTryton } from '../support/tryton.ts';
 import { newExternalRef } from './erp-connector-orders.contract.ts';
@@ -75,7 +76,8 @@ describe.skipIf(!available)('Tryton: an order whose entry was cut short after qu
       id, customerId: 'INITECH', status: 'QUEUED', request, total: '25.00', currency: 'USD', placedBy: 'test',
       creditDecision: { decision: 'APPROVE', reason: null }, idempotencyKey: null,
     }, { now: Date.now() });
-    dispatcher.start();
+    const scheduler = createTimerScheduler({ logger: { warn: console.warn, error: console.error } });
+    scheduler.add(dispatcher.job());
     try {
       let stored = await store.get(id);
       for (let i = 0; i < 200 && stored?.status === 'QUEUED'; i++) {
@@ -90,7 +92,7 @@ describe.skipIf(!available)('Tryton: an order whose entry was cut short after qu
       expect(sales[0]!.state).toMatch(/^(confirmed|processing)$/);
       expect(stored!.erpOrderNumber).toBe(sales[0]!.number);
     } finally {
-      await dispatcher.stop();
+      await scheduler.stop();
       await store.close();
     }
   });

@@ -48,7 +48,7 @@ const root = new URL('../..', import.meta.url).pathname;
  */
 function locker(dataDir: string, at: number, holdMs: number) {
   const script = `
-    import { lockDataDir } from './src/entry/data-dir-lock.ts';
+    import { lockDataDir } from './src/backends/data-dir-lock.ts';
     while (Date.now() < ${at}) {}
     try { lockDataDir(${JSON.stringify(dataDir)}); console.log('LOCKED'); } catch (error) { console.log('REFUSED ' + error.message); }
     setTimeout(() => {}, ${holdMs});`;

@@ -7,9 +7,7 @@ import type { Principal } from '../../domain/principal.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { ErpConnector } from '../../ports/erp-connector.ts';
 import type { ErpReader } from '../../services/erp-reader.ts';
-import type { PlaceOrderDeps } from '../../features/orders/services/place-order.ts';
 import type { ReadThroughCache } from '../../services/read-through-cache.ts';
-import type { PunchOutService } from '../../features/punchout/services/punchout-service.ts';
 
 /** Limits and policies the GraphQL layer enforces. */
 export interface GraphQLLimits {
@@ -18,16 +16,13 @@ export interface GraphQLLimits {
   allowSplitShipments: boolean;
 }
 
-/** Long-lived services shared by all requests. */
+/** Long-lived services shared by all requests: the core's, and those the features add. */
 export interface GraphQLServices {
   erp: ErpConnector;
   cache: ReadThroughCache;
   clock: Clock;
   limits: GraphQLLimits;
-  /** The order pipeline; absent where orders are not served (the Workers read path). */
-  orders?: PlaceOrderDeps;
-  /** PunchOut sessions (cart, return); absent where PunchOut is not served. */
-  punchout?: PunchOutService;
+  // Each feature declares the services it adds here, in its own folder (`declare module`).
 }
 
 export interface GraphQLContext {

@@ -1,5 +1,5 @@
 /**
- * The GraphQL engine: graphql-yoga over `schema.graphql`, with graphql-jit compiling each
+ * The GraphQL engine: graphql-yoga over the features' schema (`schema.graphql`), with graphql-jit compiling each
  * operation once and running it as plain JavaScript afterwards.
  *
  * @module
@@ -12,11 +12,13 @@ import { useErrorDetails } from './plugins/use-error-details.ts';
 import { useParserLimits } from './plugins/use-parser-limits.ts';
 import { useFiniteVariables } from './plugins/use-finite-variables.ts';
 import { useIntrospectionSwitch } from './plugins/use-introspection-switch.ts';
-import { resolvers } from './resolvers/index.ts';
+import { scalars } from './scalars.ts';
 
 export interface GraphQLEngineOptions {
-  /** The SDL of `schema.graphql` (read by the entry: the core never touches the file system). */
-  typeDefs: string;
+  /** The schema's parts: the base, then each feature's (together, `schema.graphql`). */
+  typeDefs: string[];
+  /** Each feature's resolvers; the scalars are added here. Fields not listed resolve by property name. */
+  resolvers: Array<Record<string, object>>;
   /** Serve the GraphiQL IDE on GET /graphql from a browser. */
   graphiql: boolean | { defaultHeaders?: string };
   /**
@@ -57,7 +59,7 @@ query CatalogPage {
 
 export function createGraphQLEngine(options: GraphQLEngineOptions) {
   const yoga = createYoga<GraphQLServerContext>({
-    schema: createSchema<GraphQLServerContext>({ typeDefs: options.typeDefs, resolvers }),
+    schema: createSchema<GraphQLServerContext>({ typeDefs: options.typeDefs, resolvers: [scalars, ...options.resolvers] as never }),
     graphqlEndpoint: '/graphql',
     graphiql: options.graphiql === false ? false : { title: 'erpfront', defaultQuery: IDE_DEFAULT_QUERY, headers: typeof options.graphiql === 'object' ? options.graphiql.defaultHeaders : undefined },
     // The HTTP route limits the body (transport/http/body-limit.ts) before yoga sees it; yoga's own

@@ -32,6 +32,7 @@ import type { ErpConnector } from '../../../ports/erp-connector.ts';
 import { ErpError } from '../../../ports/erp-error.ts';
 import type { Metrics } from '../../../ports/metrics.ts';
 import type { OrderStore, StoredOrder } from '../../../ports/order-store.ts';
+import type { Job, JobHandle } from '../../../ports/scheduler.ts';
 
 export interface OrderDispatcherOptions {
   store: OrderStore;
@@ -81,10 +82,8 @@ function classify(error: unknown): { rejected: boolean; delivered: 'no' | 'maybe
 
 export class OrderDispatcher {
   readonly #o: Required<OrderDispatcherOptions>;
-  #running = false;
-  #loop: Promise<void> | null = null;
   #inFlight = 0;
-  #wake: (() => void) | null = null;
+  #handle: JobHandle | null = null;
   /** Until when the breaker said to hold off; meanwhile only one order at a time probes. */
   #pausedUntil = 0;
   #probing = false;
@@ -98,23 +97,33 @@ export class OrderDispatcher {
     };
   }
 
-  start(): void {
-    if (this.#running) return;
-    this.#running = true;
-    this.#loop = this.#run();
+  /**
+   * The dispatch job: each tick leases the orders due and starts their submissions (up to the
+   * concurrency); a finished submission or a newly queued order asks for the next tick at once.
+   */
+  job(): Job {
+    return {
+      name: 'order-dispatch',
+      intervalMs: this.#o.pollMs,
+      tick: () => this.tick(),
+      scheduled: (handle) => this.attach(handle),
+      drain: () => this.drain(),
+    };
   }
 
-  /** Stops leasing and waits for the submissions under way. */
-  async stop(): Promise<void> {
-    this.#running = false;
-    this.wake();
-    await this.#loop;
+  /** Connects `wake` to the scheduler running this dispatcher's job. */
+  attach(handle: JobHandle): void {
+    this.#handle = handle;
+  }
+
+  /** Waits for the submissions under way (after the scheduler stopped leasing). */
+  async drain(): Promise<void> {
     await Promise.all(this.#active);
   }
 
   /** Looks for due orders now (an order was just queued, or replayed). */
   wake(): void {
-    this.#wake?.();
+    this.#handle?.runNow();
   }
 
   /**
@@ -141,35 +150,24 @@ export class OrderDispatcher {
     return this.#o.store.get(id);
   }
 
-  async #run(): Promise<void> {
-    while (this.#running) {
-      const now = this.#o.clock.now();
-      const free = this.#o.concurrency - this.#inFlight;
+  /** One lease round; resolves to the ms until the next (0 when more orders may be due now). */
+  async tick(): Promise<number> {
+    const now = this.#o.clock.now();
+    const free = this.#o.concurrency - this.#inFlight;
+    if (free > 0 && now >= this.#pausedUntil && !this.#probing) {
+      // After the breaker opened, one order goes first to see whether the ERP is back.
+      const limit = this.#pausedUntil > 0 ? 1 : free;
       let leased: StoredOrder[] = [];
-      if (free > 0 && now >= this.#pausedUntil && !this.#probing) {
-        // After the breaker opened, one order goes first to see whether the ERP is back.
-        const limit = this.#pausedUntil > 0 ? 1 : free;
-        try {
-          leased = await this.#o.store.lease(this.#o.owner, { now, limit, leaseMs: this.#o.leaseMs });
-        } catch (error) {
-          console.error('erpfront: leasing orders failed', error);
-        }
+      try {
+        leased = await this.#o.store.lease(this.#o.owner, { now, limit, leaseMs: this.#o.leaseMs });
+      } catch (error) {
+        console.error('erpfront: leasing orders failed', error);
       }
       for (const order of leased) this.#submit(order, now + this.#o.leaseMs);
-      if (leased.length === 0 || this.#inFlight >= this.#o.concurrency) await this.#idle();
+      if (leased.length > 0 && this.#inFlight < this.#o.concurrency) return 0;
     }
-  }
-
-  #idle(): Promise<void> {
-    return new Promise((resolve) => {
-      const pause = Math.max(0, this.#pausedUntil - this.#o.clock.now());
-      const timer = setTimeout(finish, pause > 0 ? Math.min(pause, this.#o.pollMs * 4) : this.#o.pollMs);
-      this.#wake = finish;
-      function finish() {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
+    const pause = Math.max(0, this.#pausedUntil - this.#o.clock.now());
+    return pause > 0 ? Math.min(pause, this.#o.pollMs * 4) : this.#o.pollMs;
   }
 
   #submit(order: StoredOrder, leaseEnd: number): void {

@@ -17,6 +17,7 @@ import type { Clock } from '../../../ports/clock.ts';
 import type { ErpConnector, Shipment } from '../../../ports/erp-connector.ts';
 import type { OrderStore } from '../../../ports/order-store.ts';
 import type { PunchOutOrderLink, PunchOutStore } from '../../../ports/punchout-store.ts';
+import type { Job } from '../../../ports/scheduler.ts';
 import { viewOrder } from '../../orders/services/order-view.ts';
 import type { BuyerDirectory } from './buyer-directory.ts';
 
@@ -65,42 +66,29 @@ const FINAL = new Set(['SHIPPED', 'INVOICED', 'CANCELLED', 'REJECTED']);
 
 export class OrderNotifier {
   readonly #deps: OrderNotifierDeps;
-  #timer: ReturnType<typeof setTimeout> | null = null;
-  #running: Promise<void> | null = null;
-  #stopped = true;
   #failing = false;
 
   constructor(deps: OrderNotifierDeps) {
     this.#deps = deps;
   }
 
-  start(): void {
-    this.#stopped = false;
-    this.#schedule();
-  }
-
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#timer) clearTimeout(this.#timer);
-    await this.#running;
-  }
-
-  #schedule(): void {
-    if (this.#stopped) return;
-    this.#timer = setTimeout(() => {
-      this.#running = this.tick().then(
-        () => {
+  /** The notice job: a pass every `intervalMs`; a run of failing passes is logged once. */
+  job(): Job {
+    return {
+      name: 'punchout-order-notices',
+      intervalMs: this.#deps.intervalMs,
+      tick: async () => {
+        try {
+          await this.tick();
           if (this.#failing) console.warn('erpfront: PunchOut order notices resumed');
           this.#failing = false;
-        },
-        (error: unknown) => {
+        } catch (error) {
           // Once per run of failures: with a shared store, a Redis outage fails every pass.
           if (!this.#failing) console.error('erpfront: PunchOut order notices failed; retrying every pass', error);
           this.#failing = true;
-        },
-      ).finally(() => this.#schedule());
-    }, this.#deps.intervalMs);
-    (this.#timer as { unref?: () => void }).unref?.();
+        }
+      },
+    };
   }
 
   /** One pass over the orders due; returns how many documents were delivered. */

@@ -1,0 +1,46 @@
+/**
+ * The embedded backends: one process, no services. Orders and PunchOut in SQLite files under
+ * DATA_DIR (locked: two processes on one DATA_DIR would both submit the same orders), the ERP budget
+ * in memory, the cache in this process only.
+ *
+ * @module
+ */
+import { join } from 'node:path';
+import { createMemoryErpBudget } from '../adapters/stores/memory/erp-budget.ts';
+import { createSqliteOrderStore } from '../adapters/stores/sqlite/order-store.ts';
+import { createSqlitePunchOutStore } from '../adapters/stores/sqlite/punchout-store.ts';
+import type { Env } from '../config/env.ts';
+import type { Backends } from '../ports/backends.ts';
+import { lockDataDir } from './data-dir-lock.ts';
+
+export async function openEmbeddedBackends(env: Env): Promise<Backends> {
+  const unlock = lockDataDir(env.DATA_DIR);
+  try {
+    const orders = createSqliteOrderStore({ path: join(env.DATA_DIR, 'orders.sqlite') });
+    // A file of its own: PunchOut's schema versions independently of the orders'.
+    const punchout = createSqlitePunchOutStore({ path: join(env.DATA_DIR, 'punchout.sqlite') });
+    // This process owns the store (the lock): leases still recorded belong to a crashed
+    // predecessor. Their orders are released now, in doubt, instead of after the lease runs out.
+    const recoveredOrders = await orders.releaseLeases(Date.now());
+    return {
+      kind: 'embedded',
+      orders,
+      punchout,
+      budget: createMemoryErpBudget({ requestsPerSecond: env.ERP_REQUESTS_PER_SECOND, maxConcurrent: env.ERP_MAX_CONCURRENT }),
+      sharedCache: null,
+      invalidationBus: null,
+      recoveredOrders,
+      async close() {
+        try {
+          await orders.close();
+          await punchout.close();
+        } finally {
+          unlock();
+        }
+      },
+    };
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * The memory backends: nothing durable, so no orders (the Workers read path until its Durable
+ * Object backends). PunchOut sessions and the ERP budget live in this isolate only.
+ *
+ * @module
+ */
+import { createMemoryErpBudget } from '../adapters/stores/memory/erp-budget.ts';
+import { createMemoryPunchOutStore } from '../adapters/stores/memory/punchout-store.ts';
+import type { Env } from '../config/env.ts';
+import type { Backends } from '../ports/backends.ts';
+
+export function openMemoryBackends(env: Env): Backends {
+  const punchout = createMemoryPunchOutStore();
+  return {
+    kind: 'memory',
+    orders: null,
+    punchout,
+    budget: createMemoryErpBudget({ requestsPerSecond: env.ERP_REQUESTS_PER_SECOND, maxConcurrent: env.ERP_MAX_CONCURRENT }),
+    sharedCache: null,
+    invalidationBus: null,
+    recoveredOrders: 0,
+    close: () => punchout.close(),
+  };
+}

@@ -1,0 +1,14 @@
+/**
+ * The features erpfront is composed from, in order: a feature's setup sees the services of those
+ * before it (PunchOut uses the orders'), and `schema.graphql` is their schema parts in this order.
+ * Adding a capability: its folder under `features/`, and one line here.
+ *
+ * @module
+ */
+import { catalogFeature } from './catalog/feature.ts';
+import type { Feature } from './feature.ts';
+import { operationsFeature } from './operations/feature.ts';
+import { ordersFeature } from './orders/feature.ts';
+import { punchOutFeature } from './punchout/feature.ts';
+
+export const features: readonly Feature[] = [catalogFeature, ordersFeature, punchOutFeature, operationsFeature];

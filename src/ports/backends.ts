@@ -1,0 +1,34 @@
+/**
+ * The backends port: every store a deployment keeps state in, opened together. The embedded set
+ * (memory + SQLite, one process), the scale-out set (Redis, many processes) and the memory set
+ * (the Workers read path; Durable Objects later) each open theirs through one function.
+ *
+ * @module
+ */
+import type { CacheStore } from './cache-store.ts';
+import type { InvalidationBus } from './cache-invalidation.ts';
+import type { ErpBudget } from './erp-budget.ts';
+import type { OrderStore } from './order-store.ts';
+import type { PunchOutStore } from './punchout-store.ts';
+
+export interface Backends {
+  /** Which set runs: `embedded`, `scale-out` or `memory`. */
+  readonly kind: 'embedded' | 'scale-out' | 'memory';
+  /** The durable order queue and idempotency keys; `null` where orders are not taken. */
+  readonly orders: OrderStore | null;
+  /** PunchOut sessions and order links. */
+  readonly punchout: PunchOutStore;
+  /** The ERP budget: this process's own, or one shared by every instance. */
+  readonly budget: ErpBudget;
+  /** The cache's shared second tier behind each process's LRU (scale-out only). */
+  readonly sharedCache: CacheStore | null;
+  /** Carries cache invalidations to every instance (scale-out only). */
+  readonly invalidationBus: InvalidationBus | null;
+  /**
+   * Orders a crashed predecessor was submitting, released at open (in doubt) because this process
+   * owns the store; 0 where leases are shared and run out instead (scale-out).
+   */
+  readonly recoveredOrders: number;
+  /** Closes every store (and releases what the set holds: the DATA_DIR lock, connections). */
+  close(): Promise<void>;
+}
