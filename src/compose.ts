@@ -172,7 +172,7 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
       publicUrl: env.PUBLIC_URL,
       trustedProxyHops: env.TRUSTED_PROXY_HOPS,
     },
-    { erp, cache, clock, maxBatchSize: env.ERP_MAX_BATCH, orders },
+    { erp, clock, orders },
   );
   // PunchOut session tokens (`pos_…`) are checked against the session store; all others as before.
   const verifyToken = punchout.verifier(createTokenVerifier({ secret, jwksUrl: env.AUTH_JWKS_URL, issuer: env.AUTH_JWT_ISSUER, audience: env.AUTH_JWT_AUDIENCE }));

@@ -16,7 +16,6 @@ import { OrderNotifier } from '../../services/punchout/order-notifier.ts';
 import { PunchOutService } from '../../services/punchout/punchout-service.ts';
 import { withPunchOutTokens } from '../../services/punchout/session-token-verifier.ts';
 import { PunchOutSessions } from '../../services/punchout/sessions.ts';
-import type { ReadThroughCache } from '../../services/read-through-cache.ts';
 import type { TokenVerifier } from '../../services/token-verifier.ts';
 import { cxmlNoticeChannel } from './cxml/notice-channel.ts';
 import { punchOutRoutes } from './routes.ts';
@@ -39,9 +38,7 @@ export interface PunchOutSettings {
 
 export interface PunchOutParts {
   erp: ErpConnector;
-  cache: ReadThroughCache;
   clock: Clock;
-  maxBatchSize: number;
   orders?: PlaceOrderDeps;
   fetch?: typeof fetch;
 }
@@ -59,7 +56,7 @@ export function assemblePunchOut(settings: PunchOutSettings, parts: PunchOutPart
   const buyers = new BuyerDirectory(settings.buyers);
   const sessions = new PunchOutSessions(settings.store, parts.clock, { startTtlMs: settings.startTtlMs, sessionTtlMs: settings.sessionTtlMs });
   const service = new PunchOutService({
-    buyers, sessions, store: settings.store, erp: parts.erp, cache: parts.cache, clock: parts.clock, maxBatchSize: parts.maxBatchSize,
+    buyers, sessions, store: settings.store, clock: parts.clock,
     orders: parts.orders, answerTtlMs: settings.answerTtlMs, maxLines: settings.maxLines,
   });
   const notifier = parts.orders
