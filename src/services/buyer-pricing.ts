@@ -1,7 +1,9 @@
 /**
- * The buyer's price for a product: reads the price entries of every scope that may apply to the
- * customer (each cached on its own scope, so a price list shared by 50 customers is fetched once)
- * and lets the domain pick.
+ * The buyer's price for a product — the one pricing service: GraphQL's `Product.price` (search
+ * results included), a PunchOut cart's return and `placeOrder`'s lines all price here, so a buyer
+ * sees, returns and orders at the same price. It reads the price entries of every scope that may
+ * apply to the customer (each cached on its own scope, so a price list shared by 50 customers is
+ * fetched once) and lets the domain pick.
  *
  * @module
  */
@@ -10,9 +12,9 @@ import { Big, money, type Money } from '../domain/money.ts';
 import { resolveBuyerPrice, type BuyerPrice } from '../domain/pricing/buyer-price.ts';
 import { assertSoldTo } from '../domain/pricing/sales-restriction.ts';
 import type { CustomerAccount, Item, PriceEntry, PriceKey } from '../ports/erp-connector.ts';
-import type { ErpReader } from './erp-reader.ts';
 import { all, after, type MaybePromise } from './maybe-promise.ts';
 import type { Cached } from './read-through-cache.ts';
+import type { RequestScope } from './request-scope.ts';
 
 export interface PricedQuote extends BuyerPrice {
   quantity: number;
@@ -32,17 +34,27 @@ export function priceKeysFor(account: CustomerAccount, sku: string): { contract:
   };
 }
 
+export interface PriceOptions {
+  /**
+   * Price on the authoritative path, as an order is: every entry asked of the ERP afresh, at the
+   * scope's priority. When the ERP does not answer, a cached entry younger than `maxAgeMs`
+   * (ORDER_PRICE_MAX_AGE_SECONDS) stands in; with none, the quote fails with PRICE_NOT_AVAILABLE.
+   * Absent: the catalog's cache rules (fresh, stale-while-revalidate, the last known price).
+   */
+  authoritative?: { maxAgeMs: number };
+}
+
 const NONE: Cached<PriceEntry | null> = { value: null, asOf: '', stale: false };
 
-/** The customer's price for `quantity` of `item`. */
-export function quoteBuyerPrice(reader: ErpReader, account: CustomerAccount, item: Item, quantity: number): MaybePromise<PricedQuote> {
+type Entries = [Cached<PriceEntry | null>, Cached<PriceEntry | null>, Cached<PriceEntry | null>];
+
+/** The customer's price for `quantity` of `item`, read through the request's scope. */
+export function quoteBuyerPrice(scope: RequestScope, account: CustomerAccount, item: Item, quantity: number, options?: PriceOptions): MaybePromise<PricedQuote> {
   assertSoldTo(item, account);
   const keys = priceKeysFor(account, item.sku);
-  const entries = all<[Cached<PriceEntry | null>, Cached<PriceEntry | null>, Cached<PriceEntry | null>]>([
-    keys.contract ? reader.price(keys.contract) : NONE,
-    keys.priceList ? reader.price(keys.priceList) : NONE,
-    reader.price(keys.list),
-  ]);
+  const entries = options?.authoritative
+    ? authoritativeEntries(scope, keys, options.authoritative.maxAgeMs)
+    : all<Entries>([keys.contract ? scope.reader.price(keys.contract) : NONE, keys.priceList ? scope.reader.price(keys.priceList) : NONE, scope.reader.price(keys.list)]);
   return after(entries, ([contract, priceList, list]) => {
     const price = resolveBuyerPrice(
       { contract: contract.value, priceList: priceList.value, list: list.value },
@@ -61,4 +73,15 @@ export function quoteBuyerPrice(reader: ErpReader, account: CustomerAccount, ite
       stale: used.some((e) => e.stale),
     };
   });
+}
+
+/** The entries read afresh from the ERP; an entry neither read nor recent enough fails the quote. */
+async function authoritativeEntries(scope: RequestScope, keys: ReturnType<typeof priceKeysFor>, maxAgeMs: number): Promise<Entries> {
+  const read = (key: PriceKey | null) => (key ? scope.reader.authoritativePrice(key, maxAgeMs) : NONE);
+  try {
+    return await Promise.all([read(keys.contract), read(keys.priceList), read(keys.list)]);
+  } catch (error) {
+    // An order is never priced from a guess: erpfront's own sentence, the ERP's failure as the cause.
+    throw new DomainError('PRICE_NOT_AVAILABLE', `${keys.list.sku} cannot be priced: the ERP is not answering and no recent price is cached.`, { cause: error });
+  }
 }

@@ -10,7 +10,7 @@
 import DataLoader from 'dataloader';
 import type { CustomerAccount, ErpCallOptions, ErpConnector, ErpPriority, Item, PriceEntry, PriceKey, SalesRep, StockRecord } from '../ports/erp-connector.ts';
 import type { MaybePromise } from './maybe-promise.ts';
-import { ReadThroughCache, type Cached, type CacheDomain } from './read-through-cache.ts';
+import { ReadThroughCache, type Cached, type CacheDomain, type FreshnessPolicy } from './read-through-cache.ts';
 
 export interface ErpReaderOptions {
   /** The most SKUs (or customers) sent to the ERP in one call: ERPs cap list filters. */
@@ -44,6 +44,8 @@ export class ErpReader {
   #reps?: DataLoader<string, Cached<SalesRep>, string>;
   #prices?: DataLoader<PriceKey, Cached<PriceEntry | null>, string>;
   #stock?: DataLoader<string, Cached<StockRecord>, string>;
+  /** Authoritative price reads (an order's), one loader per maximum age. */
+  #authoritativePrices?: Map<number, DataLoader<PriceKey, Cached<PriceEntry | null>, string>>;
 
   constructor(erp: ErpConnector, cache: ReadThroughCache, options: ErpReaderOptions) {
     this.#erp = erp;
@@ -70,6 +72,22 @@ export class ErpReader {
       (this.#prices ??= this.#loader('prices', priceKeyId, (keys, call) => this.#erp.getPrices(keys, call), PRICE_SCOPES)).load(key);
   }
 
+  /**
+   * A price entry on the authoritative path, as an order is priced: asked of the ERP whatever the
+   * cache holds (batched like every read, at this reader's priority). Only when the ERP does not
+   * answer does a cached entry stand in, marked stale, and only if younger than `maxAgeMs`.
+   */
+  authoritativePrice(key: PriceKey, maxAgeMs: number): Promise<Cached<PriceEntry | null>> {
+    const loaders = (this.#authoritativePrices ??= new Map());
+    let loader = loaders.get(maxAgeMs);
+    if (!loader) {
+      const strict = { freshMs: 0, staleWhileRevalidateMs: 0, maxStaleMs: maxAgeMs };
+      loader = this.#loader('prices', priceKeyId, (keys, call) => this.#erp.getPrices(keys, call), PRICE_SCOPES, strict);
+      loaders.set(maxAgeMs, loader);
+    }
+    return loader.load(key);
+  }
+
   stock(sku: string): MaybePromise<Cached<StockRecord>> {
     return this.#cache.peek<StockRecord>('stock', sku) ?? (this.#stock ??= this.#loader('stock', identity, (skus, call) => this.#erp.getStock(skus, call))).load(sku);
   }
@@ -78,9 +96,11 @@ export class ErpReader {
    * A loader whose batches are read through the cache: keys asked for in one tick, one ERP call,
    * at this reader's priority; a background refresh of stale entries at `background`.
    */
-  #loader<K, T>(domain: CacheDomain, keyOf: (key: K) => string, fetch: (keys: K[], call: ErpCallOptions) => Promise<Array<T | Error>>, keysPerSku = 1) {
+  #loader<K, T>(
+    domain: CacheDomain, keyOf: (key: K) => string, fetch: (keys: K[], call: ErpCallOptions) => Promise<Array<T | Error>>, keysPerSku = 1, overrides?: Partial<FreshnessPolicy>,
+  ) {
     const batch = (keys: K[], { refresh }: { refresh: boolean }) => fetch(keys, refresh ? BACKGROUND : this.#call);
-    return new DataLoader<K, Cached<T>, string>((keys) => this.#cache.load(domain, keys, keyOf, batch), {
+    return new DataLoader<K, Cached<T>, string>((keys) => this.#cache.load(domain, keys, keyOf, batch, overrides), {
       maxBatchSize: this.#maxBatchSize * keysPerSku,
       cacheKeyFn: keyOf,
     });

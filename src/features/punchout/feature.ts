@@ -32,14 +32,13 @@ export const punchOutFeature: Feature = {
   name: 'punchout',
   typeDefs: punchOutTypeDefs,
   resolvers: { Query: PunchOutQueries, Mutation: PunchOutMutations },
-  setup({ env, backends, erp, cache, clock, fetch, services, punchOutBuyers }) {
+  setup({ env, backends, erp, clock, fetch, services, punchOutBuyers }) {
     const store = backends.punchout;
     const orders = services.orders;
     const buyers = new BuyerDirectory(punchOutBuyers);
     const sessions = new PunchOutSessions(store, clock, { startTtlMs: env.PUNCHOUT_START_TTL_SECONDS * 1000, sessionTtlMs: env.PUNCHOUT_SESSION_TTL_MINUTES * 60_000 });
     const service = new PunchOutService({
-      buyers, sessions, store, erp, cache, clock, maxBatchSize: env.ERP_MAX_BATCH,
-      orders, answerTtlMs: env.IDEMPOTENCY_TTL_HOURS * 3_600_000, maxLines: env.ORDER_MAX_LINES,
+      buyers, sessions, store, clock, orders, answerTtlMs: env.IDEMPOTENCY_TTL_HOURS * 3_600_000, maxLines: env.ORDER_MAX_LINES,
     });
     const jobs: Job[] = [{ name: 'punchout-purge', intervalMs: PURGE_INTERVAL_MS, tick: async () => void (await store.purgeExpired(clock.now())) }];
     if (orders) {

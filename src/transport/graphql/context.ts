@@ -1,13 +1,13 @@
 /**
- * What every resolver receives: who asks, for which customer, and this request's ERP reader.
+ * What every resolver receives: the request's scope (who asks, for which customer, this request's
+ * ERP reader) and the long-lived services.
  *
  * @module
  */
-import type { Principal } from '../../domain/principal.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { ErpConnector } from '../../ports/erp-connector.ts';
-import type { ErpReader } from '../../services/erp-reader.ts';
 import type { ReadThroughCache } from '../../services/read-through-cache.ts';
+import type { RequestScope } from '../../services/request-scope.ts';
 
 /** Limits and policies the GraphQL layer enforces. */
 export interface GraphQLLimits {
@@ -25,14 +25,7 @@ export interface GraphQLServices {
   // Each feature declares the services it adds here, in its own folder (`declare module`).
 }
 
-export interface GraphQLContext {
-  principal: Principal;
-  /** The customer this request acts for, already authorized; `null` when none is named. */
-  customerId: string | null;
-  reader: ErpReader;
+/** The request's scope is the context: a resolver passes it on to the services it calls. */
+export interface GraphQLContext extends RequestScope {
   services: GraphQLServices;
-  /** Customers already read in this request, so 48 prices share one account object. */
-  customers: Map<string, unknown>;
-  /** The `Idempotency-Key` header, used when the input carries no key. */
-  idempotencyKey: string | null;
 }

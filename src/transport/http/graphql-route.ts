@@ -1,12 +1,12 @@
 /**
- * The `/graphql` route: authenticates the bearer token, settles which customer the request acts
- * for, and hands the request to the GraphQL engine with a fresh per-request ERP reader.
+ * The `/graphql` route: authenticates the bearer token, opens the request's scope, settles which
+ * customer the request acts for, and hands the request to the GraphQL engine with that scope.
  *
  * @module
  */
 import type { Context } from 'hono';
 import type { Principal } from '../../domain/principal.ts';
-import { ErpReader } from '../../services/erp-reader.ts';
+import { actingFor, openRequestScope } from '../../services/request-scope.ts';
 import type { TokenVerifier } from '../../services/token-verifier.ts';
 import type { GraphQLServices } from '../graphql/context.ts';
 import type { GraphQLEngine } from '../graphql/yoga.ts';
@@ -52,17 +52,13 @@ export function graphqlRoute(options: GraphQLRouteOptions) {
     if ('problem' in verified) return authenticationFailure(verified);
 
     const principal: Principal = verified.principal;
-    const reader = new ErpReader(services.erp, services.cache, { maxBatchSize: options.maxBatchSize });
-    const decision = await authorizeCustomer(principal, request.headers.get(CUSTOMER_HEADER), reader);
+    const scope = openRequestScope(
+      { erp: services.erp, cache: services.cache, maxBatchSize: options.maxBatchSize },
+      { principal, idempotencyKey: request.headers.get('idempotency-key') },
+    );
+    const decision = await authorizeCustomer(principal, request.headers.get(CUSTOMER_HEADER), scope.reader);
     if ('status' in decision) return graphqlErrorResponse(decision.status, decision.code, decision.message);
 
-    return engine.handle(limited.request, {
-      principal,
-      customerId: decision.customerId,
-      reader,
-      services,
-      customers: new Map(),
-      idempotencyKey: request.headers.get('idempotency-key'),
-    });
+    return engine.handle(limited.request, { ...actingFor(scope, decision.customerId), services });
   };
 }

@@ -31,7 +31,7 @@ export const Product = {
     translated(() => {
       const quantity = validQuantity(args.quantity, context.services.limits.maxQuantity);
       const customer = loadCustomer(context, requireCustomer(context, 'Prices'));
-      return after(customer, (account) => quoteBuyerPrice(context.reader, account, item, quantity));
+      return after(customer, (account) => quoteBuyerPrice(context, account, item, quantity));
     }),
 
   availability: (item: Item, args: { quantity?: number | null }, context: GraphQLContext) =>

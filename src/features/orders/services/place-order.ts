@@ -11,12 +11,11 @@ import { computeAvailability } from '../../../domain/atp/availability.ts';
 import { utcDate } from '../../../domain/atp/calendar.ts';
 import { Big, formatAmount } from '../../../domain/money.ts';
 import { validateOrderInput, type OrderInput, type UserError } from '../../../domain/orders/order-input.ts';
-import { resolveBuyerPrice } from '../../../domain/pricing/buyer-price.ts';
 import { DomainError } from '../../../domain/errors.ts';
 import { assertSoldTo } from '../../../domain/pricing/sales-restriction.ts';
 import type { Principal } from '../../../domain/principal.ts';
 import type { Clock } from '../../../ports/clock.ts';
-import type { CustomerAccount, ErpConnector, ErpOrderLine, Item, OrderPayment, PriceEntry, PriceKey } from '../../../ports/erp-connector.ts';
+import type { CustomerAccount, ErpConnector, ErpOrderLine, Item, OrderPayment } from '../../../ports/erp-connector.ts';
 import { ErpError } from '../../../ports/erp-error.ts';
 import type { Metrics } from '../../../ports/metrics.ts';
 import type { OrderStore, StoredOrder } from '../../../ports/order-store.ts';
@@ -24,9 +23,9 @@ import type { Logger } from '../../../ports/logger.ts';
 import type { PaymentGateway } from '../../../ports/payment-gateway.ts';
 import { verifyCard } from './card-payment.ts';
 import { ExposureChangedError, IdempotencyClaimLostError } from '../../../ports/store-error.ts';
-import { priceKeysFor } from '../../../services/buyer-pricing.ts';
-import { ErpReader, priceKeyId } from '../../../services/erp-reader.ts';
+import { quoteBuyerPrice, type PricedQuote } from '../../../services/buyer-pricing.ts';
 import type { Cached, ReadThroughCache } from '../../../services/read-through-cache.ts';
+import { atPriority, type RequestScope } from '../../../services/request-scope.ts';
 import { newOrderId, payloadHash } from './order-identity.ts';
 import type { OrderDispatcher } from './order-dispatcher.ts';
 
@@ -75,11 +74,13 @@ export interface PlaceOrderResult {
 
 const failed = (...userErrors: UserError[]): PlaceOrderResult => ({ order: null, userErrors, creditDecision: null });
 
-/** Places an order for `customerId` on behalf of `principal`. */
-export async function placeOrder(deps: PlaceOrderDeps, principal: Principal, customerId: string, input: OrderInput): Promise<PlaceOrderResult> {
+/** Places an order for the scope's customer on behalf of its principal. */
+export async function placeOrder(deps: PlaceOrderDeps, scope: RequestScope, input: OrderInput): Promise<PlaceOrderResult> {
   const { store, clock, policy, metrics } = deps;
+  const { principal, customerId } = scope;
+  if (customerId === null) throw new DomainError('CUSTOMER_REQUIRED', 'An order belongs to a customer: name one of your assigned customers in the X-Customer-Id header.');
   // The order's own reads wait in the ERP budget at order priority, ahead of catalog browsing.
-  const reader = new ErpReader(deps.erp, deps.cache, { maxBatchSize: deps.maxBatchSize, priority: 'order' });
+  const orderScope = atPriority(deps, scope, 'order');
   const inputErrors = validateOrderInput(input, { maxLines: policy.maxLines, maxQuantity: policy.maxQuantity, today: utcDate(clock.now()) });
   if (inputErrors.length) {
     metrics.orderOutcome('INVALID');
@@ -113,7 +114,7 @@ export async function placeOrder(deps: PlaceOrderDeps, principal: Principal, cus
   const renewal = scopedKey ? keepClaim(deps, scopedKey, claimId) : null;
   try {
     const idempotency = scopedKey ? { key: scopedKey, claimId } : null;
-    const result = await prepareAndWrite(deps, principal, customerId, reader, input, key, idempotency);
+    const result = await prepareAndWrite(deps, principal, customerId, orderScope, input, key, idempotency);
     written = result.order !== null;
     return result;
   } catch (error) {
@@ -144,9 +145,10 @@ const keyInUse = () =>
   failed({ code: 'IDEMPOTENCY_KEY_IN_USE', message: 'A request with this idempotency key is still being processed; retry in a moment to get its result.', field: ['idempotencyKey'] });
 
 async function prepareAndWrite(
-  deps: PlaceOrderDeps, principal: Principal, customerId: string, reader: ErpReader, input: OrderInput, key: string | null, idempotency: { key: string; claimId: string } | null,
+  deps: PlaceOrderDeps, principal: Principal, customerId: string, scope: RequestScope, input: OrderInput, key: string | null, idempotency: { key: string; claimId: string } | null,
 ): Promise<PlaceOrderResult> {
   const { store, clock, policy, metrics, dispatcher } = deps;
+  const { reader } = scope;
   const account = await readOrFail(() => reader.account(customerId), 'UNKNOWN_CUSTOMER', `Customer ${customerId} is not known to the ERP.`);
   if (account instanceof Array) return failed(...account);
   const errors: UserError[] = [];
@@ -177,7 +179,7 @@ async function prepareAndWrite(
   if (errors.length) return failed(...errors);
   const lineItems = items as Array<Cached<Item>>;
 
-  const priced = await priceLines(deps, account.value, lineItems, input);
+  const priced = await priceLines(deps, scope, account.value, lineItems, input);
   if (!Array.isArray(priced)) return failed(...priced.errors);
   const total = priced.reduce((sum, line) => sum.plus(new Big(line.unitPrice).times(line.quantity)), new Big(0));
   const totalAmount = formatAmount(total, account.value.currency);
@@ -292,33 +294,23 @@ async function readOrFail<T>(read: () => T | Promise<T>, notFound: string, notFo
 }
 
 /**
- * Prices every line on the authoritative path: fresh from the ERP when it answers (at order
- * priority), else the cached price sheet if it is younger than the policy allows.
+ * Prices every line through the pricing service on the authoritative path: fresh from the ERP when
+ * it answers (at the scope's order priority), else the cached price if younger than the policy
+ * allows. Every line that cannot be priced is reported, each at its own line.
  */
-async function priceLines(deps: PlaceOrderDeps, account: CustomerAccount, items: Array<Cached<Item>>, input: OrderInput): Promise<ErpOrderLine[] | { errors: UserError[] }> {
-  const perLine = items.map((item) => priceKeysFor(account, item.value.sku));
-  const keys: PriceKey[] = perLine.flatMap((k) => [k.contract, k.priceList, k.list].filter((x): x is PriceKey => x !== null));
-  const entries = await deps.cache.load<PriceKey, PriceEntry | null>(
-    'prices', keys, priceKeyId, (missing) => deps.erp.getPrices(missing, { priority: 'order' }),
-    { freshMs: 0, staleWhileRevalidateMs: 0, maxStaleMs: deps.policy.priceMaxAgeMs },
-  );
-  const byKey = new Map(keys.map((k, i) => [priceKeyId(k), entries[i]!]));
+async function priceLines(deps: PlaceOrderDeps, scope: RequestScope, account: CustomerAccount, items: Array<Cached<Item>>, input: OrderInput): Promise<ErpOrderLine[] | { errors: UserError[] }> {
+  const authoritative = { maxAgeMs: deps.policy.priceMaxAgeMs };
   const errors: UserError[] = [];
-  const lines: ErpOrderLine[] = [];
-  items.forEach((item, i) => {
-    const quantity = input.lines[i]!.quantity;
-    const found = [perLine[i]!.contract, perLine[i]!.priceList, perLine[i]!.list].map((k) => (k ? byKey.get(priceKeyId(k))! : null));
-    if (found.some((e) => e instanceof Error)) {
-      errors.push({ code: 'PRICE_NOT_AVAILABLE', message: `${item.value.sku} cannot be priced: the ERP is not answering and no recent price is cached.`, field: ['lines', String(i)] });
-      return;
+  // All lines are asked at once, so their prices reach the ERP in one batch.
+  const quotes = await Promise.all(items.map(async (item, i): Promise<PricedQuote | null> => {
+    try {
+      return await quoteBuyerPrice(scope, account, item.value, input.lines[i]!.quantity, { authoritative });
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      errors[i] = { code: error.code, message: error.message, field: ['lines', String(i)] };
+      return null;
     }
-    const [contract, priceList, list] = found.map((e) => (e as Cached<PriceEntry | null> | null)?.value ?? null);
-    const price = resolveBuyerPrice({ contract: contract!, priceList: priceList!, list: list! }, quantity, account.currency);
-    if (!price) {
-      errors.push({ code: 'PRICE_NOT_AVAILABLE', message: `${item.value.sku} has no price for customer ${account.id} at quantity ${quantity}.`, field: ['lines', String(i)] });
-      return;
-    }
-    lines.push({ sku: item.value.sku, quantity, unitPrice: price.unitPrice.amount, unitOfMeasure: item.value.unitOfMeasure });
-  });
-  return errors.length ? { errors } : lines;
+  }));
+  if (errors.length) return { errors: errors.filter(Boolean) };
+  return quotes.map((quote, i) => ({ sku: items[i]!.value.sku, quantity: quote!.quantity, unitPrice: quote!.unitPrice.amount, unitOfMeasure: items[i]!.value.unitOfMeasure }));
 }

@@ -1,7 +1,7 @@
 /**
  * Prices a PunchOut cart for its return to the procurement system: the same buyer prices and
- * availability the GraphQL API shows that customer (same reader, same `quoteBuyerPrice`), plus
- * what a requisition line needs — description, unit, classification, lead time.
+ * availability the GraphQL API shows that customer (the request's own scope, the one pricing
+ * service), plus what a requisition line needs — description, unit, classification, lead time.
  *
  * @module
  */
@@ -10,8 +10,8 @@ import { utcDate } from '../../../domain/atp/calendar.ts';
 import { Big, formatAmount, type Money } from '../../../domain/money.ts';
 import type { PunchOutCartLine } from '../domain/session.ts';
 import type { CurrencyCode, Item } from '../../../ports/erp-connector.ts';
-import type { ErpReader } from '../../../services/erp-reader.ts';
 import { quoteBuyerPrice } from '../../../services/buyer-pricing.ts';
+import type { RequestScope } from '../../../services/request-scope.ts';
 
 export interface PricedCartLine {
   sku: string;
@@ -54,12 +54,13 @@ const UNSPSC_BY_CATEGORY: Readonly<Record<string, string>> = {
 const DAY_MS = 86_400_000;
 
 /** Prices `lines` for `customerId`; an ERP or domain failure propagates (the caller reports it). */
-export async function priceCart(reader: ErpReader, customerId: string, lines: readonly PunchOutCartLine[], now: number): Promise<PricedCart> {
+export async function priceCart(scope: RequestScope, customerId: string, lines: readonly PunchOutCartLine[], now: number): Promise<PricedCart> {
+  const { reader } = scope;
   const account = (await reader.account(customerId)).value;
   const today = utcDate(now);
   const priced = await Promise.all(lines.map(async (line): Promise<PricedCartLine> => {
     const item: Item = (await reader.item(line.sku)).value;
-    const [quote, stock] = await Promise.all([quoteBuyerPrice(reader, account, item, line.quantity), reader.stock(item.sku)]);
+    const [quote, stock] = await Promise.all([quoteBuyerPrice(scope, account, item, line.quantity), reader.stock(item.sku)]);
     const atp = computeAvailability(stock.value, line.quantity, { today });
     const leadTimeDays = atp.promiseDate === null ? null : Math.max(0, Math.round((Date.parse(`${atp.promiseDate}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / DAY_MS));
     return {

@@ -19,6 +19,7 @@ import { untrustedText } from '../../../domain/untrusted-text.ts';
 import type { PunchOutStore } from '../../../ports/punchout-store.ts';
 import { punchOutIdempotencyKey } from '../../orders/services/order-identity.ts';
 import { placeOrder, type PlaceOrderDeps } from '../../orders/services/place-order.ts';
+import { openRequestScope } from '../../../services/request-scope.ts';
 
 export interface IncomingOrderLine {
   sku: string;
@@ -103,9 +104,11 @@ async function placeNew(deps: OrderIntakeDeps, buyer: BuyerOrganisation, order: 
     requestedDate: dates.sort().at(-1) ?? null,
     notes,
   };
+  // The document is the request: its scope acts for the buyer's customer, at order priority.
+  const scope = openRequestScope(deps.orders, { principal: systemPrincipal(buyer), customerId: buyer.customerId, priority: 'order' });
   let result;
   try {
-    result = await placeOrder(deps.orders, systemPrincipal(buyer), buyer.customerId, input);
+    result = await placeOrder(deps.orders, scope, input);
   } catch (error) {
     console.error(`erpfront: cXML OrderRequest ${untrustedText(order.orderId)} of buyer ${buyer.id} failed unexpectedly`, error);
     return { code: 500, text: 'The order could not be taken right now; nothing was recorded. Retry later.', orderId: null };

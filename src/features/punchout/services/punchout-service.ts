@@ -8,11 +8,9 @@
 import { returnUrlAllowed, type BuyerOrganisation } from '../domain/buyer-organisation.ts';
 import { cartEditable, type PunchOutCartLine, type PunchOutOperation, type PunchOutSession } from '../domain/session.ts';
 import type { Clock } from '../../../ports/clock.ts';
-import type { ErpConnector } from '../../../ports/erp-connector.ts';
 import type { PunchOutStore } from '../../../ports/punchout-store.ts';
-import { ErpReader } from '../../../services/erp-reader.ts';
 import type { PlaceOrderDeps } from '../../orders/services/place-order.ts';
-import type { ReadThroughCache } from '../../../services/read-through-cache.ts';
+import type { RequestScope } from '../../../services/request-scope.ts';
 import { BuyerDirectory } from './buyer-directory.ts';
 import { BuyerLogin, type BuyerLoginOptions } from './buyer-login.ts';
 import { priceCart, type PricedCart } from './cart-pricing.ts';
@@ -22,10 +20,7 @@ export interface PunchOutServiceDeps {
   buyers: BuyerDirectory;
   sessions: PunchOutSessions;
   store: PunchOutStore;
-  erp: ErpConnector;
-  cache: ReadThroughCache;
   clock: Clock;
-  maxBatchSize: number;
   /** Where a cXML OrderRequest goes; absent on read-only deployments (refused with 450). */
   orders?: PlaceOrderDeps;
   /** How long an OrderRequest's answer is remembered for re-sent documents. */
@@ -109,22 +104,22 @@ export class PunchOutService {
   }
 
   /**
-   * Prices the session's cart for its return (same path as the GraphQL prices), lets `build`
-   * write the return document, then ends the session: the next one starts from the buyer's
-   * procurement system. A cart that cannot be priced or written leaves the session open.
+   * Prices the session's cart for its return, through the request's scope and the same pricing
+   * service as the GraphQL prices, lets `build` write the return document, then ends the session:
+   * the next one starts from the buyer's procurement system. A cart that cannot be priced or
+   * written leaves the session open.
    *
    * The session ends only if it is still active with the cart that was priced: a cart changed
    * meanwhile is priced again (a few times), and a session another request returned is refused,
    * so one cart goes back once, and it is the cart the session holds.
    */
-  async returnCart<T>(session: PunchOutSession, build: (buyer: BuyerOrganisation, cart: PricedCart, session: PunchOutSession) => T): Promise<{ cart: PricedCart; built: T }> {
+  async returnCart<T>(scope: RequestScope, session: PunchOutSession, build: (buyer: BuyerOrganisation, cart: PricedCart, session: PunchOutSession) => T): Promise<{ cart: PricedCart; built: T }> {
     let current: PunchOutSession | null = session;
     for (let attempt = 0; attempt < RETURN_ATTEMPTS; attempt++) {
       if (!current || current.state !== 'active') throw new PunchOutRefusal('SESSION_CLOSED', 'This PunchOut session has ended; start a new one from your procurement system.');
       const buyer = this.deps.buyers.byId(current.buyerId);
       if (!buyer) throw new PunchOutRefusal('SESSION_CLOSED', `Buyer ${current.buyerId} is no longer configured.`);
-      const reader = new ErpReader(this.deps.erp, this.deps.cache, { maxBatchSize: this.deps.maxBatchSize });
-      const cart = await priceCart(reader, current.customerId, current.lines, this.deps.clock.now());
+      const cart = await priceCart(scope, current.customerId, current.lines, this.deps.clock.now());
       const built = build(buyer, cart, current);
       if (await this.deps.sessions.close(current)) return { cart, built };
       current = await this.deps.sessions.get(current.id);
