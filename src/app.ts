@@ -18,7 +18,7 @@ import type { ReadThroughCache } from './services/read-through-cache.ts';
 import type { TokenVerifier } from './services/token-verifier.ts';
 import type { GraphQLLimits } from './transport/graphql/context.ts';
 import { createGraphQLEngine } from './transport/graphql/yoga.ts';
-import { graphqlErrorResponse, refusalResponse } from './transport/http/error-response.ts';
+import { notFoundResponse, refusalResponse, unexpectedErrorResponse } from './transport/http/error-response.ts';
 import { graphqlRoute } from './transport/http/graphql-route.ts';
 import { opsRoutes } from './transport/ops/routes.ts';
 import { invalidateRoute } from './transport/ops/invalidate-route.ts';
@@ -80,7 +80,7 @@ export function createApp(deps: AppDeps): Hono {
   if (deps.invalidation) app.route('/', invalidateRoute({ invalidation: deps.invalidation, verifyToken: deps.verifyToken }));
   if (deps.punchout) app.route('/punchout', deps.punchout);
   app.on(['GET', 'POST'], '/graphql', graphql);
-  app.notFound(() => graphqlErrorResponse(404, 'NOT_FOUND', 'No such endpoint. GraphQL is served at /graphql.'));
+  app.notFound(() => notFoundResponse());
   app.onError((error) => {
     // A middleware's refusal (hono's body limit throws one for a body over a route's own limit) is
     // an answer to the client, not a failure of erpfront: its status, with a code, like any other.
@@ -88,7 +88,7 @@ export function createApp(deps: AppDeps): Hono {
       return refusalResponse(error.status);
     }
     console.error('erpfront: unexpected error', error);
-    return graphqlErrorResponse(500, 'INTERNAL_SERVER_ERROR', 'Unexpected error; it has been logged.');
+    return unexpectedErrorResponse();
   });
   return app;
 }

@@ -6,25 +6,25 @@
  * @module
  */
 import { GraphQLError } from 'graphql';
+import { DomainError } from '../../domain/errors.ts';
 import type { PunchOutCartLine, PunchOutSession } from '../../domain/punchout/session.ts';
 import { PunchOutRefusal, type PunchOutService } from '../../services/punchout/punchout-service.ts';
 import type { GraphQLContext } from '../graphql/context.ts';
-import { translated } from '../graphql/errors.ts';
 import { OciFieldError } from './oci/oci-fields.ts';
 import { buildReturn } from './return-form.ts';
 import { sessionView } from './routes.ts';
 
 function service(context: GraphQLContext): PunchOutService {
   const punchout = context.services.punchout;
-  if (!punchout) throw new GraphQLError('PunchOut is not available on this deployment.', { extensions: { code: 'FORBIDDEN' } });
+  if (!punchout) throw new DomainError('FORBIDDEN', 'PunchOut is not available on this deployment.');
   return punchout;
 }
 
 async function currentSession(context: GraphQLContext): Promise<PunchOutSession> {
   const id = context.principal.punchOutSessionId;
-  if (!id) throw new GraphQLError('This needs a PunchOut session token (from POST /punchout/session).', { extensions: { code: 'FORBIDDEN' } });
+  if (!id) throw new DomainError('FORBIDDEN', 'This needs a PunchOut session token (from POST /punchout/session).');
   const session = await service(context).deps.sessions.get(id);
-  if (!session || session.state !== 'active') throw new GraphQLError('This PunchOut session has ended; start again from your procurement system.', { extensions: { code: 'PUNCHOUT_SESSION_CLOSED' } });
+  if (!session || session.state !== 'active') throw new DomainError('PUNCHOUT_SESSION_CLOSED', 'This PunchOut session has ended; start again from your procurement system.');
   return session;
 }
 
@@ -33,13 +33,12 @@ const refusal = (error: unknown) => (error instanceof PunchOutRefusal || error i
   : null);
 
 export const PunchOutQueries = {
-  punchOutSession: (_: unknown, __: unknown, context: GraphQLContext) =>
-    translated(async () => (context.principal.punchOutSessionId ? sessionView(await currentSession(context)) : null)),
+  punchOutSession: async (_: unknown, __: unknown, context: GraphQLContext) =>
+    (context.principal.punchOutSessionId ? sessionView(await currentSession(context)) : null),
 };
 
 export const PunchOutMutations = {
-  setPunchOutCart: (_: unknown, args: { lines: PunchOutCartLine[] }, context: GraphQLContext) =>
-    translated(async () => {
+  setPunchOutCart: async (_: unknown, args: { lines: PunchOutCartLine[] }, context: GraphQLContext) => {
       const session = await currentSession(context);
       try {
         return { session: sessionView(await service(context).setCart(session, args.lines)), userErrors: [] };
@@ -48,10 +47,9 @@ export const PunchOutMutations = {
         if (known) return { session: sessionView(session), ...known };
         throw error;
       }
-    }),
+  },
 
-  returnPunchOutCart: (_: unknown, __: unknown, context: GraphQLContext) =>
-    translated(async () => {
+  returnPunchOutCart: async (_: unknown, __: unknown, context: GraphQLContext) => {
       const session = await currentSession(context);
       const punchout = service(context);
       try {
@@ -70,7 +68,7 @@ export const PunchOutMutations = {
         if (known) return { html: null, action: null, target: null, fields: [], total: null, lines: [], ...known };
         throw error;
       }
-    }),
+  },
 };
 
 /**

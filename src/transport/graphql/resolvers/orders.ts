@@ -14,7 +14,7 @@ import { buyerIdempotencyKey } from '../../../services/orders/order-identity.ts'
 import { fromErp, fromStored, viewOrder, type OrderView } from '../../../services/orders/order-view.ts';
 import type { GraphQLContext } from '../context.ts';
 import { decodeCursor, encodeCursor, pageSize } from '../cursor.ts';
-import { ORDER_RETRY_MESSAGE, rejectionMessage, safeReason, translated } from '../errors.ts';
+import { ORDER_RETRY_MESSAGE, rejectionMessage, safeReason } from '../errors.ts';
 import { requireCustomer, requireOps } from '../guards.ts';
 
 function orders(context: GraphQLContext) {
@@ -62,8 +62,7 @@ export const Order = {
 };
 
 export const OrderQueries = {
-  order: (_: unknown, args: { id: string }, context: GraphQLContext) =>
-    translated(async (): Promise<OrderView | null> => {
+  order: async (_: unknown, args: { id: string }, context: GraphQLContext): Promise<OrderView | null> => {
       const deps = orders(context);
       const stored = await visibleOrder(context, args.id);
       if (stored) return viewOrder(stored, deps.erp);
@@ -73,10 +72,9 @@ export const OrderQueries = {
       if (args.id === '') return null;
       const inErp = await deps.erp.findOrderByExternalRef(args.id, { priority: 'status' });
       return inErp && inErp.customerId === customerId ? fromErp(inErp) : null;
-    }),
+  },
 
-  orders: (_: unknown, args: { first?: number | null; after?: string | null }, context: GraphQLContext) =>
-    translated(async () => {
+  orders: async (_: unknown, args: { first?: number | null; after?: string | null }, context: GraphQLContext) => {
       const deps = orders(context);
       const customerId = requireCustomer(context, 'Orders');
       const first = pageSize(args.first, 20, 100);
@@ -108,39 +106,35 @@ export const OrderQueries = {
         edges: nodes.map((node, i) => ({ cursor: encodeCursor('erp', offset + Math.max(0, i - waiting.length)), node })),
         pageInfo: { hasNextPage: next < page.total, hasPreviousPage: offset > 0, startCursor: null, endCursor: encodeCursor('erp', next) },
       };
-    }),
+  },
 
-  orderQueue: (_: unknown, args: { statuses?: LocalOrderStatus[] | null; first?: number | null }, context: GraphQLContext) =>
-    translated(async () => {
+  orderQueue: async (_: unknown, args: { statuses?: LocalOrderStatus[] | null; first?: number | null }, context: GraphQLContext) => {
       requireOps(context);
       const statuses = args.statuses?.length ? args.statuses : (['QUEUED', 'ON_HOLD', 'REJECTED'] as LocalOrderStatus[]);
       return (await orders(context).store.listByStatus(statuses, { limit: pageSize(args.first, 100, 1000) })).map(fromStored);
-    }),
+  },
 };
 
 export const OrderMutations = {
-  placeOrder: (_: unknown, args: { input: OrderInput }, context: GraphQLContext) =>
-    translated(async () => {
+  placeOrder: async (_: unknown, args: { input: OrderInput }, context: GraphQLContext) => {
       const deps = orders(context);
       const customerId = requireCustomer(context, 'Orders');
       // The buyers' namespace: a buyer's key can never take or block a PunchOut order's.
       const input = { ...args.input, idempotencyKey: buyerIdempotencyKey(args.input.idempotencyKey ?? context.idempotencyKey) };
       const result = await placeOrder(deps, context.principal, customerId, input);
       return { order: result.order ? fromStored(result.order) : null, userErrors: result.userErrors, creditDecision: result.creditDecision };
-    }),
+  },
 
   cancelOrder: (_: unknown, args: { id: string }, context: GraphQLContext) =>
-    translated(() => act(context, args.id, ['QUEUED', 'ON_HOLD', 'REJECTED'], 'CANCELLED', 'cancelled')),
+    act(context, args.id, ['QUEUED', 'ON_HOLD', 'REJECTED'], 'CANCELLED', 'cancelled'),
 
-  replayOrder: (_: unknown, args: { id: string }, context: GraphQLContext) =>
-    translated(() => {
-      requireOps(context);
-      return act(context, args.id, ['REJECTED'], 'QUEUED', 'replayed');
-    }),
+  replayOrder: async (_: unknown, args: { id: string }, context: GraphQLContext) => {
+    requireOps(context);
+    return act(context, args.id, ['REJECTED'], 'QUEUED', 'replayed');
+  },
 
-  releaseOrder: (_: unknown, args: { id: string }, context: GraphQLContext) =>
-    translated(() => {
-      requireOps(context);
-      return act(context, args.id, ['ON_HOLD'], 'QUEUED', 'released');
-    }),
+  releaseOrder: async (_: unknown, args: { id: string }, context: GraphQLContext) => {
+    requireOps(context);
+    return act(context, args.id, ['ON_HOLD'], 'QUEUED', 'released');
+  },
 };
