@@ -5,11 +5,11 @@
  *
  * @module
  */
-import { GraphQLError } from 'graphql';
 import { DomainError } from '../../domain/errors.ts';
 import type { PunchOutCartLine, PunchOutSession } from '../../domain/punchout/session.ts';
 import { PunchOutRefusal, type PunchOutService } from '../../services/punchout/punchout-service.ts';
 import type { GraphQLContext } from '../graphql/context.ts';
+import { authorize } from '../graphql/guards.ts';
 import { OciFieldError } from './oci/oci-fields.ts';
 import { buildReturn } from './return-form.ts';
 import { sessionView } from './routes.ts';
@@ -20,11 +20,13 @@ function service(context: GraphQLContext): PunchOutService {
   return punchout;
 }
 
+/** The session of the caller's PunchOut token, still active; the policy refuses any other caller. */
 async function currentSession(context: GraphQLContext): Promise<PunchOutSession> {
-  const id = context.principal.punchOutSessionId;
-  if (!id) throw new DomainError('FORBIDDEN', 'This needs a PunchOut session token (from POST /punchout/session).');
+  authorize(context, 'punchout.cart', { customerId: null });
+  const id = context.principal.punchOutSessionId!;
   const session = await service(context).deps.sessions.get(id);
   if (!session || session.state !== 'active') throw new DomainError('PUNCHOUT_SESSION_CLOSED', 'This PunchOut session has ended; start again from your procurement system.');
+  authorize(context, 'punchout.cart', { customerId: session.customerId, punchOutSessionId: session.id });
   return session;
 }
 
@@ -70,20 +72,3 @@ export const PunchOutMutations = {
       }
   },
 };
-
-/**
- * Wraps order mutations so a PunchOut session cannot place or cancel orders itself: its cart goes
- * back to the procurement system, whose approval workflow then sends the OrderRequest.
- */
-export function refusingPunchOut<T extends Record<string, (parent: unknown, args: never, context: GraphQLContext) => unknown>>(mutations: T): T {
-  const wrapped: Record<string, unknown> = {};
-  for (const [name, resolve] of Object.entries(mutations)) {
-    wrapped[name] = (parent: unknown, args: never, context: GraphQLContext) => {
-      if (context.principal.roles.has('punchout')) {
-        throw new GraphQLError(`A PunchOut session cannot call ${name}: return the cart with returnPunchOutCart; the order arrives from the procurement system.`, { extensions: { code: 'FORBIDDEN' } });
-      }
-      return resolve(parent, args, context);
-    };
-  }
-  return wrapped as T;
-}

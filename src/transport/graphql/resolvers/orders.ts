@@ -15,7 +15,8 @@ import { fromErp, fromStored, viewOrder, type OrderView } from '../../../service
 import type { GraphQLContext } from '../context.ts';
 import { decodeCursor, encodeCursor, pageSize } from '../cursor.ts';
 import { ORDER_RETRY_MESSAGE, rejectionMessage, safeReason } from '../errors.ts';
-import { requireCustomer, requireOps } from '../guards.ts';
+import { allows, authorize, requireCustomer } from '../guards.ts';
+import type { Action } from '../../../domain/access/policy.ts';
 
 function orders(context: GraphQLContext) {
   const deps = context.services.orders;
@@ -23,19 +24,21 @@ function orders(context: GraphQLContext) {
   return deps;
 }
 
-/** An order the principal may see: its customer's, or any for operations. */
-async function visibleOrder(context: GraphQLContext, id: string): Promise<StoredOrder | null> {
+/** An order the policy lets the caller `action` (see, or act on); `null` for any other. */
+async function visibleOrder(context: GraphQLContext, id: string, action: Action = 'order.read'): Promise<StoredOrder | null> {
   const stored = await orders(context).store.get(id);
   if (!stored) return null;
-  if (context.principal.roles.has('ops') || stored.customerId === context.customerId) return stored;
+  if (allows(context, action, { customerId: stored.customerId })) return stored;
   return null; // another customer's order does not exist, as far as this caller can tell
 }
 
 const notFound = (id: string): UserError => ({ code: 'ORDER_NOT_FOUND', message: `No order ${id}.`, field: ['id'] });
 
-async function act(context: GraphQLContext, id: string, from: LocalOrderStatus[], to: LocalOrderStatus, verb: string) {
+async function act(context: GraphQLContext, action: Action, id: string, from: LocalOrderStatus[], to: LocalOrderStatus, verb: string) {
+  // Asked in general first, so a caller refused the action is told so whatever the id.
+  authorize(context, action, { customerId: null });
   const deps = orders(context);
-  const order = await visibleOrder(context, id);
+  const order = await visibleOrder(context, id, action);
   if (!order) return { order: null, userErrors: [notFound(id)] };
   const moved = await deps.store.transition(id, from, to, deps.clock.now());
   if (!moved) {
@@ -53,9 +56,9 @@ async function act(context: GraphQLContext, id: string, from: LocalOrderStatus[]
  */
 export const Order = {
   lastError: (order: OrderView, _: unknown, context: GraphQLContext): string | null =>
-    order.lastError === null ? null : context.principal.roles.has('ops') ? order.lastError : ORDER_RETRY_MESSAGE,
+    order.lastError === null ? null : allows(context, 'order.erpText.read', { customerId: order.customerId }) ? order.lastError : ORDER_RETRY_MESSAGE,
   rejection: (order: OrderView, _: unknown, context: GraphQLContext): OrderView['rejection'] => {
-    if (!order.rejection || context.principal.roles.has('ops')) return order.rejection;
+    if (!order.rejection || allows(context, 'order.erpText.read', { customerId: order.customerId })) return order.rejection;
     const reason = safeReason(order.rejection.reason);
     return { reason, message: rejectionMessage(reason) };
   },
@@ -109,7 +112,7 @@ export const OrderQueries = {
   },
 
   orderQueue: async (_: unknown, args: { statuses?: LocalOrderStatus[] | null; first?: number | null }, context: GraphQLContext) => {
-      requireOps(context);
+      authorize(context, 'orderQueue.read', { customerId: null });
       const statuses = args.statuses?.length ? args.statuses : (['QUEUED', 'ON_HOLD', 'REJECTED'] as LocalOrderStatus[]);
       return (await orders(context).store.listByStatus(statuses, { limit: pageSize(args.first, 100, 1000) })).map(fromStored);
   },
@@ -117,8 +120,10 @@ export const OrderQueries = {
 
 export const OrderMutations = {
   placeOrder: async (_: unknown, args: { input: OrderInput }, context: GraphQLContext) => {
+      authorize(context, 'order.place', { customerId: null });
       const deps = orders(context);
       const customerId = requireCustomer(context, 'Orders');
+      authorize(context, 'order.place', { customerId });
       // The buyers' namespace: a buyer's key can never take or block a PunchOut order's.
       const input = { ...args.input, idempotencyKey: buyerIdempotencyKey(args.input.idempotencyKey ?? context.idempotencyKey) };
       const result = await placeOrder(deps, context.principal, customerId, input);
@@ -126,15 +131,11 @@ export const OrderMutations = {
   },
 
   cancelOrder: (_: unknown, args: { id: string }, context: GraphQLContext) =>
-    act(context, args.id, ['QUEUED', 'ON_HOLD', 'REJECTED'], 'CANCELLED', 'cancelled'),
+    act(context, 'order.cancel', args.id, ['QUEUED', 'ON_HOLD', 'REJECTED'], 'CANCELLED', 'cancelled'),
 
-  replayOrder: async (_: unknown, args: { id: string }, context: GraphQLContext) => {
-    requireOps(context);
-    return act(context, args.id, ['REJECTED'], 'QUEUED', 'replayed');
-  },
+  replayOrder: (_: unknown, args: { id: string }, context: GraphQLContext) =>
+    act(context, 'order.replay', args.id, ['REJECTED'], 'QUEUED', 'replayed'),
 
-  releaseOrder: async (_: unknown, args: { id: string }, context: GraphQLContext) => {
-    requireOps(context);
-    return act(context, args.id, ['ON_HOLD'], 'QUEUED', 'released');
-  },
+  releaseOrder: (_: unknown, args: { id: string }, context: GraphQLContext) =>
+    act(context, 'order.release', args.id, ['ON_HOLD'], 'QUEUED', 'released'),
 };
