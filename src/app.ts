@@ -12,7 +12,7 @@ import type { FeatureRoute } from './features/feature.ts';
 import type { TokenVerifier } from './services/token-verifier.ts';
 import type { GraphQLServices } from './transport/graphql/context.ts';
 import { createGraphQLEngine, type GraphQLEngineOptions } from './transport/graphql/yoga.ts';
-import { graphqlErrorResponse, refusalResponse } from './transport/http/error-response.ts';
+import { notFoundResponse, refusalResponse, unexpectedErrorResponse } from './transport/http/error-response.ts';
 import { graphqlRoute } from './transport/http/graphql-route.ts';
 
 export interface AppDeps {
@@ -45,7 +45,7 @@ export function createApp(deps: AppDeps): Hono {
   });
   for (const route of deps.routes) app.route(route.path, route.app);
   app.on(['GET', 'POST'], '/graphql', graphql);
-  app.notFound(() => graphqlErrorResponse(404, 'NOT_FOUND', 'No such endpoint. GraphQL is served at /graphql.'));
+  app.notFound(() => notFoundResponse());
   app.onError((error) => {
     // A middleware's refusal (hono's body limit throws one for a body over a route's own limit) is
     // an answer to the client, not a failure of erpfront: its status, with a code, like any other.
@@ -53,7 +53,7 @@ export function createApp(deps: AppDeps): Hono {
       return refusalResponse(error.status);
     }
     console.error('erpfront: unexpected error', error);
-    return graphqlErrorResponse(500, 'INTERNAL_SERVER_ERROR', 'Unexpected error; it has been logged.');
+    return unexpectedErrorResponse();
   });
   return app;
 }

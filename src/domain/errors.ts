@@ -13,6 +13,7 @@ export type DomainErrorCode =
   | 'INVALID_ARGUMENT'
   | 'CUSTOMER_REQUIRED'
   | 'CUSTOMER_NOT_FOUND'
+  | 'PUNCHOUT_SESSION_CLOSED'
   | 'FORBIDDEN';
 
 /** A failure the caller can act on: wrong input, or a rule of the business. */

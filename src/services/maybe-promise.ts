@@ -21,3 +21,17 @@ export function after<T, R>(value: MaybePromise<T>, fn: (ready: T) => MaybePromi
 export function all<T extends readonly unknown[]>(values: { [K in keyof T]: MaybePromise<T[K]> }): MaybePromise<T> {
   return (values as readonly unknown[]).some((v) => isPromise(v)) ? (Promise.all(values) as Promise<T>) : (values as unknown as T);
 }
+
+/**
+ * Runs `body`; whatever it throws or rejects with is replaced by what `map` returns (to give a
+ * failure a more precise meaning, e.g. "not found" as `PRODUCT_NOT_FOUND`). Stays synchronous
+ * when the body is.
+ */
+export function mapFailure<T>(body: () => MaybePromise<T>, map: (error: unknown) => unknown): MaybePromise<T> {
+  try {
+    const value = body();
+    return isPromise(value) ? value.catch((error: unknown) => Promise.reject(map(error))) : value;
+  } catch (error) {
+    throw map(error);
+  }
+}

@@ -11,7 +11,6 @@ import type { Env } from '../../config/env.ts';
 import type { PaymentGateway } from '../../ports/payment-gateway.ts';
 import type { Job } from '../../ports/scheduler.ts';
 import type { Feature } from '../feature.ts';
-import { refusingPunchOut } from '../punchout/resolvers.ts';
 import { Order, OrderMutations, OrderQueries } from './resolvers.ts';
 import { ordersTypeDefs } from './schema.ts';
 import { DuplicateOrderCheck } from './services/duplicate-orders.ts';
@@ -38,8 +37,8 @@ export function createPaymentGateway(env: Env, fetchImpl?: typeof fetch): Paymen
 export const ordersFeature: Feature = {
   name: 'orders',
   typeDefs: ordersTypeDefs,
-  // A PunchOut session's cart goes back to the procurement system, which sends the order itself.
-  resolvers: { Query: OrderQueries, Mutation: refusingPunchOut(OrderMutations), Order },
+  // Each mutation asks the access policy first (a PunchOut session may not place or cancel orders).
+  resolvers: { Query: OrderQueries, Mutation: OrderMutations, Order },
   setup({ env, backends, erp, cache, clock, metrics, logger, breaker, instanceId, fetch }) {
     const store = backends.orders;
     if (!store) return {};

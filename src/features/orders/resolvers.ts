@@ -14,8 +14,9 @@ import { buyerIdempotencyKey } from './services/order-identity.ts';
 import { fromErp, fromStored, viewOrder, type OrderView } from './services/order-view.ts';
 import type { GraphQLContext } from '../../transport/graphql/context.ts';
 import { decodeCursor, encodeCursor, pageSize } from '../../transport/graphql/cursor.ts';
-import { ORDER_RETRY_MESSAGE, rejectionMessage, safeReason, translated } from '../../transport/graphql/errors.ts';
-import { requireCustomer, requireOps } from '../../transport/graphql/guards.ts';
+import { ORDER_RETRY_MESSAGE, rejectionMessage, safeReason } from '../../transport/graphql/errors.ts';
+import { allows, authorize, requireCustomer } from '../../transport/graphql/guards.ts';
+import type { Action } from '../../domain/access/policy.ts';
 
 function orders(context: GraphQLContext) {
   const deps = context.services.orders;
@@ -23,19 +24,21 @@ function orders(context: GraphQLContext) {
   return deps;
 }
 
-/** An order the principal may see: its customer's, or any for operations. */
-async function visibleOrder(context: GraphQLContext, id: string): Promise<StoredOrder | null> {
+/** An order the policy lets the caller `action` (see, or act on); `null` for any other. */
+async function visibleOrder(context: GraphQLContext, id: string, action: Action = 'order.read'): Promise<StoredOrder | null> {
   const stored = await orders(context).store.get(id);
   if (!stored) return null;
-  if (context.principal.roles.has('ops') || stored.customerId === context.customerId) return stored;
+  if (allows(context, action, { customerId: stored.customerId })) return stored;
   return null; // another customer's order does not exist, as far as this caller can tell
 }
 
 const notFound = (id: string): UserError => ({ code: 'ORDER_NOT_FOUND', message: `No order ${id}.`, field: ['id'] });
 
-async function act(context: GraphQLContext, id: string, from: LocalOrderStatus[], to: LocalOrderStatus, verb: string) {
+async function act(context: GraphQLContext, action: Action, id: string, from: LocalOrderStatus[], to: LocalOrderStatus, verb: string) {
+  // Asked in general first, so a caller refused the action is told so whatever the id.
+  authorize(context, action, { customerId: null });
   const deps = orders(context);
-  const order = await visibleOrder(context, id);
+  const order = await visibleOrder(context, id, action);
   if (!order) return { order: null, userErrors: [notFound(id)] };
   const moved = await deps.store.transition(id, from, to, deps.clock.now());
   if (!moved) {
@@ -53,17 +56,16 @@ async function act(context: GraphQLContext, id: string, from: LocalOrderStatus[]
  */
 export const Order = {
   lastError: (order: OrderView, _: unknown, context: GraphQLContext): string | null =>
-    order.lastError === null ? null : context.principal.roles.has('ops') ? order.lastError : ORDER_RETRY_MESSAGE,
+    order.lastError === null ? null : allows(context, 'order.erpText.read', { customerId: order.customerId }) ? order.lastError : ORDER_RETRY_MESSAGE,
   rejection: (order: OrderView, _: unknown, context: GraphQLContext): OrderView['rejection'] => {
-    if (!order.rejection || context.principal.roles.has('ops')) return order.rejection;
+    if (!order.rejection || allows(context, 'order.erpText.read', { customerId: order.customerId })) return order.rejection;
     const reason = safeReason(order.rejection.reason);
     return { reason, message: rejectionMessage(reason) };
   },
 };
 
 export const OrderQueries = {
-  order: (_: unknown, args: { id: string }, context: GraphQLContext) =>
-    translated(async (): Promise<OrderView | null> => {
+  order: async (_: unknown, args: { id: string }, context: GraphQLContext): Promise<OrderView | null> => {
       const deps = orders(context);
       const stored = await visibleOrder(context, args.id);
       if (stored) return viewOrder(stored, deps.erp);
@@ -73,10 +75,9 @@ export const OrderQueries = {
       if (args.id === '') return null;
       const inErp = await deps.erp.findOrderByExternalRef(args.id, { priority: 'status' });
       return inErp && inErp.customerId === customerId ? fromErp(inErp) : null;
-    }),
+  },
 
-  orders: (_: unknown, args: { first?: number | null; after?: string | null }, context: GraphQLContext) =>
-    translated(async () => {
+  orders: async (_: unknown, args: { first?: number | null; after?: string | null }, context: GraphQLContext) => {
       const deps = orders(context);
       const customerId = requireCustomer(context, 'Orders');
       const first = pageSize(args.first, 20, 100);
@@ -108,40 +109,34 @@ export const OrderQueries = {
         edges: nodes.map((node, i) => ({ cursor: encodeCursor('erp', offset + Math.max(0, i - waiting.length)), node })),
         pageInfo: { hasNextPage: next < page.total, hasPreviousPage: offset > 0, startCursor: null, endCursor: encodeCursor('erp', next) },
       };
-    }),
+  },
 
-  orderQueue: (_: unknown, args: { statuses?: LocalOrderStatus[] | null; first?: number | null }, context: GraphQLContext) =>
-    translated(async () => {
-      requireOps(context);
+  orderQueue: async (_: unknown, args: { statuses?: LocalOrderStatus[] | null; first?: number | null }, context: GraphQLContext) => {
+      authorize(context, 'orderQueue.read', { customerId: null });
       const statuses = args.statuses?.length ? args.statuses : (['QUEUED', 'ON_HOLD', 'REJECTED'] as LocalOrderStatus[]);
       return (await orders(context).store.listByStatus(statuses, { limit: pageSize(args.first, 100, 1000) })).map(fromStored);
-    }),
+  },
 };
 
 export const OrderMutations = {
-  placeOrder: (_: unknown, args: { input: OrderInput }, context: GraphQLContext) =>
-    translated(async () => {
+  placeOrder: async (_: unknown, args: { input: OrderInput }, context: GraphQLContext) => {
+      authorize(context, 'order.place', { customerId: null });
       const deps = orders(context);
-      requireCustomer(context, 'Orders');
+      const customerId = requireCustomer(context, 'Orders');
+      authorize(context, 'order.place', { customerId });
       // The buyers' namespace: a buyer's key can never take or block a PunchOut order's.
       const input = { ...args.input, idempotencyKey: buyerIdempotencyKey(args.input.idempotencyKey ?? context.idempotencyKey) };
       // The request's scope: placeOrder reads at order priority, for the customer it acts for.
       const result = await placeOrder(deps, context, input);
       return { order: result.order ? fromStored(result.order) : null, userErrors: result.userErrors, creditDecision: result.creditDecision };
-    }),
+  },
 
   cancelOrder: (_: unknown, args: { id: string }, context: GraphQLContext) =>
-    translated(() => act(context, args.id, ['QUEUED', 'ON_HOLD', 'REJECTED'], 'CANCELLED', 'cancelled')),
+    act(context, 'order.cancel', args.id, ['QUEUED', 'ON_HOLD', 'REJECTED'], 'CANCELLED', 'cancelled'),
 
   replayOrder: (_: unknown, args: { id: string }, context: GraphQLContext) =>
-    translated(() => {
-      requireOps(context);
-      return act(context, args.id, ['REJECTED'], 'QUEUED', 'replayed');
-    }),
+    act(context, 'order.replay', args.id, ['REJECTED'], 'QUEUED', 'replayed'),
 
   releaseOrder: (_: unknown, args: { id: string }, context: GraphQLContext) =>
-    translated(() => {
-      requireOps(context);
-      return act(context, args.id, ['ON_HOLD'], 'QUEUED', 'released');
-    }),
+    act(context, 'order.release', args.id, ['ON_HOLD'], 'QUEUED', 'released'),
 };

@@ -5,26 +5,28 @@
  *
  * @module
  */
-import { GraphQLError } from 'graphql';
+import { DomainError } from '../../domain/errors.ts';
 import type { PunchOutCartLine, PunchOutSession } from './domain/session.ts';
 import { PunchOutRefusal, type PunchOutService } from './services/punchout-service.ts';
 import type { GraphQLContext } from '../../transport/graphql/context.ts';
-import { translated } from '../../transport/graphql/errors.ts';
+import { authorize } from '../../transport/graphql/guards.ts';
 import { OciFieldError } from './oci/oci-fields.ts';
 import { buildReturn } from './http/return-form.ts';
 import { sessionView } from './http/routes.ts';
 
 function service(context: GraphQLContext): PunchOutService {
   const punchout = context.services.punchout;
-  if (!punchout) throw new GraphQLError('PunchOut is not available on this deployment.', { extensions: { code: 'FORBIDDEN' } });
+  if (!punchout) throw new DomainError('FORBIDDEN', 'PunchOut is not available on this deployment.');
   return punchout;
 }
 
+/** The session of the caller's PunchOut token, still active; the policy refuses any other caller. */
 async function currentSession(context: GraphQLContext): Promise<PunchOutSession> {
-  const id = context.principal.punchOutSessionId;
-  if (!id) throw new GraphQLError('This needs a PunchOut session token (from POST /punchout/session).', { extensions: { code: 'FORBIDDEN' } });
+  authorize(context, 'punchout.cart', { customerId: null });
+  const id = context.principal.punchOutSessionId!;
   const session = await service(context).deps.sessions.get(id);
-  if (!session || session.state !== 'active') throw new GraphQLError('This PunchOut session has ended; start again from your procurement system.', { extensions: { code: 'PUNCHOUT_SESSION_CLOSED' } });
+  if (!session || session.state !== 'active') throw new DomainError('PUNCHOUT_SESSION_CLOSED', 'This PunchOut session has ended; start again from your procurement system.');
+  authorize(context, 'punchout.cart', { customerId: session.customerId, punchOutSessionId: session.id });
   return session;
 }
 
@@ -33,13 +35,12 @@ const refusal = (error: unknown) => (error instanceof PunchOutRefusal || error i
   : null);
 
 export const PunchOutQueries = {
-  punchOutSession: (_: unknown, __: unknown, context: GraphQLContext) =>
-    translated(async () => (context.principal.punchOutSessionId ? sessionView(await currentSession(context)) : null)),
+  punchOutSession: async (_: unknown, __: unknown, context: GraphQLContext) =>
+    (context.principal.punchOutSessionId ? sessionView(await currentSession(context)) : null),
 };
 
 export const PunchOutMutations = {
-  setPunchOutCart: (_: unknown, args: { lines: PunchOutCartLine[] }, context: GraphQLContext) =>
-    translated(async () => {
+  setPunchOutCart: async (_: unknown, args: { lines: PunchOutCartLine[] }, context: GraphQLContext) => {
       const session = await currentSession(context);
       try {
         return { session: sessionView(await service(context).setCart(session, args.lines)), userErrors: [] };
@@ -48,10 +49,9 @@ export const PunchOutMutations = {
         if (known) return { session: sessionView(session), ...known };
         throw error;
       }
-    }),
+  },
 
-  returnPunchOutCart: (_: unknown, __: unknown, context: GraphQLContext) =>
-    translated(async () => {
+  returnPunchOutCart: async (_: unknown, __: unknown, context: GraphQLContext) => {
       const session = await currentSession(context);
       const punchout = service(context);
       try {
@@ -70,22 +70,5 @@ export const PunchOutMutations = {
         if (known) return { html: null, action: null, target: null, fields: [], total: null, lines: [], ...known };
         throw error;
       }
-    }),
+  },
 };
-
-/**
- * Wraps order mutations so a PunchOut session cannot place or cancel orders itself: its cart goes
- * back to the procurement system, whose approval workflow then sends the OrderRequest.
- */
-export function refusingPunchOut<T extends Record<string, (parent: unknown, args: never, context: GraphQLContext) => unknown>>(mutations: T): T {
-  const wrapped: Record<string, unknown> = {};
-  for (const [name, resolve] of Object.entries(mutations)) {
-    wrapped[name] = (parent: unknown, args: never, context: GraphQLContext) => {
-      if (context.principal.roles.has('punchout')) {
-        throw new GraphQLError(`A PunchOut session cannot call ${name}: return the cart with returnPunchOutCart; the order arrives from the procurement system.`, { extensions: { code: 'FORBIDDEN' } });
-      }
-      return resolve(parent, args, context);
-    };
-  }
-  return wrapped as T;
-}

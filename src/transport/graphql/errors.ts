@@ -1,10 +1,12 @@
 /**
- * Maps domain and ERP failures onto GraphQL errors with a stable `extensions.code`. Anything else
- * is left to yoga's masking (`INTERNAL_SERVER_ERROR`, no internals leaked).
+ * What a client is told of domain, store and ERP failures: a GraphQL error with a stable
+ * `extensions.code`. Anything else is left to yoga's masking (`INTERNAL_SERVER_ERROR`, no
+ * internals leaked). Resolvers just throw; `useErrorPolicy` applies this to every error of an
+ * answer, in one place.
  *
  * An ERP's own texts never reach a client: they carry the ERP's URL, the login erpfront uses there,
  * record ids. Clients get the code and a sentence of erpfront's; the ERP's error stays attached
- * (`detailOf`) for the log, where `useErrorDetails` writes it under the request id.
+ * (`detailOf`) for the log, where `useErrorPolicy` writes it under the request id.
  *
  * @module
  */
@@ -12,7 +14,6 @@ import { GraphQLError } from 'graphql';
 import { DomainError } from '../../domain/errors.ts';
 import { ErpError } from '../../ports/erp-error.ts';
 import { StoreUnavailableError } from '../../ports/store-error.ts';
-import { isPromise, type MaybePromise } from '../../services/maybe-promise.ts';
 
 /**
  * Translates a failure into the error a client sees. No `originalError` is attached: yoga masks
@@ -80,16 +81,3 @@ export function rejectionMessage(reason: string): string {
 
 /** What a client is told about an order's last failed attempt to reach the ERP (it stays queued). */
 export const ORDER_RETRY_MESSAGE = 'The last attempt to pass the order to the ERP failed; erpfront keeps it and retries on its own.';
-
-/**
- * Runs a resolver body and translates whatever it throws or rejects with, after `refine` has had
- * a chance to give it a more precise meaning; stays synchronous when the body is.
- */
-export function translated<T>(body: () => MaybePromise<T>, refine: (error: unknown) => unknown = (e) => e): MaybePromise<T> {
-  try {
-    const value = body();
-    return isPromise(value) ? value.catch((error: unknown) => Promise.reject(toGraphQLError(refine(error)))) : value;
-  } catch (error) {
-    throw toGraphQLError(refine(error));
-  }
-}

@@ -1,12 +1,12 @@
 /**
- * Which customer a request acts for, and whether the principal may.
- *
- * A buyer acts for their own company only. A sales rep names one of their assigned customers in
- * `X-Customer-Id` (the assignment is read from the ERP). Anything else is refused before any
- * customer data is read.
+ * Which customer a request acts for, and whether the principal may: the access policy decides
+ * (`customer.actFor`); this reads what it needs for that — a sales rep's assigned customers, from
+ * the ERP — and turns its answer into HTTP. Anything refused is refused before any customer data
+ * is read.
  *
  * @module
  */
+import { can, homeCustomer, type Actor, type RepCustomers } from '../../domain/access/policy.ts';
 import type { Principal } from '../../domain/principal.ts';
 import { ErpError } from '../../ports/erp-error.ts';
 import type { ErpReader } from '../../services/erp-reader.ts';
@@ -22,29 +22,30 @@ export async function authorizeCustomer(principal: Principal, requested: string 
   if (wanted !== null && !CUSTOMER_ID.test(wanted)) {
     return { status: 400, code: 'BAD_REQUEST', message: `X-Customer-Id is not a customer id: ${JSON.stringify(wanted.slice(0, 80))}.` };
   }
-  // A PunchOut session acts for its buyer's customer exactly as a buyer does.
-  if ((principal.roles.has('buyer') || principal.roles.has('punchout')) && principal.customerId !== null) {
-    if (wanted === null || wanted === principal.customerId) return { customerId: principal.customerId };
-    if (!principal.roles.has('rep')) {
-      return { status: 403, code: 'FORBIDDEN', message: `A buyer of ${principal.customerId} may not act for customer ${wanted}.` };
-    }
+  if (wanted === null) return { customerId: homeCustomer(principal) };
+  let actor: Actor = { principal, customerId: null };
+  let decision = can(actor, 'customer.actFor', { customerId: wanted });
+  if (decision.verdict === 'needs-rep-customers') {
+    const assigned = await repCustomers(reader, decision.repId);
+    if ('status' in assigned) return assigned;
+    actor = { ...actor, repCustomers: assigned.customerIds };
+    decision = can(actor, 'customer.actFor', { customerId: wanted });
   }
-  if (principal.roles.has('rep') && principal.repId !== null) {
-    if (wanted === null) return { customerId: null };
-    try {
-      const rep = await reader.salesRep(principal.repId);
-      if (rep.value.customerIds.includes(wanted)) return { customerId: wanted };
-      return { status: 403, code: 'FORBIDDEN', message: `Customer ${wanted} is not assigned to sales rep ${principal.repId}.` };
-    } catch (error) {
-      if (error instanceof ErpError && error.code === 'ERP_NOT_FOUND') {
-        return { status: 403, code: 'FORBIDDEN', message: `Sales rep ${principal.repId} does not exist in the ERP.` };
-      }
-      if (error instanceof ErpError && error.transient) {
-        return { status: 503, code: 'ERP_UNAVAILABLE', message: 'The ERP is not answering, so the rep\'s customer assignments cannot be checked. Retry shortly.' };
-      }
-      throw error;
+  if (decision.verdict === 'allow') return { customerId: wanted };
+  // Still undecided only if the policy wanted another fact than the rep's customers: refuse.
+  const message = decision.verdict === 'deny' ? decision.message : `This token may not act for customer ${wanted}.`;
+  return { status: 403, code: 'FORBIDDEN', message };
+}
+
+/** The rep's assigned customers as the ERP has them; 503 while the ERP cannot tell. */
+async function repCustomers(reader: ErpReader, repId: string): Promise<{ customerIds: RepCustomers } | { status: number; code: string; message: string }> {
+  try {
+    return { customerIds: (await reader.salesRep(repId)).value.customerIds };
+  } catch (error) {
+    if (error instanceof ErpError && error.code === 'ERP_NOT_FOUND') return { customerIds: 'unknown-rep' };
+    if (error instanceof ErpError && error.transient) {
+      return { status: 503, code: 'ERP_UNAVAILABLE', message: 'The ERP is not answering, so the rep\'s customer assignments cannot be checked. Retry shortly.' };
     }
+    throw error;
   }
-  if (wanted !== null) return { status: 403, code: 'FORBIDDEN', message: `This token may not act for customer ${wanted}.` };
-  return { customerId: principal.customerId };
 }

@@ -1,6 +1,8 @@
 /**
- * GraphQL-shaped error responses for failures decided before the GraphQL engine runs, so a client
- * reads every error the same way: `errors[0].extensions.code`.
+ * Every error body erpfront answers outside GraphQL execution, built here: GraphQL-shaped for
+ * failures decided before the GraphQL engine runs and for the other JSON routes (operations), so
+ * a client reads every error the same way: `errors[0].extensions.code`; and the PunchOut session
+ * endpoint's own shape. (cXML and OCI answer in their protocols' formats: a cXML Status, a page.)
  *
  * @module
  */
@@ -10,6 +12,24 @@ export function graphqlErrorResponse(status: number, code: string, message: stri
     status,
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
   });
+}
+
+/** The answer to a request for a path erpfront does not serve. */
+export function notFoundResponse(): Response {
+  return graphqlErrorResponse(404, 'NOT_FOUND', 'No such endpoint. GraphQL is served at /graphql.');
+}
+
+/** The answer to a failure nobody expected: the code only; the failure itself goes to the log. */
+export function unexpectedErrorResponse(): Response {
+  return graphqlErrorResponse(500, 'INTERNAL_SERVER_ERROR', 'Unexpected error; it has been logged.');
+}
+
+/**
+ * The error body of `POST /punchout/session`, which a storefront calls outside GraphQL:
+ * `{"error": {"code", "message"}}`, never cached (it answers for a one-time token).
+ */
+export function punchOutSessionErrorResponse(status: number, code: string, message: string): Response {
+  return new Response(JSON.stringify({ error: { code, message } }), { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } });
 }
 
 /** The code of each refusal an HTTP middleware may decide on its own, by status. */

@@ -7,10 +7,9 @@ import { creditStatus } from '../../../domain/credit/credit-status.ts';
 import { DomainError } from '../../../domain/errors.ts';
 import type { CustomerAccount } from '../../../ports/erp-connector.ts';
 import { ErpError } from '../../../ports/erp-error.ts';
-import { after, type MaybePromise } from '../../../services/maybe-promise.ts';
+import { after, mapFailure, type MaybePromise } from '../../../services/maybe-promise.ts';
 import type { Cached } from '../../../services/read-through-cache.ts';
 import type { GraphQLContext } from '../../../transport/graphql/context.ts';
-import { translated } from '../../../transport/graphql/errors.ts';
 
 /** A customer as resolvers pass it on: the account with the age of the ERP answer. */
 export type CustomerParent = CustomerAccount & { asOf: string; stale: boolean };
@@ -19,7 +18,7 @@ export type CustomerParent = CustomerAccount & { asOf: string; stale: boolean };
 export function loadCustomer(context: GraphQLContext, customerId: string): MaybePromise<CustomerParent> {
   const known = context.customers.get(customerId) as MaybePromise<CustomerParent> | undefined;
   if (known !== undefined) return known;
-  const customer = translated(
+  const customer = mapFailure(
     () => after(context.reader.account(customerId), flatten),
     (error) => notFound(error, customerId),
   );

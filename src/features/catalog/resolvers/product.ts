@@ -9,15 +9,14 @@ import type { Item } from '../../../ports/erp-connector.ts';
 import { ErpError } from '../../../ports/erp-error.ts';
 import { availabilityFor } from '../../../services/availability.ts';
 import { quoteBuyerPrice } from '../../../services/buyer-pricing.ts';
-import { after, type MaybePromise } from '../../../services/maybe-promise.ts';
+import { after, mapFailure, type MaybePromise } from '../../../services/maybe-promise.ts';
 import type { GraphQLContext } from '../../../transport/graphql/context.ts';
-import { translated } from '../../../transport/graphql/errors.ts';
 import { requireCustomer } from '../../../transport/graphql/guards.ts';
 import { loadCustomer } from './customer.ts';
 
 /** Reads a product; a SKU the ERP does not know becomes `PRODUCT_NOT_FOUND`. */
 export function loadProduct(context: GraphQLContext, sku: string): MaybePromise<Item> {
-  return translated(
+  return mapFailure(
     () => after(context.reader.item(sku), (cached) => cached.value),
     (error) =>
       error instanceof ErpError && error.code === 'ERP_NOT_FOUND'
@@ -27,17 +26,15 @@ export function loadProduct(context: GraphQLContext, sku: string): MaybePromise<
 }
 
 export const Product = {
-  price: (item: Item, args: { quantity?: number | null }, context: GraphQLContext) =>
-    translated(() => {
+  price: (item: Item, args: { quantity?: number | null }, context: GraphQLContext) => {
       const quantity = validQuantity(args.quantity, context.services.limits.maxQuantity);
       const customer = loadCustomer(context, requireCustomer(context, 'Prices'));
       return after(customer, (account) => quoteBuyerPrice(context, account, item, quantity));
-    }),
+  },
 
-  availability: (item: Item, args: { quantity?: number | null }, context: GraphQLContext) =>
-    translated(() => {
+  availability: (item: Item, args: { quantity?: number | null }, context: GraphQLContext) => {
       const quantity = validQuantity(args.quantity, context.services.limits.maxQuantity);
       const { clock, limits } = context.services;
       return availabilityFor(context.reader, item.sku, quantity, clock, { allowSplit: limits.allowSplitShipments });
-    }),
+  },
 };

@@ -8,15 +8,13 @@ import type { Item, ItemSearchPage } from '../../../ports/erp-connector.ts';
 import { after, isPromise, type MaybePromise } from '../../../services/maybe-promise.ts';
 import type { GraphQLContext } from '../../../transport/graphql/context.ts';
 import { decodeCursor, encodeCursor, pageSize } from '../../../transport/graphql/cursor.ts';
-import { translated } from '../../../transport/graphql/errors.ts';
 import { loadCustomer } from './customer.ts';
 import { loadProduct } from './product.ts';
 
 const MAX_PAGE = 100;
 
 export const Query = {
-  products: (_: unknown, args: { skus: string[] }, context: GraphQLContext) =>
-    translated(() => {
+  products: (_: unknown, args: { skus: string[] }, context: GraphQLContext) => {
       const max = context.services.limits.maxSkusPerQuery;
       if (args.skus.length > max) {
         throw new DomainError('TOO_MANY_SKUS', `Ask for at most ${max} SKUs at once, got ${args.skus.length}; page through them.`);
@@ -32,16 +30,15 @@ export const Query = {
         }
       });
       return entries.some(isPromise) ? Promise.all(entries) : entries;
-    }),
+  },
 
   product: (_: unknown, args: { sku: string }, context: GraphQLContext) => loadProduct(context, args.sku),
 
-  searchProducts: (
+  searchProducts: async (
     _: unknown,
     args: { query?: string | null; category?: string | null; first?: number | null; after?: string | null },
     context: GraphQLContext,
-  ) =>
-    translated(async () => {
+  ) => {
       const first = pageSize(args.first, 20, MAX_PAGE);
       const after = decodeCursor('offset', args.after);
       const offset = after === null ? 0 : after + 1;
@@ -64,7 +61,7 @@ export const Query = {
           endCursor: edges.at(-1)?.cursor ?? null,
         },
       };
-    }),
+  },
 
   viewer: (_: unknown, __: unknown, context: GraphQLContext) => context.principal,
 };
@@ -76,9 +73,7 @@ export const Viewer = {
     context.customerId === null ? null : loadCustomer(context, context.customerId),
   assignedCustomers: (principal: GraphQLContext['principal'], _: unknown, context: GraphQLContext) => {
     if (principal.repId === null) return null;
-    return translated(() => {
-      const rep = context.reader.salesRep(principal.repId!);
-      return after(rep, (r) => r.value.customerIds.map((id) => loadCustomer(context, id)));
-    });
+    const rep = context.reader.salesRep(principal.repId);
+    return after(rep, (r) => r.value.customerIds.map((id) => loadCustomer(context, id)));
   },
 };

@@ -15,6 +15,7 @@ import type { TokenVerifier } from '../../../services/token-verifier.ts';
 import { authenticate } from '../../../transport/http/bearer.ts';
 import { bodyLimit, tooLargeMessage } from '../../../transport/http/body-limit.ts';
 import { graphqlErrorResponse } from '../../../transport/http/error-response.ts';
+import { opsRefusal } from '../../../transport/http/ops-access.ts';
 
 /** Largest invalidation body, in bytes: a webhook's batch of changes is far smaller. */
 export const OPS_MAX_BODY_BYTES = 1024 * 1024;
@@ -31,7 +32,8 @@ export function invalidateRoute(options: { invalidation: CacheInvalidation; veri
   app.post('/ops/invalidate', limit, async (c) => {
     const principal = await authenticate(c.req.raw, options.verifyToken, 'a token with the ops role (npm run token -- --ops)');
     if (principal instanceof Response) return principal;
-    if (!principal.roles.has('ops')) return graphqlErrorResponse(403, 'FORBIDDEN', 'Invalidating the cache needs the ops role.');
+    const refused = opsRefusal(principal, 'ops.invalidate');
+    if (refused) return refused;
     let json: unknown;
     try {
       json = await c.req.json();

@@ -18,7 +18,7 @@ import type { CircuitBreaker } from '../../../services/circuit-breaker.ts';
 import type { ErpHealth } from '../../../services/erp-health.ts';
 import type { TokenVerifier } from '../../../services/token-verifier.ts';
 import { authenticate, bearerToken } from '../../../transport/http/bearer.ts';
-import { graphqlErrorResponse } from '../../../transport/http/error-response.ts';
+import { opsAllowed, opsRefusal } from '../../../transport/http/ops-access.ts';
 
 export interface OpsRoutesOptions {
   health: ErpHealth;
@@ -55,7 +55,7 @@ export function opsRoutes(options: OpsRoutesOptions): Hono {
     // fail a probe.
     const token = bearerToken(c.req.raw);
     const verified = token ? await options.verifyToken(token) : null;
-    if (!verified || !('principal' in verified) || !verified.principal.roles.has('ops')) return c.json({ status }, withinLimits ? 200 : 503);
+    if (!verified || !('principal' in verified) || !opsAllowed(verified.principal, 'ops.readiness')) return c.json({ status }, withinLimits ? 200 : 503);
     return c.json(
       {
         status,
@@ -72,7 +72,8 @@ export function opsRoutes(options: OpsRoutesOptions): Hono {
   app.get('/metrics', async (c) => {
     const principal = await authenticate(c.req.raw, options.verifyToken, OPS_HINT);
     if (principal instanceof Response) return principal;
-    if (!principal.roles.has('ops')) return graphqlErrorResponse(403, 'FORBIDDEN', 'Metrics are for operations: they need the ops role.');
+    const refused = opsRefusal(principal, 'ops.metrics');
+    if (refused) return refused;
     return c.body(await options.metrics.render(), 200, { 'content-type': options.metrics.contentType });
   });
 

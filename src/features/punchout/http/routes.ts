@@ -14,6 +14,7 @@ import { Hono } from 'hono';
 import type { PunchOutSession } from '../domain/session.ts';
 import type { PunchOutService } from '../services/punchout-service.ts';
 import { bodyLimit, tooLargeMessage } from '../../../transport/http/body-limit.ts';
+import { punchOutSessionErrorResponse } from '../../../transport/http/error-response.ts';
 import { cxmlRoute, statusReply } from '../cxml/cxml-route.ts';
 import { ociPage, ociRoute } from '../oci/oci-route.ts';
 import { escapeText } from '../xml/xml-writer.ts';
@@ -59,7 +60,7 @@ export function punchOutRoutes(options: PunchOutRoutesOptions): Hono {
   const ociLimit = bodyLimit({ maxBytes: options.maxBodyBytes, refuse: (refusal) => ociPage(413, tooLargeMessage(refusal)) });
   const sessionLimit = bodyLimit({
     maxBytes: SESSION_MAX_BODY_BYTES,
-    refuse: (refusal) => json({ error: { code: 'REQUEST_TOO_LARGE', message: `${tooLargeMessage(refusal)} Send {"token": "<the start token>"}.` } }, 413),
+    refuse: (refusal) => punchOutSessionErrorResponse(413, 'REQUEST_TOO_LARGE', `${tooLargeMessage(refusal)} Send {"token": "<the start token>"}.`),
   });
 
   app.post('/cxml', cxmlLimit, cxmlRoute({ service, startUrl, cxmlUrl: (r) => `${origin(r)}/punchout/cxml`, trustedProxyHops: options.trustedProxyHops }));
@@ -74,10 +75,10 @@ export function punchOutRoutes(options: PunchOutRoutesOptions): Hono {
 
   app.post('/session', sessionLimit, async (c) => {
     const body = (await c.req.json().catch(() => null)) as { token?: unknown } | null;
-    if (typeof body?.token !== 'string') return json({ error: { code: 'BAD_REQUEST', message: 'Send {"token": "<the start token from the start URL>"}.' } }, 400);
+    if (typeof body?.token !== 'string') return punchOutSessionErrorResponse(400, 'BAD_REQUEST', 'Send {"token": "<the start token from the start URL>"}.');
     const redeemed = await service.deps.sessions.redeem(body.token);
     if (!redeemed) {
-      return json({ error: { code: 'PUNCHOUT_TOKEN_INVALID', message: 'This PunchOut start token is unknown, already used or expired; start again from your procurement system.' } }, 401);
+      return punchOutSessionErrorResponse(401, 'PUNCHOUT_TOKEN_INVALID', 'This PunchOut start token is unknown, already used or expired; start again from your procurement system.');
     }
     return json({ accessToken: redeemed.accessToken, tokenType: 'Bearer', expiresAt: new Date(redeemed.session.expiresAt).toISOString(), session: sessionView(redeemed.session) });
   });

@@ -1,0 +1,195 @@
+/**
+ * Who may do what: every access decision of erpfront, in one pure function.
+ *
+ * `can(actor, action, resource)` answers allow, deny (with the reason and the sentence a client
+ * is told), or — for a sales rep naming a customer before their assignments were read — which
+ * fact it still needs. It never reads anything: the transport fetches what a decision needs (the
+ * rep's customers, through the ERP reader), then asks again.
+ *
+ * A resource with no customer (`customerId: null`) asks about the action in general, before a
+ * customer or a record is known: "may this principal place orders at all?" is asked before the
+ * request's customer is checked, "may it see this order?" once the order is read. Requests act for
+ * one customer, settled first (`customer.actFor`); a resource of any other customer is refused,
+ * except to operations where a rule says so.
+ *
+ * Adding a role (company accounts: approver, requester) means a role in `Principal`, actions for
+ * what it does (`order.approve`, `quote.request`, `return.request`) and their rules in `RULES`;
+ * the table test lists every cell.
+ *
+ * @module
+ */
+import type { Principal, Role } from '../principal.ts';
+
+/** Everything access is decided for. */
+export const ACTIONS = [
+  /** Act for a customer: read its prices, account and orders, order for it. */
+  'customer.actFor',
+  /** See an order. Refused: the order does not exist, as far as the caller can tell. */
+  'order.read',
+  'order.place',
+  'order.cancel',
+  /** Send a rejected order to the ERP again (operations). */
+  'order.replay',
+  /** Release an order held for a person's decision (operations). */
+  'order.release',
+  /** List the order queue of every customer (operations). */
+  'orderQueue.read',
+  /** Read the ERP's own words on an order's failures. Refused: the client's sentence instead. */
+  'order.erpText.read',
+  /** Read, fill and return the cart of a PunchOut session. */
+  'punchout.cart',
+  'ops.metrics',
+  /** The readiness detail (ERP state, breaker, budget, queue); the verdict itself is public. */
+  'ops.readiness',
+  'ops.invalidate',
+] as const;
+
+export type Action = (typeof ACTIONS)[number];
+
+/** What an action touches. */
+export interface Resource {
+  /** The customer whose data it is; `null`: the action in general (see the module comment). */
+  readonly customerId: string | null;
+  /** For `punchout.cart`: the session whose cart it is. */
+  readonly punchOutSessionId?: string | null;
+}
+
+/**
+ * The customers the ERP assigns to a sales rep, once read; `'unknown-rep'` when the ERP has no
+ * such rep.
+ */
+export type RepCustomers = readonly string[] | 'unknown-rep';
+
+/** Who asks, with the facts the transport has gathered for the decision. */
+export interface Actor {
+  readonly principal: Principal;
+  /** The customer the request acts for, once settled; `null` when it acts for none. */
+  readonly customerId: string | null;
+  /** A rep's assigned customers; absent until read (only `customer.actFor` needs them). */
+  readonly repCustomers?: RepCustomers;
+}
+
+/** Why an access is refused. */
+export type DenialReason =
+  /** A buyer (or a PunchOut session) asks for a customer other than their own. */
+  | 'NOT_OWN_CUSTOMER'
+  /** A rep names a customer the ERP does not assign to them. */
+  | 'NOT_ASSIGNED'
+  /** A rep the ERP does not know. */
+  | 'UNKNOWN_REP'
+  /** A token that acts for no customer (operations) names one. */
+  | 'NO_CUSTOMER_ACCESS'
+  /** The resource belongs to another customer than the one the request acts for. */
+  | 'OTHER_CUSTOMER'
+  /** Operations only. */
+  | 'OPS_ONLY'
+  /**
+   * A PunchOut session does not order by itself: its cart goes back to the procurement system,
+   * whose approval workflow then sends the OrderRequest.
+   */
+  | 'PUNCHOUT_SESSION'
+  /** PunchOut carts need a PunchOut session token. */
+  | 'NOT_PUNCHOUT_SESSION'
+  /** Another PunchOut session's cart. */
+  | 'OTHER_SESSION';
+
+export type Decision =
+  | { readonly verdict: 'allow' }
+  | { readonly verdict: 'deny'; readonly reason: DenialReason; readonly message: string }
+  /** Undecided until the rep's assigned customers are read: ask again with `repCustomers`. */
+  | { readonly verdict: 'needs-rep-customers'; readonly repId: string };
+
+const ALLOW: Decision = Object.freeze({ verdict: 'allow' });
+
+function deny(reason: DenialReason, message: string): Decision {
+  return { verdict: 'deny', reason, message };
+}
+
+const has = (actor: Actor, role: Role) => actor.principal.roles.has(role);
+
+/** The API operation each order action guards, named when a PunchOut session is refused it. */
+const ORDER_OPERATIONS = { 'order.place': 'placeOrder', 'order.cancel': 'cancelOrder', 'order.replay': 'replayOrder', 'order.release': 'releaseOrder' } as const;
+
+function punchOutOrdering(action: keyof typeof ORDER_OPERATIONS): Decision {
+  return deny('PUNCHOUT_SESSION', `A PunchOut session cannot call ${ORDER_OPERATIONS[action]}: return the cart with returnPunchOutCart; the order arrives from the procurement system.`);
+}
+
+/** The resource has no customer yet, or the one the request acts for. */
+const ofActingCustomer = (actor: Actor, resource: Resource) => resource.customerId === null || resource.customerId === actor.customerId;
+
+const otherCustomer = (resource: Resource) => deny('OTHER_CUSTOMER', `This belongs to customer ${resource.customerId}, not to the customer this request acts for.`);
+
+const opsOnly = (message: string) => (actor: Actor): Decision => (has(actor, 'ops') ? ALLOW : deny('OPS_ONLY', message));
+
+const OPS_ROLE_NEEDED = 'This needs the ops role.';
+
+/** One rule per action. */
+const RULES: { readonly [A in Action]: (actor: Actor, resource: Resource) => Decision } = {
+  'customer.actFor': actForCustomer,
+
+  'order.read': (actor, resource) => (has(actor, 'ops') || ofActingCustomer(actor, resource) ? ALLOW : otherCustomer(resource)),
+
+  'order.place': (actor, resource) => {
+    if (has(actor, 'punchout')) return punchOutOrdering('order.place');
+    return ofActingCustomer(actor, resource) ? ALLOW : otherCustomer(resource);
+  },
+
+  'order.cancel': (actor, resource) => {
+    if (has(actor, 'punchout')) return punchOutOrdering('order.cancel');
+    return has(actor, 'ops') || ofActingCustomer(actor, resource) ? ALLOW : otherCustomer(resource);
+  },
+
+  'order.replay': (actor) => (has(actor, 'punchout') ? punchOutOrdering('order.replay') : opsOnly(OPS_ROLE_NEEDED)(actor)),
+  'order.release': (actor) => (has(actor, 'punchout') ? punchOutOrdering('order.release') : opsOnly(OPS_ROLE_NEEDED)(actor)),
+  'orderQueue.read': opsOnly(OPS_ROLE_NEEDED),
+  'order.erpText.read': opsOnly(OPS_ROLE_NEEDED),
+
+  'punchout.cart': (actor, resource) => {
+    const { principal } = actor;
+    if (!has(actor, 'punchout') || !principal.punchOutSessionId) return deny('NOT_PUNCHOUT_SESSION', 'This needs a PunchOut session token (from POST /punchout/session).');
+    const sameSession = resource.punchOutSessionId == null || resource.punchOutSessionId === principal.punchOutSessionId;
+    const sameCustomer = resource.customerId === null || resource.customerId === principal.customerId;
+    return sameSession && sameCustomer ? ALLOW : deny('OTHER_SESSION', 'This is another PunchOut session\'s cart; use the token of that session.');
+  },
+
+  'ops.metrics': opsOnly('Metrics are for operations: they need the ops role.'),
+  'ops.readiness': opsOnly('The readiness detail is for operations: it needs the ops role.'),
+  'ops.invalidate': opsOnly('Invalidating the cache needs the ops role.'),
+};
+
+/**
+ * A buyer acts for their own company only, and a PunchOut session for its buyer's, exactly as a
+ * buyer does. A sales rep acts for the customers the ERP assigns them. A token of anyone else
+ * (operations) acts for no customer it names.
+ */
+function actForCustomer(actor: Actor, resource: Resource): Decision {
+  const wanted = resource.customerId;
+  if (wanted === null) return ALLOW; // none named: the request acts for `homeCustomer`
+  const { principal } = actor;
+  if ((has(actor, 'buyer') || has(actor, 'punchout')) && principal.customerId !== null) {
+    if (wanted === principal.customerId) return ALLOW;
+    if (!has(actor, 'rep')) return deny('NOT_OWN_CUSTOMER', `A buyer of ${principal.customerId} may not act for customer ${wanted}.`);
+  }
+  if (has(actor, 'rep') && principal.repId !== null) {
+    const assigned = actor.repCustomers;
+    if (assigned === undefined) return { verdict: 'needs-rep-customers', repId: principal.repId };
+    if (assigned === 'unknown-rep') return deny('UNKNOWN_REP', `Sales rep ${principal.repId} does not exist in the ERP.`);
+    return assigned.includes(wanted) ? ALLOW : deny('NOT_ASSIGNED', `Customer ${wanted} is not assigned to sales rep ${principal.repId}.`);
+  }
+  return deny('NO_CUSTOMER_ACCESS', `This token may not act for customer ${wanted}.`);
+}
+
+/** Decides whether `actor` may take `action` on `resource`. Pure: the same input, the same answer. */
+export function can(actor: Actor, action: Action, resource: Resource): Decision {
+  return RULES[action](actor, resource);
+}
+
+/**
+ * The customer a request acts for when it names none: a buyer's (or a PunchOut session's) own;
+ * none for a sales rep, who must name one; otherwise whatever customer the token carries.
+ */
+export function homeCustomer(principal: Principal): string | null {
+  if ((principal.roles.has('buyer') || principal.roles.has('punchout')) && principal.customerId !== null) return principal.customerId;
+  if (principal.roles.has('rep') && principal.repId !== null) return null;
+  return principal.customerId;
+}

@@ -1,0 +1,111 @@
+/**
+ * The GraphQL API's one error policy. Resolvers just throw (or return, for one item of a list):
+ * this plugin decides, for every error of an answer, what the client sees and what only the log
+ * gets.
+ *
+ * - Domain, store and ERP failures become errors with a stable `extensions.code` and a sentence of
+ *   erpfront's (`toGraphQLError`), with an HTTP status where one applies (503 for a store that is
+ *   down).
+ * - Variables that do not fit their type (graphql-js reports them without a code) are the
+ *   caller's mistake: `BAD_USER_INPUT`, 400.
+ * - Anything else is unexpected: yoga masks it (`INTERNAL_SERVER_ERROR`, nothing of it shown).
+ *
+ * Every answer carries an `X-Request-Id` (the client's own when it sends a sane one, so a
+ * storefront can quote it). Each error whose detail was held back — an ERP's raw text, an
+ * unexpected exception — is logged under that id, which a coded error also carries as
+ * `extensions.requestId`.
+ *
+ * @module
+ */
+import { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { detailOf, toGraphQLError } from '../errors.ts';
+
+export interface ErrorPolicyOptions {
+  /** Where held-back details go, under the request id; default `console.warn`. */
+  log?: (message: string, detail: unknown) => void;
+}
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+const SANE_REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/** The client's request id when it is one we can log and echo as it is, else a new one. */
+function requestIdOf(request: Request): string {
+  const sent = request.headers.get(REQUEST_ID_HEADER);
+  return sent !== null && SANE_REQUEST_ID.test(sent) ? sent : crypto.randomUUID();
+}
+
+/** What a client sees of one error, and the failure behind it that only the log gets. */
+interface Settled {
+  error: GraphQLError;
+  detail: unknown;
+}
+
+/**
+ * The failure a resolver threw, under the GraphQL errors the executor wrapped it in (graphql-js
+ * and graphql-jit each add one).
+ */
+function thrownBy(error: GraphQLError): unknown {
+  let cause: unknown = error.originalError;
+  while (cause instanceof GraphQLError && cause.originalError != null) cause = cause.originalError;
+  return cause;
+}
+
+/**
+ * `error` with another message and extensions, at the same place in the answer. A new error:
+ * graphql-jit's errors cannot be written to. graphql-jit keeps only `locations` (no AST nodes),
+ * so they are carried over as they are.
+ */
+function restated(error: GraphQLError, message: string, extensions: Record<string, unknown>): GraphQLError {
+  const copy = new GraphQLError(message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions });
+  if (copy.locations === undefined && error.locations !== undefined) Object.assign(copy, { locations: error.locations });
+  return copy;
+}
+
+function settle(error: GraphQLError): Settled {
+  const cause = thrownBy(error);
+  if (cause !== undefined && !(cause instanceof GraphQLError)) {
+    const client = toGraphQLError(cause);
+    if (client instanceof GraphQLError) {
+      return { error: restated(error, client.message, { ...client.extensions }), detail: detailOf(client) };
+    }
+    // Unexpected: yoga masks it after this plugin; the log gets what it was.
+    return { error, detail: cause };
+  }
+  // A request error (a variable that does not fit its type): no path, no code. 400 under
+  // application/graphql-response+json, as graphql-js's own path answers.
+  if (error.path === undefined && error.extensions?.code === undefined) {
+    return { error: restated(error, error.message, { ...error.extensions, code: 'BAD_USER_INPUT', http: { status: 400 } }), detail: undefined };
+  }
+  return { error, detail: undefined };
+}
+
+export function useErrorPolicy(options: ErrorPolicyOptions = {}): Plugin<{ request: Request }> {
+  const log = options.log ?? ((message, detail) => console.warn(message, detail));
+  const ids = new WeakMap<Request, string>();
+  return {
+    onRequest({ request }) {
+      ids.set(request, requestIdOf(request));
+    },
+    onExecute: ({ args }) => ({
+      onExecuteDone: ({ result, setResult }) => {
+        if (!('errors' in result) || !result.errors?.length) return;
+        const id = ids.get(args.contextValue.request);
+        const errors = result.errors.map((original) => {
+          const { error, detail } = settle(original);
+          if (detail === undefined) return error;
+          const code = error === original ? 'INTERNAL_SERVER_ERROR' : String(error.extensions.code);
+          // Ours to write: the unexpected one stays as the executor made it, for yoga to mask.
+          if (id && error !== original) error.extensions.requestId = id;
+          log(`erpfront: request ${id ?? '(no id)'}: ${code} at ${error.path?.join('.') ?? '(operation)'}:`, detail);
+          return error;
+        });
+        if (errors.some((error, i) => error !== result.errors![i])) setResult({ ...result, errors });
+      },
+    }),
+    onResponse({ request, response }) {
+      const id = ids.get(request);
+      if (id) response.headers.set(REQUEST_ID_HEADER, id);
+    },
+  };
+}
