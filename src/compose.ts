@@ -26,8 +26,9 @@ import type { PunchOutStore } from './ports/punchout-store.ts';
 import { assemblePunchOut } from './transport/punchout/assemble.ts';
 import { CircuitBreaker } from './services/circuit-breaker.ts';
 import { ErpHealth } from './services/erp-health.ts';
-import { guardErp } from './services/guarded-erp.ts';
-import { instrumentErp } from './services/instrumented-erp.ts';
+import { decorateConnector } from './services/erp/decorate-connector.ts';
+import { guardLinks } from './services/erp/guard-links.ts';
+import { meterLink } from './services/erp/meter-link.ts';
 import { OrderDispatcher } from './services/orders/order-dispatcher.ts';
 import type { PlaceOrderDeps } from './services/orders/place-order.ts';
 import { createSandboxPaymentGateway } from './adapters/payments/sandbox-gateway.ts';
@@ -100,7 +101,7 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
   // The budget keeps real time: its grants are scheduled with real timers.
   const instanceId = parts.instanceId ?? `erpfront-${crypto.randomUUID()}`;
   const budget = parts.budget ?? createMemoryErpBudget({ requestsPerSecond: env.ERP_REQUESTS_PER_SECOND, maxConcurrent: env.ERP_MAX_CONCURRENT });
-  const erp = guardErp(instrumentErp(createErpConnector(env, parts.fetch), parts.metrics), { budget, breaker, metrics: parts.metrics, clock });
+  const erp = decorateConnector(createErpConnector(env, parts.fetch), [...guardLinks({ budget, breaker, metrics: parts.metrics, clock }), meterLink(parts.metrics)]);
   const localCache = createMemoryCacheStore({ maxEntries: env.CACHE_MAX_ENTRIES, maxBytes: env.CACHE_MAX_MB * 1024 * 1024 });
   const invalidation = new CacheInvalidation({ local: localCache, shared: parts.sharedCache, bus: parts.invalidationBus, instanceId });
   const cache = new ReadThroughCache({

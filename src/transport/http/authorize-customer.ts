@@ -9,6 +9,7 @@
  */
 import type { Principal } from '../../domain/principal.ts';
 import { ErpError } from '../../ports/erp-error.ts';
+import { erpErrorClass } from '../../ports/erp/error-classes.ts';
 import type { ErpReader } from '../../services/erp-reader.ts';
 
 export type CustomerDecision =
@@ -40,7 +41,13 @@ export async function authorizeCustomer(principal: Principal, requested: string 
         return { status: 403, code: 'FORBIDDEN', message: `Sales rep ${principal.repId} does not exist in the ERP.` };
       }
       if (error instanceof ErpError && error.transient) {
-        return { status: 503, code: 'ERP_UNAVAILABLE', message: 'The ERP is not answering, so the rep\'s customer assignments cannot be checked. Retry shortly.' };
+        const { client } = erpErrorClass(error.code);
+        return { status: client.status, code: client.code, message: 'The ERP is not answering, so the rep\'s customer assignments cannot be checked. Retry shortly.' };
+      }
+      if (error instanceof ErpError && error.code === 'ERP_NOT_SUPPORTED') {
+        // An ERP without sales reps (Tryton) has no assignment to check: a clear refusal, not a failure.
+        const { client } = erpErrorClass(error.code);
+        return { status: client.status, code: client.code, message: `The ERP erpfront is connected to assigns no customers to sales reps, so sales rep ${principal.repId} cannot act for customer ${wanted}.` };
       }
       throw error;
     }
