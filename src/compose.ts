@@ -22,8 +22,9 @@ import type { Job, Scheduler } from './ports/scheduler.ts';
 import { CacheInvalidation } from './services/cache-invalidation.ts';
 import { CircuitBreaker } from './services/circuit-breaker.ts';
 import { ErpHealth } from './services/erp-health.ts';
-import { guardErp } from './services/guarded-erp.ts';
-import { instrumentErp } from './services/instrumented-erp.ts';
+import { decorateConnector } from './services/erp/decorate-connector.ts';
+import { guardLinks } from './services/erp/guard-links.ts';
+import { meterLink } from './services/erp/meter-link.ts';
 import { ReadThroughCache } from './services/read-through-cache.ts';
 import { createTokenVerifier, type TokenVerifier } from './services/token-verifier.ts';
 import type { GraphQLServices } from './transport/graphql/context.ts';
@@ -79,7 +80,7 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
   // calls that reached the ERP, not those the breaker refused.
   const breaker = new CircuitBreaker({ failureThreshold: env.BREAKER_FAILURE_THRESHOLD, cooldownMs: env.BREAKER_COOLDOWN_SECONDS * 1000, metrics, clock });
   const instanceId = parts.instanceId ?? `erpfront-${crypto.randomUUID()}`;
-  const erp = guardErp(instrumentErp(createErpConnector(env, parts.fetch), metrics), { budget: backends.budget, breaker, metrics, clock });
+  const erp = decorateConnector(createErpConnector(env, parts.fetch), [...guardLinks({ budget: backends.budget, breaker, metrics, clock }), meterLink(metrics)]);
   const localCache = createMemoryCacheStore({ maxEntries: env.CACHE_MAX_ENTRIES, maxBytes: env.CACHE_MAX_MB * 1024 * 1024 });
   const shared = backends.sharedCache ?? undefined;
   const invalidation = new CacheInvalidation({ local: localCache, shared, bus: backends.invalidationBus ?? undefined, instanceId });

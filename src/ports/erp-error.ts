@@ -1,37 +1,14 @@
 /**
  * Errors an ERP connector raises. Every connector maps its ERP's failures onto these codes, so
  * that caching, retries and the GraphQL layer decide on the code and never on an ERP's own text.
+ * What each code means to them is in one table, `erp/error-classes.ts`.
  *
  * @module
  */
 
-export type ErpErrorCode =
-  /** The ERP could not be reached or answered 5xx: worth retrying, and serving stale meanwhile. */
-  | 'ERP_UNAVAILABLE'
-  /** The ERP did not answer within the call's timeout. */
-  | 'ERP_TIMEOUT'
-  /** The ERP (or its gateway) asked us to slow down; `retryAfterMs` says for how long. */
-  | 'ERP_RATE_LIMITED'
-  /** The ERP answered, but with data that does not fit what the connector expects. */
-  | 'ERP_BAD_RESPONSE'
-  /** The ERP refused our credentials. */
-  | 'ERP_AUTH_FAILED'
-  /** The record asked for does not exist in the ERP. */
-  | 'ERP_NOT_FOUND'
-  /** The ERP refused a write for a business reason (`reason` says which): retrying will not help. */
-  | 'ERP_REJECTED'
-  /** erpfront's circuit breaker is open: the ERP failed repeatedly and is given time to recover. */
-  | 'ERP_CIRCUIT_OPEN'
-  /**
-   * The ERP refused an order because it holds one with the same external reference already (only
-   * from connectors whose ERP has that check): the first one stands.
-   */
-  | 'ERP_DUPLICATE_REF'
-  /** erpfront never sent the call: its send window (`sendBy`) closed while it waited for a permit. */
-  | 'ERP_NOT_SENT';
+import { erpErrorClass, type ErpErrorCode } from './erp/error-classes.ts';
 
-/** Codes that mean "the ERP is not answering right now", as opposed to "it answered no". */
-const TRANSIENT: ReadonlySet<ErpErrorCode> = new Set(['ERP_UNAVAILABLE', 'ERP_TIMEOUT', 'ERP_RATE_LIMITED', 'ERP_CIRCUIT_OPEN', 'ERP_NOT_SENT']);
+export { ERP_ERROR_CODES, type ErpErrorCode } from './erp/error-classes.ts';
 
 export interface ErpErrorOptions {
   cause?: unknown;
@@ -76,7 +53,7 @@ export class ErpError extends Error {
 
   /** True when the ERP did not answer (down, slow, throttling): a cached value may stand in. */
   get transient(): boolean {
-    return TRANSIENT.has(this.code);
+    return erpErrorClass(this.code).transient;
   }
 }
 

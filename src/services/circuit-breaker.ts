@@ -13,14 +13,17 @@
  * its failure opens it again for twice the cooldown, up to `maxCooldownMs`, so an ERP that is down
  * for an hour is probed less and less often rather than every ten seconds.
  *
- * Only transient failures count — `ERP_UNAVAILABLE`, `ERP_TIMEOUT`, `ERP_RATE_LIMITED`. A business
- * refusal (`ERP_REJECTED`), a not-found or a malformed answer means the ERP *answered*: it counts
- * as a success. Anything that is not an `ErpError` (the caller gave up, a bug) gives no verdict.
+ * Only failures that mean the ERP is not coping count — `ERP_UNAVAILABLE`, `ERP_TIMEOUT`,
+ * `ERP_RATE_LIMITED`. A business refusal (`ERP_REJECTED`), a not-found or a malformed answer means
+ * the ERP *answered*: it counts as a success. erpfront's own refusals (`ERP_CIRCUIT_OPEN`,
+ * `ERP_NOT_SENT`, `ERP_NOT_SUPPORTED`) and anything that is not an `ErpError` (the caller gave up,
+ * a bug) give no verdict. The codes' verdicts are in the `ErpError` table (`ports/erp/error-classes.ts`).
  *
  * @module
  */
 import { systemClock, type Clock } from '../ports/clock.ts';
-import { ErpError, type ErpErrorCode } from '../ports/erp-error.ts';
+import { ErpError } from '../ports/erp-error.ts';
+import { erpErrorClass } from '../ports/erp/error-classes.ts';
 import type { Metrics } from '../ports/metrics.ts';
 
 export type BreakerState = 'closed' | 'half_open' | 'open';
@@ -74,9 +77,6 @@ export interface BreakerPass {
   /** The call never reached the ERP (the caller gave up while waiting): no verdict. */
   cancel(): void;
 }
-
-/** The failures that mean "the ERP is not coping"; `ERP_CIRCUIT_OPEN` is ours, never the ERP's. */
-const COUNTED: ReadonlySet<ErpErrorCode> = new Set(['ERP_UNAVAILABLE', 'ERP_TIMEOUT', 'ERP_RATE_LIMITED']);
 
 /** How soon to come back when the half-open probe is out: its answer is usually that close. */
 const PROBE_RETRY_MS = 1000;
@@ -177,7 +177,7 @@ export class CircuitBreaker {
         return generation !== breaker.#generation;
       },
       success: () => settle('success'),
-      failure: (error) => settle(error instanceof ErpError ? (COUNTED.has(error.code) ? 'failure' : 'success') : 'none'),
+      failure: (error) => settle(error instanceof ErpError ? erpErrorClass(error.code).breaker : 'none'),
       cancel: () => settle('none'),
     };
   }

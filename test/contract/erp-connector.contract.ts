@@ -10,7 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Big from 'big.js';
-import type { CustomerAccount, ErpConnector, Item, PriceEntry, PriceKey, SalesRep, StockRecord } from '../../src/ports/erp-connector.ts';
+import { ERP_CAPABILITIES, ERP_METHODS, ERP_METHOD_NAMES, type CustomerAccount, type ErpCapability, type ErpConnector, type Item, type PriceEntry, type PriceKey, type SalesRep, type StockRecord } from '../../src/ports/erp-connector.ts';
 import { ErpError } from '../../src/ports/erp-error.ts';
 import { orderScenarios, type OrderFixtures } from './erp-connector-orders.contract.ts';
 
@@ -69,6 +69,8 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
  * asserts.
  */
 export interface ConnectorCapabilities {
+  /** The port's capabilities the connector declares (`connector.capabilities`); it lacks the others. */
+  declares: readonly ErpCapability[];
   /** The fixtures name a category to search in. */
   searchByCategory: boolean;
   /** The fixtures carry the exact breaks the ERP computes (`expectedPrices`). */
@@ -102,6 +104,22 @@ export function runErpConnectorContract(name: string, can: ConnectorCapabilities
 
     it('has a name', () => {
       expect(connector.name).toMatch(/^\S+$/);
+    });
+
+    it('declares the capabilities it has, and supports exactly those', () => {
+      expect([...connector.capabilities].sort()).toEqual([...can.declares].sort());
+      for (const capability of ERP_CAPABILITIES) expect(connector.supports(capability)).toBe(can.declares.includes(capability));
+    });
+
+    const lacking = ERP_METHOD_NAMES.filter((method) => !can.declares.includes(ERP_METHODS[method].capability));
+    when(lacking.length > 0)('fails a call of a capability it lacks at once with ERP_NOT_SUPPORTED naming the method', async () => {
+      for (const method of lacking) {
+        const call = connector[method] as (...args: unknown[]) => Promise<unknown>;
+        const error = await call(['X'], {}).catch((e: unknown) => e);
+        expectErpError(error, 'ERP_NOT_SUPPORTED', method);
+        expect((error as ErpError).transient).toBe(false);
+        expect((error as Error).message).toContain(connector.name);
+      }
     });
 
     it('getItems answers one entry per key, in key order, failing only the unknown key', async () => {
@@ -176,7 +194,7 @@ export function runErpConnectorContract(name: string, can: ConnectorCapabilities
       expect(value<CustomerAccount>(customer).hasContractPrices).toBe(false);
     });
 
-    it('getSalesReps answers reps with their customers', async () => {
+    when(can.declares.includes('salesReps'))('getSalesReps answers reps with their customers', async () => {
       const result = await connector.getSalesReps([fx.unknownSalesRep, ...(fx.salesRep ? [fx.salesRep.id] : [])]);
       expectErpError(result[0], 'ERP_NOT_FOUND', 'getSalesReps');
       if (!fx.salesRep) return;

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandboxConnector } from '../../src/adapters/erp/sandbox/index.ts';
+import { ERP_CAPABILITIES } from '../../src/ports/erp-connector.ts';
 import { startSandboxErp, type RunningSandbox } from '../../src/sandbox-erp/server.ts';
 import { runErpConnectorContract, type ConnectorFixtures } from './erp-connector.contract.ts';
 
@@ -59,6 +60,7 @@ async function setFaults(sandbox: RunningSandbox, faults: Record<string, unknown
 }
 
 runErpConnectorContract('sandbox', {
+  declares: ERP_CAPABILITIES,
   searchByCategory: true,
   exactPrices: true,
   // Stock dates move with the day the data set is built; the generic stock scenarios cover it.
@@ -79,6 +81,7 @@ runErpConnectorContract('sandbox', {
 // The same sandbox started with its duplicate check on, and a connector told so: the suite checks
 // that the ERP really refuses the second entry the connector says it refuses.
 runErpConnectorContract('sandbox with unique external references', {
+  declares: ERP_CAPABILITIES,
   searchByCategory: true,
   exactPrices: true,
   exactStock: false,

@@ -84,6 +84,28 @@ describe.skipIf(!available)('erpfront on Tryton', () => {
     expect(viewer.customer.creditStatus).toMatchObject({ limit: null, available: null, exposure: { amount: expect.stringMatching(/^\d+\.\d{2}$/) } });
   });
 
+  it('a sales rep gets a clear ERP_NOT_SUPPORTED, never a 500: Tryton assigns no customers to reps', async () => {
+    const token = await stack.repToken('R01');
+    const post = (query: string, headers: Record<string, string> = {}) =>
+      fetch(`${stack.erpfront.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${token}`, ...headers },
+        body: JSON.stringify({ query }),
+      });
+    // Acting for a customer: the assignment cannot be checked in an ERP that has none.
+    const actingFor = await post('{ viewer { subject } }', { 'x-customer-id': 'GLOBEX' });
+    expect(actingFor.status).toBe(501);
+    const refusal = (await actingFor.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
+    expect(refusal.errors[0]!.extensions.code).toBe('ERP_NOT_SUPPORTED');
+    expect(refusal.errors[0]!.message).toContain('assigns no customers to sales reps');
+    // The rep's own view: the rest answers, the assigned customers say why they are missing.
+    const own = await post('{ viewer { roles assignedCustomers { id } } }');
+    expect(own.status).toBe(200);
+    const body = (await own.json()) as { data: { viewer: { roles: string[]; assignedCustomers: unknown } }; errors: Array<{ path: string[]; extensions: { code: string } }> };
+    expect(body.data.viewer).toEqual({ roles: ['REP'], assignedCustomers: null });
+    expect(body.errors.map((e) => [e.path.join('.'), e.extensions.code])).toEqual([['viewer.assignedCustomers', 'ERP_NOT_SUPPORTED']]);
+  });
+
   it('an order for Globex reaches Tryton as a confirmed sale whose reference is erpfront’s order id', async () => {
     const token = await stack.buyerToken('GLOBEX');
     const { placeOrder } = await stack.graphql(PLACE, { input: { idempotencyKey: 'tryton-accept-1', poNumber: 'PO-77', lines: [{ sku: 'SKU-1001', quantity: 12 }, { sku: 'SKU-1006', quantity: 3 }] } }, token);

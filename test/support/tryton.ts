@@ -168,6 +168,7 @@ export async function startErpfrontOnTryton(tryton: RunningTryton, env: Record<s
   return {
     erpfront,
     buyerToken: (customerId: string) => signToken({ secret, roles: ['buyer'], customerId }),
+    repToken: (repId: string) => signToken({ secret, roles: ['rep'], repId }),
     opsToken: () => signToken({ secret, roles: ['ops'], subject: 'ops@erpfront' }),
     /** POSTs a GraphQL request; rejects on GraphQL errors unless `allowErrors`. */
     async graphql<T = any>(query: string, variables: Record<string, unknown>, token: string, allowErrors = false): Promise<T> {

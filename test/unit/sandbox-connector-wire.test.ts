@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseRetryAfter } from '../../src/adapters/erp/sandbox/http-client.ts';
+import { parseRetryAfter } from '../../src/adapters/erp/shared/retry-after.ts';
 import { createSandboxConnector } from '../../src/adapters/erp/sandbox/index.ts';
 import type { ErpConnector } from '../../src/ports/erp-connector.ts';
 import { ErpError } from '../../src/ports/erp-error.ts';

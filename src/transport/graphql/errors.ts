@@ -13,6 +13,7 @@
 import { GraphQLError } from 'graphql';
 import { DomainError } from '../../domain/errors.ts';
 import { ErpError } from '../../ports/erp-error.ts';
+import { erpErrorClass } from '../../ports/erp/error-classes.ts';
 import { StoreUnavailableError } from '../../ports/store-error.ts';
 
 /**
@@ -28,16 +29,14 @@ export function toGraphQLError(error: unknown): unknown {
     return new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 503 } } });
   }
   if (error instanceof ErpError) {
-    if (error.transient) {
+    const { transient, client: shown } = erpErrorClass(error.code);
+    if (transient) {
       // Expected while the ERP is down (and on /readyz for operations): not logged per field.
       const retryAfterSeconds = error.retryAfterMs === undefined ? undefined : Math.ceil(error.retryAfterMs / 1000);
-      return new GraphQLError(
-        'The ERP is not answering and erpfront has no earlier copy of this value to serve. Retry shortly.',
-        { extensions: { code: 'ERP_UNAVAILABLE', reason: error.code, retryAfterSeconds } },
-      );
+      return new GraphQLError(shown.message, { extensions: { code: shown.code, reason: error.code, retryAfterSeconds } });
     }
     const reason = error.code === 'ERP_REJECTED' ? safeReason(error.reason) : undefined;
-    const client = new GraphQLError(erpErrorMessage(error.code, reason), { extensions: { code: error.code, ...(reason ? { reason } : {}) } });
+    const client = new GraphQLError(erpErrorMessage(error.code, reason), { extensions: { code: shown.code, ...(reason ? { reason } : {}) } });
     details.set(client, error);
     return client;
   }
@@ -57,15 +56,9 @@ export function safeReason(reason: string | null | undefined): string {
   return reason && /^[A-Z][A-Z0-9_]{0,63}$/.test(reason) ? reason : 'REJECTED';
 }
 
-/** erpfront's sentence for a non-transient ERP failure; never the ERP's own text. */
+/** erpfront's sentence for a non-transient ERP failure (the `ErpError` table's); never the ERP's own text. */
 export function erpErrorMessage(code: ErpError['code'], reason?: string): string {
-  switch (code) {
-    case 'ERP_BAD_RESPONSE': return 'The ERP answered with data erpfront cannot trust, so it is not served. It has been logged; quote the request id to support.';
-    case 'ERP_AUTH_FAILED': return 'erpfront cannot sign in to the ERP; operations have to fix its access. Retry later.';
-    case 'ERP_NOT_FOUND': return 'The ERP has no such record.';
-    case 'ERP_REJECTED': return rejectionMessage(reason ?? 'REJECTED');
-    default: return 'The ERP could not handle this request. It has been logged; quote the request id to support.';
-  }
+  return code === 'ERP_REJECTED' ? rejectionMessage(reason ?? 'REJECTED') : erpErrorClass(code).client.message;
 }
 
 /** What a buyer is told about an ERP refusal with this reason code. */

@@ -9,6 +9,7 @@
 import { can, homeCustomer, type Actor, type RepCustomers } from '../../domain/access/policy.ts';
 import type { Principal } from '../../domain/principal.ts';
 import { ErpError } from '../../ports/erp-error.ts';
+import { erpErrorClass } from '../../ports/erp/error-classes.ts';
 import type { ErpReader } from '../../services/erp-reader.ts';
 
 export type CustomerDecision =
@@ -26,7 +27,7 @@ export async function authorizeCustomer(principal: Principal, requested: string 
   let actor: Actor = { principal, customerId: null };
   let decision = can(actor, 'customer.actFor', { customerId: wanted });
   if (decision.verdict === 'needs-rep-customers') {
-    const assigned = await repCustomers(reader, decision.repId);
+    const assigned = await repCustomers(reader, decision.repId, wanted);
     if ('status' in assigned) return assigned;
     actor = { ...actor, repCustomers: assigned.customerIds };
     decision = can(actor, 'customer.actFor', { customerId: wanted });
@@ -38,13 +39,19 @@ export async function authorizeCustomer(principal: Principal, requested: string 
 }
 
 /** The rep's assigned customers as the ERP has them; 503 while the ERP cannot tell. */
-async function repCustomers(reader: ErpReader, repId: string): Promise<{ customerIds: RepCustomers } | { status: number; code: string; message: string }> {
+async function repCustomers(reader: ErpReader, repId: string, wanted: string): Promise<{ customerIds: RepCustomers } | { status: number; code: string; message: string }> {
   try {
     return { customerIds: (await reader.salesRep(repId)).value.customerIds };
   } catch (error) {
     if (error instanceof ErpError && error.code === 'ERP_NOT_FOUND') return { customerIds: 'unknown-rep' };
     if (error instanceof ErpError && error.transient) {
-      return { status: 503, code: 'ERP_UNAVAILABLE', message: 'The ERP is not answering, so the rep\'s customer assignments cannot be checked. Retry shortly.' };
+      const { client } = erpErrorClass(error.code);
+      return { status: client.status, code: client.code, message: 'The ERP is not answering, so the rep\'s customer assignments cannot be checked. Retry shortly.' };
+    }
+    if (error instanceof ErpError && error.code === 'ERP_NOT_SUPPORTED') {
+      // An ERP without sales reps (Tryton) has no assignment to check: a clear refusal, not a failure.
+      const { client } = erpErrorClass(error.code);
+      return { status: client.status, code: client.code, message: `The ERP erpfront is connected to assigns no customers to sales reps, so sales rep ${repId} cannot act for customer ${wanted}.` };
     }
     throw error;
   }

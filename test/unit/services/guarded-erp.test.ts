@@ -1,14 +1,15 @@
 /**
- * The guarded connector with the real budget and breaker in front of a scripted fake ERP that
- * counts how many calls it has open at once.
+ * The guarded connector (the guard links of the one connector decorator) with the real budget and
+ * breaker in front of a scripted fake ERP that counts how many calls it has open at once.
  */
 import { describe, expect, it } from 'vitest';
 import { createPrometheusMetrics } from '../../../src/adapters/metrics/prometheus.ts';
 import { createMemoryErpBudget } from '../../../src/adapters/stores/memory/erp-budget.ts';
-import type { ErpCallOptions, ErpConnector, ErpOrder, ErpPriority } from '../../../src/ports/erp-connector.ts';
+import { defineErpConnector, type ErpCallOptions, type ErpConnector, type ErpOrder, type ErpPriority } from '../../../src/ports/erp-connector.ts';
 import { ErpError } from '../../../src/ports/erp-error.ts';
 import { CircuitBreaker } from '../../../src/services/circuit-breaker.ts';
-import { guardErp } from '../../../src/services/guarded-erp.ts';
+import { decorateConnector } from '../../../src/services/erp/decorate-connector.ts';
+import { guardLinks } from '../../../src/services/erp/guard-links.ts';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -32,22 +33,26 @@ function fakeErp(latencyMs = 5) {
     }
   }
   const order = { number: 'SO-1' } as ErpOrder;
-  const connector: ErpConnector = {
+  const connector: ErpConnector = defineErpConnector({
     name: 'fake',
-    resumesOrderEntry: false,
-    refusesDuplicateExternalRef: false,
-    getItems: (skus, o) => answer('getItems', o, skus.map(() => new Error('unknown'))),
-    searchItems: (_search, o) => answer('searchItems', o, { items: [], total: 0 }),
-    getCustomers: (ids, o) => answer('getCustomers', o, ids.map(() => new Error('unknown'))),
-    getSalesReps: (ids, o) => answer('getSalesReps', o, ids.map(() => new Error('unknown'))),
-    getPrices: (keys, o) => answer('getPrices', o, keys.map(() => null)),
-    getStock: (skus, o) => answer('getStock', o, skus.map(() => new Error('unknown'))),
-    ping: (o) => answer('ping', o, undefined),
-    createOrder: (_order, o) => answer('createOrder', o, order),
-    findOrderByExternalRef: (_ref, o) => answer('findOrderByExternalRef', o, null),
-    findOrdersByExternalRef: (_ref, o) => answer('findOrdersByExternalRef', o, []),
-    listOrders: (_customer, _page, o) => answer('listOrders', o, { orders: [], total: 0 }),
-  };
+    health: { ping: (o) => answer('ping', o, undefined) },
+    catalog: {
+      getItems: (skus, o) => answer('getItems', o, skus.map(() => new Error('unknown'))),
+      searchItems: (_search, o) => answer('searchItems', o, { items: [], total: 0 }),
+    },
+    customers: { getCustomers: (ids, o) => answer('getCustomers', o, ids.map(() => new Error('unknown'))) },
+    salesReps: { getSalesReps: (ids, o) => answer('getSalesReps', o, ids.map(() => new Error('unknown'))) },
+    pricing: { getPrices: (keys, o) => answer('getPrices', o, keys.map(() => null)) },
+    stock: { getStock: (skus, o) => answer('getStock', o, skus.map(() => new Error('unknown'))) },
+    orders: {
+      resumesOrderEntry: false,
+      refusesDuplicateExternalRef: false,
+      createOrder: (_order, o) => answer('createOrder', o, order),
+      findOrderByExternalRef: (_ref, o) => answer('findOrderByExternalRef', o, null),
+      findOrdersByExternalRef: (_ref, o) => answer('findOrdersByExternalRef', o, []),
+      listOrders: (_customer, _page, o) => answer('listOrders', o, { orders: [], total: 0 }),
+    },
+  });
   return {
     connector,
     log,
@@ -63,14 +68,14 @@ function setup(options: { requestsPerSecond?: number; maxConcurrent?: number; la
   const budget = createMemoryErpBudget({ requestsPerSecond: options.requestsPerSecond ?? 1000, maxConcurrent: options.maxConcurrent ?? 4 });
   const breaker = new CircuitBreaker({ metrics, clock });
   const erp = fakeErp(options.latencyMs);
-  const guarded = guardErp(erp.connector, { budget, breaker, metrics });
+  const guarded = decorateConnector(erp.connector, guardLinks({ budget, breaker, metrics }));
   return { erp, guarded, budget, breaker, metrics, advanceBreakerClock: (ms: number) => (now += ms) };
 }
 
 const ask = (erp: ErpConnector, priority: ErpPriority) =>
   priority === 'order' ? erp.createOrder({} as never, { priority }) : erp.getPrices([{ scope: 'list', scopeId: 'USD', sku: 'A' }], { priority });
 
-describe('guardErp', () => {
+describe('guard links (breaker, budget, send window)', () => {
   it('never has more than maxConcurrent calls open under a surge of 100 mixed calls', async () => {
     const { erp, guarded, budget, metrics } = setup({ maxConcurrent: 4 });
     const priorities: ErpPriority[] = ['order', 'status', 'read', 'background'];

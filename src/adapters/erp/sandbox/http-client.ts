@@ -6,8 +6,9 @@
  * @module
  */
 import type { ErpCallOptions } from '../../../ports/erp-connector.ts';
-import { neverConnected } from '../connection-refused.ts';
 import { ErpError } from '../../../ports/erp-error.ts';
+import { parseRetryAfter } from '../shared/retry-after.ts';
+import { requestSignals, transportFailure } from '../shared/transport-failure.ts';
 
 export interface HttpClientOptions {
   /** Base URL without a trailing slash. */
@@ -26,17 +27,15 @@ export interface HttpClient {
 
 export function createHttpClient({ baseUrl, timeoutMs, fetch: fetchFn }: HttpClientOptions): HttpClient {
   async function request(operation: string, url: string, init: RequestInit, options?: ErpCallOptions): Promise<unknown> {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const caller = options?.signal;
-    const signal = caller ? AbortSignal.any([timeout, caller]) : timeout;
+    const signals = requestSignals(timeoutMs, options?.signal);
     let response: Response;
     let text: string;
     try {
-      response = await fetchFn(url, { ...init, signal });
+      response = await fetchFn(url, { ...init, signal: signals.signal });
       // The body is read under the same signal: an ERP that sends headers and then stalls times out too.
       text = await response.text();
     } catch (error) {
-      throw transportFailure(operation, error, timeout, caller);
+      throw transportFailure(error, signals, { operation, peer: 'the ERP', address: baseUrl, timeoutMs });
     }
     if (!response.ok) throw statusFailure(operation, response, text);
     try {
@@ -48,21 +47,6 @@ export function createHttpClient({ baseUrl, timeoutMs, fetch: fetchFn }: HttpCli
         operation,
       });
     }
-  }
-
-  function transportFailure(operation: string, error: unknown, timeout: AbortSignal, caller: AbortSignal | undefined): unknown {
-    if (caller?.aborted) {
-      // The caller's own deadline is a timeout like ours; any other abort is the caller giving up,
-      // which is not an ERP failure: it gets its own reason back, as fetch would give it.
-      if (isTimeoutReason(caller.reason)) {
-        return new ErpError('ERP_TIMEOUT', `${operation}: the caller's deadline passed before the ERP answered`, { cause: caller.reason, operation });
-      }
-      return caller.reason;
-    }
-    if (timeout.aborted) {
-      return new ErpError('ERP_TIMEOUT', `${operation}: no answer from the ERP within ${timeoutMs} ms`, { cause: error, operation });
-    }
-    return new ErpError('ERP_UNAVAILABLE', `${operation}: could not reach the ERP at ${baseUrl}: ${describe(error)}`, { cause: error, operation, unsent: neverConnected(error) });
   }
 
   return {
@@ -126,22 +110,6 @@ function statusFailure(operation: string, response: Response, text: string): Erp
   return new ErpError('ERP_BAD_RESPONSE', `${operation}: the ERP refused the request (${status}): ${detail}`, { cause, operation });
 }
 
-/**
- * `Retry-After` in milliseconds: delay-seconds (`2`) or an HTTP date; `undefined` when absent or
- * unreadable. A date in the past means "now".
- */
-export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
-  if (value === null) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
-function isTimeoutReason(reason: unknown): boolean {
-  return reason instanceof Error && reason.name === 'TimeoutError';
-}
-
 /** The `reason` code of a JSON refusal body, if it has one. */
 function reasonOf(text: string): string | undefined {
   try {
@@ -167,12 +135,4 @@ function errorText(text: string): string {
 function snippet(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > 120 ? `${flat.slice(0, 120)}…` : flat;
-}
-
-/** "fetch failed (ECONNREFUSED)": Node hides the useful part in the cause. */
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
-  const code = cause && typeof cause === 'object' ? (cause.code ?? cause.message) : undefined;
-  return typeof code === 'string' ? `${error.message} (${code})` : error.message;
 }

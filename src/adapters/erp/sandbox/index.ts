@@ -8,20 +8,22 @@
  *
  * @module
  */
-import type {
-  CustomerAccount,
-  ErpCallOptions,
-  ErpConnector,
-  Item,
-  ItemSearch,
-  ItemSearchPage,
-  PriceEntry,
-  PriceKey,
-  SalesRep,
-  StockRecord,
+import {
+  defineErpConnector,
+  type CustomerAccount,
+  type ErpCallOptions,
+  type ErpConnector,
+  type Item,
+  type ItemSearch,
+  type ItemSearchPage,
+  type PriceEntry,
+  type PriceKey,
+  type SalesRep,
+  type StockRecord,
 } from '../../../ports/erp-connector.ts';
 import type { z } from 'zod';
 import { ErpError } from '../../../ports/erp-error.ts';
+import { chunks } from '../shared/batches.ts';
 import { createHttpClient, type HttpClient } from './http-client.ts';
 import { orderCalls } from './orders.ts';
 import {
@@ -70,95 +72,111 @@ export function createSandboxConnector(options: SandboxConnectorOptions): ErpCon
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
   });
 
-  return {
+  const orders = orderCalls(http);
+
+  return defineErpConnector({
     name: 'sandbox',
-    // Like many ERPs, the sandbox enters the same reference twice as two orders: look it up first.
-    resumesOrderEntry: false,
-    refusesDuplicateExternalRef: options.uniqueExternalRefs ?? false,
-
-    getItems: (skus, callOptions) =>
-      batchRead(http, {
-        operation: 'getItems',
-        path: '/api/v1/items',
-        param: 'ids',
-        schema: ItemsBatchWire,
-        keyOf: (item: Item) => item.sku,
-        notFound: (sku) => `Item ${sku} does not exist in the ERP`,
-      }, skus, callOptions),
-
-    async searchItems(search: ItemSearch, callOptions?: ErpCallOptions): Promise<ItemSearchPage> {
-      if (!Number.isInteger(search.offset) || search.offset < 0 || !Number.isInteger(search.limit) || search.limit < 0) {
-        throw new TypeError(`searchItems: offset and limit must be integers >= 0, got ${search.offset} and ${search.limit}`);
-      }
-      const items: Item[] = [];
-      let total = 0;
-      // The API pages by at most 100; a bigger page is several calls.
-      do {
-        const page = parseWire(
-          ItemsPageWire,
-          await http.get('searchItems', '/api/v1/items', {
-            q: search.text || undefined,
-            category: search.category || undefined,
-            offset: String(search.offset + items.length),
-            limit: String(Math.max(1, Math.min(MAX_PAGE, search.limit - items.length))),
-          }, callOptions),
-          'searchItems',
-        );
-        total = page.total;
-        items.push(...page.value.slice(0, search.limit - items.length));
-        if (page.value.length === 0) break;
-      } while (items.length < search.limit && search.offset + items.length < total);
-      return { items, total };
+    health: {
+      async ping(callOptions?: ErpCallOptions): Promise<void> {
+        parseWire(HealthWire, await http.get('ping', '/api/v1/health', {}, callOptions), 'ping');
+      },
     },
 
-    getCustomers: (ids, callOptions) =>
-      batchRead(http, {
-        operation: 'getCustomers',
-        path: '/api/v1/customers',
-        param: 'ids',
-        schema: CustomersBatchWire,
-        keyOf: (customer: CustomerAccount) => customer.id,
-        notFound: (id) => `Customer ${id} does not exist in the ERP`,
-      }, ids, callOptions),
+    catalog: {
+      getItems: (skus, callOptions) =>
+        batchRead(http, {
+          operation: 'getItems',
+          path: '/api/v1/items',
+          param: 'ids',
+          schema: ItemsBatchWire,
+          keyOf: (item: Item) => item.sku,
+          notFound: (sku) => `Item ${sku} does not exist in the ERP`,
+        }, skus, callOptions),
 
-    getSalesReps: (ids, callOptions) =>
-      batchRead(http, {
-        operation: 'getSalesReps',
-        path: '/api/v1/sales-reps',
-        param: 'ids',
-        schema: SalesRepsBatchWire,
-        keyOf: (rep: SalesRep) => rep.id,
-        notFound: (id) => `Sales rep ${id} does not exist in the ERP`,
-      }, ids, callOptions),
-
-    async getPrices(keys: readonly PriceKey[], callOptions?: ErpCallOptions): Promise<Array<PriceEntry | null | Error>> {
-      if (keys.length === 0) return [];
-      const unique = [...new Map(keys.map((k) => [priceId(k), { scope: k.scope, scopeId: k.scopeId, sku: k.sku }])).values()];
-      const found = new Map<string, PriceEntry>();
-      for (const chunk of chunks(unique, MAX_PRICE_KEYS)) {
-        const answer = parseWire(PricesAnswerWire, await http.post('getPrices', '/api/v1/prices/query', { keys: chunk }, callOptions), 'getPrices');
-        for (const entry of answer.value) found.set(priceId(entry), entry);
-      }
-      // No entry is an answer too: no price in that scope, the next scope applies.
-      return keys.map((k) => found.get(priceId(k)) ?? null);
+      async searchItems(search: ItemSearch, callOptions?: ErpCallOptions): Promise<ItemSearchPage> {
+        if (!Number.isInteger(search.offset) || search.offset < 0 || !Number.isInteger(search.limit) || search.limit < 0) {
+          throw new TypeError(`searchItems: offset and limit must be integers >= 0, got ${search.offset} and ${search.limit}`);
+        }
+        const items: Item[] = [];
+        let total = 0;
+        // The API pages by at most 100; a bigger page is several calls.
+        do {
+          const page = parseWire(
+            ItemsPageWire,
+            await http.get('searchItems', '/api/v1/items', {
+              q: search.text || undefined,
+              category: search.category || undefined,
+              offset: String(search.offset + items.length),
+              limit: String(Math.max(1, Math.min(MAX_PAGE, search.limit - items.length))),
+            }, callOptions),
+            'searchItems',
+          );
+          total = page.total;
+          items.push(...page.value.slice(0, search.limit - items.length));
+          if (page.value.length === 0) break;
+        } while (items.length < search.limit && search.offset + items.length < total);
+        return { items, total };
+      },
     },
 
-    getStock: (skus, callOptions) =>
-      batchRead(http, {
-        operation: 'getStock',
-        path: '/api/v1/stock',
-        param: 'skus',
-        schema: StockBatchWire,
-        keyOf: (record: StockRecord) => record.sku,
-        notFound: (sku) => `Item ${sku} does not exist in the ERP`,
-      }, skus, callOptions),
-
-    async ping(callOptions?: ErpCallOptions): Promise<void> {
-      parseWire(HealthWire, await http.get('ping', '/api/v1/health', {}, callOptions), 'ping');
+    customers: {
+      getCustomers: (ids, callOptions) =>
+        batchRead(http, {
+          operation: 'getCustomers',
+          path: '/api/v1/customers',
+          param: 'ids',
+          schema: CustomersBatchWire,
+          keyOf: (customer: CustomerAccount) => customer.id,
+          notFound: (id) => `Customer ${id} does not exist in the ERP`,
+        }, ids, callOptions),
     },
 
-    ...orderCalls(http),
-  };
+    salesReps: {
+      getSalesReps: (ids, callOptions) =>
+        batchRead(http, {
+          operation: 'getSalesReps',
+          path: '/api/v1/sales-reps',
+          param: 'ids',
+          schema: SalesRepsBatchWire,
+          keyOf: (rep: SalesRep) => rep.id,
+          notFound: (id) => `Sales rep ${id} does not exist in the ERP`,
+        }, ids, callOptions),
+    },
+
+    pricing: {
+      async getPrices(keys: readonly PriceKey[], callOptions?: ErpCallOptions): Promise<Array<PriceEntry | null | Error>> {
+        if (keys.length === 0) return [];
+        const unique = [...new Map(keys.map((k) => [priceId(k), { scope: k.scope, scopeId: k.scopeId, sku: k.sku }])).values()];
+        const found = new Map<string, PriceEntry>();
+        for (const chunk of chunks(unique, MAX_PRICE_KEYS)) {
+          const answer = parseWire(PricesAnswerWire, await http.post('getPrices', '/api/v1/prices/query', { keys: chunk }, callOptions), 'getPrices');
+          for (const entry of answer.value) found.set(priceId(entry), entry);
+        }
+        // No entry is an answer too: no price in that scope, the next scope applies.
+        return keys.map((k) => found.get(priceId(k)) ?? null);
+      },
+    },
+
+    stock: {
+      getStock: (skus, callOptions) =>
+        batchRead(http, {
+          operation: 'getStock',
+          path: '/api/v1/stock',
+          param: 'skus',
+          schema: StockBatchWire,
+          keyOf: (record: StockRecord) => record.sku,
+          notFound: (sku) => `Item ${sku} does not exist in the ERP`,
+        }, skus, callOptions),
+    },
+
+    orders: {
+      ...orders,
+      // Like many ERPs, the sandbox enters the same reference twice as two orders: look it up first.
+      resumesOrderEntry: false,
+      refusesDuplicateExternalRef: options.uniqueExternalRefs ?? false,
+    },
+    orderCancellation: orders,
+  });
 }
 
 interface BatchRead<T> {
@@ -195,10 +213,4 @@ async function batchRead<T>(http: HttpClient, read: BatchRead<T>, keys: readonly
 
 function priceId(key: PriceKey): string {
   return `${key.scope}\u0000${key.scopeId}\u0000${key.sku}`;
-}
-
-function chunks<T>(values: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < values.length; i += size) out.push(values.slice(i, i + size));
-  return out;
 }

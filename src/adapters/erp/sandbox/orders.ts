@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { ErpCallOptions, ErpConnector, ErpOrder, ErpOrderRequest } from '../../../ports/erp-connector.ts';
+import type { ErpCallOptions, ErpOrder, ErpOrderCancellation, ErpOrderRequest, ErpOrders } from '../../../ports/erp-connector.ts';
 import { ErpError } from '../../../ports/erp-error.ts';
 import type { HttpClient } from './http-client.ts';
 import { ErpOrderWire, OrdersByRefWire, OrdersPageWire } from './order-wire.ts';
@@ -18,7 +18,8 @@ import { parseWire } from './wire.ts';
 /** The sandbox API's largest page of orders. */
 const MAX_PAGE = 100;
 
-export type OrderCalls = Pick<ErpConnector, 'createOrder' | 'findOrderByExternalRef' | 'findOrdersByExternalRef' | 'listOrders'> & Required<Pick<ErpConnector, 'cancelOrder'>>;
+/** The sandbox's capabilities `orders` and `orderCancellation`. */
+export type OrderCalls = ErpOrders & ErpOrderCancellation;
 
 /** The order calls over one HTTP client. */
 export function orderCalls(http: HttpClient): OrderCalls {

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import type { PriceEntry } from '../../../ports/erp-connector.ts';
-import { ErpError } from '../../../ports/erp-error.ts';
+import { checkWire } from '../shared/wire-check.ts';
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -138,24 +138,5 @@ export const HealthWire = z.object({ status: z.literal('ok'), time: z.string() }
  * @throws {ErpError} `ERP_BAD_RESPONSE`, e.g. `getPrices: value[3].breaks[0].unitPrice: expected a decimal string`
  */
 export function parseWire<T extends z.ZodType>(schema: T, data: unknown, operation: string): z.output<T> {
-  const parsed = schema.safeParse(data);
-  if (parsed.success) return parsed.data;
-  const [first, ...others] = parsed.error.issues;
-  const where = first ? fieldPath(first.path) : 'response';
-  const more = others.length > 0 ? ` (and ${others.length} more problem${others.length > 1 ? 's' : ''})` : '';
-  return badResponse(`${operation}: ${where}: ${first?.message ?? 'unexpected shape'}${more}`, parsed.error, operation);
-}
-
-function badResponse(message: string, cause: unknown, operation: string): never {
-  throw new ErpError('ERP_BAD_RESPONSE', message, { cause, operation });
-}
-
-/** `['value', 3, 'breaks', 0, 'unitPrice']` -> `value[3].breaks[0].unitPrice`. */
-export function fieldPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out === '' ? String(part) : `.${String(part)}`;
-  }
-  return out || 'response';
+  return checkWire(schema, data, { operation });
 }

@@ -9,8 +9,7 @@
  *
  * @module
  */
-import type { ErpCallOptions, ErpConnector, SalesRep } from '../../../ports/erp-connector.ts';
-import { ErpError } from '../../../ports/erp-error.ts';
+import { defineErpConnector, type ErpCallOptions, type ErpConnector } from '../../../ports/erp-connector.ts';
 import { getItems, searchItems } from './catalog.ts';
 import { getCustomers } from './customers.ts';
 import { createTrytonRpc, type TrytonRpc } from './json-rpc.ts';
@@ -45,26 +44,33 @@ export function createTrytonConnector(options: TrytonConnectorOptions): ErpConne
     // Bound so a Workers runtime does not see `fetch` called on another `this`.
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
   });
-  return {
+  const connector = defineErpConnector({
     name: 'tryton',
-    rpc,
-    // createOrder finds the sale by its reference and resumes it (see orders.ts).
-    resumesOrderEntry: true,
-    // Tryton does not refuse a second sale with one reference.
-    refusesDuplicateExternalRef: false,
-    getItems: (skus, callOptions) => getItems(rpc, skus, callOptions),
-    searchItems: (search, callOptions) => searchItems(rpc, search, callOptions),
-    getCustomers: (ids, callOptions) => getCustomers(rpc, ids, callOptions),
-    // Tryton 6.0 assigns no customers to sales reps (a sale has an employee, a party has none).
-    async getSalesReps(ids: readonly string[]): Promise<Array<SalesRep | Error>> {
-      return ids.map((id) => new ErpError('ERP_NOT_FOUND', `Sales rep ${id}: Tryton assigns no customers to sales reps`, { operation: 'getSalesReps' }));
+    health: {
+      async ping(callOptions?: ErpCallOptions): Promise<void> {
+        // A model call, not `common.server.version`: it proves the database and the session work.
+        await rpc.model('ping', 'res.user', 'get_preferences', [true], {}, callOptions);
+      },
     },
-    getPrices: (keys, callOptions) => getPrices(rpc, keys, callOptions),
-    getStock: (skus, callOptions) => getStock(rpc, skus, callOptions),
-    async ping(callOptions?: ErpCallOptions): Promise<void> {
-      // A model call, not `common.server.version`: it proves the database and the session work.
-      await rpc.model('ping', 'res.user', 'get_preferences', [true], {}, callOptions);
+    catalog: {
+      getItems: (skus, callOptions) => getItems(rpc, skus, callOptions),
+      searchItems: (search, callOptions) => searchItems(rpc, search, callOptions),
     },
-    ...orderCalls(rpc, { warehouse: options.warehouse }),
-  };
+    customers: { getCustomers: (ids, callOptions) => getCustomers(rpc, ids, callOptions) },
+    pricing: { getPrices: (keys, callOptions) => getPrices(rpc, keys, callOptions) },
+    stock: { getStock: (skus, callOptions) => getStock(rpc, skus, callOptions) },
+    orders: {
+      ...orderCalls(rpc, { warehouse: options.warehouse }),
+      // createOrder finds the sale by its reference and resumes it (see orders.ts).
+      resumesOrderEntry: true,
+      // Tryton does not refuse a second sale with one reference.
+      refusesDuplicateExternalRef: false,
+    },
+    lacks: {
+      // A sale has an employee, a party none: there is no rep a customer is assigned to.
+      salesReps: 'Tryton 6.0 assigns no customers to sales reps',
+      orderCancellation: 'cancelling a sale is not mapped yet',
+    },
+  });
+  return { ...connector, rpc };
 }

@@ -13,9 +13,9 @@
  */
 import { z } from 'zod';
 import type { ErpCallOptions } from '../../../ports/erp-connector.ts';
-import { neverConnected } from '../connection-refused.ts';
 import { ErpError } from '../../../ports/erp-error.ts';
-import { parseRetryAfter } from '../sandbox/http-client.ts';
+import { parseRetryAfter } from '../shared/retry-after.ts';
+import { requestSignals, transportFailure } from '../shared/transport-failure.ts';
 import { faultOf, mapFault } from './faults.ts';
 import { id, parseAnswer, related } from './values.ts';
 
@@ -63,25 +63,16 @@ export function createTrytonRpc(options: TrytonRpcOptions): TrytonRpc {
   let live: Promise<Live> | null = null;
 
   async function post(operation: string, method: string, params: readonly unknown[], header: string | null, callOptions?: ErpCallOptions): Promise<Response & { body_: string }> {
-    const timeout = AbortSignal.timeout(options.timeoutMs);
-    const caller = callOptions?.signal;
-    const signal = caller ? AbortSignal.any([timeout, caller]) : timeout;
+    const signals = requestSignals(options.timeoutMs, callOptions?.signal);
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     if (header) headers.authorization = header;
     try {
-      const response = await options.fetch(url, { method: 'POST', headers, body: JSON.stringify({ id: 1, method, params }), signal });
+      const response = await options.fetch(url, { method: 'POST', headers, body: JSON.stringify({ id: 1, method, params }), signal: signals.signal });
       // Read under the same signal: a server that sends headers and stalls times out too.
       const text = await response.text();
       return Object.assign(response, { body_: text });
     } catch (error) {
-      if (caller?.aborted) {
-        if (caller.reason instanceof Error && caller.reason.name === 'TimeoutError') {
-          throw new ErpError('ERP_TIMEOUT', `${operation}: the caller's deadline passed before Tryton answered`, { cause: caller.reason, operation });
-        }
-        throw caller.reason;
-      }
-      if (timeout.aborted) throw new ErpError('ERP_TIMEOUT', `${operation}: no answer from Tryton within ${options.timeoutMs} ms`, { cause: error, operation });
-      throw new ErpError('ERP_UNAVAILABLE', `${operation}: could not reach Tryton at ${url}: ${describe(error)}`, { cause: error, operation, unsent: neverConnected(error) });
+      throw transportFailure(error, signals, { operation, peer: 'Tryton', address: url, timeoutMs: options.timeoutMs });
     }
   }
 
@@ -184,12 +175,4 @@ function snippet(text: string): string {
   // length, not its length squared (100 KB of them held the event loop for 20 s).
   const flat = text.replace(/<[^<>]*>/g, ' ').replace(/\s+/g, ' ').trim();
   return flat.length > 160 ? `${flat.slice(0, 160)}…` : flat || '(empty body)';
-}
-
-/** "fetch failed (ECONNREFUSED)": Node hides the useful part in the cause. */
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
-  const code = cause && typeof cause === 'object' ? (cause.code ?? cause.message) : undefined;
-  return typeof code === 'string' ? `${error.message} (${code})` : error.message;
 }

@@ -18,7 +18,7 @@
  * @module
  */
 import { z } from 'zod';
-import type { ErpCallOptions, ErpConnector, ErpHoldReason, ErpOrder, ErpOrderRequest } from '../../../ports/erp-connector.ts';
+import type { ErpCallOptions, ErpHoldReason, ErpOrder, ErpOrderRequest, ErpOrders } from '../../../ports/erp-connector.ts';
 import { ErpError } from '../../../ports/erp-error.ts';
 import { fromRefusal } from './hold-reason.ts';
 import type { TrytonRpc } from './json-rpc.ts';
@@ -26,7 +26,7 @@ import { searchSales, SALE_FIELDS, SaleRow, toOrders } from './sale-read.ts';
 import { unitCode } from './units.ts';
 import { id, parseAnswer, related, toDate, toDecimal } from './values.ts';
 
-export type OrderCalls = Pick<ErpConnector, 'createOrder' | 'findOrderByExternalRef' | 'findOrdersByExternalRef' | 'listOrders'>;
+export type OrderCalls = ErpOrders;
 
 export interface TrytonOrderOptions {
   /** Code of the warehouse sales ship from when Tryton does not choose one (it has several). */

@@ -8,8 +8,7 @@
  */
 import { z } from 'zod';
 import type { DecimalString, IsoDate } from '../../../ports/erp-connector.ts';
-import { ErpError } from '../../../ports/erp-error.ts';
-import { fieldPath } from '../sandbox/wire.ts';
+import { checkWire } from '../shared/wire-check.ts';
 
 /** A Decimal as Tryton sends and takes it. */
 export interface TrytonDecimal {
@@ -108,13 +107,5 @@ export function normalizeDecimal(value: DecimalString, places = 4): DecimalStrin
  * @throws {ErpError} `ERP_BAD_RESPONSE` naming the field, e.g. `getPrices: [1].sale_price_uom: expected a Decimal`
  */
 export function parseAnswer<T extends z.ZodType>(schema: T, data: unknown, operation: string, what: string): z.output<T> {
-  const parsed = schema.safeParse(data);
-  if (parsed.success) return parsed.data;
-  const [first, ...others] = parsed.error.issues;
-  const where = first ? fieldPath(first.path) : 'result';
-  const more = others.length > 0 ? ` (and ${others.length} more problem${others.length > 1 ? 's' : ''})` : '';
-  throw new ErpError('ERP_BAD_RESPONSE', `${operation}: Tryton's ${what}: ${where}: ${first?.message ?? 'unexpected shape'}${more}`, {
-    cause: parsed.error,
-    operation,
-  });
+  return checkWire(schema, data, { operation, what: `Tryton's ${what}` });
 }

@@ -80,7 +80,7 @@ export class DuplicateOrderCheck {
 
   async #cancel(order: ErpOrder): Promise<DuplicateFinding['duplicates'][number]['outcome']> {
     const { erp } = this.#o;
-    if (!erp.cancelOrder || order.status === 'CANCELLED') return order.status === 'CANCELLED' ? 'CANCELLED' : 'NOT_CANCELLABLE';
+    if (!erp.supports('orderCancellation') || order.status === 'CANCELLED') return order.status === 'CANCELLED' ? 'CANCELLED' : 'NOT_CANCELLABLE';
     if (order.status !== 'OPEN' && order.status !== 'ON_HOLD') return 'NOT_CANCELLABLE';
     try {
       const after = await erp.cancelOrder(order.number, { priority: 'background' });

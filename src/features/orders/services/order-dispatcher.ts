@@ -30,6 +30,7 @@
 import type { Clock } from '../../../ports/clock.ts';
 import type { ErpConnector } from '../../../ports/erp-connector.ts';
 import { ErpError } from '../../../ports/erp-error.ts';
+import { erpErrorClass } from '../../../ports/erp/error-classes.ts';
 import type { Metrics } from '../../../ports/metrics.ts';
 import type { OrderStore, StoredOrder } from '../../../ports/order-store.ts';
 import type { Job, JobHandle } from '../../../ports/scheduler.ts';
@@ -65,16 +66,14 @@ export interface OrderDispatcherOptions {
   sendGraceMs?: number;
 }
 
-/** What a failed attempt means for the order. */
+/** What a failed attempt means for the order, after the `ErpError` table. */
 function classify(error: unknown): { rejected: boolean; delivered: 'no' | 'maybe'; pauseMs: number } {
   if (error instanceof ErpError) {
-    if (error.code === 'ERP_REJECTED') return { rejected: true, delivered: 'no', pauseMs: 0 };
-    // Never sent: the breaker refused it, or the ERP's gateway turned it away before processing.
-    if (error.code === 'ERP_CIRCUIT_OPEN') return { rejected: false, delivered: 'no', pauseMs: error.retryAfterMs ?? 1000 };
-    if (error.code === 'ERP_RATE_LIMITED') return { rejected: false, delivered: 'no', pauseMs: 0 };
-    if (error.code === 'ERP_NOT_SENT') return { rejected: false, delivered: 'no', pauseMs: 0 };
-    // The connection was refused: the request never left erpfront.
-    if (error.unsent) return { rejected: false, delivered: 'no', pauseMs: 0 };
+    const { order, pausesOrders } = erpErrorClass(error.code);
+    if (order === 'rejected') return { rejected: true, delivered: 'no', pauseMs: 0 };
+    // Never sent: the breaker refused it, the ERP's gateway turned it away before processing, or
+    // the connection was refused (the request never left erpfront).
+    if (order === 'unsent' || error.unsent) return { rejected: false, delivered: 'no', pauseMs: pausesOrders ? (error.retryAfterMs ?? 1000) : 0 };
   }
   // A timeout, a reset, a 5xx, an unreadable reply: the ERP may have committed it.
   return { rejected: false, delivered: 'maybe', pauseMs: 0 };
