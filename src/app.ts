@@ -24,6 +24,9 @@ import { opsRoutes } from './transport/ops/routes.ts';
 import { invalidateRoute } from './transport/ops/invalidate-route.ts';
 import type { CacheInvalidation } from './services/cache-invalidation.ts';
 import type { PunchOutService } from './services/punchout/punchout-service.ts';
+import type { Logger } from './ports/logger.ts';
+import { loggableError } from './domain/loggable-error.ts';
+import { requestLog, requestLogger } from './transport/http/request-log.ts';
 
 export interface AppDeps {
   typeDefs: string;
@@ -58,10 +61,14 @@ export interface AppDeps {
   invalidation?: CacheInvalidation;
   /** gzip or deflate responses of 1 KiB and more, for clients that accept it. */
   compress?: boolean;
+  /** Where erpfront's log lines go; each request gets a child bound to its id. */
+  logger: Logger;
 }
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
+  // First of all: it times the whole request, sees every answer, and gives the request its id.
+  app.use(requestLog({ logger: deps.logger }));
   // Before every route: a CatalogPage's JSON shrinks about ninefold (30 KB to 3.4 KB), the
   // GraphiQL page from 9 MB to 2.4 MB. The threshold only applies to answers that state their
   // length; streamed ones are compressed whatever their size (a few bytes' overhead).
@@ -74,20 +81,21 @@ export function createApp(deps: AppDeps): Hono {
     services,
     maxBatchSize: deps.maxBatchSize,
     maxBodyBytes: deps.maxBodyBytes ?? 1024 * 1024,
+    logger: deps.logger,
   });
 
   app.route('/', opsRoutes({ health: deps.health, metrics: deps.metrics, maxStaleSeconds: deps.maxStaleSeconds, connector: deps.erp.name, breaker: deps.breaker, budget: deps.budget, orders: deps.orders?.store, clock: deps.clock, verifyToken: deps.verifyToken }));
-  if (deps.invalidation) app.route('/', invalidateRoute({ invalidation: deps.invalidation, verifyToken: deps.verifyToken }));
+  if (deps.invalidation) app.route('/', invalidateRoute({ invalidation: deps.invalidation, verifyToken: deps.verifyToken, logger: deps.logger }));
   if (deps.punchout) app.route('/punchout', deps.punchout);
   app.on(['GET', 'POST'], '/graphql', graphql);
   app.notFound(() => graphqlErrorResponse(404, 'NOT_FOUND', 'No such endpoint. GraphQL is served at /graphql.'));
-  app.onError((error) => {
+  app.onError((error, c) => {
     // A middleware's refusal (hono's body limit throws one for a body over a route's own limit) is
     // an answer to the client, not a failure of erpfront: its status, with a code, like any other.
     if (error instanceof HTTPException && error.status < 500) {
       return refusalResponse(error.status);
     }
-    console.error('erpfront: unexpected error', error);
+    requestLogger(c, deps.logger).error('unexpected error', { err: loggableError(error) });
     return graphqlErrorResponse(500, 'INTERNAL_SERVER_ERROR', 'Unexpected error; it has been logged.');
   });
   return app;

@@ -100,9 +100,9 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
   // The budget keeps real time: its grants are scheduled with real timers.
   const instanceId = parts.instanceId ?? `erpfront-${crypto.randomUUID()}`;
   const budget = parts.budget ?? createMemoryErpBudget({ requestsPerSecond: env.ERP_REQUESTS_PER_SECOND, maxConcurrent: env.ERP_MAX_CONCURRENT });
-  const erp = guardErp(instrumentErp(createErpConnector(env, parts.fetch), parts.metrics), { budget, breaker, metrics: parts.metrics, clock });
+  const erp = guardErp(instrumentErp(createErpConnector(env, parts.fetch), parts.metrics, parts.logger), { budget, breaker, metrics: parts.metrics, clock });
   const localCache = createMemoryCacheStore({ maxEntries: env.CACHE_MAX_ENTRIES, maxBytes: env.CACHE_MAX_MB * 1024 * 1024 });
-  const invalidation = new CacheInvalidation({ local: localCache, shared: parts.sharedCache, bus: parts.invalidationBus, instanceId });
+  const invalidation = new CacheInvalidation({ local: localCache, shared: parts.sharedCache, bus: parts.invalidationBus, instanceId, logger: parts.logger });
   const cache = new ReadThroughCache({
     local: localCache,
     shared: parts.sharedCache,
@@ -125,13 +125,17 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
       concurrency: env.ORDER_DISPATCH_CONCURRENCY,
       erpAvailable: () => breaker.state === 'closed',
       maxRequestMs: env.ERP_MAX_REQUEST_SECONDS * 1000,
+      logger: parts.logger,
     });
     duplicateCheck = new DuplicateOrderCheck({
       store,
       erp,
       clock,
       metrics: parts.metrics,
-      report: (finding) => parts.logger.error(`erpfront: DUPLICATE ORDER in the ERP for ${finding.orderId} (${finding.customerId}): kept ${finding.kept}; ${finding.duplicates.map((d) => `${d.number} ${d.outcome}`).join(', ')}`),
+      report: (finding) => parts.logger.error(
+        `DUPLICATE ORDER in the ERP for ${finding.orderId} (${finding.customerId}): kept ${finding.kept}; ${finding.duplicates.map((d) => `${d.number} ${d.outcome}`).join(', ')}`,
+        { orderId: finding.orderId, customerId: finding.customerId, kept: finding.kept, duplicates: finding.duplicates },
+      ),
     });
     parts.metrics.observeQueue(() => store.queueStats(clock.now()));
     orders = {
@@ -172,10 +176,10 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
       publicUrl: env.PUBLIC_URL,
       trustedProxyHops: env.TRUSTED_PROXY_HOPS,
     },
-    { erp, cache, clock, maxBatchSize: env.ERP_MAX_BATCH, orders },
+    { erp, cache, clock, maxBatchSize: env.ERP_MAX_BATCH, orders, logger: parts.logger },
   );
   // PunchOut session tokens (`pos_…`) are checked against the session store; all others as before.
-  const verifyToken = punchout.verifier(createTokenVerifier({ secret, jwksUrl: env.AUTH_JWKS_URL, issuer: env.AUTH_JWT_ISSUER, audience: env.AUTH_JWT_AUDIENCE }));
+  const verifyToken = punchout.verifier(createTokenVerifier({ secret, jwksUrl: env.AUTH_JWKS_URL, issuer: env.AUTH_JWT_ISSUER, audience: env.AUTH_JWT_AUDIENCE, logger: parts.logger }));
   const app = createApp({
     typeDefs: parts.typeDefs,
     erp,
@@ -202,6 +206,7 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
     budget,
     invalidation,
     compress: env.HTTP_COMPRESSION && parts.compress !== false,
+    logger: parts.logger,
   });
   return { app, erp, cache, dispatcher, duplicateCheck, breaker, budget, invalidation, punchOutNotifier: punchout.notifier };
 }

@@ -19,7 +19,8 @@ import { ConfigError, parseEnv } from '../config/env.ts';
 import { parseBuyerOrganisations } from '../config/buyer-organisations.ts';
 import type { BuyerOrganisation } from '../domain/punchout/buyer-organisation.ts';
 import type { Clock } from '../ports/clock.ts';
-import { consoleLogger } from './console-logger.ts';
+import { createPinoLogger } from '../adapters/logging/pino-logger.ts';
+import { loggableError } from '../domain/loggable-error.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { signingSecret } from './dev-secret.ts';
 
@@ -54,8 +55,9 @@ function loadBuyers(file: string | undefined): BuyerOrganisation[] {
 /** Starts erpfront over HTTP with the given environment. */
 export async function startErpfront(source: Record<string, string | undefined>, options: StartOptions = {}): Promise<RunningErpfront> {
   const env = parseEnv(source);
+  const logger = createPinoLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT });
   if (!env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL) {
-    console.warn(`erpfront: AUTH_JWT_SECRET is not set; using the development secret in ${env.DATA_DIR}. Set it in production.`);
+    logger.warn(`AUTH_JWT_SECRET is not set; using the development secret in ${env.DATA_DIR}. Set it in production.`);
   }
   const instanceId = `erpfront-${hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
   // With Redis, several instances share one queue: no DATA_DIR lock, and no releasing of leases at
@@ -65,7 +67,7 @@ export async function startErpfront(source: Record<string, string | undefined>, 
       url: env.REDIS_URL, instanceId, keyPrefix: env.REDIS_KEY_PREFIX, queue: env.ORDER_QUEUE,
       budgetName: `${env.ERP_CONNECTOR}@${new URL(env.ERP_URL ?? `http://127.0.0.1:${env.SANDBOX_PORT}`).host}`,
       requestsPerSecond: env.ERP_REQUESTS_PER_SECOND, maxConcurrent: env.ERP_MAX_CONCURRENT,
-      budgetLeaseMs: env.ERP_BUDGET_LEASE_SECONDS * 1000, allowVolatileOrders: env.REDIS_ALLOW_VOLATILE_ORDERS,
+      budgetLeaseMs: env.ERP_BUDGET_LEASE_SECONDS * 1000, allowVolatileOrders: env.REDIS_ALLOW_VOLATILE_ORDERS, logger,
     })
     : null;
   const unlock = redis ? () => {} : lockDataDir(env.DATA_DIR);
@@ -75,13 +77,13 @@ export async function startErpfront(source: Record<string, string | undefined>, 
   // This process owns the store (the lock): leases still recorded belong to a crashed
   // predecessor. Their orders are released now, in doubt, instead of after the lease runs out.
   const recovered = redis ? 0 : await orderStore.releaseLeases(Date.now());
-  if (recovered) console.warn(`erpfront: ${recovered} order(s) were being submitted when the last process stopped; they will be checked against the ERP first.`);
+  if (recovered) logger.warn(`${recovered} order(s) were being submitted when the last process stopped; they will be checked against the ERP first.`, { recovered });
   const punchOutBuyers = options.punchOutBuyers ?? loadBuyers(env.PUNCHOUT_BUYERS_FILE);
   const { app, dispatcher, duplicateCheck, invalidation, punchOutNotifier } = composeErpfront(env, {
     punchOutBuyers,
     typeDefs: readFileSync(SCHEMA, 'utf8'),
     metrics: createPrometheusMetrics({ processMetrics: true }),
-    logger: consoleLogger,
+    logger,
     jwtSecret: env.AUTH_JWKS_URL ? undefined : signingSecret(env),
     clock: options.clock,
     graphiqlHeaders: options.graphiqlHeaders,
@@ -106,7 +108,7 @@ export async function startErpfront(source: Record<string, string | undefined>, 
   const reconcile = setInterval(() => {
     if (reconciling || !duplicateCheck) return;
     reconciling = true;
-    duplicateCheck.tick().catch((error: unknown) => console.error('erpfront: the duplicate order check failed', error)).finally(() => (reconciling = false));
+    duplicateCheck.tick().catch((error: unknown) => logger.error('the duplicate order check failed', { err: loggableError(error) })).finally(() => (reconciling = false));
   }, env.RECONCILE_INTERVAL_SECONDS * 1000);
   reconcile.unref();
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {

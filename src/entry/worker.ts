@@ -11,7 +11,8 @@
  *
  * @module
  */
-import { consoleLogger } from './console-logger.ts';
+import { createJsonLinesLogger } from '../adapters/logging/json-lines-logger.ts';
+import type { LogLevel } from '../ports/logger.ts';
 import typeDefs from '../../schema.graphql';
 import { createPrometheusMetrics } from '../adapters/metrics/prometheus.ts';
 import { composeErpfront } from '../compose.ts';
@@ -66,13 +67,18 @@ function buildHandler(bindings: WorkerEnv): Handler {
     typeDefs,
     // prom-client runs in workerd under nodejs_compat; process metrics are Node's own.
     metrics: createPrometheusMetrics({ processMetrics: false }),
-    logger: consoleLogger,
+    logger: createJsonLinesLogger({ level: env.LOG_LEVEL, sink: consoleSink }),
     // workerd forbids code generation from strings, which graphql-jit is made of.
     jit: false,
     // Cloudflare compresses at the edge.
     compress: false,
   });
   return (request, env, ctx) => app.fetch(request, env, ctx as never);
+}
+
+/** Workers Logs and `wrangler tail` keep each console line with its level. */
+function consoleSink(level: LogLevel, line: string): void {
+  console[level](line);
 }
 
 /** What parseEnv allows for a Node process but a Worker cannot run without. */

@@ -11,6 +11,7 @@ import { createPrometheusMetrics } from '../../src/adapters/metrics/prometheus.t
 import { createSqliteOrderStore } from '../../src/adapters/stores/sqlite/order-store.ts';
 import { systemClock } from '../../src/ports/clock.ts';
 import type { ErpOrderRequest } from '../../src/ports/erp-connector.ts';
+import { silentLogger } from '../../src/ports/logger.ts';
 import { OrderDispatcher } from '../../src/services/orders/order-dispatcher.ts';
 import { startTryton, TRYTON_USER, trytonAvailable, type RunningTryton } from '../support/tryton.ts';
 import { newExternalRef } from './erp-connector-orders.contract.ts';
@@ -68,7 +69,7 @@ describe.skipIf(!available)('Tryton: an order whose entry was cut short after qu
     const lossy = losingFirstQuoteReply();
     const erp = createTrytonConnector({ url: tryton.url, ...TRYTON_USER, fetch: lossy.fetchImpl });
     const store = createSqliteOrderStore({ path: ':memory:' });
-    const dispatcher = new OrderDispatcher({ store, erp, clock: systemClock, metrics: createPrometheusMetrics(), owner: 'test', pollMs: 50, retryBaseMs: 50 });
+    const dispatcher = new OrderDispatcher({ store, erp, clock: systemClock, metrics: createPrometheusMetrics(), owner: 'test', pollMs: 50, retryBaseMs: 50, logger: silentLogger });
     const id = newExternalRef();
     const request = order(id);
     await store.insert({

@@ -75,11 +75,14 @@ export interface PlaceOrderResult {
 
 const failed = (...userErrors: UserError[]): PlaceOrderResult => ({ order: null, userErrors, creditDecision: null });
 
-/** Places an order for `customerId` on behalf of `principal`. */
-export async function placeOrder(deps: PlaceOrderDeps, principal: Principal, customerId: string, input: OrderInput): Promise<PlaceOrderResult> {
+/**
+ * Places an order for `customerId` on behalf of `principal`. `log` is the request's logger (its
+ * `reqId`): the order's ERP reads and its `order placed` line carry it.
+ */
+export async function placeOrder(deps: PlaceOrderDeps, principal: Principal, customerId: string, input: OrderInput, log: Logger = deps.logger): Promise<PlaceOrderResult> {
   const { store, clock, policy, metrics } = deps;
   // The order's own reads wait in the ERP budget at order priority, ahead of catalog browsing.
-  const reader = new ErpReader(deps.erp, deps.cache, { maxBatchSize: deps.maxBatchSize, priority: 'order' });
+  const reader = new ErpReader(deps.erp, deps.cache, { maxBatchSize: deps.maxBatchSize, priority: 'order', log });
   const inputErrors = validateOrderInput(input, { maxLines: policy.maxLines, maxQuantity: policy.maxQuantity, today: utcDate(clock.now()) });
   if (inputErrors.length) {
     metrics.orderOutcome('INVALID');
@@ -113,7 +116,7 @@ export async function placeOrder(deps: PlaceOrderDeps, principal: Principal, cus
   const renewal = scopedKey ? keepClaim(deps, scopedKey, claimId) : null;
   try {
     const idempotency = scopedKey ? { key: scopedKey, claimId } : null;
-    const result = await prepareAndWrite(deps, principal, customerId, reader, input, key, idempotency);
+    const result = await prepareAndWrite(deps, principal, customerId, reader, input, key, idempotency, log);
     written = result.order !== null;
     return result;
   } catch (error) {
@@ -144,7 +147,7 @@ const keyInUse = () =>
   failed({ code: 'IDEMPOTENCY_KEY_IN_USE', message: 'A request with this idempotency key is still being processed; retry in a moment to get its result.', field: ['idempotencyKey'] });
 
 async function prepareAndWrite(
-  deps: PlaceOrderDeps, principal: Principal, customerId: string, reader: ErpReader, input: OrderInput, key: string | null, idempotency: { key: string; claimId: string } | null,
+  deps: PlaceOrderDeps, principal: Principal, customerId: string, reader: ErpReader, input: OrderInput, key: string | null, idempotency: { key: string; claimId: string } | null, log: Logger,
 ): Promise<PlaceOrderResult> {
   const { store, clock, policy, metrics, dispatcher } = deps;
   const account = await readOrFail(() => reader.account(customerId), 'UNKNOWN_CUSTOMER', `Customer ${customerId} is not known to the ERP.`);
@@ -177,7 +180,7 @@ async function prepareAndWrite(
   if (errors.length) return failed(...errors);
   const lineItems = items as Array<Cached<Item>>;
 
-  const priced = await priceLines(deps, account.value, lineItems, input);
+  const priced = await priceLines(deps, account.value, lineItems, input, log);
   if (!Array.isArray(priced)) return failed(...priced.errors);
   const total = priced.reduce((sum, line) => sum.plus(new Big(line.unitPrice).times(line.quantity)), new Big(0));
   const totalAmount = formatAmount(total, account.value.currency);
@@ -210,13 +213,19 @@ async function prepareAndWrite(
   }
   if (!('credit' in decided)) return decided;
   const { order, credit } = decided;
+  const placed = { orderId: order.id, customerId, placedBy: order.placedBy, total: order.total, currency: order.currency, lines: order.request.lines.length, credit: credit.decision };
   if (order.status === 'ON_HOLD') {
     metrics.orderOutcome('ON_HOLD');
+    log.info('order placed', { ...placed, status: 'ON_HOLD' });
     return { order, userErrors: [], creditDecision: credit };
   }
+  log.info('order placed', { ...placed, status: 'QUEUED' });
   // The order is safe on disk; give the ERP a moment to take it, else answer QUEUED.
   const settled = (await dispatcher.settle(order.id, policy.submitWaitMs)) ?? order;
-  if (settled.status === 'QUEUED') metrics.orderOutcome('QUEUED');
+  if (settled.status === 'QUEUED') {
+    metrics.orderOutcome('QUEUED');
+    log.info('order queued', { orderId: order.id, status: 'QUEUED', waitedMs: policy.submitWaitMs });
+  }
   return { order: settled, userErrors: [], creditDecision: credit };
 }
 
@@ -295,11 +304,11 @@ async function readOrFail<T>(read: () => T | Promise<T>, notFound: string, notFo
  * Prices every line on the authoritative path: fresh from the ERP when it answers (at order
  * priority), else the cached price sheet if it is younger than the policy allows.
  */
-async function priceLines(deps: PlaceOrderDeps, account: CustomerAccount, items: Array<Cached<Item>>, input: OrderInput): Promise<ErpOrderLine[] | { errors: UserError[] }> {
+async function priceLines(deps: PlaceOrderDeps, account: CustomerAccount, items: Array<Cached<Item>>, input: OrderInput, log: Logger): Promise<ErpOrderLine[] | { errors: UserError[] }> {
   const perLine = items.map((item) => priceKeysFor(account, item.value.sku));
   const keys: PriceKey[] = perLine.flatMap((k) => [k.contract, k.priceList, k.list].filter((x): x is PriceKey => x !== null));
   const entries = await deps.cache.load<PriceKey, PriceEntry | null>(
-    'prices', keys, priceKeyId, (missing) => deps.erp.getPrices(missing, { priority: 'order' }),
+    'prices', keys, priceKeyId, (missing) => deps.erp.getPrices(missing, { priority: 'order', log }),
     { freshMs: 0, staleWhileRevalidateMs: 0, maxStaleMs: deps.policy.priceMaxAgeMs },
   );
   const byKey = new Map(keys.map((k, i) => [priceKeyId(k), entries[i]!]));

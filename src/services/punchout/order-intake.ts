@@ -15,7 +15,9 @@ import type { OrderInput, UserError } from '../../domain/orders/order-input.ts';
 import type { BuyerOrganisation } from '../../domain/punchout/buyer-organisation.ts';
 import { sessionIdOf } from '../../domain/punchout/session.ts';
 import type { Principal } from '../../domain/principal.ts';
-import { untrustedText } from '../../domain/untrusted-text.ts';
+import { loggableError } from '../../domain/loggable-error.ts';
+import { untrustedField } from '../../domain/untrusted-text.ts';
+import type { Logger } from '../../ports/logger.ts';
 import type { PunchOutStore } from '../../ports/punchout-store.ts';
 import { punchOutIdempotencyKey } from '../orders/order-identity.ts';
 import { placeOrder, type PlaceOrderDeps } from '../orders/place-order.ts';
@@ -49,6 +51,8 @@ export interface OrderIntakeDeps {
   store: PunchOutStore;
   /** How long a document's answer is remembered (the order's key lives as long in the order store). */
   answerTtlMs: number;
+  /** The request's logger (its `reqId`): the order placed and its ERP reads carry it. */
+  log: Logger;
 }
 
 const TRANSIENT = new Set(['ERP_UNAVAILABLE', 'IDEMPOTENCY_KEY_IN_USE']);
@@ -105,9 +109,10 @@ async function placeNew(deps: OrderIntakeDeps, buyer: BuyerOrganisation, order: 
   };
   let result;
   try {
-    result = await placeOrder(deps.orders, systemPrincipal(buyer), buyer.customerId, input);
+    result = await placeOrder(deps.orders, systemPrincipal(buyer), buyer.customerId, input, deps.log);
   } catch (error) {
-    console.error(`erpfront: cXML OrderRequest ${untrustedText(order.orderId)} of buyer ${buyer.id} failed unexpectedly`, error);
+    // The buyer's PO number is the buyer's text: bounded and escaped.
+    deps.log.error(`cXML OrderRequest of buyer ${buyer.id} failed unexpectedly`, { buyerId: buyer.id, buyerOrderId: untrustedField(order.orderId), err: loggableError(error) });
     return { code: 500, text: 'The order could not be taken right now; nothing was recorded. Retry later.', orderId: null };
   }
   if (result.order) {

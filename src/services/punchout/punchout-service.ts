@@ -9,6 +9,7 @@ import { returnUrlAllowed, type BuyerOrganisation } from '../../domain/punchout/
 import { cartEditable, type PunchOutCartLine, type PunchOutOperation, type PunchOutSession } from '../../domain/punchout/session.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { ErpConnector } from '../../ports/erp-connector.ts';
+import type { Logger } from '../../ports/logger.ts';
 import type { PunchOutStore } from '../../ports/punchout-store.ts';
 import { ErpReader } from '../erp-reader.ts';
 import type { PlaceOrderDeps } from '../orders/place-order.ts';
@@ -34,6 +35,8 @@ export interface PunchOutServiceDeps {
   maxLines: number;
   /** Throttling of failed logins; default `DEFAULT_LOGIN_THROTTLE`. */
   loginThrottle?: BuyerLoginOptions;
+  /** Where PunchOut's routes log when no request logger is mounted. */
+  logger: Logger;
 }
 
 /** A refusal to open or use a session: a status class and a message the buyer can act on. */
@@ -117,13 +120,13 @@ export class PunchOutService {
    * meanwhile is priced again (a few times), and a session another request returned is refused,
    * so one cart goes back once, and it is the cart the session holds.
    */
-  async returnCart<T>(session: PunchOutSession, build: (buyer: BuyerOrganisation, cart: PricedCart, session: PunchOutSession) => T): Promise<{ cart: PricedCart; built: T }> {
+  async returnCart<T>(session: PunchOutSession, build: (buyer: BuyerOrganisation, cart: PricedCart, session: PunchOutSession) => T, log?: Logger): Promise<{ cart: PricedCart; built: T }> {
     let current: PunchOutSession | null = session;
     for (let attempt = 0; attempt < RETURN_ATTEMPTS; attempt++) {
       if (!current || current.state !== 'active') throw new PunchOutRefusal('SESSION_CLOSED', 'This PunchOut session has ended; start a new one from your procurement system.');
       const buyer = this.deps.buyers.byId(current.buyerId);
       if (!buyer) throw new PunchOutRefusal('SESSION_CLOSED', `Buyer ${current.buyerId} is no longer configured.`);
-      const reader = new ErpReader(this.deps.erp, this.deps.cache, { maxBatchSize: this.deps.maxBatchSize });
+      const reader = new ErpReader(this.deps.erp, this.deps.cache, { maxBatchSize: this.deps.maxBatchSize, log });
       const cart = await priceCart(reader, current.customerId, current.lines, this.deps.clock.now());
       const built = build(buyer, cart, current);
       if (await this.deps.sessions.close(current)) return { cart, built };

@@ -10,6 +10,8 @@ import type { ErpReader } from '../../services/erp-reader.ts';
 import type { PlaceOrderDeps } from '../../services/orders/place-order.ts';
 import type { ReadThroughCache } from '../../services/read-through-cache.ts';
 import type { PunchOutService } from '../../services/punchout/punchout-service.ts';
+import type { Logger } from '../../ports/logger.ts';
+import type { GraphQLFacts } from '../http/request-log.ts';
 
 /** Limits and policies the GraphQL layer enforces. */
 export interface GraphQLLimits {
@@ -40,4 +42,10 @@ export interface GraphQLContext {
   customers: Map<string, unknown>;
   /** The `Idempotency-Key` header, used when the input carries no key. */
   idempotencyKey: string | null;
+  /** This request's id (the `X-Request-Id` answered), quoted in errors whose detail went to the log. */
+  requestId: string;
+  /** This request's logger, bound to its id: for what it causes (orders placed, ERP calls). */
+  log: Logger;
+  /** What the request's log line says about it; the engine adds the operation's name. */
+  facts: GraphQLFacts;
 }

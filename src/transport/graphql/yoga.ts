@@ -9,6 +9,7 @@ import { createSchema, createYoga } from 'graphql-yoga';
 import type { GraphQLContext } from './context.ts';
 import { useErrorCodes } from './plugins/use-error-codes.ts';
 import { useErrorDetails } from './plugins/use-error-details.ts';
+import { useOperationName } from './plugins/use-operation-name.ts';
 import { useParserLimits } from './plugins/use-parser-limits.ts';
 import { useFiniteVariables } from './plugins/use-finite-variables.ts';
 import { useIntrospectionSwitch } from './plugins/use-introspection-switch.ts';
@@ -67,9 +68,9 @@ export function createGraphQLEngine(options: GraphQLEngineOptions) {
     ...(options.renderGraphiQL ? { renderGraphiQL: options.renderGraphiQL } : {}),
     logging: false,
     // Never the exception's text in a masked error, whatever NODE_ENV says (yoga adds it in
-    // development); useErrorDetails logs it under the request id instead.
+    // development); useErrorDetails logs it on the request's logger (its id) instead.
     maskedErrors: { isDev: false },
-    plugins: [useErrorDetails(), useParserLimits(), useIntrospectionSwitch({ enabled: options.introspection !== false }), useFiniteVariables(), options.jit !== false && useGraphQlJit(), useErrorCodes()],
+    plugins: [useErrorDetails(), useOperationName(), useParserLimits(), useIntrospectionSwitch({ enabled: options.introspection !== false }), useFiniteVariables(), options.jit !== false && useGraphQlJit(), useErrorCodes()],
   });
   const graphiql = options.graphiql !== false;
   return Object.assign(yoga, {

@@ -14,6 +14,8 @@ import { authorizeCustomer } from './authorize-customer.ts';
 import { authenticationFailure } from './bearer.ts';
 import { limitBody, tooLargeMessage } from './body-limit.ts';
 import { graphqlErrorResponse } from './error-response.ts';
+import { graphQLFacts, requestIdFor, requestIdOf, requestLogger } from './request-log.ts';
+import type { Logger } from '../../ports/logger.ts';
 
 export interface GraphQLRouteOptions {
   engine: GraphQLEngine;
@@ -23,6 +25,8 @@ export interface GraphQLRouteOptions {
   maxBatchSize: number;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
+  /** Where a request's lines go when no request logger is mounted (see request-log.ts). */
+  logger: Logger;
 }
 
 /** The header a sales rep (or ops) uses to act for one customer, as Stripe-Account does. */
@@ -52,9 +56,14 @@ export function graphqlRoute(options: GraphQLRouteOptions) {
     if ('problem' in verified) return authenticationFailure(verified);
 
     const principal: Principal = verified.principal;
-    const reader = new ErpReader(services.erp, services.cache, { maxBatchSize: options.maxBatchSize });
+    // For the request's log line (request-log.ts): who, for whom, and (from the engine) which operation.
+    const facts = graphQLFacts(c);
+    facts.subject = principal.subject;
+    const log = requestLogger(c, options.logger);
+    const reader = new ErpReader(services.erp, services.cache, { maxBatchSize: options.maxBatchSize, log });
     const decision = await authorizeCustomer(principal, request.headers.get(CUSTOMER_HEADER), reader);
     if ('status' in decision) return graphqlErrorResponse(decision.status, decision.code, decision.message);
+    facts.customerId = decision.customerId;
 
     return engine.handle(limited.request, {
       principal,
@@ -63,6 +72,9 @@ export function graphqlRoute(options: GraphQLRouteOptions) {
       services,
       customers: new Map(),
       idempotencyKey: request.headers.get('idempotency-key'),
+      requestId: requestIdFor(c) ?? requestIdOf(request),
+      log,
+      facts,
     });
   };
 }

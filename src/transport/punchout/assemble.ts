@@ -10,6 +10,7 @@ import type { BuyerOrganisation } from '../../domain/punchout/buyer-organisation
 import type { Clock } from '../../ports/clock.ts';
 import type { ErpConnector } from '../../ports/erp-connector.ts';
 import type { PunchOutStore } from '../../ports/punchout-store.ts';
+import type { Logger } from '../../ports/logger.ts';
 import type { PlaceOrderDeps } from '../../services/orders/place-order.ts';
 import { BuyerDirectory } from '../../services/punchout/buyer-directory.ts';
 import { OrderNotifier } from '../../services/punchout/order-notifier.ts';
@@ -44,6 +45,7 @@ export interface PunchOutParts {
   maxBatchSize: number;
   orders?: PlaceOrderDeps;
   fetch?: typeof fetch;
+  logger: Logger;
 }
 
 export interface PunchOut {
@@ -60,12 +62,12 @@ export function assemblePunchOut(settings: PunchOutSettings, parts: PunchOutPart
   const sessions = new PunchOutSessions(settings.store, parts.clock, { startTtlMs: settings.startTtlMs, sessionTtlMs: settings.sessionTtlMs });
   const service = new PunchOutService({
     buyers, sessions, store: settings.store, erp: parts.erp, cache: parts.cache, clock: parts.clock, maxBatchSize: parts.maxBatchSize,
-    orders: parts.orders, answerTtlMs: settings.answerTtlMs, maxLines: settings.maxLines,
+    orders: parts.orders, answerTtlMs: settings.answerTtlMs, maxLines: settings.maxLines, logger: parts.logger,
   });
   const notifier = parts.orders
     ? new OrderNotifier({
         store: settings.store, orders: parts.orders.store, erp: parts.erp, buyers, clock: parts.clock,
-        channel: cxmlNoticeChannel(parts.fetch), intervalMs: settings.notifyIntervalMs,
+        channel: cxmlNoticeChannel(parts.fetch), intervalMs: settings.notifyIntervalMs, logger: parts.logger,
       })
     : null;
   return {

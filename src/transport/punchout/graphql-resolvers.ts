@@ -55,7 +55,7 @@ export const PunchOutMutations = {
       const session = await currentSession(context);
       const punchout = service(context);
       try {
-        const { cart, built } = await punchout.returnCart(session, (buyer, priced, returned) => buildReturn(buyer, returned, priced, punchout.deps.clock.now()));
+        const { cart, built } = await punchout.returnCart(session, (buyer, priced, returned) => buildReturn(buyer, returned, priced, punchout.deps.clock.now()), context.log);
         return {
           html: built.html,
           action: built.form.action,

@@ -41,8 +41,10 @@ async function act(context: GraphQLContext, id: string, from: LocalOrderStatus[]
   if (!moved) {
     return { order: fromStored(order), userErrors: [{ code: 'INVALID_ORDER_STATE', message: `Order ${id} is ${order.status}; only ${from.join(' or ')} orders can be ${verb}.`, field: ['id'] }] };
   }
+  // A state change by a person (a buyer's cancellation, an operator's replay or release).
+  context.log.info(`order ${verb}`, { orderId: id, from: order.status, status: to, by: context.principal.subject });
   if (to === 'QUEUED') deps.dispatcher.wake();
-  if (to === 'CANCELLED') await voidCard(deps.payments, moved, deps.logger);
+  if (to === 'CANCELLED') await voidCard(deps.payments, moved, context.log);
   return { order: fromStored(moved), userErrors: [] };
 }
 
@@ -125,7 +127,7 @@ export const OrderMutations = {
       const customerId = requireCustomer(context, 'Orders');
       // The buyers' namespace: a buyer's key can never take or block a PunchOut order's.
       const input = { ...args.input, idempotencyKey: buyerIdempotencyKey(args.input.idempotencyKey ?? context.idempotencyKey) };
-      const result = await placeOrder(deps, context.principal, customerId, input);
+      const result = await placeOrder(deps, context.principal, customerId, input, context.log);
       return { order: result.order ? fromStored(result.order) : null, userErrors: result.userErrors, creditDecision: result.creditDecision };
     }),
 
