@@ -11,7 +11,7 @@
 import type { LogFields, Logger, LogLevel } from '../../ports/logger.ts';
 import { LOG_LEVELS } from '../../ports/logger.ts';
 import { loggableError } from '../../domain/loggable-error.ts';
-import { CENSOR, isSecretField } from './redaction.ts';
+import { redactSecrets } from './redaction.ts';
 
 /** Receives each line that passed the level, with its level. */
 export type LogSink = (level: LogLevel, line: string) => void;
@@ -23,9 +23,6 @@ export interface JsonLinesLoggerOptions {
   /** Epoch ms now; for tests. */
   now?: () => number;
 }
-
-/** Objects deeper than this in a line's fields are written as `"[object]"`. */
-const MAX_DEPTH = 8;
 
 export function createJsonLinesLogger(options: JsonLinesLoggerOptions): Logger {
   const threshold = LOG_LEVELS.indexOf(options.level ?? 'info');
@@ -49,18 +46,9 @@ export function createJsonLinesLogger(options: JsonLinesLoggerOptions): Logger {
 /** One line of JSON, secrets redacted; never throws (a line that cannot be written says so). */
 function line(record: Record<string, unknown>): string {
   try {
-    return JSON.stringify(redact(record, 0));
+    return JSON.stringify(redactSecrets(record), (_, value: unknown) =>
+      value instanceof Error ? loggableError(value) : typeof value === 'bigint' ? value.toString() : value);
   } catch (error) {
     return JSON.stringify({ level: record.level, time: record.time, name: 'erpfront', msg: String(record.msg), logError: `fields could not be written: ${String(error)}` });
   }
-}
-
-function redact(value: unknown, depth: number): unknown {
-  if (value === null || typeof value !== 'object') return typeof value === 'bigint' ? value.toString() : value;
-  if (depth > MAX_DEPTH) return '[object]';
-  if (value instanceof Error) return loggableError(value);
-  if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) out[key] = isSecretField(key) ? CENSOR : redact(item, depth + 1);
-  return out;
 }

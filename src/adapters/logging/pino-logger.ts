@@ -11,7 +11,7 @@
 import { pino, type Logger as Pino } from 'pino';
 import pretty from 'pino-pretty';
 import type { LogFields, Logger, LogLevel } from '../../ports/logger.ts';
-import { CENSOR, pinoRedactPaths } from './redaction.ts';
+import { redactSecrets } from './redaction.ts';
 
 export interface PinoLoggerOptions {
   /** Lines below this level are not written (LOG_LEVEL; default `info`). */
@@ -36,8 +36,12 @@ export function createPinoLogger(options: PinoLoggerOptions = {}): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       // "level":"warn" rather than 40: readable by whoever greps the log, and by log shippers.
       // pino-pretty reads the numbers, so the pretty output keeps them.
-      ...(format === 'json' ? { formatters: { level: (label: string) => ({ level: label }) } } : {}),
-      redact: { paths: pinoRedactPaths(), censor: CENSOR },
+      formatters: {
+        ...(format === 'json' ? { level: (label: string) => ({ level: label }) } : {}),
+        // Secrets by field name (redaction.ts), in every line's fields; a child's bindings are
+        // redacted in `wrap` (pino applies its bindings formatter to the root's only).
+        log: redactSecrets,
+      },
       // `err` comes as `loggableError` made it (no addresses, no stack for expected failures):
       // written as it is, not through pino's serializer for Error objects.
       serializers: { err: (value: unknown) => value },
@@ -57,6 +61,6 @@ function wrap(target: Pino): Logger {
     info: write('info'),
     warn: write('warn'),
     error: write('error'),
-    child: (bindings) => wrap(target.child(bindings as Record<string, unknown>)),
+    child: (bindings) => wrap(target.child(redactSecrets(bindings) as Record<string, unknown>)),
   };
 }

@@ -69,6 +69,19 @@ export function graphQLFacts(c: Context): GraphQLFacts {
   return (state.graphql ??= {});
 }
 
+/**
+ * Sets the id on the answer in place: `c.header()` on a finished response would copy it through
+ * its body, which takes @hono/node-server off its fast path for string bodies. Only a response
+ * whose headers are immutable (one fetched from elsewhere) is copied.
+ */
+function answerWithId(c: Context, reqId: string): void {
+  try {
+    c.res.headers.set(REQUEST_ID_HEADER, reqId);
+  } catch {
+    c.header(REQUEST_ID_HEADER, reqId);
+  }
+}
+
 export interface RequestLogOptions {
   logger: Logger;
 }
@@ -87,7 +100,7 @@ export function requestLog(options: RequestLogOptions): MiddlewareHandler {
       // hono answers errors through onError before control comes back here, so c.res is the
       // answer the client gets; a throw that escaped it still gets its line, as a 500.
       const status = c.finalized ? c.res.status : 500;
-      if (c.finalized) c.header(REQUEST_ID_HEADER, reqId);
+      if (c.finalized) answerWithId(c, reqId);
       const fields: Record<string, unknown> = {
         // The client chose both: bounded (JSON escapes the rest).
         method: untrustedField(c.req.method, 16),
