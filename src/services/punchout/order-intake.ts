@@ -147,7 +147,10 @@ async function cancel(deps: OrderIntakeDeps, buyer: BuyerOrganisation, order: In
   if (!link) return { code: 400, text: `No order with orderID ${order.orderId} was received from you; nothing to delete.`, orderId: null };
   const { store: orders, clock } = deps.orders;
   const moved = await orders.transition(link.orderId, ['QUEUED', 'ON_HOLD', 'REJECTED'], 'CANCELLED', clock.now());
-  if (moved) return { code: 200, text: `OK: order ${link.orderId} (orderID ${order.orderId}) cancelled.`, orderId: link.orderId };
+  if (moved) {
+    deps.log.info('order cancelled', { orderId: link.orderId, status: 'CANCELLED', by: `cxml:${buyer.id}`, buyerOrderId: untrustedField(order.orderId) });
+    return { code: 200, text: `OK: order ${link.orderId} (orderID ${order.orderId}) cancelled.`, orderId: link.orderId };
+  }
   const current = await orders.get(link.orderId);
   return { code: 409, text: `Order ${link.orderId} (orderID ${order.orderId}) is ${current?.status ?? 'unknown'} and already with the ERP; it cannot be deleted through cXML any more. Contact the supplier.`, orderId: link.orderId };
 }

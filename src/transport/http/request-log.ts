@@ -102,7 +102,7 @@ export function requestLog(options: RequestLogOptions): MiddlewareHandler {
       const status = c.finalized ? c.res.status : 500;
       if (c.finalized) answerWithId(c, reqId);
       const fields: Record<string, unknown> = {
-        // The client chose both: bounded (JSON escapes the rest).
+        // The client chose both: bounded and escaped.
         method: untrustedField(c.req.method, 16),
         path: untrustedField(c.req.path, 200),
         status,
