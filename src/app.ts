@@ -8,12 +8,15 @@
 import { Hono } from 'hono';
 import { compress } from 'hono/compress';
 import { HTTPException } from 'hono/http-exception';
+import { loggableError } from './domain/loggable-error.ts';
 import type { FeatureRoute } from './features/feature.ts';
+import type { Logger } from './ports/logger.ts';
 import type { TokenVerifier } from './services/token-verifier.ts';
 import type { GraphQLServices } from './transport/graphql/context.ts';
 import { createGraphQLEngine, type GraphQLEngineOptions } from './transport/graphql/yoga.ts';
 import { notFoundResponse, refusalResponse, unexpectedErrorResponse } from './transport/http/error-response.ts';
 import { graphqlRoute } from './transport/http/graphql-route.ts';
+import { requestLog, requestLogger } from './transport/http/request-log.ts';
 
 export interface AppDeps {
   /** The GraphQL engine: schema parts, resolvers, IDE, introspection, jit. */
@@ -28,10 +31,14 @@ export interface AppDeps {
   maxBodyBytes?: number;
   /** gzip or deflate responses of 1 KiB and more, for clients that accept it. */
   compress?: boolean;
+  /** Where erpfront's log lines go; each request gets a child bound to its id. */
+  logger: Logger;
 }
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
+  // First of all: it times the whole request, sees every answer, and gives the request its id.
+  app.use(requestLog({ logger: deps.logger }));
   // Before every route: a CatalogPage's JSON shrinks about ninefold (30 KB to 3.4 KB), the
   // GraphiQL page from 9 MB to 2.4 MB. The threshold only applies to answers that state their
   // length; streamed ones are compressed whatever their size (a few bytes' overhead).
@@ -42,17 +49,18 @@ export function createApp(deps: AppDeps): Hono {
     services: deps.services,
     maxBatchSize: deps.maxBatchSize,
     maxBodyBytes: deps.maxBodyBytes ?? 1024 * 1024,
+    logger: deps.logger,
   });
   for (const route of deps.routes) app.route(route.path, route.app);
   app.on(['GET', 'POST'], '/graphql', graphql);
   app.notFound(() => notFoundResponse());
-  app.onError((error) => {
+  app.onError((error, c) => {
     // A middleware's refusal (hono's body limit throws one for a body over a route's own limit) is
     // an answer to the client, not a failure of erpfront: its status, with a code, like any other.
     if (error instanceof HTTPException && error.status < 500) {
       return refusalResponse(error.status);
     }
-    console.error('erpfront: unexpected error', error);
+    requestLogger(c, deps.logger).error('unexpected error', { err: loggableError(error) });
     return unexpectedErrorResponse();
   });
   return app;

@@ -24,6 +24,7 @@ import { CircuitBreaker } from './services/circuit-breaker.ts';
 import { ErpHealth } from './services/erp-health.ts';
 import { decorateConnector } from './services/erp/decorate-connector.ts';
 import { guardLinks } from './services/erp/guard-links.ts';
+import { logLink } from './services/erp/log-link.ts';
 import { meterLink } from './services/erp/meter-link.ts';
 import { ReadThroughCache } from './services/read-through-cache.ts';
 import { createTokenVerifier, type TokenVerifier } from './services/token-verifier.ts';
@@ -80,14 +81,17 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
   // calls that reached the ERP, not those the breaker refused.
   const breaker = new CircuitBreaker({ failureThreshold: env.BREAKER_FAILURE_THRESHOLD, cooldownMs: env.BREAKER_COOLDOWN_SECONDS * 1000, metrics, clock });
   const instanceId = parts.instanceId ?? `erpfront-${crypto.randomUUID()}`;
-  const erp = decorateConnector(createErpConnector(env, parts.fetch), [...guardLinks({ budget: backends.budget, breaker, metrics, clock }), meterLink(metrics)]);
+  const connector = createErpConnector(env, parts.fetch);
+  const erp = decorateConnector(connector, [...guardLinks({ budget: backends.budget, breaker, metrics, clock }), meterLink(metrics), logLink(connector.name, parts.logger)]);
   const localCache = createMemoryCacheStore({ maxEntries: env.CACHE_MAX_ENTRIES, maxBytes: env.CACHE_MAX_MB * 1024 * 1024 });
   const shared = backends.sharedCache ?? undefined;
-  const invalidation = new CacheInvalidation({ local: localCache, shared, bus: backends.invalidationBus ?? undefined, instanceId });
+  const invalidation = new CacheInvalidation({ local: localCache, shared, bus: backends.invalidationBus ?? undefined, instanceId, logger: parts.logger });
   const cache = new ReadThroughCache({ local: localCache, shared, policies: freshnessPolicies(env), clock, metrics });
 
   // Features' tokens (PunchOut sessions) wrap the JWT check once every feature is set up.
-  let verify: TokenVerifier = createTokenVerifier({ secret: env.AUTH_JWT_SECRET ?? parts.jwtSecret, jwksUrl: env.AUTH_JWKS_URL, issuer: env.AUTH_JWT_ISSUER, audience: env.AUTH_JWT_AUDIENCE });
+  let verify: TokenVerifier = createTokenVerifier({
+    secret: env.AUTH_JWT_SECRET ?? parts.jwtSecret, jwksUrl: env.AUTH_JWKS_URL, issuer: env.AUTH_JWT_ISSUER, audience: env.AUTH_JWT_AUDIENCE, logger: parts.logger,
+  });
   const verifyToken: TokenVerifier = (token) => verify(token);
   const services: GraphQLServices = {
     erp, cache, clock,
@@ -122,6 +126,7 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
     routes,
     maxBatchSize: env.ERP_MAX_BATCH,
     compress: env.HTTP_COMPRESSION && parts.compress !== false,
+    logger: parts.logger,
   });
   return {
     app,

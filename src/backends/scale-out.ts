@@ -8,8 +8,9 @@
 import { openRedisStores } from '../adapters/stores/redis/index.ts';
 import type { Env } from '../config/env.ts';
 import type { Backends } from '../ports/backends.ts';
+import type { Logger } from '../ports/logger.ts';
 
-export async function openScaleOutBackends(env: Env & { REDIS_URL: string }, options: { instanceId: string }): Promise<Backends> {
+export async function openScaleOutBackends(env: Env & { REDIS_URL: string }, options: { instanceId: string; logger: Logger }): Promise<Backends> {
   const redis = await openRedisStores({
     url: env.REDIS_URL,
     instanceId: options.instanceId,
@@ -21,6 +22,7 @@ export async function openScaleOutBackends(env: Env & { REDIS_URL: string }, opt
     maxConcurrent: env.ERP_MAX_CONCURRENT,
     budgetLeaseMs: env.ERP_BUDGET_LEASE_SECONDS * 1000,
     allowVolatileOrders: env.REDIS_ALLOW_VOLATILE_ORDERS,
+    logger: options.logger,
   });
   return {
     kind: 'scale-out',

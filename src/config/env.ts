@@ -106,6 +106,10 @@ const EnvSchema = z
     ORDER_QUEUE: z.string().regex(/^[A-Za-z0-9_-]+$/, { message: 'expected letters, digits, - or _' }).default('orders'),
     ORDER_LEASE_SECONDS: z.coerce.number().positive().max(3600).default(30),
     ERP_BUDGET_LEASE_SECONDS: z.coerce.number().positive().max(3600).default(15),
+    // Logs (README "Logs"): JSON lines on stdout; `debug` adds a line per ERP call that succeeded.
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { message: 'expected debug, info, warn or error' }).default('info'),
+    // `pretty` for a person at a terminal (npm start's default); Workers always write JSON.
+    LOG_FORMAT: z.enum(['json', 'pretty'], { message: 'expected json or pretty' }).default('json'),
   })
   .superRefine((env, ctx) => {
     if (env.ERP_CONNECTOR === 'tryton') {

@@ -34,6 +34,23 @@ function needsEscape(code: number): boolean {
  */
 export function untrustedText(value: unknown, maxChars = LOG_VALUE_CHARS): string {
   const text = typeof value === 'string' ? value : String(value);
+  const { out, cut } = escaped(text, maxChars, true);
+  return cut ? `"${out}"…(${text.length} chars)` : `"${out}"`;
+}
+
+/**
+ * An untrusted value for a field of a structured (JSON) log line: the same escaping and bound as
+ * `untrustedText`, without the quotes, and leaving quote and backslash to the JSON writer (which
+ * escapes those and C0 controls, but not bidi controls, C1 controls or line separators).
+ */
+export function untrustedField(value: unknown, maxChars = LOG_VALUE_CHARS): string {
+  const text = typeof value === 'string' ? value : String(value);
+  const { out, cut } = escaped(text, maxChars, false);
+  return cut ? `${out}…(${text.length} chars)` : out;
+}
+
+/** Up to `maxChars` of escaped `text`, and whether it was cut. */
+function escaped(text: string, maxChars: number, quoteAndBackslash: boolean): { out: string; cut: boolean } {
   let out = '';
   let i = 0;
   while (i < text.length && out.length < maxChars) {
@@ -45,10 +62,11 @@ export function untrustedText(value: unknown, maxChars = LOG_VALUE_CHARS): strin
       i += 2;
       continue;
     }
-    out += needsEscape(code) ? (SHORT_ESCAPES[code] ?? `\\u${code.toString(16).padStart(4, '0')}`) : text[i];
+    const escape = needsEscape(code) && (quoteAndBackslash || (code !== 0x22 && code !== 0x5c));
+    out += escape ? (SHORT_ESCAPES[code] ?? `\\u${code.toString(16).padStart(4, '0')}`) : text[i];
     i++;
   }
-  return i < text.length ? `"${out}"…(${text.length} chars)` : `"${out}"`;
+  return { out, cut: i < text.length };
 }
 
 /**

@@ -51,7 +51,8 @@ if (refused) {
 const sandbox = await startSandboxErp({ port: env.SANDBOX_PORT, host: '127.0.0.1', seed: env.SANDBOX_SEED });
 const token = await signToken({ secret: signingSecret(env), customerId: 'C0001', roles: ['buyer'], issuer: env.AUTH_JWT_ISSUER, audience: env.AUTH_JWT_AUDIENCE });
 const running = await main(
-  { ...process.env, ERP_URL: sandbox.url },
+  // Log lines for a person at a terminal, unless LOG_FORMAT says otherwise.
+  { ...process.env, ERP_URL: sandbox.url, LOG_FORMAT: process.env.LOG_FORMAT || 'pretty' },
   // The demo PunchOut buyers unless a buyers file is configured (README "PunchOut: setting up a buyer").
   { graphiqlHeaders: JSON.stringify({ Authorization: `Bearer ${token}` }, null, 2), punchOutBuyers: process.env.PUNCHOUT_BUYERS_FILE ? undefined : DEMO_BUYERS },
 );

@@ -17,7 +17,7 @@ import { ConfigError, parseEnv } from '../config/env.ts';
 import { parseBuyerOrganisations } from '../features/punchout/buyer-organisations-config.ts';
 import type { BuyerOrganisation } from '../features/punchout/domain/buyer-organisation.ts';
 import type { Clock } from '../ports/clock.ts';
-import { consoleLogger } from './console-logger.ts';
+import { createPinoLogger } from '../adapters/logging/pino-logger.ts';
 import { signingSecret } from './dev-secret.ts';
 
 export interface RunningErpfront {
@@ -49,13 +49,14 @@ function loadBuyers(file: string | undefined): BuyerOrganisation[] {
 /** Starts erpfront over HTTP with the given environment. */
 export async function startErpfront(source: Record<string, string | undefined>, options: StartOptions = {}): Promise<RunningErpfront> {
   const env = parseEnv(source);
+  const logger = createPinoLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT });
   if (!env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL) {
-    console.warn(`erpfront: AUTH_JWT_SECRET is not set; using the development secret in ${env.DATA_DIR}. Set it in production.`);
+    logger.warn(`AUTH_JWT_SECRET is not set; using the development secret in ${env.DATA_DIR}. Set it in production.`);
   }
   const instanceId = `erpfront-${hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
-  const backends = await openBackends(env, { instanceId });
-  if (backends.recoveredOrders) console.warn(`erpfront: ${backends.recoveredOrders} order(s) were being submitted when the last process stopped; they will be checked against the ERP first.`);
-  const logger = consoleLogger;
+  const backends = await openBackends(env, { instanceId, logger });
+  const recovered = backends.recoveredOrders;
+  if (recovered) logger.warn(`${recovered} order(s) were being submitted when the last process stopped; they will be checked against the ERP first.`, { recovered });
   let erpfront: Erpfront;
   try {
     erpfront = composeErpfront(env, {

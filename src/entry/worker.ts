@@ -10,7 +10,8 @@
  *
  * @module
  */
-import { consoleLogger } from './console-logger.ts';
+import { createJsonLinesLogger } from '../adapters/logging/json-lines-logger.ts';
+import type { LogLevel } from '../ports/logger.ts';
 import { createPrometheusMetrics } from '../adapters/metrics/prometheus.ts';
 import { openMemoryBackends } from '../backends/memory.ts';
 import { composeErpfront } from '../compose.ts';
@@ -67,13 +68,18 @@ function buildHandler(bindings: WorkerEnv): Handler {
     backends: openMemoryBackends(env),
     // prom-client runs in workerd under nodejs_compat; process metrics are Node's own.
     metrics: createPrometheusMetrics({ processMetrics: false }),
-    logger: consoleLogger,
+    logger: createJsonLinesLogger({ level: env.LOG_LEVEL, sink: consoleSink }),
     // workerd forbids code generation from strings, which graphql-jit is made of.
     jit: false,
     // Cloudflare compresses at the edge.
     compress: false,
   });
   return (request, env, ctx) => app.fetch(request, env, ctx as never);
+}
+
+/** Workers Logs and `wrangler tail` keep each console line with its level. */
+function consoleSink(level: LogLevel, line: string): void {
+  console[level](line);
 }
 
 /** What parseEnv allows for a Node process but a Worker cannot run without. */

@@ -14,6 +14,7 @@
  *
  * @module
  */
+import type { Logger } from './logger.ts';
 
 /** A decimal amount as a string, e.g. `"1234.50"`. Never a JavaScript number. */
 export type DecimalString = string;
@@ -44,6 +45,11 @@ export interface ErpCallOptions {
    * everybody else, when its last attempt can have been sent).
    */
   sendBy?: number;
+  /**
+   * Where this call is logged: the caller's logger, bound to what caused it (a request's `reqId`,
+   * an `orderId`). Connectors ignore it; the instrumentation in front of them writes the line.
+   */
+  log?: Logger;
 }
 
 // The port by capability, gathered here so that `ports/erp-connector.ts` stays the one import.

@@ -10,6 +10,7 @@
  */
 import type { CacheStore, SyncCacheStore } from '../ports/cache-store.ts';
 import type { InvalidationBus, InvalidationMessage } from '../ports/cache-invalidation.ts';
+import type { Logger } from '../ports/logger.ts';
 import { ReadThroughCache, type CacheDomain } from './read-through-cache.ts';
 
 export interface CacheInvalidationOptions {
@@ -18,6 +19,7 @@ export interface CacheInvalidationOptions {
   shared?: CacheStore;
   bus?: InvalidationBus;
   instanceId: string;
+  logger: Logger;
 }
 
 export class CacheInvalidation {
@@ -39,7 +41,7 @@ export class CacheInvalidation {
       // was cleared before each message was sent, so the next reads refill from it or the ERP.
       () =>
         void this.#o.local.clear().then((dropped) => {
-          console.warn(`erpfront: cache invalidations may have been missed while Redis was unreachable; dropped ${dropped} in-process cache entries`);
+          this.#o.logger.warn(`cache invalidations may have been missed while Redis was unreachable; dropped ${dropped} in-process cache entries`, { dropped });
         }),
     );
   }

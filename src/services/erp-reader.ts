@@ -9,6 +9,7 @@
  */
 import DataLoader from 'dataloader';
 import type { CustomerAccount, ErpCallOptions, ErpConnector, ErpPriority, Item, PriceEntry, PriceKey, SalesRep, StockRecord } from '../ports/erp-connector.ts';
+import type { Logger } from '../ports/logger.ts';
 import type { MaybePromise } from './maybe-promise.ts';
 import { ReadThroughCache, type Cached, type CacheDomain, type FreshnessPolicy } from './read-through-cache.ts';
 
@@ -17,6 +18,8 @@ export interface ErpReaderOptions {
   maxBatchSize: number;
   /** The ERP budget priority of this reader's calls (default `read`; `order` while placing one). */
   priority?: ErpPriority;
+  /** Where this reader's ERP calls are logged: the request's logger, bound to its `reqId`. */
+  log?: Logger;
 }
 
 /** The cache key of a price entry: scope, scope id and SKU, so no buyer reads another's price. */
@@ -30,14 +33,13 @@ const identity = (key: string) => key;
 const PRICE_SCOPES = 3;
 
 /** ERP reads for one request. */
-/** Refreshes nobody waits for queue behind every read somebody does (the budget's promise). */
-const BACKGROUND: ErpCallOptions = { priority: 'background' };
-
 export class ErpReader {
   readonly #erp: ErpConnector;
   readonly #cache: ReadThroughCache;
   readonly #maxBatchSize: number;
-  readonly #call: { priority: ErpPriority };
+  readonly #call: ErpCallOptions;
+  /** Refreshes nobody waits for queue behind every read somebody does (the budget's promise). */
+  readonly #background: ErpCallOptions;
   // Made on the first miss: a page served from the cache never builds a loader.
   #items?: DataLoader<string, Cached<Item>, string>;
   #accounts?: DataLoader<string, Cached<CustomerAccount>, string>;
@@ -51,7 +53,10 @@ export class ErpReader {
     this.#erp = erp;
     this.#cache = cache;
     this.#maxBatchSize = options.maxBatchSize;
-    this.#call = { priority: options.priority ?? 'read' };
+    // The request's logger rides along, so the ERP calls it causes (refreshes too) carry its id.
+    const log = options.log ? { log: options.log } : {};
+    this.#call = { priority: options.priority ?? 'read', ...log };
+    this.#background = { priority: 'background', ...log };
   }
 
   item(sku: string): MaybePromise<Cached<Item>> {
@@ -99,7 +104,7 @@ export class ErpReader {
   #loader<K, T>(
     domain: CacheDomain, keyOf: (key: K) => string, fetch: (keys: K[], call: ErpCallOptions) => Promise<Array<T | Error>>, keysPerSku = 1, overrides?: Partial<FreshnessPolicy>,
   ) {
-    const batch = (keys: K[], { refresh }: { refresh: boolean }) => fetch(keys, refresh ? BACKGROUND : this.#call);
+    const batch = (keys: K[], { refresh }: { refresh: boolean }) => fetch(keys, refresh ? this.#background : this.#call);
     return new DataLoader<K, Cached<T>, string>((keys) => this.#cache.load(domain, keys, keyOf, batch, overrides), {
       maxBatchSize: this.#maxBatchSize * keysPerSku,
       cacheKeyFn: keyOf,

@@ -11,6 +11,7 @@
  */
 import type { Principal } from '../domain/principal.ts';
 import type { ErpConnector, ErpPriority } from '../ports/erp-connector.ts';
+import type { Logger } from '../ports/logger.ts';
 import { ErpReader } from './erp-reader.ts';
 import type { ReadThroughCache } from './read-through-cache.ts';
 
@@ -35,7 +36,10 @@ export interface RequestScope {
   readonly idempotencyKey: string | null;
   /** Customers already read in this request, so 48 prices share one account object. */
   readonly customers: Map<string, unknown>;
-  // The request's logger (a child carrying its reqId) belongs here, passed on to the reader's calls.
+  /** This request's id (the `X-Request-Id` answered), quoted in errors whose detail went to the log. */
+  readonly requestId: string;
+  /** This request's logger, bound to its id: for what it causes (orders placed, ERP calls). */
+  readonly log: Logger;
 }
 
 /** What opening a scope needs; everything but the principal has a default. */
@@ -46,6 +50,10 @@ export interface ScopeInit {
   idempotencyKey?: string | null;
   /** Default `read`. */
   priority?: ErpPriority;
+  /** The request's id; default a new one. */
+  requestId?: string;
+  /** The request's logger (a child bound to its id); its reader's ERP calls are logged on it. */
+  log: Logger;
 }
 
 /** Opens a request's scope: a fresh reader (its loaders and memo) at the scope's priority. */
@@ -54,10 +62,12 @@ export function openRequestScope(backend: ScopeBackend, init: ScopeInit): Reques
   return {
     principal: init.principal,
     customerId: init.customerId ?? null,
-    reader: new ErpReader(backend.erp, backend.cache, { maxBatchSize: backend.maxBatchSize, priority }),
+    reader: new ErpReader(backend.erp, backend.cache, { maxBatchSize: backend.maxBatchSize, priority, log: init.log }),
     priority,
     idempotencyKey: init.idempotencyKey ?? null,
     customers: new Map(),
+    requestId: init.requestId ?? crypto.randomUUID(),
+    log: init.log,
   };
 }
 
@@ -76,5 +86,7 @@ export function actingFor(scope: RequestScope, customerId: string | null): Reque
  */
 export function atPriority(backend: ScopeBackend, scope: RequestScope, priority: ErpPriority): RequestScope {
   if (scope.priority === priority) return scope;
-  return openRequestScope(backend, { principal: scope.principal, customerId: scope.customerId, idempotencyKey: scope.idempotencyKey, priority });
+  return openRequestScope(backend, {
+    principal: scope.principal, customerId: scope.customerId, idempotencyKey: scope.idempotencyKey, priority, requestId: scope.requestId, log: scope.log,
+  });
 }

@@ -16,7 +16,9 @@
  */
 import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { LRUCache } from 'lru-cache';
+import { withoutAddresses } from '../domain/loggable-error.ts';
 import { principalFromClaims, type Principal } from '../domain/principal.ts';
+import type { Logger } from '../ports/logger.ts';
 
 export interface TokenVerifierOptions {
   /** HS256 shared secret. */
@@ -35,6 +37,8 @@ export interface TokenVerifierOptions {
   jwksMaxAgeMs?: number;
   /** Epoch ms now; passed in for tests. */
   now?: () => number;
+  /** Where a JWKS that cannot be fetched is reported. */
+  logger: Logger;
 }
 
 /**
@@ -144,8 +148,12 @@ function remoteKeys(url: URL, options: TokenVerifierOptions, now: () => number):
       // Anything else is the fetch failing: unreachable, timed out, not 200, not a key set.
       failedAt = now();
       lastFailure = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      // The URL goes to the log (operators need it), never to a client.
-      console.warn(`erpfront: the JWKS at ${url.origin}${url.pathname} could not be fetched (${lastFailure}); ${remote.jwks() ? 'using the keys fetched before' : 'tokens cannot be checked'} until it answers`);
+      // The identity provider's public URL goes to the log (operators need it), never to a
+      // client; the failure's own text may name addresses on the way, and those are cut.
+      options.logger.warn(`the JWKS at ${url.origin}${url.pathname} could not be fetched; ${remote.jwks() ? 'using the keys fetched before' : 'tokens cannot be checked'} until it answers`, {
+        jwksUrl: `${url.origin}${url.pathname}`,
+        failure: withoutAddresses(lastFailure, 300),
+      });
       return previous(header, token);
     }
   };

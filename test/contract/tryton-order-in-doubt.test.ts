@@ -13,6 +13,7 @@ import { systemClock } from '../../src/ports/clock.ts';
 import type { ErpOrderRequest } from '../../src/ports/erp-connector.ts';
 import { createTimerScheduler } from '../../src/adapters/scheduler/timer-scheduler.ts';
 import { OrderDispatcher } from '../../src/features/orders/services/order-dispatcher.ts';
+import { silentLogger } from '../../src/ports/logger.ts';
 import { startTryton, TRYTON_USER, trytonAvailable, type RunningTryton } from '../support/tryton.ts';
 import { newExternalRef } from './erp-connector-orders.contract.ts';
 
@@ -69,14 +70,14 @@ describe.skipIf(!available)('Tryton: an order whose entry was cut short after qu
     const lossy = losingFirstQuoteReply();
     const erp = createTrytonConnector({ url: tryton.url, ...TRYTON_USER, fetch: lossy.fetchImpl });
     const store = createSqliteOrderStore({ path: ':memory:' });
-    const dispatcher = new OrderDispatcher({ store, erp, clock: systemClock, metrics: createPrometheusMetrics(), owner: 'test', pollMs: 50, retryBaseMs: 50 });
+    const dispatcher = new OrderDispatcher({ store, erp, clock: systemClock, metrics: createPrometheusMetrics(), owner: 'test', pollMs: 50, retryBaseMs: 50, logger: silentLogger });
     const id = newExternalRef();
     const request = order(id);
     await store.insert({
       id, customerId: 'INITECH', status: 'QUEUED', request, total: '25.00', currency: 'USD', placedBy: 'test',
       creditDecision: { decision: 'APPROVE', reason: null }, idempotencyKey: null,
     }, { now: Date.now() });
-    const scheduler = createTimerScheduler({ logger: { warn: console.warn, error: console.error } });
+    const scheduler = createTimerScheduler({ logger: silentLogger });
     scheduler.add(dispatcher.job());
     try {
       let stored = await store.get(id);

@@ -4,13 +4,19 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createTimerScheduler } from '../../src/adapters/scheduler/timer-scheduler.ts';
+import type { Logger } from '../../src/ports/logger.ts';
 import type { Job, JobHandle } from '../../src/ports/scheduler.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function recordingLogger() {
   const lines: string[] = [];
-  return { lines, logger: { warn: (m: string) => void lines.push(m), error: (m: string) => void lines.push(m) } };
+  const logger: Logger = {
+    debug: () => {}, info: () => {},
+    warn: (m) => void lines.push(m), error: (m) => void lines.push(m),
+    child: () => logger,
+  };
+  return { lines, logger };
 }
 
 describe('timer scheduler', () => {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { loggableError } from '../../domain/loggable-error.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { Job, JobHandle, Scheduler } from '../../ports/scheduler.ts';
 
@@ -35,7 +36,7 @@ export function createTimerScheduler(options: { logger: Logger }): Scheduler {
       .then(
         (next) => (typeof next === 'number' ? next : runner.job.intervalMs),
         (error: unknown) => {
-          options.logger.error(`erpfront: job ${runner.job.name} failed; it runs again in ${runner.job.intervalMs} ms`, error);
+          options.logger.error(`job ${runner.job.name} failed; it runs again in ${runner.job.intervalMs} ms`, { job: runner.job.name, err: loggableError(error) });
           return runner.job.intervalMs;
         },
       )

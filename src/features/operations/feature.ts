@@ -11,14 +11,14 @@ import { opsRoutes } from './http/routes.ts';
 
 export const operationsFeature: Feature = {
   name: 'operations',
-  setup({ env, health, metrics, erp, breaker, backends, clock, verifyToken, invalidation }) {
+  setup({ env, health, metrics, erp, breaker, backends, clock, verifyToken, invalidation, logger }) {
     return {
       routes: [
         {
           path: '/',
           app: opsRoutes({ health, metrics, maxStaleSeconds: env.MAX_STALE_SECONDS, connector: erp.name, breaker, budget: backends.budget, orders: backends.orders ?? undefined, clock, verifyToken }),
         },
-        { path: '/', app: invalidateRoute({ invalidation, verifyToken }) },
+        { path: '/', app: invalidateRoute({ invalidation, verifyToken, logger }) },
       ],
     };
   },

@@ -52,13 +52,17 @@ export const ordersFeature: Feature = {
       concurrency: env.ORDER_DISPATCH_CONCURRENCY,
       erpAvailable: () => breaker.state === 'closed',
       maxRequestMs: env.ERP_MAX_REQUEST_SECONDS * 1000,
+      logger,
     });
     const duplicateCheck = new DuplicateOrderCheck({
       store,
       erp,
       clock,
       metrics,
-      report: (finding) => logger.error(`erpfront: DUPLICATE ORDER in the ERP for ${finding.orderId} (${finding.customerId}): kept ${finding.kept}; ${finding.duplicates.map((d) => `${d.number} ${d.outcome}`).join(', ')}`),
+      report: (finding) => logger.error(
+        `DUPLICATE ORDER in the ERP for ${finding.orderId} (${finding.customerId}): kept ${finding.kept}; ${finding.duplicates.map((d) => `${d.number} ${d.outcome}`).join(', ')}`,
+        { orderId: finding.orderId, customerId: finding.customerId, kept: finding.kept, duplicates: finding.duplicates },
+      ),
     });
     metrics.observeQueue(() => store.queueStats(clock.now()));
     const orders: PlaceOrderDeps = {

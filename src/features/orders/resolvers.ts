@@ -44,8 +44,10 @@ async function act(context: GraphQLContext, action: Action, id: string, from: Lo
   if (!moved) {
     return { order: fromStored(order), userErrors: [{ code: 'INVALID_ORDER_STATE', message: `Order ${id} is ${order.status}; only ${from.join(' or ')} orders can be ${verb}.`, field: ['id'] }] };
   }
+  // A state change by a person (a buyer's cancellation, an operator's replay or release).
+  context.log.info(`order ${verb}`, { orderId: id, from: order.status, status: to, by: context.principal.subject });
   if (to === 'QUEUED') deps.dispatcher.wake();
-  if (to === 'CANCELLED') await voidCard(deps.payments, moved, deps.logger);
+  if (to === 'CANCELLED') await voidCard(deps.payments, moved, context.log);
   return { order: fromStored(moved), userErrors: [] };
 }
 

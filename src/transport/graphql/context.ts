@@ -8,6 +8,7 @@ import type { Clock } from '../../ports/clock.ts';
 import type { ErpConnector } from '../../ports/erp-connector.ts';
 import type { ReadThroughCache } from '../../services/read-through-cache.ts';
 import type { RequestScope } from '../../services/request-scope.ts';
+import type { GraphQLFacts } from '../http/request-log.ts';
 
 /** Limits and policies the GraphQL layer enforces. */
 export interface GraphQLLimits {
@@ -28,4 +29,6 @@ export interface GraphQLServices {
 /** The request's scope is the context: a resolver passes it on to the services it calls. */
 export interface GraphQLContext extends RequestScope {
   services: GraphQLServices;
+  /** What the request's log line says about it; the engine adds the operation's name. */
+  facts: GraphQLFacts;
 }

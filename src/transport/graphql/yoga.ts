@@ -8,6 +8,7 @@ import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createSchema, createYoga } from 'graphql-yoga';
 import type { GraphQLContext } from './context.ts';
 import { useErrorPolicy } from './plugins/use-error-policy.ts';
+import { useOperationName } from './plugins/use-operation-name.ts';
 import { useParserLimits } from './plugins/use-parser-limits.ts';
 import { useFiniteVariables } from './plugins/use-finite-variables.ts';
 import { useIntrospectionSwitch } from './plugins/use-introspection-switch.ts';
@@ -70,7 +71,7 @@ export function createGraphQLEngine(options: GraphQLEngineOptions) {
     // Never the exception's text in a masked error, whatever NODE_ENV says (yoga adds it in
     // development); useErrorPolicy logs it under the request id instead.
     maskedErrors: { isDev: false },
-    plugins: [useErrorPolicy(), useParserLimits(), useIntrospectionSwitch({ enabled: options.introspection !== false }), useFiniteVariables(), options.jit !== false && useGraphQlJit()],
+    plugins: [useErrorPolicy(), useOperationName(), useParserLimits(), useIntrospectionSwitch({ enabled: options.introspection !== false }), useFiniteVariables(), options.jit !== false && useGraphQlJit()],
   });
   const graphiql = options.graphiql !== false;
   return Object.assign(yoga, {

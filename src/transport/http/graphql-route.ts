@@ -14,6 +14,8 @@ import { authorizeCustomer } from './authorize-customer.ts';
 import { authenticationFailure } from './bearer.ts';
 import { limitBody, tooLargeMessage } from './body-limit.ts';
 import { graphqlErrorResponse } from './error-response.ts';
+import { graphQLFacts, requestIdFor, requestIdOf, requestLogger } from './request-log.ts';
+import type { Logger } from '../../ports/logger.ts';
 
 export interface GraphQLRouteOptions {
   engine: GraphQLEngine;
@@ -23,6 +25,8 @@ export interface GraphQLRouteOptions {
   maxBatchSize: number;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
+  /** Where a request's lines go when no request logger is mounted (see request-log.ts). */
+  logger: Logger;
 }
 
 /** The header a sales rep (or ops) uses to act for one customer, as Stripe-Account does. */
@@ -52,13 +56,18 @@ export function graphqlRoute(options: GraphQLRouteOptions) {
     if ('problem' in verified) return authenticationFailure(verified);
 
     const principal: Principal = verified.principal;
+    // For the request's log line (request-log.ts): who, for whom, and (from the engine) which operation.
+    const facts = graphQLFacts(c);
+    facts.subject = principal.subject;
+    const log = requestLogger(c, options.logger);
     const scope = openRequestScope(
       { erp: services.erp, cache: services.cache, maxBatchSize: options.maxBatchSize },
-      { principal, idempotencyKey: request.headers.get('idempotency-key') },
+      { principal, idempotencyKey: request.headers.get('idempotency-key'), requestId: requestIdFor(c) ?? requestIdOf(request), log },
     );
     const decision = await authorizeCustomer(principal, request.headers.get(CUSTOMER_HEADER), scope.reader);
     if ('status' in decision) return graphqlErrorResponse(decision.status, decision.code, decision.message);
+    facts.customerId = decision.customerId;
 
-    return engine.handle(limited.request, { ...actingFor(scope, decision.customerId), services });
+    return engine.handle(limited.request, { ...actingFor(scope, decision.customerId), services, facts });
   };
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../src/ports/logger.ts';
 import { createTokenVerifier } from '../../../src/services/token-verifier.ts';
 
 // Generated per run: no test carries a fixed secret.
@@ -15,17 +16,17 @@ function sign(claims: Record<string, unknown>): Promise<string> {
 
 describe('createTokenVerifier (HS256)', () => {
   it('accepts a token that expires', async () => {
-    const verify = createTokenVerifier({ secret: SECRET });
+    const verify = createTokenVerifier({ secret: SECRET, logger: silentLogger });
     expect(await verify(await sign({ exp: now + 600 }))).toHaveProperty('principal.customerId', 'C0001');
   });
 
   it('refuses a token without exp', async () => {
-    const verify = createTokenVerifier({ secret: SECRET });
+    const verify = createTokenVerifier({ secret: SECRET, logger: silentLogger });
     expect(await verify(await sign({}))).toEqual({ problem: expect.stringContaining('exp') });
   });
 
   it('checks the issuer and audience when they are configured', async () => {
-    const verify = createTokenVerifier({ secret: SECRET, issuer: 'https://idp.example/', audience: 'erpfront' });
+    const verify = createTokenVerifier({ secret: SECRET, issuer: 'https://idp.example/', audience: 'erpfront', logger: silentLogger });
     expect(await verify(await sign({ exp: now + 600, iss: 'https://idp.example/', aud: 'erpfront' }))).toHaveProperty('principal');
     expect(await verify(await sign({ exp: now + 600, iss: 'https://idp.example/', aud: ['other', 'erpfront'] }))).toHaveProperty('principal');
     expect(await verify(await sign({ exp: now + 600, iss: 'https://evil.example/', aud: 'erpfront' }))).toEqual({ problem: expect.stringContaining('iss') });
@@ -34,7 +35,7 @@ describe('createTokenVerifier (HS256)', () => {
   });
 
   it('refuses a token signed with "none" or another secret', async () => {
-    const verify = createTokenVerifier({ secret: SECRET });
+    const verify = createTokenVerifier({ secret: SECRET, logger: silentLogger });
     const [header, payload] = (await sign({ exp: now + 600 })).split('.');
     const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${payload}.`;
     expect(await verify(none)).toHaveProperty('problem');

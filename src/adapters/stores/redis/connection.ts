@@ -8,6 +8,8 @@
  */
 import { Redis } from 'ioredis';
 import { createHash } from 'node:crypto';
+import { loggableError } from '../../../domain/loggable-error.ts';
+import { silentLogger, type Logger } from '../../../ports/logger.ts';
 
 export interface RedisConnectOptions {
   /** `redis://[user:password@]host:port[/db]` or `rediss://…` for TLS. */
@@ -18,6 +20,8 @@ export interface RedisConnectOptions {
   commandTimeoutMs?: number;
   /** How long to wait for the first connection (default 5,000 ms). */
   connectTimeoutMs?: number;
+  /** Where outages and recoveries are reported (default: nowhere, for connections tests open). */
+  logger?: Logger;
 }
 
 /**
@@ -33,14 +37,15 @@ export async function connectRedis(options: RedisConnectOptions): Promise<Redis>
     // Back off to one attempt a second: a restarted Redis is found again within a second.
     retryStrategy: (times) => Math.min(times * 100, 1000),
   });
+  const logger = options.logger ?? silentLogger;
   let down = false;
   client.on('error', (error: Error) => {
     // Once per outage, not once per reconnect attempt.
-    if (!down) console.error(`erpfront: Redis (${options.role}) unreachable: ${error.message}; retrying`);
+    if (!down) logger.error(`Redis (${options.role}) unreachable; retrying`, { role: options.role, err: loggableError(error) });
     down = true;
   });
   client.on('ready', () => {
-    if (down) console.warn(`erpfront: Redis (${options.role}) reachable again`);
+    if (down) logger.warn(`Redis (${options.role}) reachable again`, { role: options.role });
     down = false;
   });
   try {

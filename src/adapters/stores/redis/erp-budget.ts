@@ -21,6 +21,7 @@
 import type { Redis } from 'ioredis';
 import type { ErpBudget, ErpBudgetSnapshot, ErpPermit } from '../../../ports/erp-budget.ts';
 import type { ErpPriority } from '../../../ports/erp-connector.ts';
+import { silentLogger, type Logger } from '../../../ports/logger.ts';
 import { createMemoryErpBudget } from '../memory/erp-budget.ts';
 import { PriorityLines, type Waiter } from '../priority-lines.ts';
 import { acquireScript, heartbeatScript, pauseScript, releaseScript, unwaitScript } from './budget-scripts.ts';
@@ -42,6 +43,8 @@ export interface RedisErpBudgetOptions {
   leaseMs?: number;
   /** Retry interval while waiting for a release (default 50 ms). */
   pollMs?: number;
+  /** Where falling back to this instance's share is reported (default: nowhere). */
+  logger?: Logger;
 }
 
 export interface RedisErpBudget extends ErpBudget {
@@ -156,7 +159,7 @@ export function createRedisErpBudget(options: RedisErpBudgetOptions): RedisErpBu
     if (!lines.take(waiter)) return;
     if (!fallback) {
       const share = Math.max(1, instances);
-      console.warn(`erpfront: ERP budget falls back to this instance's share (1/${share}) while Redis is unreachable`);
+      (options.logger ?? silentLogger).warn(`ERP budget falls back to this instance's share (1/${share}) while Redis is unreachable`, { share });
       fallback = createMemoryErpBudget({ requestsPerSecond: rate / share, maxConcurrent: Math.max(1, Math.floor(maxConcurrent / share)), burst: Math.max(1, capacity / share) });
       // Back on the shared budget as soon as Redis is.
       client.once('ready', () => (fallback = null));

@@ -11,6 +11,8 @@ import type { CacheStore } from '../../../ports/cache-store.ts';
 import type { InvalidationBus } from '../../../ports/cache-invalidation.ts';
 import type { OrderStore } from '../../../ports/order-store.ts';
 import type { PunchOutStore } from '../../../ports/punchout-store.ts';
+import type { Logger } from '../../../ports/logger.ts';
+import { loggableError } from '../../../domain/loggable-error.ts';
 import { createRedisCacheStore } from './cache-store.ts';
 import { connectRedis } from './connection.ts';
 import { checkOrderDurability } from './durability.ts';
@@ -34,6 +36,8 @@ export interface RedisStoresOptions {
   budgetLeaseMs?: number;
   /** Keep orders even where Redis would lose them (see `checkOrderDurability`). */
   allowVolatileOrders: boolean;
+  /** Where outages, fallbacks and overrides are reported. */
+  logger: Logger;
 }
 
 export interface RedisStores {
@@ -54,20 +58,20 @@ export async function openRedisStores(options: RedisStoresOptions): Promise<Redi
   const keys = redisKeys(options.keyPrefix);
   const opened: Redis[] = [];
   const open = async (role: string, commandTimeoutMs?: number) => {
-    const client = await connectRedis({ url: options.url, role: `${role}:${options.instanceId}`, commandTimeoutMs });
+    const client = await connectRedis({ url: options.url, role: `${role}:${options.instanceId}`, commandTimeoutMs, logger: options.logger });
     opened.push(client);
     return client;
   };
   try {
     const client = await open('commands');
     const overridden = await checkOrderDurability(client, { allowVolatile: options.allowVolatileOrders });
-    if (overridden.length) console.warn(`erpfront: REDIS_ALLOW_VOLATILE_ORDERS=true: keeping orders in a Redis that can lose them: ${overridden.join('; ')}`);
+    if (overridden.length) options.logger.warn(`REDIS_ALLOW_VOLATILE_ORDERS=true: keeping orders in a Redis that can lose them: ${overridden.join('; ')}`, { problems: overridden });
     // A cache read must never hold a page longer than a fraction of an ERP call.
     const cacheClient = await open('cache', 250);
     const subscriber = await open('subscriber');
     const budget = createRedisErpBudget({
       client, subscriber, base: keys.budget(options.budgetName), instanceId: options.instanceId,
-      requestsPerSecond: options.requestsPerSecond, maxConcurrent: options.maxConcurrent, leaseMs: options.budgetLeaseMs,
+      requestsPerSecond: options.requestsPerSecond, maxConcurrent: options.maxConcurrent, leaseMs: options.budgetLeaseMs, logger: options.logger,
     });
     let failures = 0;
     return {
@@ -77,10 +81,10 @@ export async function openRedisStores(options: RedisStoresOptions): Promise<Redi
         client: cacheClient,
         keys,
         // Logged once per run of failures: the connection logs the outage itself.
-        onError: (operation, error) => void (failures++ === 0 && console.warn(`erpfront: shared cache ${operation} failed, serving from this instance: ${String(error)}`)),
+        onError: (operation, error) => void (failures++ === 0 && options.logger.warn(`shared cache ${operation} failed, serving from this instance`, { operation, err: loggableError(error) })),
       }),
       budget,
-      bus: createRedisInvalidationBus({ client, subscriber, channel: keys.invalidationChannel }),
+      bus: createRedisInvalidationBus({ client, subscriber, channel: keys.invalidationChannel, logger: options.logger }),
       async close() {
         await budget.close();
         for (const c of opened) c.disconnect();

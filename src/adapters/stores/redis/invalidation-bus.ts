@@ -6,12 +6,16 @@
  */
 import type { Redis } from 'ioredis';
 import type { InvalidationBus, InvalidationMessage } from '../../../ports/cache-invalidation.ts';
+import { loggableError } from '../../../domain/loggable-error.ts';
+import { silentLogger, type Logger } from '../../../ports/logger.ts';
 
 export interface RedisInvalidationBusOptions {
   client: Redis;
   /** A connection in subscriber mode. */
   subscriber: Redis;
   channel: string;
+  /** Where a message that cannot be read is reported (default: nowhere). */
+  logger?: Logger;
 }
 
 export function createRedisInvalidationBus(options: RedisInvalidationBusOptions): InvalidationBus {
@@ -36,7 +40,7 @@ export function createRedisInvalidationBus(options: RedisInvalidationBusOptions)
         try {
           handler(JSON.parse(text) as InvalidationMessage);
         } catch (error) {
-          console.error('erpfront: ignoring an invalidation message that is not valid JSON', error);
+          (options.logger ?? silentLogger).error('ignoring an invalidation message that is not valid JSON', { channel, err: loggableError(error) });
         }
       };
       subscriber.on('message', onMessage);

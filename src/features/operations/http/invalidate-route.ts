@@ -16,6 +16,10 @@ import { authenticate } from '../../../transport/http/bearer.ts';
 import { bodyLimit, tooLargeMessage } from '../../../transport/http/body-limit.ts';
 import { graphqlErrorResponse } from '../../../transport/http/error-response.ts';
 import { opsRefusal } from '../../../transport/http/ops-access.ts';
+import { requestLogger } from '../../../transport/http/request-log.ts';
+import { loggableError } from '../../../domain/loggable-error.ts';
+import { untrustedField } from '../../../domain/untrusted-text.ts';
+import type { Logger } from '../../../ports/logger.ts';
 
 /** Largest invalidation body, in bytes: a webhook's batch of changes is far smaller. */
 export const OPS_MAX_BODY_BYTES = 1024 * 1024;
@@ -26,7 +30,7 @@ const Change = z.strictObject({
 });
 const Body = z.union([Change, z.strictObject({ changes: z.array(Change).min(1).max(100) })]);
 
-export function invalidateRoute(options: { invalidation: CacheInvalidation; verifyToken: TokenVerifier }): Hono {
+export function invalidateRoute(options: { invalidation: CacheInvalidation; verifyToken: TokenVerifier; logger: Logger }): Hono {
   const app = new Hono();
   const limit = bodyLimit({ maxBytes: OPS_MAX_BODY_BYTES, refuse: (refusal) => graphqlErrorResponse(413, 'REQUEST_TOO_LARGE', tooLargeMessage(refusal)) });
   app.post('/ops/invalidate', limit, async (c) => {
@@ -46,13 +50,18 @@ export function invalidateRoute(options: { invalidation: CacheInvalidation; veri
       return graphqlErrorResponse(400, 'BAD_REQUEST', `${issue.path.join('.') || 'body'}: ${issue.message}. Expected {"domain": "prices", "keys": [...]} or {"changes": [...]}.`);
     }
     const changes = 'changes' in parsed.data ? parsed.data.changes : [parsed.data];
+    const invalidated = changes.reduce((n, change) => n + change.keys.length, 0);
+    // An operator's action: who, and what (domains and how many keys; the keys can be a thousand).
+    const action = { subject: untrustedField(principal.subject, 200), domains: [...new Set(changes.map((change) => change.domain))], keys: invalidated };
+    const log = requestLogger(c, options.logger);
     try {
       for (const change of changes) await options.invalidation.invalidate(change.domain, change.keys);
     } catch (error) {
-      console.error('erpfront: invalidation could not be broadcast', error);
+      log.error('cache invalidation could not be broadcast', { ...action, err: loggableError(error) });
       return graphqlErrorResponse(503, 'INVALIDATION_NOT_BROADCAST', 'Dropped here, but the other instances could not be told (Redis is unreachable); they serve the old value until it ages out. Retry.');
     }
-    return c.json({ invalidated: changes.reduce((n, change) => n + change.keys.length, 0) });
+    log.info('cache invalidated', action);
+    return c.json({ invalidated });
   });
   return app;
 }

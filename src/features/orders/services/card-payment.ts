@@ -8,6 +8,7 @@ import type { UserError } from '../../../domain/orders/order-input.ts';
 import type { Logger } from '../../../ports/logger.ts';
 import type { StoredOrder } from '../../../ports/order-store.ts';
 import { PaymentGatewayError, type PaymentCheck, type PaymentGateway, type PaymentRefusal } from '../../../ports/payment-gateway.ts';
+import { loggableError } from '../../../domain/loggable-error.ts';
 
 /**
  * Checks a card payment with the gateway before anything is written: any string is not an
@@ -44,6 +45,6 @@ export async function voidCard(payments: PaymentGateway | null, order: StoredOrd
   try {
     await payments.void(order.request.payment.authorizationRef);
   } catch (error) {
-    logger.error(`erpfront: the card authorization of cancelled order ${order.id} could not be voided; it will expire by itself`, error instanceof Error ? error.message : error);
+    logger.error(`the card authorization of cancelled order ${order.id} could not be voided; it will expire by itself`, { orderId: order.id, err: loggableError(error) });
   }
 }

@@ -34,6 +34,8 @@ import { erpErrorClass } from '../../../ports/erp/error-classes.ts';
 import type { Metrics } from '../../../ports/metrics.ts';
 import type { OrderStore, StoredOrder } from '../../../ports/order-store.ts';
 import type { Job, JobHandle } from '../../../ports/scheduler.ts';
+import type { Logger } from '../../../ports/logger.ts';
+import { loggableError } from '../../../domain/loggable-error.ts';
 
 export interface OrderDispatcherOptions {
   store: OrderStore;
@@ -64,6 +66,8 @@ export interface OrderDispatcherOptions {
    * send check and the request leaving, and clock differences between instances. Default 1 s.
    */
   sendGraceMs?: number;
+  /** Where state changes (submitted, rejected, retried) are logged, each with its `orderId`. */
+  logger: Logger;
 }
 
 /** What a failed attempt means for the order, after the `ErpError` table. */
@@ -160,7 +164,7 @@ export class OrderDispatcher {
       try {
         leased = await this.#o.store.lease(this.#o.owner, { now, limit, leaseMs: this.#o.leaseMs });
       } catch (error) {
-        console.error('erpfront: leasing orders failed', error);
+        this.#o.logger.error('leasing orders failed', { err: loggableError(error) });
       }
       for (const order of leased) this.#submit(order, now + this.#o.leaseMs);
       if (leased.length > 0 && this.#inFlight < this.#o.concurrency) return 0;
@@ -174,7 +178,7 @@ export class OrderDispatcher {
     const probe = this.#pausedUntil > 0;
     if (probe) this.#probing = true;
     const task = this.#attempt(order, leaseEnd)
-      .catch((error: unknown) => console.error(`erpfront: order ${order.id} could not be updated`, error))
+      .catch((error: unknown) => this.#o.logger.error(`order ${order.id} could not be updated`, { orderId: order.id, err: loggableError(error) }))
       .finally(() => {
         this.#inFlight--;
         if (probe) this.#probing = false;
@@ -188,6 +192,8 @@ export class OrderDispatcher {
 
   async #attempt(order: StoredOrder, leaseEnd: number): Promise<void> {
     const { store, erp, clock, metrics } = this.#o;
+    // Every line of this attempt, its ERP calls included, names the order.
+    const log = this.#o.logger.child({ orderId: order.id });
     let inDoubt = order.inDoubt;
     let sent = false;
     try {
@@ -197,12 +203,13 @@ export class OrderDispatcher {
         const settled = clock.now() >= settledAt;
         // Past the bound, a connector that resumes entries settles the doubt in createOrder itself.
         if (!(settled && erp.resumesOrderEntry)) {
-          const existing = await erp.findOrderByExternalRef(order.id, { priority: 'order' });
-          if (existing && !erp.resumesOrderEntry) return await this.#submitted(order, existing.number);
+          const existing = await erp.findOrderByExternalRef(order.id, { priority: 'order', log });
+          if (existing && !erp.resumesOrderEntry) return await this.#submitted(order, existing.number, log);
           if (!existing && !settled) {
             // Not there yet, but the last attempt may still commit: look again once it cannot.
             metrics.orderOutcome('AWAITING_ERP_BOUND');
             await store.markRetry(order.id, { error: 'Waiting for the ERP to finish (or abandon) an earlier attempt before sending again', nextAttemptAt: settledAt, inDoubt: true, owner: this.#o.owner }, clock.now());
+            log.info('order waits for an earlier attempt to settle', { status: 'QUEUED', attempts: order.attempts, nextAttemptAt: new Date(settledAt).toISOString() });
             return;
           }
           // Found and resumable (Tryton completes the entry), or not there and no attempt can still commit.
@@ -214,8 +221,8 @@ export class OrderDispatcher {
       if (!(await store.markSending(order.id, this.#o.owner, leaseEnd))) return;
       sent = true;
       // Never sent past the lease: for everybody else the lease's end bounds this attempt's send.
-      const created = await this.#create(order, leaseEnd);
-      await this.#submitted(order, created.number);
+      const created = await this.#create(order, leaseEnd, log);
+      await this.#submitted(order, created.number, log);
     } catch (error) {
       const verdict = classify(error);
       const message = error instanceof Error ? error.message : String(error);
@@ -223,6 +230,7 @@ export class OrderDispatcher {
         const reason = (error as ErpError).reason ?? 'REJECTED';
         await store.markRejected(order.id, { reason, message }, clock.now());
         metrics.orderOutcome('REJECTED');
+        log.warn('order rejected by the ERP', { status: 'REJECTED', reason, attempts: order.attempts, err: loggableError(error) });
         return;
       }
       const now = clock.now();
@@ -240,6 +248,7 @@ export class OrderDispatcher {
         ...(stillRunning ? { sentBefore: Math.min(now, leaseEnd) } : {}),
         owner: this.#o.owner,
       }, now);
+      log.info('order queued for another attempt', { status: 'QUEUED', attempts: order.attempts, inDoubt: inDoubt || maybeSent, retryInMs: delay, err: loggableError(error) });
     }
   }
 
@@ -247,19 +256,19 @@ export class OrderDispatcher {
    * Sends the order, within the lease. An ERP with its own duplicate check answers a resend with
    * `ERP_DUPLICATE_REF`: the earlier attempt got there, and its number is looked up.
    */
-  async #create(order: StoredOrder, leaseEnd: number): Promise<{ number: string }> {
+  async #create(order: StoredOrder, leaseEnd: number, log: Logger): Promise<{ number: string }> {
     const { erp } = this.#o;
     try {
-      return await erp.createOrder(order.request, { priority: 'order', sendBy: leaseEnd - this.#o.sendGraceMs });
+      return await erp.createOrder(order.request, { priority: 'order', sendBy: leaseEnd - this.#o.sendGraceMs, log });
     } catch (error) {
       if (!(error instanceof ErpError && error.code === 'ERP_DUPLICATE_REF')) throw error;
-      const existing = await erp.findOrderByExternalRef(order.id, { priority: 'order' });
+      const existing = await erp.findOrderByExternalRef(order.id, { priority: 'order', log });
       if (!existing) throw new ErpError('ERP_UNAVAILABLE', `createOrder: the ERP refused ${order.id} as a duplicate but does not find it by reference yet`, { cause: error, operation: 'createOrder' });
       return existing;
     }
   }
 
-  async #submitted(order: StoredOrder, erpOrderNumber: string): Promise<void> {
+  async #submitted(order: StoredOrder, erpOrderNumber: string, log: Logger): Promise<void> {
     const now = this.#o.clock.now();
     // An order that was in doubt is checked for a second entry. Only an ERP that overran its own
     // time limit can have made one, so the check waits one more such limit past the bound, and
@@ -270,6 +279,7 @@ export class OrderDispatcher {
     await this.#o.store.markSubmitted(order.id, erpOrderNumber, now, check);
     this.#pausedUntil = 0;
     this.#o.metrics.orderOutcome('SUBMITTED');
+    log.info('order submitted to the ERP', { status: 'SUBMITTED', erpOrderNumber, attempts: order.attempts });
   }
 
   /** Exponential backoff with jitter (half to full), so retries of many orders do not align. */

@@ -212,13 +212,20 @@ async function prepareAndWrite(
   }
   if (!('credit' in decided)) return decided;
   const { order, credit } = decided;
+  const log = scope.log;
+  const placed = { orderId: order.id, customerId, placedBy: order.placedBy, total: order.total, currency: order.currency, lines: order.request.lines.length, credit: credit.decision };
   if (order.status === 'ON_HOLD') {
     metrics.orderOutcome('ON_HOLD');
+    log.info('order placed', { ...placed, status: 'ON_HOLD' });
     return { order, userErrors: [], creditDecision: credit };
   }
+  log.info('order placed', { ...placed, status: 'QUEUED' });
   // The order is safe on disk; give the ERP a moment to take it, else answer QUEUED.
   const settled = (await dispatcher.settle(order.id, policy.submitWaitMs)) ?? order;
-  if (settled.status === 'QUEUED') metrics.orderOutcome('QUEUED');
+  if (settled.status === 'QUEUED') {
+    metrics.orderOutcome('QUEUED');
+    log.info('order queued', { orderId: order.id, status: 'QUEUED', waitedMs: policy.submitWaitMs });
+  }
   return { order: settled, userErrors: [], creditDecision: credit };
 }
 

@@ -11,11 +11,14 @@
  */
 import type { Context } from 'hono';
 import type { BuyerOrganisation } from '../domain/buyer-organisation.ts';
-import { excerpt, untrustedText } from '../../../domain/untrusted-text.ts';
+import { excerpt, untrustedText, untrustedField } from '../../../domain/untrusted-text.ts';
 import { LOGIN_REFUSED } from '../services/buyer-login.ts';
 import { acceptOrderRequest } from '../services/order-intake.ts';
 import { PunchOutRefusal, type PunchOutService } from '../services/punchout-service.ts';
 import { clientAddress } from '../http/client-address.ts';
+import { loggableError } from '../../../domain/loggable-error.ts';
+import type { Logger } from '../../../ports/logger.ts';
+import { requestLogger } from '../../../transport/http/request-log.ts';
 import { parseXmlSafely, XmlSafetyError } from '../xml/safe-xml.ts';
 import { DEFAULT_CXML_VERSION, responseDocument } from './envelope.ts';
 import { profileResponse, setupResponse } from './documents.ts';
@@ -73,15 +76,15 @@ export function cxmlRoute(options: CxmlRouteOptions) {
     if (envelope.kind !== 'Request' || !envelope.payload) {
       return statusReply(400, `This endpoint takes cXML Requests; this document is a ${envelope.kind}. A PunchOutOrderMessage goes to the buyer's BrowserFormPost URL.`);
     }
+    const log = requestLogger(c, service.deps.logger);
     const auth = await service.login.cxml(envelope, clientAddress(c, options.trustedProxyHops));
     if ('throttled' in auth) return throttledReply(auth.throttled);
     if ('refused' in auth) {
       // Who tried, never with what: the secret stays out of the log, and the client gets one
-      // answer. Names and identities are the sender's own text: quoted, escaped, cut (a few
+      // answer. Names and identities are the sender's own text: escaped and cut (a few
       // credentials, a few dozen characters each).
-      const from = envelope.from.slice(0, 3).map((f) => `${untrustedText(f.domain, 40)}:${untrustedText(f.identity, 80)}`);
-      if (envelope.from.length > 3) from.push(`(+${envelope.from.length - 3} more)`);
-      console.warn(`erpfront: cXML ${untrustedText(envelope.payload.name, 60)} refused (${auth.refused}); From ${from.join(',') || '(none)'}`);
+      const from = envelope.from.slice(0, 3).map((f) => ({ domain: untrustedField(f.domain, 40), identity: untrustedField(f.identity, 80) }));
+      log.warn(`cXML ${documentName(envelope.payload.name)} refused (${auth.refused})`, { reason: auth.refused, from, fromCount: envelope.from.length });
       return statusReply(401, LOGIN_REFUSED);
     }
     const buyer = auth.buyer;
@@ -90,17 +93,25 @@ export function cxmlRoute(options: CxmlRouteOptions) {
       return statusReply(400, `This document's deploymentMode is ${envelope.deploymentMode}, but buyer ${buyer.id} is set up for ${buyer.cxml!.deploymentMode} documents; use that account's credentials.`, 200, version);
     }
     try {
-      return await handle(options, c.req.raw, buyer, envelope);
+      return await handle(options, c.req.raw, buyer, envelope, log);
     } catch (error) {
       if (error instanceof CxmlReadError) return statusReply(error.status, error.message, 200, version);
       if (error instanceof PunchOutRefusal) return statusReply(error.code === 'OPERATION_NOT_SUPPORTED' ? 450 : 400, error.message, 200, version);
-      console.error(`erpfront: cXML ${untrustedText(envelope.payload.name, 60)} of buyer ${buyer.id} failed`, error);
+      log.error(`cXML ${documentName(envelope.payload.name)} of buyer ${buyer.id} failed`, { buyerId: buyer.id, err: loggableError(error) });
       return statusReply(500, 'erpfront could not complete the request; nothing was changed. Retry later.', 200, version);
     }
   };
 }
 
-async function handle(options: CxmlRouteOptions, request: Request, buyer: BuyerOrganisation, envelope: CxmlEnvelope): Promise<Response> {
+/**
+ * A request's element name for a log line's message: as it is when it is a plain name (every cXML
+ * request's is), else escaped and cut, in quotes (the sender chose it).
+ */
+function documentName(name: string): string {
+  return /^[A-Za-z][A-Za-z0-9]{0,59}$/.test(name) ? name : `'${untrustedField(name, 60)}'`;
+}
+
+async function handle(options: CxmlRouteOptions, request: Request, buyer: BuyerOrganisation, envelope: CxmlEnvelope, log: Logger): Promise<Response> {
   const { service } = options;
   const payload = envelope.payload!;
   const version = buyer.cxml!.version;
@@ -130,7 +141,7 @@ async function handle(options: CxmlRouteOptions, request: Request, buyer: BuyerO
     case 'OrderRequest': {
       if (!service.deps.orders) return statusReply(450, 'This deployment does not take orders.', 200, version);
       const order = readOrderRequest(payload);
-      const answer = await acceptOrderRequest({ orders: service.deps.orders, store: service.deps.store, answerTtlMs: service.deps.answerTtlMs }, buyer, { ...order, payloadId: envelope.payloadId });
+      const answer = await acceptOrderRequest({ orders: service.deps.orders, store: service.deps.store, answerTtlMs: service.deps.answerTtlMs, log }, buyer, { ...order, payloadId: envelope.payloadId });
       return statusReply(answer.code, answer.text, 200, version);
     }
     default:

@@ -7,9 +7,10 @@
  * @module
  */
 import type { Context } from 'hono';
-import { excerpt, untrustedText } from '../../../domain/untrusted-text.ts';
+import { excerpt, untrustedText, untrustedField } from '../../../domain/untrusted-text.ts';
 import { PunchOutRefusal, type PunchOutService } from '../services/punchout-service.ts';
 import { clientAddress } from '../http/client-address.ts';
+import { requestLogger } from '../../../transport/http/request-log.ts';
 import { escapeText } from '../xml/xml-writer.ts';
 import { readCallUp } from './oci-fields.ts';
 
@@ -59,7 +60,8 @@ export function ociRoute(options: OciRouteOptions) {
       return response;
     }
     if ('refused' in auth) {
-      console.warn(`erpfront: OCI call-up refused (${auth.refused}) for user ${callUp.username === null ? '(token)' : untrustedText(callUp.username)}`);
+      // Who tried, never with what; the user name is the caller's text: escaped and cut.
+      requestLogger(c, service.deps.logger).warn(`OCI call-up refused (${auth.refused})`, { reason: auth.refused, user: callUp.username === null ? '(token)' : untrustedField(callUp.username) });
       return ociPage(401, 'The catalog login (USERNAME/PASSWORD or TOKEN) is not valid; check the call-up parameters configured in your procurement system.');
     }
     const buyer = auth.buyer;

@@ -15,11 +15,13 @@ import type { OrderInput, UserError } from '../../../domain/orders/order-input.t
 import type { BuyerOrganisation } from '../domain/buyer-organisation.ts';
 import { sessionIdOf } from '../domain/session.ts';
 import type { Principal } from '../../../domain/principal.ts';
-import { untrustedText } from '../../../domain/untrusted-text.ts';
+import { untrustedText, untrustedField } from '../../../domain/untrusted-text.ts';
 import type { PunchOutStore } from '../../../ports/punchout-store.ts';
 import { punchOutIdempotencyKey } from '../../orders/services/order-identity.ts';
 import { placeOrder, type PlaceOrderDeps } from '../../orders/services/place-order.ts';
 import { openRequestScope } from '../../../services/request-scope.ts';
+import { loggableError } from '../../../domain/loggable-error.ts';
+import type { Logger } from '../../../ports/logger.ts';
 
 export interface IncomingOrderLine {
   sku: string;
@@ -50,6 +52,8 @@ export interface OrderIntakeDeps {
   store: PunchOutStore;
   /** How long a document's answer is remembered (the order's key lives as long in the order store). */
   answerTtlMs: number;
+  /** The request's logger (its `reqId`): the order placed and its ERP reads carry it. */
+  log: Logger;
 }
 
 const TRANSIENT = new Set(['ERP_UNAVAILABLE', 'IDEMPOTENCY_KEY_IN_USE']);
@@ -105,12 +109,13 @@ async function placeNew(deps: OrderIntakeDeps, buyer: BuyerOrganisation, order: 
     notes,
   };
   // The document is the request: its scope acts for the buyer's customer, at order priority.
-  const scope = openRequestScope(deps.orders, { principal: systemPrincipal(buyer), customerId: buyer.customerId, priority: 'order' });
+  const scope = openRequestScope(deps.orders, { principal: systemPrincipal(buyer), customerId: buyer.customerId, priority: 'order', log: deps.log });
   let result;
   try {
     result = await placeOrder(deps.orders, scope, input);
   } catch (error) {
-    console.error(`erpfront: cXML OrderRequest ${untrustedText(order.orderId)} of buyer ${buyer.id} failed unexpectedly`, error);
+    // The buyer's PO number is the buyer's text: bounded and escaped.
+    deps.log.error(`cXML OrderRequest of buyer ${buyer.id} failed unexpectedly`, { buyerId: buyer.id, buyerOrderId: untrustedField(order.orderId), err: loggableError(error) });
     return { code: 500, text: 'The order could not be taken right now; nothing was recorded. Retry later.', orderId: null };
   }
   if (result.order) {
@@ -145,7 +150,10 @@ async function cancel(deps: OrderIntakeDeps, buyer: BuyerOrganisation, order: In
   if (!link) return { code: 400, text: `No order with orderID ${order.orderId} was received from you; nothing to delete.`, orderId: null };
   const { store: orders, clock } = deps.orders;
   const moved = await orders.transition(link.orderId, ['QUEUED', 'ON_HOLD', 'REJECTED'], 'CANCELLED', clock.now());
-  if (moved) return { code: 200, text: `OK: order ${link.orderId} (orderID ${order.orderId}) cancelled.`, orderId: link.orderId };
+  if (moved) {
+    deps.log.info('order cancelled', { orderId: link.orderId, status: 'CANCELLED', by: `cxml:${buyer.id}`, buyerOrderId: untrustedField(order.orderId) });
+    return { code: 200, text: `OK: order ${link.orderId} (orderID ${order.orderId}) cancelled.`, orderId: link.orderId };
+  }
   const current = await orders.get(link.orderId);
   return { code: 409, text: `Order ${link.orderId} (orderID ${order.orderId}) is ${current?.status ?? 'unknown'} and already with the ERP; it cannot be deleted through cXML any more. Contact the supplier.`, orderId: link.orderId };
 }

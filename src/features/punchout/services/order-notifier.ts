@@ -19,6 +19,8 @@ import type { OrderStore } from '../../../ports/order-store.ts';
 import type { PunchOutOrderLink, PunchOutStore } from '../../../ports/punchout-store.ts';
 import type { Job } from '../../../ports/scheduler.ts';
 import { viewOrder } from '../../orders/services/order-view.ts';
+import type { Logger } from '../../../ports/logger.ts';
+import { loggableError } from '../../../domain/loggable-error.ts';
 import type { BuyerDirectory } from './buyer-directory.ts';
 
 /** What the documents refer to (the buyer's PO and the OrderRequest's payloadID). */
@@ -56,6 +58,7 @@ export interface OrderNotifierDeps {
   claimMs?: number;
   /** How long a finished link is kept for delete requests (default 30 days). */
   retainFinishedMs?: number;
+  logger: Logger;
 }
 
 /** Links claimed per batch, and at most per pass: a small batch keeps each claim short. */
@@ -80,11 +83,11 @@ export class OrderNotifier {
       tick: async () => {
         try {
           await this.tick();
-          if (this.#failing) console.warn('erpfront: PunchOut order notices resumed');
+          if (this.#failing) this.#deps.logger.warn('PunchOut order notices resumed');
           this.#failing = false;
         } catch (error) {
           // Once per run of failures: with a shared store, a Redis outage fails every pass.
-          if (!this.#failing) console.error('erpfront: PunchOut order notices failed; retrying every pass', error);
+          if (!this.#failing) this.#deps.logger.error('PunchOut order notices failed; retrying every pass', { err: loggableError(error) });
           this.#failing = true;
         }
       },
@@ -109,7 +112,7 @@ export class OrderNotifier {
    * batch still go, and this one is given back for the next pass instead of waiting out its claim.
    */
   async #release(link: PunchOutOrderLink, error: unknown): Promise<number> {
-    console.error(`erpfront: PunchOut order notice for ${link.orderId} failed unexpectedly; retrying`, error);
+    this.#deps.logger.error(`PunchOut order notice for ${link.orderId} failed unexpectedly; retrying`, { orderId: link.orderId, buyerId: link.buyerId, err: loggableError(error) });
     await this.#deps.store.saveOrderLink({ ...link, nextAttemptAt: this.#deps.clock.now() + this.#deps.intervalMs }).catch(() => {});
     return 0;
   }
@@ -155,7 +158,10 @@ export class OrderNotifier {
       // Exponential backoff with jitter, capped: a buyer endpoint that is down is not hammered.
       const backoff = Math.min(intervalMs * 2 ** next.attempts, this.#deps.maxBackoffMs ?? 600_000);
       next.nextAttemptAt = clock.now() + backoff * (0.5 + Math.random() / 2);
-      console.warn(`erpfront: order notice for ${link.orderId} to buyer ${link.buyerId} failed (attempt ${next.attempts}): ${next.lastError}`);
+      // The buyer's endpoint answered (or failed) in its own words: its text, addresses cut out.
+      this.#deps.logger.warn(`order notice for ${link.orderId} to buyer ${link.buyerId} failed (attempt ${next.attempts})`, {
+        orderId: link.orderId, buyerId: link.buyerId, attempts: next.attempts, retryInMs: Math.round(next.nextAttemptAt - clock.now()), err: loggableError(error),
+      });
     }
     // A final order with everything sent has nothing more to send: finished, not polled forever.
     await (finished ? finish(next) : store.saveOrderLink(next));

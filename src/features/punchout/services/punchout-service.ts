@@ -11,6 +11,10 @@ import type { Clock } from '../../../ports/clock.ts';
 import type { PunchOutStore } from '../../../ports/punchout-store.ts';
 import type { PlaceOrderDeps } from '../../orders/services/place-order.ts';
 import type { RequestScope } from '../../../services/request-scope.ts';
+import type { ErpConnector } from '../../../ports/erp-connector.ts';
+import type { Logger } from '../../../ports/logger.ts';
+import { ErpReader } from '../../../services/erp-reader.ts';
+import type { ReadThroughCache } from '../../../services/read-through-cache.ts';
 import { BuyerDirectory } from './buyer-directory.ts';
 import { BuyerLogin, type BuyerLoginOptions } from './buyer-login.ts';
 import { priceCart, type PricedCart } from './cart-pricing.ts';
@@ -29,6 +33,8 @@ export interface PunchOutServiceDeps {
   maxLines: number;
   /** Throttling of failed logins; default `DEFAULT_LOGIN_THROTTLE`. */
   loginThrottle?: BuyerLoginOptions;
+  /** Where PunchOut's routes log when no request logger is mounted. */
+  logger: Logger;
 }
 
 /** A refusal to open or use a session: a status class and a message the buyer can act on. */

@@ -19,11 +19,24 @@
  */
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { loggableError } from '../../../domain/loggable-error.ts';
+import { untrustedField } from '../../../domain/untrusted-text.ts';
+import type { Logger } from '../../../ports/logger.ts';
 import { detailOf, toGraphQLError } from '../errors.ts';
 
 export interface ErrorPolicyOptions {
-  /** Where held-back details go, under the request id; default `console.warn`. */
+  /**
+   * Where held-back details go when the context carries no request logger (the engine used on its
+   * own, without the `/graphql` route); default nowhere.
+   */
   log?: (message: string, detail: unknown) => void;
+}
+
+/** What the `/graphql` route puts in the context: the request's id (answered as X-Request-Id) and logger. */
+interface RequestLogging {
+  request: Request;
+  requestId?: string;
+  log?: Logger;
 }
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -80,8 +93,9 @@ function settle(error: GraphQLError): Settled {
   return { error, detail: undefined };
 }
 
-export function useErrorPolicy(options: ErrorPolicyOptions = {}): Plugin<{ request: Request }> {
-  const log = options.log ?? ((message, detail) => console.warn(message, detail));
+export function useErrorPolicy(options: ErrorPolicyOptions = {}): Plugin<RequestLogging> {
+  const log = options.log ?? (() => {});
+  // Only for the engine used on its own: behind the `/graphql` route the request log names the request.
   const ids = new WeakMap<Request, string>();
   return {
     onRequest({ request }) {
@@ -90,14 +104,22 @@ export function useErrorPolicy(options: ErrorPolicyOptions = {}): Plugin<{ reque
     onExecute: ({ args }) => ({
       onExecuteDone: ({ result, setResult }) => {
         if (!('errors' in result) || !result.errors?.length) return;
-        const id = ids.get(args.contextValue.request);
+        const context = args.contextValue;
+        const id = context.requestId ?? ids.get(context.request);
         const errors = result.errors.map((original) => {
           const { error, detail } = settle(original);
           if (detail === undefined) return error;
           const code = error === original ? 'INTERNAL_SERVER_ERROR' : String(error.extensions.code);
           // Ours to write: the unexpected one stays as the executor made it, for yoga to mask.
           if (id && error !== original) error.extensions.requestId = id;
-          log(`erpfront: request ${id ?? '(no id)'}: ${code} at ${error.path?.join('.') ?? '(operation)'}:`, detail);
+          if (context.log) {
+            // Field names and the client's aliases, bounded; the ERP's text without its addresses.
+            const fields = { code, path: untrustedField(error.path?.join('.') ?? '(operation)', 200), err: loggableError(detail) };
+            if (error === original) context.log.error('GraphQL resolver failed', fields);
+            else context.log.warn('GraphQL error detail', fields);
+          } else {
+            log(`erpfront: request ${id ?? '(no id)'}: ${code} at ${error.path?.join('.') ?? '(operation)'}:`, detail);
+          }
           return error;
         });
         if (errors.some((error, i) => error !== result.errors![i])) setResult({ ...result, errors });
@@ -105,7 +127,7 @@ export function useErrorPolicy(options: ErrorPolicyOptions = {}): Plugin<{ reque
     }),
     onResponse({ request, response }) {
       const id = ids.get(request);
-      if (id) response.headers.set(REQUEST_ID_HEADER, id);
+      if (id && !response.headers.has(REQUEST_ID_HEADER)) response.headers.set(REQUEST_ID_HEADER, id);
     },
   };
 }

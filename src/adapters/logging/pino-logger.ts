@@ -1,0 +1,66 @@
+/**
+ * The Node logger: pino, one JSON object per line on stdout (LOG_FORMAT=json, the default), or
+ * pino-pretty's coloured lines for a person at a terminal (LOG_FORMAT=pretty, what `npm start`
+ * uses). Secrets are redacted by field name (redaction.ts) in both.
+ *
+ * Lines are written synchronously: a line written just before a crash or a `kill -9` is in the
+ * log, and lines keep their order with what the entry prints itself.
+ *
+ * @module
+ */
+import { pino, type Logger as Pino } from 'pino';
+import pretty from 'pino-pretty';
+import type { LogFields, Logger, LogLevel } from '../../ports/logger.ts';
+import { redactSecrets } from './redaction.ts';
+
+export interface PinoLoggerOptions {
+  /** Lines below this level are not written (LOG_LEVEL; default `info`). */
+  level?: LogLevel;
+  /** `json` lines (default) or `pretty` ones for a terminal (LOG_FORMAT). */
+  format?: 'json' | 'pretty';
+  /** Where lines go; default stdout (file descriptor 1). For tests. */
+  destination?: NodeJS.WritableStream;
+}
+
+/** A pino-backed {@link Logger}, named `erpfront` in every line. */
+export function createPinoLogger(options: PinoLoggerOptions = {}): Logger {
+  const format = options.format ?? 'json';
+  const destination = options.destination
+    ?? (format === 'pretty'
+      ? pretty({ sync: true, colorize: Boolean(process.stdout.isTTY), translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name', singleLine: true })
+      : pino.destination({ dest: 1, sync: true }));
+  const root = pino(
+    {
+      name: 'erpfront',
+      level: options.level ?? 'info',
+      timestamp: pino.stdTimeFunctions.isoTime,
+      // "level":"warn" rather than 40: readable by whoever greps the log, and by log shippers.
+      // pino-pretty reads the numbers, so the pretty output keeps them.
+      formatters: {
+        ...(format === 'json' ? { level: (label: string) => ({ level: label }) } : {}),
+        // Secrets by field name (redaction.ts), in every line's fields; a child's bindings are
+        // redacted in `wrap` (pino applies its bindings formatter to the root's only).
+        log: redactSecrets,
+      },
+      // `err` comes as `loggableError` made it (no addresses, no stack for expected failures):
+      // written as it is, not through pino's serializer for Error objects.
+      serializers: { err: (value: unknown) => value },
+    },
+    destination,
+  );
+  return wrap(root);
+}
+
+function wrap(target: Pino): Logger {
+  const write = (level: LogLevel) => (message: string, fields?: LogFields) => {
+    if (fields === undefined) target[level](message);
+    else target[level](fields as Record<string, unknown>, message);
+  };
+  return {
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+    child: (bindings) => wrap(target.child(redactSecrets(bindings) as Record<string, unknown>)),
+  };
+}
