@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from 'zod';
+import { parseThrottleLimits } from './throttle-limits.ts';
 
 const seconds = (fallback: number) => z.coerce.number().finite().nonnegative().default(fallback);
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -106,6 +107,17 @@ const EnvSchema = z
     ORDER_QUEUE: z.string().regex(/^[A-Za-z0-9_-]+$/, { message: 'expected letters, digits, - or _' }).default('orders'),
     ORDER_LEASE_SECONDS: z.coerce.number().positive().max(3600).default(30),
     ERP_BUDGET_LEASE_SECONDS: z.coerce.number().positive().max(3600).default(15),
+    // Throttling (README "Throttling"): a bucket of cost points per caller.
+    THROTTLE: z.enum(['on', 'off'], { message: 'expected on or off' }).default('on').transform((v) => v === 'on'),
+    THROTTLE_LIMITS: z.string().optional().transform((text, ctx) => {
+      const limits = parseThrottleLimits(text);
+      if ('problems' in limits) {
+        for (const problem of limits.problems) ctx.addIssue({ code: 'custom', message: problem });
+        return z.NEVER;
+      }
+      return limits;
+    }),
+    THROTTLE_MAX_BUCKETS: positiveInt(100_000),
   })
   .superRefine((env, ctx) => {
     if (env.ERP_CONNECTOR === 'tryton') {

@@ -53,9 +53,9 @@ export async function startErpfront(source: Record<string, string | undefined>, 
     console.warn(`erpfront: AUTH_JWT_SECRET is not set; using the development secret in ${env.DATA_DIR}. Set it in production.`);
   }
   const instanceId = `erpfront-${hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
-  const backends = await openBackends(env, { instanceId });
-  if (backends.recoveredOrders) console.warn(`erpfront: ${backends.recoveredOrders} order(s) were being submitted when the last process stopped; they will be checked against the ERP first.`);
   const logger = consoleLogger;
+  const backends = await openBackends(env, { instanceId, logger });
+  if (backends.recoveredOrders) console.warn(`erpfront: ${backends.recoveredOrders} order(s) were being submitted when the last process stopped; they will be checked against the ERP first.`);
   let erpfront: Erpfront;
   try {
     erpfront = composeErpfront(env, {
