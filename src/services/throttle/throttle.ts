@@ -57,6 +57,8 @@ export class Throttle {
   /** Takes `points` from the principal's bucket, or says why not and when to come back. */
   async take(principal: Principal, points: number): Promise<ThrottleDecision> {
     if (!this.enabled) return { allowed: true, status: null };
+    // A request that costs nothing (a cost function may say so of introspection) takes nothing.
+    if (points === 0) return { allowed: true, status: await this.status(principal) };
     const bucket = bucketFor(principal, this.#limits);
     const result = await this.#store.take(await callerKey(bucket), points, bucket.limits);
     this.#metrics.throttleLevel(bucket.role, result.available / result.capacity);
