@@ -27,6 +27,7 @@ import { guardLinks } from './services/erp/guard-links.ts';
 import { logLink } from './services/erp/log-link.ts';
 import { meterLink } from './services/erp/meter-link.ts';
 import { ReadThroughCache } from './services/read-through-cache.ts';
+import { Throttle } from './services/throttle/throttle.ts';
 import { createTokenVerifier, type TokenVerifier } from './services/token-verifier.ts';
 import type { GraphQLServices } from './transport/graphql/context.ts';
 import { baseTypeDefs } from './transport/graphql/base-schema.ts';
@@ -87,6 +88,7 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
   const shared = backends.sharedCache ?? undefined;
   const invalidation = new CacheInvalidation({ local: localCache, shared, bus: backends.invalidationBus ?? undefined, instanceId, logger: parts.logger });
   const cache = new ReadThroughCache({ local: localCache, shared, policies: freshnessPolicies(env), clock, metrics });
+  const throttle = new Throttle({ store: backends.throttle, limits: env.THROTTLE_LIMITS, enabled: env.THROTTLE, metrics });
 
   // Features' tokens (PunchOut sessions) wrap the JWT check once every feature is set up.
   let verify: TokenVerifier = createTokenVerifier({
@@ -120,6 +122,7 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
       introspection: env.GRAPHQL_INTROSPECTION,
       jit: parts.jit,
       renderGraphiQL: parts.renderGraphiQL,
+      throttle: throttle.enabled ? { throttle } : undefined,
     },
     services,
     verifyToken,
@@ -134,6 +137,8 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
     cache,
     breaker,
     invalidation,
+    /** Every caller's bucket of points (its status for `extensions.cost`). */
+    throttle,
     /** Every feature's periodic work. */
     jobs,
     /** Subscribes to invalidations and hands the jobs to the runtime's scheduler. */

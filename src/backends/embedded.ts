@@ -1,12 +1,13 @@
 /**
  * The embedded backends: one process, no services. Orders and PunchOut in SQLite files under
  * DATA_DIR (locked: two processes on one DATA_DIR would both submit the same orders), the ERP budget
- * in memory, the cache in this process only.
+ * and callers' throttle buckets in memory, the cache in this process only.
  *
  * @module
  */
 import { join } from 'node:path';
 import { createMemoryErpBudget } from '../adapters/stores/memory/erp-budget.ts';
+import { createMemoryThrottleStore } from '../adapters/stores/memory/throttle-store.ts';
 import { createSqliteOrderStore } from '../adapters/stores/sqlite/order-store.ts';
 import { createSqlitePunchOutStore } from '../adapters/stores/sqlite/punchout-store.ts';
 import type { Env } from '../config/env.ts';
@@ -27,6 +28,7 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
       orders,
       punchout,
       budget: createMemoryErpBudget({ requestsPerSecond: env.ERP_REQUESTS_PER_SECOND, maxConcurrent: env.ERP_MAX_CONCURRENT }),
+      throttle: createMemoryThrottleStore({ maxBuckets: env.THROTTLE_MAX_BUCKETS }),
       sharedCache: null,
       invalidationBus: null,
       recoveredOrders,

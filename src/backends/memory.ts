@@ -1,11 +1,13 @@
 /**
  * The memory backends: nothing durable, so no orders (the Workers read path until its Durable
- * Object backends). PunchOut sessions and the ERP budget live in this isolate only.
+ * Object backends). PunchOut sessions, the ERP budget and callers' throttle buckets live in this
+ * isolate only.
  *
  * @module
  */
 import { createMemoryErpBudget } from '../adapters/stores/memory/erp-budget.ts';
 import { createMemoryPunchOutStore } from '../adapters/stores/memory/punchout-store.ts';
+import { createMemoryThrottleStore } from '../adapters/stores/memory/throttle-store.ts';
 import type { Env } from '../config/env.ts';
 import type { Backends } from '../ports/backends.ts';
 
@@ -16,6 +18,7 @@ export function openMemoryBackends(env: Env): Backends {
     orders: null,
     punchout,
     budget: createMemoryErpBudget({ requestsPerSecond: env.ERP_REQUESTS_PER_SECOND, maxConcurrent: env.ERP_MAX_CONCURRENT }),
+    throttle: createMemoryThrottleStore({ maxBuckets: env.THROTTLE_MAX_BUCKETS }),
     sharedCache: null,
     invalidationBus: null,
     recoveredOrders: 0,

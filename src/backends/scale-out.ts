@@ -1,6 +1,7 @@
 /**
  * The scale-out backends: every instance shares one Redis for the order queue, idempotency keys,
- * PunchOut sessions, the cache's second tier, invalidations and the ERP budget. No DATA_DIR lock
+ * PunchOut sessions, the cache's second tier, invalidations, the ERP budget and callers' throttle
+ * buckets. No DATA_DIR lock
  * and no releasing of leases at open: they may be a live instance's; a dead one's run out.
  *
  * @module
@@ -22,6 +23,7 @@ export async function openScaleOutBackends(env: Env & { REDIS_URL: string }, opt
     maxConcurrent: env.ERP_MAX_CONCURRENT,
     budgetLeaseMs: env.ERP_BUDGET_LEASE_SECONDS * 1000,
     allowVolatileOrders: env.REDIS_ALLOW_VOLATILE_ORDERS,
+    throttleFallbackMaxBuckets: env.THROTTLE_MAX_BUCKETS,
     logger: options.logger,
   });
   return {
@@ -29,6 +31,7 @@ export async function openScaleOutBackends(env: Env & { REDIS_URL: string }, opt
     orders: redis.orderStore,
     punchout: redis.punchOutStore,
     budget: redis.budget,
+    throttle: redis.throttle,
     sharedCache: redis.sharedCache,
     invalidationBus: redis.bus,
     recoveredOrders: 0,

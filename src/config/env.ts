@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from 'zod';
+import { parseThrottleLimits } from './throttle-limits.ts';
 
 const seconds = (fallback: number) => z.coerce.number().finite().nonnegative().default(fallback);
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -110,6 +111,17 @@ const EnvSchema = z
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { message: 'expected debug, info, warn or error' }).default('info'),
     // `pretty` for a person at a terminal (npm start's default); Workers always write JSON.
     LOG_FORMAT: z.enum(['json', 'pretty'], { message: 'expected json or pretty' }).default('json'),
+    // Throttling (README "Throttling"): a bucket of cost points per caller.
+    THROTTLE: z.enum(['on', 'off'], { message: 'expected on or off' }).default('on').transform((v) => v === 'on'),
+    THROTTLE_LIMITS: z.string().optional().transform((text, ctx) => {
+      const limits = parseThrottleLimits(text);
+      if ('problems' in limits) {
+        for (const problem of limits.problems) ctx.addIssue({ code: 'custom', message: problem });
+        return z.NEVER;
+      }
+      return limits;
+    }),
+    THROTTLE_MAX_BUCKETS: positiveInt(100_000),
   })
   .superRefine((env, ctx) => {
     if (env.ERP_CONNECTOR === 'tryton') {

@@ -10,6 +10,7 @@ import type { InvalidationBus } from './cache-invalidation.ts';
 import type { ErpBudget } from './erp-budget.ts';
 import type { OrderStore } from './order-store.ts';
 import type { PunchOutStore } from './punchout-store.ts';
+import type { ThrottleStore } from './throttle-store.ts';
 
 export interface Backends {
   /** Which set runs: `embedded`, `scale-out` or `memory`. */
@@ -20,6 +21,8 @@ export interface Backends {
   readonly punchout: PunchOutStore;
   /** The ERP budget: this process's own, or one shared by every instance. */
   readonly budget: ErpBudget;
+  /** Every caller's bucket of points: this process's own, or one per caller shared by every instance. */
+  readonly throttle: ThrottleStore;
   /** The cache's shared second tier behind each process's LRU (scale-out only). */
   readonly sharedCache: CacheStore | null;
   /** Carries cache invalidations to every instance (scale-out only). */

@@ -11,6 +11,12 @@ export type ErpOutcome = 'success' | 'error' | 'timeout' | 'unavailable' | 'rate
 /** How a cache lookup ended: fresh hit, stale hit, miss, or joined a fetch already under way. */
 export type CacheResult = 'hit' | 'stale' | 'miss' | 'coalesced';
 
+/**
+ * Why a request was refused before any work was done for it: a parser or validation `limit`, its
+ * `cost` over the maximum, the caller's `throttle` bucket, or load `shed` under overload.
+ */
+export type RefusalReason = 'limit' | 'cost' | 'throttle' | 'shed';
+
 export interface Metrics {
   /** `erpfront_erp_requests_total{operation,outcome}` and `erpfront_erp_request_duration_seconds`. */
   erpRequest(operation: string, outcome: ErpOutcome, seconds: number): void;
@@ -24,6 +30,14 @@ export interface Metrics {
   orderOutcome(outcome: string): void;
   /** `erpfront_erp_duplicate_orders_total`: extra ERP entries found for one erpfront order (never expected). */
   duplicateOrders(count: number): void;
+  /** `erpfront_requests_refused_total{reason}`: one request refused before any work was done for it. */
+  requestRefused(reason: RefusalReason): void;
+  /**
+   * `erpfront_throttle_bucket_fill_ratio{role}`: how full a caller's bucket was (0 empty, 1 full)
+   * after a request drew from it. Aggregated by role, never a series per caller: the histogram
+   * shows how many requests find their caller near empty.
+   */
+  throttleLevel(role: string, fillRatio: number): void;
   /**
    * Registers a reading taken at scrape time: `erpfront_order_queue_depth`,
    * `erpfront_order_queue_oldest_age_seconds`, `erpfront_order_dead_letters`.

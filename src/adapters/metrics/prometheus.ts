@@ -71,6 +71,21 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
     help: 'Extra ERP orders found with the external reference of an erpfront order (should stay 0).',
     registers: [registry],
   });
+  const refused = new Counter({
+    name: 'erpfront_requests_refused_total',
+    help: 'Requests refused before any work was done for them, by reason: limit, cost, throttle, shed.',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  // Every reason from the first scrape, at 0: a dashboard's rate() needs the series to exist.
+  for (const reason of ['limit', 'cost', 'throttle', 'shed'] as const) refused.inc({ reason }, 0);
+  const throttleLevel = new Histogram({
+    name: 'erpfront_throttle_bucket_fill_ratio',
+    help: "How full the caller's throttle bucket was after a request drew from it (0 empty, 1 full), by role.",
+    labelNames: ['role'] as const,
+    buckets: [0, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 1],
+    registers: [registry],
+  });
   let readQueue: (() => Promise<{ depth: number; oldestAgeSeconds: number; deadLetters: number }>) | null = null;
   let queueReading: Promise<{ depth: number; oldestAgeSeconds: number; deadLetters: number } | null> | null = null;
   // One read of the queue per scrape serves all three gauges.
@@ -98,6 +113,8 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
     },
     orderOutcome: (outcome) => orders.inc({ outcome }),
     duplicateOrders: (count) => duplicates.inc(count),
+    requestRefused: (reason) => refused.inc({ reason }),
+    throttleLevel: (role, fillRatio) => throttleLevel.observe({ role }, fillRatio),
     observeQueue(read) {
       readQueue = read;
     },

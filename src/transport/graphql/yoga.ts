@@ -12,6 +12,7 @@ import { useOperationName } from './plugins/use-operation-name.ts';
 import { useParserLimits } from './plugins/use-parser-limits.ts';
 import { useFiniteVariables } from './plugins/use-finite-variables.ts';
 import { useIntrospectionSwitch } from './plugins/use-introspection-switch.ts';
+import { useThrottle, type ThrottlePluginOptions } from './plugins/use-throttle.ts';
 import { scalars } from './scalars.ts';
 
 export interface GraphQLEngineOptions {
@@ -33,6 +34,8 @@ export interface GraphQLEngineOptions {
   jit?: boolean;
   /** Answer introspection queries (`__schema`, `__type`); default true. GRAPHQL_INTROSPECTION. */
   introspection?: boolean;
+  /** Charge every operation to its caller's bucket (absent: no throttling, THROTTLE=off). */
+  throttle?: ThrottlePluginOptions;
 }
 
 /** The request-independent part of the context is passed per request by the HTTP route. */
@@ -71,7 +74,7 @@ export function createGraphQLEngine(options: GraphQLEngineOptions) {
     // Never the exception's text in a masked error, whatever NODE_ENV says (yoga adds it in
     // development); useErrorPolicy logs it under the request id instead.
     maskedErrors: { isDev: false },
-    plugins: [useErrorPolicy(), useOperationName(), useParserLimits(), useIntrospectionSwitch({ enabled: options.introspection !== false }), useFiniteVariables(), options.jit !== false && useGraphQlJit()],
+    plugins: [useErrorPolicy(), useOperationName(), useParserLimits(), useIntrospectionSwitch({ enabled: options.introspection !== false }), useFiniteVariables(), options.throttle !== undefined && useThrottle(options.throttle), options.jit !== false && useGraphQlJit()],
   });
   const graphiql = options.graphiql !== false;
   return Object.assign(yoga, {

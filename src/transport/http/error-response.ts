@@ -46,3 +46,11 @@ export function refusalResponse(status: number): Response {
   const message = status === 413 ? 'The request body is larger than this endpoint accepts.' : `The request was refused (HTTP ${status}).`;
   return graphqlErrorResponse(status, REFUSAL_CODES[status] ?? 'BAD_REQUEST', message);
 }
+
+/**
+ * A `Retry-After` value (RFC 9110 §10.2.3: whole seconds) for a wait of `ms`: rounded up, so a
+ * client that waits exactly that long is never early, and at least 1.
+ */
+export function retryAfterSeconds(ms: number): number {
+  return Math.max(1, Math.ceil(ms / 1000));
+}

@@ -1,8 +1,8 @@
 /**
  * Every Redis-backed part of erpfront from one URL: the shared cache tier, the invalidation bus,
- * the shared ERP budget, the order queue and the PunchOut store, on three connections (commands,
- * a short-timeout one for the cache so a slow Redis never holds a page, and one in subscriber
- * mode).
+ * the shared ERP budget, the order queue, the PunchOut store and callers' throttle buckets, on four
+ * connections (commands; two with a short timeout so a slow Redis never holds a page, one for the
+ * cache and one for the throttle, each reporting its own outage; and one in subscriber mode).
  *
  * @module
  */
@@ -10,9 +10,10 @@ import type { Redis } from 'ioredis';
 import type { CacheStore } from '../../../ports/cache-store.ts';
 import type { InvalidationBus } from '../../../ports/cache-invalidation.ts';
 import type { OrderStore } from '../../../ports/order-store.ts';
-import type { PunchOutStore } from '../../../ports/punchout-store.ts';
 import type { Logger } from '../../../ports/logger.ts';
+import type { PunchOutStore } from '../../../ports/punchout-store.ts';
 import { loggableError } from '../../../domain/loggable-error.ts';
+import type { ThrottleStore } from '../../../ports/throttle-store.ts';
 import { createRedisCacheStore } from './cache-store.ts';
 import { connectRedis } from './connection.ts';
 import { checkOrderDurability } from './durability.ts';
@@ -21,6 +22,7 @@ import { createRedisInvalidationBus } from './invalidation-bus.ts';
 import { redisKeys } from './keys.ts';
 import { createRedisOrderStore } from './order-store.ts';
 import { createRedisPunchOutStore } from './punchout-store.ts';
+import { createRedisThrottleStore } from './throttle-store.ts';
 
 export interface RedisStoresOptions {
   url: string;
@@ -38,6 +40,8 @@ export interface RedisStoresOptions {
   allowVolatileOrders: boolean;
   /** Where outages, fallbacks and overrides are reported. */
   logger: Logger;
+  /** Most buckets each instance keeps for itself while Redis is unreachable (default 100,000). */
+  throttleFallbackMaxBuckets?: number;
 }
 
 export interface RedisStores {
@@ -46,6 +50,8 @@ export interface RedisStores {
   punchOutStore: PunchOutStore;
   sharedCache: CacheStore;
   budget: RedisErpBudget;
+  /** One bucket per caller for every instance. */
+  throttle: ThrottleStore;
   bus: InvalidationBus;
   close(): Promise<void>;
 }
@@ -68,6 +74,8 @@ export async function openRedisStores(options: RedisStoresOptions): Promise<Redi
     if (overridden.length) options.logger.warn(`REDIS_ALLOW_VOLATILE_ORDERS=true: keeping orders in a Redis that can lose them: ${overridden.join('; ')}`, { problems: overridden });
     // A cache read must never hold a page longer than a fraction of an ERP call.
     const cacheClient = await open('cache', 250);
+    // A take happens before every GraphQL request: a slow Redis falls back within 250 ms, too.
+    const throttleClient = await open('throttle', 250);
     const subscriber = await open('subscriber');
     const budget = createRedisErpBudget({
       client, subscriber, base: keys.budget(options.budgetName), instanceId: options.instanceId,
@@ -84,6 +92,7 @@ export async function openRedisStores(options: RedisStoresOptions): Promise<Redi
         onError: (operation, error) => void (failures++ === 0 && options.logger.warn(`shared cache ${operation} failed, serving from this instance`, { operation, err: loggableError(error) })),
       }),
       budget,
+      throttle: createRedisThrottleStore({ client: throttleClient, keys, logger: options.logger, fallbackMaxBuckets: options.throttleFallbackMaxBuckets }),
       bus: createRedisInvalidationBus({ client, subscriber, channel: keys.invalidationChannel, logger: options.logger }),
       async close() {
         await budget.close();

@@ -30,6 +30,12 @@ export interface RedisKeys {
   budget(name: string): string;
   /** The base of the PunchOut store's keys: `erpfront:{punchout}:`. */
   punchout: string;
+  /**
+   * A caller's throttle bucket: `erpfront:throttle:buyer:C0001:buyer%40C0001`. The caller key is
+   * built by the throttle policy (each part percent-encoded, so it holds no `{`, `}` or `:` of its
+   * callers' choosing).
+   */
+  throttle(callerKey: string): string;
   /** The pub/sub channel of cache invalidations (Cluster broadcasts PUBLISH to every node). */
   invalidationChannel: string;
 }
@@ -42,6 +48,7 @@ export function redisKeys(prefix = 'erpfront'): RedisKeys {
     queue: (name) => `${prefix}:{q:${name}}:`,
     budget: (name) => `${prefix}:{budget:${name}}:`,
     punchout: `${prefix}:{punchout}:`,
+    throttle: (callerKey) => `${prefix}:throttle:${callerKey}`,
     invalidationChannel: `${prefix}:invalidate`,
   };
 }
