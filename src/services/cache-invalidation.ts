@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { CacheStore, SyncCacheStore } from '../ports/cache-store.ts';
+import type { CacheStore, KeyPattern, SyncCacheStore } from '../ports/cache-store.ts';
 import type { InvalidationBus, InvalidationMessage } from '../ports/cache-invalidation.ts';
 import { ReadThroughCache, type CacheDomain } from './read-through-cache.ts';
 
@@ -62,7 +62,26 @@ export class CacheInvalidation {
     await this.#o.bus?.publish({ domain, keys: [...keys], origin: this.#o.instanceId });
   }
 
-  #dropLocal(message: InvalidationMessage): Promise<void> {
-    return this.#o.local.deleteMany(message.keys.map((k) => ReadThroughCache.key(message.domain, k)));
+  /**
+   * Drops every entry of `domain` whose key matches one of `patterns` (keys without the domain,
+   * e.g. `{prefix: 'priceList:PL-OEM:'}`), everywhere, in the order and with the failure of
+   * {@link invalidate}. For a change that names a scope but not its keys.
+   */
+  async invalidateMatching(domain: CacheDomain, patterns: readonly KeyPattern[]): Promise<void> {
+    if (patterns.length === 0) return;
+    const scoped = patterns.map((p) => inDomain(domain, p));
+    for (const pattern of scoped) await this.#o.shared?.deleteMatching(pattern);
+    for (const pattern of scoped) await this.#o.local.deleteMatching(pattern);
+    await this.#o.bus?.publish({ domain, keys: [], patterns: [...patterns], origin: this.#o.instanceId });
   }
+
+  async #dropLocal(message: InvalidationMessage): Promise<void> {
+    await this.#o.local.deleteMany(message.keys.map((k) => ReadThroughCache.key(message.domain, k)));
+    for (const pattern of message.patterns ?? []) await this.#o.local.deleteMatching(inDomain(message.domain, pattern));
+  }
+}
+
+/** A pattern over a domain's keys as one over the cache's own keys (`prices:` + the prefix). */
+function inDomain(domain: CacheDomain, pattern: KeyPattern): KeyPattern {
+  return { prefix: ReadThroughCache.key(domain, pattern.prefix), ...(pattern.suffix === undefined ? {} : { suffix: pattern.suffix }) };
 }
