@@ -6,6 +6,7 @@
  * @module
  */
 import { join } from 'node:path';
+import { createMemoryDeliveryLog } from '../adapters/stores/memory/delivery-log.ts';
 import { createMemoryErpBudget } from '../adapters/stores/memory/erp-budget.ts';
 import { createSqliteOrderStore } from '../adapters/stores/sqlite/order-store.ts';
 import { createSqlitePunchOutStore } from '../adapters/stores/sqlite/punchout-store.ts';
@@ -29,6 +30,7 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
       budget: createMemoryErpBudget({ requestsPerSecond: env.ERP_REQUESTS_PER_SECOND, maxConcurrent: env.ERP_MAX_CONCURRENT }),
       sharedCache: null,
       invalidationBus: null,
+      deliveries: createMemoryDeliveryLog(),
       recoveredOrders,
       async close() {
         try {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { createMemoryDeliveryLog } from '../adapters/stores/memory/delivery-log.ts';
 import { createMemoryErpBudget } from '../adapters/stores/memory/erp-budget.ts';
 import { createMemoryPunchOutStore } from '../adapters/stores/memory/punchout-store.ts';
 import type { Env } from '../config/env.ts';
@@ -18,6 +19,7 @@ export function openMemoryBackends(env: Env): Backends {
     budget: createMemoryErpBudget({ requestsPerSecond: env.ERP_REQUESTS_PER_SECOND, maxConcurrent: env.ERP_MAX_CONCURRENT }),
     sharedCache: null,
     invalidationBus: null,
+    deliveries: createMemoryDeliveryLog(),
     recoveredOrders: 0,
     close: () => punchout.close(),
   };

@@ -29,6 +29,7 @@ export async function openScaleOutBackends(env: Env & { REDIS_URL: string }, opt
     budget: redis.budget,
     sharedCache: redis.sharedCache,
     invalidationBus: redis.bus,
+    deliveries: redis.deliveries,
     recoveredOrders: 0,
     close: () => redis.close(),
   };

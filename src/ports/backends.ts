@@ -7,6 +7,7 @@
  */
 import type { CacheStore } from './cache-store.ts';
 import type { InvalidationBus } from './cache-invalidation.ts';
+import type { DeliveryLog } from './delivery-log.ts';
 import type { ErpBudget } from './erp-budget.ts';
 import type { OrderStore } from './order-store.ts';
 import type { PunchOutStore } from './punchout-store.ts';
@@ -24,6 +25,8 @@ export interface Backends {
   readonly sharedCache: CacheStore | null;
   /** Carries cache invalidations to every instance (scale-out only). */
   readonly invalidationBus: InvalidationBus | null;
+  /** Webhook deliveries already acted on (ERP change events): this process's, or shared. */
+  readonly deliveries: DeliveryLog;
   /**
    * Orders a crashed predecessor was submitting, released at open (in doubt) because this process
    * owns the store; 0 where leases are shared and run out instead (scale-out).

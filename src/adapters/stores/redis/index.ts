@@ -8,10 +8,12 @@
  */
 import type { Redis } from 'ioredis';
 import type { CacheStore } from '../../../ports/cache-store.ts';
+import type { DeliveryLog } from '../../../ports/delivery-log.ts';
 import type { InvalidationBus } from '../../../ports/cache-invalidation.ts';
 import type { OrderStore } from '../../../ports/order-store.ts';
 import type { PunchOutStore } from '../../../ports/punchout-store.ts';
 import { createRedisCacheStore } from './cache-store.ts';
+import { createRedisDeliveryLog } from './delivery-log.ts';
 import { connectRedis } from './connection.ts';
 import { checkOrderDurability } from './durability.ts';
 import { createRedisErpBudget, type RedisErpBudget } from './erp-budget.ts';
@@ -43,6 +45,8 @@ export interface RedisStores {
   sharedCache: CacheStore;
   budget: RedisErpBudget;
   bus: InvalidationBus;
+  /** Webhook deliveries acted on, shared so a retry landing on another instance is known. */
+  deliveries: DeliveryLog;
   close(): Promise<void>;
 }
 
@@ -81,6 +85,7 @@ export async function openRedisStores(options: RedisStoresOptions): Promise<Redi
       }),
       budget,
       bus: createRedisInvalidationBus({ client, subscriber, channel: keys.invalidationChannel }),
+      deliveries: createRedisDeliveryLog({ client, key: keys.delivery }),
       async close() {
         await budget.close();
         for (const c of opened) c.disconnect();

@@ -32,6 +32,8 @@ export interface RedisKeys {
   punchout: string;
   /** The pub/sub channel of cache invalidations (Cluster broadcasts PUBLISH to every node). */
   invalidationChannel: string;
+  /** A webhook delivery already acted on: `erpfront:delivery:<webhook-id>` (one key, no tag). */
+  delivery(id: string): string;
 }
 
 /** The key names for `prefix`. A prefix holds no `{` or `}`: it must not become a hash tag. */
@@ -43,5 +45,6 @@ export function redisKeys(prefix = 'erpfront'): RedisKeys {
     budget: (name) => `${prefix}:{budget:${name}}:`,
     punchout: `${prefix}:{punchout}:`,
     invalidationChannel: `${prefix}:invalidate`,
+    delivery: (id) => `${prefix}:delivery:${id}`,
   };
 }
