@@ -82,8 +82,8 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
   const erp = guardErp(instrumentErp(createErpConnector(env, parts.fetch), metrics), { budget: backends.budget, breaker, metrics, clock });
   const localCache = createMemoryCacheStore({ maxEntries: env.CACHE_MAX_ENTRIES, maxBytes: env.CACHE_MAX_MB * 1024 * 1024 });
   const shared = backends.sharedCache ?? undefined;
-  const invalidation = new CacheInvalidation({ local: localCache, shared, bus: backends.invalidationBus ?? undefined, instanceId });
   const cache = new ReadThroughCache({ local: localCache, shared, policies: freshnessPolicies(env), clock, metrics });
+  const invalidation = new CacheInvalidation({ local: localCache, shared, bus: backends.invalidationBus ?? undefined, instanceId, inflight: cache });
 
   // Features' tokens (PunchOut sessions) wrap the JWT check once every feature is set up.
   let verify: TokenVerifier = createTokenVerifier({ secret: env.AUTH_JWT_SECRET ?? parts.jwtSecret, jwksUrl: env.AUTH_JWKS_URL, issuer: env.AUTH_JWT_ISSUER, audience: env.AUTH_JWT_AUDIENCE });

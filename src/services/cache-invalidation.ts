@@ -18,6 +18,11 @@ export interface CacheInvalidationOptions {
   shared?: CacheStore;
   bus?: InvalidationBus;
   instanceId: string;
+  /**
+   * Told of every key dropped here (this instance's invalidations and the bus's), so fetches
+   * under way for them do not store what they bring back (the read-through cache).
+   */
+  inflight?: { supersedeFetches(cacheKeys: readonly string[], patterns: readonly KeyPattern[]): void };
 }
 
 export class CacheInvalidation {
@@ -57,6 +62,7 @@ export class CacheInvalidation {
    */
   async invalidate(domain: CacheDomain, keys: readonly string[]): Promise<void> {
     const cacheKeys = keys.map((k) => ReadThroughCache.key(domain, k));
+    this.#o.inflight?.supersedeFetches(cacheKeys, []);
     await this.#o.shared?.deleteMany(cacheKeys);
     await this.#o.local.deleteMany(cacheKeys);
     await this.#o.bus?.publish({ domain, keys: [...keys], origin: this.#o.instanceId });
@@ -70,14 +76,18 @@ export class CacheInvalidation {
   async invalidateMatching(domain: CacheDomain, patterns: readonly KeyPattern[]): Promise<void> {
     if (patterns.length === 0) return;
     const scoped = patterns.map((p) => inDomain(domain, p));
+    this.#o.inflight?.supersedeFetches([], scoped);
     for (const pattern of scoped) await this.#o.shared?.deleteMatching(pattern);
     for (const pattern of scoped) await this.#o.local.deleteMatching(pattern);
     await this.#o.bus?.publish({ domain, keys: [], patterns: [...patterns], origin: this.#o.instanceId });
   }
 
   async #dropLocal(message: InvalidationMessage): Promise<void> {
-    await this.#o.local.deleteMany(message.keys.map((k) => ReadThroughCache.key(message.domain, k)));
-    for (const pattern of message.patterns ?? []) await this.#o.local.deleteMatching(inDomain(message.domain, pattern));
+    const cacheKeys = message.keys.map((k) => ReadThroughCache.key(message.domain, k));
+    const patterns = (message.patterns ?? []).map((p) => inDomain(message.domain, p));
+    this.#o.inflight?.supersedeFetches(cacheKeys, patterns);
+    await this.#o.local.deleteMany(cacheKeys);
+    for (const pattern of patterns) await this.#o.local.deleteMatching(pattern);
   }
 }
 
