@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { createMemoryCursorStore } from '../adapters/stores/memory/cursor-store.ts';
 import { createMemoryDeliveryLog } from '../adapters/stores/memory/delivery-log.ts';
 import { createMemoryErpBudget } from '../adapters/stores/memory/erp-budget.ts';
 import { createMemoryPunchOutStore } from '../adapters/stores/memory/punchout-store.ts';
@@ -20,6 +21,7 @@ export function openMemoryBackends(env: Env): Backends {
     sharedCache: null,
     invalidationBus: null,
     deliveries: createMemoryDeliveryLog(),
+    cursors: createMemoryCursorStore(),
     recoveredOrders: 0,
     close: () => punchout.close(),
   };

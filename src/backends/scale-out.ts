@@ -30,6 +30,7 @@ export async function openScaleOutBackends(env: Env & { REDIS_URL: string }, opt
     sharedCache: redis.sharedCache,
     invalidationBus: redis.bus,
     deliveries: redis.deliveries,
+    cursors: redis.cursors,
     recoveredOrders: 0,
     close: () => redis.close(),
   };

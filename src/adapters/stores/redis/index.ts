@@ -8,11 +8,13 @@
  */
 import type { Redis } from 'ioredis';
 import type { CacheStore } from '../../../ports/cache-store.ts';
+import type { CursorStore } from '../../../ports/cursor-store.ts';
 import type { DeliveryLog } from '../../../ports/delivery-log.ts';
 import type { InvalidationBus } from '../../../ports/cache-invalidation.ts';
 import type { OrderStore } from '../../../ports/order-store.ts';
 import type { PunchOutStore } from '../../../ports/punchout-store.ts';
 import { createRedisCacheStore } from './cache-store.ts';
+import { createRedisCursorStore } from './cursor-store.ts';
 import { createRedisDeliveryLog } from './delivery-log.ts';
 import { connectRedis } from './connection.ts';
 import { checkOrderDurability } from './durability.ts';
@@ -47,6 +49,8 @@ export interface RedisStores {
   bus: InvalidationBus;
   /** Webhook deliveries acted on, shared so a retry landing on another instance is known. */
   deliveries: DeliveryLog;
+  /** Polled feeds' positions and who polls them. */
+  cursors: CursorStore;
   close(): Promise<void>;
 }
 
@@ -86,6 +90,7 @@ export async function openRedisStores(options: RedisStoresOptions): Promise<Redi
       budget,
       bus: createRedisInvalidationBus({ client, subscriber, channel: keys.invalidationChannel }),
       deliveries: createRedisDeliveryLog({ client, key: keys.delivery }),
+      cursors: createRedisCursorStore({ client, keys }),
       async close() {
         await budget.close();
         for (const c of opened) c.disconnect();

@@ -34,6 +34,10 @@ export interface RedisKeys {
   invalidationChannel: string;
   /** A webhook delivery already acted on: `erpfront:delivery:<webhook-id>` (one key, no tag). */
   delivery(id: string): string;
+  /** A polled feed's position: `erpfront:cursor:erp-changes`. */
+  cursor(feed: string): string;
+  /** Who polls a feed now: `erpfront:cursor-lease:erp-changes`. */
+  cursorLease(feed: string): string;
 }
 
 /** The key names for `prefix`. A prefix holds no `{` or `}`: it must not become a hash tag. */
@@ -46,5 +50,7 @@ export function redisKeys(prefix = 'erpfront'): RedisKeys {
     punchout: `${prefix}:{punchout}:`,
     invalidationChannel: `${prefix}:invalidate`,
     delivery: (id) => `${prefix}:delivery:${id}`,
+    cursor: (feed) => `${prefix}:cursor:${feed}`,
+    cursorLease: (feed) => `${prefix}:cursor-lease:${feed}`,
   };
 }
