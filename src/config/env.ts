@@ -111,6 +111,8 @@ const EnvSchema = z
     ERP_WEBHOOK_SECRET: z.string().min(1).optional(),
     // At most Standard Webhooks' 5 minutes: the signature library refuses older deliveries itself.
     ERP_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(300).default(300),
+    // ERPs without webhooks (Tryton): how often they are asked what changed; 0 turns it off.
+    ERP_CHANGES_POLL_SECONDS: z.coerce.number().min(0).max(86_400).default(15),
   })
   .superRefine((env, ctx) => {
     if (env.ERP_CONNECTOR === 'tryton') {

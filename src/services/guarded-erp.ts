@@ -12,6 +12,7 @@
  */
 import { systemClock, type Clock } from '../ports/clock.ts';
 import type { ErpBudget, ErpPermit } from '../ports/erp-budget.ts';
+import { hasChangeFeed } from '../ports/erp-changes.ts';
 import type { ErpCallOptions, ErpConnector } from '../ports/erp-connector.ts';
 import { ErpError } from '../ports/erp-error.ts';
 import type { Metrics } from '../ports/metrics.ts';
@@ -106,6 +107,12 @@ export function guardErp(erp: ErpConnector, options: GuardErpOptions): ErpConnec
     findOrdersByExternalRef: (ref, o) => guarded('findOrdersByExternalRef', o, () => erp.findOrdersByExternalRef(ref, o)),
     listOrders: (customerId, page, o) => guarded('listOrders', o, () => erp.listOrders(customerId, page, o)),
     ...(erp.cancelOrder ? { cancelOrder: (number: string, o?: ErpCallOptions) => guarded('cancelOrder', o, () => erp.cancelOrder!(number, o)) } : {}),
+    ...(hasChangeFeed(erp)
+      ? {
+          changeCursorNow: (o?: ErpCallOptions) => guarded('changeCursorNow', o, () => erp.changeCursorNow(o)),
+          changesSince: (cursor: string, limit: number, o?: ErpCallOptions) => guarded('changesSince', o, () => erp.changesSince(cursor, limit, o)),
+        }
+      : {}),
   };
 }
 

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { hasChangeFeed } from '../ports/erp-changes.ts';
 import type { ErpConnector } from '../ports/erp-connector.ts';
 import { ErpError } from '../ports/erp-error.ts';
 import type { ErpOutcome, Metrics } from '../ports/metrics.ts';
@@ -48,5 +49,6 @@ export function instrumentErp(erp: ErpConnector, metrics: Metrics): ErpConnector
     findOrdersByExternalRef: timed('findOrdersByExternalRef', erp.findOrdersByExternalRef.bind(erp)),
     listOrders: timed('listOrders', erp.listOrders.bind(erp)),
     ...(erp.cancelOrder ? { cancelOrder: timed('cancelOrder', erp.cancelOrder.bind(erp)) } : {}),
+    ...(hasChangeFeed(erp) ? { changeCursorNow: timed('changeCursorNow', erp.changeCursorNow.bind(erp)), changesSince: timed('changesSince', erp.changesSince.bind(erp)) } : {}),
   };
 }

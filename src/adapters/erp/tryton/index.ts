@@ -9,9 +9,11 @@
  *
  * @module
  */
+import type { ErpChangeFeed } from '../../../ports/erp-changes.ts';
 import type { ErpCallOptions, ErpConnector, SalesRep } from '../../../ports/erp-connector.ts';
 import { ErpError } from '../../../ports/erp-error.ts';
 import { getItems, searchItems } from './catalog.ts';
+import { trytonChangeFeed } from './changes.ts';
 import { getCustomers } from './customers.ts';
 import { createTrytonRpc, type TrytonRpc } from './json-rpc.ts';
 import { orderCalls } from './orders.ts';
@@ -36,7 +38,7 @@ export interface TrytonConnectorOptions {
  * session. Whole-call failures reject with an {@link ErpError} (see `json-rpc.ts` and
  * `faults.ts`); nothing is retried here except a call Tryton refused for an expired session.
  */
-export function createTrytonConnector(options: TrytonConnectorOptions): ErpConnector & { readonly rpc: TrytonRpc } {
+export function createTrytonConnector(options: TrytonConnectorOptions): ErpConnector & ErpChangeFeed & { readonly rpc: TrytonRpc } {
   const rpc = createTrytonRpc({
     url: options.url,
     username: options.username,
@@ -66,5 +68,7 @@ export function createTrytonConnector(options: TrytonConnectorOptions): ErpConne
       await rpc.model('ping', 'res.user', 'get_preferences', [true], {}, callOptions);
     },
     ...orderCalls(rpc, { warehouse: options.warehouse }),
+    // Tryton sends no webhooks: erpfront polls it for what changed (changes.ts).
+    ...trytonChangeFeed(rpc),
   };
 }
