@@ -86,8 +86,8 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
   const erp = decorateConnector(connector, [...guardLinks({ budget: backends.budget, breaker, metrics, clock }), meterLink(metrics), logLink(connector.name, parts.logger)]);
   const localCache = createMemoryCacheStore({ maxEntries: env.CACHE_MAX_ENTRIES, maxBytes: env.CACHE_MAX_MB * 1024 * 1024 });
   const shared = backends.sharedCache ?? undefined;
-  const invalidation = new CacheInvalidation({ local: localCache, shared, bus: backends.invalidationBus ?? undefined, instanceId, logger: parts.logger });
   const cache = new ReadThroughCache({ local: localCache, shared, policies: freshnessPolicies(env), clock, metrics });
+  const invalidation = new CacheInvalidation({ local: localCache, shared, bus: backends.invalidationBus ?? undefined, instanceId, logger: parts.logger, inflight: cache });
   const throttle = new Throttle({ store: backends.throttle, limits: env.THROTTLE_LIMITS, enabled: env.THROTTLE, metrics });
 
   // Features' tokens (PunchOut sessions) wrap the JWT check once every feature is set up.

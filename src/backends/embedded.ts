@@ -6,8 +6,10 @@
  * @module
  */
 import { join } from 'node:path';
+import { createMemoryDeliveryLog } from '../adapters/stores/memory/delivery-log.ts';
 import { createMemoryErpBudget } from '../adapters/stores/memory/erp-budget.ts';
 import { createMemoryThrottleStore } from '../adapters/stores/memory/throttle-store.ts';
+import { createSqliteCursorStore } from '../adapters/stores/sqlite/cursor-store.ts';
 import { createSqliteOrderStore } from '../adapters/stores/sqlite/order-store.ts';
 import { createSqlitePunchOutStore } from '../adapters/stores/sqlite/punchout-store.ts';
 import type { Env } from '../config/env.ts';
@@ -20,6 +22,7 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
     const orders = createSqliteOrderStore({ path: join(env.DATA_DIR, 'orders.sqlite') });
     // A file of its own: PunchOut's schema versions independently of the orders'.
     const punchout = createSqlitePunchOutStore({ path: join(env.DATA_DIR, 'punchout.sqlite') });
+    const cursors = createSqliteCursorStore({ path: join(env.DATA_DIR, 'cursors.sqlite') });
     // This process owns the store (the lock): leases still recorded belong to a crashed
     // predecessor. Their orders are released now, in doubt, instead of after the lease runs out.
     const recoveredOrders = await orders.releaseLeases(Date.now());
@@ -31,11 +34,14 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
       throttle: createMemoryThrottleStore({ maxBuckets: env.THROTTLE_MAX_BUCKETS }),
       sharedCache: null,
       invalidationBus: null,
+      deliveries: createMemoryDeliveryLog(),
+      cursors,
       recoveredOrders,
       async close() {
         try {
           await orders.close();
           await punchout.close();
+          await cursors.close();
         } finally {
           unlock();
         }

@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { createMemoryCursorStore } from '../adapters/stores/memory/cursor-store.ts';
+import { createMemoryDeliveryLog } from '../adapters/stores/memory/delivery-log.ts';
 import { createMemoryErpBudget } from '../adapters/stores/memory/erp-budget.ts';
 import { createMemoryPunchOutStore } from '../adapters/stores/memory/punchout-store.ts';
 import { createMemoryThrottleStore } from '../adapters/stores/memory/throttle-store.ts';
@@ -21,6 +23,8 @@ export function openMemoryBackends(env: Env): Backends {
     throttle: createMemoryThrottleStore({ maxBuckets: env.THROTTLE_MAX_BUCKETS }),
     sharedCache: null,
     invalidationBus: null,
+    deliveries: createMemoryDeliveryLog(),
+    cursors: createMemoryCursorStore(),
     recoveredOrders: 0,
     close: () => punchout.close(),
   };

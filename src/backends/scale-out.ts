@@ -34,6 +34,8 @@ export async function openScaleOutBackends(env: Env & { REDIS_URL: string }, opt
     throttle: redis.throttle,
     sharedCache: redis.sharedCache,
     invalidationBus: redis.bus,
+    deliveries: redis.deliveries,
+    cursors: redis.cursors,
     recoveredOrders: 0,
     close: () => redis.close(),
   };

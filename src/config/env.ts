@@ -122,6 +122,13 @@ const EnvSchema = z
       return limits;
     }),
     THROTTLE_MAX_BUCKETS: positiveInt(100_000),
+    // ERP change events (README "Fresh within seconds"): Standard Webhooks secrets, space
+    // separated (several while rotating), and how old a delivery's timestamp may be.
+    ERP_WEBHOOK_SECRET: z.string().min(1).optional(),
+    // At most Standard Webhooks' 5 minutes: the signature library refuses older deliveries itself.
+    ERP_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(300).default(300),
+    // ERPs without webhooks (Tryton): how often they are asked what changed; 0 turns it off.
+    ERP_CHANGES_POLL_SECONDS: z.coerce.number().min(0).max(86_400).default(15),
   })
   .superRefine((env, ctx) => {
     if (env.ERP_CONNECTOR === 'tryton') {
@@ -138,6 +145,7 @@ const EnvSchema = z
       ctx.addIssue({ code: 'custom', path: ['ERP_UNIQUE_EXTERNAL_REFS'], message: 'Tryton does not refuse a second sale with one reference: leave it false' });
     }
     if (env.AUTH_JWKS_URL) checkJwks(env, ctx);
+    if (env.ERP_WEBHOOK_SECRET) checkWebhookSecrets(env.ERP_WEBHOOK_SECRET, ctx);
     if (env.NODE_ENV === 'production' && !env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL) {
       ctx.addIssue({
         code: 'custom',
@@ -175,6 +183,22 @@ function checkJwks(env: Pick<Env, 'AUTH_JWKS_URL' | 'AUTH_JWT_ISSUER' | 'AUTH_JW
   if (url.protocol !== 'https:' && !(env.NODE_ENV === 'development' && loopback && url.protocol === 'http:')) {
     ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'expected an https:// URL (http:// only to 127.0.0.1 with NODE_ENV=development): signing keys fetched in the clear could be swapped' });
   }
+}
+
+/** Standard Webhooks secrets: `whsec_` and the base64 of at least 24 random bytes, each. */
+function checkWebhookSecrets(value: string, ctx: z.RefinementCtx): void {
+  webhookSecrets(value).forEach((secret, i) => {
+    const key = secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : '';
+    const bytes = /^[A-Za-z0-9+/]+={0,2}$/.test(key) && key.length % 4 === 0 ? (key.length / 4) * 3 - (key.match(/=/g)?.length ?? 0) : 0;
+    if (bytes < 24) {
+      ctx.addIssue({ code: 'custom', path: ['ERP_WEBHOOK_SECRET'], message: `secret ${i + 1}: expected whsec_ followed by the base64 of at least 24 random bytes (Standard Webhooks), as the ERP's webhook settings show it` });
+    }
+  });
+}
+
+/** The secrets in ERP_WEBHOOK_SECRET, in order: several while a secret is being rotated. */
+export function webhookSecrets(value: string | undefined): string[] {
+  return (value ?? '').split(/\s+/).filter((s) => s !== '');
 }
 
 /** Thrown when the environment does not describe a configuration erpfront can run with. */

@@ -8,9 +8,10 @@
  *
  * @module
  */
+import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { startSandboxErp } from '../sandbox-erp/server.ts';
-import { ConfigError, parseEnv, type Env } from '../config/env.ts';
+import { ConfigError, parseEnv, webhookSecrets, type Env } from '../config/env.ts';
 import { signToken } from '../../scripts/sign-token.ts';
 import { signingSecret } from './dev-secret.ts';
 import { main } from './node.ts';
@@ -48,17 +49,23 @@ if (refused) {
   console.error(refused);
   process.exit(1);
 }
-const sandbox = await startSandboxErp({ port: env.SANDBOX_PORT, host: '127.0.0.1', seed: env.SANDBOX_SEED });
+// The sandbox announces its changes (POST /__control/changes) to erpfront's /erp/events, signed
+// with a secret made for this run (or the first of ERP_WEBHOOK_SECRET), once erpfront listens.
+const webhookSecret = webhookSecrets(env.ERP_WEBHOOK_SECRET)[0] ?? `whsec_${randomBytes(32).toString('base64')}`;
+let webhook: { url: string; secret: string } | null = null;
+const sandbox = await startSandboxErp({ port: env.SANDBOX_PORT, host: '127.0.0.1', seed: env.SANDBOX_SEED, webhook: () => webhook });
 const token = await signToken({ secret: signingSecret(env), customerId: 'C0001', roles: ['buyer'], issuer: env.AUTH_JWT_ISSUER, audience: env.AUTH_JWT_AUDIENCE });
 const running = await main(
   // Log lines for a person at a terminal, unless LOG_FORMAT says otherwise.
-  { ...process.env, ERP_URL: sandbox.url, LOG_FORMAT: process.env.LOG_FORMAT || 'pretty' },
+  { ...process.env, ERP_URL: sandbox.url, LOG_FORMAT: process.env.LOG_FORMAT || 'pretty', ERP_WEBHOOK_SECRET: env.ERP_WEBHOOK_SECRET ?? webhookSecret },
   // The demo PunchOut buyers unless a buyers file is configured (README "PunchOut: setting up a buyer").
   { graphiqlHeaders: JSON.stringify({ Authorization: `Bearer ${token}` }, null, 2), punchOutBuyers: process.env.PUNCHOUT_BUYERS_FILE ? undefined : DEMO_BUYERS },
 );
 process.once('exit', () => void sandbox.close());
+webhook = { url: `${running.url}/erp/events`, secret: webhookSecret };
 
-console.log(`sandbox ERP: ${sandbox.url}  (faults: POST ${sandbox.url}/__control/faults)`);
+console.log(`sandbox ERP: ${sandbox.url}  (faults: POST ${sandbox.url}/__control/faults, changes: POST ${sandbox.url}/__control/changes)`);
+console.log(`changes:     the sandbox's change webhooks go to ${webhook.url}`);
 console.log(`erpfront:    ${running.url}/graphql  (GraphiQL is pre-filled with a C0001 buyer token)`);
 console.log(`token for C0001 (12 h): ${token}`);
 console.log(`PunchOut:    cXML at ${running.url}/punchout/cxml, OCI at ${running.url}/punchout/oci (demo buyers: see the README)`);

@@ -6,9 +6,10 @@
  * @module
  */
 import { catalogFeature } from './catalog/feature.ts';
+import { changesFeature } from './changes/feature.ts';
 import type { Feature } from './feature.ts';
 import { operationsFeature } from './operations/feature.ts';
 import { ordersFeature } from './orders/feature.ts';
 import { punchOutFeature } from './punchout/feature.ts';
 
-export const features: readonly Feature[] = [catalogFeature, ordersFeature, punchOutFeature, operationsFeature];
+export const features: readonly Feature[] = [catalogFeature, ordersFeature, punchOutFeature, operationsFeature, changesFeature];

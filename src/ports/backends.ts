@@ -7,6 +7,8 @@
  */
 import type { CacheStore } from './cache-store.ts';
 import type { InvalidationBus } from './cache-invalidation.ts';
+import type { CursorStore } from './cursor-store.ts';
+import type { DeliveryLog } from './delivery-log.ts';
 import type { ErpBudget } from './erp-budget.ts';
 import type { OrderStore } from './order-store.ts';
 import type { PunchOutStore } from './punchout-store.ts';
@@ -27,6 +29,10 @@ export interface Backends {
   readonly sharedCache: CacheStore | null;
   /** Carries cache invalidations to every instance (scale-out only). */
   readonly invalidationBus: InvalidationBus | null;
+  /** Webhook deliveries already acted on (ERP change events): this process's, or shared. */
+  readonly deliveries: DeliveryLog;
+  /** Polled feeds' positions (the ERP change feed's), durable where the set is, and who polls. */
+  readonly cursors: CursorStore;
   /**
    * Orders a crashed predecessor was submitting, released at open (in doubt) because this process
    * owns the store; 0 where leases are shared and run out instead (scale-out).

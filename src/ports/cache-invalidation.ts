@@ -9,11 +9,17 @@
  *
  * @module
  */
+import type { KeyPattern } from './cache-store.ts';
 import type { CacheDomain } from '../services/read-through-cache.ts';
 
 export interface InvalidationMessage {
   domain: CacheDomain;
   keys: string[];
+  /**
+   * Key shapes whose every entry changed, within the domain (`priceList:PL-OEM:`): an ERP change
+   * that names a scope but not its keys (a whole price list). Absent in most messages.
+   */
+  patterns?: KeyPattern[];
   /** The instance that sent it (it has already dropped its own entries). */
   origin: string;
 }

@@ -11,6 +11,23 @@
  * @module
  */
 
+/**
+ * A set of cache keys by shape: every key that starts with `prefix` and, when given, ends with
+ * `suffix`. How an ERP change whose exact keys are not known is dropped: a whole price list
+ * (`prices:priceList:PL-OEM:`), or one SKU's list price in every currency (`prices:list:` …
+ * `:SKU-00001`). Characters are matched literally (no wildcards).
+ */
+export interface KeyPattern {
+  prefix: string;
+  suffix?: string;
+}
+
+/** Whether `key` is one of `pattern`'s keys. */
+export function matchesPattern(key: string, pattern: KeyPattern): boolean {
+  const suffix = pattern.suffix ?? '';
+  return key.length >= pattern.prefix.length + suffix.length && key.startsWith(pattern.prefix) && key.endsWith(suffix);
+}
+
 /** One cached ERP answer. */
 export interface CacheEntry<T = unknown> {
   value: T;
@@ -29,6 +46,11 @@ export interface CacheStore {
   setMany<T>(entries: ReadonlyArray<readonly [key: string, entry: CacheEntry<T>]>, retainMs: number): Promise<void>;
   /** Forgets entries (an ERP change event made them wrong). */
   deleteMany(keys: readonly string[]): Promise<void>;
+  /**
+   * Forgets every entry `pattern` matches; resolves with how many there were. Walks the whole
+   * store (a scan, not a lookup): for a change whose exact keys are unknown, which is rare.
+   */
+  deleteMatching(pattern: KeyPattern): Promise<number>;
 }
 
 /** A store that can also answer synchronously: the in-process tier, read on the hot path. */

@@ -6,13 +6,16 @@
  */
 import { Hono } from 'hono';
 import { apiRoutes, operationOf } from './api.ts';
+import { changeRoutes } from './change-routes.ts';
 import { controlRoutes } from './control.ts';
 import { DEFAULT_SEED, dataSetFor } from './data-set.ts';
 import { applyFaults, createFaultState } from './faults.ts';
+import { createLiveData } from './live-data.ts';
 import { createOrderBook } from './order-book.ts';
 import { orderRoutes } from './order-routes.ts';
 import { paymentRoutes } from './payment-routes.ts';
 import { createStats } from './stats.ts';
+import { createWebhookSender, type WebhookSender } from './webhook-sender.ts';
 
 export interface SandboxAppOptions {
   /** Seed of the data set; the same seed gives the same ERP. @default 42 */
@@ -28,11 +31,16 @@ export interface SandboxAppOptions {
   maxRequestMs?: number;
   /** Refuse a second order with the same external reference (409). @default false */
   uniqueExternalRefs?: boolean;
+  /** Delivers change webhooks (`webhook-sender.ts`). @default none: changes are not announced */
+  webhooks?: WebhookSender;
 }
 
 /** Creates the sandbox ERP app: `/api/v1/*` (subject to faults) and `/__control/*` (never). */
 export function createSandboxApp(options: SandboxAppOptions = {}): Hono {
-  const data = dataSetFor(options.seed ?? DEFAULT_SEED);
+  // The generated data with this sandbox's own changes (POST /__control/changes) over it.
+  const live = createLiveData(dataSetFor(options.seed ?? DEFAULT_SEED));
+  const data = live.data;
+  const webhooks = options.webhooks ?? createWebhookSender({ target: () => null });
   const now = options.now ?? (() => new Date());
   const faults = createFaultState({
     ...(options.maxRequestMs !== undefined ? { maxRequestMs: options.maxRequestMs } : {}),
@@ -42,7 +50,8 @@ export function createSandboxApp(options: SandboxAppOptions = {}): Hono {
   const orders = createOrderBook(data, { clock: () => now().getTime(), stepMs: () => faults.current().orderStepMs });
 
   const app = new Hono();
-  app.route('/__control', controlRoutes(faults, stats, orders));
+  app.route('/__control', controlRoutes(faults, stats, orders, live.reset));
+  app.route('/__control', changeRoutes(live, webhooks, now));
   app.use(
     '/api/*',
     applyFaults(faults, stats, operationOf, { random: options.random ?? Math.random, clock: () => Date.now() }),

@@ -12,7 +12,8 @@ import type { Stats } from './stats.ts';
 
 const AdvanceSchema = z.strictObject({ number: z.string().min(1, { error: 'expected an order number, e.g. SO-100001' }) });
 
-export function controlRoutes(faults: FaultState, stats: Stats, orders: OrderBook): Hono {
+/** `resetData` drops the data changes made through `/__control/changes`. */
+export function controlRoutes(faults: FaultState, stats: Stats, orders: OrderBook, resetData: () => void = () => {}): Hono {
   const control = new Hono();
 
   control.get('/faults', (c) => c.json(faults.current()));
@@ -46,6 +47,7 @@ export function controlRoutes(faults: FaultState, stats: Stats, orders: OrderBoo
     faults.reset();
     stats.reset();
     orders.reset();
+    resetData();
     return c.json({ faults: faults.current(), stats: stats.snapshot() });
   });
 

@@ -6,6 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createSandboxApp } from './app.ts';
+import { createWebhookSender, type WebhookTarget } from './webhook-sender.ts';
 
 export { createSandboxApp, type SandboxAppOptions } from './app.ts';
 
@@ -20,6 +21,11 @@ export interface SandboxServerOptions {
   maxRequestMs?: number;
   /** Refuse a second order with the same external reference. @default false */
   uniqueExternalRefs?: boolean;
+  /**
+   * Where change webhooks go (SANDBOX_WEBHOOK_URL, SANDBOX_WEBHOOK_SECRET): a target, or a
+   * function read at every delivery, so it can be set once the receiver listens. @default none
+   */
+  webhook?: WebhookTarget | (() => WebhookTarget | null);
 }
 
 export interface RunningSandbox {
@@ -32,7 +38,9 @@ export interface RunningSandbox {
 /** Starts the sandbox ERP; resolves once it listens. */
 export function startSandboxErp(options: SandboxServerOptions = {}): Promise<RunningSandbox> {
   const host = options.host ?? '127.0.0.1';
-  const app = createSandboxApp({ seed: options.seed, maxRequestMs: options.maxRequestMs, uniqueExternalRefs: options.uniqueExternalRefs });
+  const webhook = options.webhook;
+  const webhooks = createWebhookSender({ target: typeof webhook === 'function' ? webhook : () => webhook ?? null });
+  const app = createSandboxApp({ seed: options.seed, maxRequestMs: options.maxRequestMs, uniqueExternalRefs: options.uniqueExternalRefs, webhooks });
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, (info: AddressInfo) => {
       server.off('error', reject);
@@ -42,6 +50,7 @@ export function startSandboxErp(options: SandboxServerOptions = {}): Promise<Run
         port: info.port,
         close: () =>
           new Promise<void>((done, fail) => {
+            webhooks.close();
             // Keep-alive sockets would hold close() open until they time out.
             if ('closeAllConnections' in server) server.closeAllConnections();
             server.close((error) => (error ? fail(error) : done()));

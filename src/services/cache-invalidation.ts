@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { CacheStore, SyncCacheStore } from '../ports/cache-store.ts';
+import type { CacheStore, KeyPattern, SyncCacheStore } from '../ports/cache-store.ts';
 import type { InvalidationBus, InvalidationMessage } from '../ports/cache-invalidation.ts';
 import type { Logger } from '../ports/logger.ts';
 import { ReadThroughCache, type CacheDomain } from './read-through-cache.ts';
@@ -20,6 +20,11 @@ export interface CacheInvalidationOptions {
   bus?: InvalidationBus;
   instanceId: string;
   logger: Logger;
+  /**
+   * Told of every key dropped here (this instance's invalidations and the bus's), so fetches
+   * under way for them do not store what they bring back (the read-through cache).
+   */
+  inflight?: { supersedeFetches(cacheKeys: readonly string[], patterns: readonly KeyPattern[]): void };
 }
 
 export class CacheInvalidation {
@@ -59,12 +64,36 @@ export class CacheInvalidation {
    */
   async invalidate(domain: CacheDomain, keys: readonly string[]): Promise<void> {
     const cacheKeys = keys.map((k) => ReadThroughCache.key(domain, k));
+    this.#o.inflight?.supersedeFetches(cacheKeys, []);
     await this.#o.shared?.deleteMany(cacheKeys);
     await this.#o.local.deleteMany(cacheKeys);
     await this.#o.bus?.publish({ domain, keys: [...keys], origin: this.#o.instanceId });
   }
 
-  #dropLocal(message: InvalidationMessage): Promise<void> {
-    return this.#o.local.deleteMany(message.keys.map((k) => ReadThroughCache.key(message.domain, k)));
+  /**
+   * Drops every entry of `domain` whose key matches one of `patterns` (keys without the domain,
+   * e.g. `{prefix: 'priceList:PL-OEM:'}`), everywhere, in the order and with the failure of
+   * {@link invalidate}. For a change that names a scope but not its keys.
+   */
+  async invalidateMatching(domain: CacheDomain, patterns: readonly KeyPattern[]): Promise<void> {
+    if (patterns.length === 0) return;
+    const scoped = patterns.map((p) => inDomain(domain, p));
+    this.#o.inflight?.supersedeFetches([], scoped);
+    for (const pattern of scoped) await this.#o.shared?.deleteMatching(pattern);
+    for (const pattern of scoped) await this.#o.local.deleteMatching(pattern);
+    await this.#o.bus?.publish({ domain, keys: [], patterns: [...patterns], origin: this.#o.instanceId });
   }
+
+  async #dropLocal(message: InvalidationMessage): Promise<void> {
+    const cacheKeys = message.keys.map((k) => ReadThroughCache.key(message.domain, k));
+    const patterns = (message.patterns ?? []).map((p) => inDomain(message.domain, p));
+    this.#o.inflight?.supersedeFetches(cacheKeys, patterns);
+    await this.#o.local.deleteMany(cacheKeys);
+    for (const pattern of patterns) await this.#o.local.deleteMatching(pattern);
+  }
+}
+
+/** A pattern over a domain's keys as one over the cache's own keys (`prices:` + the prefix). */
+function inDomain(domain: CacheDomain, pattern: KeyPattern): KeyPattern {
+  return { prefix: ReadThroughCache.key(domain, pattern.prefix), ...(pattern.suffix === undefined ? {} : { suffix: pattern.suffix }) };
 }

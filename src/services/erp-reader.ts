@@ -8,7 +8,8 @@
  * @module
  */
 import DataLoader from 'dataloader';
-import type { CustomerAccount, ErpCallOptions, ErpConnector, ErpPriority, Item, PriceEntry, PriceKey, SalesRep, StockRecord } from '../ports/erp-connector.ts';
+import type { KeyPattern } from '../ports/cache-store.ts';
+import type { CustomerAccount, ErpCallOptions, ErpConnector, ErpPriority, Item, ItemSearch, PriceEntry, PriceKey, PriceScope, SalesRep, StockRecord } from '../ports/erp-connector.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { MaybePromise } from './maybe-promise.ts';
 import { ReadThroughCache, type Cached, type CacheDomain, type FreshnessPolicy } from './read-through-cache.ts';
@@ -26,6 +27,24 @@ export interface ErpReaderOptions {
 export function priceKeyId(key: PriceKey): string {
   return `${key.scope}:${key.scopeId}:${key.sku}`;
 }
+
+/** Every price entry of one scope (a price list, a customer's contracts), as a key pattern. */
+export function priceScopePattern(scope: PriceScope, scopeId: string): KeyPattern {
+  return { prefix: `${scope}:${scopeId}:` };
+}
+
+/** One SKU's price entries in every id of a scope (its list price in every currency). */
+export function priceSkuPattern(scope: PriceScope, sku: string): KeyPattern {
+  return { prefix: `${scope}:`, suffix: `:${sku}` };
+}
+
+/** The cache key (in `items`) of one page of a catalog search. */
+export function searchKeyId(search: ItemSearch): string {
+  return `search:${JSON.stringify([search.text ?? '', search.category ?? '', search.offset, search.limit])}`;
+}
+
+/** Every cached page of catalog search, as a key pattern: an item change may alter any page. */
+export const SEARCH_PAGES: KeyPattern = { prefix: 'search:' };
 
 const identity = (key: string) => key;
 

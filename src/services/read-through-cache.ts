@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { CacheEntry, CacheStore, SyncCacheStore } from '../ports/cache-store.ts';
+import { matchesPattern, type CacheEntry, type CacheStore, type KeyPattern, type SyncCacheStore } from '../ports/cache-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import { isTransientErpError } from '../ports/erp-error.ts';
 import type { Metrics } from '../ports/metrics.ts';
@@ -144,6 +144,21 @@ export class ReadThroughCache {
     await Promise.all([this.#local.deleteMany(cacheKeys), this.#shared?.deleteMany(cacheKeys)]);
   }
 
+  /**
+   * Disowns fetches under way for these cache keys (and keys matching `patterns`): an ERP change
+   * arrived while they ran, so what they bring back may be from before it. Their callers still get
+   * it, but it is not stored, and the next reader fetches afresh rather than joining them.
+   * Without this, a read that started just before the change would put the old value back in the
+   * cache right after the invalidation dropped it, for a whole freshness period.
+   */
+  supersedeFetches(cacheKeys: readonly string[], patterns: readonly KeyPattern[] = []): void {
+    for (const key of cacheKeys) this.#inflight.delete(key);
+    if (patterns.length === 0) return;
+    for (const key of [...this.#inflight.keys()]) {
+      if (patterns.some((p) => matchesPattern(key, p))) this.#inflight.delete(key);
+    }
+  }
+
   async #read<T>(cacheKeys: readonly string[]): Promise<Array<CacheEntry<T> | undefined>> {
     const entries = cacheKeys.map((k) => this.#local.getSync<T>(k));
     if (!this.#shared) return entries;
@@ -165,6 +180,9 @@ export class ReadThroughCache {
   /** Fetches keys in one ERP call, stores what came back, and lets concurrent askers join it. */
   #fetch<K, T>(domain: CacheDomain, keys: K[], cacheKeys: string[], fetch: BatchFetch<K, T>, refresh = false): Promise<Array<Cached<T> | Error>> {
     const policy = this.#policies[domain];
+    // Each key's share of the batch, as registered in #inflight; a key whose share is no longer
+    // there was superseded by an invalidation while the ERP answered (see supersedeFetches).
+    const shares: Array<Promise<Cached<T> | Error>> = [];
     const batch = fetch(keys, { refresh }).then(
       async (values) => {
         const fetchedAt = this.#clock.now();
@@ -172,7 +190,7 @@ export class ReadThroughCache {
         const stored: Array<readonly [string, CacheEntry<T>]> = [];
         const outcomes = values.map((value, j): Cached<T> | Error => {
           if (value instanceof Error) return value;
-          stored.push([cacheKeys[j]!, { value, fetchedAt, asOf }]);
+          if (this.#inflight.get(cacheKeys[j]!) === shares[j]) stored.push([cacheKeys[j]!, { value, fetchedAt, asOf }]);
           return { value, asOf, stale: false };
         });
         const retainMs = policy.freshMs + Math.max(policy.staleWhileRevalidateMs, policy.maxStaleMs);
@@ -185,6 +203,7 @@ export class ReadThroughCache {
     );
     cacheKeys.forEach((cacheKey, j) => {
       const one = batch.then((outcomes) => outcomes[j]!);
+      shares[j] = one;
       this.#inflight.set(cacheKey, one);
       void one.finally(() => {
         if (this.#inflight.get(cacheKey) === one) this.#inflight.delete(cacheKey);

@@ -41,6 +41,36 @@ export function runCacheStoreContract(name: string, create: () => Promise<CacheS
       expect((await store.getMany(['prices:contract:C00010:SKU-1']))[0]?.value).toBe('b');
     });
 
+    it('deleteMatching forgets exactly the keys of a scope: one price list, not another, not a longer id', async () => {
+      const store = await create();
+      const keys = ['prices:priceList:PL-OEM:SKU-1', 'prices:priceList:PL-OEM:SKU-2', 'prices:priceList:PL-OEM-2:SKU-1', 'prices:priceList:PL-RETAIL:SKU-1', 'prices:list:USD:SKU-1', 'items:PL-OEM'];
+      await store.setMany(keys.map((k) => [k, entry(k)] as const), 60_000);
+      expect(await store.deleteMatching({ prefix: 'prices:priceList:PL-OEM:' })).toBe(2);
+      const left = await store.getMany(keys);
+      expect(left.map((e) => e?.value ?? null)).toEqual([null, null, ...keys.slice(2)]);
+      expect(await store.deleteMatching({ prefix: 'prices:priceList:PL-NONE:' })).toBe(0);
+    });
+
+    it('deleteMatching with a suffix: one SKU in every scope id (a list price in every currency)', async () => {
+      const store = await create();
+      const keys = ['prices:list:USD:SKU-1', 'prices:list:EUR:SKU-1', 'prices:list:USD:SKU-10', 'prices:contract:C1:SKU-1', 'prices:list:USD:XSKU-1'];
+      await store.setMany(keys.map((k) => [k, entry(k)] as const), 60_000);
+      expect(await store.deleteMatching({ prefix: 'prices:list:', suffix: ':SKU-1' })).toBe(2);
+      const left = await store.getMany(keys);
+      expect(left.map((e) => e?.value ?? null)).toEqual([null, null, ...keys.slice(2)]);
+    });
+
+    it('deleteMatching takes pattern characters literally (*, ?, [ in ids match only themselves)', async () => {
+      const store = await create();
+      const keys = ['items:search:["a*",1]', 'items:search:["ab",1]', 'items:search:?x', 'items:searchX'];
+      await store.setMany(keys.map((k) => [k, entry(k)] as const), 60_000);
+      expect(await store.deleteMatching({ prefix: 'items:search:["a*"' })).toBe(1);
+      expect(await store.deleteMatching({ prefix: 'items:search:?' })).toBe(1);
+      const left = await store.getMany(keys);
+      expect(left.map((e) => e?.value ?? null)).toEqual([null, 'items:search:["ab",1]', null, 'items:searchX']);
+      expect(await store.deleteMatching({ prefix: 'items:search:' })).toBe(1);
+    });
+
     it('keeps an entry no longer than retainMs', async () => {
       const store = await create();
       await store.setMany([['stock:short', entry(1)]], 60);

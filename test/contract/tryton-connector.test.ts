@@ -69,7 +69,7 @@ function fixtures(tryton: RunningTryton): ConnectorFixtures {
 describe.skipIf(!available)('Tryton connector', () => {
   runErpConnectorContract('tryton', {
     // Tryton 6.0 assigns no customers to sales reps, and cancelling a sale is not mapped yet.
-    declares: ['health', 'catalog', 'pricing', 'stock', 'customers', 'orders'],
+    declares: ['health', 'catalog', 'pricing', 'stock', 'customers', 'orders', 'changes'],
     searchByCategory: true,
     exactPrices: true,
     exactStock: true,

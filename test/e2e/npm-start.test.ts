@@ -15,6 +15,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'erpfront-start-'));
 const env = { ...process.env, PORT: '0', SANDBOX_PORT: '0', DATA_DIR: dataDir, AUTH_JWT_SECRET: '' };
 let child: ChildProcess;
 let url = '';
+let sandboxUrl = '';
 
 beforeAll(async () => {
   child = spawn(process.execPath, ['src/entry/dev.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -26,6 +27,7 @@ beforeAll(async () => {
       const match = /erpfront:\s+(http:\/\/127\.0\.0\.1:\d+)\/graphql/.exec(output);
       if (match) {
         clearTimeout(timer);
+        sandboxUrl = /sandbox ERP:\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? '';
         resolve(match[1]!);
       }
     };
@@ -61,6 +63,24 @@ describe('npm start', () => {
     expect(body.errors).toBeUndefined();
     expect(body.data.products).toHaveLength(48);
     expect(body.data.viewer.customer.id).toBe('C0001');
+  });
+
+  it('wires the sandbox\'s change webhooks to erpfront: a price changed in the sandbox shows at once', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['scripts/token.ts', '--customer', 'C0002'], { cwd: root, env });
+    const read = async () => {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${stdout.trim()}` },
+        body: JSON.stringify({ query: '{ products(skus: ["SKU-00009"]) { price { unitPrice { amount } } } }' }),
+      });
+      return (await response.json()).data.products[0].price.unitPrice.amount as string;
+    };
+    expect(await read()).not.toBe('6.66');
+    const changed = await fetch(`${sandboxUrl}/__control/changes`, { method: 'POST', body: JSON.stringify({ type: 'price', sku: 'SKU-00009', priceListId: 'PL-OEM', unitPrice: '6.66' }) });
+    expect(changed.status).toBe(200);
+    const started = Date.now();
+    while ((await read()) !== '6.66' && Date.now() - started < 2000) await new Promise((r) => setTimeout(r, 25));
+    expect(await read()).toBe('6.66');
   });
 
   it('serves GraphiQL to a browser at /graphql, pre-filled with a demo token', async () => {

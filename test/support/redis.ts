@@ -116,11 +116,15 @@ export interface ScaleOut {
 }
 
 /** Starts Redis (appendonly yes, appendfsync always), the sandbox ERP and `count` erpfront instances. */
-export async function startScaleOut(count: number, env: Record<string, string> = {}, options: { sandboxEnv?: Record<string, string> } = {}): Promise<ScaleOut> {
+export async function startScaleOut(
+  count: number,
+  env: Record<string, string> = {},
+  options: { sandboxEnv?: Record<string, string>; /** Instance `i`'s own settings (a fixed PORT). */ instanceEnv?: (i: number) => Record<string, string> } = {},
+): Promise<ScaleOut> {
   const redis = await startRedisServer();
   const sandbox = await startSandboxProcess(options.sandboxEnv);
   const secret = randomBytes(32).toString('base64url');
-  const envFor = () => ({ ERP_URL: sandbox.url, AUTH_JWT_SECRET: secret, REDIS_URL: redis.url, DATA_DIR: mkdtempSync(join(tmpdir(), 'erpfront-scale-')), ...env });
+  const envFor = (_: unknown, i: number) => ({ ERP_URL: sandbox.url, AUTH_JWT_SECRET: secret, REDIS_URL: redis.url, DATA_DIR: mkdtempSync(join(tmpdir(), 'erpfront-scale-')), ...env, ...options.instanceEnv?.(i) });
   const envs = Array.from({ length: count }, envFor);
   const instances = await Promise.all(envs.map((e) => startErpfrontProcess(e)));
   const control = async (path: string, body?: unknown) => {

@@ -38,6 +38,24 @@ describe('parseEnv', () => {
     expect(parseEnv({ ...complete, AUTH_JWKS_URL: 'http://127.0.0.1:9000/jwks', NODE_ENV: 'development' }).AUTH_JWKS_URL).toBe('http://127.0.0.1:9000/jwks');
   });
 
+  it('takes one or more Standard Webhooks secrets in ERP_WEBHOOK_SECRET, and names a bad one without showing it', () => {
+    const good = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+    const other = `whsec_${Buffer.alloc(24, 9).toString('base64')}`;
+    expect(parseEnv({ ERP_WEBHOOK_SECRET: `${good}  ${other}` }).ERP_WEBHOOK_SECRET).toBe(`${good}  ${other}`);
+    for (const bad of ['my-secret-value', `whsec_${Buffer.alloc(8).toString('base64')}`, `${good} whsec_not*base64`]) {
+      let error: unknown;
+      try {
+        parseEnv({ ERP_WEBHOOK_SECRET: bad });
+      } catch (e) {
+        error = e;
+      }
+      expect((error as ConfigError).problems).toHaveLength(1);
+      expect((error as ConfigError).message).toContain('ERP_WEBHOOK_SECRET: secret');
+      expect((error as ConfigError).message).not.toContain(bad.split(' ').at(-1));
+    }
+    expect(() => parseEnv({ ERP_WEBHOOK_TOLERANCE_SECONDS: '3600' })).toThrow(ConfigError);
+  });
+
   it('treats empty variables as unset', () => {
     expect(parseEnv({ PORT: '' }).PORT).toBe(8787);
   });

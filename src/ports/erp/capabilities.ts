@@ -14,6 +14,7 @@
  * @module
  */
 import type { ErpCustomers, ErpSalesReps } from './accounts.ts';
+import type { ErpChangeFeed } from './changes.ts';
 import type { ErpCatalog } from './catalog.ts';
 import type { ErpPing } from './health.ts';
 import type { ErpOrderCancellation, ErpOrders } from './orders.ts';
@@ -31,18 +32,20 @@ export interface ErpCapabilities {
   salesReps: ErpSalesReps;
   orders: ErpOrders;
   orderCancellation: ErpOrderCancellation;
-  // Next: `changes` (the ERP's change feed, for cache invalidation), `quotes`, `returns`.
+  /** What changed since a cursor: for ERPs that send no webhooks (Tryton), polled by a job. */
+  changes: ErpChangeFeed;
+  // Next: `quotes`, `returns`.
 }
 
 export type ErpCapability = keyof ErpCapabilities;
 
 /** Every capability's name, in a stable order (declaration order above). */
 export const ERP_CAPABILITIES = Object.keys({
-  health: true, catalog: true, pricing: true, stock: true, customers: true, salesReps: true, orders: true, orderCancellation: true,
+  health: true, catalog: true, pricing: true, stock: true, customers: true, salesReps: true, orders: true, orderCancellation: true, changes: true,
 } satisfies Record<ErpCapability, true>) as readonly ErpCapability[];
 
 /** The methods of every capability, flat: what the core calls on a connector. */
-export type ErpMethods = ErpPing & ErpCatalog & ErpPricing & ErpStock & ErpCustomers & ErpSalesReps & ErpOrders & ErpOrderCancellation;
+export type ErpMethods = ErpPing & ErpCatalog & ErpPricing & ErpStock & ErpCustomers & ErpSalesReps & ErpOrders & ErpOrderCancellation & ErpChangeFeed;
 
 export type ErpMethodName = keyof ErpMethods;
 
@@ -75,6 +78,8 @@ export const ERP_METHODS: { readonly [M in ErpMethodName]: ErpMethodInfo<M> } = 
   findOrdersByExternalRef: { capability: 'orders', arity: 2, batch: false },
   listOrders: { capability: 'orders', arity: 3, batch: false },
   cancelOrder: { capability: 'orderCancellation', arity: 2, batch: false },
+  changeCursorNow: { capability: 'changes', arity: 1, batch: false },
+  changesSince: { capability: 'changes', arity: 3, batch: false },
 };
 
 /** The method names, in the table's order. */

@@ -176,6 +176,8 @@ export function createSandboxConnector(options: SandboxConnectorOptions): ErpCon
       refusesDuplicateExternalRef: options.uniqueExternalRefs ?? false,
     },
     orderCancellation: orders,
+    // No feed to poll: the sandbox pushes its changes to erpfront as signed webhooks (POST /erp/events).
+    lacks: { changes: 'the sandbox ERP pushes its changes as webhooks instead' },
   });
 }
 

@@ -10,7 +10,9 @@
  * @module
  */
 import { defineErpConnector, type ErpCallOptions, type ErpConnector } from '../../../ports/erp-connector.ts';
+import type { ErpChangeFeed } from '../../../ports/erp/changes.ts';
 import { getItems, searchItems } from './catalog.ts';
+import { trytonChangeFeed } from './changes.ts';
 import { getCustomers } from './customers.ts';
 import { createTrytonRpc, type TrytonRpc } from './json-rpc.ts';
 import { orderCalls } from './orders.ts';
@@ -35,7 +37,7 @@ export interface TrytonConnectorOptions {
  * session. Whole-call failures reject with an {@link ErpError} (see `json-rpc.ts` and
  * `faults.ts`); nothing is retried here except a call Tryton refused for an expired session.
  */
-export function createTrytonConnector(options: TrytonConnectorOptions): ErpConnector & { readonly rpc: TrytonRpc } {
+export function createTrytonConnector(options: TrytonConnectorOptions): ErpConnector & ErpChangeFeed & { readonly rpc: TrytonRpc } {
   const rpc = createTrytonRpc({
     url: options.url,
     username: options.username,
@@ -66,6 +68,8 @@ export function createTrytonConnector(options: TrytonConnectorOptions): ErpConne
       // Tryton does not refuse a second sale with one reference.
       refusesDuplicateExternalRef: false,
     },
+    // Tryton sends no webhooks: erpfront polls it for what changed (changes.ts).
+    changes: trytonChangeFeed(rpc),
     lacks: {
       // A sale has an employee, a party none: there is no rep a customer is assigned to.
       salesReps: 'Tryton 6.0 assigns no customers to sales reps',

@@ -4,7 +4,7 @@
  * @module
  */
 import { LRUCache } from 'lru-cache';
-import type { CacheEntry, SyncCacheStore } from '../../../ports/cache-store.ts';
+import { matchesPattern, type CacheEntry, type SyncCacheStore } from '../../../ports/cache-store.ts';
 
 export interface MemoryCacheStoreOptions {
   /** Most entries kept (default 100,000). */
@@ -33,6 +33,12 @@ export function createMemoryCacheStore(options: MemoryCacheStoreOptions = {}): S
     },
     async deleteMany(keys) {
       for (const key of keys) lru.delete(key);
+    },
+    async deleteMatching(pattern) {
+      // Collected first: deleting while lru-cache iterates its own list would skip entries.
+      const matching = [...lru.keys()].filter((key) => matchesPattern(key, pattern));
+      for (const key of matching) lru.delete(key);
+      return matching.length;
     },
     async clear() {
       const entries = lru.size;

@@ -10,7 +10,7 @@
  * @module
  */
 import type { Redis } from 'ioredis';
-import type { CacheEntry, CacheStore } from '../../../ports/cache-store.ts';
+import type { CacheEntry, CacheStore, KeyPattern } from '../../../ports/cache-store.ts';
 import type { RedisKeys } from './keys.ts';
 
 export interface RedisCacheStoreOptions {
@@ -75,7 +75,41 @@ export function createRedisCacheStore(options: RedisCacheStoreOptions): CacheSto
         failed('delete', error);
       }
     },
+    async deleteMatching(pattern) {
+      try {
+        return await deleteMatching(client, keys, pattern);
+      } catch (error) {
+        failed('delete', error);
+        return 0;
+      }
+    },
   };
+}
+
+/** Keys scanned per SCAN call: each call stays well inside the cache connection's short timeout. */
+const SCAN_COUNT = 1000;
+
+/**
+ * SCAN with MATCH over the whole keyspace, UNLINK what matched, batch by batch. A scan sees every
+ * key that exists from its start to its end; one written meanwhile may be missed, which is fine
+ * here: it was fetched after the change. (On a Cluster each node would be scanned in turn; the
+ * deployments erpfront supports today run one Redis.)
+ */
+async function deleteMatching(client: Redis, keys: RedisKeys, pattern: KeyPattern): Promise<number> {
+  const match = `${globLiteral(keys.cache(pattern.prefix))}*${globLiteral(pattern.suffix ?? '')}`;
+  let cursor = '0';
+  let deleted = 0;
+  do {
+    const [next, found] = await client.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT);
+    cursor = next;
+    if (found.length > 0) deleted += await client.unlink(...found);
+  } while (cursor !== '0');
+  return deleted;
+}
+
+/** `text` as a Redis glob that matches only itself. */
+function globLiteral(text: string): string {
+  return text.replace(/[\\*?[\]]/g, (c) => `\\${c}`);
 }
 
 /** A pipeline reports failures per command; one failed command means Redis is not serving. */

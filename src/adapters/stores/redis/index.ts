@@ -8,6 +8,8 @@
  */
 import type { Redis } from 'ioredis';
 import type { CacheStore } from '../../../ports/cache-store.ts';
+import type { CursorStore } from '../../../ports/cursor-store.ts';
+import type { DeliveryLog } from '../../../ports/delivery-log.ts';
 import type { InvalidationBus } from '../../../ports/cache-invalidation.ts';
 import type { OrderStore } from '../../../ports/order-store.ts';
 import type { Logger } from '../../../ports/logger.ts';
@@ -15,6 +17,8 @@ import type { PunchOutStore } from '../../../ports/punchout-store.ts';
 import { loggableError } from '../../../domain/loggable-error.ts';
 import type { ThrottleStore } from '../../../ports/throttle-store.ts';
 import { createRedisCacheStore } from './cache-store.ts';
+import { createRedisCursorStore } from './cursor-store.ts';
+import { createRedisDeliveryLog } from './delivery-log.ts';
 import { connectRedis } from './connection.ts';
 import { checkOrderDurability } from './durability.ts';
 import { createRedisErpBudget, type RedisErpBudget } from './erp-budget.ts';
@@ -53,6 +57,10 @@ export interface RedisStores {
   /** One bucket per caller for every instance. */
   throttle: ThrottleStore;
   bus: InvalidationBus;
+  /** Webhook deliveries acted on, shared so a retry landing on another instance is known. */
+  deliveries: DeliveryLog;
+  /** Polled feeds' positions and who polls them. */
+  cursors: CursorStore;
   close(): Promise<void>;
 }
 
@@ -94,6 +102,8 @@ export async function openRedisStores(options: RedisStoresOptions): Promise<Redi
       budget,
       throttle: createRedisThrottleStore({ client: throttleClient, keys, logger: options.logger, fallbackMaxBuckets: options.throttleFallbackMaxBuckets }),
       bus: createRedisInvalidationBus({ client, subscriber, channel: keys.invalidationChannel, logger: options.logger }),
+      deliveries: createRedisDeliveryLog({ client, key: keys.delivery }),
+      cursors: createRedisCursorStore({ client, keys }),
       async close() {
         await budget.close();
         for (const c of opened) c.disconnect();

@@ -38,6 +38,12 @@ export interface RedisKeys {
   throttle(callerKey: string): string;
   /** The pub/sub channel of cache invalidations (Cluster broadcasts PUBLISH to every node). */
   invalidationChannel: string;
+  /** A webhook delivery already acted on: `erpfront:delivery:<webhook-id>` (one key, no tag). */
+  delivery(id: string): string;
+  /** A polled feed's position: `erpfront:cursor:erp-changes`. */
+  cursor(feed: string): string;
+  /** Who polls a feed now: `erpfront:cursor-lease:erp-changes`. */
+  cursorLease(feed: string): string;
 }
 
 /** The key names for `prefix`. A prefix holds no `{` or `}`: it must not become a hash tag. */
@@ -50,5 +56,8 @@ export function redisKeys(prefix = 'erpfront'): RedisKeys {
     punchout: `${prefix}:{punchout}:`,
     throttle: (callerKey) => `${prefix}:throttle:${callerKey}`,
     invalidationChannel: `${prefix}:invalidate`,
+    delivery: (id) => `${prefix}:delivery:${id}`,
+    cursor: (feed) => `${prefix}:cursor:${feed}`,
+    cursorLease: (feed) => `${prefix}:cursor-lease:${feed}`,
   };
 }

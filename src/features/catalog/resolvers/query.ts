@@ -6,6 +6,7 @@
 import { DomainError } from '../../../domain/errors.ts';
 import type { Item, ItemSearchPage } from '../../../ports/erp-connector.ts';
 import { after, isPromise, type MaybePromise } from '../../../services/maybe-promise.ts';
+import { searchKeyId } from '../../../services/erp-reader.ts';
 import type { GraphQLContext } from '../../../transport/graphql/context.ts';
 import { decodeCursor, encodeCursor, pageSize } from '../../../transport/graphql/cursor.ts';
 import { loadCustomer } from './customer.ts';
@@ -43,9 +44,8 @@ export const Query = {
       const after = decodeCursor('offset', args.after);
       const offset = after === null ? 0 : after + 1;
       const search = { text: args.query ?? undefined, category: args.category ?? undefined, offset, limit: first };
-      const key = JSON.stringify([search.text ?? '', search.category ?? '', offset, first]);
       const { erp, cache } = context.services;
-      const [result] = await cache.load<string, ItemSearchPage>('items', [`search:${key}`], (k) => k, async (_, { refresh }) => [
+      const [result] = await cache.load<string, ItemSearchPage>('items', [searchKeyId(search)], (k) => k, async (_, { refresh }) => [
         await erp.searchItems(search, { priority: refresh ? 'background' : 'read' }),
       ]);
       if (result instanceof Error) throw result;
