@@ -118,6 +118,7 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
       introspection: env.GRAPHQL_INTROSPECTION,
       jit: parts.jit,
       renderGraphiQL: parts.renderGraphiQL,
+      metrics,
       trustedDocuments: {
         mode: env.TRUSTED_DOCUMENTS,
         manifest: parts.trustedDocuments ?? [],

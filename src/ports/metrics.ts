@@ -11,6 +11,9 @@ export type ErpOutcome = 'success' | 'error' | 'timeout' | 'unavailable' | 'rate
 /** How a cache lookup ended: fresh hit, stale hit, miss, or joined a fetch already under way. */
 export type CacheResult = 'hit' | 'stale' | 'miss' | 'coalesced';
 
+/** How a GraphQL operation's document arrived: a registered one by id, an APQ registration by hash, or its text. */
+export type DocumentSource = 'trusted' | 'apq' | 'text';
+
 export interface Metrics {
   /** `erpfront_erp_requests_total{operation,outcome}` and `erpfront_erp_request_duration_seconds`. */
   erpRequest(operation: string, outcome: ErpOutcome, seconds: number): void;
@@ -20,6 +23,12 @@ export interface Metrics {
   budgetWait(priority: string, seconds: number): void;
   /** `erpfront_erp_circuit_state` (0 closed, 1 half-open, 2 open) and transitions. */
   breakerState(state: 'closed' | 'half_open' | 'open'): void;
+  /**
+   * `erpfront_graphql_documents_total{source,caller}`: documents admitted, by how they arrived and
+   * the kind of caller (`buyer`, `rep`, `punchout`, `ops`). When buyers' `text` stays at zero with
+   * a manifest in place, `TRUSTED_DOCUMENTS=only` breaks nothing.
+   */
+  graphqlDocument(source: DocumentSource, caller: string): void;
   /** `erpfront_orders_total{outcome}`: SUBMITTED, QUEUED, ON_HOLD, REJECTED, BLOCKED, INVALID... */
   orderOutcome(outcome: string): void;
   /** `erpfront_erp_duplicate_orders_total`: extra ERP entries found for one erpfront order (never expected). */

@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CATALOG_PAGE, skus, startStack, type GraphQLAnswer, type Stack } from '../support/stack.ts';
+import { CATALOG_PAGE, counter, skus, startStack, type GraphQLAnswer, type Stack } from '../support/stack.ts';
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -195,5 +195,18 @@ describe('TRUSTED_DOCUMENTS=allow (the default): Automatic Persisted Queries', (
   it('lets buyers send their own documents', async () => {
     const answer = await stack.graphql(VIEWER, {}, { token: buyer });
     expect(answer.body.data.viewer.customer.id).toBe('C0001');
+  });
+
+  it('counts how documents arrive, per kind of caller: the metric that says when `only` breaks nothing', async () => {
+    const before = await stack.metrics();
+    await post(stack, { documentId: RELAY_ID }, buyer);
+    await stack.graphql(VIEWER, {}, { token: buyer });
+    await stack.graphql('{ orderQueue(first: 1) { id } }', {}, { token: await stack.opsToken() });
+    const after = await stack.metrics();
+    const delta = (labels: Record<string, string>) => counter(after, 'erpfront_graphql_documents_total', labels) - counter(before, 'erpfront_graphql_documents_total', labels);
+    expect(delta({ source: 'trusted', caller: 'buyer' })).toBe(1);
+    expect(delta({ source: 'text', caller: 'buyer' })).toBe(1);
+    expect(delta({ source: 'text', caller: 'ops' })).toBe(1);
+    expect(counter(after, 'erpfront_graphql_documents_total', { source: 'apq', caller: 'buyer' })).toBeGreaterThanOrEqual(3);
   });
 });

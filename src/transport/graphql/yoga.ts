@@ -7,6 +7,7 @@
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createSchema, createYoga } from 'graphql-yoga';
+import type { Metrics } from '../../ports/metrics.ts';
 import type { GraphQLContext } from './context.ts';
 import { useErrorPolicy } from './plugins/use-error-policy.ts';
 import { DEFAULT_MAX_TOKENS, useParserLimits } from './plugins/use-parser-limits.ts';
@@ -40,6 +41,8 @@ export interface GraphQLEngineOptions {
   introspection?: boolean;
   /** Trusted documents and APQ (README "Trusted documents"); default: APQ and free queries, no registered documents. */
   trustedDocuments?: TrustedDocumentsConfig;
+  /** Where the engine counts what it admits (`erpfront_graphql_documents_total`). */
+  metrics?: Pick<Metrics, 'graphqlDocument'>;
 }
 
 /** What `useTrustedDocuments` runs with, as configured. */
@@ -104,7 +107,7 @@ export function createGraphQLEngine(options: GraphQLEngineOptions) {
     // development); useErrorPolicy logs it under the request id instead.
     maskedErrors: { isDev: false },
     plugins: [useErrorPolicy(), useParserLimits(), useIntrospectionSwitch({ enabled: options.introspection !== false }), useFiniteVariables(),
-      useTrustedDocuments({ mode: trusted.mode, documents, apq: new ApqStore({ maxEntries: trusted.apqMaxEntries, maxBytes: trusted.apqMaxBytes }) }),
+      useTrustedDocuments({ mode: trusted.mode, documents, apq: new ApqStore({ maxEntries: trusted.apqMaxEntries, maxBytes: trusted.apqMaxBytes }), metrics: options.metrics }),
       usePersistedGetCaching({ maxAgeSeconds: trusted.getMaxAgeSeconds }),
       options.jit !== false && useGraphQlJit()],
   });

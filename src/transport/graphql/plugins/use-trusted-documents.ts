@@ -22,6 +22,8 @@
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { createGraphQLError, type GraphQLParams, type OnParamsEventPayload, type Plugin, type PromiseOrValue } from 'graphql-yoga';
 import { can } from '../../../domain/access/policy.ts';
+import type { Principal } from '../../../domain/principal.ts';
+import type { DocumentSource, Metrics } from '../../../ports/metrics.ts';
 import type { GraphQLContext } from '../context.ts';
 import { sha256Hex, type ApqStore } from '../trusted-documents/apq-store.ts';
 import type { TrustedDocuments } from '../trusted-documents/trusted-documents.ts';
@@ -34,6 +36,8 @@ export interface TrustedDocumentsPluginOptions {
   documents: TrustedDocuments;
   /** Where APQ registrations are kept. */
   apq: ApqStore;
+  /** Counts documents by source and kind of caller (`erpfront_graphql_documents_total`). */
+  metrics?: Pick<Metrics, 'graphqlDocument'>;
 }
 
 /** How a request names a registered document. */
@@ -42,6 +46,12 @@ interface DocumentKey {
   id: string;
   /** By `extensions.persistedQuery` (APQ, or a persisted query list): APQ registrations count. */
   apq: boolean;
+}
+
+/** A metric label per kind of caller: a handful of values, never one per customer. */
+function callerKind(principal: Principal): string {
+  const { roles } = principal;
+  return roles.has('punchout') ? 'punchout' : roles.has('ops') ? 'ops' : roles.has('rep') ? 'rep' : 'buyer';
 }
 
 function refusal(code: string, status: number, message: string) {
@@ -69,6 +79,7 @@ function keyOf(params: GraphQLParams & { documentId?: unknown }, request: Reques
 
 export function useTrustedDocuments(options: TrustedDocumentsPluginOptions): Plugin<GraphQLContext, GraphQLContext> {
   const { mode, documents, apq } = options;
+  const count = (source: DocumentSource, context: GraphQLContext) => options.metrics?.graphqlDocument(source, callerKind(context.principal));
   /** Each request's key, for the library's extraction and lookup. */
   const keys = new WeakMap<object, DocumentKey>();
   /** Queries to register under their hash once they validate. */
@@ -90,8 +101,13 @@ export function useTrustedDocuments(options: TrustedDocumentsPluginOptions): Plu
     extractPersistedOperationId: (_params, _request, context) => keys.get(context)?.id ?? null,
     getPersistedOperation(id, _request, context) {
       const trusted = documents.get(id)?.document;
-      if (trusted) return trusted;
-      return keys.get(context)?.apq && freeQueryRefusal(context) === null ? (apq.get(id) ?? null) : null;
+      if (trusted) {
+        count('trusted', context);
+        return trusted;
+      }
+      const registered = keys.get(context)?.apq && freeQueryRefusal(context) === null ? apq.get(id) : undefined;
+      if (registered !== undefined) count('apq', context);
+      return registered ?? null;
     },
   });
 
@@ -109,6 +125,7 @@ export function useTrustedDocuments(options: TrustedDocumentsPluginOptions): Plu
     if (typeof params.query !== 'string') return; // by id, or not a request yoga will accept
     const refused = freeQueryRefusal(context);
     if (refused !== null) throw refusal('PERSISTED_QUERY_ONLY', 403, refused);
+    count('text', context);
     if (!key) return;
     if (!key.apq) throw refusal('BAD_REQUEST', 400, 'Send either a query or a documentId, not both.');
     const text = params.query;
