@@ -32,6 +32,7 @@ import { createTokenVerifier, type TokenVerifier } from './services/token-verifi
 import type { GraphQLServices } from './transport/graphql/context.ts';
 import { baseTypeDefs } from './transport/graphql/base-schema.ts';
 import type { BuyerOrganisation } from './features/punchout/domain/buyer-organisation.ts';
+import type { ManifestEntry } from './transport/graphql/trusted-documents/manifest.ts';
 
 export interface RuntimeParts {
   metrics: Metrics;
@@ -52,6 +53,8 @@ export interface RuntimeParts {
   compress?: boolean;
   /** Unique per process: who holds order leases. */
   instanceId?: string;
+  /** The storefront builds' registered documents, read by the entry from TRUSTED_DOCUMENTS_FILE; none by default. */
+  trustedDocuments?: readonly ManifestEntry[];
   /** PunchOut buyer organisations (validated by the entry); none: PunchOut refuses every buyer. */
   punchOutBuyers?: BuyerOrganisation[];
   /** The features to serve; default all of `features/index.ts`. */
@@ -123,6 +126,14 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
       jit: parts.jit,
       renderGraphiQL: parts.renderGraphiQL,
       throttle: throttle.enabled ? { throttle } : undefined,
+      metrics,
+      trustedDocuments: {
+        mode: env.TRUSTED_DOCUMENTS,
+        manifest: parts.trustedDocuments ?? [],
+        apqMaxEntries: env.APQ_MAX_ENTRIES,
+        apqMaxBytes: env.APQ_MAX_MB * 1024 * 1024,
+        getMaxAgeSeconds: env.PERSISTED_GET_MAX_AGE_SECONDS,
+      },
     },
     services,
     verifyToken,

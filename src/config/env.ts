@@ -99,6 +99,13 @@ const EnvSchema = z
     // Reverse proxies in front of erpfront that append to X-Forwarded-For (0: none, trust no header).
     TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     PUNCHOUT_NOTIFY_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(5000),
+    // Trusted documents and Automatic Persisted Queries (README "Trusted documents").
+    TRUSTED_DOCUMENTS: z.enum(['off', 'allow', 'only'], { message: 'expected off, allow or only' }).default('allow'),
+    TRUSTED_DOCUMENTS_FILE: z.string().min(1).optional(),
+    TRUSTED_DOCUMENTS_MAX_MB: z.coerce.number().positive().max(256).default(8),
+    APQ_MAX_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).default(5000),
+    APQ_MAX_MB: z.coerce.number().positive().max(1024).default(16),
+    PERSISTED_GET_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(3600).default(5),
     // Scale-out (README "Run several instances"): with REDIS_URL, the cache's second tier, the ERP
     // budget, invalidations and the order queue are shared by every instance through Redis.
     REDIS_URL: z.url({ protocol: /^rediss?$/, message: 'expected a redis:// or rediss:// URL such as redis://127.0.0.1:6379' }).optional(),
@@ -143,6 +150,9 @@ const EnvSchema = z
     }
     if (env.ERP_UNIQUE_EXTERNAL_REFS && env.ERP_CONNECTOR === 'tryton') {
       ctx.addIssue({ code: 'custom', path: ['ERP_UNIQUE_EXTERNAL_REFS'], message: 'Tryton does not refuse a second sale with one reference: leave it false' });
+    }
+    if (env.TRUSTED_DOCUMENTS === 'only' && !env.TRUSTED_DOCUMENTS_FILE) {
+      ctx.addIssue({ code: 'custom', path: ['TRUSTED_DOCUMENTS'], message: 'only needs TRUSTED_DOCUMENTS_FILE: the storefront build\'s documents, the only ones buyers may run' });
     }
     if (env.AUTH_JWKS_URL) checkJwks(env, ctx);
     if (env.ERP_WEBHOOK_SECRET) checkWebhookSecrets(env.ERP_WEBHOOK_SECRET, ctx);

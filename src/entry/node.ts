@@ -19,6 +19,7 @@ import type { BuyerOrganisation } from '../features/punchout/domain/buyer-organi
 import type { Clock } from '../ports/clock.ts';
 import { createPinoLogger } from '../adapters/logging/pino-logger.ts';
 import { signingSecret } from './dev-secret.ts';
+import { readTrustedDocuments } from './trusted-documents-file.ts';
 
 export interface RunningErpfront {
   url: string;
@@ -53,6 +54,8 @@ export async function startErpfront(source: Record<string, string | undefined>, 
   if (!env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL) {
     logger.warn(`AUTH_JWT_SECRET is not set; using the development secret in ${env.DATA_DIR}. Set it in production.`);
   }
+  // Before any store is opened: a broken manifest is a configuration error like any other.
+  const trustedDocuments = readTrustedDocuments(env);
   const instanceId = `erpfront-${hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
   const backends = await openBackends(env, { instanceId, logger });
   const recovered = backends.recoveredOrders;
@@ -62,6 +65,7 @@ export async function startErpfront(source: Record<string, string | undefined>, 
     erpfront = composeErpfront(env, {
       backends,
       punchOutBuyers: options.punchOutBuyers ?? loadBuyers(env.PUNCHOUT_BUYERS_FILE),
+      trustedDocuments,
       metrics: createPrometheusMetrics({ processMetrics: true }),
       logger,
       jwtSecret: env.AUTH_JWKS_URL ? undefined : signingSecret(env),

@@ -17,6 +17,9 @@ export type CacheResult = 'hit' | 'stale' | 'miss' | 'coalesced';
  */
 export type RefusalReason = 'limit' | 'cost' | 'throttle' | 'shed';
 
+/** How a GraphQL operation's document arrived: a registered one by id, an APQ registration by hash, or its text. */
+export type DocumentSource = 'trusted' | 'apq' | 'text';
+
 export interface Metrics {
   /** `erpfront_erp_requests_total{operation,outcome}` and `erpfront_erp_request_duration_seconds`. */
   erpRequest(operation: string, outcome: ErpOutcome, seconds: number): void;
@@ -26,6 +29,12 @@ export interface Metrics {
   budgetWait(priority: string, seconds: number): void;
   /** `erpfront_erp_circuit_state` (0 closed, 1 half-open, 2 open) and transitions. */
   breakerState(state: 'closed' | 'half_open' | 'open'): void;
+  /**
+   * `erpfront_graphql_documents_total{source,caller}`: documents admitted, by how they arrived and
+   * the kind of caller (`buyer`, `rep`, `punchout`, `ops`). When buyers' `text` stays at zero with
+   * a manifest in place, `TRUSTED_DOCUMENTS=only` breaks nothing.
+   */
+  graphqlDocument(source: DocumentSource, caller: string): void;
   /** `erpfront_orders_total{outcome}`: SUBMITTED, QUEUED, ON_HOLD, REJECTED, BLOCKED, INVALID... */
   orderOutcome(outcome: string): void;
   /** `erpfront_erp_duplicate_orders_total`: extra ERP entries found for one erpfront order (never expected). */

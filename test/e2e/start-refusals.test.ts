@@ -4,7 +4,7 @@
  * can reach or in production, and a configuration error that must not print secrets.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -72,5 +72,40 @@ describe('a configuration error at start', () => {
     expect(output).toMatch(/REDIS_URL: /);
     expect(output).toMatch(/ERP_URL: /);
     for (const secret of ['short-but-secret-value', 'hunter2-redis-pass', 'WebShopApi-2024x']) expect(output).not.toContain(secret);
+  });
+});
+
+describe('a broken manifest of trusted documents (TRUSTED_DOCUMENTS_FILE)', () => {
+  it('stops the start, listing every document it cannot run and where it is', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'erpfront-manifest-'));
+    writeFileSync(join(dir, 'storefront.json'), JSON.stringify({
+      good: 'query Viewer { viewer { customer { id } } }',
+      typo: 'query Typo { viewer { customer { nmae } } }',
+      cut: 'query Cut { viewer { customer { id }',
+      two: 'query A { viewer { customer { id } } } query B { viewer { customer { name } } }',
+    }));
+    writeFileSync(join(dir, 'pad.json'), '{"quick": "query Q { products(skus: [\\"SKU-1\\"]) { sku } }",');
+    const { code, output } = await run('src/entry/node.ts', { TRUSTED_DOCUMENTS: 'only', TRUSTED_DOCUMENTS_FILE: dir });
+    expect(code).toBe(1);
+    expect(output).toMatch(/TRUSTED_DOCUMENTS_FILE: .*pad\.json: not valid JSON/);
+    // Read first, then checked against the schema: a file that is no JSON stops it before the rest is parsed.
+    writeFileSync(join(dir, 'pad.json'), JSON.stringify({ quick: 'query Q { products(skus: ["SKU-1"]) { sku } }' }));
+    const second = await run('src/entry/node.ts', { TRUSTED_DOCUMENTS: 'only', TRUSTED_DOCUMENTS_FILE: dir });
+    expect(second.code).toBe(1);
+    expect(second.output).toMatch(/storefront\.json: document typo: Cannot query field "nmae" on type "Customer"/);
+    expect(second.output).toMatch(/storefront\.json: document cut: Syntax Error/);
+    expect(second.output).toMatch(/storefront\.json: document two: holds 2 operations/);
+    expect(second.output).not.toMatch(/document (good|quick)/);
+  });
+
+  it('stops the start when the manifest is larger than TRUSTED_DOCUMENTS_MAX_MB, or missing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'erpfront-manifest-'));
+    writeFileSync(join(dir, 'big.json'), JSON.stringify({ big: `query Big { viewer { customer { id } } } # ${'x'.repeat(200_000)}` }));
+    const big = await run('src/entry/node.ts', { TRUSTED_DOCUMENTS_FILE: join(dir, 'big.json'), TRUSTED_DOCUMENTS_MAX_MB: '0.1' });
+    expect(big.code).toBe(1);
+    expect(big.output).toMatch(/TRUSTED_DOCUMENTS_FILE: .*big\.json holds 0\.2 MB of manifests, over TRUSTED_DOCUMENTS_MAX_MB \(0\.1\)/);
+    const missing = await run('src/entry/node.ts', { TRUSTED_DOCUMENTS_FILE: join(dir, 'nothing-here.json') });
+    expect(missing.code).toBe(1);
+    expect(missing.output).toMatch(/TRUSTED_DOCUMENTS_FILE: cannot read .*nothing-here\.json \(ENOENT\)/);
   });
 });

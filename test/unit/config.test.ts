@@ -24,6 +24,13 @@ describe('parseEnv', () => {
     expect(problems.find((p) => p.startsWith('ALLOW_SPLIT_SHIPMENTS'))).toContain('true or false');
   });
 
+  it('TRUSTED_DOCUMENTS: allow by default; only needs the manifest it restricts buyers to', () => {
+    expect(parseEnv({})).toMatchObject({ TRUSTED_DOCUMENTS: 'allow', APQ_MAX_ENTRIES: 5000, PERSISTED_GET_MAX_AGE_SECONDS: 5 });
+    expect(() => parseEnv({ TRUSTED_DOCUMENTS: 'only' })).toThrow(/TRUSTED_DOCUMENTS: only needs TRUSTED_DOCUMENTS_FILE/);
+    expect(parseEnv({ TRUSTED_DOCUMENTS: 'only', TRUSTED_DOCUMENTS_FILE: 'build/persisted-documents.json' }).TRUSTED_DOCUMENTS).toBe('only');
+    expect(() => parseEnv({ TRUSTED_DOCUMENTS: 'some' })).toThrow(/TRUSTED_DOCUMENTS: expected off, allow or only/);
+  });
+
   it('refuses to start in production without a signing secret', () => {
     expect(() => parseEnv({ NODE_ENV: 'production' })).toThrow(/AUTH_JWT_SECRET: required in production/);
   });

@@ -66,6 +66,12 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
+  const documents = new Counter({
+    name: 'erpfront_graphql_documents_total',
+    help: 'GraphQL documents admitted, by source (trusted: registered, by id; apq: by hash; text) and kind of caller.',
+    labelNames: ['source', 'caller'] as const,
+    registers: [registry],
+  });
   const duplicates = new Counter({
     name: 'erpfront_erp_duplicate_orders_total',
     help: 'Extra ERP orders found with the external reference of an erpfront order (should stay 0).',
@@ -112,6 +118,7 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
       breakerTransitions.inc({ state });
     },
     orderOutcome: (outcome) => orders.inc({ outcome }),
+    graphqlDocument: (source, caller) => documents.inc({ source, caller }),
     duplicateOrders: (count) => duplicates.inc(count),
     requestRefused: (reason) => refused.inc({ reason }),
     throttleLevel: (role, fillRatio) => throttleLevel.observe({ role }, fillRatio),

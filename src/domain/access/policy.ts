@@ -42,6 +42,11 @@ export const ACTIONS = [
   /** The readiness detail (ERP state, breaker, budget, queue); the verdict itself is public. */
   'ops.readiness',
   'ops.invalidate',
+  /**
+   * Send a GraphQL document of one's own (a `query` text) rather than the id of one a storefront
+   * build registered. Asked only under `TRUSTED_DOCUMENTS=only`; otherwise everyone may.
+   */
+  'graphql.freeQuery',
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];
@@ -155,6 +160,9 @@ const RULES: { readonly [A in Action]: (actor: Actor, resource: Resource) => Dec
   'ops.metrics': opsOnly('Metrics are for operations: they need the ops role.'),
   'ops.readiness': opsOnly('The readiness detail is for operations: it needs the ops role.'),
   'ops.invalidate': opsOnly('Invalidating the cache needs the ops role.'),
+  // Production frontends (storefronts, PunchOut, reps' apps) are builds that register their
+  // documents; operations (and developers, with an ops token in GraphiQL) explore freely.
+  'graphql.freeQuery': opsOnly('This API runs only the documents registered by the storefront build for this token: send a documentId (or extensions.persistedQuery.sha256Hash) instead of a query text.'),
 };
 
 /**

@@ -5,11 +5,18 @@
  * @module
  */
 import { useGraphQlJit } from '@envelop/graphql-jit';
+import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createSchema, createYoga } from 'graphql-yoga';
+import type { Metrics } from '../../ports/metrics.ts';
 import type { GraphQLContext } from './context.ts';
 import { useErrorPolicy } from './plugins/use-error-policy.ts';
 import { useOperationName } from './plugins/use-operation-name.ts';
-import { useParserLimits } from './plugins/use-parser-limits.ts';
+import { DEFAULT_MAX_TOKENS, useParserLimits } from './plugins/use-parser-limits.ts';
+import { usePersistedGetCaching } from './plugins/use-persisted-get-caching.ts';
+import { useTrustedDocuments, type TrustedDocumentsMode } from './plugins/use-trusted-documents.ts';
+import { ApqStore } from './trusted-documents/apq-store.ts';
+import type { ManifestEntry } from './trusted-documents/manifest.ts';
+import { TrustedDocuments } from './trusted-documents/trusted-documents.ts';
 import { useFiniteVariables } from './plugins/use-finite-variables.ts';
 import { useIntrospectionSwitch } from './plugins/use-introspection-switch.ts';
 import { useThrottle, type ThrottlePluginOptions } from './plugins/use-throttle.ts';
@@ -36,7 +43,26 @@ export interface GraphQLEngineOptions {
   introspection?: boolean;
   /** Charge every operation to its caller's bucket (absent: no throttling, THROTTLE=off). */
   throttle?: ThrottlePluginOptions;
+  /** Trusted documents and APQ (README "Trusted documents"); default: APQ and free queries, no registered documents. */
+  trustedDocuments?: TrustedDocumentsConfig;
+  /** Where the engine counts what it admits (`erpfront_graphql_documents_total`). */
+  metrics?: Pick<Metrics, 'graphqlDocument'>;
 }
+
+/** What `useTrustedDocuments` runs with, as configured. */
+export interface TrustedDocumentsConfig {
+  /** TRUSTED_DOCUMENTS. */
+  mode: TrustedDocumentsMode;
+  /** The manifest's documents, read by the entry (TRUSTED_DOCUMENTS_FILE); compiled here against the schema. */
+  manifest: readonly ManifestEntry[];
+  /** APQ_MAX_ENTRIES, and APQ_MAX_MB in bytes. */
+  apqMaxEntries: number;
+  apqMaxBytes: number;
+  /** PERSISTED_GET_MAX_AGE_SECONDS. */
+  getMaxAgeSeconds: number;
+}
+
+const DEFAULT_TRUSTED_DOCUMENTS: TrustedDocumentsConfig = { mode: 'allow', manifest: [], apqMaxEntries: 5000, apqMaxBytes: 16 * 1024 * 1024, getMaxAgeSeconds: 5 };
 
 /** The request-independent part of the context is passed per request by the HTTP route. */
 export type GraphQLServerContext = GraphQLContext;
@@ -46,7 +72,7 @@ export type GraphQLServerContext = GraphQLContext;
  * `idePage(request)`: the one request served without a token.
  */
 /** The GraphQL-over-HTTP parameters of an operation sent by GET. */
-const OPERATION_PARAMETERS = ['query', 'variables', 'operationName', 'extensions'];
+const OPERATION_PARAMETERS = ['query', 'variables', 'operationName', 'extensions', 'documentId'];
 
 /** What the IDE opens with: a buyer's first look at their own prices and stock. */
 const IDE_DEFAULT_QUERY = `# Your own prices and availability (the token below is a buyer of customer C0001).
@@ -61,8 +87,18 @@ query CatalogPage {
 `;
 
 export function createGraphQLEngine(options: GraphQLEngineOptions) {
+  const schema = createSchema<GraphQLServerContext>({ typeDefs: options.typeDefs, resolvers: [scalars, ...options.resolvers] as never });
+  const trusted = options.trustedDocuments ?? DEFAULT_TRUSTED_DOCUMENTS;
+  // Parsed and validated now, as requests are (a broken manifest stops the start: ConfigError).
+  const documents = trusted.manifest.length === 0 ? TrustedDocuments.none : TrustedDocuments.compile(trusted.manifest, {
+    schema,
+    maxTokens: DEFAULT_MAX_TOKENS,
+    rules: options.introspection === false ? [NoSchemaIntrospectionCustomRule] : [],
+  });
   const yoga = createYoga<GraphQLServerContext>({
-    schema: createSchema<GraphQLServerContext>({ typeDefs: options.typeDefs, resolvers: [scalars, ...options.resolvers] as never }),
+    schema,
+    // GraphQL-over-HTTP's name for a registered document's id (useTrustedDocuments).
+    extraParamNames: ['documentId'],
     graphqlEndpoint: '/graphql',
     graphiql: options.graphiql === false ? false : { title: 'erpfront', defaultQuery: IDE_DEFAULT_QUERY, headers: typeof options.graphiql === 'object' ? options.graphiql.defaultHeaders : undefined },
     // The HTTP route limits the body (transport/http/body-limit.ts) before yoga sees it; yoga's own
@@ -74,7 +110,12 @@ export function createGraphQLEngine(options: GraphQLEngineOptions) {
     // Never the exception's text in a masked error, whatever NODE_ENV says (yoga adds it in
     // development); useErrorPolicy logs it under the request id instead.
     maskedErrors: { isDev: false },
-    plugins: [useErrorPolicy(), useOperationName(), useParserLimits(), useIntrospectionSwitch({ enabled: options.introspection !== false }), useFiniteVariables(), options.throttle !== undefined && useThrottle(options.throttle), options.jit !== false && useGraphQlJit()],
+    plugins: [useErrorPolicy(), useOperationName(), useParserLimits(), useIntrospectionSwitch({ enabled: options.introspection !== false }), useFiniteVariables(),
+      useTrustedDocuments({ mode: trusted.mode, documents, apq: new ApqStore({ maxEntries: trusted.apqMaxEntries, maxBytes: trusted.apqMaxBytes }), metrics: options.metrics }),
+      usePersistedGetCaching({ maxAgeSeconds: trusted.getMaxAgeSeconds }),
+      // After the document is known (text, trusted id or APQ hash): charge it to the caller.
+      options.throttle !== undefined && useThrottle(options.throttle),
+      options.jit !== false && useGraphQlJit()],
   });
   const graphiql = options.graphiql !== false;
   return Object.assign(yoga, {

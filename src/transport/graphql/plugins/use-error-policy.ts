@@ -8,6 +8,8 @@
  *   down).
  * - Variables that do not fit their type (graphql-js reports them without a code) are the
  *   caller's mistake: `BAD_USER_INPUT`, 400.
+ * - Refusals a library decides before execution, in its own words (the persisted-operations
+ *   plugin's), are restated in erpfront's codes and sentences (`LIBRARY_REFUSALS`).
  * - Anything else is unexpected: yoga masks it (`INTERNAL_SERVER_ERROR`, nothing of it shown).
  *
  * Every answer carries an `X-Request-Id` (the client's own when it sends a sane one, so a
@@ -75,6 +77,30 @@ function restated(error: GraphQLError, message: string, extensions: Record<strin
   return copy;
 }
 
+/** A library's refusal code → what erpfront answers instead. */
+const LIBRARY_REFUSALS: Readonly<Record<string, { code: string; status: number; message: string; headers?: Record<string, string> }>> = {
+  // @graphql-yoga/plugin-persisted-operations: an id it has no document for. 404, not 400:
+  // Apollo's link gives up on persisted queries after a 400. Never cached: the client is about
+  // to register the document (APQ), and the same GET will then be answered.
+  PERSISTED_QUERY_NOT_IN_LIST: {
+    code: 'PERSISTED_QUERY_NOT_FOUND',
+    status: 404,
+    message: 'No document is registered under this id. A storefront registers its build\'s documents with erpfront (TRUSTED_DOCUMENTS_FILE); with Automatic Persisted Queries, send the query with its hash once.',
+    headers: { 'cache-control': 'no-store' },
+  },
+  // …and a request with neither a query nor an id.
+  PERSISTED_QUERY_ID_REQUIRED: { code: 'BAD_REQUEST', status: 400, message: 'Send a GraphQL document as query, or the id of a registered one as documentId.' },
+};
+
+/** `errors` with each library refusal restated, or `null` when none is. */
+function restatedRefusals(errors: readonly GraphQLError[]): GraphQLError[] | null {
+  if (!errors.some((e) => typeof e.extensions?.code === 'string' && e.extensions.code in LIBRARY_REFUSALS)) return null;
+  return errors.map((error) => {
+    const ours = LIBRARY_REFUSALS[String(error.extensions?.code)];
+    return ours ? restated(error, ours.message, { code: ours.code, http: { status: ours.status, ...(ours.headers ? { headers: ours.headers } : {}) } }) : error;
+  });
+}
+
 function settle(error: GraphQLError): Settled {
   const cause = thrownBy(error);
   if (cause !== undefined && !(cause instanceof GraphQLError)) {
@@ -125,6 +151,12 @@ export function useErrorPolicy(options: ErrorPolicyOptions = {}): Plugin<Request
         if (errors.some((error, i) => error !== result.errors![i])) setResult({ ...result, errors });
       },
     }),
+    // Every answer passes here, those refused before execution included (onExecuteDone sees only executed ones).
+    onResultProcess({ result, setResult }) {
+      if (!('errors' in result) || !result.errors?.length) return;
+      const errors = restatedRefusals(result.errors as readonly GraphQLError[]);
+      if (errors) setResult({ ...result, errors });
+    },
     onResponse({ request, response }) {
       const id = ids.get(request);
       if (id && !response.headers.has(REQUEST_ID_HEADER)) response.headers.set(REQUEST_ID_HEADER, id);
