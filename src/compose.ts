@@ -115,6 +115,12 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
       introspection: env.GRAPHQL_INTROSPECTION,
       jit: parts.jit,
       renderGraphiQL: parts.renderGraphiQL,
+      maxTokens: env.MAX_QUERY_TOKENS,
+      limits: env.QUERY_LIMITS && {
+        maxDepth: env.MAX_QUERY_DEPTH, maxAliases: env.MAX_QUERY_ALIASES, maxDirectives: env.MAX_QUERY_DIRECTIVES,
+        maxFragmentSpreads: env.MAX_FRAGMENT_SPREADS, maxSkusPerRequest: env.MAX_SKUS_PER_REQUEST, maxQueryCost: env.MAX_QUERY_COST,
+      },
+      metrics,
     },
     services,
     verifyToken,

@@ -11,6 +11,12 @@ export type ErpOutcome = 'success' | 'error' | 'timeout' | 'unavailable' | 'rate
 /** How a cache lookup ended: fresh hit, stale hit, miss, or joined a fetch already under way. */
 export type CacheResult = 'hit' | 'stale' | 'miss' | 'coalesced';
 
+/**
+ * Why a request was refused before any work was done for it: a parser or validation `limit`, its
+ * `cost` over the maximum, the caller's `throttle` bucket, or load `shed` under overload.
+ */
+export type RefusalReason = 'limit' | 'cost' | 'throttle' | 'shed';
+
 export interface Metrics {
   /** `erpfront_erp_requests_total{operation,outcome}` and `erpfront_erp_request_duration_seconds`. */
   erpRequest(operation: string, outcome: ErpOutcome, seconds: number): void;
@@ -29,6 +35,15 @@ export interface Metrics {
    * `erpfront_order_queue_oldest_age_seconds`, `erpfront_order_dead_letters`.
    */
   observeQueue(read: () => Promise<{ depth: number; oldestAgeSeconds: number; deadLetters: number }>): void;
+  /** `erpfront_requests_refused_total{reason}`: one request refused before any work was done for it. */
+  requestRefused(reason: RefusalReason): void;
+  /**
+   * `erpfront_graphql_operation_cost{operation,cost}`: the requested and the actual cost of one
+   * operation that ran (a histogram each, `cost="requested"` and `cost="actual"`). `operation` is
+   * the operation's name (`anonymous` without one); the adapter keeps the number of names bounded,
+   * since clients choose them.
+   */
+  operationCost(operation: string | null, requested: number, actual: number): void;
   /** The Prometheus text exposition of every metric. */
   render(): Promise<string>;
   /** The content type of {@link render}'s text. */

@@ -7,8 +7,12 @@
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createSchema, createYoga } from 'graphql-yoga';
 import type { GraphQLContext } from './context.ts';
+import type { Metrics } from '../../ports/metrics.ts';
+import type { DocumentLimits } from './limits/document-limits.ts';
+import { useDocumentLimits } from './plugins/use-document-limits.ts';
 import { useErrorPolicy } from './plugins/use-error-policy.ts';
 import { useParserLimits } from './plugins/use-parser-limits.ts';
+import { useQueryCost, type CostThrottle } from './plugins/use-query-cost.ts';
 import { useFiniteVariables } from './plugins/use-finite-variables.ts';
 import { useIntrospectionSwitch } from './plugins/use-introspection-switch.ts';
 import { scalars } from './scalars.ts';
@@ -32,6 +36,22 @@ export interface GraphQLEngineOptions {
   jit?: boolean;
   /** Answer introspection queries (`__schema`, `__type`); default true. GRAPHQL_INTROSPECTION. */
   introspection?: boolean;
+  /** The most tokens a document may have (MAX_QUERY_TOKENS); always checked, it bounds the parser's work. */
+  maxTokens?: number;
+  /**
+   * What a document may be and cost (README "Query limits and cost"); `false` (QUERY_LIMITS=false)
+   * leaves only the parser's token limit, and answers without `extensions.cost`.
+   */
+  limits?: QueryLimits | false;
+  /** The callers' buckets the cost is charged to; absent: no throttling. */
+  throttle?: CostThrottle;
+  metrics?: Pick<Metrics, 'requestRefused' | 'operationCost'>;
+}
+
+/** The limits on documents and their cost, from the environment. */
+export interface QueryLimits extends DocumentLimits {
+  maxSkusPerRequest: number;
+  maxQueryCost: number;
 }
 
 /** The request-independent part of the context is passed per request by the HTTP route. */
@@ -57,6 +77,7 @@ query CatalogPage {
 `;
 
 export function createGraphQLEngine(options: GraphQLEngineOptions) {
+  const limits = options.limits ?? false;
   const yoga = createYoga<GraphQLServerContext>({
     schema: createSchema<GraphQLServerContext>({ typeDefs: options.typeDefs, resolvers: [scalars, ...options.resolvers] as never }),
     graphqlEndpoint: '/graphql',
@@ -70,7 +91,16 @@ export function createGraphQLEngine(options: GraphQLEngineOptions) {
     // Never the exception's text in a masked error, whatever NODE_ENV says (yoga adds it in
     // development); useErrorPolicy logs it under the request id instead.
     maskedErrors: { isDev: false },
-    plugins: [useErrorPolicy(), useParserLimits(), useIntrospectionSwitch({ enabled: options.introspection !== false }), useFiniteVariables(), options.jit !== false && useGraphQlJit()],
+    plugins: [
+      useErrorPolicy(),
+      useParserLimits({ maxTokens: options.maxTokens }),
+      // Before graphql-js's validation: its place is taken by a refusal.
+      limits && useDocumentLimits({ limits }),
+      useIntrospectionSwitch({ enabled: options.introspection !== false }),
+      useFiniteVariables(),
+      limits && useQueryCost({ maxSkusPerRequest: limits.maxSkusPerRequest, maxQueryCost: limits.maxQueryCost, throttle: options.throttle, metrics: options.metrics }),
+      options.jit !== false && useGraphQlJit(),
+    ],
   });
   const graphiql = options.graphiql !== false;
   return Object.assign(yoga, {
