@@ -7,6 +7,7 @@
 import { benchCatalogPage } from './catalog-page.ts';
 import { pinLoadGenerator, releaseCores } from './harness.ts';
 import { benchOrders } from './orders.ts';
+import { benchProtections } from './protections.ts';
 import { benchScaleOut } from './scale-out.ts';
 import { runCampaign } from './chaos/campaign.ts';
 import { formatReport } from './chaos/report.ts';
@@ -26,6 +27,14 @@ console.log(`| bare graphql-yoga from memory | ${fmt(page.bare.rps)} | ${fmt(pag
 console.log(`| bare graphql-yoga + graphql-jit from memory | ${fmt(page.bareJit.rps)} | ${fmt(page.bareJit.p50, 1)} | ${fmt(page.bareJit.p99, 1)} | ${page.bareJit.errors} |`);
 console.log(`ratio erpfront / bare yoga: ${page.ratio.toFixed(2)}× (target ≥ 0.80×)`);
 console.log(`ratio erpfront / bare yoga with the same jit: ${page.ratioJit.toFixed(2)}×`);
+
+const protections = await benchProtections({ rounds, seconds });
+console.log(`\n## Query limits and cost: warm CatalogPage, 48 SKUs (requested ${protections.cost.requestedQueryCost} points, actual ${protections.cost.actualQueryCost})`);
+console.log('| QUERY_LIMITS | req/s (median) | p50 ms | p99 ms | errors |');
+console.log('| --- | ---: | ---: | ---: | ---: |');
+console.log(`| on (shape limits, SKUs per request, cost, extensions.cost) | ${fmt(protections.on.rps)} | ${fmt(protections.on.p50, 1)} | ${fmt(protections.on.p99, 1)} | ${protections.on.errors} |`);
+console.log(`| off (the parser's token limit only) | ${fmt(protections.off.rps)} | ${fmt(protections.off.p50, 1)} | ${fmt(protections.off.p99, 1)} | ${protections.off.errors} |`);
+console.log(`cost of the protections: ${(protections.overhead * 100).toFixed(1)}% of throughput (target < 10%)`);
 
 const orders = await benchOrders({ orders: Number(process.env.BENCH_ORDERS ?? 1000), budgetRps: Number(process.env.BENCH_BUDGET_RPS ?? 100) });
 console.log(`\n## Orders while the ERP is down, then the drain (${orders.orders} orders, ERP budget ${orders.budgetRps} req/s)`);

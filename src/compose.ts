@@ -125,7 +125,7 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
       introspection: env.GRAPHQL_INTROSPECTION,
       jit: parts.jit,
       renderGraphiQL: parts.renderGraphiQL,
-      throttle: throttle.enabled ? { throttle } : undefined,
+      throttle: throttle.enabled ? throttle : undefined,
       metrics,
       trustedDocuments: {
         mode: env.TRUSTED_DOCUMENTS,
@@ -133,6 +133,11 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
         apqMaxEntries: env.APQ_MAX_ENTRIES,
         apqMaxBytes: env.APQ_MAX_MB * 1024 * 1024,
         getMaxAgeSeconds: env.PERSISTED_GET_MAX_AGE_SECONDS,
+      },
+      maxTokens: env.MAX_QUERY_TOKENS,
+      limits: env.QUERY_LIMITS && {
+        maxDepth: env.MAX_QUERY_DEPTH, maxAliases: env.MAX_QUERY_ALIASES, maxDirectives: env.MAX_QUERY_DIRECTIVES,
+        maxFragmentSpreads: env.MAX_FRAGMENT_SPREADS, maxSkusPerRequest: env.MAX_SKUS_PER_REQUEST, maxQueryCost: env.MAX_QUERY_COST,
       },
     },
     services,

@@ -71,6 +71,16 @@ const EnvSchema = z
     STALE_WHILE_REVALIDATE_FRACTION: z.coerce.number().min(0).max(10).default(0.2),
     MAX_STALE_SECONDS: seconds(86_400),
     MAX_SKUS_PER_QUERY: z.coerce.number().int().min(1).max(1000).default(250),
+    // Limits on a GraphQL document, checked before it is validated or run (README "Query limits and cost").
+    QUERY_LIMITS: bool(true),
+    MAX_QUERY_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(3000),
+    MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
+    MAX_QUERY_ALIASES: z.coerce.number().int().min(0).max(10_000).default(30),
+    MAX_QUERY_DIRECTIVES: z.coerce.number().int().min(0).max(10_000).default(50),
+    MAX_FRAGMENT_SPREADS: z.coerce.number().int().min(0).max(100_000).default(100),
+    // Unset: twice MAX_SKUS_PER_QUERY (two full product lists in one request).
+    MAX_SKUS_PER_REQUEST: z.coerce.number().int().min(1).max(100_000).optional(),
+    MAX_QUERY_COST: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
     MAX_QUANTITY: z.coerce.number().positive().finite().default(1_000_000),
     ALLOW_SPLIT_SHIPMENTS: bool(true),
     ERP_MAX_CONCURRENT: z.coerce.number().int().min(1).max(1000).default(15),
@@ -145,6 +155,9 @@ const EnvSchema = z
         if (!env[name as keyof typeof needs]) ctx.addIssue({ code: 'custom', path: [name], message: `required with ERP_CONNECTOR=tryton: ${what}` });
       }
     }
+    if (env.MAX_SKUS_PER_REQUEST !== undefined && env.MAX_SKUS_PER_REQUEST < env.MAX_SKUS_PER_QUERY) {
+      ctx.addIssue({ code: 'custom', path: ['MAX_SKUS_PER_REQUEST'], message: `expected at least MAX_SKUS_PER_QUERY (${env.MAX_SKUS_PER_QUERY}): one products call may ask for that many` });
+    }
     if (env.ERP_MAX_REQUEST_SECONDS * 1000 < env.ERP_TIMEOUT_MS) {
       ctx.addIssue({ code: 'custom', path: ['ERP_MAX_REQUEST_SECONDS'], message: `expected at least ERP_TIMEOUT_MS (${env.ERP_TIMEOUT_MS} ms): the ERP keeps working on a request at least as long as erpfront waits for it` });
     }
@@ -168,11 +181,15 @@ const EnvSchema = z
 
 export type Env = z.output<typeof EnvSchema>;
 
-/** Development aids a public deployment does not serve unless asked to: GraphiQL, introspection. */
-function withProductionDefaults<T extends { NODE_ENV: string; GRAPHIQL?: boolean | undefined; GRAPHQL_INTROSPECTION?: boolean | undefined; ERP_CONNECTOR: string; PAYMENT_GATEWAY?: 'sandbox' | 'none' | undefined }>(env: T) {
+/**
+ * Defaults that depend on other variables: development aids a public deployment does not serve
+ * unless asked to (GraphiQL, introspection), the payment gateway, the request's total of SKUs.
+ */
+function withProductionDefaults<T extends { NODE_ENV: string; GRAPHIQL?: boolean | undefined; GRAPHQL_INTROSPECTION?: boolean | undefined; ERP_CONNECTOR: string; PAYMENT_GATEWAY?: 'sandbox' | 'none' | undefined; MAX_SKUS_PER_QUERY: number; MAX_SKUS_PER_REQUEST?: number | undefined }>(env: T) {
   const development = env.NODE_ENV !== 'production';
   return {
     ...env,
+    MAX_SKUS_PER_REQUEST: env.MAX_SKUS_PER_REQUEST ?? 2 * env.MAX_SKUS_PER_QUERY,
     GRAPHIQL: env.GRAPHIQL ?? development,
     GRAPHQL_INTROSPECTION: env.GRAPHQL_INTROSPECTION ?? development,
     // The sandbox ERP brings the sandbox gateway; a real ERP needs its gateway named.

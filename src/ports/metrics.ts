@@ -52,6 +52,15 @@ export interface Metrics {
    * `erpfront_order_queue_oldest_age_seconds`, `erpfront_order_dead_letters`.
    */
   observeQueue(read: () => Promise<{ depth: number; oldestAgeSeconds: number; deadLetters: number }>): void;
+  /** `erpfront_requests_refused_total{reason}`: one request refused before any work was done for it. */
+  requestRefused(reason: RefusalReason): void;
+  /**
+   * `erpfront_graphql_operation_cost{operation,cost}`: the requested and the actual cost of one
+   * operation that ran (a histogram each, `cost="requested"` and `cost="actual"`). `operation` is
+   * the operation's name (`anonymous` without one); the adapter keeps the number of names bounded,
+   * since clients choose them.
+   */
+  operationCost(operation: string | null, requested: number, actual: number): void;
   /** The Prometheus text exposition of every metric. */
   render(): Promise<string>;
   /** The content type of {@link render}'s text. */

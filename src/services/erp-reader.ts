@@ -48,6 +48,20 @@ export const SEARCH_PAGES: KeyPattern = { prefix: 'search:' };
 
 const identity = (key: string) => key;
 
+/**
+ * Reads of one request that reached the ERP (cache misses it fetched, not background refreshes),
+ * by kind: what the request's actual query cost charges for (`extensions.cost`). Prices count
+ * SKUs, not price entries: one SKU's contract, price-list and list entries are one price read.
+ */
+export interface ErpReadCounts {
+  items: number;
+  prices: number;
+  stock: number;
+  accounts: number;
+  reps: number;
+  search: number;
+}
+
 /** A SKU's price is looked up in up to three scopes (contract, price list, list) in one call. */
 const PRICE_SCOPES = 3;
 
@@ -67,6 +81,7 @@ export class ErpReader {
   #stock?: DataLoader<string, Cached<StockRecord>, string>;
   /** Authoritative price reads (an order's), one loader per maximum age. */
   #authoritativePrices?: Map<number, DataLoader<PriceKey, Cached<PriceEntry | null>, string>>;
+  readonly #erpReads: ErpReadCounts = { items: 0, prices: 0, stock: 0, accounts: 0, reps: 0, search: 0 };
 
   constructor(erp: ErpConnector, cache: ReadThroughCache, options: ErpReaderOptions) {
     this.#erp = erp;
@@ -76,6 +91,16 @@ export class ErpReader {
     const log = options.log ? { log: options.log } : {};
     this.#call = { priority: options.priority ?? 'read', ...log };
     this.#background = { priority: 'background', ...log };
+  }
+
+  /** This request's reads that reached the ERP so far, by kind. */
+  get erpReads(): Readonly<ErpReadCounts> {
+    return this.#erpReads;
+  }
+
+  /** Counts a catalog search that reached the ERP (the search resolver reads through the cache itself). */
+  countSearch(): void {
+    this.#erpReads.search += 1;
   }
 
   item(sku: string): MaybePromise<Cached<Item>> {
@@ -123,7 +148,11 @@ export class ErpReader {
   #loader<K, T>(
     domain: CacheDomain, keyOf: (key: K) => string, fetch: (keys: K[], call: ErpCallOptions) => Promise<Array<T | Error>>, keysPerSku = 1, overrides?: Partial<FreshnessPolicy>,
   ) {
-    const batch = (keys: K[], { refresh }: { refresh: boolean }) => fetch(keys, refresh ? this.#background : this.#call);
+    const batch = (keys: K[], { refresh }: { refresh: boolean }) => {
+      // A refresh serves nobody waiting: the request was answered from the cache.
+      if (!refresh) this.#erpReads[domain] += domain === 'prices' ? new Set(keys.map((key) => (key as PriceKey).sku)).size : keys.length;
+      return fetch(keys, refresh ? this.#background : this.#call);
+    };
     return new DataLoader<K, Cached<T>, string>((keys) => this.#cache.load(domain, keys, keyOf, batch, overrides), {
       maxBatchSize: this.#maxBatchSize * keysPerSku,
       cacheKeyFn: keyOf,

@@ -70,7 +70,7 @@ describe('TRUSTED_DOCUMENTS=only', () => {
     expect(catalog.body.data.viewer.customer.id).toBe('C0001');
 
     const relay = await post(stack, { documentId: RELAY_ID }, buyer);
-    expect(relay.body).toEqual({ data: { viewer: { customer: { id: 'C0001', name: expect.any(String) } } } });
+    expect(relay.body).toMatchObject({ data: { viewer: { customer: { id: 'C0001', name: expect.any(String) } } } });
     // The persisted-documents convention's prefixed form names the same document.
     const prefixed = await post(stack, { documentId: `sha256:${APOLLO_ID}` }, buyer);
     expect(prefixed.status).toBe(200);
@@ -100,7 +100,7 @@ describe('TRUSTED_DOCUMENTS=only', () => {
   it('lets operations send their own documents', async () => {
     const answer = await stack.graphql('{ orderQueue(first: 1) { id } }', {}, { token: await stack.opsToken() });
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ data: { orderQueue: expect.any(Array) } });
+    expect(answer.body).toMatchObject({ data: { orderQueue: expect.any(Array) } });
   });
 
   it('answers an id nobody registered with PERSISTED_QUERY_NOT_FOUND (404), and APQ cannot register one for buyers', async () => {
@@ -144,7 +144,9 @@ describe('TRUSTED_DOCUMENTS=allow (the default): Automatic Persisted Queries', (
     const byId = await post(stack, { documentId: sha256(CATALOG_PAGE), variables: page }, buyer);
     expect(asText.body.errors).toBeUndefined();
     expect(byId.status).toBe(200);
-    expect(byId.body).toEqual(asText.body);
+    // Same data; extensions.cost differs only in the bucket's level, drawn down by the first.
+    expect(byId.body.data).toEqual(asText.body.data);
+    expect(byId.body.errors).toEqual(asText.body.errors);
   });
 
   it('miss, resend with the query, then the hash alone hits, by POST and by GET', async () => {
@@ -159,17 +161,17 @@ describe('TRUSTED_DOCUMENTS=allow (the default): Automatic Persisted Queries', (
 
     const resent = await post(stack, { query: text, extensions: persisted(hash), variables }, buyer);
     expect(resent.status).toBe(200);
-    expect(resent.body).toEqual({ data: { products: [{ sku: 'SKU-00007', name: expect.any(String) }] } });
+    expect(resent.body.data).toEqual({ products: [{ sku: 'SKU-00007', name: expect.any(String) }] });
 
     const hit = await post(stack, { extensions: persisted(hash), variables }, buyer);
-    expect(hit.body).toEqual(resent.body);
+    expect(hit.body.data).toEqual(resent.body.data);
     // Another caller's hit: the store is content-addressed, what runs is exactly the text.
     const other = await post(stack, { extensions: persisted(hash), variables }, await stack.buyerToken('C0002'));
     expect(other.status).toBe(200);
 
     const byGet = await get(stack, { extensions: persisted(hash), variables }, buyer);
     expect(byGet.status).toBe(200);
-    expect(byGet.body).toEqual(resent.body);
+    expect(byGet.body.data).toEqual(resent.body.data);
     expect(byGet.headers.get('cache-control')).toBe('private, max-age=5');
   });
 

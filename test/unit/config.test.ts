@@ -63,6 +63,14 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ ERP_WEBHOOK_TOLERANCE_SECONDS: '3600' })).toThrow(ConfigError);
   });
 
+  it('query limits: defaults, the request-wide SKU total following the per-call one, and never below it', () => {
+    expect(parseEnv({})).toMatchObject({ QUERY_LIMITS: true, MAX_QUERY_TOKENS: 3000, MAX_QUERY_DEPTH: 12, MAX_QUERY_ALIASES: 30, MAX_QUERY_DIRECTIVES: 50, MAX_FRAGMENT_SPREADS: 100, MAX_SKUS_PER_REQUEST: 500, MAX_QUERY_COST: 10_000 });
+    expect(parseEnv({ MAX_SKUS_PER_QUERY: '400' }).MAX_SKUS_PER_REQUEST).toBe(800);
+    expect(parseEnv({ MAX_SKUS_PER_REQUEST: '300' }).MAX_SKUS_PER_REQUEST).toBe(300);
+    expect(() => parseEnv({ MAX_SKUS_PER_REQUEST: '100' })).toThrow(/MAX_SKUS_PER_REQUEST: expected at least MAX_SKUS_PER_QUERY \(250\)/);
+    expect(() => parseEnv({ MAX_QUERY_DEPTH: '1', MAX_QUERY_COST: '0' })).toThrow(/MAX_QUERY_DEPTH[\s\S]*MAX_QUERY_COST/);
+  });
+
   it('treats empty variables as unset', () => {
     expect(parseEnv({ PORT: '' }).PORT).toBe(8787);
   });

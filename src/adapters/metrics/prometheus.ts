@@ -7,6 +7,9 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CacheResult, ErpOutcome, Metrics } from '../../ports/metrics.ts';
 
+/** Distinct operation names given a series of their own; later ones are counted as `other`. */
+const MAX_OPERATION_NAMES = 100;
+
 export interface PrometheusMetricsOptions {
   /** Also collect the process' own metrics (CPU, memory, event loop lag). Node only. */
   processMetrics?: boolean;
@@ -92,6 +95,22 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
     buckets: [0, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 1],
     registers: [registry],
   });
+  const operationCost = new Histogram({
+    name: 'erpfront_graphql_operation_cost',
+    help: 'Query cost points of the GraphQL operations that ran, by operation name: requested (before) and actual (after, reads served from the cache given back).',
+    labelNames: ['operation', 'cost'] as const,
+    buckets: [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000],
+    registers: [registry],
+  });
+  // Operation names are the clients' to choose: the first ones seen get a series each, the rest share one.
+  const operationNames = new Set<string>();
+  const operationLabel = (name: string | null) => {
+    const label = name ?? 'anonymous';
+    if (operationNames.has(label)) return label;
+    if (operationNames.size >= MAX_OPERATION_NAMES || label.length > 64) return 'other';
+    operationNames.add(label);
+    return label;
+  };
   let readQueue: (() => Promise<{ depth: number; oldestAgeSeconds: number; deadLetters: number }>) | null = null;
   let queueReading: Promise<{ depth: number; oldestAgeSeconds: number; deadLetters: number } | null> | null = null;
   // One read of the queue per scrape serves all three gauges.
@@ -134,6 +153,11 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
       const entry = cacheCounts.get(id);
       if (entry) entry.count += count;
       else cacheCounts.set(id, { cache, result, count });
+    },
+    operationCost(name, requested, actual) {
+      const operation = operationLabel(name);
+      operationCost.observe({ operation, cost: 'requested' }, requested);
+      operationCost.observe({ operation, cost: 'actual' }, actual);
     },
     render: () => registry.metrics(),
   };

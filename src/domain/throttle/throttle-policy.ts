@@ -36,13 +36,13 @@ export interface ThrottleLimits {
 }
 
 /**
- * The defaults, in the units of the query cost (`extensions.cost`), where a product with its
- * price and availability costs about 5 points: the README's 48-SKU CatalogPage about 240 points,
- * its 20-result search about 100, an order a fixed 10.
+ * The defaults, in the units of the query cost (`extensions.cost`, transport/graphql/cost/): the
+ * README's 48-SKU CatalogPage is charged 632 points (342 once warm, the rest given back), its
+ * search 44, an order a fixed 10.
  *
  * A buyer browsing hard (a page every two seconds, rendered on the server and fetched again by the
- * browser) spends about 250 points a second. Buyers get twice that sustained (500 a second: two
- * full catalog pages a second, for ever) and a burst of 40 pages (10,000: opening many tabs, a
+ * browser) spends about 650 points a second. Buyers get twice that sustained (1,300 a second: two
+ * cold catalog pages a second, for ever) and a burst of 40 pages (25,000: opening many tabs, a
  * quick-order pad pasted with 250 SKUs, a storefront's cold start). A flooding buyer is held to
  * two pages a second, a sliver of what one instance serves (hundreds of pages a second warm).
  * PunchOut sessions are buyers shopping through their procurement system. A sales rep works many
@@ -50,10 +50,10 @@ export interface ThrottleLimits {
  */
 export const DEFAULT_THROTTLE_LIMITS: ThrottleLimits = {
   roles: {
-    buyer: { capacity: 10_000, restorePerSecond: 500 },
-    punchout: { capacity: 10_000, restorePerSecond: 500 },
-    rep: { capacity: 20_000, restorePerSecond: 1_000 },
-    ops: { capacity: 50_000, restorePerSecond: 2_500 },
+    buyer: { capacity: 25_000, restorePerSecond: 1_300 },
+    punchout: { capacity: 25_000, restorePerSecond: 1_300 },
+    rep: { capacity: 50_000, restorePerSecond: 2_600 },
+    ops: { capacity: 125_000, restorePerSecond: 6_500 },
   },
   customers: {},
 };

@@ -9,9 +9,12 @@ import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createSchema, createYoga } from 'graphql-yoga';
 import type { Metrics } from '../../ports/metrics.ts';
 import type { GraphQLContext } from './context.ts';
+import type { DocumentLimits } from './limits/document-limits.ts';
+import { useDocumentLimits } from './plugins/use-document-limits.ts';
 import { useErrorPolicy } from './plugins/use-error-policy.ts';
 import { useOperationName } from './plugins/use-operation-name.ts';
 import { DEFAULT_MAX_TOKENS, useParserLimits } from './plugins/use-parser-limits.ts';
+import { useQueryCost, type CostThrottle } from './plugins/use-query-cost.ts';
 import { usePersistedGetCaching } from './plugins/use-persisted-get-caching.ts';
 import { useTrustedDocuments, type TrustedDocumentsMode } from './plugins/use-trusted-documents.ts';
 import { ApqStore } from './trusted-documents/apq-store.ts';
@@ -19,7 +22,6 @@ import type { ManifestEntry } from './trusted-documents/manifest.ts';
 import { TrustedDocuments } from './trusted-documents/trusted-documents.ts';
 import { useFiniteVariables } from './plugins/use-finite-variables.ts';
 import { useIntrospectionSwitch } from './plugins/use-introspection-switch.ts';
-import { useThrottle, type ThrottlePluginOptions } from './plugins/use-throttle.ts';
 import { scalars } from './scalars.ts';
 
 export interface GraphQLEngineOptions {
@@ -41,12 +43,25 @@ export interface GraphQLEngineOptions {
   jit?: boolean;
   /** Answer introspection queries (`__schema`, `__type`); default true. GRAPHQL_INTROSPECTION. */
   introspection?: boolean;
-  /** Charge every operation to its caller's bucket (absent: no throttling, THROTTLE=off). */
-  throttle?: ThrottlePluginOptions;
   /** Trusted documents and APQ (README "Trusted documents"); default: APQ and free queries, no registered documents. */
   trustedDocuments?: TrustedDocumentsConfig;
-  /** Where the engine counts what it admits (`erpfront_graphql_documents_total`). */
-  metrics?: Pick<Metrics, 'graphqlDocument'>;
+  /** The most tokens a document may have (MAX_QUERY_TOKENS); always checked, it bounds the parser's work. */
+  maxTokens?: number;
+  /**
+   * What a document may be and cost (README "Query limits and cost"); `false` (QUERY_LIMITS=false)
+   * leaves only the parser's token limit, and answers without `extensions.cost`.
+   */
+  limits?: QueryLimits | false;
+  /** The callers' buckets the cost is charged to; absent: no throttling. */
+  throttle?: CostThrottle;
+  /** Where the engine counts what it admits, refuses and what operations cost. */
+  metrics?: Pick<Metrics, 'graphqlDocument' | 'requestRefused' | 'operationCost'>;
+}
+
+/** The limits on documents and their cost, from the environment. */
+export interface QueryLimits extends DocumentLimits {
+  maxSkusPerRequest: number;
+  maxQueryCost: number;
 }
 
 /** What `useTrustedDocuments` runs with, as configured. */
@@ -92,9 +107,10 @@ export function createGraphQLEngine(options: GraphQLEngineOptions) {
   // Parsed and validated now, as requests are (a broken manifest stops the start: ConfigError).
   const documents = trusted.manifest.length === 0 ? TrustedDocuments.none : TrustedDocuments.compile(trusted.manifest, {
     schema,
-    maxTokens: DEFAULT_MAX_TOKENS,
+    maxTokens: options.maxTokens ?? DEFAULT_MAX_TOKENS,
     rules: options.introspection === false ? [NoSchemaIntrospectionCustomRule] : [],
   });
+  const limits = options.limits ?? false;
   const yoga = createYoga<GraphQLServerContext>({
     schema,
     // GraphQL-over-HTTP's name for a registered document's id (useTrustedDocuments).
@@ -110,12 +126,26 @@ export function createGraphQLEngine(options: GraphQLEngineOptions) {
     // Never the exception's text in a masked error, whatever NODE_ENV says (yoga adds it in
     // development); useErrorPolicy logs it under the request id instead.
     maskedErrors: { isDev: false },
-    plugins: [useErrorPolicy(), useOperationName(), useParserLimits(), useIntrospectionSwitch({ enabled: options.introspection !== false }), useFiniteVariables(),
+    plugins: [
+      useErrorPolicy(),
+      useOperationName(),
+      useParserLimits({ maxTokens: options.maxTokens }),
+      // Before graphql-js's validation: its place is taken by a refusal.
+      limits && useDocumentLimits({ limits }),
+      useIntrospectionSwitch({ enabled: options.introspection !== false }),
+      useFiniteVariables(),
       useTrustedDocuments({ mode: trusted.mode, documents, apq: new ApqStore({ maxEntries: trusted.apqMaxEntries, maxBytes: trusted.apqMaxBytes }), metrics: options.metrics }),
       usePersistedGetCaching({ maxAgeSeconds: trusted.getMaxAgeSeconds }),
-      // After the document is known (text, trusted id or APQ hash): charge it to the caller.
-      options.throttle !== undefined && useThrottle(options.throttle),
-      options.jit !== false && useGraphQlJit()],
+      // Once the document is known (text, trusted id or APQ hash): its cost, charged to the caller.
+      (limits || options.throttle !== undefined) &&
+        useQueryCost({
+          maxSkusPerRequest: limits ? limits.maxSkusPerRequest : Number.POSITIVE_INFINITY,
+          maxQueryCost: limits ? limits.maxQueryCost : Number.POSITIVE_INFINITY,
+          throttle: options.throttle,
+          metrics: options.metrics,
+        }),
+      options.jit !== false && useGraphQlJit(),
+    ],
   });
   const graphiql = options.graphiql !== false;
   return Object.assign(yoga, {

@@ -45,9 +45,10 @@ export const Query = {
       const offset = after === null ? 0 : after + 1;
       const search = { text: args.query ?? undefined, category: args.category ?? undefined, offset, limit: first };
       const { erp, cache } = context.services;
-      const [result] = await cache.load<string, ItemSearchPage>('items', [searchKeyId(search)], (k) => k, async (_, { refresh }) => [
-        await erp.searchItems(search, { priority: refresh ? 'background' : 'read' }),
-      ]);
+      const [result] = await cache.load<string, ItemSearchPage>('items', [searchKeyId(search)], (k) => k, async (_, { refresh }) => {
+        if (!refresh) context.reader.countSearch();
+        return [await erp.searchItems(search, { priority: refresh ? 'background' : 'read' })];
+      });
       if (result instanceof Error) throw result;
       const page = result!.value;
       const edges = page.items.map((item, i) => ({ cursor: encodeCursor('offset', offset + i), node: item }));

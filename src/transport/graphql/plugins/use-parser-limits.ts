@@ -1,18 +1,25 @@
 /**
  * Bounds the work of parsing a document before it is done: graphql-js stops at `maxTokens`
  * (its own parser option), and a document nested too deep for its recursive parser is refused:
- * `TOO_MANY_TOKENS` or `QUERY_TOO_DEEP` (HTTP 400), never an unexpected error.
- * The depth, alias and cost limits the throttling work adds build on this.
+ * `TOO_MANY_TOKENS` or `QUERY_TOO_DEEP` (HTTP 400), never an unexpected error. graphql-js's own
+ * token limit is used rather than graphql-armor's (which counts through a proxy on the parser's
+ * private lexer): same limit, no cost per token. The shape limits (`use-document-limits.ts`) and
+ * the query cost (`use-query-cost.ts`) check what this lets through.
  *
  * @module
  */
 import { GraphQLError, parse } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 
-/** Far above any real document (the CatalogPage is ~150 tokens, the introspection query ~300). */
+/** MAX_QUERY_TOKENS' default: far above any real document (see the README, "Query limits and cost"). */
 export const DEFAULT_MAX_TOKENS = 3000;
 
-export function useParserLimits(options: { maxTokens?: number } = {}): Plugin {
+export interface ParserLimitsOptions {
+  /** The most tokens a document may have (MAX_QUERY_TOKENS). */
+  maxTokens?: number;
+}
+
+export function useParserLimits(options: ParserLimitsOptions = {}): Plugin {
   const maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
   return {
     onParse({ setParseFn }) {
@@ -29,7 +36,7 @@ export function useParserLimits(options: { maxTokens?: number } = {}): Plugin {
           }
           if (error instanceof GraphQLError && /more than \d+ tokens/.test(error.message)) {
             throw createGraphQLError(`The document has more than ${maxTokens} tokens; send a smaller one (pass long lists as variables).`, {
-              extensions: { code: 'TOO_MANY_TOKENS', http: { status: 400 } },
+              extensions: { code: 'TOO_MANY_TOKENS', limit: maxTokens, http: { status: 400 } },
             });
           }
           throw error;
