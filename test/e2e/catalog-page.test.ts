@@ -115,7 +115,8 @@ describe('compression (HTTP_COMPRESSION, on by default)', () => {
     expect(zipped).toMatchObject({ status: 200, encoding: 'gzip' });
     const unzipped = JSON.parse(gunzipSync(zipped.bytes).toString('utf8'));
     expect(unzipped.data.products).toHaveLength(48);
-    expect(unzipped).toEqual(JSON.parse(plain.bytes.toString('utf8')));
+    // The same answer; only extensions.cost's bucket level moved between the two requests.
+    expect(unzipped.data).toEqual(JSON.parse(plain.bytes.toString('utf8')).data);
     console.log(`CatalogPage: ${plain.bytes.length} bytes plain, ${zipped.bytes.length} gzipped`);
     expect(zipped.bytes.length).toBeLessThan(plain.bytes.length / 5);
   });
