@@ -42,6 +42,10 @@ export const ACTIONS = [
   /** The readiness detail (ERP state, breaker, budget, queue); the verdict itself is public. */
   'ops.readiness',
   'ops.invalidate',
+  /** See what reconciliation of erpfront's orders with the ERP's found (operations). */
+  'reconciliation.read',
+  /** Run reconciliation now (operations). */
+  'reconciliation.run',
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];
@@ -155,6 +159,8 @@ const RULES: { readonly [A in Action]: (actor: Actor, resource: Resource) => Dec
   'ops.metrics': opsOnly('Metrics are for operations: they need the ops role.'),
   'ops.readiness': opsOnly('The readiness detail is for operations: it needs the ops role.'),
   'ops.invalidate': opsOnly('Invalidating the cache needs the ops role.'),
+  'reconciliation.read': opsOnly('Reconciliation findings are for operations: they need the ops role.'),
+  'reconciliation.run': opsOnly('Running reconciliation needs the ops role.'),
 };
 
 /**
