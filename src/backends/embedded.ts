@@ -10,6 +10,7 @@ import { createMemoryDeliveryLog } from '../adapters/stores/memory/delivery-log.
 import { createMemoryErpBudget } from '../adapters/stores/memory/erp-budget.ts';
 import { createMemoryThrottleStore } from '../adapters/stores/memory/throttle-store.ts';
 import { createSqliteCursorStore } from '../adapters/stores/sqlite/cursor-store.ts';
+import { createSqliteFindingStore } from '../adapters/stores/sqlite/finding-store.ts';
 import { createSqliteOrderStore } from '../adapters/stores/sqlite/order-store.ts';
 import { createSqlitePunchOutStore } from '../adapters/stores/sqlite/punchout-store.ts';
 import type { Env } from '../config/env.ts';
@@ -23,6 +24,7 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
     // A file of its own: PunchOut's schema versions independently of the orders'.
     const punchout = createSqlitePunchOutStore({ path: join(env.DATA_DIR, 'punchout.sqlite') });
     const cursors = createSqliteCursorStore({ path: join(env.DATA_DIR, 'cursors.sqlite') });
+    const findings = createSqliteFindingStore({ path: join(env.DATA_DIR, 'reconciliation.sqlite') });
     // This process owns the store (the lock): leases still recorded belong to a crashed
     // predecessor. Their orders are released now, in doubt, instead of after the lease runs out.
     const recoveredOrders = await orders.releaseLeases(Date.now());
@@ -36,12 +38,14 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
       invalidationBus: null,
       deliveries: createMemoryDeliveryLog(),
       cursors,
+      findings,
       recoveredOrders,
       async close() {
         try {
           await orders.close();
           await punchout.close();
           await cursors.close();
+          await findings.close();
         } finally {
           unlock();
         }

@@ -8,6 +8,7 @@
 import { createMemoryCursorStore } from '../adapters/stores/memory/cursor-store.ts';
 import { createMemoryDeliveryLog } from '../adapters/stores/memory/delivery-log.ts';
 import { createMemoryErpBudget } from '../adapters/stores/memory/erp-budget.ts';
+import { createMemoryFindingStore } from '../adapters/stores/memory/finding-store.ts';
 import { createMemoryPunchOutStore } from '../adapters/stores/memory/punchout-store.ts';
 import { createMemoryThrottleStore } from '../adapters/stores/memory/throttle-store.ts';
 import type { Env } from '../config/env.ts';
@@ -25,6 +26,7 @@ export function openMemoryBackends(env: Env): Backends {
     invalidationBus: null,
     deliveries: createMemoryDeliveryLog(),
     cursors: createMemoryCursorStore(),
+    findings: createMemoryFindingStore(),
     recoveredOrders: 0,
     close: () => punchout.close(),
   };

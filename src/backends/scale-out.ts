@@ -36,6 +36,7 @@ export async function openScaleOutBackends(env: Env & { REDIS_URL: string }, opt
     invalidationBus: redis.bus,
     deliveries: redis.deliveries,
     cursors: redis.cursors,
+    findings: redis.findings,
     recoveredOrders: 0,
     close: () => redis.close(),
   };

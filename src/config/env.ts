@@ -51,6 +51,10 @@ const EnvSchema = z
     ERP_UNIQUE_EXTERNAL_REFS: bool(false),
     IDEMPOTENCY_CLAIM_SECONDS: z.coerce.number().min(1).max(3600).default(10),
     RECONCILE_INTERVAL_SECONDS: z.coerce.number().positive().max(86_400).default(10),
+    // Reconciliation (README "Reconciliation"): erpfront's orders of the last RECONCILE_DAYS days
+    // compared with the ERP every RECONCILE_EVERY_MINUTES (0: on demand only, runReconciliation).
+    RECONCILE_EVERY_MINUTES: z.coerce.number().min(0).max(7 * 24 * 60).default(30),
+    RECONCILE_DAYS: z.coerce.number().positive().max(365).default(7),
     // Card payments (README "Orders"): verified with the gateway before an order is taken.
     PAYMENT_GATEWAY: z.enum(['sandbox', 'none'], { message: 'expected "sandbox" or "none"' }).optional(),
     PAYMENT_GATEWAY_URL: z.url({ protocol: /^https?$/, message: 'expected the payment gateway\'s http(s) base URL' }).optional(),

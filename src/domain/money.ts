@@ -21,6 +21,11 @@ export function formatAmount(value: Big, currency: CurrencyCode): DecimalString 
   return value.toFixed(CURRENCY_SCALE[currency] ?? 2, Big.roundHalfEven);
 }
 
+/** The currency's smallest unit: 0.01 for USD, 1 for JPY. */
+export function minorUnit(currency: CurrencyCode): Big {
+  return new Big(1).div(10 ** (CURRENCY_SCALE[currency] ?? 2));
+}
+
 const TWO_DECIMALS = /^-?\d+\.\d\d$/;
 
 export function money(amount: Big | DecimalString, currency: CurrencyCode): Money {

@@ -11,5 +11,6 @@ import type { Feature } from './feature.ts';
 import { operationsFeature } from './operations/feature.ts';
 import { ordersFeature } from './orders/feature.ts';
 import { punchOutFeature } from './punchout/feature.ts';
+import { reconciliationFeature } from './reconciliation/feature.ts';
 
-export const features: readonly Feature[] = [catalogFeature, ordersFeature, punchOutFeature, operationsFeature, changesFeature];
+export const features: readonly Feature[] = [catalogFeature, ordersFeature, punchOutFeature, operationsFeature, changesFeature, reconciliationFeature];

@@ -10,6 +10,7 @@ import type { InvalidationBus } from './cache-invalidation.ts';
 import type { CursorStore } from './cursor-store.ts';
 import type { DeliveryLog } from './delivery-log.ts';
 import type { ErpBudget } from './erp-budget.ts';
+import type { FindingStore } from './finding-store.ts';
 import type { OrderStore } from './order-store.ts';
 import type { PunchOutStore } from './punchout-store.ts';
 import type { ThrottleStore } from './throttle-store.ts';
@@ -33,6 +34,8 @@ export interface Backends {
   readonly deliveries: DeliveryLog;
   /** Polled feeds' positions (the ERP change feed's), durable where the set is, and who polls. */
   readonly cursors: CursorStore;
+  /** What reconciliation found (and the duplicate check): durable where the set is, shared in scale-out. */
+  readonly findings: FindingStore;
   /**
    * Orders a crashed predecessor was submitting, released at open (in doubt) because this process
    * owns the store; 0 where leases are shared and run out instead (scale-out).

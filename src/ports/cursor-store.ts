@@ -19,5 +19,10 @@ export interface CursorStore {
    * (it was free, expired, or already `holder`'s), `false` while another holder's runs.
    */
   lease(feed: string, holder: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Gives up `holder`'s lease on `feed` at once (work done: another instance may take it now
+   * rather than when it expires); nothing when another holder has it.
+   */
+  release(feed: string, holder: string): Promise<void>;
   close(): Promise<void>;
 }

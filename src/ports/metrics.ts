@@ -61,6 +61,21 @@ export interface Metrics {
    * since clients choose them.
    */
   operationCost(operation: string | null, requested: number, actual: number): void;
+  /**
+   * `erpfront_reconciliation_runs_total{outcome}` (`completed`, `failed`) and
+   * `erpfront_reconciliation_run_duration_seconds`: one reconciliation run that ended.
+   */
+  reconciliationRun(outcome: 'completed' | 'failed', seconds: number): void;
+  /** `erpfront_reconciliation_findings_total{kind}`: a finding opened (drift first seen). */
+  findingOpened(kind: string): void;
+  /** `erpfront_reconciliation_requeued_total`: orders the ERP no longer held, queued again. */
+  ordersRequeued(count: number): void;
+  /**
+   * Registers a reading taken at scrape time: `erpfront_reconciliation_findings_open{kind}` and
+   * `erpfront_reconciliation_last_run_timestamp_seconds` (0 before the first run), from the
+   * shared store, so every instance reports the same figures.
+   */
+  observeReconciliation(read: () => Promise<{ open: Record<string, number>; lastRunAt: number | null }>): void;
   /** The Prometheus text exposition of every metric. */
   render(): Promise<string>;
   /** The content type of {@link render}'s text. */

@@ -119,6 +119,12 @@ export interface OrderStore {
   /** Orders in any of `statuses`, oldest first (ops views). */
   listByStatus(statuses: LocalOrderStatus[], options: { limit: number }): Promise<StoredOrder[]>;
   /**
+   * Orders in `status` placed at or after `since` (epoch ms), newest first, at most `limit`; with
+   * `beforeSeq`, only those placed before that order (the next page: pass the last one's `seq`).
+   * What reconciliation compares with the ERP.
+   */
+  listRecent(status: LocalOrderStatus, options: { since: number; beforeSeq?: number; limit: number }): Promise<StoredOrder[]>;
+  /**
    * Leases up to `limit` queued orders that are due, only the oldest queued order of each
    * customer (first in, first out per customer), counting a submission attempt for each. An order
    * whose previous holder had begun sending it (`markSending`) and left no verdict comes back in
@@ -160,6 +166,15 @@ export interface OrderStore {
    * it is not in one of `from`. A replayed order starts its attempts over.
    */
   transition(id: string, from: LocalOrderStatus[], to: LocalOrderStatus, now: number): Promise<StoredOrder | null>;
+  /**
+   * An order the ERP had taken (`SUBMITTED`) and no longer holds (reconciliation found it gone):
+   * back to the queue as after an attempt that ended without a verdict: in doubt, `sentBefore`
+   * raised to `now`, attempts from 0, the ERP's number and submission time forgotten, `lastError`
+   * saying why. The dispatcher then looks it up by its reference before sending it again, and
+   * sends only once no earlier attempt can still commit, so it reaches the ERP once even if the
+   * ERP's "not found" was only slow. `null` (nothing changed) when the order is not `SUBMITTED`.
+   */
+  requeueInDoubt(id: string, now: number, reason: string): Promise<StoredOrder | null>;
   queueStats(now: number): Promise<QueueStats>;
   /**
    * Releases every lease: for a process that owns the store alone and restarts after a crash (its

@@ -9,6 +9,7 @@ import { apiRoutes, operationOf } from './api.ts';
 import { changeRoutes } from './change-routes.ts';
 import { controlRoutes } from './control.ts';
 import { DEFAULT_SEED, dataSetFor } from './data-set.ts';
+import { driftRoutes } from './drift-routes.ts';
 import { applyFaults, createFaultState } from './faults.ts';
 import { createLiveData } from './live-data.ts';
 import { createOrderBook } from './order-book.ts';
@@ -52,6 +53,7 @@ export function createSandboxApp(options: SandboxAppOptions = {}): Hono {
   const app = new Hono();
   app.route('/__control', controlRoutes(faults, stats, orders, live.reset));
   app.route('/__control', changeRoutes(live, webhooks, now));
+  app.route('/__control', driftRoutes(orders));
   app.use(
     '/api/*',
     applyFaults(faults, stats, operationOf, { random: options.random ?? Math.random, clock: () => Date.now() }),

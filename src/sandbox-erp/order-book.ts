@@ -31,6 +31,13 @@ export interface ControlOrderView {
 
 export type CreateResult = { ok: true; order: ErpOrder } | { ok: false; refusal: Refusal };
 
+/** A line changed behind erpfront's back (drift): the line of `sku`, with a new quantity and/or unit price. */
+export interface LineChange {
+  sku: string;
+  quantity?: number;
+  unitPrice?: string;
+}
+
 export interface OrderBook {
   /** Enters the order, or refuses it: checking and committing happen in one synchronous step. */
   create(request: ErpOrderRequest): CreateResult;
@@ -44,6 +51,16 @@ export interface OrderBook {
   advance(number: string): ErpOrder | 'unknown' | 'final';
   /** Every order, in creation order. */
   list(): ControlOrderView[];
+  /**
+   * Drift: deletes every order with this reference, as if someone removed it in the ERP; the
+   * orders deleted (none when the reference is unknown). Their numbers are not given out again.
+   */
+  remove(externalRef: string): ErpOrder[];
+  /**
+   * Drift: changes a line of every order with this reference (its total follows); the orders as
+   * changed, `unknown` when no order has the reference, `no-line` when none has a line of the SKU.
+   */
+  changeLine(externalRef: string, change: LineChange): ErpOrder[] | 'unknown' | 'no-line';
   /** The customer with its credit figures including the sandbox's orders on account. */
   customer(account: CustomerAccount): CustomerAccount;
   /** No orders, numbering from `SO-100001` again; customers' figures back to the data set's. */
@@ -62,6 +79,8 @@ export function createOrderBook(data: DataSet, options: OrderBookOptions): Order
   let byNumber = new Map<string, SandboxOrder>();
   let byRef = new Map<string, SandboxOrder[]>();
   let byCustomerId = new Map<string, SandboxOrder[]>();
+  /** The next order's sequence: deleted orders' numbers are never given out again. */
+  let nextSeq = 1;
 
   const contextOf = (order: SandboxOrder) => ({
     seed: data.seed,
@@ -94,7 +113,7 @@ export function createOrderBook(data: DataSet, options: OrderBookOptions): Order
       const total = orderTotal(request.lines);
       const refusal = refusalOf(request, data, base && withOrders(base), total);
       if (refusal) return { ok: false, refusal };
-      const order = openOrder(orders.length + 1, structuredClone(request), total, options.clock());
+      const order = openOrder(nextSeq++, structuredClone(request), total, options.clock());
       orders.push(order);
       byNumber.set(order.number, order);
       push(byRef, request.externalRef, order);
@@ -142,6 +161,34 @@ export function createOrderBook(data: DataSet, options: OrderBookOptions): Order
       }));
     },
 
+    remove(externalRef) {
+      const gone = byRef.get(externalRef) ?? [];
+      if (gone.length === 0) return [];
+      const removed = fresh(gone).map(toErpOrder);
+      const dropped = new Set(gone);
+      orders = orders.filter((o) => !dropped.has(o));
+      byRef.delete(externalRef);
+      for (const order of gone) {
+        byNumber.delete(order.number);
+        const own = (byCustomerId.get(order.request.customerId) ?? []).filter((o) => !dropped.has(o));
+        byCustomerId.set(order.request.customerId, own);
+      }
+      return removed;
+    },
+
+    changeLine(externalRef, change) {
+      const held = fresh(byRef.get(externalRef) ?? []);
+      if (held.length === 0) return 'unknown';
+      const lines = held.flatMap((order) => order.request.lines.filter((line) => line.sku === change.sku).map((line) => ({ order, line })));
+      if (lines.length === 0) return 'no-line';
+      for (const { line } of lines) {
+        if (change.quantity !== undefined) line.quantity = change.quantity;
+        if (change.unitPrice !== undefined) line.unitPrice = change.unitPrice;
+      }
+      for (const order of new Set(lines.map((l) => l.order))) order.total = orderTotal(order.request.lines);
+      return held.map(toErpOrder);
+    },
+
     customer: withOrders,
 
     reset() {
@@ -149,6 +196,7 @@ export function createOrderBook(data: DataSet, options: OrderBookOptions): Order
       byNumber = new Map();
       byRef = new Map();
       byCustomerId = new Map();
+      nextSeq = 1;
     },
   };
 }

@@ -25,8 +25,8 @@ export interface SandboxOrder {
   readonly seq: number;
   readonly number: string;
   readonly request: ErpOrderRequest;
-  /** Two decimals, in the order's currency. */
-  readonly total: string;
+  /** Two decimals, in the order's currency; recomputed when a test changes a line (drift). */
+  total: string;
   readonly createdAtMs: number;
   status: ErpOrderStatus;
   /** When the last step happened (creation at first); the next one is due a step later. */

@@ -31,6 +31,17 @@ export function runCursorStoreContract(name: string, create: () => Promise<{ sto
       await store.close();
     });
 
+    it('a holder gives its lease up at once; a release by anyone else changes nothing', async () => {
+      const { store } = await create();
+      expect(await store.lease('reconciliation', 'a', 60_000)).toBe(true);
+      await store.release('reconciliation', 'b');
+      expect(await store.lease('reconciliation', 'b', 60_000)).toBe(false);
+      await store.release('reconciliation', 'a');
+      expect(await store.lease('reconciliation', 'b', 60_000)).toBe(true);
+      expect(await store.lease('reconciliation', 'a', 60_000)).toBe(false);
+      await store.close();
+    });
+
     it('a cursor survives a restart where the store is durable', async () => {
       const { store, reopen } = await create();
       if (!reopen) return;

@@ -252,6 +252,40 @@ export function runOrderStoreContract(name: string, create: () => Promise<{ stor
       expect((await store.get('r1'))?.status).toBe('SUBMITTED');
     });
 
+    it('lists the orders of a status placed since a time, newest first, in pages', async () => {
+      const { store } = await create();
+      for (const [i, id] of ['n1', 'n2', 'n3', 'n4'].entries()) await store.insert(newOrder(id, `CN${i}`), { now: T0 + i * 1000 });
+      await store.lease('me', { now: T0 + 5000, limit: 10, leaseMs: 30_000 });
+      for (const id of ['n1', 'n2', 'n3']) await store.markSubmitted(id, `SO-${id}`, T0 + 6000);
+      expect((await store.listRecent('SUBMITTED', { since: T0, limit: 10 })).map((o) => o.id)).toEqual(['n3', 'n2', 'n1']);
+      // Placed before `since`: not listed.
+      expect((await store.listRecent('SUBMITTED', { since: T0 + 1000, limit: 10 })).map((o) => o.id)).toEqual(['n3', 'n2']);
+      const first = await store.listRecent('SUBMITTED', { since: T0, limit: 2 });
+      expect(first.map((o) => o.id)).toEqual(['n3', 'n2']);
+      expect((await store.listRecent('SUBMITTED', { since: T0, limit: 2, beforeSeq: first.at(-1)!.seq })).map((o) => o.id)).toEqual(['n1']);
+      expect((await store.listRecent('QUEUED', { since: T0, limit: 10 })).map((o) => o.id)).toEqual(['n4']);
+    });
+
+    it('queues an order the ERP lost again, in doubt since now; only a SUBMITTED one', async () => {
+      const { store } = await create();
+      await store.insert(newOrder('q1', 'CQ'), { now: T0 });
+      await store.insert(newOrder('q2', 'CR'), { now: T0 });
+      await store.lease('me', { now: T0, limit: 10, leaseMs: 30_000 });
+      await store.markSubmitted('q1', 'SO-7', T0 + 10);
+      const submittedExposure = await store.pendingExposure('CQ', '2026-11-23T09:00:00.000Z');
+      const again = await store.requeueInDoubt('q1', T0 + 60_000, 'The ERP no longer holds this order');
+      expect(again).toMatchObject({ status: 'QUEUED', inDoubt: true, sentBefore: T0 + 60_000, attempts: 0, erpOrderNumber: null, submittedAt: null, lastError: 'The ERP no longer holds this order' });
+      expect(await store.get('q1')).toEqual(again);
+      // Counted once toward credit: as queued now, no longer as submitted.
+      expect((await store.pendingExposure('CQ', '2026-11-23T09:00:00.000Z')).total).toBe(submittedExposure.total);
+      // Leased like any queued order, still in doubt: the dispatcher looks before it sends.
+      expect((await store.lease('me', { now: T0 + 60_001, limit: 10, leaseMs: 30_000 }))[0]).toMatchObject({ id: 'q1', inDoubt: true, attempts: 1 });
+      // Not SUBMITTED (queued now, or never submitted): nothing changes.
+      expect(await store.requeueInDoubt('q1', T0 + 70_000, 'again')).toBeNull();
+      expect(await store.requeueInDoubt('nope', T0 + 70_000, 'again')).toBeNull();
+      expect((await store.get('q2'))?.inDoubt).toBe(false);
+    });
+
     it('lists a customer\'s orders newest first, and orders by status oldest first', async () => {
       const { store } = await create();
       await store.insert(newOrder('l1', 'CL'), { now: T0 });

@@ -10,6 +10,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { erpOrders, eventually, orderStatus, placeOrder } from '../support/orders.ts';
+import { reconciliation } from '../support/reconciliation.ts';
 import { redisServerAvailable, startScaleOut, type ScaleOut } from '../support/redis.ts';
 import { counter, startStack, type Stack } from '../support/stack.ts';
 
@@ -180,5 +181,9 @@ describe('an ERP that breaks its own time limit: the duplicate is found, reporte
     expect(kept.status).toBe('OPEN');
     expect(extra.status).toBe('CANCELLED');
     expect(stack.erpfront.output()).toContain(`DUPLICATE ORDER in the ERP for ${id} (C0001): kept ${kept.number}; ${extra.number} CANCELLED`);
+    // Kept for operations as a reconciliation finding, resolved at once: nothing is left to do.
+    expect((await reconciliation(stack)).findings.filter((f) => f.orderId === id)).toEqual([
+      expect.objectContaining({ kind: 'DUPLICATE_IN_ERP', erpOrderNumber: kept.number, resolvedAt: expect.any(String), detail: expect.stringContaining(`${extra.number} cancelled by erpfront`) }),
+    ]);
   }, 60_000);
 });

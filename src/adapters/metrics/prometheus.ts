@@ -129,8 +129,68 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
   queueGauge('erpfront_order_queue_oldest_age_seconds', 'Age of the oldest order waiting for the ERP.', (q) => q.oldestAgeSeconds);
   queueGauge('erpfront_order_dead_letters', 'Orders the ERP refused, waiting for a person.', (q) => q.deadLetters);
 
+  const reconciliationRuns = new Counter({
+    name: 'erpfront_reconciliation_runs_total',
+    help: 'Reconciliation runs (erpfront\'s orders compared with the ERP\'s), by outcome: completed, failed.',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const reconciliationDuration = new Histogram({
+    name: 'erpfront_reconciliation_run_duration_seconds',
+    help: 'Duration of reconciliation runs.',
+    buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 900],
+    registers: [registry],
+  });
+  const findingsOpened = new Counter({
+    name: 'erpfront_reconciliation_findings_total',
+    help: 'Reconciliation findings opened (drift between erpfront and the ERP first seen), by kind.',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  const requeued = new Counter({
+    name: 'erpfront_reconciliation_requeued_total',
+    help: 'Orders the ERP no longer held, queued again by reconciliation.',
+    registers: [registry],
+  });
+  let readReconciliation: (() => Promise<{ open: Record<string, number>; lastRunAt: number | null }>) | null = null;
+  let reconciliationReading: Promise<{ open: Record<string, number>; lastRunAt: number | null } | null> | null = null;
+  // One read of the findings per scrape serves both gauges; a store that does not answer reads as nothing.
+  const readFindings = async () => {
+    reconciliationReading ??= (readReconciliation ? readReconciliation().catch(() => null) : Promise.resolve(null))
+      .finally(() => setTimeout(() => (reconciliationReading = null), 0));
+    return reconciliationReading;
+  };
+  new Gauge({
+    name: 'erpfront_reconciliation_findings_open',
+    help: 'Reconciliation findings open now, by kind: MISSING_IN_ERP, LINES_DIFFER, TOTAL_DIFFERS, DUPLICATE_IN_ERP.',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+    async collect() {
+      const read = await readFindings();
+      if (read) for (const [kind, count] of Object.entries(read.open)) this.set({ kind }, count);
+    },
+  });
+  new Gauge({
+    name: 'erpfront_reconciliation_last_run_timestamp_seconds',
+    help: 'When the last reconciliation run ended (Unix time); 0 before the first.',
+    registers: [registry],
+    async collect() {
+      const read = await readFindings();
+      this.set(read?.lastRunAt ? read.lastRunAt / 1000 : 0);
+    },
+  });
+
   return {
     contentType: registry.contentType,
+    reconciliationRun(outcome, seconds) {
+      reconciliationRuns.inc({ outcome });
+      reconciliationDuration.observe(seconds);
+    },
+    findingOpened: (kind) => findingsOpened.inc({ kind }),
+    ordersRequeued: (count) => requeued.inc(count),
+    observeReconciliation(read) {
+      readReconciliation = read;
+    },
     budgetWait: (priority, seconds) => budgetWait.observe({ priority }, seconds),
     breakerState(state) {
       breaker.set(state === 'closed' ? 0 : state === 'half_open' ? 1 : 2);

@@ -47,6 +47,10 @@ export const ACTIONS = [
    * build registered. Asked only under `TRUSTED_DOCUMENTS=only`; otherwise everyone may.
    */
   'graphql.freeQuery',
+  /** See what reconciliation of erpfront's orders with the ERP's found (operations). */
+  'reconciliation.read',
+  /** Run reconciliation now (operations). */
+  'reconciliation.run',
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];
@@ -163,6 +167,8 @@ const RULES: { readonly [A in Action]: (actor: Actor, resource: Resource) => Dec
   // Production frontends (storefronts, PunchOut, reps' apps) are builds that register their
   // documents; operations (and developers, with an ops token in GraphiQL) explore freely.
   'graphql.freeQuery': opsOnly('This API runs only the documents registered by the storefront build for this token: send a documentId (or extensions.persistedQuery.sha256Hash) instead of a query text.'),
+  'reconciliation.read': opsOnly('Reconciliation findings are for operations: they need the ops role.'),
+  'reconciliation.run': opsOnly('Running reconciliation needs the ops role.'),
 };
 
 /**

@@ -22,6 +22,9 @@ export function createMemoryCursorStore(options: { now?: () => number } = {}): C
       leases.set(feed, { holder, until: now() + ttlMs });
       return true;
     },
+    async release(feed, holder) {
+      if (leases.get(feed)?.holder === holder) leases.delete(feed);
+    },
     async close() {},
   };
 }

@@ -22,6 +22,11 @@ if holder == ARGV[1] then
 end
 return 0`;
 
+/** Deletes the lease only while the caller holds it. */
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
 export function createRedisCursorStore(options: { client: Redis; keys: Pick<RedisKeys, 'cursor' | 'cursorLease'> }): CursorStore {
   const { client, keys } = options;
   return {
@@ -33,6 +38,9 @@ export function createRedisCursorStore(options: { client: Redis; keys: Pick<Redi
     },
     async lease(feed, holder, ttlMs) {
       return (await client.eval(LEASE, 1, keys.cursorLease(feed), holder, String(Math.max(1, Math.ceil(ttlMs))))) === 1;
+    },
+    async release(feed, holder) {
+      await client.eval(RELEASE, 1, keys.cursorLease(feed), holder);
     },
     async close() {},
   };

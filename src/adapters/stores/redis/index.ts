@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis';
 import type { CacheStore } from '../../../ports/cache-store.ts';
 import type { CursorStore } from '../../../ports/cursor-store.ts';
 import type { DeliveryLog } from '../../../ports/delivery-log.ts';
+import type { FindingStore } from '../../../ports/finding-store.ts';
 import type { InvalidationBus } from '../../../ports/cache-invalidation.ts';
 import type { OrderStore } from '../../../ports/order-store.ts';
 import type { Logger } from '../../../ports/logger.ts';
@@ -22,6 +23,7 @@ import { createRedisDeliveryLog } from './delivery-log.ts';
 import { connectRedis } from './connection.ts';
 import { checkOrderDurability } from './durability.ts';
 import { createRedisErpBudget, type RedisErpBudget } from './erp-budget.ts';
+import { createRedisFindingStore } from './finding-store.ts';
 import { createRedisInvalidationBus } from './invalidation-bus.ts';
 import { redisKeys } from './keys.ts';
 import { createRedisOrderStore } from './order-store.ts';
@@ -61,6 +63,8 @@ export interface RedisStores {
   deliveries: DeliveryLog;
   /** Polled feeds' positions and who polls them. */
   cursors: CursorStore;
+  /** Reconciliation findings, shared: one instance reconciles, any lists them. */
+  findings: FindingStore;
   close(): Promise<void>;
 }
 
@@ -104,6 +108,7 @@ export async function openRedisStores(options: RedisStoresOptions): Promise<Redi
       bus: createRedisInvalidationBus({ client, subscriber, channel: keys.invalidationChannel, logger: options.logger }),
       deliveries: createRedisDeliveryLog({ client, key: keys.delivery }),
       cursors: createRedisCursorStore({ client, keys }),
+      findings: createRedisFindingStore({ client, base: keys.reconciliation }),
       async close() {
         await budget.close();
         for (const c of opened) c.disconnect();

@@ -13,6 +13,8 @@
  *   a start token reads the token, the session and writes the access token in one step, and
  *   claiming due order links walks one sorted set. PunchOut is a few requests per shopping
  *   session; one slot carries far more than buyers send.
+ * - the reconciliation findings (open index, findings, resolved index) share `{reconciliation}`:
+ *   opening or resolving a finding moves it between indexes in one step.
  * - cache entries are read and written one key per command (pipelined), so they carry the
  *   customer's or price list's scope in the key but deliberately no tag: a tag would pin a whole
  *   price list to one shard.
@@ -44,6 +46,8 @@ export interface RedisKeys {
   cursor(feed: string): string;
   /** Who polls a feed now: `erpfront:cursor-lease:erp-changes`. */
   cursorLease(feed: string): string;
+  /** The base of the reconciliation findings' keys: `erpfront:{reconciliation}:`. */
+  reconciliation: string;
 }
 
 /** The key names for `prefix`. A prefix holds no `{` or `}`: it must not become a hash tag. */
@@ -59,5 +63,6 @@ export function redisKeys(prefix = 'erpfront'): RedisKeys {
     delivery: (id) => `${prefix}:delivery:${id}`,
     cursor: (feed) => `${prefix}:cursor:${feed}`,
     cursorLease: (feed) => `${prefix}:cursor-lease:${feed}`,
+    reconciliation: `${prefix}:{reconciliation}:`,
   };
 }

@@ -1,6 +1,6 @@
 /**
- * The order queue's scripts for credit and reconciliation: a customer's exposure as one read, and
- * the duplicate checks due. Same data model as `order-scripts.ts`.
+ * The order queue's scripts for credit and reconciliation: a customer's exposure as one read, the
+ * duplicate checks due, and an order the ERP lost queued again. Same data model as `order-scripts.ts`.
  *
  * @module
  */
@@ -26,3 +26,21 @@ local now = tonumber(ARGV[1])
 local ids = redis.call('ZRANGEBYSCORE', B .. 'dupchk', '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
 for _, id in ipairs(ids) do redis.call('ZADD', B .. 'dupchk', now + tonumber(ARGV[3]), id) end
 return ids`);
+
+/**
+ * ARGV: id, now, iso, reason. A SUBMITTED order the ERP no longer holds goes back to the queue in
+ * doubt, its earlier sends before now; returns 1 when it did. It leaves the customer's recent
+ * submissions (`sub:`), where credit would count it a second time.
+ */
+export const requeueInDoubtScript = script(`
+local id, now = ARGV[1], tonumber(ARGV[2])
+local o = okey(id)
+if redis.call('HGET', o, 'status') ~= 'SUBMITTED' then return 0 end
+unschedule(id)
+local cust = setStatus(id, 'SUBMITTED', 'QUEUED')
+redis.call('ZREM', B .. 'sub:' .. cust, id)
+sentBefore(id, now)
+redis.call('HSET', o, 'inDoubt', 1, 'attempts', 0, 'nextAttemptAt', ARGV[2], 'lastError', ARGV[4], 'erpOrderNumber', '', 'submittedAt', '',
+  'rejection', '', 'updatedAt', ARGV[3], 'sendingUntil', '')
+advance(cust, now)
+return 1`);

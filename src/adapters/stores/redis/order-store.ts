@@ -19,7 +19,7 @@ import type { IdempotencyClaim, LocalOrderStatus, NewOrder, OrderStore, QueueSta
 import { ExposureChangedError, IdempotencyClaimLostError, StoreUnavailableError } from '../../../ports/store-error.ts';
 import { fromMicros, toMicros } from '../../../domain/money.ts';
 import type { LuaScript } from './connection.ts';
-import { dueChecksScript, exposureScript } from './order-check-scripts.ts';
+import { dueChecksScript, exposureScript, requeueInDoubtScript } from './order-check-scripts.ts';
 import {
   claimKeyScript, insertScript, leaseScript, markSendingScript, renewKeyScript, markRejectedScript, markRetryScript, markSubmittedScript, purgeKeysScript,
   releaseKeyScript, releaseLeasesScript, transitionScript,
@@ -186,6 +186,18 @@ export function createRedisOrderStore(options: RedisOrderStoreOptions): OrderSto
         return getMany(ids);
       }),
 
+    listRecent: (status, { since, beforeSeq, limit }) =>
+      guarded('list orders', async () => {
+        // Newest first by seq; seq follows creation, so the first order older than `since` ends the list.
+        const ids = await client.zrevrangebyscore(`${base}st:${status}`, beforeSeq === undefined ? '+inf' : `(${beforeSeq}`, '-inf', 'LIMIT', 0, limit);
+        const found: StoredOrder[] = [];
+        for (const order of await getMany(ids)) {
+          if (Date.parse(order.createdAt) < since) break;
+          found.push(order);
+        }
+        return found;
+      }),
+
     async lease(owner, { now, limit, leaseMs }) {
       const ids = (await run('lease orders', leaseScript, [owner, now, limit, leaseMs, iso(now)])) as string[];
       return guarded('read orders', async () => (await getMany(ids)).sort((a, b) => a.seq - b.seq));
@@ -218,6 +230,11 @@ export function createRedisOrderStore(options: RedisOrderStoreOptions): OrderSto
 
     async transition(id, from, to, now) {
       const moved = await run('change order status', transitionScript, [id, to, now, iso(now), ...from]);
+      return moved === 1 ? guarded('read order', () => getOrder(id)) : null;
+    },
+
+    async requeueInDoubt(id, now, reason) {
+      const moved = await run('queue again', requeueInDoubtScript, [id, now, iso(now), reason]);
       return moved === 1 ? guarded('read order', () => getOrder(id)) : null;
     },
 

@@ -32,6 +32,9 @@ export function createSqliteCursorStore(options: { path: string; now?: () => num
         return true;
       });
     },
+    async release(feed, holder) {
+      sql('DELETE FROM leases WHERE feed = ? AND holder = ?').run(feed, holder);
+    },
     async close() {
       db.close();
     },

@@ -94,6 +94,12 @@ export function createSqliteOrderStore(options: SqliteOrderStoreOptions): OrderS
       return (rows as unknown as OrderRow[]).map(rowToOrder);
     },
 
+    async listRecent(status, { since, beforeSeq, limit }) {
+      const rows = sql(select('WHERE status = ? AND created_at >= ? AND seq < ? ORDER BY seq DESC LIMIT ?'))
+        .all(status, iso(since), beforeSeq ?? Number.MAX_SAFE_INTEGER, limit);
+      return (rows as unknown as OrderRow[]).map(rowToOrder);
+    },
+
     async lease(owner, { now, limit, leaseMs }) {
       return transaction(() => {
         // The head of each customer's queue only: a customer's second order waits for its first,
@@ -180,6 +186,17 @@ export function createSqliteOrderStore(options: SqliteOrderStoreOptions): OrderS
         if (restart) params.push(now);
         const changed = sql(`UPDATE orders SET status = ?, updated_at = ?${restart}, lease_owner = NULL, lease_until = NULL, sending_until = NULL
              WHERE id = ? AND status IN (${from.map(() => '?').join(',')})`).run(...params, id, ...from);
+        return changed.changes ? getOrder(id) : null;
+      });
+    },
+
+    async requeueInDoubt(id, now, reason) {
+      return transaction(() => {
+        // The exposure trigger counts it as queued again; a pending duplicate check stays due.
+        const changed = sql(`UPDATE orders SET status = 'QUEUED', in_doubt = 1, sent_before = MAX(COALESCE(sent_before, 0), ?), attempts = 0,
+             next_attempt_at = ?, last_error = ?, erp_order_number = NULL, submitted_at = NULL, rejection = NULL, updated_at = ?,
+             lease_owner = NULL, lease_until = NULL, sending_until = NULL
+             WHERE id = ? AND status = 'SUBMITTED'`).run(now, now, reason, iso(now), id);
         return changed.changes ? getOrder(id) : null;
       });
     },

@@ -72,4 +72,6 @@ export const ORDER_MIGRATIONS: readonly string[] = [
   // Set by a holder just before it sends (the end of its lease), cleared by its verdict: a lease
   // that ran out with it set may have reached the ERP; without it, it did not.
   `ALTER TABLE orders ADD COLUMN sending_until INTEGER;`,
+  // Reconciliation reads the orders of the last days (by creation), newest first.
+  `CREATE INDEX orders_created ON orders (created_at);`,
 ];

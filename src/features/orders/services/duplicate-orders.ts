@@ -10,13 +10,16 @@
  * cancelled in the ERP when the connector can and they have not shipped; the first stands, since
  * it is the number erpfront gave the buyer or will.
  *
- * A first piece of reconciliation: the job that compares erpfront's orders with the ERP's lives here.
+ * Each one is also kept as a reconciliation finding (`DUPLICATE_IN_ERP`, see
+ * `features/reconciliation/`), resolved at once when every extra entry was cancelled and left
+ * open for operations otherwise (reconciliation resolves it once the ERP holds one live entry).
  *
  * @module
  */
 import type { Clock } from '../../../ports/clock.ts';
 import type { ErpConnector, ErpOrder } from '../../../ports/erp-connector.ts';
 import { isTransientErpError } from '../../../ports/erp-error.ts';
+import type { FindingStore } from '../../../ports/finding-store.ts';
 import type { Metrics } from '../../../ports/metrics.ts';
 import type { OrderStore } from '../../../ports/order-store.ts';
 
@@ -33,18 +36,27 @@ export interface DuplicateOrderCheckOptions {
   /** The guarded connector: checks run at `background` priority. */
   erp: ErpConnector;
   clock: Clock;
-  metrics: Pick<Metrics, 'duplicateOrders'>;
+  metrics: Pick<Metrics, 'duplicateOrders' | 'findingOpened'>;
   /** Where a finding is reported (a log line). */
   report: (finding: DuplicateFinding) => void;
+  /** Where findings are kept for operations (reconciliation's store); none: the log only. */
+  findings?: FindingStore | null;
   /** Checks per tick (default 20). */
   batch?: number;
 }
+
+/** What became of an extra entry, in words for operations. */
+const FATES: Readonly<Record<DuplicateFinding['duplicates'][number]['outcome'], string>> = {
+  CANCELLED: 'cancelled by erpfront',
+  NOT_CANCELLABLE: 'could not be cancelled (shipped, or the ERP cannot cancel): cancel or credit it in the ERP',
+  CANCEL_FAILED: 'failed to cancel: cancel it in the ERP',
+};
 
 export class DuplicateOrderCheck {
   readonly #o: Required<DuplicateOrderCheckOptions>;
 
   constructor(options: DuplicateOrderCheckOptions) {
-    this.#o = { batch: 20, ...options };
+    this.#o = { batch: 20, findings: null, ...options };
   }
 
   /** Checks the orders that are due; resolves with what it found. */
@@ -75,7 +87,26 @@ export class DuplicateOrderCheck {
     }
     this.#o.metrics.duplicateOrders(finding.duplicates.length);
     this.#o.report(finding);
+    await this.#keep(finding, held.length);
     return finding;
+  }
+
+  /** Kept as a `DUPLICATE_IN_ERP` finding; resolved at once when nothing is left to do. */
+  async #keep(finding: DuplicateFinding, entries: number): Promise<void> {
+    const { findings, clock, metrics } = this.#o;
+    if (!findings) return;
+    const now = clock.now();
+    const fates = finding.duplicates.map((d) => `${d.number} ${FATES[d.outcome]}`).join(', ');
+    const { opened } = await findings.report({
+      kind: 'DUPLICATE_IN_ERP',
+      orderId: finding.orderId,
+      customerId: finding.customerId,
+      erpOrderNumber: finding.kept,
+      differences: [{ field: 'erpOrders', sku: null, erpfront: '1', erp: String(entries) }],
+      detail: `The ERP held ${entries} orders with this reference: ${finding.kept} stands; ${fates}.`,
+    }, now);
+    if (opened) metrics.findingOpened('DUPLICATE_IN_ERP');
+    if (finding.duplicates.every((d) => d.outcome === 'CANCELLED')) await findings.resolve('DUPLICATE_IN_ERP', finding.orderId, now);
   }
 
   async #cancel(order: ErpOrder): Promise<DuplicateFinding['duplicates'][number]['outcome']> {
