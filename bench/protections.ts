@@ -19,10 +19,17 @@ export async function benchProtections(options: { rounds: number; seconds: numbe
   try {
     children.push(await startServer(['src/entry/sandbox.ts'], { SANDBOX_PORT: String(sandboxPort) }, /127\.0\.0\.1/));
     const erpfront = (port: number, limits: boolean) =>
-      startServer(['src/entry/node.ts'], {
-        PORT: String(port), ERP_URL: `http://127.0.0.1:${sandboxPort}`, AUTH_JWT_SECRET: secret,
-        DATA_DIR: mkdtempSync(join(tmpdir(), 'erpfront-bench-')), QUERY_LIMITS: String(limits),
-      }, /GraphQL at/);
+      startServer(
+        ['src/entry/node.ts'],
+        {
+          PORT: String(port),
+          ERP_URL: `http://127.0.0.1:${sandboxPort}`,
+          AUTH_JWT_SECRET: secret,
+          DATA_DIR: mkdtempSync(join(tmpdir(), 'erpfront-bench-')),
+          QUERY_LIMITS: String(limits),
+        },
+        /GraphQL at/,
+      );
     children.push(await erpfront(onPort, true), await erpfront(offPort, false));
 
     const token = await signToken({ secret, roles: ['buyer'], customerId: 'C0001' });

@@ -59,7 +59,8 @@ export async function startErpfront(source: Record<string, string | undefined>, 
   const instanceId = `erpfront-${hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
   const backends = await openBackends(env, { instanceId, logger });
   const recovered = backends.recoveredOrders;
-  if (recovered) logger.warn(`${recovered} order(s) were being submitted when the last process stopped; they will be checked against the ERP first.`, { recovered });
+  if (recovered)
+    logger.warn(`${recovered} order(s) were being submitted when the last process stopped; they will be checked against the ERP first.`, { recovered });
   let erpfront: Erpfront;
   try {
     erpfront = composeErpfront(env, {

@@ -25,7 +25,9 @@ export function readTrustedDocuments(env: TrustedDocumentsEnv): ManifestEntry[] 
   const total = files.reduce((sum, file) => sum + file.bytes, 0);
   // Checked before reading: the manifest is held in memory, parsed, for the process's life.
   if (total > maxBytes) {
-    throw manifestError([`${path} holds ${(total / 1024 / 1024).toFixed(1)} MB of manifests, over TRUSTED_DOCUMENTS_MAX_MB (${env.TRUSTED_DOCUMENTS_MAX_MB}); is it a build's manifest? Raise the limit if it is`]);
+    throw manifestError([
+      `${path} holds ${(total / 1024 / 1024).toFixed(1)} MB of manifests, over TRUSTED_DOCUMENTS_MAX_MB (${env.TRUSTED_DOCUMENTS_MAX_MB}); is it a build's manifest? Raise the limit if it is`,
+    ]);
   }
   return mergeManifests(files.map((file) => ({ source: file.path, text: readOrFail(file.path) })));
 }

@@ -94,7 +94,9 @@ function workerOnlyProblems(source: Record<string, string>, reported: string[]):
   }
   // A Worker has no file system; the Workers issue bundles manifests. Until then, APQ and free queries only.
   if (source.TRUSTED_DOCUMENTS_FILE) {
-    problems.push('TRUSTED_DOCUMENTS_FILE: not read on Workers yet (no file system); leave it unset (TRUSTED_DOCUMENTS=only needs it, so it is Node-only for now)');
+    problems.push(
+      'TRUSTED_DOCUMENTS_FILE: not read on Workers yet (no file system); leave it unset (TRUSTED_DOCUMENTS=only needs it, so it is Node-only for now)',
+    );
   }
   return problems;
 }

@@ -20,7 +20,10 @@ const LineChangeSchema = z
   .strictObject({
     sku: z.string().min(1, { error: 'expected the SKU of a line of the order' }).max(40),
     quantity: z.number({ error: 'expected a number' }).positive().max(1_000_000).optional(),
-    unitPrice: z.string({ error: 'expected a decimal string' }).regex(/^\d+(\.\d{1,6})?$/, { error: 'expected a decimal string >= 0' }).optional(),
+    unitPrice: z
+      .string({ error: 'expected a decimal string' })
+      .regex(/^\d+(\.\d{1,6})?$/, { error: 'expected a decimal string >= 0' })
+      .optional(),
   })
   .refine((c) => c.quantity !== undefined || c.unitPrice !== undefined, { error: 'expected quantity or unitPrice (or both) to change' });
 

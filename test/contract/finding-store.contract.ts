@@ -22,7 +22,13 @@ function report(orderId: string, overrides: Partial<FindingReport> = {}): Findin
 }
 
 const run: ReconciliationRunRecord = {
-  startedAt: iso(T0), finishedAt: iso(T0 + 1500), ordersChecked: 12, ordersUnchecked: 1, findingsOpened: 2, findingsResolved: 1, requeued: ['ord_a'],
+  startedAt: iso(T0),
+  finishedAt: iso(T0 + 1500),
+  ordersChecked: 12,
+  ordersUnchecked: 1,
+  findingsOpened: 2,
+  findingsResolved: 1,
+  requeued: ['ord_a'],
 };
 
 export function runFindingStoreContract(name: string, create: () => Promise<{ store: FindingStore; reopen?: () => Promise<FindingStore> }>): void {
@@ -32,7 +38,11 @@ export function runFindingStoreContract(name: string, create: () => Promise<{ st
       const first = await store.report(report('ord_1'), T0);
       expect(first.opened).toBe(true);
       expect(first.finding).toEqual({ ...report('ord_1'), id: `LINES_DIFFER:ord_1:${T0}`, firstSeenAt: iso(T0), lastSeenAt: iso(T0), resolvedAt: null });
-      const changed = report('ord_1', { detail: 'now 7', differences: [{ field: 'quantity', sku: 'SKU-00001', erpfront: '2', erp: '7' }], erpOrderNumber: null });
+      const changed = report('ord_1', {
+        detail: 'now 7',
+        differences: [{ field: 'quantity', sku: 'SKU-00001', erpfront: '2', erp: '7' }],
+        erpOrderNumber: null,
+      });
       const again = await store.report(changed, T0 + 60_000);
       expect(again.opened).toBe(false);
       expect(again.finding).toEqual({ ...changed, id: first.finding.id, firstSeenAt: iso(T0), lastSeenAt: iso(T0 + 60_000), resolvedAt: null });
@@ -46,7 +56,11 @@ export function runFindingStoreContract(name: string, create: () => Promise<{ st
       await store.report(report('ord_1', { kind: 'DUPLICATE_IN_ERP', differences: [] }), T0 + 1);
       await store.report(report('ord_2', { kind: 'MISSING_IN_ERP', differences: [] }), T0 + 2);
       await store.report(report('ord_1'), T0 + 3);
-      expect((await store.listOpen()).map((f) => [f.kind, f.orderId])).toEqual([['LINES_DIFFER', 'ord_1'], ['DUPLICATE_IN_ERP', 'ord_1'], ['MISSING_IN_ERP', 'ord_2']]);
+      expect((await store.listOpen()).map((f) => [f.kind, f.orderId])).toEqual([
+        ['LINES_DIFFER', 'ord_1'],
+        ['DUPLICATE_IN_ERP', 'ord_1'],
+        ['MISSING_IN_ERP', 'ord_2'],
+      ]);
       expect(await store.openCounts()).toEqual({ MISSING_IN_ERP: 1, LINES_DIFFER: 1, TOTAL_DIFFERS: 0, DUPLICATE_IN_ERP: 1 });
       await store.close();
     });
@@ -69,7 +83,12 @@ export function runFindingStoreContract(name: string, create: () => Promise<{ st
       for (const [i, id] of ['a', 'b', 'c', 'd'].entries()) await store.report(report(id), T0 + i);
       await store.resolve('LINES_DIFFER', 'b', T0 + 100);
       await store.resolve('LINES_DIFFER', 'a', T0 + 200);
-      expect((await store.list({ limit: 10 })).map((f) => [f.orderId, f.resolvedAt !== null])).toEqual([['c', false], ['d', false], ['a', true], ['b', true]]);
+      expect((await store.list({ limit: 10 })).map((f) => [f.orderId, f.resolvedAt !== null])).toEqual([
+        ['c', false],
+        ['d', false],
+        ['a', true],
+        ['b', true],
+      ]);
       expect((await store.list({ limit: 3 })).map((f) => f.orderId)).toEqual(['c', 'd', 'a']);
       expect((await store.list({ open: true, limit: 10 })).map((f) => f.orderId)).toEqual(['c', 'd']);
       expect((await store.list({ open: false, limit: 10 })).map((f) => f.orderId)).toEqual(['a', 'b']);

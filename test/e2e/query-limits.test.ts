@@ -15,7 +15,15 @@ let stack: Stack;
 let strict: Stack;
 beforeAll(async () => {
   stack = await startStack();
-  strict = await startStack({ MAX_QUERY_TOKENS: '200', MAX_QUERY_DEPTH: '4', MAX_QUERY_ALIASES: '2', MAX_QUERY_DIRECTIVES: '1', MAX_FRAGMENT_SPREADS: '3', MAX_SKUS_PER_REQUEST: '300', MAX_QUERY_COST: '500' });
+  strict = await startStack({
+    MAX_QUERY_TOKENS: '200',
+    MAX_QUERY_DEPTH: '4',
+    MAX_QUERY_ALIASES: '2',
+    MAX_QUERY_DIRECTIVES: '1',
+    MAX_FRAGMENT_SPREADS: '3',
+    MAX_SKUS_PER_REQUEST: '300',
+    MAX_QUERY_COST: '500',
+  });
 });
 afterAll(async () => {
   await stack?.close();
@@ -29,14 +37,20 @@ function costOf(answer: GraphQLAnswer): { requestedQueryCost: number; actualQuer
   const cost = answer.body.extensions?.cost;
   // The caller's bucket (Shopify's shape), throttling on by default.
   const bucket = { maximumAvailable: expect.any(Number), currentlyAvailable: expect.any(Number), restoreRate: expect.any(Number) };
-  expect(cost, JSON.stringify(answer.body).slice(0, 300)).toEqual({ requestedQueryCost: expect.any(Number), actualQueryCost: expect.any(Number), throttleStatus: bucket });
+  expect(cost, JSON.stringify(answer.body).slice(0, 300)).toEqual({
+    requestedQueryCost: expect.any(Number),
+    actualQueryCost: expect.any(Number),
+    throttleStatus: bucket,
+  });
   return cost;
 }
 
 /** 200 aliases of a product list, the SKUs in a variable (`n` makes each document new to the server). */
-const aliasAmplification = (n: number) => `query Amplify${n}($skus: [ID!]!) { ${Array.from({ length: 200 }, (_, i) => `a${i}: products(skus: $skus) { sku }`).join(' ')} }`;
+const aliasAmplification = (n: number) =>
+  `query Amplify${n}($skus: [ID!]!) { ${Array.from({ length: 200 }, (_, i) => `a${i}: products(skus: $skus) { sku }`).join(' ')} }`;
 /** The same with the 250 SKUs written into each alias. */
-const inlineAmplification = (n: number) => `query Inline${n} { ${Array.from({ length: 200 }, (_, i) => `a${i}: products(skus: ${JSON.stringify(skus(250))}) { sku price { unitPrice { amount } } }`).join(' ')} }`;
+const inlineAmplification = (n: number) =>
+  `query Inline${n} { ${Array.from({ length: 200 }, (_, i) => `a${i}: products(skus: ${JSON.stringify(skus(250))}) { sku price { unitPrice { amount } } }`).join(' ')} }`;
 /** 180 fragments, each spreading the next twice (about 2,000 tokens; 2^180 selections expanded). */
 function fragmentBomb(n: number): string {
   const fragments = Array.from({ length: 180 }, (_, i) => `fragment B${n}x${i} on Product { price { source } ...B${n}x${i + 1} ...B${n}x${i + 1} }`);
@@ -119,10 +133,14 @@ describe('each limit refuses with its code (HTTP 400), before any resolver runs'
   it('tokens, directives and the request-wide total of SKUs, at their defaults', async () => {
     const tokens = await stack.graphql(`{ ${Array.from({ length: 1600 }, () => 'viewer { subject }').join(' ')} }`);
     expect({ status: tokens.status, codes: codes(tokens) }).toEqual({ status: 400, codes: ['TOO_MANY_TOKENS'] });
-    const directives = await stack.graphql(`query($x: Boolean = true) { viewer { ${Array.from({ length: 51 }, () => 'subject @include(if: $x)').join(' ')} } }`);
+    const directives = await stack.graphql(
+      `query($x: Boolean = true) { viewer { ${Array.from({ length: 51 }, () => 'subject @include(if: $x)').join(' ')} } }`,
+    );
     expect({ status: directives.status, codes: codes(directives) }).toEqual({ status: 400, codes: ['TOO_MANY_DIRECTIVES'] });
     const before = await stack.stats();
-    const many = await stack.graphql('query($s: [ID!]!) { a: products(skus: $s) { sku } b: products(skus: $s) { sku } c: product(sku: "SKU-00001") { sku } }', { s: skus(250) });
+    const many = await stack.graphql('query($s: [ID!]!) { a: products(skus: $s) { sku } b: products(skus: $s) { sku } c: product(sku: "SKU-00001") { sku } }', {
+      s: skus(250),
+    });
     expect({ status: many.status, codes: codes(many) }).toEqual({ status: 400, codes: ['TOO_MANY_SKUS'] });
     expect(many.body.errors[0].message).toContain('501 products');
     expect((await stack.stats()).total).toBe(before.total);
@@ -139,9 +157,18 @@ describe('each limit refuses with its code (HTTP 400), before any resolver runs'
     expect(await refused(`{ ${Array.from({ length: 70 }, () => 'viewer { subject }').join(' ')} }`)).toEqual({ code: 'TOO_MANY_TOKENS', limit: 200 });
     expect(await refused(CATALOG_PAGE, { skus: skus(2) })).toEqual({ code: 'QUERY_TOO_DEEP', limit: 4 });
     expect(await refused('{ a: viewer { subject } b: viewer { subject } c: viewer { subject } }')).toEqual({ code: 'TOO_MANY_ALIASES', limit: 2 });
-    expect(await refused('query($x: Boolean = true) { viewer { subject @include(if: $x) roles @include(if: $x) } }')).toEqual({ code: 'TOO_MANY_DIRECTIVES', limit: 1 });
-    expect(await refused('{ ...A ...A } fragment A on Query { ...B ...B } fragment B on Query { viewer { subject } }')).toEqual({ code: 'TOO_MANY_FRAGMENT_SPREADS', limit: 3 });
-    expect(await refused('query($s: [ID!]!) { a: products(skus: $s) { sku } b: products(skus: $s) { sku } }', { s: skus(151) })).toEqual({ code: 'TOO_MANY_SKUS', limit: 300 });
+    expect(await refused('query($x: Boolean = true) { viewer { subject @include(if: $x) roles @include(if: $x) } }')).toEqual({
+      code: 'TOO_MANY_DIRECTIVES',
+      limit: 1,
+    });
+    expect(await refused('{ ...A ...A } fragment A on Query { ...B ...B } fragment B on Query { viewer { subject } }')).toEqual({
+      code: 'TOO_MANY_FRAGMENT_SPREADS',
+      limit: 3,
+    });
+    expect(await refused('query($s: [ID!]!) { a: products(skus: $s) { sku } b: products(skus: $s) { sku } }', { s: skus(151) })).toEqual({
+      code: 'TOO_MANY_SKUS',
+      limit: 300,
+    });
   });
 
   it('an operation costing more than MAX_QUERY_COST: QUERY_TOO_COSTLY with its cost and the limit, nothing asked of the ERP', async () => {
@@ -166,7 +193,9 @@ describe("the README's example queries run within the limits", () => {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
   const blocks = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]!);
   const operations = blocks.flatMap((block) =>
-    parse(block).definitions.filter((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition').map((operation) => ({ block, operation })),
+    parse(block)
+      .definitions.filter((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition')
+      .map((operation) => ({ block, operation })),
   );
   /** Variables for each example; an order's are the README's own (`# variables:` under it). */
   const variables = (block: string, name: string): Record<string, unknown> => {

@@ -47,7 +47,10 @@ describe('reconciliation', () => {
     const found = (await reconciliation(stack, true)).findings;
     const missing = found.find((f) => f.orderId === gone.id);
     expect(missing).toMatchObject({
-      kind: 'MISSING_IN_ERP', customerId: 'C0001', erpOrderNumber: gone.erpOrderNumber, resolvedAt: null,
+      kind: 'MISSING_IN_ERP',
+      customerId: 'C0001',
+      erpOrderNumber: gone.erpOrderNumber,
+      resolvedAt: null,
       differences: [{ field: 'erpOrders', sku: null, erpfront: '1', erp: '0' }],
     });
     expect(missing!.detail).toContain('queued it again');
@@ -60,7 +63,11 @@ describe('reconciliation', () => {
     // A second run while the lost order waits to be sent again queues nothing twice.
     expect((await runReconciliation(stack)).requeued).toEqual([]);
     // It reaches the ERP again, under a new number, once.
-    const back = await eventually(() => orderStatus(stack, c1, gone.id), (o) => o?.status === 'SUBMITTED', 15_000);
+    const back = await eventually(
+      () => orderStatus(stack, c1, gone.id),
+      (o) => o?.status === 'SUBMITTED',
+      15_000,
+    );
     expect(back!.erpOrderNumber).not.toBe(gone.erpOrderNumber);
     expect((await held(gone.id)).map((o) => o.number)).toEqual([back!.erpOrderNumber]);
     // The changed order is reported, never sent again.
@@ -96,11 +103,25 @@ describe('reconciliation', () => {
     const late = await fetch(`${stack.sandbox.url}/api/v1/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ externalRef: placed.id, customerId: 'C0001', poNumber: null, shipToId: 'C0001-ST1', requestedDate: null, currency: entry!.currency, payment: { method: 'ON_ACCOUNT' }, notes: null, lines }),
+      body: JSON.stringify({
+        externalRef: placed.id,
+        customerId: 'C0001',
+        poNumber: null,
+        shipToId: 'C0001-ST1',
+        requestedDate: null,
+        currency: entry!.currency,
+        payment: { method: 'ON_ACCOUNT' },
+        notes: null,
+        lines,
+      }),
     });
     expect(late.status).toBe(201);
     const lateNumber = ((await late.json()) as { number: string }).number;
-    const back = await eventually(() => orderStatus(stack, c1, placed.id), (o) => o?.status === 'SUBMITTED', 15_000);
+    const back = await eventually(
+      () => orderStatus(stack, c1, placed.id),
+      (o) => o?.status === 'SUBMITTED',
+      15_000,
+    );
     expect(back!.erpOrderNumber).toBe(lateNumber);
     expect((await held(placed.id)).map((o) => o.number)).toEqual([lateNumber]);
   });
@@ -127,7 +148,9 @@ describe('reconciliation', () => {
     for (const document of [RUN_RECONCILIATION, RECONCILIATION]) {
       const answer = await stack.graphql(document, {}, { token: c1 });
       expect(answer.body.data).toBeNull();
-      expect(answer.body.errors).toEqual([expect.objectContaining({ message: expect.stringContaining('ops role'), extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
+      expect(answer.body.errors).toEqual([
+        expect.objectContaining({ message: expect.stringContaining('ops role'), extensions: expect.objectContaining({ code: 'FORBIDDEN' }) }),
+      ]);
     }
     expect((await reconciliation(stack)).lastRunAt).toBe(before);
   });
@@ -145,11 +168,22 @@ describe('reconciliation on its schedule', () => {
     const token = await scheduled.buyerToken('C0001');
     const placed = (await placeOrder(scheduled, token, { lines: [line('SKU-00006', 2)] })).order!;
     await changeLineInErp(scheduled, placed.id, { sku: 'SKU-00006', unitPrice: '0.01' });
-    const seen = await eventually(() => reconciliation(scheduled, true), (r) => r.findings.some((f) => f.orderId === placed.id), 10_000);
-    expect(seen.findings.find((f) => f.orderId === placed.id)).toMatchObject({ kind: 'LINES_DIFFER', differences: [expect.objectContaining({ field: 'unitPrice', sku: 'SKU-00006', erp: '0.01' }), expect.objectContaining({ field: 'total' })] });
+    const seen = await eventually(
+      () => reconciliation(scheduled, true),
+      (r) => r.findings.some((f) => f.orderId === placed.id),
+      10_000,
+    );
+    expect(seen.findings.find((f) => f.orderId === placed.id)).toMatchObject({
+      kind: 'LINES_DIFFER',
+      differences: [expect.objectContaining({ field: 'unitPrice', sku: 'SKU-00006', erp: '0.01' }), expect.objectContaining({ field: 'total' })],
+    });
     expect(seen.open.LINES_DIFFER).toBe(1);
     const first = seen.lastRunAt!;
-    const later = await eventually(() => reconciliation(scheduled), (r) => r.lastRunAt !== first, 10_000);
+    const later = await eventually(
+      () => reconciliation(scheduled),
+      (r) => r.lastRunAt !== first,
+      10_000,
+    );
     expect(Date.parse(later.lastRunAt!)).toBeGreaterThan(Date.parse(first));
   });
 });

@@ -9,7 +9,10 @@ import { useSandboxErp } from '../support/sandbox-erp.ts';
 const erp = useSandboxErp();
 const { call, get, post, heldOrders } = erp;
 const credit = async (id: string): Promise<CustomerAccount['credit']> => (await get(`/api/v1/customers?ids=${id}`)).body.value[0].credit;
-const json = (method: string, body?: unknown) => ({ method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
+const json = (method: string, body?: unknown) => ({
+  method,
+  ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+});
 
 const LINES = [
   { sku: 'SKU-00001', quantity: 3, unitPrice: '21.41', unitOfMeasure: 'EA' },
@@ -18,8 +21,16 @@ const LINES = [
 let refs = 0;
 function order(overrides: Partial<ErpOrderRequest> = {}): ErpOrderRequest {
   return {
-    externalRef: `drift-${++refs}`, customerId: 'C0001', poNumber: null, shipToId: 'C0001-ST1', requestedDate: null,
-    currency: 'USD', payment: { method: 'ON_ACCOUNT' }, notes: null, lines: LINES, ...overrides,
+    externalRef: `drift-${++refs}`,
+    customerId: 'C0001',
+    poNumber: null,
+    shipToId: 'C0001-ST1',
+    requestedDate: null,
+    currency: 'USD',
+    payment: { method: 'ON_ACCOUNT' },
+    notes: null,
+    lines: LINES,
+    ...overrides,
   };
 }
 
@@ -44,13 +55,16 @@ describe('DELETE /__control/orders/{externalRef}', () => {
 });
 
 describe('PATCH /__control/orders/{externalRef}', () => {
-  it('changes a line\'s quantity and unit price; the total follows, the other lines stay', async () => {
+  it("changes a line's quantity and unit price; the total follows, the other lines stay", async () => {
     const placed = await erp.connector.createOrder(order({ externalRef: 'edited' }));
     const changed = await call('/__control/orders/edited', json('PATCH', { sku: 'SKU-00002', quantity: 5, unitPrice: '11.50' }));
     expect(changed.status).toBe(200);
     const [seen] = await erp.connector.findOrdersByExternalRef('edited');
     expect(seen).toMatchObject({ number: placed.number, total: '121.73' });
-    expect(seen!.lines.map((l) => [l.sku, l.quantity, l.unitPrice])).toEqual([['SKU-00001', 3, '21.41'], ['SKU-00002', 5, '11.50']]);
+    expect(seen!.lines.map((l) => [l.sku, l.quantity, l.unitPrice])).toEqual([
+      ['SKU-00001', 3, '21.41'],
+      ['SKU-00002', 5, '11.50'],
+    ]);
     expect(changed.body.orders).toEqual([expect.objectContaining({ number: placed.number, total: '121.73', lines: seen!.lines })]);
     // Changed back: the order is as entered again.
     await call('/__control/orders/edited', json('PATCH', { sku: 'SKU-00002', quantity: 2, unitPrice: '12.00' }));
@@ -60,9 +74,18 @@ describe('PATCH /__control/orders/{externalRef}', () => {
   it('refuses what it cannot apply: 404 for an unknown reference or SKU, 400 naming the field', async () => {
     await erp.connector.createOrder(order({ externalRef: 'kept-as-is' }));
     expect((await call('/__control/orders/nobody', json('PATCH', { sku: 'SKU-00001', quantity: 1 }))).status).toBe(404);
-    expect(await call('/__control/orders/kept-as-is', json('PATCH', { sku: 'SKU-00099', quantity: 1 }))).toEqual({ status: 404, body: { error: 'The order kept-as-is has no line of SKU-00099' } });
-    expect(await call('/__control/orders/kept-as-is', json('PATCH', { sku: 'SKU-00001', quantity: -1 }))).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^quantity: /) } });
-    expect(await call('/__control/orders/kept-as-is', json('PATCH', { sku: 'SKU-00001', unitPrice: 9.5 }))).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^unitPrice: /) } });
+    expect(await call('/__control/orders/kept-as-is', json('PATCH', { sku: 'SKU-00099', quantity: 1 }))).toEqual({
+      status: 404,
+      body: { error: 'The order kept-as-is has no line of SKU-00099' },
+    });
+    expect(await call('/__control/orders/kept-as-is', json('PATCH', { sku: 'SKU-00001', quantity: -1 }))).toMatchObject({
+      status: 400,
+      body: { error: expect.stringMatching(/^quantity: /) },
+    });
+    expect(await call('/__control/orders/kept-as-is', json('PATCH', { sku: 'SKU-00001', unitPrice: 9.5 }))).toMatchObject({
+      status: 400,
+      body: { error: expect.stringMatching(/^unitPrice: /) },
+    });
     expect((await call('/__control/orders/kept-as-is', json('PATCH', { sku: 'SKU-00001' }))).status).toBe(400);
     expect((await call('/__control/orders/kept-as-is', json('PATCH'))).status).toBe(400);
     expect((await erp.connector.findOrdersByExternalRef('kept-as-is'))[0]!.lines).toEqual(LINES.map((l) => ({ ...l, shippedQuantity: 0 })));

@@ -45,7 +45,11 @@ describe.skipIf(!available)('scale-out: reconciliation', () => {
     expect(seen[0]!.findings.map((f) => [f.kind, f.orderId])).toEqual([['MISSING_IN_ERP', lost.id]]);
     expect(seen[0]!.lastRunAt).toBe(ran.finishedAt);
 
-    const back = await eventually(() => orderStatus(scale.stack(1), token, lost.id), (o) => o?.status === 'SUBMITTED', 15_000);
+    const back = await eventually(
+      () => orderStatus(scale.stack(1), token, lost.id),
+      (o) => o?.status === 'SUBMITTED',
+      15_000,
+    );
     expect((await erpOrders(scale.stack(0))).filter((o) => o.externalRef === lost.id).map((o) => o.number)).toEqual([back!.erpOrderNumber]);
     // The lease was given up: the next run may go on either instance at once.
     await new Promise((resolve) => setTimeout(resolve, 1100));

@@ -78,12 +78,15 @@ describe('a configuration error at start', () => {
 describe('a broken manifest of trusted documents (TRUSTED_DOCUMENTS_FILE)', () => {
   it('stops the start, listing every document it cannot run and where it is', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'erpfront-manifest-'));
-    writeFileSync(join(dir, 'storefront.json'), JSON.stringify({
-      good: 'query Viewer { viewer { customer { id } } }',
-      typo: 'query Typo { viewer { customer { nmae } } }',
-      cut: 'query Cut { viewer { customer { id }',
-      two: 'query A { viewer { customer { id } } } query B { viewer { customer { name } } }',
-    }));
+    writeFileSync(
+      join(dir, 'storefront.json'),
+      JSON.stringify({
+        good: 'query Viewer { viewer { customer { id } } }',
+        typo: 'query Typo { viewer { customer { nmae } } }',
+        cut: 'query Cut { viewer { customer { id }',
+        two: 'query A { viewer { customer { id } } } query B { viewer { customer { name } } }',
+      }),
+    );
     writeFileSync(join(dir, 'pad.json'), '{"quick": "query Q { products(skus: [\\"SKU-1\\"]) { sku } }",');
     const { code, output } = await run('src/entry/node.ts', { TRUSTED_DOCUMENTS: 'only', TRUSTED_DOCUMENTS_FILE: dir });
     expect(code).toBe(1);

@@ -24,9 +24,14 @@ function manifestDirectory(): string {
   const dir = mkdtempSync(join(tmpdir(), 'erpfront-manifests-'));
   writeFileSync(join(dir, 'persisted-documents.json'), JSON.stringify({ [sha256(CATALOG_PAGE)]: CATALOG_PAGE }));
   writeFileSync(join(dir, 'relay-queries.json'), JSON.stringify({ [RELAY_ID]: VIEWER }));
-  writeFileSync(join(dir, 'apollo-persisted-query-manifest.json'), JSON.stringify({
-    format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id: APOLLO_ID, name: 'RecentOrders', type: 'query', body: ORDERS }],
-  }));
+  writeFileSync(
+    join(dir, 'apollo-persisted-query-manifest.json'),
+    JSON.stringify({
+      format: 'apollo-persisted-query-manifest',
+      version: 1,
+      operations: [{ id: APOLLO_ID, name: 'RecentOrders', type: 'query', body: ORDERS }],
+    }),
+  );
   return dir;
 }
 
@@ -77,13 +82,13 @@ describe('TRUSTED_DOCUMENTS=only', () => {
     expect(prefixed.body.data.orders.edges).toEqual(expect.any(Array));
   });
 
-  it('runs one by extensions.persistedQuery, as Apollo\'s persisted query link sends it', async () => {
+  it("runs one by extensions.persistedQuery, as Apollo's persisted query link sends it", async () => {
     const answer = await post(stack, { extensions: persisted(APOLLO_ID) }, buyer);
     expect(answer.status).toBe(200);
     expect(answer.body.data.orders.edges).toEqual(expect.any(Array));
   });
 
-  it('refuses a buyer\'s own document with PERSISTED_QUERY_ONLY, before any ERP call', async () => {
+  it("refuses a buyer's own document with PERSISTED_QUERY_ONLY, before any ERP call", async () => {
     const before = (await stack.stats()).total;
     const answer = await stack.graphql('{ products(skus: ["SKU-00001"]) { sku price(quantity: 1) { unitPrice { amount } } } }', {}, { token: buyer });
     expect(answer.status).toBe(403);
@@ -123,7 +128,7 @@ describe('TRUSTED_DOCUMENTS=only', () => {
     expect(missing.headers.get('cache-control')).toBe('no-store');
   });
 
-  it('a browser\'s GET by id needs a token like any operation (never the IDE page in its place)', async () => {
+  it("a browser's GET by id needs a token like any operation (never the IDE page in its place)", async () => {
     const response = await fetch(`${stack.erpfront.url}/graphql?documentId=${sha256(CATALOG_PAGE)}`, { headers: { accept: 'text/html,*/*;q=0.8' } });
     expect(response.status).toBe(401);
     expect((await response.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
@@ -175,7 +180,7 @@ describe('TRUSTED_DOCUMENTS=allow (the default): Automatic Persisted Queries', (
     expect(byGet.headers.get('cache-control')).toBe('private, max-age=5');
   });
 
-  it('refuses a hash that is not its query\'s, and registers nothing under it', async () => {
+  it("refuses a hash that is not its query's, and registers nothing under it", async () => {
     const text = '{ viewer { customer { id } } }';
     const wrong = sha256(`${text} `);
     const refused = await post(stack, { query: text, extensions: persisted(wrong) }, buyer);
@@ -205,7 +210,8 @@ describe('TRUSTED_DOCUMENTS=allow (the default): Automatic Persisted Queries', (
     await stack.graphql(VIEWER, {}, { token: buyer });
     await stack.graphql('{ orderQueue(first: 1) { id } }', {}, { token: await stack.opsToken() });
     const after = await stack.metrics();
-    const delta = (labels: Record<string, string>) => counter(after, 'erpfront_graphql_documents_total', labels) - counter(before, 'erpfront_graphql_documents_total', labels);
+    const delta = (labels: Record<string, string>) =>
+      counter(after, 'erpfront_graphql_documents_total', labels) - counter(before, 'erpfront_graphql_documents_total', labels);
     expect(delta({ source: 'trusted', caller: 'buyer' })).toBe(1);
     expect(delta({ source: 'text', caller: 'buyer' })).toBe(1);
     expect(delta({ source: 'text', caller: 'ops' })).toBe(1);

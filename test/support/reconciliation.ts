@@ -52,7 +52,11 @@ export async function runReconciliation(stack: Pick<Stack, 'graphql' | 'opsToken
 export async function reconciliation(stack: Pick<Stack, 'graphql' | 'opsToken'>, open?: boolean) {
   const answer = await stack.graphql(RECONCILIATION, open === undefined ? {} : { open }, { token: await stack.opsToken() });
   if (answer.body.errors) throw new Error(`reconciliation failed: ${JSON.stringify(answer.body.errors)}`);
-  const { lastRunAt, openCounts, findings } = answer.body.data.reconciliation as { lastRunAt: string | null; openCounts: Array<{ kind: string; count: number }>; findings: FindingView[] };
+  const { lastRunAt, openCounts, findings } = answer.body.data.reconciliation as {
+    lastRunAt: string | null;
+    openCounts: Array<{ kind: string; count: number }>;
+    findings: FindingView[];
+  };
   return { lastRunAt, open: Object.fromEntries(openCounts.map((c) => [c.kind, c.count])) as Record<string, number>, findings };
 }
 
@@ -64,9 +68,15 @@ export async function deleteInErp(stack: Pick<Stack, 'sandbox'>, externalRef: st
 }
 
 /** Changes a line of the ERP's orders with this reference behind erpfront's back (sandbox drift). */
-export async function changeLineInErp(stack: Pick<Stack, 'sandbox'>, externalRef: string, change: { sku: string; quantity?: number; unitPrice?: string }): Promise<void> {
+export async function changeLineInErp(
+  stack: Pick<Stack, 'sandbox'>,
+  externalRef: string,
+  change: { sku: string; quantity?: number; unitPrice?: string },
+): Promise<void> {
   const response = await fetch(`${stack.sandbox.url}/__control/orders/${encodeURIComponent(externalRef)}`, {
-    method: 'PATCH', body: JSON.stringify(change), headers: { 'content-type': 'application/json' },
+    method: 'PATCH',
+    body: JSON.stringify(change),
+    headers: { 'content-type': 'application/json' },
   });
   if (!response.ok) throw new Error(`PATCH ${externalRef}: ${response.status} ${await response.text()}`);
 }

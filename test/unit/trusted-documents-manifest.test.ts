@@ -9,13 +9,16 @@ import { mergeManifests, readManifest } from '../../src/transport/graphql/truste
 const VIEWER = 'query Viewer { viewer { customer { id } } }';
 
 describe('reading a manifest', () => {
-  it('reads GraphQL Codegen\'s persisted-documents.json and Relay\'s output: id → document', () => {
-    const { entries, problems } = readManifest(JSON.stringify({ 'b3a1f0c2': VIEWER, 'e4d5': 'query Q { __typename }' }), 'codegen.json');
+  it("reads GraphQL Codegen's persisted-documents.json and Relay's output: id → document", () => {
+    const { entries, problems } = readManifest(JSON.stringify({ b3a1f0c2: VIEWER, e4d5: 'query Q { __typename }' }), 'codegen.json');
     expect(problems).toEqual([]);
-    expect(entries).toEqual([{ id: 'b3a1f0c2', text: VIEWER, source: 'codegen.json' }, { id: 'e4d5', text: 'query Q { __typename }', source: 'codegen.json' }]);
+    expect(entries).toEqual([
+      { id: 'b3a1f0c2', text: VIEWER, source: 'codegen.json' },
+      { id: 'e4d5', text: 'query Q { __typename }', source: 'codegen.json' },
+    ]);
   });
 
-  it('reads Apollo\'s persisted query manifest, version 1 only', () => {
+  it("reads Apollo's persisted query manifest, version 1 only", () => {
     const apollo = { format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id: 'abc', name: 'Viewer', type: 'query', body: VIEWER }] };
     expect(readManifest(JSON.stringify(apollo), 'apollo.json').entries).toEqual([{ id: 'abc', text: VIEWER, source: 'apollo.json' }]);
     expect(readManifest(JSON.stringify({ ...apollo, version: 2 }), 'apollo.json').problems).toEqual([
@@ -35,12 +38,19 @@ describe('reading a manifest', () => {
   });
 });
 
-describe('several builds\' manifests together', () => {
+describe("several builds' manifests together", () => {
   it('keeps one copy of a document two builds share, and refuses one id with two texts', () => {
-    const shared = mergeManifests([{ source: 'shop.json', text: JSON.stringify({ v: VIEWER }) }, { source: 'pad.json', text: JSON.stringify({ v: VIEWER }) }]);
+    const shared = mergeManifests([
+      { source: 'shop.json', text: JSON.stringify({ v: VIEWER }) },
+      { source: 'pad.json', text: JSON.stringify({ v: VIEWER }) },
+    ]);
     expect(shared).toHaveLength(1);
-    expect(() => mergeManifests([{ source: 'shop.json', text: JSON.stringify({ v: VIEWER }) }, { source: 'pad.json', text: JSON.stringify({ v: 'query Other { __typename }' }) }]))
-      .toThrow(expect.objectContaining({ problems: ['TRUSTED_DOCUMENTS_FILE: pad.json: document v is also in shop.json with another text'] }));
+    expect(() =>
+      mergeManifests([
+        { source: 'shop.json', text: JSON.stringify({ v: VIEWER }) },
+        { source: 'pad.json', text: JSON.stringify({ v: 'query Other { __typename }' }) },
+      ]),
+    ).toThrow(expect.objectContaining({ problems: ['TRUSTED_DOCUMENTS_FILE: pad.json: document v is also in shop.json with another text'] }));
   });
 
   it('shows the first 20 problems of a thoroughly broken manifest, and how many more there are', () => {

@@ -13,28 +13,51 @@ import { useTrustedDocuments, type TrustedDocumentsMode } from '../../src/transp
 import { ApqStore, sha256Hex } from '../../src/transport/graphql/trusted-documents/apq-store.ts';
 import { TrustedDocuments } from '../../src/transport/graphql/trusted-documents/trusted-documents.ts';
 
-const schema = createSchema({ typeDefs: 'type Query { hello: String }  type Mutation { touch: Int }', resolvers: { Query: { hello: () => 'world' }, Mutation: { touch: () => 1 } } });
+const schema = createSchema({
+  typeDefs: 'type Query { hello: String }  type Mutation { touch: Int }',
+  resolvers: { Query: { hello: () => 'world' }, Mutation: { touch: () => 1 } },
+});
 const buyer: Principal = { subject: 'b', roles: new Set(['buyer']), customerId: 'C1', repId: null };
 
 function engine(mode: TrustedDocumentsMode, jit: boolean) {
-  const documents = TrustedDocuments.compile([{ id: 'hello', text: 'query Hello { hello }', source: 'm.json' }, { id: 'touch', text: 'mutation Touch { touch }', source: 'm.json' }], { schema, maxTokens: 1000 });
+  const documents = TrustedDocuments.compile(
+    [
+      { id: 'hello', text: 'query Hello { hello }', source: 'm.json' },
+      { id: 'touch', text: 'mutation Touch { touch }', source: 'm.json' },
+    ],
+    { schema, maxTokens: 1000 },
+  );
   const yoga = createYoga({
     schema,
     logging: false,
     maskedErrors: { isDev: false },
     extraParamNames: ['documentId'],
-    plugins: [useErrorPolicy({ log: () => {} }), useTrustedDocuments({ mode, documents, apq: new ApqStore({ maxEntries: 10, maxBytes: 10_000 }) }) as never, usePersistedGetCaching({ maxAgeSeconds: 0 }), jit && useGraphQlJit()],
+    plugins: [
+      useErrorPolicy({ log: () => {} }),
+      useTrustedDocuments({ mode, documents, apq: new ApqStore({ maxEntries: 10, maxBytes: 10_000 }) }) as never,
+      usePersistedGetCaching({ maxAgeSeconds: 0 }),
+      jit && useGraphQlJit(),
+    ],
   });
   return async (body: Record<string, unknown>, method: 'GET' | 'POST' = 'POST') => {
-    const url = method === 'GET' ? `http://erpfront/graphql?${new URLSearchParams(Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]))}` : 'http://erpfront/graphql';
-    const init = method === 'GET' ? { headers: { accept: 'application/graphql-response+json' } } : { method, headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' }, body: JSON.stringify(body) };
+    const url =
+      method === 'GET'
+        ? `http://erpfront/graphql?${new URLSearchParams(Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]))}`
+        : 'http://erpfront/graphql';
+    const init =
+      method === 'GET'
+        ? { headers: { accept: 'application/graphql-response+json' } }
+        : { method, headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' }, body: JSON.stringify(body) };
     const response = await yoga.fetch(url, init, { principal: buyer, customerId: 'C1' } as never);
     return { status: response.status, body: await response.json(), cacheControl: response.headers.get('cache-control') };
   };
 }
 
-describe.each([['with graphql-jit', true], ['without (Workers)', false]])('trusted documents %s', (_, jit) => {
-  it('off: ids are not supported (Apollo\'s link then sends the query), texts run', async () => {
+describe.each([
+  ['with graphql-jit', true],
+  ['without (Workers)', false],
+])('trusted documents %s', (_, jit) => {
+  it("off: ids are not supported (Apollo's link then sends the query), texts run", async () => {
     const ask = engine('off', jit);
     const byId = await ask({ documentId: 'hello' });
     expect(byId).toMatchObject({ status: 400, body: { errors: [{ extensions: { code: 'PERSISTED_QUERY_NOT_SUPPORTED' } }] } });
@@ -45,10 +68,16 @@ describe.each([['with graphql-jit', true], ['without (Workers)', false]])('trust
 
   it('a request with neither a query nor an id, or with both, is refused with what to send', async () => {
     const ask = engine('allow', jit);
-    expect(await ask({ variables: {} })).toMatchObject({ status: 400, body: { errors: [{ message: 'Send a GraphQL document as query, or the id of a registered one as documentId.', extensions: { code: 'BAD_REQUEST' } }] } });
+    expect(await ask({ variables: {} })).toMatchObject({
+      status: 400,
+      body: { errors: [{ message: 'Send a GraphQL document as query, or the id of a registered one as documentId.', extensions: { code: 'BAD_REQUEST' } }] },
+    });
     expect(await ask({ query: '{ hello }', documentId: 'hello' })).toMatchObject({ status: 400, body: { errors: [{ extensions: { code: 'BAD_REQUEST' } }] } });
     expect(await ask({ documentId: 12 })).toMatchObject({ status: 400, body: { errors: [{ extensions: { code: 'BAD_REQUEST' } }] } });
-    expect(await ask({ extensions: { persistedQuery: { version: 2, sha256Hash: 'x' } } })).toMatchObject({ status: 400, body: { errors: [{ extensions: { code: 'BAD_REQUEST' } }] } });
+    expect(await ask({ extensions: { persistedQuery: { version: 2, sha256Hash: 'x' } } })).toMatchObject({
+      status: 400,
+      body: { errors: [{ extensions: { code: 'BAD_REQUEST' } }] },
+    });
   });
 
   it('a registered mutation is not run by GET', async () => {

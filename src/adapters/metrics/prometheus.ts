@@ -131,7 +131,7 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
 
   const reconciliationRuns = new Counter({
     name: 'erpfront_reconciliation_runs_total',
-    help: 'Reconciliation runs (erpfront\'s orders compared with the ERP\'s), by outcome: completed, failed.',
+    help: "Reconciliation runs (erpfront's orders compared with the ERP's), by outcome: completed, failed.",
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
@@ -156,8 +156,9 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
   let reconciliationReading: Promise<{ open: Record<string, number>; lastRunAt: number | null } | null> | null = null;
   // One read of the findings per scrape serves both gauges; a store that does not answer reads as nothing.
   const readFindings = async () => {
-    reconciliationReading ??= (readReconciliation ? readReconciliation().catch(() => null) : Promise.resolve(null))
-      .finally(() => setTimeout(() => (reconciliationReading = null), 0));
+    reconciliationReading ??= (readReconciliation ? readReconciliation().catch(() => null) : Promise.resolve(null)).finally(() =>
+      setTimeout(() => (reconciliationReading = null), 0),
+    );
     return reconciliationReading;
   };
   new Gauge({

@@ -35,9 +35,19 @@ export function driftOf(order: StoredOrder, held: readonly ErpOrder[]): Drift[] 
   const totals = totalDifferences(order, entry);
   if (lines.length > 0) {
     const differences = [...lines, ...totals];
-    drift.push({ kind: 'LINES_DIFFER', erpOrderNumber: entry.number, differences, detail: `The ERP's order ${entry.number} has other lines than erpfront submitted: ${describeDifferences(differences)}.` });
+    drift.push({
+      kind: 'LINES_DIFFER',
+      erpOrderNumber: entry.number,
+      differences,
+      detail: `The ERP's order ${entry.number} has other lines than erpfront submitted: ${describeDifferences(differences)}.`,
+    });
   } else if (totals.length > 0) {
-    drift.push({ kind: 'TOTAL_DIFFERS', erpOrderNumber: entry.number, differences: totals, detail: `The ERP's order ${entry.number} has the lines erpfront submitted but another total: ${describeDifferences(totals)}.` });
+    drift.push({
+      kind: 'TOTAL_DIFFERS',
+      erpOrderNumber: entry.number,
+      differences: totals,
+      detail: `The ERP's order ${entry.number} has the lines erpfront submitted but another total: ${describeDifferences(totals)}.`,
+    });
   }
   const live = held.filter((o) => o.status !== 'CANCELLED');
   if (live.length > 1) {
@@ -84,8 +94,10 @@ function lineDifferences(submitted: readonly ErpOrderLine[], inErp: readonly Erp
       continue;
     }
     if (!mine.quantity.eq(other.quantity)) differences.push({ field: 'quantity', sku, erpfront: mine.quantity.toString(), erp: other.quantity.toString() });
-    if (distinct(mine.unitPrices) !== distinct(other.unitPrices)) differences.push({ field: 'unitPrice', sku, erpfront: distinct(mine.unitPrices), erp: distinct(other.unitPrices) });
-    if (distinct(mine.units) !== distinct(other.units)) differences.push({ field: 'unitOfMeasure', sku, erpfront: distinct(mine.units), erp: distinct(other.units) });
+    if (distinct(mine.unitPrices) !== distinct(other.unitPrices))
+      differences.push({ field: 'unitPrice', sku, erpfront: distinct(mine.unitPrices), erp: distinct(other.unitPrices) });
+    if (distinct(mine.units) !== distinct(other.units))
+      differences.push({ field: 'unitOfMeasure', sku, erpfront: distinct(mine.units), erp: distinct(other.units) });
   }
   for (const [sku, other] of theirs) if (!ours.has(sku)) differences.push({ field: 'line', sku, erpfront: null, erp: show(other) });
   return differences;

@@ -86,7 +86,7 @@ export class Reconciler {
 
     const seen = new Set<string>();
     const since = startedAt - this.#o.windowMs;
-    for (let beforeSeq: number | undefined; ;) {
+    for (let beforeSeq: number | undefined; ; ) {
       const page = await store.listRecent('SUBMITTED', { since, beforeSeq, limit: this.#o.pageSize });
       for (const order of page) seen.add(order.id);
       await eachLimited(page, this.#o.concurrency, (order) => this.#check(order, startedAt, open, tally));
@@ -100,7 +100,12 @@ export class Reconciler {
       const order = await store.get(orderId);
       if (order?.status === 'SUBMITTED') await this.#check(order, startedAt, open, tally);
       // Queued again: it stays missing until a run finds it in the ERP; nothing else applies to it.
-      else if (order?.status === 'QUEUED') await this.#resolve(orderId, [...kinds].filter((k) => k !== 'MISSING_IN_ERP'), tally);
+      else if (order?.status === 'QUEUED')
+        await this.#resolve(
+          orderId,
+          [...kinds].filter((k) => k !== 'MISSING_IN_ERP'),
+          tally,
+        );
       // Cancelled, refused (a dead letter, which operations see), or gone: nothing left to compare.
       else await this.#resolve(orderId, [...kinds], tally);
     }
@@ -133,7 +138,11 @@ export class Reconciler {
     const drift = held.length === 0 ? [missing(order)] : driftOf(order, held);
     const before = open.get(order.id) ?? new Set<FindingKind>();
     for (const each of drift) await this.#report(order, each, tally, log);
-    await this.#resolve(order.id, [...before].filter((kind) => !drift.some((d) => d.kind === kind)), tally);
+    await this.#resolve(
+      order.id,
+      [...before].filter((kind) => !drift.some((d) => d.kind === kind)),
+      tally,
+    );
     // Reported first: should the store fail now, the next run still finds the order missing.
     if (held.length === 0) await this.#requeue(order, tally, log);
   }
@@ -144,7 +153,12 @@ export class Reconciler {
     if (!opened) return;
     tally.opened++;
     this.#o.metrics.findingOpened(drift.kind);
-    log.warn(`reconciliation found ${drift.kind}`, { kind: drift.kind, customerId: order.customerId, erpOrderNumber: drift.erpOrderNumber, differences: drift.differences });
+    log.warn(`reconciliation found ${drift.kind}`, {
+      kind: drift.kind,
+      customerId: order.customerId,
+      erpOrderNumber: drift.erpOrderNumber,
+      differences: drift.differences,
+    });
   }
 
   async #resolve(orderId: string, kinds: readonly FindingKind[], tally: Tally): Promise<void> {
@@ -173,8 +187,9 @@ function missing(order: StoredOrder): Drift {
     kind: 'MISSING_IN_ERP',
     erpOrderNumber: order.erpOrderNumber,
     differences: [{ field: 'erpOrders', sku: null, erpfront: '1', erp: '0' }],
-    detail: `The ERP took this order (${number}, submitted ${order.submittedAt ?? 'earlier'}) but holds no order with its reference any more. `
-      + 'erpfront queued it again: it looks the order up once more before sending, so the ERP gets it once.',
+    detail:
+      `The ERP took this order (${number}, submitted ${order.submittedAt ?? 'earlier'}) but holds no order with its reference any more. ` +
+      'erpfront queued it again: it looks the order up once more before sending, so the ERP gets it once.',
   };
 }
 

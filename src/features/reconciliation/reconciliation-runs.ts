@@ -26,9 +26,7 @@ export const RECONCILIATION_LEASE = 'reconciliation';
 const SCHEDULE_START = 'reconciliation-schedule';
 
 /** What asking for a run gave: the run, or why there was none. */
-export type RunOutcome =
-  | { ran: true; run: ReconciliationRunRecord }
-  | { ran: false; startedAt: string; skipped: string };
+export type RunOutcome = { ran: true; run: ReconciliationRunRecord } | { ran: false; startedAt: string; skipped: string };
 
 export interface ReconciliationRunsOptions {
   /** One run, start to end; `keepGoing` renews the lease (false: lost). */
@@ -83,7 +81,11 @@ export class ReconciliationRuns {
     const { cursors, instanceId, leaseMs, clock, metrics, logger } = this.#o;
     const started = clock.now();
     if (!(await cursors.lease(RECONCILIATION_LEASE, instanceId, leaseMs))) {
-      return { ran: false, startedAt: new Date(started).toISOString(), skipped: 'Another instance is running reconciliation now; its findings show in `reconciliation` once it is done.' };
+      return {
+        ran: false,
+        startedAt: new Date(started).toISOString(),
+        skipped: 'Another instance is running reconciliation now; its findings show in `reconciliation` once it is done.',
+      };
     }
     try {
       const run = await this.#o.run(() => cursors.lease(RECONCILIATION_LEASE, instanceId, leaseMs));

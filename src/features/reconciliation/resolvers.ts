@@ -45,7 +45,17 @@ const ranView = (run: ReconciliationRunRecord): RunView => ({ ran: true, skipped
 
 function outcomeView(outcome: RunOutcome): RunView {
   if (outcome.ran) return ranView(outcome.run);
-  return { ran: false, skipped: outcome.skipped, startedAt: outcome.startedAt, finishedAt: null, ordersChecked: 0, ordersUnchecked: 0, findingsOpened: 0, findingsResolved: 0, requeued: [] };
+  return {
+    ran: false,
+    skipped: outcome.skipped,
+    startedAt: outcome.startedAt,
+    finishedAt: null,
+    ordersChecked: 0,
+    ordersUnchecked: 0,
+    findingsOpened: 0,
+    findingsResolved: 0,
+    requeued: [],
+  };
 }
 
 export const ReconciliationQueries = {

@@ -77,7 +77,13 @@ export interface TrustedDocumentsConfig {
   getMaxAgeSeconds: number;
 }
 
-const DEFAULT_TRUSTED_DOCUMENTS: TrustedDocumentsConfig = { mode: 'allow', manifest: [], apqMaxEntries: 5000, apqMaxBytes: 16 * 1024 * 1024, getMaxAgeSeconds: 5 };
+const DEFAULT_TRUSTED_DOCUMENTS: TrustedDocumentsConfig = {
+  mode: 'allow',
+  manifest: [],
+  apqMaxEntries: 5000,
+  apqMaxBytes: 16 * 1024 * 1024,
+  getMaxAgeSeconds: 5,
+};
 
 /** The request-independent part of the context is passed per request by the HTTP route. */
 export type GraphQLServerContext = GraphQLContext;
@@ -105,18 +111,24 @@ export function createGraphQLEngine(options: GraphQLEngineOptions) {
   const schema = createSchema<GraphQLServerContext>({ typeDefs: options.typeDefs, resolvers: [scalars, ...options.resolvers] as never });
   const trusted = options.trustedDocuments ?? DEFAULT_TRUSTED_DOCUMENTS;
   // Parsed and validated now, as requests are (a broken manifest stops the start: ConfigError).
-  const documents = trusted.manifest.length === 0 ? TrustedDocuments.none : TrustedDocuments.compile(trusted.manifest, {
-    schema,
-    maxTokens: options.maxTokens ?? DEFAULT_MAX_TOKENS,
-    rules: options.introspection === false ? [NoSchemaIntrospectionCustomRule] : [],
-  });
+  const documents =
+    trusted.manifest.length === 0
+      ? TrustedDocuments.none
+      : TrustedDocuments.compile(trusted.manifest, {
+          schema,
+          maxTokens: options.maxTokens ?? DEFAULT_MAX_TOKENS,
+          rules: options.introspection === false ? [NoSchemaIntrospectionCustomRule] : [],
+        });
   const limits = options.limits ?? false;
   const yoga = createYoga<GraphQLServerContext>({
     schema,
     // GraphQL-over-HTTP's name for a registered document's id (useTrustedDocuments).
     extraParamNames: ['documentId'],
     graphqlEndpoint: '/graphql',
-    graphiql: options.graphiql === false ? false : { title: 'erpfront', defaultQuery: IDE_DEFAULT_QUERY, headers: typeof options.graphiql === 'object' ? options.graphiql.defaultHeaders : undefined },
+    graphiql:
+      options.graphiql === false
+        ? false
+        : { title: 'erpfront', defaultQuery: IDE_DEFAULT_QUERY, headers: typeof options.graphiql === 'object' ? options.graphiql.defaultHeaders : undefined },
     // The HTTP route limits the body (transport/http/body-limit.ts) before yoga sees it; yoga's own
     // size check would make the Node adapter build a full web-stream Request (measured: 35% of throughput).
     maxRequestBodySize: false,
@@ -134,7 +146,12 @@ export function createGraphQLEngine(options: GraphQLEngineOptions) {
       limits && useDocumentLimits({ limits }),
       useIntrospectionSwitch({ enabled: options.introspection !== false }),
       useFiniteVariables(),
-      useTrustedDocuments({ mode: trusted.mode, documents, apq: new ApqStore({ maxEntries: trusted.apqMaxEntries, maxBytes: trusted.apqMaxBytes }), metrics: options.metrics }),
+      useTrustedDocuments({
+        mode: trusted.mode,
+        documents,
+        apq: new ApqStore({ maxEntries: trusted.apqMaxEntries, maxBytes: trusted.apqMaxBytes }),
+        metrics: options.metrics,
+      }),
       usePersistedGetCaching({ maxAgeSeconds: trusted.getMaxAgeSeconds }),
       // Once the document is known (text, trusted id or APQ hash): its cost, charged to the caller.
       (limits || options.throttle !== undefined) &&

@@ -12,7 +12,11 @@ import { CATALOG_PAGE } from '../../support/stack.ts';
 const schema = buildSchema(readFileSync(new URL('../../../schema.graphql', import.meta.url), 'utf8'));
 const LIMITS: DocumentLimits = { maxDepth: 12, maxAliases: 30, maxDirectives: 50, maxFragmentSpreads: 100 };
 const refusals = (document: string, limits: Partial<DocumentLimits> = {}) =>
-  checkDocumentLimits(schema, parse(document, { maxTokens: 1_000_000 }), { ...LIMITS, ...limits }).map((e) => ({ code: e.extensions.code, limit: e.extensions.limit, found: e.extensions.found }));
+  checkDocumentLimits(schema, parse(document, { maxTokens: 1_000_000 }), { ...LIMITS, ...limits }).map((e) => ({
+    code: e.extensions.code,
+    limit: e.extensions.limit,
+    found: e.extensions.found,
+  }));
 
 /** `levels` fragments, each spreading the next twice: 2^levels selections once expanded. */
 function fragmentChain(levels: number): string {

@@ -10,7 +10,8 @@ import { actualCost, queryCost } from '../../../src/transport/graphql/cost/query
 import { CATALOG_PAGE, skus } from '../../support/stack.ts';
 
 const schema = buildSchema(readFileSync(new URL('../../../schema.graphql', import.meta.url), 'utf8'));
-const cost = (document: string, variables: Record<string, unknown> = {}, operationName?: string) => queryCost(schema, parse(document), { variables, operationName });
+const cost = (document: string, variables: Record<string, unknown> = {}, operationName?: string) =>
+  queryCost(schema, parse(document), { variables, operationName });
 
 describe('query cost', () => {
   it('a product list costs its SKUs times one product; scalars cost nothing, objects 1, ERP reads 2 more', () => {
@@ -24,11 +25,19 @@ describe('query cost', () => {
     const page = cost(CATALOG_PAGE, { skus: skus(48), quantity: 1 });
     // Per product: product 3, price 3, unitPrice 1, breaks 1 + their unitPrice 1, availability 3, warehouses 1.
     // Then viewer 1, customer 3, creditStatus 1, limit 1, available 1, exposure 1.
-    expect(page).toEqual({ requested: 48 * 13 + 8, skus: 48, erpReads: { items: 48, prices: 48, stock: 48, accounts: 1, search: 0, live: 0 }, operationType: 'query' });
+    expect(page).toEqual({
+      requested: 48 * 13 + 8,
+      skus: 48,
+      erpReads: { items: 48, prices: 48, stock: 48, accounts: 1, search: 0, live: 0 },
+      operationType: 'query',
+    });
   });
 
   it('a page is sized by `first` (its default when absent), its search read counted once', () => {
-    const search = (first?: number) => cost(`{ searchProducts(query: "bolt"${first === undefined ? '' : `, first: ${first}`}) { totalCount edges { cursor node { sku price { source } } } pageInfo { hasNextPage } } }`);
+    const search = (first?: number) =>
+      cost(
+        `{ searchProducts(query: "bolt"${first === undefined ? '' : `, first: ${first}`}) { totalCount edges { cursor node { sku price { source } } } pageInfo { hasNextPage } } }`,
+      );
     // connection 1 + search 2, pageInfo 1, per edge: edge 1, node 1, price 3.
     expect(search(5)).toMatchObject({ requested: 4 + 5 * 5, skus: 5, erpReads: { search: 1, prices: 5, items: 0 } });
     expect(search().skus).toBe(20);
@@ -38,7 +47,8 @@ describe('query cost', () => {
   });
 
   it('every products field counts toward the request, aliases and fragments included', () => {
-    const document = 'query($s: [ID!]!) { a: products(skus: $s) { ...P } b: products(skus: $s) { ...P } one: product(sku: "X") { sku } } fragment P on Product { sku }';
+    const document =
+      'query($s: [ID!]!) { a: products(skus: $s) { ...P } b: products(skus: $s) { ...P } one: product(sku: "X") { sku } } fragment P on Product { sku }';
     expect(cost(document, { s: skus(200) }).skus).toBe(401);
     // A single value where a list is expected is a list of one; a missing variable, none.
     expect(cost('query($s: [ID!]!) { products(skus: $s) { sku } }', { s: 'SKU-1' }).skus).toBe(1);

@@ -88,7 +88,9 @@ export function createRedisFindingStore(options: RedisFindingStoreOptions): Find
     } catch (error) {
       // A script or type error is a bug, not an outage: let it show as itself.
       if (error instanceof Error && /^(ERR|WRONGTYPE)/.test(error.message)) throw error;
-      throw new StoreUnavailableError('FINDING_STORE_UNAVAILABLE', `The reconciliation findings (Redis) are unreachable (${operation}). Retry shortly.`, { cause: error });
+      throw new StoreUnavailableError('FINDING_STORE_UNAVAILABLE', `The reconciliation findings (Redis) are unreachable (${operation}). Retry shortly.`, {
+        cause: error,
+      });
     }
   }
 
@@ -111,10 +113,21 @@ export function createRedisFindingStore(options: RedisFindingStoreOptions): Find
   return {
     report: (report, now) =>
       guarded('report a finding', async () => {
-        const [opened, id, firstSeen] = (await reportScript.run(client, [base], [
-          openField(report.kind, report.orderId), findingId(report.kind, report.orderId, now), now, report.kind, report.orderId,
-          report.customerId, report.erpOrderNumber ?? '', report.detail, JSON.stringify(report.differences),
-        ])) as [number, string, string];
+        const [opened, id, firstSeen] = (await reportScript.run(
+          client,
+          [base],
+          [
+            openField(report.kind, report.orderId),
+            findingId(report.kind, report.orderId, now),
+            now,
+            report.kind,
+            report.orderId,
+            report.customerId,
+            report.erpOrderNumber ?? '',
+            report.detail,
+            JSON.stringify(report.differences),
+          ],
+        )) as [number, string, string];
         const finding: Finding = { ...structuredClone(report), id, firstSeenAt: iso(firstSeen), lastSeenAt: iso(now), resolvedAt: null };
         return { finding, opened: opened === 1 };
       }),

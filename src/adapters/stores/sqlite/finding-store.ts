@@ -70,11 +70,25 @@ export function createSqliteFindingStore(options: { path: string }): FindingStor
         const current = openOf(report.kind, report.orderId);
         const differences = JSON.stringify(report.differences);
         if (current) {
-          sql('UPDATE findings SET customer_id = ?, erp_order_number = ?, detail = ?, differences = ?, last_seen = ? WHERE id = ?')
-            .run(report.customerId, report.erpOrderNumber, report.detail, differences, now, current.id);
+          sql('UPDATE findings SET customer_id = ?, erp_order_number = ?, detail = ?, differences = ?, last_seen = ? WHERE id = ?').run(
+            report.customerId,
+            report.erpOrderNumber,
+            report.detail,
+            differences,
+            now,
+            current.id,
+          );
         } else {
           sql(`INSERT INTO findings (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`).run(
-            findingId(report.kind, report.orderId, now), report.kind, report.orderId, report.customerId, report.erpOrderNumber, report.detail, differences, now, now,
+            findingId(report.kind, report.orderId, now),
+            report.kind,
+            report.orderId,
+            report.customerId,
+            report.erpOrderNumber,
+            report.detail,
+            differences,
+            now,
+            now,
           );
         }
         return { finding: toFinding(openOf(report.kind, report.orderId)!), opened: current === undefined };
@@ -97,13 +111,17 @@ export function createSqliteFindingStore(options: { path: string }): FindingStor
     async list({ open, limit }) {
       const opened = open === false ? [] : rows(`SELECT ${COLUMNS} FROM findings WHERE resolved_at IS NULL ORDER BY first_seen, id LIMIT ?`, limit);
       const room = limit - opened.length;
-      const closed = open === true || room <= 0 ? [] : rows(`SELECT ${COLUMNS} FROM findings WHERE resolved_at IS NOT NULL ORDER BY resolved_at DESC, id LIMIT ?`, room);
+      const closed =
+        open === true || room <= 0 ? [] : rows(`SELECT ${COLUMNS} FROM findings WHERE resolved_at IS NOT NULL ORDER BY resolved_at DESC, id LIMIT ?`, room);
       return [...opened, ...closed];
     },
 
     async openCounts() {
       const counts = noFindings();
-      for (const row of sql('SELECT kind, COUNT(*) AS n FROM findings WHERE resolved_at IS NULL GROUP BY kind').all() as Array<{ kind: FindingKind; n: number }>) {
+      for (const row of sql('SELECT kind, COUNT(*) AS n FROM findings WHERE resolved_at IS NULL GROUP BY kind').all() as Array<{
+        kind: FindingKind;
+        n: number;
+      }>) {
         if (row.kind in counts) counts[row.kind] = Number(row.n);
       }
       return counts;

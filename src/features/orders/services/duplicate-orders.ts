@@ -97,14 +97,17 @@ export class DuplicateOrderCheck {
     if (!findings) return;
     const now = clock.now();
     const fates = finding.duplicates.map((d) => `${d.number} ${FATES[d.outcome]}`).join(', ');
-    const { opened } = await findings.report({
-      kind: 'DUPLICATE_IN_ERP',
-      orderId: finding.orderId,
-      customerId: finding.customerId,
-      erpOrderNumber: finding.kept,
-      differences: [{ field: 'erpOrders', sku: null, erpfront: '1', erp: String(entries) }],
-      detail: `The ERP held ${entries} orders with this reference: ${finding.kept} stands; ${fates}.`,
-    }, now);
+    const { opened } = await findings.report(
+      {
+        kind: 'DUPLICATE_IN_ERP',
+        orderId: finding.orderId,
+        customerId: finding.customerId,
+        erpOrderNumber: finding.kept,
+        differences: [{ field: 'erpOrders', sku: null, erpfront: '1', erp: String(entries) }],
+        detail: `The ERP held ${entries} orders with this reference: ${finding.kept} stands; ${fates}.`,
+      },
+      now,
+    );
     if (opened) metrics.findingOpened('DUPLICATE_IN_ERP');
     if (finding.duplicates.every((d) => d.outcome === 'CANCELLED')) await findings.resolve('DUPLICATE_IN_ERP', finding.orderId, now);
   }

@@ -44,7 +44,11 @@ export interface DocumentLimits {
 export type DocumentLimitCode = 'QUERY_TOO_DEEP' | 'TOO_MANY_ALIASES' | 'TOO_MANY_DIRECTIVES' | 'TOO_MANY_FRAGMENT_SPREADS';
 
 /** A refusal: HTTP 400, a code, and the limit with what was found (as armor reports it). */
-export function limitError(code: DocumentLimitCode | 'TOO_MANY_TOKENS' | 'TOO_MANY_SKUS', message: string, details: Record<string, unknown> = {}): GraphQLError {
+export function limitError(
+  code: DocumentLimitCode | 'TOO_MANY_TOKENS' | 'TOO_MANY_SKUS',
+  message: string,
+  details: Record<string, unknown> = {},
+): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...details, http: { status: 400 } } });
 }
 
@@ -58,15 +62,41 @@ export function checkDocumentLimits(schema: GraphQLSchema, document: DocumentNod
   // hands us its finding instead, and the refusal is ours: a code, and a sentence saying what to do.
   const found = (code: DocumentLimitCode, limit: number, what: string, advice: string) => (_: unknown, error: GraphQLError) => {
     const count = Number(/found (\d+)/.exec(error.message)?.[1]);
-    refusals.push(limitError(code, `The document has ${Number.isFinite(count) ? count : 'more than ' + limit} ${what}; at most ${limit} are accepted. ${advice}`, { limit, ...(Number.isFinite(count) ? { found: count } : {}) }));
+    refusals.push(
+      limitError(code, `The document has ${Number.isFinite(count) ? count : 'more than ' + limit} ${what}; at most ${limit} are accepted. ${advice}`, {
+        limit,
+        ...(Number.isFinite(count) ? { found: count } : {}),
+      }),
+    );
   };
   const armor = { propagateOnRejection: false, exposeLimits: true } as const;
   const rules: ValidationRule[] = [
-    maxDepthRule({ ...armor, n: limits.maxDepth, flattenFragments: true, onReject: [found('QUERY_TOO_DEEP', limits.maxDepth, 'levels of nesting', 'No query of this API needs that many.')] }),
-    maxAliasesRule({ ...armor, n: limits.maxAliases, onReject: [found('TOO_MANY_ALIASES', limits.maxAliases, 'aliased fields', 'Ask for lists in one field (products takes many SKUs) instead of one alias per item.')] }),
-    maxDirectivesRule({ ...armor, n: limits.maxDirectives, onReject: [found('TOO_MANY_DIRECTIVES', limits.maxDirectives, 'directives', 'Send fewer @include/@skip.')] }),
+    maxDepthRule({
+      ...armor,
+      n: limits.maxDepth,
+      flattenFragments: true,
+      onReject: [found('QUERY_TOO_DEEP', limits.maxDepth, 'levels of nesting', 'No query of this API needs that many.')],
+    }),
+    maxAliasesRule({
+      ...armor,
+      n: limits.maxAliases,
+      onReject: [
+        found('TOO_MANY_ALIASES', limits.maxAliases, 'aliased fields', 'Ask for lists in one field (products takes many SKUs) instead of one alias per item.'),
+      ],
+    }),
+    maxDirectivesRule({
+      ...armor,
+      n: limits.maxDirectives,
+      onReject: [found('TOO_MANY_DIRECTIVES', limits.maxDirectives, 'directives', 'Send fewer @include/@skip.')],
+    }),
     maxFragmentSpreadsRule(limits.maxFragmentSpreads, (count) => {
-      refusals.push(limitError('TOO_MANY_FRAGMENT_SPREADS', `The document's fragment spreads expand to ${formatCount(count)}; at most ${limits.maxFragmentSpreads} are accepted. Spread each fragment where it is needed, not in chains that repeat it.`, { limit: limits.maxFragmentSpreads, ...(Number.isSafeInteger(count) ? { found: count } : {}) }));
+      refusals.push(
+        limitError(
+          'TOO_MANY_FRAGMENT_SPREADS',
+          `The document's fragment spreads expand to ${formatCount(count)}; at most ${limits.maxFragmentSpreads} are accepted. Spread each fragment where it is needed, not in chains that repeat it.`,
+          { limit: limits.maxFragmentSpreads, ...(Number.isSafeInteger(count) ? { found: count } : {}) },
+        ),
+      );
     }),
   ];
   validate(schema, document, rules);

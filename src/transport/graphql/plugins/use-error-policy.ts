@@ -85,7 +85,8 @@ const LIBRARY_REFUSALS: Readonly<Record<string, { code: string; status: number; 
   PERSISTED_QUERY_NOT_IN_LIST: {
     code: 'PERSISTED_QUERY_NOT_FOUND',
     status: 404,
-    message: 'No document is registered under this id. A storefront registers its build\'s documents with erpfront (TRUSTED_DOCUMENTS_FILE); with Automatic Persisted Queries, send the query with its hash once.',
+    message:
+      "No document is registered under this id. A storefront registers its build's documents with erpfront (TRUSTED_DOCUMENTS_FILE); with Automatic Persisted Queries, send the query with its hash once.",
     headers: { 'cache-control': 'no-store' },
   },
   // …and a request with neither a query nor an id.

@@ -42,7 +42,10 @@ export interface ThrottleStatus {
  */
 export interface CostThrottle {
   /** Takes `points` from the principal's bucket, or says when they will be there (`retryAfterMs`; `null`: never, the request is larger than the bucket). */
-  take(principal: Principal, points: number): Promise<{ allowed: true; status: ThrottleStatus | null } | { allowed: false; status: ThrottleStatus; retryAfterMs: number | null }>;
+  take(
+    principal: Principal,
+    points: number,
+  ): Promise<{ allowed: true; status: ThrottleStatus | null } | { allowed: false; status: ThrottleStatus; retryAfterMs: number | null }>;
   /** Gives back points a request was charged and did not cost. */
   refund(principal: Principal, points: number): Promise<ThrottleStatus | null>;
   /** The principal's bucket, unchanged. */
@@ -97,8 +100,17 @@ export function useQueryCost(options: QueryCostOptions): Plugin<{ request: Reque
   return {
     onExecute({ args, setResultAndStopExecution }) {
       const context = args.contextValue as unknown as GraphQLContext & { request: Request };
-      const cost = queryCost(args.schema, args.document, { operationName: args.operationName, variables: args.variableValues as Record<string, unknown> | undefined });
-      const entry: Costed = { cost, operationName: args.operationName ?? operationNameOf(args.document), principal: context.principal, reader: context.reader, ran: true };
+      const cost = queryCost(args.schema, args.document, {
+        operationName: args.operationName,
+        variables: args.variableValues as Record<string, unknown> | undefined,
+      });
+      const entry: Costed = {
+        cost,
+        operationName: args.operationName ?? operationNameOf(args.document),
+        principal: context.principal,
+        reader: context.reader,
+        ran: true,
+      };
       costed.set(context.request, entry);
       if (cost.skus > options.maxSkusPerRequest) {
         metrics?.requestRefused('limit');
@@ -130,7 +142,12 @@ export function useQueryCost(options: QueryCostOptions): Plugin<{ request: Reque
       const principal = entry?.principal ?? (serverContext as Partial<GraphQLContext>).principal;
       if (!principal) return answer(null);
       // Charged: give back what it did not cost. Not charged (refused before): the bucket as it is.
-      const status = entry?.status !== undefined ? (entry.ran && requested > actual ? throttle.refund(principal, requested - actual) : Promise.resolve(entry.status)) : throttle.status(principal);
+      const status =
+        entry?.status !== undefined
+          ? entry.ran && requested > actual
+            ? throttle.refund(principal, requested - actual)
+            : Promise.resolve(entry.status)
+          : throttle.status(principal);
       return status.then(answer);
     },
   };
@@ -153,24 +170,51 @@ function operationNameOf(document: DocumentNode): string | null {
 }
 
 function tooManySkus(skus: number, max: number): GraphQLError {
-  return limitError('TOO_MANY_SKUS', `The request asks for ${skus} products in all (every products, product and searchProducts together); at most ${max} are accepted. Ask for fewer per request and page through them.`, { limit: max, found: shown(skus) });
+  return limitError(
+    'TOO_MANY_SKUS',
+    `The request asks for ${skus} products in all (every products, product and searchProducts together); at most ${max} are accepted. Ask for fewer per request and page through them.`,
+    { limit: max, found: shown(skus) },
+  );
 }
 
 function tooCostly(cost: number, limit: number): GraphQLError {
-  return createGraphQLError(`This operation costs ${shown(cost)} points; at most ${limit} are accepted (MAX_QUERY_COST). Ask for fewer products or fields per request.`, {
-    extensions: { code: 'QUERY_TOO_COSTLY', cost: shown(cost), limit, http: { status: 400 } },
-  });
+  return createGraphQLError(
+    `This operation costs ${shown(cost)} points; at most ${limit} are accepted (MAX_QUERY_COST). Ask for fewer products or fields per request.`,
+    {
+      extensions: { code: 'QUERY_TOO_COSTLY', cost: shown(cost), limit, http: { status: 400 } },
+    },
+  );
 }
 
 /** The caller's bucket does not hold the cost now (429, come back later), or ever (400, ask for less). */
 function throttled(requested: number, status: ThrottleStatus, retryAfterMs: number | null): GraphQLError {
   if (retryAfterMs === null) {
-    return createGraphQLError(`This request costs ${requested} points, more than this caller's bucket holds (${status.maximumAvailable}). Ask for fewer items per request.`, {
-      extensions: { code: 'QUERY_TOO_COSTLY', cost: requested, limit: status.maximumAvailable, requestedQueryCost: requested, maximumAvailable: status.maximumAvailable, throttleStatus: status, http: { status: 400 } },
-    });
+    return createGraphQLError(
+      `This request costs ${requested} points, more than this caller's bucket holds (${status.maximumAvailable}). Ask for fewer items per request.`,
+      {
+        extensions: {
+          code: 'QUERY_TOO_COSTLY',
+          cost: requested,
+          limit: status.maximumAvailable,
+          requestedQueryCost: requested,
+          maximumAvailable: status.maximumAvailable,
+          throttleStatus: status,
+          http: { status: 400 },
+        },
+      },
+    );
   }
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  return createGraphQLError(`Throttled: this request costs ${requested} points and ${status.currentlyAvailable} are available, restored at ${status.restoreRate} a second. Retry after ${seconds} s.`, {
-    extensions: { code: 'THROTTLED', retryAfterSeconds: seconds, requestedQueryCost: requested, throttleStatus: status, http: { status: 429, headers: { 'Retry-After': String(seconds) } } },
-  });
+  return createGraphQLError(
+    `Throttled: this request costs ${requested} points and ${status.currentlyAvailable} are available, restored at ${status.restoreRate} a second. Retry after ${seconds} s.`,
+    {
+      extensions: {
+        code: 'THROTTLED',
+        retryAfterSeconds: seconds,
+        requestedQueryCost: requested,
+        throttleStatus: status,
+        http: { status: 429, headers: { 'Retry-After': String(seconds) } },
+      },
+    },
+  );
 }

@@ -65,7 +65,8 @@ function refusal(code: string, status: number, message: string) {
 function keyOf(params: GraphQLParams & { documentId?: unknown }, request: Request): DocumentKey | null {
   const documentId = request.method === 'GET' ? new URL(request.url).searchParams.get('documentId') : params.documentId;
   if (documentId != null) {
-    if (typeof documentId !== 'string' || documentId === '') throw refusal('BAD_REQUEST', 400, 'documentId must be the id of a registered document, as a string.');
+    if (typeof documentId !== 'string' || documentId === '')
+      throw refusal('BAD_REQUEST', 400, 'documentId must be the id of a registered document, as a string.');
     return { id: documentId, apq: false };
   }
   const persisted = (params.extensions as { persistedQuery?: unknown } | undefined)?.persistedQuery;
@@ -118,7 +119,8 @@ export function useTrustedDocuments(options: TrustedDocumentsPluginOptions): Plu
   function admit(params: GraphQLParams, request: Request, context: GraphQLContext): void | Promise<void> {
     const key = keyOf(params, request);
     if (mode === 'off') {
-      if (key) throw refusal('PERSISTED_QUERY_NOT_SUPPORTED', 400, 'This server runs GraphQL documents sent as text only (TRUSTED_DOCUMENTS=off): send the query.');
+      if (key)
+        throw refusal('PERSISTED_QUERY_NOT_SUPPORTED', 400, 'This server runs GraphQL documents sent as text only (TRUSTED_DOCUMENTS=off): send the query.');
       return;
     }
     if (key) keys.set(context, key);
@@ -131,7 +133,11 @@ export function useTrustedDocuments(options: TrustedDocumentsPluginOptions): Plu
     const text = params.query;
     return sha256Hex(text).then((hash) => {
       if (hash !== key.id) {
-        throw refusal('PERSISTED_QUERY_HASH_MISMATCH', 400, 'extensions.persistedQuery.sha256Hash is not the sha256 of this query (hex of its UTF-8 bytes); nothing was registered.');
+        throw refusal(
+          'PERSISTED_QUERY_HASH_MISMATCH',
+          400,
+          'extensions.persistedQuery.sha256Hash is not the sha256 of this query (hex of its UTF-8 bytes); nothing was registered.',
+        );
       }
       // Trusted documents need no registration, and a text too long to keep still runs.
       if (!documents.get(hash)) registrations.set(context, { hash, text });

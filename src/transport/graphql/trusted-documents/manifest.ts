@@ -39,7 +39,10 @@ export function readManifest(json: string, source: string): { entries: ManifestE
     return { entries: [], problems: [`${source}: not valid JSON (${(error as Error).message})`] };
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    return { entries: [], problems: [`${source}: expected an object of id → document (GraphQL Codegen's persisted-documents.json, Relay) or an Apollo persisted query manifest`] };
+    return {
+      entries: [],
+      problems: [`${source}: expected an object of id → document (GraphQL Codegen's persisted-documents.json, Relay) or an Apollo persisted query manifest`],
+    };
   }
   if (isApolloManifest(data) && (data.version !== 1 || !Array.isArray(data.operations))) {
     // A later version of the format may not mean what version 1 does.
@@ -49,7 +52,8 @@ export function readManifest(json: string, source: string): { entries: ManifestE
   const entries: ManifestEntry[] = [];
   const problems: string[] = [];
   for (const [id, text] of pairs) {
-    if (!SANE_ID.test(id)) problems.push(`${source}: id ${JSON.stringify(id.slice(0, 80))} is not a usable document id (1-200 printable characters, no spaces)`);
+    if (!SANE_ID.test(id))
+      problems.push(`${source}: id ${JSON.stringify(id.slice(0, 80))} is not a usable document id (1-200 printable characters, no spaces)`);
     else if (typeof text !== 'string' || text.trim() === '') problems.push(`${source}: document ${id} is not a GraphQL document text`);
     else entries.push({ id, text, source });
   }
