@@ -81,7 +81,7 @@ export function createErpConnector(env: Env, fetchImpl?: typeof fetch): ErpConne
 
 /** The full schema text: the base, then each feature's part (what `schema.graphql` holds). */
 export function printSchemaParts(features: readonly Feature[] = defaultFeatures): string {
-  return [baseTypeDefs, ...features.flatMap((f) => (f.typeDefs ? [f.typeDefs] : []))].map((part) => part.trim()).join('\n\n') + '\n';
+  return `${[baseTypeDefs, ...features.flatMap((f) => (f.typeDefs ? [f.typeDefs] : []))].map((part) => part.trim()).join('\n\n')}\n`;
 }
 
 export function composeErpfront(env: Env, parts: RuntimeParts) {

@@ -119,6 +119,6 @@ export function formatReport(r: CampaignReport): string {
     `erpfront_erp_duplicate_orders_total: ${r.duplicatesMetric === null ? 'not exported by this erpfront' : r.duplicatesMetric}`,
     `${r.ok ? 'PASS' : 'FAIL'}; replay: ${r.replay}`,
   );
-  r.instanceLogs.forEach((log, i) => lines.push(`--- instance ${i}, last lines ---`, log.trim()));
+  for (const [i, log] of r.instanceLogs.entries()) lines.push(`--- instance ${i}, last lines ---`, log.trim());
   return lines.join('\n');
 }

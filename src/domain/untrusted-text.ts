@@ -11,7 +11,7 @@
 /** Characters shown of one untrusted value in a log line, by default. */
 export const LOG_VALUE_CHARS = 100;
 
-const SHORT_ESCAPES: Readonly<Record<number, string>> = { 0x09: '\\t', 0x0a: '\\n', 0x0d: '\\r', 0x22: '\\"', 0x5c: '\\\\' };
+const SHORT_ESCAPES: Readonly<Record<number, string>> = { 9: '\\t', 10: '\\n', 13: '\\r', 34: '\\"', 92: '\\\\' };
 
 /**
  * Whether the UTF-16 code unit must be escaped in a log line: C0 and C1 controls and DEL, the
@@ -73,8 +73,8 @@ function escaped(text: string, maxChars: number, quoteAndBackslash: boolean): { 
       i += 2;
       continue;
     }
-    const escape = needsEscape(code) && (quoteAndBackslash || (code !== 0x22 && code !== 0x5c));
-    out += escape ? (SHORT_ESCAPES[code] ?? `\\u${code.toString(16).padStart(4, '0')}`) : text[i];
+    const escaped = needsEscape(code) && (quoteAndBackslash || (code !== 0x22 && code !== 0x5c));
+    out += escaped ? (SHORT_ESCAPES[code] ?? `\\u${code.toString(16).padStart(4, '0')}`) : text[i];
     i++;
   }
   return { out, cut: i < text.length };

@@ -52,8 +52,6 @@ export interface Metrics {
    * `erpfront_order_queue_oldest_age_seconds`, `erpfront_order_dead_letters`.
    */
   observeQueue(read: () => Promise<{ depth: number; oldestAgeSeconds: number; deadLetters: number }>): void;
-  /** `erpfront_requests_refused_total{reason}`: one request refused before any work was done for it. */
-  requestRefused(reason: RefusalReason): void;
   /**
    * `erpfront_graphql_operation_cost{operation,cost}`: the requested and the actual cost of one
    * operation that ran (a histogram each, `cost="requested"` and `cost="actual"`). `operation` is

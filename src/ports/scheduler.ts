@@ -17,7 +17,7 @@ export interface Job {
    * tick that throws (the next one runs on time). Resolves to the ms until the next tick when the
    * job knows better than its interval (work left over: 0; a pause asked for by the ERP: longer).
    */
-  tick(): Promise<number | void>;
+  tick(): Promise<number | undefined>;
   /** Given the job's handle when it is scheduled: a job that learns of new work calls `runNow`. */
   scheduled?(handle: JobHandle): void;
   /** After the scheduler stopped: waits for work a tick started and did not await (in-flight submissions). */

@@ -75,6 +75,7 @@ export function quoteBuyerPrice(
       ...price,
       quantity,
       extendedPrice: money(new Big(price.unitPrice.amount).times(quantity), account.currency),
+      // biome-ignore lint/complexity/useMathMinMax: ISO 8601 instants, compared as text (Math.min would make them NaN)
       asOf: used.reduce((oldest, e) => (e.asOf < oldest ? e.asOf : oldest), used[0]!.asOf),
       stale: used.some((e) => e.stale),
     };

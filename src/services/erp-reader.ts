@@ -24,7 +24,7 @@ import type {
 } from '../ports/erp-connector.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { MaybePromise } from './maybe-promise.ts';
-import { ReadThroughCache, type Cached, type CacheDomain, type FreshnessPolicy } from './read-through-cache.ts';
+import type { ReadThroughCache, Cached, CacheDomain, FreshnessPolicy } from './read-through-cache.ts';
 
 export interface ErpReaderOptions {
   /** The most SKUs (or customers) sent to the ERP in one call: ERPs cap list filters. */

@@ -143,7 +143,7 @@ export class ReadThroughCache {
         missing.map((i) => cacheKeys[i]!),
         fetch,
       );
-      missing.forEach((i, j) => (results[i] = this.#settle(outcomes[j]!, entries[i], policy)));
+      for (const [j, i] of missing.entries()) results[i] = this.#settle(outcomes[j]!, entries[i], policy);
     }
     if (waits.length > 0) await Promise.all(waits);
     return results;
@@ -176,7 +176,7 @@ export class ReadThroughCache {
     const absent = entries.flatMap((e, i) => (e === undefined ? [i] : []));
     if (absent.length === 0) return entries;
     const found = await this.#shared.getMany<T>(absent.map((i) => cacheKeys[i]!));
-    absent.forEach((i, j) => (entries[i] = found[j]));
+    for (const [j, i] of absent.entries()) entries[i] = found[j];
     return entries;
   }
 

@@ -32,7 +32,7 @@ beforeAll(async () => {
 afterAll(() => stack?.close());
 
 /** About 100 KB that would forge log lines if written raw. */
-const FORGING = ('X'.repeat(1000) + '\nerpfront: FORGED LOG LINE\r\n').repeat(100);
+const FORGING = `${'X'.repeat(1000)}\nerpfront: FORGED LOG LINE\r\n`.repeat(100);
 
 /** erpfront's log lines, once one containing `marker` has been flushed. */
 function logLinesWith(marker: string): Promise<string[]> {

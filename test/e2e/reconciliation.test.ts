@@ -130,7 +130,7 @@ describe('reconciliation', () => {
     const placed = (await placeOrder(stack, await stack.buyerToken('C0002'), { lines: [line('SKU-00005', 1)] })).order!;
     await settled();
     await stack.faults({ latencyMs: 1500 });
-    let run;
+    let run: Awaited<ReturnType<typeof runReconciliation>>;
     try {
       run = await runReconciliation(stack);
     } finally {

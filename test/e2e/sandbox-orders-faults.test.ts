@@ -4,8 +4,7 @@
  * general faults (outage, errors, latency) on the order endpoints, reset, and the counters.
  */
 import { describe, expect, it } from 'vitest';
-import type { ErpConnector, ErpOrderRequest } from '../../src/ports/erp-connector.ts';
-import { ErpError } from '../../src/ports/erp-error.ts';
+import type { ErpOrderRequest } from '../../src/ports/erp-connector.ts';
 import { createSandboxConnector } from '../../src/adapters/erp/sandbox/index.ts';
 import { erpFailure, useSandboxErp } from '../support/sandbox-erp.ts';
 

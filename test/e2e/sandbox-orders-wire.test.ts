@@ -10,7 +10,6 @@ import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandboxConnector } from '../../src/adapters/erp/sandbox/index.ts';
 import type { ErpConnector, ErpOrder, ErpOrderRequest } from '../../src/ports/erp-connector.ts';
-import { ErpError } from '../../src/ports/erp-error.ts';
 import { erpFailure } from '../support/sandbox-erp.ts';
 
 const REQUEST: ErpOrderRequest = {

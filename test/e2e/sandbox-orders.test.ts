@@ -6,8 +6,7 @@
  * see what erpfront would see.
  */
 import { describe, expect, it } from 'vitest';
-import type { CustomerAccount, ErpConnector, ErpOrder, ErpOrderRequest } from '../../src/ports/erp-connector.ts';
-import { ErpError } from '../../src/ports/erp-error.ts';
+import type { CustomerAccount, ErpOrder, ErpOrderRequest } from '../../src/ports/erp-connector.ts';
 import { erpFailure, useSandboxErp } from '../support/sandbox-erp.ts';
 
 const erp = useSandboxErp();

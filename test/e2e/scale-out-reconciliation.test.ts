@@ -28,7 +28,7 @@ describe.skipIf(!available)('scale-out: reconciliation', () => {
 
     // Each lookup takes 400 ms: both asks arrive while the first run holds the lease.
     await scale.faults({ latencyMs: 400 });
-    let runs;
+    let runs: Array<Awaited<ReturnType<typeof runReconciliation>>>;
     try {
       runs = await Promise.all([runReconciliation(scale.stack(0)), runReconciliation(scale.stack(1))]);
     } finally {

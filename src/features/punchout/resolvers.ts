@@ -25,7 +25,7 @@ async function currentSession(context: GraphQLContext): Promise<PunchOutSession>
   authorize(context, 'punchout.cart', { customerId: null });
   const id = context.principal.punchOutSessionId!;
   const session = await service(context).deps.sessions.get(id);
-  if (!session || session.state !== 'active')
+  if (session?.state !== 'active')
     throw new DomainError('PUNCHOUT_SESSION_CLOSED', 'This PunchOut session has ended; start again from your procurement system.');
   authorize(context, 'punchout.cart', { customerId: session.customerId, punchOutSessionId: session.id });
   return session;

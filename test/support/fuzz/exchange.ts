@@ -115,11 +115,15 @@ export function checkAnswer(request: FuzzRequest, answer: FuzzAnswer, secrets: S
     try {
       body = JSON.parse(answer.text);
     } catch {
-      return fail('a GraphQL answer that is not JSON');
+      fail('a GraphQL answer that is not JSON');
+      return;
     }
     const errors = (body as { errors?: unknown }).errors;
     if (errors === undefined) return;
-    if (!Array.isArray(errors)) return fail('errors is not a list');
+    if (!Array.isArray(errors)) {
+      fail('errors is not a list');
+      return;
+    }
     for (const error of errors as Array<{ extensions?: { code?: unknown } }>) {
       if (typeof error?.extensions?.code !== 'string') fail(`a GraphQL error without extensions.code: ${JSON.stringify(error).slice(0, 300)}`);
       // A masked unexpected error is a 500 in all but status, whatever status the answer has.

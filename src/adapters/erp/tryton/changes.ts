@@ -63,6 +63,7 @@ interface Source {
   changes(rows: Array<Record<string, unknown>>, rpc: TrytonRpc, options?: ErpCallOptions): Promise<ErpChange[]>;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: each caller picks a field of its own model's rows, as Tryton sent them
 const codes = (rows: Array<Record<string, unknown>>, pick: (row: any) => string | null | undefined) => [
   ...new Set(rows.map(pick).filter((c): c is string => typeof c === 'string' && c !== '')),
 ];

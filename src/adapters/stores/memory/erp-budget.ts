@@ -68,14 +68,23 @@ export function createMemoryErpBudget(options: MemoryErpBudgetOptions = {}): Erp
   function drain(): void {
     for (let waiter = lines.head(); waiter !== undefined; waiter = lines.head()) {
       // A full house waits for a release, which drains again: no timer needed.
-      if (inFlight >= maxConcurrent) return clearWake();
+      if (inFlight >= maxConcurrent) {
+        clearWake();
+        return;
+      }
       const now = clock.now();
-      if (pausedUntil !== null && now < pausedUntil) return wakeIn(pausedUntil - now);
+      if (pausedUntil !== null && now < pausedUntil) {
+        wakeIn(pausedUntil - now);
+        return;
+      }
       pausedUntil = null;
       refill(now);
       // The epsilon absorbs float error in the refill, so a timer armed for "one token" is
       // never followed by a second, 0 ms timer.
-      if (tokens < 1 - 1e-9) return wakeIn(((1 - tokens) * 1000) / rate);
+      if (tokens < 1 - 1e-9) {
+        wakeIn(((1 - tokens) * 1000) / rate);
+        return;
+      }
       // Strict priority: only the head of the most urgent line is ever considered, so a read
       // never slips past a waiting order even when it would fit.
       tokens = Math.max(0, tokens - 1);

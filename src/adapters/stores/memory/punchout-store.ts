@@ -58,7 +58,7 @@ export function createMemoryPunchOutStore(options: MemoryPunchOutStoreOptions = 
       // Forgotten before anything else: a token is good for one try, whatever happens next.
       startTokens.delete(startTokenHash);
       const session = id ? sessions.get(id) : undefined;
-      if (!session || session.state !== 'new' || session.startExpiresAt <= now || session.expiresAt <= now) return null;
+      if (session?.state !== 'new' || session.startExpiresAt <= now || session.expiresAt <= now) return null;
       session.state = 'active';
       accessTokens.set(accessTokenHash, session.id);
       return clone(session);

@@ -165,10 +165,10 @@ async function prepareAndWrite(
   key: string | null,
   idempotency: { key: string; claimId: string } | null,
 ): Promise<PlaceOrderResult> {
-  const { store, clock, policy, metrics, dispatcher } = deps;
+  const { clock, policy, metrics, dispatcher } = deps;
   const { reader } = scope;
   const account = await readOrFail(() => reader.account(customerId), 'UNKNOWN_CUSTOMER', `Customer ${customerId} is not known to the ERP.`);
-  if (account instanceof Array) return failed(...account);
+  if (Array.isArray(account)) return failed(...account);
   const errors: UserError[] = [];
 
   const poNumber = input.poNumber?.trim() || null;
@@ -191,7 +191,10 @@ async function prepareAndWrite(
   );
   items.forEach((item, i) => {
     const at = ['lines', String(i)];
-    if (item instanceof Array) return errors.push(...item.map((e) => ({ ...e, field: [...at, 'sku'] })));
+    if (Array.isArray(item)) {
+      errors.push(...item.map((e) => ({ ...e, field: [...at, 'sku'] })));
+      return;
+    }
     try {
       assertSoldTo(item.value, account.value);
     } catch (error) {
@@ -214,7 +217,7 @@ async function prepareAndWrite(
     const today = utcDate(clock.now());
     for (const [i, line] of priced.entries()) {
       const stock = await readOrFail(() => reader.stock(line.sku), 'UNKNOWN_SKU', `${line.sku} is not in the catalog.`);
-      if (stock instanceof Array) return failed(...stock);
+      if (Array.isArray(stock)) return failed(...stock);
       const atp = computeAvailability(stock.value, line.quantity, { today });
       if (atp.status !== 'IN_STOCK' && atp.status !== 'LOW_STOCK') {
         errors.push({

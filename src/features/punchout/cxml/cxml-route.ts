@@ -11,7 +11,7 @@
  */
 import type { Context } from 'hono';
 import type { BuyerOrganisation } from '../domain/buyer-organisation.ts';
-import { excerpt, untrustedText, untrustedField } from '../../../domain/untrusted-text.ts';
+import { excerpt, untrustedField } from '../../../domain/untrusted-text.ts';
 import { LOGIN_REFUSED } from '../services/buyer-login.ts';
 import { acceptOrderRequest } from '../services/order-intake.ts';
 import { PunchOutRefusal, type PunchOutService } from '../services/punchout-service.ts';

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Context } from 'hono';
-import { excerpt, untrustedText, untrustedField } from '../../../domain/untrusted-text.ts';
+import { excerpt, untrustedField } from '../../../domain/untrusted-text.ts';
 import { PunchOutRefusal, type PunchOutService } from '../services/punchout-service.ts';
 import { clientAddress } from '../http/client-address.ts';
 import { requestLogger } from '../../../transport/http/request-log.ts';

@@ -88,7 +88,7 @@ export class BuyerDirectory {
     if (!login.username || !login.password) return { failure: 'NO_CREDENTIALS' };
     const username = login.username.trim();
     const owner = oci.find((b) => b.oci!.logins.some((l) => l.username === username));
-    const user = owner?.oci!.logins.find((l) => l.username === username);
+    const user = owner?.oci?.logins.find((l) => l.username === username);
     const matched = await this.#compare(login.password, user ? [user.password] : []);
     if (!owner) return { failure: 'UNKNOWN_USER' };
     return matched === -1 ? { failure: 'WRONG_PASSWORD' } : { buyer: owner };

@@ -15,7 +15,7 @@ import type { OrderInput, UserError } from '../../../domain/orders/order-input.t
 import type { BuyerOrganisation } from '../domain/buyer-organisation.ts';
 import { sessionIdOf } from '../domain/session.ts';
 import type { Principal } from '../../../domain/principal.ts';
-import { untrustedText, untrustedField } from '../../../domain/untrusted-text.ts';
+import { untrustedField } from '../../../domain/untrusted-text.ts';
 import type { PunchOutStore } from '../../../ports/punchout-store.ts';
 import { punchOutIdempotencyKey } from '../../orders/services/order-identity.ts';
 import { placeOrder, type PlaceOrderDeps } from '../../orders/services/place-order.ts';
@@ -119,7 +119,7 @@ async function placeNew(deps: OrderIntakeDeps, buyer: BuyerOrganisation, order: 
   };
   // The document is the request: its scope acts for the buyer's customer, at order priority.
   const scope = openRequestScope(deps.orders, { principal: systemPrincipal(buyer), customerId: buyer.customerId, priority: 'order', log: deps.log });
-  let result;
+  let result: Awaited<ReturnType<typeof placeOrder>>;
   try {
     result = await placeOrder(deps.orders, scope, input);
   } catch (error) {

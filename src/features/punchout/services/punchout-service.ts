@@ -11,14 +11,11 @@ import type { Clock } from '../../../ports/clock.ts';
 import type { PunchOutStore } from '../../../ports/punchout-store.ts';
 import type { PlaceOrderDeps } from '../../orders/services/place-order.ts';
 import type { RequestScope } from '../../../services/request-scope.ts';
-import type { ErpConnector } from '../../../ports/erp-connector.ts';
 import type { Logger } from '../../../ports/logger.ts';
-import { ErpReader } from '../../../services/erp-reader.ts';
-import type { ReadThroughCache } from '../../../services/read-through-cache.ts';
-import { BuyerDirectory } from './buyer-directory.ts';
+import type { BuyerDirectory } from './buyer-directory.ts';
 import { BuyerLogin, type BuyerLoginOptions } from './buyer-login.ts';
 import { priceCart, type PricedCart } from './cart-pricing.ts';
-import { PunchOutSessions, type SessionOpening } from './sessions.ts';
+import type { PunchOutSessions, SessionOpening } from './sessions.ts';
 
 export interface PunchOutServiceDeps {
   buyers: BuyerDirectory;
@@ -135,7 +132,7 @@ export class PunchOutService {
   ): Promise<{ cart: PricedCart; built: T }> {
     let current: PunchOutSession | null = session;
     for (let attempt = 0; attempt < RETURN_ATTEMPTS; attempt++) {
-      if (!current || current.state !== 'active')
+      if (current?.state !== 'active')
         throw new PunchOutRefusal('SESSION_CLOSED', 'This PunchOut session has ended; start a new one from your procurement system.');
       const buyer = this.deps.buyers.byId(current.buyerId);
       if (!buyer) throw new PunchOutRefusal('SESSION_CLOSED', `Buyer ${current.buyerId} is no longer configured.`);

@@ -207,14 +207,14 @@ function sizeOf(size: ListSize, field: FieldNode, variables: Readonly<Record<str
   if ('assumed' in size) return size.assumed;
   const name = 'list' in size ? size.list : size.count;
   const value = field.arguments?.find((argument) => argument.name.value === name)?.value;
-  const given = value === undefined ? undefined : valueOf(value, variables);
+  const given = value === undefined ? undefined : literalValue(value, variables);
   if ('list' in size) return Array.isArray(given) ? given.length : given == null ? 0 : 1;
   if (typeof given !== 'number' || !Number.isFinite(given)) return size.default;
   return Math.min(Math.max(given, 0), size.max);
 }
 
 /** A literal or a variable's value, as far as sizes need it: lists (by length) and numbers. */
-function valueOf(value: ValueNode, variables: Readonly<Record<string, unknown>>): unknown {
+function literalValue(value: ValueNode, variables: Readonly<Record<string, unknown>>): unknown {
   switch (value.kind) {
     case Kind.VARIABLE:
       return variables[value.name.value];

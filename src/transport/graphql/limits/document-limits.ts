@@ -63,7 +63,7 @@ export function checkDocumentLimits(schema: GraphQLSchema, document: DocumentNod
   const found = (code: DocumentLimitCode, limit: number, what: string, advice: string) => (_: unknown, error: GraphQLError) => {
     const count = Number(/found (\d+)/.exec(error.message)?.[1]);
     refusals.push(
-      limitError(code, `The document has ${Number.isFinite(count) ? count : 'more than ' + limit} ${what}; at most ${limit} are accepted. ${advice}`, {
+      limitError(code, `The document has ${Number.isFinite(count) ? count : `more than ${limit}`} ${what}; at most ${limit} are accepted. ${advice}`, {
         limit,
         ...(Number.isFinite(count) ? { found: count } : {}),
       }),
