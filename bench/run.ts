@@ -34,15 +34,15 @@ console.log(`ratio erpfront / bare yoga with the same jit: ${page.ratioJit.toFix
 
 const protections = await benchProtections({ rounds, seconds });
 console.log(
-  `\n## Query limits and cost: warm CatalogPage, 48 SKUs (requested ${protections.cost.requestedQueryCost} points, actual ${protections.cost.actualQueryCost})`,
+  `\n## Query limits, cost and throttling: warm CatalogPage, 48 SKUs (requested ${protections.cost.requestedQueryCost} points, actual ${protections.cost.actualQueryCost})`,
 );
-console.log('| QUERY_LIMITS | req/s (median) | p50 ms | p99 ms | errors |');
+console.log('| protections | req/s (median) | p50 ms | p99 ms | errors |');
 console.log('| --- | ---: | ---: | ---: | ---: |');
 console.log(
-  `| on (shape limits, SKUs per request, cost, extensions.cost) | ${fmt(protections.on.rps)} | ${fmt(protections.on.p50, 1)} | ${fmt(protections.on.p99, 1)} | ${protections.on.errors} |`,
+  `| on (shape limits, SKUs per request, cost, extensions.cost, the caller's bucket) | ${fmt(protections.on.rps)} | ${fmt(protections.on.p50, 1)} | ${fmt(protections.on.p99, 1)} | ${protections.on.errors} |`,
 );
 console.log(
-  `| off (the parser's token limit only) | ${fmt(protections.off.rps)} | ${fmt(protections.off.p50, 1)} | ${fmt(protections.off.p99, 1)} | ${protections.off.errors} |`,
+  `| off (QUERY_LIMITS=false, THROTTLE=off: the parser's token limit only) | ${fmt(protections.off.rps)} | ${fmt(protections.off.p50, 1)} | ${fmt(protections.off.p99, 1)} | ${protections.off.errors} |`,
 );
 console.log(`cost of the protections: ${(protections.overhead * 100).toFixed(1)}% of throughput (target < 10%)`);
 
