@@ -40,7 +40,8 @@ export async function benchProtections(options: { rounds: number; seconds: numbe
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
     const [onUrl, offUrl] = [onPort, offPort].map((port) => `http://127.0.0.1:${port}/graphql`) as [string, string];
     const first = await (await fetch(onUrl, { method: 'POST', headers, body })).json();
-    if (first.errors || !first.extensions?.cost?.throttleStatus) throw new Error(`CatalogPage with limits on failed: ${JSON.stringify(first.errors ?? first.extensions)}`);
+    if (first.errors || !first.extensions?.cost?.throttleStatus)
+      throw new Error(`CatalogPage with limits on failed: ${JSON.stringify(first.errors ?? first.extensions)}`);
     const off = await (await fetch(offUrl, { method: 'POST', headers, body })).json();
     if (off.errors || off.extensions?.cost) throw new Error(`CatalogPage with limits off failed: ${JSON.stringify(off.errors ?? off.extensions)}`);
     // Both warm: the cost of a page is the protections' own, not the ERP's.
