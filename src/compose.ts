@@ -26,6 +26,7 @@ import { decorateConnector } from './services/erp/decorate-connector.ts';
 import { guardLinks } from './services/erp/guard-links.ts';
 import { logLink } from './services/erp/log-link.ts';
 import { meterLink } from './services/erp/meter-link.ts';
+import { traceLink } from './services/erp/trace-link.ts';
 import { ReadThroughCache } from './services/read-through-cache.ts';
 import { Throttle } from './services/throttle/throttle.ts';
 import { createTokenVerifier, type TokenVerifier } from './services/token-verifier.ts';
@@ -83,7 +84,8 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
   const breaker = new CircuitBreaker({ failureThreshold: env.BREAKER_FAILURE_THRESHOLD, cooldownMs: env.BREAKER_COOLDOWN_SECONDS * 1000, metrics, clock });
   const instanceId = parts.instanceId ?? `erpfront-${crypto.randomUUID()}`;
   const connector = createErpConnector(env, parts.fetch);
-  const erp = decorateConnector(connector, [...guardLinks({ budget: backends.budget, breaker, metrics, clock }), meterLink(metrics), logLink(connector.name, parts.logger)]);
+  // The trace link outermost: an ERP call's span covers the breaker, the wait for a permit and the call.
+  const erp = decorateConnector(connector, [traceLink(connector.name), ...guardLinks({ budget: backends.budget, breaker, metrics, clock }), meterLink(metrics), logLink(connector.name, parts.logger)]);
   const localCache = createMemoryCacheStore({ maxEntries: env.CACHE_MAX_ENTRIES, maxBytes: env.CACHE_MAX_MB * 1024 * 1024 });
   const shared = backends.sharedCache ?? undefined;
   const cache = new ReadThroughCache({ local: localCache, shared, policies: freshnessPolicies(env), clock, metrics });

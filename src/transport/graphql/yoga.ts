@@ -13,6 +13,7 @@ import { useParserLimits } from './plugins/use-parser-limits.ts';
 import { useFiniteVariables } from './plugins/use-finite-variables.ts';
 import { useIntrospectionSwitch } from './plugins/use-introspection-switch.ts';
 import { useThrottle, type ThrottlePluginOptions } from './plugins/use-throttle.ts';
+import { useTracing } from './plugins/use-tracing.ts';
 import { scalars } from './scalars.ts';
 
 export interface GraphQLEngineOptions {
@@ -74,7 +75,8 @@ export function createGraphQLEngine(options: GraphQLEngineOptions) {
     // Never the exception's text in a masked error, whatever NODE_ENV says (yoga adds it in
     // development); useErrorPolicy logs it under the request id instead.
     maskedErrors: { isDev: false },
-    plugins: [useErrorPolicy(), useOperationName(), useParserLimits(), useIntrospectionSwitch({ enabled: options.introspection !== false }), useFiniteVariables(), options.throttle !== undefined && useThrottle(options.throttle), options.jit !== false && useGraphQlJit()],
+    // Tracing first: its span is the outermost, around everything the other plugins do.
+    plugins: [useTracing(), useErrorPolicy(), useOperationName(), useParserLimits(), useIntrospectionSwitch({ enabled: options.introspection !== false }), useFiniteVariables(), options.throttle !== undefined && useThrottle(options.throttle), options.jit !== false && useGraphQlJit()],
   });
   const graphiql = options.graphiql !== false;
   return Object.assign(yoga, {

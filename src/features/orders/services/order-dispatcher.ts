@@ -36,6 +36,7 @@ import type { OrderStore, StoredOrder } from '../../../ports/order-store.ts';
 import type { Job, JobHandle } from '../../../ports/scheduler.ts';
 import type { Logger } from '../../../ports/logger.ts';
 import { loggableError } from '../../../domain/loggable-error.ts';
+import { annotateActiveSpan, inSpan, SpanAttributes } from '../../../services/tracing.ts';
 
 export interface OrderDispatcherOptions {
   store: OrderStore;
@@ -177,7 +178,13 @@ export class OrderDispatcher {
     this.#inFlight++;
     const probe = this.#pausedUntil > 0;
     if (probe) this.#probing = true;
-    const task = this.#attempt(order, leaseEnd)
+    // Each attempt is a trace of its own (root: a tick woken by a request would otherwise make it
+    // that request's child), named by the order, as its log lines are.
+    const traced = inSpan('order dispatch', {
+      root: true,
+      attributes: { [SpanAttributes.orderId]: order.id, [SpanAttributes.orderAttempt]: order.attempts, 'erpfront.order.in_doubt': order.inDoubt },
+    }, () => this.#attempt(order, leaseEnd));
+    const task = traced
       .catch((error: unknown) => this.#o.logger.error(`order ${order.id} could not be updated`, { orderId: order.id, err: loggableError(error) }))
       .finally(() => {
         this.#inFlight--;
@@ -208,6 +215,7 @@ export class OrderDispatcher {
           if (!existing && !settled) {
             // Not there yet, but the last attempt may still commit: look again once it cannot.
             metrics.orderOutcome('AWAITING_ERP_BOUND');
+            annotateActiveSpan({ [SpanAttributes.orderStatus]: 'QUEUED', 'erpfront.order.awaiting_erp_bound': true });
             await store.markRetry(order.id, { error: 'Waiting for the ERP to finish (or abandon) an earlier attempt before sending again', nextAttemptAt: settledAt, inDoubt: true, owner: this.#o.owner }, clock.now());
             log.info('order waits for an earlier attempt to settle', { status: 'QUEUED', attempts: order.attempts, nextAttemptAt: new Date(settledAt).toISOString() });
             return;
@@ -230,6 +238,7 @@ export class OrderDispatcher {
         const reason = (error as ErpError).reason ?? 'REJECTED';
         await store.markRejected(order.id, { reason, message }, clock.now());
         metrics.orderOutcome('REJECTED');
+        annotateActiveSpan({ [SpanAttributes.orderStatus]: 'REJECTED', 'erpfront.order.reason': reason });
         log.warn('order rejected by the ERP', { status: 'REJECTED', reason, attempts: order.attempts, err: loggableError(error) });
         return;
       }
@@ -248,6 +257,7 @@ export class OrderDispatcher {
         ...(stillRunning ? { sentBefore: Math.min(now, leaseEnd) } : {}),
         owner: this.#o.owner,
       }, now);
+      annotateActiveSpan({ [SpanAttributes.orderStatus]: 'QUEUED', 'erpfront.order.in_doubt': inDoubt || maybeSent, 'error.type': error instanceof ErpError ? error.code : 'error' });
       log.info('order queued for another attempt', { status: 'QUEUED', attempts: order.attempts, inDoubt: inDoubt || maybeSent, retryInMs: delay, err: loggableError(error) });
     }
   }
@@ -279,6 +289,7 @@ export class OrderDispatcher {
     await this.#o.store.markSubmitted(order.id, erpOrderNumber, now, check);
     this.#pausedUntil = 0;
     this.#o.metrics.orderOutcome('SUBMITTED');
+    annotateActiveSpan({ [SpanAttributes.orderStatus]: 'SUBMITTED' });
     log.info('order submitted to the ERP', { status: 'SUBMITTED', erpOrderNumber, attempts: order.attempts });
   }
 
