@@ -67,7 +67,13 @@ export function createErpConnector(env: Env, fetchImpl?: typeof fetch): ErpConne
       return createSandboxConnector({ baseUrl, timeoutMs: env.ERP_TIMEOUT_MS, fetch: fetchImpl, uniqueExternalRefs: env.ERP_UNIQUE_EXTERNAL_REFS });
     case 'tryton':
       // env.ts requires ERP_URL, ERP_USERNAME and ERP_PASSWORD with this connector.
-      return createTrytonConnector({ url: baseUrl, username: env.ERP_USERNAME ?? '', password: env.ERP_PASSWORD ?? '', timeoutMs: env.ERP_TIMEOUT_MS, fetch: fetchImpl });
+      return createTrytonConnector({
+        url: baseUrl,
+        username: env.ERP_USERNAME ?? '',
+        password: env.ERP_PASSWORD ?? '',
+        timeoutMs: env.ERP_TIMEOUT_MS,
+        fetch: fetchImpl,
+      });
   }
 }
 
@@ -85,25 +91,56 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
   const instanceId = parts.instanceId ?? `erpfront-${crypto.randomUUID()}`;
   const connector = createErpConnector(env, parts.fetch);
   // The trace link outermost: an ERP call's span covers the breaker, the wait for a permit and the call.
-  const erp = decorateConnector(connector, [traceLink(connector.name), ...guardLinks({ budget: backends.budget, breaker, metrics, clock }), meterLink(metrics), logLink(connector.name, parts.logger)]);
+  const erp = decorateConnector(connector, [
+    traceLink(connector.name),
+    ...guardLinks({ budget: backends.budget, breaker, metrics, clock }),
+    meterLink(metrics),
+    logLink(connector.name, parts.logger),
+  ]);
   const localCache = createMemoryCacheStore({ maxEntries: env.CACHE_MAX_ENTRIES, maxBytes: env.CACHE_MAX_MB * 1024 * 1024 });
   const shared = backends.sharedCache ?? undefined;
   const cache = new ReadThroughCache({ local: localCache, shared, policies: freshnessPolicies(env), clock, metrics });
-  const invalidation = new CacheInvalidation({ local: localCache, shared, bus: backends.invalidationBus ?? undefined, instanceId, logger: parts.logger, inflight: cache });
+  const invalidation = new CacheInvalidation({
+    local: localCache,
+    shared,
+    bus: backends.invalidationBus ?? undefined,
+    instanceId,
+    logger: parts.logger,
+    inflight: cache,
+  });
   const throttle = new Throttle({ store: backends.throttle, limits: env.THROTTLE_LIMITS, enabled: env.THROTTLE, metrics });
 
   // Features' tokens (PunchOut sessions) wrap the JWT check once every feature is set up.
   let verify: TokenVerifier = createTokenVerifier({
-    secret: env.AUTH_JWT_SECRET ?? parts.jwtSecret, jwksUrl: env.AUTH_JWKS_URL, issuer: env.AUTH_JWT_ISSUER, audience: env.AUTH_JWT_AUDIENCE, logger: parts.logger,
+    secret: env.AUTH_JWT_SECRET ?? parts.jwtSecret,
+    jwksUrl: env.AUTH_JWKS_URL,
+    issuer: env.AUTH_JWT_ISSUER,
+    audience: env.AUTH_JWT_AUDIENCE,
+    logger: parts.logger,
   });
   const verifyToken: TokenVerifier = (token) => verify(token);
   const services: GraphQLServices = {
-    erp, cache, clock,
+    erp,
+    cache,
+    clock,
     limits: { maxSkusPerQuery: env.MAX_SKUS_PER_QUERY, maxQuantity: env.MAX_QUANTITY, allowSplitShipments: env.ALLOW_SPLIT_SHIPMENTS },
   };
   const core: FeatureCore = {
-    env, clock, metrics, logger: parts.logger, erp, cache, invalidation, breaker, health: new ErpHealth(erp, clock), backends, instanceId,
-    fetch: parts.fetch, verifyToken, services, punchOutBuyers: parts.punchOutBuyers ?? [],
+    env,
+    clock,
+    metrics,
+    logger: parts.logger,
+    erp,
+    cache,
+    invalidation,
+    breaker,
+    health: new ErpHealth(erp, clock),
+    backends,
+    instanceId,
+    fetch: parts.fetch,
+    verifyToken,
+    services,
+    punchOutBuyers: parts.punchOutBuyers ?? [],
   };
   const features = parts.features ?? defaultFeatures;
   const routes: FeatureRoute[] = [];

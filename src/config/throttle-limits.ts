@@ -43,7 +43,10 @@ export function parseThrottleLimits(text: string | undefined, defaults: Throttle
     return { problems: parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`) };
   }
   const given = parsed.data;
-  const roles = Object.fromEntries(THROTTLE_ROLES.map((role) => [role, { ...defaults.roles[role], ...given[role] }])) as Record<(typeof THROTTLE_ROLES)[number], BucketSize>;
+  const roles = Object.fromEntries(THROTTLE_ROLES.map((role) => [role, { ...defaults.roles[role], ...given[role] }])) as Record<
+    (typeof THROTTLE_ROLES)[number],
+    BucketSize
+  >;
   const customers: Record<string, BucketSize> = { ...defaults.customers };
   for (const [id, size] of Object.entries(given.customers ?? {})) {
     // A customer's entry may leave a field out: the buyer's size fills it in.

@@ -65,7 +65,8 @@ export async function startErpfront(source: Record<string, string | undefined>, 
     throw error;
   }
   const recovered = backends.recoveredOrders;
-  if (recovered) logger.warn(`${recovered} order(s) were being submitted when the last process stopped; they will be checked against the ERP first.`, { recovered });
+  if (recovered)
+    logger.warn(`${recovered} order(s) were being submitted when the last process stopped; they will be checked against the ERP first.`, { recovered });
   let erpfront: Erpfront;
   try {
     erpfront = composeErpfront(env, {

@@ -38,7 +38,9 @@ if (webhookUrl && !URL.canParse(webhookUrl)) {
   process.exit(1);
 }
 if (Boolean(webhookUrl) !== Boolean(webhookSecret)) {
-  console.error('SANDBOX_WEBHOOK_URL and SANDBOX_WEBHOOK_SECRET: set both (where to deliver change webhooks, and the whsec_… secret to sign them with) or neither');
+  console.error(
+    'SANDBOX_WEBHOOK_URL and SANDBOX_WEBHOOK_SECRET: set both (where to deliver change webhooks, and the whsec_… secret to sign them with) or neither',
+  );
   process.exit(1);
 }
 if (webhookSecret && !/^whsec_[A-Za-z0-9+/]+={0,2}$/.test(webhookSecret)) {

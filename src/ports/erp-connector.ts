@@ -59,5 +59,14 @@ export type * from './erp/health.ts';
 export type * from './erp/orders.ts';
 export type * from './erp/pricing.ts';
 export type * from './erp/stock.ts';
-export { ERP_CAPABILITIES, ERP_METHODS, ERP_METHOD_NAMES, type ErpCapabilities, type ErpCapability, type ErpMethodInfo, type ErpMethodName, type ErpMethods } from './erp/capabilities.ts';
+export {
+  ERP_CAPABILITIES,
+  ERP_METHODS,
+  ERP_METHOD_NAMES,
+  type ErpCapabilities,
+  type ErpCapability,
+  type ErpMethodInfo,
+  type ErpMethodName,
+  type ErpMethods,
+} from './erp/capabilities.ts';
 export { defineErpConnector, notSupported, type ErpConnector, type ErpConnectorDefinition, type ErpConnectorInfo } from './erp/connector.ts';

@@ -30,7 +30,10 @@ const ChangeSchema = z.discriminatedUnion('type', [
     sku: id,
     priceListId: id.nullable().optional(),
     customerId: id.nullable().optional(),
-    currency: z.string().regex(/^[A-Z]{3}$/, { message: 'expected an ISO 4217 code such as "USD"' }).optional(),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, { message: 'expected an ISO 4217 code such as "USD"' })
+      .optional(),
     unitPrice: amount.refine((v) => Number(v) > 0, { message: 'expected a price above 0' }),
   }),
   z.strictObject({ type: z.literal('stock'), sku: id, warehouse: id, onHand: z.number().finite().nonnegative() }),
@@ -71,7 +74,8 @@ function apply(live: LiveData, change: Change, today: Date): Applied {
   switch (change.type) {
     case 'price': {
       if (!data.itemsBySku.has(change.sku)) return { ok: false, status: 404, error: `No item ${change.sku}` };
-      if (change.priceListId && change.customerId) return { ok: false, status: 400, error: 'priceListId, customerId: give one of them (or neither, for a list price)' };
+      if (change.priceListId && change.customerId)
+        return { ok: false, status: 400, error: 'priceListId, customerId: give one of them (or neither, for a list price)' };
       if (change.priceListId) {
         const list = PRICE_LISTS.find((l) => l.id === change.priceListId);
         if (!list) return { ok: false, status: 404, error: `No price list ${change.priceListId} (${PRICE_LISTS.map((l) => l.id).join(', ')})` };
@@ -97,7 +101,11 @@ function apply(live: LiveData, change: Change, today: Date): Applied {
     case 'creditLimit': {
       if (!data.customersById.has(change.customerId)) return { ok: false, status: 404, error: `No customer ${change.customerId}` };
       live.setCreditLimit(change.customerId, change.limit);
-      return { ok: true, value: data.customersById.get(change.customerId)!.credit, event: { type: 'customer.changed', data: { customerIds: [change.customerId] } } };
+      return {
+        ok: true,
+        value: data.customersById.get(change.customerId)!.credit,
+        event: { type: 'customer.changed', data: { customerIds: [change.customerId] } },
+      };
     }
   }
 }

@@ -94,11 +94,18 @@ export class ReadThroughCache {
     overrides?: Partial<FreshnessPolicy>,
   ): Promise<Array<Cached<T> | Error>> {
     // One span per batch read (`cache prices`): the ERP call of a miss is its child.
-    return inSpan(`cache ${domain}`, { attributes: { [SpanAttributes.cacheDomain]: domain } }, (span) => this.#load(span, domain, keys, keyOf, fetch, overrides));
+    return inSpan(`cache ${domain}`, { attributes: { [SpanAttributes.cacheDomain]: domain } }, (span) =>
+      this.#load(span, domain, keys, keyOf, fetch, overrides),
+    );
   }
 
   async #load<K, T>(
-    span: Span, domain: CacheDomain, keys: readonly K[], keyOf: (key: K) => string, fetch: BatchFetch<K, T>, overrides: Partial<FreshnessPolicy> | undefined,
+    span: Span,
+    domain: CacheDomain,
+    keys: readonly K[],
+    keyOf: (key: K) => string,
+    fetch: BatchFetch<K, T>,
+    overrides: Partial<FreshnessPolicy> | undefined,
   ): Promise<Array<Cached<T> | Error>> {
     const policy = overrides ? { ...this.#policies[domain], ...overrides } : this.#policies[domain];
     const cacheKeys = keys.map((k) => ReadThroughCache.key(domain, keyOf(k)));
@@ -135,17 +142,32 @@ export class ReadThroughCache {
     this.#count(domain, hits, stale, missing.length, coalesced);
     if (span.isRecording()) {
       span.setAttributes({
-        'erpfront.cache.keys': keys.length, 'erpfront.cache.hits': hits, 'erpfront.cache.stale': stale, 'erpfront.cache.misses': missing.length, 'erpfront.cache.coalesced': coalesced,
+        'erpfront.cache.keys': keys.length,
+        'erpfront.cache.hits': hits,
+        'erpfront.cache.stale': stale,
+        'erpfront.cache.misses': missing.length,
+        'erpfront.cache.coalesced': coalesced,
         [SpanAttributes.cacheResult]: missing.length + coalesced > 0 ? 'miss' : stale > 0 ? 'stale' : 'hit',
       });
     }
 
     if (refresh.length > 0) {
       // Nobody waits for a background refresh; a failure leaves the stale entry in place.
-      void this.#fetch(domain, refresh.map((i) => keys[i]!), refresh.map((i) => cacheKeys[i]!), fetch, true).catch(() => {});
+      void this.#fetch(
+        domain,
+        refresh.map((i) => keys[i]!),
+        refresh.map((i) => cacheKeys[i]!),
+        fetch,
+        true,
+      ).catch(() => {});
     }
     if (missing.length > 0) {
-      const outcomes = await this.#fetch(domain, missing.map((i) => keys[i]!), missing.map((i) => cacheKeys[i]!), fetch);
+      const outcomes = await this.#fetch(
+        domain,
+        missing.map((i) => keys[i]!),
+        missing.map((i) => cacheKeys[i]!),
+        fetch,
+      );
       missing.forEach((i, j) => (results[i] = this.#settle(outcomes[j]!, entries[i], policy)));
     }
     if (waits.length > 0) await Promise.all(waits);

@@ -87,6 +87,11 @@ export function actingFor(scope: RequestScope, customerId: string | null): Reque
 export function atPriority(backend: ScopeBackend, scope: RequestScope, priority: ErpPriority): RequestScope {
   if (scope.priority === priority) return scope;
   return openRequestScope(backend, {
-    principal: scope.principal, customerId: scope.customerId, idempotencyKey: scope.idempotencyKey, priority, requestId: scope.requestId, log: scope.log,
+    principal: scope.principal,
+    customerId: scope.customerId,
+    idempotencyKey: scope.idempotencyKey,
+    priority,
+    requestId: scope.requestId,
+    log: scope.log,
   });
 }

@@ -10,7 +10,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Big from 'big.js';
-import { ERP_CAPABILITIES, ERP_METHODS, ERP_METHOD_NAMES, type CustomerAccount, type ErpCapability, type ErpConnector, type Item, type PriceEntry, type PriceKey, type SalesRep, type StockRecord } from '../../src/ports/erp-connector.ts';
+import {
+  ERP_CAPABILITIES,
+  ERP_METHODS,
+  ERP_METHOD_NAMES,
+  type CustomerAccount,
+  type ErpCapability,
+  type ErpConnector,
+  type Item,
+  type PriceEntry,
+  type PriceKey,
+  type SalesRep,
+  type StockRecord,
+} from '../../src/ports/erp-connector.ts';
 import { ErpError } from '../../src/ports/erp-error.ts';
 import { orderScenarios, type OrderFixtures } from './erp-connector-orders.contract.ts';
 
@@ -300,11 +312,12 @@ export function runErpConnectorContract(name: string, can: ConnectorCapabilities
       expect(value<Item>((await connector.getItems([fx.knownSkus[0]]))[0]).sku).toBe(fx.knownSkus[0]);
     });
 
-    if (can.orders) orderScenarios(can.orders, can.outage, {
-      connector: () => connector,
-      fixtures: () => fx.orders,
-      outage: () => under.faults?.outage,
-    });
+    if (can.orders)
+      orderScenarios(can.orders, can.outage, {
+        connector: () => connector,
+        fixtures: () => fx.orders,
+        outage: () => under.faults?.outage,
+      });
   });
 }
 

@@ -14,5 +14,8 @@ it('json lines: each line goes to the sink with its level (the console method on
   const logger = createJsonLinesLogger({ level: 'debug', sink: (level, line) => seen.push([level, line]) });
   logger.debug('d');
   logger.error('e');
-  expect(seen.map(([level, line]) => [level, JSON.parse(line).msg])).toEqual([['debug', 'd'], ['error', 'e']]);
+  expect(seen.map(([level, line]) => [level, JSON.parse(line).msg])).toEqual([
+    ['debug', 'd'],
+    ['error', 'e'],
+  ]);
 });

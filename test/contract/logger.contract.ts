@@ -60,7 +60,13 @@ export function runLoggerContract(name: string, create: (level: LogLevel) => Log
       });
       const [line] = under.lines();
       for (const secret of secrets) expect(line).not.toContain(secret);
-      expect(JSON.parse(line!)).toMatchObject({ authorization: '[redacted]', headers: { Authorization: '[redacted]', cookie: '[redacted]' }, login: { user: 'webstore', password: '[redacted]' }, token: '[redacted]', keep: 'this' });
+      expect(JSON.parse(line!)).toMatchObject({
+        authorization: '[redacted]',
+        headers: { Authorization: '[redacted]', cookie: '[redacted]' },
+        login: { user: 'webstore', password: '[redacted]' },
+        token: '[redacted]',
+        keep: 'this',
+      });
     });
 
     it('a newline in a message or a field stays inside its line', () => {

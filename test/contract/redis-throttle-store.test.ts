@@ -65,7 +65,11 @@ describe.skipIf(!available)('Redis throttle store', () => {
   it('while Redis is down, each instance decides from its own buckets (reported once), and shares them again after', async () => {
     const warnings: string[] = [];
     const logger: Logger = {
-      debug: () => {}, info: () => {}, warn: (message) => void warnings.push(message), error: (message) => void warnings.push(message), child: () => logger,
+      debug: () => {},
+      info: () => {},
+      warn: (message) => void warnings.push(message),
+      error: (message) => void warnings.push(message),
+      child: () => logger,
     };
     const own = await connectRedis({ url: server.url, role: 'test-throttle-down', commandTimeoutMs: 250 });
     const keys = keysFor();

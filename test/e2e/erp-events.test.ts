@@ -64,7 +64,10 @@ describe('ERP change events: the sandbox announces, erpfront drops what changed'
     expect(before!.amount).not.toBe('7.77');
     const answer = await change({ type: 'price', sku: 'SKU-00001', priceListId: 'PL-OEM', unitPrice: '7.77' });
     expect(answer.event).toEqual(event('PL-OEM', ['SKU-00001']));
-    const ms = await until(() => prices('C0002', ['SKU-00001']), ([p]) => p!.amount === '7.77');
+    const ms = await until(
+      () => prices('C0002', ['SKU-00001']),
+      ([p]) => p!.amount === '7.77',
+    );
     console.log(`price change visible after ${ms.toFixed(0)} ms`);
     expect((await prices('C0002', ['SKU-00001']))[0]).toMatchObject({ amount: '7.77', source: 'PRICE_LIST' });
     const webhooks = await (await fetch(`${stack.sandbox.url}/__control/webhooks`)).json();
@@ -75,7 +78,9 @@ describe('ERP change events: the sandbox announces, erpfront drops what changed'
   it('a contract price, a stock count and a credit limit changed in the sandbox show within 2 s', async () => {
     const token = await stack.buyerToken('C0001');
     await prices('C0001', ['SKU-00003']);
-    const stockOf = async () => (await stack.graphql(STOCK, { skus: ['SKU-00001'] }, { token })).body.data.products[0].availability.warehouses.find((w: any) => w.code === 'EAST')?.onHand;
+    const stockOf = async () =>
+      (await stack.graphql(STOCK, { skus: ['SKU-00001'] }, { token })).body.data.products[0].availability.warehouses.find((w: any) => w.code === 'EAST')
+        ?.onHand;
     const limitOf = async () => (await stack.graphql(CREDIT, {}, { token })).body.data.viewer.customer.creditStatus.limit?.amount;
     expect(await stockOf()).not.toBe(4321);
     expect(await limitOf()).not.toBe('123456.00');
@@ -83,12 +88,15 @@ describe('ERP change events: the sandbox announces, erpfront drops what changed'
     await change({ type: 'price', sku: 'SKU-00003', customerId: 'C0001', unitPrice: '1.23' });
     await change({ type: 'stock', sku: 'SKU-00001', warehouse: 'EAST', onHand: 4321 });
     await change({ type: 'creditLimit', customerId: 'C0001', limit: '123456.00' });
-    await until(() => prices('C0001', ['SKU-00003']), ([p]) => p!.amount === '1.23' && p!.source === 'CONTRACT');
+    await until(
+      () => prices('C0001', ['SKU-00003']),
+      ([p]) => p!.amount === '1.23' && p!.source === 'CONTRACT',
+    );
     await until(stockOf, (onHand) => onHand === 4321);
     await until(limitOf, (limit) => limit === '123456.00');
   });
 
-  it('a price-list change without SKUs drops that whole list, and leaves other lists\' entries cached', async () => {
+  it("a price-list change without SKUs drops that whole list, and leaves other lists' entries cached", async () => {
     const skus = ['SKU-00001', 'SKU-00002', 'SKU-00003', 'SKU-00004'];
     const oem = await prices('C0002', skus); // PL-OEM
     const contractor = await prices('C0001', skus); // PL-CONTRACTOR (and C0001's contracts)
@@ -134,14 +142,22 @@ describe('ERP change events: the sandbox announces, erpfront drops what changed'
   });
 
   it('refuses an unknown type or bad data (400), and a body over 64 KiB (413) before reading it', async () => {
-    for (const body of [{ type: 'warehouse.moved', data: {} }, { type: 'stock.changed', data: { skus: [] } }, { type: 'price_list.changed', data: { skus: ['SKU-00001'] } }, { data: {} }]) {
+    for (const body of [
+      { type: 'warehouse.moved', data: {} },
+      { type: 'stock.changed', data: { skus: [] } },
+      { type: 'price_list.changed', data: { skus: ['SKU-00001'] } },
+      { data: {} },
+    ]) {
       const refused = await deliver(erpfrontUrl, signedDelivery(secret, body as never));
       expect(refused.status).toBe(400);
       expect(refused.body.errors[0].extensions.code).toBe('BAD_REQUEST');
     }
     const unknown = await deliver(erpfrontUrl, signedDelivery(secret, { type: 'warehouse.moved', data: {} }));
     expect(unknown.body.errors[0].message).toContain('price_list.changed');
-    const huge = signedDelivery(secret, { type: 'stock.changed', data: { skus: Array.from({ length: 5000 }, (_, i) => `SKU-${String(i).padStart(20, '0')}`) } });
+    const huge = signedDelivery(secret, {
+      type: 'stock.changed',
+      data: { skus: Array.from({ length: 5000 }, (_, i) => `SKU-${String(i).padStart(20, '0')}`) },
+    });
     expect((await deliver(erpfrontUrl, huge)).status).toBe(413);
   });
 
@@ -163,7 +179,10 @@ describe('ERP change events: the sandbox announces, erpfront drops what changed'
 
   it('accepts a delivery signed with either secret while the secret rotates', async () => {
     for (const key of [rotated, secret]) {
-      expect(await deliver(erpfrontUrl, signedDelivery(key, { type: 'order.changed', data: { externalRefs: ['ord_1'] } }))).toMatchObject({ status: 200, body: { status: 'accepted' } });
+      expect(await deliver(erpfrontUrl, signedDelivery(key, { type: 'order.changed', data: { externalRefs: ['ord_1'] } }))).toMatchObject({
+        status: 200,
+        body: { status: 'accepted' },
+      });
     }
   });
 });

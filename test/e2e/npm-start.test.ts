@@ -65,7 +65,7 @@ describe('npm start', () => {
     expect(body.data.viewer.customer.id).toBe('C0001');
   });
 
-  it('wires the sandbox\'s change webhooks to erpfront: a price changed in the sandbox shows at once', async () => {
+  it("wires the sandbox's change webhooks to erpfront: a price changed in the sandbox shows at once", async () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['scripts/token.ts', '--customer', 'C0002'], { cwd: root, env });
     const read = async () => {
       const response = await fetch(`${url}/graphql`, {
@@ -76,7 +76,10 @@ describe('npm start', () => {
       return (await response.json()).data.products[0].price.unitPrice.amount as string;
     };
     expect(await read()).not.toBe('6.66');
-    const changed = await fetch(`${sandboxUrl}/__control/changes`, { method: 'POST', body: JSON.stringify({ type: 'price', sku: 'SKU-00009', priceListId: 'PL-OEM', unitPrice: '6.66' }) });
+    const changed = await fetch(`${sandboxUrl}/__control/changes`, {
+      method: 'POST',
+      body: JSON.stringify({ type: 'price', sku: 'SKU-00009', priceListId: 'PL-OEM', unitPrice: '6.66' }),
+    });
     expect(changed.status).toBe(200);
     const started = Date.now();
     while ((await read()) !== '6.66' && Date.now() - started < 2000) await new Promise((r) => setTimeout(r, 25));

@@ -75,7 +75,13 @@ describe('POST /__control/changes', () => {
     const changed = await post('/__control/changes', { type: 'price', sku: 'SKU-00001', priceListId: 'PL-OEM', unitPrice: '9.50' });
     expect(changed.status).toBe(200);
     expect(changed.body.event).toEqual({ type: 'price_list.changed', data: { priceListId: 'PL-OEM', skus: ['SKU-00001'] } });
-    expect(await priceOf('priceList', 'PL-OEM', 'SKU-00001')).toEqual({ sku: 'SKU-00001', scope: 'priceList', scopeId: 'PL-OEM', currency: 'USD', breaks: [{ minQuantity: 1, unitPrice: '9.50' }] });
+    expect(await priceOf('priceList', 'PL-OEM', 'SKU-00001')).toEqual({
+      sku: 'SKU-00001',
+      scope: 'priceList',
+      scopeId: 'PL-OEM',
+      currency: 'USD',
+      breaks: [{ minQuantity: 1, unitPrice: '9.50' }],
+    });
     const [delivery] = await deliveredFor(changed.body.webhookId);
     expect(delivery).toMatchObject({ verified: true, body: { type: 'price_list.changed', data: { priceListId: 'PL-OEM', skus: ['SKU-00001'] } } });
     expect(Math.abs(delivery!.timestamp - Date.now() / 1000)).toBeLessThan(5);
@@ -94,7 +100,7 @@ describe('POST /__control/changes', () => {
     expect(received.map((d) => d.body.type)).toEqual(['contract_price.changed', 'item.changed']);
   });
 
-  it('stock on hand and a credit limit, which the ERP\'s own credit check then uses', async () => {
+  it("stock on hand and a credit limit, which the ERP's own credit check then uses", async () => {
     const stock = await post('/__control/changes', { type: 'stock', sku: 'SKU-00012', warehouse: 'WEST', onHand: 7 });
     expect(stock.body.event).toEqual({ type: 'stock.changed', data: { skus: ['SKU-00012'] } });
     const record = (await get('/api/v1/stock?skus=SKU-00012')).body.value[0];
@@ -104,8 +110,15 @@ describe('POST /__control/changes', () => {
     expect(limit.body.event).toEqual({ type: 'customer.changed', data: { customerIds: ['C0002'] } });
     expect((await get('/api/v1/customers?ids=C0002')).body.value[0].credit.limit).toBe('10.00');
     const order = {
-      externalRef: 'changes-1', customerId: 'C0002', poNumber: null, shipToId: 'C0002-ST1', requestedDate: null, currency: 'USD',
-      payment: { method: 'ON_ACCOUNT' }, notes: null, lines: [{ sku: 'SKU-00001', quantity: 3, unitPrice: '21.41', unitOfMeasure: 'EA' }],
+      externalRef: 'changes-1',
+      customerId: 'C0002',
+      poNumber: null,
+      shipToId: 'C0002-ST1',
+      requestedDate: null,
+      currency: 'USD',
+      payment: { method: 'ON_ACCOUNT' },
+      notes: null,
+      lines: [{ sku: 'SKU-00001', quantity: 3, unitPrice: '21.41', unitOfMeasure: 'EA' }],
     };
     expect(await post('/api/v1/orders', order)).toMatchObject({ status: 422, body: { reason: 'CREDIT_LIMIT_EXCEEDED' } });
     await post('/__control/changes', { type: 'creditLimit', customerId: 'C0002', limit: null });
@@ -121,7 +134,12 @@ describe('POST /__control/changes', () => {
     // 0.5 s, then 1 s between attempts.
     expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(450);
     expect(attempts[2]!.at - attempts[1]!.at).toBeGreaterThanOrEqual(950);
-    expect((await get('/__control/webhooks')).body).toMatchObject({ configured: true, queued: 0, failed: 0, last: { id: changed.body.webhookId, attempt: 3, status: 204 } });
+    expect((await get('/__control/webhooks')).body).toMatchObject({
+      configured: true,
+      queued: 0,
+      failed: 0,
+      last: { id: changed.body.webhookId, attempt: 3, status: 204 },
+    });
   });
 
   it('refuses what it cannot apply (400, 404) and changes nothing; reset puts the data set back', async () => {

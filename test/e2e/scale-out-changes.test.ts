@@ -17,10 +17,14 @@ const PRICE = /* GraphQL */ `query ($sku: ID!) { products(skus: [$sku]) { price 
 describe.skipIf(!available)('scale-out: ERP change webhooks reach every instance', () => {
   beforeAll(async () => {
     const port = await freePort();
-    scale = await startScaleOut(3, { ERP_WEBHOOK_SECRET: secret }, {
-      sandboxEnv: { SANDBOX_WEBHOOK_URL: `http://127.0.0.1:${port}/erp/events`, SANDBOX_WEBHOOK_SECRET: secret },
-      instanceEnv: (i): Record<string, string> => (i === 0 ? { PORT: String(port) } : {}),
-    });
+    scale = await startScaleOut(
+      3,
+      { ERP_WEBHOOK_SECRET: secret },
+      {
+        sandboxEnv: { SANDBOX_WEBHOOK_URL: `http://127.0.0.1:${port}/erp/events`, SANDBOX_WEBHOOK_SECRET: secret },
+        instanceEnv: (i): Record<string, string> => (i === 0 ? { PORT: String(port) } : {}),
+      },
+    );
   }, 90_000);
   afterAll(() => scale?.close());
 
@@ -44,7 +48,8 @@ describe.skipIf(!available)('scale-out: ERP change webhooks reach every instance
 
     const started = performance.now();
     const response = await fetch(`${scale.sandbox.url}/__control/changes`, {
-      method: 'POST', body: JSON.stringify({ type: 'price', sku: 'SKU-00005', priceListId: 'PL-OEM', unitPrice: '3.21' }),
+      method: 'POST',
+      body: JSON.stringify({ type: 'price', sku: 'SKU-00005', priceListId: 'PL-OEM', unitPrice: '3.21' }),
     });
     expect(response.status).toBe(200);
     const seenAfter: number[] = [];

@@ -30,11 +30,14 @@ describe.skipIf(!available)('scale-out: one throttle bucket per caller across in
     }
     const refusedBy = new Set<number>();
     const flooded = await Promise.all([
-      flood(async (n) => {
-        const answer = await scale.stack(n % 2).graphql(CATALOG_PAGE, page, { token: flooder });
-        if (answer.status === 429) refusedBy.add(n % 2);
-        return answer;
-      }, { concurrency: 6, durationMs: 4000 }),
+      flood(
+        async (n) => {
+          const answer = await scale.stack(n % 2).graphql(CATALOG_PAGE, page, { token: flooder });
+          if (answer.status === 429) refusedBy.add(n % 2);
+          return answer;
+        },
+        { concurrency: 6, durationMs: 4000 },
+      ),
       timed(30, () => scale.stack(0).graphql(CATALOG_PAGE, page, { token: neighbour })),
       timed(30, () => scale.stack(1).graphql(CATALOG_PAGE, page, { token: neighbour })),
     ]);
@@ -50,7 +53,9 @@ describe.skipIf(!available)('scale-out: one throttle bucket per caller across in
     const cost: number = refused[0]!.body.errors[0].extensions.requestedQueryCost;
     // One bucket's worth: what it held plus what was restored. Two buckets would allow twice that.
     const oneBucket = (CAPACITY + (RESTORE * elapsedMs) / 1000) / cost;
-    console.log(`scale-out throttle: flooder ${served.length} served / ${refused.length} refused over two instances in ${elapsedMs.toFixed(0)} ms (cost ${cost}; one bucket allows ${oneBucket.toFixed(1)}, two ${(2 * oneBucket).toFixed(1)})`);
+    console.log(
+      `scale-out throttle: flooder ${served.length} served / ${refused.length} refused over two instances in ${elapsedMs.toFixed(0)} ms (cost ${cost}; one bucket allows ${oneBucket.toFixed(1)}, two ${(2 * oneBucket).toFixed(1)})`,
+    );
     expect(served.length).toBeLessThanOrEqual(Math.floor(oneBucket) + 1);
     expect(served.length).toBeGreaterThanOrEqual(2);
     // Both instances refused: the bucket is the caller's, not the instance's.

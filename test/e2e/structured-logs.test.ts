@@ -30,17 +30,26 @@ type LogLine = Record<string, any> & { level: string; msg: string };
 
 /** Every line of erpfront's output that is a log line (the entry's own startup line is not). */
 function logLines(): LogLine[] {
-  return stack.erpfront.output().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as LogLine);
+  return stack.erpfront
+    .output()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as LogLine);
 }
 
 /** The log lines once one matches `check` (lines are written when a request ends). */
 async function linesOnce(check: (line: LogLine) => boolean): Promise<LogLine[]> {
-  return eventually(async () => logLines(), (lines) => lines.some(check), 5000, 50);
+  return eventually(
+    async () => logLines(),
+    (lines) => lines.some(check),
+    5000,
+    50,
+  );
 }
 
 const requestLine = (reqId: string) => (line: LogLine) => line.msg === 'request' && line.reqId === reqId;
 
-describe('a request\'s log line', () => {
+describe("a request's log line", () => {
   it('is a JSON line with the request id, status, operation, subject and customer; its ERP calls carry the same id', async () => {
     const answer = await stack.graphql(
       'query CatalogPage($skus: [ID!]!) { products(skus: $skus) { sku price { unitPrice { amount } } availability { status } } viewer { customer { id } } }',
@@ -55,7 +64,13 @@ describe('a request\'s log line', () => {
     // Every line erpfront wrote that looks like JSON is JSON (parsing above would have thrown).
     const line = lines.find(requestLine('shop-logs-0001'))!;
     expect(line).toMatchObject({
-      level: 'info', method: 'POST', path: '/graphql', status: 200, operation: 'CatalogPage', subject: expect.any(String), customerId: 'C0001',
+      level: 'info',
+      method: 'POST',
+      path: '/graphql',
+      status: 200,
+      operation: 'CatalogPage',
+      subject: expect.any(String),
+      customerId: 'C0001',
     });
     expect(line.durationMs).toEqual(expect.any(Number));
     expect(typeof line.time).toBe('string');
@@ -97,13 +112,25 @@ describe('a request\'s log line', () => {
     expect(stack.erpfront.output()).not.toContain(marker);
   });
 
-  it('an order placed carries the request\'s id; its submission to the ERP carries the order id', async () => {
+  it("an order placed carries the request's id; its submission to the ERP carries the order id", async () => {
     const token = await stack.buyerToken('C0001');
-    const result = await placeOrder(stack, token, { idempotencyKey: `logs-${randomBytes(4).toString('hex')}`, lines: [{ sku: 'SKU-00003', quantity: 1 }] }, { 'x-request-id': 'shop-logs-order-1' });
+    const result = await placeOrder(
+      stack,
+      token,
+      { idempotencyKey: `logs-${randomBytes(4).toString('hex')}`, lines: [{ sku: 'SKU-00003', quantity: 1 }] },
+      { 'x-request-id': 'shop-logs-order-1' },
+    );
     const id = result.order!.id;
     const lines = await linesOnce((l) => l.msg === 'order submitted to the ERP' && l.orderId === id);
-    expect(lines.find((l) => l.msg === 'order placed' && l.orderId === id)).toMatchObject({ reqId: 'shop-logs-order-1', customerId: 'C0001', status: 'QUEUED' });
-    expect(lines.find((l) => l.msg === 'order submitted to the ERP' && l.orderId === id)).toMatchObject({ status: 'SUBMITTED', erpOrderNumber: expect.any(String) });
+    expect(lines.find((l) => l.msg === 'order placed' && l.orderId === id)).toMatchObject({
+      reqId: 'shop-logs-order-1',
+      customerId: 'C0001',
+      status: 'QUEUED',
+    });
+    expect(lines.find((l) => l.msg === 'order submitted to the ERP' && l.orderId === id)).toMatchObject({
+      status: 'SUBMITTED',
+      erpOrderNumber: expect.any(String),
+    });
     // The dispatcher's ERP call names the order it sends.
     expect(lines.some((l) => l.msg === 'erp call' && l.operation === 'createOrder' && l.orderId === id)).toBe(true);
     expect(lines.find(requestLine('shop-logs-order-1'))).toMatchObject({ operation: 'PlaceOrder', status: 200 });
@@ -111,7 +138,7 @@ describe('a request\'s log line', () => {
 });
 
 describe('what never reaches a log line', () => {
-  it('tokens, the signing secret, passwords and the ERP\'s address stay out of the log of a run with failures', async () => {
+  it("tokens, the signing secret, passwords and the ERP's address stay out of the log of a run with failures", async () => {
     const buyer = await stack.buyerToken('C0001');
     // A well-formed token signed with another secret, and an expired one of ours.
     const forged = await signToken({ secret: randomBytes(32).toString('base64url'), roles: ['buyer'], customerId: 'C0001' });
@@ -124,7 +151,11 @@ describe('what never reaches a log line', () => {
     const wrongSecret = `wrong-secret-${randomBytes(6).toString('hex')}`;
     expect((await postCxml(stack, demoRequest(setupRequest('http://localhost/r'), { secret: wrongSecret }))).code).toBe(401);
     const wrongPassword = `wrong-password-${randomBytes(6).toString('hex')}`;
-    const oci = await fetch(`${stack.erpfront.url}/punchout/oci`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ HOOK_URL: 'http://buyer.example/r', USERNAME: 'demo-oci', PASSWORD: wrongPassword }) });
+    const oci = await fetch(`${stack.erpfront.url}/punchout/oci`, {
+      method: 'POST',
+      redirect: 'manual',
+      body: new URLSearchParams({ HOOK_URL: 'http://buyer.example/r', USERNAME: 'demo-oci', PASSWORD: wrongPassword }),
+    });
     expect(oci.status).toBe(401);
     // A PunchOut start token in a query string.
     const startToken = `pst_${randomBytes(16).toString('hex')}`;
@@ -144,7 +175,18 @@ describe('what never reaches a log line', () => {
     expect(lines.some((l) => l.msg === 'erp call failed' && l.err?.code)).toBe(true);
     expect(lines.some((l) => l.msg === 'request' && l.status === 401)).toBe(true);
     const log = stack.erpfront.output();
-    for (const secret of [buyer, forged, expired, stack.secret, ERP_PASSWORD, wrongSecret, wrongPassword, 'demo-shared-secret', 'demo-oci-password', startToken]) {
+    for (const secret of [
+      buyer,
+      forged,
+      expired,
+      stack.secret,
+      ERP_PASSWORD,
+      wrongSecret,
+      wrongPassword,
+      'demo-shared-secret',
+      'demo-oci-password',
+      startToken,
+    ]) {
       expect(log).not.toContain(secret);
     }
     // A token's signature alone (its last part) is not there either.

@@ -16,7 +16,10 @@ const CAPACITY = 1000;
 const RESTORE = 100;
 // C0002's buyer, the well-behaved neighbour, is measured back to back: its bucket is sized so
 // that is well within its limits (a large account's storefront).
-const LIMITS = { buyer: { capacity: CAPACITY, restorePerSecond: RESTORE }, customers: { C0002: { capacity: 100_000, restorePerSecond: 10_000 }, C0003: { capacity: 5000 } } };
+const LIMITS = {
+  buyer: { capacity: CAPACITY, restorePerSecond: RESTORE },
+  customers: { C0002: { capacity: 100_000, restorePerSecond: 10_000 }, C0003: { capacity: 5000 } },
+};
 
 let stack: Stack;
 beforeAll(async () => {
@@ -75,19 +78,23 @@ describe('throttling: a bucket per caller', () => {
     // The neighbour: every page served, whole, and no slower than noise allows.
     expect(during.ok.every(Boolean)).toBe(true);
     const p99 = { before: quantile(baseline.ms, 0.99), during: quantile(during.ms, 0.99) };
-    console.log(`throttle: flooder ${served.length} served / ${refused.length} refused in ${flooded.elapsedMs.toFixed(0)} ms (cost ${cost}); neighbour p99 ${p99.before.toFixed(1)} ms before, ${p99.during.toFixed(1)} ms during`);
+    console.log(
+      `throttle: flooder ${served.length} served / ${refused.length} refused in ${flooded.elapsedMs.toFixed(0)} ms (cost ${cost}); neighbour p99 ${p99.before.toFixed(1)} ms before, ${p99.during.toFixed(1)} ms during`,
+    );
     expect(p99.during).toBeLessThan(p99.before * 3 + 50);
   });
 
   it('a refused request does no work: cold SKUs asked by an empty bucket reach no ERP', async () => {
     const flooder = await buyer('C0001', 'alice@C0001');
     const before = await stack.stats();
-    const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => stack.graphql(CATALOG_PAGE, { skus: skus(48, 700 + i * 48), quantity: 1 }, { token: flooder })));
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => stack.graphql(CATALOG_PAGE, { skus: skus(48, 700 + i * 48), quantity: 1 }, { token: flooder })),
+    );
     for (const answer of answers) expectThrottled(answer);
     expect((await stack.stats()).total).toBe(before.total);
   });
 
-  it("a colleague of the same customer has a bucket of their own", async () => {
+  it('a colleague of the same customer has a bucket of their own', async () => {
     const colleague = await buyer('C0001', 'bob@C0001');
     const answer = await stack.graphql(CATALOG_PAGE, page, { token: colleague });
     expect(answer.status).toBe(200);

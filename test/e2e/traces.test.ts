@@ -57,18 +57,36 @@ describe('a CatalogPage reaches the collector as one trace', () => {
     expect(server).toMatchObject({
       name: 'POST /graphql',
       parentSpanId: '',
-      attributes: expect.objectContaining({ 'http.request.method': 'POST', 'http.route': '/graphql', 'url.path': '/graphql', 'http.response.status_code': 200, 'erpfront.request_id': reqId }),
+      attributes: expect.objectContaining({
+        'http.request.method': 'POST',
+        'http.route': '/graphql',
+        'url.path': '/graphql',
+        'http.response.status_code': 200,
+        'erpfront.request_id': reqId,
+      }),
     });
     expect(server.resource['service.name']).toBe('erpfront-traces-test');
     expect(String(server.resource['service.instance.id'])).toMatch(/^erpfront-/);
 
     const operation = spans.find((s) => s.name === 'query CatalogPage')!;
-    expect(operation).toMatchObject({ parentSpanId: server.spanId, attributes: expect.objectContaining({ 'graphql.operation.type': 'query', 'graphql.operation.name': 'CatalogPage', 'erpfront.request_id': reqId }) });
+    expect(operation).toMatchObject({
+      parentSpanId: server.spanId,
+      attributes: expect.objectContaining({ 'graphql.operation.type': 'query', 'graphql.operation.name': 'CatalogPage', 'erpfront.request_id': reqId }),
+    });
 
-    for (const [op, domain] of [['getItems', 'items'], ['getPrices', 'prices'], ['getStock', 'stock']] as const) {
+    for (const [op, domain] of [
+      ['getItems', 'items'],
+      ['getPrices', 'prices'],
+      ['getStock', 'stock'],
+    ] as const) {
       const call = spans.find((s) => s.name === `erp ${op}`)!;
       expect(call.kind).toBe(CLIENT);
-      expect(call.attributes).toMatchObject({ 'erpfront.erp.connector': 'sandbox', 'erpfront.erp.operation': op, 'erpfront.erp.priority': 'read', 'erpfront.erp.sent': true });
+      expect(call.attributes).toMatchObject({
+        'erpfront.erp.connector': 'sandbox',
+        'erpfront.erp.operation': op,
+        'erpfront.erp.priority': 'read',
+        'erpfront.erp.sent': true,
+      });
       // A price is read in each of its scopes (contract, price list, list price): more keys than SKUs.
       expect(call.attributes['erpfront.erp.keys']).toBeGreaterThanOrEqual(3);
       expect(ancestry(spans, call)).toEqual([`erp ${op}`, `cache ${domain}`, 'query CatalogPage', 'POST /graphql']);
@@ -81,7 +99,12 @@ describe('a CatalogPage reaches the collector as one trace', () => {
     expect(spans.every((s) => s.statusCode !== 2)).toBe(true);
 
     // The request's log line names the trace, so an operator goes from one to the other.
-    const line = stack.erpfront.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((l) => l.msg === 'request' && l.reqId === reqId);
+    const line = stack.erpfront
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l))
+      .find((l) => l.msg === 'request' && l.reqId === reqId);
     expect(line).toMatchObject({ traceId: server.traceId });
   });
 
@@ -98,7 +121,11 @@ describe('a CatalogPage reaches the collector as one trace', () => {
     const traceId = randomBytes(16).toString('hex');
     const parentId = randomBytes(8).toString('hex');
     const reqId = `trace-parent-${randomBytes(4).toString('hex')}`;
-    const answer = await stack.graphql('query Viewer { viewer { subject } }', {}, { headers: { 'x-request-id': reqId, traceparent: `00-${traceId}-${parentId}-01` } });
+    const answer = await stack.graphql(
+      'query Viewer { viewer { subject } }',
+      {},
+      { headers: { 'x-request-id': reqId, traceparent: `00-${traceId}-${parentId}-01` } },
+    );
     expect(answer.status).toBe(200);
     const spans = await traceOf(reqId, (all) => all.some((s) => s.name === 'query Viewer'));
     const server = spans.find((s) => s.kind === SERVER)!;
@@ -109,7 +136,11 @@ describe('a CatalogPage reaches the collector as one trace', () => {
     await stack.faults({ errorRate: 1 });
     try {
       const reqId = `trace-fail-${randomBytes(4).toString('hex')}`;
-      const answer = await stack.graphql('query Prices($skus: [ID!]!) { products(skus: $skus) { sku name } }', { skus: skus(2, 301) }, { headers: { 'x-request-id': reqId } });
+      const answer = await stack.graphql(
+        'query Prices($skus: [ID!]!) { products(skus: $skus) { sku name } }',
+        { skus: skus(2, 301) },
+        { headers: { 'x-request-id': reqId } },
+      );
       expect(answer.body.errors?.length).toBeGreaterThan(0);
       const spans = await traceOf(reqId, (all) => all.some((s) => s.name === 'erp getItems') && all.some((s) => s.name === 'query Prices'));
       const call = spans.find((s) => s.name === 'erp getItems')!;
@@ -125,10 +156,15 @@ describe('a CatalogPage reaches the collector as one trace', () => {
 });
 
 describe('an order', () => {
-  it('is placed in the request\'s trace and submitted in a trace of its own, both naming the order', async () => {
+  it("is placed in the request's trace and submitted in a trace of its own, both naming the order", async () => {
     const reqId = `trace-order-${randomBytes(4).toString('hex')}`;
     const token = await stack.buyerToken('C0001');
-    const result = await placeOrder(stack, token, { idempotencyKey: `trace-${randomBytes(4).toString('hex')}`, lines: [{ sku: 'SKU-00004', quantity: 1 }] }, { 'x-request-id': reqId });
+    const result = await placeOrder(
+      stack,
+      token,
+      { idempotencyKey: `trace-${randomBytes(4).toString('hex')}`, lines: [{ sku: 'SKU-00004', quantity: 1 }] },
+      { 'x-request-id': reqId },
+    );
     const id = result.order!.id;
 
     const placing = await traceOf(reqId, (all) => all.some((s) => s.name === 'order place'));
@@ -137,15 +173,26 @@ describe('an order', () => {
     expect(place.attributes).toMatchObject({ 'erpfront.order.id': id, 'erpfront.customer_id': 'C0001', 'erpfront.request_id': reqId });
 
     const dispatch = await eventually(
-      async () => receiver.spans.find((s) => s.name === 'order dispatch' && s.attributes['erpfront.order.id'] === id && s.attributes['erpfront.order.status'] === 'SUBMITTED'),
+      async () =>
+        receiver.spans.find(
+          (s) => s.name === 'order dispatch' && s.attributes['erpfront.order.id'] === id && s.attributes['erpfront.order.status'] === 'SUBMITTED',
+        ),
       (span) => span !== undefined,
       10_000,
       50,
     );
     expect(dispatch!.parentSpanId).toBe('');
     expect(dispatch!.traceId).not.toBe(place.traceId);
-    const create = await eventually(async () => receiver.spans.find((s) => s.name === 'erp createOrder' && s.traceId === dispatch!.traceId), (span) => span !== undefined, 5000, 50);
-    expect(create).toMatchObject({ parentSpanId: dispatch!.spanId, attributes: expect.objectContaining({ 'erpfront.erp.priority': 'order', 'erpfront.erp.sent': true }) });
+    const create = await eventually(
+      async () => receiver.spans.find((s) => s.name === 'erp createOrder' && s.traceId === dispatch!.traceId),
+      (span) => span !== undefined,
+      5000,
+      50,
+    );
+    expect(create).toMatchObject({
+      parentSpanId: dispatch!.spanId,
+      attributes: expect.objectContaining({ 'erpfront.erp.priority': 'order', 'erpfront.erp.sent': true }),
+    });
   });
 
   it('the exporter sent only what a collector accepts: OTLP/HTTP JSON to /v1/traces', () => {

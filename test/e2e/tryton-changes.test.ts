@@ -23,7 +23,11 @@ describe.skipIf(!available)('erpfront polls Tryton for changes', () => {
   beforeAll(async () => {
     tryton = await startTryton();
     // Prices fresh for 5 minutes, credit for one: only the change feed can show a change sooner.
-    stack = await startErpfrontOnTryton(tryton, { ERP_CHANGES_POLL_SECONDS: String(POLL_SECONDS), FRESHNESS_PRICES_SECONDS: '300', FRESHNESS_CREDIT_SECONDS: '60' });
+    stack = await startErpfrontOnTryton(tryton, {
+      ERP_CHANGES_POLL_SECONDS: String(POLL_SECONDS),
+      FRESHNESS_PRICES_SECONDS: '300',
+      FRESHNESS_CREDIT_SECONDS: '60',
+    });
     admin = createTrytonConnector({ url: tryton.url, username: 'admin', password: 'admin' });
   }, 180_000);
   afterAll(async () => {
@@ -50,7 +54,16 @@ describe.skipIf(!available)('erpfront polls Tryton for changes', () => {
     // Let the first poll store its cursor (it starts at Tryton's latest change).
     await new Promise((r) => setTimeout(r, POLL_SECONDS * 1000 + 500));
 
-    const [line] = (await admin.rpc.model('test', 'product.price_list.line', 'search_read', [[['price_list', '=', tryton.ids.price_list_id], ['formula', '=', '135.00']], 0, 1, null, ['id']])) as Array<{ id: number }>;
+    const [line] = (await admin.rpc.model('test', 'product.price_list.line', 'search_read', [
+      [
+        ['price_list', '=', tryton.ids.price_list_id],
+        ['formula', '=', '135.00'],
+      ],
+      0,
+      1,
+      null,
+      ['id'],
+    ])) as Array<{ id: number }>;
     const started = performance.now();
     await admin.rpc.model('test', 'product.price_list.line', 'write', [[line!.id], { formula: '131.50' }]);
     const ms = await seenWithin(started, price, (p) => p.unitPrice.amount === '131.50');
@@ -66,7 +79,7 @@ describe.skipIf(!available)('erpfront polls Tryton for changes', () => {
     await seenWithin(started, limit, (l) => l === '7500.00');
   });
 
-  it('the connector\'s feed: each change once, new records by create_date, edits by write_date, a cursor that goes on', async () => {
+  it("the connector's feed: each change once, new records by create_date, edits by write_date, a cursor that goes on", async () => {
     const feed = createTrytonConnector({ url: tryton.url, username: 'webstore', password: 'WebShopApi-2024x' });
     // The first read after "now" may report the last seconds before it again (harmless: it only
     // drops cache entries); from its cursor on, each change comes once.
@@ -74,10 +87,21 @@ describe.skipIf(!available)('erpfront polls Tryton for changes', () => {
     expect(await feed.changesSince(start, 100)).toMatchObject({ changes: [], more: false });
     // A new line for one product (never edited: only create_date), then an edit of the list's
     // catch-all line (no product: the whole list may change).
-    const [created] = (await admin.rpc.model('test', 'product.price_list.line', 'create', [[{ price_list: tryton.ids.price_list_id, product: tryton.ids.products['SKU-1001'], sequence: 5, formula: '10.00' }]])) as number[];
+    const [created] = (await admin.rpc.model('test', 'product.price_list.line', 'create', [
+      [{ price_list: tryton.ids.price_list_id, product: tryton.ids.products['SKU-1001'], sequence: 5, formula: '10.00' }],
+    ])) as number[];
     const first = await feed.changesSince(start, 100);
     expect(first.changes).toEqual([{ type: 'price_list.changed', data: { priceListId: String(tryton.ids.price_list_id), skus: ['SKU-1001'] } }]);
-    const [catchAll] = (await admin.rpc.model('test', 'product.price_list.line', 'search_read', [[['price_list', '=', tryton.ids.price_list_id], ['formula', '=', 'unit_price']], 0, 1, null, ['id']])) as Array<{ id: number }>;
+    const [catchAll] = (await admin.rpc.model('test', 'product.price_list.line', 'search_read', [
+      [
+        ['price_list', '=', tryton.ids.price_list_id],
+        ['formula', '=', 'unit_price'],
+      ],
+      0,
+      1,
+      null,
+      ['id'],
+    ])) as Array<{ id: number }>;
     await admin.rpc.model('test', 'product.price_list.line', 'write', [[catchAll!.id], { formula: 'unit_price * 0.99' }]);
     const second = await feed.changesSince(first.cursor, 100);
     // Reported once: the new line is within the re-read window but already reported.

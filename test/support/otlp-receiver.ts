@@ -69,8 +69,14 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
           for (const span of scopeSpans.spans ?? []) {
             spans.push({
-              traceId: span.traceId, spanId: span.spanId, parentSpanId: span.parentSpanId ?? '', name: span.name, kind: span.kind,
-              attributes: flatten(span.attributes), statusCode: span.status?.code ?? 0, resource,
+              traceId: span.traceId,
+              spanId: span.spanId,
+              parentSpanId: span.parentSpanId ?? '',
+              name: span.name,
+              kind: span.kind,
+              attributes: flatten(span.attributes),
+              statusCode: span.status?.code ?? 0,
+              resource,
             });
           }
         }

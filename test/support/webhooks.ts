@@ -25,7 +25,12 @@ export function signedDelivery(secret: string, event: { type: string; data: unkn
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
   const body = JSON.stringify(event);
   const signature = new Webhook(secret).sign(id, new Date(timestamp * 1000), body);
-  return { id, timestamp, body, headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signature } };
+  return {
+    id,
+    timestamp,
+    body,
+    headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signature },
+  };
 }
 
 /** POSTs a delivery to `baseUrl/erp/events`; the status and the JSON answer. */

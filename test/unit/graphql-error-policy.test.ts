@@ -76,7 +76,10 @@ function engine(jit: boolean) {
   return { ask, logged };
 }
 
-describe.each([['graphql-jit', true], ['graphql-js', false]] as const)('with %s', (_, jit) => {
+describe.each([
+  ['graphql-jit', true],
+  ['graphql-js', false],
+] as const)('with %s', (_, jit) => {
   it('a domain failure is its code and message, at its field; the rest of the answer stands', async () => {
     const { ask, logged } = engine(jit);
     const answer = await ask('{ fine forbidden }');
@@ -86,7 +89,7 @@ describe.each([['graphql-jit', true], ['graphql-js', false]] as const)('with %s'
     expect(logged).toEqual([]);
   });
 
-  it('an ERP failure shows erpfront\'s sentence and the request id; the ERP\'s text goes to the log under that id', async () => {
+  it("an ERP failure shows erpfront's sentence and the request id; the ERP's text goes to the log under that id", async () => {
     const { ask, logged } = engine(jit);
     const answer = await ask('{ erpRefused }', { requestId: 'shop-7f3a-0001' });
     expect(answer.requestId).toBe('shop-7f3a-0001');
@@ -138,7 +141,7 @@ describe.each([['graphql-jit', true], ['graphql-js', false]] as const)('with %s'
     expect(answer.body.errors).toMatchObject([{ extensions: { code: 'BAD_USER_INPUT' } }]);
   });
 
-  it('every answer carries a request id: the client\'s when sane, else a new one', async () => {
+  it("every answer carries a request id: the client's when sane, else a new one", async () => {
     const { ask } = engine(jit);
     expect((await ask('{ fine }')).requestId).toMatch(/^[A-Za-z0-9._-]{8,64}$/);
     expect((await ask('{ fine }', { requestId: 'a b\u00ff'.repeat(40) })).requestId).toMatch(/^[A-Za-z0-9._-]{8,64}$/);

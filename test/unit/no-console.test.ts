@@ -22,9 +22,11 @@ it('no console.* in src/ outside the entries', () => {
   const offenders: string[] = [];
   for (const file of sourceFiles(src)) {
     if (ALLOWED.some((dir) => file.startsWith(`${dir}/`))) continue;
-    readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-      if (line.includes('console.')) offenders.push(`${relative(root, file)}:${i + 1}: ${line.trim()}`);
-    });
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (line.includes('console.')) offenders.push(`${relative(root, file)}:${i + 1}: ${line.trim()}`);
+      });
   }
   expect(offenders, `pass a Logger instead (src/ports/logger.ts):\n${offenders.join('\n')}`).toEqual([]);
 });

@@ -47,8 +47,15 @@ export function createJsonLinesLogger(options: JsonLinesLoggerOptions): Logger {
 function line(record: Record<string, unknown>): string {
   try {
     return JSON.stringify(redactSecrets(record), (_, value: unknown) =>
-      value instanceof Error ? loggableError(value) : typeof value === 'bigint' ? value.toString() : value);
+      value instanceof Error ? loggableError(value) : typeof value === 'bigint' ? value.toString() : value,
+    );
   } catch (error) {
-    return JSON.stringify({ level: record.level, time: record.time, name: 'erpfront', msg: String(record.msg), logError: `fields could not be written: ${String(error)}` });
+    return JSON.stringify({
+      level: record.level,
+      time: record.time,
+      name: 'erpfront',
+      msg: String(record.msg),
+      logError: `fields could not be written: ${String(error)}`,
+    });
   }
 }

@@ -25,8 +25,9 @@ export interface PinoLoggerOptions {
 /** A pino-backed {@link Logger}, named `erpfront` in every line. */
 export function createPinoLogger(options: PinoLoggerOptions = {}): Logger {
   const format = options.format ?? 'json';
-  const destination = options.destination
-    ?? (format === 'pretty'
+  const destination =
+    options.destination ??
+    (format === 'pretty'
       ? pretty({ sync: true, colorize: Boolean(process.stdout.isTTY), translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name', singleLine: true })
       : pino.destination({ dest: 1, sync: true }));
   const root = pino(

@@ -20,11 +20,30 @@ export const CENSOR = '[redacted]';
 
 /** Field names whose value is never logged, compared without case. */
 export const SECRET_FIELDS: readonly string[] = [
-  'authorization', 'proxy-authorization', 'cookie', 'set-cookie',
-  'password', 'passwd', 'secret', 'sharedSecret', 'clientSecret', 'jwtSecret',
-  'token', 'accessToken', 'refreshToken', 'idToken', 'startToken', 'sessionToken', 'bearer',
-  'apiKey', 'api-key', 'x-api-key', 'privateKey',
-  'AUTH_JWT_SECRET', 'ERP_PASSWORD', 'REDIS_PASSWORD',
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'password',
+  'passwd',
+  'secret',
+  'sharedSecret',
+  'clientSecret',
+  'jwtSecret',
+  'token',
+  'accessToken',
+  'refreshToken',
+  'idToken',
+  'startToken',
+  'sessionToken',
+  'bearer',
+  'apiKey',
+  'api-key',
+  'x-api-key',
+  'privateKey',
+  'AUTH_JWT_SECRET',
+  'ERP_PASSWORD',
+  'REDIS_PASSWORD',
 ];
 
 const LOWERCASE = new Set(SECRET_FIELDS.map((name) => name.toLowerCase()));

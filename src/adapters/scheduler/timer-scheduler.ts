@@ -36,7 +36,10 @@ export function createTimerScheduler(options: { logger: Logger }): Scheduler {
       .then(
         (next) => (typeof next === 'number' ? next : runner.job.intervalMs),
         (error: unknown) => {
-          options.logger.error(`job ${runner.job.name} failed; it runs again in ${runner.job.intervalMs} ms`, { job: runner.job.name, err: loggableError(error) });
+          options.logger.error(`job ${runner.job.name} failed; it runs again in ${runner.job.intervalMs} ms`, {
+            job: runner.job.name,
+            err: loggableError(error),
+          });
           return runner.job.intervalMs;
         },
       )

@@ -79,8 +79,10 @@ export function startOtlpTracing(options: OtlpTracingOptions): OtlpTracing {
 
 /** The SDK's diagnostics as log lines: warnings and errors only (failed exports, dropped spans). */
 function diagnostics(logger: Logger) {
-  const line = (level: 'warn' | 'error') => (message: string, ...args: unknown[]) =>
-    logger[level]('tracing', { detail: withoutAddresses([message, ...args.map(text)].join(' '), 500) });
+  const line =
+    (level: 'warn' | 'error') =>
+    (message: string, ...args: unknown[]) =>
+      logger[level]('tracing', { detail: withoutAddresses([message, ...args.map(text)].join(' '), 500) });
   const ignore = () => {};
   return { error: line('error'), warn: line('warn'), info: ignore, debug: ignore, verbose: ignore };
 }

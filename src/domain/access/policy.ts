@@ -108,18 +108,30 @@ function deny(reason: DenialReason, message: string): Decision {
 const has = (actor: Actor, role: Role) => actor.principal.roles.has(role);
 
 /** The API operation each order action guards, named when a PunchOut session is refused it. */
-const ORDER_OPERATIONS = { 'order.place': 'placeOrder', 'order.cancel': 'cancelOrder', 'order.replay': 'replayOrder', 'order.release': 'releaseOrder' } as const;
+const ORDER_OPERATIONS = {
+  'order.place': 'placeOrder',
+  'order.cancel': 'cancelOrder',
+  'order.replay': 'replayOrder',
+  'order.release': 'releaseOrder',
+} as const;
 
 function punchOutOrdering(action: keyof typeof ORDER_OPERATIONS): Decision {
-  return deny('PUNCHOUT_SESSION', `A PunchOut session cannot call ${ORDER_OPERATIONS[action]}: return the cart with returnPunchOutCart; the order arrives from the procurement system.`);
+  return deny(
+    'PUNCHOUT_SESSION',
+    `A PunchOut session cannot call ${ORDER_OPERATIONS[action]}: return the cart with returnPunchOutCart; the order arrives from the procurement system.`,
+  );
 }
 
 /** The resource has no customer yet, or the one the request acts for. */
 const ofActingCustomer = (actor: Actor, resource: Resource) => resource.customerId === null || resource.customerId === actor.customerId;
 
-const otherCustomer = (resource: Resource) => deny('OTHER_CUSTOMER', `This belongs to customer ${resource.customerId}, not to the customer this request acts for.`);
+const otherCustomer = (resource: Resource) =>
+  deny('OTHER_CUSTOMER', `This belongs to customer ${resource.customerId}, not to the customer this request acts for.`);
 
-const opsOnly = (message: string) => (actor: Actor): Decision => (has(actor, 'ops') ? ALLOW : deny('OPS_ONLY', message));
+const opsOnly =
+  (message: string) =>
+  (actor: Actor): Decision =>
+    has(actor, 'ops') ? ALLOW : deny('OPS_ONLY', message);
 
 const OPS_ROLE_NEEDED = 'This needs the ops role.';
 
@@ -146,10 +158,11 @@ const RULES: { readonly [A in Action]: (actor: Actor, resource: Resource) => Dec
 
   'punchout.cart': (actor, resource) => {
     const { principal } = actor;
-    if (!has(actor, 'punchout') || !principal.punchOutSessionId) return deny('NOT_PUNCHOUT_SESSION', 'This needs a PunchOut session token (from POST /punchout/session).');
+    if (!has(actor, 'punchout') || !principal.punchOutSessionId)
+      return deny('NOT_PUNCHOUT_SESSION', 'This needs a PunchOut session token (from POST /punchout/session).');
     const sameSession = resource.punchOutSessionId == null || resource.punchOutSessionId === principal.punchOutSessionId;
     const sameCustomer = resource.customerId === null || resource.customerId === principal.customerId;
-    return sameSession && sameCustomer ? ALLOW : deny('OTHER_SESSION', 'This is another PunchOut session\'s cart; use the token of that session.');
+    return sameSession && sameCustomer ? ALLOW : deny('OTHER_SESSION', "This is another PunchOut session's cart; use the token of that session.");
   },
 
   'ops.metrics': opsOnly('Metrics are for operations: they need the ops role.'),

@@ -41,9 +41,11 @@ export function msUntil(level: number, points: number, limits: Limits): number {
  * from configuration (validated at start) and costs from the cost function: a bad one is a bug.
  */
 export function checkBucketCall(points: number | null, limits: Limits): void {
-  if (!(Number.isFinite(limits.capacity) && limits.capacity > 0)) throw new TypeError(`throttle: capacity must be a positive number, but got: ${String(limits.capacity)}`);
+  if (!(Number.isFinite(limits.capacity) && limits.capacity > 0))
+    throw new TypeError(`throttle: capacity must be a positive number, but got: ${String(limits.capacity)}`);
   if (!(Number.isFinite(limits.restorePerSecond) && limits.restorePerSecond > 0)) {
     throw new TypeError(`throttle: restorePerSecond must be a positive number, but got: ${String(limits.restorePerSecond)}`);
   }
-  if (points !== null && !(Number.isFinite(points) && points > 0)) throw new TypeError(`throttle: points must be a positive number, but got: ${String(points)}`);
+  if (points !== null && !(Number.isFinite(points) && points > 0))
+    throw new TypeError(`throttle: points must be a positive number, but got: ${String(points)}`);
 }

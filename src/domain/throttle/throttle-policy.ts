@@ -76,7 +76,12 @@ export function throttleRole(principal: Principal): ThrottleRole {
 /** The bucket `principal` draws from under `limits`. */
 export function bucketFor(principal: Principal, limits: ThrottleLimits): CallerBucket {
   const role = throttleRole(principal);
-  const parts = role === 'punchout' ? [principal.punchOutSessionId ?? principal.subject] : role === 'buyer' ? [principal.customerId ?? '', principal.subject] : [principal.subject];
+  const parts =
+    role === 'punchout'
+      ? [principal.punchOutSessionId ?? principal.subject]
+      : role === 'buyer'
+        ? [principal.customerId ?? '', principal.subject]
+        : [principal.subject];
   const customer = role === 'buyer' || role === 'punchout' ? principal.customerId : null;
   const override = customer !== null ? limits.customers[customer] : undefined;
   return { role, parts, limits: override ?? limits.roles[role] };

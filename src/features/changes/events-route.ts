@@ -36,10 +36,17 @@ export interface EventsRouteOptions {
 
 export function eventsRoute(options: EventsRouteOptions): Hono {
   const app = new Hono();
-  const limit = bodyLimit({ maxBytes: ERP_EVENT_MAX_BODY_BYTES, refuse: (refusal) => graphqlErrorResponse(413, 'REQUEST_TOO_LARGE', tooLargeMessage(refusal)) });
+  const limit = bodyLimit({
+    maxBytes: ERP_EVENT_MAX_BODY_BYTES,
+    refuse: (refusal) => graphqlErrorResponse(413, 'REQUEST_TOO_LARGE', tooLargeMessage(refusal)),
+  });
   app.post('/erp/events', limit, async (c) => {
     if (!options.verify) {
-      return graphqlErrorResponse(503, 'WEBHOOKS_NOT_CONFIGURED', 'ERP change webhooks are not set up here: set ERP_WEBHOOK_SECRET to the secret the ERP signs with (whsec_…).');
+      return graphqlErrorResponse(
+        503,
+        'WEBHOOKS_NOT_CONFIGURED',
+        'ERP change webhooks are not set up here: set ERP_WEBHOOK_SECRET to the secret the ERP signs with (whsec_…).',
+      );
     }
     const body = await c.req.text();
     const verified = options.verify(body, c.req.raw.headers);
@@ -49,7 +56,11 @@ export function eventsRoute(options: EventsRouteOptions): Hono {
     try {
       json = JSON.parse(body);
     } catch {
-      return graphqlErrorResponse(400, 'BAD_REQUEST', 'Expected a JSON body {"type": "price_list.changed", "data": {"priceListId": "PL-OEM", "skus": ["SKU-00001"]}}.');
+      return graphqlErrorResponse(
+        400,
+        'BAD_REQUEST',
+        'Expected a JSON body {"type": "price_list.changed", "data": {"priceListId": "PL-OEM", "skus": ["SKU-00001"]}}.',
+      );
     }
     const parsed = parseChange(json);
     if (!parsed.ok) return graphqlErrorResponse(400, 'BAD_REQUEST', parsed.message);

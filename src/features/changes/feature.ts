@@ -21,17 +21,20 @@ export const changesFeature: Feature = {
     const verify = secrets.length > 0 ? createWebhookVerifier({ secrets, toleranceSeconds: env.ERP_WEBHOOK_TOLERANCE_SECONDS, now: () => clock.now() }) : null;
     const applier = createChangeApplier(invalidation);
     // ERPs without webhooks (Tryton) are asked what changed, every ERP_CHANGES_POLL_SECONDS.
-    const poll = env.ERP_CHANGES_POLL_SECONDS > 0 && erp.supports('changes')
-      ? [changePollJob({ feed: erp, cursors: backends.cursors, applier, intervalMs: env.ERP_CHANGES_POLL_SECONDS * 1000, instanceId })]
-      : [];
+    const poll =
+      env.ERP_CHANGES_POLL_SECONDS > 0 && erp.supports('changes')
+        ? [changePollJob({ feed: erp, cursors: backends.cursors, applier, intervalMs: env.ERP_CHANGES_POLL_SECONDS * 1000, instanceId })]
+        : [];
     return {
       jobs: poll,
-      routes: [{
-        path: '/',
-        // A replay is refused by its timestamp once past the tolerance (either way), so ids are
-        // remembered for twice that, and a little for clock skew.
-        app: eventsRoute({ verify, deliveries: backends.deliveries, rememberMs: 2 * toleranceMs + 60_000, applier, logger }),
-      }],
+      routes: [
+        {
+          path: '/',
+          // A replay is refused by its timestamp once past the tolerance (either way), so ids are
+          // remembered for twice that, and a little for clock skew.
+          app: eventsRoute({ verify, deliveries: backends.deliveries, rememberMs: 2 * toleranceMs + 60_000, applier, logger }),
+        },
+      ],
     };
   },
 };

@@ -37,14 +37,17 @@ export function createWebhookVerifier(options: WebhookVerifierOptions): (body: s
 
   return (body, headers) => {
     const missing = HEADERS.filter((name) => !headers.get(name));
-    if (missing.length > 0) return unsigned(`Missing ${missing.join(', ')}: deliveries must be signed as Standard Webhooks describes, with a secret from ERP_WEBHOOK_SECRET.`);
+    if (missing.length > 0)
+      return unsigned(`Missing ${missing.join(', ')}: deliveries must be signed as Standard Webhooks describes, with a secret from ERP_WEBHOOK_SECRET.`);
     const id = headers.get('webhook-id')!;
     const stamp = headers.get('webhook-timestamp')!;
     if (!/^\d{1,12}$/.test(stamp)) return outOfTolerance(`webhook-timestamp: expected Unix seconds, got ${JSON.stringify(stamp.slice(0, 40))}.`);
     const timestamp = Number(stamp);
     const skew = Math.round(options.now() / 1000) - timestamp;
     if (Math.abs(skew) > options.toleranceSeconds) {
-      return outOfTolerance(`webhook-timestamp is ${Math.abs(skew)} s ${skew > 0 ? 'old' : 'in the future'}; at most ${options.toleranceSeconds} s is accepted. A retry must be signed anew with the time it is sent, and the sender's clock must be right.`);
+      return outOfTolerance(
+        `webhook-timestamp is ${Math.abs(skew)} s ${skew > 0 ? 'old' : 'in the future'}; at most ${options.toleranceSeconds} s is accepted. A retry must be signed anew with the time it is sent, and the sender's clock must be right.`,
+      );
     }
     const signed = { 'webhook-id': id, 'webhook-timestamp': stamp, 'webhook-signature': headers.get('webhook-signature')! };
     for (const hook of hooks) {

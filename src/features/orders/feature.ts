@@ -59,10 +59,11 @@ export const ordersFeature: Feature = {
       erp,
       clock,
       metrics,
-      report: (finding) => logger.error(
-        `DUPLICATE ORDER in the ERP for ${finding.orderId} (${finding.customerId}): kept ${finding.kept}; ${finding.duplicates.map((d) => `${d.number} ${d.outcome}`).join(', ')}`,
-        { orderId: finding.orderId, customerId: finding.customerId, kept: finding.kept, duplicates: finding.duplicates },
-      ),
+      report: (finding) =>
+        logger.error(
+          `DUPLICATE ORDER in the ERP for ${finding.orderId} (${finding.customerId}): kept ${finding.kept}; ${finding.duplicates.map((d) => `${d.number} ${d.outcome}`).join(', ')}`,
+          { orderId: finding.orderId, customerId: finding.customerId, kept: finding.kept, duplicates: finding.duplicates },
+        ),
     });
     metrics.observeQueue(() => store.queueStats(clock.now()));
     const orders: PlaceOrderDeps = {

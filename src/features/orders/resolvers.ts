@@ -42,7 +42,10 @@ async function act(context: GraphQLContext, action: Action, id: string, from: Lo
   if (!order) return { order: null, userErrors: [notFound(id)] };
   const moved = await deps.store.transition(id, from, to, deps.clock.now());
   if (!moved) {
-    return { order: fromStored(order), userErrors: [{ code: 'INVALID_ORDER_STATE', message: `Order ${id} is ${order.status}; only ${from.join(' or ')} orders can be ${verb}.`, field: ['id'] }] };
+    return {
+      order: fromStored(order),
+      userErrors: [{ code: 'INVALID_ORDER_STATE', message: `Order ${id} is ${order.status}; only ${from.join(' or ')} orders can be ${verb}.`, field: ['id'] }],
+    };
   }
   // A state change by a person (a buyer's cancellation, an operator's replay or release).
   context.log.info(`order ${verb}`, { orderId: id, from: order.status, status: to, by: context.principal.subject });
@@ -68,77 +71,77 @@ export const Order = {
 
 export const OrderQueries = {
   order: async (_: unknown, args: { id: string }, context: GraphQLContext): Promise<OrderView | null> => {
-      const deps = orders(context);
-      const stored = await visibleOrder(context, args.id);
-      if (stored) return viewOrder(stored, deps.erp);
-      // Not placed through erpfront: the ERP may know it by its own number or reference.
-      const customerId = requireCustomer(context, 'Orders');
-      // No order has an empty reference, and the ERP port refuses to look one up.
-      if (args.id === '') return null;
-      const inErp = await deps.erp.findOrderByExternalRef(args.id, { priority: 'status' });
-      return inErp && inErp.customerId === customerId ? fromErp(inErp) : null;
+    const deps = orders(context);
+    const stored = await visibleOrder(context, args.id);
+    if (stored) return viewOrder(stored, deps.erp);
+    // Not placed through erpfront: the ERP may know it by its own number or reference.
+    const customerId = requireCustomer(context, 'Orders');
+    // No order has an empty reference, and the ERP port refuses to look one up.
+    if (args.id === '') return null;
+    const inErp = await deps.erp.findOrderByExternalRef(args.id, { priority: 'status' });
+    return inErp && inErp.customerId === customerId ? fromErp(inErp) : null;
   },
 
   orders: async (_: unknown, args: { first?: number | null; after?: string | null }, context: GraphQLContext) => {
-      const deps = orders(context);
-      const customerId = requireCustomer(context, 'Orders');
-      const first = pageSize(args.first, 20, 100);
-      const offset = decodeCursor('erp', args.after) ?? 0;
-      // Orders not in the ERP yet lead the first page; the ERP's own list follows, paged by the ERP.
-      const waiting = offset === 0 ? await deps.store.listByCustomer(customerId, { statuses: ['QUEUED', 'ON_HOLD', 'REJECTED'], limit: 100 }) : [];
-      const known = new Map((await deps.store.listByCustomer(customerId, { statuses: ['SUBMITTED'], limit: 500 })).map((o) => [o.id, o]));
-      let page: { orders: ErpOrder[]; total: number };
-      let fromErpList = true;
-      try {
-        page = await deps.erp.listOrders(customerId, { offset, limit: first }, { priority: 'status' });
-      } catch (error) {
-        if (!isTransientErpError(error)) throw error;
-        // The ERP is not answering: what erpfront itself submitted still shows, marked stale.
-        fromErpList = false;
-        page = { orders: [], total: 0 };
-      }
-      const nodes: OrderView[] = [
-        ...waiting.map(fromStored),
-        ...(fromErpList
-          ? page.orders.map((o) => {
-              const local = o.externalRef ? known.get(o.externalRef) : undefined;
-              return local ? { ...fromStored(local), ...fromErp(o), placedBy: local.placedBy, creditDecision: local.creditDecision } : fromErp(o);
-            })
-          : offset === 0 ? [...known.values()].slice(0, first).map((o) => ({ ...fromStored(o), stale: true })) : []),
-      ];
-      const next = offset + page.orders.length;
-      return {
-        edges: nodes.map((node, i) => ({ cursor: encodeCursor('erp', offset + Math.max(0, i - waiting.length)), node })),
-        pageInfo: { hasNextPage: next < page.total, hasPreviousPage: offset > 0, startCursor: null, endCursor: encodeCursor('erp', next) },
-      };
+    const deps = orders(context);
+    const customerId = requireCustomer(context, 'Orders');
+    const first = pageSize(args.first, 20, 100);
+    const offset = decodeCursor('erp', args.after) ?? 0;
+    // Orders not in the ERP yet lead the first page; the ERP's own list follows, paged by the ERP.
+    const waiting = offset === 0 ? await deps.store.listByCustomer(customerId, { statuses: ['QUEUED', 'ON_HOLD', 'REJECTED'], limit: 100 }) : [];
+    const known = new Map((await deps.store.listByCustomer(customerId, { statuses: ['SUBMITTED'], limit: 500 })).map((o) => [o.id, o]));
+    let page: { orders: ErpOrder[]; total: number };
+    let fromErpList = true;
+    try {
+      page = await deps.erp.listOrders(customerId, { offset, limit: first }, { priority: 'status' });
+    } catch (error) {
+      if (!isTransientErpError(error)) throw error;
+      // The ERP is not answering: what erpfront itself submitted still shows, marked stale.
+      fromErpList = false;
+      page = { orders: [], total: 0 };
+    }
+    const nodes: OrderView[] = [
+      ...waiting.map(fromStored),
+      ...(fromErpList
+        ? page.orders.map((o) => {
+            const local = o.externalRef ? known.get(o.externalRef) : undefined;
+            return local ? { ...fromStored(local), ...fromErp(o), placedBy: local.placedBy, creditDecision: local.creditDecision } : fromErp(o);
+          })
+        : offset === 0
+          ? [...known.values()].slice(0, first).map((o) => ({ ...fromStored(o), stale: true }))
+          : []),
+    ];
+    const next = offset + page.orders.length;
+    return {
+      edges: nodes.map((node, i) => ({ cursor: encodeCursor('erp', offset + Math.max(0, i - waiting.length)), node })),
+      pageInfo: { hasNextPage: next < page.total, hasPreviousPage: offset > 0, startCursor: null, endCursor: encodeCursor('erp', next) },
+    };
   },
 
   orderQueue: async (_: unknown, args: { statuses?: LocalOrderStatus[] | null; first?: number | null }, context: GraphQLContext) => {
-      authorize(context, 'orderQueue.read', { customerId: null });
-      const statuses = args.statuses?.length ? args.statuses : (['QUEUED', 'ON_HOLD', 'REJECTED'] as LocalOrderStatus[]);
-      return (await orders(context).store.listByStatus(statuses, { limit: pageSize(args.first, 100, 1000) })).map(fromStored);
+    authorize(context, 'orderQueue.read', { customerId: null });
+    const statuses = args.statuses?.length ? args.statuses : (['QUEUED', 'ON_HOLD', 'REJECTED'] as LocalOrderStatus[]);
+    return (await orders(context).store.listByStatus(statuses, { limit: pageSize(args.first, 100, 1000) })).map(fromStored);
   },
 };
 
 export const OrderMutations = {
   placeOrder: async (_: unknown, args: { input: OrderInput }, context: GraphQLContext) => {
-      authorize(context, 'order.place', { customerId: null });
-      const deps = orders(context);
-      const customerId = requireCustomer(context, 'Orders');
-      authorize(context, 'order.place', { customerId });
-      // The buyers' namespace: a buyer's key can never take or block a PunchOut order's.
-      const input = { ...args.input, idempotencyKey: buyerIdempotencyKey(args.input.idempotencyKey ?? context.idempotencyKey) };
-      // The request's scope: placeOrder reads at order priority, for the customer it acts for.
-      const result = await placeOrder(deps, context, input);
-      return { order: result.order ? fromStored(result.order) : null, userErrors: result.userErrors, creditDecision: result.creditDecision };
+    authorize(context, 'order.place', { customerId: null });
+    const deps = orders(context);
+    const customerId = requireCustomer(context, 'Orders');
+    authorize(context, 'order.place', { customerId });
+    // The buyers' namespace: a buyer's key can never take or block a PunchOut order's.
+    const input = { ...args.input, idempotencyKey: buyerIdempotencyKey(args.input.idempotencyKey ?? context.idempotencyKey) };
+    // The request's scope: placeOrder reads at order priority, for the customer it acts for.
+    const result = await placeOrder(deps, context, input);
+    return { order: result.order ? fromStored(result.order) : null, userErrors: result.userErrors, creditDecision: result.creditDecision };
   },
 
   cancelOrder: (_: unknown, args: { id: string }, context: GraphQLContext) =>
     act(context, 'order.cancel', args.id, ['QUEUED', 'ON_HOLD', 'REJECTED'], 'CANCELLED', 'cancelled'),
 
-  replayOrder: (_: unknown, args: { id: string }, context: GraphQLContext) =>
-    act(context, 'order.replay', args.id, ['REJECTED'], 'QUEUED', 'replayed'),
+  replayOrder: (_: unknown, args: { id: string }, context: GraphQLContext) => act(context, 'order.replay', args.id, ['REJECTED'], 'QUEUED', 'replayed'),
 
-  releaseOrder: (_: unknown, args: { id: string }, context: GraphQLContext) =>
-    act(context, 'order.release', args.id, ['ON_HOLD'], 'QUEUED', 'released'),
+  releaseOrder: (_: unknown, args: { id: string }, context: GraphQLContext) => act(context, 'order.release', args.id, ['ON_HOLD'], 'QUEUED', 'released'),
 };

@@ -41,7 +41,15 @@ export type ErpCapability = keyof ErpCapabilities;
 
 /** Every capability's name, in a stable order (declaration order above). */
 export const ERP_CAPABILITIES = Object.keys({
-  health: true, catalog: true, pricing: true, stock: true, customers: true, salesReps: true, orders: true, orderCancellation: true, changes: true,
+  health: true,
+  catalog: true,
+  pricing: true,
+  stock: true,
+  customers: true,
+  salesReps: true,
+  orders: true,
+  orderCancellation: true,
+  changes: true,
 } satisfies Record<ErpCapability, true>) as readonly ErpCapability[];
 
 /** The methods of every capability, flat: what the core calls on a connector. */

@@ -33,7 +33,14 @@ export type ErpChange =
 export type ErpChangeType = ErpChange['type'];
 
 /** Every change type, in the contract's order. */
-export const ERP_CHANGE_TYPES: readonly ErpChangeType[] = ['item.changed', 'stock.changed', 'price_list.changed', 'contract_price.changed', 'customer.changed', 'order.changed'];
+export const ERP_CHANGE_TYPES: readonly ErpChangeType[] = [
+  'item.changed',
+  'stock.changed',
+  'price_list.changed',
+  'contract_price.changed',
+  'customer.changed',
+  'order.changed',
+];
 
 /** A page of changes and where to go on from. */
 export interface ErpChangePage {

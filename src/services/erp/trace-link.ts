@@ -16,21 +16,25 @@ export function traceLink(connector: string): ErpCallLink {
   return {
     name: 'trace',
     around(call, next) {
-      return inSpan(`erp ${call.operation}`, {
-        kind: SpanKind.CLIENT,
-        attributes: {
-          [SpanAttributes.erpConnector]: connector,
-          [SpanAttributes.erpOperation]: call.operation,
-          [SpanAttributes.erpPriority]: call.priority,
+      return inSpan(
+        `erp ${call.operation}`,
+        {
+          kind: SpanKind.CLIENT,
+          attributes: {
+            [SpanAttributes.erpConnector]: connector,
+            [SpanAttributes.erpOperation]: call.operation,
+            [SpanAttributes.erpPriority]: call.priority,
+          },
         },
-      }, async (span) => {
-        if (call.keyCount !== undefined) span.setAttribute(SpanAttributes.erpKeys, call.keyCount);
-        try {
-          return await next();
-        } finally {
-          setDefined(span, { [SpanAttributes.erpSent]: call.sent });
-        }
-      });
+        async (span) => {
+          if (call.keyCount !== undefined) span.setAttribute(SpanAttributes.erpKeys, call.keyCount);
+          try {
+            return await next();
+          } finally {
+            setDefined(span, { [SpanAttributes.erpSent]: call.sent });
+          }
+        },
+      );
     },
   };
 }

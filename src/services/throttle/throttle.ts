@@ -99,7 +99,9 @@ function statusOf(level: BucketLevel): ThrottleStatus {
 function callerKey(bucket: CallerBucket): string | Promise<string> {
   const encoded = bucket.parts.map(encodeURIComponent);
   if (encoded.every((part) => part.length <= 100)) return [bucket.role, ...encoded].join(':');
-  return Promise.all(bucket.parts.map((part, i) => (encoded[i]!.length <= 100 ? encoded[i]! : sha256(part)))).then((parts) => [bucket.role, ...parts].join(':'));
+  return Promise.all(bucket.parts.map((part, i) => (encoded[i]!.length <= 100 ? encoded[i]! : sha256(part)))).then((parts) =>
+    [bucket.role, ...parts].join(':'),
+  );
 }
 
 async function sha256(text: string): Promise<string> {

@@ -64,11 +64,16 @@ export function erpErrorMessage(code: ErpError['code'], reason?: string): string
 /** What a buyer is told about an ERP refusal with this reason code. */
 export function rejectionMessage(reason: string): string {
   switch (reason) {
-    case 'CREDIT_HOLD': return 'The ERP refused the order: the account is on credit hold.';
-    case 'CREDIT_LIMIT_EXCEEDED': return 'The ERP refused the order: it would exceed the account\'s credit limit.';
-    case 'INSUFFICIENT_STOCK': return 'The ERP refused the order: not enough stock.';
-    case 'NEEDS_CONFIRMATION': return 'The ERP wants the order confirmed by a person before it takes it.';
-    default: return `The ERP refused the order (${reason}). Your account manager can tell you more; once the cause is fixed, operations can send it again.`;
+    case 'CREDIT_HOLD':
+      return 'The ERP refused the order: the account is on credit hold.';
+    case 'CREDIT_LIMIT_EXCEEDED':
+      return "The ERP refused the order: it would exceed the account's credit limit.";
+    case 'INSUFFICIENT_STOCK':
+      return 'The ERP refused the order: not enough stock.';
+    case 'NEEDS_CONFIRMATION':
+      return 'The ERP wants the order confirmed by a person before it takes it.';
+    default:
+      return `The ERP refused the order (${reason}). Your account manager can tell you more; once the cause is fixed, operations can send it again.`;
   }
 }
 

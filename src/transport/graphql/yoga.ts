@@ -65,7 +65,10 @@ export function createGraphQLEngine(options: GraphQLEngineOptions) {
   const yoga = createYoga<GraphQLServerContext>({
     schema: createSchema<GraphQLServerContext>({ typeDefs: options.typeDefs, resolvers: [scalars, ...options.resolvers] as never }),
     graphqlEndpoint: '/graphql',
-    graphiql: options.graphiql === false ? false : { title: 'erpfront', defaultQuery: IDE_DEFAULT_QUERY, headers: typeof options.graphiql === 'object' ? options.graphiql.defaultHeaders : undefined },
+    graphiql:
+      options.graphiql === false
+        ? false
+        : { title: 'erpfront', defaultQuery: IDE_DEFAULT_QUERY, headers: typeof options.graphiql === 'object' ? options.graphiql.defaultHeaders : undefined },
     // The HTTP route limits the body (transport/http/body-limit.ts) before yoga sees it; yoga's own
     // size check would make the Node adapter build a full web-stream Request (measured: 35% of throughput).
     maxRequestBodySize: false,
@@ -76,7 +79,16 @@ export function createGraphQLEngine(options: GraphQLEngineOptions) {
     // development); useErrorPolicy logs it under the request id instead.
     maskedErrors: { isDev: false },
     // Tracing first: its span is the outermost, around everything the other plugins do.
-    plugins: [useTracing(), useErrorPolicy(), useOperationName(), useParserLimits(), useIntrospectionSwitch({ enabled: options.introspection !== false }), useFiniteVariables(), options.throttle !== undefined && useThrottle(options.throttle), options.jit !== false && useGraphQlJit()],
+    plugins: [
+      useTracing(),
+      useErrorPolicy(),
+      useOperationName(),
+      useParserLimits(),
+      useIntrospectionSwitch({ enabled: options.introspection !== false }),
+      useFiniteVariables(),
+      options.throttle !== undefined && useThrottle(options.throttle),
+      options.jit !== false && useGraphQlJit(),
+    ],
   });
   const graphiql = options.graphiql !== false;
   return Object.assign(yoga, {

@@ -12,9 +12,7 @@ import { ErpError } from '../../ports/erp-error.ts';
 import { erpErrorClass } from '../../ports/erp/error-classes.ts';
 import type { ErpReader } from '../../services/erp-reader.ts';
 
-export type CustomerDecision =
-  | { customerId: string | null }
-  | { status: number; code: string; message: string };
+export type CustomerDecision = { customerId: string | null } | { status: number; code: string; message: string };
 
 const CUSTOMER_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -39,19 +37,31 @@ export async function authorizeCustomer(principal: Principal, requested: string 
 }
 
 /** The rep's assigned customers as the ERP has them; 503 while the ERP cannot tell. */
-async function repCustomers(reader: ErpReader, repId: string, wanted: string): Promise<{ customerIds: RepCustomers } | { status: number; code: string; message: string }> {
+async function repCustomers(
+  reader: ErpReader,
+  repId: string,
+  wanted: string,
+): Promise<{ customerIds: RepCustomers } | { status: number; code: string; message: string }> {
   try {
     return { customerIds: (await reader.salesRep(repId)).value.customerIds };
   } catch (error) {
     if (error instanceof ErpError && error.code === 'ERP_NOT_FOUND') return { customerIds: 'unknown-rep' };
     if (error instanceof ErpError && error.transient) {
       const { client } = erpErrorClass(error.code);
-      return { status: client.status, code: client.code, message: 'The ERP is not answering, so the rep\'s customer assignments cannot be checked. Retry shortly.' };
+      return {
+        status: client.status,
+        code: client.code,
+        message: "The ERP is not answering, so the rep's customer assignments cannot be checked. Retry shortly.",
+      };
     }
     if (error instanceof ErpError && error.code === 'ERP_NOT_SUPPORTED') {
       // An ERP without sales reps (Tryton) has no assignment to check: a clear refusal, not a failure.
       const { client } = erpErrorClass(error.code);
-      return { status: client.status, code: client.code, message: `The ERP erpfront is connected to assigns no customers to sales reps, so sales rep ${repId} cannot act for customer ${wanted}.` };
+      return {
+        status: client.status,
+        code: client.code,
+        message: `The ERP erpfront is connected to assigns no customers to sales reps, so sales rep ${repId} cannot act for customer ${wanted}.`,
+      };
     }
     throw error;
   }

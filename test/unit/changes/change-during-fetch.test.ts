@@ -15,7 +15,12 @@ import { ReadThroughCache, type Cached } from '../../../src/services/read-throug
 function setup() {
   const local = createMemoryCacheStore();
   const policy = { freshMs: 300_000, staleWhileRevalidateMs: 60_000, maxStaleMs: 3_600_000 };
-  const cache = new ReadThroughCache({ local, clock: { now: () => Date.now() }, metrics: createPrometheusMetrics(), policies: { items: policy, prices: policy, stock: policy, accounts: policy, reps: policy } });
+  const cache = new ReadThroughCache({
+    local,
+    clock: { now: () => Date.now() },
+    metrics: createPrometheusMetrics(),
+    policies: { items: policy, prices: policy, stock: policy, accounts: policy, reps: policy },
+  });
   const applier = createChangeApplier(new CacheInvalidation({ local, logger: silentLogger, instanceId: 'test', inflight: cache }));
   let price = '10.00';
   let calls = 0;

@@ -44,7 +44,14 @@ function instance(feed: ErpChangeFeed, cursors = createMemoryCursorStore(), opti
       return async () => {};
     },
   };
-  const job = changePollJob({ feed, cursors, applier: createChangeApplier(new CacheInvalidation({ local, bus, logger: silentLogger, instanceId: options.id ?? 'a' })), intervalMs: 1000, instanceId: options.id ?? 'a', pageSize: 2 });
+  const job = changePollJob({
+    feed,
+    cursors,
+    applier: createChangeApplier(new CacheInvalidation({ local, bus, logger: silentLogger, instanceId: options.id ?? 'a' })),
+    intervalMs: 1000,
+    instanceId: options.id ?? 'a',
+    pageSize: 2,
+  });
   return { job, local, cursors };
 }
 
@@ -60,7 +67,14 @@ describe('change-feed polling job', () => {
     expect(await cursors.get(CHANGE_FEED)).toBe('2');
     expect(erp.asked).toEqual([]);
 
-    await local.setMany([['stock:SKU-1', entry], ['stock:SKU-2', entry], ['stock:OLD-1', entry]], 60_000);
+    await local.setMany(
+      [
+        ['stock:SKU-1', entry],
+        ['stock:SKU-2', entry],
+        ['stock:OLD-1', entry],
+      ],
+      60_000,
+    );
     erp.log.push(stock('SKU-1'));
     await job.tick();
     expect(erp.asked).toEqual([{ cursor: '2', priority: 'background' }]);

@@ -127,8 +127,7 @@ const EXPECTED: Record<Action, Record<ActorName, Row>> = {
   },
 };
 
-const cell = (decision: Decision): string =>
-  decision.verdict === 'allow' ? 'allow' : decision.verdict === 'deny' ? decision.reason : 'lookup';
+const cell = (decision: Decision): string => (decision.verdict === 'allow' ? 'allow' : decision.verdict === 'deny' ? decision.reason : 'lookup');
 
 describe('the access policy, cell by cell', () => {
   it('has a row for every action', () => {
@@ -137,7 +136,10 @@ describe('the access policy, cell by cell', () => {
 
   it.each(ACTIONS)('%s', (action) => {
     const actual = Object.fromEntries(
-      Object.entries(ACTORS).map(([name, actor]) => [name, [cell(can(actor, action, RESOURCES.own)), cell(can(actor, action, RESOURCES.other)), cell(can(actor, action, RESOURCES.none))]]),
+      Object.entries(ACTORS).map(([name, actor]) => [
+        name,
+        [cell(can(actor, action, RESOURCES.own)), cell(can(actor, action, RESOURCES.other)), cell(can(actor, action, RESOURCES.none))],
+      ]),
     );
     expect(actual).toEqual(EXPECTED[action]);
   });
@@ -160,7 +162,7 @@ describe('principals with more than one role', () => {
     expect(cell(can(actor, 'customer.actFor', { customerId }))).toBe(expected);
   });
 
-  it('ops who is also a buyer sees any customer\'s order, as operations', () => {
+  it("ops who is also a buyer sees any customer's order, as operations", () => {
     expect(cell(can({ principal: opsBuyer, customerId: 'C1' }, 'order.read', { customerId: 'C2' }))).toBe('allow');
   });
 });
@@ -187,7 +189,9 @@ describe('refusals', () => {
     expect(message(ACTORS.buyer, 'customer.actFor', RESOURCES.other)).toBe('A buyer of C1 may not act for customer C2.');
     expect(message(ACTORS.rep, 'customer.actFor', RESOURCES.other)).toBe('Customer C2 is not assigned to sales rep R1.');
     expect(message(ACTORS.ops, 'customer.actFor', RESOURCES.own)).toBe('This token may not act for customer C1.');
-    expect(message(ACTORS.punchout, 'order.cancel', RESOURCES.none)).toBe('A PunchOut session cannot call cancelOrder: return the cart with returnPunchOutCart; the order arrives from the procurement system.');
+    expect(message(ACTORS.punchout, 'order.cancel', RESOURCES.none)).toBe(
+      'A PunchOut session cannot call cancelOrder: return the cart with returnPunchOutCart; the order arrives from the procurement system.',
+    );
     expect(message(ACTORS.buyer, 'orderQueue.read', RESOURCES.none)).toBe('This needs the ops role.');
     expect(message(ACTORS.buyer, 'ops.metrics', RESOURCES.none)).toBe('Metrics are for operations: they need the ops role.');
     expect(message(ACTORS.buyer, 'punchout.cart', RESOURCES.none)).toBe('This needs a PunchOut session token (from POST /punchout/session).');

@@ -4,7 +4,13 @@ import { parseEnv } from '../../../src/config/env.ts';
 import type { Principal, Role } from '../../../src/domain/principal.ts';
 import { bucketFor, DEFAULT_THROTTLE_LIMITS } from '../../../src/domain/throttle/throttle-policy.ts';
 
-const principal = (roles: Role[], fields: Partial<Principal> = {}): Principal => ({ subject: 'u1', roles: new Set(roles), customerId: null, repId: null, ...fields });
+const principal = (roles: Role[], fields: Partial<Principal> = {}): Principal => ({
+  subject: 'u1',
+  roles: new Set(roles),
+  customerId: null,
+  repId: null,
+  ...fields,
+});
 
 describe('throttle policy: one bucket per caller', () => {
   const limits = DEFAULT_THROTTLE_LIMITS;
@@ -13,7 +19,11 @@ describe('throttle policy: one bucket per caller', () => {
     expect(bucketFor(principal(['buyer'], { customerId: 'C0001' }), limits)).toEqual({ role: 'buyer', parts: ['C0001', 'u1'], limits: limits.roles.buyer });
     expect(bucketFor(principal(['rep'], { repId: 'R01' }), limits)).toEqual({ role: 'rep', parts: ['u1'], limits: limits.roles.rep });
     expect(bucketFor(principal(['ops']), limits)).toEqual({ role: 'ops', parts: ['u1'], limits: limits.roles.ops });
-    expect(bucketFor(principal(['punchout'], { customerId: 'C0001', punchOutSessionId: 'S1' }), limits)).toEqual({ role: 'punchout', parts: ['S1'], limits: limits.roles.punchout });
+    expect(bucketFor(principal(['punchout'], { customerId: 'C0001', punchOutSessionId: 'S1' }), limits)).toEqual({
+      role: 'punchout',
+      parts: ['S1'],
+      limits: limits.roles.punchout,
+    });
   });
 
   it('a principal with several roles draws from its most privileged one', () => {

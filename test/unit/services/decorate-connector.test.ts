@@ -26,10 +26,35 @@ function fakeErp() {
   const connector = defineErpConnector({
     name: 'fake',
     health: { ping: () => answer('ping', undefined) },
-    catalog: { getItems: (skus) => answer('getItems', skus.map(() => new Error('unknown'))), searchItems: () => answer('searchItems', { items: [], total: 0 }) },
-    pricing: { getPrices: (keys) => answer('getPrices', keys.map(() => null)) },
-    stock: { getStock: (skus) => answer('getStock', skus.map(() => new Error('unknown'))) },
-    customers: { getCustomers: (ids) => answer('getCustomers', ids.map(() => new Error('unknown'))) },
+    catalog: {
+      getItems: (skus) =>
+        answer(
+          'getItems',
+          skus.map(() => new Error('unknown')),
+        ),
+      searchItems: () => answer('searchItems', { items: [], total: 0 }),
+    },
+    pricing: {
+      getPrices: (keys) =>
+        answer(
+          'getPrices',
+          keys.map(() => null),
+        ),
+    },
+    stock: {
+      getStock: (skus) =>
+        answer(
+          'getStock',
+          skus.map(() => new Error('unknown')),
+        ),
+    },
+    customers: {
+      getCustomers: (ids) =>
+        answer(
+          'getCustomers',
+          ids.map(() => new Error('unknown')),
+        ),
+    },
     orders: {
       resumesOrderEntry: true,
       refusesDuplicateExternalRef: false,
@@ -70,13 +95,14 @@ describe('decorateConnector', () => {
     const erp = fakeErp();
     const seen: string[] = [];
     const decorated = decorateConnector(erp.connector, [recorder('a', seen), recorder('b', seen)]);
-    await decorated.getPrices([{ scope: 'list', scopeId: 'USD', sku: 'A' }, { scope: 'list', scopeId: 'USD', sku: 'B' }], { priority: 'background' });
-    expect(seen).toEqual([
-      'a> getPrices pricing background 2 sent=false',
-      'b> getPrices pricing background 2 sent=false',
-      'b< sent=true',
-      'a< sent=true',
-    ]);
+    await decorated.getPrices(
+      [
+        { scope: 'list', scopeId: 'USD', sku: 'A' },
+        { scope: 'list', scopeId: 'USD', sku: 'B' },
+      ],
+      { priority: 'background' },
+    );
+    expect(seen).toEqual(['a> getPrices pricing background 2 sent=false', 'b> getPrices pricing background 2 sent=false', 'b< sent=true', 'a< sent=true']);
 
     // Every method in the port's table, none named in the decorator.
     seen.length = 0;
@@ -104,7 +130,7 @@ describe('decorateConnector', () => {
     expect(erp.calls).toEqual([]);
   });
 
-  it('counts in erpfront_erp_requests_total the calls that reached the ERP, by the table\'s outcome, not those the breaker refused', async () => {
+  it("counts in erpfront_erp_requests_total the calls that reached the ERP, by the table's outcome, not those the breaker refused", async () => {
     const erp = fakeErp();
     const metrics = createPrometheusMetrics();
     const breaker = new CircuitBreaker({ failureThreshold: 2 });

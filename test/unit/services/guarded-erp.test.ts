@@ -37,13 +37,46 @@ function fakeErp(latencyMs = 5) {
     name: 'fake',
     health: { ping: (o) => answer('ping', o, undefined) },
     catalog: {
-      getItems: (skus, o) => answer('getItems', o, skus.map(() => new Error('unknown'))),
+      getItems: (skus, o) =>
+        answer(
+          'getItems',
+          o,
+          skus.map(() => new Error('unknown')),
+        ),
       searchItems: (_search, o) => answer('searchItems', o, { items: [], total: 0 }),
     },
-    customers: { getCustomers: (ids, o) => answer('getCustomers', o, ids.map(() => new Error('unknown'))) },
-    salesReps: { getSalesReps: (ids, o) => answer('getSalesReps', o, ids.map(() => new Error('unknown'))) },
-    pricing: { getPrices: (keys, o) => answer('getPrices', o, keys.map(() => null)) },
-    stock: { getStock: (skus, o) => answer('getStock', o, skus.map(() => new Error('unknown'))) },
+    customers: {
+      getCustomers: (ids, o) =>
+        answer(
+          'getCustomers',
+          o,
+          ids.map(() => new Error('unknown')),
+        ),
+    },
+    salesReps: {
+      getSalesReps: (ids, o) =>
+        answer(
+          'getSalesReps',
+          o,
+          ids.map(() => new Error('unknown')),
+        ),
+    },
+    pricing: {
+      getPrices: (keys, o) =>
+        answer(
+          'getPrices',
+          o,
+          keys.map(() => null),
+        ),
+    },
+    stock: {
+      getStock: (skus, o) =>
+        answer(
+          'getStock',
+          o,
+          skus.map(() => new Error('unknown')),
+        ),
+    },
     orders: {
       resumesOrderEntry: false,
       refusesDuplicateExternalRef: false,

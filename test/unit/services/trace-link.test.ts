@@ -56,7 +56,11 @@ function fakeErp() {
   return { connector, fail: (error: Error | undefined) => (fail = error) };
 }
 
-function chain(erp: ErpConnector, budget = createMemoryErpBudget({ requestsPerSecond: 1000, maxConcurrent: 4 }), breaker = new CircuitBreaker({ failureThreshold: 1, cooldownMs: 60_000 })) {
+function chain(
+  erp: ErpConnector,
+  budget = createMemoryErpBudget({ requestsPerSecond: 1000, maxConcurrent: 4 }),
+  breaker = new CircuitBreaker({ failureThreshold: 1, cooldownMs: 60_000 }),
+) {
   const metrics = createPrometheusMetrics();
   return decorateConnector(erp, [traceLink(erp.name), ...guardLinks({ budget, breaker, metrics }), meterLink(metrics)]);
 }
@@ -71,7 +75,13 @@ describe('the ERP call span', () => {
     const wait = spans.find((s) => s.name === 'erp budget wait')!;
     expect(call.kind).toBe(SPAN_KIND_CLIENT);
     expect(parentOf(call)).toBe(cache.spanContext().spanId);
-    expect(call.attributes).toMatchObject({ 'erpfront.erp.connector': 'fake', 'erpfront.erp.operation': 'getStock', 'erpfront.erp.priority': 'order', 'erpfront.erp.keys': 2, 'erpfront.erp.sent': true });
+    expect(call.attributes).toMatchObject({
+      'erpfront.erp.connector': 'fake',
+      'erpfront.erp.operation': 'getStock',
+      'erpfront.erp.priority': 'order',
+      'erpfront.erp.keys': 2,
+      'erpfront.erp.sent': true,
+    });
     expect(parentOf(wait)).toBe(call.spanContext().spanId);
     expect(wait.attributes['erpfront.erp.priority']).toBe('order');
     expect(call.status.code).not.toBe(STATUS_ERROR);

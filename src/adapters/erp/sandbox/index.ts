@@ -26,16 +26,7 @@ import { ErpError } from '../../../ports/erp-error.ts';
 import { chunks } from '../shared/batches.ts';
 import { createHttpClient, type HttpClient } from './http-client.ts';
 import { orderCalls } from './orders.ts';
-import {
-  CustomersBatchWire,
-  HealthWire,
-  ItemsBatchWire,
-  ItemsPageWire,
-  parseWire,
-  PricesAnswerWire,
-  SalesRepsBatchWire,
-  StockBatchWire,
-} from './wire.ts';
+import { CustomersBatchWire, HealthWire, ItemsBatchWire, ItemsPageWire, parseWire, PricesAnswerWire, SalesRepsBatchWire, StockBatchWire } from './wire.ts';
 
 /** The sandbox API's limits per call. */
 const MAX_IDS = 500;
@@ -84,14 +75,19 @@ export function createSandboxConnector(options: SandboxConnectorOptions): ErpCon
 
     catalog: {
       getItems: (skus, callOptions) =>
-        batchRead(http, {
-          operation: 'getItems',
-          path: '/api/v1/items',
-          param: 'ids',
-          schema: ItemsBatchWire,
-          keyOf: (item: Item) => item.sku,
-          notFound: (sku) => `Item ${sku} does not exist in the ERP`,
-        }, skus, callOptions),
+        batchRead(
+          http,
+          {
+            operation: 'getItems',
+            path: '/api/v1/items',
+            param: 'ids',
+            schema: ItemsBatchWire,
+            keyOf: (item: Item) => item.sku,
+            notFound: (sku) => `Item ${sku} does not exist in the ERP`,
+          },
+          skus,
+          callOptions,
+        ),
 
       async searchItems(search: ItemSearch, callOptions?: ErpCallOptions): Promise<ItemSearchPage> {
         if (!Number.isInteger(search.offset) || search.offset < 0 || !Number.isInteger(search.limit) || search.limit < 0) {
@@ -103,12 +99,17 @@ export function createSandboxConnector(options: SandboxConnectorOptions): ErpCon
         do {
           const page = parseWire(
             ItemsPageWire,
-            await http.get('searchItems', '/api/v1/items', {
-              q: search.text || undefined,
-              category: search.category || undefined,
-              offset: String(search.offset + items.length),
-              limit: String(Math.max(1, Math.min(MAX_PAGE, search.limit - items.length))),
-            }, callOptions),
+            await http.get(
+              'searchItems',
+              '/api/v1/items',
+              {
+                q: search.text || undefined,
+                category: search.category || undefined,
+                offset: String(search.offset + items.length),
+                limit: String(Math.max(1, Math.min(MAX_PAGE, search.limit - items.length))),
+              },
+              callOptions,
+            ),
             'searchItems',
           );
           total = page.total;
@@ -121,26 +122,36 @@ export function createSandboxConnector(options: SandboxConnectorOptions): ErpCon
 
     customers: {
       getCustomers: (ids, callOptions) =>
-        batchRead(http, {
-          operation: 'getCustomers',
-          path: '/api/v1/customers',
-          param: 'ids',
-          schema: CustomersBatchWire,
-          keyOf: (customer: CustomerAccount) => customer.id,
-          notFound: (id) => `Customer ${id} does not exist in the ERP`,
-        }, ids, callOptions),
+        batchRead(
+          http,
+          {
+            operation: 'getCustomers',
+            path: '/api/v1/customers',
+            param: 'ids',
+            schema: CustomersBatchWire,
+            keyOf: (customer: CustomerAccount) => customer.id,
+            notFound: (id) => `Customer ${id} does not exist in the ERP`,
+          },
+          ids,
+          callOptions,
+        ),
     },
 
     salesReps: {
       getSalesReps: (ids, callOptions) =>
-        batchRead(http, {
-          operation: 'getSalesReps',
-          path: '/api/v1/sales-reps',
-          param: 'ids',
-          schema: SalesRepsBatchWire,
-          keyOf: (rep: SalesRep) => rep.id,
-          notFound: (id) => `Sales rep ${id} does not exist in the ERP`,
-        }, ids, callOptions),
+        batchRead(
+          http,
+          {
+            operation: 'getSalesReps',
+            path: '/api/v1/sales-reps',
+            param: 'ids',
+            schema: SalesRepsBatchWire,
+            keyOf: (rep: SalesRep) => rep.id,
+            notFound: (id) => `Sales rep ${id} does not exist in the ERP`,
+          },
+          ids,
+          callOptions,
+        ),
     },
 
     pricing: {
@@ -159,14 +170,19 @@ export function createSandboxConnector(options: SandboxConnectorOptions): ErpCon
 
     stock: {
       getStock: (skus, callOptions) =>
-        batchRead(http, {
-          operation: 'getStock',
-          path: '/api/v1/stock',
-          param: 'skus',
-          schema: StockBatchWire,
-          keyOf: (record: StockRecord) => record.sku,
-          notFound: (sku) => `Item ${sku} does not exist in the ERP`,
-        }, skus, callOptions),
+        batchRead(
+          http,
+          {
+            operation: 'getStock',
+            path: '/api/v1/stock',
+            param: 'skus',
+            schema: StockBatchWire,
+            keyOf: (record: StockRecord) => record.sku,
+            notFound: (sku) => `Item ${sku} does not exist in the ERP`,
+          },
+          skus,
+          callOptions,
+        ),
     },
 
     orders: {

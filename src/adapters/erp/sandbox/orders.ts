@@ -80,11 +80,16 @@ export function orderCalls(http: HttpClient): OrderCalls {
       do {
         const answer = parseWire(
           OrdersPageWire,
-          await http.get('listOrders', '/api/v1/orders', {
-            customerId,
-            offset: String(offset + orders.length),
-            limit: String(Math.max(1, Math.min(MAX_PAGE, limit - orders.length))),
-          }, options),
+          await http.get(
+            'listOrders',
+            '/api/v1/orders',
+            {
+              customerId,
+              offset: String(offset + orders.length),
+              limit: String(Math.max(1, Math.min(MAX_PAGE, limit - orders.length))),
+            },
+            options,
+          ),
           'listOrders',
         );
         total = answer.total;

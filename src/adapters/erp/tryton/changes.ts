@@ -38,7 +38,16 @@ const OPERATION = 'changesSince';
 
 /** A Tryton datetime (UTC, microseconds), kept as sortable text `YYYY-MM-DDTHH:MM:SS.ffffff`. */
 const stamp = z
-  .object({ __class__: z.literal('datetime'), year: z.number().int(), month: z.number().int(), day: z.number().int(), hour: z.number().int(), minute: z.number().int(), second: z.number().int(), microsecond: z.number().int().optional() })
+  .object({
+    __class__: z.literal('datetime'),
+    year: z.number().int(),
+    month: z.number().int(),
+    day: z.number().int(),
+    hour: z.number().int(),
+    minute: z.number().int(),
+    second: z.number().int(),
+    microsecond: z.number().int().optional(),
+  })
   .transform((d) => `${pad(d.year, 4)}-${pad(d.month)}-${pad(d.day)}T${pad(d.hour)}:${pad(d.minute)}:${pad(d.second)}.${pad(d.microsecond ?? 0, 6)}`);
 
 const Stamped = z.object({ id, write_date: stamp.nullable(), create_date: stamp.nullable() });
@@ -54,7 +63,9 @@ interface Source {
   changes(rows: Array<Record<string, unknown>>, rpc: TrytonRpc, options?: ErpCallOptions): Promise<ErpChange[]>;
 }
 
-const codes = (rows: Array<Record<string, unknown>>, pick: (row: any) => string | null | undefined) => [...new Set(rows.map(pick).filter((c): c is string => typeof c === 'string' && c !== ''))];
+const codes = (rows: Array<Record<string, unknown>>, pick: (row: any) => string | null | undefined) => [
+  ...new Set(rows.map(pick).filter((c): c is string => typeof c === 'string' && c !== '')),
+];
 const skusOf = (skus: string[]): ErpChange[] => (skus.length ? [{ type: 'item.changed', data: { skus } }] : []);
 const customersOf = (ids: string[]): ErpChange[] => (ids.length ? [{ type: 'customer.changed', data: { customerIds: ids } }] : []);
 
@@ -67,11 +78,21 @@ const SOURCES: readonly Source[] = [
     async changes(rows, rpc, options) {
       const ids = [...new Set(rows.flatMap((r) => r.products as number[]))];
       if (ids.length === 0) return [];
-      const products = parseAnswer(z.array(z.object({ id, code })), await rpc.model(OPERATION, 'product.product', 'read', [ids, ['code']], {}, options), OPERATION, 'products of changed templates');
+      const products = parseAnswer(
+        z.array(z.object({ id, code })),
+        await rpc.model(OPERATION, 'product.product', 'read', [ids, ['code']], {}, options),
+        OPERATION,
+        'products of changed templates',
+      );
       return skusOf(codes(products, (p) => p.code));
     },
   },
-  { model: 'product.price_list', fields: [], row: Stamped, changes: async (rows) => rows.map((r) => ({ type: 'price_list.changed', data: { priceListId: String(r.id) } })) },
+  {
+    model: 'product.price_list',
+    fields: [],
+    row: Stamped,
+    changes: async (rows) => rows.map((r) => ({ type: 'price_list.changed', data: { priceListId: String(r.id) } })),
+  },
   {
     model: 'product.price_list.line',
     fields: ['price_list', 'product.code'],
@@ -86,7 +107,12 @@ const SOURCES: readonly Source[] = [
         if (sku === null || known === 'all') byList.set(list, 'all');
         else byList.set(list, (known ?? new Set()).add(sku));
       }
-      return [...byList].map(([list, skus]): ErpChange => ({ type: 'price_list.changed', data: skus === 'all' ? { priceListId: String(list) } : { priceListId: String(list), skus: [...skus] } }));
+      return [...byList].map(
+        ([list, skus]): ErpChange => ({
+          type: 'price_list.changed',
+          data: skus === 'all' ? { priceListId: String(list) } : { priceListId: String(list), skus: [...skus] },
+        }),
+      );
     },
   },
   { model: 'party.party', fields: ['code'], row: Stamped.extend({ code }), changes: async (rows) => customersOf(codes(rows, (r) => r.code)) },
@@ -96,10 +122,18 @@ const SOURCES: readonly Source[] = [
     row: Stamped.extend({ reference: z.string().nullable(), 'party.': related({ code }) }),
     async changes(rows) {
       const refs = codes(rows, (r) => r.reference);
-      return [...(refs.length ? [{ type: 'order.changed', data: { externalRefs: refs } } as ErpChange] : []), ...customersOf(codes(rows, (r) => r['party.']?.code))];
+      return [
+        ...(refs.length ? [{ type: 'order.changed', data: { externalRefs: refs } } as ErpChange] : []),
+        ...customersOf(codes(rows, (r) => r['party.']?.code)),
+      ];
     },
   },
-  { model: 'stock.move', fields: ['product.code'], row: Stamped.extend({ 'product.': related({ code }) }), changes: async (rows) => stockOf(codes(rows, (r) => r['product.']?.code)) },
+  {
+    model: 'stock.move',
+    fields: ['product.code'],
+    row: Stamped.extend({ 'product.': related({ code }) }),
+    changes: async (rows) => stockOf(codes(rows, (r) => r['product.']?.code)),
+  },
   {
     model: 'account.move.line',
     fields: ['party.code'],
@@ -132,7 +166,14 @@ export function trytonChangeFeed(rpc: TrytonRpc) {
       let latest = '';
       for (const source of SOURCES) {
         for (const field of ['write_date', 'create_date']) {
-          const answer = await rpc.model(OPERATION, source.model, 'search_read', [[[field, '!=', null], ...(source.domain ?? [])], 0, 1, [[field, 'DESC']], [field]], {}, options);
+          const answer = await rpc.model(
+            OPERATION,
+            source.model,
+            'search_read',
+            [[[field, '!=', null], ...(source.domain ?? [])], 0, 1, [[field, 'DESC']], [field]],
+            {},
+            options,
+          );
           const [row] = parseAnswer(z.array(z.object({ [field]: stamp })), answer, OPERATION, `${source.model} ${field}`) as Array<Record<string, string>>;
           if (row && row[field]! > latest) latest = row[field]!;
         }
@@ -155,9 +196,31 @@ export function trytonChangeFeed(rpc: TrytonRpc) {
         // Edited records by write_date; never-edited ones by create_date: each sorted by its change time.
         for (const [field, domain] of [
           ['write_date', [['write_date', '>=', toDatetime(since)]]],
-          ['create_date', [['write_date', '=', null], ['create_date', '>=', toDatetime(since)]]],
+          [
+            'create_date',
+            [
+              ['write_date', '=', null],
+              ['create_date', '>=', toDatetime(since)],
+            ],
+          ],
         ] as const) {
-          const answer = await rpc.model(OPERATION, source.model, 'search_read', [[...domain, ...(source.domain ?? [])], 0, limit, [[field, 'ASC'], ['id', 'ASC']], [...source.fields, 'write_date', 'create_date']], {}, options);
+          const answer = await rpc.model(
+            OPERATION,
+            source.model,
+            'search_read',
+            [
+              [...domain, ...(source.domain ?? [])],
+              0,
+              limit,
+              [
+                [field, 'ASC'],
+                ['id', 'ASC'],
+              ],
+              [...source.fields, 'write_date', 'create_date'],
+            ],
+            {},
+            options,
+          );
           const rows = parseAnswer(z.array(source.row), answer, OPERATION, `changed ${source.model} records`);
           for (const row of rows) {
             const at = (row.write_date ?? row.create_date) as string;
@@ -183,7 +246,10 @@ export function trytonChangeFeed(rpc: TrytonRpc) {
       let t = horizon !== null ? horizon : latest;
       if (more && t <= cursor.t) t = shift(cursor.t, 0, 1);
       const windowStart = shift(t, -LOOKBACK_MS);
-      const kept = marks.filter((m) => m.at >= windowStart).slice(-MAX_SEEN).map((m) => m.mark);
+      const kept = marks
+        .filter((m) => m.at >= windowStart)
+        .slice(-MAX_SEEN)
+        .map((m) => m.mark);
       return { changes: merge(changes), cursor: JSON.stringify({ t, seen: kept } satisfies Cursor), more };
     },
   };
@@ -208,8 +274,14 @@ function shift(t: string, ms: number, micros = 0): string {
 
 function toDatetime(t: string) {
   return {
-    __class__: 'datetime', year: Number(t.slice(0, 4)), month: Number(t.slice(5, 7)), day: Number(t.slice(8, 10)),
-    hour: Number(t.slice(11, 13)), minute: Number(t.slice(14, 16)), second: Number(t.slice(17, 19)), microsecond: Number(t.slice(20, 26) || 0),
+    __class__: 'datetime',
+    year: Number(t.slice(0, 4)),
+    month: Number(t.slice(5, 7)),
+    day: Number(t.slice(8, 10)),
+    hour: Number(t.slice(11, 13)),
+    minute: Number(t.slice(14, 16)),
+    second: Number(t.slice(17, 19)),
+    microsecond: Number(t.slice(20, 26) || 0),
   };
 }
 

@@ -31,7 +31,8 @@ export interface MemoryThrottleStore extends ThrottleStore {
 
 export function createMemoryThrottleStore(options: MemoryThrottleStoreOptions = {}): MemoryThrottleStore {
   const maxBuckets = options.maxBuckets ?? 100_000;
-  if (!Number.isInteger(maxBuckets) || maxBuckets <= 0) throw new TypeError(`throttle store: maxBuckets must be a positive integer, but got: ${String(maxBuckets)}`);
+  if (!Number.isInteger(maxBuckets) || maxBuckets <= 0)
+    throw new TypeError(`throttle store: maxBuckets must be a positive integer, but got: ${String(maxBuckets)}`);
   const clock = options.clock ?? systemClock;
   const buckets = new LRUCache<string, BucketState>({ max: maxBuckets });
 

@@ -79,15 +79,22 @@ export async function openRedisStores(options: RedisStoresOptions): Promise<Redi
   try {
     const client = await open('commands');
     const overridden = await checkOrderDurability(client, { allowVolatile: options.allowVolatileOrders });
-    if (overridden.length) options.logger.warn(`REDIS_ALLOW_VOLATILE_ORDERS=true: keeping orders in a Redis that can lose them: ${overridden.join('; ')}`, { problems: overridden });
+    if (overridden.length)
+      options.logger.warn(`REDIS_ALLOW_VOLATILE_ORDERS=true: keeping orders in a Redis that can lose them: ${overridden.join('; ')}`, { problems: overridden });
     // A cache read must never hold a page longer than a fraction of an ERP call.
     const cacheClient = await open('cache', 250);
     // A take happens before every GraphQL request: a slow Redis falls back within 250 ms, too.
     const throttleClient = await open('throttle', 250);
     const subscriber = await open('subscriber');
     const budget = createRedisErpBudget({
-      client, subscriber, base: keys.budget(options.budgetName), instanceId: options.instanceId,
-      requestsPerSecond: options.requestsPerSecond, maxConcurrent: options.maxConcurrent, leaseMs: options.budgetLeaseMs, logger: options.logger,
+      client,
+      subscriber,
+      base: keys.budget(options.budgetName),
+      instanceId: options.instanceId,
+      requestsPerSecond: options.requestsPerSecond,
+      maxConcurrent: options.maxConcurrent,
+      leaseMs: options.budgetLeaseMs,
+      logger: options.logger,
     });
     let failures = 0;
     return {
@@ -97,7 +104,10 @@ export async function openRedisStores(options: RedisStoresOptions): Promise<Redi
         client: cacheClient,
         keys,
         // Logged once per run of failures: the connection logs the outage itself.
-        onError: (operation, error) => void (failures++ === 0 && options.logger.warn(`shared cache ${operation} failed, serving from this instance`, { operation, err: loggableError(error) })),
+        onError: (operation, error) =>
+          void (
+            failures++ === 0 && options.logger.warn(`shared cache ${operation} failed, serving from this instance`, { operation, err: loggableError(error) })
+          ),
       }),
       budget,
       throttle: createRedisThrottleStore({ client: throttleClient, keys, logger: options.logger, fallbackMaxBuckets: options.throttleFallbackMaxBuckets }),

@@ -49,7 +49,10 @@ export function createRedisThrottleStore(options: RedisThrottleStoreOptions): Th
   function local(cause: unknown): MemoryThrottleStore {
     if (fallback === null) {
       fallback = createMemoryThrottleStore({ maxBuckets: options.fallbackMaxBuckets });
-      if (!down) logger?.warn(`erpfront: throttle falls back to this instance's own buckets while Redis is unreachable: ${cause instanceof Error ? cause.message : String(cause)}`);
+      if (!down)
+        logger?.warn(
+          `erpfront: throttle falls back to this instance's own buckets while Redis is unreachable: ${cause instanceof Error ? cause.message : String(cause)}`,
+        );
       down = true;
       // Not before a second: a Redis that times out on a connection still "ready" would
       // otherwise cost every request the command timeout.
@@ -78,7 +81,11 @@ export function createRedisThrottleStore(options: RedisThrottleStoreOptions): Th
     return reply;
   }
 
-  const level = (reply: Reply, limits: BucketLimits): BucketLevel => ({ available: Number(reply[1]), capacity: limits.capacity, restoreRate: limits.restorePerSecond });
+  const level = (reply: Reply, limits: BucketLimits): BucketLevel => ({
+    available: Number(reply[1]),
+    capacity: limits.capacity,
+    restoreRate: limits.restorePerSecond,
+  });
 
   return {
     async take(key, points, limits) {

@@ -28,7 +28,11 @@ export function createSqliteCursorStore(options: { path: string; now?: () => num
       return transaction(() => {
         const row = sql('SELECT holder, until FROM leases WHERE feed = ?').get(feed) as { holder: string; until: number } | undefined;
         if (row && row.holder !== holder && row.until > now()) return false;
-        sql('INSERT INTO leases (feed, holder, until) VALUES (?, ?, ?) ON CONFLICT (feed) DO UPDATE SET holder = excluded.holder, until = excluded.until').run(feed, holder, now() + ttlMs);
+        sql('INSERT INTO leases (feed, holder, until) VALUES (?, ?, ?) ON CONFLICT (feed) DO UPDATE SET holder = excluded.holder, until = excluded.until').run(
+          feed,
+          holder,
+          now() + ttlMs,
+        );
         return true;
       });
     },

@@ -27,14 +27,14 @@ export function loadProduct(context: GraphQLContext, sku: string): MaybePromise<
 
 export const Product = {
   price: (item: Item, args: { quantity?: number | null }, context: GraphQLContext) => {
-      const quantity = validQuantity(args.quantity, context.services.limits.maxQuantity);
-      const customer = loadCustomer(context, requireCustomer(context, 'Prices'));
-      return after(customer, (account) => quoteBuyerPrice(context, account, item, quantity));
+    const quantity = validQuantity(args.quantity, context.services.limits.maxQuantity);
+    const customer = loadCustomer(context, requireCustomer(context, 'Prices'));
+    return after(customer, (account) => quoteBuyerPrice(context, account, item, quantity));
   },
 
   availability: (item: Item, args: { quantity?: number | null }, context: GraphQLContext) => {
-      const quantity = validQuantity(args.quantity, context.services.limits.maxQuantity);
-      const { clock, limits } = context.services;
-      return availabilityFor(context.reader, item.sku, quantity, clock, { allowSplit: limits.allowSplitShipments });
+    const quantity = validQuantity(args.quantity, context.services.limits.maxQuantity);
+    const { clock, limits } = context.services;
+    return availabilityFor(context.reader, item.sku, quantity, clock, { allowSplit: limits.allowSplitShipments });
   },
 };

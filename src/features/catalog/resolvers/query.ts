@@ -16,21 +16,21 @@ const MAX_PAGE = 100;
 
 export const Query = {
   products: (_: unknown, args: { skus: string[] }, context: GraphQLContext) => {
-      const max = context.services.limits.maxSkusPerQuery;
-      if (args.skus.length > max) {
-        throw new DomainError('TOO_MANY_SKUS', `Ask for at most ${max} SKUs at once, got ${args.skus.length}; page through them.`);
+    const max = context.services.limits.maxSkusPerQuery;
+    if (args.skus.length > max) {
+      throw new DomainError('TOO_MANY_SKUS', `Ask for at most ${max} SKUs at once, got ${args.skus.length}; page through them.`);
+    }
+    // Each SKU fails alone: an Error in the list is `null` at its index with its own error.
+    // (Returned, not rejected: graphql-jit 0.8.7 appends a stray null for a rejected item.)
+    const entries = args.skus.map((sku): MaybePromise<Item | unknown> => {
+      try {
+        const item = loadProduct(context, sku);
+        return isPromise(item) ? item.catch((error: unknown) => error) : item;
+      } catch (error) {
+        return error;
       }
-      // Each SKU fails alone: an Error in the list is `null` at its index with its own error.
-      // (Returned, not rejected: graphql-jit 0.8.7 appends a stray null for a rejected item.)
-      const entries = args.skus.map((sku): MaybePromise<Item | unknown> => {
-        try {
-          const item = loadProduct(context, sku);
-          return isPromise(item) ? item.catch((error: unknown) => error) : item;
-        } catch (error) {
-          return error;
-        }
-      });
-      return entries.some(isPromise) ? Promise.all(entries) : entries;
+    });
+    return entries.some(isPromise) ? Promise.all(entries) : entries;
   },
 
   product: (_: unknown, args: { sku: string }, context: GraphQLContext) => loadProduct(context, args.sku),
@@ -40,27 +40,30 @@ export const Query = {
     args: { query?: string | null; category?: string | null; first?: number | null; after?: string | null },
     context: GraphQLContext,
   ) => {
-      const first = pageSize(args.first, 20, MAX_PAGE);
-      const after = decodeCursor('offset', args.after);
-      const offset = after === null ? 0 : after + 1;
-      const search = { text: args.query ?? undefined, category: args.category ?? undefined, offset, limit: first };
-      const { erp, cache } = context.services;
-      const [result] = await cache.load<string, ItemSearchPage>('items', [searchKeyId(search)], (k) => k, async (_, { refresh }) => [
-        await erp.searchItems(search, { priority: refresh ? 'background' : 'read' }),
-      ]);
-      if (result instanceof Error) throw result;
-      const page = result!.value;
-      const edges = page.items.map((item, i) => ({ cursor: encodeCursor('offset', offset + i), node: item }));
-      return {
-        edges,
-        totalCount: page.total,
-        pageInfo: {
-          hasNextPage: offset + page.items.length < page.total,
-          hasPreviousPage: offset > 0,
-          startCursor: edges[0]?.cursor ?? null,
-          endCursor: edges.at(-1)?.cursor ?? null,
-        },
-      };
+    const first = pageSize(args.first, 20, MAX_PAGE);
+    const after = decodeCursor('offset', args.after);
+    const offset = after === null ? 0 : after + 1;
+    const search = { text: args.query ?? undefined, category: args.category ?? undefined, offset, limit: first };
+    const { erp, cache } = context.services;
+    const [result] = await cache.load<string, ItemSearchPage>(
+      'items',
+      [searchKeyId(search)],
+      (k) => k,
+      async (_, { refresh }) => [await erp.searchItems(search, { priority: refresh ? 'background' : 'read' })],
+    );
+    if (result instanceof Error) throw result;
+    const page = result!.value;
+    const edges = page.items.map((item, i) => ({ cursor: encodeCursor('offset', offset + i), node: item }));
+    return {
+      edges,
+      totalCount: page.total,
+      pageInfo: {
+        hasNextPage: offset + page.items.length < page.total,
+        hasPreviousPage: offset > 0,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      },
+    };
   },
 
   viewer: (_: unknown, __: unknown, context: GraphQLContext) => context.principal,
@@ -69,8 +72,7 @@ export const Query = {
 export const Viewer = {
   subject: (principal: GraphQLContext['principal']) => principal.subject,
   roles: (principal: GraphQLContext['principal']) => [...principal.roles].map((r) => r.toUpperCase()),
-  customer: (_: unknown, __: unknown, context: GraphQLContext) =>
-    context.customerId === null ? null : loadCustomer(context, context.customerId),
+  customer: (_: unknown, __: unknown, context: GraphQLContext) => (context.customerId === null ? null : loadCustomer(context, context.customerId)),
   assignedCustomers: (principal: GraphQLContext['principal'], _: unknown, context: GraphQLContext) => {
     if (principal.repId === null) return null;
     const rep = context.reader.salesRep(principal.repId);

@@ -47,7 +47,11 @@ export function invalidateRoute(options: { invalidation: CacheInvalidation; veri
     const parsed = Body.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      return graphqlErrorResponse(400, 'BAD_REQUEST', `${issue.path.join('.') || 'body'}: ${issue.message}. Expected {"domain": "prices", "keys": [...]} or {"changes": [...]}.`);
+      return graphqlErrorResponse(
+        400,
+        'BAD_REQUEST',
+        `${issue.path.join('.') || 'body'}: ${issue.message}. Expected {"domain": "prices", "keys": [...]} or {"changes": [...]}.`,
+      );
     }
     const changes = 'changes' in parsed.data ? parsed.data.changes : [parsed.data];
     const invalidated = changes.reduce((n, change) => n + change.keys.length, 0);
@@ -58,7 +62,11 @@ export function invalidateRoute(options: { invalidation: CacheInvalidation; veri
       for (const change of changes) await options.invalidation.invalidate(change.domain, change.keys);
     } catch (error) {
       log.error('cache invalidation could not be broadcast', { ...action, err: loggableError(error) });
-      return graphqlErrorResponse(503, 'INVALIDATION_NOT_BROADCAST', 'Dropped here, but the other instances could not be told (Redis is unreachable); they serve the old value until it ages out. Retry.');
+      return graphqlErrorResponse(
+        503,
+        'INVALIDATION_NOT_BROADCAST',
+        'Dropped here, but the other instances could not be told (Redis is unreachable); they serve the old value until it ages out. Retry.',
+      );
     }
     log.info('cache invalidated', action);
     return c.json({ invalidated });

@@ -49,7 +49,11 @@ export function ociRoute(options: OciRouteOptions) {
   const { service } = options;
   return async function oci(c: Context): Promise<Response> {
     const fields = await parameters(c);
-    if (!fields) return ociPage(400, 'The call-up body could not be read as the form its Content-Type declares; send application/x-www-form-urlencoded (or a well-formed multipart/form-data).');
+    if (!fields)
+      return ociPage(
+        400,
+        'The call-up body could not be read as the form its Content-Type declares; send application/x-www-form-urlencoded (or a well-formed multipart/form-data).',
+      );
     const callUp = readCallUp(fields);
     if ('problem' in callUp) return ociPage(400, callUp.problem);
     if (callUp.function) return ociPage(400, `OCI FUNCTION=${excerpt(callUp.function, 40)} is not supported; call up the catalog without FUNCTION to shop.`);
@@ -61,7 +65,10 @@ export function ociRoute(options: OciRouteOptions) {
     }
     if ('refused' in auth) {
       // Who tried, never with what; the user name is the caller's text: escaped and cut.
-      requestLogger(c, service.deps.logger).warn(`OCI call-up refused (${auth.refused})`, { reason: auth.refused, user: callUp.username === null ? '(token)' : untrustedField(callUp.username) });
+      requestLogger(c, service.deps.logger).warn(`OCI call-up refused (${auth.refused})`, {
+        reason: auth.refused,
+        user: callUp.username === null ? '(token)' : untrustedField(callUp.username),
+      });
       return ociPage(401, 'The catalog login (USERNAME/PASSWORD or TOKEN) is not valid; check the call-up parameters configured in your procurement system.');
     }
     const buyer = auth.buyer;

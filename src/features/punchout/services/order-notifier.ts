@@ -34,7 +34,13 @@ export interface NoticeReference {
 /** Writes the documents (cXML transport) and posts them; injected so this service stays wire-free. */
 export interface NoticeChannel {
   confirmation(buyer: BuyerOrganisation, ref: NoticeReference, now: number): string;
-  shipNotice(buyer: BuyerOrganisation, ref: NoticeReference, shipment: Shipment, lines: ReadonlyMap<string, { lineNumber: number; unit: string }>, now: number): string;
+  shipNotice(
+    buyer: BuyerOrganisation,
+    ref: NoticeReference,
+    shipment: Shipment,
+    lines: ReadonlyMap<string, { lineNumber: number; unit: string }>,
+    now: number,
+  ): string;
   /** Posts a document; resolves when the buyer accepted it, rejects with the reason otherwise. */
   deliver(url: string, document: string): Promise<void>;
 }
@@ -98,7 +104,7 @@ export class OrderNotifier {
   async tick(): Promise<number> {
     const { store, clock } = this.#deps;
     let delivered = 0;
-    for (let claimed = 0; claimed < PER_PASS;) {
+    for (let claimed = 0; claimed < PER_PASS; ) {
       const batch = await store.dueOrderLinks(clock.now(), BATCH, this.#deps.claimMs ?? 300_000);
       for (const link of batch) delivered += await this.#advance(link).catch((error: unknown) => this.#release(link, error));
       claimed += batch.length;
@@ -112,7 +118,11 @@ export class OrderNotifier {
    * batch still go, and this one is given back for the next pass instead of waiting out its claim.
    */
   async #release(link: PunchOutOrderLink, error: unknown): Promise<number> {
-    this.#deps.logger.error(`PunchOut order notice for ${link.orderId} failed unexpectedly; retrying`, { orderId: link.orderId, buyerId: link.buyerId, err: loggableError(error) });
+    this.#deps.logger.error(`PunchOut order notice for ${link.orderId} failed unexpectedly; retrying`, {
+      orderId: link.orderId,
+      buyerId: link.buyerId,
+      err: loggableError(error),
+    });
     await this.#deps.store.saveOrderLink({ ...link, nextAttemptAt: this.#deps.clock.now() + this.#deps.intervalMs }).catch(() => {});
     return 0;
   }
@@ -131,7 +141,12 @@ export class OrderNotifier {
       return 0;
     }
     if (view.status === 'CANCELLED' || view.status === 'REJECTED') return (await done(), 0);
-    const ref: NoticeReference = { buyerOrderId: link.buyerOrderId, orderDate: link.orderDate, orderPayloadId: link.orderPayloadId, erpOrderNumber: view.erpOrderNumber };
+    const ref: NoticeReference = {
+      buyerOrderId: link.buyerOrderId,
+      orderDate: link.orderDate,
+      orderPayloadId: link.orderPayloadId,
+      erpOrderNumber: view.erpOrderNumber,
+    };
     const lines = new Map(stored.request.lines.map((l, i) => [l.sku, { lineNumber: i + 1, unit: l.unitOfMeasure }]));
     const next = { ...link, noticedShipments: [...link.noticedShipments] };
     let delivered = 0;
@@ -160,7 +175,11 @@ export class OrderNotifier {
       next.nextAttemptAt = clock.now() + backoff * (0.5 + Math.random() / 2);
       // The buyer's endpoint answered (or failed) in its own words: its text, addresses cut out.
       this.#deps.logger.warn(`order notice for ${link.orderId} to buyer ${link.buyerId} failed (attempt ${next.attempts})`, {
-        orderId: link.orderId, buyerId: link.buyerId, attempts: next.attempts, retryInMs: Math.round(next.nextAttemptAt - clock.now()), err: loggableError(error),
+        orderId: link.orderId,
+        buyerId: link.buyerId,
+        attempts: next.attempts,
+        retryInMs: Math.round(next.nextAttemptAt - clock.now()),
+        err: loggableError(error),
       });
     }
     // A final order with everything sent has nothing more to send: finished, not polled forever.
