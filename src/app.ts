@@ -17,6 +17,7 @@ import { createGraphQLEngine, type GraphQLEngineOptions } from './transport/grap
 import { notFoundResponse, refusalResponse, unexpectedErrorResponse } from './transport/http/error-response.ts';
 import { graphqlRoute } from './transport/http/graphql-route.ts';
 import { requestLog, requestLogger } from './transport/http/request-log.ts';
+import { requestTrace } from './transport/http/request-trace.ts';
 
 export interface AppDeps {
   /** The GraphQL engine: schema parts, resolvers, IDE, introspection, jit. */
@@ -37,7 +38,9 @@ export interface AppDeps {
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
-  // First of all: it times the whole request, sees every answer, and gives the request its id.
+  // The request's span around everything, its log line included (a no-op without a tracing SDK).
+  app.use(requestTrace());
+  // Then: it times the whole request, sees every answer, and gives the request its id.
   app.use(requestLog({ logger: deps.logger }));
   // Before every route: a CatalogPage's JSON shrinks about ninefold (30 KB to 3.4 KB), the
   // GraphiQL page from 9 MB to 2.4 MB. The threshold only applies to answers that state their

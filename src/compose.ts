@@ -26,6 +26,7 @@ import { decorateConnector } from './services/erp/decorate-connector.ts';
 import { guardLinks } from './services/erp/guard-links.ts';
 import { logLink } from './services/erp/log-link.ts';
 import { meterLink } from './services/erp/meter-link.ts';
+import { traceLink } from './services/erp/trace-link.ts';
 import { ReadThroughCache } from './services/read-through-cache.ts';
 import { Throttle } from './services/throttle/throttle.ts';
 import { createTokenVerifier, type TokenVerifier } from './services/token-verifier.ts';
@@ -92,7 +93,9 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
   const breaker = new CircuitBreaker({ failureThreshold: env.BREAKER_FAILURE_THRESHOLD, cooldownMs: env.BREAKER_COOLDOWN_SECONDS * 1000, metrics, clock });
   const instanceId = parts.instanceId ?? `erpfront-${crypto.randomUUID()}`;
   const connector = createErpConnector(env, parts.fetch);
+  // The trace link outermost: an ERP call's span covers the breaker, the wait for a permit and the call.
   const erp = decorateConnector(connector, [
+    traceLink(connector.name),
     ...guardLinks({ budget: backends.budget, breaker, metrics, clock }),
     meterLink(metrics),
     logLink(connector.name, parts.logger),

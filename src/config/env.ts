@@ -163,6 +163,17 @@ const EnvSchema = z
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { message: 'expected debug, info, warn or error' }).default('info'),
     // `pretty` for a person at a terminal (npm start's default); Workers always write JSON.
     LOG_FORMAT: z.enum(['json', 'pretty'], { message: 'expected json or pretty' }).default('json'),
+    // Traces (README "Traces"): exported over OTLP/HTTP when an endpoint is set, off otherwise.
+    OTEL_EXPORTER_OTLP_ENDPOINT: z
+      .url({ protocol: /^https?$/, message: "expected the OTLP/HTTP collector's base URL, e.g. http://127.0.0.1:4318 (spans go to its /v1/traces)" })
+      .refine(credentialFree, { message: 'expected a URL without credentials: put them in OTEL_EXPORTER_OTLP_HEADERS' })
+      .optional(),
+    // erpfront's exporter speaks OTLP over HTTP with JSON bodies, which every collector accepts.
+    OTEL_EXPORTER_OTLP_PROTOCOL: z.string().optional(),
+    OTEL_SERVICE_NAME: z.string().min(1).default('erpfront'),
+    // The share of new traces recorded (parent-based: a caller's sampling decision is followed).
+    OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1, { message: 'expected a ratio from 0 to 1' }).default(1),
+    OTEL_BSP_SCHEDULE_DELAY: z.coerce.number().int().min(1).max(60_000).default(5000),
     // Throttling (README "Throttling"): a bucket of cost points per caller.
     THROTTLE: z
       .enum(['on', 'off'], { message: 'expected on or off' })
@@ -225,6 +236,13 @@ const EnvSchema = z
       });
     }
     if (env.AUTH_JWKS_URL) checkJwks(env, ctx);
+    if (env.OTEL_EXPORTER_OTLP_ENDPOINT && env.OTEL_EXPORTER_OTLP_PROTOCOL !== undefined && env.OTEL_EXPORTER_OTLP_PROTOCOL !== 'http/json') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OTEL_EXPORTER_OTLP_PROTOCOL'],
+        message: 'expected http/json or unset: erpfront exports OTLP over HTTP with JSON bodies, which collectors accept on their OTLP/HTTP port (4318)',
+      });
+    }
     if (env.ERP_WEBHOOK_SECRET) checkWebhookSecrets(env.ERP_WEBHOOK_SECRET, ctx);
     if (env.NODE_ENV === 'production' && !env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL) {
       ctx.addIssue({

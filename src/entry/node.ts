@@ -13,11 +13,12 @@ import { createPrometheusMetrics } from '../adapters/metrics/prometheus.ts';
 import { createTimerScheduler } from '../adapters/scheduler/timer-scheduler.ts';
 import { openBackends } from '../backends/open-backends.ts';
 import { composeErpfront, type Erpfront } from '../compose.ts';
-import { ConfigError, parseEnv } from '../config/env.ts';
+import { ConfigError, parseEnv, type Env } from '../config/env.ts';
 import { parseBuyerOrganisations } from '../features/punchout/buyer-organisations-config.ts';
 import type { BuyerOrganisation } from '../features/punchout/domain/buyer-organisation.ts';
 import type { Clock } from '../ports/clock.ts';
 import { createPinoLogger } from '../adapters/logging/pino-logger.ts';
+import type { Logger } from '../ports/logger.ts';
 import { signingSecret } from './dev-secret.ts';
 import { readTrustedDocuments } from './trusted-documents-file.ts';
 
@@ -57,7 +58,15 @@ export async function startErpfront(source: Record<string, string | undefined>, 
   // Before any store is opened: a broken manifest is a configuration error like any other.
   const trustedDocuments = readTrustedDocuments(env);
   const instanceId = `erpfront-${hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
-  const backends = await openBackends(env, { instanceId, logger });
+  // Before anything is built: the SDK is loaded only when traces have somewhere to go.
+  const tracing = env.OTEL_EXPORTER_OTLP_ENDPOINT ? await startTracing(env, instanceId, logger) : null;
+  let backends: Awaited<ReturnType<typeof openBackends>>;
+  try {
+    backends = await openBackends(env, { instanceId, logger });
+  } catch (error) {
+    await tracing?.shutdown();
+    throw error;
+  }
   const recovered = backends.recoveredOrders;
   if (recovered)
     logger.warn(`${recovered} order(s) were being submitted when the last process stopped; they will be checked against the ERP first.`, { recovered });
@@ -77,6 +86,7 @@ export async function startErpfront(source: Record<string, string | undefined>, 
     });
   } catch (error) {
     await backends.close();
+    await tracing?.shutdown();
     throw error;
   }
   const scheduler = createTimerScheduler({ logger });
@@ -97,8 +107,25 @@ export async function startErpfront(source: Record<string, string | undefined>, 
       await scheduler.stop();
       await erpfront.invalidation.stop();
       await backends.close();
+      // Last: the spans of the work that just finished are exported too.
+      await tracing?.shutdown();
     },
   };
+}
+
+/** The OpenTelemetry SDK with its OTLP exporter, imported only here and only when configured. */
+async function startTracing(env: Env, instanceId: string, logger: Logger) {
+  const { startOtlpTracing } = await import('../adapters/tracing/otlp-tracing.ts');
+  const tracing = startOtlpTracing({
+    endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT!,
+    serviceName: env.OTEL_SERVICE_NAME,
+    instanceId,
+    sampleRatio: env.OTEL_TRACES_SAMPLER_ARG,
+    exportDelayMs: env.OTEL_BSP_SCHEDULE_DELAY,
+    logger,
+  });
+  logger.info('traces exported over OTLP/HTTP', { serviceName: env.OTEL_SERVICE_NAME, sampleRatio: env.OTEL_TRACES_SAMPLER_ARG });
+  return tracing;
 }
 
 /** Runs until SIGINT/SIGTERM, exiting 1 with every configuration problem listed. */

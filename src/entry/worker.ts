@@ -64,11 +64,14 @@ function buildHandler(bindings: WorkerEnv): Handler {
 
   // No order store yet (Durable Objects come with the Workers issue): the read path and PunchOut
   // sessions, and no jobs to schedule.
+  const logger = createJsonLinesLogger({ level: env.LOG_LEVEL, sink: consoleSink });
+  // The OpenTelemetry SDK is Node's (entry/node.ts); here the API's spans stay no-ops.
+  if (env.OTEL_EXPORTER_OTLP_ENDPOINT) logger.warn('OTEL_EXPORTER_OTLP_ENDPOINT is ignored on Workers: erpfront exports traces from Node only');
   const { app } = composeErpfront(env, {
     backends: openMemoryBackends(env),
     // prom-client runs in workerd under nodejs_compat; process metrics are Node's own.
     metrics: createPrometheusMetrics({ processMetrics: false }),
-    logger: createJsonLinesLogger({ level: env.LOG_LEVEL, sink: consoleSink }),
+    logger,
     // workerd forbids code generation from strings, which graphql-jit is made of.
     jit: false,
     // Cloudflare compresses at the edge.

@@ -8,6 +8,7 @@ import { matchesPattern, type CacheEntry, type CacheStore, type KeyPattern, type
 import type { Clock } from '../ports/clock.ts';
 import { isTransientErpError } from '../ports/erp-error.ts';
 import type { Metrics } from '../ports/metrics.ts';
+import { inSpan, SpanAttributes, type Span } from './tracing.ts';
 
 /** The kinds of ERP data erpfront caches, each with its own freshness. */
 export type CacheDomain = 'items' | 'prices' | 'stock' | 'accounts' | 'reps';
@@ -92,6 +93,20 @@ export class ReadThroughCache {
     /** Stricter rules for one read, e.g. an order re-priced on the authoritative path. */
     overrides?: Partial<FreshnessPolicy>,
   ): Promise<Array<Cached<T> | Error>> {
+    // One span per batch read (`cache prices`): the ERP call of a miss is its child.
+    return inSpan(`cache ${domain}`, { attributes: { [SpanAttributes.cacheDomain]: domain } }, (span) =>
+      this.#load(span, domain, keys, keyOf, fetch, overrides),
+    );
+  }
+
+  async #load<K, T>(
+    span: Span,
+    domain: CacheDomain,
+    keys: readonly K[],
+    keyOf: (key: K) => string,
+    fetch: BatchFetch<K, T>,
+    overrides: Partial<FreshnessPolicy> | undefined,
+  ): Promise<Array<Cached<T> | Error>> {
     const policy = overrides ? { ...this.#policies[domain], ...overrides } : this.#policies[domain];
     const cacheKeys = keys.map((k) => ReadThroughCache.key(domain, keyOf(k)));
     const entries = await this.#read<T>(cacheKeys);
@@ -125,6 +140,16 @@ export class ReadThroughCache {
       }
     }
     this.#count(domain, hits, stale, missing.length, coalesced);
+    if (span.isRecording()) {
+      span.setAttributes({
+        'erpfront.cache.keys': keys.length,
+        'erpfront.cache.hits': hits,
+        'erpfront.cache.stale': stale,
+        'erpfront.cache.misses': missing.length,
+        'erpfront.cache.coalesced': coalesced,
+        [SpanAttributes.cacheResult]: missing.length + coalesced > 0 ? 'miss' : stale > 0 ? 'stale' : 'hit',
+      });
+    }
 
     if (refresh.length > 0) {
       // Nobody waits for a background refresh; a failure leaves the stale entry in place.

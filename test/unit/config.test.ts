@@ -90,6 +90,25 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ MAX_QUERY_DEPTH: '1', MAX_QUERY_COST: '0' })).toThrow(/MAX_QUERY_DEPTH[\s\S]*MAX_QUERY_COST/);
   });
 
+  it('exports traces only to an OTLP/HTTP endpoint it can reach as JSON, and samples by a ratio', () => {
+    expect(parseEnv({}).OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
+    expect(parseEnv({})).toMatchObject({ OTEL_SERVICE_NAME: 'erpfront', OTEL_TRACES_SAMPLER_ARG: 1, OTEL_BSP_SCHEDULE_DELAY: 5000 });
+    expect(parseEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).OTEL_EXPORTER_OTLP_ENDPOINT).toBe(
+      'http://collector:4318',
+    );
+    expect(() => parseEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4317' })).toThrow(
+      /OTEL_EXPORTER_OTLP_ENDPOINT: expected the OTLP\/HTTP collector's base URL/,
+    );
+    expect(() => parseEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://user:key@collector.example.com' })).toThrow(/OTEL_EXPORTER_OTLP_HEADERS/);
+    // gRPC or protobuf would be sent JSON the collector does not expect on that port: said at start.
+    expect(() => parseEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(
+      /OTEL_EXPORTER_OTLP_PROTOCOL: expected http\/json/,
+    );
+    // Without an endpoint nothing is exported, whatever the rest of the environment says.
+    expect(parseEnv({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }).OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
+    expect(() => parseEnv({ OTEL_TRACES_SAMPLER_ARG: '10' })).toThrow(/OTEL_TRACES_SAMPLER_ARG: expected a ratio from 0 to 1/);
+  });
+
   it('treats empty variables as unset', () => {
     expect(parseEnv({ PORT: '' }).PORT).toBe(8787);
   });

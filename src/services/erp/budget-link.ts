@@ -12,6 +12,7 @@ import type { Clock } from '../../ports/clock.ts';
 import type { ErpBudget, ErpPermit } from '../../ports/erp-budget.ts';
 import { ErpError } from '../../ports/erp-error.ts';
 import type { Metrics } from '../../ports/metrics.ts';
+import { inSpan, SpanAttributes } from '../tracing.ts';
 import type { ErpCallLink } from './decorate-connector.ts';
 
 export interface BudgetLinkOptions {
@@ -43,13 +44,16 @@ export function budgetLink(options: BudgetLinkOptions): ErpCallLink {
       // A call with a send window stops waiting for a permit when the window closes.
       const window = sendBy === undefined ? undefined : AbortSignal.timeout(Math.max(0, sendBy - waitStarted));
       const signal = window && caller ? AbortSignal.any([caller, window]) : (window ?? caller);
-      let permit: ErpPermit;
-      try {
-        permit = await budget.acquire(priority, signal);
-      } catch (error) {
-        if (window?.aborted && !caller?.aborted) throw notSent(operation);
-        throw waitFailure(operation, error);
-      }
+      // The wait is a span of its own (inside the call's): a slow page's trace shows whether the
+      // time went to the ERP or to the queue for a permit.
+      const permit = await inSpan('erp budget wait', { attributes: { [SpanAttributes.erpPriority]: priority } }, async (): Promise<ErpPermit> => {
+        try {
+          return await budget.acquire(priority, signal);
+        } catch (error) {
+          if (window?.aborted && !caller?.aborted) throw notSent(operation);
+          throw waitFailure(operation, error);
+        }
+      });
       metrics.budgetWait(priority, (clock.now() - waitStarted) / 1000);
       try {
         return await next();

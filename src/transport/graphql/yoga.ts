@@ -22,6 +22,7 @@ import type { ManifestEntry } from './trusted-documents/manifest.ts';
 import { TrustedDocuments } from './trusted-documents/trusted-documents.ts';
 import { useFiniteVariables } from './plugins/use-finite-variables.ts';
 import { useIntrospectionSwitch } from './plugins/use-introspection-switch.ts';
+import { useTracing } from './plugins/use-tracing.ts';
 import { scalars } from './scalars.ts';
 
 export interface GraphQLEngineOptions {
@@ -138,7 +139,9 @@ export function createGraphQLEngine(options: GraphQLEngineOptions) {
     // Never the exception's text in a masked error, whatever NODE_ENV says (yoga adds it in
     // development); useErrorPolicy logs it under the request id instead.
     maskedErrors: { isDev: false },
+    // Tracing first: its span is the outermost, around everything the other plugins do.
     plugins: [
+      useTracing(),
       useErrorPolicy(),
       useOperationName(),
       useParserLimits({ maxTokens: options.maxTokens }),

@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { trace } from '@opentelemetry/api';
 import type { Context, MiddlewareHandler } from 'hono';
 import { untrustedField } from '../../domain/untrusted-text.ts';
 import type { Logger } from '../../ports/logger.ts';
@@ -91,7 +92,9 @@ export function requestLog(options: RequestLogOptions): MiddlewareHandler {
   return async function requestLog(c, next) {
     const started = performance.now();
     const reqId = requestIdOf(c.req.raw);
-    const log = options.logger.child({ reqId });
+    // With tracing on, every line of the request names its trace too (request-trace.ts is outside).
+    const span = trace.getActiveSpan();
+    const log = options.logger.child(span?.isRecording() ? { reqId, traceId: span.spanContext().traceId } : { reqId });
     const state: RequestLogState = { reqId, log };
     (c as Context<{ Variables: Record<typeof STATE, RequestLogState> }>).set(STATE, state);
     try {

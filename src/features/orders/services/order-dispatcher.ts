@@ -36,6 +36,7 @@ import type { OrderStore, StoredOrder } from '../../../ports/order-store.ts';
 import type { Job, JobHandle } from '../../../ports/scheduler.ts';
 import type { Logger } from '../../../ports/logger.ts';
 import { loggableError } from '../../../domain/loggable-error.ts';
+import { annotateActiveSpan, inSpan, SpanAttributes } from '../../../services/tracing.ts';
 
 export interface OrderDispatcherOptions {
   store: OrderStore;
@@ -184,7 +185,17 @@ export class OrderDispatcher {
     this.#inFlight++;
     const probe = this.#pausedUntil > 0;
     if (probe) this.#probing = true;
-    const task = this.#attempt(order, leaseEnd)
+    // Each attempt is a trace of its own (root: a tick woken by a request would otherwise make it
+    // that request's child), named by the order, as its log lines are.
+    const traced = inSpan(
+      'order dispatch',
+      {
+        root: true,
+        attributes: { [SpanAttributes.orderId]: order.id, [SpanAttributes.orderAttempt]: order.attempts, 'erpfront.order.in_doubt': order.inDoubt },
+      },
+      () => this.#attempt(order, leaseEnd),
+    );
+    const task = traced
       .catch((error: unknown) => this.#o.logger.error(`order ${order.id} could not be updated`, { orderId: order.id, err: loggableError(error) }))
       .finally(() => {
         this.#inFlight--;
@@ -215,6 +226,7 @@ export class OrderDispatcher {
           if (!existing && !settled) {
             // Not there yet, but the last attempt may still commit: look again once it cannot.
             metrics.orderOutcome('AWAITING_ERP_BOUND');
+            annotateActiveSpan({ [SpanAttributes.orderStatus]: 'QUEUED', 'erpfront.order.awaiting_erp_bound': true });
             await store.markRetry(
               order.id,
               {
@@ -250,6 +262,7 @@ export class OrderDispatcher {
         const reason = (error as ErpError).reason ?? 'REJECTED';
         await store.markRejected(order.id, { reason, message }, clock.now());
         metrics.orderOutcome('REJECTED');
+        annotateActiveSpan({ [SpanAttributes.orderStatus]: 'REJECTED', 'erpfront.order.reason': reason });
         log.warn('order rejected by the ERP', { status: 'REJECTED', reason, attempts: order.attempts, err: loggableError(error) });
         return;
       }
@@ -272,6 +285,11 @@ export class OrderDispatcher {
         },
         now,
       );
+      annotateActiveSpan({
+        [SpanAttributes.orderStatus]: 'QUEUED',
+        'erpfront.order.in_doubt': inDoubt || maybeSent,
+        'error.type': error instanceof ErpError ? error.code : 'error',
+      });
       log.info('order queued for another attempt', {
         status: 'QUEUED',
         attempts: order.attempts,
@@ -314,6 +332,7 @@ export class OrderDispatcher {
     await this.#o.store.markSubmitted(order.id, erpOrderNumber, now, check);
     this.#pausedUntil = 0;
     this.#o.metrics.orderOutcome('SUBMITTED');
+    annotateActiveSpan({ [SpanAttributes.orderStatus]: 'SUBMITTED' });
     log.info('order submitted to the ERP', { status: 'SUBMITTED', erpOrderNumber, attempts: order.attempts });
   }
 

@@ -26,6 +26,7 @@ import { ExposureChangedError, IdempotencyClaimLostError } from '../../../ports/
 import { quoteBuyerPrice, type PricedQuote } from '../../../services/buyer-pricing.ts';
 import type { Cached, ReadThroughCache } from '../../../services/read-through-cache.ts';
 import { atPriority, type RequestScope } from '../../../services/request-scope.ts';
+import { inSpan, setDefined, SpanAttributes } from '../../../services/tracing.ts';
 import { newOrderId, payloadHash } from './order-identity.ts';
 import type { OrderDispatcher } from './order-dispatcher.ts';
 
@@ -74,8 +75,25 @@ export interface PlaceOrderResult {
 
 const failed = (...userErrors: UserError[]): PlaceOrderResult => ({ order: null, userErrors, creditDecision: null });
 
-/** Places an order for the scope's customer on behalf of its principal. */
-export async function placeOrder(deps: PlaceOrderDeps, scope: RequestScope, input: OrderInput): Promise<PlaceOrderResult> {
+/**
+ * Places an order for the scope's customer on behalf of its principal. Traced as `order place`:
+ * its reads, its ERP calls and the wait for the first submission are its children; the span
+ * names the order, its status and the user errors' codes.
+ */
+export function placeOrder(deps: PlaceOrderDeps, scope: RequestScope, input: OrderInput): Promise<PlaceOrderResult> {
+  return inSpan('order place', { attributes: { [SpanAttributes.requestId]: scope.requestId } }, async (span) => {
+    const result = await place(deps, scope, input);
+    setDefined(span, {
+      [SpanAttributes.customerId]: scope.customerId,
+      [SpanAttributes.orderId]: result.order?.id,
+      [SpanAttributes.orderStatus]: result.order?.status,
+      'erpfront.order.user_errors': result.userErrors.map((e) => e.code).join(',') || undefined,
+    });
+    return result;
+  });
+}
+
+async function place(deps: PlaceOrderDeps, scope: RequestScope, input: OrderInput): Promise<PlaceOrderResult> {
   const { store, clock, policy, metrics } = deps;
   const { principal, customerId } = scope;
   if (customerId === null)
