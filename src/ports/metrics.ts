@@ -11,6 +11,20 @@ export type ErpOutcome = 'success' | 'error' | 'timeout' | 'unavailable' | 'rate
 /** How a cache lookup ended: fresh hit, stale hit, miss, or joined a fetch already under way. */
 export type CacheResult = 'hit' | 'stale' | 'miss' | 'coalesced';
 
+/**
+ * Why a request was refused before it did its work: a parser or validation limit, its cost, its
+ * caller's throttle, or shed by the load shedder while erpfront was saturated.
+ */
+export type RefusalReason = 'limit' | 'cost' | 'throttle' | 'shed';
+
+/** The load as the load shedder sees it. */
+export interface LoadReading {
+  /** Requests admitted and not yet answered. */
+  inflight: number;
+  /** The event loop's longest turn lately, ms; `null` where the runtime cannot measure it. */
+  eventLoopDelayMs: number | null;
+}
+
 export interface Metrics {
   /** `erpfront_erp_requests_total{operation,outcome}` and `erpfront_erp_request_duration_seconds`. */
   erpRequest(operation: string, outcome: ErpOutcome, seconds: number): void;
@@ -29,6 +43,13 @@ export interface Metrics {
    * `erpfront_order_queue_oldest_age_seconds`, `erpfront_order_dead_letters`.
    */
   observeQueue(read: () => Promise<{ depth: number; oldestAgeSeconds: number; deadLetters: number }>): void;
+  /** `erpfront_requests_refused_total{reason}`: requests refused before doing their work. */
+  requestRefused(reason: RefusalReason): void;
+  /**
+   * Registers a reading taken at scrape time: `erpfront_inflight_requests` and
+   * `erpfront_event_loop_delay_seconds` (what the load shedder decides on).
+   */
+  observeLoad(read: () => LoadReading): void;
   /** The Prometheus text exposition of every metric. */
   render(): Promise<string>;
   /** The content type of {@link render}'s text. */

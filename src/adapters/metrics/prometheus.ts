@@ -5,7 +5,7 @@
  * @module
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { CacheResult, ErpOutcome, Metrics } from '../../ports/metrics.ts';
+import type { CacheResult, ErpOutcome, LoadReading, Metrics } from '../../ports/metrics.ts';
 
 export interface PrometheusMetricsOptions {
   /** Also collect the process' own metrics (CPU, memory, event loop lag). Node only. */
@@ -89,6 +89,31 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
   queueGauge('erpfront_order_queue_oldest_age_seconds', 'Age of the oldest order waiting for the ERP.', (q) => q.oldestAgeSeconds);
   queueGauge('erpfront_order_dead_letters', 'Orders the ERP refused, waiting for a person.', (q) => q.deadLetters);
 
+  const refused = new Counter({
+    name: 'erpfront_requests_refused_total',
+    help: 'Requests refused before doing their work, by reason: limit, cost, throttle, shed.',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  let readLoad: (() => LoadReading) | null = null;
+  new Gauge({
+    name: 'erpfront_inflight_requests',
+    help: 'Requests admitted by the load shedder and not yet answered.',
+    registers: [registry],
+    collect() {
+      this.set(readLoad ? readLoad().inflight : 0);
+    },
+  });
+  new Gauge({
+    name: 'erpfront_event_loop_delay_seconds',
+    help: "The event loop's longest turn lately caused by erpfront's own work, what the load shedder decides on.",
+    registers: [registry],
+    collect() {
+      const delay = readLoad?.().eventLoopDelayMs;
+      if (delay !== null && delay !== undefined) this.set(delay / 1000);
+    },
+  });
+
   return {
     contentType: registry.contentType,
     budgetWait: (priority, seconds) => budgetWait.observe({ priority }, seconds),
@@ -100,6 +125,10 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
     duplicateOrders: (count) => duplicates.inc(count),
     observeQueue(read) {
       readQueue = read;
+    },
+    requestRefused: (reason) => refused.inc({ reason }),
+    observeLoad(read) {
+      readLoad = read;
     },
     erpRequest(operation: string, outcome: ErpOutcome, seconds: number) {
       erpRequests.inc({ operation, outcome });
