@@ -14,6 +14,7 @@ import type { GraphQLServices } from './transport/graphql/context.ts';
 import { createGraphQLEngine, type GraphQLEngineOptions } from './transport/graphql/yoga.ts';
 import { graphqlErrorResponse, refusalResponse } from './transport/http/error-response.ts';
 import { graphqlRoute } from './transport/http/graphql-route.ts';
+import { loadShedding, type LoadSheddingOptions } from './transport/http/load-shedding.ts';
 
 export interface AppDeps {
   /** The GraphQL engine: schema parts, resolvers, IDE, introspection, jit. */
@@ -28,10 +29,14 @@ export interface AppDeps {
   maxBodyBytes?: number;
   /** gzip or deflate responses of 1 KiB and more, for clients that accept it. */
   compress?: boolean;
+  /** Overload protection: when and what to shed while saturated; none, nothing is shed. */
+  overload?: LoadSheddingOptions;
 }
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
+  // First: a request refused for overload must cost as little as possible, and orders still get in.
+  if (deps.overload) app.use(loadShedding(deps.overload));
   // Before every route: a CatalogPage's JSON shrinks about ninefold (30 KB to 3.4 KB), the
   // GraphiQL page from 9 MB to 2.4 MB. The threshold only applies to answers that state their
   // length; streamed ones are compressed whatever their size (a few bytes' overhead).

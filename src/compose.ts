@@ -17,6 +17,7 @@ import type { Backends } from './ports/backends.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
 import type { ErpConnector } from './ports/erp-connector.ts';
 import type { Logger } from './ports/logger.ts';
+import type { EventLoopDelay } from './ports/event-loop-delay.ts';
 import type { Metrics } from './ports/metrics.ts';
 import type { Job, Scheduler } from './ports/scheduler.ts';
 import { CacheInvalidation } from './services/cache-invalidation.ts';
@@ -45,6 +46,8 @@ export interface RuntimeParts {
   renderGraphiQL?: (options?: Record<string, unknown>) => string;
   /** Whether the runtime allows graphql-jit's code generation (not on Workers). */
   jit?: boolean;
+  /** The event loop's recent delay (Node); none where it cannot be measured (Workers). */
+  eventLoopDelay?: EventLoopDelay;
   /** `false` where the platform compresses responses itself (Workers); else `HTTP_COMPRESSION` decides. */
   compress?: boolean;
   /** Unique per process: who holds order leases. */
@@ -121,6 +124,13 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
     routes,
     maxBatchSize: env.ERP_MAX_BATCH,
     compress: env.HTTP_COMPRESSION && parts.compress !== false,
+    overload: {
+      maxInflight: env.MAX_INFLIGHT_REQUESTS,
+      delayThresholdMs: env.OVERLOAD_EVENT_LOOP_DELAY_MS,
+      eventLoopDelay: parts.eventLoopDelay,
+      retryAfterSeconds: env.OVERLOAD_RETRY_AFTER_SECONDS,
+      metrics,
+    },
   });
   return {
     app,
