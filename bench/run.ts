@@ -7,6 +7,7 @@
 import { benchCatalogPage } from './catalog-page.ts';
 import { pinLoadGenerator, releaseCores } from './harness.ts';
 import { benchOrders } from './orders.ts';
+import { benchOverload, formatOverload } from './overload.ts';
 import { benchScaleOut } from './scale-out.ts';
 import { runCampaign } from './chaos/campaign.ts';
 import { formatReport } from './chaos/report.ts';
@@ -34,6 +35,8 @@ console.log(`acceptance while down, saturated (10 connections): p50 ${fmt(orders
 console.log(`in the ERP afterwards: ${orders.orders} orders, ${orders.distinctRefs} distinct references`);
 console.log(`drain from recovery to empty queue: ${fmt(orders.drainSeconds, 2)} s = ${fmt(orders.drainRate, 1)} orders/s = ${(orders.drainRate / orders.budgetRps).toFixed(2)}× the budget (includes waiting for the breaker's next probe: 1 s cooldown, doubled per failed probe during the outage)`);
 console.log(`steady drain, first to last ERP order: ${fmt(orders.steadyRate, 1)} orders/s = ${(orders.steadyRate / orders.budgetRps).toFixed(2)}× the budget (target ≥ 0.90×)`);
+
+console.log(`\n${formatOverload(await benchOverload({ seconds }), seconds)}`);
 
 // Tryton: only where it is installed (apt-get install tryton-server ..., see the README).
 const { trytonInstalled } = await import('../test/support/tryton.ts');
