@@ -24,7 +24,7 @@ import { freePort, pinLoadGenerator, startServer } from './harness.ts';
 export interface Latencies {
   p50: number;
   p99: number;
-  /** Answers that were not a success (orders: not 200 with an order; pages: not 200). */
+  /** Answers that were not a success (orders: not 200 with an order; pages: not 200), connection failures included. */
   failed: number;
   /** Pages refused with 503 OVERLOADED. */
   shed: number;
@@ -109,7 +109,13 @@ export async function benchOverload(options: { seconds: number }): Promise<Recor
         const url = `http://127.0.0.1:${port}/graphql`;
         const send = async (token: string, body: string, ok: (json: any) => boolean): Promise<Answer> => {
           const start = performance.now();
-          const response = await fetch(url, { method: 'POST', headers: headers(token), body });
+          let response: Response;
+          try {
+            response = await fetch(url, { method: 'POST', headers: headers(token), body });
+          } catch {
+            // A connection reset (a keep-alive socket the server closed during a long stall): a failure, not the end of the run.
+            return { ms: performance.now() - start, ok: false, shed: false };
+          }
           const json = await response.json();
           return { ms: performance.now() - start, ok: response.status === 200 && ok(json), shed: response.status === 503 && json.errors?.[0]?.extensions?.code === 'OVERLOADED' };
         };
