@@ -90,9 +90,10 @@ const EnvSchema = z
     HTTP_COMPRESSION: bool(true),
     // Overload protection (README "Overload"): past these, reads are shed with 503 and Retry-After
     // (catalog reads first) while orders, order status and ops are still served. 0 turns a signal off.
-    // The delay is the budget per turn of the event loop (an order takes about a dozen turns).
-    // 100 ms, measured on 2 cores shared with other test suites: nothing shed at full throughput
-    // (10 connections), placeOrder p50 15× lower during a surge of 100; 50 shed a third at 10.
+    // The delay is the budget per turn of the event loop, in CPU time (an order takes about a dozen
+    // turns). 100 ms, measured on 2 cores: nothing shed at full throughput (one client on 10
+    // connections, also with other suites running), placeOrder p99 412 ms instead of 721 in a surge
+    // of 100 connections. 50 holds orders tighter (250 ms) but sheds a few pages at full throughput.
     OVERLOAD_EVENT_LOOP_DELAY_MS: z.coerce.number().finite().min(0).max(60_000).default(100),
     MAX_INFLIGHT_REQUESTS: z.coerce.number().int().min(0).max(100_000).default(256),
     OVERLOAD_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3600).default(2),

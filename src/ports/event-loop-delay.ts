@@ -11,7 +11,7 @@
 export interface EventLoopReading {
   /** The turn under way: how long the loop has been busy without coming round to timers. */
   turnMs: number;
-  /** How long turns have been lately (the last moment or two; a high percentile), or the turn under way if longer. */
+  /** How long turns have been lately (a high percentile over the last second or so), or the turn under way if longer. */
   recentMs: number;
   /** Which turn this is: requests that read the same number arrived within one turn. */
   turn: number;
