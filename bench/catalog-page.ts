@@ -18,9 +18,18 @@ export async function benchCatalogPage(options: { rounds: number; seconds: numbe
   const children = [];
   try {
     children.push(await startServer(['src/entry/sandbox.ts'], { SANDBOX_PORT: String(sandboxPort) }, /127\.0\.0\.1/));
-    children.push(await startServer(['src/entry/node.ts'], {
-      PORT: String(erpfrontPort), ERP_URL: `http://127.0.0.1:${sandboxPort}`, AUTH_JWT_SECRET: secret, DATA_DIR: dir,
-    }, /GraphQL at/));
+    children.push(
+      await startServer(
+        ['src/entry/node.ts'],
+        {
+          PORT: String(erpfrontPort),
+          ERP_URL: `http://127.0.0.1:${sandboxPort}`,
+          AUTH_JWT_SECRET: secret,
+          DATA_DIR: dir,
+        },
+        /GraphQL at/,
+      ),
+    );
 
     const token = await signToken({ secret, roles: ['buyer'], customerId: 'C0001' });
     const body = JSON.stringify({ query: CATALOG_PAGE, variables: { skus: skus(48), quantity: 1 } });

@@ -73,5 +73,10 @@ export function median(values: number[]): number {
 }
 
 export function summarize(rounds: Round[]) {
-  return { rps: median(rounds.map((r) => r.rps)), p50: median(rounds.map((r) => r.p50)), p99: median(rounds.map((r) => r.p99)), errors: rounds.reduce((s, r) => s + r.errors, 0) };
+  return {
+    rps: median(rounds.map((r) => r.rps)),
+    p50: median(rounds.map((r) => r.p50)),
+    p99: median(rounds.map((r) => r.p99)),
+    errors: rounds.reduce((s, r) => s + r.errors, 0),
+  };
 }

@@ -21,10 +21,20 @@ export async function benchOrders(options: { orders: number; budgetRps: number }
   const children = [];
   try {
     children.push(await startServer(['src/entry/sandbox.ts'], { SANDBOX_PORT: String(sandboxPort) }, /127\.0\.0\.1/));
-    children.push(await startServer(['src/entry/node.ts'], {
-      PORT: String(erpfrontPort), ERP_URL: sandboxUrl, AUTH_JWT_SECRET: secret, DATA_DIR: dir,
-      ERP_REQUESTS_PER_SECOND: String(options.budgetRps), BREAKER_COOLDOWN_SECONDS: '1',
-    }, /GraphQL at/));
+    children.push(
+      await startServer(
+        ['src/entry/node.ts'],
+        {
+          PORT: String(erpfrontPort),
+          ERP_URL: sandboxUrl,
+          AUTH_JWT_SECRET: secret,
+          DATA_DIR: dir,
+          ERP_REQUESTS_PER_SECOND: String(options.budgetRps),
+          BREAKER_COOLDOWN_SECONDS: '1',
+        },
+        /GraphQL at/,
+      ),
+    );
     const token = await signToken({ secret, roles: ['buyer'], customerId: 'C0002' });
     const opsToken = await signToken({ secret, roles: ['ops'] }); // the readiness detail (queue depth)
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
@@ -38,7 +48,13 @@ export async function benchOrders(options: { orders: number; budgetRps: number }
     // (exposure is a running total, whatever the queue's length). C0002's credit covers them all.
     const input = { lines: [{ sku: 'SKU-00001', quantity: 1 }] };
     for (let i = 0; i < 10; i++) await post({ query: PLACE_ORDER, variables: { input } }); // trips the breaker
-    const order = { url: `${url}/graphql`, method: 'POST' as const, headers, body: JSON.stringify({ query: PLACE_ORDER, variables: { input } }), connections: 10 };
+    const order = {
+      url: `${url}/graphql`,
+      method: 'POST' as const,
+      headers,
+      body: JSON.stringify({ query: PLACE_ORDER, variables: { input } }),
+      connections: 10,
+    };
     // Warm-up (not measured; the code is still being compiled), then a steady 100 orders/s (a
     // heavy B2B surge), then as fast as 10 connections go. Every order counts in the drain.
     const warmup = Math.min(200, Math.floor(options.orders / 5));
@@ -52,7 +68,8 @@ export async function benchOrders(options: { orders: number; budgetRps: number }
     let depth = Infinity;
     while (depth > 0) {
       await new Promise((r) => setTimeout(r, 50));
-      depth = ((await (await fetch(`${url}/readyz`, { headers: { authorization: `Bearer ${opsToken}` } })).json()) as { orderQueue: { depth: number } }).orderQueue.depth;
+      depth = ((await (await fetch(`${url}/readyz`, { headers: { authorization: `Bearer ${opsToken}` } })).json()) as { orderQueue: { depth: number } })
+        .orderQueue.depth;
     }
     const drainSeconds = (performance.now() - recovered) / 1000;
     const held = ((await (await fetch(`${sandboxUrl}/__control/orders`)).json()) as { orders: Array<{ externalRef: string; createdAt: string }> }).orders;
@@ -62,7 +79,12 @@ export async function benchOrders(options: { orders: number; budgetRps: number }
       orders: held.length,
       distinctRefs: new Set(held.map((o) => o.externalRef)).size,
       steady: { p50: steady.latency.p50, p99: steady.latency.p99, rps: steady.requests.average, errors: steady.errors + steady.non2xx },
-      saturated: { p50: saturated.latency.p50, p99: saturated.latency.p99, rps: saturated.requests.total / saturated.duration, errors: saturated.errors + saturated.non2xx },
+      saturated: {
+        p50: saturated.latency.p50,
+        p99: saturated.latency.p99,
+        rps: saturated.requests.total / saturated.duration,
+        errors: saturated.errors + saturated.non2xx,
+      },
       drainSeconds,
       drainRate: held.length / drainSeconds,
       steadyRate: (held.length - 1) / steadySeconds,

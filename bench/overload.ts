@@ -102,9 +102,17 @@ export async function benchOverload(options: { seconds: number }): Promise<Recor
   try {
     for (const [name, env] of Object.entries(SETTINGS) as Array<[keyof typeof SETTINGS, Record<string, string>]>) {
       const port = await freePort();
-      const erpfront = await startServer(['src/entry/node.ts'], {
-        PORT: String(port), ERP_URL: `http://127.0.0.1:${sandboxPort}`, AUTH_JWT_SECRET: secret, DATA_DIR: mkdtempSync(join(dir, name)), ...env,
-      }, /GraphQL at/);
+      const erpfront = await startServer(
+        ['src/entry/node.ts'],
+        {
+          PORT: String(port),
+          ERP_URL: `http://127.0.0.1:${sandboxPort}`,
+          AUTH_JWT_SECRET: secret,
+          DATA_DIR: mkdtempSync(join(dir, name)),
+          ...env,
+        },
+        /GraphQL at/,
+      );
       try {
         const url = `http://127.0.0.1:${port}/graphql`;
         const send = async (token: string, body: string, ok: (json: any) => boolean): Promise<Answer> => {
@@ -117,7 +125,11 @@ export async function benchOverload(options: { seconds: number }): Promise<Recor
             return { ms: performance.now() - start, ok: false, shed: false };
           }
           const json = await response.json();
-          return { ms: performance.now() - start, ok: response.status === 200 && ok(json), shed: response.status === 503 && json.errors?.[0]?.extensions?.code === 'OVERLOADED' };
+          return {
+            ms: performance.now() - start,
+            ok: response.status === 200 && ok(json),
+            shed: response.status === 503 && json.errors?.[0]?.extensions?.code === 'OVERLOADED',
+          };
         };
         const pageOk = (json: any) => !json.errors;
         const orderOk = (json: any) => Boolean(json.data?.placeOrder?.order);
@@ -166,10 +178,18 @@ export function formatOverload(result: Record<keyof typeof SETTINGS, OverloadRun
     "| load shedding | phase | placeOrder p50 / p99 ms | orders failed | buyer's page p50 / p99 ms (served) | buyer's pages shed | surging buyer: pages served / shed per s | erpfront RSS MB |",
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
-  for (const [name, run] of [['off', result.off], ['on (defaults)', result.on]] as const) {
-    for (const [phase, p] of [['calm', run.calm], ['surge', run.surge]] as const) {
+  for (const [name, run] of [
+    ['off', result.off],
+    ['on (defaults)', result.on],
+  ] as const) {
+    for (const [phase, p] of [
+      ['calm', run.calm],
+      ['surge', run.surge],
+    ] as const) {
       const surge = p.surge ? `${fmt(p.surge.servedPerSecond)} / ${fmt(p.surge.shedPerSecond)}` : '—';
-      lines.push(`| ${name} | ${phase} | ${fmt(p.orders.p50)} / ${fmt(p.orders.p99)} | ${p.orders.failed + p.orders.shed} of ${p.orders.total} | ${fmt(p.buyer.p50)} / ${fmt(p.buyer.p99)} | ${p.buyer.shed} of ${p.buyer.total} | ${surge} | ${fmt(p.rssMb)} |`);
+      lines.push(
+        `| ${name} | ${phase} | ${fmt(p.orders.p50)} / ${fmt(p.orders.p99)} | ${p.orders.failed + p.orders.shed} of ${p.orders.total} | ${fmt(p.buyer.p50)} / ${fmt(p.buyer.p99)} | ${p.buyer.shed} of ${p.buyer.total} | ${surge} | ${fmt(p.rssMb)} |`,
+      );
     }
   }
   return lines.join('\n');

@@ -22,19 +22,31 @@ const page = await benchCatalogPage({ rounds, seconds });
 console.log(`\n## Warm CatalogPage, 48 SKUs (${fmt(page.bytes)} bytes of JSON; same answer from all three: ${page.sameAnswer})`);
 console.log('| server | req/s (median) | p50 ms | p99 ms | errors |');
 console.log('| --- | ---: | ---: | ---: | ---: |');
-console.log(`| erpfront (auth, loaders, cache, jit) | ${fmt(page.erpfront.rps)} | ${fmt(page.erpfront.p50, 1)} | ${fmt(page.erpfront.p99, 1)} | ${page.erpfront.errors} |`);
+console.log(
+  `| erpfront (auth, loaders, cache, jit) | ${fmt(page.erpfront.rps)} | ${fmt(page.erpfront.p50, 1)} | ${fmt(page.erpfront.p99, 1)} | ${page.erpfront.errors} |`,
+);
 console.log(`| bare graphql-yoga from memory | ${fmt(page.bare.rps)} | ${fmt(page.bare.p50, 1)} | ${fmt(page.bare.p99, 1)} | ${page.bare.errors} |`);
-console.log(`| bare graphql-yoga + graphql-jit from memory | ${fmt(page.bareJit.rps)} | ${fmt(page.bareJit.p50, 1)} | ${fmt(page.bareJit.p99, 1)} | ${page.bareJit.errors} |`);
+console.log(
+  `| bare graphql-yoga + graphql-jit from memory | ${fmt(page.bareJit.rps)} | ${fmt(page.bareJit.p50, 1)} | ${fmt(page.bareJit.p99, 1)} | ${page.bareJit.errors} |`,
+);
 console.log(`ratio erpfront / bare yoga: ${page.ratio.toFixed(2)}× (target ≥ 0.80×)`);
 console.log(`ratio erpfront / bare yoga with the same jit: ${page.ratioJit.toFixed(2)}×`);
 
 const orders = await benchOrders({ orders: Number(process.env.BENCH_ORDERS ?? 1000), budgetRps: Number(process.env.BENCH_BUDGET_RPS ?? 100) });
 console.log(`\n## Orders while the ERP is down, then the drain (${orders.orders} orders, ERP budget ${orders.budgetRps} req/s)`);
-console.log(`acceptance while down (QUEUED) at a steady 100 orders/s: p50 ${fmt(orders.steady.p50, 1)} ms, p99 ${fmt(orders.steady.p99, 1)} ms, errors ${orders.steady.errors} (target p99 < 50 ms)`);
-console.log(`acceptance while down, saturated (10 connections): p50 ${fmt(orders.saturated.p50, 1)} ms, p99 ${fmt(orders.saturated.p99, 1)} ms, ${fmt(orders.saturated.rps)} orders/s, errors ${orders.saturated.errors}`);
+console.log(
+  `acceptance while down (QUEUED) at a steady 100 orders/s: p50 ${fmt(orders.steady.p50, 1)} ms, p99 ${fmt(orders.steady.p99, 1)} ms, errors ${orders.steady.errors} (target p99 < 50 ms)`,
+);
+console.log(
+  `acceptance while down, saturated (10 connections): p50 ${fmt(orders.saturated.p50, 1)} ms, p99 ${fmt(orders.saturated.p99, 1)} ms, ${fmt(orders.saturated.rps)} orders/s, errors ${orders.saturated.errors}`,
+);
 console.log(`in the ERP afterwards: ${orders.orders} orders, ${orders.distinctRefs} distinct references`);
-console.log(`drain from recovery to empty queue: ${fmt(orders.drainSeconds, 2)} s = ${fmt(orders.drainRate, 1)} orders/s = ${(orders.drainRate / orders.budgetRps).toFixed(2)}× the budget (includes waiting for the breaker's next probe: 1 s cooldown, doubled per failed probe during the outage)`);
-console.log(`steady drain, first to last ERP order: ${fmt(orders.steadyRate, 1)} orders/s = ${(orders.steadyRate / orders.budgetRps).toFixed(2)}× the budget (target ≥ 0.90×)`);
+console.log(
+  `drain from recovery to empty queue: ${fmt(orders.drainSeconds, 2)} s = ${fmt(orders.drainRate, 1)} orders/s = ${(orders.drainRate / orders.budgetRps).toFixed(2)}× the budget (includes waiting for the breaker's next probe: 1 s cooldown, doubled per failed probe during the outage)`,
+);
+console.log(
+  `steady drain, first to last ERP order: ${fmt(orders.steadyRate, 1)} orders/s = ${(orders.steadyRate / orders.budgetRps).toFixed(2)}× the budget (target ≥ 0.90×)`,
+);
 
 console.log(`\n${formatOverload(await benchOverload({ seconds }), seconds)}`);
 
@@ -51,7 +63,9 @@ if (!trytonInstalled()) {
   console.log(`| erpfront, cold (empty caches, session open) | ${t.cold.calls} | ${fmt(t.cold.ms, 1)} |`);
   console.log(`| erpfront, warm (median of 30) | ${fmt(t.warm.calls, 1)} | ${fmt(t.warm.ms, 1)} |`);
   console.log(`| naive: one call per product and field, sequential (median of 3) | ${t.naive.calls} | ${fmt(t.naive.ms, 1)} |`);
-  console.log(`ratio naive / erpfront: cold ${(t.naive.ms / t.cold.ms).toFixed(1)}× faster with ${(t.naive.calls / Math.max(1, t.cold.calls)).toFixed(1)}× fewer calls; warm ${(t.naive.ms / t.warm.ms).toFixed(0)}× faster`);
+  console.log(
+    `ratio naive / erpfront: cold ${(t.naive.ms / t.cold.ms).toFixed(1)}× faster with ${(t.naive.calls / Math.max(1, t.cold.calls)).toFixed(1)}× fewer calls; warm ${(t.naive.ms / t.warm.ms).toFixed(0)}× faster`,
+  );
 }
 
 const scale = await benchScaleOut({ rounds, seconds });
@@ -60,8 +74,12 @@ console.log('| setup | req/s (median) | p50 ms | p99 ms | errors |');
 console.log('| --- | ---: | ---: | ---: | ---: |');
 console.log(`| one instance, no Redis | ${fmt(scale.plain.rps)} | ${fmt(scale.plain.p50, 1)} | ${fmt(scale.plain.p99, 1)} | ${scale.plain.errors} |`);
 console.log(`| one instance, Redis tier behind its LRU | ${fmt(scale.one.rps)} | ${fmt(scale.one.p50, 1)} | ${fmt(scale.one.p99, 1)} | ${scale.one.errors} |`);
-console.log(`| two instances sharing Redis (5 + 5 connections) | ${fmt(scale.two.rps)} | ${fmt(scale.two.p50, 1)} | ${fmt(scale.two.p99, 1)} | ${scale.two.errors} |`);
-console.log(`cost of the Redis tier on the warm path: ${(((scale.plain.rps - scale.one.rps) / scale.plain.rps) * 100).toFixed(1)}% of throughput (LRU hits never touch Redis)`);
+console.log(
+  `| two instances sharing Redis (5 + 5 connections) | ${fmt(scale.two.rps)} | ${fmt(scale.two.p50, 1)} | ${fmt(scale.two.p99, 1)} | ${scale.two.errors} |`,
+);
+console.log(
+  `cost of the Redis tier on the warm path: ${(((scale.plain.rps - scale.one.rps) / scale.plain.rps) * 100).toFixed(1)}% of throughput (LRU hits never touch Redis)`,
+);
 console.log(`two instances / one: ${(scale.two.rps / scale.one.rps).toFixed(2)}× (the second instance shares its core with the load generator)`);
 console.log(`first page with a cold LRU: ${fmt(scale.fromErp, 1)} ms from the ERP, ${fmt(scale.fromRedis, 1)} ms from the shared Redis tier`);
 

@@ -32,7 +32,9 @@ async function erpfront(core: string, env: Record<string, string>): Promise<Chil
 }
 
 async function round(urls: string[], init: { headers: Record<string, string>; body: string }, seconds: number): Promise<Round> {
-  const results = await Promise.all(urls.map((url) => autocannon({ url, method: 'POST', headers: init.headers, body: init.body, connections: 10 / urls.length, duration: seconds })));
+  const results = await Promise.all(
+    urls.map((url) => autocannon({ url, method: 'POST', headers: init.headers, body: init.body, connections: 10 / urls.length, duration: seconds })),
+  );
   return {
     rps: results.reduce((s, r) => s + r.requests.average, 0),
     p50: Math.max(...results.map((r) => r.latency.p50)),
@@ -57,7 +59,10 @@ export async function benchScaleOut(options: { rounds: number; seconds: number }
     const [plain, a, b] = ports.map((p) => `http://127.0.0.1:${p}/graphql`) as [string, string, string];
 
     const token = await signToken({ secret, roles: ['buyer'], customerId: 'C0001' });
-    const init = { headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: CATALOG_PAGE, variables: { skus: skus(48), quantity: 1 } }) };
+    const init = {
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: CATALOG_PAGE, variables: { skus: skus(48), quantity: 1 } }),
+    };
     const firstPage = async (url: string) => {
       const started = performance.now();
       const answer = await (await fetch(url, { method: 'POST', ...init })).json();

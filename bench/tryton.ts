@@ -39,8 +39,12 @@ async function countingProxy(target: string): Promise<{ url: string; calls(): nu
  * each warehouse, each its own call, in sequence; then the customer's credit.
  */
 async function naivePage(connector: ReturnType<typeof createTrytonConnector>): Promise<void> {
-  const call = (model: string, method: string, args: unknown[], context: Record<string, unknown> = {}) => connector.rpc.model('naive', model, method, args, context);
-  const [party] = (await call('party.party', 'search_read', [[['code', '=', 'GLOBEX']], 0, 1, null, ['sale_price_list']])) as Array<{ id: number; sale_price_list: number }>;
+  const call = (model: string, method: string, args: unknown[], context: Record<string, unknown> = {}) =>
+    connector.rpc.model('naive', model, method, args, context);
+  const [party] = (await call('party.party', 'search_read', [[['code', '=', 'GLOBEX']], 0, 1, null, ['sale_price_list']])) as Array<{
+    id: number;
+    sale_price_list: number;
+  }>;
   const warehouses = (await call('stock.location', 'search', [[['type', '=', 'warehouse']]])) as number[];
   for (const sku of SKUS) {
     const [id] = (await call('product.product', 'search', [[['code', '=', sku]]])) as number[];
@@ -58,13 +62,26 @@ export async function benchTryton(options: { warmRuns?: number } = {}) {
   const proxy = await countingProxy(tryton.url);
   const secret = randomBytes(32).toString('base64url');
   const port = await freePort();
-  const erpfront = await startServer(['src/entry/node.ts'], {
-    PORT: String(port), ERP_CONNECTOR: 'tryton', ERP_URL: `${proxy.url}/demo/`, ERP_USERNAME: TRYTON_USER.username, ERP_PASSWORD: TRYTON_USER.password,
-    AUTH_JWT_SECRET: secret, DATA_DIR: mkdtempSync(join(tmpdir(), 'erpfront-bench-')),
-  }, /GraphQL at/);
+  const erpfront = await startServer(
+    ['src/entry/node.ts'],
+    {
+      PORT: String(port),
+      ERP_CONNECTOR: 'tryton',
+      ERP_URL: `${proxy.url}/demo/`,
+      ERP_USERNAME: TRYTON_USER.username,
+      ERP_PASSWORD: TRYTON_USER.password,
+      AUTH_JWT_SECRET: secret,
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'erpfront-bench-')),
+    },
+    /GraphQL at/,
+  );
   try {
     const token = await signToken({ secret, roles: ['buyer'], customerId: 'GLOBEX' });
-    const request = { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: CATALOG_PAGE, variables: { skus: SKUS, quantity: 1 } }) };
+    const request = {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: CATALOG_PAGE, variables: { skus: SKUS, quantity: 1 } }),
+    };
     const page = async () => {
       const before = proxy.calls();
       const started = performance.now();

@@ -9,10 +9,10 @@ const file = new URL('../schema.graphql', import.meta.url);
 const text = printSchemaParts();
 if (process.argv.includes('--check')) {
   if (readFileSync(file, 'utf8') !== text) {
-    console.error('schema.graphql differs from the features\' schema parts: run `npm run schema` and commit it.');
+    console.error("schema.graphql differs from the features' schema parts: run `npm run schema` and commit it.");
     process.exit(1);
   }
 } else {
   writeFileSync(file, text);
-  console.log('schema.graphql written from the features\' parts.');
+  console.log("schema.graphql written from the features' parts.");
 }

@@ -23,7 +23,8 @@ export interface TokenRequest {
 
 export function signToken(request: TokenRequest): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  const subject = request.subject ?? (request.repId ? `rep:${request.repId}` : request.customerId ? `buyer@${request.customerId}` : `${request.roles[0]}@erpfront`);
+  const subject =
+    request.subject ?? (request.repId ? `rep:${request.repId}` : request.customerId ? `buyer@${request.customerId}` : `${request.roles[0]}@erpfront`);
   const jwt = new SignJWT({
     roles: request.roles,
     ...(request.customerId ? { customerId: request.customerId } : {}),

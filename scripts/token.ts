@@ -34,7 +34,14 @@ if (env.AUTH_JWKS_URL) {
   console.error('AUTH_JWKS_URL is set: tokens come from your identity provider, not from npm run token.');
   process.exit(2);
 }
-console.log(await signToken({
-  secret: signingSecret(env), roles, customerId: values.customer, repId: values.rep, ttlSeconds: hours * 3600,
-  issuer: env.AUTH_JWT_ISSUER, audience: env.AUTH_JWT_AUDIENCE,
-}));
+console.log(
+  await signToken({
+    secret: signingSecret(env),
+    roles,
+    customerId: values.customer,
+    repId: values.rep,
+    ttlSeconds: hours * 3600,
+    issuer: env.AUTH_JWT_ISSUER,
+    audience: env.AUTH_JWT_AUDIENCE,
+  }),
+);

@@ -66,7 +66,13 @@ export function createErpConnector(env: Env, fetchImpl?: typeof fetch): ErpConne
       return createSandboxConnector({ baseUrl, timeoutMs: env.ERP_TIMEOUT_MS, fetch: fetchImpl, uniqueExternalRefs: env.ERP_UNIQUE_EXTERNAL_REFS });
     case 'tryton':
       // env.ts requires ERP_URL, ERP_USERNAME and ERP_PASSWORD with this connector.
-      return createTrytonConnector({ url: baseUrl, username: env.ERP_USERNAME ?? '', password: env.ERP_PASSWORD ?? '', timeoutMs: env.ERP_TIMEOUT_MS, fetch: fetchImpl });
+      return createTrytonConnector({
+        url: baseUrl,
+        username: env.ERP_USERNAME ?? '',
+        password: env.ERP_PASSWORD ?? '',
+        timeoutMs: env.ERP_TIMEOUT_MS,
+        fetch: fetchImpl,
+      });
   }
 }
 
@@ -89,15 +95,35 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
   const cache = new ReadThroughCache({ local: localCache, shared, policies: freshnessPolicies(env), clock, metrics });
 
   // Features' tokens (PunchOut sessions) wrap the JWT check once every feature is set up.
-  let verify: TokenVerifier = createTokenVerifier({ secret: env.AUTH_JWT_SECRET ?? parts.jwtSecret, jwksUrl: env.AUTH_JWKS_URL, issuer: env.AUTH_JWT_ISSUER, audience: env.AUTH_JWT_AUDIENCE });
+  let verify: TokenVerifier = createTokenVerifier({
+    secret: env.AUTH_JWT_SECRET ?? parts.jwtSecret,
+    jwksUrl: env.AUTH_JWKS_URL,
+    issuer: env.AUTH_JWT_ISSUER,
+    audience: env.AUTH_JWT_AUDIENCE,
+  });
   const verifyToken: TokenVerifier = (token) => verify(token);
   const services: GraphQLServices = {
-    erp, cache, clock,
+    erp,
+    cache,
+    clock,
     limits: { maxSkusPerQuery: env.MAX_SKUS_PER_QUERY, maxQuantity: env.MAX_QUANTITY, allowSplitShipments: env.ALLOW_SPLIT_SHIPMENTS },
   };
   const core: FeatureCore = {
-    env, clock, metrics, logger: parts.logger, erp, cache, invalidation, breaker, health: new ErpHealth(erp, clock), backends, instanceId,
-    fetch: parts.fetch, verifyToken, services, punchOutBuyers: parts.punchOutBuyers ?? [],
+    env,
+    clock,
+    metrics,
+    logger: parts.logger,
+    erp,
+    cache,
+    invalidation,
+    breaker,
+    health: new ErpHealth(erp, clock),
+    backends,
+    instanceId,
+    fetch: parts.fetch,
+    verifyToken,
+    services,
+    punchOutBuyers: parts.punchOutBuyers ?? [],
   };
   const features = parts.features ?? defaultFeatures;
   const routes: FeatureRoute[] = [];

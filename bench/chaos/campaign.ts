@@ -60,7 +60,7 @@ const DEFAULT_INSTANCES: Record<Mode, number> = { redis: 3, embedded: 1, tryton:
 
 export async function runCampaign(options: CampaignOptions): Promise<CampaignReport> {
   const log = options.log ?? (() => {});
-  const instances = options.mode === 'embedded' ? 1 : options.instances ?? DEFAULT_INSTANCES[options.mode];
+  const instances = options.mode === 'embedded' ? 1 : (options.instances ?? DEFAULT_INSTANCES[options.mode]);
   const clients = options.clients ?? 20;
   const rate = options.rate ?? 10;
   const env = settings(options.mode);
@@ -88,7 +88,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     log(`${specs.length} orders for ${new Set(specs.map((s) => s.customerId)).size} customers; faults on`);
 
     nemesis.start();
-    const records = await placeAll(topology, specs, { seed: options.seed, clients, giveUpMs: 180_000, requestTimeoutMs: 30_000, rate }).finally(() => nemesis.stop());
+    const records = await placeAll(topology, specs, { seed: options.seed, clients, giveUpMs: 180_000, requestTimeoutMs: 30_000, rate }).finally(() =>
+      nemesis.stop(),
+    );
     const runDone = Date.now();
     log(`every client done; healed; draining`);
 
@@ -117,7 +119,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       settings: {
         ...env.erpfront,
         ...env.sandbox,
-        ...(topology.erp.kind === 'sandbox' ? { slowCommitFault: faultNames.has('orderLatencyMs') ? 'orderLatencyMs' : 'latencyMs (this sandbox has no orderLatencyMs)' } : {}),
+        ...(topology.erp.kind === 'sandbox'
+          ? { slowCommitFault: faultNames.has('orderLatencyMs') ? 'orderLatencyMs' : 'latencyMs (this sandbox has no orderLatencyMs)' }
+          : {}),
       },
       wallMs: { setup: setupDone - started, run: runDone - setupDone, heal: healDone - runDone, total: healDone - started },
       faults: nemesis.counts,

@@ -36,7 +36,10 @@ export interface ErpBook {
 }
 
 async function control(base: string, path: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(`${base}/__control/${path}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const response = await fetch(
+    `${base}/__control/${path}`,
+    body === undefined ? {} : { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
+  );
   if (!response.ok) throw new Error(`sandbox control ${path}: ${response.status} ${await response.text()}`);
   return response.json();
 }
@@ -70,7 +73,10 @@ export const erpOrderBook = {
     let rpc: Promise<{ model(operation: string, model: string, method: string, args: readonly unknown[]): Promise<unknown> }> | null = null;
     const direct = () =>
       (rpc ??= (async () => {
-        const [{ createTrytonConnector }, { TRYTON_USER }] = await Promise.all([import('../../src/adapters/erp/tryton/index.ts'), import('../../test/support/tryton.ts')]);
+        const [{ createTrytonConnector }, { TRYTON_USER }] = await Promise.all([
+          import('../../src/adapters/erp/tryton/index.ts'),
+          import('../../test/support/tryton.ts'),
+        ]);
         return createTrytonConnector({ url: tryton.url, ...TRYTON_USER, timeoutMs: 30_000 }).rpc;
       })());
     const codeOf = (ids: Record<string, number>) => new Map(Object.entries(ids).map(([code, id]) => [id, code]));
@@ -78,11 +84,29 @@ export const erpOrderBook = {
       kind: 'tryton',
       async orders() {
         const call = await direct();
-        const sales = (await call.model('chaos', 'sale.sale', 'search_read', [[], 0, null, [['id', 'ASC']], ['reference', 'number', 'party', 'state']])) as Array<{
-          id: number; reference: string | null; number: string | null; party: number; state: string;
+        const sales = (await call.model('chaos', 'sale.sale', 'search_read', [
+          [],
+          0,
+          null,
+          [['id', 'ASC']],
+          ['reference', 'number', 'party', 'state'],
+        ])) as Array<{
+          id: number;
+          reference: string | null;
+          number: string | null;
+          party: number;
+          state: string;
         }>;
-        const lines = (await call.model('chaos', 'sale.line', 'search_read', [[['sale', 'in', sales.map((s) => s.id)]], 0, null, [['id', 'ASC']], ['sale', 'product', 'quantity']])) as Array<{
-          sale: number; product: number | null; quantity: number;
+        const lines = (await call.model('chaos', 'sale.line', 'search_read', [
+          [['sale', 'in', sales.map((s) => s.id)]],
+          0,
+          null,
+          [['id', 'ASC']],
+          ['sale', 'product', 'quantity'],
+        ])) as Array<{
+          sale: number;
+          product: number | null;
+          quantity: number;
         }>;
         const parties = codeOf(tryton.ids.customers);
         const products = codeOf(tryton.ids.products);
@@ -90,7 +114,9 @@ export const erpOrderBook = {
           externalRef: sale.reference || null,
           number: sale.number ?? `sale#${sale.id} (${sale.state})`,
           customerId: parties.get(sale.party) ?? `party#${sale.party}`,
-          lines: lines.filter((l) => l.sale === sale.id).map((l) => ({ sku: products.get(l.product ?? -1) ?? `product#${l.product}`, quantity: Number(l.quantity) })),
+          lines: lines
+            .filter((l) => l.sale === sale.id)
+            .map((l) => ({ sku: products.get(l.product ?? -1) ?? `product#${l.product}`, quantity: Number(l.quantity) })),
           status: sale.state,
         }));
       },

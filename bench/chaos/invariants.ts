@@ -29,7 +29,10 @@ export interface InvariantResult {
 const NOT_FOR_ERP = new Set(['REJECTED', 'ON_HOLD', 'CANCELLED']);
 
 const lineSet = (lines: Array<{ sku: string; quantity: number }>) =>
-  lines.map((l) => `${l.sku}×${Number(l.quantity)}`).sort().join(' ');
+  lines
+    .map((l) => `${l.sku}×${Number(l.quantity)}`)
+    .sort()
+    .join(' ');
 
 export function checkInvariants(evidence: Evidence): InvariantResult[] {
   const byRef = new Map<string, ErpOrder[]>();
@@ -64,13 +67,17 @@ export function checkInvariants(evidence: Evidence): InvariantResult[] {
     const record = order.externalRef ? recordOf.get(order.externalRef) : undefined;
     if (record) {
       if (record.spec.customerId !== order.customerId || lineSet(record.spec.lines) !== lineSet(order.lines)) {
-        unknown.push(`${order.number} (${order.externalRef}) does not match key ${record.spec.key}: ERP ${order.customerId} [${lineSet(order.lines)}], sent ${record.spec.customerId} [${lineSet(record.spec.lines)}]`);
+        unknown.push(
+          `${order.number} (${order.externalRef}) does not match key ${record.spec.key}: ERP ${order.customerId} [${lineSet(order.lines)}], sent ${record.spec.customerId} [${lineSet(record.spec.lines)}]`,
+        );
       }
       continue;
     }
     // Not named by any answer: acceptable only for an order whose client never got a definite
     // answer (it gave up), with the same customer and lines.
-    const sender = evidence.records.find((r) => r.orderId === null && r.outcome === null && r.spec.customerId === order.customerId && lineSet(r.spec.lines) === lineSet(order.lines));
+    const sender = evidence.records.find(
+      (r) => r.orderId === null && r.outcome === null && r.spec.customerId === order.customerId && lineSet(r.spec.lines) === lineSet(order.lines),
+    );
     if (!sender) unknown.push(`${order.number} (ref ${order.externalRef ?? 'none'}, ${order.customerId} [${lineSet(order.lines)}]): no client sent it`);
   }
 

@@ -40,7 +40,13 @@ export interface NemesisPlan {
   gapMs: [number, number];
 }
 
-const RESOURCE: Record<FaultKind, string> = { outage: 'erp', lostReplies: 'erp-replies', slowCommit: 'erp-latency', killInstance: 'instances', redisRestart: 'redis' };
+const RESOURCE: Record<FaultKind, string> = {
+  outage: 'erp',
+  lostReplies: 'erp-replies',
+  slowCommit: 'erp-latency',
+  killInstance: 'instances',
+  redisRestart: 'redis',
+};
 
 const WEIGHTS: Record<FaultKind, number> = { outage: 2, lostReplies: 2, slowCommit: 3, killInstance: 2, redisRestart: 1 };
 
@@ -57,9 +63,9 @@ const RECOVERY_MS: Record<FaultKind, number> = { outage: 3000, lostReplies: 0, s
  */
 export function* faultSchedule(seed: number, plan: NemesisPlan): Generator<FaultEvent> {
   const random = rng(seed, 'nemesis');
-  const kinds = (Object.keys(WEIGHTS) as FaultKind[]).filter(
-    (k) => (k !== 'lostReplies' && k !== 'slowCommit') || plan.sandboxFaults,
-  ).filter((k) => k !== 'redisRestart' || plan.redis);
+  const kinds = (Object.keys(WEIGHTS) as FaultKind[])
+    .filter((k) => (k !== 'lostReplies' && k !== 'slowCommit') || plan.sandboxFaults)
+    .filter((k) => k !== 'redisRestart' || plan.redis);
   const bag = kinds.flatMap((k) => Array.from({ length: WEIGHTS[k] }, () => k));
   const busyUntil = new Map<string, number>();
   let at = 0;
@@ -81,7 +87,12 @@ function event(random: Rng, kind: FaultKind, at: number, plan: NemesisPlan): Fau
       return { at, kind, durationMs: 0, value: random.int(1, 3) };
     case 'slowCommit':
       // Above erpfront's timeout (it gives up) and below the ERP's limit (the ERP still commits).
-      return { at, kind, durationMs: random.int(1000, 4000), value: random.int(plan.erpTimeoutMs + 150, Math.max(plan.erpTimeoutMs + 150, plan.erpMaxRequestMs - 300)) };
+      return {
+        at,
+        kind,
+        durationMs: random.int(1000, 4000),
+        value: random.int(plan.erpTimeoutMs + 150, Math.max(plan.erpTimeoutMs + 150, plan.erpMaxRequestMs - 300)),
+      };
     case 'killInstance':
       return { at, kind, durationMs: random.int(300, 3000), value: random.int(0, plan.instances - 1) };
     case 'redisRestart':
@@ -183,7 +194,9 @@ export class Nemesis {
     const t = this.#topology;
     const label = faultLabel(event);
     this.counts[label] = (this.counts[label] ?? 0) + 1;
-    this.#options.log?.(`+${((Date.now() - this.#started) / 1000).toFixed(1)}s ${label} ${event.kind === 'slowCommit' ? `${event.value} ms ` : event.kind === 'killInstance' ? `#${event.value} ` : event.kind === 'lostReplies' ? `×${event.value} ` : ''}for ${event.durationMs} ms`);
+    this.#options.log?.(
+      `+${((Date.now() - this.#started) / 1000).toFixed(1)}s ${label} ${event.kind === 'slowCommit' ? `${event.value} ms ` : event.kind === 'killInstance' ? `#${event.value} ` : event.kind === 'lostReplies' ? `×${event.value} ` : ''}for ${event.durationMs} ms`,
+    );
     switch (event.kind) {
       case 'outage':
         if (t.erp.kind === 'tryton') {

@@ -56,7 +56,10 @@ function percentile(sorted: number[], p: number): number {
 const bump = (counts: Record<string, number>, code: string) => void (counts[code] = (counts[code] ?? 0) + 1);
 
 export function availability(records: OrderRecord[]): Availability {
-  const times = records.map((r) => r.elapsedMs).filter((t): t is number => t !== null).sort((a, b) => a - b);
+  const times = records
+    .map((r) => r.elapsedMs)
+    .filter((t): t is number => t !== null)
+    .sort((a, b) => a - b);
   const definite: Record<string, number> = {};
   const transient: Record<string, number> = {};
   const longestStreak: Availability['longestStreak'] = {};
@@ -79,13 +82,18 @@ export function availability(records: OrderRecord[]): Availability {
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const counts = (c: Record<string, number>) =>
-  Object.entries(c).sort(([, a], [, b]) => b - a).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+  Object.entries(c)
+    .sort(([, a], [, b]) => b - a)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ') || 'none';
 
 /** The report as text, for a terminal or a bench log. */
 export function formatReport(r: CampaignReport): string {
   const lines = [
     `## Fault campaign: mode ${r.mode}, seed ${r.seed}, ${r.orders} orders, ${r.instances} instance(s), ${r.clients} clients, at most ${r.rate} orders/s`,
-    `settings: ${Object.entries(r.settings).map(([k, v]) => `${k}=${v}`).join(' ')}`,
+    `settings: ${Object.entries(r.settings)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
     `wall time: setup ${s(r.wallMs.setup)}, orders under faults ${s(r.wallMs.run)}, heal and drain ${s(r.wallMs.heal)}, total ${s(r.wallMs.total)}`,
     `faults injected: ${counts(r.faults)}`,
     ...r.nemesisErrors.map((e) => `  nemesis error: ${e}`),
@@ -101,7 +109,12 @@ export function formatReport(r: CampaignReport): string {
     `time to a definite answer: p50 ${s(a.p50Ms)}, p99 ${s(a.p99Ms)}, max ${s(a.maxMs)}`,
     `definite answers: ${counts(a.definite)}`,
     `transient answers (retried with the same key): ${counts(a.transient)}`,
-    `longest run of one transient answer for a key: ${Object.entries(a.longestStreak).sort(([, x], [, y]) => y.ms - x.ms).map(([code, v]) => `${code} ${s(v.ms)} (${v.key})`).join(', ') || 'none'}`,
+    `longest run of one transient answer for a key: ${
+      Object.entries(a.longestStreak)
+        .sort(([, x], [, y]) => y.ms - x.ms)
+        .map(([code, v]) => `${code} ${s(v.ms)} (${v.key})`)
+        .join(', ') || 'none'
+    }`,
     `keys answered IDEMPOTENCY_KEY_IN_USE at least once: ${a.keysInUse}`,
     `erpfront_erp_duplicate_orders_total: ${r.duplicatesMetric === null ? 'not exported by this erpfront' : r.duplicatesMetric}`,
     `${r.ok ? 'PASS' : 'FAIL'}; replay: ${r.replay}`,

@@ -63,7 +63,9 @@ export async function prepareOrders(topology: Topology, seed: number, count: num
     const pages = await Promise.all(Array.from({ length: topology.instanceCount }, (_, i) => graphql(topology.url(i), token, WARM, { skus })));
     if (pages.some((p) => p.errors)) continue;
     const { creditStatus } = pages[0].data.viewer.customer;
-    const dearest = Math.max(...(pages[0].data.products as Array<{ price: { unitPrice: { amount: string } } | null }>).map((p) => Number(p.price?.unitPrice.amount ?? Infinity)));
+    const dearest = Math.max(
+      ...(pages[0].data.products as Array<{ price: { unitPrice: { amount: string } } | null }>).map((p) => Number(p.price?.unitPrice.amount ?? Infinity)),
+    );
     if (!Number.isFinite(dearest) || creditStatus.onHold) continue;
     const need = perCustomer * dearest * MAX_QUANTITY * MAX_LINES;
     if (creditStatus.limit !== null && Number(creditStatus.available?.amount ?? 0) < need) continue;
@@ -73,7 +75,10 @@ export async function prepareOrders(topology: Topology, seed: number, count: num
 
   const random = rng(seed, 'orders');
   return Array.from({ length: count }, (_, i) => {
-    const lines = random.shuffle(skus).slice(0, random.int(1, MAX_LINES)).map((sku) => ({ sku, quantity: random.int(1, MAX_QUANTITY) }));
+    const lines = random
+      .shuffle(skus)
+      .slice(0, random.int(1, MAX_LINES))
+      .map((sku) => ({ sku, quantity: random.int(1, MAX_QUANTITY) }));
     return { key: `chaos-${seed}-${i}`, customerId: random.pick(buyers), poNumber: `PO-CHAOS-${i}`, lines };
   });
 }

@@ -37,10 +37,15 @@ const EnvSchema = z
     PORT: port(8787),
     SANDBOX_PORT: port(8788),
     SANDBOX_SEED: z.coerce.number().int().default(42),
-    ERP_CONNECTOR: z.enum(['sandbox', 'tryton'], {
-      message: 'expected "sandbox" or "tryton"',
-    }).default('sandbox'),
-    ERP_URL: z.url({ message: 'expected an http(s) URL such as http://127.0.0.1:8788' }).refine(credentialFree, { message: 'expected a URL without credentials: erpfront logs in with ERP_USERNAME and ERP_PASSWORD' }).optional(),
+    ERP_CONNECTOR: z
+      .enum(['sandbox', 'tryton'], {
+        message: 'expected "sandbox" or "tryton"',
+      })
+      .default('sandbox'),
+    ERP_URL: z
+      .url({ message: 'expected an http(s) URL such as http://127.0.0.1:8788' })
+      .refine(credentialFree, { message: 'expected a URL without credentials: erpfront logs in with ERP_USERNAME and ERP_PASSWORD' })
+      .optional(),
     /** The ERP user erpfront logs in as (Tryton). */
     ERP_USERNAME: z.string().min(1).optional(),
     ERP_PASSWORD: z.string().min(1).optional(),
@@ -52,7 +57,7 @@ const EnvSchema = z
     RECONCILE_INTERVAL_SECONDS: z.coerce.number().positive().max(86_400).default(10),
     // Card payments (README "Orders"): verified with the gateway before an order is taken.
     PAYMENT_GATEWAY: z.enum(['sandbox', 'none'], { message: 'expected "sandbox" or "none"' }).optional(),
-    PAYMENT_GATEWAY_URL: z.url({ protocol: /^https?$/, message: 'expected the payment gateway\'s http(s) base URL' }).optional(),
+    PAYMENT_GATEWAY_URL: z.url({ protocol: /^https?$/, message: "expected the payment gateway's http(s) base URL" }).optional(),
     CREDIT_HOLD_ALLOWS_CARD: bool(false),
     ERP_MAX_BATCH: z.coerce.number().int().min(1).max(1000).default(250),
     AUTH_JWT_SECRET: z.string().min(32, { message: 'expected at least 32 characters (256 bits) for HS256' }).optional(),
@@ -99,33 +104,63 @@ const EnvSchema = z
     OVERLOAD_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3600).default(2),
     // PunchOut (README "PunchOut: setting up a buyer").
     PUNCHOUT_BUYERS_FILE: z.string().min(1).optional(),
-    PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'expected erpfront\'s public http(s) base URL, e.g. https://erpfront.example.com' }).refine(credentialFree, noCredentials).optional(),
-    PUNCHOUT_START_URL: z.url({ protocol: /^https?$/, message: 'expected the storefront\'s PunchOut landing URL, e.g. https://shop.example.com/punchout' }).refine(credentialFree, noCredentials).optional(),
+    PUBLIC_URL: z
+      .url({ protocol: /^https?$/, message: "expected erpfront's public http(s) base URL, e.g. https://erpfront.example.com" })
+      .refine(credentialFree, noCredentials)
+      .optional(),
+    PUNCHOUT_START_URL: z
+      .url({ protocol: /^https?$/, message: "expected the storefront's PunchOut landing URL, e.g. https://shop.example.com/punchout" })
+      .refine(credentialFree, noCredentials)
+      .optional(),
     PUNCHOUT_START_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
-    PUNCHOUT_SESSION_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(120),
-    PUNCHOUT_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+    PUNCHOUT_SESSION_TTL_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(120),
+    PUNCHOUT_MAX_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024)
+      .default(1024 * 1024),
     // Reverse proxies in front of erpfront that append to X-Forwarded-For (0: none, trust no header).
     TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     PUNCHOUT_NOTIFY_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(5000),
     // Scale-out (README "Run several instances"): with REDIS_URL, the cache's second tier, the ERP
     // budget, invalidations and the order queue are shared by every instance through Redis.
     REDIS_URL: z.url({ protocol: /^rediss?$/, message: 'expected a redis:// or rediss:// URL such as redis://127.0.0.1:6379' }).optional(),
-    REDIS_KEY_PREFIX: z.string().regex(/^[^{}\s]+$/, { message: 'expected a prefix without spaces or { }' }).default('erpfront'),
+    REDIS_KEY_PREFIX: z
+      .string()
+      .regex(/^[^{}\s]+$/, { message: 'expected a prefix without spaces or { }' })
+      .default('erpfront'),
     REDIS_ALLOW_VOLATILE_ORDERS: bool(false),
-    ORDER_QUEUE: z.string().regex(/^[A-Za-z0-9_-]+$/, { message: 'expected letters, digits, - or _' }).default('orders'),
+    ORDER_QUEUE: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, { message: 'expected letters, digits, - or _' })
+      .default('orders'),
     ORDER_LEASE_SECONDS: z.coerce.number().positive().max(3600).default(30),
     ERP_BUDGET_LEASE_SECONDS: z.coerce.number().positive().max(3600).default(15),
   })
   .superRefine((env, ctx) => {
     if (env.ERP_CONNECTOR === 'tryton') {
       // The sandbox has a default address and no login; a real ERP has neither.
-      const needs = { ERP_URL: 'the Tryton database URL, e.g. http://127.0.0.1:8000/demo/', ERP_USERNAME: "the Tryton user's login", ERP_PASSWORD: "the Tryton user's password" } as const;
+      const needs = {
+        ERP_URL: 'the Tryton database URL, e.g. http://127.0.0.1:8000/demo/',
+        ERP_USERNAME: "the Tryton user's login",
+        ERP_PASSWORD: "the Tryton user's password",
+      } as const;
       for (const [name, what] of Object.entries(needs)) {
         if (!env[name as keyof typeof needs]) ctx.addIssue({ code: 'custom', path: [name], message: `required with ERP_CONNECTOR=tryton: ${what}` });
       }
     }
     if (env.ERP_MAX_REQUEST_SECONDS * 1000 < env.ERP_TIMEOUT_MS) {
-      ctx.addIssue({ code: 'custom', path: ['ERP_MAX_REQUEST_SECONDS'], message: `expected at least ERP_TIMEOUT_MS (${env.ERP_TIMEOUT_MS} ms): the ERP keeps working on a request at least as long as erpfront waits for it` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ERP_MAX_REQUEST_SECONDS'],
+        message: `expected at least ERP_TIMEOUT_MS (${env.ERP_TIMEOUT_MS} ms): the ERP keeps working on a request at least as long as erpfront waits for it`,
+      });
     }
     if (env.ERP_UNIQUE_EXTERNAL_REFS && env.ERP_CONNECTOR === 'tryton') {
       ctx.addIssue({ code: 'custom', path: ['ERP_UNIQUE_EXTERNAL_REFS'], message: 'Tryton does not refuse a second sale with one reference: leave it false' });
@@ -144,7 +179,15 @@ const EnvSchema = z
 export type Env = z.output<typeof EnvSchema>;
 
 /** Development aids a public deployment does not serve unless asked to: GraphiQL, introspection. */
-function withProductionDefaults<T extends { NODE_ENV: string; GRAPHIQL?: boolean | undefined; GRAPHQL_INTROSPECTION?: boolean | undefined; ERP_CONNECTOR: string; PAYMENT_GATEWAY?: 'sandbox' | 'none' | undefined }>(env: T) {
+function withProductionDefaults<
+  T extends {
+    NODE_ENV: string;
+    GRAPHIQL?: boolean | undefined;
+    GRAPHQL_INTROSPECTION?: boolean | undefined;
+    ERP_CONNECTOR: string;
+    PAYMENT_GATEWAY?: 'sandbox' | 'none' | undefined;
+  },
+>(env: T) {
   const development = env.NODE_ENV !== 'production';
   return {
     ...env,
@@ -161,12 +204,22 @@ function withProductionDefaults<T extends { NODE_ENV: string; GRAPHIQL?: boolean
  * development (the tests' own key server).
  */
 function checkJwks(env: Pick<Env, 'AUTH_JWKS_URL' | 'AUTH_JWT_ISSUER' | 'AUTH_JWT_AUDIENCE' | 'NODE_ENV'>, ctx: z.RefinementCtx): void {
-  if (!env.AUTH_JWT_ISSUER) ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_ISSUER'], message: "required with AUTH_JWKS_URL: the identity provider's issuer (its tokens' iss claim)" });
-  if (!env.AUTH_JWT_AUDIENCE) ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_AUDIENCE'], message: "required with AUTH_JWKS_URL: erpfront's audience at the identity provider (its tokens' aud claim)" });
+  if (!env.AUTH_JWT_ISSUER)
+    ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_ISSUER'], message: "required with AUTH_JWKS_URL: the identity provider's issuer (its tokens' iss claim)" });
+  if (!env.AUTH_JWT_AUDIENCE)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['AUTH_JWT_AUDIENCE'],
+      message: "required with AUTH_JWKS_URL: erpfront's audience at the identity provider (its tokens' aud claim)",
+    });
   const url = new URL(env.AUTH_JWKS_URL!);
   const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
   if (url.protocol !== 'https:' && !(env.NODE_ENV === 'development' && loopback && url.protocol === 'http:')) {
-    ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'expected an https:// URL (http:// only to 127.0.0.1 with NODE_ENV=development): signing keys fetched in the clear could be swapped' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['AUTH_JWKS_URL'],
+      message: 'expected an https:// URL (http:// only to 127.0.0.1 with NODE_ENV=development): signing keys fetched in the clear could be swapped',
+    });
   }
 }
 

@@ -20,10 +20,21 @@ const SHORT_ESCAPES: Readonly<Record<number, string>> = { 0x09: '\\t', 0x0a: '\\
  * surrogates (escaped unless they form a pair; see `untrustedText`).
  */
 function needsEscape(code: number): boolean {
-  return code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x22 || code === 0x5c
-    || code === 0x061c || code === 0x200e || code === 0x200f || code === 0x2028 || code === 0x2029
-    || (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069) || code === 0xfeff
-    || (code >= 0xd800 && code <= 0xdfff);
+  return (
+    code < 0x20 ||
+    (code >= 0x7f && code <= 0x9f) ||
+    code === 0x22 ||
+    code === 0x5c ||
+    code === 0x061c ||
+    code === 0x200e ||
+    code === 0x200f ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069) ||
+    code === 0xfeff ||
+    (code >= 0xd800 && code <= 0xdfff)
+  );
 }
 
 /**

@@ -26,13 +26,13 @@ export function isLoopbackHost(host: string): boolean {
 
 /** Why this environment must not run the development entry, or `null` when it may. */
 function refusal(env: Env): string | null {
-  const why = env.NODE_ENV === 'production'
-    ? 'NODE_ENV=production'
-    : isLoopbackHost(env.HOST) ? null : `HOST=${env.HOST} is reachable from other machines`;
+  const why = env.NODE_ENV === 'production' ? 'NODE_ENV=production' : isLoopbackHost(env.HOST) ? null : `HOST=${env.HOST} is reachable from other machines`;
   if (!why) return null;
-  return `erpfront: npm start is the development entry and refuses to run here (${why}): it serves the published demo ` +
+  return (
+    `erpfront: npm start is the development entry and refuses to run here (${why}): it serves the published demo ` +
     'PunchOut buyers and hands a 12-hour buyer token to anyone who opens GraphiQL. It listens on 127.0.0.1 only, outside production. ' +
-    'To serve others, run `npm run serve` (erpfront alone: set AUTH_JWT_SECRET or AUTH_JWKS_URL, ERP_URL and PUNCHOUT_BUYERS_FILE).';
+    'To serve others, run `npm run serve` (erpfront alone: set AUTH_JWT_SECRET or AUTH_JWKS_URL, ERP_URL and PUNCHOUT_BUYERS_FILE).'
+  );
 }
 
 let env: Env;
@@ -49,11 +49,20 @@ if (refused) {
   process.exit(1);
 }
 const sandbox = await startSandboxErp({ port: env.SANDBOX_PORT, host: '127.0.0.1', seed: env.SANDBOX_SEED });
-const token = await signToken({ secret: signingSecret(env), customerId: 'C0001', roles: ['buyer'], issuer: env.AUTH_JWT_ISSUER, audience: env.AUTH_JWT_AUDIENCE });
+const token = await signToken({
+  secret: signingSecret(env),
+  customerId: 'C0001',
+  roles: ['buyer'],
+  issuer: env.AUTH_JWT_ISSUER,
+  audience: env.AUTH_JWT_AUDIENCE,
+});
 const running = await main(
   { ...process.env, ERP_URL: sandbox.url },
   // The demo PunchOut buyers unless a buyers file is configured (README "PunchOut: setting up a buyer").
-  { graphiqlHeaders: JSON.stringify({ Authorization: `Bearer ${token}` }, null, 2), punchOutBuyers: process.env.PUNCHOUT_BUYERS_FILE ? undefined : DEMO_BUYERS },
+  {
+    graphiqlHeaders: JSON.stringify({ Authorization: `Bearer ${token}` }, null, 2),
+    punchOutBuyers: process.env.PUNCHOUT_BUYERS_FILE ? undefined : DEMO_BUYERS,
+  },
 );
 process.once('exit', () => void sandbox.close());
 

@@ -55,7 +55,10 @@ export async function startErpfront(source: Record<string, string | undefined>, 
   }
   const instanceId = `erpfront-${hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
   const backends = await openBackends(env, { instanceId });
-  if (backends.recoveredOrders) console.warn(`erpfront: ${backends.recoveredOrders} order(s) were being submitted when the last process stopped; they will be checked against the ERP first.`);
+  if (backends.recoveredOrders)
+    console.warn(
+      `erpfront: ${backends.recoveredOrders} order(s) were being submitted when the last process stopped; they will be checked against the ERP first.`,
+    );
   const logger = consoleLogger;
   // Started once erpfront is built: building it (the schema, the stores) is one long stall that
   // says nothing about the load.

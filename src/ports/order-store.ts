@@ -93,7 +93,11 @@ export interface OrderStore {
    * may complete or release the claim. A store whose reply can be lost (Redis) uses it to release
    * a claim that was made although the caller saw a failure, without touching a newer claim.
    */
-  claimIdempotencyKey(key: string, payloadHash: string, options: { now: number; ttlMs: number; staleAfterMs: number; claimId: string }): Promise<IdempotencyClaim>;
+  claimIdempotencyKey(
+    key: string,
+    payloadHash: string,
+    options: { now: number; ttlMs: number; staleAfterMs: number; claimId: string },
+  ): Promise<IdempotencyClaim>;
   /**
    * Keeps a claim alive: a running request renews its claim well within `staleAfterMs`, so only a
    * request that stopped (its process died) loses its key to a retry, and soon. False when

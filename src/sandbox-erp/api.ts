@@ -48,7 +48,12 @@ export function apiRoutes(data: DataSet, now: () => Date, customer: (account: Cu
 
   api.get('/items', (c) => {
     if (c.req.query('ids') !== undefined) {
-      return batch(c, 'ids', (sku) => data.itemsBySku.get(sku), (item) => item.sku);
+      return batch(
+        c,
+        'ids',
+        (sku) => data.itemsBySku.get(sku),
+        (item) => item.sku,
+      );
     }
     const offset = intParam(c.req.query('offset'), 0);
     const limit = intParam(c.req.query('limit'), 20);
@@ -62,17 +67,34 @@ export function apiRoutes(data: DataSet, now: () => Date, customer: (account: Cu
   });
 
   api.get('/customers', (c) =>
-    batch(c, 'ids', (id) => {
-      const account = data.customersById.get(id);
-      return account && customer(account);
-    }, (account) => account.id),
+    batch(
+      c,
+      'ids',
+      (id) => {
+        const account = data.customersById.get(id);
+        return account && customer(account);
+      },
+      (account) => account.id,
+    ),
   );
 
-  api.get('/sales-reps', (c) => batch(c, 'ids', (id) => data.repsById.get(id), (rep) => rep.id));
+  api.get('/sales-reps', (c) =>
+    batch(
+      c,
+      'ids',
+      (id) => data.repsById.get(id),
+      (rep) => rep.id,
+    ),
+  );
 
   api.get('/stock', (c) => {
     const today = now();
-    return batch(c, 'skus', (sku) => data.stockRecord(sku, today), (record) => record.sku);
+    return batch(
+      c,
+      'skus',
+      (sku) => data.stockRecord(sku, today),
+      (record) => record.sku,
+    );
   });
 
   api.post('/prices/query', async (c) => {
@@ -108,7 +130,14 @@ export function apiRoutes(data: DataSet, now: () => Date, customer: (account: Cu
  */
 function batch<T>(c: Context, param: string, find: (key: string) => T | undefined, keyOf: (value: T) => string): Response {
   const raw = c.req.query(param) ?? '';
-  const keys = [...new Set(raw.split(',').map((k) => k.trim()).filter((k) => k !== ''))];
+  const keys = [
+    ...new Set(
+      raw
+        .split(',')
+        .map((k) => k.trim())
+        .filter((k) => k !== ''),
+    ),
+  ];
   if (keys.length > MAX_IDS) return badRequest(c, `${param}: at most ${MAX_IDS} keys per call, got ${keys.length}`);
   const value: T[] = [];
   const missing: string[] = [];

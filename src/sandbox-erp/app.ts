@@ -43,13 +43,13 @@ export function createSandboxApp(options: SandboxAppOptions = {}): Hono {
 
   const app = new Hono();
   app.route('/__control', controlRoutes(faults, stats, orders));
-  app.use(
-    '/api/*',
-    applyFaults(faults, stats, operationOf, { random: options.random ?? Math.random, clock: () => Date.now() }),
-  );
+  app.use('/api/*', applyFaults(faults, stats, operationOf, { random: options.random ?? Math.random, clock: () => Date.now() }));
   app.route('/api/v1', apiRoutes(data, now, orders.customer));
   app.route('/api/v1', orderRoutes(orders, faults, stats));
-  app.route('/payments/v1', paymentRoutes(() => now().getTime()));
+  app.route(
+    '/payments/v1',
+    paymentRoutes(() => now().getTime()),
+  );
   app.notFound((c) => c.json({ error: `No route ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
   app.onError((error, c) => c.json({ error: `Internal server error: ${error.message}` }, 500));
   return app;

@@ -18,42 +18,102 @@ const TERMS: Readonly<Record<string, PaymentTerms>> = {
   PREPAID: { code: 'PREPAID', description: 'Payment before shipment', netDays: 0 },
 };
 
-const HOLD_REASONS = [
-  'Invoices more than 60 days past due',
-  'Credit limit exceeded',
-  'Returned payment (NSF)',
-  'Account under review by credit control',
-];
+const HOLD_REASONS = ['Invoices more than 60 days past due', 'Credit limit exceeded', 'Returned payment (NSF)', 'Account under review by credit control'];
 
 const NAME_FIRST = [
-  'Apex', 'Summit', 'Northwind', 'Bluewater', 'Ironwood', 'Keystone', 'Pioneer', 'Redline', 'Granite', 'Harbor',
-  'Cascade', 'Frontier', 'Lakeside', 'Meridian', 'Prairie', 'Riverside', 'Sterling', 'Tri-County', 'Valley', 'Westgate',
-  'Eagle', 'Falcon', 'Liberty', 'Patriot', 'Benchmark', 'Cornerstone', 'Evergreen', 'Highland', 'Midwest', 'Coastal',
+  'Apex',
+  'Summit',
+  'Northwind',
+  'Bluewater',
+  'Ironwood',
+  'Keystone',
+  'Pioneer',
+  'Redline',
+  'Granite',
+  'Harbor',
+  'Cascade',
+  'Frontier',
+  'Lakeside',
+  'Meridian',
+  'Prairie',
+  'Riverside',
+  'Sterling',
+  'Tri-County',
+  'Valley',
+  'Westgate',
+  'Eagle',
+  'Falcon',
+  'Liberty',
+  'Patriot',
+  'Benchmark',
+  'Cornerstone',
+  'Evergreen',
+  'Highland',
+  'Midwest',
+  'Coastal',
 ];
 const NAME_TRADE = [
-  'Fabrication', 'Manufacturing', 'Mechanical', 'Electric', 'Builders', 'Industrial Supply', 'Plumbing & Heating',
-  'Machine Works', 'Contractors', 'Facilities Services', 'Packaging', 'Maintenance', 'Automation', 'Welding',
+  'Fabrication',
+  'Manufacturing',
+  'Mechanical',
+  'Electric',
+  'Builders',
+  'Industrial Supply',
+  'Plumbing & Heating',
+  'Machine Works',
+  'Contractors',
+  'Facilities Services',
+  'Packaging',
+  'Maintenance',
+  'Automation',
+  'Welding',
 ];
 const US_FORMS = ['Inc.', 'LLC', 'Corp.', 'Co.'];
 const EU_FORMS = ['GmbH', 'B.V.', 'S.A.S.', 'S.r.l.', 'GmbH & Co. KG'];
 
 const US_CITIES: ReadonlyArray<readonly [string, string, string]> = [
-  ['Chicago', 'IL', '606'], ['Houston', 'TX', '770'], ['Columbus', 'OH', '432'], ['Charlotte', 'NC', '282'],
-  ['Indianapolis', 'IN', '462'], ['Milwaukee', 'WI', '532'], ['Denver', 'CO', '802'], ['Atlanta', 'GA', '303'],
-  ['Detroit', 'MI', '482'], ['Nashville', 'TN', '372'], ['Phoenix', 'AZ', '850'], ['Pittsburgh', 'PA', '152'],
-  ['Kansas City', 'MO', '641'], ['Louisville', 'KY', '402'], ['Sacramento', 'CA', '958'], ['Portland', 'OR', '972'],
+  ['Chicago', 'IL', '606'],
+  ['Houston', 'TX', '770'],
+  ['Columbus', 'OH', '432'],
+  ['Charlotte', 'NC', '282'],
+  ['Indianapolis', 'IN', '462'],
+  ['Milwaukee', 'WI', '532'],
+  ['Denver', 'CO', '802'],
+  ['Atlanta', 'GA', '303'],
+  ['Detroit', 'MI', '482'],
+  ['Nashville', 'TN', '372'],
+  ['Phoenix', 'AZ', '850'],
+  ['Pittsburgh', 'PA', '152'],
+  ['Kansas City', 'MO', '641'],
+  ['Louisville', 'KY', '402'],
+  ['Sacramento', 'CA', '958'],
+  ['Portland', 'OR', '972'],
 ];
 const EU_CITIES: ReadonlyArray<readonly [string, string, string]> = [
-  ['Stuttgart', 'DE', '70173'], ['Düsseldorf', 'DE', '40210'], ['Rotterdam', 'NL', '3011 AA'], ['Eindhoven', 'NL', '5611 AB'],
-  ['Lyon', 'FR', '69002'], ['Milano', 'IT', '20121'], ['Antwerpen', 'BE', '2000'], ['Linz', 'AT', '4020'],
+  ['Stuttgart', 'DE', '70173'],
+  ['Düsseldorf', 'DE', '40210'],
+  ['Rotterdam', 'NL', '3011 AA'],
+  ['Eindhoven', 'NL', '5611 AB'],
+  ['Lyon', 'FR', '69002'],
+  ['Milano', 'IT', '20121'],
+  ['Antwerpen', 'BE', '2000'],
+  ['Linz', 'AT', '4020'],
 ];
 const STREETS = ['Industrial Pkwy', 'Commerce Dr', 'Enterprise Blvd', 'Factory Rd', 'Logistics Way', 'Mill St', 'Depot Ave'];
 const EU_STREETS = ['Industriestraße', 'Havenweg', 'Rue de l’Industrie', 'Via dell’Artigianato', 'Gewerbepark'];
 const SITE_NAMES = ['Plant 2', 'Receiving dock B', 'Job site', 'Service depot', 'North yard'];
 
 const REP_NAMES = [
-  'Maria Alvarez', 'James Chen', 'Priya Natarajan', 'Tom Becker', 'Aisha Okafor',
-  'Lukas Meyer', 'Hannah Brooks', 'Diego Romero', 'Sofia Rossi', 'Kevin O’Neill',
+  'Maria Alvarez',
+  'James Chen',
+  'Priya Natarajan',
+  'Tom Becker',
+  'Aisha Okafor',
+  'Lukas Meyer',
+  'Hannah Brooks',
+  'Diego Romero',
+  'Sofia Rossi',
+  'Kevin O’Neill',
 ];
 
 /**
@@ -126,7 +186,13 @@ function priceListFor(draw: Rng, eu: boolean): string | null {
 
 function termsFor(draw: Rng, id: string): PaymentTerms {
   const pinned: Record<string, string> = {
-    C0001: 'NET30', C0002: '2/10 NET30', C0003: 'NET45', C0004: 'NET30', C0005: 'NET45', C0006: 'NET60', C0007: 'PREPAID',
+    C0001: 'NET30',
+    C0002: '2/10 NET30',
+    C0003: 'NET45',
+    C0004: 'NET30',
+    C0005: 'NET45',
+    C0006: 'NET60',
+    C0007: 'PREPAID',
   };
   const code = pinned[id] ?? draw.pick(['NET30', 'NET30', 'NET30', 'NET45', 'NET60', '2/10 NET30', 'NET15', 'PREPAID']);
   return { ...(TERMS[code] as PaymentTerms) };

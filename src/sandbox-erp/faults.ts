@@ -257,7 +257,7 @@ export interface SandboxVariables {
 /** 503 for a request that ran past the ERP's own limit: abandoned, nothing committed. */
 export function abandoned(c: Context, stats: Pick<Stats, 'rejected'>): Response {
   stats.rejected('timeLimit');
-  return c.json({ error: 'The request ran past the ERP\'s time limit and was abandoned; nothing was committed' }, 503);
+  return c.json({ error: "The request ran past the ERP's time limit and was abandoned; nothing was committed" }, 503);
 }
 
 /** `path: message` for the first problem of a refused fault patch, e.g. `errorRate: ...`. */

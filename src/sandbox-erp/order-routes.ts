@@ -21,7 +21,10 @@ export const MAX_ORDERS_PAGE = 100;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 // Kept exactly as sent (no trimming): the external reference is looked up by equality later.
 const ref = (max: number) =>
-  z.string({ error: 'expected a string' }).regex(/\S/, { error: 'expected a non-empty string' }).max(max, { error: `at most ${max} characters` });
+  z
+    .string({ error: 'expected a string' })
+    .regex(/\S/, { error: 'expected a non-empty string' })
+    .max(max, { error: `at most ${max} characters` });
 
 /** The body of `POST /orders`: the port's `ErpOrderRequest`, every field present (null allowed where the port allows). */
 export const OrderRequestSchema = z.object({
@@ -60,7 +63,12 @@ interface NodeBindings {
   incoming?: { socket?: { destroy(): void } | null };
 }
 
-export function orderRoutes(orders: OrderBook, faults: FaultState, stats: Pick<Stats, 'rejected'>, clock: () => number = Date.now): Hono<{ Variables: SandboxVariables }> {
+export function orderRoutes(
+  orders: OrderBook,
+  faults: FaultState,
+  stats: Pick<Stats, 'rejected'>,
+  clock: () => number = Date.now,
+): Hono<{ Variables: SandboxVariables }> {
   const api = new Hono<{ Variables: SandboxVariables }>();
 
   api.post('/orders', async (c) => {
@@ -86,7 +94,14 @@ export function orderRoutes(orders: OrderBook, faults: FaultState, stats: Pick<S
     if (uniqueExternalRefs) {
       const existing = orders.byExternalRef(parsed.data.externalRef)[0];
       if (existing) {
-        return c.json({ error: `An order with external reference ${parsed.data.externalRef} exists already (${existing.number})`, reason: 'DUPLICATE_EXTERNAL_REF', number: existing.number }, 409);
+        return c.json(
+          {
+            error: `An order with external reference ${parsed.data.externalRef} exists already (${existing.number})`,
+            reason: 'DUPLICATE_EXTERNAL_REF',
+            number: existing.number,
+          },
+          409,
+        );
       }
     }
     const forced = faults.takeRejection();
@@ -112,7 +127,8 @@ export function orderRoutes(orders: OrderBook, faults: FaultState, stats: Pick<S
   api.post('/orders/:number/cancel', (c) => {
     const result = orders.cancel(c.req.param('number'));
     if (result === 'unknown') return c.json({ error: `No order ${c.req.param('number')}` }, 404);
-    if (result === 'shipped') return c.json({ error: `Order ${c.req.param('number')} has shipped and can no longer be cancelled`, reason: 'ALREADY_SHIPPED' }, 422);
+    if (result === 'shipped')
+      return c.json({ error: `Order ${c.req.param('number')} has shipped and can no longer be cancelled`, reason: 'ALREADY_SHIPPED' }, 422);
     return c.json(result);
   });
 
@@ -135,4 +151,3 @@ export function orderRoutes(orders: OrderBook, faults: FaultState, stats: Pick<S
 
   return api;
 }
-

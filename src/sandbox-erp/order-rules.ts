@@ -11,14 +11,7 @@ import type { CustomerAccount, ErpOrderRequest } from '../ports/erp-connector.ts
 import type { DataSet } from './data-set.ts';
 
 /** The reasons the sandbox refuses an order for, as `reason` in its 422 answers. */
-export type RefusalReason =
-  | 'CREDIT_HOLD'
-  | 'CREDIT_LIMIT_EXCEEDED'
-  | 'ITEM_NOT_SOLD'
-  | 'UNKNOWN_ITEM'
-  | 'UNKNOWN_SHIP_TO'
-  | 'UNKNOWN_CUSTOMER'
-  | 'REJECTED';
+export type RefusalReason = 'CREDIT_HOLD' | 'CREDIT_LIMIT_EXCEEDED' | 'ITEM_NOT_SOLD' | 'UNKNOWN_ITEM' | 'UNKNOWN_SHIP_TO' | 'UNKNOWN_CUSTOMER' | 'REJECTED';
 
 export interface Refusal {
   reason: string;
@@ -27,21 +20,14 @@ export interface Refusal {
 
 /** The order's total: each line's amount rounded half-even to cents, then summed. */
 export function orderTotal(lines: ErpOrderRequest['lines']): string {
-  return lines
-    .reduce((sum, line) => sum.plus(new Big(line.unitPrice).times(line.quantity).round(2, Big.roundHalfEven)), new Big(0))
-    .toFixed(2);
+  return lines.reduce((sum, line) => sum.plus(new Big(line.unitPrice).times(line.quantity).round(2, Big.roundHalfEven)), new Big(0)).toFixed(2);
 }
 
 /**
  * Checks an order against the account and the catalog; the first problem found, or `null` when
  * the order may be entered. `customer`'s credit figures must include the orders already entered.
  */
-export function refusalOf(
-  request: ErpOrderRequest,
-  data: DataSet,
-  customer: CustomerAccount | undefined,
-  total: string,
-): Refusal | null {
+export function refusalOf(request: ErpOrderRequest, data: DataSet, customer: CustomerAccount | undefined, total: string): Refusal | null {
   if (!customer) return refuse('UNKNOWN_CUSTOMER', `Customer ${request.customerId} does not exist`);
   if (!customer.shipTos.some((address) => address.id === request.shipToId)) {
     return refuse('UNKNOWN_SHIP_TO', `Ship-to ${request.shipToId} is not an address of customer ${customer.id}`);

@@ -17,7 +17,10 @@ const AUTHORIZATION_TTL_MS = 7 * 86_400_000;
 const MAX_AUTHORIZATIONS = 100_000;
 
 const AuthorizeSchema = z.strictObject({
-  amount: z.string().regex(/^\d{1,12}(\.\d{1,6})?$/, { error: 'expected a decimal string > 0' }).refine((a) => Number(a) > 0, { error: 'expected an amount > 0' }),
+  amount: z
+    .string()
+    .regex(/^\d{1,12}(\.\d{1,6})?$/, { error: 'expected a decimal string > 0' })
+    .refine((a) => Number(a) > 0, { error: 'expected an amount > 0' }),
   currency: z.string().regex(/^[A-Z]{3}$/, { error: 'expected an ISO 4217 currency code' }),
   customerId: z.string().min(1).max(40),
 });

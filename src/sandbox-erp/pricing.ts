@@ -25,19 +25,62 @@ interface PriceListDefinition {
 }
 
 export const PRICE_LISTS: readonly PriceListDefinition[] = [
-  { id: 'PL-CONTRACTOR', currency: 'USD', categories: ['Fasteners', 'Electrical', 'Plumbing', 'Tools', 'Safety'], coverage: 0.75, discount: [0.08, 0.14], breaks: null },
-  { id: 'PL-OEM', currency: 'USD', categories: ['Fasteners', 'Electrical', 'Adhesives', 'Abrasives', 'Lubricants', 'Packaging'], coverage: 0.65, discount: [0.12, 0.2], breaks: [[1, 0], [100, 0.04], [500, 0.08]] },
+  {
+    id: 'PL-CONTRACTOR',
+    currency: 'USD',
+    categories: ['Fasteners', 'Electrical', 'Plumbing', 'Tools', 'Safety'],
+    coverage: 0.75,
+    discount: [0.08, 0.14],
+    breaks: null,
+  },
+  {
+    id: 'PL-OEM',
+    currency: 'USD',
+    categories: ['Fasteners', 'Electrical', 'Adhesives', 'Abrasives', 'Lubricants', 'Packaging'],
+    coverage: 0.65,
+    discount: [0.12, 0.2],
+    breaks: [
+      [1, 0],
+      [100, 0.04],
+      [500, 0.08],
+    ],
+  },
   { id: 'PL-RETAIL', currency: 'USD', categories: null, coverage: 0.4, discount: [0.03, 0.05], breaks: null },
-  { id: 'PL-DISTRIBUTOR', currency: 'USD', categories: null, coverage: 0.8, discount: [0.18, 0.25], breaks: [[1, 0], [50, 0.03], [250, 0.06]] },
+  {
+    id: 'PL-DISTRIBUTOR',
+    currency: 'USD',
+    categories: null,
+    coverage: 0.8,
+    discount: [0.18, 0.25],
+    breaks: [
+      [1, 0],
+      [50, 0.03],
+      [250, 0.06],
+    ],
+  },
   { id: 'PL-EU-TRADE', currency: 'EUR', categories: null, coverage: 0.6, discount: [0.1, 0.1], breaks: null },
 ];
 
 /** List-price break patterns: minimum quantity and discount off the single-unit price. */
 const LIST_BREAKS: ReadonlyArray<ReadonlyArray<readonly [number, number]>> = [
   [[1, 0]],
-  [[1, 0], [10, 0.04], [50, 0.08], [100, 0.12]],
-  [[1, 0], [12, 0.05], [48, 0.1]],
-  [[1, 0], [25, 0.03], [100, 0.07], [500, 0.12]],
+  [
+    [1, 0],
+    [10, 0.04],
+    [50, 0.08],
+    [100, 0.12],
+  ],
+  [
+    [1, 0],
+    [12, 0.05],
+    [48, 0.1],
+  ],
+  [
+    [1, 0],
+    [25, 0.03],
+    [100, 0.07],
+    [500, 0.12],
+  ],
 ];
 
 /** C0001's contract SKUs on the first catalog page, so a demo shows a contract price at once. */

@@ -43,13 +43,7 @@ function availabilityOf(stock: StockRecord, quantity: number, today: string, all
 }
 
 /** ATP for `quantity` of `sku`, dated from today (UTC). */
-export function availabilityFor(
-  reader: ErpReader,
-  sku: string,
-  quantity: number,
-  clock: Clock,
-  policy: AvailabilityPolicy,
-): MaybePromise<AvailabilityAnswer> {
+export function availabilityFor(reader: ErpReader, sku: string, quantity: number, clock: Clock, policy: AvailabilityPolicy): MaybePromise<AvailabilityAnswer> {
   return after(reader.stock(sku), (stock: Cached<StockRecord>) => ({
     ...availabilityOf(stock.value, quantity, utcDate(clock.now()), policy.allowSplit),
     asOf: stock.asOf,

@@ -49,18 +49,24 @@ const NONE: Cached<PriceEntry | null> = { value: null, asOf: '', stale: false };
 type Entries = [Cached<PriceEntry | null>, Cached<PriceEntry | null>, Cached<PriceEntry | null>];
 
 /** The customer's price for `quantity` of `item`, read through the request's scope. */
-export function quoteBuyerPrice(scope: RequestScope, account: CustomerAccount, item: Item, quantity: number, options?: PriceOptions): MaybePromise<PricedQuote> {
+export function quoteBuyerPrice(
+  scope: RequestScope,
+  account: CustomerAccount,
+  item: Item,
+  quantity: number,
+  options?: PriceOptions,
+): MaybePromise<PricedQuote> {
   assertSoldTo(item, account);
   const keys = priceKeysFor(account, item.sku);
   const entries = options?.authoritative
     ? authoritativeEntries(scope, keys, options.authoritative.maxAgeMs)
-    : all<Entries>([keys.contract ? scope.reader.price(keys.contract) : NONE, keys.priceList ? scope.reader.price(keys.priceList) : NONE, scope.reader.price(keys.list)]);
+    : all<Entries>([
+        keys.contract ? scope.reader.price(keys.contract) : NONE,
+        keys.priceList ? scope.reader.price(keys.priceList) : NONE,
+        scope.reader.price(keys.list),
+      ]);
   return after(entries, ([contract, priceList, list]) => {
-    const price = resolveBuyerPrice(
-      { contract: contract.value, priceList: priceList.value, list: list.value },
-      quantity,
-      account.currency,
-    );
+    const price = resolveBuyerPrice({ contract: contract.value, priceList: priceList.value, list: list.value }, quantity, account.currency);
     if (price === null) {
       throw new DomainError('PRICE_NOT_AVAILABLE', `No price for ${item.sku} at quantity ${quantity} for customer ${account.id}.`);
     }
@@ -82,6 +88,8 @@ async function authoritativeEntries(scope: RequestScope, keys: ReturnType<typeof
     return await Promise.all([read(keys.contract), read(keys.priceList), read(keys.list)]);
   } catch (error) {
     // An order is never priced from a guess: erpfront's own sentence, the ERP's failure as the cause.
-    throw new DomainError('PRICE_NOT_AVAILABLE', `${keys.list.sku} cannot be priced: the ERP is not answering and no recent price is cached.`, { cause: error });
+    throw new DomainError('PRICE_NOT_AVAILABLE', `${keys.list.sku} cannot be priced: the ERP is not answering and no recent price is cached.`, {
+      cause: error,
+    });
   }
 }

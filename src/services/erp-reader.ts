@@ -59,17 +59,23 @@ export class ErpReader {
   }
 
   account(customerId: string): MaybePromise<Cached<CustomerAccount>> {
-    return this.#cache.peek<CustomerAccount>('accounts', customerId) ??
-      (this.#accounts ??= this.#loader('accounts', identity, (ids, call) => this.#erp.getCustomers(ids, call))).load(customerId);
+    return (
+      this.#cache.peek<CustomerAccount>('accounts', customerId) ??
+      (this.#accounts ??= this.#loader('accounts', identity, (ids, call) => this.#erp.getCustomers(ids, call))).load(customerId)
+    );
   }
 
   salesRep(repId: string): MaybePromise<Cached<SalesRep>> {
-    return this.#cache.peek<SalesRep>('reps', repId) ?? (this.#reps ??= this.#loader('reps', identity, (ids, call) => this.#erp.getSalesReps(ids, call))).load(repId);
+    return (
+      this.#cache.peek<SalesRep>('reps', repId) ?? (this.#reps ??= this.#loader('reps', identity, (ids, call) => this.#erp.getSalesReps(ids, call))).load(repId)
+    );
   }
 
   price(key: PriceKey): MaybePromise<Cached<PriceEntry | null>> {
-    return this.#cache.peek<PriceEntry | null>('prices', priceKeyId(key)) ??
-      (this.#prices ??= this.#loader('prices', priceKeyId, (keys, call) => this.#erp.getPrices(keys, call), PRICE_SCOPES)).load(key);
+    return (
+      this.#cache.peek<PriceEntry | null>('prices', priceKeyId(key)) ??
+      (this.#prices ??= this.#loader('prices', priceKeyId, (keys, call) => this.#erp.getPrices(keys, call), PRICE_SCOPES)).load(key)
+    );
   }
 
   /**
@@ -89,7 +95,9 @@ export class ErpReader {
   }
 
   stock(sku: string): MaybePromise<Cached<StockRecord>> {
-    return this.#cache.peek<StockRecord>('stock', sku) ?? (this.#stock ??= this.#loader('stock', identity, (skus, call) => this.#erp.getStock(skus, call))).load(sku);
+    return (
+      this.#cache.peek<StockRecord>('stock', sku) ?? (this.#stock ??= this.#loader('stock', identity, (skus, call) => this.#erp.getStock(skus, call))).load(sku)
+    );
   }
 
   /**
@@ -97,7 +105,11 @@ export class ErpReader {
    * at this reader's priority; a background refresh of stale entries at `background`.
    */
   #loader<K, T>(
-    domain: CacheDomain, keyOf: (key: K) => string, fetch: (keys: K[], call: ErpCallOptions) => Promise<Array<T | Error>>, keysPerSku = 1, overrides?: Partial<FreshnessPolicy>,
+    domain: CacheDomain,
+    keyOf: (key: K) => string,
+    fetch: (keys: K[], call: ErpCallOptions) => Promise<Array<T | Error>>,
+    keysPerSku = 1,
+    overrides?: Partial<FreshnessPolicy>,
   ) {
     const batch = (keys: K[], { refresh }: { refresh: boolean }) => fetch(keys, refresh ? BACKGROUND : this.#call);
     return new DataLoader<K, Cached<T>, string>((keys) => this.#cache.load(domain, keys, keyOf, batch, overrides), {

@@ -19,7 +19,8 @@ const OUTCOME_BY_CODE: Readonly<Record<string, ErpOutcome>> = {
 
 /** Returns a connector that records `erpfront_erp_requests_total` and its duration per call. */
 export function instrumentErp(erp: ErpConnector, metrics: Metrics): ErpConnector {
-  const timed = <A extends unknown[], R>(operation: string, call: (...args: A) => Promise<R>) =>
+  const timed =
+    <A extends unknown[], R>(operation: string, call: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       const started = performance.now();
       try {

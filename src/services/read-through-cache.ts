@@ -128,10 +128,21 @@ export class ReadThroughCache {
 
     if (refresh.length > 0) {
       // Nobody waits for a background refresh; a failure leaves the stale entry in place.
-      void this.#fetch(domain, refresh.map((i) => keys[i]!), refresh.map((i) => cacheKeys[i]!), fetch, true).catch(() => {});
+      void this.#fetch(
+        domain,
+        refresh.map((i) => keys[i]!),
+        refresh.map((i) => cacheKeys[i]!),
+        fetch,
+        true,
+      ).catch(() => {});
     }
     if (missing.length > 0) {
-      const outcomes = await this.#fetch(domain, missing.map((i) => keys[i]!), missing.map((i) => cacheKeys[i]!), fetch);
+      const outcomes = await this.#fetch(
+        domain,
+        missing.map((i) => keys[i]!),
+        missing.map((i) => cacheKeys[i]!),
+        fetch,
+      );
       missing.forEach((i, j) => (results[i] = this.#settle(outcomes[j]!, entries[i], policy)));
     }
     if (waits.length > 0) await Promise.all(waits);

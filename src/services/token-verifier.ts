@@ -63,7 +63,9 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     ? remoteKeys(new URL(options.jwksUrl), options, now)
     : options.secret
       ? new TextEncoder().encode(options.secret)
-      : (() => { throw new Error('createTokenVerifier: pass a secret (HS256) or a jwksUrl'); })();
+      : (() => {
+          throw new Error('createTokenVerifier: pass a secret (HS256) or a jwksUrl');
+        })();
   const algorithms = options.jwksUrl ? JWKS_ALGORITHMS : HS_ALGORITHMS;
   const expected = { issuer: options.issuer, audience: options.audience, algorithms, requiredClaims: ['exp'], clockTolerance: CLOCK_TOLERANCE_SECONDS };
 
@@ -104,7 +106,8 @@ function precheck(token: string, expected: { issuer?: string; audience?: string;
   if (!alg || !expected.algorithms.includes(alg)) return 'the token is signed with an algorithm this server does not accept';
   if (typeof claims.exp !== 'number') return 'the token has no expiry (exp claim); only tokens that expire are accepted';
   if (claims.exp + CLOCK_TOLERANCE_SECONDS < nowMs / 1000) return 'the token has expired; get a new one';
-  if (expected.issuer !== undefined && claims.iss !== expected.issuer) return 'the token was not issued by the identity provider this server trusts (iss claim)';
+  if (expected.issuer !== undefined && claims.iss !== expected.issuer)
+    return 'the token was not issued by the identity provider this server trusts (iss claim)';
   if (expected.audience !== undefined) {
     const audiences = typeof claims.aud === 'string' ? [claims.aud] : Array.isArray(claims.aud) ? claims.aud : [];
     if (!audiences.includes(expected.audience)) return 'the token is not meant for this server (aud claim)';
@@ -140,12 +143,15 @@ function remoteKeys(url: URL, options: TokenVerifierOptions, now: () => number):
       return await remote(header, token);
     } catch (error) {
       // Answers about the token's key, from a key set that was fetched: the token is refused.
-      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys || error instanceof errors.JOSENotSupported) throw error;
+      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys || error instanceof errors.JOSENotSupported)
+        throw error;
       // Anything else is the fetch failing: unreachable, timed out, not 200, not a key set.
       failedAt = now();
       lastFailure = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       // The URL goes to the log (operators need it), never to a client.
-      console.warn(`erpfront: the JWKS at ${url.origin}${url.pathname} could not be fetched (${lastFailure}); ${remote.jwks() ? 'using the keys fetched before' : 'tokens cannot be checked'} until it answers`);
+      console.warn(
+        `erpfront: the JWKS at ${url.origin}${url.pathname} could not be fetched (${lastFailure}); ${remote.jwks() ? 'using the keys fetched before' : 'tokens cannot be checked'} until it answers`,
+      );
       return previous(header, token);
     }
   };
@@ -156,11 +162,16 @@ function describe(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'the token has expired; get a new one';
   if (error instanceof errors.JWTClaimValidationFailed) {
     switch (error.claim) {
-      case 'exp': return 'the token has no valid expiry (exp claim); only tokens that expire are accepted';
-      case 'nbf': return 'the token is not valid yet';
-      case 'iss': return 'the token was not issued by the identity provider this server trusts (iss claim)';
-      case 'aud': return 'the token is not meant for this server (aud claim)';
-      default: return `the token's ${error.claim} claim is not valid`;
+      case 'exp':
+        return 'the token has no valid expiry (exp claim); only tokens that expire are accepted';
+      case 'nbf':
+        return 'the token is not valid yet';
+      case 'iss':
+        return 'the token was not issued by the identity provider this server trusts (iss claim)';
+      case 'aud':
+        return 'the token is not meant for this server (aud claim)';
+      default:
+        return `the token's ${error.claim} claim is not valid`;
     }
   }
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'the token signature does not match: it was not issued for this server';

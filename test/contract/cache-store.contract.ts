@@ -11,7 +11,13 @@ export function runCacheStoreContract(name: string, create: () => Promise<CacheS
   describe(`CacheStore contract: ${name}`, () => {
     it('returns entries in the order asked, undefined where there is none', async () => {
       const store = await create();
-      await store.setMany<unknown>([['prices:list:USD:SKU-1', entry({ amount: '12.50' })], ['stock:SKU-1', entry({ onHand: 3 })]], 60_000);
+      await store.setMany<unknown>(
+        [
+          ['prices:list:USD:SKU-1', entry({ amount: '12.50' })],
+          ['stock:SKU-1', entry({ onHand: 3 })],
+        ],
+        60_000,
+      );
       const found = await store.getMany(['stock:SKU-1', 'nope', 'prices:list:USD:SKU-1']);
       expect(found).toEqual([entry({ onHand: 3 }), undefined, entry({ amount: '12.50' })]);
       expect(await store.getMany([])).toEqual([]);
@@ -20,14 +26,23 @@ export function runCacheStoreContract(name: string, create: () => Promise<CacheS
     it('keeps fetchedAt and asOf exactly, and values of every JSON shape (null, arrays, nested)', async () => {
       const store = await create();
       const values = [null, [1, 'a', { b: [] }], { deep: { list: [{ x: 1.25 }] } }, 'text', 0, false];
-      await store.setMany(values.map((v, i) => [`items:v${i}`, entry(v, 1_795_000_000_123 + i)] as const), 60_000);
+      await store.setMany(
+        values.map((v, i) => [`items:v${i}`, entry(v, 1_795_000_000_123 + i)] as const),
+        60_000,
+      );
       const found = await store.getMany(values.map((_, i) => `items:v${i}`));
       expect(found).toEqual(values.map((v, i) => entry(v, 1_795_000_000_123 + i)));
     });
 
     it('overwrites an entry, and forgets deleted ones', async () => {
       const store = await create();
-      await store.setMany([['accounts:C0001', entry({ v: 1 })], ['accounts:C0002', entry({ v: 2 })]], 60_000);
+      await store.setMany(
+        [
+          ['accounts:C0001', entry({ v: 1 })],
+          ['accounts:C0002', entry({ v: 2 })],
+        ],
+        60_000,
+      );
       await store.setMany([['accounts:C0001', entry({ v: 3 })]], 60_000);
       await store.deleteMany(['accounts:C0002', 'never-there']);
       expect(await store.getMany(['accounts:C0001', 'accounts:C0002'])).toEqual([entry({ v: 3 }), undefined]);
@@ -35,7 +50,13 @@ export function runCacheStoreContract(name: string, create: () => Promise<CacheS
 
     it('keys are exact: one scope never reads another (contract:C0001 is not contract:C00010)', async () => {
       const store = await create();
-      await store.setMany([['prices:contract:C0001:SKU-1', entry('a')], ['prices:contract:C00010:SKU-1', entry('b')]], 60_000);
+      await store.setMany(
+        [
+          ['prices:contract:C0001:SKU-1', entry('a')],
+          ['prices:contract:C00010:SKU-1', entry('b')],
+        ],
+        60_000,
+      );
       expect((await store.getMany(['prices:contract:C0001:SKU-1']))[0]?.value).toBe('a');
       await store.deleteMany(['prices:contract:C0001:SKU-1']);
       expect((await store.getMany(['prices:contract:C00010:SKU-1']))[0]?.value).toBe('b');

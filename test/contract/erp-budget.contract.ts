@@ -101,7 +101,10 @@ export function runErpBudgetContract(name: string, create: (limits: ErpBudgetLim
       const enqueue = (priorities: ErpPriority[], from: number) =>
         priorities.forEach((priority, i) => {
           const label = `${priority}${i + from}`;
-          permits.set(label, budget.acquire(priority).then((permit) => (granted.push(label), permit)));
+          permits.set(
+            label,
+            budget.acquire(priority).then((permit) => (granted.push(label), permit)),
+          );
         });
       enqueue(['read'], 0);
       await settle();

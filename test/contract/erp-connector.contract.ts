@@ -282,11 +282,12 @@ export function runErpConnectorContract(name: string, can: ConnectorCapabilities
       expect(value<Item>((await connector.getItems([fx.knownSkus[0]]))[0]).sku).toBe(fx.knownSkus[0]);
     });
 
-    if (can.orders) orderScenarios(can.orders, can.outage, {
-      connector: () => connector,
-      fixtures: () => fx.orders,
-      outage: () => under.faults?.outage,
-    });
+    if (can.orders)
+      orderScenarios(can.orders, can.outage, {
+        connector: () => connector,
+        fixtures: () => fx.orders,
+        outage: () => under.faults?.outage,
+      });
   });
 }
 

@@ -13,8 +13,15 @@ function newOrder(id: string, customerId = 'C0001', overrides: Partial<NewOrder>
     customerId,
     status: 'QUEUED',
     request: {
-      externalRef: id, customerId, poNumber: 'PO-1', shipToId: `${customerId}-ST1`, requestedDate: null, currency: 'USD',
-      payment: { method: 'ON_ACCOUNT' }, notes: null, lines: [{ sku: 'SKU-00001', quantity: 2, unitPrice: '10.00', unitOfMeasure: 'EA' }],
+      externalRef: id,
+      customerId,
+      poNumber: 'PO-1',
+      shipToId: `${customerId}-ST1`,
+      requestedDate: null,
+      currency: 'USD',
+      payment: { method: 'ON_ACCOUNT' },
+      notes: null,
+      lines: [{ sku: 'SKU-00001', quantity: 2, unitPrice: '10.00', unitOfMeasure: 'EA' }],
     },
     total: '20.00',
     currency: 'USD',
@@ -132,7 +139,11 @@ export function runOrderStoreContract(name: string, create: () => Promise<{ stor
       const leased = await store.lease('me', { now: T0 + 3000, limit: 5, leaseMs: 1000 });
       expect(leased.map((o) => o.id).sort()).toEqual(['d1', 'd2', 'd3']);
       expect(await store.markSending('d2', 'me', T0 + 4000)).toBe(true);
-      expect((await store.lease('other', { now: T0 + 5000, limit: 5, leaseMs: 1000 })).map((o) => [o.id, o.inDoubt]).sort()).toEqual([['d1', false], ['d2', true], ['d3', false]]);
+      expect((await store.lease('other', { now: T0 + 5000, limit: 5, leaseMs: 1000 })).map((o) => [o.id, o.inDoubt]).sort()).toEqual([
+        ['d1', false],
+        ['d2', true],
+        ['d3', false],
+      ]);
       // A restart: the same rule for the leases of the dead process.
       await store.markSending('d3', 'other', T0 + 6000);
       expect(await store.releaseLeases(T0 + 5500)).toBe(3);
@@ -158,7 +169,11 @@ export function runOrderStoreContract(name: string, create: () => Promise<{ stor
       // The holder dies mid-call: whoever leases it next sees the end of that lease as the bound.
       await store.lease('dead', { now: T0 + 8000, limit: 1, leaseMs: 10_000 });
       await store.markSending('s1', 'dead', T0 + 18_000);
-      expect((await store.lease('next', { now: T0 + 18_001, limit: 1, leaseMs: 10_000 }))[0]).toMatchObject({ id: 's1', inDoubt: true, sentBefore: T0 + 18_000 });
+      expect((await store.lease('next', { now: T0 + 18_001, limit: 1, leaseMs: 10_000 }))[0]).toMatchObject({
+        id: 's1',
+        inDoubt: true,
+        sentBefore: T0 + 18_000,
+      });
       // A restart after a crash: every send of the dead process happened before now.
       await store.markSending('s1', 'next', T0 + 28_001);
       expect(await store.releaseLeases(T0 + 20_000)).toBe(1);
@@ -174,7 +189,9 @@ export function runOrderStoreContract(name: string, create: () => Promise<{ stor
       // Its holder stopped renewing (died): 10 s after the last renewal a retry takes it over.
       expect(await store.claimIdempotencyKey('C0001:r', 'h', at(T0 + 18_001, 'b'))).toEqual({ kind: 'claimed' });
       expect(await store.renewIdempotencyClaim('C0001:r', 'a', T0 + 18_002)).toBe(false);
-      await expect(store.insert(newOrder('ord_r'), { now: T0 + 18_003, idempotency: { key: 'C0001:r', claimId: 'a' } })).rejects.toBeInstanceOf(IdempotencyClaimLostError);
+      await expect(store.insert(newOrder('ord_r'), { now: T0 + 18_003, idempotency: { key: 'C0001:r', claimId: 'a' } })).rejects.toBeInstanceOf(
+        IdempotencyClaimLostError,
+      );
     });
 
     it('schedules a duplicate check with the submission, hands each due check out once per lease, forgets it when done', async () => {
@@ -213,7 +230,7 @@ export function runOrderStoreContract(name: string, create: () => Promise<{ stor
       await store.lease('me', { now: T0 + 8000, limit: 5, leaseMs: 60_000 });
       await store.markRejected('p2', { reason: 'X', message: 'no' }, T0 + 8000);
       expect((await store.pendingExposure('CP', '2026-11-23T10:00:06.000Z')).total).toBe('0');
-      expect((await store.pendingExposure('NOBODY', '2026-11-23T10:00:06.000Z'))).toEqual({ total: '0', version: '0' });
+      expect(await store.pendingExposure('NOBODY', '2026-11-23T10:00:06.000Z')).toEqual({ total: '0', version: '0' });
     });
 
     it('exposure: an insert against a version the customer has moved past writes nothing (the credit decision is taken again)', async () => {
@@ -252,7 +269,7 @@ export function runOrderStoreContract(name: string, create: () => Promise<{ stor
       expect((await store.get('r1'))?.status).toBe('SUBMITTED');
     });
 
-    it('lists a customer\'s orders newest first, and orders by status oldest first', async () => {
+    it("lists a customer's orders newest first, and orders by status oldest first", async () => {
       const { store } = await create();
       await store.insert(newOrder('l1', 'CL'), { now: T0 });
       await store.insert(newOrder('l2', 'CL', { status: 'ON_HOLD' }), { now: T0 + 1 });

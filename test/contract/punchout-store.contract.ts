@@ -18,19 +18,41 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function session(id: string, overrides: Partial<PunchOutSession> = {}): PunchOutSession {
   return {
-    id, protocol: 'cxml', buyerId: 'demo-buyer', customerId: 'C0001', operation: 'create', state: 'new',
-    buyerCookie: '  cookie with spaces & <marks> é  ', returnUrl: 'https://buyer.example/return',
-    returnFields: [['~OkCode', 'ADDI'], ['sap-client', '100']], returnTarget: '_top', deploymentMode: 'production',
-    user: 'jane@buyer.example', lines: [{ sku: 'SKU-00001', quantity: 2.5 }],
-    createdAt: T0, startExpiresAt: T0 + START_TTL, expiresAt: T0 + START_TTL + SESSION_TTL,
+    id,
+    protocol: 'cxml',
+    buyerId: 'demo-buyer',
+    customerId: 'C0001',
+    operation: 'create',
+    state: 'new',
+    buyerCookie: '  cookie with spaces & <marks> é  ',
+    returnUrl: 'https://buyer.example/return',
+    returnFields: [
+      ['~OkCode', 'ADDI'],
+      ['sap-client', '100'],
+    ],
+    returnTarget: '_top',
+    deploymentMode: 'production',
+    user: 'jane@buyer.example',
+    lines: [{ sku: 'SKU-00001', quantity: 2.5 }],
+    createdAt: T0,
+    startExpiresAt: T0 + START_TTL,
+    expiresAt: T0 + START_TTL + SESSION_TTL,
     ...overrides,
   };
 }
 
 function link(orderId: string, overrides: Partial<PunchOutOrderLink> = {}): PunchOutOrderLink {
   return {
-    orderId, buyerId: 'demo-buyer', buyerOrderId: `PO-${orderId}`, orderPayloadId: `${orderId}@buyer.example`, orderDate: '2026-11-23T05:00:00-05:00',
-    confirmed: false, noticedShipments: [], attempts: 0, nextAttemptAt: T0, lastError: null,
+    orderId,
+    buyerId: 'demo-buyer',
+    buyerOrderId: `PO-${orderId}`,
+    orderPayloadId: `${orderId}@buyer.example`,
+    orderDate: '2026-11-23T05:00:00-05:00',
+    confirmed: false,
+    noticedShipments: [],
+    attempts: 0,
+    nextAttemptAt: T0,
+    lastError: null,
     ...overrides,
   };
 }
@@ -94,7 +116,13 @@ export function runPunchOutStoreContract(name: string, create: PunchOutStoreFact
       expect(await store.getSession('pos-c', T0 + START_TTL + SESSION_TTL)).toBeNull();
       expect(await store.getSession('pos-unknown', T0)).toBeNull();
       await store.redeemStartToken('start-c', 'access-c', T0 + 1);
-      const changed = session('pos-c', { state: 'active', lines: [{ sku: 'SKU-00002', quantity: 1 }, { sku: 'SKU-00003', quantity: 40 }] });
+      const changed = session('pos-c', {
+        state: 'active',
+        lines: [
+          { sku: 'SKU-00002', quantity: 1 },
+          { sku: 'SKU-00003', quantity: 40 },
+        ],
+      });
       expect(await store.replaceSession(changed, { state: 'active' }, T0 + 2)).toBe(true);
       expect(await store.getSession('pos-c', T0 + 2)).toEqual(changed);
       expect(await store.sessionByAccessToken('access-c', T0 + 2)).toEqual(changed);
@@ -130,7 +158,13 @@ export function runPunchOutStoreContract(name: string, create: PunchOutStoreFact
       const { store } = await create();
       await store.createSession(session('pos-p'), 'start-p');
       const priced = (await store.redeemStartToken('start-p', 'access-p', T0 + 1))!;
-      const newer = { ...priced, lines: [{ sku: 'SKU-00001', quantity: 2.5 }, { sku: 'SKU-00002', quantity: 0.1 + 0.2 }] };
+      const newer = {
+        ...priced,
+        lines: [
+          { sku: 'SKU-00001', quantity: 2.5 },
+          { sku: 'SKU-00002', quantity: 0.1 + 0.2 },
+        ],
+      };
       expect(await store.replaceSession(newer, { state: 'active' }, T0 + 2)).toBe(true);
       expect(await store.replaceSession({ ...priced, state: 'returned' }, { state: 'active', lines: priced.lines }, T0 + 3)).toBe(false);
       expect(await store.getSession('pos-p', T0 + 4)).toEqual(newer);
@@ -143,9 +177,15 @@ export function runPunchOutStoreContract(name: string, create: PunchOutStoreFact
       const { store } = await create();
       await store.createSession(session('pos-x'), 'start-x');
       const read = (await store.redeemStartToken('start-x', 'access-x', T0 + 1))!;
-      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 === 0
-        ? store.replaceSession({ ...read, state: 'returned' }, { state: 'active', lines: read.lines }, T0 + 2).then((ok) => ({ kind: 'return', ok }))
-        : store.replaceSession({ ...read, lines: [{ sku: `SKU-0000${i % 10}`, quantity: i }] }, { state: 'active' }, T0 + 2).then((ok) => ({ kind: 'cart', ok })))));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          i % 2 === 0
+            ? store.replaceSession({ ...read, state: 'returned' }, { state: 'active', lines: read.lines }, T0 + 2).then((ok) => ({ kind: 'return', ok }))
+            : store
+                .replaceSession({ ...read, lines: [{ sku: `SKU-0000${i % 10}`, quantity: i }] }, { state: 'active' }, T0 + 2)
+                .then((ok) => ({ kind: 'cart', ok })),
+        ),
+      );
       const after = (await store.getSession('pos-x', T0 + 3))!;
       const returns = results.filter((r) => r.kind === 'return' && r.ok);
       // A cart change that won before any return makes every return (priced on the old cart) lose.
@@ -201,7 +241,14 @@ export function runPunchOutStoreContract(name: string, create: PunchOutStoreFact
       const { store } = await create();
       await store.linkOrder(link('ord_s'));
       const [claimed] = await store.dueOrderLinks(T0, 10, 30_000);
-      const progressed = { ...claimed!, confirmed: true, noticedShipments: ['SHP-1', 'SHP-2'], attempts: 3, nextAttemptAt: T0 + 1234.5, lastError: 'HTTP 503 from the buyer' };
+      const progressed = {
+        ...claimed!,
+        confirmed: true,
+        noticedShipments: ['SHP-1', 'SHP-2'],
+        attempts: 3,
+        nextAttemptAt: T0 + 1234.5,
+        lastError: 'HTTP 503 from the buyer',
+      };
       await store.saveOrderLink(progressed);
       expect(await store.linkByBuyerOrder('demo-buyer', 'PO-ord_s')).toEqual(progressed);
       expect(await store.dueOrderLinks(T0 + 1234, 10, 30_000)).toEqual([]);
@@ -252,7 +299,9 @@ export function runPunchOutStoreContract(name: string, create: PunchOutStoreFact
       await store.createSession(session('pos-d1'), 'start-d1');
       await store.createSession(session('pos-d2'), 'start-d2');
       await store.redeemStartToken('start-d1', 'access-d1', T0 + 1);
-      expect(await store.replaceSession(session('pos-d1', { state: 'active', lines: [{ sku: 'SKU-00009', quantity: 7 }] }), { state: 'active' }, T0 + 2)).toBe(true);
+      expect(await store.replaceSession(session('pos-d1', { state: 'active', lines: [{ sku: 'SKU-00009', quantity: 7 }] }), { state: 'active' }, T0 + 2)).toBe(
+        true,
+      );
       await store.rememberAnswer('demo-buyer:pd', { payloadHash: 'hd', code: 200, text: 'OK', orderId: 'ord_d' }, { now: T0, ttlMs: 86_400_000 });
       await store.linkOrder(link('ord_d', { nextAttemptAt: T0 + 5000 }));
       await store.linkOrder(link('ord_done'));

@@ -21,8 +21,25 @@ const T0 = Date.parse('2026-11-23T10:00:00Z');
 
 function order(id: string, customerId: string): NewOrder {
   return {
-    id, customerId, status: 'QUEUED', total: '1.00', currency: 'USD', placedBy: 'test', creditDecision: { decision: 'APPROVE', reason: null }, idempotencyKey: null,
-    request: { externalRef: id, customerId, poNumber: null, shipToId: null, requestedDate: null, currency: 'USD', payment: { method: 'ON_ACCOUNT' }, notes: null, lines: [] },
+    id,
+    customerId,
+    status: 'QUEUED',
+    total: '1.00',
+    currency: 'USD',
+    placedBy: 'test',
+    creditDecision: { decision: 'APPROVE', reason: null },
+    idempotencyKey: null,
+    request: {
+      externalRef: id,
+      customerId,
+      poNumber: null,
+      shipToId: null,
+      requestedDate: null,
+      currency: 'USD',
+      payment: { method: 'ON_ACCOUNT' },
+      notes: null,
+      lines: [],
+    },
   } as unknown as NewOrder;
 }
 
@@ -99,7 +116,9 @@ describe.skipIf(!available)('Redis order store', () => {
     const error = await store.insert(order('during', 'C1'), { now: T0 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreUnavailableError);
     expect((error as StoreUnavailableError).code).toBe('ORDER_STORE_UNAVAILABLE');
-    await expect(store.claimIdempotencyKey('C1:k', 'h', { now: T0, ttlMs: 1000, staleAfterMs: 1000, claimId: 'during' })).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.claimIdempotencyKey('C1:k', 'h', { now: T0, ttlMs: 1000, staleAfterMs: 1000, claimId: 'during' })).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    );
     await server.start();
     for (let i = 0; i < 50 && own.status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 100));
     // Killed with SIGKILL, yet the order written before is there: appendfsync always.

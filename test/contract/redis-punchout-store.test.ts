@@ -28,9 +28,22 @@ async function waitReady(c: Redis) {
 
 function session(id: string, now: number, ttlMs: number): PunchOutSession {
   return {
-    id, protocol: 'oci', buyerId: 'demo-oci-buyer', customerId: 'C0002', operation: 'create', state: 'new', buyerCookie: null,
-    returnUrl: 'https://buyer.example/hook', returnFields: [], returnTarget: '_top', deploymentMode: 'test', user: null, lines: [],
-    createdAt: now, startExpiresAt: now + ttlMs, expiresAt: now + ttlMs,
+    id,
+    protocol: 'oci',
+    buyerId: 'demo-oci-buyer',
+    customerId: 'C0002',
+    operation: 'create',
+    state: 'new',
+    buyerCookie: null,
+    returnUrl: 'https://buyer.example/hook',
+    returnFields: [],
+    returnTarget: '_top',
+    deploymentMode: 'test',
+    user: null,
+    lines: [],
+    createdAt: now,
+    startExpiresAt: now + ttlMs,
+    expiresAt: now + ttlMs,
   };
 }
 

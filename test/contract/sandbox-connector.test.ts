@@ -34,8 +34,13 @@ const SANDBOX_FIXTURES: ConnectorFixtures = {
   stock: { skuWithIncoming: 'SKU-00006', warehouses: ['EAST', 'WEST', 'CENTRAL'] },
   orders: {
     accepted: {
-      customerId: 'C0001', poNumber: 'PO-4471', shipToId: 'C0001-ST2', requestedDate: null, currency: 'USD',
-      payment: { method: 'ON_ACCOUNT' }, notes: 'Dock 3, mornings only',
+      customerId: 'C0001',
+      poNumber: 'PO-4471',
+      shipToId: 'C0001-ST2',
+      requestedDate: null,
+      currency: 'USD',
+      payment: { method: 'ON_ACCOUNT' },
+      notes: 'Dock 3, mornings only',
       lines: [
         { sku: 'SKU-00001', quantity: 3, unitPrice: '21.41', unitOfMeasure: 'EA' },
         { sku: 'SKU-00002', quantity: 2, unitPrice: '12.00', unitOfMeasure: 'BX' },
@@ -45,8 +50,14 @@ const SANDBOX_FIXTURES: ConnectorFixtures = {
     // C0004 is on credit hold.
     refused: {
       order: {
-        customerId: 'C0004', poNumber: null, shipToId: 'C0004-ST1', requestedDate: null, currency: 'USD',
-        payment: { method: 'ON_ACCOUNT' }, notes: null, lines: [{ sku: 'SKU-00001', quantity: 1, unitPrice: '21.41', unitOfMeasure: 'EA' }],
+        customerId: 'C0004',
+        poNumber: null,
+        shipToId: 'C0004-ST1',
+        requestedDate: null,
+        currency: 'USD',
+        payment: { method: 'ON_ACCOUNT' },
+        notes: null,
+        lines: [{ sku: 'SKU-00001', quantity: 1, unitPrice: '21.41', unitOfMeasure: 'EA' }],
       },
       reason: 'CREDIT_HOLD',
     },
@@ -58,41 +69,49 @@ async function setFaults(sandbox: RunningSandbox, faults: Record<string, unknown
   if (!response.ok) throw new Error(`sandbox refused faults ${JSON.stringify(faults)}: ${await response.text()}`);
 }
 
-runErpConnectorContract('sandbox', {
-  searchByCategory: true,
-  exactPrices: true,
-  // Stock dates move with the day the data set is built; the generic stock scenarios cover it.
-  exactStock: false,
-  outage: true,
-  // Like an ERP without a unique constraint on the external reference: erpfront must look up first.
-  orders: { holdsOrders: false, deduplicatesByReference: false },
-}, async () => {
-  const sandbox = await startSandboxErp({ port: 0 });
-  return {
-    connector: createSandboxConnector({ baseUrl: sandbox.url }),
-    fixtures: SANDBOX_FIXTURES,
-    faults: { outage: (on) => setFaults(sandbox, { outage: on }) },
-    teardown: () => sandbox.close(),
-  };
-});
+runErpConnectorContract(
+  'sandbox',
+  {
+    searchByCategory: true,
+    exactPrices: true,
+    // Stock dates move with the day the data set is built; the generic stock scenarios cover it.
+    exactStock: false,
+    outage: true,
+    // Like an ERP without a unique constraint on the external reference: erpfront must look up first.
+    orders: { holdsOrders: false, deduplicatesByReference: false },
+  },
+  async () => {
+    const sandbox = await startSandboxErp({ port: 0 });
+    return {
+      connector: createSandboxConnector({ baseUrl: sandbox.url }),
+      fixtures: SANDBOX_FIXTURES,
+      faults: { outage: (on) => setFaults(sandbox, { outage: on }) },
+      teardown: () => sandbox.close(),
+    };
+  },
+);
 
 // The same sandbox started with its duplicate check on, and a connector told so: the suite checks
 // that the ERP really refuses the second entry the connector says it refuses.
-runErpConnectorContract('sandbox with unique external references', {
-  searchByCategory: true,
-  exactPrices: true,
-  exactStock: false,
-  outage: true,
-  orders: { holdsOrders: false, deduplicatesByReference: false },
-}, async () => {
-  const sandbox = await startSandboxErp({ port: 0, uniqueExternalRefs: true });
-  return {
-    connector: createSandboxConnector({ baseUrl: sandbox.url, uniqueExternalRefs: true }),
-    fixtures: SANDBOX_FIXTURES,
-    faults: { outage: (on) => setFaults(sandbox, { outage: on }) },
-    teardown: () => sandbox.close(),
-  };
-});
+runErpConnectorContract(
+  'sandbox with unique external references',
+  {
+    searchByCategory: true,
+    exactPrices: true,
+    exactStock: false,
+    outage: true,
+    orders: { holdsOrders: false, deduplicatesByReference: false },
+  },
+  async () => {
+    const sandbox = await startSandboxErp({ port: 0, uniqueExternalRefs: true });
+    return {
+      connector: createSandboxConnector({ baseUrl: sandbox.url, uniqueExternalRefs: true }),
+      fixtures: SANDBOX_FIXTURES,
+      faults: { outage: (on) => setFaults(sandbox, { outage: on }) },
+      teardown: () => sandbox.close(),
+    };
+  },
+);
 
 describe('sandbox connector: batch limits', () => {
   let sandbox: RunningSandbox;

@@ -29,12 +29,20 @@ describe('SQLite PunchOut store file', () => {
     db.close();
   });
 
-  it('drops claims on order links when it opens: a crashed process\'s pending documents go out at once, not after the claim', async () => {
+  it("drops claims on order links when it opens: a crashed process's pending documents go out at once, not after the claim", async () => {
     const path = freshPath();
     const store = createSqlitePunchOutStore({ path });
     const link = {
-      orderId: 'ord_c', buyerId: 'demo-buyer', buyerOrderId: 'PO-C', orderPayloadId: 'c@buyer', orderDate: '2026-11-23T10:00:00Z',
-      confirmed: false, noticedShipments: [], attempts: 1, nextAttemptAt: 1000, lastError: 'HTTP 503 from the buyer',
+      orderId: 'ord_c',
+      buyerId: 'demo-buyer',
+      buyerOrderId: 'PO-C',
+      orderPayloadId: 'c@buyer',
+      orderDate: '2026-11-23T10:00:00Z',
+      confirmed: false,
+      noticedShipments: [],
+      attempts: 1,
+      nextAttemptAt: 1000,
+      lastError: 'HTTP 503 from the buyer',
     };
     await store.linkOrder(link);
     expect(await store.dueOrderLinks(2000, 10, 300_000)).toEqual([link]);
@@ -51,6 +59,8 @@ describe('SQLite PunchOut store file', () => {
     const db = new DatabaseSync(path);
     db.exec('PRAGMA user_version = 99');
     db.close();
-    expect(() => createSqlitePunchOutStore({ path })).toThrow(expect.objectContaining({ code: 'SCHEMA_TOO_NEW', message: expect.stringMatching(/newer erpfront/) }));
+    expect(() => createSqlitePunchOutStore({ path })).toThrow(
+      expect.objectContaining({ code: 'SCHEMA_TOO_NEW', message: expect.stringMatching(/newer erpfront/) }),
+    );
   });
 });

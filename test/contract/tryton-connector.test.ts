@@ -16,7 +16,15 @@ function fixtures(tryton: RunningTryton): ConnectorFixtures {
   const priceListId = String(tryton.ids.price_list_id);
   const today = new Date();
   const inDays = (n: number) => new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + n)).toISOString().slice(0, 10);
-  const initech = { customerId: 'INITECH', poNumber: 'PO-4471', shipToId: String(tryton.ids.customers.INITECH), requestedDate: null, currency: 'USD', payment: { method: 'ON_ACCOUNT' }, notes: 'Dock 3, mornings only' } as const;
+  const initech = {
+    customerId: 'INITECH',
+    poNumber: 'PO-4471',
+    shipToId: String(tryton.ids.customers.INITECH),
+    requestedDate: null,
+    currency: 'USD',
+    payment: { method: 'ON_ACCOUNT' },
+    notes: 'Dock 3, mornings only',
+  } as const;
   const globex = { ...initech, customerId: 'GLOBEX', poNumber: null, shipToId: String(tryton.ids.customers.GLOBEX), notes: null } as const;
   return {
     knownSkus: ['SKU-1001', 'SKU-1006', 'SKU-1002'],
@@ -28,8 +36,20 @@ function fixtures(tryton: RunningTryton): ConnectorFixtures {
     unknownSalesRep: 'R01',
     listPrice: { currency: 'USD', skuWithBreaks: 'SKU-1006', minBreaks: 1 },
     expectedPrices: [
-      { key: { scope: 'priceList', scopeId: priceListId, sku: 'SKU-1006' }, breaks: [{ minQuantity: 0, unitPrice: '135' }, { minQuantity: 10, unitPrice: '125' }] },
-      { key: { scope: 'priceList', scopeId: priceListId, sku: 'SKU-1001' }, breaks: [{ minQuantity: 0, unitPrice: '12.50' }, { minQuantity: 10, unitPrice: '11.25' }] },
+      {
+        key: { scope: 'priceList', scopeId: priceListId, sku: 'SKU-1006' },
+        breaks: [
+          { minQuantity: 0, unitPrice: '135' },
+          { minQuantity: 10, unitPrice: '125' },
+        ],
+      },
+      {
+        key: { scope: 'priceList', scopeId: priceListId, sku: 'SKU-1001' },
+        breaks: [
+          { minQuantity: 0, unitPrice: '12.50' },
+          { minQuantity: 10, unitPrice: '11.25' },
+        ],
+      },
       { key: { scope: 'list', scopeId: 'USD', sku: 'SKU-1006' }, breaks: [{ minQuantity: 0, unitPrice: '149' }] },
     ],
     stock: { skuWithIncoming: 'SKU-1006', warehouses: ['WH', 'WH2'] },
@@ -67,23 +87,27 @@ function fixtures(tryton: RunningTryton): ConnectorFixtures {
 }
 
 describe.skipIf(!available)('Tryton connector', () => {
-  runErpConnectorContract('tryton', {
-    searchByCategory: true,
-    exactPrices: true,
-    exactStock: true,
-    outage: true,
-    // Tryton keeps an over-limit sale as a quotation; the connector finds a sale by its reference.
-    orders: { holdsOrders: true, deduplicatesByReference: true },
-  }, async () => {
-    const tryton = await startTryton();
-    return {
-      connector: createTrytonConnector({ url: tryton.url, ...TRYTON_USER, timeoutMs: 10_000 }),
-      fixtures: fixtures(tryton),
-      // The ERP itself stopped and started: connections refused, then a server that kept its sessions.
-      faults: { outage: (on) => (on ? tryton.stop() : tryton.start()) },
-      teardown: () => tryton.close(),
-    };
-  });
+  runErpConnectorContract(
+    'tryton',
+    {
+      searchByCategory: true,
+      exactPrices: true,
+      exactStock: true,
+      outage: true,
+      // Tryton keeps an over-limit sale as a quotation; the connector finds a sale by its reference.
+      orders: { holdsOrders: true, deduplicatesByReference: true },
+    },
+    async () => {
+      const tryton = await startTryton();
+      return {
+        connector: createTrytonConnector({ url: tryton.url, ...TRYTON_USER, timeoutMs: 10_000 }),
+        fixtures: fixtures(tryton),
+        // The ERP itself stopped and started: connections refused, then a server that kept its sessions.
+        faults: { outage: (on) => (on ? tryton.stop() : tryton.start()) },
+        teardown: () => tryton.close(),
+      };
+    },
+  );
 
   describe('Tryton connector: sessions and refusals', () => {
     let tryton: RunningTryton;
@@ -105,7 +129,11 @@ describe.skipIf(!available)('Tryton connector', () => {
       await connector.ping();
       expect((await connector.rpc.session()).company).toBe(tryton.ids.company_id);
       // Log the session out behind the connector's back: its next call gets 401.
-      const logout = await fetch(tryton.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: header }, body: JSON.stringify({ id: 1, method: 'common.db.logout', params: [] }) });
+      const logout = await fetch(tryton.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: header },
+        body: JSON.stringify({ id: 1, method: 'common.db.logout', params: [] }),
+      });
       expect(logout.status).toBe(200);
       const [item] = await connector.getItems(['SKU-1001']);
       expect(item).toMatchObject({ sku: 'SKU-1001' });

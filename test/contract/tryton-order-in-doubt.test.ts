@@ -41,12 +41,24 @@ describe.skipIf(!available)('Tryton: an order whose entry was cut short after qu
   afterAll(() => tryton?.close());
 
   const order = (externalRef: string): ErpOrderRequest => ({
-    externalRef, customerId: 'INITECH', poNumber: 'PO-DOUBT', shipToId: String(tryton.ids.customers.INITECH), requestedDate: null,
-    currency: 'USD', payment: { method: 'ON_ACCOUNT' }, notes: null,
+    externalRef,
+    customerId: 'INITECH',
+    poNumber: 'PO-DOUBT',
+    shipToId: String(tryton.ids.customers.INITECH),
+    requestedDate: null,
+    currency: 'USD',
+    payment: { method: 'ON_ACCOUNT' },
+    notes: null,
     lines: [{ sku: 'SKU-1001', quantity: 2, unitPrice: '12.50', unitOfMeasure: 'EA' }],
   });
   const salesWithReference = async (reference: string) =>
-    (await createTrytonConnector({ url: tryton.url, ...TRYTON_USER }).rpc.model('test', 'sale.sale', 'search_read', [[['reference', '=', reference]], 0, null, null, ['state', 'number']])) as Array<{ state: string; number: string }>;
+    (await createTrytonConnector({ url: tryton.url, ...TRYTON_USER }).rpc.model('test', 'sale.sale', 'search_read', [
+      [['reference', '=', reference]],
+      0,
+      null,
+      null,
+      ['state', 'number'],
+    ])) as Array<{ state: string; number: string }>;
 
   it('createOrder called again confirms the quotation the lost reply left, once', async () => {
     const lossy = losingFirstQuoteReply();
@@ -72,10 +84,20 @@ describe.skipIf(!available)('Tryton: an order whose entry was cut short after qu
     const dispatcher = new OrderDispatcher({ store, erp, clock: systemClock, metrics: createPrometheusMetrics(), owner: 'test', pollMs: 50, retryBaseMs: 50 });
     const id = newExternalRef();
     const request = order(id);
-    await store.insert({
-      id, customerId: 'INITECH', status: 'QUEUED', request, total: '25.00', currency: 'USD', placedBy: 'test',
-      creditDecision: { decision: 'APPROVE', reason: null }, idempotencyKey: null,
-    }, { now: Date.now() });
+    await store.insert(
+      {
+        id,
+        customerId: 'INITECH',
+        status: 'QUEUED',
+        request,
+        total: '25.00',
+        currency: 'USD',
+        placedBy: 'test',
+        creditDecision: { decision: 'APPROVE', reason: null },
+        idempotencyKey: null,
+      },
+      { now: Date.now() },
+    );
     const scheduler = createTimerScheduler({ logger: { warn: console.warn, error: console.error } });
     scheduler.add(dispatcher.job());
     try {

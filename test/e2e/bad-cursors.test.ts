@@ -57,7 +57,7 @@ describe('bad cursors are INVALID_ARGUMENT, never a 500', () => {
     });
   }
 
-  it('one field\'s cursor is not accepted by another', async () => {
+  it("one field's cursor is not accepted by another", async () => {
     const search = await stack.graphql(FIELDS.searchProducts, {});
     const cursor = search.body.data.searchProducts.pageInfo.endCursor;
     expect(cursor).toEqual(expect.any(String));

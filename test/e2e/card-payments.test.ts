@@ -31,11 +31,15 @@ describe('card payments', () => {
     ['any string', () => 'pi_made_up_by_the_buyer', 'no authorization with this reference'],
     ['an authorization for less than the total', () => authorize(stack, { amount: '0.01', currency: 'USD', customerId: 'C0001' }), 'less than the order'],
     ['an authorization in another currency', () => authorize(stack, { amount: '100000', currency: 'EUR', customerId: 'C0001' }), 'another currency'],
-    ['another customer\'s authorization', () => authorize(stack, { amount: '100000', currency: 'USD', customerId: 'C0002' }), 'another customer'],
+    ["another customer's authorization", () => authorize(stack, { amount: '100000', currency: 'USD', customerId: 'C0002' }), 'another customer'],
   ])('refuses %s (PAYMENT_NOT_AUTHORIZED) and writes nothing', async (_, reference, says) => {
     const token = await stack.buyerToken('C0001');
     const before = (await queue(stack)).length;
-    const result = await placeOrder(stack, token, { idempotencyKey: `card-bad-${crypto.randomUUID()}`, lines: LINES, payment: { method: 'CARD', authorizationRef: await reference() } });
+    const result = await placeOrder(stack, token, {
+      idempotencyKey: `card-bad-${crypto.randomUUID()}`,
+      lines: LINES,
+      payment: { method: 'CARD', authorizationRef: await reference() },
+    });
     expect(result.order).toBeNull();
     expect(result.userErrors).toEqual([expect.objectContaining({ code: 'PAYMENT_NOT_AUTHORIZED', field: ['payment', 'authorizationRef'] })]);
     expect(result.userErrors[0]!.message).toContain(says);
@@ -68,7 +72,11 @@ describe('card payments', () => {
     try {
       const result = await placeOrder(stack, token, { idempotencyKey: 'card-cancel', lines: LINES, payment: { method: 'CARD', authorizationRef: reference } });
       expect(result.order!.status).toBe('QUEUED');
-      const cancelled = await stack.graphql('mutation($id: ID!) { cancelOrder(id: $id) { order { status } userErrors { code } } }', { id: result.order!.id }, { token });
+      const cancelled = await stack.graphql(
+        'mutation($id: ID!) { cancelOrder(id: $id) { order { status } userErrors { code } } }',
+        { id: result.order!.id },
+        { token },
+      );
       expect(cancelled.body.data.cancelOrder).toEqual({ order: { status: 'CANCELLED' }, userErrors: [] });
       expect((await authorization(stack, reference)).status).toBe('VOIDED');
     } finally {

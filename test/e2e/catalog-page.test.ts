@@ -16,7 +16,7 @@ const erpCalls = async () => {
 };
 
 describe('the CatalogPage document', () => {
-  it('serves 48 products with the buyer\'s prices, availability and credit in at most 4 ERP calls cold, none warm', async () => {
+  it("serves 48 products with the buyer's prices, availability and credit in at most 4 ERP calls cold, none warm", async () => {
     const before = await erpCalls();
     const cold = await stack.graphql(CATALOG_PAGE, { skus: skus(48), quantity: 1 });
     expect(cold.status).toBe(200);

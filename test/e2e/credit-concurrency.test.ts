@@ -24,7 +24,12 @@ interface Outcome {
  * Warms every instance's cache for the customer, stops the ERP, places the orders all at once
  * (spread over the instances), and answers what the customer had available and what came back.
  */
-async function burst(stacks: Stack[], faults: (f: Record<string, unknown>) => Promise<unknown>, token: string, tag: string): Promise<{ available: number; unit: number; quantity: number; outcomes: Outcome[] }> {
+async function burst(
+  stacks: Stack[],
+  faults: (f: Record<string, unknown>) => Promise<unknown>,
+  token: string,
+  tag: string,
+): Promise<{ available: number; unit: number; quantity: number; outcomes: Outcome[] }> {
   const pages = await Promise.all(stacks.map((s) => s.graphql(WARM, {}, { token })));
   for (const page of pages) expect(page.body.errors).toBeUndefined();
   const available = Number(pages[0]!.body.data.viewer.customer.creditStatus.available.amount);
@@ -69,12 +74,16 @@ describe('embedded: twenty concurrent on-account orders near the limit', () => {
   const stacks: Stack[] = [];
   afterAll(() => Promise.all(stacks.map((s) => s.close())));
 
-  it.each(['REVIEW', 'BLOCK'] as const)('CREDIT_OVER_LIMIT=%s: approve no more than the available credit', async (overLimit) => {
-    const stack = await startStack({ CREDIT_OVER_LIMIT: overLimit, BREAKER_COOLDOWN_SECONDS: '1' });
-    stacks.push(stack);
-    const token = await stack.buyerToken('C0005');
-    expectWithinCredit(await burst([stack], stack.faults, token, `emb-${overLimit}`), overLimit);
-  }, 90_000);
+  it.each(['REVIEW', 'BLOCK'] as const)(
+    'CREDIT_OVER_LIMIT=%s: approve no more than the available credit',
+    async (overLimit) => {
+      const stack = await startStack({ CREDIT_OVER_LIMIT: overLimit, BREAKER_COOLDOWN_SECONDS: '1' });
+      stacks.push(stack);
+      const token = await stack.buyerToken('C0005');
+      expectWithinCredit(await burst([stack], stack.faults, token, `emb-${overLimit}`), overLimit);
+    },
+    90_000,
+  );
 });
 
 describe('embedded: a burst of 150 orders of one customer at the same instant', () => {
@@ -109,10 +118,14 @@ describe.skipIf(!redis)('scale-out: twenty concurrent on-account orders over two
   const scales: ScaleOut[] = [];
   afterAll(() => Promise.all(scales.map((s) => s.close())));
 
-  it.each(['REVIEW', 'BLOCK'] as const)('CREDIT_OVER_LIMIT=%s: approve no more than the available credit', async (overLimit) => {
-    const scale = await startScaleOut(2, { CREDIT_OVER_LIMIT: overLimit, BREAKER_COOLDOWN_SECONDS: '1' });
-    scales.push(scale);
-    const token = await scale.buyerToken('C0005');
-    expectWithinCredit(await burst([scale.stack(0), scale.stack(1)], scale.faults, token, `so-${overLimit}`), overLimit);
-  }, 120_000);
+  it.each(['REVIEW', 'BLOCK'] as const)(
+    'CREDIT_OVER_LIMIT=%s: approve no more than the available credit',
+    async (overLimit) => {
+      const scale = await startScaleOut(2, { CREDIT_OVER_LIMIT: overLimit, BREAKER_COOLDOWN_SECONDS: '1' });
+      scales.push(scale);
+      const token = await scale.buyerToken('C0005');
+      expectWithinCredit(await burst([scale.stack(0), scale.stack(1)], scale.faults, token, `so-${overLimit}`), overLimit);
+    },
+    120_000,
+  );
 });

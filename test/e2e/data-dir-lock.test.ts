@@ -35,7 +35,10 @@ async function startTwo(dataDir: string): Promise<{ holder: NodeProcess; refusal
   for (const o of outcomes) if (o.status === 'fulfilled') running.push(o.value);
   const served = outcomes.filter((o): o is PromiseFulfilledResult<NodeProcess> => o.status === 'fulfilled');
   const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
-  expect(served.map((s) => s.value.url), refused.map((r) => String(r.reason)).join('\n')).toHaveLength(1);
+  expect(
+    served.map((s) => s.value.url),
+    refused.map((r) => String(r.reason)).join('\n'),
+  ).toHaveLength(1);
   expect(refused).toHaveLength(1);
   return { holder: served[0]!.value, refusal: String(refused[0]!.reason) };
 }
@@ -58,7 +61,7 @@ function locker(dataDir: string, at: number, holdMs: number) {
   child.stderr.on('data', (c) => (output += c));
   const said = new Promise<string>((resolve) => {
     const check = setInterval(() => {
-      if (/LOCKED|REFUSED/.test(output) || child.exitCode !== null) (clearInterval(check), resolve(output));
+      if (/LOCKED|REFUSED/.test(output) || child.exitCode !== null) clearInterval(check), resolve(output);
     }, 10);
   });
   return { child, said };
@@ -75,7 +78,10 @@ describe('the DATA_DIR lock', () => {
       const at = Date.now() + 700;
       const lockers = Array.from({ length: 2 }, () => locker(dataDir, at, 60_000));
       const said = await Promise.all(lockers.map((l) => l.said));
-      expect(said.filter((s) => s.includes('LOCKED')), said.join('')).toHaveLength(1);
+      expect(
+        said.filter((s) => s.includes('LOCKED')),
+        said.join(''),
+      ).toHaveLength(1);
       expect(said.filter((s) => s.includes('REFUSED'))).toHaveLength(1);
       // Kill them all: the lock is stale again for the next round.
       for (const l of lockers) l.child.kill('SIGKILL');

@@ -30,7 +30,10 @@ describe('a surge of reads and orders', () => {
     await new Promise((r) => setTimeout(r, 100));
     const orders = Array.from({ length: 5 }, (_, i) => {
       const started = performance.now();
-      return placeOrder(stack, token, { idempotencyKey: `surge-${Date.now()}-${i}`, lines: [{ sku: 'SKU-00001', quantity: 1 }] }).then((r) => ({ r, ms: performance.now() - started }));
+      return placeOrder(stack, token, { idempotencyKey: `surge-${Date.now()}-${i}`, lines: [{ sku: 'SKU-00001', quantity: 1 }] }).then((r) => ({
+        r,
+        ms: performance.now() - started,
+      }));
     });
     const orderResults = await Promise.all(orders);
     const readTimes = await Promise.all(reads);
@@ -41,7 +44,9 @@ describe('a surge of reads and orders', () => {
     for (const { r } of orderResults) expect(r.order?.status).toBe('SUBMITTED');
     const slowestOrder = Math.max(...orderResults.map((o) => o.ms));
     const slowestRead = Math.max(...readTimes);
-    console.log(`surge: slowest order ${slowestOrder.toFixed(0)} ms, slowest read page ${slowestRead.toFixed(0)} ms, sandbox max in flight ${stats.maxInFlight}`);
+    console.log(
+      `surge: slowest order ${slowestOrder.toFixed(0)} ms, slowest read page ${slowestRead.toFixed(0)} ms, sandbox max in flight ${stats.maxInFlight}`,
+    );
     expect(slowestOrder).toBeLessThan(slowestRead / 2);
 
     const metrics = await stack.metrics();

@@ -14,7 +14,9 @@ const INTROSPECTION = '{ __schema { types { name } } }';
 
 async function getHtml(base: string, query?: string, token?: string) {
   const url = `${base}/graphql${query === undefined ? '' : `?query=${encodeURIComponent(query)}`}`;
-  const response = await fetch(url, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8', ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+  const response = await fetch(url, {
+    headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+  });
   return { status: response.status, type: response.headers.get('content-type') ?? '', text: await response.text() };
 }
 
@@ -32,7 +34,12 @@ const extra: NodeProcess[] = [];
 
 /** Another erpfront in front of the same sandbox ERP, with the stack's secret. */
 async function erpfrontWith(env: Record<string, string>): Promise<string> {
-  const started = await startErpfrontProcess({ ERP_URL: stack.sandbox.url, AUTH_JWT_SECRET: stack.secret, DATA_DIR: mkdtempSync(join(tmpdir(), 'erpfront-graphiql-')), ...env });
+  const started = await startErpfrontProcess({
+    ERP_URL: stack.sandbox.url,
+    AUTH_JWT_SECRET: stack.secret,
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'erpfront-graphiql-')),
+    ...env,
+  });
   extra.push(started);
   return started.url;
 }

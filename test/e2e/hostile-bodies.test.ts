@@ -26,7 +26,9 @@ async function withHealthPolled<T>(work: () => Promise<T>) {
   const poll = (async () => {
     while (!stop) {
       const started = performance.now();
-      await fetch(`${stack.erpfront.url}/healthz`, { signal: AbortSignal.timeout(5000) }).then((r) => r.text()).catch(() => '');
+      await fetch(`${stack.erpfront.url}/healthz`, { signal: AbortSignal.timeout(5000) })
+        .then((r) => r.text())
+        .catch(() => '');
       worstHealthz = Math.max(worstHealthz, performance.now() - started);
       await sleep(10);
     }
@@ -63,10 +65,17 @@ describe('hostile XML before authentication', () => {
     const body = HOSTILE_XML[shape]!;
     expect(body.length).toBeLessThanOrEqual(MiB);
     const { result, elapsed, worstHealthz } = await withHealthPolled(async () => {
-      const response = await fetch(`${stack.erpfront.url}/punchout/cxml`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body, signal: AbortSignal.timeout(10_000) });
+      const response = await fetch(`${stack.erpfront.url}/punchout/cxml`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml' },
+        body,
+        signal: AbortSignal.timeout(10_000),
+      });
       return { status: response.status, text: await response.text() };
     });
-    console.log(`${shape}: answered ${result.status} in ${elapsed.toFixed(0)} ms, slowest /healthz ${worstHealthz.toFixed(0)} ms, answer ${result.text.length} bytes`);
+    console.log(
+      `${shape}: answered ${result.status} in ${elapsed.toFixed(0)} ms, slowest /healthz ${worstHealthz.toFixed(0)} ms, answer ${result.text.length} bytes`,
+    );
     expect(result.status).toBeGreaterThanOrEqual(200);
     expect(result.status).toBeLessThan(500);
     expect(elapsed).toBeLessThan(1000);
@@ -92,35 +101,40 @@ const [cxmlHead, cxmlTail] = demoRequest('<ProfileRequest/><!--PAD-->').split('P
 
 const ROUTES: Record<string, RouteCase> = {
   'POST /graphql': {
-    path: '/graphql', limit: MiB,
+    path: '/graphql',
+    limit: MiB,
     headers: async () => ({ ...json, authorization: `Bearer ${await stack.buyerToken('C0001')}` }),
     body: { head: '{"query":"{ viewer { roles } }"', filler: ' ', tail: '}' },
     accepted: (status, body) => expect({ status, data: JSON.parse(body).data }).toEqual({ status: 200, data: { viewer: { roles: ['BUYER'] } } }),
     refused: (body) => expect(code(body)).toBe('REQUEST_TOO_LARGE'),
   },
   'POST /punchout/cxml': {
-    path: '/punchout/cxml', limit: MiB,
+    path: '/punchout/cxml',
+    limit: MiB,
     headers: async () => ({ 'content-type': 'text/xml' }),
     body: { head: cxmlHead, filler: 'x', tail: cxmlTail },
     accepted: (status, body) => expect({ status, cxml: /<Status code="(\d+)"/.exec(body)?.[1] }).toEqual({ status: 200, cxml: '200' }),
     refused: (body) => expect(body).toContain('<Status code="413"'),
   },
   'POST /punchout/oci': {
-    path: '/punchout/oci', limit: MiB,
+    path: '/punchout/oci',
+    limit: MiB,
     headers: async () => ({ 'content-type': 'application/x-www-form-urlencoded' }),
     body: { head: `HOOK_URL=${encodeURIComponent('http://buyer.example/r')}&USERNAME=demo-oci&PASSWORD=demo-oci-password&pad=`, filler: 'x', tail: '' },
     accepted: (status) => expect(status).toBe(303),
     refused: (body) => expect(body).toMatch(/larger than 1048576 bytes/),
   },
   'POST /punchout/session': {
-    path: '/punchout/session', limit: 4096,
+    path: '/punchout/session',
+    limit: 4096,
     headers: async () => json,
     body: { head: '{"token":"no-such-start-token-000000000"', filler: ' ', tail: '}' },
     accepted: (status, body) => expect({ status, code: code(body) }).toEqual({ status: 401, code: 'PUNCHOUT_TOKEN_INVALID' }),
     refused: (body) => expect(code(body)).toBe('REQUEST_TOO_LARGE'),
   },
   'POST /ops/invalidate': {
-    path: '/ops/invalidate', limit: MiB,
+    path: '/ops/invalidate',
+    limit: MiB,
     headers: async () => ({ ...json, authorization: `Bearer ${await stack.opsToken()}` }),
     body: { head: '{"domain":"items","keys":["SKU-00001"]', filler: ' ', tail: '}' },
     accepted: (status, body) => expect({ status, body: JSON.parse(body) }).toEqual({ status: 200, body: { invalidated: 1 } }),

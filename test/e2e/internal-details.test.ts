@@ -53,7 +53,7 @@ describe('operations endpoints', () => {
 });
 
 describe('GraphQL answers', () => {
-  it('carry a request id (the client\'s own when it sends a sane one)', async () => {
+  it("carry a request id (the client's own when it sends a sane one)", async () => {
     const fresh = await stack.graphql('{ viewer { subject } }');
     expect(fresh.headers.get('x-request-id')).toMatch(/^[A-Za-z0-9._-]{8,}$/);
     const echoed = await stack.graphql('{ viewer { subject } }', {}, { headers: { 'x-request-id': 'shop-7f3a-0001' } });
@@ -62,7 +62,7 @@ describe('GraphQL answers', () => {
     expect(hostile.headers.get('x-request-id')).toMatch(/^[A-Za-z0-9._-]{8,64}$/);
   });
 
-  it('an ERP refusal shows the buyer its reason code and a sentence of erpfront\'s, not the ERP\'s text', async () => {
+  it("an ERP refusal shows the buyer its reason code and a sentence of erpfront's, not the ERP's text", async () => {
     const raw = 'Tryton user webstore at http://erp.internal:8000/demo/ may not sell blocked item SKU-00001 (res.user 7)';
     await stack.faults({ rejectNext: { count: 1, reason: 'BLOCKED_ITEM', message: raw } });
     const token = await stack.buyerToken('C0001');
@@ -83,9 +83,13 @@ describe('GraphQL answers', () => {
   });
 
   // Last: stops the sandbox ERP for good.
-  it('an order waiting for an unreachable ERP shows a safe lastError, not the ERP\'s address', async () => {
+  it("an order waiting for an unreachable ERP shows a safe lastError, not the ERP's address", async () => {
     const token = await stack.buyerToken('C0001');
-    const warm = await stack.graphql('{ viewer { customer { creditStatus { available { amount } } } } products(skus: ["SKU-00002"]) { price { unitPrice { amount } } } }', {}, { token });
+    const warm = await stack.graphql(
+      '{ viewer { customer { creditStatus { available { amount } } } } products(skus: ["SKU-00002"]) { price { unitPrice { amount } } } }',
+      {},
+      { token },
+    );
     expect(warm.body.errors).toBeUndefined();
     await stack.sandbox.stop();
     const result = await placeOrder(stack, token, { idempotencyKey: 'internal-details-2', lines: [{ sku: 'SKU-00002', quantity: 1 }] });

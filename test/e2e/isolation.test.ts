@@ -44,7 +44,7 @@ describe('price isolation between buyers', () => {
 });
 
 describe('sales reps', () => {
-  it('see an assigned customer\'s prices when naming it in X-Customer-Id', async () => {
+  it("see an assigned customer's prices when naming it in X-Customer-Id", async () => {
     const rep = await stack.repToken('R01');
     const asRep = await stack.graphql(PRICES, { skus: skus(48) }, { token: rep, headers: { 'x-customer-id': 'C0001' } });
     expect(asRep.body.errors).toBeUndefined();

@@ -154,7 +154,9 @@ describe('an identity provider that does not answer', () => {
   });
 
   it('answers within the fetch timeout, without the URL, instead of hanging', async () => {
-    const answers = await Promise.all([1, 2, 3].map(async () => ask(erpfront.url, await token(signer)).catch((error: Error) => ({ status: 0, text: String(error), ms: 15_000 }))));
+    const answers = await Promise.all(
+      [1, 2, 3].map(async () => ask(erpfront.url, await token(signer)).catch((error: Error) => ({ status: 0, text: String(error), ms: 15_000 }))),
+    );
     for (const answer of answers) {
       expect([401, 503]).toContain(answer.status);
       expect(answer.ms).toBeLessThan(8_000);

@@ -23,14 +23,23 @@ describe('a crash in the middle of a drain', () => {
     await stack.faults({ outage: true });
     const ids: string[] = [];
     for (let i = 0; i < 60; i++) {
-      const result = await placeOrder(stack, tokens[i % tokens.length]!, { idempotencyKey: `crash-${i}`, poNumber: `PO-${i}`, lines: [{ sku: `SKU-0000${1 + (i % 2)}`, quantity: 1 }] });
+      const result = await placeOrder(stack, tokens[i % tokens.length]!, {
+        idempotencyKey: `crash-${i}`,
+        poNumber: `PO-${i}`,
+        lines: [{ sku: `SKU-0000${1 + (i % 2)}`, quantity: 1 }],
+      });
       expect(result.order?.status).toBe('QUEUED');
       ids.push(result.order!.id);
     }
 
     // Back up, but slow: every ERP call takes 150-250 ms, so the kill catches calls in flight.
     await stack.faults({ outage: false, latencyMs: 150, jitterMs: 100 });
-    await eventually(() => erpOrders(stack), (held) => held.length >= 8, 30_000, 50);
+    await eventually(
+      () => erpOrders(stack),
+      (held) => held.length >= 8,
+      30_000,
+      50,
+    );
     await stack.crashAndRestartErpfront(async () => {
       // Let the ERP finish what it was doing for the dead process: those orders exist in the
       // ERP, and erpfront's record of them still says QUEUED.
@@ -41,7 +50,12 @@ describe('a crash in the middle of a drain', () => {
     expect(stack.erpfront.output()).toMatch(/order\(s\) were being submitted when the last process stopped/);
 
     await stack.faults({ latencyMs: 0, jitterMs: 0 });
-    const left = await eventually(() => queue(stack, ['QUEUED']), (q) => q.length === 0, 60_000, 250);
+    const left = await eventually(
+      () => queue(stack, ['QUEUED']),
+      (q) => q.length === 0,
+      60_000,
+      250,
+    );
     expect(left).toEqual([]);
 
     const held = await erpOrders(stack);

@@ -22,7 +22,13 @@ const DETAIL = /* GraphQL */ `query($id: ID!) { order(id: $id) {
 describe('order history', () => {
   it('follows an order from SUBMITTED through shipments to INVOICED', async () => {
     const token = await stack.buyerToken('C0001');
-    const placed = await placeOrder(stack, token, { poNumber: 'PO-H1', lines: [{ sku: 'SKU-00001', quantity: 4 }, { sku: 'SKU-00002', quantity: 2 }] });
+    const placed = await placeOrder(stack, token, {
+      poNumber: 'PO-H1',
+      lines: [
+        { sku: 'SKU-00001', quantity: 4 },
+        { sku: 'SKU-00002', quantity: 2 },
+      ],
+    });
     expect(placed.order?.status).toBe('SUBMITTED');
     const seen = new Set<string>();
     const final = await eventually(

@@ -59,10 +59,17 @@ describe('an ERP outage', () => {
     expect((await queue(stack, ['QUEUED'])).length).toBe(200);
     expect(await erpOrders(stack)).toEqual([]);
     latencies.sort((a, b) => a - b);
-    console.log(`order acceptance while the ERP is down (over HTTP, 10 concurrent): p50 ${latencies[100]!.toFixed(1)} ms, p99 ${latencies[197]!.toFixed(1)} ms`);
+    console.log(
+      `order acceptance while the ERP is down (over HTTP, 10 concurrent): p50 ${latencies[100]!.toFixed(1)} ms, p99 ${latencies[197]!.toFixed(1)} ms`,
+    );
 
     await stack.faults({ outage: false });
-    const left = await eventually(() => queue(stack, ['QUEUED']), (q) => q.length === 0, 60_000, 500);
+    const left = await eventually(
+      () => queue(stack, ['QUEUED']),
+      (q) => q.length === 0,
+      60_000,
+      500,
+    );
     expect(left).toEqual([]);
 
     const held = await erpOrders(stack);
@@ -79,9 +86,16 @@ describe('an ERP outage', () => {
   it('a lost reply (the ERP committed, the answer never came): the order ends SUBMITTED, once', async () => {
     const [buyer] = await buyers(1);
     await stack.faults({ dropResponseAfterCommit: 1 });
-    const result = await placeOrder(stack, buyer!.token, { idempotencyKey: `drop-${Date.now()}`, poNumber: 'PO-D', lines: [{ sku: 'SKU-00002', quantity: 3 }] });
+    const result = await placeOrder(stack, buyer!.token, {
+      idempotencyKey: `drop-${Date.now()}`,
+      poNumber: 'PO-D',
+      lines: [{ sku: 'SKU-00002', quantity: 3 }],
+    });
     expect(['QUEUED', 'SUBMITTED']).toContain(result.order!.status);
-    const done = await eventually(() => queue(stack, ['QUEUED']), (q) => !q.some((o) => o.id === result.order!.id));
+    const done = await eventually(
+      () => queue(stack, ['QUEUED']),
+      (q) => !q.some((o) => o.id === result.order!.id),
+    );
     expect(done.some((o) => o.id === result.order!.id)).toBe(false);
     expect((await erpOrders(stack)).filter((o) => o.externalRef === result.order!.id)).toHaveLength(1);
     expect((await queue(stack, ['SUBMITTED'])).some((o) => o.id === result.order!.id)).toBe(true);
@@ -99,7 +113,9 @@ describe('credit exposure while the ERP is down', () => {
     await stack.faults({ outage: true });
     const results = [];
     for (let i = 0; i < 4; i++) {
-      results.push(await placeOrder(stack, token, { idempotencyKey: `exposure-${Date.now()}-${i}`, poNumber: `PO-E${i}`, lines: [{ sku: 'SKU-00001', quantity }] }));
+      results.push(
+        await placeOrder(stack, token, { idempotencyKey: `exposure-${Date.now()}-${i}`, poNumber: `PO-E${i}`, lines: [{ sku: 'SKU-00001', quantity }] }),
+      );
     }
     await stack.faults({ outage: false });
     const decisions = results.map((r) => `${r.order?.status}/${r.creditDecision?.decision}`);
@@ -110,12 +126,22 @@ describe('credit exposure while the ERP is down', () => {
     // Held orders wait for a person: listed for operations, never sent on their own.
     const held = results.at(-1)!.order!.id;
     expect((await queue(stack, ['ON_HOLD'])).map((o) => o.id)).toContain(held);
-    await eventually(() => queue(stack, ['QUEUED']), (q) => q.length === 0);
+    await eventually(
+      () => queue(stack, ['QUEUED']),
+      (q) => q.length === 0,
+    );
     expect((await erpOrders(stack)).some((o) => o.externalRef === held)).toBe(false);
     // Released anyway: the ERP enforces the same limit and refuses it, with its reason kept.
-    const release = await stack.graphql('mutation($id: ID!) { releaseOrder(id: $id) { order { status } userErrors { code } } }', { id: held }, { token: await stack.opsToken() });
+    const release = await stack.graphql(
+      'mutation($id: ID!) { releaseOrder(id: $id) { order { status } userErrors { code } } }',
+      { id: held },
+      { token: await stack.opsToken() },
+    );
     expect(release.body.data.releaseOrder).toEqual({ order: { status: 'QUEUED' }, userErrors: [] });
-    const dead = await eventually(() => queue(stack, ['REJECTED']), (q) => q.some((o) => o.id === held));
+    const dead = await eventually(
+      () => queue(stack, ['REJECTED']),
+      (q) => q.some((o) => o.id === held),
+    );
     expect(dead.find((o) => o.id === held)?.rejection?.reason).toBe('CREDIT_LIMIT_EXCEEDED');
   });
 

@@ -25,11 +25,21 @@ async function entriesOf(stack: Stack, id: string, quietAt: number): Promise<num
 }
 
 async function submitted(stack: Stack, token: string, id: string, timeoutMs: number) {
-  return eventually(() => orderStatus(stack, token, id), (o) => o?.status === 'SUBMITTED', timeoutMs, 100);
+  return eventually(
+    () => orderStatus(stack, token, id),
+    (o) => o?.status === 'SUBMITTED',
+    timeoutMs,
+    100,
+  );
 }
 
 async function createOrderArrived(stack: Stack): Promise<void> {
-  await eventually(() => fetch(`${stack.sandbox.url}/__control/stats`).then((r) => r.json() as Promise<{ byOperation: { createOrder: number } }>), (s) => s.byOperation.createOrder >= 1, 10_000, 20);
+  await eventually(
+    () => fetch(`${stack.sandbox.url}/__control/stats`).then((r) => r.json() as Promise<{ byOperation: { createOrder: number } }>),
+    (s) => s.byOperation.createOrder >= 1,
+    10_000,
+    20,
+  );
 }
 
 describe('embedded: a createOrder that outlives the timeout and commits after the retry looked', () => {
@@ -115,7 +125,7 @@ describe.skipIf(!redis)('scale-out: the same sequence across instances sharing R
   }, 90_000);
   afterAll(() => scale?.close());
 
-  it('a timed-out createOrder that commits after the retry\'s lookup: one order', async () => {
+  it("a timed-out createOrder that commits after the retry's lookup: one order", async () => {
     const stack = scale.stack(0);
     const token = await scale.buyerToken('C0002');
     await scale.faults({ orderLatencyMs: 1500, orderLatencyCount: 1 });
@@ -124,7 +134,6 @@ describe.skipIf(!redis)('scale-out: the same sequence across instances sharing R
     expect((await submitted(scale.stack(1), token, id, 20_000))?.status).toBe('SUBMITTED');
     expect(await entriesOf(stack, id, Date.now() + 2500)).toBe(1);
   }, 60_000);
-
 });
 
 describe.skipIf(!redis)('scale-out: an instance killed while its slow request is with the ERP', () => {
@@ -146,7 +155,12 @@ describe.skipIf(!redis)('scale-out: an instance killed while its slow request is
     const before = (await scale.stats()).byOperation.createOrder ?? 0;
     const result = await placeOrder(stack, token, { idempotencyKey: 'so-slow-kill', poNumber: 'PO-SO2', lines: LINES });
     const id = result.order!.id;
-    await eventually(() => scale.stats(), (s) => (s.byOperation.createOrder ?? 0) > before, 10_000, 20);
+    await eventually(
+      () => scale.stats(),
+      (s) => (s.byOperation.createOrder ?? 0) > before,
+      10_000,
+      20,
+    );
     const arrived = Date.now();
     // Whichever instance sent it dies with it.
     await Promise.all(scale.instances.map((p) => p.stop('SIGKILL')));
@@ -171,7 +185,12 @@ describe('an ERP that breaks its own time limit: the duplicate is found, reporte
     const result = await placeOrder(stack, token, { idempotencyKey: 'overrun-1', poNumber: 'PO-OVR', lines: LINES });
     const id = result.order!.id;
     const order = await submitted(stack, token, id, 20_000);
-    const found = await eventually(() => stack.metrics(), (m) => counter(m, 'erpfront_erp_duplicate_orders_total') === 1, 20_000, 200);
+    const found = await eventually(
+      () => stack.metrics(),
+      (m) => counter(m, 'erpfront_erp_duplicate_orders_total') === 1,
+      20_000,
+      200,
+    );
     expect(counter(found, 'erpfront_erp_duplicate_orders_total')).toBe(1);
     const held = (await erpOrders(stack)).filter((o) => o.externalRef === id);
     expect(held).toHaveLength(2);

@@ -15,7 +15,7 @@ let keys = 0;
 const key = () => `key-${Date.now()}-${keys++}`;
 
 describe('placeOrder with the ERP up', () => {
-  it('comes back SUBMITTED with the ERP\'s number; the ERP holds exactly one order with that reference', async () => {
+  it("comes back SUBMITTED with the ERP's number; the ERP holds exactly one order with that reference", async () => {
     const result = await placeOrder(stack, c1, { idempotencyKey: key(), poNumber: 'PO-4711', lines: [line('SKU-00001', 2), line('SKU-00002', 1)] });
     expect(result.userErrors).toEqual([]);
     expect(result.order).toMatchObject({ status: 'SUBMITTED', erpOrderNumber: expect.stringMatching(/^SO-/), poNumber: 'PO-4711' });
@@ -23,10 +23,13 @@ describe('placeOrder with the ERP up', () => {
     const held = (await erpOrders(stack)).filter((o) => o.externalRef === result.order!.id);
     expect(held).toHaveLength(1);
     expect(held[0]!.number).toBe(result.order!.erpOrderNumber);
-    expect(held[0]!.lines.map((l) => [l.sku, l.quantity])).toEqual([['SKU-00001', 2], ['SKU-00002', 1]]);
+    expect(held[0]!.lines.map((l) => [l.sku, l.quantity])).toEqual([
+      ['SKU-00001', 2],
+      ['SKU-00002', 1],
+    ]);
   });
 
-  it('prices the order at the buyer\'s own prices', async () => {
+  it("prices the order at the buyer's own prices", async () => {
     const page = await stack.graphql('{ products(skus: ["SKU-00002"]) { price(quantity: 10) { unitPrice { amount } } } }', {}, { token: c1 });
     const result = await placeOrder(stack, c1, { lines: [line('SKU-00002', 10)] });
     const expected = page.body.data.products[0].price.unitPrice.amount;
@@ -119,9 +122,16 @@ describe('ERP refusals', () => {
     // The buyer may not replay; operations may.
     const denied = await stack.graphql('mutation($id: ID!) { replayOrder(id: $id) { order { status } } }', { id: result.order!.id }, { token: c1 });
     expect(denied.body.errors[0].extensions.code).toBe('FORBIDDEN');
-    const replay = await stack.graphql('mutation($id: ID!) { replayOrder(id: $id) { order { status } userErrors { code } } }', { id: result.order!.id }, { token: await stack.opsToken() });
+    const replay = await stack.graphql(
+      'mutation($id: ID!) { replayOrder(id: $id) { order { status } userErrors { code } } }',
+      { id: result.order!.id },
+      { token: await stack.opsToken() },
+    );
     expect(replay.body.data.replayOrder).toEqual({ order: { status: 'QUEUED' }, userErrors: [] });
-    const final = await eventually(() => orderStatus(stack, c1, result.order!.id), (o) => o?.status === 'SUBMITTED');
+    const final = await eventually(
+      () => orderStatus(stack, c1, result.order!.id),
+      (o) => o?.status === 'SUBMITTED',
+    );
     expect(final?.status).toBe('SUBMITTED');
     expect((await erpOrders(stack)).filter((o) => o.externalRef === result.order!.id)).toHaveLength(1);
   });

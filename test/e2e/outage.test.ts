@@ -57,7 +57,7 @@ describe('while the ERP is down', () => {
     expect(page.body.data.products[0].price.stale).toBe(true);
   });
 
-  it('recovers: fresh values again once the ERP answers (after the breaker\'s probe)', async () => {
+  it("recovers: fresh values again once the ERP answers (after the breaker's probe)", async () => {
     await stack.faults({ outage: false });
     let page = await stack.graphql(CATALOG_PAGE, { skus: skus(10), quantity: 1 });
     for (let i = 0; i < 50 && page.body.data.products.some((p: any) => p.price.stale); i++) {

@@ -23,7 +23,9 @@ const ORDER_P99_BOUND_MS = 2000;
 
 /** The process' resident memory, in MB. */
 function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'))!;
   return Number(line.split(/\s+/)[1]) / 1024;
 }
 
@@ -159,7 +161,9 @@ describe('catalog pages waiting on a slow ERP', () => {
       // Cold pages (their SKUs never asked before): each waits on the ERP, holding its place.
       const waiting = Array.from({ length: 4 }, (_, i) => stack.graphql(CATALOG_PAGE, { skus: skus(5, 1000 + i * 5), quantity: 1 }, { token: buyer }));
       await new Promise((resolve) => setTimeout(resolve, 300));
-      const refused = await timed(() => Promise.all(Array.from({ length: 10 }, (_, i) => stack.graphql(CATALOG_PAGE, { skus: skus(5, 2000 + i * 5) }, { token: buyer }))));
+      const refused = await timed(() =>
+        Promise.all(Array.from({ length: 10 }, (_, i) => stack.graphql(CATALOG_PAGE, { skus: skus(5, 2000 + i * 5) }, { token: buyer }))),
+      );
       // Refused on arrival, without waiting for the ERP.
       expect(refused.value.map((r) => r.status)).toEqual(Array(10).fill(503));
       expect(refused.value[0]!.body.errors[0].extensions.code).toBe('OVERLOADED');

@@ -8,8 +8,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLACE_ORDER } from '../support/orders.ts';
 import {
-  buyersFile, DEMO_OCI_BUYER, demoBuyer, demoRequest, orderRequest, postCxml, readForm, redeem, RETURN_CART, SET_CART, setupRequest,
-  startBuyerEndpoint, startPageUrl,
+  buyersFile,
+  DEMO_OCI_BUYER,
+  demoBuyer,
+  demoRequest,
+  orderRequest,
+  postCxml,
+  readForm,
+  redeem,
+  RETURN_CART,
+  SET_CART,
+  setupRequest,
+  startBuyerEndpoint,
+  startPageUrl,
 } from '../support/punchout.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
@@ -18,7 +29,11 @@ let buyer: Awaited<ReturnType<typeof startBuyerEndpoint>>;
 
 beforeAll(async () => {
   buyer = await startBuyerEndpoint();
-  stack = await startStack({ PUNCHOUT_BUYERS_FILE: buyersFile([demoBuyer(), DEMO_OCI_BUYER]), ORDER_PRICE_MAX_AGE_SECONDS: '2', BREAKER_COOLDOWN_SECONDS: '1' });
+  stack = await startStack({
+    PUNCHOUT_BUYERS_FILE: buyersFile([demoBuyer(), DEMO_OCI_BUYER]),
+    ORDER_PRICE_MAX_AGE_SECONDS: '2',
+    BREAKER_COOLDOWN_SECONDS: '1',
+  });
 });
 afterAll(async () => {
   await stack?.close();
@@ -102,7 +117,10 @@ async function placedOrderLines(cases: Case[], token: string, poNumber: string) 
   expect(answer.body.errors).toBeUndefined();
   const placed = answer.body.data.placeOrder;
   expect(placed.userErrors).toEqual([]);
-  return placed.order.lines.map((l: { sku: string; quantity: number; unitPrice: { amount: string } }) => ({ ...l, unitPrice: { amount: l.unitPrice.amount, currency: placed.order.total.currency } }));
+  return placed.order.lines.map((l: { sku: string; quantity: number; unitPrice: { amount: string } }) => ({
+    ...l,
+    unitPrice: { amount: l.unitPrice.amount, currency: placed.order.total.currency },
+  }));
 }
 
 describe('one price on every path', () => {
@@ -122,7 +140,14 @@ describe('one price on every path', () => {
     expect(bySku(await placedOrderLines(C0001_CASES, token, 'PO-AGREE-1'))).toEqual(catalog);
 
     // The approved requisition comes back as an OrderRequest at the prices the cart carried.
-    const lines = cart.lines.map((l) => ({ sku: l.sku, aux: null, quantity: l.quantity, unit: l.unitOfMeasure, price: l.unitPrice.amount, currency: l.unitPrice.currency }));
+    const lines = cart.lines.map((l) => ({
+      sku: l.sku,
+      aux: null,
+      quantity: l.quantity,
+      unit: l.unitOfMeasure,
+      price: l.unitPrice.amount,
+      currency: l.unitPrice.currency,
+    }));
     const ordered = await postCxml(stack, demoRequest(orderRequest('PO-AGREE-2', lines)));
     expect(ordered.code).toBe(200);
     const orderId = /ord_\w+/.exec(ordered.detail)![0];
@@ -137,8 +162,15 @@ describe('one price on every path', () => {
     expect(catalog['SKU-00010']).not.toEqual((await catalogPrices(C0001_CASES, { token: await stack.buyerToken('C0001') }))['SKU-00010']);
 
     const callUp = await fetch(`${stack.erpfront.url}/punchout/oci`, {
-      method: 'POST', redirect: 'manual',
-      body: new URLSearchParams({ HOOK_URL: 'http://buyer.example/oci_return', USERNAME: 'demo-oci', PASSWORD: 'demo-oci-password', '~OkCode': 'ADDI', '~TARGET': '_top' }),
+      method: 'POST',
+      redirect: 'manual',
+      body: new URLSearchParams({
+        HOOK_URL: 'http://buyer.example/oci_return',
+        USERNAME: 'demo-oci',
+        PASSWORD: 'demo-oci-password',
+        '~OkCode': 'ADDI',
+        '~TARGET': '_top',
+      }),
     });
     expect(callUp.status).toBe(303);
     const session = await redeem(stack, callUp.headers.get('location')!);
@@ -171,7 +203,9 @@ describe('one price on every path', () => {
       await new Promise((r) => setTimeout(r, 2_500));
       const late = await stack.graphql(PLACE_ORDER, { input: { poNumber: 'PO-FRESH-3', lines: [{ sku: 'SKU-00004', quantity: 10 }] } }, { token });
       expect(late.body.data.placeOrder.order).toBeNull();
-      expect(late.body.data.placeOrder.userErrors).toEqual([{ code: 'PRICE_NOT_AVAILABLE', message: expect.stringContaining('SKU-00004'), field: ['lines', '0'] }]);
+      expect(late.body.data.placeOrder.userErrors).toEqual([
+        { code: 'PRICE_NOT_AVAILABLE', message: expect.stringContaining('SKU-00004'), field: ['lines', '0'] },
+      ]);
       // The catalog still shows its cached price (fresh for FRESHNESS_PRICES_SECONDS): only an order insists.
       const shown = await stack.graphql(`{ product(sku: "SKU-00004") { price(quantity: 10) { unitPrice { amount currency } } } }`, {}, { token });
       expect(shown.body.data.product.price.unitPrice).toEqual(catalog['SKU-00004']!.unitPrice);

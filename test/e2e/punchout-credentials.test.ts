@@ -13,10 +13,15 @@ import { startStack, type Stack } from '../support/stack.ts';
 
 /** A production cXML account with DUNS credentials `identity` and a long secret. */
 const dunsBuyer = (id: string, identity: string, customerId: string) => ({
-  id, name: id, customerId, allowedReturnHosts: ['buyer.example'],
+  id,
+  name: id,
+  customerId,
+  allowedReturnHosts: ['buyer.example'],
   cxml: {
-    from: [{ domain: 'DUNS', identity }], to: [{ domain: 'DUNS', identity: 'erpfront' }],
-    sender: [{ domain: 'DUNS', identity }], sharedSecret: `${id}-long-secret-1`,
+    from: [{ domain: 'DUNS', identity }],
+    to: [{ domain: 'DUNS', identity: 'erpfront' }],
+    sender: [{ domain: 'DUNS', identity }],
+    sharedSecret: `${id}-long-secret-1`,
   },
 });
 const OTHER_BUYER = dunsBuyer('other-buyer', 'OTHER-1', 'C0005');
@@ -48,21 +53,36 @@ function profileOf(buyer: typeof OTHER_BUYER, secret = buyer.cxml.sharedSecret):
 }
 const otherProfile = () => profileOf(OTHER_BUYER);
 
-interface Answer { status: number; retryAfter: string | null; code: number; text: string; detail: string }
+interface Answer {
+  status: number;
+  retryAfter: string | null;
+  code: number;
+  text: string;
+  detail: string;
+}
 
 /** POSTs a cXML document from the local address `from` (127.0.0.x), as another client would. */
 function postFrom(from: string, xml: string, headers: Record<string, string> = {}, on: Stack = stack): Promise<Answer> {
   const url = new URL(`${on.erpfront.url}/punchout/cxml`);
   return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress: from, headers: { 'content-type': 'text/xml', ...headers } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => {
-        const status = /<Status code="(\d+)" text="([^"]*)"[^>]*?(?:\/>|>([\s\S]*?)<\/Status>)/.exec(body);
-        resolve({ status: res.statusCode!, retryAfter: (res.headers['retry-after'] as string | undefined) ?? null, code: Number(status?.[1]), text: status?.[2] ?? '', detail: unescapeHtml(status?.[3] ?? '') });
-      });
-    });
+    const req = request(
+      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress: from, headers: { 'content-type': 'text/xml', ...headers } },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (body += c));
+        res.on('end', () => {
+          const status = /<Status code="(\d+)" text="([^"]*)"[^>]*?(?:\/>|>([\s\S]*?)<\/Status>)/.exec(body);
+          resolve({
+            status: res.statusCode!,
+            retryAfter: (res.headers['retry-after'] as string | undefined) ?? null,
+            code: Number(status?.[1]),
+            text: status?.[2] ?? '',
+            detail: unescapeHtml(status?.[3] ?? ''),
+          });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(xml);
   });
@@ -84,9 +104,12 @@ describe('one answer for every failed login', () => {
   });
 
   it('OCI: an unknown user and a wrong password get the same page', async () => {
-    const callUp = (username: string, password: string) => fetch(`${stack.erpfront.url}/punchout/oci`, {
-      method: 'POST', redirect: 'manual', body: new URLSearchParams({ USERNAME: username, PASSWORD: password, HOOK_URL: 'https://buyer.example/hook' }),
-    });
+    const callUp = (username: string, password: string) =>
+      fetch(`${stack.erpfront.url}/punchout/oci`, {
+        method: 'POST',
+        redirect: 'manual',
+        body: new URLSearchParams({ USERNAME: username, PASSWORD: password, HOOK_URL: 'https://buyer.example/hook' }),
+      });
     const unknown = await callUp('nobody-here', 'demo-oci-password');
     const wrong = await callUp('demo-oci', 'not-the-password');
     expect(unknown.status).toBe(401);
@@ -112,7 +135,8 @@ describe('failed logins are throttled', () => {
   });
 
   it('a forged X-Forwarded-For does not escape the per-address limit (no proxy is trusted by default)', async () => {
-    for (let i = 0; i < 20; i++) expect((await postFrom('127.0.0.7', profile({ identity: `AN-FORGE-${i}` }), { 'x-forwarded-for': `10.9.9.${i}` })).code).toBe(401);
+    for (let i = 0; i < 20; i++)
+      expect((await postFrom('127.0.0.7', profile({ identity: `AN-FORGE-${i}` }), { 'x-forwarded-for': `10.9.9.${i}` })).code).toBe(401);
     expect(await postFrom('127.0.0.7', otherProfile(), { 'x-forwarded-for': '10.9.9.200' })).toMatchObject({ status: 429, code: 560 });
   });
 
@@ -124,8 +148,16 @@ describe('failed logins are throttled', () => {
 describe('production accounts need long secrets', () => {
   it('a buyers file with a production account whose secret is under 16 characters is refused at start, naming the buyer, not the secret', async () => {
     const file = buyersFile([{ ...OTHER_BUYER, id: 'acme-prod', cxml: { ...OTHER_BUYER.cxml, sharedSecret: 'short-secret' } }]);
-    const start = startErpfrontProcess({ ERP_URL: stack.sandbox.url, AUTH_JWT_SECRET: stack.secret, DATA_DIR: `/tmp/erpfront-cred-prod-${Date.now()}`, PUNCHOUT_BUYERS_FILE: file });
-    const refused = await start.then((p) => (p.stop(), 'started'), (e: Error) => e.message);
+    const start = startErpfrontProcess({
+      ERP_URL: stack.sandbox.url,
+      AUTH_JWT_SECRET: stack.secret,
+      DATA_DIR: `/tmp/erpfront-cred-prod-${Date.now()}`,
+      PUNCHOUT_BUYERS_FILE: file,
+    });
+    const refused = await start.then(
+      (p) => (p.stop(), 'started'),
+      (e: Error) => e.message,
+    );
     expect(refused).toMatch(/acme-prod/);
     expect(refused).toMatch(/16 characters/);
     expect(refused).not.toContain('short-secret');
@@ -133,7 +165,12 @@ describe('production accounts need long secrets', () => {
 
   it('a test-mode account may keep a short secret (buyers\' test accounts use "test")', async () => {
     const file = buyersFile([{ ...OTHER_BUYER, id: 'acme-test', cxml: { ...OTHER_BUYER.cxml, sharedSecret: 'test', deploymentMode: 'test' } }]);
-    const started = await startErpfrontProcess({ ERP_URL: stack.sandbox.url, AUTH_JWT_SECRET: stack.secret, DATA_DIR: `/tmp/erpfront-cred-${Date.now()}`, PUNCHOUT_BUYERS_FILE: file });
+    const started = await startErpfrontProcess({
+      ERP_URL: stack.sandbox.url,
+      AUTH_JWT_SECRET: stack.secret,
+      DATA_DIR: `/tmp/erpfront-cred-${Date.now()}`,
+      PUNCHOUT_BUYERS_FILE: file,
+    });
     await started.stop();
   });
 });

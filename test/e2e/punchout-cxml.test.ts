@@ -7,8 +7,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { erpOrders, eventually } from '../support/orders.ts';
 import {
-  buyersFile, demoBuyer, demoRequest, orderRequest, postCxml, PRICES, readForm, redeem, RETURN_CART, SESSION, SET_CART, setupRequest,
-  startBuyerEndpoint, startPageUrl, validateDtd, xmllintAvailable, type OrderLine,
+  buyersFile,
+  demoBuyer,
+  demoRequest,
+  orderRequest,
+  postCxml,
+  PRICES,
+  readForm,
+  redeem,
+  RETURN_CART,
+  SESSION,
+  SET_CART,
+  setupRequest,
+  startBuyerEndpoint,
+  startPageUrl,
+  validateDtd,
+  xmllintAvailable,
+  type OrderLine,
 } from '../support/punchout.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
@@ -57,12 +72,15 @@ function orderMessageOf(html: string) {
 }
 
 function linesOf(poom: string): OrderLine[] {
-  return [...poom.matchAll(/<ItemIn quantity="([^"]+)"[\s\S]*?<SupplierPartID>([^<]+)<\/SupplierPartID>\s*<SupplierPartAuxiliaryID>([^<]+)<[\s\S]*?<Money currency="([A-Z]+)">([^<]+)<[\s\S]*?<UnitOfMeasure>([^<]+)</g)]
-    .map((m) => ({ quantity: Number(m[1]), sku: m[2]!, aux: m[3]!, currency: m[4]!, price: m[5]!, unit: m[6]! }));
+  return [
+    ...poom.matchAll(
+      /<ItemIn quantity="([^"]+)"[\s\S]*?<SupplierPartID>([^<]+)<\/SupplierPartID>\s*<SupplierPartAuxiliaryID>([^<]+)<[\s\S]*?<Money currency="([A-Z]+)">([^<]+)<[\s\S]*?<UnitOfMeasure>([^<]+)</g,
+    ),
+  ].map((m) => ({ quantity: Number(m[1]), sku: m[2]!, aux: m[3]!, currency: m[4]!, price: m[5]!, unit: m[6]! }));
 }
 
 describe('cXML PunchOut round trip', () => {
-  it('setup → session → cart through GraphQL → DTD-valid PunchOutOrderMessage at the buyer\'s prices → OrderRequest → one SUBMITTED order → ConfirmationRequest and ShipNoticeRequest', async () => {
+  it("setup → session → cart through GraphQL → DTD-valid PunchOutOrderMessage at the buyer's prices → OrderRequest → one SUBMITTED order → ConfirmationRequest and ShipNoticeRequest", async () => {
     await stack.faults({ orderStepMs: 300 });
     const { startUrl, token, session } = await openSession({ cookie: '  cookie with spaces & <marks>  ' });
     expect(startUrl).toMatch(/\/punchout\/start\?token=/);
@@ -72,15 +90,33 @@ describe('cXML PunchOut round trip', () => {
 
     const viewer = await stack.graphql('{ viewer { roles customer { id } } }', {}, { token });
     expect(viewer.body.data.viewer).toEqual({ roles: ['PUNCHOUT'], customer: { id: 'C0001' } });
-    const set = await stack.graphql(SET_CART, { lines: [{ sku: 'SKU-00001', quantity: 10 }, { sku: 'SKU-00002', quantity: 3 }] }, { token });
+    const set = await stack.graphql(
+      SET_CART,
+      {
+        lines: [
+          { sku: 'SKU-00001', quantity: 10 },
+          { sku: 'SKU-00002', quantity: 3 },
+        ],
+      },
+      { token },
+    );
     expect(set.body.data.setPunchOutCart.userErrors).toEqual([]);
-    expect((await stack.graphql(SESSION, {}, { token })).body.data.punchOutSession.lines).toEqual([{ sku: 'SKU-00001', quantity: 10 }, { sku: 'SKU-00002', quantity: 3 }]);
+    expect((await stack.graphql(SESSION, {}, { token })).body.data.punchOutSession.lines).toEqual([
+      { sku: 'SKU-00001', quantity: 10 },
+      { sku: 'SKU-00002', quantity: 3 },
+    ]);
     // A PunchOut session may not order by itself: the cart goes back to the procurement system.
     const direct = await stack.graphql('mutation { placeOrder(input: { lines: [{ sku: "SKU-00001", quantity: 1 }] }) { order { id } } }', {}, { token });
     expect(direct.body.errors[0].extensions.code).toBe('FORBIDDEN');
 
-    const prices = await Promise.all([['SKU-00001', 10], ['SKU-00002', 3]].map(async ([sku, q]) =>
-      (await stack.graphql(PRICES, { skus: [sku], q }, { token: await stack.buyerToken('C0001') })).body.data.products[0].price.unitPrice));
+    const prices = await Promise.all(
+      [
+        ['SKU-00001', 10],
+        ['SKU-00002', 3],
+      ].map(
+        async ([sku, q]) => (await stack.graphql(PRICES, { skus: [sku], q }, { token: await stack.buyerToken('C0001') })).body.data.products[0].price.unitPrice,
+      ),
+    );
     const returned = await stack.graphql(RETURN_CART, {}, { token });
     const payload = returned.body.data.returnPunchOutCart;
     expect(payload.userErrors).toEqual([]);
@@ -122,8 +158,12 @@ describe('cXML PunchOut round trip', () => {
     const orderId = /ord_\w+/.exec(first.detail)![0];
     expect((await erpOrders(stack)).filter((o) => o.externalRef === orderId)).toHaveLength(1);
 
-    const notices = await eventually(async () => buyer.received.filter((r) => r.path === '/cxml/order-status'),
-      (r) => r.some((d) => d.body.includes('<ShipNoticeRequest>')), 25_000, 200);
+    const notices = await eventually(
+      async () => buyer.received.filter((r) => r.path === '/cxml/order-status'),
+      (r) => r.some((d) => d.body.includes('<ShipNoticeRequest>')),
+      25_000,
+      200,
+    );
     const confirmation = notices.find((d) => d.body.includes('<ConfirmationRequest>'))!;
     expect(confirmation.body).toContain('orderID="PO-RT-1"');
     expect(confirmation.body).toContain('<DocumentReference payloadID="po-rt-1@buyer.example"/>');
@@ -136,7 +176,13 @@ describe('cXML PunchOut round trip', () => {
   });
 
   it('edit pre-loads the cart from ItemOut; inspect is read-only and returns operationAllowed="inspect"', async () => {
-    const edit = await openSession({ operation: 'edit', items: [{ sku: 'SKU-00003', quantity: 2, aux: 'pos-old/1' }, { sku: 'SKU-00003', quantity: 1 }] });
+    const edit = await openSession({
+      operation: 'edit',
+      items: [
+        { sku: 'SKU-00003', quantity: 2, aux: 'pos-old/1' },
+        { sku: 'SKU-00003', quantity: 1 },
+      ],
+    });
     expect(edit.session).toMatchObject({ operation: 'EDIT', lines: [{ sku: 'SKU-00003', quantity: 3 }] });
     const inspect = await openSession({ operation: 'inspect', items: [{ sku: 'SKU-00004', quantity: 5 }] });
     const refused = await stack.graphql(SET_CART, { lines: [{ sku: 'SKU-00004', quantity: 1 }] }, { token: inspect.token });
@@ -156,7 +202,10 @@ describe('cXML authentication and refusals', () => {
     expect(setup.body).not.toContain('StartPage');
     expect(setup.body).not.toContain('not-the-secret');
     expectDtdValid(setup.body);
-    const order = await postCxml(stack, demoRequest(orderRequest('PO-BAD-SECRET', [{ sku: 'SKU-00001', aux: null, quantity: 1, unit: 'EA', price: '1', currency: 'USD' }]), { secret: 'wrong' }));
+    const order = await postCxml(
+      stack,
+      demoRequest(orderRequest('PO-BAD-SECRET', [{ sku: 'SKU-00001', aux: null, quantity: 1, unit: 'EA', price: '1', currency: 'USD' }]), { secret: 'wrong' }),
+    );
     expect(order.code).toBe(401);
     expect((await erpOrders(stack)).length).toBe(before);
     expect(stack.erpfront.output()).not.toContain('not-the-secret');
@@ -207,7 +256,12 @@ describe('cXML authentication and refusals', () => {
       expect(queued.detail).toMatch(/QUEUED/);
       const orderId = /ord_\w+/.exec(queued.detail)![0];
       await stack.faults({ outage: false });
-      const held = await eventually(() => erpOrders(stack), (orders) => orders.some((o) => o.externalRef === orderId), 30_000, 300);
+      const held = await eventually(
+        () => erpOrders(stack),
+        (orders) => orders.some((o) => o.externalRef === orderId),
+        30_000,
+        300,
+      );
       expect(held.filter((o) => o.externalRef === orderId)).toHaveLength(1);
       const retried = await postCxml(stack, demoRequest(orderRequest('PO-OUTAGE-1', lines), { payloadId: 'po-outage-1@buyer' }));
       expect(retried.detail).toContain(orderId);

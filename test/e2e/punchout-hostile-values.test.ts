@@ -6,8 +6,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/orders.ts';
 import {
-  buyersFile, DEMO_OCI_BUYER, demoBuyer, demoRequest, postCxml, PRICES, readForm, redeem, RETURN_CART, SET_CART, setupRequest, startPageUrl,
-  validateDtd, xmllintAvailable,
+  buyersFile,
+  DEMO_OCI_BUYER,
+  demoBuyer,
+  demoRequest,
+  postCxml,
+  PRICES,
+  readForm,
+  redeem,
+  RETURN_CART,
+  SET_CART,
+  setupRequest,
+  startPageUrl,
+  validateDtd,
+  xmllintAvailable,
 } from '../support/punchout.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
@@ -24,7 +36,12 @@ const FORGING = ('X'.repeat(1000) + '\nerpfront: FORGED LOG LINE\r\n').repeat(10
 
 /** erpfront's log lines, once one containing `marker` has been flushed. */
 function logLinesWith(marker: string): Promise<string[]> {
-  return eventually(async () => stack.erpfront.output().split(/\r?\n|\r/), (lines) => lines.some((l) => l.includes(marker)), 5000, 50);
+  return eventually(
+    async () => stack.erpfront.output().split(/\r?\n|\r/),
+    (lines) => lines.some((l) => l.includes(marker)),
+    5000,
+    50,
+  );
 }
 
 describe('untrusted values in log lines', () => {
@@ -41,7 +58,9 @@ describe('untrusted values in log lines', () => {
 
   it('an OCI call-up with a 100 KB user name full of newlines is logged as one short line', async () => {
     const answer = await fetch(`${stack.erpfront.url}/punchout/oci`, {
-      method: 'POST', redirect: 'manual', body: new URLSearchParams({ HOOK_URL: 'http://buyer.example/r', USERNAME: FORGING, PASSWORD: 'x' }),
+      method: 'POST',
+      redirect: 'manual',
+      body: new URLSearchParams({ HOOK_URL: 'http://buyer.example/r', USERNAME: FORGING, PASSWORD: 'x' }),
     });
     expect(answer.status).toBe(401);
     const lines = await logLinesWith('OCI call-up refused');
@@ -52,18 +71,21 @@ describe('untrusted values in log lines', () => {
   });
 });
 
-describe('OCI: the buyer\'s HOOK_URL cannot shadow the cart', () => {
-  it('NEW_ITEM-* parameters in HOOK_URL\'s query are dropped; its other parameters come back', async () => {
+describe("OCI: the buyer's HOOK_URL cannot shadow the cart", () => {
+  it("NEW_ITEM-* parameters in HOOK_URL's query are dropped; its other parameters come back", async () => {
     const hook = 'http://buyer.example/oci_return?sap-client=100&NEW_ITEM-PRICE[1]=0.01&new_item-quantity[1]=999&NEW_ITEM-LONGTEXT_1:132[]=forged';
     const call = await fetch(`${stack.erpfront.url}/punchout/oci`, {
-      method: 'POST', redirect: 'manual', body: new URLSearchParams({ HOOK_URL: hook, USERNAME: 'demo-oci', PASSWORD: 'demo-oci-password', '~OkCode': 'ADDI' }),
+      method: 'POST',
+      redirect: 'manual',
+      body: new URLSearchParams({ HOOK_URL: hook, USERNAME: 'demo-oci', PASSWORD: 'demo-oci-password', '~OkCode': 'ADDI' }),
     });
     expect(call.status).toBe(303);
     const { accessToken: token } = (await redeem(stack, call.headers.get('location')!)).body;
     await stack.graphql(SET_CART, { lines: [{ sku: 'SKU-00001', quantity: 2 }] }, { token });
     const returned = (await stack.graphql(RETURN_CART, {}, { token })).body.data.returnPunchOutCart;
     const { fields } = readForm(returned.html);
-    const price = (await stack.graphql(PRICES, { skus: ['SKU-00001'], q: 2 }, { token: await stack.buyerToken('C0002') })).body.data.products[0].price.unitPrice;
+    const price = (await stack.graphql(PRICES, { skus: ['SKU-00001'], q: 2 }, { token: await stack.buyerToken('C0002') })).body.data.products[0].price
+      .unitPrice;
 
     const named = (name: string) => fields.filter(([k]) => k.toLowerCase() === name.toLowerCase()).map(([, v]) => v);
     expect(named('NEW_ITEM-PRICE[1]')).toEqual([price.amount]);
@@ -92,7 +114,7 @@ describe('characters XML 1.0 cannot carry', () => {
     if (hasXmllint) expect(validateDtd(cxml)).toEqual({ valid: true, output: '' });
   });
 
-  it('a refusal that quotes the buyer\'s value (deploymentMode) is still a well-formed, DTD-valid cXML Response', async () => {
+  it("a refusal that quotes the buyer's value (deploymentMode) is still a well-formed, DTD-valid cXML Response", async () => {
     const xml = demoRequest(setupRequest('http://localhost/r')).replace('<Request>', '<Request deploymentMode="x&#1;&#xFFFF;&#xD800;">');
     const answer = await postCxml(stack, xml);
     expect(answer.code).toBe(400);

@@ -7,15 +7,34 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OCI_FIELD_LENGTHS } from '../../src/features/punchout/oci/oci-fields.ts';
 import {
-  buyersFile, DEMO_OCI_BUYER, postCxml, PRICES, readForm, redeem, RETURN_CART, SET_CART, startPageUrl, validateDtd, xmllintAvailable,
+  buyersFile,
+  DEMO_OCI_BUYER,
+  postCxml,
+  PRICES,
+  readForm,
+  redeem,
+  RETURN_CART,
+  SET_CART,
+  startPageUrl,
+  validateDtd,
+  xmllintAvailable,
 } from '../support/punchout.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
 let stack: Stack;
 const hasXmllint = xmllintAvailable();
 const BASE64_BUYER = {
-  id: 'b64', name: 'Base64 buyer', customerId: 'C0004', allowedReturnHosts: ['buyer.example'],
-  cxml: { from: [{ domain: 'DUNS', identity: 'b64-buyer' }], to: [{ domain: 'DUNS', identity: 'erpfront' }], sender: [{ domain: 'DUNS', identity: 'b64-buyer' }], sharedSecret: 'b64-secret-1234567', formEncoding: 'cxml-base64' },
+  id: 'b64',
+  name: 'Base64 buyer',
+  customerId: 'C0004',
+  allowedReturnHosts: ['buyer.example'],
+  cxml: {
+    from: [{ domain: 'DUNS', identity: 'b64-buyer' }],
+    to: [{ domain: 'DUNS', identity: 'erpfront' }],
+    sender: [{ domain: 'DUNS', identity: 'b64-buyer' }],
+    sharedSecret: 'b64-secret-1234567',
+    formEncoding: 'cxml-base64',
+  },
 };
 
 beforeAll(async () => {
@@ -33,8 +52,16 @@ function callUp(params: Record<string, string>, method: 'GET' | 'POST' = 'POST')
 const HOOK = 'http://buyer.example/sap/bc/srm/oci_return?sap-client=100&~caller=CTLG';
 
 describe('SAP OCI', () => {
-  it('call-up → session → cart → NEW_ITEM-* form within the OCI field lengths, at the buyer\'s prices', async () => {
-    const answer = await callUp({ HOOK_URL: HOOK, USERNAME: 'demo-oci', PASSWORD: 'demo-oci-password', '~OkCode': 'ADDI', '~TARGET': '_top', '~CALLER': 'CTLG', OCI_VERSION: '4.0' });
+  it("call-up → session → cart → NEW_ITEM-* form within the OCI field lengths, at the buyer's prices", async () => {
+    const answer = await callUp({
+      HOOK_URL: HOOK,
+      USERNAME: 'demo-oci',
+      PASSWORD: 'demo-oci-password',
+      '~OkCode': 'ADDI',
+      '~TARGET': '_top',
+      '~CALLER': 'CTLG',
+      OCI_VERSION: '4.0',
+    });
     expect(answer.status).toBe(303);
     const redeemed = await redeem(stack, answer.headers.get('location')!);
     expect(redeemed.body.session).toMatchObject({ protocol: 'OCI', operation: 'CREATE', customerId: 'C0002' });

@@ -7,7 +7,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/orders.ts';
 import {
-  buyersFile, demoBuyer, demoRequest, orderRequest, postCxml, redeem, SESSION, SET_CART, setupRequest, startBuyerEndpoint, startPageUrl,
+  buyersFile,
+  demoBuyer,
+  demoRequest,
+  orderRequest,
+  postCxml,
+  redeem,
+  SESSION,
+  SET_CART,
+  setupRequest,
+  startBuyerEndpoint,
+  startPageUrl,
 } from '../support/punchout.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
@@ -42,7 +52,14 @@ describe('PunchOut across a crash of the embedded instance', () => {
     expect(placed.code).toBe(200);
     const confirmations = () => buyer.received.filter((r) => r.body.includes('<ConfirmationRequest>') && r.body.includes('orderID="PO-RESTART-1"'));
     // erpfront tried and was refused: the confirmation is pending.
-    expect(await eventually(async () => confirmations().length, (n) => n >= 1, 10_000, 50)).toBeGreaterThanOrEqual(1);
+    expect(
+      await eventually(
+        async () => confirmations().length,
+        (n) => n >= 1,
+        10_000,
+        50,
+      ),
+    ).toBeGreaterThanOrEqual(1);
 
     let refusedBefore = 0;
     await stack.crashAndRestartErpfront(async () => {
@@ -53,7 +70,12 @@ describe('PunchOut across a crash of the embedded instance', () => {
     });
 
     expect((await stack.graphql(SESSION, {}, { token: accessToken })).body.data?.punchOutSession.lines).toEqual([{ sku: 'SKU-00003', quantity: 6 }]);
-    const after = await eventually(async () => confirmations().length, (n) => n > refusedBefore, 20_000, 100);
+    const after = await eventually(
+      async () => confirmations().length,
+      (n) => n > refusedBefore,
+      20_000,
+      100,
+    );
     expect(after).toBe(refusedBefore + 1);
     // Accepted now: never sent again.
     await new Promise((r) => setTimeout(r, 1000));

@@ -17,7 +17,11 @@ const SAMPLES = join(FIXTURES, 'cxml/samples');
  */
 const LENGTHENED = ['password', 'jd8je3$ndP', 'test'];
 const SUFFIX = '-lengthened-for-production';
-const sample = (path: string) => LENGTHENED.reduce((xml, secret) => xml.replaceAll(`<SharedSecret>${secret}</SharedSecret>`, `<SharedSecret>${secret}${SUFFIX}</SharedSecret>`), readFileSync(join(SAMPLES, path), 'utf8'));
+const sample = (path: string) =>
+  LENGTHENED.reduce(
+    (xml, secret) => xml.replaceAll(`<SharedSecret>${secret}</SharedSecret>`, `<SharedSecret>${secret}${SUFFIX}</SharedSecret>`),
+    readFileSync(join(SAMPLES, path), 'utf8'),
+  );
 const lengthen = (secret: string) => (LENGTHENED.includes(secret) ? `${secret}${SUFFIX}` : secret);
 const hasXmllint = xmllintAvailable();
 const hasSamples = fixturesAvailable('the real-world cXML samples');
@@ -25,15 +29,69 @@ const hasSamples = fixturesAvailable('the real-world cXML samples');
 /** Buyer accounts matching the samples' own credentials, as a supplier would configure them. */
 const cred = (domain: string, identity: string) => ({ domain, identity });
 const SAMPLE_BUYERS = [
-  { id: 'perl', cxml: { from: [cred('TEST', 'remotehost')], to: [cred('TEST', 'localhost')], sender: [cred('TEST', 'remotehost')], sharedSecret: 'password' }, hosts: ['example.com'] },
+  {
+    id: 'perl',
+    cxml: { from: [cred('TEST', 'remotehost')], to: [cred('TEST', 'localhost')], sender: [cred('TEST', 'remotehost')], sharedSecret: 'password' },
+    hosts: ['example.com'],
+  },
   // Jaggaer-bound, test mode; To carries two credentials (DUNS + internalsupplierid).
-  { id: 'jaggaer', cxml: { from: [cred('NetworkID', 'shopper1')], to: [cred('internalsupplierid', '2468')], sender: [cred('TOPSNetworkUserId', 'JD555')], sharedSecret: 'z9y8x7w6', deploymentMode: 'test' }, hosts: ['localhost'] },
-  { id: 'cxml-php', cxml: { from: [cred('NetworkID', 'inbound@prominate-platform.com')], to: [cred('NetworkID', 'supplier@supplier.com')], sender: [cred('NetworkID', 'inbound@prominate-platform.com')], sharedSecret: 's3cr3t', deploymentMode: 'test' }, hosts: ['prominate-platform.com'] },
-  { id: 'hscheffknecht', cxml: { from: [cred('NetworkID', 'buyer')], to: [cred('DUNS', 'acme')], sender: [cred('NetworkID', 'buyer')], sharedSecret: 'jd8je3$ndP' }, hosts: ['example.com'] },
-  { id: 'coupa-2008', cxml: { from: [cred('DUNS', 'coupa-t')], to: [cred('DUNS', 'coupa-t')], sender: [cred('DUNS', 'coupa-t')], sharedSecret: 'test' }, hosts: ['qa.coupahost.com'] },
-  { id: 'iesa', cxml: { from: [cred('DUNS', 'punchout@test.com')], to: [cred('DUNS', 'punchout@test.com')], sender: [cred('IESAnetworkUserID', '88888888')], sharedSecret: '{shared secret in here}' }, hosts: ['return_to_supplier_url.com'] },
-  { id: 'officeluv-coupa', cxml: { from: [cred('NetworkID', 'kasdflkjasdf')], to: [cred('alksjflkasjdfasdf', 'development@officeluv.com')], sender: [cred('NetworkID', 'DAN_Coupa')], sharedSecret: 'alsdkfjalksdjflaksjdfklj' }, hosts: ['example.com'] },
-  { id: 'coupa-dell', cxml: { from: [cred('DUNS', 'dell')], to: [cred('DUNS', '128293714')], sender: [cred('DUNS', 'dell')], sharedSecret: 'never-sent-by-its-samples' }, hosts: ['example.com'] },
+  {
+    id: 'jaggaer',
+    cxml: {
+      from: [cred('NetworkID', 'shopper1')],
+      to: [cred('internalsupplierid', '2468')],
+      sender: [cred('TOPSNetworkUserId', 'JD555')],
+      sharedSecret: 'z9y8x7w6',
+      deploymentMode: 'test',
+    },
+    hosts: ['localhost'],
+  },
+  {
+    id: 'cxml-php',
+    cxml: {
+      from: [cred('NetworkID', 'inbound@prominate-platform.com')],
+      to: [cred('NetworkID', 'supplier@supplier.com')],
+      sender: [cred('NetworkID', 'inbound@prominate-platform.com')],
+      sharedSecret: 's3cr3t',
+      deploymentMode: 'test',
+    },
+    hosts: ['prominate-platform.com'],
+  },
+  {
+    id: 'hscheffknecht',
+    cxml: { from: [cred('NetworkID', 'buyer')], to: [cred('DUNS', 'acme')], sender: [cred('NetworkID', 'buyer')], sharedSecret: 'jd8je3$ndP' },
+    hosts: ['example.com'],
+  },
+  {
+    id: 'coupa-2008',
+    cxml: { from: [cred('DUNS', 'coupa-t')], to: [cred('DUNS', 'coupa-t')], sender: [cred('DUNS', 'coupa-t')], sharedSecret: 'test' },
+    hosts: ['qa.coupahost.com'],
+  },
+  {
+    id: 'iesa',
+    cxml: {
+      from: [cred('DUNS', 'punchout@test.com')],
+      to: [cred('DUNS', 'punchout@test.com')],
+      sender: [cred('IESAnetworkUserID', '88888888')],
+      sharedSecret: '{shared secret in here}',
+    },
+    hosts: ['return_to_supplier_url.com'],
+  },
+  {
+    id: 'officeluv-coupa',
+    cxml: {
+      from: [cred('NetworkID', 'kasdflkjasdf')],
+      to: [cred('alksjflkasjdfasdf', 'development@officeluv.com')],
+      sender: [cred('NetworkID', 'DAN_Coupa')],
+      sharedSecret: 'alsdkfjalksdjflaksjdfklj',
+    },
+    hosts: ['example.com'],
+  },
+  {
+    id: 'coupa-dell',
+    cxml: { from: [cred('DUNS', 'dell')], to: [cred('DUNS', '128293714')], sender: [cred('DUNS', 'dell')], sharedSecret: 'never-sent-by-its-samples' },
+    hosts: ['example.com'],
+  },
 ].map((b) => ({ id: b.id, name: b.id, customerId: 'C0003', allowedReturnHosts: b.hosts, cxml: { ...b.cxml, sharedSecret: lengthen(b.cxml.sharedSecret) } }));
 
 /**
@@ -42,12 +100,21 @@ const SAMPLE_BUYERS = [
  */
 const EXPECTED: Record<string, { code: number; why: string }> = {
   'business-cxml-perl/punchoutsetup1-request.xml': { code: 200, why: 'valid setup request; offset without colon in timestamp tolerated' },
-  'cu-kfs-jaggaer/cxml_john_doe_eshop.xml': { code: 200, why: 'DTD-invalid only through standalone="yes"; NetworkId domain spelling; test mode matches the account' },
+  'cu-kfs-jaggaer/cxml_john_doe_eshop.xml': {
+    code: 200,
+    why: 'DTD-invalid only through standalone="yes"; NetworkId domain spelling; test mode matches the account',
+  },
   'friendsofcxml-cxml-php/PunchOutSetupRequest.xml': { code: 200, why: 'valid; SelectedItem deep link passed on in the start URL' },
   'hscheffknecht-cxml-php/sample-PunchOutSetupRequest.xml': { code: 200, why: 'valid; no xml:lang' },
-  'officeluv-cxml-ruby/punch_out_setup_request_doc_coupa.xml': { code: 200, why: 'DTD-invalid element order (Contact before BrowserFormPost) and an RFC-2822 timestamp: accepted, read order-tolerantly' },
+  'officeluv-cxml-ruby/punch_out_setup_request_doc_coupa.xml': {
+    code: 200,
+    why: 'DTD-invalid element order (Contact before BrowserFormPost) and an RFC-2822 timestamp: accepted, read order-tolerantly',
+  },
   'officeluv-cxml-ruby/punch_out_setup_request_doc_with_ship_to.xml': { code: 200, why: 'no DOCTYPE, URL padded with newlines: accepted, trimmed' },
-  'friendsofcxml-cxml-php/OrderRequest.xml': { code: 401, why: 'same identities as that repository\'s setup request, but SharedSecret "coyote" instead of "s3cr3t": a wrong secret' },
+  'friendsofcxml-cxml-php/OrderRequest.xml': {
+    code: 401,
+    why: 'same identities as that repository\'s setup request, but SharedSecret "coyote" instead of "s3cr3t": a wrong secret',
+  },
   'officeluv-cxml-ruby/order_request.xml': { code: 400, why: 'authenticated; unknown SKUs: refused with the reason' },
   'officeluv-cxml-ruby/purchase_order_request_200.xml': { code: 401, why: 'the Sender carries no SharedSecret: every request is authenticated' },
   'friendsofcxml-cxml-php/ShipNoticeRequest.xml': { code: 401, why: 'a document a supplier sends, from credentials no buyer account has' },
@@ -78,8 +145,10 @@ describe.skipIf(!hasSamples)('the stored cXML samples', () => {
 });
 
 describe('XML safety', () => {
-  const setupWith = (prolog: string, cookie: string) => demoRequest(`<PunchOutSetupRequest operation="create"><BuyerCookie>${cookie}</BuyerCookie><BrowserFormPost><URL>http://localhost/r</URL></BrowserFormPost></PunchOutSetupRequest>`)
-    .replace('<!DOCTYPE cXML SYSTEM "http://xml.cxml.org/schemas/cXML/1.2.014/cXML.dtd">', prolog);
+  const setupWith = (prolog: string, cookie: string) =>
+    demoRequest(
+      `<PunchOutSetupRequest operation="create"><BuyerCookie>${cookie}</BuyerCookie><BrowserFormPost><URL>http://localhost/r</URL></BrowserFormPost></PunchOutSetupRequest>`,
+    ).replace('<!DOCTYPE cXML SYSTEM "http://xml.cxml.org/schemas/cXML/1.2.014/cXML.dtd">', prolog);
 
   it('an external entity (XXE) is refused: 400, no file read', async () => {
     const xxe = setupWith('<!DOCTYPE cXML [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', '&xxe;');

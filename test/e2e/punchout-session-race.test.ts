@@ -5,7 +5,19 @@
  * Embedded (SQLite store) and scale-out (Redis store, two instances) alike.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buyersFile, demoBuyer, demoRequest, postCxml, redeem, RETURN_CART, SESSION, SET_CART, setupRequest, startBuyerEndpoint, startPageUrl } from '../support/punchout.ts';
+import {
+  buyersFile,
+  demoBuyer,
+  demoRequest,
+  postCxml,
+  redeem,
+  RETURN_CART,
+  SESSION,
+  SET_CART,
+  setupRequest,
+  startBuyerEndpoint,
+  startPageUrl,
+} from '../support/punchout.ts';
 import { redisServerAvailable, startScaleOut, type ScaleOut } from '../support/redis.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
@@ -35,12 +47,26 @@ async function race(stack: Stack, urls: string[], round: number) {
     });
     return response.json() as Promise<any>;
   };
-  const calls = Array.from({ length: 15 }, (_, i) => (i % 5 === 0
-    ? call(i, RETURN_CART, {}).then((body) => ({ kind: 'return' as const, ok: !!body.data?.returnPunchOutCart?.html, body }))
-    : call(i, SET_CART, { lines: [{ sku: 'SKU-00002', quantity: round * 100 + i }] }).then((body) => ({ kind: 'cart' as const, ok: body.data?.setPunchOutCart?.userErrors?.length === 0, body }))));
+  const calls = Array.from({ length: 15 }, (_, i) =>
+    i % 5 === 0
+      ? call(i, RETURN_CART, {}).then((body) => ({ kind: 'return' as const, ok: !!body.data?.returnPunchOutCart?.html, body }))
+      : call(i, SET_CART, { lines: [{ sku: 'SKU-00002', quantity: round * 100 + i }] }).then((body) => ({
+          kind: 'cart' as const,
+          ok: body.data?.setPunchOutCart?.userErrors?.length === 0,
+          body,
+        })),
+  );
   const results = await Promise.all(calls);
   const returned = results.filter((r) => r.kind === 'return' && r.ok);
-  expect(returned, JSON.stringify(results.map((r) => `${r.kind}:${r.ok}:${JSON.stringify(r.body.errors ?? r.body.data?.setPunchOutCart?.userErrors ?? r.body.data?.returnPunchOutCart?.userErrors ?? null)}`))).toHaveLength(1);
+  expect(
+    returned,
+    JSON.stringify(
+      results.map(
+        (r) =>
+          `${r.kind}:${r.ok}:${JSON.stringify(r.body.errors ?? r.body.data?.setPunchOutCart?.userErrors ?? r.body.data?.returnPunchOutCart?.userErrors ?? null)}`,
+      ),
+    ),
+  ).toHaveLength(1);
   // The cart went back: the session is closed for good, whatever landed around the return.
   const after = await stack.graphql(SESSION, {}, { token });
   expect(after.body.data?.punchOutSession ?? null).toBeNull();
@@ -72,6 +98,11 @@ describe.skipIf(!available)('a PunchOut cart goes back once, two instances on Re
 
   it('racing returns and cart changes spread over both instances, 8 rounds: one return wins', async () => {
     const stack = { ...scale.stack(0), erpfront: scale.instances[0]! } as unknown as Stack;
-    for (let round = 1; round <= 8; round++) await race(stack, scale.instances.map((i) => i.url), round);
+    for (let round = 1; round <= 8; round++)
+      await race(
+        stack,
+        scale.instances.map((i) => i.url),
+        round,
+      );
   });
 });

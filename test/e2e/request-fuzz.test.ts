@@ -64,7 +64,13 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  const summary = Object.entries(seen).map(([surface, s]) => `${surface}: ${[...s.statuses].sort(([a], [b]) => a - b).map(([status, n]) => `${status}×${n}`).join(' ')}; slowest ${Math.round(s.slowest)} ms`);
+  const summary = Object.entries(seen).map(
+    ([surface, s]) =>
+      `${surface}: ${[...s.statuses]
+        .sort(([a], [b]) => a - b)
+        .map(([status, n]) => `${status}×${n}`)
+        .join(' ')}; slowest ${Math.round(s.slowest)} ms`,
+  );
   console.log(`request fuzz (seed ${SEED}):\n  ${summary.join('\n  ')}`);
   await stack?.close();
 });
@@ -87,42 +93,74 @@ async function fuzz<T>(surface: keyof typeof SHARE, arbitrary: fc.Arbitrary<T>, 
 }
 
 describe('the request surface under generated input', () => {
-  it('GraphQL: every query and mutation with generated variables, by every kind of caller', async () => {
-    await fuzz('variables', variableRequests(callers), async (request) => void (await send('variables', request)));
-  }, timeoutOf('variables'));
+  it(
+    'GraphQL: every query and mutation with generated variables, by every kind of caller',
+    async () => {
+      await fuzz('variables', variableRequests(callers), async (request) => void (await send('variables', request)));
+    },
+    timeoutOf('variables'),
+  );
 
-  it('GraphQL: raw documents (token soup, deep nesting, huge literals, cycles, mangled documents)', async () => {
-    await fuzz('documents', documentRequests(callers), async (request) => void (await send('documents', request)));
-  }, timeoutOf('documents'));
+  it(
+    'GraphQL: raw documents (token soup, deep nesting, huge literals, cycles, mangled documents)',
+    async () => {
+      await fuzz('documents', documentRequests(callers), async (request) => void (await send('documents', request)));
+    },
+    timeoutOf('documents'),
+  );
 
-  it('JSON bodies that are not JSON, of the wrong types, huge or deeply nested', async () => {
-    await fuzz('json', jsonBodyRequests(callers), async (request) => void (await send('json', request)));
-  }, timeoutOf('json'));
+  it(
+    'JSON bodies that are not JSON, of the wrong types, huge or deeply nested',
+    async () => {
+      await fuzz('json', jsonBodyRequests(callers), async (request) => void (await send('json', request)));
+    },
+    timeoutOf('json'),
+  );
 
-  it('cXML: samples and the demo buyer’s requests, mutated', async () => {
-    await fuzz('cxml', cxmlRequests(), async (request) => void (await send('cxml', request)));
-  }, timeoutOf('cxml'));
+  it(
+    'cXML: samples and the demo buyer’s requests, mutated',
+    async () => {
+      await fuzz('cxml', cxmlRequests(), async (request) => void (await send('cxml', request)));
+    },
+    timeoutOf('cxml'),
+  );
 
-  it('OCI: call-ups with generated HOOK_URLs, logins and fields; accepted ones returned as a cart', async () => {
-    await fuzz('oci', fc.tuple(ociRequests(), fc.boolean()), async ([request, roundTrip]) => {
-      const answer = await send('oci', request);
-      const token = answer.location ? new URL(answer.location, stack.erpfront.url).searchParams.get('token') : null;
-      if (!roundTrip || answer.status !== 303 || !token) return;
-      // What the call-up carried comes back in the return form: those answers keep the invariants too.
-      const json = { 'content-type': 'application/json', accept: 'application/json' };
-      const redeemed = await send('oci', { method: 'POST', path: '/punchout/session', headers: json, body: JSON.stringify({ token }), label: 'OCI session of a generated call-up' });
-      const access = (JSON.parse(redeemed.text) as { accessToken?: string }).accessToken;
-      if (!access) return;
-      const headers = { ...json, authorization: `Bearer ${access}` };
-      const cart = { query: 'mutation { setPunchOutCart(lines: [{ sku: "SKU-00001", quantity: 2 }]) { userErrors { code } } }' };
-      await send('oci', { method: 'POST', path: '/graphql', headers, body: JSON.stringify(cart), label: 'OCI cart of a generated call-up' });
-      const back = { query: 'mutation { returnPunchOutCart { html action fields { name value } userErrors { code message } } }' };
-      await send('oci', { method: 'POST', path: '/graphql', headers, body: JSON.stringify(back), label: 'OCI return of a generated call-up' });
-    });
-  }, timeoutOf('oci'));
+  it(
+    'OCI: call-ups with generated HOOK_URLs, logins and fields; accepted ones returned as a cart',
+    async () => {
+      await fuzz('oci', fc.tuple(ociRequests(), fc.boolean()), async ([request, roundTrip]) => {
+        const answer = await send('oci', request);
+        const token = answer.location ? new URL(answer.location, stack.erpfront.url).searchParams.get('token') : null;
+        if (!roundTrip || answer.status !== 303 || !token) return;
+        // What the call-up carried comes back in the return form: those answers keep the invariants too.
+        const json = { 'content-type': 'application/json', accept: 'application/json' };
+        const redeemed = await send('oci', {
+          method: 'POST',
+          path: '/punchout/session',
+          headers: json,
+          body: JSON.stringify({ token }),
+          label: 'OCI session of a generated call-up',
+        });
+        const access = (JSON.parse(redeemed.text) as { accessToken?: string }).accessToken;
+        if (!access) return;
+        const headers = { ...json, authorization: `Bearer ${access}` };
+        const cart = { query: 'mutation { setPunchOutCart(lines: [{ sku: "SKU-00001", quantity: 2 }]) { userErrors { code } } }' };
+        await send('oci', { method: 'POST', path: '/graphql', headers, body: JSON.stringify(cart), label: 'OCI cart of a generated call-up' });
+        const back = { query: 'mutation { returnPunchOutCart { html action fields { name value } userErrors { code message } } }' };
+        await send('oci', { method: 'POST', path: '/graphql', headers, body: JSON.stringify(back), label: 'OCI return of a generated call-up' });
+      });
+    },
+    timeoutOf('oci'),
+  );
 
   it('found by fuzzing: a body over a route’s own limit (POST /punchout/session, 4 KiB) is a 413 with a code, not a 500', async () => {
-    const request: FuzzRequest = { method: 'POST', path: '/punchout/session', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: 'x'.repeat(5000) }), label: 'an oversized session body' };
+    const request: FuzzRequest = {
+      method: 'POST',
+      path: '/punchout/session',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: 'x'.repeat(5000) }),
+      label: 'an oversized session body',
+    };
     const answer = await send('regressions', request);
     expect(answer.status).toBe(413);
     // The session route's own error shape.
@@ -130,8 +168,15 @@ describe('the request surface under generated input', () => {
   });
 
   it('found by fuzzing: a lone surrogate (\\uD800) in a search text, or a SKU with a lone surrogate or padding, is unknown, not an ERP failure', async () => {
-    const body = '{"query":"query($q: String, $skus: [ID!]!) { searchProducts(query: $q) { totalCount } products(skus: $skus) { sku } }","variables":{"q":"\\ud800","skus":["SKU-00001","\\udfff"," SKU-00002"]}}';
-    const answer = await send('regressions', { method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json', ...callers.buyer }, body, label: 'lone surrogates' });
+    const body =
+      '{"query":"query($q: String, $skus: [ID!]!) { searchProducts(query: $q) { totalCount } products(skus: $skus) { sku } }","variables":{"q":"\\ud800","skus":["SKU-00001","\\udfff"," SKU-00002"]}}';
+    const answer = await send('regressions', {
+      method: 'POST',
+      path: '/graphql',
+      headers: { 'content-type': 'application/json', ...callers.buyer },
+      body,
+      label: 'lone surrogates',
+    });
     const { data, errors } = JSON.parse(answer.text);
     expect(data.searchProducts.totalCount).toBe(0);
     expect(data.products.map((p: { sku: string } | null) => p?.sku ?? null)).toEqual(['SKU-00001', null, null]);
@@ -140,7 +185,13 @@ describe('the request surface under generated input', () => {
 
   it('found by fuzzing: order(id: "") is no order, not an unexpected error', async () => {
     const body = JSON.stringify({ query: 'query($id: ID!) { order(id: $id) { id } }', variables: { id: '' } });
-    const answer = await send('regressions', { method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json', ...callers.buyer }, body, label: 'an empty order id' });
+    const answer = await send('regressions', {
+      method: 'POST',
+      path: '/graphql',
+      headers: { 'content-type': 'application/json', ...callers.buyer },
+      body,
+      label: 'an empty order id',
+    });
     expect(JSON.parse(answer.text)).toEqual({ data: { order: null } });
   });
 
@@ -151,15 +202,30 @@ describe('the request surface under generated input', () => {
       ['query($id: ID!) { order(id: $id) { id } }', {}],
       ['query($first: Int) { orders(first: $first) { edges { cursor } } }', { first: 2 ** 40 }],
     ] as const) {
-      const answer = await send('regressions', { method: 'POST', path: '/graphql', headers: { ...GRAPHQL_RESPONSE, ...callers.buyer }, body: JSON.stringify({ query, variables }), label: 'wrong-typed variables' });
+      const answer = await send('regressions', {
+        method: 'POST',
+        path: '/graphql',
+        headers: { ...GRAPHQL_RESPONSE, ...callers.buyer },
+        body: JSON.stringify({ query, variables }),
+        label: 'wrong-typed variables',
+      });
       expect(answer.status).toBe(400);
       expect(JSON.parse(answer.text).errors.map((e: { extensions: { code: string } }) => e.extensions.code)).toEqual(['BAD_USER_INPUT']);
     }
   });
 
   it('found by fuzzing: a document nested thousands of levels deep is TOO_MANY_TOKENS (400), not a parser stack overflow', async () => {
-    for (const query of [`{ viewer ${'{ customer '.repeat(3000)}${'}'.repeat(3000)} }`, `{ products(skus: ${'['.repeat(3000)}"SKU-00001"${']'.repeat(3000)}) { sku } }`]) {
-      const answer = await send('regressions', { method: 'POST', path: '/graphql', headers: { ...GRAPHQL_RESPONSE, ...callers.buyer }, body: JSON.stringify({ query }), label: 'a deep document' });
+    for (const query of [
+      `{ viewer ${'{ customer '.repeat(3000)}${'}'.repeat(3000)} }`,
+      `{ products(skus: ${'['.repeat(3000)}"SKU-00001"${']'.repeat(3000)}) { sku } }`,
+    ]) {
+      const answer = await send('regressions', {
+        method: 'POST',
+        path: '/graphql',
+        headers: { ...GRAPHQL_RESPONSE, ...callers.buyer },
+        body: JSON.stringify({ query }),
+        label: 'a deep document',
+      });
       expect(answer.status).toBe(400);
       expect(['TOO_MANY_TOKENS', 'QUERY_TOO_DEEP']).toContain(JSON.parse(answer.text).errors[0].extensions.code);
     }
@@ -168,13 +234,25 @@ describe('the request surface under generated input', () => {
   it('found by fuzzing: variables nested thousands of levels deep are BAD_USER_INPUT, not a 500', async () => {
     const deep = `${'{"a":'.repeat(6000)}1${'}'.repeat(6000)}`;
     const body = `{"query": "query($v: String) { viewer { customer { id } } }", "variables": {"v": ${deep}}}`;
-    const answer = await send('regressions', { method: 'POST', path: '/graphql', headers: { ...GRAPHQL_RESPONSE, ...callers.buyer }, body, label: 'deep variables' });
+    const answer = await send('regressions', {
+      method: 'POST',
+      path: '/graphql',
+      headers: { ...GRAPHQL_RESPONSE, ...callers.buyer },
+      body,
+      label: 'deep variables',
+    });
     expect(answer.status).toBe(400);
     expect(JSON.parse(answer.text).errors[0].extensions.code).toBe('BAD_USER_INPUT');
   });
 
   it('found by fuzzing: an OCI call-up declared multipart/form-data whose body is not multipart is a 400 page, not a 500', async () => {
-    const answer = await send('regressions', { method: 'POST', path: '/punchout/oci', headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: 'HOOK_URL=x', label: 'a broken multipart call-up' });
+    const answer = await send('regressions', {
+      method: 'POST',
+      path: '/punchout/oci',
+      headers: { 'content-type': 'multipart/form-data; boundary=x' },
+      body: 'HOOK_URL=x',
+      label: 'a broken multipart call-up',
+    });
     expect(answer.status).toBe(400);
     expect(answer.text).toContain('could not be read as the form');
   });

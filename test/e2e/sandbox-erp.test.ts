@@ -136,7 +136,8 @@ describe('the data set', () => {
         { scope: 'list', scopeId: c.currency, sku },
       ]);
     const entries = (await post('/api/v1/prices/query', { keys: [...keysFor(c1!), ...keysFor(c2!)] })).body.value as PriceEntry[];
-    const find = (scope: string, scopeId: string | null, sku: string) => entries.find((e) => e.scope === scope && e.scopeId === scopeId && e.sku === sku) ?? null;
+    const find = (scope: string, scopeId: string | null, sku: string) =>
+      entries.find((e) => e.scope === scope && e.scopeId === scopeId && e.sku === sku) ?? null;
     // The buyer's price, straight from the raw entries: the most specific scope with a break covering the quantity.
     const pay = (c: CustomerAccount, sku: string, quantity: number) => {
       for (const entry of [find('contract', c.id, sku), find('priceList', c.priceListId, sku), find('list', c.currency, sku)]) {
@@ -172,13 +173,21 @@ describe('determinism', () => {
     const other = await startSandboxErp({ port: 0, seed: 7 });
     try {
       const skus = ['SKU-00001', 'SKU-00048', 'SKU-01234', 'SKU-04999'].join(',');
-      const priceKeys = { keys: ['SKU-00002', 'SKU-00017', 'SKU-03000'].flatMap((sku) => [
-        { scope: 'contract', scopeId: 'C0001', sku }, { scope: 'priceList', scopeId: 'PL-OEM', sku }, { scope: 'list', scopeId: 'EUR', sku }]) };
+      const priceKeys = {
+        keys: ['SKU-00002', 'SKU-00017', 'SKU-03000'].flatMap((sku) => [
+          { scope: 'contract', scopeId: 'C0001', sku },
+          { scope: 'priceList', scopeId: 'PL-OEM', sku },
+          { scope: 'list', scopeId: 'EUR', sku },
+        ]),
+      };
       const answers = (base: string) =>
         Promise.all([
-          get(`/api/v1/items?ids=${skus}`, base), get('/api/v1/items?q=gloves&offset=5&limit=10', base),
-          get('/api/v1/customers?ids=C0001,C0002,C0150', base), get('/api/v1/sales-reps?ids=R01,R07', base),
-          post('/api/v1/prices/query', priceKeys, base), get(`/api/v1/stock?skus=${skus}`, base),
+          get(`/api/v1/items?ids=${skus}`, base),
+          get('/api/v1/items?q=gloves&offset=5&limit=10', base),
+          get('/api/v1/customers?ids=C0001,C0002,C0150', base),
+          get('/api/v1/sales-reps?ids=R01,R07', base),
+          post('/api/v1/prices/query', priceKeys, base),
+          get(`/api/v1/stock?skus=${skus}`, base),
         ]).then((all) => all.map((a) => a.body));
       expect(await answers(twin.url)).toEqual(await answers(sandbox.url));
       expect(await answers(other.url)).not.toEqual(await answers(sandbox.url));
@@ -244,8 +253,19 @@ describe('faults, stats and reset', () => {
     const invalid = await call('/__control/faults', { method: 'POST', body: '{oops' });
     expect(invalid.status).toBe(400);
     expect((await get('/__control/faults')).body).toEqual({
-      latencyMs: 0, jitterMs: 0, errorRate: 0, outage: false, maxConcurrent: null, rps: null,
-      orderStepMs: 30_000, dropResponseAfterCommit: false, rejectNext: null, orderLatencyMs: 0, orderLatencyCount: null, maxRequestMs: 30_000, uniqueExternalRefs: false,
+      latencyMs: 0,
+      jitterMs: 0,
+      errorRate: 0,
+      outage: false,
+      maxConcurrent: null,
+      rps: null,
+      orderStepMs: 30_000,
+      dropResponseAfterCommit: false,
+      rejectNext: null,
+      orderLatencyMs: 0,
+      orderLatencyCount: null,
+      maxRequestMs: 30_000,
+      uniqueExternalRefs: false,
     });
   });
 
@@ -268,8 +288,17 @@ describe('faults, stats and reset', () => {
     expect(stats).toEqual({
       total: 8,
       byOperation: {
-        getItems: 2, searchItems: 1, getCustomers: 1, getSalesReps: 1, getPrices: 1, getStock: 1, ping: 1,
-        createOrder: 0, findOrderByExternalRef: 0, listOrders: 0, cancelOrder: 0,
+        getItems: 2,
+        searchItems: 1,
+        getCustomers: 1,
+        getSalesReps: 1,
+        getPrices: 1,
+        getStock: 1,
+        ping: 1,
+        createOrder: 0,
+        findOrderByExternalRef: 0,
+        listOrders: 0,
+        cancelOrder: 0,
       },
       rejected: { outage: 2, error: 0, rateLimited: 0, timeLimit: 0 },
       inFlight: 0,

@@ -30,8 +30,16 @@ function sandbox() {
 
 function order(ref: string, lines: ErpOrderRequest['lines'], overrides: Partial<ErpOrderRequest> = {}): ErpOrderRequest {
   return {
-    externalRef: ref, customerId: 'C0001', poNumber: null, shipToId: 'C0001-ST1', requestedDate: null, currency: 'USD',
-    payment: { method: 'ON_ACCOUNT' }, notes: null, lines, ...overrides,
+    externalRef: ref,
+    customerId: 'C0001',
+    poNumber: null,
+    shipToId: 'C0001-ST1',
+    requestedDate: null,
+    currency: 'USD',
+    payment: { method: 'ON_ACCOUNT' },
+    notes: null,
+    lines,
+    ...overrides,
   };
 }
 const line = (sku: string, quantity: number, unitOfMeasure: string, unitPrice = '10.00') => ({ sku, quantity, unitPrice, unitOfMeasure });
@@ -47,16 +55,32 @@ describe('order progress on the sandbox clock', () => {
     erp.at(1000);
     const partial = await erp.find('A');
     expect(partial.status).toBe('PARTIALLY_SHIPPED');
-    expect(partial.shipments).toEqual([expect.objectContaining({ shippedAt: '2026-01-31T00:00:00.000Z', lines: [{ sku: 'SKU-00001', quantity: 4 }, { sku: 'SKU-00002', quantity: 2 }] })]);
+    expect(partial.shipments).toEqual([
+      expect.objectContaining({
+        shippedAt: '2026-01-31T00:00:00.000Z',
+        lines: [
+          { sku: 'SKU-00001', quantity: 4 },
+          { sku: 'SKU-00002', quantity: 2 },
+        ],
+      }),
+    ]);
     erp.at(60_000);
     const invoiced = await erp.find('A');
     expect(invoiced.status).toBe('INVOICED');
     expect(invoiced.shipments.map((s) => [s.shippedAt, s.lines])).toEqual([
-      ['2026-01-31T00:00:00.000Z', [{ sku: 'SKU-00001', quantity: 4 }, { sku: 'SKU-00002', quantity: 2 }]],
+      [
+        '2026-01-31T00:00:00.000Z',
+        [
+          { sku: 'SKU-00001', quantity: 4 },
+          { sku: 'SKU-00002', quantity: 2 },
+        ],
+      ],
       ['2026-01-31T00:00:01.000Z', [{ sku: 'SKU-00003', quantity: 1 }]],
     ]);
     // Invoiced a day after it was ordered (the UTC date turned), due net 30 from then.
-    expect(invoiced.invoices).toEqual([{ number: 'INV-100001', kind: 'INVOICE', issuedAt: '2026-01-31', dueDate: '2026-03-02', total: '70.00', currency: 'USD', paid: false }]);
+    expect(invoiced.invoices).toEqual([
+      { number: 'INV-100001', kind: 'INVOICE', issuedAt: '2026-01-31', dueDate: '2026-03-02', total: '70.00', currency: 'USD', paid: false },
+    ]);
 
     // A twin read only at the end holds exactly the same order: reading does not drive progress.
     const twin = sandbox();
@@ -114,7 +138,9 @@ describe('order progress on the sandbox clock', () => {
     const erp = sandbox();
     await erp.faults({ orderStepMs: 10 });
     await erp.create(order('card', [line('SKU-00001', 3, 'EA', '0.335')], { payment: { method: 'CARD', authorizationRef: 'auth_1' } }));
-    const eur = await erp.create(order('eur', [line('SKU-00002', 2.5, 'BX', '1.25')], { customerId: 'C0006', shipToId: 'C0006-ST1', currency: 'EUR', poNumber: 'PO-9' }));
+    const eur = await erp.create(
+      order('eur', [line('SKU-00002', 2.5, 'BX', '1.25')], { customerId: 'C0006', shipToId: 'C0006-ST1', currency: 'EUR', poNumber: 'PO-9' }),
+    );
     // 3 × 0.335 = 1.005 → 1.00; 2.5 × 1.25 = 3.125 → 3.12.
     expect((await erp.find('card')).total).toBe('1.00');
     expect(eur.total).toBe('3.12');

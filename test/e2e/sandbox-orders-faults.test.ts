@@ -16,9 +16,16 @@ const failure = erpFailure;
 let refs = 0;
 function order(overrides: Partial<ErpOrderRequest> = {}): ErpOrderRequest {
   return {
-    externalRef: `fault-${++refs}`, customerId: 'C0001', poNumber: null, shipToId: 'C0001-ST1', requestedDate: null,
-    currency: 'USD', payment: { method: 'ON_ACCOUNT' }, notes: null,
-    lines: [{ sku: 'SKU-00001', quantity: 2, unitPrice: '21.41', unitOfMeasure: 'EA' }], ...overrides,
+    externalRef: `fault-${++refs}`,
+    customerId: 'C0001',
+    poNumber: null,
+    shipToId: 'C0001-ST1',
+    requestedDate: null,
+    currency: 'USD',
+    payment: { method: 'ON_ACCOUNT' },
+    notes: null,
+    lines: [{ sku: 'SKU-00001', quantity: 2, unitPrice: '21.41', unitOfMeasure: 'EA' }],
+    ...overrides,
   };
 }
 
@@ -62,7 +69,9 @@ describe('rejectNext', () => {
 
   it('refuses the next N orders with the reason given; the connector answers ERP_REJECTED with it', async () => {
     expect((await post('/__control/faults', { rejectNext: { count: 2, reason: 'CREDIT_LIMIT_EXCEEDED' } })).body.rejectNext).toEqual({
-      count: 2, reason: 'CREDIT_LIMIT_EXCEEDED', message: 'Refused by the ERP (test fault)',
+      count: 2,
+      reason: 'CREDIT_LIMIT_EXCEEDED',
+      message: 'Refused by the ERP (test fault)',
     });
     for (let i = 0; i < 2; i++) {
       const error = await failure(erp.connector.createOrder(order()));
@@ -75,12 +84,17 @@ describe('rejectNext', () => {
 
   it('refuses invalid order faults, naming the field', async () => {
     for (const [faults, field] of [
-      [{ rejectNext: -1 }, 'rejectNext'], [{ rejectNext: { count: 1, reason: 'lower case' } }, 'rejectNext'],
-      [{ dropResponseAfterCommit: 'yes' }, 'dropResponseAfterCommit'], [{ orderStepMs: 0 }, 'orderStepMs'],
+      [{ rejectNext: -1 }, 'rejectNext'],
+      [{ rejectNext: { count: 1, reason: 'lower case' } }, 'rejectNext'],
+      [{ dropResponseAfterCommit: 'yes' }, 'dropResponseAfterCommit'],
+      [{ orderStepMs: 0 }, 'orderStepMs'],
     ] as const) {
       expect(await post('/__control/faults', faults)).toEqual({ status: 400, body: { error: expect.stringMatching(new RegExp(`^${field}(\\.\\w+)?: `)) } });
     }
-    expect((await post('/__control/faults', { rejectNext: 0, dropResponseAfterCommit: 0 })).body).toMatchObject({ rejectNext: null, dropResponseAfterCommit: false });
+    expect((await post('/__control/faults', { rejectNext: 0, dropResponseAfterCommit: 0 })).body).toMatchObject({
+      rejectNext: null,
+      dropResponseAfterCommit: false,
+    });
   });
 });
 
@@ -121,8 +135,11 @@ describe('general faults on the order endpoints', () => {
   it('counts order operations, and maxInFlight across all API requests', async () => {
     await setFaults({ latencyMs: 150 });
     await Promise.all([
-      erp.connector.createOrder(order()), erp.connector.createOrder(order()), erp.connector.findOrderByExternalRef('fault-1'),
-      erp.connector.listOrders('C0001', { offset: 0, limit: 5 }), erp.connector.ping(),
+      erp.connector.createOrder(order()),
+      erp.connector.createOrder(order()),
+      erp.connector.findOrderByExternalRef('fault-1'),
+      erp.connector.listOrders('C0001', { offset: 0, limit: 5 }),
+      erp.connector.ping(),
     ]);
     const stats = (await get('/__control/stats')).body;
     expect(stats.byOperation).toMatchObject({ createOrder: 2, findOrderByExternalRef: 1, listOrders: 1, ping: 1 });
@@ -146,7 +163,7 @@ describe('reset', () => {
   });
 });
 
-describe('a slow ERP: order entry that outlives the client, the ERP\'s own time limit, its duplicate check', () => {
+describe("a slow ERP: order entry that outlives the client, the ERP's own time limit, its duplicate check", () => {
   it('orderLatencyMs: the client times out, the ERP commits the order afterwards all the same', async () => {
     await setFaults({ orderLatencyMs: 600, orderLatencyCount: 1 });
     const impatient = createSandboxConnector({ baseUrl: erp.sandbox.url, timeoutMs: 150 });
@@ -161,7 +178,7 @@ describe('a slow ERP: order entry that outlives the client, the ERP\'s own time 
     expect((await impatient.createOrder(order())).number).toBe('SO-100002');
   });
 
-  it('maxRequestMs: a request still running past the ERP\'s own limit is abandoned and commits nothing', async () => {
+  it("maxRequestMs: a request still running past the ERP's own limit is abandoned and commits nothing", async () => {
     await setFaults({ orderLatencyMs: 1000, maxRequestMs: 300 });
     const abandoned = order();
     const started = Date.now();

@@ -14,15 +14,29 @@ import { ErpError } from '../../src/ports/erp-error.ts';
 import { erpFailure } from '../support/sandbox-erp.ts';
 
 const REQUEST: ErpOrderRequest = {
-  externalRef: 'ord_01', customerId: 'C0001', poNumber: 'PO-7', shipToId: 'C0001-ST1', requestedDate: '2026-12-01',
-  currency: 'USD', payment: { method: 'CARD', authorizationRef: 'auth_9' }, notes: null,
+  externalRef: 'ord_01',
+  customerId: 'C0001',
+  poNumber: 'PO-7',
+  shipToId: 'C0001-ST1',
+  requestedDate: '2026-12-01',
+  currency: 'USD',
+  payment: { method: 'CARD', authorizationRef: 'auth_9' },
+  notes: null,
   lines: [{ sku: 'SKU-00001', quantity: 2, unitPrice: '21.41', unitOfMeasure: 'EA' }],
 };
 const ORDER: ErpOrder = {
-  number: 'SO-100001', externalRef: 'ord_01', customerId: 'C0001', status: 'SHIPPED', poNumber: 'PO-7',
-  createdAt: '2026-11-23T12:00:00.000Z', currency: 'USD', total: '42.82',
+  number: 'SO-100001',
+  externalRef: 'ord_01',
+  customerId: 'C0001',
+  status: 'SHIPPED',
+  poNumber: 'PO-7',
+  createdAt: '2026-11-23T12:00:00.000Z',
+  currency: 'USD',
+  total: '42.82',
   lines: [{ sku: 'SKU-00001', quantity: 2, unitPrice: '21.41', unitOfMeasure: 'EA', shippedQuantity: 2 }],
-  shipments: [{ id: 'SH-1', carrier: 'UPS', trackingNumber: '1Z999AA10123456784', shippedAt: '2026-11-24T09:30:00.000Z', lines: [{ sku: 'SKU-00001', quantity: 2 }] }],
+  shipments: [
+    { id: 'SH-1', carrier: 'UPS', trackingNumber: '1Z999AA10123456784', shippedAt: '2026-11-24T09:30:00.000Z', lines: [{ sku: 'SKU-00001', quantity: 2 }] },
+  ],
   invoices: [{ number: 'INV-1', kind: 'INVOICE', issuedAt: '2026-11-25', dueDate: '2026-12-25', total: '42.82', currency: 'USD', paid: true }],
   holdReason: null,
 };
@@ -54,11 +68,13 @@ function fakeErp(received: unknown[]): Hono {
         return c.json({ ...ORDER, externalRef: 'ord_02' }, 201);
       case 'several':
         // Newest first, plus a near miss a lenient filter let through.
-        return c.json({ value: [
-          { ...ORDER, number: 'SO-100009', createdAt: '2026-11-23T12:05:00.000Z' },
-          { ...ORDER, number: 'SO-100003', externalRef: 'ORD_01', createdAt: '2026-11-23T11:00:00.000Z' },
-          { ...ORDER, number: 'SO-100004', createdAt: '2026-11-23T12:00:00.000Z' },
-        ] });
+        return c.json({
+          value: [
+            { ...ORDER, number: 'SO-100009', createdAt: '2026-11-23T12:05:00.000Z' },
+            { ...ORDER, number: 'SO-100003', externalRef: 'ORD_01', createdAt: '2026-11-23T11:00:00.000Z' },
+            { ...ORDER, number: 'SO-100004', createdAt: '2026-11-23T12:00:00.000Z' },
+          ],
+        });
       case 'none':
         return c.json({ value: [] });
       case 'stranger':

@@ -23,8 +23,16 @@ const TOTAL = '88.23';
 let refs = 0;
 function order(overrides: Partial<ErpOrderRequest> = {}): ErpOrderRequest {
   return {
-    externalRef: `e2e-${++refs}`, customerId: 'C0001', poNumber: null, shipToId: 'C0001-ST1', requestedDate: null,
-    currency: 'USD', payment: { method: 'ON_ACCOUNT' }, notes: null, lines: LINES, ...overrides,
+    externalRef: `e2e-${++refs}`,
+    customerId: 'C0001',
+    poNumber: null,
+    shipToId: 'C0001-ST1',
+    requestedDate: null,
+    currency: 'USD',
+    payment: { method: 'ON_ACCOUNT' },
+    notes: null,
+    lines: LINES,
+    ...overrides,
   };
 }
 
@@ -33,7 +41,16 @@ describe('entering orders', () => {
     const before = await credit('C0001');
     const { status, body } = await post('/api/v1/orders', order({ poNumber: 'PO-1', notes: 'gate 2' }));
     expect(status).toBe(201);
-    expect(body).toMatchObject({ number: 'SO-100001', customerId: 'C0001', status: 'OPEN', poNumber: 'PO-1', currency: 'USD', total: TOTAL, shipments: [], invoices: [] });
+    expect(body).toMatchObject({
+      number: 'SO-100001',
+      customerId: 'C0001',
+      status: 'OPEN',
+      poNumber: 'PO-1',
+      currency: 'USD',
+      total: TOTAL,
+      shipments: [],
+      invoices: [],
+    });
     expect(body.lines).toEqual(LINES.map((line) => ({ ...line, shippedQuantity: 0 })));
     expect(Math.abs(Date.parse(body.createdAt) - Date.now())).toBeLessThan(5000);
     expect((await post('/api/v1/orders', order())).body.number).toBe('SO-100002');
@@ -47,8 +64,19 @@ describe('entering orders', () => {
     await erp.connector.createOrder(twice);
     await erp.connector.createOrder(twice);
     const held = await heldOrders();
-    expect(held.map((o) => [o.externalRef, o.number])).toEqual([['sent-twice', 'SO-100001'], ['sent-twice', 'SO-100002']]);
-    expect(held[0]).toEqual({ externalRef: 'sent-twice', number: 'SO-100001', customerId: 'C0001', lines: LINES, status: 'OPEN', createdAt: expect.any(String), total: TOTAL });
+    expect(held.map((o) => [o.externalRef, o.number])).toEqual([
+      ['sent-twice', 'SO-100001'],
+      ['sent-twice', 'SO-100002'],
+    ]);
+    expect(held[0]).toEqual({
+      externalRef: 'sent-twice',
+      number: 'SO-100001',
+      customerId: 'C0001',
+      lines: LINES,
+      status: 'OPEN',
+      createdAt: expect.any(String),
+      total: TOTAL,
+    });
     expect((await get('/api/v1/orders?externalRef=sent-twice')).body.value).toHaveLength(2);
     expect((await erp.connector.findOrderByExternalRef('sent-twice'))!.number).toBe('SO-100001');
   });

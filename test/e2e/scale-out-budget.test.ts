@@ -28,17 +28,22 @@ describe.skipIf(!available)('scale-out: one ERP budget shared by three instances
     // 30 cold pages of 50 SKUs, ten per instance (600 ERP calls in batches of 10)...
     const reads = Array.from({ length: 30 }, (_, i) => {
       const started = performance.now();
-      return scale.stack(i % 3).graphql(PAGE, { skus: skus(50, 100 + i * 50) }, { token }).then((r) => {
-        // Per-item refusals (an item not sold to this customer) are data; the ERP must have answered.
-        expect((r.body.errors ?? []).map((e: { extensions: { code: string } }) => e.extensions.code).filter((c: string) => c.startsWith('ERP'))).toEqual([]);
-        return performance.now() - started;
-      });
+      return scale
+        .stack(i % 3)
+        .graphql(PAGE, { skus: skus(50, 100 + i * 50) }, { token })
+        .then((r) => {
+          // Per-item refusals (an item not sold to this customer) are data; the ERP must have answered.
+          expect((r.body.errors ?? []).map((e: { extensions: { code: string } }) => e.extensions.code).filter((c: string) => c.startsWith('ERP'))).toEqual([]);
+          return performance.now() - started;
+        });
     });
     // ...and, once they are queued, 6 orders, two per instance.
     await new Promise((r) => setTimeout(r, 150));
     const orders = Array.from({ length: 6 }, (_, i) => {
       const started = performance.now();
-      return placeOrder(scale.stack(i % 3), token, { idempotencyKey: `scale-surge-${Date.now()}-${i}`, lines: [{ sku: 'SKU-00001', quantity: 1 }] }).then((r) => ({ r, ms: performance.now() - started }));
+      return placeOrder(scale.stack(i % 3), token, { idempotencyKey: `scale-surge-${Date.now()}-${i}`, lines: [{ sku: 'SKU-00001', quantity: 1 }] }).then(
+        (r) => ({ r, ms: performance.now() - started }),
+      );
     });
     const orderResults = await Promise.all(orders);
     const readTimes = await Promise.all(reads);
@@ -50,7 +55,9 @@ describe.skipIf(!available)('scale-out: one ERP budget shared by three instances
     for (const { r } of orderResults) expect(r.order?.status).toBe('SUBMITTED');
     const slowestOrder = Math.max(...orderResults.map((o) => o.ms));
     const slowestRead = Math.max(...readTimes);
-    console.log(`scale-out surge: ${stats.total - before.total} ERP calls from 3 instances, sandbox max in flight ${stats.maxInFlight}; slowest order ${slowestOrder.toFixed(0)} ms, slowest read page ${slowestRead.toFixed(0)} ms`);
+    console.log(
+      `scale-out surge: ${stats.total - before.total} ERP calls from 3 instances, sandbox max in flight ${stats.maxInFlight}; slowest order ${slowestOrder.toFixed(0)} ms, slowest read page ${slowestRead.toFixed(0)} ms`,
+    );
     expect(slowestOrder).toBeLessThan(slowestRead / 2);
   }, 120_000);
 });

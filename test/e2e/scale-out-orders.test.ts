@@ -49,7 +49,9 @@ describe.skipIf(!available)('scale-out: orders on a shared Redis queue', () => {
         customers.map(async (c, i) => {
           // Each customer's orders land on all three instances in turn.
           const result = await placeOrder(scale.stack((round + i) % 3), c.token, {
-            idempotencyKey: `so-${c.id}-${round}`, poNumber: `PO-${round}`, lines: [{ sku: `SKU-0000${1 + ((round + i) % 3)}`, quantity: 1 }],
+            idempotencyKey: `so-${c.id}-${round}`,
+            poNumber: `PO-${round}`,
+            lines: [{ sku: `SKU-0000${1 + ((round + i) % 3)}`, quantity: 1 }],
           });
           expect(result.userErrors).toEqual([]);
           statuses.push(result.order!.status);
@@ -62,7 +64,14 @@ describe.skipIf(!available)('scale-out: orders on a shared Redis queue', () => {
     expect(await queue(scale.stack(1), ['QUEUED'])).toHaveLength(300);
 
     await scale.faults({ outage: false });
-    expect(await eventually(() => queue(scale.stack(2), ['QUEUED']), (q) => q.length === 0, 90_000, 500)).toEqual([]);
+    expect(
+      await eventually(
+        () => queue(scale.stack(2), ['QUEUED']),
+        (q) => q.length === 0,
+        90_000,
+        500,
+      ),
+    ).toEqual([]);
     const held = await erpOrders(scale.stack(0));
     const ours = new Set([...placed.values()].flat());
     expect(held.filter((o) => o.externalRef && ours.has(o.externalRef))).toHaveLength(300);
@@ -77,19 +86,35 @@ describe.skipIf(!available)('scale-out: orders on a shared Redis queue', () => {
     await scale.faults({ outage: true });
     const ids: string[] = [];
     for (let i = 0; i < 60; i++) {
-      const result = await placeOrder(scale.stack(i % 3), tokens[i % tokens.length]!, { idempotencyKey: `kill-${i}`, poNumber: `PO-K${i}`, lines: [{ sku: 'SKU-00001', quantity: 1 }] });
+      const result = await placeOrder(scale.stack(i % 3), tokens[i % tokens.length]!, {
+        idempotencyKey: `kill-${i}`,
+        poNumber: `PO-K${i}`,
+        lines: [{ sku: 'SKU-00001', quantity: 1 }],
+      });
       expect(result.order?.status).toBe('QUEUED');
       ids.push(result.order!.id);
     }
     const before = (await erpOrders(scale.stack(0))).length;
     // Back, but slow, so the kill catches instance 0 with submissions in flight.
     await scale.faults({ outage: false, latencyMs: 150, jitterMs: 100 });
-    await eventually(() => erpOrders(scale.stack(0)), (held) => held.length >= before + 6, 30_000, 50);
+    await eventually(
+      () => erpOrders(scale.stack(0)),
+      (held) => held.length >= before + 6,
+      30_000,
+      50,
+    );
     await scale.instances[0]!.stop('SIGKILL');
     await scale.faults({ latencyMs: 0, jitterMs: 0 });
     // Its leases run out (ORDER_LEASE_SECONDS=3) and instances 1 and 2 reclaim them, in doubt; an
     // order it was sending waits out the ERP's bound (lease end + 5 s + grace) before it is looked up.
-    expect(await eventually(() => queue(scale.stack(1), ['QUEUED']), (q) => q.length === 0, 60_000, 250)).toEqual([]);
+    expect(
+      await eventually(
+        () => queue(scale.stack(1), ['QUEUED']),
+        (q) => q.length === 0,
+        60_000,
+        250,
+      ),
+    ).toEqual([]);
     const held = await erpOrders(scale.stack(1));
     const refs = held.map((o) => o.externalRef).filter((r): r is string => r !== null && ids.includes(r));
     expect(refs).toHaveLength(60);

@@ -8,8 +8,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/orders.ts';
 import {
-  buyersFile, demoBuyer, demoRequest, orderRequest, postCxml, readForm, redeem, RETURN_CART, SESSION, SET_CART, setupRequest,
-  startBuyerEndpoint, startPageUrl,
+  buyersFile,
+  demoBuyer,
+  demoRequest,
+  orderRequest,
+  postCxml,
+  readForm,
+  redeem,
+  RETURN_CART,
+  SESSION,
+  SET_CART,
+  setupRequest,
+  startBuyerEndpoint,
+  startPageUrl,
 } from '../support/punchout.ts';
 import { redisServerAvailable, startScaleOut, type ScaleOut } from '../support/redis.ts';
 import type { Stack } from '../support/stack.ts';
@@ -54,10 +65,20 @@ describe.skipIf(!available)('scale-out: PunchOut sessions and order notices on a
     expect((await redeem(at(2), startUrl)).status).toBe(401);
     const accessToken = redeemed.body.accessToken as string;
 
-    const set = await at(2).graphql(SET_CART, { lines: [{ sku: 'SKU-00001', quantity: 4 }, { sku: 'SKU-00002', quantity: 1 }] }, { token: accessToken });
+    const set = await at(2).graphql(
+      SET_CART,
+      {
+        lines: [
+          { sku: 'SKU-00001', quantity: 4 },
+          { sku: 'SKU-00002', quantity: 1 },
+        ],
+      },
+      { token: accessToken },
+    );
     expect(set.body.data.setPunchOutCart.userErrors).toEqual([]);
     expect((await at(0).graphql(SESSION, {}, { token: accessToken })).body.data.punchOutSession.lines).toEqual([
-      { sku: 'SKU-00001', quantity: 4 }, { sku: 'SKU-00002', quantity: 1 },
+      { sku: 'SKU-00001', quantity: 4 },
+      { sku: 'SKU-00002', quantity: 1 },
     ]);
     const returned = (await at(2).graphql(RETURN_CART, {}, { token: accessToken })).body.data.returnPunchOutCart;
     expect(returned.userErrors).toEqual([]);
@@ -82,11 +103,18 @@ describe.skipIf(!available)('scale-out: PunchOut sessions and order notices on a
     const placed = await postCxml(at(1), demoRequest(orderRequest('PO-SCALE-1', [line]), { payloadId: 'po-scale-1@buyer.example' }));
     expect(placed.code).toBe(200);
     const notices = () => buyer.received.filter((r) => r.path === '/cxml/order-status' && r.body.includes('orderID="PO-SCALE-1"'));
-    await eventually(async () => notices(), (n) => n.some((d) => d.body.includes('<ShipNoticeRequest>')), 30_000, 100);
+    await eventually(
+      async () => notices(),
+      (n) => n.some((d) => d.body.includes('<ShipNoticeRequest>')),
+      30_000,
+      100,
+    );
     // Several notifier passes on every instance later, still one of each.
     await new Promise((r) => setTimeout(r, 1500));
     expect(notices().filter((d) => d.body.includes('<ConfirmationRequest>'))).toHaveLength(1);
-    const shipments = notices().filter((d) => d.body.includes('<ShipNoticeRequest>')).map((d) => /<ShipmentIdentifier[^>]*>([^<]+)</.exec(d.body)?.[1]);
+    const shipments = notices()
+      .filter((d) => d.body.includes('<ShipNoticeRequest>'))
+      .map((d) => /<ShipmentIdentifier[^>]*>([^<]+)</.exec(d.body)?.[1]);
     expect(shipments.length).toBeGreaterThan(0);
     expect(new Set(shipments).size).toBe(shipments.length);
   }, 60_000);

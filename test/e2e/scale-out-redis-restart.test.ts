@@ -70,11 +70,20 @@ describe.skipIf(!available)('scale-out: Redis stopped and started during a run',
       await Promise.all(readers);
     }
 
-    console.log(`Redis restart: ${reads} reads, ${readFailures.length} failed; ${acknowledged.size} orders acknowledged; refusals while Redis was away: ${JSON.stringify(Object.fromEntries(refusals))}`);
+    console.log(
+      `Redis restart: ${reads} reads, ${readFailures.length} failed; ${acknowledged.size} orders acknowledged; refusals while Redis was away: ${JSON.stringify(Object.fromEntries(refusals))}`,
+    );
     expect(readFailures).toEqual([]);
     expect(acknowledged.size).toBe(60);
     expect(refusals.get('ORDER_STORE_UNAVAILABLE') ?? 0).toBeGreaterThan(0);
-    expect(await eventually(() => queue(scale.stack(0), ['QUEUED']), (q) => q.length === 0, 60_000, 250)).toEqual([]);
+    expect(
+      await eventually(
+        () => queue(scale.stack(0), ['QUEUED']),
+        (q) => q.length === 0,
+        60_000,
+        250,
+      ),
+    ).toEqual([]);
     const held = await erpOrders(scale.stack(0));
     const refs = held.map((o) => o.externalRef).filter((r): r is string => r !== null && acknowledged.has(r));
     expect(refs).toHaveLength(60);

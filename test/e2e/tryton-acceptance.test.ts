@@ -32,7 +32,13 @@ describe.skipIf(!available)('erpfront on Tryton', () => {
     stack = await startErpfrontOnTryton(tryton, { BREAKER_COOLDOWN_SECONDS: '1', BREAKER_FAILURE_THRESHOLD: '2', FRESHNESS_CREDIT_SECONDS: '1' });
     const direct = createTrytonConnector({ url: tryton.url, ...TRYTON_USER });
     sales = async (references) =>
-      (await direct.rpc.model('test', 'sale.sale', 'search_read', [[['reference', 'in', references]], 0, null, [['id', 'ASC']], ['reference', 'state', 'number']])) as Array<{
+      (await direct.rpc.model('test', 'sale.sale', 'search_read', [
+        [['reference', 'in', references]],
+        0,
+        null,
+        [['id', 'ASC']],
+        ['reference', 'state', 'number'],
+      ])) as Array<{
         reference: string;
         state: string;
         number: string;
@@ -76,7 +82,12 @@ describe.skipIf(!available)('erpfront on Tryton', () => {
   it('Globex’s credit shows the 5000 limit and its exposure', async () => {
     const { viewer } = await stack.graphql(CREDIT, {}, await stack.buyerToken('GLOBEX'));
     expect(viewer.customer.priceListId).toBe(String(tryton.ids.price_list_id));
-    expect(viewer.customer.creditStatus).toMatchObject({ limit: { amount: '5000.00', currency: 'USD' }, balance: { amount: '0.00' }, openOrders: { amount: '0.00' }, exposure: { amount: '0.00' } });
+    expect(viewer.customer.creditStatus).toMatchObject({
+      limit: { amount: '5000.00', currency: 'USD' },
+      balance: { amount: '0.00' },
+      openOrders: { amount: '0.00' },
+      exposure: { amount: '0.00' },
+    });
   });
 
   it('Initech, for whom Tryton sets no credit limit, shows none: limit and available are null', async () => {
@@ -86,7 +97,20 @@ describe.skipIf(!available)('erpfront on Tryton', () => {
 
   it('an order for Globex reaches Tryton as a confirmed sale whose reference is erpfront’s order id', async () => {
     const token = await stack.buyerToken('GLOBEX');
-    const { placeOrder } = await stack.graphql(PLACE, { input: { idempotencyKey: 'tryton-accept-1', poNumber: 'PO-77', lines: [{ sku: 'SKU-1001', quantity: 12 }, { sku: 'SKU-1006', quantity: 3 }] } }, token);
+    const { placeOrder } = await stack.graphql(
+      PLACE,
+      {
+        input: {
+          idempotencyKey: 'tryton-accept-1',
+          poNumber: 'PO-77',
+          lines: [
+            { sku: 'SKU-1001', quantity: 12 },
+            { sku: 'SKU-1006', quantity: 3 },
+          ],
+        },
+      },
+      token,
+    );
     expect(placeOrder.userErrors).toEqual([]);
     expect(placeOrder.order.status).toBe('SUBMITTED');
     // erpfront's total is before tax: 12 × 11.25 + 3 × 135.00.
@@ -94,24 +118,48 @@ describe.skipIf(!available)('erpfront on Tryton', () => {
     const [sale] = await sales([placeOrder.order.id]);
     expect(sale).toMatchObject({ reference: placeOrder.order.id, state: 'processing', number: placeOrder.order.erpOrderNumber });
     // Tryton now counts it in Globex's exposure (untaxed, as Tryton's credit amount does).
-    const { viewer } = await eventually(() => stack.graphql(CREDIT, {}, token), (v) => v.viewer.customer.creditStatus.openOrders.amount === '540.00', 20_000, 500);
+    const { viewer } = await eventually(
+      () => stack.graphql(CREDIT, {}, token),
+      (v) => v.viewer.customer.creditStatus.openOrders.amount === '540.00',
+      20_000,
+      500,
+    );
     expect(viewer.customer.creditStatus).toMatchObject({ openOrders: { amount: '540.00' }, exposure: { amount: '540.00' }, available: { amount: '4460.00' } });
   });
 
   it('an order past the credit limit ends ON_HOLD with the credit reason, and in Tryton stays a quotation', async () => {
     const token = await stack.buyerToken('GLOBEX');
-    const { placeOrder } = await stack.graphql(PLACE, {
-      input: { idempotencyKey: 'tryton-over-limit', lines: [{ sku: 'SKU-1001', quantity: 300 }, { sku: 'SKU-1004', quantity: 300 }, { sku: 'SKU-1002', quantity: 100 }] },
-    }, token);
+    const { placeOrder } = await stack.graphql(
+      PLACE,
+      {
+        input: {
+          idempotencyKey: 'tryton-over-limit',
+          lines: [
+            { sku: 'SKU-1001', quantity: 300 },
+            { sku: 'SKU-1004', quantity: 300 },
+            { sku: 'SKU-1002', quantity: 100 },
+          ],
+        },
+      },
+      token,
+    );
     // erpfront's own check sees it first: held for review, not sent.
     expect(placeOrder.order.status).toBe('ON_HOLD');
     expect(placeOrder.creditDecision).toEqual({ decision: 'REVIEW', reason: 'CREDIT_LIMIT_EXCEEDED' });
     expect(await sales([placeOrder.order.id])).toEqual([]);
     // Operations release it; Tryton's credit limit refuses to confirm it: a quotation, ON_HOLD.
     const ops = await stack.opsToken();
-    const released = await stack.graphql('mutation($id: ID!) { releaseOrder(id: $id) { order { status } userErrors { code } } }', { id: placeOrder.order.id }, ops);
+    const released = await stack.graphql(
+      'mutation($id: ID!) { releaseOrder(id: $id) { order { status } userErrors { code } } }',
+      { id: placeOrder.order.id },
+      ops,
+    );
     expect(released.releaseOrder.userErrors).toEqual([]);
-    const order = await eventually(async () => (await stack.graphql(ORDER, { id: placeOrder.order.id }, token)).order, (o) => o.erpOrderNumber !== null, 30_000);
+    const order = await eventually(
+      async () => (await stack.graphql(ORDER, { id: placeOrder.order.id }, token)).order,
+      (o) => o.erpOrderNumber !== null,
+      30_000,
+    );
     expect(order).toMatchObject({ status: 'ON_HOLD', creditDecision: { decision: 'REVIEW', reason: 'CREDIT_LIMIT_EXCEEDED' }, stale: false });
     const inTryton = await sales([placeOrder.order.id]);
     expect(inTryton).toEqual([expect.objectContaining({ reference: placeOrder.order.id, state: 'quotation', number: order.erpOrderNumber })]);
@@ -120,9 +168,17 @@ describe.skipIf(!available)('erpfront on Tryton', () => {
     const trytonsReason = { code: 'CREDIT_LIMIT_EXCEEDED', message: expect.stringMatching(/credit limit of \$?5,?000\.00/) };
     expect(held.order).toMatchObject({ status: 'ON_HOLD', holdReason: trytonsReason });
     expect(held.order.holdReason.message).toContain('Globex');
-    expect(held.orders.edges.map((e: any) => e.node).find((n: any) => n.id === placeOrder.order.id)).toMatchObject({ status: 'ON_HOLD', holdReason: trytonsReason });
+    expect(held.orders.edges.map((e: any) => e.node).find((n: any) => n.id === placeOrder.order.id)).toMatchObject({
+      status: 'ON_HOLD',
+      holdReason: trytonsReason,
+    });
     // A confirmed sale has no hold reason.
-    expect(held.orders.edges.map((e: any) => e.node).filter((n: any) => n.status === 'SUBMITTED').map((n: any) => n.holdReason)).toEqual(expect.arrayContaining([null]));
+    expect(
+      held.orders.edges
+        .map((e: any) => e.node)
+        .filter((n: any) => n.status === 'SUBMITTED')
+        .map((n: any) => n.holdReason),
+    ).toEqual(expect.arrayContaining([null]));
     expect(held.orders.edges.map((e: any) => e.node).filter((n: any) => n.status !== 'ON_HOLD' && n.holdReason !== null)).toEqual([]);
   });
 
@@ -135,7 +191,11 @@ describe.skipIf(!available)('erpfront on Tryton', () => {
     const ids: string[] = [];
     try {
       for (let n = 0; n < 3; n++) {
-        const { placeOrder } = await stack.graphql(PLACE, { input: { idempotencyKey: `tryton-outage-${n}`, lines: [{ sku: n % 2 ? 'SKU-1002' : 'SKU-1001', quantity: 1 + n }] } }, token);
+        const { placeOrder } = await stack.graphql(
+          PLACE,
+          { input: { idempotencyKey: `tryton-outage-${n}`, lines: [{ sku: n % 2 ? 'SKU-1002' : 'SKU-1001', quantity: 1 + n }] } },
+          token,
+        );
         expect(placeOrder.userErrors).toEqual([]);
         expect(placeOrder.order.status).toBe('QUEUED');
         ids.push(placeOrder.order.id);

@@ -26,7 +26,13 @@ export async function placeOrder(stack: Stack, token: string, input: Record<stri
   const answer = await stack.graphql(PLACE_ORDER, { input }, { token, headers });
   if (answer.body.errors) throw new Error(`placeOrder failed: ${JSON.stringify(answer.body.errors)}`);
   return answer.body.data.placeOrder as {
-    order: { id: string; status: string; erpOrderNumber: string | null; total: { amount: string; currency: string }; rejection: { reason: string } | null } | null;
+    order: {
+      id: string;
+      status: string;
+      erpOrderNumber: string | null;
+      total: { amount: string; currency: string };
+      rejection: { reason: string } | null;
+    } | null;
     userErrors: Array<{ code: string; message: string; field: string[] | null }>;
     creditDecision: { decision: string; reason: string | null } | null;
   };
@@ -56,7 +62,11 @@ export async function eventually<T>(read: () => Promise<T>, check: (value: T) =>
 
 /** The queue as operations see it. */
 export async function queue(stack: Stack, statuses: string[] = ['QUEUED', 'ON_HOLD', 'REJECTED', 'SUBMITTED', 'CANCELLED']) {
-  const answer = await stack.graphql('query($s: [OrderStatus!]) { orderQueue(statuses: $s, first: 1000) { id status customerId rejection { reason } } }', { s: statuses }, { token: await stack.opsToken() });
+  const answer = await stack.graphql(
+    'query($s: [OrderStatus!]) { orderQueue(statuses: $s, first: 1000) { id status customerId rejection { reason } } }',
+    { s: statuses },
+    { token: await stack.opsToken() },
+  );
   if (answer.body.errors) throw new Error(JSON.stringify(answer.body.errors));
   return answer.body.data.orderQueue as Array<{ id: string; status: string; customerId: string; rejection: { reason: string } | null }>;
 }

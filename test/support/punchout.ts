@@ -64,7 +64,9 @@ export async function startBuyerEndpoint() {
     req.on('end', () => {
       received.push({ path: req.url ?? '', contentType: req.headers['content-type'] ?? '', body });
       res.writeHead(200, { 'content-type': 'text/xml' });
-      res.end(`<?xml version="1.0"?><cXML payloadID="x@buyer" timestamp="2026-01-01T00:00:00+00:00"><Response><Status code="${state.status}" text="status"/></Response></cXML>`);
+      res.end(
+        `<?xml version="1.0"?><cXML payloadID="x@buyer" timestamp="2026-01-01T00:00:00+00:00"><Response><Status code="${state.status}" text="status"/></Response></cXML>`,
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -82,16 +84,25 @@ export function buyersFile(buyers: unknown[]): string {
 /** The README's demo buyer, with the order-status URL of a test endpoint. */
 export function demoBuyer(orderStatusUrl?: string) {
   return {
-    id: 'demo-buyer', name: 'Demo Buyer', customerId: 'C0001', allowedReturnHosts: ['localhost', '127.0.0.1', 'buyer.example'],
+    id: 'demo-buyer',
+    name: 'Demo Buyer',
+    customerId: 'C0001',
+    allowedReturnHosts: ['localhost', '127.0.0.1', 'buyer.example'],
     cxml: {
-      from: [{ domain: 'NetworkID', identity: 'AN-DEMO-BUYER' }], to: [{ domain: 'DUNS', identity: 'erpfront-demo' }],
-      sender: [{ domain: 'NetworkID', identity: 'AN-DEMO-BUYER' }], sharedSecret: 'demo-shared-secret', orderStatusUrl,
+      from: [{ domain: 'NetworkID', identity: 'AN-DEMO-BUYER' }],
+      to: [{ domain: 'DUNS', identity: 'erpfront-demo' }],
+      sender: [{ domain: 'NetworkID', identity: 'AN-DEMO-BUYER' }],
+      sharedSecret: 'demo-shared-secret',
+      orderStatusUrl,
     },
   };
 }
 
 export const DEMO_OCI_BUYER = {
-  id: 'demo-oci-buyer', name: 'Demo OCI', customerId: 'C0002', allowedReturnHosts: ['localhost', '127.0.0.1', 'buyer.example'],
+  id: 'demo-oci-buyer',
+  name: 'Demo OCI',
+  customerId: 'C0002',
+  allowedReturnHosts: ['localhost', '127.0.0.1', 'buyer.example'],
   oci: { logins: [{ username: 'demo-oci', password: 'demo-oci-password' }] },
 };
 
@@ -111,8 +122,16 @@ export function demoRequest(payload: string, options: { secret?: string; payload
 </cXML>`;
 }
 
-export function setupRequest(formPostUrl: string, options: { operation?: string; cookie?: string; items?: Array<{ sku: string; quantity: number; aux?: string }> } = {}): string {
-  const items = (options.items ?? []).map((i, n) => `<ItemOut quantity="${i.quantity}" lineNumber="${n + 1}"><ItemID><SupplierPartID>${i.sku}</SupplierPartID>${i.aux ? `<SupplierPartAuxiliaryID>${i.aux}</SupplierPartAuxiliaryID>` : ''}</ItemID></ItemOut>`).join('');
+export function setupRequest(
+  formPostUrl: string,
+  options: { operation?: string; cookie?: string; items?: Array<{ sku: string; quantity: number; aux?: string }> } = {},
+): string {
+  const items = (options.items ?? [])
+    .map(
+      (i, n) =>
+        `<ItemOut quantity="${i.quantity}" lineNumber="${n + 1}"><ItemID><SupplierPartID>${i.sku}</SupplierPartID>${i.aux ? `<SupplierPartAuxiliaryID>${i.aux}</SupplierPartAuxiliaryID>` : ''}</ItemID></ItemOut>`,
+    )
+    .join('');
   // Contact before BrowserFormPost, as Coupa sends it (element order is not enforced).
   return `<PunchOutSetupRequest operation="${options.operation ?? 'create'}"><BuyerCookie>${esc(options.cookie ?? 'cookie-1')}</BuyerCookie>
 <Extrinsic name="UserEmail">jane@buyer.example</Extrinsic><Contact role="endUser"><Name xml:lang="en">Jane</Name></Contact>
@@ -131,8 +150,15 @@ export interface OrderLine {
 }
 
 export function orderRequest(orderId: string, lines: OrderLine[], type = 'new'): string {
-  const items = lines.map((l, i) => `<ItemOut quantity="${l.quantity}" lineNumber="${i + 1}"><ItemID><SupplierPartID>${l.sku}</SupplierPartID>${l.aux ? `<SupplierPartAuxiliaryID>${l.aux}</SupplierPartAuxiliaryID>` : ''}</ItemID>
-<ItemDetail><UnitPrice><Money currency="${l.currency}">${l.price}</Money></UnitPrice><Description xml:lang="en">x</Description><UnitOfMeasure>${l.unit}</UnitOfMeasure><Classification domain="UNSPSC">1</Classification></ItemDetail></ItemOut>`).join('\n');
+  const items = lines
+    .map(
+      (
+        l,
+        i,
+      ) => `<ItemOut quantity="${l.quantity}" lineNumber="${i + 1}"><ItemID><SupplierPartID>${l.sku}</SupplierPartID>${l.aux ? `<SupplierPartAuxiliaryID>${l.aux}</SupplierPartAuxiliaryID>` : ''}</ItemID>
+<ItemDetail><UnitPrice><Money currency="${l.currency}">${l.price}</Money></UnitPrice><Description xml:lang="en">x</Description><UnitOfMeasure>${l.unit}</UnitOfMeasure><Classification domain="UNSPSC">1</Classification></ItemDetail></ItemOut>`,
+    )
+    .join('\n');
   return `<OrderRequest><OrderRequestHeader orderID="${orderId}" orderDate="2026-01-01T10:00:00-05:00" type="${type}"><Total><Money currency="USD">1</Money></Total>
 <BillTo><Address addressID="B1"><Name xml:lang="en">Buyer</Name></Address></BillTo></OrderRequestHeader>${items}</OrderRequest>`;
 }
@@ -169,14 +195,20 @@ export function unescapeHtml(value: string): string {
 /** What a browser would submit from the return page: the form's action and its hidden fields. */
 export function readForm(html: string): { action: string; target: string; fields: Array<[string, string]> } {
   const form = /<form[^>]*action="([^"]*)"[^>]*target="([^"]*)"/.exec(html)!;
-  const fields = [...html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)].map((m) => [unescapeHtml(m[1]!), unescapeHtml(m[2]!)] as [string, string]);
+  const fields = [...html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)].map(
+    (m) => [unescapeHtml(m[1]!), unescapeHtml(m[2]!)] as [string, string],
+  );
   return { action: unescapeHtml(form[1]!), target: unescapeHtml(form[2]!), fields };
 }
 
 /** Redeems a start URL's token for a session access token. */
 export async function redeem(stack: Stack, startUrl: string): Promise<{ status: number; body: any }> {
   const token = new URL(startUrl).searchParams.get('token');
-  const response = await fetch(`${stack.erpfront.url}/punchout/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+  const response = await fetch(`${stack.erpfront.url}/punchout/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token }),
+  });
   return { status: response.status, body: await response.json() };
 }
 

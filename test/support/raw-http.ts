@@ -17,7 +17,11 @@ export interface ChunkedAnswer {
  * POSTs `totalBytes` of body in chunks (Transfer-Encoding: chunked, no Content-Length): `head`,
  * then `filler` repeated, then `tail`. Stops writing as soon as the server answers.
  */
-export function postChunked(url: string, headers: Record<string, string>, body: { head: string; filler: string; tail: string; totalBytes: number }): Promise<ChunkedAnswer> {
+export function postChunked(
+  url: string,
+  headers: Record<string, string>,
+  body: { head: string; filler: string; tail: string; totalBytes: number },
+): Promise<ChunkedAnswer> {
   return new Promise((resolve, reject) => {
     let sent = 0;
     let answered = false;

@@ -48,12 +48,26 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts a redis-server with the durable settings erpfront requires for orders, unless told otherwise. */
-export async function startRedisServer(options: { appendonly?: boolean; appendfsync?: 'always' | 'everysec' | 'no'; maxmemoryPolicy?: string } = {}): Promise<RedisServer> {
+export async function startRedisServer(
+  options: { appendonly?: boolean; appendfsync?: 'always' | 'everysec' | 'no'; maxmemoryPolicy?: string } = {},
+): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'erpfront-redis-'));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir,
-    '--appendonly', options.appendonly === false ? 'no' : 'yes', '--appendfsync', options.appendfsync ?? 'always',
-    ...(options.maxmemoryPolicy ? ['--maxmemory-policy', options.maxmemoryPolicy] : [])];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--dir',
+    dir,
+    '--appendonly',
+    options.appendonly === false ? 'no' : 'yes',
+    '--appendfsync',
+    options.appendfsync ?? 'always',
+    ...(options.maxmemoryPolicy ? ['--maxmemory-policy', options.maxmemoryPolicy] : []),
+  ];
   let child: ChildProcess | null = null;
   const server: RedisServer = {
     url: `redis://127.0.0.1:${port}`,
@@ -120,17 +134,30 @@ export async function startScaleOut(count: number, env: Record<string, string> =
   const redis = await startRedisServer();
   const sandbox = await startSandboxProcess(options.sandboxEnv);
   const secret = randomBytes(32).toString('base64url');
-  const envFor = () => ({ ERP_URL: sandbox.url, AUTH_JWT_SECRET: secret, REDIS_URL: redis.url, DATA_DIR: mkdtempSync(join(tmpdir(), 'erpfront-scale-')), ...env });
+  const envFor = () => ({
+    ERP_URL: sandbox.url,
+    AUTH_JWT_SECRET: secret,
+    REDIS_URL: redis.url,
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'erpfront-scale-')),
+    ...env,
+  });
   const envs = Array.from({ length: count }, envFor);
   const instances = await Promise.all(envs.map((e) => startErpfrontProcess(e)));
   const control = async (path: string, body?: unknown) => {
-    const response = await fetch(`${sandbox.url}/__control/${path}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    const response = await fetch(
+      `${sandbox.url}/__control/${path}`,
+      body === undefined ? {} : { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
+    );
     if (!response.ok) throw new Error(`sandbox control ${path}: ${response.status} ${await response.text()}`);
     return response.json();
   };
   const opsToken = () => signToken({ secret, roles: ['ops'], subject: 'ops@erpfront' });
   const scale: ScaleOut = {
-    redis, sandbox, instances, secret, opsToken,
+    redis,
+    sandbox,
+    instances,
+    secret,
+    opsToken,
     buyerToken: (customerId) => signToken({ secret, roles: ['buyer'], customerId }),
     stack(i) {
       return {

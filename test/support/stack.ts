@@ -32,7 +32,10 @@ export async function startStack(env: Record<string, string> = {}, options: { sa
   let erpfront = await startErpfrontProcess(erpfrontEnv);
 
   const control = async (path: string, body?: unknown) => {
-    const response = await fetch(`${sandbox.url}/__control/${path}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    const response = await fetch(
+      `${sandbox.url}/__control/${path}`,
+      body === undefined ? {} : { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
+    );
     if (!response.ok) throw new Error(`sandbox control ${path}: ${response.status} ${await response.text()}`);
     return response.json();
   };
@@ -53,7 +56,11 @@ export async function startStack(env: Record<string, string> = {}, options: { sa
     },
     buyerToken: (customerId: string) => signToken({ secret, roles: ['buyer'], customerId }),
     repToken: (repId: string) => signToken({ secret, roles: ['rep'], repId }),
-    async graphql<T = any>(query: string, variables: Record<string, unknown> = {}, options: { token?: string | null; headers?: Record<string, string> } = {}): Promise<GraphQLAnswer<T>> {
+    async graphql<T = any>(
+      query: string,
+      variables: Record<string, unknown> = {},
+      options: { token?: string | null; headers?: Record<string, string> } = {},
+    ): Promise<GraphQLAnswer<T>> {
       const token = options.token === undefined ? await stack.buyerToken('C0001') : options.token;
       const response = await fetch(`${erpfront.url}/graphql`, {
         method: 'POST',

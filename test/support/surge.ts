@@ -60,6 +60,12 @@ if (import.meta.main) {
   const options = JSON.parse(process.argv[2]!) as SurgeOptions;
   const result = await autocannon({ ...options, method: 'POST' });
   const statuses = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([status, stats]) => [status, stats?.count ?? 0]));
-  const summary: SurgeResult = { requestsPerSecond: result.requests.total / result.duration, statuses, errors: result.errors, p50: result.latency.p50, p99: result.latency.p99 };
+  const summary: SurgeResult = {
+    requestsPerSecond: result.requests.total / result.duration,
+    statuses,
+    errors: result.errors,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+  };
   console.log(JSON.stringify(summary));
 }

@@ -32,9 +32,16 @@ export const TRYTON_USER = { username: 'webstore', password: 'WebShopApi-2024x' 
 
 /** Whether trytond, proteus and the modules the demo needs are installed. */
 export function trytonInstalled(): boolean {
-  const probe = spawnSync('bash', ['-c', 'command -v trytond >/dev/null && command -v trytond-admin >/dev/null && /usr/bin/python3 -c "import proteus, trytond.modules.sale_credit_limit, trytond.modules.sale_price_list"'], {
-    stdio: 'ignore',
-  });
+  const probe = spawnSync(
+    'bash',
+    [
+      '-c',
+      'command -v trytond >/dev/null && command -v trytond-admin >/dev/null && /usr/bin/python3 -c "import proteus, trytond.modules.sale_credit_limit, trytond.modules.sale_price_list"',
+    ],
+    {
+      stdio: 'ignore',
+    },
+  );
   return probe.status === 0;
 }
 
@@ -86,7 +93,10 @@ async function freePort(): Promise<number> {
 
 async function runScript(command: 'start' | 'stop', dir: string, port: number): Promise<string> {
   try {
-    const { stdout, stderr } = await run('bash', [script, command], { env: { ...process.env, TRYTON_DIR: dir, TRYTON_PORT: String(port) }, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout, stderr } = await run('bash', [script, command], {
+      env: { ...process.env, TRYTON_DIR: dir, TRYTON_PORT: String(port) },
+      maxBuffer: 16 * 1024 * 1024,
+    });
     return stdout + stderr;
   } catch (error) {
     const log = existsSync(join(dir, 'trytond.log')) ? readFileSync(join(dir, 'trytond.log'), 'utf8').slice(-2000) : '';
@@ -97,7 +107,11 @@ async function runScript(command: 'start' | 'stop', dir: string, port: number): 
 /** The template directory of today's demo database, created once (under a lock). */
 async function template(): Promise<string> {
   const today = new Date().toISOString().slice(0, 10);
-  const version = createHash('sha256').update(readFileSync(script)).update(readFileSync(join(root, 'scripts/tryton/setup_demo.py'))).digest('hex').slice(0, 12);
+  const version = createHash('sha256')
+    .update(readFileSync(script))
+    .update(readFileSync(join(root, 'scripts/tryton/setup_demo.py')))
+    .digest('hex')
+    .slice(0, 12);
   const dir = join(tmpdir(), `erpfront-tryton-template-${today}-${version}`);
   const ready = join(dir, 'ready');
   const lock = `${dir}.lock`;

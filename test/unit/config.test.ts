@@ -4,7 +4,15 @@ import { ConfigError, parseEnv } from '../../src/config/env.ts';
 describe('parseEnv', () => {
   it('has working defaults for the embedded sandbox setup', () => {
     const env = parseEnv({});
-    expect(env).toMatchObject({ PORT: 8787, SANDBOX_PORT: 8788, ERP_CONNECTOR: 'sandbox', MAX_SKUS_PER_QUERY: 250, FRESHNESS_PRICES_SECONDS: 300, FRESHNESS_AVAILABILITY_SECONDS: 20, FRESHNESS_CREDIT_SECONDS: 60 });
+    expect(env).toMatchObject({
+      PORT: 8787,
+      SANDBOX_PORT: 8788,
+      ERP_CONNECTOR: 'sandbox',
+      MAX_SKUS_PER_QUERY: 250,
+      FRESHNESS_PRICES_SECONDS: 300,
+      FRESHNESS_AVAILABILITY_SECONDS: 20,
+      FRESHNESS_CREDIT_SECONDS: 60,
+    });
   });
 
   it('reports every wrong variable at once, with what was expected and what it got', () => {
@@ -33,7 +41,9 @@ describe('parseEnv', () => {
     const complete = { AUTH_JWT_ISSUER: 'https://idp.example.com/', AUTH_JWT_AUDIENCE: 'erpfront' };
     expect(parseEnv({ ...complete, AUTH_JWKS_URL: 'https://idp.example.com/jwks' }).AUTH_JWT_AUDIENCE).toBe('erpfront');
     expect(() => parseEnv({ ...complete, AUTH_JWKS_URL: 'http://idp.example.com/jwks' })).toThrow(/AUTH_JWKS_URL: expected an https:\/\/ URL/);
-    expect(() => parseEnv({ ...complete, AUTH_JWKS_URL: 'http://127.0.0.1:9000/jwks', NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32) })).toThrow(/AUTH_JWKS_URL/);
+    expect(() => parseEnv({ ...complete, AUTH_JWKS_URL: 'http://127.0.0.1:9000/jwks', NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32) })).toThrow(
+      /AUTH_JWKS_URL/,
+    );
     expect(() => parseEnv({ ...complete, AUTH_JWKS_URL: 'http://127.0.0.1:9000/jwks', NODE_ENV: 'test' })).toThrow(/AUTH_JWKS_URL/);
     expect(parseEnv({ ...complete, AUTH_JWKS_URL: 'http://127.0.0.1:9000/jwks', NODE_ENV: 'development' }).AUTH_JWKS_URL).toBe('http://127.0.0.1:9000/jwks');
   });
@@ -77,7 +87,12 @@ describe('parseEnv', () => {
     });
 
     it('refuses credentials in an http URL (fetch would refuse them too) without echoing them', () => {
-      const problems = problemsOf({ ERP_URL: 'https://webstore:WebShopApi-2024x@erp.example.com/demo/', AUTH_JWKS_URL: 'https://idp:jwks-pass@idp.example.com/jwks', AUTH_JWT_ISSUER: 'https://idp.example.com/', AUTH_JWT_AUDIENCE: 'erpfront' });
+      const problems = problemsOf({
+        ERP_URL: 'https://webstore:WebShopApi-2024x@erp.example.com/demo/',
+        AUTH_JWKS_URL: 'https://idp:jwks-pass@idp.example.com/jwks',
+        AUTH_JWT_ISSUER: 'https://idp.example.com/',
+        AUTH_JWT_AUDIENCE: 'erpfront',
+      });
       expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['AUTH_JWKS_URL', 'ERP_URL']);
       for (const problem of problems) {
         expect(problem).toMatch(/credentials/);

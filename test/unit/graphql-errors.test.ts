@@ -9,7 +9,7 @@ describe('toGraphQLError', () => {
     ['ERP_BAD_RESPONSE', 'getPrices: no Tryton database at http://erp.internal:8000/demo/ (404)'],
     ['ERP_NOT_FOUND', 'Customer C9 does not exist in Tryton (no party with this code) at http://erp.internal:8000/'],
     ['ERP_REJECTED', 'createOrder: Tryton user webstore at http://erp.internal:8000/demo/ refused'],
-  ] as const)('gives a client the code of %s and erpfront\'s sentence, keeping the ERP\'s text for the log', (code, raw) => {
+  ] as const)("gives a client the code of %s and erpfront's sentence, keeping the ERP's text for the log", (code, raw) => {
     const original = new ErpError(code, raw, { operation: 'x' });
     const client = toGraphQLError(original) as GraphQLError;
     expect(client).toBeInstanceOf(GraphQLError);
@@ -19,7 +19,7 @@ describe('toGraphQLError', () => {
     expect(detailOf(client)).toBe(original);
   });
 
-  it('passes a refusal\'s reason code on, but only when it looks like one', () => {
+  it("passes a refusal's reason code on, but only when it looks like one", () => {
     const coded = toGraphQLError(new ErpError('ERP_REJECTED', 'x', { reason: 'CREDIT_HOLD' })) as GraphQLError;
     expect(coded.extensions).toMatchObject({ code: 'ERP_REJECTED', reason: 'CREDIT_HOLD' });
     expect(coded.message).toContain('credit hold');

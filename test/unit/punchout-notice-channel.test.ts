@@ -36,7 +36,12 @@ describe('cxmlNoticeChannel', () => {
       pump();
     });
     const started = performance.now();
-    const error = await cxmlNoticeChannel(fetch, 20_000).deliver(url, '<cXML/>').then(() => null, (e: Error) => e);
+    const error = await cxmlNoticeChannel(fetch, 20_000)
+      .deliver(url, '<cXML/>')
+      .then(
+        () => null,
+        (e: Error) => e,
+      );
     const elapsed = performance.now() - started;
     expect(error?.message).toMatch(/larger than/);
     expect(elapsed).toBeLessThan(3000);
@@ -47,13 +52,18 @@ describe('cxmlNoticeChannel', () => {
   });
 
   it('a buyer status text of 100 KB with newlines reaches the error as one short line', async () => {
-    const text = ('no\r\nerpfront: FORGED ').repeat(5000);
+    const text = 'no\r\nerpfront: FORGED '.repeat(5000);
     const url = await listen((req, res) => {
       req.resume();
       res.writeHead(200, { 'content-type': 'text/xml' });
       res.end(`<?xml version="1.0"?><cXML><Response><Status code="500" text="${text.replace(/\r/g, '&#13;').replace(/\n/g, '&#10;')}"/></Response></cXML>`);
     });
-    const error = await cxmlNoticeChannel(fetch).deliver(url, '<cXML/>').then(() => null, (e: Error) => e);
+    const error = await cxmlNoticeChannel(fetch)
+      .deliver(url, '<cXML/>')
+      .then(
+        () => null,
+        (e: Error) => e,
+      );
     expect(error?.message).toMatch(/cXML status "500"/);
     expect(error!.message.length).toBeLessThan(400);
     expect(error!.message).not.toMatch(/[\r\n]/);

@@ -12,12 +12,26 @@ import { withPunchOutTokens } from '../../src/features/punchout/services/session
 import { parseXmlSafely, XmlSafetyError } from '../../src/features/punchout/xml/safe-xml.ts';
 
 const opening: SessionOpening = {
-  protocol: 'cxml', buyerId: 'demo-buyer', customerId: 'C0001', operation: 'create', buyerCookie: 'c', returnUrl: 'http://localhost/r',
-  returnFields: [], returnTarget: '_top', deploymentMode: 'production', user: null, lines: [],
+  protocol: 'cxml',
+  buyerId: 'demo-buyer',
+  customerId: 'C0001',
+  operation: 'create',
+  buyerCookie: 'c',
+  returnUrl: 'http://localhost/r',
+  returnFields: [],
+  returnTarget: '_top',
+  deploymentMode: 'production',
+  user: null,
+  lines: [],
 };
 
 function setup() {
-  const clock = { t: 1_000_000, now() { return this.t; } };
+  const clock = {
+    t: 1_000_000,
+    now() {
+      return this.t;
+    },
+  };
   const store = createMemoryPunchOutStore();
   const sessions = new PunchOutSessions(store, clock, { startTtlMs: 60_000, sessionTtlMs: 600_000 });
   return { clock, store, sessions };
@@ -57,7 +71,10 @@ describe('PunchOut sessions', () => {
 describe('buyer credentials', () => {
   const directory = new BuyerDirectory(DEMO_BUYERS);
   const header = (secret: string | null, domain = 'NetworkId') => ({
-    from: [{ domain, identity: ' AN-DEMO-BUYER ' }], to: [{ domain: 'duns', identity: 'erpfront-demo' }], sender: [{ domain: 'networkid', identity: 'AN-DEMO-BUYER' }], sharedSecret: secret,
+    from: [{ domain, identity: ' AN-DEMO-BUYER ' }],
+    to: [{ domain: 'duns', identity: 'erpfront-demo' }],
+    sender: [{ domain: 'networkid', identity: 'AN-DEMO-BUYER' }],
+    sharedSecret: secret,
   });
 
   it('domains in any case and padded identities match; the secret must be exact', async () => {
@@ -69,8 +86,18 @@ describe('buyer credentials', () => {
   });
 
   it('a broken buyers file is refused at start with every problem, never echoing a secret', () => {
-    expect(() => parseBuyerOrganisations(JSON.stringify([{ id: 'x y', customerId: '', allowedReturnHosts: ['https://a'], cxml: { from: [], to: [], sender: [], sharedSecret: 'sup3r-s3cret-value', version: '2.0' } }])))
-      .toThrow(/\[0\.id\][\s\S]*\[0\.customerId\][\s\S]*allowedReturnHosts[\s\S]*cxml\.from[\s\S]*cxml\.version/);
+    expect(() =>
+      parseBuyerOrganisations(
+        JSON.stringify([
+          {
+            id: 'x y',
+            customerId: '',
+            allowedReturnHosts: ['https://a'],
+            cxml: { from: [], to: [], sender: [], sharedSecret: 'sup3r-s3cret-value', version: '2.0' },
+          },
+        ]),
+      ),
+    ).toThrow(/\[0\.id\][\s\S]*\[0\.customerId\][\s\S]*allowedReturnHosts[\s\S]*cxml\.from[\s\S]*cxml\.version/);
     try {
       parseBuyerOrganisations('[{"id":"a","name":"a","customerId":"C1","allowedReturnHosts":["a"],"cxml":{"sharedSecret":"sup3r-s3cret-value"}}]');
     } catch (error) {

@@ -70,7 +70,11 @@ describe('classifyByRoute', () => {
 
 describe('classifyGraphQL', () => {
   const post = (body: string, headers: Record<string, string> = {}) =>
-    new Request('http://erpfront.test/graphql', { method: 'POST', body, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers } });
+    new Request('http://erpfront.test/graphql', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers },
+    });
 
   it('reads a small POST body and returns it, to hand on in a copy that can still be read', async () => {
     const body = JSON.stringify({ query: PLACE_ORDER, variables: { input: { lines: [] } } });
@@ -95,7 +99,11 @@ describe('classifyGraphQL', () => {
     expect((await classifyGraphQL(post('{"query": "mutation {', {}))).requestClass).toBe('read');
     expect((await classifyGraphQL(post(JSON.stringify([{ query: PLACE_ORDER }])))).requestClass).toBe('read');
     expect((await classifyGraphQL(post(JSON.stringify({ documentId: 'sha256:abc' })))).requestClass).toBe('read');
-    const chunked = new Request('http://erpfront.test/graphql', { method: 'POST', body: JSON.stringify({ query: PLACE_ORDER }), headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } });
+    const chunked = new Request('http://erpfront.test/graphql', {
+      method: 'POST',
+      body: JSON.stringify({ query: PLACE_ORDER }),
+      headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+    });
     expect((await classifyGraphQL(chunked)).requestClass).toBe('read');
   });
 });

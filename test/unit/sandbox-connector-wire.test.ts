@@ -14,20 +14,37 @@ import { ErpError } from '../../src/ports/erp-error.ts';
 import { erpFailure } from '../support/sandbox-erp.ts';
 
 const ITEM = {
-  sku: 'SKU-00001', name: 'Hex bolt M8x40 zinc-plated, box of 100', description: 'ISO 4017', unitOfMeasure: 'BX',
-  category: 'Fasteners', salable: true, restrictedToPriceLists: null,
+  sku: 'SKU-00001',
+  name: 'Hex bolt M8x40 zinc-plated, box of 100',
+  description: 'ISO 4017',
+  unitOfMeasure: 'BX',
+  category: 'Fasteners',
+  salable: true,
+  restrictedToPriceLists: null,
 };
 const CUSTOMER = {
-  id: 'C0001', name: 'Acme', currency: 'USD', priceListId: 'PL-CONTRACTOR', hasContractPrices: true,
-  paymentTerms: { code: 'NET30', description: 'Net 30 days', netDays: 30 }, poRequired: false,
-  shipTos: [{ id: 'C0001-ST1', name: 'Main', line1: '1 Mill St', line2: null, city: 'Chicago', region: 'IL', postalCode: '60607', country: 'US', isDefault: true }],
+  id: 'C0001',
+  name: 'Acme',
+  currency: 'USD',
+  priceListId: 'PL-CONTRACTOR',
+  hasContractPrices: true,
+  paymentTerms: { code: 'NET30', description: 'Net 30 days', netDays: 30 },
+  poRequired: false,
+  shipTos: [
+    { id: 'C0001-ST1', name: 'Main', line1: '1 Mill St', line2: null, city: 'Chicago', region: 'IL', postalCode: '60607', country: 'US', isDefault: true },
+  ],
   credit: { limit: '10000.00', balance: '250.50', openOrders: '0.00', onHold: false, holdReason: null },
 };
 const entry = (sku: string, unitPrice: unknown, minQuantity = 1) => ({
-  sku, scope: 'list', scopeId: 'USD', currency: 'USD', breaks: [{ minQuantity, unitPrice }],
+  sku,
+  scope: 'list',
+  scopeId: 'USD',
+  currency: 'USD',
+  breaks: [{ minQuantity, unitPrice }],
 });
 const STOCK = {
-  sku: 'SKU-00001', leadTimeDays: 7,
+  sku: 'SKU-00001',
+  leadTimeDays: 7,
   warehouses: [{ code: 'EAST', onHand: 5, reserved: 0, safetyStock: 1, incoming: [{ date: '2030-01-15', quantity: 10 }] }],
 };
 
@@ -46,7 +63,18 @@ function fakeErp(hangs: Array<() => void>): Hono {
       case 'no-breaks':
         return c.json({ value: [{ ...entry('SKU-1', '1.00'), breaks: [] }] });
       case 'unsorted-breaks':
-        return c.json({ value: [{ ...entry('SKU-1', '1.00'), breaks: [{ minQuantity: 100, unitPrice: '8.00' }, { minQuantity: 1, unitPrice: '10.00' }, { minQuantity: 10, unitPrice: '9.00' }] }] });
+        return c.json({
+          value: [
+            {
+              ...entry('SKU-1', '1.00'),
+              breaks: [
+                { minQuantity: 100, unitPrice: '8.00' },
+                { minQuantity: 1, unitPrice: '10.00' },
+                { minQuantity: 10, unitPrice: '9.00' },
+              ],
+            },
+          ],
+        });
       case 'missing-field': {
         const { limit: _limit, ...credit } = CUSTOMER.credit;
         return c.json({ value: [{ ...CUSTOMER, credit }], missing: [] });
@@ -109,7 +137,9 @@ describe('sandbox connector against a misbehaving ERP', () => {
   const failure = erpFailure;
 
   it('refuses a price sent as a JSON number, naming the field', async () => {
-    const error = await failure(connect('price-as-number').getPrices(['SKU-1', 'SKU-2', 'SKU-3', 'SKU-4'].map((sku) => ({ scope: 'list', scopeId: 'USD', sku }))));
+    const error = await failure(
+      connect('price-as-number').getPrices(['SKU-1', 'SKU-2', 'SKU-3', 'SKU-4'].map((sku) => ({ scope: 'list', scopeId: 'USD', sku }))),
+    );
     expect(error.code).toBe('ERP_BAD_RESPONSE');
     expect(error.operation).toBe('getPrices');
     expect(error.message).toBe('getPrices: value[3].breaks[0].unitPrice: expected a decimal string');
@@ -130,7 +160,13 @@ describe('sandbox connector against a misbehaving ERP', () => {
 
   it('sorts breaks the ERP sent out of order', async () => {
     const [entry] = await connect('unsorted-breaks').getPrices([{ scope: 'list', scopeId: 'USD', sku: 'SKU-1' }]);
-    expect(entry).toMatchObject({ breaks: [{ minQuantity: 1, unitPrice: '10.00' }, { minQuantity: 10, unitPrice: '9.00' }, { minQuantity: 100, unitPrice: '8.00' }] });
+    expect(entry).toMatchObject({
+      breaks: [
+        { minQuantity: 1, unitPrice: '10.00' },
+        { minQuantity: 10, unitPrice: '9.00' },
+        { minQuantity: 100, unitPrice: '8.00' },
+      ],
+    });
   });
 
   it('refuses an answer with a missing field, naming it', async () => {
@@ -193,7 +229,10 @@ describe('sandbox connector against a misbehaving ERP', () => {
     expect(error.cause).toBeInstanceOf(Error);
   });
 
-  it.each([['auth', 401], ['forbidden', 403]])('maps %s (%i) to ERP_AUTH_FAILED', async (scenario) => {
+  it.each([
+    ['auth', 401],
+    ['forbidden', 403],
+  ])('maps %s (%i) to ERP_AUTH_FAILED', async (scenario) => {
     const error = await failure(connect(scenario).getSalesReps(['R01']));
     expect(error).toMatchObject({ code: 'ERP_AUTH_FAILED', operation: 'getSalesReps', transient: false });
   });

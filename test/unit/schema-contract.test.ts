@@ -11,7 +11,7 @@ import { features } from '../../src/features/index.ts';
 const contract = readFileSync(new URL('../../schema.graphql', import.meta.url), 'utf8');
 
 describe('schema.graphql', () => {
-  it('is the base and every feature\'s part, in the features\' order (npm run schema writes it)', () => {
+  it("is the base and every feature's part, in the features' order (npm run schema writes it)", () => {
     expect(contract).toBe(printSchemaParts());
   });
 

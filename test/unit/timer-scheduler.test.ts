@@ -21,7 +21,8 @@ describe('timer scheduler', () => {
     let overlapped = false;
     let ticks = 0;
     scheduler.add({
-      name: 'slow', intervalMs: 5,
+      name: 'slow',
+      intervalMs: 5,
       async tick() {
         running++;
         overlapped ||= running > 1;
@@ -61,11 +62,21 @@ describe('timer scheduler', () => {
     const { lines, logger } = recordingLogger();
     const scheduler = createTimerScheduler({ logger });
     let attempts = 0;
-    scheduler.add({ name: 'flaky', intervalMs: 5, tick: async () => { if (++attempts === 1) throw new Error('ERP down'); } });
+    scheduler.add({
+      name: 'flaky',
+      intervalMs: 5,
+      tick: async () => {
+        if (++attempts === 1) throw new Error('ERP down');
+      },
+    });
     const order: string[] = [];
     const job: Job = {
-      name: 'long', intervalMs: 1000,
-      tick: async () => { await sleep(40); order.push('tick done'); },
+      name: 'long',
+      intervalMs: 1000,
+      tick: async () => {
+        await sleep(40);
+        order.push('tick done');
+      },
       drain: async () => void order.push('drained'),
     };
     scheduler.add(job);

@@ -24,7 +24,10 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 it('100 KB of "<" in a non-JSON answer: ERP_BAD_RESPONSE with a short quote, in well under a second', async () => {
   const rpc = createTrytonRpc({ url, username: 'u', password: 'p', timeoutMs: 5000, fetch });
   const started = performance.now();
-  const error = await rpc.common('version', 'common.server.version', []).then(() => null, (e: Error & { code?: string }) => e);
+  const error = await rpc.common('version', 'common.server.version', []).then(
+    () => null,
+    (e: Error & { code?: string }) => e,
+  );
   expect(performance.now() - started).toBeLessThan(500);
   expect(error?.code).toBe('ERP_BAD_RESPONSE');
   expect(error!.message.length).toBeLessThan(400);

@@ -20,7 +20,9 @@ describe('Tryton values', () => {
   });
 
   it('refuses a price sent as a JSON number, naming the field', () => {
-    expect(() => parseAnswer(decimal.array(), [{ __class__: 'Decimal', decimal: '1.5' }, 1.5], 'getPrices', 'prices')).toThrow(/getPrices: Tryton's prices: \[1\]: expected a Decimal/);
+    expect(() => parseAnswer(decimal.array(), [{ __class__: 'Decimal', decimal: '1.5' }, 1.5], 'getPrices', 'prices')).toThrow(
+      /getPrices: Tryton's prices: \[1\]: expected a Decimal/,
+    );
   });
 });
 
@@ -42,7 +44,9 @@ describe('Tryton faults', () => {
   it('maps UserWarning, access, missing records, concurrency and server exceptions', () => {
     expect(map(['UserWarning', ['sale_warning', 'Sale over budget', '']])).toMatchObject({ code: 'ERP_REJECTED', reason: 'NEEDS_CONFIRMATION' });
     expect(map(['UserError', ['You are not allowed to read records "1" of "Sale".', '', null]])).toMatchObject({ code: 'ERP_AUTH_FAILED' });
-    expect(map(['UserError', ['You are trying to read records "999" of "Product Variant" that don\'t exist anymore.', '', null]])).toMatchObject({ code: 'ERP_NOT_FOUND' });
+    expect(map(['UserError', ['You are trying to read records "999" of "Product Variant" that don\'t exist anymore.', '', null]])).toMatchObject({
+      code: 'ERP_NOT_FOUND',
+    });
     expect(map(['ConcurrencyException', 'Records were modified in the meanwhile'])).toMatchObject({ code: 'ERP_UNAVAILABLE', transient: true });
     const server = map(["'customer_taxes_used'", 'Traceback ...\nKeyError: customer_taxes_used']);
     expect(server).toMatchObject({ code: 'ERP_UNAVAILABLE' });

@@ -33,7 +33,30 @@ function generator(seed: number) {
   };
 }
 
-const PIECES = [']]>', '"', "'", '<', '&', '>', '&amp;', '&#1;', '<![CDATA[', '-->', '\r\n', '\t', '\uFFFE', '\uFFFF', '\uFFFD', '\uD800', '\uDFFF', '\uDBFF\uDFFF', '😀', '\u0085', '\u2028', 'é'];
+const PIECES = [
+  ']]>',
+  '"',
+  "'",
+  '<',
+  '&',
+  '>',
+  '&amp;',
+  '&#1;',
+  '<![CDATA[',
+  '-->',
+  '\r\n',
+  '\t',
+  '\uFFFE',
+  '\uFFFF',
+  '\uFFFD',
+  '\uD800',
+  '\uDFFF',
+  '\uDBFF\uDFFF',
+  '😀',
+  '\u0085',
+  '\u2028',
+  'é',
+];
 
 function randomText(random: () => number): string {
   const length = Math.floor(random() * 24);
@@ -52,26 +75,66 @@ function randomText(random: () => number): string {
 function documents(random: () => number): string[] {
   const t = () => randomText(random);
   const buyer: BuyerOrganisation = {
-    id: 'b', name: t(), customerId: 'C0001', allowedReturnHosts: ['buyer.example'], unitMap: { EA: t() },
+    id: 'b',
+    name: t(),
+    customerId: 'C0001',
+    allowedReturnHosts: ['buyer.example'],
+    unitMap: { EA: t() },
     cxml: {
-      from: [{ domain: t(), identity: t() }], to: [{ domain: t(), identity: t() }], sender: [{ domain: t(), identity: t() }], sharedSecret: t(),
-      version: '1.2.014', fulfillVersion: '1.2.050', formEncoding: 'cxml-urlencoded', deploymentMode: random() < 0.5 ? 'test' : 'production',
+      from: [{ domain: t(), identity: t() }],
+      to: [{ domain: t(), identity: t() }],
+      sender: [{ domain: t(), identity: t() }],
+      sharedSecret: t(),
+      version: '1.2.014',
+      fulfillVersion: '1.2.050',
+      formEncoding: 'cxml-urlencoded',
+      deploymentMode: random() < 0.5 ? 'test' : 'production',
     },
   };
   const session: PunchOutSession = {
-    id: t(), protocol: 'cxml', buyerId: 'b', customerId: 'C0001', operation: random() < 0.5 ? 'create' : 'inspect', state: 'active', buyerCookie: t(),
-    returnUrl: 'http://buyer.example/r', returnFields: [], returnTarget: '_top', deploymentMode: buyer.cxml!.deploymentMode, user: t(), lines: [],
-    createdAt: NOW, startExpiresAt: NOW, expiresAt: NOW,
+    id: t(),
+    protocol: 'cxml',
+    buyerId: 'b',
+    customerId: 'C0001',
+    operation: random() < 0.5 ? 'create' : 'inspect',
+    state: 'active',
+    buyerCookie: t(),
+    returnUrl: 'http://buyer.example/r',
+    returnFields: [],
+    returnTarget: '_top',
+    deploymentMode: buyer.cxml!.deploymentMode,
+    user: t(),
+    lines: [],
+    createdAt: NOW,
+    startExpiresAt: NOW,
+    expiresAt: NOW,
   };
   const cart: PricedCart = {
     lines: Array.from({ length: 1 + Math.floor(random() * 3) }, () => ({
-      sku: t(), quantity: 1 + Math.floor(random() * 100), name: t(), description: t(), unitOfMeasure: random() < 0.5 ? 'EA' : t(),
-      unitPrice: { amount: t(), currency: t() }, unspsc: random() < 0.5 ? null : t(), category: t(), leadTimeDays: random() < 0.5 ? null : Math.floor(random() * 30),
+      sku: t(),
+      quantity: 1 + Math.floor(random() * 100),
+      name: t(),
+      description: t(),
+      unitOfMeasure: random() < 0.5 ? 'EA' : t(),
+      unitPrice: { amount: t(), currency: t() },
+      unspsc: random() < 0.5 ? null : t(),
+      category: t(),
+      leadTimeDays: random() < 0.5 ? null : Math.floor(random() * 30),
     })),
-    total: { amount: t(), currency: t() }, currency: 'USD',
+    total: { amount: t(), currency: t() },
+    currency: 'USD',
   };
   const ref = { buyerOrderId: t(), orderDate: random() < 0.5 ? `${t()}Z` : t(), orderPayloadId: t(), erpOrderNumber: random() < 0.3 ? null : t() };
-  const shipment = { id: t(), carrier: t(), trackingNumber: t(), shippedAt: '2026-11-28T10:00:00Z', lines: [{ sku: t(), quantity: 2 }, { sku: 'SKU-1', quantity: 1 }] };
+  const shipment = {
+    id: t(),
+    carrier: t(),
+    trackingNumber: t(),
+    shippedAt: '2026-11-28T10:00:00Z',
+    lines: [
+      { sku: t(), quantity: 2 },
+      { sku: 'SKU-1', quantity: 1 },
+    ],
+  };
   return [
     orderMessage(buyer, session, cart, NOW),
     responseDocument([200, 400, 401, 409, 450, 500][Math.floor(random() * 6)]!, t(), { version: '1.2.014', now: NOW }),
@@ -88,30 +151,71 @@ function legalXml(value: string): string {
 }
 
 describe('XML output, property-based', () => {
-  it.skipIf(!hasXmllint)('3,000 documents with random text in every echoed field are well-formed and DTD-valid (seed 20261129)', () => {
-    const random = generator(20261129);
-    const dir = mkdtempSync(join(tmpdir(), 'xml-property-'));
-    const files: string[] = [];
-    for (let i = 0; i < 500; i++) {
-      documents(random).forEach((xml, k) => {
-        const file = join(dir, `${i}-${k}.xml`);
-        // As it goes on the wire: UTF-8 (a lone surrogate left in the string would become U+FFFD here and hide the bug).
-        expect(xml).not.toMatch(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u);
-        writeFileSync(file, xml);
-        files.push(file);
+  it.skipIf(!hasXmllint)(
+    '3,000 documents with random text in every echoed field are well-formed and DTD-valid (seed 20261129)',
+    () => {
+      const random = generator(20261129);
+      const dir = mkdtempSync(join(tmpdir(), 'xml-property-'));
+      const files: string[] = [];
+      for (let i = 0; i < 500; i++) {
+        documents(random).forEach((xml, k) => {
+          const file = join(dir, `${i}-${k}.xml`);
+          // As it goes on the wire: UTF-8 (a lone surrogate left in the string would become U+FFFD here and hide the bug).
+          expect(xml).not.toMatch(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u);
+          writeFileSync(file, xml);
+          files.push(file);
+        });
+      }
+      const run = spawnSync('xmllint', ['--noout', '--nonet', '--valid', ...files], {
+        env: { ...process.env, XML_CATALOG_FILES: CATALOG },
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
       });
-    }
-    const run = spawnSync('xmllint', ['--noout', '--nonet', '--valid', ...files], { env: { ...process.env, XML_CATALOG_FILES: CATALOG }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    expect(run.stderr.slice(0, 4000)).toBe('');
-    expect(run.status).toBe(0);
-  }, 120_000);
+      expect(run.stderr.slice(0, 4000)).toBe('');
+      expect(run.status).toBe(0);
+    },
+    120_000,
+  );
 
   it('the BuyerCookie comes back as sent, with only the characters XML cannot carry replaced (U+FFFD)', () => {
     const random = generator(7);
     for (let i = 0; i < 1000; i++) {
       const cookie = randomText(random);
-      const buyer = { id: 'b', name: 'b', customerId: 'C1', allowedReturnHosts: [], unitMap: {}, cxml: { from: [{ domain: 'D', identity: 'i' }], to: [{ domain: 'D', identity: 'i' }], sender: [], sharedSecret: 's', version: '1.2.014', fulfillVersion: '1.2.050', formEncoding: 'cxml-urlencoded', deploymentMode: 'production' } } satisfies BuyerOrganisation;
-      const session = { id: 'pos-x', protocol: 'cxml', buyerId: 'b', customerId: 'C1', operation: 'create', state: 'active', buyerCookie: cookie, returnUrl: '', returnFields: [], returnTarget: '_top', deploymentMode: 'production', user: null, lines: [], createdAt: 0, startExpiresAt: 0, expiresAt: 0 } satisfies PunchOutSession;
+      const buyer = {
+        id: 'b',
+        name: 'b',
+        customerId: 'C1',
+        allowedReturnHosts: [],
+        unitMap: {},
+        cxml: {
+          from: [{ domain: 'D', identity: 'i' }],
+          to: [{ domain: 'D', identity: 'i' }],
+          sender: [],
+          sharedSecret: 's',
+          version: '1.2.014',
+          fulfillVersion: '1.2.050',
+          formEncoding: 'cxml-urlencoded',
+          deploymentMode: 'production',
+        },
+      } satisfies BuyerOrganisation;
+      const session = {
+        id: 'pos-x',
+        protocol: 'cxml',
+        buyerId: 'b',
+        customerId: 'C1',
+        operation: 'create',
+        state: 'active',
+        buyerCookie: cookie,
+        returnUrl: '',
+        returnFields: [],
+        returnTarget: '_top',
+        deploymentMode: 'production',
+        user: null,
+        lines: [],
+        createdAt: 0,
+        startExpiresAt: 0,
+        expiresAt: 0,
+      } satisfies PunchOutSession;
       const xml = orderMessage(buyer, session, { lines: [], total: { amount: '0.00', currency: 'USD' }, currency: 'USD' }, NOW);
       const echoed = rawText(child(child(child(parseXmlSafely(xml), 'Message'), 'PunchOutOrderMessage'), 'BuyerCookie'));
       expect({ i, echoed }).toEqual({ i, echoed: legalXml(cookie) });

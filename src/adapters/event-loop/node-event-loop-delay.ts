@@ -79,7 +79,10 @@ export function startEventLoopDelayMonitor(options: EventLoopDelayMonitorOptions
     beats.push({ at: now, delay });
     while (beats[0]!.at < now - windowMs) beats.shift();
     // At most a hundred values sorted a hundred times a second, only while the loop is free enough to beat that often.
-    recent = percentile(beats.map((b) => b.delay), p);
+    recent = percentile(
+      beats.map((b) => b.delay),
+      p,
+    );
   }, resolutionMs);
   beat.unref();
 

@@ -79,9 +79,8 @@ export function computeAvailability(stock: StockRecord, quantity: number, option
     promiseDate: allocate([w], quantity, today, replenishDate)?.date ?? null,
   }));
 
-  const plan = options.allowSplit === false
-    ? bestSingleWarehouse(perWarehouse, quantity, today, replenishDate)
-    : allocate(warehouses, quantity, today, replenishDate);
+  const plan =
+    options.allowSplit === false ? bestSingleWarehouse(perWarehouse, quantity, today, replenishDate) : allocate(warehouses, quantity, today, replenishDate);
 
   const available = warehouses.reduce((total, w) => total + w.available, 0);
   const safety = warehouses.reduce((total, w) => total + w.safetyStock, 0);
@@ -144,12 +143,7 @@ function allocate(sources: ReadonlyArray<Source>, quantity: number, today: IsoDa
   return { date, allocations };
 }
 
-function bestSingleWarehouse(
-  warehouses: ReadonlyArray<WarehouseAvailability>,
-  quantity: number,
-  today: IsoDate,
-  replenishDate: IsoDate | null,
-): Plan | null {
+function bestSingleWarehouse(warehouses: ReadonlyArray<WarehouseAvailability>, quantity: number, today: IsoDate, replenishDate: IsoDate | null): Plan | null {
   let best: Plan | null = null;
   for (const w of warehouses) {
     const plan = allocate([w], quantity, today, replenishDate);

@@ -21,7 +21,13 @@ export interface CreditDecision {
  * this) needs no credit. An order that would take exposure past the limit (counting orders
  * accepted but not yet in the ERP) goes to review or is blocked, as the business chose (`overLimit`).
  */
-export function decideCredit(status: CreditStatus, orderTotal: string, payment: OrderPayment, overLimit: 'REVIEW' | 'BLOCK', cardOnHold = false): CreditDecision {
+export function decideCredit(
+  status: CreditStatus,
+  orderTotal: string,
+  payment: OrderPayment,
+  overLimit: 'REVIEW' | 'BLOCK',
+  cardOnHold = false,
+): CreditDecision {
   if (status.onHold && !(payment.method === 'CARD' && cardOnHold)) return { decision: 'BLOCK', reason: 'CREDIT_HOLD' };
   if (payment.method === 'CARD') return { decision: 'APPROVE', reason: null };
   if (status.available !== null && new Big(orderTotal).gt(status.available.amount)) return { decision: overLimit, reason: 'CREDIT_LIMIT_EXCEEDED' };

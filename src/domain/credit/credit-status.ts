@@ -25,11 +25,7 @@ export interface CreditStatus {
  * Computes exposure and available credit. `pendingOrders` are amounts accepted by erpfront but not
  * yet in the ERP (queued while it is down): they are exposure the ERP cannot see yet.
  */
-export function creditStatus(
-  figures: CreditFigures,
-  currency: CurrencyCode,
-  pendingOrders: ReadonlyArray<DecimalString> = [],
-): CreditStatus {
+export function creditStatus(figures: CreditFigures, currency: CurrencyCode, pendingOrders: ReadonlyArray<DecimalString> = []): CreditStatus {
   const exposure = sum([figures.balance, figures.openOrders]).plus(sum(pendingOrders));
   const zero = new Big(0);
   // No limit: nothing to run out of, and never over it.

@@ -49,9 +49,7 @@ export const FIELD_LIMITS = { poNumber: 35, notes: 1000, idempotencyKey: 255, sk
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function tooLong(value: string | null | undefined, max: number, field: string[], label: string): UserError | null {
-  return value && value.length > max
-    ? { code: 'FIELD_TOO_LONG', message: `${label} is ${value.length} characters; at most ${max} are allowed.`, field }
-    : null;
+  return value && value.length > max ? { code: 'FIELD_TOO_LONG', message: `${label} is ${value.length} characters; at most ${max} are allowed.`, field } : null;
 }
 
 export function validateOrderInput(input: OrderInput, limits: OrderInputLimits): UserError[] {
@@ -95,7 +93,11 @@ export function validateOrderInput(input: OrderInput, limits: OrderInputLimits):
   if (input.payment?.method === 'CARD') {
     const ref = input.payment.authorizationRef?.trim();
     if (!ref) {
-      errors.push({ code: 'PAYMENT_REFERENCE_REQUIRED', message: 'A card payment needs the payment gateway\'s authorization reference.', field: ['payment', 'authorizationRef'] });
+      errors.push({
+        code: 'PAYMENT_REFERENCE_REQUIRED',
+        message: "A card payment needs the payment gateway's authorization reference.",
+        field: ['payment', 'authorizationRef'],
+      });
     }
     push(tooLong(ref, FIELD_LIMITS.authorizationRef, ['payment', 'authorizationRef'], 'The authorization reference'));
   }

@@ -16,7 +16,17 @@ export const operationsFeature: Feature = {
       routes: [
         {
           path: '/',
-          app: opsRoutes({ health, metrics, maxStaleSeconds: env.MAX_STALE_SECONDS, connector: erp.name, breaker, budget: backends.budget, orders: backends.orders ?? undefined, clock, verifyToken }),
+          app: opsRoutes({
+            health,
+            metrics,
+            maxStaleSeconds: env.MAX_STALE_SECONDS,
+            connector: erp.name,
+            breaker,
+            budget: backends.budget,
+            orders: backends.orders ?? undefined,
+            clock,
+            verifyToken,
+          }),
         },
         { path: '/', app: invalidateRoute({ invalidation, verifyToken }) },
       ],

@@ -59,7 +59,10 @@ export const ordersFeature: Feature = {
       erp,
       clock,
       metrics,
-      report: (finding) => logger.error(`erpfront: DUPLICATE ORDER in the ERP for ${finding.orderId} (${finding.customerId}): kept ${finding.kept}; ${finding.duplicates.map((d) => `${d.number} ${d.outcome}`).join(', ')}`),
+      report: (finding) =>
+        logger.error(
+          `erpfront: DUPLICATE ORDER in the ERP for ${finding.orderId} (${finding.customerId}): kept ${finding.kept}; ${finding.duplicates.map((d) => `${d.number} ${d.outcome}`).join(', ')}`,
+        ),
     });
     metrics.observeQueue(() => store.queueStats(clock.now()));
     const orders: PlaceOrderDeps = {

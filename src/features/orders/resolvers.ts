@@ -39,7 +39,10 @@ async function act(context: GraphQLContext, id: string, from: LocalOrderStatus[]
   if (!order) return { order: null, userErrors: [notFound(id)] };
   const moved = await deps.store.transition(id, from, to, deps.clock.now());
   if (!moved) {
-    return { order: fromStored(order), userErrors: [{ code: 'INVALID_ORDER_STATE', message: `Order ${id} is ${order.status}; only ${from.join(' or ')} orders can be ${verb}.`, field: ['id'] }] };
+    return {
+      order: fromStored(order),
+      userErrors: [{ code: 'INVALID_ORDER_STATE', message: `Order ${id} is ${order.status}; only ${from.join(' or ')} orders can be ${verb}.`, field: ['id'] }],
+    };
   }
   if (to === 'QUEUED') deps.dispatcher.wake();
   if (to === 'CANCELLED') await voidCard(deps.payments, moved, deps.logger);
@@ -101,7 +104,9 @@ export const OrderQueries = {
               const local = o.externalRef ? known.get(o.externalRef) : undefined;
               return local ? { ...fromStored(local), ...fromErp(o), placedBy: local.placedBy, creditDecision: local.creditDecision } : fromErp(o);
             })
-          : offset === 0 ? [...known.values()].slice(0, first).map((o) => ({ ...fromStored(o), stale: true })) : []),
+          : offset === 0
+            ? [...known.values()].slice(0, first).map((o) => ({ ...fromStored(o), stale: true }))
+            : []),
       ];
       const next = offset + page.orders.length;
       return {

@@ -26,29 +26,51 @@ const credential = z.object({
 const credentials = z.array(credential).min(1, { message: 'expected at least one credential' });
 const httpUrl = z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' });
 
-const BuyerSchema = z.object({
-  id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, { message: 'expected 1-64 letters, digits, . _ -' }),
-  name: z.string().min(1),
-  customerId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, { message: 'expected an ERP customer id such as C0001' }),
-  allowedReturnHosts: z.array(z.string().trim().toLowerCase().regex(/^[a-z0-9._-]+$|^\[[0-9a-f:]+\]$/, { message: 'expected a host name such as buyer.example (no scheme, no port)' })).min(1),
-  unitMap: z.record(z.string(), z.string().min(1).max(3)).default({}),
-  cxml: z.object({
-    from: credentials,
-    to: credentials,
-    sender: credentials,
-    // Real buyers' test accounts use short secrets ("test"); production accounts need 16+ (below).
-    sharedSecret: z.string().min(4, { message: 'expected a shared secret of at least 4 characters (16 for a production account)' }),
-    version: z.string().regex(/^1\.2\.0\d\d$/, { message: 'expected a cXML 1.2 version such as 1.2.014' }).default('1.2.014'),
-    fulfillVersion: z.string().regex(/^1\.2\.0\d\d$/, { message: 'expected a cXML 1.2 version such as 1.2.050' }).default('1.2.050'),
-    formEncoding: z.enum(['cxml-urlencoded', 'cxml-base64']).default('cxml-urlencoded'),
-    deploymentMode: z.enum(['production', 'test']).default('production'),
-    orderStatusUrl: httpUrl.optional(),
-  }).optional(),
-  oci: z.object({
-    logins: z.array(z.object({ username: z.string().min(1), password: z.string().min(8, { message: 'expected a password of at least 8 characters' }) })).default([]),
-    tokens: z.array(z.string().min(16, { message: 'expected a token of at least 16 characters' })).default([]),
-  }).optional(),
-}).refine((b) => b.cxml || b.oci, { message: 'configure cxml, oci, or both' });
+const BuyerSchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, { message: 'expected 1-64 letters, digits, . _ -' }),
+    name: z.string().min(1),
+    customerId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, { message: 'expected an ERP customer id such as C0001' }),
+    allowedReturnHosts: z
+      .array(
+        z
+          .string()
+          .trim()
+          .toLowerCase()
+          .regex(/^[a-z0-9._-]+$|^\[[0-9a-f:]+\]$/, { message: 'expected a host name such as buyer.example (no scheme, no port)' }),
+      )
+      .min(1),
+    unitMap: z.record(z.string(), z.string().min(1).max(3)).default({}),
+    cxml: z
+      .object({
+        from: credentials,
+        to: credentials,
+        sender: credentials,
+        // Real buyers' test accounts use short secrets ("test"); production accounts need 16+ (below).
+        sharedSecret: z.string().min(4, { message: 'expected a shared secret of at least 4 characters (16 for a production account)' }),
+        version: z
+          .string()
+          .regex(/^1\.2\.0\d\d$/, { message: 'expected a cXML 1.2 version such as 1.2.014' })
+          .default('1.2.014'),
+        fulfillVersion: z
+          .string()
+          .regex(/^1\.2\.0\d\d$/, { message: 'expected a cXML 1.2 version such as 1.2.050' })
+          .default('1.2.050'),
+        formEncoding: z.enum(['cxml-urlencoded', 'cxml-base64']).default('cxml-urlencoded'),
+        deploymentMode: z.enum(['production', 'test']).default('production'),
+        orderStatusUrl: httpUrl.optional(),
+      })
+      .optional(),
+    oci: z
+      .object({
+        logins: z
+          .array(z.object({ username: z.string().min(1), password: z.string().min(8, { message: 'expected a password of at least 8 characters' }) }))
+          .default([]),
+        tokens: z.array(z.string().min(16, { message: 'expected a token of at least 16 characters' })).default([]),
+      })
+      .optional(),
+  })
+  .refine((b) => b.cxml || b.oci, { message: 'configure cxml, oci, or both' });
 
 /** The shortest shared secret a production cXML account may have. */
 export const MIN_PRODUCTION_SECRET = 16;
@@ -61,7 +83,8 @@ const BuyersSchema = z.array(BuyerSchema).superRefine((buyers, ctx) => {
     // A short secret is guessable online; only buyers' test accounts (deploymentMode "test") keep them.
     if (b.cxml?.deploymentMode === 'production' && b.cxml.sharedSecret.length < MIN_PRODUCTION_SECRET) {
       ctx.addIssue({
-        code: 'custom', path: [i, 'cxml', 'sharedSecret'],
+        code: 'custom',
+        path: [i, 'cxml', 'sharedSecret'],
         message: `buyer ${b.id} is a production account (deploymentMode production, the default): its shared secret needs at least ${MIN_PRODUCTION_SECRET} characters; agree a random one of 20+ with the buyer (short secrets are for "test" accounts)`,
       });
     }
@@ -95,24 +118,27 @@ export function parseBuyerOrganisations(json: string, source = 'PUNCHOUT_BUYERS_
  * The demo buyer of `npm start`, documented in the README like a payment provider's test keys:
  * known to everyone, so never configure it on a server reachable by others.
  */
-export const DEMO_BUYERS: BuyerOrganisation[] = parseBuyerOrganisations(JSON.stringify([
-  {
-    id: 'demo-buyer',
-    name: 'Demo Buyer (cXML)',
-    customerId: 'C0001',
-    allowedReturnHosts: ['localhost', '127.0.0.1', 'buyer.example'],
-    cxml: {
-      from: [{ domain: 'NetworkID', identity: 'AN-DEMO-BUYER' }],
-      to: [{ domain: 'DUNS', identity: 'erpfront-demo' }],
-      sender: [{ domain: 'NetworkID', identity: 'AN-DEMO-BUYER' }],
-      sharedSecret: 'demo-shared-secret',
+export const DEMO_BUYERS: BuyerOrganisation[] = parseBuyerOrganisations(
+  JSON.stringify([
+    {
+      id: 'demo-buyer',
+      name: 'Demo Buyer (cXML)',
+      customerId: 'C0001',
+      allowedReturnHosts: ['localhost', '127.0.0.1', 'buyer.example'],
+      cxml: {
+        from: [{ domain: 'NetworkID', identity: 'AN-DEMO-BUYER' }],
+        to: [{ domain: 'DUNS', identity: 'erpfront-demo' }],
+        sender: [{ domain: 'NetworkID', identity: 'AN-DEMO-BUYER' }],
+        sharedSecret: 'demo-shared-secret',
+      },
     },
-  },
-  {
-    id: 'demo-oci-buyer',
-    name: 'Demo Buyer (SAP OCI)',
-    customerId: 'C0002',
-    allowedReturnHosts: ['localhost', '127.0.0.1', 'buyer.example'],
-    oci: { logins: [{ username: 'demo-oci', password: 'demo-oci-password' }] },
-  },
-]), 'DEMO_BUYERS');
+    {
+      id: 'demo-oci-buyer',
+      name: 'Demo Buyer (SAP OCI)',
+      customerId: 'C0002',
+      allowedReturnHosts: ['localhost', '127.0.0.1', 'buyer.example'],
+      oci: { logins: [{ username: 'demo-oci', password: 'demo-oci-password' }] },
+    },
+  ]),
+  'DEMO_BUYERS',
+);

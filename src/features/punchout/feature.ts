@@ -36,24 +36,47 @@ export const punchOutFeature: Feature = {
     const store = backends.punchout;
     const orders = services.orders;
     const buyers = new BuyerDirectory(punchOutBuyers);
-    const sessions = new PunchOutSessions(store, clock, { startTtlMs: env.PUNCHOUT_START_TTL_SECONDS * 1000, sessionTtlMs: env.PUNCHOUT_SESSION_TTL_MINUTES * 60_000 });
+    const sessions = new PunchOutSessions(store, clock, {
+      startTtlMs: env.PUNCHOUT_START_TTL_SECONDS * 1000,
+      sessionTtlMs: env.PUNCHOUT_SESSION_TTL_MINUTES * 60_000,
+    });
     const service = new PunchOutService({
-      buyers, sessions, store, clock, orders, answerTtlMs: env.IDEMPOTENCY_TTL_HOURS * 3_600_000, maxLines: env.ORDER_MAX_LINES,
+      buyers,
+      sessions,
+      store,
+      clock,
+      orders,
+      answerTtlMs: env.IDEMPOTENCY_TTL_HOURS * 3_600_000,
+      maxLines: env.ORDER_MAX_LINES,
     });
     const jobs: Job[] = [{ name: 'punchout-purge', intervalMs: PURGE_INTERVAL_MS, tick: async () => void (await store.purgeExpired(clock.now())) }];
     if (orders) {
       // Order confirmations and ship notices need orders to report on.
       const notifier = new OrderNotifier({
-        store, orders: orders.store, erp, buyers, clock, channel: cxmlNoticeChannel(fetch), intervalMs: env.PUNCHOUT_NOTIFY_INTERVAL_MS,
+        store,
+        orders: orders.store,
+        erp,
+        buyers,
+        clock,
+        channel: cxmlNoticeChannel(fetch),
+        intervalMs: env.PUNCHOUT_NOTIFY_INTERVAL_MS,
       });
       jobs.push(notifier.job());
     }
     return {
       services: { punchout: service },
-      routes: [{
-        path: '/punchout',
-        app: punchOutRoutes({ service, startUrl: env.PUNCHOUT_START_URL, publicUrl: env.PUBLIC_URL, maxBodyBytes: env.PUNCHOUT_MAX_BODY_BYTES, trustedProxyHops: env.TRUSTED_PROXY_HOPS }),
-      }],
+      routes: [
+        {
+          path: '/punchout',
+          app: punchOutRoutes({
+            service,
+            startUrl: env.PUNCHOUT_START_URL,
+            publicUrl: env.PUBLIC_URL,
+            maxBodyBytes: env.PUNCHOUT_MAX_BODY_BYTES,
+            trustedProxyHops: env.TRUSTED_PROXY_HOPS,
+          }),
+        },
+      ],
       jobs,
       tokens: (verify) => withPunchOutTokens(verify, sessions),
     };

@@ -24,13 +24,13 @@ async function currentSession(context: GraphQLContext): Promise<PunchOutSession>
   const id = context.principal.punchOutSessionId;
   if (!id) throw new GraphQLError('This needs a PunchOut session token (from POST /punchout/session).', { extensions: { code: 'FORBIDDEN' } });
   const session = await service(context).deps.sessions.get(id);
-  if (!session || session.state !== 'active') throw new GraphQLError('This PunchOut session has ended; start again from your procurement system.', { extensions: { code: 'PUNCHOUT_SESSION_CLOSED' } });
+  if (!session || session.state !== 'active')
+    throw new GraphQLError('This PunchOut session has ended; start again from your procurement system.', { extensions: { code: 'PUNCHOUT_SESSION_CLOSED' } });
   return session;
 }
 
-const refusal = (error: unknown) => (error instanceof PunchOutRefusal || error instanceof OciFieldError
-  ? { userErrors: [{ code: error.code, message: error.message, field: [] }] }
-  : null);
+const refusal = (error: unknown) =>
+  error instanceof PunchOutRefusal || error instanceof OciFieldError ? { userErrors: [{ code: error.code, message: error.message, field: [] }] } : null;
 
 export const PunchOutQueries = {
   punchOutSession: (_: unknown, __: unknown, context: GraphQLContext) =>
@@ -55,14 +55,22 @@ export const PunchOutMutations = {
       const session = await currentSession(context);
       const punchout = service(context);
       try {
-        const { cart, built } = await punchout.returnCart(context, session, (buyer, priced, returned) => buildReturn(buyer, returned, priced, punchout.deps.clock.now()));
+        const { cart, built } = await punchout.returnCart(context, session, (buyer, priced, returned) =>
+          buildReturn(buyer, returned, priced, punchout.deps.clock.now()),
+        );
         return {
           html: built.html,
           action: built.form.action,
           target: built.form.target,
           fields: built.form.fields.map(([name, value]) => ({ name, value })),
           total: cart.total,
-          lines: cart.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice, unitOfMeasure: l.unitOfMeasure, leadTimeDays: l.leadTimeDays })),
+          lines: cart.lines.map((l) => ({
+            sku: l.sku,
+            quantity: l.quantity,
+            unitPrice: l.unitPrice,
+            unitOfMeasure: l.unitOfMeasure,
+            leadTimeDays: l.leadTimeDays,
+          })),
           userErrors: [],
         };
       } catch (error) {
@@ -82,7 +90,10 @@ export function refusingPunchOut<T extends Record<string, (parent: unknown, args
   for (const [name, resolve] of Object.entries(mutations)) {
     wrapped[name] = (parent: unknown, args: never, context: GraphQLContext) => {
       if (context.principal.roles.has('punchout')) {
-        throw new GraphQLError(`A PunchOut session cannot call ${name}: return the cart with returnPunchOutCart; the order arrives from the procurement system.`, { extensions: { code: 'FORBIDDEN' } });
+        throw new GraphQLError(
+          `A PunchOut session cannot call ${name}: return the cart with returnPunchOutCart; the order arrives from the procurement system.`,
+          { extensions: { code: 'FORBIDDEN' } },
+        );
       }
       return resolve(parent, args, context);
     };

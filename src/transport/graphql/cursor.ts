@@ -37,7 +37,10 @@ export function decodeCursor(kind: CursorKind, cursor: string | null | undefined
   if (cursor === null || cursor === undefined || cursor === '') return null;
   const offset = offsetOf(kind, cursor);
   if (offset === null) {
-    throw new DomainError('INVALID_ARGUMENT', `${argument} is not a cursor this field issued; pass a cursor or pageInfo.endCursor from an earlier answer of the same field, or leave ${argument} out to start from the beginning.`);
+    throw new DomainError(
+      'INVALID_ARGUMENT',
+      `${argument} is not a cursor this field issued; pass a cursor or pageInfo.endCursor from an earlier answer of the same field, or leave ${argument} out to start from the beginning.`,
+    );
   }
   return offset;
 }

@@ -30,10 +30,9 @@ export function toGraphQLError(error: unknown): unknown {
     if (error.transient) {
       // Expected while the ERP is down (and on /readyz for operations): not logged per field.
       const retryAfterSeconds = error.retryAfterMs === undefined ? undefined : Math.ceil(error.retryAfterMs / 1000);
-      return new GraphQLError(
-        'The ERP is not answering and erpfront has no earlier copy of this value to serve. Retry shortly.',
-        { extensions: { code: 'ERP_UNAVAILABLE', reason: error.code, retryAfterSeconds } },
-      );
+      return new GraphQLError('The ERP is not answering and erpfront has no earlier copy of this value to serve. Retry shortly.', {
+        extensions: { code: 'ERP_UNAVAILABLE', reason: error.code, retryAfterSeconds },
+      });
     }
     const reason = error.code === 'ERP_REJECTED' ? safeReason(error.reason) : undefined;
     const client = new GraphQLError(erpErrorMessage(error.code, reason), { extensions: { code: error.code, ...(reason ? { reason } : {}) } });
@@ -59,22 +58,32 @@ export function safeReason(reason: string | null | undefined): string {
 /** erpfront's sentence for a non-transient ERP failure; never the ERP's own text. */
 export function erpErrorMessage(code: ErpError['code'], reason?: string): string {
   switch (code) {
-    case 'ERP_BAD_RESPONSE': return 'The ERP answered with data erpfront cannot trust, so it is not served. It has been logged; quote the request id to support.';
-    case 'ERP_AUTH_FAILED': return 'erpfront cannot sign in to the ERP; operations have to fix its access. Retry later.';
-    case 'ERP_NOT_FOUND': return 'The ERP has no such record.';
-    case 'ERP_REJECTED': return rejectionMessage(reason ?? 'REJECTED');
-    default: return 'The ERP could not handle this request. It has been logged; quote the request id to support.';
+    case 'ERP_BAD_RESPONSE':
+      return 'The ERP answered with data erpfront cannot trust, so it is not served. It has been logged; quote the request id to support.';
+    case 'ERP_AUTH_FAILED':
+      return 'erpfront cannot sign in to the ERP; operations have to fix its access. Retry later.';
+    case 'ERP_NOT_FOUND':
+      return 'The ERP has no such record.';
+    case 'ERP_REJECTED':
+      return rejectionMessage(reason ?? 'REJECTED');
+    default:
+      return 'The ERP could not handle this request. It has been logged; quote the request id to support.';
   }
 }
 
 /** What a buyer is told about an ERP refusal with this reason code. */
 export function rejectionMessage(reason: string): string {
   switch (reason) {
-    case 'CREDIT_HOLD': return 'The ERP refused the order: the account is on credit hold.';
-    case 'CREDIT_LIMIT_EXCEEDED': return 'The ERP refused the order: it would exceed the account\'s credit limit.';
-    case 'INSUFFICIENT_STOCK': return 'The ERP refused the order: not enough stock.';
-    case 'NEEDS_CONFIRMATION': return 'The ERP wants the order confirmed by a person before it takes it.';
-    default: return `The ERP refused the order (${reason}). Your account manager can tell you more; once the cause is fixed, operations can send it again.`;
+    case 'CREDIT_HOLD':
+      return 'The ERP refused the order: the account is on credit hold.';
+    case 'CREDIT_LIMIT_EXCEEDED':
+      return "The ERP refused the order: it would exceed the account's credit limit.";
+    case 'INSUFFICIENT_STOCK':
+      return 'The ERP refused the order: not enough stock.';
+    case 'NEEDS_CONFIRMATION':
+      return 'The ERP wants the order confirmed by a person before it takes it.';
+    default:
+      return `The ERP refused the order (${reason}). Your account manager can tell you more; once the cause is fixed, operations can send it again.`;
   }
 }
 

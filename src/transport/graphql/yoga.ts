@@ -61,7 +61,10 @@ export function createGraphQLEngine(options: GraphQLEngineOptions) {
   const yoga = createYoga<GraphQLServerContext>({
     schema: createSchema<GraphQLServerContext>({ typeDefs: options.typeDefs, resolvers: [scalars, ...options.resolvers] as never }),
     graphqlEndpoint: '/graphql',
-    graphiql: options.graphiql === false ? false : { title: 'erpfront', defaultQuery: IDE_DEFAULT_QUERY, headers: typeof options.graphiql === 'object' ? options.graphiql.defaultHeaders : undefined },
+    graphiql:
+      options.graphiql === false
+        ? false
+        : { title: 'erpfront', defaultQuery: IDE_DEFAULT_QUERY, headers: typeof options.graphiql === 'object' ? options.graphiql.defaultHeaders : undefined },
     // The HTTP route limits the body (transport/http/body-limit.ts) before yoga sees it; yoga's own
     // size check would make the Node adapter build a full web-stream Request (measured: 35% of throughput).
     maxRequestBodySize: false,
@@ -71,7 +74,14 @@ export function createGraphQLEngine(options: GraphQLEngineOptions) {
     // Never the exception's text in a masked error, whatever NODE_ENV says (yoga adds it in
     // development); useErrorDetails logs it under the request id instead.
     maskedErrors: { isDev: false },
-    plugins: [useErrorDetails(), useParserLimits(), useIntrospectionSwitch({ enabled: options.introspection !== false }), useFiniteVariables(), options.jit !== false && useGraphQlJit(), useErrorCodes()],
+    plugins: [
+      useErrorDetails(),
+      useParserLimits(),
+      useIntrospectionSwitch({ enabled: options.introspection !== false }),
+      useFiniteVariables(),
+      options.jit !== false && useGraphQlJit(),
+      useErrorCodes(),
+    ],
   });
   const graphiql = options.graphiql !== false;
   return Object.assign(yoga, {

@@ -11,9 +11,7 @@ import type { Principal } from '../../domain/principal.ts';
 import { ErpError } from '../../ports/erp-error.ts';
 import type { ErpReader } from '../../services/erp-reader.ts';
 
-export type CustomerDecision =
-  | { customerId: string | null }
-  | { status: number; code: string; message: string };
+export type CustomerDecision = { customerId: string | null } | { status: number; code: string; message: string };
 
 const CUSTOMER_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -40,7 +38,11 @@ export async function authorizeCustomer(principal: Principal, requested: string 
         return { status: 403, code: 'FORBIDDEN', message: `Sales rep ${principal.repId} does not exist in the ERP.` };
       }
       if (error instanceof ErpError && error.transient) {
-        return { status: 503, code: 'ERP_UNAVAILABLE', message: 'The ERP is not answering, so the rep\'s customer assignments cannot be checked. Retry shortly.' };
+        return {
+          status: 503,
+          code: 'ERP_UNAVAILABLE',
+          message: "The ERP is not answering, so the rep's customer assignments cannot be checked. Retry shortly.",
+        };
       }
       throw error;
     }

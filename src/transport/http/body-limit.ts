@@ -76,7 +76,9 @@ export async function limitBody(request: Request, maxBytes: number): Promise<Bod
   const declared = request.headers.get('content-length');
   if (declared !== null && !request.headers.has('transfer-encoding')) {
     const length = Number(declared);
-    return Number.isSafeInteger(length) && length >= 0 && length <= maxBytes ? { request } : { tooLarge: { maxBytes, declaredBytes: Number.isFinite(length) ? length : null } };
+    return Number.isSafeInteger(length) && length >= 0 && length <= maxBytes
+      ? { request }
+      : { tooLarge: { maxBytes, declaredBytes: Number.isFinite(length) ? length : null } };
   }
   if (request.body === null) return { request };
   const body = await readAtMost(request.body, maxBytes);

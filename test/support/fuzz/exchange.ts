@@ -51,15 +51,25 @@ export async function exchange(base: string, request: FuzzRequest): Promise<Fuzz
   const url = new URL(request.path, base);
   try {
     return await new Promise<FuzzAnswer>((resolve, reject) => {
-      const outgoing = httpRequest(url, { method: request.method, headers: request.headers ?? {}, agent: false, signal: AbortSignal.timeout(ANSWER_BOUND_MS) }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', reject);
-        response.on('end', () => {
-          const location = response.headers.location ?? null;
-          resolve({ status: response.statusCode ?? 0, contentType: String(response.headers['content-type'] ?? ''), text: Buffer.concat(chunks).toString('utf8'), location, ms: performance.now() - started });
-        });
-      });
+      const outgoing = httpRequest(
+        url,
+        { method: request.method, headers: request.headers ?? {}, agent: false, signal: AbortSignal.timeout(ANSWER_BOUND_MS) },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('error', reject);
+          response.on('end', () => {
+            const location = response.headers.location ?? null;
+            resolve({
+              status: response.statusCode ?? 0,
+              contentType: String(response.headers['content-type'] ?? ''),
+              text: Buffer.concat(chunks).toString('utf8'),
+              location,
+              ms: performance.now() - started,
+            });
+          });
+        },
+      );
       outgoing.on('error', reject);
       outgoing.end(request.method === 'POST' ? (request.body ?? '') : undefined);
     });
@@ -70,7 +80,10 @@ export async function exchange(base: string, request: FuzzRequest): Promise<Fuzz
     if ((code === 'EPIPE' || code === 'ECONNRESET') && Buffer.byteLength(request.body ?? '') > OVERSIZED_BYTES) {
       return { status: 0, contentType: '', text: '', location: null, ms: performance.now() - started };
     }
-    const what = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError') ? `no answer within ${ANSWER_BOUND_MS} ms` : `the connection failed: ${String(error)}`;
+    const what =
+      error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
+        ? `no answer within ${ANSWER_BOUND_MS} ms`
+        : `the connection failed: ${String(error)}`;
     throw new Error(`${request.label}: ${what}\n${describe(request)}`, { cause: error });
   }
 }

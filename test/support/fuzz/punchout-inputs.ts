@@ -24,7 +24,10 @@ const samples = fixturesAvailable('fuzzing from the real-world cXML samples')
 const DEMO_HEADER = /<Header>[\s\S]*<\/Header>/.exec(demoRequest(''))![0];
 
 const line = fc.record({
-  sku: fc.oneof(fc.integer({ min: 1, max: 5000 }).map((n) => `SKU-${String(n).padStart(5, '0')}`), weirdString),
+  sku: fc.oneof(
+    fc.integer({ min: 1, max: 5000 }).map((n) => `SKU-${String(n).padStart(5, '0')}`),
+    weirdString,
+  ),
   aux: fc.option(weirdString, { nil: null }),
   quantity: fc.oneof(fc.integer({ min: -2, max: 1000 }), fc.constantFrom(0.5, 1e308, Number.NaN)),
   unit: fc.oneof(fc.constantFrom('EA', 'BX'), weirdString),
@@ -34,11 +37,11 @@ const line = fc.record({
 
 /** Base documents: valid requests of the demo buyer, and every stored sample (own or demo credentials). */
 const baseDocument: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom('http://buyer.example/return', 'https://localhost/cart', 'javascript:alert(1)', 'http://evil.example/', '//x').map((url) => demoRequest(setupRequest(url))),
+  fc
+    .constantFrom('http://buyer.example/return', 'https://localhost/cart', 'javascript:alert(1)', 'http://evil.example/', '//x')
+    .map((url) => demoRequest(setupRequest(url))),
   fc.tuple(fc.uuid(), fc.array(line, { minLength: 1, maxLength: 3 })).map(([po, lines]) => demoRequest(orderRequest(`PO-${po}`, lines))),
-  ...(samples.length > 0
-    ? [fc.constantFrom(...samples), fc.constantFrom(...samples).map((doc) => doc.replace(/<Header>[\s\S]*<\/Header>/, DEMO_HEADER))]
-    : []),
+  ...(samples.length > 0 ? [fc.constantFrom(...samples), fc.constantFrom(...samples).map((doc) => doc.replace(/<Header>[\s\S]*<\/Header>/, DEMO_HEADER))] : []),
 );
 
 type Mutation = (doc: string, pick: number, text: string) => string;
@@ -86,10 +89,16 @@ const MUTATIONS: Record<string, Mutation> = {
     return doc.replace(/="[^"]*"/g, (m) => (n++ === target ? `="${text.replace(/"/g, '&quot;')}"` : m));
   },
   'external entity': (doc) => withDoctype(doc, '<!ENTITY xxe SYSTEM "file:///etc/passwd"><!ENTITY web SYSTEM "http://127.0.0.1:1/x">', '&xxe;&web;'),
-  'entity expansion': (doc) => withDoctype(doc, `<!ENTITY a "${'x'.repeat(50)}">${Array.from({ length: 9 }, (_, i) => `<!ENTITY ${String.fromCharCode(98 + i)} "${`&${String.fromCharCode(97 + i)};`.repeat(10)}">`).join('')}`, '&j;'),
+  'entity expansion': (doc) =>
+    withDoctype(
+      doc,
+      `<!ENTITY a "${'x'.repeat(50)}">${Array.from({ length: 9 }, (_, i) => `<!ENTITY ${String.fromCharCode(98 + i)} "${`&${String.fromCharCode(97 + i)};`.repeat(10)}">`).join('')}`,
+      '&j;',
+    ),
   'parameter entity': (doc) => withDoctype(doc, '<!ENTITY % p SYSTEM "http://127.0.0.1:1/evil.dtd"> %p;', ''),
   'undefined entity': (doc) => doc.replace(/<Identity>/, '<Identity>&undefined;'),
-  'character references': (doc, pick) => doc.replace(/<Identity>/, `<Identity>${['&#0;', '&#x1;', '&#xD800;', '&#99999999;', '&#x;', '&#65;&#x42;', '&#xFFFE;'][pick % 7]}`),
+  'character references': (doc, pick) =>
+    doc.replace(/<Identity>/, `<Identity>${['&#0;', '&#x1;', '&#xD800;', '&#99999999;', '&#x;', '&#65;&#x42;', '&#xFFFE;'][pick % 7]}`),
   'foreign namespace': (doc) => doc.replace(/<cXML\b/, '<cXML xmlns="http://evil.example/ns"'),
   'prefixed root': (doc) => doc.replace(/<cXML\b/, '<c:cXML xmlns:c="http://xml.cxml.org/"').replace(/<\/cXML>/, '</c:cXML>'),
   'CDATA and comments': (doc, pick) => MUTATIONS['replace a text']!(doc, pick, '<![CDATA[<Identity>x</Identity>]]><!-- -- --><?pi x?>'),
@@ -98,7 +107,8 @@ const MUTATIONS: Record<string, Mutation> = {
     const i = pick % Math.max(1, doc.length);
     return doc.slice(0, i) + (text[0] ?? '\u0000') + doc.slice(i + 1);
   },
-  'declared encoding': (doc, pick) => doc.replace(/^<\?xml[^?]*\?>/, `<?xml version="1.${pick % 3}" encoding="${['UTF-16', 'ISO-8859-1', 'EBCDIC', 'x'][pick % 4]}"?>`),
+  'declared encoding': (doc, pick) =>
+    doc.replace(/^<\?xml[^?]*\?>/, `<?xml version="1.${pick % 3}" encoding="${['UTF-16', 'ISO-8859-1', 'EBCDIC', 'x'][pick % 4]}"?>`),
   'byte order mark and junk first': (doc, pick) => ['\uFEFF', '  \n', 'junk', '<?xml version="1.0"?>'][pick % 4] + doc,
 };
 
@@ -129,41 +139,98 @@ export function cxmlRequests(): fc.Arbitrary<FuzzRequest> {
 const LOGIN = DEMO_OCI_BUYER.oci.logins[0]!;
 /** HOOK_URLs of the buyer's registered hosts, some with a query of their own. */
 const GOOD_HOOK_URLS = [
-  'http://buyer.example/sap/bc/srm/oci_return?sap-client=100&~caller=CTLG', 'http://buyer.example/ret?NEW_ITEM-PRICE[1]=0.01&NEW_ITEM-QUANTITY[1]=999',
-  'https://buyer.example/x?a=%%%&b=<b>&c="q"', 'http://localhost:8080/return', 'http://127.0.0.1/ret#frag', 'https://buyer.example/é中',
+  'http://buyer.example/sap/bc/srm/oci_return?sap-client=100&~caller=CTLG',
+  'http://buyer.example/ret?NEW_ITEM-PRICE[1]=0.01&NEW_ITEM-QUANTITY[1]=999',
+  'https://buyer.example/x?a=%%%&b=<b>&c="q"',
+  'http://localhost:8080/return',
+  'http://127.0.0.1/ret#frag',
+  'https://buyer.example/é中',
 ];
 const HOOK_URLS = [
-  'https://localhost:99999/x', 'http://[::1]/x', 'http://user:pass@buyer.example/x', 'javascript:alert(document.cookie)', 'data:text/html,<script>alert(1)</script>',
-  '//buyer.example/x', '/relative', 'http://buyer.example/%%%', 'http://buyer.example/\u0000', 'http://bücher.example/', 'http://buyer.example.evil.example/', 'ftp://buyer.example/',
-  `http://buyer.example/${'a'.repeat(5000)}`, 'http://127.0.0.1:1/', 'http://buyer.example/?q="><script>alert(1)</script>',
+  'https://localhost:99999/x',
+  'http://[::1]/x',
+  'http://user:pass@buyer.example/x',
+  'javascript:alert(document.cookie)',
+  'data:text/html,<script>alert(1)</script>',
+  '//buyer.example/x',
+  '/relative',
+  'http://buyer.example/%%%',
+  'http://buyer.example/\u0000',
+  'http://bücher.example/',
+  'http://buyer.example.evil.example/',
+  'ftp://buyer.example/',
+  `http://buyer.example/${'a'.repeat(5000)}`,
+  'http://127.0.0.1:1/',
+  'http://buyer.example/?q="><script>alert(1)</script>',
 ];
 const fieldName = fc.oneof(
-  fc.tuple(fc.constantFrom('DESCRIPTION', 'QUANTITY', 'PRICE', 'UNIT', 'CURRENCY', 'VENDORMAT', 'MATNR', 'LONGTEXT', 'EXT_PRODUCT_ID', 'X'), fc.oneof(fc.nat({ max: 1000 }).map(String), weirdString)).map(([f, n]) => `NEW_ITEM-${f}[${n}]`),
-  fc.constantFrom('~OkCode', '~TARGET', '~CALLER', 'OCI_VERSION', 'OPI_VERSION', 'FUNCTION', 'PRODUCTID', 'SEARCHSTRING', 'HOOK_URL', 'USERNAME', 'PASSWORD', 'TOKEN', 'returntarget', '__proto__', 'sap-client'),
+  fc
+    .tuple(
+      fc.constantFrom('DESCRIPTION', 'QUANTITY', 'PRICE', 'UNIT', 'CURRENCY', 'VENDORMAT', 'MATNR', 'LONGTEXT', 'EXT_PRODUCT_ID', 'X'),
+      fc.oneof(fc.nat({ max: 1000 }).map(String), weirdString),
+    )
+    .map(([f, n]) => `NEW_ITEM-${f}[${n}]`),
+  fc.constantFrom(
+    '~OkCode',
+    '~TARGET',
+    '~CALLER',
+    'OCI_VERSION',
+    'OPI_VERSION',
+    'FUNCTION',
+    'PRODUCTID',
+    'SEARCHSTRING',
+    'HOOK_URL',
+    'USERNAME',
+    'PASSWORD',
+    'TOKEN',
+    'returntarget',
+    '__proto__',
+    'sap-client',
+  ),
   weirdString,
 );
 
 /** OCI call-ups to `/punchout/oci` (GET query or POST form), with the buyer's login or not. */
 export function ociRequests(): fc.Arbitrary<FuzzRequest> {
-  const hook = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...GOOD_HOOK_URLS) }, { weight: 2, arbitrary: fc.constantFrom(...HOOK_URLS) }, { weight: 1, arbitrary: weirdString });
+  const hook = fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(...GOOD_HOOK_URLS) },
+    { weight: 2, arbitrary: fc.constantFrom(...HOOK_URLS) },
+    { weight: 1, arbitrary: weirdString },
+  );
   const login = fc.oneof({ weight: 3, arbitrary: fc.constant([LOGIN.username, LOGIN.password]) }, { weight: 1, arbitrary: fc.tuple(weirdString, weirdString) });
   const extra = fc.array(fc.tuple(fieldName, weirdString), { maxLength: 12 });
   const contentType = fc.constantFrom(
-    'application/x-www-form-urlencoded', 'application/x-www-form-urlencoded', 'application/x-www-form-urlencoded; charset=ISO-8859-1', 'text/plain', 'application/json',
-    'multipart/form-data', 'multipart/form-data; boundary=x',
+    'application/x-www-form-urlencoded',
+    'application/x-www-form-urlencoded',
+    'application/x-www-form-urlencoded; charset=ISO-8859-1',
+    'text/plain',
+    'application/json',
+    'multipart/form-data',
+    'multipart/form-data; boundary=x',
   );
-  return fc.tuple(fc.option(hook, { nil: undefined }), fc.option(login, { nil: undefined }), extra, fc.constantFrom('GET', 'POST'), contentType).map(([hookUrl, credentials, fields, method, type]) => {
-    const params = new URLSearchParams();
-    if (hookUrl !== undefined) params.append('HOOK_URL', hookUrl);
-    if (credentials) {
-      params.append('USERNAME', credentials[0]);
-      params.append('PASSWORD', credentials[1]);
-    }
-    for (const [name, value] of fields) params.append(name, value);
-    const form = params.toString();
-    const names = [...new Set(params.keys())].slice(0, 8).map((n) => JSON.stringify(n.slice(0, 40))).join(' ');
-    return method === 'GET' && form.length < MAX_URL
-      ? { method: 'GET' as const, path: `/punchout/oci?${form}`, label: `OCI call-up (GET, fields ${names})` }
-      : { method: 'POST' as const, path: '/punchout/oci', headers: { 'content-type': type }, body: form, label: `OCI call-up (POST as ${type}, fields ${names})` };
-  });
+  return fc
+    .tuple(fc.option(hook, { nil: undefined }), fc.option(login, { nil: undefined }), extra, fc.constantFrom('GET', 'POST'), contentType)
+    .map(([hookUrl, credentials, fields, method, type]) => {
+      const params = new URLSearchParams();
+      if (hookUrl !== undefined) params.append('HOOK_URL', hookUrl);
+      if (credentials) {
+        params.append('USERNAME', credentials[0]);
+        params.append('PASSWORD', credentials[1]);
+      }
+      for (const [name, value] of fields) params.append(name, value);
+      const form = params.toString();
+      const names = [...new Set(params.keys())]
+        .slice(0, 8)
+        .map((n) => JSON.stringify(n.slice(0, 40)))
+        .join(' ');
+      return method === 'GET' && form.length < MAX_URL
+        ? { method: 'GET' as const, path: `/punchout/oci?${form}`, label: `OCI call-up (GET, fields ${names})` }
+        : {
+            method: 'POST' as const,
+            path: '/punchout/oci',
+            headers: { 'content-type': type },
+            body: form,
+            label: `OCI call-up (POST as ${type}, fields ${names})`,
+          };
+    });
 }

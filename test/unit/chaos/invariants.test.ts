@@ -11,7 +11,10 @@ const lines = [{ sku: 'SKU-00001', quantity: 2 }];
 function record(key: string, ids: string[], outcome: string | null = ids.length ? 'QUEUED' : null): OrderRecord {
   return {
     spec: { key, customerId: 'C0001', poNumber: 'PO', lines },
-    answers: [{ at: 0, instance: 0, code: 'NETWORK', orderId: null, transient: true }, ...ids.map((id, i) => ({ at: 10 * (i + 1), instance: 1, code: 'QUEUED', orderId: id, transient: false }))],
+    answers: [
+      { at: 0, instance: 0, code: 'NETWORK', orderId: null, transient: true },
+      ...ids.map((id, i) => ({ at: 10 * (i + 1), instance: 1, code: 'QUEUED', orderId: id, transient: false })),
+    ],
     orderId: ids.at(-1) ?? null,
     outcome,
     elapsedMs: outcome ? 10 : null,
@@ -19,11 +22,18 @@ function record(key: string, ids: string[], outcome: string | null = ids.length 
 }
 const erp = (ref: string | null, number: string, customerId = 'C0001'): ErpOrder => ({ externalRef: ref, number, customerId, lines, status: 'OPEN' });
 const evidence = (e: Partial<Evidence>): Evidence => ({ records: [], erpOrders: [], stuck: [], notForErp: new Map(), ...e });
-const broken = (e: Evidence) => Object.fromEntries(checkInvariants(e).filter((i) => i.violations.length).map((i) => [i.name, i.violations]));
+const broken = (e: Evidence) =>
+  Object.fromEntries(
+    checkInvariants(e)
+      .filter((i) => i.violations.length)
+      .map((i) => [i.name, i.violations]),
+  );
 
 describe('campaign invariants', () => {
   it('pass when every acknowledged order is in the ERP once', () => {
-    expect(broken(evidence({ records: [record('k1', ['ord_1']), record('k2', ['ord_2'])], erpOrders: [erp('ord_1', 'SO-1'), erp('ord_2', 'SO-2')] }))).toEqual({});
+    expect(broken(evidence({ records: [record('k1', ['ord_1']), record('k2', ['ord_2'])], erpOrders: [erp('ord_1', 'SO-1'), erp('ord_2', 'SO-2')] }))).toEqual(
+      {},
+    );
   });
 
   it('report a double with both numbers, and a lost order', () => {
@@ -38,7 +48,9 @@ describe('campaign invariants', () => {
   it('expect orders erpfront refused or holds to be absent from the ERP', () => {
     const e = evidence({ records: [record('k1', ['ord_1'])], notForErp: new Map([['ord_1', 'REJECTED']]) });
     expect(broken(e)).toEqual({});
-    expect(broken({ ...e, erpOrders: [erp('ord_1', 'SO-1')] })['every acknowledged order is in the ERP exactly once']).toEqual(['ord_1 (key k1, C0001, erpfront says REJECTED): 1 ERP orders (SO-1 OPEN)']);
+    expect(broken({ ...e, erpOrders: [erp('ord_1', 'SO-1')] })['every acknowledged order is in the ERP exactly once']).toEqual([
+      'ord_1 (key k1, C0001, erpfront says REJECTED): 1 ERP orders (SO-1 OPEN)',
+    ]);
   });
 
   it('report an ERP order no client sent, or one whose content differs from its key', () => {
@@ -55,7 +67,13 @@ describe('campaign invariants', () => {
   });
 
   it('report a key answered with two order ids, and stuck orders', () => {
-    const found = broken(evidence({ records: [record('k1', ['ord_1', 'ord_2'])], erpOrders: [erp('ord_1', 'SO-1'), erp('ord_2', 'SO-2')], stuck: [{ id: 'ord_3', status: 'QUEUED', customerId: 'C0001' }] }));
+    const found = broken(
+      evidence({
+        records: [record('k1', ['ord_1', 'ord_2'])],
+        erpOrders: [erp('ord_1', 'SO-1'), erp('ord_2', 'SO-2')],
+        stuck: [{ id: 'ord_3', status: 'QUEUED', customerId: 'C0001' }],
+      }),
+    );
     expect(found['no key answered with two order ids']).toEqual(['key k1: ord_1, ord_2']);
     expect(found['nothing stuck in the queue after healing']).toEqual(['ord_3 (C0001) still QUEUED']);
   });

@@ -15,7 +15,10 @@ const stock = (warehouses: WarehouseStock[], leadTimeDays: number | null = 14): 
 describe('computeAvailability', () => {
   it('subtracts reserved and safety stock per warehouse, never below zero', () => {
     const a = computeAvailability(stock([wh('EAST', 100, 30, 10), wh('WEST', 5, 10, 0)]), 1, { today });
-    expect(a.warehouses.map((w) => [w.code, w.available])).toEqual([['EAST', 60], ['WEST', 0]]);
+    expect(a.warehouses.map((w) => [w.code, w.available])).toEqual([
+      ['EAST', 60],
+      ['WEST', 0],
+    ]);
     expect(a.available).toBe(60);
   });
 
@@ -37,10 +40,7 @@ describe('computeAvailability', () => {
 
   it('promises the date of the receipt that completes the quantity, across warehouses', () => {
     const a = computeAvailability(
-      stock([
-        wh('EAST', 10, 0, 0, [{ date: '2026-12-10', quantity: 100 }]),
-        wh('WEST', 0, 0, 0, [{ date: '2026-12-01', quantity: 15 }]),
-      ]),
+      stock([wh('EAST', 10, 0, 0, [{ date: '2026-12-10', quantity: 100 }]), wh('WEST', 0, 0, 0, [{ date: '2026-12-01', quantity: 15 }])]),
       30,
       { today },
     );
@@ -70,10 +70,7 @@ describe('computeAvailability', () => {
   });
 
   it('without split shipments, promises the earliest single warehouse that can ship it all', () => {
-    const record = stock([
-      wh('EAST', 30, 0, 0, [{ date: '2026-12-20', quantity: 50 }]),
-      wh('WEST', 25, 0, 0, [{ date: '2026-12-02', quantity: 40 }]),
-    ]);
+    const record = stock([wh('EAST', 30, 0, 0, [{ date: '2026-12-20', quantity: 50 }]), wh('WEST', 25, 0, 0, [{ date: '2026-12-02', quantity: 40 }])]);
     expect(computeAvailability(record, 50, { today }).promiseDate).toBe(today);
     const single = computeAvailability(record, 50, { today, allowSplit: false });
     expect(single.promiseDate).toBe('2026-12-02');

@@ -33,8 +33,14 @@ describe('selectBreak', () => {
 });
 
 describe('resolveBuyerPrice', () => {
-  const list = entry('list', 'USD', [[1, '20.00'], [10, '18.00']]);
-  const priceList = entry('priceList', 'PL-CONTRACTOR', [[1, '17.50'], [50, '15.25']]);
+  const list = entry('list', 'USD', [
+    [1, '20.00'],
+    [10, '18.00'],
+  ]);
+  const priceList = entry('priceList', 'PL-CONTRACTOR', [
+    [1, '17.50'],
+    [50, '15.25'],
+  ]);
   const contract = entry('contract', 'C0001', [[1, '14.99']]);
 
   it('prefers a contract price over the price list over the list price', () => {
@@ -48,7 +54,10 @@ describe('resolveBuyerPrice', () => {
     expect(price.unitPrice.amount).toBe('15.25');
     expect(price.listPrice?.amount).toBe('18.00');
     expect(price.appliedMinQuantity).toBe(50);
-    expect(price.breaks.map((b) => [b.minQuantity, b.unitPrice.amount])).toEqual([[1, '17.50'], [50, '15.25']]);
+    expect(price.breaks.map((b) => [b.minQuantity, b.unitPrice.amount])).toEqual([
+      [1, '17.50'],
+      [50, '15.25'],
+    ]);
   });
 
   it('falls through to a less specific scope when the specific one starts above the quantity', () => {
@@ -57,7 +66,7 @@ describe('resolveBuyerPrice', () => {
     expect(resolveBuyerPrice({ contract: bulkContract, priceList, list }, 100, 'USD')?.source).toBe('CONTRACT');
   });
 
-  it('ignores an entry in another currency rather than quoting it as the buyer\'s', () => {
+  it("ignores an entry in another currency rather than quoting it as the buyer's", () => {
     const euro = entry('contract', 'C0001', [[1, '9.00']], 'EUR');
     expect(resolveBuyerPrice({ contract: euro, priceList: null, list }, 1, 'USD')?.source).toBe('LIST');
   });

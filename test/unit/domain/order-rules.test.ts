@@ -13,7 +13,12 @@ describe('validateOrderInput', () => {
   it('reports every problem at once, with its field', () => {
     expect(
       codes({
-        lines: [{ sku: 'SKU-1', quantity: 0 }, { sku: 'SKU-2', quantity: -1 }, { sku: 'SKU-1', quantity: 5 }, { sku: ' ', quantity: 1 }],
+        lines: [
+          { sku: 'SKU-1', quantity: 0 },
+          { sku: 'SKU-2', quantity: -1 },
+          { sku: 'SKU-1', quantity: 5 },
+          { sku: ' ', quantity: 1 },
+        ],
         poNumber: 'P'.repeat(36),
         notes: 'n'.repeat(1001),
         requestedDate: '2026-11-01',
@@ -49,7 +54,10 @@ describe('decideCredit', () => {
     expect(decideCredit(creditStatus(figures, 'USD'), '500.01', onAccount, 'BLOCK')).toEqual({ decision: 'BLOCK', reason: 'CREDIT_LIMIT_EXCEEDED' });
   });
   it('approves any order on account for a customer the ERP sets no limit for', () => {
-    expect(decideCredit(creditStatus({ ...figures, limit: null }, 'USD', ['400.00']), '9999999.00', onAccount, 'BLOCK')).toEqual({ decision: 'APPROVE', reason: null });
+    expect(decideCredit(creditStatus({ ...figures, limit: null }, 'USD', ['400.00']), '9999999.00', onAccount, 'BLOCK')).toEqual({
+      decision: 'APPROVE',
+      reason: null,
+    });
   });
   it('counts orders accepted but not yet in the ERP', () => {
     expect(decideCredit(creditStatus(figures, 'USD', ['400.00']), '100.01', onAccount, 'REVIEW').decision).toBe('REVIEW');

@@ -114,7 +114,13 @@ describe('memory ERP budget', () => {
   it('serves each priority first come, first served', async () => {
     const { time, granted, acquire } = setup({ requestsPerSecond: 100, maxConcurrent: 1 });
     const permits = new Map<string, Promise<ErpPermit>>([['hold', acquire('status', 'hold')]]);
-    for (const [priority, label] of [['read', 'r1'], ['status', 's1'], ['read', 'r2'], ['status', 's2'], ['read', 'r3']] as const) {
+    for (const [priority, label] of [
+      ['read', 'r1'],
+      ['status', 's1'],
+      ['read', 'r2'],
+      ['status', 's2'],
+      ['read', 'r3'],
+    ] as const) {
       permits.set(label, acquire(priority, label));
     }
     await time.flush();

@@ -36,12 +36,37 @@ function fakeErp(latencyMs = 5) {
     name: 'fake',
     resumesOrderEntry: false,
     refusesDuplicateExternalRef: false,
-    getItems: (skus, o) => answer('getItems', o, skus.map(() => new Error('unknown'))),
+    getItems: (skus, o) =>
+      answer(
+        'getItems',
+        o,
+        skus.map(() => new Error('unknown')),
+      ),
     searchItems: (_search, o) => answer('searchItems', o, { items: [], total: 0 }),
-    getCustomers: (ids, o) => answer('getCustomers', o, ids.map(() => new Error('unknown'))),
-    getSalesReps: (ids, o) => answer('getSalesReps', o, ids.map(() => new Error('unknown'))),
-    getPrices: (keys, o) => answer('getPrices', o, keys.map(() => null)),
-    getStock: (skus, o) => answer('getStock', o, skus.map(() => new Error('unknown'))),
+    getCustomers: (ids, o) =>
+      answer(
+        'getCustomers',
+        o,
+        ids.map(() => new Error('unknown')),
+      ),
+    getSalesReps: (ids, o) =>
+      answer(
+        'getSalesReps',
+        o,
+        ids.map(() => new Error('unknown')),
+      ),
+    getPrices: (keys, o) =>
+      answer(
+        'getPrices',
+        o,
+        keys.map(() => null),
+      ),
+    getStock: (skus, o) =>
+      answer(
+        'getStock',
+        o,
+        skus.map(() => new Error('unknown')),
+      ),
     ping: (o) => answer('ping', o, undefined),
     createOrder: (_order, o) => answer('createOrder', o, order),
     findOrderByExternalRef: (_ref, o) => answer('findOrderByExternalRef', o, null),

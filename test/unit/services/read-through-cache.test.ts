@@ -122,8 +122,18 @@ describe('ReadThroughCache', () => {
 
   it('keeps domains apart: the same key in two domains is two entries', async () => {
     const { cache } = setup();
-    await cache.load('prices', ['k'], (k) => k, async () => ['price']);
-    const [stock] = await cache.load('stock', ['k'], (k) => k, async () => ['stock']);
+    await cache.load(
+      'prices',
+      ['k'],
+      (k) => k,
+      async () => ['price'],
+    );
+    const [stock] = await cache.load(
+      'stock',
+      ['k'],
+      (k) => k,
+      async () => ['stock'],
+    );
     expect(stock).toMatchObject({ value: 'stock' });
     expect(cache.peek('prices', 'k')).toMatchObject({ value: 'price' });
   });

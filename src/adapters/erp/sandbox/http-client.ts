@@ -62,7 +62,11 @@ export function createHttpClient({ baseUrl, timeoutMs, fetch: fetchFn }: HttpCli
     if (timeout.aborted) {
       return new ErpError('ERP_TIMEOUT', `${operation}: no answer from the ERP within ${timeoutMs} ms`, { cause: error, operation });
     }
-    return new ErpError('ERP_UNAVAILABLE', `${operation}: could not reach the ERP at ${baseUrl}: ${describe(error)}`, { cause: error, operation, unsent: neverConnected(error) });
+    return new ErpError('ERP_UNAVAILABLE', `${operation}: could not reach the ERP at ${baseUrl}: ${describe(error)}`, {
+      cause: error,
+      operation,
+      unsent: neverConnected(error),
+    });
   }
 
   return {
@@ -114,7 +118,11 @@ function statusFailure(operation: string, response: Response, text: string): Erp
     return new ErpError('ERP_REJECTED', `${operation}: the ERP refused (${reason}): ${detail}`, { cause, operation, reason });
   }
   if (status === 409 && reasonOf(text) === 'DUPLICATE_EXTERNAL_REF') {
-    return new ErpError('ERP_DUPLICATE_REF', `${operation}: the ERP holds an order with this external reference already: ${detail}`, { cause, operation, reason: 'DUPLICATE_EXTERNAL_REF' });
+    return new ErpError('ERP_DUPLICATE_REF', `${operation}: the ERP holds an order with this external reference already: ${detail}`, {
+      cause,
+      operation,
+      reason: 'DUPLICATE_EXTERNAL_REF',
+    });
   }
   if (status >= 500) {
     // 504 included: whether the gateway or the ERP gave up, the ERP is not answering. Only a

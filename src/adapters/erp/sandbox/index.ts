@@ -24,16 +24,7 @@ import type { z } from 'zod';
 import { ErpError } from '../../../ports/erp-error.ts';
 import { createHttpClient, type HttpClient } from './http-client.ts';
 import { orderCalls } from './orders.ts';
-import {
-  CustomersBatchWire,
-  HealthWire,
-  ItemsBatchWire,
-  ItemsPageWire,
-  parseWire,
-  PricesAnswerWire,
-  SalesRepsBatchWire,
-  StockBatchWire,
-} from './wire.ts';
+import { CustomersBatchWire, HealthWire, ItemsBatchWire, ItemsPageWire, parseWire, PricesAnswerWire, SalesRepsBatchWire, StockBatchWire } from './wire.ts';
 
 /** The sandbox API's limits per call. */
 const MAX_IDS = 500;
@@ -77,14 +68,19 @@ export function createSandboxConnector(options: SandboxConnectorOptions): ErpCon
     refusesDuplicateExternalRef: options.uniqueExternalRefs ?? false,
 
     getItems: (skus, callOptions) =>
-      batchRead(http, {
-        operation: 'getItems',
-        path: '/api/v1/items',
-        param: 'ids',
-        schema: ItemsBatchWire,
-        keyOf: (item: Item) => item.sku,
-        notFound: (sku) => `Item ${sku} does not exist in the ERP`,
-      }, skus, callOptions),
+      batchRead(
+        http,
+        {
+          operation: 'getItems',
+          path: '/api/v1/items',
+          param: 'ids',
+          schema: ItemsBatchWire,
+          keyOf: (item: Item) => item.sku,
+          notFound: (sku) => `Item ${sku} does not exist in the ERP`,
+        },
+        skus,
+        callOptions,
+      ),
 
     async searchItems(search: ItemSearch, callOptions?: ErpCallOptions): Promise<ItemSearchPage> {
       if (!Number.isInteger(search.offset) || search.offset < 0 || !Number.isInteger(search.limit) || search.limit < 0) {
@@ -96,12 +92,17 @@ export function createSandboxConnector(options: SandboxConnectorOptions): ErpCon
       do {
         const page = parseWire(
           ItemsPageWire,
-          await http.get('searchItems', '/api/v1/items', {
-            q: search.text || undefined,
-            category: search.category || undefined,
-            offset: String(search.offset + items.length),
-            limit: String(Math.max(1, Math.min(MAX_PAGE, search.limit - items.length))),
-          }, callOptions),
+          await http.get(
+            'searchItems',
+            '/api/v1/items',
+            {
+              q: search.text || undefined,
+              category: search.category || undefined,
+              offset: String(search.offset + items.length),
+              limit: String(Math.max(1, Math.min(MAX_PAGE, search.limit - items.length))),
+            },
+            callOptions,
+          ),
           'searchItems',
         );
         total = page.total;
@@ -112,24 +113,34 @@ export function createSandboxConnector(options: SandboxConnectorOptions): ErpCon
     },
 
     getCustomers: (ids, callOptions) =>
-      batchRead(http, {
-        operation: 'getCustomers',
-        path: '/api/v1/customers',
-        param: 'ids',
-        schema: CustomersBatchWire,
-        keyOf: (customer: CustomerAccount) => customer.id,
-        notFound: (id) => `Customer ${id} does not exist in the ERP`,
-      }, ids, callOptions),
+      batchRead(
+        http,
+        {
+          operation: 'getCustomers',
+          path: '/api/v1/customers',
+          param: 'ids',
+          schema: CustomersBatchWire,
+          keyOf: (customer: CustomerAccount) => customer.id,
+          notFound: (id) => `Customer ${id} does not exist in the ERP`,
+        },
+        ids,
+        callOptions,
+      ),
 
     getSalesReps: (ids, callOptions) =>
-      batchRead(http, {
-        operation: 'getSalesReps',
-        path: '/api/v1/sales-reps',
-        param: 'ids',
-        schema: SalesRepsBatchWire,
-        keyOf: (rep: SalesRep) => rep.id,
-        notFound: (id) => `Sales rep ${id} does not exist in the ERP`,
-      }, ids, callOptions),
+      batchRead(
+        http,
+        {
+          operation: 'getSalesReps',
+          path: '/api/v1/sales-reps',
+          param: 'ids',
+          schema: SalesRepsBatchWire,
+          keyOf: (rep: SalesRep) => rep.id,
+          notFound: (id) => `Sales rep ${id} does not exist in the ERP`,
+        },
+        ids,
+        callOptions,
+      ),
 
     async getPrices(keys: readonly PriceKey[], callOptions?: ErpCallOptions): Promise<Array<PriceEntry | null | Error>> {
       if (keys.length === 0) return [];
@@ -144,14 +155,19 @@ export function createSandboxConnector(options: SandboxConnectorOptions): ErpCon
     },
 
     getStock: (skus, callOptions) =>
-      batchRead(http, {
-        operation: 'getStock',
-        path: '/api/v1/stock',
-        param: 'skus',
-        schema: StockBatchWire,
-        keyOf: (record: StockRecord) => record.sku,
-        notFound: (sku) => `Item ${sku} does not exist in the ERP`,
-      }, skus, callOptions),
+      batchRead(
+        http,
+        {
+          operation: 'getStock',
+          path: '/api/v1/stock',
+          param: 'skus',
+          schema: StockBatchWire,
+          keyOf: (record: StockRecord) => record.sku,
+          notFound: (sku) => `Item ${sku} does not exist in the ERP`,
+        },
+        skus,
+        callOptions,
+      ),
 
     async ping(callOptions?: ErpCallOptions): Promise<void> {
       parseWire(HealthWire, await http.get('ping', '/api/v1/health', {}, callOptions), 'ping');

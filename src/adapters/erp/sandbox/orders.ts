@@ -18,7 +18,8 @@ import { parseWire } from './wire.ts';
 /** The sandbox API's largest page of orders. */
 const MAX_PAGE = 100;
 
-export type OrderCalls = Pick<ErpConnector, 'createOrder' | 'findOrderByExternalRef' | 'findOrdersByExternalRef' | 'listOrders'> & Required<Pick<ErpConnector, 'cancelOrder'>>;
+export type OrderCalls = Pick<ErpConnector, 'createOrder' | 'findOrderByExternalRef' | 'findOrdersByExternalRef' | 'listOrders'> &
+  Required<Pick<ErpConnector, 'cancelOrder'>>;
 
 /** The order calls over one HTTP client. */
 export function orderCalls(http: HttpClient): OrderCalls {
@@ -79,11 +80,16 @@ export function orderCalls(http: HttpClient): OrderCalls {
       do {
         const answer = parseWire(
           OrdersPageWire,
-          await http.get('listOrders', '/api/v1/orders', {
-            customerId,
-            offset: String(offset + orders.length),
-            limit: String(Math.max(1, Math.min(MAX_PAGE, limit - orders.length))),
-          }, options),
+          await http.get(
+            'listOrders',
+            '/api/v1/orders',
+            {
+              customerId,
+              offset: String(offset + orders.length),
+              limit: String(Math.max(1, Math.min(MAX_PAGE, limit - orders.length))),
+            },
+            options,
+          ),
           'listOrders',
         );
         total = answer.total;

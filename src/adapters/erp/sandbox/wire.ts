@@ -14,9 +14,7 @@ const DECIMAL = /^-?\d+(\.\d+)?$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Money: a decimal string, never a JSON number. */
-export const decimal = z
-  .string({ error: 'expected a decimal string' })
-  .regex(DECIMAL, { error: 'expected a decimal string' });
+export const decimal = z.string({ error: 'expected a decimal string' }).regex(DECIMAL, { error: 'expected a decimal string' });
 
 /** A real calendar date, `YYYY-MM-DD`. */
 export const isoDate = z
@@ -90,9 +88,7 @@ export const PriceEntryWire = z
     scope,
     scopeId: key,
     currency,
-    breaks: z
-      .array(z.object({ minQuantity: quantity.nonnegative(), unitPrice: decimal }))
-      .min(1, { error: 'expected at least one quantity break' }),
+    breaks: z.array(z.object({ minQuantity: quantity.nonnegative(), unitPrice: decimal })).min(1, { error: 'expected at least one quantity break' }),
   })
   .superRefine((entry, ctx) => {
     const seen = new Set<number>();

@@ -58,7 +58,9 @@ export async function getItems(rpc: TrytonRpc, skus: readonly string[], options?
     // Tryton does not force codes to be unique: the oldest product with the code is the item.
     for (const row of rows) if (!found.has(row.code)) found.set(row.code, toItem(row));
   }
-  return skus.map((sku) => found.get(sku) ?? new ErpError('ERP_NOT_FOUND', `Item ${sku} does not exist in Tryton (no active product with this code)`, { operation }));
+  return skus.map(
+    (sku) => found.get(sku) ?? new ErpError('ERP_NOT_FOUND', `Item ${sku} does not exist in Tryton (no active product with this code)`, { operation }),
+  );
 }
 
 /** Escapes `%` and `_` for an `ilike` pattern. */
@@ -83,7 +85,23 @@ export async function searchItems(rpc: TrytonRpc, search: ItemSearch, options?: 
   const [rows, total] = await Promise.all([
     search.limit === 0
       ? Promise.resolve([])
-      : rpc.model(operation, 'product.product', 'search_read', [domain, search.offset, search.limit, [['code', 'ASC'], ['id', 'ASC']], PRODUCT_FIELDS], {}, options),
+      : rpc.model(
+          operation,
+          'product.product',
+          'search_read',
+          [
+            domain,
+            search.offset,
+            search.limit,
+            [
+              ['code', 'ASC'],
+              ['id', 'ASC'],
+            ],
+            PRODUCT_FIELDS,
+          ],
+          {},
+          options,
+        ),
     rpc.model(operation, 'product.product', 'search_count', [domain], {}, options),
   ]);
   return {

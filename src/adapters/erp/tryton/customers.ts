@@ -66,10 +66,20 @@ export async function getCustomers(rpc: TrytonRpc, ids: readonly string[], optio
     const { currency } = await rpc.session(options);
     const parties = parseAnswer(
       PartyRows,
-      await rpc.model(operation, 'party.party', 'search_read', [
-        [['code', 'in', unique]], 0, null, [['id', 'ASC']],
-        ['code', 'name', 'sale_price_list', 'customer_payment_term', 'customer_payment_term.name', 'credit_amount', 'credit_limit_amount', 'receivable'],
-      ], {}, options),
+      await rpc.model(
+        operation,
+        'party.party',
+        'search_read',
+        [
+          [['code', 'in', unique]],
+          0,
+          null,
+          [['id', 'ASC']],
+          ['code', 'name', 'sale_price_list', 'customer_payment_term', 'customer_payment_term.name', 'credit_amount', 'credit_limit_amount', 'receivable'],
+        ],
+        {},
+        options,
+      ),
       operation,
       'parties',
     );
@@ -78,15 +88,34 @@ export async function getCustomers(rpc: TrytonRpc, ids: readonly string[], optio
     const [addressAnswer, deltaAnswer] = await Promise.all([
       partyIds.length === 0
         ? []
-        : rpc.model(operation, 'party.address', 'search_read', [
-            [['party', 'in', partyIds]], 0, null, [['party', 'ASC'], ['sequence', 'ASC'], ['id', 'ASC']],
-            ['party', 'name', 'street', 'city', 'postal_code', 'sequence', 'delivery', 'country.code', 'subdivision.code'],
-          ], {}, options),
+        : rpc.model(
+            operation,
+            'party.address',
+            'search_read',
+            [
+              [['party', 'in', partyIds]],
+              0,
+              null,
+              [
+                ['party', 'ASC'],
+                ['sequence', 'ASC'],
+                ['id', 'ASC'],
+              ],
+              ['party', 'name', 'street', 'city', 'postal_code', 'sequence', 'delivery', 'country.code', 'subdivision.code'],
+            ],
+            {},
+            options,
+          ),
       termIds.length === 0
         ? []
-        : rpc.model(operation, 'account.invoice.payment_term.line.delta', 'search_read', [
-            [['line.payment', 'in', termIds]], 0, null, null, ['days', 'weeks', 'months', 'line.payment'],
-          ], {}, options),
+        : rpc.model(
+            operation,
+            'account.invoice.payment_term.line.delta',
+            'search_read',
+            [[['line.payment', 'in', termIds]], 0, null, null, ['days', 'weeks', 'months', 'line.payment']],
+            {},
+            options,
+          ),
     ]);
     const addresses = parseAnswer(AddressRows, addressAnswer, operation, 'addresses');
     const netDays = netDaysByTerm(parseAnswer(DeltaRows, deltaAnswer, operation, 'payment term deltas'));
@@ -124,7 +153,9 @@ export async function getCustomers(rpc: TrytonRpc, ids: readonly string[], optio
       });
     }
   }
-  return ids.map((code) => found.get(code) ?? new ErpError('ERP_NOT_FOUND', `Customer ${code} does not exist in Tryton (no party with this code)`, { operation }));
+  return ids.map(
+    (code) => found.get(code) ?? new ErpError('ERP_NOT_FOUND', `Customer ${code} does not exist in Tryton (no party with this code)`, { operation }),
+  );
 }
 
 function toAddress(a: z.output<typeof AddressRows>[number], isDefault: boolean): Address {

@@ -51,7 +51,10 @@ const MAX_MESSAGE = 300;
 
 /** One line of plain text, cut to {@link MAX_MESSAGE}: a refusal text is shown to buyers. */
 function oneLine(text: string): string {
-  const flat = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/ {2,}/g, ' ').trim();
+  const flat = text
+    .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim();
   return flat.length > MAX_MESSAGE ? `${flat.slice(0, MAX_MESSAGE - 1)}…` : flat;
 }
 
@@ -70,12 +73,15 @@ export async function holdReasons(rpc: TrytonRpc, operation: string, held: HeldS
   if (held.length === 0) return out;
   const partyOf = (sale: HeldSale) => sale.invoice_party ?? sale.party;
   const partyIds = [...new Set(held.map(partyOf).filter((p): p is number => p !== null))];
-  const parties = partyIds.length === 0 ? [] : parseAnswer(
-    PartyCredit,
-    await rpc.model(operation, 'party.party', 'read', [partyIds, ['rec_name', 'credit_amount', 'credit_limit_amount']], {}, options),
-    operation,
-    'parties of held sales',
-  );
+  const parties =
+    partyIds.length === 0
+      ? []
+      : parseAnswer(
+          PartyCredit,
+          await rpc.model(operation, 'party.party', 'read', [partyIds, ['rec_name', 'credit_amount', 'credit_limit_amount']], {}, options),
+          operation,
+          'parties of held sales',
+        );
   const byId = new Map(parties.map((p) => [p.id, p]));
   for (const sale of held) {
     const party = byId.get(partyOf(sale) ?? 0);
@@ -91,5 +97,8 @@ function overLimit(party: z.output<typeof PartyCredit>[number], sale: HeldSale):
   if (!limit.lt(new Big(party.credit_amount ?? '0').plus(sale.untaxed_amount ?? '0'))) return null;
   // Tryton formats the limit as its language's currency: the symbol, then the amount ungrouped.
   const amount = limit.toFixed(sale['currency.']?.digits ?? 2);
-  return { code: 'CREDIT_LIMIT_EXCEEDED', message: oneLine(`Party "${party.rec_name}" has reached their credit limit of ${sale['currency.']?.symbol ?? ''}${amount}.`) };
+  return {
+    code: 'CREDIT_LIMIT_EXCEEDED',
+    message: oneLine(`Party "${party.rec_name}" has reached their credit limit of ${sale['currency.']?.symbol ?? ''}${amount}.`),
+  };
 }

@@ -62,7 +62,13 @@ export function createTrytonRpc(options: TrytonRpcOptions): TrytonRpc {
   const url = options.url.endsWith('/') ? options.url : `${options.url}/`;
   let live: Promise<Live> | null = null;
 
-  async function post(operation: string, method: string, params: readonly unknown[], header: string | null, callOptions?: ErpCallOptions): Promise<Response & { body_: string }> {
+  async function post(
+    operation: string,
+    method: string,
+    params: readonly unknown[],
+    header: string | null,
+    callOptions?: ErpCallOptions,
+  ): Promise<Response & { body_: string }> {
     const timeout = AbortSignal.timeout(options.timeoutMs);
     const caller = callOptions?.signal;
     const signal = caller ? AbortSignal.any([timeout, caller]) : timeout;
@@ -81,7 +87,11 @@ export function createTrytonRpc(options: TrytonRpcOptions): TrytonRpc {
         throw caller.reason;
       }
       if (timeout.aborted) throw new ErpError('ERP_TIMEOUT', `${operation}: no answer from Tryton within ${options.timeoutMs} ms`, { cause: error, operation });
-      throw new ErpError('ERP_UNAVAILABLE', `${operation}: could not reach Tryton at ${url}: ${describe(error)}`, { cause: error, operation, unsent: neverConnected(error) });
+      throw new ErpError('ERP_UNAVAILABLE', `${operation}: could not reach Tryton at ${url}: ${describe(error)}`, {
+        cause: error,
+        operation,
+        unsent: neverConnected(error),
+      });
     }
   }
 
@@ -92,25 +102,37 @@ export function createTrytonRpc(options: TrytonRpcOptions): TrytonRpc {
     if (status === 401) return null;
     if (status === 429) {
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after')) ?? 1000;
-      throw new ErpError('ERP_RATE_LIMITED', `${operation}: Tryton is backing off logins (429), retry after ${retryAfterMs} ms`, { cause, operation, retryAfterMs });
+      throw new ErpError('ERP_RATE_LIMITED', `${operation}: Tryton is backing off logins (429), retry after ${retryAfterMs} ms`, {
+        cause,
+        operation,
+        retryAfterMs,
+      });
     }
     if (status === 403) {
       throw new ErpError('ERP_BAD_RESPONSE', `${operation}: Tryton does not expose ${method} over RPC (403)`, { cause, operation });
     }
     if (status === 404) throw new ErpError('ERP_BAD_RESPONSE', `${operation}: no Tryton database at ${url} (404)`, { cause, operation });
     // Tryton's own 5xx ends its request (the transaction is rolled back); a proxy's 502/504 may not.
-    if (status >= 500) throw new ErpError('ERP_UNAVAILABLE', `${operation}: Tryton answered ${status}`, { cause, operation, answered: status !== 502 && status !== 504 });
+    if (status >= 500)
+      throw new ErpError('ERP_UNAVAILABLE', `${operation}: Tryton answered ${status}`, { cause, operation, answered: status !== 502 && status !== 504 });
     if (status !== 200) throw new ErpError('ERP_BAD_RESPONSE', `${operation}: Tryton answered ${status} to ${method}`, { cause, operation });
     let body: unknown;
     try {
       body = JSON.parse(response.body_);
     } catch (error) {
-      throw new ErpError('ERP_BAD_RESPONSE', `${operation}: Tryton answered ${method} with a body that is not JSON: ${snippet(response.body_)}`, { cause: error, operation });
+      throw new ErpError('ERP_BAD_RESPONSE', `${operation}: Tryton answered ${method} with a body that is not JSON: ${snippet(response.body_)}`, {
+        cause: error,
+        operation,
+      });
     }
     const envelope = parseAnswer(Envelope, body, operation, `answer to ${method}`);
     if ('error' in envelope && envelope.error !== undefined && envelope.error !== null) {
       const fault = faultOf(envelope.error);
-      if (!fault) throw new ErpError('ERP_BAD_RESPONSE', `${operation}: Tryton answered ${method} with an unreadable error: ${snippet(response.body_)}`, { cause, operation });
+      if (!fault)
+        throw new ErpError('ERP_BAD_RESPONSE', `${operation}: Tryton answered ${method} with an unreadable error: ${snippet(response.body_)}`, {
+          cause,
+          operation,
+        });
       throw mapFault(fault, operation);
     }
     return { result: 'result' in envelope ? envelope.result : undefined };
@@ -182,7 +204,10 @@ function base64(text: string): string {
 function snippet(text: string): string {
   // `[^<>]` not `[^>]`: an attempt stops at the next `<`, so a body of `<` without `>` costs its
   // length, not its length squared (100 KB of them held the event loop for 20 s).
-  const flat = text.replace(/<[^<>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = text
+    .replace(/<[^<>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat.length > 160 ? `${flat.slice(0, 160)}…` : flat || '(empty body)';
 }
 

@@ -36,8 +36,30 @@ export interface TrytonOrderOptions {
 const PartyRows = z.array(z.object({ id, code: z.string(), addresses: z.array(id) }));
 const ProductRows = z.array(z.object({ id, code: z.string(), 'sale_uom.': related({ symbol: z.string() }) }));
 const WarehouseRows = z.array(z.object({ id, code: z.string().nullable() }));
-const Header = z.array(z.object({ invoice_address: id.nullable().optional(), payment_term: id.nullable().optional(), price_list: id.nullable().optional(), warehouse: id.nullable().optional() }).loose()).length(1);
-const LineChange = z.array(z.object({ taxes: z.object({ add: z.array(z.tuple([z.number(), z.object({ id }).loose()])).optional() }).loose().optional() }).loose()).length(1);
+const Header = z
+  .array(
+    z
+      .object({
+        invoice_address: id.nullable().optional(),
+        payment_term: id.nullable().optional(),
+        price_list: id.nullable().optional(),
+        warehouse: id.nullable().optional(),
+      })
+      .loose(),
+  )
+  .length(1);
+const LineChange = z
+  .array(
+    z
+      .object({
+        taxes: z
+          .object({ add: z.array(z.tuple([z.number(), z.object({ id }).loose()])).optional() })
+          .loose()
+          .optional(),
+      })
+      .loose(),
+  )
+  .length(1);
 
 /**
  * Tryton words a refusal in the language of the call's context, else in the server's default
@@ -46,7 +68,8 @@ const LineChange = z.array(z.object({ taxes: z.object({ add: z.array(z.tuple([z.
  */
 const IN_ENGLISH = { language: 'en' } as const;
 
-const rejected = (message: string, reason: string, cause?: unknown) => new ErpError('ERP_REJECTED', `createOrder: ${message}`, { operation: 'createOrder', reason, cause });
+const rejected = (message: string, reason: string, cause?: unknown) =>
+  new ErpError('ERP_REJECTED', `createOrder: ${message}`, { operation: 'createOrder', reason, cause });
 
 /** The order calls over one Tryton session. */
 export function orderCalls(rpc: TrytonRpc, settings: TrytonOrderOptions = {}): OrderCalls {
@@ -67,12 +90,19 @@ export function orderCalls(rpc: TrytonRpc, settings: TrytonOrderOptions = {}): O
     const op = 'createOrder';
     let sale = found;
     if (sale && sale['party.']?.code !== order.customerId) {
-      throw new ErpError('ERP_BAD_RESPONSE', `createOrder: Tryton's sale ${sale.number ?? sale.id} with reference ${order.externalRef} is ${sale['party.']?.code}'s, not ${order.customerId}'s`, { operation: op });
+      throw new ErpError(
+        'ERP_BAD_RESPONSE',
+        `createOrder: Tryton's sale ${sale.number ?? sale.id} with reference ${order.externalRef} is ${sale['party.']?.code}'s, not ${order.customerId}'s`,
+        { operation: op },
+      );
     }
     if (!sale) {
       await enter(order, options);
       sale = await saleByReference(op, order.externalRef, true, options);
-      if (!sale) throw new ErpError('ERP_BAD_RESPONSE', `createOrder: Tryton created a sale with reference ${order.externalRef} but does not find it`, { operation: op });
+      if (!sale)
+        throw new ErpError('ERP_BAD_RESPONSE', `createOrder: Tryton created a sale with reference ${order.externalRef} but does not find it`, {
+          operation: op,
+        });
     }
     const refusal = await advance(sale, options);
     const [entered] = await searchSales(rpc, op, [['id', '=', sale.id]], { offset: 0, limit: 1, order: [] }, options);
@@ -88,9 +118,15 @@ export function orderCalls(rpc: TrytonRpc, settings: TrytonOrderOptions = {}): O
     if (order.currency !== currency.code) throw rejected(`Tryton's company sells in ${currency.code}, not ${order.currency}`, 'CURRENCY_NOT_SUPPORTED');
     const skus = [...new Set(order.lines.map((l) => l.sku))];
     const [parties, products, warehouses] = await Promise.all([
-      rpc.model(op, 'party.party', 'search_read', [[['code', '=', order.customerId]], 0, 1, [['id', 'ASC']], ['code', 'addresses']], {}, options).then((r) => parseAnswer(PartyRows, r, op, 'party')),
-      rpc.model(op, 'product.product', 'search_read', [[['code', 'in', skus]], 0, null, [['id', 'ASC']], ['code', 'sale_uom.symbol']], {}, options).then((r) => parseAnswer(ProductRows, r, op, 'products')),
-      rpc.model(op, 'stock.location', 'search_read', [[['type', '=', 'warehouse']], 0, null, [['id', 'ASC']], ['code']], {}, options).then((r) => parseAnswer(WarehouseRows, r, op, 'warehouses')),
+      rpc
+        .model(op, 'party.party', 'search_read', [[['code', '=', order.customerId]], 0, 1, [['id', 'ASC']], ['code', 'addresses']], {}, options)
+        .then((r) => parseAnswer(PartyRows, r, op, 'party')),
+      rpc
+        .model(op, 'product.product', 'search_read', [[['code', 'in', skus]], 0, null, [['id', 'ASC']], ['code', 'sale_uom.symbol']], {}, options)
+        .then((r) => parseAnswer(ProductRows, r, op, 'products')),
+      rpc
+        .model(op, 'stock.location', 'search_read', [[['type', '=', 'warehouse']], 0, null, [['id', 'ASC']], ['code']], {}, options)
+        .then((r) => parseAnswer(WarehouseRows, r, op, 'warehouses')),
     ]);
     const party = parties[0];
     if (!party) throw rejected(`Tryton has no party ${order.customerId}`, 'UNKNOWN_CUSTOMER');
@@ -104,46 +140,89 @@ export function orderCalls(rpc: TrytonRpc, settings: TrytonOrderOptions = {}): O
       if (unit !== line.unitOfMeasure) throw rejected(`${line.sku} sells in ${unit} in Tryton, not ${line.unitOfMeasure}`, 'UNIT_MISMATCH');
     }
     // What Tryton's client does: the party's on_change fills the header...
-    const header = parseAnswer(Header, await rpc.model(op, 'sale.sale', 'on_change', [{ party: party.id, invoice_party: null, lines: [] }, ['party']], {}, options), op, 'sale header')[0]!;
+    const header = parseAnswer(
+      Header,
+      await rpc.model(op, 'sale.sale', 'on_change', [{ party: party.id, invoice_party: null, lines: [] }, ['party']], {}, options),
+      op,
+      'sale header',
+    )[0]!;
     const warehouse = header.warehouse ?? (warehouses.find((w) => w.code === settings.warehouse) ?? warehouses[0])?.id ?? null;
     // ...and each product's on_change the line's taxes (with the party's tax rule, if any).
     const taxes = new Map<string, number[]>();
     await Promise.all(
       [...product.values()].map(async (p) => {
-        const change = await rpc.model(op, 'sale.line', 'on_change', [{
-          product: p.id, quantity: 1, unit: p['sale_uom.']?.id ?? null, taxes: [], type: 'line',
-          '_parent_sale.party': party.id, '_parent_sale.invoice_party': null, '_parent_sale.currency': currency.id,
-          '_parent_sale.price_list': header.price_list ?? null, '_parent_sale.sale_date': null,
-        }, ['product']], {}, options);
-        taxes.set(p.code, (parseAnswer(LineChange, change, op, 'sale line')[0]!.taxes?.add ?? []).map(([, tax]) => tax.id));
+        const change = await rpc.model(
+          op,
+          'sale.line',
+          'on_change',
+          [
+            {
+              product: p.id,
+              quantity: 1,
+              unit: p['sale_uom.']?.id ?? null,
+              taxes: [],
+              type: 'line',
+              '_parent_sale.party': party.id,
+              '_parent_sale.invoice_party': null,
+              '_parent_sale.currency': currency.id,
+              '_parent_sale.price_list': header.price_list ?? null,
+              '_parent_sale.sale_date': null,
+            },
+            ['product'],
+          ],
+          {},
+          options,
+        );
+        taxes.set(
+          p.code,
+          (parseAnswer(LineChange, change, op, 'sale line')[0]!.taxes?.add ?? []).map(([, tax]) => tax.id),
+        );
       }),
     );
     const comment = [
       order.notes,
       order.requestedDate ? `Requested date: ${order.requestedDate}` : null,
       order.payment.method === 'CARD' ? `Paid by card, authorization ${order.payment.authorizationRef}` : null,
-    ].filter((c) => c !== null).join('\n');
-    const created = await rpc.model(op, 'sale.sale', 'create', [[{
-      party: party.id,
-      invoice_address: header.invoice_address ?? shipTo,
-      shipment_address: shipTo,
-      payment_term: header.payment_term ?? null,
-      price_list: header.price_list ?? null,
-      warehouse,
-      reference: order.externalRef,
-      description: order.poNumber,
-      comment: comment || null,
-      // Tryton ships no earlier than the sale's shipping date.
-      ...(order.requestedDate ? { shipping_date: toDate(order.requestedDate) } : {}),
-      lines: [['create', order.lines.map((line) => ({
-        type: 'line',
-        product: product.get(line.sku)!.id,
-        quantity: line.quantity,
-        unit: product.get(line.sku)!['sale_uom.']?.id ?? null,
-        unit_price: toDecimal(line.unitPrice),
-        taxes: [['add', taxes.get(line.sku) ?? []]],
-      }))]],
-    }]], IN_ENGLISH, options);
+    ]
+      .filter((c) => c !== null)
+      .join('\n');
+    const created = await rpc.model(
+      op,
+      'sale.sale',
+      'create',
+      [
+        [
+          {
+            party: party.id,
+            invoice_address: header.invoice_address ?? shipTo,
+            shipment_address: shipTo,
+            payment_term: header.payment_term ?? null,
+            price_list: header.price_list ?? null,
+            warehouse,
+            reference: order.externalRef,
+            description: order.poNumber,
+            comment: comment || null,
+            // Tryton ships no earlier than the sale's shipping date.
+            ...(order.requestedDate ? { shipping_date: toDate(order.requestedDate) } : {}),
+            lines: [
+              [
+                'create',
+                order.lines.map((line) => ({
+                  type: 'line',
+                  product: product.get(line.sku)!.id,
+                  quantity: line.quantity,
+                  unit: product.get(line.sku)!['sale_uom.']?.id ?? null,
+                  unit_price: toDecimal(line.unitPrice),
+                  taxes: [['add', taxes.get(line.sku) ?? []]],
+                })),
+              ],
+            ],
+          },
+        ],
+      ],
+      IN_ENGLISH,
+      options,
+    );
     return parseAnswer(z.array(id).length(1), created, op, 'created sale')[0]!;
   }
 
@@ -156,7 +235,10 @@ export function orderCalls(rpc: TrytonRpc, settings: TrytonOrderOptions = {}): O
       } catch (error) {
         if (!(error instanceof ErpError) || error.code !== 'ERP_REJECTED') throw error;
         // Refused on its merits: remove the draft, so the order is not entered at all.
-        const cleanup = await rpc.model(op, 'sale.sale', 'delete', [[sale.id]], {}, options).then(() => '', (e: unknown) => ` (the draft sale ${sale.id} could not be deleted: ${String(e)})`);
+        const cleanup = await rpc.model(op, 'sale.sale', 'delete', [[sale.id]], {}, options).then(
+          () => '',
+          (e: unknown) => ` (the draft sale ${sale.id} could not be deleted: ${String(e)})`,
+        );
         throw new ErpError('ERP_REJECTED', `${error.message}${cleanup}`, { operation: op, reason: error.reason, cause: error });
       }
     }
@@ -207,7 +289,16 @@ export function orderCalls(rpc: TrytonRpc, settings: TrytonOrderOptions = {}): O
     async findOrdersByExternalRef(externalRef: string, options?: ErpCallOptions): Promise<ErpOrder[]> {
       const op = 'findOrdersByExternalRef';
       if (externalRef === '') throw new TypeError('findOrdersByExternalRef: expected a non-empty external reference');
-      return searchSales(rpc, op, [['reference', '=', externalRef], ['state', '!=', 'draft']], { offset: 0, limit: 100, order: [['id', 'ASC']] }, options);
+      return searchSales(
+        rpc,
+        op,
+        [
+          ['reference', '=', externalRef],
+          ['state', '!=', 'draft'],
+        ],
+        { offset: 0, limit: 100, order: [['id', 'ASC']] },
+        options,
+      );
     },
 
     /** Newest first; drafts (not entered yet) are left out. */
@@ -217,9 +308,27 @@ export function orderCalls(rpc: TrytonRpc, settings: TrytonOrderOptions = {}): O
       if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit) || limit < 0) {
         throw new TypeError(`listOrders: offset and limit must be integers >= 0, got ${offset} and ${limit}`);
       }
-      const domain = [['party.code', '=', customerId], ['state', '!=', 'draft']];
+      const domain = [
+        ['party.code', '=', customerId],
+        ['state', '!=', 'draft'],
+      ];
       const [orders, total] = await Promise.all([
-        limit === 0 ? [] : searchSales(rpc, op, domain, { offset, limit, order: [['create_date', 'DESC'], ['id', 'DESC']] }, options),
+        limit === 0
+          ? []
+          : searchSales(
+              rpc,
+              op,
+              domain,
+              {
+                offset,
+                limit,
+                order: [
+                  ['create_date', 'DESC'],
+                  ['id', 'DESC'],
+                ],
+              },
+              options,
+            ),
         rpc.model(op, 'sale.sale', 'search_count', [domain], {}, options).then((r) => parseAnswer(z.number().int().nonnegative(), r, op, 'sale count')),
       ]);
       return { orders, total };

@@ -45,7 +45,14 @@ export async function getPrices(rpc: TrytonRpc, keys: readonly PriceKey[], optio
     const context = priceList === null ? { quantity } : { quantity, price_list: priceList };
     const rows = parseAnswer(
       PriceRows,
-      await rpc.model(operation, 'product.product', 'search_read', [[['code', 'in', skus]], 0, null, [['id', 'ASC']], ['code', 'sale_price_uom']], context, options),
+      await rpc.model(
+        operation,
+        'product.product',
+        'search_read',
+        [[['code', 'in', skus]], 0, null, [['id', 'ASC']], ['code', 'sale_price_uom']],
+        context,
+        options,
+      ),
       operation,
       `prices at quantity ${quantity}`,
     );
@@ -59,7 +66,13 @@ export async function getPrices(rpc: TrytonRpc, keys: readonly PriceKey[], optio
     work.push(
       priceAt(listSkus, 0, null).then((prices) => {
         for (const [sku, unitPrice] of prices) {
-          found.set(priceId('list', currency.code, sku), { sku, scope: 'list', scopeId: currency.code, currency: currency.code, breaks: [{ minQuantity: 0, unitPrice }] });
+          found.set(priceId('list', currency.code, sku), {
+            sku,
+            scope: 'list',
+            scopeId: currency.code,
+            currency: currency.code,
+            breaks: [{ minQuantity: 0, unitPrice }],
+          });
         }
       }),
     );
@@ -70,28 +83,37 @@ export async function getPrices(rpc: TrytonRpc, keys: readonly PriceKey[], optio
       (async () => {
         const [existing, lines] = await Promise.all([
           rpc.model(operation, 'product.price_list', 'search_read', [[['id', 'in', listIds]], 0, null, null, ['id']], {}, options),
-          rpc.model(operation, 'product.price_list.line', 'search_read', [[['price_list', 'in', listIds]], 0, null, null, ['price_list', 'quantity']], {}, options),
+          rpc.model(
+            operation,
+            'product.price_list.line',
+            'search_read',
+            [[['price_list', 'in', listIds]], 0, null, null, ['price_list', 'quantity']],
+            {},
+            options,
+          ),
         ]);
         const known = new Set(parseAnswer(ListRows, existing, operation, 'price lists').map((r) => r.id));
         const lineRows = parseAnswer(LineRows, lines, operation, 'price list lines');
         await Promise.all(
-          [...byPriceList].filter(([listId]) => known.has(listId)).map(async ([listId, skus]) => {
-            const thresholds = unique([0, ...lineRows.filter((l) => l.price_list === listId).map((l) => l.quantity ?? 0)]).sort((a, b) => a - b);
-            const skuList = unique(skus);
-            const tables = await Promise.all(thresholds.map((q) => priceAt(skuList, q, listId)));
-            for (const sku of skuList) {
-              const breaks: QuantityBreak[] = [];
-              thresholds.forEach((minQuantity, i) => {
-                const unitPrice = tables[i]!.get(sku);
-                if (unitPrice === undefined || breaks.at(-1)?.unitPrice === unitPrice) return;
-                breaks.push({ minQuantity, unitPrice });
-              });
-              if (breaks.length > 0) {
-                const scopeId = String(listId);
-                found.set(priceId('priceList', scopeId, sku), { sku, scope: 'priceList', scopeId, currency: currency.code, breaks });
+          [...byPriceList]
+            .filter(([listId]) => known.has(listId))
+            .map(async ([listId, skus]) => {
+              const thresholds = unique([0, ...lineRows.filter((l) => l.price_list === listId).map((l) => l.quantity ?? 0)]).sort((a, b) => a - b);
+              const skuList = unique(skus);
+              const tables = await Promise.all(thresholds.map((q) => priceAt(skuList, q, listId)));
+              for (const sku of skuList) {
+                const breaks: QuantityBreak[] = [];
+                thresholds.forEach((minQuantity, i) => {
+                  const unitPrice = tables[i]!.get(sku);
+                  if (unitPrice === undefined || breaks.at(-1)?.unitPrice === unitPrice) return;
+                  breaks.push({ minQuantity, unitPrice });
+                });
+                if (breaks.length > 0) {
+                  const scopeId = String(listId);
+                  found.set(priceId('priceList', scopeId, sku), { sku, scope: 'priceList', scopeId, currency: currency.code, breaks });
+                }
               }
-            }
-          }),
+            }),
         );
       })(),
     );

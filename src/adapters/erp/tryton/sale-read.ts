@@ -21,34 +21,71 @@ import { unitCode } from './units.ts';
 import { date, datetime, decimal, id, normalizeDecimal, optionalText, parseAnswer, quantity, related } from './values.ts';
 
 export const SALE_FIELDS = [
-  'number', 'reference', 'description', 'state', 'shipment_state', 'invoice_state', 'create_date',
-  'party.code', 'currency.code', 'total_amount', 'shipments', 'invoices', ...HOLD_FIELDS,
+  'number',
+  'reference',
+  'description',
+  'state',
+  'shipment_state',
+  'invoice_state',
+  'create_date',
+  'party.code',
+  'currency.code',
+  'total_amount',
+  'shipments',
+  'invoices',
+  ...HOLD_FIELDS,
 ];
 
-export const SaleRow = z.object({
-  id,
-  number: optionalText,
-  reference: optionalText,
-  description: optionalText,
-  state: z.enum(['draft', 'quotation', 'confirmed', 'processing', 'done', 'cancelled'], { error: 'expected a Tryton 6.0 sale state' }),
-  shipment_state: z.string(),
-  invoice_state: z.string(),
-  create_date: datetime,
-  'party.': related({ code: z.string().nullable() }),
-  'currency.': related({ code: z.string(), ...HoldCurrency }),
-  total_amount: decimal.nullable(),
-  shipments: z.array(id),
-  invoices: z.array(id),
-}).extend(HoldFields.shape);
+export const SaleRow = z
+  .object({
+    id,
+    number: optionalText,
+    reference: optionalText,
+    description: optionalText,
+    state: z.enum(['draft', 'quotation', 'confirmed', 'processing', 'done', 'cancelled'], { error: 'expected a Tryton 6.0 sale state' }),
+    shipment_state: z.string(),
+    invoice_state: z.string(),
+    create_date: datetime,
+    'party.': related({ code: z.string().nullable() }),
+    'currency.': related({ code: z.string(), ...HoldCurrency }),
+    total_amount: decimal.nullable(),
+    shipments: z.array(id),
+    invoices: z.array(id),
+  })
+  .extend(HoldFields.shape);
 export type SaleRow = z.output<typeof SaleRow>;
 
 const LineRows = z.array(
-  z.object({ id, sale: id, quantity: quantity.nullable(), unit_price: decimal.nullable(), 'product.': related({ code: z.string().nullable() }), 'unit.': related({ symbol: z.string() }) }),
+  z.object({
+    id,
+    sale: id,
+    quantity: quantity.nullable(),
+    unit_price: decimal.nullable(),
+    'product.': related({ code: z.string().nullable() }),
+    'unit.': related({ symbol: z.string() }),
+  }),
 );
-const ShipmentRows = z.array(z.object({ id, number: optionalText, reference: optionalText, effective_date: date.nullable(), 'carrier.': related({ rec_name: z.string() }).optional(), outgoing_moves: z.array(id) }));
+const ShipmentRows = z.array(
+  z.object({
+    id,
+    number: optionalText,
+    reference: optionalText,
+    effective_date: date.nullable(),
+    'carrier.': related({ rec_name: z.string() }).optional(),
+    outgoing_moves: z.array(id),
+  }),
+);
 const MoveRows = z.array(z.object({ id, quantity, state: z.string(), origin: z.string().nullable(), 'product.': related({ code: z.string().nullable() }) }));
 const InvoiceRows = z.array(
-  z.object({ id, number: optionalText, state: z.string(), invoice_date: date.nullable(), total_amount: decimal, 'currency.': related({ code: z.string() }), lines_to_pay: z.array(id) }),
+  z.object({
+    id,
+    number: optionalText,
+    state: z.string(),
+    invoice_date: date.nullable(),
+    total_amount: decimal,
+    'currency.': related({ code: z.string() }),
+    lines_to_pay: z.array(id),
+  }),
 );
 const MaturityRows = z.array(z.object({ id, maturity_date: date.nullable() }));
 
@@ -72,7 +109,13 @@ export function statusOf(sale: Pick<SaleRow, 'state' | 'shipment_state'>, invoic
 }
 
 /** The sales matching `domain`, in Tryton's `order`, as orders. */
-export async function searchSales(rpc: TrytonRpc, operation: string, domain: unknown[], page: { offset: number; limit: number | null; order: unknown[] }, options?: ErpCallOptions): Promise<ErpOrder[]> {
+export async function searchSales(
+  rpc: TrytonRpc,
+  operation: string,
+  domain: unknown[],
+  page: { offset: number; limit: number | null; order: unknown[] },
+  options?: ErpCallOptions,
+): Promise<ErpOrder[]> {
   const raw = await rpc.model(operation, 'sale.sale', 'search_read', [domain, page.offset, page.limit, page.order, SALE_FIELDS], {}, options);
   return toOrders(rpc, operation, parseAnswer(z.array(SaleRow), raw, operation, 'sales'), options);
 }
@@ -84,10 +127,29 @@ export async function toOrders(rpc: TrytonRpc, operation: string, sales: SaleRow
   const invoiceIds = sales.flatMap((s) => s.invoices);
   const held = sales.filter((s) => s.state === 'draft' || s.state === 'quotation');
   const [lines, shipments, invoices, reasons] = await Promise.all([
-    rpc.model(operation, 'sale.line', 'search_read', [
-      [['sale', 'in', sales.map((s) => s.id)], ['type', '=', 'line']], 0, null, [['sale', 'ASC'], ['sequence', 'ASC'], ['id', 'ASC']],
-      ['sale', 'quantity', 'unit_price', 'product.code', 'unit.symbol'],
-    ], {}, options).then((r) => parseAnswer(LineRows, r, operation, 'sale lines')),
+    rpc
+      .model(
+        operation,
+        'sale.line',
+        'search_read',
+        [
+          [
+            ['sale', 'in', sales.map((s) => s.id)],
+            ['type', '=', 'line'],
+          ],
+          0,
+          null,
+          [
+            ['sale', 'ASC'],
+            ['sequence', 'ASC'],
+            ['id', 'ASC'],
+          ],
+          ['sale', 'quantity', 'unit_price', 'product.code', 'unit.symbol'],
+        ],
+        {},
+        options,
+      )
+      .then((r) => parseAnswer(LineRows, r, operation, 'sale lines')),
     shipmentIds.length === 0 ? [] : readShipments(rpc, operation, shipmentIds, options),
     invoiceIds.length === 0 ? [] : readInvoices(rpc, operation, invoiceIds, options),
     holdReasons(rpc, operation, held, options),
@@ -111,7 +173,10 @@ export async function toOrders(rpc: TrytonRpc, operation: string, sales: SaleRow
         quantity: l.quantity ?? 0,
         unitPrice: normalizeDecimal(l.unit_price ?? '0'),
         unitOfMeasure: unitCode(l['unit.']?.symbol ?? 'u'),
-        shippedQuantity: shipped.flatMap((s) => s.moves).filter((m) => m.origin === `sale.line,${l.id}`).reduce((sum, m) => sum + m.quantity, 0),
+        shippedQuantity: shipped
+          .flatMap((s) => s.moves)
+          .filter((m) => m.origin === `sale.line,${l.id}`)
+          .reduce((sum, m) => sum + m.quantity, 0),
       })),
       shipments: shipped.map((s) => s.shipment),
       invoices: issued.map(({ id: _id, ...invoice }) => invoice),
@@ -124,19 +189,36 @@ export async function toOrders(rpc: TrytonRpc, operation: string, sales: SaleRow
 async function readShipments(rpc: TrytonRpc, operation: string, ids: number[], options?: ErpCallOptions) {
   const rows = parseAnswer(
     ShipmentRows,
-    await rpc.model(operation, 'stock.shipment.out', 'search_read', [
-      [['id', 'in', ids], ['state', '=', 'done']], 0, null, [['id', 'ASC']], ['number', 'reference', 'effective_date', 'carrier.rec_name', 'outgoing_moves'],
-    ], {}, options),
+    await rpc.model(
+      operation,
+      'stock.shipment.out',
+      'search_read',
+      [
+        [
+          ['id', 'in', ids],
+          ['state', '=', 'done'],
+        ],
+        0,
+        null,
+        [['id', 'ASC']],
+        ['number', 'reference', 'effective_date', 'carrier.rec_name', 'outgoing_moves'],
+      ],
+      {},
+      options,
+    ),
     operation,
     'shipments',
   );
   const moveIds = rows.flatMap((s) => s.outgoing_moves);
-  const moves = moveIds.length === 0 ? [] : parseAnswer(
-    MoveRows,
-    await rpc.model(operation, 'stock.move', 'read', [moveIds, ['quantity', 'state', 'origin', 'product.code']], {}, options),
-    operation,
-    'shipment moves',
-  );
+  const moves =
+    moveIds.length === 0
+      ? []
+      : parseAnswer(
+          MoveRows,
+          await rpc.model(operation, 'stock.move', 'read', [moveIds, ['quantity', 'state', 'origin', 'product.code']], {}, options),
+          operation,
+          'shipment moves',
+        );
   return rows.map((s) => {
     const own = moves.filter((m) => s.outgoing_moves.includes(m.id) && m.state === 'done');
     const shipment: Shipment = {
@@ -155,22 +237,44 @@ async function readShipments(rpc: TrytonRpc, operation: string, ids: number[], o
 async function readInvoices(rpc: TrytonRpc, operation: string, ids: number[], options?: ErpCallOptions): Promise<Array<Invoice & { id: number }>> {
   const rows = parseAnswer(
     InvoiceRows,
-    await rpc.model(operation, 'account.invoice', 'search_read', [
-      [['id', 'in', ids], ['state', 'in', ['posted', 'paid']]], 0, null, [['id', 'ASC']], ['number', 'state', 'invoice_date', 'total_amount', 'currency.code', 'lines_to_pay'],
-    ], {}, options),
+    await rpc.model(
+      operation,
+      'account.invoice',
+      'search_read',
+      [
+        [
+          ['id', 'in', ids],
+          ['state', 'in', ['posted', 'paid']],
+        ],
+        0,
+        null,
+        [['id', 'ASC']],
+        ['number', 'state', 'invoice_date', 'total_amount', 'currency.code', 'lines_to_pay'],
+      ],
+      {},
+      options,
+    ),
     operation,
     'invoices',
   );
   const lineIds = rows.flatMap((r) => r.lines_to_pay);
-  const maturities = lineIds.length === 0 ? [] : parseAnswer(
-    MaturityRows,
-    await rpc.model(operation, 'account.move.line', 'read', [lineIds, ['maturity_date']], {}, options),
-    operation,
-    'receivable lines',
-  );
+  const maturities =
+    lineIds.length === 0
+      ? []
+      : parseAnswer(
+          MaturityRows,
+          await rpc.model(operation, 'account.move.line', 'read', [lineIds, ['maturity_date']], {}, options),
+          operation,
+          'receivable lines',
+        );
   return rows.map((r) => {
     const issuedAt = r.invoice_date ?? new Date().toISOString().slice(0, 10);
-    const due = maturities.filter((m) => r.lines_to_pay.includes(m.id)).map((m) => m.maturity_date ?? issuedAt).sort().at(-1) ?? issuedAt;
+    const due =
+      maturities
+        .filter((m) => r.lines_to_pay.includes(m.id))
+        .map((m) => m.maturity_date ?? issuedAt)
+        .sort()
+        .at(-1) ?? issuedAt;
     const negative = r.total_amount.startsWith('-');
     return {
       id: r.id,

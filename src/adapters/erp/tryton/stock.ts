@@ -50,23 +50,48 @@ export async function getStock(rpc: TrytonRpc, skus: readonly string[], options?
         warehouses.map(async (w) =>
           parseAnswer(
             QuantityRows,
-            await rpc.model(operation, 'product.product', 'search_read', [byCode, 0, null, [['id', 'ASC']], ['code', 'quantity']], { locations: [w.id] }, options),
+            await rpc.model(
+              operation,
+              'product.product',
+              'search_read',
+              [byCode, 0, null, [['id', 'ASC']], ['code', 'quantity']],
+              { locations: [w.id] },
+              options,
+            ),
             operation,
             `quantities in warehouse ${w.code ?? w.id}`,
           ),
         ),
       ),
-      rpc.model(operation, 'stock.move', 'search_read', [
-        [['product.code', 'in', codes], ['state', 'in', ['draft', 'assigned', 'staging']]], 0, null, [['planned_date', 'ASC'], ['id', 'ASC']],
-        ['internal_quantity', 'planned_date', 'product.code', 'from_location.warehouse', 'to_location.warehouse'],
-      ], {}, options),
+      rpc.model(
+        operation,
+        'stock.move',
+        'search_read',
+        [
+          [
+            ['product.code', 'in', codes],
+            ['state', 'in', ['draft', 'assigned', 'staging']],
+          ],
+          0,
+          null,
+          [
+            ['planned_date', 'ASC'],
+            ['id', 'ASC'],
+          ],
+          ['internal_quantity', 'planned_date', 'product.code', 'from_location.warehouse', 'to_location.warehouse'],
+        ],
+        {},
+        options,
+      ),
       // Without warehouses, the products still say which SKUs exist.
-      warehouses.length > 0
-        ? Promise.resolve(null)
-        : rpc.model(operation, 'product.product', 'search_read', [byCode, 0, null, null, ['code']], {}, options),
+      warehouses.length > 0 ? Promise.resolve(null) : rpc.model(operation, 'product.product', 'search_read', [byCode, 0, null, null, ['code']], {}, options),
     ]);
     const moveRows = parseAnswer(MoveRows, moves, operation, 'planned moves');
-    const exists = new Set((known === null ? (onHand[0] ?? []) : parseAnswer(QuantityRows.element.pick({ id: true, code: true }).array(), known, operation, 'products')).map((r) => r.code));
+    const exists = new Set(
+      (known === null ? (onHand[0] ?? []) : parseAnswer(QuantityRows.element.pick({ id: true, code: true }).array(), known, operation, 'products')).map(
+        (r) => r.code,
+      ),
+    );
     const today = new Date().toISOString().slice(0, 10);
     for (const code of exists) {
       const stocks: WarehouseStock[] = warehouses.map((w, i) => {
@@ -95,5 +120,7 @@ export async function getStock(rpc: TrytonRpc, skus: readonly string[], options?
       found.set(code, { sku: code, leadTimeDays: null, warehouses: stocks });
     }
   }
-  return skus.map((sku) => found.get(sku) ?? new ErpError('ERP_NOT_FOUND', `Item ${sku} does not exist in Tryton (no active product with this code)`, { operation }));
+  return skus.map(
+    (sku) => found.get(sku) ?? new ErpError('ERP_NOT_FOUND', `Item ${sku} does not exist in Tryton (no active product with this code)`, { operation }),
+  );
 }

@@ -39,24 +39,33 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
 /** A date, decoded to `YYYY-MM-DD`. */
 export const date = z
-  .object({ __class__: z.literal('date'), year: z.number().int(), month: z.number().int().min(1).max(12), day: z.number().int().min(1).max(31) }, {
-    error: 'expected a date',
-  })
+  .object(
+    { __class__: z.literal('date'), year: z.number().int(), month: z.number().int().min(1).max(12), day: z.number().int().min(1).max(31) },
+    {
+      error: 'expected a date',
+    },
+  )
   .transform((d): IsoDate => `${pad(d.year, 4)}-${pad(d.month)}-${pad(d.day)}`);
 
 /** A datetime; Tryton keeps them in UTC without a zone, so the `Z` is added here. */
 export const datetime = z
-  .object({
-    __class__: z.literal('datetime'),
-    year: z.number().int(),
-    month: z.number().int(),
-    day: z.number().int(),
-    hour: z.number().int(),
-    minute: z.number().int(),
-    second: z.number().int(),
-    microsecond: z.number().int().optional(),
-  }, { error: 'expected a datetime' })
-  .transform((d) => `${pad(d.year, 4)}-${pad(d.month)}-${pad(d.day)}T${pad(d.hour)}:${pad(d.minute)}:${pad(d.second)}.${pad(Math.floor((d.microsecond ?? 0) / 1000), 3)}Z`);
+  .object(
+    {
+      __class__: z.literal('datetime'),
+      year: z.number().int(),
+      month: z.number().int(),
+      day: z.number().int(),
+      hour: z.number().int(),
+      minute: z.number().int(),
+      second: z.number().int(),
+      microsecond: z.number().int().optional(),
+    },
+    { error: 'expected a datetime' },
+  )
+  .transform(
+    (d) =>
+      `${pad(d.year, 4)}-${pad(d.month)}-${pad(d.day)}T${pad(d.hour)}:${pad(d.minute)}:${pad(d.second)}.${pad(Math.floor((d.microsecond ?? 0) / 1000), 3)}Z`,
+  );
 
 /** A boolean, which the SQLite backend answers as `0`/`1` for some fields. */
 export const flag = z.union([z.boolean(), z.literal(0), z.literal(1)], { error: 'expected a boolean' }).transform((b) => b === true || b === 1);
@@ -98,7 +107,10 @@ export function normalizeDecimal(value: DecimalString, places = 4): DecimalStrin
   }
   digits = digits.padStart(places + 1, '0');
   const intPart = digits.slice(0, digits.length - places);
-  const fracPart = digits.slice(digits.length - places).replace(/0+$/, '').padEnd(2, '0');
+  const fracPart = digits
+    .slice(digits.length - places)
+    .replace(/0+$/, '')
+    .padEnd(2, '0');
   const result = `${intPart}.${fracPart}`;
   return negative && /[1-9]/.test(result) ? `-${result}` : result;
 }

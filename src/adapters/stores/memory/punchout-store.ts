@@ -32,10 +32,10 @@ export function createMemoryPunchOutStore(options: MemoryPunchOutStoreOptions = 
 
   const sweep = (now: number) => {
     let gone = 0;
-    for (const [hash, id] of startTokens) if ((sessions.get(id)?.startExpiresAt ?? 0) <= now) (startTokens.delete(hash), gone++);
-    for (const [hash, id] of accessTokens) if ((sessions.get(id)?.expiresAt ?? 0) <= now) (accessTokens.delete(hash), gone++);
-    for (const [id, s] of sessions) if (s.expiresAt <= now) (sessions.delete(id), gone++);
-    for (const [key, a] of answers) if (a.until <= now) (answers.delete(key), gone++);
+    for (const [hash, id] of startTokens) if ((sessions.get(id)?.startExpiresAt ?? 0) <= now) startTokens.delete(hash), gone++;
+    for (const [hash, id] of accessTokens) if ((sessions.get(id)?.expiresAt ?? 0) <= now) accessTokens.delete(hash), gone++;
+    for (const [id, s] of sessions) if (s.expiresAt <= now) sessions.delete(id), gone++;
+    for (const [key, a] of answers) if (a.until <= now) answers.delete(key), gone++;
     for (const [id, f] of finished) {
       if (f.forgetAt > now) continue;
       finished.delete(id);
@@ -98,7 +98,10 @@ export function createMemoryPunchOutStore(options: MemoryPunchOutStoreOptions = 
       return link ? clone(link) : null;
     },
     async dueOrderLinks(now, limit, leaseMs) {
-      const due = [...open.values()].filter((l) => l.nextAttemptAt <= now).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt).slice(0, limit);
+      const due = [...open.values()]
+        .filter((l) => l.nextAttemptAt <= now)
+        .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt)
+        .slice(0, limit);
       const claimed = due.map(clone);
       for (const link of due) link.nextAttemptAt = now + leaseMs;
       return claimed;

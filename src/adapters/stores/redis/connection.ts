@@ -47,7 +47,12 @@ export async function connectRedis(options: RedisConnectOptions): Promise<Redis>
     await waitReady(client, options.connectTimeoutMs ?? 5000);
   } catch (cause) {
     client.disconnect();
-    throw Object.assign(new Error(`Redis at ${redactUrl(options.url)} did not answer within ${options.connectTimeoutMs ?? 5000} ms; is it running, and is REDIS_URL right?`, { cause }), { code: 'REDIS_UNREACHABLE' });
+    throw Object.assign(
+      new Error(`Redis at ${redactUrl(options.url)} did not answer within ${options.connectTimeoutMs ?? 5000} ms; is it running, and is REDIS_URL right?`, {
+        cause,
+      }),
+      { code: 'REDIS_UNREACHABLE' },
+    );
   }
   return client;
 }

@@ -33,16 +33,20 @@ export async function orderDurabilityProblems(client: Redis): Promise<string[]> 
     for (let i = 0; i < flat.length; i += 2) settings[flat[i]!] = flat[i + 1]!;
   } catch (error) {
     // Managed Redis often disables CONFIG: erpfront cannot see the settings, so it cannot vouch.
-    return [`its persistence settings cannot be read (CONFIG GET failed: ${error instanceof Error ? error.message : String(error)}); check them with your provider`];
+    return [
+      `its persistence settings cannot be read (CONFIG GET failed: ${error instanceof Error ? error.message : String(error)}); check them with your provider`,
+    ];
   }
   const problems: string[] = [];
   if (settings.appendonly !== 'yes') problems.push(`appendonly is "${settings.appendonly}" (a restart loses every queued order)`);
-  else if (settings.appendfsync !== 'always') problems.push(`appendfsync is "${settings.appendfsync}" (a power cut loses the last second of acknowledged orders)`);
+  else if (settings.appendfsync !== 'always')
+    problems.push(`appendfsync is "${settings.appendfsync}" (a power cut loses the last second of acknowledged orders)`);
   // allkeys-* may evict an order to make room. volatile-* evicts keys with a TTL, and idempotency
   // keys have one: an evicted key lets a retried order through a second time.
   const policy = settings['maxmemory-policy'];
   if (policy?.startsWith('allkeys')) problems.push(`maxmemory-policy is "${policy}" (orders could be evicted)`);
-  else if (policy?.startsWith('volatile')) problems.push(`maxmemory-policy is "${policy}" (idempotency keys could be evicted, and a retried order placed twice)`);
+  else if (policy?.startsWith('volatile'))
+    problems.push(`maxmemory-policy is "${policy}" (idempotency keys could be evicted, and a retried order placed twice)`);
   return problems;
 }
 

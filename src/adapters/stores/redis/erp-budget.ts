@@ -127,7 +127,11 @@ export function createRedisErpBudget(options: RedisErpBudgetOptions): RedisErpBu
         const othersWaiting = lines.size(waiter.priority) > 1 ? '1' : '0';
         let reply: [number, number];
         try {
-          reply = (await acquireScript.run(client, [base], [id, PRIORITY_INDEX[waiter.priority], rate, capacity, maxConcurrent, leaseMs, instanceId, othersWaiting])) as [number, number];
+          reply = (await acquireScript.run(
+            client,
+            [base],
+            [id, PRIORITY_INDEX[waiter.priority], rate, capacity, maxConcurrent, leaseMs, instanceId, othersWaiting],
+          )) as [number, number];
         } catch {
           viaFallback(waiter);
           continue;
@@ -157,7 +161,11 @@ export function createRedisErpBudget(options: RedisErpBudgetOptions): RedisErpBu
     if (!fallback) {
       const share = Math.max(1, instances);
       console.warn(`erpfront: ERP budget falls back to this instance's share (1/${share}) while Redis is unreachable`);
-      fallback = createMemoryErpBudget({ requestsPerSecond: rate / share, maxConcurrent: Math.max(1, Math.floor(maxConcurrent / share)), burst: Math.max(1, capacity / share) });
+      fallback = createMemoryErpBudget({
+        requestsPerSecond: rate / share,
+        maxConcurrent: Math.max(1, Math.floor(maxConcurrent / share)),
+        burst: Math.max(1, capacity / share),
+      });
       // Back on the shared budget as soon as Redis is.
       client.once('ready', () => (fallback = null));
     }

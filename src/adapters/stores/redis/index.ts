@@ -66,8 +66,13 @@ export async function openRedisStores(options: RedisStoresOptions): Promise<Redi
     const cacheClient = await open('cache', 250);
     const subscriber = await open('subscriber');
     const budget = createRedisErpBudget({
-      client, subscriber, base: keys.budget(options.budgetName), instanceId: options.instanceId,
-      requestsPerSecond: options.requestsPerSecond, maxConcurrent: options.maxConcurrent, leaseMs: options.budgetLeaseMs,
+      client,
+      subscriber,
+      base: keys.budget(options.budgetName),
+      instanceId: options.instanceId,
+      requestsPerSecond: options.requestsPerSecond,
+      maxConcurrent: options.maxConcurrent,
+      leaseMs: options.budgetLeaseMs,
     });
     let failures = 0;
     return {
@@ -77,7 +82,8 @@ export async function openRedisStores(options: RedisStoresOptions): Promise<Redi
         client: cacheClient,
         keys,
         // Logged once per run of failures: the connection logs the outage itself.
-        onError: (operation, error) => void (failures++ === 0 && console.warn(`erpfront: shared cache ${operation} failed, serving from this instance: ${String(error)}`)),
+        onError: (operation, error) =>
+          void (failures++ === 0 && console.warn(`erpfront: shared cache ${operation} failed, serving from this instance: ${String(error)}`)),
       }),
       budget,
       bus: createRedisInvalidationBus({ client, subscriber, channel: keys.invalidationChannel }),

@@ -21,8 +21,18 @@ import { fromMicros, toMicros } from '../../../domain/money.ts';
 import type { LuaScript } from './connection.ts';
 import { dueChecksScript, exposureScript } from './order-check-scripts.ts';
 import {
-  claimKeyScript, insertScript, leaseScript, markSendingScript, renewKeyScript, markRejectedScript, markRetryScript, markSubmittedScript, purgeKeysScript,
-  releaseKeyScript, releaseLeasesScript, transitionScript,
+  claimKeyScript,
+  insertScript,
+  leaseScript,
+  markSendingScript,
+  renewKeyScript,
+  markRejectedScript,
+  markRetryScript,
+  markSubmittedScript,
+  purgeKeysScript,
+  releaseKeyScript,
+  releaseLeasesScript,
+  transitionScript,
 } from './order-scripts.ts';
 
 export interface RedisOrderStoreOptions {
@@ -69,7 +79,8 @@ export function createRedisOrderStore(options: RedisOrderStoreOptions): OrderSto
       return await call();
     } catch (error) {
       if (error instanceof Error && /^(ORDER_EXISTS|ERR|WRONGTYPE)/.test(error.message)) throw error;
-      if (error instanceof Error && error.message.startsWith('EXPOSURE_CHANGED ')) throw new ExposureChangedError(error.message.slice('EXPOSURE_CHANGED '.length));
+      if (error instanceof Error && error.message.startsWith('EXPOSURE_CHANGED '))
+        throw new ExposureChangedError(error.message.slice('EXPOSURE_CHANGED '.length));
       if (error instanceof Error && error.message.startsWith('IDEMPOTENCY_CLAIM_LOST ')) {
         throw new IdempotencyClaimLostError(error.message.slice('IDEMPOTENCY_CLAIM_LOST '.length));
       }
@@ -89,7 +100,10 @@ export function createRedisOrderStore(options: RedisOrderStoreOptions): OrderSto
   const pendingReleases = new Map<string, string>();
   const releasePending = () => {
     for (const [claimId, key] of pendingReleases) {
-      void releaseKeyScript.run(client, [base], [key, claimId]).then(() => pendingReleases.delete(claimId), () => {});
+      void releaseKeyScript.run(client, [base], [key, claimId]).then(
+        () => pendingReleases.delete(claimId),
+        () => {},
+      );
     }
   };
   client.on('ready', releasePending);
@@ -116,7 +130,10 @@ export function createRedisOrderStore(options: RedisOrderStoreOptions): OrderSto
   return {
     async claimIdempotencyKey(key, payloadHash, { now, ttlMs, staleAfterMs, claimId }): Promise<IdempotencyClaim> {
       try {
-        const [kind, orderId] = (await run('claim idempotency key', claimKeyScript, [key, payloadHash, now, Math.ceil(ttlMs), staleAfterMs, claimId])) as [string, string?];
+        const [kind, orderId] = (await run('claim idempotency key', claimKeyScript, [key, payloadHash, now, Math.ceil(ttlMs), staleAfterMs, claimId])) as [
+          string,
+          string?,
+        ];
         return kind === 'completed' ? { kind, orderId: orderId! } : ({ kind } as IdempotencyClaim);
       } catch (error) {
         // The claim may have been made and only its reply lost: give it back once Redis answers.
@@ -142,17 +159,42 @@ export function createRedisOrderStore(options: RedisOrderStoreOptions): OrderSto
 
     async insert(order: NewOrder, { now, idempotency, exposureVersion }) {
       const data: OrderData = {
-        request: order.request, total: order.total, currency: order.currency, placedBy: order.placedBy,
-        creditDecision: order.creditDecision, idempotencyKey: order.idempotencyKey,
+        request: order.request,
+        total: order.total,
+        currency: order.currency,
+        placedBy: order.placedBy,
+        creditDecision: order.creditDecision,
+        idempotencyKey: order.idempotencyKey,
       };
       const seq = await run('insert order', insertScript, [
-        order.id, order.customerId, order.status, JSON.stringify(data), now, iso(now), idempotency?.key ?? '', idempotency?.claimId ?? '',
-        order.request.payment.method === 'ON_ACCOUNT' ? toMicros(order.total) : '0', exposureVersion ?? '',
+        order.id,
+        order.customerId,
+        order.status,
+        JSON.stringify(data),
+        now,
+        iso(now),
+        idempotency?.key ?? '',
+        idempotency?.claimId ?? '',
+        order.request.payment.method === 'ON_ACCOUNT' ? toMicros(order.total) : '0',
+        exposureVersion ?? '',
       ]);
       // Built here rather than read back: one round trip, and no failure after the write.
       return {
-        id: order.id, seq: Number(seq), customerId: order.customerId, status: order.status, ...data, createdAt: iso(now), updatedAt: iso(now),
-        submittedAt: null, erpOrderNumber: null, attempts: 0, inDoubt: false, sentBefore: null, nextAttemptAt: now, lastError: null, rejection: null,
+        id: order.id,
+        seq: Number(seq),
+        customerId: order.customerId,
+        status: order.status,
+        ...data,
+        createdAt: iso(now),
+        updatedAt: iso(now),
+        submittedAt: null,
+        erpOrderNumber: null,
+        attempts: 0,
+        inDoubt: false,
+        sentBefore: null,
+        nextAttemptAt: now,
+        lastError: null,
+        rejection: null,
       };
     },
 
@@ -223,7 +265,8 @@ export function createRedisOrderStore(options: RedisOrderStoreOptions): OrderSto
 
     queueStats: (now): Promise<QueueStats> =>
       guarded('queue statistics', async () => {
-        const replies = ((await client.pipeline().zcard(`${base}st:QUEUED`).zrange(`${base}st:QUEUED`, '0', '0').zcard(`${base}st:REJECTED`).exec()) ?? []) as Array<[Error | null, unknown]>;
+        const replies = ((await client.pipeline().zcard(`${base}st:QUEUED`).zrange(`${base}st:QUEUED`, '0', '0').zcard(`${base}st:REJECTED`).exec()) ??
+          []) as Array<[Error | null, unknown]>;
         const failure = replies.find(([error]) => error);
         if (failure || replies.length < 3) throw failure?.[0] ?? new Error('Redis pipeline was discarded');
         const [depth, oldest, dead] = replies.map(([, reply]) => reply);

@@ -20,7 +20,13 @@ import type { AnsweredDocument, PunchOutOrderLink, PunchOutStore } from '../../.
 import { StoreUnavailableError } from '../../../ports/store-error.ts';
 import type { LuaScript } from './connection.ts';
 import {
-  claimDueScript, createSessionScript, finishLinkScript, linkOrderScript, redeemScript, replaceSessionScript, saveLinkScript,
+  claimDueScript,
+  createSessionScript,
+  finishLinkScript,
+  linkOrderScript,
+  redeemScript,
+  replaceSessionScript,
+  saveLinkScript,
 } from './punchout-scripts.ts';
 
 export interface RedisPunchOutStoreOptions {
@@ -64,8 +70,14 @@ export function createRedisPunchOutStore(options: RedisPunchOutStoreOptions): Pu
   return {
     async createSession(session, startTokenHash) {
       await run('create session', createSessionScript, [
-        session.id, JSON.stringify(session), session.state, session.startExpiresAt, session.expiresAt, startTokenHash,
-        ttl(session.expiresAt - session.createdAt), ttl(session.startExpiresAt - session.createdAt),
+        session.id,
+        JSON.stringify(session),
+        session.state,
+        session.startExpiresAt,
+        session.expiresAt,
+        startTokenHash,
+        ttl(session.expiresAt - session.createdAt),
+        ttl(session.startExpiresAt - session.createdAt),
       ]);
     },
 
@@ -90,7 +102,12 @@ export function createRedisPunchOutStore(options: RedisPunchOutStoreOptions): Pu
 
     async replaceSession(next, expected, now) {
       const written = await run('change session', replaceSessionScript, [
-        next.id, expected.state, expected.lines ? JSON.stringify(expected.lines) : '', now, next.state, JSON.stringify(next),
+        next.id,
+        expected.state,
+        expected.lines ? JSON.stringify(expected.lines) : '',
+        now,
+        next.state,
+        JSON.stringify(next),
       ]);
       return written === 1;
     },
@@ -131,7 +148,13 @@ export function createRedisPunchOutStore(options: RedisPunchOutStoreOptions): Pu
     },
 
     async finishOrderLink(link, { retainMs }) {
-      await run('finish order link', finishLinkScript, [link.orderId, JSON.stringify(link), link.nextAttemptAt, ttl(retainMs), buyerOrder(link.buyerId, link.buyerOrderId)]);
+      await run('finish order link', finishLinkScript, [
+        link.orderId,
+        JSON.stringify(link),
+        link.nextAttemptAt,
+        ttl(retainMs),
+        buyerOrder(link.buyerId, link.buyerOrderId),
+      ]);
     },
 
     async purgeExpired() {

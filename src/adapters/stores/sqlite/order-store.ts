@@ -47,7 +47,13 @@ export function createSqliteOrderStore(options: SqliteOrderStoreOptions): OrderS
         }
         sql(`INSERT INTO idempotency_keys (key, payload_hash, state, order_id, claimed_at, expires_at, claim_id) VALUES (?, ?, 'IN_PROGRESS', NULL, ?, ?, ?)
              ON CONFLICT (key) DO UPDATE SET payload_hash = excluded.payload_hash, state = 'IN_PROGRESS', order_id = NULL,
-             claimed_at = excluded.claimed_at, expires_at = excluded.expires_at, claim_id = excluded.claim_id`).run(key, payloadHash, now, now + ttlMs, claimId);
+             claimed_at = excluded.claimed_at, expires_at = excluded.expires_at, claim_id = excluded.claim_id`).run(
+          key,
+          payloadHash,
+          now,
+          now + ttlMs,
+          claimId,
+        );
         return { kind: 'claimed' };
       });
     },
@@ -65,15 +71,29 @@ export function createSqliteOrderStore(options: SqliteOrderStoreOptions): OrderS
       return transaction(() => {
         if (exposureVersion !== undefined && currentVersion(order.customerId) !== exposureVersion) throw new ExposureChangedError(order.customerId);
         if (idempotency) {
-          const held = sql("UPDATE idempotency_keys SET state = 'DONE', order_id = ? WHERE key = ? AND state = 'IN_PROGRESS' AND claim_id = ?")
-            .run(order.id, idempotency.key, idempotency.claimId);
+          const held = sql("UPDATE idempotency_keys SET state = 'DONE', order_id = ? WHERE key = ? AND state = 'IN_PROGRESS' AND claim_id = ?").run(
+            order.id,
+            idempotency.key,
+            idempotency.claimId,
+          );
           if (Number(held.changes) !== 1) throw new IdempotencyClaimLostError(idempotency.key);
         }
         sql(`INSERT INTO orders (id, customer_id, status, request, total, currency, placed_by, credit_decision, idempotency_key,
                created_at, updated_at, attempts, next_attempt_at, exposure_micros)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`).run(
-          order.id, order.customerId, order.status, JSON.stringify(order.request), order.total, order.currency, order.placedBy,
-          JSON.stringify(order.creditDecision), order.idempotencyKey, iso(now), iso(now), now, exposureMicros(order),
+          order.id,
+          order.customerId,
+          order.status,
+          JSON.stringify(order.request),
+          order.total,
+          order.currency,
+          order.placedBy,
+          JSON.stringify(order.creditDecision),
+          order.idempotencyKey,
+          iso(now),
+          iso(now),
+          now,
+          exposureMicros(order),
         );
         return getOrder(order.id)!;
       });
@@ -124,14 +144,19 @@ export function createSqliteOrderStore(options: SqliteOrderStoreOptions): OrderS
         sql(`UPDATE orders SET status = 'SUBMITTED', erp_order_number = ?, submitted_at = ?, updated_at = ?, lease_owner = NULL,
              lease_until = NULL, sending_until = NULL, last_error = NULL, in_doubt = 0 WHERE id = ?`).run(erpOrderNumber, iso(now), iso(now), id);
         if (options?.checkDuplicatesAt !== undefined) {
-          sql('INSERT INTO duplicate_checks (order_id, due_at) VALUES (?, ?) ON CONFLICT (order_id) DO UPDATE SET due_at = excluded.due_at').run(id, options.checkDuplicatesAt);
+          sql('INSERT INTO duplicate_checks (order_id, due_at) VALUES (?, ?) ON CONFLICT (order_id) DO UPDATE SET due_at = excluded.due_at').run(
+            id,
+            options.checkDuplicatesAt,
+          );
         }
       });
     },
 
     async dueDuplicateChecks(now, { limit, leaseMs }) {
       return transaction(() => {
-        const ids = (sql('SELECT order_id FROM duplicate_checks WHERE due_at <= ? ORDER BY due_at LIMIT ?').all(now, limit) as Array<{ order_id: string }>).map((r) => r.order_id);
+        const ids = (sql('SELECT order_id FROM duplicate_checks WHERE due_at <= ? ORDER BY due_at LIMIT ?').all(now, limit) as Array<{ order_id: string }>).map(
+          (r) => r.order_id,
+        );
         for (const id of ids) sql('UPDATE duplicate_checks SET due_at = ? WHERE order_id = ?').run(now + leaseMs, id);
         return ids.map(getOrder).filter((o): o is StoredOrder => o !== null);
       });
@@ -144,20 +169,33 @@ export function createSqliteOrderStore(options: SqliteOrderStoreOptions): OrderS
     async markRetry(id, { error, nextAttemptAt, inDoubt, sentBefore, owner }, now) {
       sql(`UPDATE orders SET next_attempt_at = ?, last_error = ?, in_doubt = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL,
            sending_until = NULL, sent_before = CASE WHEN ? IS NULL THEN sent_before ELSE MAX(COALESCE(sent_before, 0), ?) END
-           WHERE id = ? AND status = 'QUEUED' AND (? IS NULL OR lease_owner = ?)`)
-        .run(nextAttemptAt, error, inDoubt ? 1 : 0, iso(now), sentBefore ?? null, sentBefore ?? null, id, owner ?? null, owner ?? null);
+           WHERE id = ? AND status = 'QUEUED' AND (? IS NULL OR lease_owner = ?)`).run(
+        nextAttemptAt,
+        error,
+        inDoubt ? 1 : 0,
+        iso(now),
+        sentBefore ?? null,
+        sentBefore ?? null,
+        id,
+        owner ?? null,
+        owner ?? null,
+      );
     },
 
     async releaseLeases(now) {
-      return Number(sql(`UPDATE orders SET in_doubt = CASE WHEN sending_until IS NOT NULL THEN 1 ELSE in_doubt END,
+      return Number(
+        sql(`UPDATE orders SET in_doubt = CASE WHEN sending_until IS NOT NULL THEN 1 ELSE in_doubt END,
            sent_before = CASE WHEN sending_until IS NOT NULL THEN MAX(COALESCE(sent_before, 0), MIN(sending_until, ?)) ELSE sent_before END,
            sending_until = NULL, lease_owner = NULL, lease_until = NULL, updated_at = ?
-           WHERE lease_owner IS NOT NULL AND status = 'QUEUED'`).run(now, iso(now)).changes);
+           WHERE lease_owner IS NOT NULL AND status = 'QUEUED'`).run(now, iso(now)).changes,
+      );
     },
 
     async pendingExposure(customerId, submittedSince) {
       return transaction(() => {
-        const row = sql('SELECT queued_micros, version FROM customer_exposure WHERE customer_id = ?').get(customerId) as { queued_micros: number | bigint; version: number | bigint } | undefined;
+        const row = sql('SELECT queued_micros, version FROM customer_exposure WHERE customer_id = ?').get(customerId) as
+          | { queued_micros: number | bigint; version: number | bigint }
+          | undefined;
         // The few orders submitted since the ERP's figures were read: one index range.
         const since = sql(`SELECT COALESCE(SUM(exposure_micros), 0) AS micros FROM orders
           WHERE status = 'SUBMITTED' AND customer_id = ? AND submitted_at > ?`).get(customerId, submittedSince) as { micros: number | bigint };
@@ -185,7 +223,10 @@ export function createSqliteOrderStore(options: SqliteOrderStoreOptions): OrderS
     },
 
     async queueStats(now): Promise<QueueStats> {
-      const queued = sql("SELECT COUNT(*) AS depth, MIN(created_at) AS oldest FROM orders WHERE status = 'QUEUED'").get() as { depth: number; oldest: string | null };
+      const queued = sql("SELECT COUNT(*) AS depth, MIN(created_at) AS oldest FROM orders WHERE status = 'QUEUED'").get() as {
+        depth: number;
+        oldest: string | null;
+      };
       const dead = sql("SELECT COUNT(*) AS n FROM orders WHERE status = 'REJECTED'").get() as { n: number };
       return {
         depth: Number(queued.depth),

@@ -43,10 +43,12 @@ export function createSqlitePunchOutStore(options: SqlitePunchOutStoreOptions): 
   db.exec('UPDATE order_links SET claimed_until = NULL WHERE claimed_until IS NOT NULL');
 
   const purge = (now: number): number =>
-    transaction(() =>
-      Number(sql('DELETE FROM sessions WHERE expires_at <= ?').run(now).changes) +
-      Number(sql('DELETE FROM answers WHERE expires_at <= ?').run(now).changes) +
-      Number(sql('DELETE FROM order_links WHERE forget_at <= ?').run(now).changes));
+    transaction(
+      () =>
+        Number(sql('DELETE FROM sessions WHERE expires_at <= ?').run(now).changes) +
+        Number(sql('DELETE FROM answers WHERE expires_at <= ?').run(now).changes) +
+        Number(sql('DELETE FROM order_links WHERE forget_at <= ?').run(now).changes),
+    );
   let lastPurge = -Infinity;
   /** Keeps the file from growing between the entry's hourly purges, without a DELETE per write. */
   const purgeLazily = (now: number) => {
@@ -77,7 +79,9 @@ export function createSqlitePunchOutStore(options: SqlitePunchOutStoreOptions): 
     },
 
     async sessionByAccessToken(accessTokenHash, now) {
-      const row = sql("SELECT data, state FROM sessions WHERE access_token_hash = ? AND state = 'active' AND expires_at > ?").get(accessTokenHash, now) as SessionRow | undefined;
+      const row = sql("SELECT data, state FROM sessions WHERE access_token_hash = ? AND state = 'active' AND expires_at > ?").get(accessTokenHash, now) as
+        | SessionRow
+        | undefined;
       return row ? toSession(row) : null;
     },
 
@@ -93,8 +97,12 @@ export function createSqlitePunchOutStore(options: SqlitePunchOutStoreOptions): 
         if (!row || row.state !== expected.state) return false;
         const stored = toSession(row);
         if (expected.lines && !sameLines(stored.lines, expected.lines)) return false;
-        const changed = sql('UPDATE sessions SET data = ?, state = ? WHERE id = ? AND state = ?')
-          .run(JSON.stringify({ ...stored, state: next.state, lines: next.lines }), next.state, next.id, expected.state).changes;
+        const changed = sql('UPDATE sessions SET data = ?, state = ? WHERE id = ? AND state = ?').run(
+          JSON.stringify({ ...stored, state: next.state, lines: next.lines }),
+          next.state,
+          next.id,
+          expected.state,
+        ).changes;
         return Number(changed) === 1;
       });
     },
@@ -106,8 +114,9 @@ export function createSqlitePunchOutStore(options: SqlitePunchOutStoreOptions): 
 
     async rememberAnswer(key, answer, { now, ttlMs }) {
       purgeLazily(now);
-      sql('INSERT INTO answers (key, answer, expires_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET answer = excluded.answer, expires_at = excluded.expires_at')
-        .run(key, JSON.stringify(answer), now + ttlMs);
+      sql(
+        'INSERT INTO answers (key, answer, expires_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET answer = excluded.answer, expires_at = excluded.expires_at',
+      ).run(key, JSON.stringify(answer), now + ttlMs);
     },
 
     async linkOrder(link) {
@@ -116,7 +125,10 @@ export function createSqlitePunchOutStore(options: SqlitePunchOutStoreOptions): 
     },
 
     async linkByBuyerOrder(buyerId, buyerOrderId) {
-      const row = sql('SELECT data, next_attempt_at FROM order_links WHERE buyer_id = ? AND buyer_order_id = ? ORDER BY seq DESC LIMIT 1').get(buyerId, buyerOrderId) as LinkRow | undefined;
+      const row = sql('SELECT data, next_attempt_at FROM order_links WHERE buyer_id = ? AND buyer_order_id = ? ORDER BY seq DESC LIMIT 1').get(
+        buyerId,
+        buyerOrderId,
+      ) as LinkRow | undefined;
       return row ? toLink(row) : null;
     },
 
@@ -133,12 +145,20 @@ export function createSqlitePunchOutStore(options: SqlitePunchOutStoreOptions): 
     },
 
     async saveOrderLink(link) {
-      sql('UPDATE order_links SET data = ?, next_attempt_at = ?, claimed_until = NULL WHERE order_id = ? AND forget_at IS NULL').run(JSON.stringify(link), link.nextAttemptAt, link.orderId);
+      sql('UPDATE order_links SET data = ?, next_attempt_at = ?, claimed_until = NULL WHERE order_id = ? AND forget_at IS NULL').run(
+        JSON.stringify(link),
+        link.nextAttemptAt,
+        link.orderId,
+      );
     },
 
     async finishOrderLink(link, { now, retainMs }) {
-      sql('UPDATE order_links SET data = ?, next_attempt_at = ?, claimed_until = NULL, forget_at = ? WHERE order_id = ? AND forget_at IS NULL')
-        .run(JSON.stringify(link), link.nextAttemptAt, now + retainMs, link.orderId);
+      sql('UPDATE order_links SET data = ?, next_attempt_at = ?, claimed_until = NULL, forget_at = ? WHERE order_id = ? AND forget_at IS NULL').run(
+        JSON.stringify(link),
+        link.nextAttemptAt,
+        now + retainMs,
+        link.orderId,
+      );
     },
 
     async purgeExpired(now) {

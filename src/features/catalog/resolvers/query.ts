@@ -48,9 +48,12 @@ export const Query = {
       const search = { text: args.query ?? undefined, category: args.category ?? undefined, offset, limit: first };
       const key = JSON.stringify([search.text ?? '', search.category ?? '', offset, first]);
       const { erp, cache } = context.services;
-      const [result] = await cache.load<string, ItemSearchPage>('items', [`search:${key}`], (k) => k, async (_, { refresh }) => [
-        await erp.searchItems(search, { priority: refresh ? 'background' : 'read' }),
-      ]);
+      const [result] = await cache.load<string, ItemSearchPage>(
+        'items',
+        [`search:${key}`],
+        (k) => k,
+        async (_, { refresh }) => [await erp.searchItems(search, { priority: refresh ? 'background' : 'read' })],
+      );
       if (result instanceof Error) throw result;
       const page = result!.value;
       const edges = page.items.map((item, i) => ({ cursor: encodeCursor('offset', offset + i), node: item }));
@@ -72,8 +75,7 @@ export const Query = {
 export const Viewer = {
   subject: (principal: GraphQLContext['principal']) => principal.subject,
   roles: (principal: GraphQLContext['principal']) => [...principal.roles].map((r) => r.toUpperCase()),
-  customer: (_: unknown, __: unknown, context: GraphQLContext) =>
-    context.customerId === null ? null : loadCustomer(context, context.customerId),
+  customer: (_: unknown, __: unknown, context: GraphQLContext) => (context.customerId === null ? null : loadCustomer(context, context.customerId)),
   assignedCustomers: (principal: GraphQLContext['principal'], _: unknown, context: GraphQLContext) => {
     if (principal.repId === null) return null;
     return translated(() => {

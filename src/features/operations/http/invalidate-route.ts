@@ -41,14 +41,22 @@ export function invalidateRoute(options: { invalidation: CacheInvalidation; veri
     const parsed = Body.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      return graphqlErrorResponse(400, 'BAD_REQUEST', `${issue.path.join('.') || 'body'}: ${issue.message}. Expected {"domain": "prices", "keys": [...]} or {"changes": [...]}.`);
+      return graphqlErrorResponse(
+        400,
+        'BAD_REQUEST',
+        `${issue.path.join('.') || 'body'}: ${issue.message}. Expected {"domain": "prices", "keys": [...]} or {"changes": [...]}.`,
+      );
     }
     const changes = 'changes' in parsed.data ? parsed.data.changes : [parsed.data];
     try {
       for (const change of changes) await options.invalidation.invalidate(change.domain, change.keys);
     } catch (error) {
       console.error('erpfront: invalidation could not be broadcast', error);
-      return graphqlErrorResponse(503, 'INVALIDATION_NOT_BROADCAST', 'Dropped here, but the other instances could not be told (Redis is unreachable); they serve the old value until it ages out. Retry.');
+      return graphqlErrorResponse(
+        503,
+        'INVALIDATION_NOT_BROADCAST',
+        'Dropped here, but the other instances could not be told (Redis is unreachable); they serve the old value until it ages out. Retry.',
+      );
     }
     return c.json({ invalidated: changes.reduce((n, change) => n + change.keys.length, 0) });
   });

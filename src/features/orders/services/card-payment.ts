@@ -15,20 +15,33 @@ import { PaymentGatewayError, type PaymentCheck, type PaymentGateway, type Payme
  */
 export async function verifyCard(payments: PaymentGateway | null, reference: string, check: PaymentCheck): Promise<UserError | null> {
   const field = ['payment', 'authorizationRef'];
-  if (!payments) return { code: 'PAYMENT_METHOD_NOT_ACCEPTED', message: 'Card payments are not taken here (no payment gateway is configured); order on account.', field: ['payment', 'method'] };
+  if (!payments)
+    return {
+      code: 'PAYMENT_METHOD_NOT_ACCEPTED',
+      message: 'Card payments are not taken here (no payment gateway is configured); order on account.',
+      field: ['payment', 'method'],
+    };
   try {
     const verdict = await payments.verify(reference, check);
     if (verdict.ok) return null;
-    return { code: 'PAYMENT_NOT_AUTHORIZED', message: `${CARD_REFUSALS[verdict.refusal]} Authorize ${check.amount} ${check.currency} again at checkout.`, field };
+    return {
+      code: 'PAYMENT_NOT_AUTHORIZED',
+      message: `${CARD_REFUSALS[verdict.refusal]} Authorize ${check.amount} ${check.currency} again at checkout.`,
+      field,
+    };
   } catch (error) {
     if (!(error instanceof PaymentGatewayError)) throw error;
-    return { code: 'PAYMENT_GATEWAY_UNAVAILABLE', message: 'The payment gateway is not answering, so the card payment cannot be checked; retry shortly or order on account.', field };
+    return {
+      code: 'PAYMENT_GATEWAY_UNAVAILABLE',
+      message: 'The payment gateway is not answering, so the card payment cannot be checked; retry shortly or order on account.',
+      field,
+    };
   }
 }
 
 const CARD_REFUSALS: Record<PaymentRefusal, string> = {
   UNKNOWN_AUTHORIZATION: 'The payment gateway has no authorization with this reference.',
-  AMOUNT_TOO_LOW: 'The authorization is for less than the order\'s total.',
+  AMOUNT_TOO_LOW: "The authorization is for less than the order's total.",
   CURRENCY_MISMATCH: 'The authorization is in another currency than the order.',
   WRONG_CUSTOMER: 'The authorization was made for another customer.',
   NOT_AUTHORIZED: 'The authorization is no longer valid (voided or expired).',
@@ -44,6 +57,9 @@ export async function voidCard(payments: PaymentGateway | null, order: StoredOrd
   try {
     await payments.void(order.request.payment.authorizationRef);
   } catch (error) {
-    logger.error(`erpfront: the card authorization of cancelled order ${order.id} could not be voided; it will expire by itself`, error instanceof Error ? error.message : error);
+    logger.error(
+      `erpfront: the card authorization of cancelled order ${order.id} could not be voided; it will expire by itself`,
+      error instanceof Error ? error.message : error,
+    );
   }
 }

@@ -92,7 +92,14 @@ export class OrderDispatcher {
 
   constructor(options: OrderDispatcherOptions) {
     this.#o = {
-      concurrency: 8, leaseMs: 30_000, pollMs: 250, retryBaseMs: 500, retryMaxMs: 10_000, erpAvailable: () => true, maxRequestMs: 60_000, sendGraceMs: 1000,
+      concurrency: 8,
+      leaseMs: 30_000,
+      pollMs: 250,
+      retryBaseMs: 500,
+      retryMaxMs: 10_000,
+      erpAvailable: () => true,
+      maxRequestMs: 60_000,
+      sendGraceMs: 1000,
       ...options,
     };
   }
@@ -203,7 +210,16 @@ export class OrderDispatcher {
           if (!existing && !settled) {
             // Not there yet, but the last attempt may still commit: look again once it cannot.
             metrics.orderOutcome('AWAITING_ERP_BOUND');
-            await store.markRetry(order.id, { error: 'Waiting for the ERP to finish (or abandon) an earlier attempt before sending again', nextAttemptAt: settledAt, inDoubt: true, owner: this.#o.owner }, clock.now());
+            await store.markRetry(
+              order.id,
+              {
+                error: 'Waiting for the ERP to finish (or abandon) an earlier attempt before sending again',
+                nextAttemptAt: settledAt,
+                inDoubt: true,
+                owner: this.#o.owner,
+              },
+              clock.now(),
+            );
             return;
           }
           // Found and resumable (Tryton completes the entry), or not there and no attempt can still commit.
@@ -233,14 +249,18 @@ export class OrderDispatcher {
       const maybeSent = sent && verdict.delivered === 'maybe';
       // The ERP's own error answer ends its request: in doubt, but nothing can commit later.
       const stillRunning = maybeSent && !(error instanceof ErpError && error.answered);
-      await store.markRetry(order.id, {
-        error: message,
-        nextAttemptAt: now + delay,
-        inDoubt: inDoubt || maybeSent,
-        // The attempt is over: whatever it sent, it sent before now.
-        ...(stillRunning ? { sentBefore: Math.min(now, leaseEnd) } : {}),
-        owner: this.#o.owner,
-      }, now);
+      await store.markRetry(
+        order.id,
+        {
+          error: message,
+          nextAttemptAt: now + delay,
+          inDoubt: inDoubt || maybeSent,
+          // The attempt is over: whatever it sent, it sent before now.
+          ...(stillRunning ? { sentBefore: Math.min(now, leaseEnd) } : {}),
+          owner: this.#o.owner,
+        },
+        now,
+      );
     }
   }
 
@@ -255,7 +275,11 @@ export class OrderDispatcher {
     } catch (error) {
       if (!(error instanceof ErpError && error.code === 'ERP_DUPLICATE_REF')) throw error;
       const existing = await erp.findOrderByExternalRef(order.id, { priority: 'order' });
-      if (!existing) throw new ErpError('ERP_UNAVAILABLE', `createOrder: the ERP refused ${order.id} as a duplicate but does not find it by reference yet`, { cause: error, operation: 'createOrder' });
+      if (!existing)
+        throw new ErpError('ERP_UNAVAILABLE', `createOrder: the ERP refused ${order.id} as a duplicate but does not find it by reference yet`, {
+          cause: error,
+          operation: 'createOrder',
+        });
       return existing;
     }
   }
@@ -265,9 +289,10 @@ export class OrderDispatcher {
     // An order that was in doubt is checked for a second entry. Only an ERP that overran its own
     // time limit can have made one, so the check waits one more such limit past the bound, and
     // catches an ERP that overran it by up to as much again.
-    const check = order.sentBefore !== null && !this.#o.erp.refusesDuplicateExternalRef
-      ? { checkDuplicatesAt: Math.max(now, order.sentBefore + this.#o.maxRequestMs + this.#o.sendGraceMs) + this.#o.maxRequestMs }
-      : undefined;
+    const check =
+      order.sentBefore !== null && !this.#o.erp.refusesDuplicateExternalRef
+        ? { checkDuplicatesAt: Math.max(now, order.sentBefore + this.#o.maxRequestMs + this.#o.sendGraceMs) + this.#o.maxRequestMs }
+        : undefined;
     await this.#o.store.markSubmitted(order.id, erpOrderNumber, now, check);
     this.#pausedUntil = 0;
     this.#o.metrics.orderOutcome('SUBMITTED');

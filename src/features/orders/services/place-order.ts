@@ -78,7 +78,8 @@ const failed = (...userErrors: UserError[]): PlaceOrderResult => ({ order: null,
 export async function placeOrder(deps: PlaceOrderDeps, scope: RequestScope, input: OrderInput): Promise<PlaceOrderResult> {
   const { store, clock, policy, metrics } = deps;
   const { principal, customerId } = scope;
-  if (customerId === null) throw new DomainError('CUSTOMER_REQUIRED', 'An order belongs to a customer: name one of your assigned customers in the X-Customer-Id header.');
+  if (customerId === null)
+    throw new DomainError('CUSTOMER_REQUIRED', 'An order belongs to a customer: name one of your assigned customers in the X-Customer-Id header.');
   // The order's own reads wait in the ERP budget at order priority, ahead of catalog browsing.
   const orderScope = atPriority(deps, scope, 'order');
   const inputErrors = validateOrderInput(input, { maxLines: policy.maxLines, maxQuantity: policy.maxQuantity, today: utcDate(clock.now()) });
@@ -99,7 +100,11 @@ export async function placeOrder(deps: PlaceOrderDeps, scope: RequestScope, inpu
       claimId,
     });
     if (claim.kind === 'mismatch') {
-      return failed({ code: 'IDEMPOTENCY_KEY_REUSED', message: 'This idempotency key was used for a different order; use a new key for a new order.', field: ['idempotencyKey'] });
+      return failed({
+        code: 'IDEMPOTENCY_KEY_REUSED',
+        message: 'This idempotency key was used for a different order; use a new key for a new order.',
+        field: ['idempotencyKey'],
+      });
     }
     if (claim.kind === 'in_use') {
       return keyInUse();
@@ -134,18 +139,31 @@ export async function placeOrder(deps: PlaceOrderDeps, scope: RequestScope, inpu
  * write (`IdempotencyClaimLostError`), so a key never makes two orders.
  */
 function keepClaim(deps: PlaceOrderDeps, key: string, claimId: string): { stop(): void } {
-  const timer = setInterval(() => {
-    deps.store.renewIdempotencyClaim(key, claimId, deps.clock.now()).catch(() => {});
-  }, Math.max(100, Math.floor(deps.policy.claimMs / 3)));
+  const timer = setInterval(
+    () => {
+      deps.store.renewIdempotencyClaim(key, claimId, deps.clock.now()).catch(() => {});
+    },
+    Math.max(100, Math.floor(deps.policy.claimMs / 3)),
+  );
   (timer as { unref?: () => void }).unref?.();
   return { stop: () => clearInterval(timer) };
 }
 
 const keyInUse = () =>
-  failed({ code: 'IDEMPOTENCY_KEY_IN_USE', message: 'A request with this idempotency key is still being processed; retry in a moment to get its result.', field: ['idempotencyKey'] });
+  failed({
+    code: 'IDEMPOTENCY_KEY_IN_USE',
+    message: 'A request with this idempotency key is still being processed; retry in a moment to get its result.',
+    field: ['idempotencyKey'],
+  });
 
 async function prepareAndWrite(
-  deps: PlaceOrderDeps, principal: Principal, customerId: string, scope: RequestScope, input: OrderInput, key: string | null, idempotency: { key: string; claimId: string } | null,
+  deps: PlaceOrderDeps,
+  principal: Principal,
+  customerId: string,
+  scope: RequestScope,
+  input: OrderInput,
+  key: string | null,
+  idempotency: { key: string; claimId: string } | null,
 ): Promise<PlaceOrderResult> {
   const { store, clock, policy, metrics, dispatcher } = deps;
   const { reader } = scope;
@@ -157,12 +175,20 @@ async function prepareAndWrite(
   if (account.value.poRequired && !poNumber) {
     errors.push({ code: 'PO_NUMBER_REQUIRED', message: `Customer ${customerId} requires a purchase-order number on every order.`, field: ['poNumber'] });
   }
-  const shipTo = input.shipToId ? account.value.shipTos.find((s) => s.id === input.shipToId) : account.value.shipTos.find((s) => s.isDefault) ?? account.value.shipTos[0];
+  const shipTo = input.shipToId
+    ? account.value.shipTos.find((s) => s.id === input.shipToId)
+    : (account.value.shipTos.find((s) => s.isDefault) ?? account.value.shipTos[0]);
   if (!shipTo) {
-    errors.push({ code: 'UNKNOWN_SHIP_TO', message: `${input.shipToId ?? 'A default ship-to'} is not one of customer ${customerId}'s addresses.`, field: ['shipToId'] });
+    errors.push({
+      code: 'UNKNOWN_SHIP_TO',
+      message: `${input.shipToId ?? 'A default ship-to'} is not one of customer ${customerId}'s addresses.`,
+      field: ['shipToId'],
+    });
   }
 
-  const items = await Promise.all(input.lines.map((line) => readOrFail(() => reader.item(line.sku.trim()), 'UNKNOWN_SKU', `${line.sku.trim()} is not in the catalog.`)));
+  const items = await Promise.all(
+    input.lines.map((line) => readOrFail(() => reader.item(line.sku.trim()), 'UNKNOWN_SKU', `${line.sku.trim()} is not in the catalog.`)),
+  );
   items.forEach((item, i) => {
     const at = ['lines', String(i)];
     if (item instanceof Array) return errors.push(...item.map((e) => ({ ...e, field: [...at, 'sku'] })));
@@ -191,15 +217,18 @@ async function prepareAndWrite(
       if (stock instanceof Array) return failed(...stock);
       const atp = computeAvailability(stock.value, line.quantity, { today });
       if (atp.status !== 'IN_STOCK' && atp.status !== 'LOW_STOCK') {
-        errors.push({ code: 'INSUFFICIENT_STOCK', message: `Only ${atp.available} of ${line.sku} can ship now, and backorders are not accepted.`, field: ['lines', String(i), 'quantity'] });
+        errors.push({
+          code: 'INSUFFICIENT_STOCK',
+          message: `Only ${atp.available} of ${line.sku} can ship now, and backorders are not accepted.`,
+          field: ['lines', String(i), 'quantity'],
+        });
       }
     }
     if (errors.length) return failed(...errors);
   }
 
-  const payment: OrderPayment = input.payment?.method === 'CARD'
-    ? { method: 'CARD', authorizationRef: input.payment.authorizationRef!.trim() }
-    : { method: 'ON_ACCOUNT' };
+  const payment: OrderPayment =
+    input.payment?.method === 'CARD' ? { method: 'CARD', authorizationRef: input.payment.authorizationRef!.trim() } : { method: 'ON_ACCOUNT' };
   if (payment.method === 'CARD') {
     const refused = await verifyCard(deps.payments, payment.authorizationRef, { amount: totalAmount, currency: account.value.currency, customerId });
     if (refused) return failed(refused);
@@ -208,7 +237,14 @@ async function prepareAndWrite(
   // holds only if the customer's exposure is unchanged since it was read, else it is decided again.
   let decided: { order: StoredOrder; credit: CreditDecision } | PlaceOrderResult | null = null;
   for (let round = 0; decided === null; round++) {
-    decided = await decideAndWrite(deps, principal, customerId, account, { poNumber, shipToId: shipTo!.id, payment, lines: priced, totalAmount, input, key, idempotency }, round);
+    decided = await decideAndWrite(
+      deps,
+      principal,
+      customerId,
+      account,
+      { poNumber, shipToId: shipTo!.id, payment, lines: priced, totalAmount, input, key, idempotency },
+      round,
+    );
   }
   if (!('credit' in decided)) return decided;
   const { order, credit } = decided;
@@ -231,20 +267,37 @@ const MAX_CREDIT_ROUNDS = 50;
  * the ERP's figures do not show yet (queued, or submitted after the figures were read) count.
  */
 async function decideAndWrite(
-  deps: PlaceOrderDeps, principal: Principal, customerId: string, account: Cached<CustomerAccount>,
-  draft: { poNumber: string | null; shipToId: string; payment: OrderPayment; lines: ErpOrderLine[]; totalAmount: string; input: OrderInput; key: string | null; idempotency: { key: string; claimId: string } | null },
+  deps: PlaceOrderDeps,
+  principal: Principal,
+  customerId: string,
+  account: Cached<CustomerAccount>,
+  draft: {
+    poNumber: string | null;
+    shipToId: string;
+    payment: OrderPayment;
+    lines: ErpOrderLine[];
+    totalAmount: string;
+    input: OrderInput;
+    key: string | null;
+    idempotency: { key: string; claimId: string } | null;
+  },
   round: number,
 ): Promise<{ order: StoredOrder; credit: CreditDecision } | PlaceOrderResult | null> {
   const { store, clock, policy, metrics } = deps;
   const exposure = draft.payment.method === 'ON_ACCOUNT' ? await store.pendingExposure(customerId, account.asOf) : null;
   const credit = decideCredit(
-    creditStatus(account.value.credit, account.value.currency, exposure ? [exposure.total] : []), draft.totalAmount, draft.payment, policy.overLimit, policy.creditHoldAllowsCard,
+    creditStatus(account.value.credit, account.value.currency, exposure ? [exposure.total] : []),
+    draft.totalAmount,
+    draft.payment,
+    policy.overLimit,
+    policy.creditHoldAllowsCard,
   );
   if (credit.decision === 'BLOCK') {
     metrics.orderOutcome('BLOCKED');
-    const message = credit.reason === 'CREDIT_HOLD'
-      ? `Customer ${customerId} is on credit hold${account.value.credit.holdReason ? ` (${account.value.credit.holdReason})` : ''}; pay by card or contact accounts receivable.`
-      : `This order of ${draft.totalAmount} ${account.value.currency} exceeds customer ${customerId}'s available credit.`;
+    const message =
+      credit.reason === 'CREDIT_HOLD'
+        ? `Customer ${customerId} is on credit hold${account.value.credit.holdReason ? ` (${account.value.credit.holdReason})` : ''}; pay by card or contact accounts receivable.`
+        : `This order of ${draft.totalAmount} ${account.value.currency} exceeds customer ${customerId}'s available credit.`;
     return { order: null, userErrors: [{ code: credit.reason!, message, field: [] }], creditDecision: credit };
   }
   const id = newOrderId(clock.now());
@@ -256,8 +309,15 @@ async function decideAndWrite(
         customerId,
         status: credit.decision === 'REVIEW' ? 'ON_HOLD' : 'QUEUED',
         request: {
-          externalRef: id, customerId, poNumber: draft.poNumber, shipToId: draft.shipToId, requestedDate: input.requestedDate ?? null,
-          currency: account.value.currency, payment: draft.payment, notes: input.notes?.trim() || null, lines: draft.lines,
+          externalRef: id,
+          customerId,
+          poNumber: draft.poNumber,
+          shipToId: draft.shipToId,
+          requestedDate: input.requestedDate ?? null,
+          currency: account.value.currency,
+          payment: draft.payment,
+          notes: input.notes?.trim() || null,
+          lines: draft.lines,
         },
         total: draft.totalAmount,
         currency: account.value.currency,
@@ -272,7 +332,11 @@ async function decideAndWrite(
     if (error instanceof ExposureChangedError) {
       if (round < MAX_CREDIT_ROUNDS) return null;
       // Dozens of this customer's orders at the same instant: a retry with the same key gets there.
-      return failed({ code: 'CREDIT_CHECK_BUSY', message: `Customer ${customerId}'s orders kept changing while this one was being decided; retry with the same idempotency key.`, field: [] });
+      return failed({
+        code: 'CREDIT_CHECK_BUSY',
+        message: `Customer ${customerId}'s orders kept changing while this one was being decided; retry with the same idempotency key.`,
+        field: [],
+      });
     }
     throw error;
   }
@@ -286,7 +350,9 @@ async function readOrFail<T>(read: () => T | Promise<T>, notFound: string, notFo
     // erpfront's own sentence: the ERP's text may name its records, its URL or its users.
     if (error instanceof ErpError && error.code === 'ERP_NOT_FOUND') return [{ code: notFound, message: notFoundMessage, field: [] }];
     if (error instanceof ErpError && error.transient) {
-      return [{ code: 'ERP_UNAVAILABLE', message: 'The ERP is not answering and erpfront has no recent copy of data this order needs; retry shortly.', field: [] }];
+      return [
+        { code: 'ERP_UNAVAILABLE', message: 'The ERP is not answering and erpfront has no recent copy of data this order needs; retry shortly.', field: [] },
+      ];
     }
     if (error instanceof DomainError) return [{ code: error.code, message: error.message, field: [] }];
     throw error;
@@ -298,19 +364,32 @@ async function readOrFail<T>(read: () => T | Promise<T>, notFound: string, notFo
  * it answers (at the scope's order priority), else the cached price if younger than the policy
  * allows. Every line that cannot be priced is reported, each at its own line.
  */
-async function priceLines(deps: PlaceOrderDeps, scope: RequestScope, account: CustomerAccount, items: Array<Cached<Item>>, input: OrderInput): Promise<ErpOrderLine[] | { errors: UserError[] }> {
+async function priceLines(
+  deps: PlaceOrderDeps,
+  scope: RequestScope,
+  account: CustomerAccount,
+  items: Array<Cached<Item>>,
+  input: OrderInput,
+): Promise<ErpOrderLine[] | { errors: UserError[] }> {
   const authoritative = { maxAgeMs: deps.policy.priceMaxAgeMs };
   const errors: UserError[] = [];
   // All lines are asked at once, so their prices reach the ERP in one batch.
-  const quotes = await Promise.all(items.map(async (item, i): Promise<PricedQuote | null> => {
-    try {
-      return await quoteBuyerPrice(scope, account, item.value, input.lines[i]!.quantity, { authoritative });
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      errors[i] = { code: error.code, message: error.message, field: ['lines', String(i)] };
-      return null;
-    }
-  }));
+  const quotes = await Promise.all(
+    items.map(async (item, i): Promise<PricedQuote | null> => {
+      try {
+        return await quoteBuyerPrice(scope, account, item.value, input.lines[i]!.quantity, { authoritative });
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        errors[i] = { code: error.code, message: error.message, field: ['lines', String(i)] };
+        return null;
+      }
+    }),
+  );
   if (errors.length) return { errors: errors.filter(Boolean) };
-  return quotes.map((quote, i) => ({ sku: items[i]!.value.sku, quantity: quote!.quantity, unitPrice: quote!.unitPrice.amount, unitOfMeasure: items[i]!.value.unitOfMeasure }));
+  return quotes.map((quote, i) => ({
+    sku: items[i]!.value.sku,
+    quantity: quote!.quantity,
+    unitPrice: quote!.unitPrice.amount,
+    unitOfMeasure: items[i]!.value.unitOfMeasure,
+  }));
 }

@@ -71,7 +71,10 @@ export function cxmlRoute(options: CxmlRouteOptions) {
       throw error;
     }
     if (envelope.kind !== 'Request' || !envelope.payload) {
-      return statusReply(400, `This endpoint takes cXML Requests; this document is a ${envelope.kind}. A PunchOutOrderMessage goes to the buyer's BrowserFormPost URL.`);
+      return statusReply(
+        400,
+        `This endpoint takes cXML Requests; this document is a ${envelope.kind}. A PunchOutOrderMessage goes to the buyer's BrowserFormPost URL.`,
+      );
     }
     const auth = await service.login.cxml(envelope, clientAddress(c, options.trustedProxyHops));
     if ('throttled' in auth) return throttledReply(auth.throttled);
@@ -87,7 +90,12 @@ export function cxmlRoute(options: CxmlRouteOptions) {
     const buyer = auth.buyer;
     const version = buyer.cxml!.version;
     if (envelope.deploymentMode !== buyer.cxml!.deploymentMode) {
-      return statusReply(400, `This document's deploymentMode is ${envelope.deploymentMode}, but buyer ${buyer.id} is set up for ${buyer.cxml!.deploymentMode} documents; use that account's credentials.`, 200, version);
+      return statusReply(
+        400,
+        `This document's deploymentMode is ${envelope.deploymentMode}, but buyer ${buyer.id} is set up for ${buyer.cxml!.deploymentMode} documents; use that account's credentials.`,
+        200,
+        version,
+      );
     }
     try {
       return await handle(options, c.req.raw, buyer, envelope);
@@ -130,10 +138,18 @@ async function handle(options: CxmlRouteOptions, request: Request, buyer: BuyerO
     case 'OrderRequest': {
       if (!service.deps.orders) return statusReply(450, 'This deployment does not take orders.', 200, version);
       const order = readOrderRequest(payload);
-      const answer = await acceptOrderRequest({ orders: service.deps.orders, store: service.deps.store, answerTtlMs: service.deps.answerTtlMs }, buyer, { ...order, payloadId: envelope.payloadId });
+      const answer = await acceptOrderRequest({ orders: service.deps.orders, store: service.deps.store, answerTtlMs: service.deps.answerTtlMs }, buyer, {
+        ...order,
+        payloadId: envelope.payloadId,
+      });
       return statusReply(answer.code, answer.text, 200, version);
     }
     default:
-      return statusReply(450, `erpfront does not take ${excerpt(payload.name, 60)} documents; it takes ProfileRequest, PunchOutSetupRequest and OrderRequest.`, 200, version);
+      return statusReply(
+        450,
+        `erpfront does not take ${excerpt(payload.name, 60)} documents; it takes ProfileRequest, PunchOutSetupRequest and OrderRequest.`,
+        200,
+        version,
+      );
   }
 }

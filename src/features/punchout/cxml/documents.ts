@@ -19,9 +19,19 @@ export function setupResponse(startUrl: string, version: string, now: number): s
 /** `ProfileResponse`: the transactions erpfront supports, all at the one cXML URL. */
 export function profileResponse(cxmlUrl: string, now: number): string {
   const transaction = (name: string) => el('Transaction', { requestName: name }, el('URL', {}, cxmlUrl));
-  return responseDocument(200, null, { version: DEFAULT_CXML_VERSION, now }, el('ProfileResponse', { effectiveDate: cxmlTimestamp(now) },
-    el('Option', { name: 'Locale' }, 'en-US'),
-    transaction('ProfileRequest'), transaction('PunchOutSetupRequest'), transaction('OrderRequest')));
+  return responseDocument(
+    200,
+    null,
+    { version: DEFAULT_CXML_VERSION, now },
+    el(
+      'ProfileResponse',
+      { effectiveDate: cxmlTimestamp(now) },
+      el('Option', { name: 'Locale' }, 'en-US'),
+      transaction('ProfileRequest'),
+      transaction('PunchOutSetupRequest'),
+      transaction('OrderRequest'),
+    ),
+  );
 }
 
 /**
@@ -34,20 +44,29 @@ export function orderMessage(buyer: BuyerOrganisation, session: PunchOutSession,
   const allowed = session.operation === 'inspect' ? 'inspect' : 'edit';
   const items = cart.lines.map((line, i) => {
     const unit = buyer.unitMap[line.unitOfMeasure] ?? line.unitOfMeasure;
-    return el('ItemIn', { quantity: line.quantity, lineNumber: i + 1 },
+    return el(
+      'ItemIn',
+      { quantity: line.quantity, lineNumber: i + 1 },
       el('ItemID', {}, el('SupplierPartID', {}, line.sku), el('SupplierPartAuxiliaryID', {}, auxiliaryId(session, i))),
-      el('ItemDetail', {},
+      el(
+        'ItemDetail',
+        {},
         el('UnitPrice', {}, el('Money', { currency: line.unitPrice.currency }, line.unitPrice.amount)),
         el('Description', { 'xml:lang': 'en' }, line.description || line.name, el('ShortName', {}, line.name)),
         el('UnitOfMeasure', {}, unit),
         el('Classification', { domain: line.unspsc ? 'UNSPSC' : 'erpfront-category' }, line.unspsc ?? line.category),
-        line.leadTimeDays !== null && el('LeadTime', {}, String(line.leadTimeDays))));
+        line.leadTimeDays !== null && el('LeadTime', {}, String(line.leadTimeDays)),
+      ),
+    );
   });
-  const payload = el('PunchOutOrderMessage', {},
+  const payload = el(
+    'PunchOutOrderMessage',
+    {},
     // Echoed exactly as received: escaped, never trimmed (PROTOCOL.md §6.2).
     el('BuyerCookie', {}, session.buyerCookie ?? ''),
     el('PunchOutOrderMessageHeader', { operationAllowed: allowed }, el('Total', {}, el('Money', { currency: cart.total.currency }, cart.total.amount))),
-    ...items);
+    ...items,
+  );
   return messageDocument(buyer, session.deploymentMode, payload, now);
 }
 
@@ -67,23 +86,58 @@ function orderReference(ref: OrderReferenceInfo) {
 
 /** `ConfirmationRequest` type `accept`: the ERP has the order. */
 export function confirmationRequest(buyer: BuyerOrganisation, ref: OrderReferenceInfo, now: number): string {
-  return fulfillRequestDocument(buyer, el('ConfirmationRequest', {},
-    el('ConfirmationHeader', { type: 'accept', noticeDate: cxmlTimestamp(now), confirmID: ref.erpOrderNumber ?? undefined, operation: 'new' }),
-    orderReference(ref)), now);
+  return fulfillRequestDocument(
+    buyer,
+    el(
+      'ConfirmationRequest',
+      {},
+      el('ConfirmationHeader', { type: 'accept', noticeDate: cxmlTimestamp(now), confirmID: ref.erpOrderNumber ?? undefined, operation: 'new' }),
+      orderReference(ref),
+    ),
+    now,
+  );
 }
 
 /** `ShipNoticeRequest` for one shipment, with carrier and tracking number. */
-export function shipNoticeRequest(buyer: BuyerOrganisation, ref: OrderReferenceInfo, shipment: Shipment, units: ReadonlyMap<string, { lineNumber: number; unit: string }>, now: number): string {
-  return fulfillRequestDocument(buyer, el('ShipNoticeRequest', {},
-    el('ShipNoticeHeader', { shipmentID: shipment.id, operation: 'new', noticeDate: cxmlTimestamp(now), shipmentDate: cxmlTimestamp(Date.parse(shipment.shippedAt)) }),
-    el('ShipControl', {},
-      el('CarrierIdentifier', { domain: 'companyName' }, shipment.carrier),
-      el('ShipmentIdentifier', { domain: 'trackingNumber' }, shipment.trackingNumber)),
-    el('ShipNoticePortion', {}, orderReference(ref),
-      ...shipment.lines.map((line) => {
-        const known = units.get(line.sku);
-        return el('ShipNoticeItem', { quantity: line.quantity, lineNumber: known?.lineNumber ?? 1 },
-          el('ItemID', {}, el('SupplierPartID', {}, line.sku)),
-          el('UnitOfMeasure', {}, known ? (buyer.unitMap[known.unit] ?? known.unit) : 'EA'));
-      }))), now);
+export function shipNoticeRequest(
+  buyer: BuyerOrganisation,
+  ref: OrderReferenceInfo,
+  shipment: Shipment,
+  units: ReadonlyMap<string, { lineNumber: number; unit: string }>,
+  now: number,
+): string {
+  return fulfillRequestDocument(
+    buyer,
+    el(
+      'ShipNoticeRequest',
+      {},
+      el('ShipNoticeHeader', {
+        shipmentID: shipment.id,
+        operation: 'new',
+        noticeDate: cxmlTimestamp(now),
+        shipmentDate: cxmlTimestamp(Date.parse(shipment.shippedAt)),
+      }),
+      el(
+        'ShipControl',
+        {},
+        el('CarrierIdentifier', { domain: 'companyName' }, shipment.carrier),
+        el('ShipmentIdentifier', { domain: 'trackingNumber' }, shipment.trackingNumber),
+      ),
+      el(
+        'ShipNoticePortion',
+        {},
+        orderReference(ref),
+        ...shipment.lines.map((line) => {
+          const known = units.get(line.sku);
+          return el(
+            'ShipNoticeItem',
+            { quantity: line.quantity, lineNumber: known?.lineNumber ?? 1 },
+            el('ItemID', {}, el('SupplierPartID', {}, line.sku)),
+            el('UnitOfMeasure', {}, known ? (buyer.unitMap[known.unit] ?? known.unit) : 'EA'),
+          );
+        }),
+      ),
+    ),
+    now,
+  );
 }

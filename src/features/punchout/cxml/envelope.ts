@@ -32,8 +32,18 @@ export function newPayloadId(epochMs: number, host = 'erpfront'): string {
 
 /** The Status texts erpfront uses, after the cXML status code list (PROTOCOL.md §8). */
 export const STATUS_TEXT: Readonly<Record<number, string>> = {
-  200: 'OK', 201: 'Accepted', 204: 'No Content', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden',
-  406: 'Not Acceptable', 409: 'Conflict', 413: 'Request Entity Too Large', 415: 'Unsupported Media Type', 450: 'Not Implemented', 500: 'Internal Server Error',
+  200: 'OK',
+  201: 'Accepted',
+  204: 'No Content',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  413: 'Request Entity Too Large',
+  415: 'Unsupported Media Type',
+  450: 'Not Implemented',
+  500: 'Internal Server Error',
   560: 'Temporary server error',
 };
 
@@ -44,7 +54,11 @@ export interface EnvelopeOptions {
 }
 
 function root(options: EnvelopeOptions, ...children: XmlNode[]): string {
-  const tag = el('cXML', { payloadID: newPayloadId(options.now), timestamp: cxmlTimestamp(options.now), version: options.version, 'xml:lang': 'en-US' }, ...children);
+  const tag = el(
+    'cXML',
+    { payloadID: newPayloadId(options.now), timestamp: cxmlTimestamp(options.now), version: options.version, 'xml:lang': 'en-US' },
+    ...children,
+  );
   return xmlDocument(tag, doctype(options.version, options.dtd));
 }
 
@@ -65,15 +79,27 @@ function party(tag: 'From' | 'To', credentials: readonly Credential[]): XmlTag {
 export function supplierHeader(buyer: BuyerOrganisation, withSecret: boolean): XmlTag {
   const cxml = buyer.cxml!;
   const us = cxml.to[0]!;
-  return el('Header', {},
+  return el(
+    'Header',
+    {},
     party('From', [us]),
     party('To', cxml.from),
-    el('Sender', {}, el('Credential', { domain: us.domain }, el('Identity', {}, us.identity), withSecret && el('SharedSecret', {}, cxml.sharedSecret)), el('UserAgent', {}, USER_AGENT)));
+    el(
+      'Sender',
+      {},
+      el('Credential', { domain: us.domain }, el('Identity', {}, us.identity), withSecret && el('SharedSecret', {}, cxml.sharedSecret)),
+      el('UserAgent', {}, USER_AGENT),
+    ),
+  );
 }
 
 /** A Message document (PunchOutOrderMessage) to `buyer`. */
 export function messageDocument(buyer: BuyerOrganisation, deploymentMode: 'production' | 'test', payload: XmlTag, now: number): string {
-  return root({ version: buyer.cxml!.version, now }, supplierHeader(buyer, false), el('Message', { deploymentMode: deploymentMode === 'test' ? 'test' : undefined }, payload));
+  return root(
+    { version: buyer.cxml!.version, now },
+    supplierHeader(buyer, false),
+    el('Message', { deploymentMode: deploymentMode === 'test' ? 'test' : undefined }, payload),
+  );
 }
 
 /** A Request document (ConfirmationRequest, ShipNoticeRequest) to `buyer`, in Fulfill.dtd. */

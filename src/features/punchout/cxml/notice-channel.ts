@@ -46,7 +46,9 @@ export function cxmlNoticeChannel(fetchImpl: typeof fetch = fetch, timeoutMs = 1
       const status = child(child(answer, 'Response'), 'Status');
       const code = Number(status?.attributes.code);
       if (!(code >= 200 && code < 300)) {
-        throw new Error(`cXML status ${untrustedText(status?.attributes.code ?? '(none)', 10)} ${untrustedText(status?.attributes.text ?? '', 80)} from the buyer`);
+        throw new Error(
+          `cXML status ${untrustedText(status?.attributes.code ?? '(none)', 10)} ${untrustedText(status?.attributes.text ?? '', 80)} from the buyer`,
+        );
       }
     },
   };

@@ -60,7 +60,9 @@ export function readEnvelope(root: XmlElement): CxmlEnvelope {
   if (kind !== 'Response' && !header) throw new CxmlReadError(400, `A cXML ${kind} needs a Header with From, To and Sender.`);
   const wrapper = request ?? message;
   const senderElement = child(header, 'Sender');
-  const secret = children(senderElement, 'Credential').map((c) => child(c, 'SharedSecret')).find((s) => s !== undefined);
+  const secret = children(senderElement, 'Credential')
+    .map((c) => child(c, 'SharedSecret'))
+    .find((s) => s !== undefined);
   const mode = (wrapper?.attributes.deploymentMode ?? 'production').trim().toLowerCase();
   if (mode !== 'production' && mode !== 'test') throw new CxmlReadError(400, `deploymentMode is "${excerpt(mode, 40)}"; expected production or test.`);
   return {

@@ -81,7 +81,8 @@ export function readSetupRequest(payload: XmlElement): SetupRequest {
     throw new CxmlReadError(400, `PunchOutSetupRequest operation is "${excerpt(operation, 40)}"; expected create, edit or inspect.`);
   }
   const cookie = child(payload, 'BuyerCookie');
-  if (!cookie || rawText(cookie).trim() === '') throw new CxmlReadError(400, 'PunchOutSetupRequest has no BuyerCookie; the cart cannot be matched to your requisition without one.');
+  if (!cookie || rawText(cookie).trim() === '')
+    throw new CxmlReadError(400, 'PunchOutSetupRequest has no BuyerCookie; the cart cannot be matched to your requisition without one.');
   const url = textAt(payload, 'BrowserFormPost', 'URL');
   if (!url) throw new CxmlReadError(400, 'PunchOutSetupRequest has no BrowserFormPost URL; erpfront would not know where to return the cart.');
   const extrinsic = (name: string) => text(children(payload, 'Extrinsic').find((e) => e.attributes.name?.toLowerCase() === name.toLowerCase()));
@@ -103,7 +104,8 @@ export function readOrderRequest(payload: XmlElement): OrderRequestDoc {
   const orderId = header.attributes.orderID?.trim();
   if (!orderId) throw new CxmlReadError(400, 'OrderRequestHeader has no orderID (your purchase-order number).');
   const type = (header.attributes.type ?? 'new').trim().toLowerCase();
-  if (type !== 'new' && type !== 'update' && type !== 'delete') throw new CxmlReadError(400, `OrderRequestHeader type is "${excerpt(type, 40)}"; expected new, update or delete.`);
+  if (type !== 'new' && type !== 'update' && type !== 'delete')
+    throw new CxmlReadError(400, `OrderRequestHeader type is "${excerpt(type, 40)}"; expected new, update or delete.`);
   return {
     orderId,
     orderDate: header.attributes.orderDate?.trim() || null,

@@ -19,7 +19,10 @@ interface NodeBindings {
 /** The request's source address, or `null` when the runtime does not say. */
 export function clientAddress(c: Context, trustedProxyHops = 0): string | null {
   if (trustedProxyHops > 0) {
-    const hops = (c.req.header('x-forwarded-for') ?? '').split(',').map((h) => h.trim()).filter((h) => h !== '');
+    const hops = (c.req.header('x-forwarded-for') ?? '')
+      .split(',')
+      .map((h) => h.trim())
+      .filter((h) => h !== '');
     // The last entries were appended by our own proxies; the one before them is the client as the
     // outermost proxy saw it. Fewer entries than proxies: a request that bypassed them.
     const client = hops.at(-trustedProxyHops);

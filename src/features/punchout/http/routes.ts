@@ -67,19 +67,37 @@ export function punchOutRoutes(options: PunchOutRoutesOptions): Hono {
 
   app.get('/start', (c) => {
     const token = c.req.query('token') ?? '';
-    return c.html(`<!DOCTYPE html><html><head><meta charset="utf-8"><title>PunchOut session</title></head><body>
+    return c.html(
+      `<!DOCTYPE html><html><head><meta charset="utf-8"><title>PunchOut session</title></head><body>
 <p>A PunchOut session is waiting. A storefront redeems this token once with <code>POST /punchout/session</code>
-<code>{"token": "${escapeText(token)}"}</code> and shops through <code>/graphql</code> with the access token it gets.</p></body></html>`, 200, { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+<code>{"token": "${escapeText(token)}"}</code> and shops through <code>/graphql</code> with the access token it gets.</p></body></html>`,
+      200,
+      { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' },
+    );
   });
 
   app.post('/session', sessionLimit, async (c) => {
     const body = (await c.req.json().catch(() => null)) as { token?: unknown } | null;
-    if (typeof body?.token !== 'string') return json({ error: { code: 'BAD_REQUEST', message: 'Send {"token": "<the start token from the start URL>"}.' } }, 400);
+    if (typeof body?.token !== 'string')
+      return json({ error: { code: 'BAD_REQUEST', message: 'Send {"token": "<the start token from the start URL>"}.' } }, 400);
     const redeemed = await service.deps.sessions.redeem(body.token);
     if (!redeemed) {
-      return json({ error: { code: 'PUNCHOUT_TOKEN_INVALID', message: 'This PunchOut start token is unknown, already used or expired; start again from your procurement system.' } }, 401);
+      return json(
+        {
+          error: {
+            code: 'PUNCHOUT_TOKEN_INVALID',
+            message: 'This PunchOut start token is unknown, already used or expired; start again from your procurement system.',
+          },
+        },
+        401,
+      );
     }
-    return json({ accessToken: redeemed.accessToken, tokenType: 'Bearer', expiresAt: new Date(redeemed.session.expiresAt).toISOString(), session: sessionView(redeemed.session) });
+    return json({
+      accessToken: redeemed.accessToken,
+      tokenType: 'Bearer',
+      expiresAt: new Date(redeemed.session.expiresAt).toISOString(),
+      session: sessionView(redeemed.session),
+    });
   });
   return app;
 }

@@ -10,8 +10,18 @@ import type { PricedCart } from '../services/cart-pricing.ts';
 
 /** Maximum lengths of the fields erpfront sends (FIELDS.md §3). */
 export const OCI_FIELD_LENGTHS: Readonly<Record<string, number>> = {
-  DESCRIPTION: 40, QUANTITY: 15, UNIT: 3, PRICE: 15, CURRENCY: 5, PRICEUNIT: 5, LEADTIME: 5,
-  VENDORMAT: 40, EXT_PRODUCT_ID: 40, EXT_SCHEMA_TYPE: 10, EXT_CATEGORY_ID: 60, MATGROUP: 10,
+  DESCRIPTION: 40,
+  QUANTITY: 15,
+  UNIT: 3,
+  PRICE: 15,
+  CURRENCY: 5,
+  PRICEUNIT: 5,
+  LEADTIME: 5,
+  VENDORMAT: 40,
+  EXT_PRODUCT_ID: 40,
+  EXT_SCHEMA_TYPE: 10,
+  EXT_CATEGORY_ID: 60,
+  MATGROUP: 10,
 };
 
 /** A cart line that cannot be written within OCI's limits. */

@@ -48,7 +48,11 @@ export function ociRoute(options: OciRouteOptions) {
   const { service } = options;
   return async function oci(c: Context): Promise<Response> {
     const fields = await parameters(c);
-    if (!fields) return ociPage(400, 'The call-up body could not be read as the form its Content-Type declares; send application/x-www-form-urlencoded (or a well-formed multipart/form-data).');
+    if (!fields)
+      return ociPage(
+        400,
+        'The call-up body could not be read as the form its Content-Type declares; send application/x-www-form-urlencoded (or a well-formed multipart/form-data).',
+      );
     const callUp = readCallUp(fields);
     if ('problem' in callUp) return ociPage(400, callUp.problem);
     if (callUp.function) return ociPage(400, `OCI FUNCTION=${excerpt(callUp.function, 40)} is not supported; call up the catalog without FUNCTION to shop.`);

@@ -62,8 +62,13 @@ export class BuyerDirectory {
    * SharedSecret is right.
    */
   async authenticateCxml(header: CxmlCredentials): Promise<Authentication> {
-    const candidates = this.#buyers.filter((b) => b.cxml && anyCredential(header.from, b.cxml.from) && anyCredential(header.to, b.cxml.to) && anyCredential(header.sender, b.cxml.sender));
-    const matched = await this.#compare(header.sharedSecret ?? '', candidates.map((b) => b.cxml!.sharedSecret));
+    const candidates = this.#buyers.filter(
+      (b) => b.cxml && anyCredential(header.from, b.cxml.from) && anyCredential(header.to, b.cxml.to) && anyCredential(header.sender, b.cxml.sender),
+    );
+    const matched = await this.#compare(
+      header.sharedSecret ?? '',
+      candidates.map((b) => b.cxml!.sharedSecret),
+    );
     if (candidates.length === 0) return { failure: 'UNKNOWN_BUYER' };
     if (header.sharedSecret === null) return { failure: 'NO_SECRET' };
     return matched === -1 ? { failure: 'WRONG_SECRET' } : { buyer: candidates[matched]! };
@@ -74,7 +79,10 @@ export class BuyerDirectory {
     const oci = this.#buyers.filter((b) => b.oci);
     if (login.token) {
       const tokens = oci.flatMap((b) => b.oci!.tokens.map((token) => ({ buyer: b, token })));
-      const matched = await this.#compare(login.token, tokens.map((t) => t.token));
+      const matched = await this.#compare(
+        login.token,
+        tokens.map((t) => t.token),
+      );
       return matched === -1 ? { failure: 'WRONG_TOKEN' } : { buyer: tokens[matched]!.buyer };
     }
     if (!login.username || !login.password) return { failure: 'NO_CREDENTIALS' };

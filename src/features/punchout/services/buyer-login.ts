@@ -16,12 +16,10 @@ import type { BuyerDirectory, CxmlCredentials, LoginFailure, OciLogin } from './
 import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.ts';
 
 /** The one answer to every failed login, whatever was wrong. */
-export const LOGIN_REFUSED = 'The credentials are not recognised. Check the From, To and Sender identities and the SharedSecret (for SAP OCI: the call-up login) with your supplier contact.';
+export const LOGIN_REFUSED =
+  'The credentials are not recognised. Check the From, To and Sender identities and the SharedSecret (for SAP OCI: the call-up login) with your supplier contact.';
 
-export type LoginResult =
-  | { buyer: BuyerOrganisation }
-  | { refused: LoginFailure }
-  | { throttled: { retryAfterSeconds: number; message: string } };
+export type LoginResult = { buyer: BuyerOrganisation } | { refused: LoginFailure } | { throttled: { retryAfterSeconds: number; message: string } };
 
 export interface BuyerLoginOptions {
   /** Failed logins per sender identity (cXML Sender credential, OCI user). */
@@ -69,13 +67,19 @@ export class BuyerLogin {
     return this.#attempt(identities, address, () => this.#directory.authenticateOci(login));
   }
 
-  async #attempt(identities: string[], address: string | null, authenticate: () => Promise<{ buyer: BuyerOrganisation } | { failure: LoginFailure }>): Promise<LoginResult> {
+  async #attempt(
+    identities: string[],
+    address: string | null,
+    authenticate: () => Promise<{ buyer: BuyerOrganisation } | { failure: LoginFailure }>,
+  ): Promise<LoginResult> {
     const addresses = address ? [key('address', address)] : [];
     const now = this.#clock.now();
     const waitMs = Math.max(this.#perIdentity.retryAfterMs(identities, now), this.#perAddress.retryAfterMs(addresses, now));
     if (waitMs > 0) {
       const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
-      return { throttled: { retryAfterSeconds, message: `Too many failed logins for these credentials or from this address; retry in ${retryAfterSeconds} s.` } };
+      return {
+        throttled: { retryAfterSeconds, message: `Too many failed logins for these credentials or from this address; retry in ${retryAfterSeconds} s.` },
+      };
     }
     // Counted before the check, handed back after it if the credentials were right.
     this.#perIdentity.failed(identities, now);

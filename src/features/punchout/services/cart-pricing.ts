@@ -58,23 +58,26 @@ export async function priceCart(scope: RequestScope, customerId: string, lines: 
   const { reader } = scope;
   const account = (await reader.account(customerId)).value;
   const today = utcDate(now);
-  const priced = await Promise.all(lines.map(async (line): Promise<PricedCartLine> => {
-    const item: Item = (await reader.item(line.sku)).value;
-    const [quote, stock] = await Promise.all([quoteBuyerPrice(scope, account, item, line.quantity), reader.stock(item.sku)]);
-    const atp = computeAvailability(stock.value, line.quantity, { today });
-    const leadTimeDays = atp.promiseDate === null ? null : Math.max(0, Math.round((Date.parse(`${atp.promiseDate}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / DAY_MS));
-    return {
-      sku: item.sku,
-      quantity: line.quantity,
-      name: item.name,
-      description: item.description,
-      unitOfMeasure: item.unitOfMeasure,
-      unitPrice: quote.unitPrice,
-      unspsc: UNSPSC_BY_CATEGORY[item.category] ?? null,
-      category: item.category,
-      leadTimeDays,
-    };
-  }));
+  const priced = await Promise.all(
+    lines.map(async (line): Promise<PricedCartLine> => {
+      const item: Item = (await reader.item(line.sku)).value;
+      const [quote, stock] = await Promise.all([quoteBuyerPrice(scope, account, item, line.quantity), reader.stock(item.sku)]);
+      const atp = computeAvailability(stock.value, line.quantity, { today });
+      const leadTimeDays =
+        atp.promiseDate === null ? null : Math.max(0, Math.round((Date.parse(`${atp.promiseDate}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / DAY_MS));
+      return {
+        sku: item.sku,
+        quantity: line.quantity,
+        name: item.name,
+        description: item.description,
+        unitOfMeasure: item.unitOfMeasure,
+        unitPrice: quote.unitPrice,
+        unspsc: UNSPSC_BY_CATEGORY[item.category] ?? null,
+        category: item.category,
+        leadTimeDays,
+      };
+    }),
+  );
   const total = priced.reduce((sum, l) => sum.plus(new Big(l.unitPrice.amount).times(l.quantity)), new Big(0));
   return { lines: priced, total: { amount: formatAmount(total, account.currency), currency: account.currency }, currency: account.currency };
 }

@@ -74,13 +74,22 @@ export async function acceptOrderRequest(deps: OrderIntakeDeps, buyer: BuyerOrga
   const earlier = await store.answered(documentKey, now);
   if (earlier) {
     if (earlier.payloadHash === hash) return { code: earlier.code, text: earlier.text, orderId: earlier.orderId };
-    return { code: 409, text: `payloadID ${order.payloadId} was already used for a different document; every new document needs a new payloadID.`, orderId: earlier.orderId };
+    return {
+      code: 409,
+      text: `payloadID ${order.payloadId} was already used for a different document; every new document needs a new payloadID.`,
+      orderId: earlier.orderId,
+    };
   }
-  const answer = order.type === 'new' ? await placeNew(deps, buyer, order) : order.type === 'delete' ? await cancel(deps, buyer, order) : {
-    code: 450,
-    text: `Change orders (type="update") are not accepted for orderID ${order.orderId}: send type="delete" while the order has not reached the ERP and a new order with a new orderID, or contact the supplier.`,
-    orderId: null,
-  };
+  const answer =
+    order.type === 'new'
+      ? await placeNew(deps, buyer, order)
+      : order.type === 'delete'
+        ? await cancel(deps, buyer, order)
+        : {
+            code: 450,
+            text: `Change orders (type="update") are not accepted for orderID ${order.orderId}: send type="delete" while the order has not reached the ERP and a new order with a new orderID, or contact the supplier.`,
+            orderId: null,
+          };
   // Temporary failures are not remembered: the buyer's retry must run again.
   if (answer.code < 500) await store.rememberAnswer(documentKey, { payloadHash: hash, ...answer }, { now, ttlMs: deps.answerTtlMs });
   return answer;
@@ -116,8 +125,16 @@ async function placeNew(deps: OrderIntakeDeps, buyer: BuyerOrganisation, order: 
   if (result.order) {
     const o = result.order;
     await deps.store.linkOrder({
-      orderId: o.id, buyerId: buyer.id, buyerOrderId: order.orderId, orderPayloadId: order.payloadId!, orderDate: order.orderDate ?? new Date(clock.now()).toISOString(),
-      confirmed: false, noticedShipments: [], attempts: 0, nextAttemptAt: clock.now(), lastError: null,
+      orderId: o.id,
+      buyerId: buyer.id,
+      buyerOrderId: order.orderId,
+      orderPayloadId: order.payloadId!,
+      orderDate: order.orderDate ?? new Date(clock.now()).toISOString(),
+      confirmed: false,
+      noticedShipments: [],
+      attempts: 0,
+      nextAttemptAt: clock.now(),
+      lastError: null,
     });
     return { code: 200, text: `OK: order ${o.id} ${o.status}${o.erpOrderNumber ? ` (ERP ${o.erpOrderNumber})` : ''}`, orderId: o.id };
   }
@@ -129,7 +146,11 @@ function refusal(orderId: string, errors: UserError[]): OrderAnswer {
   const describe = (e: UserError) => `${e.code}${e.field.length ? ` at ${fieldLabel(e.field)}` : ''}: ${e.message}`;
   const text = errors.map(describe).join(' ');
   if (errors.some((e) => e.code === 'IDEMPOTENCY_KEY_REUSED')) {
-    return { code: 409, text: `orderID ${orderId} was already ordered with different content; a change needs a new orderID (or type="delete" first).`, orderId: null };
+    return {
+      code: 409,
+      text: `orderID ${orderId} was already ordered with different content; a change needs a new orderID (or type="delete" first).`,
+      orderId: null,
+    };
   }
   if (errors.some((e) => TRANSIENT.has(e.code))) return { code: 500, text: `Temporarily unable to take the order, retry later. ${text}`, orderId: null };
   return { code: 400, text: `The order was not accepted. ${text}`, orderId: null };
@@ -147,5 +168,9 @@ async function cancel(deps: OrderIntakeDeps, buyer: BuyerOrganisation, order: In
   const moved = await orders.transition(link.orderId, ['QUEUED', 'ON_HOLD', 'REJECTED'], 'CANCELLED', clock.now());
   if (moved) return { code: 200, text: `OK: order ${link.orderId} (orderID ${order.orderId}) cancelled.`, orderId: link.orderId };
   const current = await orders.get(link.orderId);
-  return { code: 409, text: `Order ${link.orderId} (orderID ${order.orderId}) is ${current?.status ?? 'unknown'} and already with the ERP; it cannot be deleted through cXML any more. Contact the supplier.`, orderId: link.orderId };
+  return {
+    code: 409,
+    text: `Order ${link.orderId} (orderID ${order.orderId}) is ${current?.status ?? 'unknown'} and already with the ERP; it cannot be deleted through cXML any more. Contact the supplier.`,
+    orderId: link.orderId,
+  };
 }

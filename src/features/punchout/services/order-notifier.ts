@@ -32,7 +32,13 @@ export interface NoticeReference {
 /** Writes the documents (cXML transport) and posts them; injected so this service stays wire-free. */
 export interface NoticeChannel {
   confirmation(buyer: BuyerOrganisation, ref: NoticeReference, now: number): string;
-  shipNotice(buyer: BuyerOrganisation, ref: NoticeReference, shipment: Shipment, lines: ReadonlyMap<string, { lineNumber: number; unit: string }>, now: number): string;
+  shipNotice(
+    buyer: BuyerOrganisation,
+    ref: NoticeReference,
+    shipment: Shipment,
+    lines: ReadonlyMap<string, { lineNumber: number; unit: string }>,
+    now: number,
+  ): string;
   /** Posts a document; resolves when the buyer accepted it, rejects with the reason otherwise. */
   deliver(url: string, document: string): Promise<void>;
 }
@@ -95,7 +101,7 @@ export class OrderNotifier {
   async tick(): Promise<number> {
     const { store, clock } = this.#deps;
     let delivered = 0;
-    for (let claimed = 0; claimed < PER_PASS;) {
+    for (let claimed = 0; claimed < PER_PASS; ) {
       const batch = await store.dueOrderLinks(clock.now(), BATCH, this.#deps.claimMs ?? 300_000);
       for (const link of batch) delivered += await this.#advance(link).catch((error: unknown) => this.#release(link, error));
       claimed += batch.length;
@@ -128,7 +134,12 @@ export class OrderNotifier {
       return 0;
     }
     if (view.status === 'CANCELLED' || view.status === 'REJECTED') return (await done(), 0);
-    const ref: NoticeReference = { buyerOrderId: link.buyerOrderId, orderDate: link.orderDate, orderPayloadId: link.orderPayloadId, erpOrderNumber: view.erpOrderNumber };
+    const ref: NoticeReference = {
+      buyerOrderId: link.buyerOrderId,
+      orderDate: link.orderDate,
+      orderPayloadId: link.orderPayloadId,
+      erpOrderNumber: view.erpOrderNumber,
+    };
     const lines = new Map(stored.request.lines.map((l, i) => [l.sku, { lineNumber: i + 1, unit: l.unitOfMeasure }]));
     const next = { ...link, noticedShipments: [...link.noticedShipments] };
     let delivered = 0;

@@ -69,10 +69,14 @@ export class PunchOutService {
   /** Opens a session; returns its one-time start token. */
   async open(request: OpenRequest): Promise<{ session: PunchOutSession; startToken: string }> {
     const { buyer } = request;
-    if (request.operation === 'source') throw new PunchOutRefusal('OPERATION_NOT_SUPPORTED', 'PunchOut operation "source" (RFQ) is not supported; use create, edit or inspect.');
+    if (request.operation === 'source')
+      throw new PunchOutRefusal('OPERATION_NOT_SUPPORTED', 'PunchOut operation "source" (RFQ) is not supported; use create, edit or inspect.');
     if (!returnUrlAllowed(buyer, request.returnUrl)) {
       // Never post a cart (prices, the buyer's cookie) to a host the buyer did not register.
-      throw new PunchOutRefusal('RETURN_URL_NOT_ALLOWED', `The return URL's host is not among the hosts configured for buyer ${buyer.id}; ask the supplier to allow it.`);
+      throw new PunchOutRefusal(
+        'RETURN_URL_NOT_ALLOWED',
+        `The return URL's host is not among the hosts configured for buyer ${buyer.id}; ask the supplier to allow it.`,
+      );
     }
     const opening: SessionOpening = {
       protocol: request.protocol,
@@ -92,10 +96,15 @@ export class PunchOutService {
 
   /** Replaces the cart of an open, editable session. */
   async setCart(session: PunchOutSession, lines: PunchOutCartLine[]): Promise<PunchOutSession> {
-    if (!cartEditable(session)) throw new PunchOutRefusal('CART_READ_ONLY', session.operation === 'inspect' ? 'This PunchOut session inspects a cart: it cannot be changed.' : 'This PunchOut session has ended.');
+    if (!cartEditable(session))
+      throw new PunchOutRefusal(
+        'CART_READ_ONLY',
+        session.operation === 'inspect' ? 'This PunchOut session inspects a cart: it cannot be changed.' : 'This PunchOut session has ended.',
+      );
     if (lines.length > this.deps.maxLines) throw new PunchOutRefusal('INVALID_CART', `A cart has at most ${this.deps.maxLines} lines.`);
     for (const line of lines) {
-      if (!Number.isFinite(line.quantity) || line.quantity <= 0) throw new PunchOutRefusal('INVALID_CART', `Quantity of ${line.sku} must be greater than zero, got ${line.quantity}.`);
+      if (!Number.isFinite(line.quantity) || line.quantity <= 0)
+        throw new PunchOutRefusal('INVALID_CART', `Quantity of ${line.sku} must be greater than zero, got ${line.quantity}.`);
     }
     const saved = await this.deps.sessions.setLines(session, mergeLines(lines));
     // The cart went back (or the session ran out) since this request read it: nothing was written.
@@ -113,10 +122,15 @@ export class PunchOutService {
    * meanwhile is priced again (a few times), and a session another request returned is refused,
    * so one cart goes back once, and it is the cart the session holds.
    */
-  async returnCart<T>(scope: RequestScope, session: PunchOutSession, build: (buyer: BuyerOrganisation, cart: PricedCart, session: PunchOutSession) => T): Promise<{ cart: PricedCart; built: T }> {
+  async returnCart<T>(
+    scope: RequestScope,
+    session: PunchOutSession,
+    build: (buyer: BuyerOrganisation, cart: PricedCart, session: PunchOutSession) => T,
+  ): Promise<{ cart: PricedCart; built: T }> {
     let current: PunchOutSession | null = session;
     for (let attempt = 0; attempt < RETURN_ATTEMPTS; attempt++) {
-      if (!current || current.state !== 'active') throw new PunchOutRefusal('SESSION_CLOSED', 'This PunchOut session has ended; start a new one from your procurement system.');
+      if (!current || current.state !== 'active')
+        throw new PunchOutRefusal('SESSION_CLOSED', 'This PunchOut session has ended; start a new one from your procurement system.');
       const buyer = this.deps.buyers.byId(current.buyerId);
       if (!buyer) throw new PunchOutRefusal('SESSION_CLOSED', `Buyer ${current.buyerId} is no longer configured.`);
       const cart = await priceCart(scope, current.customerId, current.lines, this.deps.clock.now());

@@ -76,10 +76,16 @@ export function decodeEntities(text: string): string {
 export function parseXmlSafely(xml: string): XmlElement {
   if (xml.trim() === '') throw new XmlSafetyError('XML_EMPTY', 'The request body is empty; send one XML document.');
   if (findForbiddenDeclaration(xml) !== null) {
-    throw new XmlSafetyError('XML_FORBIDDEN_DTD', 'The document declares a DTD internal subset or entities; erpfront does not process DTDs or entities (only a DOCTYPE with an external identifier is accepted, and ignored).');
+    throw new XmlSafetyError(
+      'XML_FORBIDDEN_DTD',
+      'The document declares a DTD internal subset or entities; erpfront does not process DTDs or entities (only a DOCTYPE with an external identifier is accepted, and ignored).',
+    );
   }
   if (exceedsMarkupBudget(xml)) {
-    throw new XmlSafetyError('XML_TOO_COMPLEX', `The document has more than ${MAX_MARKUP_ITEMS} elements and attributes; erpfront reads at most that many (an order of 200 lines has about 13,000).`);
+    throw new XmlSafetyError(
+      'XML_TOO_COMPLEX',
+      `The document has more than ${MAX_MARKUP_ITEMS} elements and attributes; erpfront reads at most that many (an order of 200 lines has about 13,000).`,
+    );
   }
   const valid = XMLValidator.validate(xml, { allowBooleanAttributes: false });
   if (valid !== true) {

@@ -29,14 +29,19 @@ const ATTRIBUTE_SPECIAL = /[&<>"'\r\n\t]|[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10
 export const REPLACEMENT_CHARACTER = '\uFFFD';
 
 const TEXT_ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;', '<': '&lt;', '>': '&gt;',
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
   // A parser turns a raw CR (and CRLF) into LF: as a reference it survives, so a value comes back as sent.
   '\r': '&#13;',
 };
 const ATTRIBUTE_ESCAPES: Readonly<Record<string, string>> = {
-  ...TEXT_ESCAPES, '"': '&quot;', "'": '&#39;',
+  ...TEXT_ESCAPES,
+  '"': '&quot;',
+  "'": '&#39;',
   // Attribute-value normalisation turns raw tabs and newlines into spaces.
-  '\n': '&#10;', '\t': '&#9;',
+  '\n': '&#10;',
+  '\t': '&#9;',
 };
 
 /**

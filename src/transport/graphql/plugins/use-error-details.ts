@@ -41,7 +41,10 @@ export function useErrorDetails(options: ErrorDetailsOptions = {}): Plugin<{ req
           const detail = detailOf(error) ?? (error.originalError && !(error.originalError instanceof GraphQLError) ? error.originalError : undefined);
           if (detail === undefined) continue;
           if (id) (error.extensions as Record<string, unknown>).requestId = id;
-          log(`erpfront: request ${id ?? '(no id)'}: ${String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR')} at ${error.path?.join('.') ?? '(operation)'}:`, detail);
+          log(
+            `erpfront: request ${id ?? '(no id)'}: ${String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR')} at ${error.path?.join('.') ?? '(operation)'}:`,
+            detail,
+          );
         }
       },
     }),
