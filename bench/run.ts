@@ -7,6 +7,7 @@
 import { benchCatalogPage } from './catalog-page.ts';
 import { pinLoadGenerator, releaseCores } from './harness.ts';
 import { benchOrders } from './orders.ts';
+import { benchOverload, formatOverload } from './overload.ts';
 import { benchProtections } from './protections.ts';
 import { benchScaleOut } from './scale-out.ts';
 import { runCampaign } from './chaos/campaign.ts';
@@ -45,6 +46,8 @@ console.log(
   `| off (QUERY_LIMITS=false, THROTTLE=off: the parser's token limit only) | ${fmt(protections.off.rps)} | ${fmt(protections.off.p50, 1)} | ${fmt(protections.off.p99, 1)} | ${protections.off.errors} |`,
 );
 console.log(`cost of the protections: ${(protections.overhead * 100).toFixed(1)}% of throughput (target < 10%)`);
+
+console.log(`\n${formatOverload(await benchOverload({ seconds }), seconds)}`);
 
 const orders = await benchOrders({ orders: Number(process.env.BENCH_ORDERS ?? 1000), budgetRps: Number(process.env.BENCH_BUDGET_RPS ?? 100) });
 console.log(`\n## Orders while the ERP is down, then the drain (${orders.orders} orders, ERP budget ${orders.budgetRps} req/s)`);

@@ -16,6 +16,7 @@ import type { GraphQLServices } from './transport/graphql/context.ts';
 import { createGraphQLEngine, type GraphQLEngineOptions } from './transport/graphql/yoga.ts';
 import { notFoundResponse, refusalResponse, unexpectedErrorResponse } from './transport/http/error-response.ts';
 import { graphqlRoute } from './transport/http/graphql-route.ts';
+import { loadShedding, type LoadSheddingOptions } from './transport/http/load-shedding.ts';
 import { requestLog, requestLogger } from './transport/http/request-log.ts';
 import { requestTrace } from './transport/http/request-trace.ts';
 
@@ -34,10 +35,16 @@ export interface AppDeps {
   compress?: boolean;
   /** Where erpfront's log lines go; each request gets a child bound to its id. */
   logger: Logger;
+  /** Overload protection: when and what to shed while saturated; none, nothing is shed. */
+  overload?: LoadSheddingOptions;
 }
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
+  // First: a request refused for overload must cost as little as possible (not even a log line:
+  // a surge sheds thousands a second; erpfront_requests_refused_total{reason="shed"} counts them),
+  // and orders still get in.
+  if (deps.overload) app.use(loadShedding(deps.overload));
   // The request's span around everything, its log line included (a no-op without a tracing SDK).
   app.use(requestTrace());
   // Then: it times the whole request, sees every answer, and gives the request its id.

@@ -14,6 +14,7 @@ import type { Env } from './config/env.ts';
 import type { Feature, FeatureCore, FeatureRoute } from './features/feature.ts';
 import { features as defaultFeatures } from './features/index.ts';
 import type { Backends } from './ports/backends.ts';
+import type { EventLoopDelay } from './ports/event-loop-delay.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
 import type { ErpConnector } from './ports/erp-connector.ts';
 import type { Logger } from './ports/logger.ts';
@@ -58,6 +59,8 @@ export interface RuntimeParts {
   trustedDocuments?: readonly ManifestEntry[];
   /** PunchOut buyer organisations (validated by the entry); none: PunchOut refuses every buyer. */
   punchOutBuyers?: BuyerOrganisation[];
+  /** The event loop's recent delay (Node); none where it cannot be measured (Workers). */
+  eventLoopDelay?: EventLoopDelay;
   /** The features to serve; default all of `features/index.ts`. */
   features?: readonly Feature[];
 }
@@ -189,6 +192,13 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
     maxBatchSize: env.ERP_MAX_BATCH,
     compress: env.HTTP_COMPRESSION && parts.compress !== false,
     logger: parts.logger,
+    overload: {
+      maxInflight: env.MAX_INFLIGHT_REQUESTS,
+      delayThresholdMs: env.OVERLOAD_EVENT_LOOP_DELAY_MS,
+      eventLoopDelay: parts.eventLoopDelay,
+      retryAfterSeconds: env.OVERLOAD_RETRY_AFTER_SECONDS,
+      metrics,
+    },
   });
   return {
     app,

@@ -191,6 +191,15 @@ const EnvSchema = z
         return limits;
       }),
     THROTTLE_MAX_BUCKETS: positiveInt(100_000),
+    // Overload protection (README "Overload"): past these, reads are shed with 503 and Retry-After
+    // (catalog reads first) while orders, order status and ops are still served. 0 turns a signal off.
+    // The delay is the budget per turn of the event loop, in CPU time (an order takes about a dozen
+    // turns). 100 ms, measured on 2 cores: nothing shed at full throughput (one client on 10
+    // connections, also with other suites running), placeOrder p99 412 ms instead of 721 in a surge
+    // of 100 connections. 50 holds orders tighter (250 ms) but sheds a few pages at full throughput.
+    OVERLOAD_EVENT_LOOP_DELAY_MS: z.coerce.number().finite().min(0).max(60_000).default(100),
+    MAX_INFLIGHT_REQUESTS: z.coerce.number().int().min(0).max(100_000).default(256),
+    OVERLOAD_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3600).default(2),
     // ERP change events (README "Fresh within seconds"): Standard Webhooks secrets, space
     // separated (several while rotating), and how old a delivery's timestamp may be.
     ERP_WEBHOOK_SECRET: z.string().min(1).optional(),

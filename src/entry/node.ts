@@ -9,6 +9,7 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
+import { type EventLoopDelayMonitor, startEventLoopDelayMonitor } from '../adapters/event-loop/node-event-loop-delay.ts';
 import { createPrometheusMetrics } from '../adapters/metrics/prometheus.ts';
 import { createTimerScheduler } from '../adapters/scheduler/timer-scheduler.ts';
 import { openBackends } from '../backends/open-backends.ts';
@@ -70,6 +71,9 @@ export async function startErpfront(source: Record<string, string | undefined>, 
   const recovered = backends.recoveredOrders;
   if (recovered)
     logger.warn(`${recovered} order(s) were being submitted when the last process stopped; they will be checked against the ERP first.`, { recovered });
+  // Started once erpfront is built: building it (the schema, the stores) is one long stall that
+  // says nothing about the load.
+  let eventLoop: EventLoopDelayMonitor | undefined;
   let erpfront: Erpfront;
   try {
     erpfront = composeErpfront(env, {
@@ -83,6 +87,7 @@ export async function startErpfront(source: Record<string, string | undefined>, 
       graphiqlHeaders: options.graphiqlHeaders,
       renderGraphiQL,
       instanceId,
+      eventLoopDelay: () => eventLoop?.read() ?? { turnMs: 0, recentMs: 0, turn: 0 },
     });
   } catch (error) {
     await backends.close();
@@ -91,6 +96,7 @@ export async function startErpfront(source: Record<string, string | undefined>, 
   }
   const scheduler = createTimerScheduler({ logger });
   await erpfront.start(scheduler);
+  eventLoop = startEventLoopDelayMonitor();
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: erpfront.app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(s));
   });
@@ -107,6 +113,7 @@ export async function startErpfront(source: Record<string, string | undefined>, 
       await scheduler.stop();
       await erpfront.invalidation.stop();
       await backends.close();
+      eventLoop?.stop();
       // Last: the spans of the work that just finished are exported too.
       await tracing?.shutdown();
     },

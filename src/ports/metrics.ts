@@ -17,6 +17,14 @@ export type CacheResult = 'hit' | 'stale' | 'miss' | 'coalesced';
  */
 export type RefusalReason = 'limit' | 'cost' | 'throttle' | 'shed';
 
+/** The load as the load shedder sees it. */
+export interface LoadReading {
+  /** Requests admitted and not yet answered. */
+  inflight: number;
+  /** The event loop's longest turn lately, ms; `null` where the runtime cannot measure it. */
+  eventLoopDelayMs: number | null;
+}
+
 /** How a GraphQL operation's document arrived: a registered one by id, an APQ registration by hash, or its text. */
 export type DocumentSource = 'trusted' | 'apq' | 'text';
 
@@ -41,6 +49,11 @@ export interface Metrics {
   duplicateOrders(count: number): void;
   /** `erpfront_requests_refused_total{reason}`: one request refused before any work was done for it. */
   requestRefused(reason: RefusalReason): void;
+  /**
+   * Registers a reading taken at scrape time: `erpfront_inflight_requests` and
+   * `erpfront_event_loop_delay_seconds` (what the load shedder decides on).
+   */
+  observeLoad(read: () => LoadReading): void;
   /**
    * `erpfront_throttle_bucket_fill_ratio{role}`: how full a caller's bucket was (0 empty, 1 full)
    * after a request drew from it. Aggregated by role, never a series per caller: the histogram

@@ -5,7 +5,7 @@
  * @module
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { CacheResult, ErpOutcome, Metrics } from '../../ports/metrics.ts';
+import type { CacheResult, ErpOutcome, LoadReading, Metrics } from '../../ports/metrics.ts';
 
 /** Distinct operation names given a series of their own; later ones are counted as `other`. */
 const MAX_OPERATION_NAMES = 100;
@@ -85,6 +85,24 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
     help: 'Requests refused before any work was done for them, by reason: limit, cost, throttle, shed.',
     labelNames: ['reason'] as const,
     registers: [registry],
+  });
+  let readLoad: (() => LoadReading) | null = null;
+  new Gauge({
+    name: 'erpfront_inflight_requests',
+    help: 'Requests admitted by the load shedder and not yet answered.',
+    registers: [registry],
+    collect() {
+      this.set(readLoad ? readLoad().inflight : 0);
+    },
+  });
+  new Gauge({
+    name: 'erpfront_event_loop_delay_seconds',
+    help: "The event loop's longest turn lately caused by erpfront's own work, what the load shedder decides on.",
+    registers: [registry],
+    collect() {
+      const delay = readLoad?.().eventLoopDelayMs;
+      if (delay !== null && delay !== undefined) this.set(delay / 1000);
+    },
   });
   // Every reason from the first scrape, at 0: a dashboard's rate() needs the series to exist.
   for (const reason of ['limit', 'cost', 'throttle', 'shed'] as const) refused.inc({ reason }, 0);
@@ -201,6 +219,9 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
     graphqlDocument: (source, caller) => documents.inc({ source, caller }),
     duplicateOrders: (count) => duplicates.inc(count),
     requestRefused: (reason) => refused.inc({ reason }),
+    observeLoad(read) {
+      readLoad = read;
+    },
     throttleLevel: (role, fillRatio) => throttleLevel.observe({ role }, fillRatio),
     observeQueue(read) {
       readQueue = read;
