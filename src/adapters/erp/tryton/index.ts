@@ -10,7 +10,6 @@
  * @module
  */
 import { defineErpConnector, type ErpCallOptions, type ErpConnector } from '../../../ports/erp-connector.ts';
-import type { ErpChangeFeed } from '../../../ports/erp/changes.ts';
 import { getItems, searchItems } from './catalog.ts';
 import { trytonChangeFeed } from './changes.ts';
 import { getCustomers } from './customers.ts';
@@ -37,7 +36,7 @@ export interface TrytonConnectorOptions {
  * session. Whole-call failures reject with an {@link ErpError} (see `json-rpc.ts` and
  * `faults.ts`); nothing is retried here except a call Tryton refused for an expired session.
  */
-export function createTrytonConnector(options: TrytonConnectorOptions): ErpConnector & ErpChangeFeed & { readonly rpc: TrytonRpc } {
+export function createTrytonConnector(options: TrytonConnectorOptions): ErpConnector & { readonly rpc: TrytonRpc } {
   const rpc = createTrytonRpc({
     url: options.url,
     username: options.username,

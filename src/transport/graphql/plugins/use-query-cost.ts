@@ -27,6 +27,7 @@ import type { Metrics } from '../../../ports/metrics.ts';
 import type { ErpReader } from '../../../services/erp-reader.ts';
 import type { GraphQLContext } from '../context.ts';
 import { actualCost, queryCost, type QueryCost } from '../cost/query-cost.ts';
+import { retryAfterSeconds } from '../../http/error-response.ts';
 import { limitError } from '../limits/document-limits.ts';
 
 /** A caller's bucket as a client sees it. */
@@ -204,7 +205,7 @@ function throttled(requested: number, status: ThrottleStatus, retryAfterMs: numb
       },
     );
   }
-  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  const seconds = retryAfterSeconds(retryAfterMs);
   return createGraphQLError(
     `Throttled: this request costs ${requested} points and ${status.currentlyAvailable} are available, restored at ${status.restoreRate} a second. Retry after ${seconds} s.`,
     {
