@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createMemoryDeliveryLog } from '../adapters/stores/memory/delivery-log.ts';
 import { createMemoryErpBudget } from '../adapters/stores/memory/erp-budget.ts';
 import { createMemoryThrottleStore } from '../adapters/stores/memory/throttle-store.ts';
+import { createSqliteCompanyStore } from '../adapters/stores/sqlite/company-store.ts';
 import { createSqliteCursorStore } from '../adapters/stores/sqlite/cursor-store.ts';
 import { createSqliteFindingStore } from '../adapters/stores/sqlite/finding-store.ts';
 import { createSqliteOrderStore } from '../adapters/stores/sqlite/order-store.ts';
@@ -25,6 +26,8 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
     const punchout = createSqlitePunchOutStore({ path: join(env.DATA_DIR, 'punchout.sqlite') });
     const cursors = createSqliteCursorStore({ path: join(env.DATA_DIR, 'cursors.sqlite') });
     const findings = createSqliteFindingStore({ path: join(env.DATA_DIR, 'reconciliation.sqlite') });
+    // A file of its own: the directory's schema versions independently of the orders'.
+    const companies = createSqliteCompanyStore({ path: join(env.DATA_DIR, 'company.sqlite') });
     // This process owns the store (the lock): leases still recorded belong to a crashed
     // predecessor. Their orders are released now, in doubt, instead of after the lease runs out.
     const recoveredOrders = await orders.releaseLeases(Date.now());
@@ -39,6 +42,7 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
       deliveries: createMemoryDeliveryLog(),
       cursors,
       findings,
+      companies,
       recoveredOrders,
       async close() {
         try {
@@ -46,6 +50,7 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
           await punchout.close();
           await cursors.close();
           await findings.close();
+          await companies.close();
         } finally {
           unlock();
         }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { createMemoryCompanyStore } from '../adapters/stores/memory/company-store.ts';
 import { createMemoryCursorStore } from '../adapters/stores/memory/cursor-store.ts';
 import { createMemoryDeliveryLog } from '../adapters/stores/memory/delivery-log.ts';
 import { createMemoryErpBudget } from '../adapters/stores/memory/erp-budget.ts';
@@ -27,6 +28,7 @@ export function openMemoryBackends(env: Env): Backends {
     deliveries: createMemoryDeliveryLog(),
     cursors: createMemoryCursorStore(),
     findings: createMemoryFindingStore(),
+    companies: createMemoryCompanyStore(),
     recoveredOrders: 0,
     close: () => punchout.close(),
   };

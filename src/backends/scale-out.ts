@@ -37,6 +37,7 @@ export async function openScaleOutBackends(env: Env & { REDIS_URL: string }, opt
     deliveries: redis.deliveries,
     cursors: redis.cursors,
     findings: redis.findings,
+    companies: redis.companyStore,
     recoveredOrders: 0,
     close: () => redis.close(),
   };

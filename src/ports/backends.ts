@@ -7,6 +7,7 @@
  */
 import type { CacheStore } from './cache-store.ts';
 import type { InvalidationBus } from './cache-invalidation.ts';
+import type { CompanyStore } from './company-store.ts';
 import type { CursorStore } from './cursor-store.ts';
 import type { DeliveryLog } from './delivery-log.ts';
 import type { ErpBudget } from './erp-budget.ts';
@@ -36,6 +37,8 @@ export interface Backends {
   readonly cursors: CursorStore;
   /** What reconciliation found (and the duplicate check): durable where the set is, shared in scale-out. */
   readonly findings: FindingStore;
+  /** Company buyer directories, approval rules and approval flows: durable where orders are. */
+  readonly companies: CompanyStore;
   /**
    * Orders a crashed predecessor was submitting, released at open (in doubt) because this process
    * owns the store; 0 where leases are shared and run out instead (scale-out).

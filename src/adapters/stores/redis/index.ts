@@ -15,6 +15,7 @@ import type { InvalidationBus } from '../../../ports/cache-invalidation.ts';
 import type { OrderStore } from '../../../ports/order-store.ts';
 import type { Logger } from '../../../ports/logger.ts';
 import type { PunchOutStore } from '../../../ports/punchout-store.ts';
+import type { CompanyStore } from '../../../ports/company-store.ts';
 import { loggableError } from '../../../domain/loggable-error.ts';
 import type { ThrottleStore } from '../../../ports/throttle-store.ts';
 import { createRedisCacheStore } from './cache-store.ts';
@@ -25,6 +26,7 @@ import { checkOrderDurability } from './durability.ts';
 import { createRedisErpBudget, type RedisErpBudget } from './erp-budget.ts';
 import { createRedisFindingStore } from './finding-store.ts';
 import { createRedisInvalidationBus } from './invalidation-bus.ts';
+import { createRedisCompanyStore } from './company-store.ts';
 import { redisKeys } from './keys.ts';
 import { createRedisOrderStore } from './order-store.ts';
 import { createRedisPunchOutStore } from './punchout-store.ts';
@@ -65,6 +67,8 @@ export interface RedisStores {
   cursors: CursorStore;
   /** Reconciliation findings, shared: one instance reconciles, any lists them. */
   findings: FindingStore;
+  /** Buyer directories, approval rules and flows, shared: an approval holds on every instance. */
+  companyStore: CompanyStore;
   close(): Promise<void>;
 }
 
@@ -119,6 +123,7 @@ export async function openRedisStores(options: RedisStoresOptions): Promise<Redi
       deliveries: createRedisDeliveryLog({ client, key: keys.delivery }),
       cursors: createRedisCursorStore({ client, keys }),
       findings: createRedisFindingStore({ client, base: keys.reconciliation }),
+      companyStore: createRedisCompanyStore({ client, base: keys.company }),
       async close() {
         await budget.close();
         for (const c of opened) c.disconnect();

@@ -15,6 +15,9 @@
  *   session; one slot carries far more than buyers send.
  * - the reconciliation findings (open index, findings, resolved index) share `{reconciliation}`:
  *   opening or resolving a finding moves it between indexes in one step.
+ * - the company store (buyer directories, approval rules and flows) shares `{company}`: an
+ *   approval step moves a flow and its company's pending index in one step. A few writes per
+ *   order at most; one slot carries far more.
  * - cache entries are read and written one key per command (pipelined), so they carry the
  *   customer's or price list's scope in the key but deliberately no tag: a tag would pin a whole
  *   price list to one shard.
@@ -48,6 +51,8 @@ export interface RedisKeys {
   cursorLease(feed: string): string;
   /** The base of the reconciliation findings' keys: `erpfront:{reconciliation}:`. */
   reconciliation: string;
+  /** The base of the company store's keys: `erpfront:{company}:`. */
+  company: string;
 }
 
 /** The key names for `prefix`. A prefix holds no `{` or `}`: it must not become a hash tag. */
@@ -64,5 +69,6 @@ export function redisKeys(prefix = 'erpfront'): RedisKeys {
     cursor: (feed) => `${prefix}:cursor:${feed}`,
     cursorLease: (feed) => `${prefix}:cursor-lease:${feed}`,
     reconciliation: `${prefix}:{reconciliation}:`,
+    company: `${prefix}:{company}:`,
   };
 }
