@@ -233,6 +233,27 @@ export function runOrderStoreContract(name: string, create: () => Promise<{ stor
       expect(await store.pendingExposure('NOBODY', '2026-11-23T10:00:06.000Z')).toEqual({ total: '0', version: '0' });
     });
 
+    it('exposure: an order waiting for approval counts as a queued one, is never leased, and leaves the exposure when rejected', async () => {
+      const { store } = await create();
+      await store.insert(newOrder('a1', 'CA', { status: 'PENDING_APPROVAL', total: '1500.00' }), { now: T0 });
+      await store.insert(newOrder('a2', 'CA', { status: 'PENDING_APPROVAL', total: '700.25' }), { now: T0 });
+      expect((await store.pendingExposure('CA', '2026-11-23T10:00:00.000Z')).total).toBe('2200.25');
+      // Not for the ERP until approved: never leased, not in the queue's depth.
+      expect(await store.lease('me', { now: T0, limit: 10, leaseMs: 60_000 })).toEqual([]);
+      expect((await store.queueStats(T0)).depth).toBe(0);
+      const version = (await store.pendingExposure('CA', '2026-11-23T10:00:00.000Z')).version;
+      // Approved: queued, still counted once; then leased and submitted like any order.
+      await store.transition('a1', ['PENDING_APPROVAL'], 'QUEUED', T0 + 1000);
+      const approved = await store.pendingExposure('CA', '2026-11-23T10:00:00.000Z');
+      expect(approved.total).toBe('2200.25');
+      expect(approved.version).not.toBe(version);
+      expect((await store.lease('me', { now: T0 + 1000, limit: 10, leaseMs: 60_000 })).map((o) => o.id)).toEqual(['a1']);
+      // Rejected: out of the exposure for good.
+      expect((await store.transition('a2', ['PENDING_APPROVAL'], 'APPROVAL_REJECTED', T0 + 2000))!.status).toBe('APPROVAL_REJECTED');
+      expect((await store.pendingExposure('CA', '2026-11-23T10:00:00.000Z')).total).toBe('1500');
+      expect((await store.listByCustomer('CA', { statuses: ['APPROVAL_REJECTED'], limit: 5 })).map((o) => o.id)).toEqual(['a2']);
+    });
+
     it('exposure: an insert against a version the customer has moved past writes nothing (the credit decision is taken again)', async () => {
       const { store } = await create();
       const seen = await store.pendingExposure('CV', '2026-11-23T10:00:00.000Z');
