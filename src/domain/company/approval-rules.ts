@@ -116,10 +116,11 @@ export function validateRule(rule: Omit<ApprovalRule, 'id'> & { id?: string | nu
     errors.push({ code: 'INVALID_TIERS', message: `A rule has 1 to ${MAX_TIERS} approver tiers.`, field: at('tiers') });
   }
   rule.tiers.forEach((tier, i) => {
-    if (!tier.approverRoles.length || tier.approverRoles.some((r) => !COMPANY_ROLES.includes(r))) {
+    // Approving needs an approving role (the access policy): a tier of BUYERs could never be approved.
+    if (!tier.approverRoles.length || tier.approverRoles.some((r) => r !== 'APPROVER' && r !== 'ADMIN')) {
       errors.push({
         code: 'INVALID_TIERS',
-        message: `Tier ${i + 1} must name at least one approver role.`,
+        message: `Tier ${i + 1} must name APPROVER, ADMIN or both.`,
         field: ['input', 'tiers', String(i), 'approverRoles'],
       });
     }

@@ -11,7 +11,13 @@ import { monthStart, newBuyer, validateBuyerChange, type CompanyBuyer } from '..
 const T0 = Date.parse('2026-11-23T10:00:00Z');
 const HOUR = 3_600_000;
 const buyer = (overrides: Partial<CompanyBuyer> = {}): CompanyBuyer => ({ ...newBuyer('C1', 'bo', 'BUYER', '2026-11-01T00:00:00Z'), ...overrides });
-const order = (total: string, lines = [{ sku: 'SKU-1', quantity: 2, category: 'tools' }]) => ({ total, lines });
+const order = (
+  total: string,
+  lines: Array<{ sku: string; quantity: number; category: string | null }> = [{ sku: 'SKU-1', quantity: 2, category: 'tools' }],
+) => ({
+  total,
+  lines,
+});
 const rule = (overrides: Partial<ApprovalRule>): ApprovalRule => ({
   id: 'r1',
   name: 'r1',
@@ -137,6 +143,7 @@ describe('what admins write', () => {
       'INVALID_TIERS',
     ]);
     expect(validateRule(rule({ tiers: [{ approverRoles: [] }] })).map((e) => e.code)).toEqual(['INVALID_TIERS']);
+    expect(validateRule(rule({ tiers: [{ approverRoles: ['BUYER'] }] })).map((e) => e.code)).toEqual(['INVALID_TIERS']);
     expect(validateRule(rule({ id: LIMIT_RULE_ID, name: ' ' })).map((e) => e.code)).toEqual(['INVALID_RULE_NAME', 'INVALID_RULE_ID']);
     expect(validateRule(rule({ condition: { kind: 'ORDER_TOTAL_OVER', amount: 'lots' } })).map((e) => e.code)).toEqual(['INVALID_CONDITION']);
     expect(validateRule(rule({ condition: { kind: 'LINE_QUANTITY_OVER', quantity: Number.NaN } })).map((e) => e.code)).toEqual(['INVALID_CONDITION']);
