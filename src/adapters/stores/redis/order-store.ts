@@ -277,7 +277,7 @@ export function createRedisOrderStore(options: RedisOrderStoreOptions): OrderSto
 
     async repriceWaiting(id, { lines, total }, now) {
       const order = await guarded('read order', () => getOrder(id));
-      if (!order || order.status !== 'PENDING_APPROVAL') return null;
+      if (order?.status !== 'PENDING_APPROVAL') return null;
       const data: OrderData = {
         request: { ...order.request, lines },
         total,

@@ -246,7 +246,7 @@ export function createSqliteOrderStore(options: SqliteOrderStoreOptions): OrderS
     async repriceWaiting(id, { lines, total }, now) {
       return transaction(() => {
         const order = getOrder(id);
-        if (!order || order.status !== 'PENDING_APPROVAL') return null;
+        if (order?.status !== 'PENDING_APPROVAL') return null;
         const request = { ...order.request, lines };
         const micros = exposureMicros({ ...order, request, total });
         const before = (sql('SELECT exposure_micros FROM orders WHERE id = ?').get(id) as { exposure_micros: number | bigint }).exposure_micros;
