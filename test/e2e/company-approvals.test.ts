@@ -73,6 +73,20 @@ describe('an approved order whose prices aged while it waited (ORDER_PRICE_MAX_A
     expect(inErp).toHaveLength(1);
   });
 
+  it('orders placed at the same instant (their credit decisions retried) each wait with their own approval, all listed for the approver', async () => {
+    const token = await who('buyer@e');
+    const placed = await Promise.all(
+      Array.from({ length: 8 }, async (_, i) => {
+        const answer = await own.graphql(PLACE, { input: { poNumber: `PO-C${i}`, lines: [{ sku: 'SKU-00003', quantity: 2 + i }] } }, { token });
+        return answer.body.data.placeOrder.order as { id: string; status: string };
+      }),
+    );
+    expect(placed.map((o) => o.status)).toEqual(Array(8).fill('PENDING_APPROVAL'));
+    const listed = await own.graphql(`query { ordersAwaitingApproval(first: 50) { edges { node { id } } } }`, {}, { token: await who('approver@e') });
+    const ids = listed.body.data.ordersAwaitingApproval.edges.map((e: { node: { id: string } }) => e.node.id);
+    for (const order of placed) expect(ids).toContain(order.id);
+  });
+
   it("a buyer's monthly limit counts their orders this month: the order that takes them past it waits", async () => {
     const token = await who('monthly@e');
     const first = (await own.graphql(PLACE, { input: { poNumber: 'PO-M1', lines: [{ sku: 'SKU-00003', quantity: 30 }] } }, { token })).body.data.placeOrder;

@@ -303,7 +303,7 @@ async function prepareAndWrite(
       principal,
       customerId,
       account,
-      { poNumber, shipToId: shipTo!.id, payment, lines: priced, totalAmount, input, key, idempotency, approval },
+      { poNumber, shipToId: shipTo!.id, payment, lines: priced, totalAmount, input, key, idempotency, approval: approval && openOnce(approval) },
       round,
     );
   }
@@ -334,6 +334,24 @@ async function prepareAndWrite(
   return { order: settled, userErrors: [], creditDecision: credit };
 }
 
+/**
+ * The approval's flow is opened once, for the first id tried: a credit decision taken again
+ * (another order of the customer moved) writes the order under that same id, so no flow is left
+ * behind for an id that was never written.
+ */
+function openOnce(approval: ApprovalNeeded): ApprovalNeeded & { orderId?: string } {
+  let opened: { id: string; done: Promise<void> } | null = null;
+  return {
+    get orderId() {
+      return opened?.id;
+    },
+    open(orderId, now) {
+      opened ??= { id: orderId, done: approval.open(orderId, now) };
+      return opened.done;
+    },
+  };
+}
+
 /** How often a credit decision is taken again when other orders of the customer keep moving. */
 const MAX_CREDIT_ROUNDS = 50;
 
@@ -356,7 +374,7 @@ async function decideAndWrite(
     input: OrderInput;
     key: string | null;
     idempotency: { key: string; claimId: string } | null;
-    approval: ApprovalNeeded | null;
+    approval: (ApprovalNeeded & { orderId?: string }) | null;
   },
   round: number,
 ): Promise<{ order: StoredOrder; credit: CreditDecision } | PlaceOrderResult | null> {
@@ -377,7 +395,7 @@ async function decideAndWrite(
         : `This order of ${draft.totalAmount} ${account.value.currency} exceeds customer ${customerId}'s available credit.`;
     return { order: null, userErrors: [{ code: credit.reason!, message, field: [] }], creditDecision: credit };
   }
-  const id = newOrderId(clock.now());
+  const id = draft.approval?.orderId ?? newOrderId(clock.now());
   const { input } = draft;
   // The flow first: an order waiting for approval always has one (a flow left without its order,
   // by a failed insert, is never listed).
