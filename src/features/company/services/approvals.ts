@@ -68,8 +68,15 @@ export async function decideOnOrder(deps: ApprovalDeps, scope: RequestScope, id:
         `Order ${id} is ${current.status}; only orders waiting for approval (PENDING_APPROVAL) can be approved or rejected.`,
       );
     }
-    // An approval interrupted after its flow moved (a crash, a lost reply): finish it.
-    if (flow.status !== 'PENDING') return { order: await settleFlow(deps, scope, current, flow), userErrors: [] };
+    // A step interrupted after its flow moved (a crash, a lost reply): finish it. Approved: carried
+    // on (asking again is how an approver retries); rejected or expired: said so.
+    if (flow.status === 'APPROVED') return { order: await settleFlow(deps, scope, current, flow), userErrors: [] };
+    if (flow.status !== 'PENDING') {
+      const settled = await settleFlow(deps, scope, current, flow);
+      return flow.status === 'EXPIRED'
+        ? refused(settled, 'APPROVAL_EXPIRED', `The approval of order ${id} expired at ${flow.expiresAt}; the buyer places it again.`)
+        : refused(settled, 'INVALID_ORDER_STATE', `Order ${id}'s approval was rejected; it cannot be approved or rejected again.`);
+    }
     const who = { subject: scope.principal.subject, roles: me?.roles ?? [] };
     const step: FlowStep = reason === undefined ? approve(flow, who, clock.now()) : reject(flow, who, reason, clock.now());
     if (!step.ok) {
