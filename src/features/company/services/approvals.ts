@@ -244,6 +244,8 @@ export async function sweepApprovals(deps: ApprovalDeps, options: { limit: numbe
       log: logger,
     });
     const after = await settleFlow(deps, scope, order, flow);
+    // An approved order still waiting for current prices is tried again next time, quietly.
+    if (after.status === 'PENDING_APPROVAL') continue;
     logger.info('order approval settled', { orderId: order.id, customerId: order.customerId, approval: flow.status, status: after.status });
     settled++;
   }
