@@ -61,6 +61,7 @@ export function trytonAvailable(suite: string): boolean {
 export interface DemoIds {
   company_id: number;
   price_list_id: number;
+  payment_term_id: number;
   warehouses: Record<string, number>;
   customers: Record<string, number>;
   products: Record<string, number>;
