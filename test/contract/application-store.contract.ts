@@ -97,7 +97,13 @@ export function runApplicationStoreContract(name: string, create: () => Promise<
       const app = await approved(store);
       await store.lease('w1', { now: T0, ...LEASE });
       await store.markRetry(app.id, { error: 'ERP down', nextAttemptAt: T0 + 5000, inDoubt: true, sentBefore: T0 + 100, owner: 'w1' }, T0 + 100);
-      expect(await store.get(app.id)).toMatchObject({ status: 'APPROVED', inDoubt: true, sentBefore: T0 + 100, lastError: 'ERP down', nextAttemptAt: T0 + 5000 });
+      expect(await store.get(app.id)).toMatchObject({
+        status: 'APPROVED',
+        inDoubt: true,
+        sentBefore: T0 + 100,
+        lastError: 'ERP down',
+        nextAttemptAt: T0 + 5000,
+      });
       expect(await store.lease('w1', { now: T0 + 4999, ...LEASE })).toEqual([]);
       await store.lease('w2', { now: T0 + 5000, ...LEASE });
       await store.markRetry(app.id, { error: 'late', nextAttemptAt: T0, inDoubt: false, owner: 'w1' }, T0 + 5001);
@@ -111,7 +117,12 @@ export function runApplicationStoreContract(name: string, create: () => Promise<
       const app = await approved(store);
       await store.lease('w1', { now: T0, ...LEASE });
       await store.markCreated(app.id, 'C0201', T0 + 10);
-      expect(await store.get(app.id)).toMatchObject({ status: 'CREATED', customerId: 'C0201', inDoubt: false, createdInErpAt: new Date(T0 + 10).toISOString() });
+      expect(await store.get(app.id)).toMatchObject({
+        status: 'CREATED',
+        customerId: 'C0201',
+        inDoubt: false,
+        createdInErpAt: new Date(T0 + 10).toISOString(),
+      });
       expect(await store.lease('w1', { now: T0 + 10_000_000, ...LEASE })).toEqual([]);
       expect((await store.list({ status: 'CREATED', limit: 5 })).applications.map((a) => a.id)).toEqual([app.id]);
       expect((await store.list({ status: 'APPROVED', limit: 5 })).applications).toEqual([]);

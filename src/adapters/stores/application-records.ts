@@ -164,7 +164,11 @@ export class RecordApplicationStore implements ApplicationStore {
     );
   }
 
-  async markRetry(id: string, retry: { error: string; nextAttemptAt: number; inDoubt: boolean; sentBefore?: number; owner?: string }, now: number): Promise<void> {
+  async markRetry(
+    id: string,
+    retry: { error: string; nextAttemptAt: number; inDoubt: boolean; sentBefore?: number; owner?: string },
+    now: number,
+  ): Promise<void> {
     await this.#update(id, (r) => {
       if (r.status !== 'APPROVED') return null;
       if (retry.owner !== undefined && r.lease?.owner !== retry.owner) return null;

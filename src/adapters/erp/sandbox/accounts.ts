@@ -28,9 +28,13 @@ export function accountCalls(http: HttpClient): ErpAccountCreation {
     async createCustomer(request: NewCustomerRequest, options?: ErpCallOptions): Promise<CreatedCustomer> {
       const created = parseWire(CreatedWire, await http.post('createCustomer', '/api/v1/accounts', request, options), 'createCustomer');
       if (created.externalRef !== request.externalRef) {
-        throw new ErpError('ERP_BAD_RESPONSE', `createCustomer: the ERP answered account ${created.id} (ref ${created.externalRef}) for ${request.externalRef}`, {
-          operation: 'createCustomer',
-        });
+        throw new ErpError(
+          'ERP_BAD_RESPONSE',
+          `createCustomer: the ERP answered account ${created.id} (ref ${created.externalRef}) for ${request.externalRef}`,
+          {
+            operation: 'createCustomer',
+          },
+        );
       }
       return created;
     },
@@ -38,7 +42,11 @@ export function accountCalls(http: HttpClient): ErpAccountCreation {
     /** `GET /api/v1/accounts?externalRef=`: the first account created with this reference, or `null`. */
     async findCustomerByExternalRef(externalRef: string, options?: ErpCallOptions): Promise<CreatedCustomer | null> {
       if (externalRef === '') throw new TypeError('findCustomerByExternalRef: expected a non-empty external reference');
-      const answer = parseWire(CreatedListWire, await http.get('findCustomerByExternalRef', '/api/v1/accounts', { externalRef }, options), 'findCustomerByExternalRef');
+      const answer = parseWire(
+        CreatedListWire,
+        await http.get('findCustomerByExternalRef', '/api/v1/accounts', { externalRef }, options),
+        'findCustomerByExternalRef',
+      );
       // Exact matches only, whatever the ERP's filter does with case.
       return answer.value.find((a) => a.externalRef === externalRef) ?? null;
     },

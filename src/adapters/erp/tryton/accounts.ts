@@ -36,7 +36,10 @@ export function trytonAccounts(rpc: TrytonRpc): ErpAccountCreation {
   async function existing(operation: string, model: string, wanted: string | null, reason: string, options?: ErpCallOptions): Promise<number | null> {
     if (wanted === null) return null;
     const rid = recordId(wanted);
-    const found = rid === null ? [] : parseAnswer(IdRows, await rpc.model(operation, model, 'search_read', [[['id', '=', rid]], 0, 1, null, ['id']], {}, options), operation, model);
+    const found =
+      rid === null
+        ? []
+        : parseAnswer(IdRows, await rpc.model(operation, model, 'search_read', [[['id', '=', rid]], 0, 1, null, ['id']], {}, options), operation, model);
     if (found.length === 0) throw new ErpError('ERP_REJECTED', `${operation}: Tryton has no ${model} ${wanted}`, { operation, reason });
     return rid;
   }
@@ -44,7 +47,14 @@ export function trytonAccounts(rpc: TrytonRpc): ErpAccountCreation {
   async function byRef(operation: string, externalRef: string, options?: ErpCallOptions) {
     return parseAnswer(
       PartyRows,
-      await rpc.model(operation, 'party.party', 'search_read', [[['identifiers.code', '=', `${REF_PREFIX}${externalRef}`]], 0, null, [['id', 'ASC']], ['code', 'name']], {}, options),
+      await rpc.model(
+        operation,
+        'party.party',
+        'search_read',
+        [[['identifiers.code', '=', `${REF_PREFIX}${externalRef}`]], 0, null, [['id', 'ASC']], ['code', 'name']],
+        {},
+        options,
+      ),
       operation,
       'parties',
     );
@@ -64,7 +74,8 @@ export function trytonAccounts(rpc: TrytonRpc): ErpAccountCreation {
       );
       const countryId = new Map(countries.map((c) => [c.code, c.id]));
       const missing = codes.filter((c) => !countryId.has(c));
-      if (missing.length > 0) throw new ErpError('ERP_REJECTED', `${operation}: Tryton knows no country ${missing.join(', ')}`, { operation, reason: 'UNKNOWN_COUNTRY' });
+      if (missing.length > 0)
+        throw new ErpError('ERP_REJECTED', `${operation}: Tryton knows no country ${missing.join(', ')}`, { operation, reason: 'UNKNOWN_COUNTRY' });
 
       const addresses = request.addresses.map((a, i) => ({
         name: a.name || null,
@@ -80,7 +91,15 @@ export function trytonAccounts(rpc: TrytonRpc): ErpAccountCreation {
       const values = {
         name: request.name,
         addresses: [['create', addresses]],
-        identifiers: [['create', [{ type: null, code: request.taxId }, { type: null, code: `${REF_PREFIX}${request.externalRef}` }]]],
+        identifiers: [
+          [
+            'create',
+            [
+              { type: null, code: request.taxId },
+              { type: null, code: `${REF_PREFIX}${request.externalRef}` },
+            ],
+          ],
+        ],
         contact_mechanisms: [['create', [{ type: 'email', value: request.contact.email, name: request.contact.name }]]],
         ...(priceList === null ? {} : { sale_price_list: priceList }),
         ...(paymentTerm === null ? {} : { customer_payment_term: paymentTerm }),

@@ -27,7 +27,10 @@ export function createMemoryApplicationStore(): ApplicationStore {
       return true;
     },
     async list({ status, afterSeq, limit }) {
-      return [...records.values()].filter((r) => r.seq > afterSeq && (status === undefined || r.status === status)).slice(0, limit).map(copy);
+      return [...records.values()]
+        .filter((r) => r.seq > afterSeq && (status === undefined || r.status === status))
+        .slice(0, limit)
+        .map(copy);
     },
     async listByApplicant(applicant, limit) {
       return [...records.values()]

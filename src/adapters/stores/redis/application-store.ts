@@ -104,7 +104,9 @@ export function createRedisApplicationStore(options: RedisApplicationStoreOption
     get: (id) => guarded('get', async () => (await getMany([id]))[0] ?? null),
     replace: (next, expectedVersion, previousStatus) => guarded('replace', async () => (await write(next, expectedVersion, previousStatus)) === 1),
     list: ({ status, afterSeq, limit }) =>
-      guarded('list', async () => getMany(await client.zrangebyscore(`${base}${status === undefined ? 'all' : `s:${status}`}`, `(${afterSeq}`, '+inf', 'LIMIT', 0, limit))),
+      guarded('list', async () =>
+        getMany(await client.zrangebyscore(`${base}${status === undefined ? 'all' : `s:${status}`}`, `(${afterSeq}`, '+inf', 'LIMIT', 0, limit)),
+      ),
     listByApplicant: (applicant, limit) => guarded('listByApplicant', async () => getMany(await client.zrevrange(`${base}a:${applicant}`, 0, limit - 1))),
     due: (now, limit) => guarded('due', () => client.zrangebyscore(`${base}due`, '-inf', now, 'LIMIT', 0, limit)),
     leased: () => guarded('leased', () => client.smembers(`${base}leased`)),

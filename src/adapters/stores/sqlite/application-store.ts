@@ -76,7 +76,9 @@ export function createSqliteApplicationStore(options: { path: string }): Applica
       return records('SELECT record FROM applications WHERE applicant = ? ORDER BY seq DESC LIMIT ?', applicant, limit);
     },
     async due(now, limit) {
-      const rows = sql('SELECT id FROM applications WHERE due_at IS NOT NULL AND due_at <= ? ORDER BY due_at, seq LIMIT ?').all(now, limit) as Array<{ id: string }>;
+      const rows = sql('SELECT id FROM applications WHERE due_at IS NOT NULL AND due_at <= ? ORDER BY due_at, seq LIMIT ?').all(now, limit) as Array<{
+        id: string;
+      }>;
       return rows.map((r) => r.id);
     },
     async leased() {
