@@ -179,7 +179,11 @@ export class RecordApplicationStore implements ApplicationStore {
 
   async markErpRefused(id: string, refusal: { reason: string; message: string }, now: number): Promise<void> {
     await this.#update(id, (r) =>
-      r.status === 'APPROVED' ? { ...r, status: 'ERP_REFUSED', erpRefusal: refusal, lastError: refusal.message, lease: null, updatedAt: iso(now) } : null,
+      // The ERP's refusal of the create settles any doubt: nothing was created (a doubt is looked
+      // up, and found nothing, before a create is sent).
+      r.status === 'APPROVED'
+        ? { ...r, status: 'ERP_REFUSED', erpRefusal: refusal, lastError: refusal.message, lease: null, inDoubt: false, updatedAt: iso(now) }
+        : null,
     );
   }
 

@@ -29,7 +29,11 @@ const MAX_REASON = 500;
 
 function services(context: GraphQLContext): RegistrationServices {
   const found = context.services.registration;
-  if (!found) throw new DomainError('FORBIDDEN', 'Company registration is not available on this deployment: it keeps nothing durable, or its ERP connector cannot create customers.');
+  if (!found)
+    throw new DomainError(
+      'FORBIDDEN',
+      'Company registration is not available on this deployment: it keeps nothing durable, or its ERP connector cannot create customers.',
+    );
   return found;
 }
 
