@@ -32,7 +32,7 @@ function recordId(value: string): number | null {
 
 /** The capability `accounts` over one Tryton session. */
 export function trytonAccounts(rpc: TrytonRpc): ErpAccountCreation {
-  /** The ids of records of `model` among `ids`: refuses (`ERP_REJECTED`, `reason`) any that does not exist. */
+  /** The Tryton id of the `model` record `wanted` names (`null` for none); `ERP_REJECTED` with `reason` when Tryton has no such record. */
   async function existing(operation: string, model: string, wanted: string | null, reason: string, options?: ErpCallOptions): Promise<number | null> {
     if (wanted === null) return null;
     const rid = recordId(wanted);
