@@ -106,6 +106,12 @@ const EnvSchema = z
     ORDER_SUBMIT_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
     ORDER_MAX_LINES: z.coerce.number().int().min(1).max(1000).default(200),
     ORDER_DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(8),
+    // Company registrations (README "New customers"): what the ERP gives a customer ops approved,
+    // in the ERP's own ids (sandbox: PL-RETAIL, NET30; Tryton: the price list's and payment term's ids).
+    NEW_CUSTOMER_PRICE_LIST: z.string().trim().min(1).max(40).optional(),
+    NEW_CUSTOMER_PAYMENT_TERMS: z.string().trim().min(1).max(40).optional(),
+    // Registrations one user may have waiting for review or for the ERP at once.
+    REGISTRATION_MAX_OPEN_PER_USER: z.coerce.number().int().min(1).max(100).default(3),
     IDEMPOTENCY_TTL_HOURS: z.coerce.number().min(24, { message: 'expected at least 24 (hours): buyers retry the next day' }).default(24),
     // Both default to on outside production and off in production (see withProductionDefaults).
     GRAPHIQL: optionalBool,

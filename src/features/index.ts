@@ -12,5 +12,14 @@ import { operationsFeature } from './operations/feature.ts';
 import { ordersFeature } from './orders/feature.ts';
 import { punchOutFeature } from './punchout/feature.ts';
 import { reconciliationFeature } from './reconciliation/feature.ts';
+import { registrationFeature } from './registration/feature.ts';
 
-export const features: readonly Feature[] = [catalogFeature, ordersFeature, punchOutFeature, operationsFeature, changesFeature, reconciliationFeature];
+export const features: readonly Feature[] = [
+  catalogFeature,
+  ordersFeature,
+  punchOutFeature,
+  operationsFeature,
+  changesFeature,
+  reconciliationFeature,
+  registrationFeature,
+];

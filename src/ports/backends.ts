@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { ApplicationStore } from './application-store.ts';
 import type { CacheStore } from './cache-store.ts';
 import type { InvalidationBus } from './cache-invalidation.ts';
 import type { CursorStore } from './cursor-store.ts';
@@ -20,6 +21,8 @@ export interface Backends {
   readonly kind: 'embedded' | 'scale-out' | 'memory';
   /** The durable order queue and idempotency keys; `null` where orders are not taken. */
   readonly orders: OrderStore | null;
+  /** Company registrations and their outbox toward the ERP; `null` where nothing is durable. */
+  readonly applications: ApplicationStore | null;
   /** PunchOut sessions and order links. */
   readonly punchout: PunchOutStore;
   /** The ERP budget: this process's own, or one shared by every instance. */

@@ -12,11 +12,13 @@ import type { CursorStore } from '../../../ports/cursor-store.ts';
 import type { DeliveryLog } from '../../../ports/delivery-log.ts';
 import type { FindingStore } from '../../../ports/finding-store.ts';
 import type { InvalidationBus } from '../../../ports/cache-invalidation.ts';
+import type { ApplicationStore } from '../../../ports/application-store.ts';
 import type { OrderStore } from '../../../ports/order-store.ts';
 import type { Logger } from '../../../ports/logger.ts';
 import type { PunchOutStore } from '../../../ports/punchout-store.ts';
 import { loggableError } from '../../../domain/loggable-error.ts';
 import type { ThrottleStore } from '../../../ports/throttle-store.ts';
+import { createRedisApplicationStore } from './application-store.ts';
 import { createRedisCacheStore } from './cache-store.ts';
 import { createRedisCursorStore } from './cursor-store.ts';
 import { createRedisDeliveryLog } from './delivery-log.ts';
@@ -65,6 +67,8 @@ export interface RedisStores {
   cursors: CursorStore;
   /** Reconciliation findings, shared: one instance reconciles, any lists them. */
   findings: FindingStore;
+  /** Company applications and their outbox toward the ERP, shared by every instance. */
+  applications: ApplicationStore;
   close(): Promise<void>;
 }
 
@@ -119,6 +123,7 @@ export async function openRedisStores(options: RedisStoresOptions): Promise<Redi
       deliveries: createRedisDeliveryLog({ client, key: keys.delivery }),
       cursors: createRedisCursorStore({ client, keys }),
       findings: createRedisFindingStore({ client, base: keys.reconciliation }),
+      applications: createRedisApplicationStore({ client, base: keys.applications }),
       async close() {
         await budget.close();
         for (const c of opened) c.disconnect();

@@ -15,6 +15,8 @@
  *   session; one slot carries far more than buyers send.
  * - the reconciliation findings (open index, findings, resolved index) share `{reconciliation}`:
  *   opening or resolving a finding moves it between indexes in one step.
+ * - the company applications (records, sequence, status, applicant, due and lease indexes) share
+ *   `{applications}`: a write replaces a record and moves it between indexes in one step.
  * - cache entries are read and written one key per command (pipelined), so they carry the
  *   customer's or price list's scope in the key but deliberately no tag: a tag would pin a whole
  *   price list to one shard.
@@ -48,6 +50,8 @@ export interface RedisKeys {
   cursorLease(feed: string): string;
   /** The base of the reconciliation findings' keys: `erpfront:{reconciliation}:`. */
   reconciliation: string;
+  /** The base of the company applications' keys: `erpfront:{applications}:`. */
+  applications: string;
 }
 
 /** The key names for `prefix`. A prefix holds no `{` or `}`: it must not become a hash tag. */
@@ -64,5 +68,6 @@ export function redisKeys(prefix = 'erpfront'): RedisKeys {
     cursor: (feed) => `${prefix}:cursor:${feed}`,
     cursorLease: (feed) => `${prefix}:cursor-lease:${feed}`,
     reconciliation: `${prefix}:{reconciliation}:`,
+    applications: `${prefix}:{applications}:`,
   };
 }
