@@ -10,6 +10,7 @@ import { createMemoryDeliveryLog } from '../adapters/stores/memory/delivery-log.
 import { createMemoryErpBudget } from '../adapters/stores/memory/erp-budget.ts';
 import { createMemoryThrottleStore } from '../adapters/stores/memory/throttle-store.ts';
 import { createSqliteCursorStore } from '../adapters/stores/sqlite/cursor-store.ts';
+import { createSqliteCustomerActivity } from '../adapters/stores/sqlite/customer-activity.ts';
 import { createSqliteFindingStore } from '../adapters/stores/sqlite/finding-store.ts';
 import { createSqliteOrderStore } from '../adapters/stores/sqlite/order-store.ts';
 import { createSqlitePunchOutStore } from '../adapters/stores/sqlite/punchout-store.ts';
@@ -25,6 +26,7 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
     const punchout = createSqlitePunchOutStore({ path: join(env.DATA_DIR, 'punchout.sqlite') });
     const cursors = createSqliteCursorStore({ path: join(env.DATA_DIR, 'cursors.sqlite') });
     const findings = createSqliteFindingStore({ path: join(env.DATA_DIR, 'reconciliation.sqlite') });
+    const activity = createSqliteCustomerActivity({ path: join(env.DATA_DIR, 'activity.sqlite') });
     // This process owns the store (the lock): leases still recorded belong to a crashed
     // predecessor. Their orders are released now, in doubt, instead of after the lease runs out.
     const recoveredOrders = await orders.releaseLeases(Date.now());
@@ -39,6 +41,7 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
       deliveries: createMemoryDeliveryLog(),
       cursors,
       findings,
+      activity,
       recoveredOrders,
       async close() {
         try {
@@ -46,6 +49,7 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
           await punchout.close();
           await cursors.close();
           await findings.close();
+          await activity.close();
         } finally {
           unlock();
         }

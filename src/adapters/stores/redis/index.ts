@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis';
 import type { CacheStore } from '../../../ports/cache-store.ts';
 import type { CursorStore } from '../../../ports/cursor-store.ts';
 import type { DeliveryLog } from '../../../ports/delivery-log.ts';
+import type { CustomerActivityStore } from '../../../ports/customer-activity.ts';
 import type { FindingStore } from '../../../ports/finding-store.ts';
 import type { InvalidationBus } from '../../../ports/cache-invalidation.ts';
 import type { OrderStore } from '../../../ports/order-store.ts';
@@ -19,6 +20,7 @@ import { loggableError } from '../../../domain/loggable-error.ts';
 import type { ThrottleStore } from '../../../ports/throttle-store.ts';
 import { createRedisCacheStore } from './cache-store.ts';
 import { createRedisCursorStore } from './cursor-store.ts';
+import { createRedisCustomerActivity } from './customer-activity.ts';
 import { createRedisDeliveryLog } from './delivery-log.ts';
 import { connectRedis } from './connection.ts';
 import { checkOrderDurability } from './durability.ts';
@@ -65,6 +67,8 @@ export interface RedisStores {
   cursors: CursorStore;
   /** Reconciliation findings, shared: one instance reconciles, any lists them. */
   findings: FindingStore;
+  /** Customers acted for lately, shared: the instance running the price sheet knows every instance's. */
+  activity: CustomerActivityStore;
   close(): Promise<void>;
 }
 
@@ -119,6 +123,7 @@ export async function openRedisStores(options: RedisStoresOptions): Promise<Redi
       deliveries: createRedisDeliveryLog({ client, key: keys.delivery }),
       cursors: createRedisCursorStore({ client, keys }),
       findings: createRedisFindingStore({ client, base: keys.reconciliation }),
+      activity: createRedisCustomerActivity({ client, key: keys.customerActivity }),
       async close() {
         await budget.close();
         for (const c of opened) c.disconnect();

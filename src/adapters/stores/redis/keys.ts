@@ -48,6 +48,8 @@ export interface RedisKeys {
   cursorLease(feed: string): string;
   /** The base of the reconciliation findings' keys: `erpfront:{reconciliation}:`. */
   reconciliation: string;
+  /** The customers acted for lately, a sorted set by last seen: `erpfront:customer-activity`. */
+  customerActivity: string;
 }
 
 /** The key names for `prefix`. A prefix holds no `{` or `}`: it must not become a hash tag. */
@@ -64,5 +66,6 @@ export function redisKeys(prefix = 'erpfront'): RedisKeys {
     cursor: (feed) => `${prefix}:cursor:${feed}`,
     cursorLease: (feed) => `${prefix}:cursor-lease:${feed}`,
     reconciliation: `${prefix}:{reconciliation}:`,
+    customerActivity: `${prefix}:customer-activity`,
   };
 }
