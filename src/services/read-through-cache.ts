@@ -159,6 +159,7 @@ export class ReadThroughCache {
         refresh.map((i) => cacheKeys[i]!),
         fetch,
         true,
+        refresh.map((i) => entries[i]?.outageMaxAgeMs),
       ).catch(() => {});
     }
     if (missing.length > 0) {
@@ -167,6 +168,8 @@ export class ReadThroughCache {
         missing.map((i) => keys[i]!),
         missing.map((i) => cacheKeys[i]!),
         fetch,
+        false,
+        missing.map((i) => entries[i]?.outageMaxAgeMs),
       );
       for (const [j, i] of missing.entries()) results[i] = this.#settle(outcomes[j]!, entries[i], policy);
     }
@@ -207,14 +210,25 @@ export class ReadThroughCache {
 
   #settle<T>(outcome: Cached<T> | Error, entry: CacheEntry<T> | undefined, policy: FreshnessPolicy): Cached<T> | Error {
     if (!(outcome instanceof Error)) return outcome;
-    if (entry !== undefined && isTransientErpError(outcome) && this.#clock.now() - entry.fetchedAt < policy.maxStaleMs) {
+    if (entry !== undefined && isTransientErpError(outcome) && this.#clock.now() - entry.fetchedAt < standInMs(entry, policy)) {
       return { value: entry.value, asOf: entry.asOf, stale: true };
     }
     return outcome;
   }
 
-  /** Fetches keys in one ERP call, stores what came back, and lets concurrent askers join it. */
-  #fetch<K, T>(domain: CacheDomain, keys: K[], cacheKeys: string[], fetch: BatchFetch<K, T>, refresh = false): Promise<Array<Cached<T> | Error>> {
+  /**
+   * Fetches keys in one ERP call, stores what came back, and lets concurrent askers join it.
+   * `outageBounds` (per key): the outage bound the new entry carries, so a key the price sheet
+   * keeps stays kept when a buyer's read fetches it again.
+   */
+  #fetch<K, T>(
+    domain: CacheDomain,
+    keys: K[],
+    cacheKeys: string[],
+    fetch: BatchFetch<K, T>,
+    refresh = false,
+    outageBounds: ReadonlyArray<number | undefined> = [],
+  ): Promise<Array<Cached<T> | Error>> {
     const policy = this.#policies[domain];
     // Each key's share of the batch, as registered in #inflight; a key whose share is no longer
     // there was superseded by an invalidation while the ERP answered (see supersedeFetches).
@@ -226,13 +240,13 @@ export class ReadThroughCache {
         const stored: Array<readonly [string, CacheEntry<T>]> = [];
         const outcomes = values.map((value, j): Cached<T> | Error => {
           if (value instanceof Error) return value;
-          if (this.#inflight.get(cacheKeys[j]!) === shares[j]) stored.push([cacheKeys[j]!, { value, fetchedAt, asOf }]);
+          if (this.#inflight.get(cacheKeys[j]!) === shares[j]) {
+            const outageMaxAgeMs = outageBounds[j];
+            stored.push([cacheKeys[j]!, outageMaxAgeMs === undefined ? { value, fetchedAt, asOf } : { value, fetchedAt, asOf, outageMaxAgeMs }]);
+          }
           return { value, asOf, stale: false };
         });
-        const retainMs = policy.freshMs + Math.max(policy.staleWhileRevalidateMs, policy.maxStaleMs);
-        await this.#local.setMany(stored, retainMs);
-        // The shared tier is best effort: a value is still served if it could not be shared.
-        await this.#shared?.setMany(stored, retainMs).catch(() => {});
+        await this.#store(policy, stored);
         return outcomes;
       },
       (error: unknown) => keys.map(() => (error instanceof Error ? error : new Error(String(error)))),
@@ -248,10 +262,86 @@ export class ReadThroughCache {
     return batch;
   }
 
+  /**
+   * Stores entries in both tiers, each kept as long as it may still be served: the domain's
+   * freshness plus its stale bounds, or longer for an entry with an outage bound of its own.
+   */
+  async #store<T>(policy: FreshnessPolicy, stored: Array<readonly [string, CacheEntry<T>]>): Promise<void> {
+    const retainMs = policy.freshMs + Math.max(policy.staleWhileRevalidateMs, policy.maxStaleMs);
+    const groups = new Map<number, Array<readonly [string, CacheEntry<T>]>>();
+    for (const pair of stored) {
+      const keep = Math.max(retainMs, pair[1].outageMaxAgeMs ?? 0);
+      groups.get(keep)?.push(pair) ?? groups.set(keep, [pair]);
+    }
+    for (const [keep, group] of groups) {
+      await this.#local.setMany(group, keep);
+      // The shared tier is best effort: a value is still served if it could not be shared.
+      await this.#shared?.setMany(group, keep).catch(() => {});
+    }
+  }
+
+  /**
+   * Keeps `keys` in the cache for outages (the price sheet): an entry fetched at or after `since`
+   * is kept as it is (marked with `outageMaxAgeMs` if it was not), every other key is fetched in
+   * one call and stored with that bound, so it may price and order while the ERP is down for
+   * that long. Nobody waits on these reads: the cache's hit and miss counts leave them out.
+   *
+   * @returns per key, when the value the cache now holds was fetched (epoch ms), or the error of
+   *   a key neither fetched nor held within its outage bound; and whether the ERP was called.
+   */
+  async warm<K, T>(
+    domain: CacheDomain,
+    keys: readonly K[],
+    keyOf: (key: K) => string,
+    fetch: BatchFetch<K, T>,
+    options: { since: number; outageMaxAgeMs: number },
+  ): Promise<{ held: Array<number | Error>; called: boolean }> {
+    const policy = this.#policies[domain];
+    const cacheKeys = keys.map((k) => ReadThroughCache.key(domain, keyOf(k)));
+    const entries = await this.#read<T>(cacheKeys);
+    const held: Array<number | Error> = new Array(keys.length);
+    const missing: number[] = [];
+    const remark: Array<readonly [string, CacheEntry<T>]> = [];
+    entries.forEach((entry, i) => {
+      if (entry === undefined || entry.fetchedAt < options.since) return void missing.push(i);
+      held[i] = entry.fetchedAt;
+      if ((entry.outageMaxAgeMs ?? 0) < options.outageMaxAgeMs) remark.push([cacheKeys[i]!, { ...entry, outageMaxAgeMs: options.outageMaxAgeMs }]);
+    });
+    if (remark.length > 0) await this.#store(policy, remark);
+    if (missing.length === 0) return { held, called: false };
+    const outcomes = await this.#fetch(
+      domain,
+      missing.map((i) => keys[i]!),
+      missing.map((i) => cacheKeys[i]!),
+      fetch,
+      true,
+      missing.map(() => options.outageMaxAgeMs),
+    );
+    const now = this.#clock.now();
+    const kept: Array<readonly [string, CacheEntry<T>]> = [];
+    for (const [j, i] of missing.entries()) {
+      const outcome = outcomes[j]!;
+      const entry = entries[i];
+      if (!(outcome instanceof Error)) held[i] = Date.parse(outcome.asOf);
+      else if (entry !== undefined && now - entry.fetchedAt < options.outageMaxAgeMs) {
+        // The ERP did not answer: what the cache already holds is kept, for the sheet's time.
+        held[i] = entry.fetchedAt;
+        if ((entry.outageMaxAgeMs ?? 0) < options.outageMaxAgeMs) kept.push([cacheKeys[i]!, { ...entry, outageMaxAgeMs: options.outageMaxAgeMs }]);
+      } else held[i] = outcome;
+    }
+    if (kept.length > 0) await this.#store(policy, kept);
+    return { held, called: true };
+  }
+
   #count(domain: CacheDomain, hits: number, stale: number, misses: number, coalesced: number): void {
     if (hits) this.#metrics.cacheRequest(domain, 'hit', hits);
     if (stale) this.#metrics.cacheRequest(domain, 'stale', stale);
     if (misses) this.#metrics.cacheRequest(domain, 'miss', misses);
     if (coalesced) this.#metrics.cacheRequest(domain, 'coalesced', coalesced);
   }
+}
+
+/** How old `entry` may be and still stand in for an ERP that does not answer. */
+function standInMs(entry: CacheEntry<unknown>, policy: FreshnessPolicy): number {
+  return Math.max(policy.maxStaleMs, entry.outageMaxAgeMs ?? 0);
 }

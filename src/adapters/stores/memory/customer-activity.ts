@@ -12,7 +12,10 @@ export function createMemoryCustomerActivity(): CustomerActivityStore {
       for (const id of customerIds) if (!((seen.get(id) ?? -Infinity) >= at)) seen.set(id, at);
     },
     async seenSince(since) {
-      return [...seen].filter(([, at]) => at >= since).map(([id]) => id).sort();
+      return [...seen]
+        .filter(([, at]) => at >= since)
+        .map(([id]) => id)
+        .sort();
     },
     async forgetBefore(before) {
       let forgotten = 0;

@@ -1,0 +1,111 @@
+/**
+ * The price sheet's way into the cache (`warm`): what it keeps can stand in for a down ERP for its
+ * own time, longer than the reader's bound (an order's ORDER_PRICE_MAX_AGE), and a buyer's read of
+ * a kept key keeps it kept.
+ */
+import { describe, expect, it } from 'vitest';
+import { createPrometheusMetrics } from '../../../src/adapters/metrics/prometheus.ts';
+import { createMemoryCacheStore } from '../../../src/adapters/stores/memory/cache-store.ts';
+import { ErpError } from '../../../src/ports/erp-error.ts';
+import { ReadThroughCache, type Cached } from '../../../src/services/read-through-cache.ts';
+
+const HOUR = 3_600_000;
+const T0 = Date.parse('2026-11-29T10:00:00Z');
+
+function setup() {
+  let now = T0;
+  const clock = { now: () => now };
+  const metrics = createPrometheusMetrics();
+  const policy = { freshMs: 60_000, staleWhileRevalidateMs: 10_000, maxStaleMs: 24 * HOUR };
+  const cache = new ReadThroughCache({
+    local: createMemoryCacheStore(),
+    clock,
+    metrics,
+    policies: { items: policy, prices: policy, stock: policy, accounts: policy, reps: policy },
+  });
+  const calls: string[][] = [];
+  let down = false;
+  const fetch = async (keys: string[]): Promise<Array<string | Error>> => {
+    calls.push([...keys]);
+    if (down) throw new ErpError('ERP_UNAVAILABLE', 'ERP down');
+    return keys.map((k) => `${k}@${new Date(now).toISOString()}`);
+  };
+  const sheet = { outageMaxAgeMs: 24 * HOUR };
+  return {
+    cache,
+    calls,
+    metrics,
+    fetch,
+    setDown: (value: boolean) => (down = value),
+    advance: (ms: number) => (now += ms),
+    now: () => now,
+    warm: (keys: string[], since: number) => cache.warm('prices', keys, (k) => k, fetch, { since, ...sheet }),
+    /** An order's read: authoritative, a cached value stands in for at most one hour. */
+    order: (keys: string[]) => cache.load('prices', keys, (k) => k, fetch, { freshMs: 0, staleWhileRevalidateMs: 0, maxStaleMs: HOUR }),
+  };
+}
+
+const shown = (results: Array<Cached<string> | Error>) => results.map((r) => (r instanceof Error ? r.message : `${r.value}${r.stale ? ' (stale)' : ''}`));
+
+describe('ReadThroughCache.warm (the price sheet)', () => {
+  it('fetches what it does not hold in one call; what it fetched since the pass began is not fetched again', async () => {
+    const t = setup();
+    expect(await t.warm(['a', 'b'], T0)).toEqual({ held: [T0, T0], called: true });
+    t.advance(1000);
+    expect(await t.warm(['a', 'b', 'c'], T0)).toEqual({ held: [T0, T0, T0 + 1000], called: true });
+    expect(t.calls).toEqual([['a', 'b'], ['c']]);
+    // The next pass (since now) fetches everything again.
+    t.advance(1000);
+    expect((await t.warm(['a', 'b', 'c'], t.now())).called).toBe(true);
+    expect(t.calls.at(-1)).toEqual(['a', 'b', 'c']);
+  });
+
+  it("a kept price prices an order while the ERP is down for the sheet's time, not the order's hour", async () => {
+    const t = setup();
+    await t.cache.load('prices', ['viewed'], (k) => k, t.fetch); // a buyer's read: no sheet bound
+    await t.warm(['kept'], T0);
+    t.advance(5 * HOUR);
+    t.setDown(true);
+    expect(shown(await t.order(['kept', 'viewed']))).toEqual(['kept@2026-11-29T10:00:00.000Z (stale)', 'ERP down']);
+    t.advance(20 * HOUR); // 25 hours: past the sheet's 24 as well
+    expect(shown(await t.order(['kept']))).toEqual(['ERP down']);
+  });
+
+  it("a buyer's read of a kept key keeps it kept", async () => {
+    const t = setup();
+    await t.warm(['kept'], T0);
+    t.advance(2 * 60_000);
+    await t.cache.load('prices', ['kept'], (k) => k, t.fetch); // past freshness: fetched again for the buyer
+    t.advance(3 * HOUR);
+    t.setDown(true);
+    expect(shown(await t.order(['kept']))).toEqual(['kept@2026-11-29T10:02:00.000Z (stale)']);
+  });
+
+  it('a key a buyer read since the pass began is marked kept without asking the ERP again', async () => {
+    const t = setup();
+    await t.cache.load('prices', ['viewed'], (k) => k, t.fetch);
+    expect(await t.warm(['viewed'], T0)).toEqual({ held: [T0], called: false });
+    expect(t.calls).toEqual([['viewed']]);
+    t.advance(3 * HOUR);
+    t.setDown(true);
+    expect(shown(await t.order(['viewed']))).toEqual(['viewed@2026-11-29T10:00:00.000Z (stale)']);
+  });
+
+  it('while the ERP is down, what the cache holds still counts (and is kept); what it does not hold is the error', async () => {
+    const t = setup();
+    await t.warm(['a'], T0);
+    t.advance(HOUR);
+    t.setDown(true);
+    const { held, called } = await t.warm(['a', 'b'], t.now());
+    expect(called).toBe(true);
+    expect(held[0]).toBe(T0);
+    expect(held[1]).toBeInstanceOf(ErpError);
+  });
+
+  it("leaves the cache's hit and miss counts to buyers' reads", async () => {
+    const t = setup();
+    await t.warm(['a', 'b'], T0);
+    await t.warm(['a', 'b'], T0);
+    expect(await t.metrics.render()).not.toMatch(/erpfront_cache_requests_total\{[^}]*\} [1-9]/);
+  });
+});
