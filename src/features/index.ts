@@ -10,7 +10,16 @@ import { changesFeature } from './changes/feature.ts';
 import type { Feature } from './feature.ts';
 import { operationsFeature } from './operations/feature.ts';
 import { ordersFeature } from './orders/feature.ts';
+import { priceSheetFeature } from './price-sheet/feature.ts';
 import { punchOutFeature } from './punchout/feature.ts';
 import { reconciliationFeature } from './reconciliation/feature.ts';
 
-export const features: readonly Feature[] = [catalogFeature, ordersFeature, punchOutFeature, operationsFeature, changesFeature, reconciliationFeature];
+export const features: readonly Feature[] = [
+  catalogFeature,
+  ordersFeature,
+  priceSheetFeature,
+  punchOutFeature,
+  operationsFeature,
+  changesFeature,
+  reconciliationFeature,
+];

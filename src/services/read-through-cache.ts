@@ -22,6 +22,12 @@ export interface FreshnessPolicy {
   maxStaleMs: number;
 }
 
+/** A value the cache holds, and when it was fetched from the ERP (epoch ms). */
+export interface Held<T> {
+  value: T;
+  fetchedAt: number;
+}
+
 /** A value read through the cache, with its age. */
 export interface Cached<T> {
   value: T;
@@ -286,8 +292,8 @@ export class ReadThroughCache {
    * one call and stored with that bound, so it may price and order while the ERP is down for
    * that long. Nobody waits on these reads: the cache's hit and miss counts leave them out.
    *
-   * @returns per key, when the value the cache now holds was fetched (epoch ms), or the error of
-   *   a key neither fetched nor held within its outage bound; and whether the ERP was called.
+   * @returns per key, the value the cache now holds and when it was fetched (epoch ms), or the
+   *   error of a key neither fetched nor held within its outage bound; and whether the ERP was called.
    */
   async warm<K, T>(
     domain: CacheDomain,
@@ -295,18 +301,21 @@ export class ReadThroughCache {
     keyOf: (key: K) => string,
     fetch: BatchFetch<K, T>,
     options: { since: number; outageMaxAgeMs: number },
-  ): Promise<{ held: Array<number | Error>; called: boolean }> {
+  ): Promise<{ held: Array<Held<T> | Error>; called: boolean }> {
     const policy = this.#policies[domain];
     const cacheKeys = keys.map((k) => ReadThroughCache.key(domain, keyOf(k)));
     const entries = await this.#read<T>(cacheKeys);
-    const held: Array<number | Error> = new Array(keys.length);
+    const held: Array<Held<T> | Error> = new Array(keys.length);
     const missing: number[] = [];
     const remark: Array<readonly [string, CacheEntry<T>]> = [];
-    entries.forEach((entry, i) => {
-      if (entry === undefined || entry.fetchedAt < options.since) return void missing.push(i);
-      held[i] = entry.fetchedAt;
+    for (const [i, entry] of entries.entries()) {
+      if (entry === undefined || entry.fetchedAt < options.since) {
+        missing.push(i);
+        continue;
+      }
+      held[i] = { value: entry.value, fetchedAt: entry.fetchedAt };
       if ((entry.outageMaxAgeMs ?? 0) < options.outageMaxAgeMs) remark.push([cacheKeys[i]!, { ...entry, outageMaxAgeMs: options.outageMaxAgeMs }]);
-    });
+    }
     if (remark.length > 0) await this.#store(policy, remark);
     if (missing.length === 0) return { held, called: false };
     const outcomes = await this.#fetch(
@@ -322,10 +331,10 @@ export class ReadThroughCache {
     for (const [j, i] of missing.entries()) {
       const outcome = outcomes[j]!;
       const entry = entries[i];
-      if (!(outcome instanceof Error)) held[i] = Date.parse(outcome.asOf);
+      if (!(outcome instanceof Error)) held[i] = { value: outcome.value, fetchedAt: Date.parse(outcome.asOf) };
       else if (entry !== undefined && now - entry.fetchedAt < options.outageMaxAgeMs) {
         // The ERP did not answer: what the cache already holds is kept, for the sheet's time.
-        held[i] = entry.fetchedAt;
+        held[i] = { value: entry.value, fetchedAt: entry.fetchedAt };
         if ((entry.outageMaxAgeMs ?? 0) < options.outageMaxAgeMs) kept.push([cacheKeys[i]!, { ...entry, outageMaxAgeMs: options.outageMaxAgeMs }]);
       } else held[i] = outcome;
     }
