@@ -8,6 +8,7 @@ import { benchCatalogPage } from './catalog-page.ts';
 import { pinLoadGenerator, releaseCores } from './harness.ts';
 import { benchOrders } from './orders.ts';
 import { benchOverload, formatOverload } from './overload.ts';
+import { benchPriceSheet, formatPriceSheet } from './price-sheet.ts';
 import { benchProtections } from './protections.ts';
 import { benchScaleOut } from './scale-out.ts';
 import { runCampaign } from './chaos/campaign.ts';
@@ -98,8 +99,12 @@ console.log(
 console.log(`two instances / one: ${(scale.two.rps / scale.one.rps).toFixed(2)}× (the second instance shares its core with the load generator)`);
 console.log(`first page with a cold LRU: ${fmt(scale.fromErp, 1)} ms from the ERP, ${fmt(scale.fromRedis, 1)} ms from the shared Redis tier`);
 
+// Calls counted, not timed: the figure does not depend on the cores.
+console.log(`\n${formatPriceSheet(await benchPriceSheet())}`);
+
 // The fault campaign is not a load test: its processes get both cores.
 releaseCores();
+
 const chaosSeed = Number(process.env.BENCH_CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 console.log(`\n(fault campaign, seed ${chaosSeed}: every order checked against the ERP's own list afterwards)`);
 const chaos = await runCampaign({ mode: 'redis', seed: chaosSeed, orders: Number(process.env.BENCH_CHAOS_ORDERS ?? 3000) });

@@ -164,8 +164,7 @@ export class ReadThroughCache {
         refresh.map((i) => keys[i]!),
         refresh.map((i) => cacheKeys[i]!),
         fetch,
-        true,
-        refresh.map((i) => entries[i]?.outageMaxAgeMs),
+        { refresh: true, outageBounds: refresh.map((i) => entries[i]?.outageMaxAgeMs) },
       ).catch(() => {});
     }
     if (missing.length > 0) {
@@ -174,8 +173,7 @@ export class ReadThroughCache {
         missing.map((i) => keys[i]!),
         missing.map((i) => cacheKeys[i]!),
         fetch,
-        false,
-        missing.map((i) => entries[i]?.outageMaxAgeMs),
+        { refresh: false, outageBounds: missing.map((i) => entries[i]?.outageMaxAgeMs) },
       );
       for (const [j, i] of missing.entries()) results[i] = this.#settle(outcomes[j]!, entries[i], policy);
     }
@@ -225,16 +223,17 @@ export class ReadThroughCache {
   /**
    * Fetches keys in one ERP call, stores what came back, and lets concurrent askers join it.
    * `outageBounds` (per key): the outage bound the new entry carries, so a key the price sheet
-   * keeps stays kept when a buyer's read fetches it again.
+   * keeps stays kept when a buyer's read fetches it again. `sheet`: stored where the price
+   * sheet keeps its entries (see {@link warm}).
    */
   #fetch<K, T>(
     domain: CacheDomain,
     keys: K[],
     cacheKeys: string[],
     fetch: BatchFetch<K, T>,
-    refresh = false,
-    outageBounds: ReadonlyArray<number | undefined> = [],
+    how: { refresh: boolean; outageBounds: ReadonlyArray<number | undefined>; sheet?: boolean },
   ): Promise<Array<Cached<T> | Error>> {
+    const { refresh, outageBounds } = how;
     const policy = this.#policies[domain];
     // Each key's share of the batch, as registered in #inflight; a key whose share is no longer
     // there was superseded by an invalidation while the ERP answered (see supersedeFetches).
@@ -252,7 +251,7 @@ export class ReadThroughCache {
           }
           return { value, asOf, stale: false };
         });
-        await this.#store(policy, stored);
+        await this.#store(policy, stored, how.sheet ? this.#sheetTiers() : 'both');
         return outcomes;
       },
       (error: unknown) => keys.map(() => (error instanceof Error ? error : new Error(String(error)))),
@@ -269,10 +268,10 @@ export class ReadThroughCache {
   }
 
   /**
-   * Stores entries in both tiers, each kept as long as it may still be served: the domain's
-   * freshness plus its stale bounds, or longer for an entry with an outage bound of its own.
+   * Stores entries (in both tiers, or one), each kept as long as it may still be served: the
+   * domain's freshness plus its stale bounds, or longer for an entry with an outage bound of its own.
    */
-  async #store<T>(policy: FreshnessPolicy, stored: Array<readonly [string, CacheEntry<T>]>): Promise<void> {
+  async #store<T>(policy: FreshnessPolicy, stored: Array<readonly [string, CacheEntry<T>]>, tiers: 'both' | 'local' | 'shared' = 'both'): Promise<void> {
     const retainMs = policy.freshMs + Math.max(policy.staleWhileRevalidateMs, policy.maxStaleMs);
     const groups = new Map<number, Array<readonly [string, CacheEntry<T>]>>();
     for (const pair of stored) {
@@ -280,10 +279,31 @@ export class ReadThroughCache {
       groups.get(keep)?.push(pair) ?? groups.set(keep, [pair]);
     }
     for (const [keep, group] of groups) {
-      await this.#local.setMany(group, keep);
+      if (tiers !== 'shared') await this.#local.setMany(group, keep);
       // The shared tier is best effort: a value is still served if it could not be shared.
-      await this.#shared?.setMany(group, keep).catch(() => {});
+      if (tiers !== 'local') await this.#shared?.setMany(group, keep).catch(() => {});
     }
+  }
+
+  /**
+   * Where the price sheet's new entries go: the shared tier when there is one, so a pass over
+   * hundreds of thousands of entries never pushes buyers' hot entries out of the in-process LRU
+   * (a local miss reads the shared tier); the in-process tier otherwise.
+   */
+  #sheetTiers(): 'local' | 'shared' {
+    return this.#shared ? 'shared' : 'local';
+  }
+
+  /** Marks entries the sheet keeps: in the shared tier if any, and in-process where already held there. */
+  async #mark<T>(policy: FreshnessPolicy, marked: Array<readonly [string, CacheEntry<T>]>): Promise<void> {
+    if (marked.length === 0) return;
+    if (!this.#shared) return this.#store(policy, marked, 'local');
+    await this.#store(policy, marked, 'shared');
+    await this.#store(
+      policy,
+      marked.filter(([key]) => this.#local.getSync(key) !== undefined),
+      'local',
+    );
   }
 
   /**
@@ -316,15 +336,14 @@ export class ReadThroughCache {
       held[i] = { value: entry.value, fetchedAt: entry.fetchedAt };
       if ((entry.outageMaxAgeMs ?? 0) < options.outageMaxAgeMs) remark.push([cacheKeys[i]!, { ...entry, outageMaxAgeMs: options.outageMaxAgeMs }]);
     }
-    if (remark.length > 0) await this.#store(policy, remark);
+    await this.#mark(policy, remark);
     if (missing.length === 0) return { held, called: false };
     const outcomes = await this.#fetch(
       domain,
       missing.map((i) => keys[i]!),
       missing.map((i) => cacheKeys[i]!),
       fetch,
-      true,
-      missing.map(() => options.outageMaxAgeMs),
+      { refresh: true, outageBounds: missing.map(() => options.outageMaxAgeMs), sheet: true },
     );
     const now = this.#clock.now();
     const kept: Array<readonly [string, CacheEntry<T>]> = [];
@@ -338,7 +357,7 @@ export class ReadThroughCache {
         if ((entry.outageMaxAgeMs ?? 0) < options.outageMaxAgeMs) kept.push([cacheKeys[i]!, { ...entry, outageMaxAgeMs: options.outageMaxAgeMs }]);
       } else held[i] = outcome;
     }
-    if (kept.length > 0) await this.#store(policy, kept);
+    await this.#mark(policy, kept);
     return { held, called: true };
   }
 

@@ -52,6 +52,8 @@ export const priceSheetFeature: Feature = {
       activeWindowMs: env.PRICE_SHEET_ACTIVE_DAYS * 86_400_000,
       maxAgeMs: env.PRICE_SHEET_MAX_AGE_HOURS * 3_600_000,
       refreshMs: env.PRICE_SHEET_REFRESH_MINUTES * 60_000,
+      // Without a shared tier the sheet lives in the in-process LRU: half of it, the rest for buyers' reads.
+      maxEntries: backends.sharedCache ? null : Math.floor(env.CACHE_MAX_ENTRIES / 2),
     });
     const status = () => readStatus(backends.cursors, clock.now());
     metrics.observePriceSheet(status);

@@ -27,7 +27,7 @@ import type { Logger } from '../../ports/logger.ts';
 import type { Job } from '../../ports/scheduler.ts';
 import { priceKeyId } from '../../services/erp-reader.ts';
 import type { Held, ReadThroughCache } from '../../services/read-through-cache.ts';
-import { batchCoverage, sheetScopes, type BatchCoverage, type SheetCustomer, type SheetScope } from './sheet-scope.ts';
+import { batchCoverage, fitScopes, sheetScopes, type BatchCoverage, type SheetCustomer, type SheetScope } from './sheet-scope.ts';
 import { SHEET_STATUS, type SheetSummary } from './sheet-status.ts';
 
 export interface PriceSheetPace {
@@ -58,6 +58,8 @@ export interface PriceSheetOptions {
   maxAgeMs: number;
   /** A pass starts this long after the previous one started. */
   refreshMs: number;
+  /** Most cache entries the sheet may take (no shared tier: half the in-process LRU); `null`: no bound. */
+  maxEntries: number | null;
 }
 
 /** The lease's name in the cursor store. */
@@ -99,6 +101,11 @@ export class PriceSheet {
   /** Remembers that a request acted for `customerId` (stored at the next tick: no I/O here). */
   seen(customerId: string): void {
     this.#seen.add(customerId);
+  }
+
+  /** Whether a pass is under way on this instance (the bench waits for one to end). */
+  get passing(): boolean {
+    return this.#pass !== null && !this.#pass.done;
   }
 
   /** ERP calls the sheet has made on this instance (the bench's figure). */
@@ -157,6 +164,7 @@ export class PriceSheet {
     const { customers, scopes } = sheetScopes(accounts);
     this.#pass = { startedAt: now, since, full: due, customers, scopes, offset: 0, total: last?.total ?? null, batch: null, done: customers.length === 0 };
     if (customers.length === 0) this.#batches.clear();
+    if (this.#pass.total !== null) this.#fit(this.#pass, this.#pass.total);
     this.#log.info('price sheet pass started', { customers: customers.length, scopes: scopes.length, full: due });
   }
 
@@ -218,6 +226,7 @@ export class PriceSheet {
     } else {
       const page = await this.#o.erp.searchItems({ offset: pass.offset, limit: this.#o.pace.batchSize }, this.#withDeadline());
       this.#count(allowance);
+      if (pass.total !== page.total) this.#fit(pass, page.total);
       pass.total = page.total;
       const bySku = new Map(page.items.map((item) => [item.sku, item]));
       skus = page.items.map((item) => item.sku);
@@ -237,6 +246,20 @@ export class PriceSheet {
     }
     if (skus.length === 0) return this.#finishPass(pass);
     pass.batch = { skus, itemHeld: held.map((h) => !(h instanceof Error)), nextScope: 0, priceHeld: new Map() };
+  }
+
+  /** Keeps the scopes that fit the sheet's share of the cache, once the catalog's size is known. */
+  #fit(pass: Pass, items: number): void {
+    const { kept, needed } = fitScopes(pass.scopes, items, this.#o.maxEntries);
+    if (kept.length === pass.scopes.length) return;
+    this.#log.warn('price sheet: the cache cannot hold every active customer’s prices; the customers of the scopes left out are not covered', {
+      scopes: pass.scopes.length,
+      kept: kept.length,
+      entriesNeeded: needed,
+      entriesAllowed: this.#o.maxEntries,
+      fix: 'raise CACHE_MAX_ENTRIES to twice the entries needed, or run with REDIS_URL (the sheet then lives in the shared tier)',
+    });
+    pass.scopes = kept;
   }
 
   #finishBatch(pass: Pass): void {

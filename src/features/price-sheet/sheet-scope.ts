@@ -21,18 +21,38 @@ export interface SheetCustomer {
   scopes: SheetScope[];
 }
 
-/** The sheet's customers and the distinct scopes they need, most shared first. */
+/**
+ * The sheet's customers and the distinct scopes they need, those shared by most customers first:
+ * where the cache cannot hold them all, the sheet keeps the first (see `fitScopes`).
+ */
 export function sheetScopes(accounts: readonly CustomerAccount[]): { customers: SheetCustomer[]; scopes: SheetScope[] } {
-  const scopes = new Map<string, SheetScope>();
+  const scopes = new Map<string, { scope: SheetScope; users: number }>();
   const customers = accounts.map((account) => {
     // The same keys the pricing service reads for this customer, so what the sheet holds is what a
     // buyer's price (and an order's) is resolved from.
     const keys = priceKeysFor(account, '');
     const own = [keys.list, keys.priceList, keys.contract].flatMap((key) => (key ? [{ scope: key.scope, scopeId: key.scopeId }] : []));
-    for (const scope of own) scopes.set(`${scope.scope}:${scope.scopeId}`, scope);
+    for (const scope of own) {
+      const id = `${scope.scope}:${scope.scopeId}`;
+      const known = scopes.get(id);
+      if (known) known.users++;
+      else scopes.set(id, { scope, users: 1 });
+    }
     return { id: account.id, scopes: own };
   });
-  return { customers, scopes: [...scopes.values()] };
+  return { customers, scopes: [...scopes.values()].sort((a, b) => b.users - a.users).map((s) => s.scope) };
+}
+
+/**
+ * The scopes whose entries fit in `maxEntries` cache entries with the items' own (the first ones:
+ * most shared), and how many entries all of them would take. Without a shared cache tier the sheet
+ * lives in the in-process LRU, which it must not fill: the customers of the scopes left out are
+ * simply not covered, and the coverage metric says so.
+ */
+export function fitScopes(scopes: readonly SheetScope[], items: number, maxEntries: number | null): { kept: SheetScope[]; needed: number } {
+  const needed = (scopes.length + 1) * items;
+  if (maxEntries === null || needed <= maxEntries) return { kept: [...scopes], needed };
+  return { kept: scopes.slice(0, Math.max(0, Math.floor(maxEntries / Math.max(1, items)) - 1)), needed };
 }
 
 /** What one batch of items held when the sheet last walked it. */

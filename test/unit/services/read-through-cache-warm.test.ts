@@ -106,6 +106,24 @@ describe('ReadThroughCache.warm (the price sheet)', () => {
     expect(held[1]).toBeInstanceOf(ErpError);
   });
 
+  it("with a shared tier, what the sheet fetches goes there only: buyers' hot entries keep their place in the LRU", async () => {
+    const local = createMemoryCacheStore();
+    const shared = createMemoryCacheStore();
+    const policy = { freshMs: 60_000, staleWhileRevalidateMs: 0, maxStaleMs: HOUR };
+    const cache = new ReadThroughCache({
+      local,
+      shared,
+      clock: { now: () => T0 },
+      metrics: createPrometheusMetrics(),
+      policies: { items: policy, prices: policy, stock: policy, accounts: policy, reps: policy },
+    });
+    const fetch = async (keys: string[]) => keys.map((k) => `${k}!`);
+    await cache.warm('prices', ['a'], (k) => k, fetch, { since: T0, outageMaxAgeMs: 24 * HOUR });
+    expect(local.getSync('prices:a')).toBeUndefined();
+    expect((await shared.getMany(['prices:a']))[0]).toMatchObject({ value: 'a!', outageMaxAgeMs: 24 * HOUR });
+    expect(shown(await cache.load('prices', ['a'], (k) => k, fetch))).toEqual(['a!']);
+  });
+
   it("leaves the cache's hit and miss counts to buyers' reads", async () => {
     const t = setup();
     await t.warm(['a', 'b'], T0);
