@@ -122,6 +122,8 @@ export class PriceSheet {
     await this.#flushSeen();
     const leaseMs = Math.max(30_000, this.#o.pace.intervalMs * 5);
     if (!(await this.#o.cursors.lease(SHEET_LEASE, this.#o.instanceId, leaseMs))) return undefined;
+    // Somebody waits for the ERP on this instance: the sheet leaves the budget to them this tick.
+    if (this.#interactiveWaiting()) return undefined;
     const allowance = { calls: this.#o.pace.callsPerTick, steps: this.#o.pace.callsPerTick * 10 };
     try {
       if (this.#pass === null || this.#pass.done) await this.#startPass(allowance);
