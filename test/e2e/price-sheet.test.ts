@@ -7,47 +7,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { erpOrders, eventually, placeOrder, queue } from '../support/orders.ts';
+import { FAST_SHEET, PLACE_ORDER_PRICED, sheetGauges, sheetOrder, unviewedItem } from '../support/price-sheet.ts';
 import { counter, startStack, type Stack } from '../support/stack.ts';
 
-/** A sheet that walks the whole catalog in a second or two. */
-const FAST_SHEET = { PRICE_SHEET: 'on', PRICE_SHEET_INTERVAL_SECONDS: '0.05', PRICE_SHEET_CALLS_PER_TICK: '20', BREAKER_COOLDOWN_SECONDS: '1' };
 const BUYER = 'C0001';
 const ONE_REQUEST = /* GraphQL */ `{ viewer { customer { id } } }`;
 const PRICE = /* GraphQL */ `query($sku: ID!) { products(skus: [$sku]) { sku price(quantity: 2) { unitPrice { amount } asOf stale } } }`;
-
-/** The sheet's gauges as `/metrics` shows them. */
-async function sheetGauges(stack: Stack) {
-  const text = await stack.metrics();
-  return {
-    customers: counter(text, 'erpfront_price_sheet_customers'),
-    items: counter(text, 'erpfront_price_sheet_items'),
-    coverage: counter(text, 'erpfront_price_sheet_coverage_ratio'),
-    age: counter(text, 'erpfront_price_sheet_age_seconds'),
-  };
-}
-
-/** A salable, unrestricted item far down the catalog with a list price: asked of the sandbox directly, never through erpfront. */
-async function unviewedItem(stack: Stack): Promise<string> {
-  const skus = Array.from({ length: 40 }, (_, i) => `SKU-0${4300 + i}`);
-  const items = (await (await fetch(`${stack.sandbox.url}/api/v1/items?ids=${skus.join(',')}`)).json()).value as Array<{
-    sku: string;
-    salable: boolean;
-    restrictedToPriceLists: string[] | null;
-  }>;
-  const candidates = items.filter((item) => item.salable && item.restrictedToPriceLists === null).map((item) => item.sku);
-  const priced = await fetch(`${stack.sandbox.url}/api/v1/prices/query`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ keys: candidates.map((sku) => ({ scope: 'list', scopeId: 'USD', sku })) }),
-  });
-  const withPrice = new Set(((await priced.json()).value as Array<{ sku: string }>).map((entry) => entry.sku));
-  const sku = candidates.find((s) => withPrice.has(s));
-  if (!sku) throw new Error('no salable, priced item among SKU-04300..04339');
-  return sku;
-}
-
-/** The order the tests place while the ERP is down. */
-const orderOf = (sku: string, key: string) => ({ idempotencyKey: key, poNumber: 'PO-SHEET', lines: [{ sku, quantity: 2 }] });
 
 describe('an ERP outage with the price sheet', () => {
   let stack: Stack;
@@ -57,13 +22,13 @@ describe('an ERP outage with the price sheet', () => {
   afterAll(() => stack?.close());
 
   it('an order for an item the buyer never viewed comes back QUEUED at the sheet’s price with its asOf, and reaches the ERP once after', async () => {
-    const sku = await unviewedItem(stack);
+    const sku = await unviewedItem(stack.sandbox.url);
     const token = await stack.buyerToken(BUYER);
     const started = new Date().toISOString();
     expect((await stack.graphql(ONE_REQUEST, {}, { token })).body.data.viewer.customer.id).toBe(BUYER);
 
     const sheet = await eventually(
-      () => sheetGauges(stack),
+      () => sheetGauges(() => stack.metrics()),
       (g) => g.customers === 1 && g.coverage === 1,
       30_000,
       250,
@@ -72,12 +37,7 @@ describe('an ERP outage with the price sheet', () => {
 
     await stack.faults({ outage: true });
     const down = new Date().toISOString();
-    const placed = await stack.graphql(
-      /* GraphQL */ `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) {
-        order { id status lines { sku quantity unitPrice { amount } } } userErrors { code message } pricesAsOf pricesStale } }`,
-      { input: orderOf(sku, `sheet-${Date.now()}`) },
-      { token },
-    );
+    const placed = await stack.graphql(PLACE_ORDER_PRICED, { input: sheetOrder(sku, `sheet-${Date.now()}`) }, { token });
     const result = placed.body.data.placeOrder;
     expect(result.userErrors).toEqual([]);
     expect(result.order.status).toBe('QUEUED');
@@ -108,12 +68,12 @@ describe('the same outage without the price sheet', () => {
   it('the order for the never-viewed item fails as before: ERP_UNAVAILABLE, nothing queued', async () => {
     const stack = await startStack({ PRICE_SHEET: 'off', BREAKER_COOLDOWN_SECONDS: '1' });
     try {
-      const sku = await unviewedItem(stack);
+      const sku = await unviewedItem(stack.sandbox.url);
       const token = await stack.buyerToken(BUYER);
       await stack.graphql(ONE_REQUEST, {}, { token });
       await new Promise((r) => setTimeout(r, 500));
       await stack.faults({ outage: true });
-      const result = await placeOrder(stack, token, orderOf(sku, `no-sheet-${Date.now()}`));
+      const result = await placeOrder(stack, token, sheetOrder(sku, `no-sheet-${Date.now()}`));
       expect(result.order).toBeNull();
       expect(result.userErrors.map((e) => e.code)).toEqual(['ERP_UNAVAILABLE']);
       expect(await queue(stack, ['QUEUED'])).toEqual([]);
@@ -140,7 +100,7 @@ describe("the price sheet and the ERP's budget", () => {
       const before = await stack.stats();
       const startedAt = performance.now();
       await eventually(
-        () => sheetGauges(stack),
+        () => sheetGauges(() => stack.metrics()),
         (g) => g.coverage === 1,
         60_000,
         100,
