@@ -38,14 +38,14 @@ describe.skipIf(!available)('scale-out: the price sheet', () => {
     expect(await sheetGauges(metricsOf(1))).toMatchObject({ customers: 1, items: 5000, coverage: 1 });
 
     await scale.faults({ outage: true });
-    const placed = [];
+    const placed: string[] = [];
     for (const [i, sku] of skus.entries()) {
       const answer = await scale.stack(i).graphql(PLACE_ORDER_PRICED, { input: sheetOrder(sku, `scale-sheet-${i}-${Date.now()}`) }, { token });
       const result = answer.body.data.placeOrder;
       expect(result.userErrors).toEqual([]);
       expect(result.order.status).toBe('QUEUED');
       expect(result.pricesStale).toBe(true);
-      placed.push(result.order.id as string);
+      placed.push(result.order.id);
     }
 
     await scale.faults({ outage: false });
