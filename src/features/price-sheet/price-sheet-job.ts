@@ -64,6 +64,8 @@ export interface PriceSheetOptions {
 
 /** The lease's name in the cursor store. */
 const SHEET_LEASE = 'price-sheet';
+/** How often an idle sheet still stores its figures. */
+const IDLE_PUBLISH_MS = 30_000;
 
 interface Pass {
   startedAt: number;
@@ -91,6 +93,9 @@ export class PriceSheet {
   /** Customers seen since the last flush to the activity store. */
   #seen = new Set<string>();
   #calls = 0;
+  /** Until when this instance holds the sheet's lease (as far as it knows). */
+  #leaseUntil = 0;
+  #publishedAt = 0;
 
   constructor(options: PriceSheetOptions) {
     this.#o = options;
@@ -120,11 +125,11 @@ export class PriceSheet {
   /** One tick: record who was seen; if this instance runs the sheet, walk it on at the pace. */
   async tick(): Promise<undefined> {
     await this.#flushSeen();
-    const leaseMs = Math.max(30_000, this.#o.pace.intervalMs * 5);
-    if (!(await this.#o.cursors.lease(SHEET_LEASE, this.#o.instanceId, leaseMs))) return undefined;
+    if (!(await this.#holdLease())) return undefined;
     // Somebody waits for the ERP on this instance: the sheet leaves the budget to them this tick.
     if (this.#interactiveWaiting()) return undefined;
     const allowance = { calls: this.#o.pace.callsPerTick, steps: this.#o.pace.callsPerTick * 10 };
+    const [passBefore, stepsBefore] = [this.#pass, allowance.steps];
     try {
       if (this.#pass === null || this.#pass.done) await this.#startPass(allowance);
       while (this.#pass !== null && !this.#pass.done && allowance.calls > 0 && allowance.steps-- > 0 && !this.#interactiveWaiting()) {
@@ -134,8 +139,21 @@ export class PriceSheet {
       // The ERP down, slow or busy is no failure of the job: the next tick goes on from here.
       if (!isTransientErpError(error)) throw error;
     }
-    await this.#publish();
+    // Idle ticks store nothing (a SQLite commit each would be a sync to disk every few seconds),
+    // except now and then, so `lastRunAt` shows the sheet alive.
+    const worked = this.#pass !== passBefore || allowance.steps !== stepsBefore;
+    if (worked || this.#o.clock.now() - this.#publishedAt >= IDLE_PUBLISH_MS) await this.#publish();
     return undefined;
+  }
+
+  /** Takes or renews the sheet's lease; renewed once half its time has passed, not every tick. */
+  async #holdLease(): Promise<boolean> {
+    const now = this.#o.clock.now();
+    const ttl = Math.max(30_000, this.#o.pace.intervalMs * 5);
+    if (now < this.#leaseUntil - ttl / 2) return true;
+    const held = await this.#o.cursors.lease(SHEET_LEASE, this.#o.instanceId, ttl);
+    this.#leaseUntil = held ? now + ttl : 0;
+    return held;
   }
 
   async #flushSeen(): Promise<void> {
@@ -323,6 +341,7 @@ export class PriceSheet {
 
   /** Stores the figures for every instance's status and metrics. */
   async #publish(): Promise<void> {
+    this.#publishedAt = this.#o.clock.now();
     await this.#o.cursors.set(SHEET_STATUS, JSON.stringify(this.#summary()));
   }
 }
