@@ -11,6 +11,7 @@ import { createMemoryErpBudget } from '../adapters/stores/memory/erp-budget.ts';
 import { createMemoryThrottleStore } from '../adapters/stores/memory/throttle-store.ts';
 import { createSqliteApplicationStore } from '../adapters/stores/sqlite/application-store.ts';
 import { createSqliteCursorStore } from '../adapters/stores/sqlite/cursor-store.ts';
+import { createSqliteCustomerActivity } from '../adapters/stores/sqlite/customer-activity.ts';
 import { createSqliteFindingStore } from '../adapters/stores/sqlite/finding-store.ts';
 import { createSqliteOrderStore } from '../adapters/stores/sqlite/order-store.ts';
 import { createSqlitePunchOutStore } from '../adapters/stores/sqlite/punchout-store.ts';
@@ -27,6 +28,7 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
     const cursors = createSqliteCursorStore({ path: join(env.DATA_DIR, 'cursors.sqlite') });
     const findings = createSqliteFindingStore({ path: join(env.DATA_DIR, 'reconciliation.sqlite') });
     const applications = createSqliteApplicationStore({ path: join(env.DATA_DIR, 'applications.sqlite') });
+    const activity = createSqliteCustomerActivity({ path: join(env.DATA_DIR, 'activity.sqlite') });
     // This process owns the store (the lock): leases still recorded belong to a crashed
     // predecessor. Their orders are released now, in doubt, instead of after the lease runs out.
     const recoveredOrders = await orders.releaseLeases(Date.now());
@@ -44,6 +46,7 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
       deliveries: createMemoryDeliveryLog(),
       cursors,
       findings,
+      activity,
       recoveredOrders,
       async close() {
         try {
@@ -52,6 +55,7 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
           await cursors.close();
           await findings.close();
           await applications.close();
+          await activity.close();
         } finally {
           unlock();
         }

@@ -6,6 +6,7 @@
  * @module
  */
 import { createMemoryCursorStore } from '../adapters/stores/memory/cursor-store.ts';
+import { createMemoryCustomerActivity } from '../adapters/stores/memory/customer-activity.ts';
 import { createMemoryDeliveryLog } from '../adapters/stores/memory/delivery-log.ts';
 import { createMemoryErpBudget } from '../adapters/stores/memory/erp-budget.ts';
 import { createMemoryFindingStore } from '../adapters/stores/memory/finding-store.ts';
@@ -28,6 +29,7 @@ export function openMemoryBackends(env: Env): Backends {
     deliveries: createMemoryDeliveryLog(),
     cursors: createMemoryCursorStore(),
     findings: createMemoryFindingStore(),
+    activity: createMemoryCustomerActivity(),
     recoveredOrders: 0,
     close: () => punchout.close(),
   };

@@ -10,6 +10,7 @@ import { changesFeature } from './changes/feature.ts';
 import type { Feature } from './feature.ts';
 import { operationsFeature } from './operations/feature.ts';
 import { ordersFeature } from './orders/feature.ts';
+import { priceSheetFeature } from './price-sheet/feature.ts';
 import { punchOutFeature } from './punchout/feature.ts';
 import { reconciliationFeature } from './reconciliation/feature.ts';
 import { registrationFeature } from './registration/feature.ts';
@@ -17,6 +18,7 @@ import { registrationFeature } from './registration/feature.ts';
 export const features: readonly Feature[] = [
   catalogFeature,
   ordersFeature,
+  priceSheetFeature,
   punchOutFeature,
   operationsFeature,
   changesFeature,

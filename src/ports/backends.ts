@@ -9,6 +9,7 @@ import type { ApplicationStore } from './application-store.ts';
 import type { CacheStore } from './cache-store.ts';
 import type { InvalidationBus } from './cache-invalidation.ts';
 import type { CursorStore } from './cursor-store.ts';
+import type { CustomerActivityStore } from './customer-activity.ts';
 import type { DeliveryLog } from './delivery-log.ts';
 import type { ErpBudget } from './erp-budget.ts';
 import type { FindingStore } from './finding-store.ts';
@@ -39,6 +40,8 @@ export interface Backends {
   readonly cursors: CursorStore;
   /** What reconciliation found (and the duplicate check): durable where the set is, shared in scale-out. */
   readonly findings: FindingStore;
+  /** Customers acted for lately (the price sheet's scope): durable where the set is, shared in scale-out. */
+  readonly activity: CustomerActivityStore;
   /**
    * Orders a crashed predecessor was submitting, released at open (in doubt) because this process
    * owns the store; 0 where leases are shared and run out instead (scale-out).

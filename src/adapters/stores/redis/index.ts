@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis';
 import type { CacheStore } from '../../../ports/cache-store.ts';
 import type { CursorStore } from '../../../ports/cursor-store.ts';
 import type { DeliveryLog } from '../../../ports/delivery-log.ts';
+import type { CustomerActivityStore } from '../../../ports/customer-activity.ts';
 import type { FindingStore } from '../../../ports/finding-store.ts';
 import type { InvalidationBus } from '../../../ports/cache-invalidation.ts';
 import type { ApplicationStore } from '../../../ports/application-store.ts';
@@ -21,6 +22,7 @@ import type { ThrottleStore } from '../../../ports/throttle-store.ts';
 import { createRedisApplicationStore } from './application-store.ts';
 import { createRedisCacheStore } from './cache-store.ts';
 import { createRedisCursorStore } from './cursor-store.ts';
+import { createRedisCustomerActivity } from './customer-activity.ts';
 import { createRedisDeliveryLog } from './delivery-log.ts';
 import { connectRedis } from './connection.ts';
 import { checkOrderDurability } from './durability.ts';
@@ -69,6 +71,8 @@ export interface RedisStores {
   findings: FindingStore;
   /** Company applications and their outbox toward the ERP, shared by every instance. */
   applications: ApplicationStore;
+  /** Customers acted for lately, shared: the instance running the price sheet knows every instance's. */
+  activity: CustomerActivityStore;
   close(): Promise<void>;
 }
 
@@ -124,6 +128,7 @@ export async function openRedisStores(options: RedisStoresOptions): Promise<Redi
       cursors: createRedisCursorStore({ client, keys }),
       findings: createRedisFindingStore({ client, base: keys.reconciliation }),
       applications: createRedisApplicationStore({ client, base: keys.applications }),
+      activity: createRedisCustomerActivity({ client, key: keys.customerActivity }),
       async close() {
         await budget.close();
         for (const c of opened) c.disconnect();

@@ -52,6 +52,8 @@ export interface RedisKeys {
   reconciliation: string;
   /** The base of the company applications' keys: `erpfront:{applications}:`. */
   applications: string;
+  /** The customers acted for lately, a sorted set by last seen: `erpfront:customer-activity`. */
+  customerActivity: string;
 }
 
 /** The key names for `prefix`. A prefix holds no `{` or `}`: it must not become a hash tag. */
@@ -69,5 +71,6 @@ export function redisKeys(prefix = 'erpfront'): RedisKeys {
     cursorLease: (feed) => `${prefix}:cursor-lease:${feed}`,
     reconciliation: `${prefix}:{reconciliation}:`,
     applications: `${prefix}:{applications}:`,
+    customerActivity: `${prefix}:customer-activity`,
   };
 }
