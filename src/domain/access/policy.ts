@@ -63,6 +63,13 @@ export const ACTIONS = [
    * company's order: the order does not exist, as far as the caller can tell.
    */
   'order.approve',
+  /**
+   * Register a company (and see one's own registrations): a signed-in user of no company yet, an
+   * applicant. A buyer, a rep or operations already act for customers, or for none by design.
+   */
+  'company.register',
+  /** List, approve and reject company registrations (operations). */
+  'companyApplication.review',
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];
@@ -128,7 +135,9 @@ export type DenialReason =
   /** The requester of an order never approves it, whatever roles they hold. */
   | 'SELF_APPROVAL'
   /** Operations act for a customer to help it, not to spend its money. */
-  | 'NOT_A_BUYER';
+  | 'NOT_A_BUYER'
+  /** Only a user who belongs to no company yet registers one. */
+  | 'NOT_APPLICANT';
 
 export type Decision =
   | { readonly verdict: 'allow' }
@@ -242,6 +251,14 @@ const RULES: { readonly [A in Action]: (actor: Actor, resource: Resource) => Dec
       return deny('SELF_APPROVAL', 'You placed this order: another approver of the company must decide on it.');
     return hasCompanyRole(actor, 'APPROVER', 'ADMIN') ? ALLOW : deny('NOT_APPROVER', "Approving orders needs the company's APPROVER (or ADMIN) role.");
   },
+  'company.register': (actor) =>
+    has(actor, 'applicant') && actor.principal.customerId === null
+      ? ALLOW
+      : deny(
+          'NOT_APPLICANT',
+          'Registering a company needs the token of a signed-in user who belongs to no company yet (a subject, and no customerId or role claims).',
+        ),
+  'companyApplication.review': opsOnly('Reviewing company registrations needs the ops role.'),
 };
 
 /**

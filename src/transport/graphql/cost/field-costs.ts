@@ -53,6 +53,8 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Query.ordersAwaitingApproval': { size: { count: 'first', default: 20, max: 100 }, page: true },
   'Viewer.company': { erp: 'accounts' },
   'Company.buyers': { size: { count: 'first', default: 500, max: 10_000 } },
+  // Company registrations in erpfront's own store (operations): no ERP read, as many as asked for.
+  'Query.companyApplications': { size: { count: 'first', default: 20, max: 100 }, page: true },
   // The account holds the credit position: `creditStatus` is read with it.
   'Viewer.customer': { erp: 'accounts' },
   'Viewer.assignedCustomers': { erp: 'accounts', size: { assumed: 10 } },
