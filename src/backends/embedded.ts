@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createMemoryDeliveryLog } from '../adapters/stores/memory/delivery-log.ts';
 import { createMemoryErpBudget } from '../adapters/stores/memory/erp-budget.ts';
 import { createMemoryThrottleStore } from '../adapters/stores/memory/throttle-store.ts';
+import { createSqliteCompanyStore } from '../adapters/stores/sqlite/company-store.ts';
 import { createSqliteApplicationStore } from '../adapters/stores/sqlite/application-store.ts';
 import { createSqliteCursorStore } from '../adapters/stores/sqlite/cursor-store.ts';
 import { createSqliteCustomerActivity } from '../adapters/stores/sqlite/customer-activity.ts';
@@ -27,6 +28,8 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
     const punchout = createSqlitePunchOutStore({ path: join(env.DATA_DIR, 'punchout.sqlite') });
     const cursors = createSqliteCursorStore({ path: join(env.DATA_DIR, 'cursors.sqlite') });
     const findings = createSqliteFindingStore({ path: join(env.DATA_DIR, 'reconciliation.sqlite') });
+    // A file of its own: the directory's schema versions independently of the orders'.
+    const companies = createSqliteCompanyStore({ path: join(env.DATA_DIR, 'company.sqlite') });
     const applications = createSqliteApplicationStore({ path: join(env.DATA_DIR, 'applications.sqlite') });
     const activity = createSqliteCustomerActivity({ path: join(env.DATA_DIR, 'activity.sqlite') });
     // This process owns the store (the lock): leases still recorded belong to a crashed
@@ -46,6 +49,7 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
       deliveries: createMemoryDeliveryLog(),
       cursors,
       findings,
+      companies,
       activity,
       recoveredOrders,
       async close() {
@@ -54,6 +58,7 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
           await punchout.close();
           await cursors.close();
           await findings.close();
+          await companies.close();
           await applications.close();
           await activity.close();
         } finally {

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { createMemoryCompanyStore } from '../adapters/stores/memory/company-store.ts';
 import { createMemoryCursorStore } from '../adapters/stores/memory/cursor-store.ts';
 import { createMemoryCustomerActivity } from '../adapters/stores/memory/customer-activity.ts';
 import { createMemoryDeliveryLog } from '../adapters/stores/memory/delivery-log.ts';
@@ -29,6 +30,7 @@ export function openMemoryBackends(env: Env): Backends {
     deliveries: createMemoryDeliveryLog(),
     cursors: createMemoryCursorStore(),
     findings: createMemoryFindingStore(),
+    companies: createMemoryCompanyStore(),
     activity: createMemoryCustomerActivity(),
     recoveredOrders: 0,
     close: () => punchout.close(),
