@@ -7,6 +7,7 @@
  */
 import { catalogFeature } from './catalog/feature.ts';
 import { changesFeature } from './changes/feature.ts';
+import { checkoutFeature } from './checkout/feature.ts';
 import { companyFeature } from './company/feature.ts';
 import type { Feature } from './feature.ts';
 import { operationsFeature } from './operations/feature.ts';
@@ -27,4 +28,6 @@ export const features: readonly Feature[] = [
   reconciliationFeature,
   // After company: an approved registration makes its applicant the new company's admin.
   registrationFeature,
+  // Uses the orders' pipeline and the company's approval gate, read per request.
+  checkoutFeature,
 ];

@@ -20,6 +20,7 @@ export const OPERATIONS = [
   'findOrderByExternalRef',
   'listOrders',
   'cancelOrder',
+  'quoteTotals',
 ] as const;
 
 /** An ERP operation, named as the port's method that calls it. */

@@ -15,6 +15,7 @@
  */
 import type { ErpAccountCreation, ErpCustomers, ErpSalesReps } from './accounts.ts';
 import type { ErpChangeFeed } from './changes.ts';
+import type { ErpCheckout } from './checkout.ts';
 import type { ErpCatalog } from './catalog.ts';
 import type { ErpPing } from './health.ts';
 import type { ErpOrderCancellation, ErpOrders } from './orders.ts';
@@ -36,6 +37,8 @@ export interface ErpCapabilities {
   orderCancellation: ErpOrderCancellation;
   /** What changed since a cursor: for ERPs that send no webhooks (Tryton), polled by a job. */
   changes: ErpChangeFeed;
+  /** An order's totals (tax, shipping) as the ERP computes them, entering nothing: the checkout preview. */
+  checkout: ErpCheckout;
   // Next: `quotes`, `returns`.
 }
 
@@ -53,6 +56,7 @@ export const ERP_CAPABILITIES = Object.keys({
   orders: true,
   orderCancellation: true,
   changes: true,
+  checkout: true,
 } satisfies Record<ErpCapability, true>) as readonly ErpCapability[];
 
 /** The methods of every capability, flat: what the core calls on a connector. */
@@ -65,7 +69,8 @@ export type ErpMethods = ErpPing &
   ErpAccountCreation &
   ErpOrders &
   ErpOrderCancellation &
-  ErpChangeFeed;
+  ErpChangeFeed &
+  ErpCheckout;
 
 export type ErpMethodName = keyof ErpMethods;
 
@@ -102,6 +107,7 @@ export const ERP_METHODS: { readonly [M in ErpMethodName]: ErpMethodInfo<M> } = 
   cancelOrder: { capability: 'orderCancellation', arity: 2, batch: false },
   changeCursorNow: { capability: 'changes', arity: 1, batch: false },
   changesSince: { capability: 'changes', arity: 3, batch: false },
+  quoteTotals: { capability: 'checkout', arity: 2, batch: false },
 };
 
 /** The method names, in the table's order. */
