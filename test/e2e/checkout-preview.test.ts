@@ -67,7 +67,11 @@ async function change(body: Record<string, unknown>) {
 /** Every order erpfront holds, whatever its status (operations' view of the queue). */
 async function storedOrders(): Promise<number> {
   const statuses = ['QUEUED', 'SUBMITTED', 'ON_HOLD', 'REJECTED', 'CANCELLED', 'PENDING_APPROVAL', 'APPROVAL_REJECTED'];
-  const answer = await stack.graphql('query($s: [OrderStatus!]) { orderQueue(statuses: $s, first: 1000) { id } }', { s: statuses }, { token: await stack.opsToken() });
+  const answer = await stack.graphql(
+    'query($s: [OrderStatus!]) { orderQueue(statuses: $s, first: 1000) { id } }',
+    { s: statuses },
+    { token: await stack.opsToken() },
+  );
   expect(answer.body.errors).toBeUndefined();
   return answer.body.data.orderQueue.length;
 }
@@ -78,7 +82,14 @@ describe('checkoutPreview against the sandbox ERP', () => {
   it.each([
     // A small order to North Carolina (4.75 %) pays shipping; a large one to Arizona (5.6 %) ships free.
     ['C0002-ST1', [{ sku: 'SKU-00001', quantity: 3 }], true],
-    ['C0002-ST2', [{ sku: 'SKU-00001', quantity: 40 }, { sku: 'SKU-00004', quantity: 25 }], false],
+    [
+      'C0002-ST2',
+      [
+        { sku: 'SKU-00001', quantity: 40 },
+        { sku: 'SKU-00004', quantity: 25 },
+      ],
+      false,
+    ],
   ])('to %s: the total, tax and shipping included, is the total of the order then placed', async (shipToId, lines, paysShipping) => {
     const input = { shipToId, lines };
     const seen = await preview(input);
@@ -121,7 +132,7 @@ describe('checkoutPreview against the sandbox ERP', () => {
     const statsAfter = await stack.stats();
     expect(statsAfter.byOperation.createOrder).toBe(statsBefore.byOperation.createOrder);
     // One totals call per preview: the ERP computed each one.
-    expect(statsAfter.byOperation.quoteTotals - statsBefore.byOperation.quoteTotals).toBe(5);
+    expect(statsAfter.byOperation.quoteTotals! - statsBefore.byOperation.quoteTotals!).toBe(5);
   });
 
   it('answers the user errors the order would get, and nothing else', async () => {
@@ -188,6 +199,10 @@ describe('reorder', () => {
     const placed = await placeOrder(stack, buyer, { lines: [{ sku: 'SKU-00001', quantity: 1 }] });
     const other = await stack.graphql(REORDER, { id: placed.order!.id }, { token: await stack.buyerToken('C0003') });
     expect(other.body.errors).toBeUndefined();
-    expect(other.body.data.reorder).toEqual({ preview: null, unavailableLines: [], userErrors: [{ code: 'ORDER_NOT_FOUND', message: `No order ${placed.order!.id}.` }] });
+    expect(other.body.data.reorder).toEqual({
+      preview: null,
+      unavailableLines: [],
+      userErrors: [{ code: 'ORDER_NOT_FOUND', message: `No order ${placed.order!.id}.` }],
+    });
   });
 });
