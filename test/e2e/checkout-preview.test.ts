@@ -135,6 +135,26 @@ describe('checkoutPreview against the sandbox ERP', () => {
     expect(statsAfter.byOperation.quoteTotals! - statsBefore.byOperation.quoteTotals!).toBe(5);
   });
 
+  it('batches its ERP reads: a cold preview of three lines is one call per kind', async () => {
+    const before = (await stack.stats()).byOperation;
+    const seen = await preview({
+      lines: [
+        { sku: 'SKU-00031', quantity: 1 },
+        { sku: 'SKU-00032', quantity: 2 },
+        { sku: 'SKU-00033', quantity: 3 },
+      ],
+    });
+    expect(seen.userErrors).toEqual([]);
+    const after = (await stack.stats()).byOperation;
+    const calls = (op: string) => after[op]! - before[op]!;
+    expect({ getItems: calls('getItems'), getPrices: calls('getPrices'), getStock: calls('getStock'), quoteTotals: calls('quoteTotals') }).toEqual({
+      getItems: 1,
+      getPrices: 1,
+      getStock: 1,
+      quoteTotals: 1,
+    });
+  });
+
   it('answers the user errors the order would get, and nothing else', async () => {
     const seen = await preview({ shipToId: 'NOT-MINE', lines: [{ sku: 'SKU-00001', quantity: 0 }] });
     expect(seen.userErrors.map((e: any) => e.code)).toEqual(['INVALID_QUANTITY']);
