@@ -60,8 +60,9 @@ export interface PreviewDeps extends PlaceOrderDeps {
   allowSplitShipments: boolean;
 }
 
-const nothing = (userErrors: UserError[], lines: CheckoutLine[] = []): CheckoutPreview => ({
-  lines,
+/** A preview that stops at user errors, as the order would. */
+const nothing = (userErrors: UserError[]): CheckoutPreview => ({
+  lines: [],
   subtotal: null,
   tax: null,
   shipping: null,
