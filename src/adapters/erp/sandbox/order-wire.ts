@@ -75,10 +75,8 @@ export const ErpOrderWire = z.object({
     }),
   ),
   holdReason,
-  // Absent from an older sandbox: the order's totals are then not known.
-  totals: ErpOrderTotalsWire.nullable()
-    .optional()
-    .transform((totals) => totals ?? null),
+  // Absent from an older sandbox: the order's totals are then not known (left absent).
+  totals: ErpOrderTotalsWire.nullable().optional(),
 }) satisfies z.ZodType<ErpOrder>;
 
 /** `GET /orders?externalRef=`: every order with that reference. */
