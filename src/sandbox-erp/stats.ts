@@ -18,6 +18,8 @@ export const OPERATIONS = [
   'findOrderByExternalRef',
   'listOrders',
   'cancelOrder',
+  'getOpenOrderSummaries',
+  'getOpenInvoices',
 ] as const;
 
 /** An ERP operation, named as the port's method that calls it. */
