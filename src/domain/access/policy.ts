@@ -63,6 +63,11 @@ export const ACTIONS = [
    * company's order: the order does not exist, as far as the caller can tell.
    */
   'order.approve',
+  /**
+   * A sales rep's home: the customers the ERP assigns them, with credit, open orders, orders
+   * awaiting approval and overdue invoices. Only their own: the list is the ERP's assignment.
+   */
+  'rep.home',
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];
@@ -128,7 +133,9 @@ export type DenialReason =
   /** The requester of an order never approves it, whatever roles they hold. */
   | 'SELF_APPROVAL'
   /** Operations act for a customer to help it, not to spend its money. */
-  | 'NOT_A_BUYER';
+  | 'NOT_A_BUYER'
+  /** A sales rep's own views need a rep token. */
+  | 'NOT_A_REP';
 
 export type Decision =
   | { readonly verdict: 'allow' }
@@ -242,6 +249,12 @@ const RULES: { readonly [A in Action]: (actor: Actor, resource: Resource) => Dec
       return deny('SELF_APPROVAL', 'You placed this order: another approver of the company must decide on it.');
     return hasCompanyRole(actor, 'APPROVER', 'ADMIN') ? ALLOW : deny('NOT_APPROVER', "Approving orders needs the company's APPROVER (or ADMIN) role.");
   },
+
+  // Whatever customer the request names: the home lists the rep's own assignments, read from the ERP.
+  'rep.home': (actor) =>
+    has(actor, 'rep') && actor.principal.repId !== null
+      ? ALLOW
+      : deny('NOT_A_REP', "The rep home lists a sales rep's assigned customers: it needs a sales rep's token (role rep)."),
 };
 
 /**

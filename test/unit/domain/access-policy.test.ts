@@ -175,6 +175,13 @@ const EXPECTED: Record<Action, Record<ActorName, Row>> = {
     ops: /*        */ ['OTHER_CUSTOMER', /*   */ 'OTHER_CUSTOMER', /*   */ 'NOT_APPROVER'],
     punchout: /*   */ ['PUNCHOUT_SESSION', /* */ 'PUNCHOUT_SESSION', /* */ 'PUNCHOUT_SESSION'],
   },
+  'rep.home': {
+    buyer: /*      */ ['NOT_A_REP', /*        */ 'NOT_A_REP', /*        */ 'NOT_A_REP'],
+    rep: /*        */ ['allow', /*            */ 'allow', /*            */ 'allow'],
+    repUnread: /*  */ ['allow', /*            */ 'allow', /*            */ 'allow'],
+    ops: /*        */ ['NOT_A_REP', /*        */ 'NOT_A_REP', /*        */ 'NOT_A_REP'],
+    punchout: /*   */ ['NOT_A_REP', /*        */ 'NOT_A_REP', /*        */ 'NOT_A_REP'],
+  },
 };
 
 /**
@@ -323,6 +330,7 @@ describe('refusals', () => {
       'A PunchOut session cannot call cancelOrder: return the cart with returnPunchOutCart; the order arrives from the procurement system.',
     );
     expect(message(ACTORS.buyer, 'orderQueue.read', RESOURCES.none)).toBe('This needs the ops role.');
+    expect(message(ACTORS.ops, 'rep.home', RESOURCES.none)).toBe("The rep home lists a sales rep's assigned customers: it needs a sales rep's token (role rep).");
     expect(message(ACTORS.buyer, 'ops.metrics', RESOURCES.none)).toBe('Metrics are for operations: they need the ops role.');
     expect(message(ACTORS.buyer, 'punchout.cart', RESOURCES.none)).toBe('This needs a PunchOut session token (from POST /punchout/session).');
     expect(message(ACTORS.punchout, 'graphql.freeQuery', RESOURCES.none)).toBe(
