@@ -13,11 +13,13 @@ import { operationsFeature } from './operations/feature.ts';
 import { ordersFeature } from './orders/feature.ts';
 import { punchOutFeature } from './punchout/feature.ts';
 import { reconciliationFeature } from './reconciliation/feature.ts';
+import { repsFeature } from './reps/feature.ts';
 
 export const features: readonly Feature[] = [
   catalogFeature,
   ordersFeature,
   companyFeature,
+  repsFeature,
   punchOutFeature,
   operationsFeature,
   changesFeature,
