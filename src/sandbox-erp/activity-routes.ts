@@ -43,9 +43,7 @@ export function activityRoutes(data: DataSet, orders: Pick<OrderBook, 'ofCustome
       (id): CustomerOpenInvoices | undefined => {
         const account = data.customersById.get(id);
         if (!account) return undefined;
-        const fromOrders: OpenInvoice[] = orders
-          .ofCustomer(id)
-          .flatMap((o) => o.invoices.filter((i) => !i.paid).map((i) => ({ ...i, orderNumber: o.number })));
+        const fromOrders: OpenInvoice[] = orders.ofCustomer(id).flatMap((o) => o.invoices.filter((i) => !i.paid).map((i) => ({ ...i, orderNumber: o.number })));
         return { customerId: id, invoices: [...seededOpenInvoices(data.seed, account, today), ...fromOrders] };
       },
       (entry) => entry.customerId,

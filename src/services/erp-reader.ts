@@ -174,9 +174,11 @@ export class ErpReader {
   openOrders(customerId: string): MaybePromise<Cached<OpenOrderSummary>> {
     return (
       this.#cache.peek<OpenOrderSummary>('activity', `orders:${customerId}`) ??
-      (this.#openOrders ??= this.#loader('activity', (id: string) => `orders:${id}`, (ids, call) => this.#erp.getOpenOrderSummaries(ids, call))).load(
-        customerId,
-      )
+      (this.#openOrders ??= this.#loader(
+        'activity',
+        (id: string) => `orders:${id}`,
+        (ids, call) => this.#erp.getOpenOrderSummaries(ids, call),
+      )).load(customerId)
     );
   }
 
@@ -184,9 +186,11 @@ export class ErpReader {
   openInvoices(customerId: string): MaybePromise<Cached<CustomerOpenInvoices>> {
     return (
       this.#cache.peek<CustomerOpenInvoices>('activity', `invoices:${customerId}`) ??
-      (this.#openInvoices ??= this.#loader('activity', (id: string) => `invoices:${id}`, (ids, call) => this.#erp.getOpenInvoices(ids, call))).load(
-        customerId,
-      )
+      (this.#openInvoices ??= this.#loader(
+        'activity',
+        (id: string) => `invoices:${id}`,
+        (ids, call) => this.#erp.getOpenInvoices(ids, call),
+      )).load(customerId)
     );
   }
 

@@ -33,9 +33,6 @@ const SET_BUYER = /* GraphQL */ `mutation SetBuyer($input: SetCompanyBuyerInput!
 const SET_RULE = /* GraphQL */ `mutation SetRule($input: SetApprovalRuleInput!) { setApprovalRule(input: $input) { rule { id } userErrors { code message } } }`;
 const APPROVE = /* GraphQL */ `mutation Approve($id: ID!) { approveOrder(id: $id) { order { id status } userErrors { code } } }`;
 
-/** The ERP operations a rep's home may cost, as the sandbox counts them. */
-const KINDS = ['getSalesReps', 'getCustomers', 'getOpenOrderSummaries', 'getOpenInvoices'] as const;
-
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack();
@@ -45,7 +42,11 @@ afterAll(() => stack?.close());
 /** ERP calls by operation since `before` (pings left out: the health check runs on its own). */
 async function callsSince(before: Record<string, number>): Promise<Record<string, number>> {
   const now = (await stack.stats()).byOperation;
-  return Object.fromEntries(Object.keys(now).filter((op) => op !== 'ping' && now[op]! - (before[op] ?? 0) > 0).map((op) => [op, now[op]! - (before[op] ?? 0)]));
+  return Object.fromEntries(
+    Object.keys(now)
+      .filter((op) => op !== 'ping' && now[op]! - (before[op] ?? 0) > 0)
+      .map((op) => [op, now[op]! - (before[op] ?? 0)]),
+  );
 }
 const snapshot = async () => ({ ...(await stack.stats()).byOperation });
 const rep = (repId: string) => stack.repToken(repId);
@@ -113,10 +114,14 @@ describe("a sales rep's home", () => {
 describe('reps and the customers they are not assigned', () => {
   it('a rep cannot act for a customer the ERP does not assign them', async () => {
     // C0001 is R01's, not R05's.
-    const answer = await stack.graphql('{ viewer { customer { id creditStatus { balance { amount } } } } }', {}, {
-      token: await rep('R05'),
-      headers: { 'x-customer-id': 'C0001' },
-    });
+    const answer = await stack.graphql(
+      '{ viewer { customer { id creditStatus { balance { amount } } } } }',
+      {},
+      {
+        token: await rep('R05'),
+        headers: { 'x-customer-id': 'C0001' },
+      },
+    );
     expect(answer.status).toBe(403);
     expect(answer.body.errors[0].extensions.code).toBe('FORBIDDEN');
     expect(JSON.stringify(answer.body)).not.toContain('balance');
@@ -126,12 +131,16 @@ describe('reps and the customers they are not assigned', () => {
 describe('orders a rep places for a customer', () => {
   let repOrderId = '';
 
-  it('are marked placed on the customer\'s behalf, and the company admin sees who placed them in the history', async () => {
+  it("are marked placed on the customer's behalf, and the company admin sees who placed them in the history", async () => {
     expect((await asOps('C0001', SET_BUYER, { input: { subject: admin.subject, roles: ['ADMIN'] } })).body.data.setCompanyBuyer.userErrors).toEqual([]);
-    const placed = await stack.graphql(PLACE, { input: { idempotencyKey: 'rep-1', lines: [{ sku: 'SKU-00001', quantity: 1 }] } }, {
-      token: await rep('R01'),
-      headers: { 'x-customer-id': 'C0001' },
-    });
+    const placed = await stack.graphql(
+      PLACE,
+      { input: { idempotencyKey: 'rep-1', lines: [{ sku: 'SKU-00001', quantity: 1 }] } },
+      {
+        token: await rep('R01'),
+        headers: { 'x-customer-id': 'C0001' },
+      },
+    );
     expect(placed.body.errors).toBeUndefined();
     const order = placed.body.data.placeOrder.order;
     expect(placed.body.data.placeOrder.userErrors).toEqual([]);
@@ -162,17 +171,21 @@ describe('orders a rep places for a customer', () => {
     expect(c0001.openOrders).toMatchObject({ count: 2, inErpfront: 2 });
   });
 
-  it('wait for the company when its rule says reps\' orders need its approval; the rep cannot approve their own', async () => {
+  it("wait for the company when its rule says reps' orders need its approval; the rep cannot approve their own", async () => {
     const rule = await stack.graphql(
       SET_RULE,
       { input: { name: "Our reps' orders", condition: { kind: 'SALES_REP_ORDER' }, tiers: [{ approverRoles: ['ADMIN'] }] } },
       { token: await adminToken() },
     );
     expect(rule.body.data.setApprovalRule.userErrors).toEqual([]);
-    const placed = await stack.graphql(PLACE, { input: { idempotencyKey: 'rep-2', lines: [{ sku: 'SKU-00001', quantity: 2 }] } }, {
-      token: await rep('R01'),
-      headers: { 'x-customer-id': 'C0001' },
-    });
+    const placed = await stack.graphql(
+      PLACE,
+      { input: { idempotencyKey: 'rep-2', lines: [{ sku: 'SKU-00001', quantity: 2 }] } },
+      {
+        token: await rep('R01'),
+        headers: { 'x-customer-id': 'C0001' },
+      },
+    );
     const order = placed.body.data.placeOrder.order;
     expect(order).toMatchObject({ status: 'PENDING_APPROVAL', onBehalf: { salesRepId: 'R01' } });
 

@@ -57,7 +57,16 @@ export const ERP_CAPABILITIES = Object.keys({
 } satisfies Record<ErpCapability, true>) as readonly ErpCapability[];
 
 /** The methods of every capability, flat: what the core calls on a connector. */
-export type ErpMethods = ErpPing & ErpCatalog & ErpPricing & ErpStock & ErpCustomers & ErpSalesReps & ErpOrders & ErpOrderCancellation & ErpChangeFeed & ErpAccountActivity;
+export type ErpMethods = ErpPing &
+  ErpCatalog &
+  ErpPricing &
+  ErpStock &
+  ErpCustomers &
+  ErpSalesReps &
+  ErpOrders &
+  ErpOrderCancellation &
+  ErpChangeFeed &
+  ErpAccountActivity;
 
 export type ErpMethodName = keyof ErpMethods;
 

@@ -330,7 +330,9 @@ describe('refusals', () => {
       'A PunchOut session cannot call cancelOrder: return the cart with returnPunchOutCart; the order arrives from the procurement system.',
     );
     expect(message(ACTORS.buyer, 'orderQueue.read', RESOURCES.none)).toBe('This needs the ops role.');
-    expect(message(ACTORS.ops, 'rep.home', RESOURCES.none)).toBe("The rep home lists a sales rep's assigned customers: it needs a sales rep's token (role rep).");
+    expect(message(ACTORS.ops, 'rep.home', RESOURCES.none)).toBe(
+      "The rep home lists a sales rep's assigned customers: it needs a sales rep's token (role rep).",
+    );
     expect(message(ACTORS.buyer, 'ops.metrics', RESOURCES.none)).toBe('Metrics are for operations: they need the ops role.');
     expect(message(ACTORS.buyer, 'punchout.cart', RESOURCES.none)).toBe('This needs a PunchOut session token (from POST /punchout/session).');
     expect(message(ACTORS.punchout, 'graphql.freeQuery', RESOURCES.none)).toBe(

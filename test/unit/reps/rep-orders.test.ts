@@ -19,7 +19,7 @@ const principal = (roles: Role[], fields: Partial<Omit<Principal, 'roles'>> = {}
 describe('on whose behalf an order is placed', () => {
   it.each([
     ['a rep, for an assigned customer', principal(['rep'], { repId: 'R01' }), { repId: 'R01' }],
-    ["a buyer who is also a rep, for another company: as the rep", principal(['buyer', 'rep'], { customerId: 'C0002', repId: 'R01' }), { repId: 'R01' }],
+    ['a buyer who is also a rep, for another company: as the rep', principal(['buyer', 'rep'], { customerId: 'C0002', repId: 'R01' }), { repId: 'R01' }],
     ['a buyer who is also a rep, for their own company: as a buyer', principal(['buyer', 'rep'], { customerId: 'C0001', repId: 'R01' }), null],
     ['a buyer', principal(['buyer'], { customerId: 'C0001' }), null],
     ['a PunchOut session', principal(['punchout'], { customerId: 'C0001', punchOutSessionId: 'S1' }), null],

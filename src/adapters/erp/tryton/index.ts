@@ -75,7 +75,7 @@ export function createTrytonConnector(options: TrytonConnectorOptions): ErpConne
       orderCancellation: 'cancelling a sale is not mapped yet',
       // Feasible (sale.sale and account.invoice searched by a party list), but without sales reps
       // there is no rep home to serve it yet.
-      accountActivity: "open orders and unpaid invoices by customer are not mapped yet (Tryton 6.0 has no sales reps, whose home page reads them)",
+      accountActivity: 'open orders and unpaid invoices by customer are not mapped yet (Tryton 6.0 has no sales reps, whose home page reads them)',
     },
   });
   return { ...connector, rpc };

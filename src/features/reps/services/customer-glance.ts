@@ -95,7 +95,11 @@ export function overdueGlance(open: Cached<CustomerOpenInvoices>, currency: stri
   const today = utcDate(now);
   const owed = open.value.invoices.filter((i) => i.kind === 'INVOICE' && !i.paid);
   const overdue = owed.filter((i) => i.dueDate < today);
-  const sum = (list: typeof owed) => money(list.reduce((s, i) => s.plus(i.total), new Big(0)), currency);
+  const sum = (list: typeof owed) =>
+    money(
+      list.reduce((s, i) => s.plus(i.total), new Big(0)),
+      currency,
+    );
   return {
     count: overdue.length,
     amount: sum(overdue),
