@@ -62,6 +62,13 @@ export const SEARCH_PAGES: KeyPattern = { prefix: 'search:' };
 
 const identity = (key: string) => key;
 
+/** The cache keys (in `activity`) of a customer's open-order summary and unpaid invoices. */
+export function activityKeys(customerId: string): string[] {
+  return [openOrdersKey(customerId), openInvoicesKey(customerId)];
+}
+const openOrdersKey = (customerId: string) => `orders:${customerId}`;
+const openInvoicesKey = (customerId: string) => `invoices:${customerId}`;
+
 /**
  * Reads of one request that reached the ERP (cache misses it fetched, not background refreshes),
  * by kind: what the request's actual query cost charges for (`extensions.cost`). Prices count
