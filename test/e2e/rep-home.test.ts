@@ -7,26 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../scripts/sign-token.ts';
 import { erpOrders } from '../support/orders.ts';
-import { startStack, type Stack } from '../support/stack.ts';
+import { callsBetween, REP_HOME } from '../support/reps.ts';
+import { startStack, type SandboxStats, type Stack } from '../support/stack.ts';
 
-const REP_HOME = /* GraphQL */ `query RepHome($first: Int, $after: String) {
-  repHome {
-    salesRep { id name }
-    customers(first: $first, after: $after) {
-      totalCount
-      pageInfo { hasNextPage endCursor }
-      edges { node {
-        id
-        customer { id name }
-        credit { limit { amount } balance { amount } available { amount currency } exposure { amount } onHold }
-        creditState
-        openOrders { count total { amount currency } inErpfront stale }
-        awaitingApproval { count total { amount } }
-        overdueInvoices { count amount { amount currency } oldestDueDate openCount openAmount { amount } stale }
-      } }
-    }
-  }
-}`;
 const PLACE = /* GraphQL */ `mutation Place($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id status placedBy onBehalf { salesRepId } } userErrors { code message } } }`;
 const ORDER = /* GraphQL */ `query Order($id: ID!) { order(id: $id) { id status customerId placedBy onBehalf { salesRepId } history { by action note } } }`;
 const SET_BUYER = /* GraphQL */ `mutation SetBuyer($input: SetCompanyBuyerInput!) { setCompanyBuyer(input: $input) { userErrors { code } } }`;
@@ -39,16 +22,8 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => stack?.close());
 
-/** ERP calls by operation since `before` (pings left out: the health check runs on its own). */
-async function callsSince(before: Record<string, number>): Promise<Record<string, number>> {
-  const now = (await stack.stats()).byOperation;
-  return Object.fromEntries(
-    Object.keys(now)
-      .filter((op) => op !== 'ping' && now[op]! - (before[op] ?? 0) > 0)
-      .map((op) => [op, now[op]! - (before[op] ?? 0)]),
-  );
-}
-const snapshot = async () => ({ ...(await stack.stats()).byOperation });
+const snapshot = () => stack.stats();
+const callsSince = async (before: SandboxStats) => callsBetween(before, await stack.stats());
 const rep = (repId: string) => stack.repToken(repId);
 const admin = { customerId: 'C0001', subject: 'ada@acme.example' };
 const adminToken = () => signToken({ secret: stack.secret, roles: ['buyer'], customerId: admin.customerId, subject: admin.subject });
