@@ -10,7 +10,9 @@ import { createMemoryDeliveryLog } from '../adapters/stores/memory/delivery-log.
 import { createMemoryErpBudget } from '../adapters/stores/memory/erp-budget.ts';
 import { createMemoryThrottleStore } from '../adapters/stores/memory/throttle-store.ts';
 import { createSqliteCompanyStore } from '../adapters/stores/sqlite/company-store.ts';
+import { createSqliteApplicationStore } from '../adapters/stores/sqlite/application-store.ts';
 import { createSqliteCursorStore } from '../adapters/stores/sqlite/cursor-store.ts';
+import { createSqliteCustomerActivity } from '../adapters/stores/sqlite/customer-activity.ts';
 import { createSqliteFindingStore } from '../adapters/stores/sqlite/finding-store.ts';
 import { createSqliteOrderStore } from '../adapters/stores/sqlite/order-store.ts';
 import { createSqlitePunchOutStore } from '../adapters/stores/sqlite/punchout-store.ts';
@@ -28,12 +30,17 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
     const findings = createSqliteFindingStore({ path: join(env.DATA_DIR, 'reconciliation.sqlite') });
     // A file of its own: the directory's schema versions independently of the orders'.
     const companies = createSqliteCompanyStore({ path: join(env.DATA_DIR, 'company.sqlite') });
+    const applications = createSqliteApplicationStore({ path: join(env.DATA_DIR, 'applications.sqlite') });
+    const activity = createSqliteCustomerActivity({ path: join(env.DATA_DIR, 'activity.sqlite') });
     // This process owns the store (the lock): leases still recorded belong to a crashed
     // predecessor. Their orders are released now, in doubt, instead of after the lease runs out.
     const recoveredOrders = await orders.releaseLeases(Date.now());
+    // The same for company applications a crashed predecessor was creating in the ERP.
+    await applications.releaseLeases(Date.now());
     return {
       kind: 'embedded',
       orders,
+      applications,
       punchout,
       budget: createMemoryErpBudget({ requestsPerSecond: env.ERP_REQUESTS_PER_SECOND, maxConcurrent: env.ERP_MAX_CONCURRENT }),
       throttle: createMemoryThrottleStore({ maxBuckets: env.THROTTLE_MAX_BUCKETS }),
@@ -43,6 +50,7 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
       cursors,
       findings,
       companies,
+      activity,
       recoveredOrders,
       async close() {
         try {
@@ -51,6 +59,8 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
           await cursors.close();
           await findings.close();
           await companies.close();
+          await applications.close();
+          await activity.close();
         } finally {
           unlock();
         }

@@ -7,6 +7,7 @@
  */
 import { createMemoryCompanyStore } from '../adapters/stores/memory/company-store.ts';
 import { createMemoryCursorStore } from '../adapters/stores/memory/cursor-store.ts';
+import { createMemoryCustomerActivity } from '../adapters/stores/memory/customer-activity.ts';
 import { createMemoryDeliveryLog } from '../adapters/stores/memory/delivery-log.ts';
 import { createMemoryErpBudget } from '../adapters/stores/memory/erp-budget.ts';
 import { createMemoryFindingStore } from '../adapters/stores/memory/finding-store.ts';
@@ -20,6 +21,7 @@ export function openMemoryBackends(env: Env): Backends {
   return {
     kind: 'memory',
     orders: null,
+    applications: null,
     punchout,
     budget: createMemoryErpBudget({ requestsPerSecond: env.ERP_REQUESTS_PER_SECOND, maxConcurrent: env.ERP_MAX_CONCURRENT }),
     throttle: createMemoryThrottleStore({ maxBuckets: env.THROTTLE_MAX_BUCKETS }),
@@ -29,6 +31,7 @@ export function openMemoryBackends(env: Env): Backends {
     cursors: createMemoryCursorStore(),
     findings: createMemoryFindingStore(),
     companies: createMemoryCompanyStore(),
+    activity: createMemoryCustomerActivity(),
     recoveredOrders: 0,
     close: () => punchout.close(),
   };

@@ -29,6 +29,7 @@ export async function openScaleOutBackends(env: Env & { REDIS_URL: string }, opt
   return {
     kind: 'scale-out',
     orders: redis.orderStore,
+    applications: redis.applications,
     punchout: redis.punchOutStore,
     budget: redis.budget,
     throttle: redis.throttle,
@@ -38,6 +39,7 @@ export async function openScaleOutBackends(env: Env & { REDIS_URL: string }, opt
     cursors: redis.cursors,
     findings: redis.findings,
     companies: redis.companyStore,
+    activity: redis.activity,
     recoveredOrders: 0,
     close: () => redis.close(),
   };

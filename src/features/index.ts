@@ -11,17 +11,22 @@ import { companyFeature } from './company/feature.ts';
 import type { Feature } from './feature.ts';
 import { operationsFeature } from './operations/feature.ts';
 import { ordersFeature } from './orders/feature.ts';
+import { priceSheetFeature } from './price-sheet/feature.ts';
 import { punchOutFeature } from './punchout/feature.ts';
 import { reconciliationFeature } from './reconciliation/feature.ts';
 import { repsFeature } from './reps/feature.ts';
+import { registrationFeature } from './registration/feature.ts';
 
 export const features: readonly Feature[] = [
   catalogFeature,
   ordersFeature,
   companyFeature,
   repsFeature,
+  priceSheetFeature,
   punchOutFeature,
   operationsFeature,
   changesFeature,
   reconciliationFeature,
+  // After company: an approved registration makes its applicant the new company's admin.
+  registrationFeature,
 ];

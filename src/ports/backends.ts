@@ -5,10 +5,12 @@
  *
  * @module
  */
+import type { ApplicationStore } from './application-store.ts';
 import type { CacheStore } from './cache-store.ts';
 import type { InvalidationBus } from './cache-invalidation.ts';
 import type { CompanyStore } from './company-store.ts';
 import type { CursorStore } from './cursor-store.ts';
+import type { CustomerActivityStore } from './customer-activity.ts';
 import type { DeliveryLog } from './delivery-log.ts';
 import type { ErpBudget } from './erp-budget.ts';
 import type { FindingStore } from './finding-store.ts';
@@ -21,6 +23,8 @@ export interface Backends {
   readonly kind: 'embedded' | 'scale-out' | 'memory';
   /** The durable order queue and idempotency keys; `null` where orders are not taken. */
   readonly orders: OrderStore | null;
+  /** Company registrations and their outbox toward the ERP; `null` where nothing is durable. */
+  readonly applications: ApplicationStore | null;
   /** PunchOut sessions and order links. */
   readonly punchout: PunchOutStore;
   /** The ERP budget: this process's own, or one shared by every instance. */
@@ -39,6 +43,8 @@ export interface Backends {
   readonly findings: FindingStore;
   /** Company buyer directories, approval rules and approval flows: durable where orders are. */
   readonly companies: CompanyStore;
+  /** Customers acted for lately (the price sheet's scope): durable where the set is, shared in scale-out. */
+  readonly activity: CustomerActivityStore;
   /**
    * Orders a crashed predecessor was submitting, released at open (in doubt) because this process
    * owns the store; 0 where leases are shared and run out instead (scale-out).

@@ -9,7 +9,7 @@
  * @module
  */
 import type { OnBehalf } from '../domain/orders/on-behalf.ts';
-import type { DecimalString, ErpOrderRequest } from './erp-connector.ts';
+import type { DecimalString, ErpOrderLine, ErpOrderRequest } from './erp-connector.ts';
 
 /**
  * Where an order stands in erpfront. `QUEUED` waits for the ERP; `SUBMITTED` is in the ERP (what
@@ -190,6 +190,12 @@ export interface OrderStore {
    * ERP's "not found" was only slow. `null` (nothing changed) when the order is not `SUBMITTED`.
    */
   requeueInDoubt(id: string, now: number, reason: string): Promise<StoredOrder | null>;
+  /**
+   * New prices for an order waiting for approval whose prices aged while it waited: its lines and
+   * total, and its part of the customer's exposure with them, in one step (the exposure version
+   * moves). `null` (nothing changed) when the order is not `PENDING_APPROVAL`.
+   */
+  repriceWaiting(id: string, change: { lines: ErpOrderLine[]; total: DecimalString }, now: number): Promise<StoredOrder | null>;
   queueStats(now: number): Promise<QueueStats>;
   /**
    * Releases every lease: for a process that owns the store alone and restarts after a crash (its

@@ -6,7 +6,12 @@
  * @module
  */
 
-export type StoreErrorCode = 'ORDER_STORE_UNAVAILABLE' | 'PUNCHOUT_STORE_UNAVAILABLE' | 'FINDING_STORE_UNAVAILABLE' | 'COMPANY_STORE_UNAVAILABLE';
+export type StoreErrorCode =
+  | 'ORDER_STORE_UNAVAILABLE'
+  | 'PUNCHOUT_STORE_UNAVAILABLE'
+  | 'FINDING_STORE_UNAVAILABLE'
+  | 'APPLICATION_STORE_UNAVAILABLE'
+  | 'COMPANY_STORE_UNAVAILABLE';
 
 export class StoreUnavailableError extends Error {
   override readonly name = 'StoreUnavailableError';

@@ -292,6 +292,8 @@ describe('faults, stats and reset', () => {
         searchItems: 1,
         getCustomers: 1,
         getSalesReps: 1,
+        createCustomer: 0,
+        findCustomerByExternalRef: 0,
         getPrices: 1,
         getStock: 1,
         ping: 1,

@@ -234,6 +234,18 @@ export function companyAcceptance(target: () => CompanyTarget) {
     }
   });
 
+  it("the buyer may cancel an order waiting for approval: it leaves the approvers' list and cannot be approved", async () => {
+    const placed = await placeAbout(buyerA, 1500);
+    const id = placed.order!.id;
+    const cancelled = await as(buyerA, 'mutation($id: ID!) { cancelOrder(id: $id) { order { status } userErrors { code } } }', { id });
+    expect(cancelled.body.data.cancelOrder).toEqual({ order: { status: 'CANCELLED' }, userErrors: [] });
+    const listed = (await as(approverA, AWAITING)).body.data.ordersAwaitingApproval.edges.map((e: { node: { id: string } }) => e.node.id);
+    expect(listed).not.toContain(id);
+    expect((await as(approverA, APPROVE, { id })).body.data.approveOrder.userErrors[0].code).toBe('INVALID_ORDER_STATE');
+    expect((await statusOf(buyerA, id)).approval.status).toBe('CANCELLED');
+    expect(await erpHolds(id)).toBe(0);
+  });
+
   it('an expired approval cannot be approved: APPROVAL_EXPIRED, and the order never reaches the ERP', async () => {
     const placed = await placeAbout(buyerA, 1500);
     const id = placed.order!.id;

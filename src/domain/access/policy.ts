@@ -64,6 +64,13 @@ export const ACTIONS = [
    */
   'order.approve',
   /**
+   * Register a company (and see one's own registrations): a signed-in user of no company yet, an
+   * applicant. A buyer, a rep or operations already act for customers, or for none by design.
+   */
+  'company.register',
+  /** List, approve and reject company registrations (operations). */
+  'companyApplication.review',
+  /**
    * A sales rep's home: the customers the ERP assigns them, with credit, open orders, orders
    * awaiting approval and overdue invoices. Only their own: the list is the ERP's assignment.
    */
@@ -134,6 +141,8 @@ export type DenialReason =
   | 'SELF_APPROVAL'
   /** Operations act for a customer to help it, not to spend its money. */
   | 'NOT_A_BUYER'
+  /** Only a user who belongs to no company yet registers one. */
+  | 'NOT_APPLICANT'
   /** A sales rep's own views need a rep token. */
   | 'NOT_A_REP';
 
@@ -249,6 +258,14 @@ const RULES: { readonly [A in Action]: (actor: Actor, resource: Resource) => Dec
       return deny('SELF_APPROVAL', 'You placed this order: another approver of the company must decide on it.');
     return hasCompanyRole(actor, 'APPROVER', 'ADMIN') ? ALLOW : deny('NOT_APPROVER', "Approving orders needs the company's APPROVER (or ADMIN) role.");
   },
+  'company.register': (actor) =>
+    has(actor, 'applicant') && actor.principal.customerId === null
+      ? ALLOW
+      : deny(
+          'NOT_APPLICANT',
+          'Registering a company needs the token of a signed-in user who belongs to no company yet (a subject, and no customerId or role claims).',
+        ),
+  'companyApplication.review': opsOnly('Reviewing company registrations needs the ops role.'),
 
   // Whatever customer the request names: the home lists the rep's own assignments, read from the ERP.
   'rep.home': (actor) =>

@@ -13,7 +13,8 @@
 import type { CompanyRole } from './directory.ts';
 import type { ApprovalTier } from './approval-rules.ts';
 
-export type ApprovalFlowStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'EXPIRED';
+/** `CANCELLED`: its order was cancelled (or never written) while it waited. */
+export type ApprovalFlowStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'EXPIRED' | 'CANCELLED';
 
 /** One step in an order's history. */
 export interface ApprovalEvent {
@@ -21,7 +22,7 @@ export interface ApprovalEvent {
   at: string;
   /** The subject who took it; `erpfront` for what erpfront did by itself. */
   by: string;
-  action: 'REQUESTED' | 'APPROVED' | 'REJECTED' | 'EXPIRED' | 'REPRICED' | 'QUEUED' | 'ON_HOLD';
+  action: 'REQUESTED' | 'APPROVED' | 'REJECTED' | 'EXPIRED' | 'CANCELLED' | 'REPRICED' | 'QUEUED' | 'ON_HOLD';
   /** Why (the rules matched, the rejection's reason, the tier approved). */
   note: string | null;
 }
@@ -162,6 +163,12 @@ export function reject(flow: ApprovalFlow, who: Approver, reason: string, now: n
   const why = reason.trim();
   if (!why || why.length > 500) return { ok: false, code: 'REASON_REQUIRED', message: 'A rejection says why, in 1 to 500 characters.' };
   return { ok: true, flow: step(flow, { status: 'REJECTED' }, { at: iso(now), by: who.subject, action: 'REJECTED', note: why }) };
+}
+
+/** A pending flow whose order no longer waits for it (cancelled by its buyer, or never written). */
+export function closeForOrder(flow: ApprovalFlow, orderStatus: string | null, now: number): ApprovalFlow {
+  const note = orderStatus === null ? 'the order was never written' : `the order is ${orderStatus}`;
+  return step(flow, { status: 'CANCELLED' }, { at: iso(now), by: 'erpfront', action: 'CANCELLED', note });
 }
 
 /** The flow with a step of the pipeline after approval (re-priced, queued, held) in its history. */

@@ -6,7 +6,7 @@
  * @module
  */
 import { can, type Action, type Actor } from '../../domain/access/policy.ts';
-import { currentTier, expireIfDue, mayApproveCurrentTier, type ApprovalEvent, type ApprovalFlow } from '../../domain/company/approval-flow.ts';
+import { closeForOrder, currentTier, expireIfDue, mayApproveCurrentTier, type ApprovalEvent, type ApprovalFlow } from '../../domain/company/approval-flow.ts';
 import { validateRule, type ApprovalCondition, type ApprovalRule, type ApprovalTier } from '../../domain/company/approval-rules.ts';
 import type { CompanyBuyer, CompanyRole } from '../../domain/company/directory.ts';
 import { DomainError } from '../../domain/errors.ts';
@@ -199,6 +199,11 @@ export const CompanyQueries = {
         if (!mayApproveCurrentTier(expireIfDue(flow, now), me)) continue;
         const order = await deps.orders.store.get(flow.orderId);
         if (order?.status === 'PENDING_APPROVAL') nodes.push({ flow, order });
+        // Its order was cancelled meanwhile, or never written (a failed insert; a flow is written just
+        // before its order, so only one older than a minute): the flow is closed, so the company's
+        // pending list holds only orders that wait.
+        else if (order?.status === 'CANCELLED' || (order === null && Date.parse(flow.createdAt) < now - 60_000))
+          await deps.directory.store.updateFlow(closeForOrder(flow, order?.status ?? null, now));
       }
       if (flows.length < 100 || hasNextPage) break;
     }

@@ -184,6 +184,8 @@ enum ApprovalStatus {
   APPROVED
   REJECTED
   EXPIRED
+  "Its order was cancelled while it waited."
+  CANCELLED
 }
 
 type OrderApproval {
@@ -206,7 +208,7 @@ type OrderHistoryEntry {
   at: DateTime!
   "The subject who took the step; erpfront for its own."
   by: String!
-  "REQUESTED, APPROVED, REJECTED, EXPIRED, QUEUED, ON_HOLD, SUBMITTED."
+  "REQUESTED, APPROVED, REJECTED, EXPIRED, CANCELLED, REPRICED, QUEUED, ON_HOLD, SUBMITTED."
   action: String!
   note: String
 }

@@ -175,6 +175,20 @@ const EXPECTED: Record<Action, Record<ActorName, Row>> = {
     ops: /*        */ ['OTHER_CUSTOMER', /*   */ 'OTHER_CUSTOMER', /*   */ 'NOT_APPROVER'],
     punchout: /*   */ ['PUNCHOUT_SESSION', /* */ 'PUNCHOUT_SESSION', /* */ 'PUNCHOUT_SESSION'],
   },
+  'company.register': {
+    buyer: /*      */ ['NOT_APPLICANT', /*    */ 'NOT_APPLICANT', /*    */ 'NOT_APPLICANT'],
+    rep: /*        */ ['NOT_APPLICANT', /*    */ 'NOT_APPLICANT', /*    */ 'NOT_APPLICANT'],
+    repUnread: /*  */ ['NOT_APPLICANT', /*    */ 'NOT_APPLICANT', /*    */ 'NOT_APPLICANT'],
+    ops: /*        */ ['NOT_APPLICANT', /*    */ 'NOT_APPLICANT', /*    */ 'NOT_APPLICANT'],
+    punchout: /*   */ ['NOT_APPLICANT', /*    */ 'NOT_APPLICANT', /*    */ 'NOT_APPLICANT'],
+  },
+  'companyApplication.review': {
+    buyer: /*      */ ['OPS_ONLY', /*         */ 'OPS_ONLY', /*         */ 'OPS_ONLY'],
+    rep: /*        */ ['OPS_ONLY', /*         */ 'OPS_ONLY', /*         */ 'OPS_ONLY'],
+    repUnread: /*  */ ['OPS_ONLY', /*         */ 'OPS_ONLY', /*         */ 'OPS_ONLY'],
+    ops: /*        */ ['allow', /*            */ 'allow', /*            */ 'allow'],
+    punchout: /*   */ ['OPS_ONLY', /*         */ 'OPS_ONLY', /*         */ 'OPS_ONLY'],
+  },
   'rep.home': {
     buyer: /*      */ ['NOT_A_REP', /*        */ 'NOT_A_REP', /*        */ 'NOT_A_REP'],
     rep: /*        */ ['allow', /*            */ 'allow', /*            */ 'allow'],
@@ -182,6 +196,38 @@ const EXPECTED: Record<Action, Record<ActorName, Row>> = {
     ops: /*        */ ['NOT_A_REP', /*        */ 'NOT_A_REP', /*        */ 'NOT_A_REP'],
     punchout: /*   */ ['NOT_A_REP', /*        */ 'NOT_A_REP', /*        */ 'NOT_A_REP'],
   },
+};
+
+/**
+ * The applicant (a signed-in user of no company yet, acting for none) on every action: own, other
+ * and none as for the others. A table of its own so the callers' table above keeps its shape.
+ */
+const APPLICANT: Actor = { principal: principal(['applicant'], { subject: 'new-user' }), customerId: null };
+
+//                          own (C1)                other (C2)              none
+const APPLICANT_EXPECTED: Record<Action, Row> = {
+  'customer.actFor': /*  */ ['NO_CUSTOMER_ACCESS', 'NO_CUSTOMER_ACCESS', 'allow'],
+  'order.read': /*       */ ['OTHER_CUSTOMER', /**/ 'OTHER_CUSTOMER', /* */ 'allow'],
+  'order.place': /*      */ ['OTHER_CUSTOMER', /**/ 'OTHER_CUSTOMER', /* */ 'allow'],
+  'order.cancel': /*     */ ['OTHER_CUSTOMER', /**/ 'OTHER_CUSTOMER', /* */ 'allow'],
+  'order.replay': /*     */ ['OPS_ONLY', /*      */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
+  'order.release': /*    */ ['OPS_ONLY', /*      */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
+  'orderQueue.read': /*  */ ['OPS_ONLY', /*      */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
+  'order.erpText.read': ['OPS_ONLY', /*          */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
+  'punchout.cart': /*    */ ['NOT_PUNCHOUT_SESSION', 'NOT_PUNCHOUT_SESSION', 'NOT_PUNCHOUT_SESSION'],
+  'ops.metrics': /*      */ ['OPS_ONLY', /*      */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
+  'ops.readiness': /*    */ ['OPS_ONLY', /*      */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
+  'ops.invalidate': /*   */ ['OPS_ONLY', /*      */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
+  'graphql.freeQuery': /**/ ['OPS_ONLY', /*      */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
+  'reconciliation.read': ['OPS_ONLY', /*         */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
+  'reconciliation.run': /**/ ['OPS_ONLY', /*     */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
+  'company.read': /*     */ ['OTHER_CUSTOMER', /**/ 'OTHER_CUSTOMER', /* */ 'allow'],
+  'company.manageBuyers': ['OTHER_CUSTOMER', /*  */ 'OTHER_CUSTOMER', /* */ 'NOT_COMPANY_ADMIN'],
+  'company.manageRules': ['OTHER_CUSTOMER', /*   */ 'OTHER_CUSTOMER', /* */ 'NOT_COMPANY_ADMIN'],
+  'order.approve': /*    */ ['OTHER_CUSTOMER', /**/ 'OTHER_CUSTOMER', /* */ 'NOT_APPROVER'],
+  'company.register': /* */ ['allow', /*         */ 'allow', /*          */ 'allow'],
+  'companyApplication.review': ['OPS_ONLY', /*   */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
+  'rep.home': /*         */ ['NOT_A_REP', /*     */ 'NOT_A_REP', /*      */ 'NOT_A_REP'],
 };
 
 /**
@@ -257,6 +303,17 @@ describe('the access policy, cell by cell', () => {
   });
 });
 
+describe('the applicant, cell by cell', () => {
+  it('has a row for every action', () => {
+    expect(Object.keys(APPLICANT_EXPECTED).sort()).toEqual([...ACTIONS].sort());
+  });
+
+  it.each(ACTIONS)('%s', (action) => {
+    const actual = [cell(can(APPLICANT, action, RESOURCES.own)), cell(can(APPLICANT, action, RESOURCES.other)), cell(can(APPLICANT, action, RESOURCES.none))];
+    expect(actual).toEqual(APPLICANT_EXPECTED[action]);
+  });
+});
+
 describe('company accounts, cell by cell', () => {
   const resources = (self: string): Record<'own' | 'ownSelf' | 'other' | 'none', Resource> => ({
     own: { customerId: 'C1', requester: 'someone-else' },
@@ -308,6 +365,7 @@ describe('the customer a request acts for when it names none', () => {
     ['ops', principal(['ops']), null],
     ['ops whose token carries a customer claim', principal(['ops'], { customerId: 'C1' }), 'C1'],
     ['PunchOut session', principal(['punchout'], { customerId: 'C1', punchOutSessionId: 'S1' }), 'C1'],
+    ['applicant', principal(['applicant']), null],
   ] as const)('%s', (_, who, expected) => {
     expect(homeCustomer(who)).toBe(expected);
   });
@@ -333,6 +391,10 @@ describe('refusals', () => {
     expect(message(ACTORS.ops, 'rep.home', RESOURCES.none)).toBe(
       "The rep home lists a sales rep's assigned customers: it needs a sales rep's token (role rep).",
     );
+    expect(message(ACTORS.buyer, 'company.register', RESOURCES.none)).toBe(
+      'Registering a company needs the token of a signed-in user who belongs to no company yet (a subject, and no customerId or role claims).',
+    );
+    expect(message(APPLICANT, 'companyApplication.review', RESOURCES.none)).toBe('Reviewing company registrations needs the ops role.');
     expect(message(ACTORS.buyer, 'ops.metrics', RESOURCES.none)).toBe('Metrics are for operations: they need the ops role.');
     expect(message(ACTORS.buyer, 'punchout.cart', RESOURCES.none)).toBe('This needs a PunchOut session token (from POST /punchout/session).');
     expect(message(ACTORS.punchout, 'graphql.freeQuery', RESOURCES.none)).toBe(

@@ -10,16 +10,20 @@ import type { Redis } from 'ioredis';
 import type { CacheStore } from '../../../ports/cache-store.ts';
 import type { CursorStore } from '../../../ports/cursor-store.ts';
 import type { DeliveryLog } from '../../../ports/delivery-log.ts';
+import type { CustomerActivityStore } from '../../../ports/customer-activity.ts';
 import type { FindingStore } from '../../../ports/finding-store.ts';
 import type { InvalidationBus } from '../../../ports/cache-invalidation.ts';
+import type { ApplicationStore } from '../../../ports/application-store.ts';
 import type { OrderStore } from '../../../ports/order-store.ts';
 import type { Logger } from '../../../ports/logger.ts';
 import type { PunchOutStore } from '../../../ports/punchout-store.ts';
 import type { CompanyStore } from '../../../ports/company-store.ts';
 import { loggableError } from '../../../domain/loggable-error.ts';
 import type { ThrottleStore } from '../../../ports/throttle-store.ts';
+import { createRedisApplicationStore } from './application-store.ts';
 import { createRedisCacheStore } from './cache-store.ts';
 import { createRedisCursorStore } from './cursor-store.ts';
+import { createRedisCustomerActivity } from './customer-activity.ts';
 import { createRedisDeliveryLog } from './delivery-log.ts';
 import { connectRedis } from './connection.ts';
 import { checkOrderDurability } from './durability.ts';
@@ -69,6 +73,10 @@ export interface RedisStores {
   findings: FindingStore;
   /** Buyer directories, approval rules and flows, shared: an approval holds on every instance. */
   companyStore: CompanyStore;
+  /** Company applications and their outbox toward the ERP, shared by every instance. */
+  applications: ApplicationStore;
+  /** Customers acted for lately, shared: the instance running the price sheet knows every instance's. */
+  activity: CustomerActivityStore;
   close(): Promise<void>;
 }
 
@@ -124,6 +132,8 @@ export async function openRedisStores(options: RedisStoresOptions): Promise<Redi
       cursors: createRedisCursorStore({ client, keys }),
       findings: createRedisFindingStore({ client, base: keys.reconciliation }),
       companyStore: createRedisCompanyStore({ client, base: keys.company }),
+      applications: createRedisApplicationStore({ client, base: keys.applications }),
+      activity: createRedisCustomerActivity({ client, key: keys.customerActivity }),
       async close() {
         await budget.close();
         for (const c of opened) c.disconnect();

@@ -18,6 +18,8 @@
  * - the company store (buyer directories, approval rules and flows) shares `{company}`: an
  *   approval step moves a flow and its company's pending index in one step. A few writes per
  *   order at most; one slot carries far more.
+ * - the company applications (records, sequence, status, applicant, due and lease indexes) share
+ *   `{applications}`: a write replaces a record and moves it between indexes in one step.
  * - cache entries are read and written one key per command (pipelined), so they carry the
  *   customer's or price list's scope in the key but deliberately no tag: a tag would pin a whole
  *   price list to one shard.
@@ -53,6 +55,10 @@ export interface RedisKeys {
   reconciliation: string;
   /** The base of the company store's keys: `erpfront:{company}:`. */
   company: string;
+  /** The base of the company applications' keys: `erpfront:{applications}:`. */
+  applications: string;
+  /** The customers acted for lately, a sorted set by last seen: `erpfront:customer-activity`. */
+  customerActivity: string;
 }
 
 /** The key names for `prefix`. A prefix holds no `{` or `}`: it must not become a hash tag. */
@@ -70,5 +76,7 @@ export function redisKeys(prefix = 'erpfront'): RedisKeys {
     cursorLease: (feed) => `${prefix}:cursor-lease:${feed}`,
     reconciliation: `${prefix}:{reconciliation}:`,
     company: `${prefix}:{company}:`,
+    applications: `${prefix}:{applications}:`,
+    customerActivity: `${prefix}:customer-activity`,
   };
 }

@@ -13,9 +13,12 @@ import { can, type Actor } from '../../../domain/access/policy.ts';
 import { approve, expireIfDue, noted, reject, type ApprovalFlow, type FlowStep } from '../../../domain/company/approval-flow.ts';
 import { decideCredit } from '../../../domain/credit/credit-decision.ts';
 import { creditStatus } from '../../../domain/credit/credit-status.ts';
-import { Big } from '../../../domain/money.ts';
+import { DomainError } from '../../../domain/errors.ts';
+import { Big, formatAmount } from '../../../domain/money.ts';
 import type { UserError } from '../../../domain/orders/order-input.ts';
+import type { ErpOrderLine } from '../../../ports/erp-connector.ts';
 import { isTransientErpError } from '../../../ports/erp-error.ts';
+import { quoteBuyerPrice } from '../../../services/buyer-pricing.ts';
 import type { StoredOrder } from '../../../ports/order-store.ts';
 import { atPriority, openRequestScope, type RequestScope } from '../../../services/request-scope.ts';
 import type { PlaceOrderDeps } from '../../orders/services/place-order.ts';
@@ -65,8 +68,15 @@ export async function decideOnOrder(deps: ApprovalDeps, scope: RequestScope, id:
         `Order ${id} is ${current.status}; only orders waiting for approval (PENDING_APPROVAL) can be approved or rejected.`,
       );
     }
-    // An approval interrupted after its flow moved (a crash, a lost reply): finish it.
-    if (flow.status !== 'PENDING') return { order: await settleFlow(deps, scope, current, flow), userErrors: [] };
+    // A step interrupted after its flow moved (a crash, a lost reply): finish it. Approved: carried
+    // on (asking again is how an approver retries); rejected or expired: said so.
+    if (flow.status === 'APPROVED') return { order: await settleFlow(deps, scope, current, flow), userErrors: [] };
+    if (flow.status !== 'PENDING') {
+      const settled = await settleFlow(deps, scope, current, flow);
+      return flow.status === 'EXPIRED'
+        ? refused(settled, 'APPROVAL_EXPIRED', `The approval of order ${id} expired at ${flow.expiresAt}; the buyer places it again.`)
+        : refused(settled, 'INVALID_ORDER_STATE', `Order ${id}'s approval was rejected; it cannot be approved or rejected again.`);
+    }
     const who = { subject: scope.principal.subject, roles: me?.roles ?? [] };
     const step: FlowStep = reason === undefined ? approve(flow, who, clock.now()) : reject(flow, who, reason, clock.now());
     if (!step.ok) {
@@ -97,8 +107,34 @@ export async function settleFlow(deps: ApprovalDeps, scope: RequestScope, order:
   return continueApproved(deps, scope, order, flow);
 }
 
-async function continueApproved(deps: ApprovalDeps, scope: RequestScope, order: StoredOrder, flow: ApprovalFlow): Promise<StoredOrder> {
+async function continueApproved(deps: ApprovalDeps, scope: RequestScope, waiting: StoredOrder, approved: ApprovalFlow): Promise<StoredOrder> {
   const { store, clock, policy, dispatcher } = deps.orders;
+  let order = waiting;
+  let flow = approved;
+  // Prices that aged while the order waited are read again, as placing an order now would.
+  if (clock.now() - Date.parse(order.createdAt) > policy.priceMaxAgeMs) {
+    const repriced = await reprice(deps, scope, order);
+    if (repriced === null) {
+      // No current price to be had (the ERP is down and the copies are too old): it stays approved
+      // and waiting; the sweep carries it on once prices can be read.
+      if (flow.history.at(-1)?.note !== WAITING_FOR_PRICES) {
+        await recordStep(deps, flow, { at: new Date(clock.now()).toISOString(), by: 'erpfront', action: 'APPROVED', note: WAITING_FOR_PRICES });
+      }
+      return order;
+    }
+    if (repriced.total !== order.total || JSON.stringify(repriced.lines) !== JSON.stringify(order.request.lines)) {
+      const changed = await store.repriceWaiting(order.id, repriced, clock.now());
+      if (!changed) return (await store.get(order.id)) ?? order;
+      flow =
+        (await recordStep(deps, flow, {
+          at: new Date(clock.now()).toISOString(),
+          by: 'erpfront',
+          action: 'REPRICED',
+          note: `prices older than ${Math.round(policy.priceMaxAgeMs / 1000)} s read again: total ${order.total} → ${changed.total} ${order.currency}`,
+        })) ?? flow;
+      order = changed;
+    }
+  }
   const credit = await creditAgain(deps, scope, order);
   const to = credit.decision === 'APPROVE' ? 'QUEUED' : 'ON_HOLD';
   const moved = await store.transition(order.id, ['PENDING_APPROVAL'], to, clock.now());
@@ -145,12 +181,42 @@ async function creditAgain(
   return { decision: credit.decision, note: credit.reason };
 }
 
-/** Adds a pipeline step to the flow's history; a flow moved meanwhile is read again. */
-async function recordStep(deps: ApprovalDeps, flow: ApprovalFlow, event: Parameters<typeof noted>[1]): Promise<void> {
+/** Adds a pipeline step to the flow's history (a flow moved meanwhile is read again); the flow as written. */
+async function recordStep(deps: ApprovalDeps, flow: ApprovalFlow, event: Parameters<typeof noted>[1]): Promise<ApprovalFlow | null> {
   let current: ApprovalFlow | null = flow;
   for (let round = 0; current && round < MAX_ROUNDS; round++) {
-    if (await deps.directory.store.updateFlow(noted(current, event))) return;
+    const next = noted(current, event);
+    if (await deps.directory.store.updateFlow(next)) return next;
     current = await deps.directory.store.flow(flow.orderId);
+  }
+  return null;
+}
+
+const WAITING_FOR_PRICES = 'approved; waiting for current prices (the ERP is not answering)';
+
+/**
+ * The order's lines at the buyer's prices now, on the authoritative path (fresh from the ERP, or a
+ * cached price younger than the order price limit); `null` when a line cannot be priced now.
+ */
+async function reprice(deps: ApprovalDeps, scope: RequestScope, order: StoredOrder): Promise<{ lines: ErpOrderLine[]; total: string } | null> {
+  const orderScope = atPriority(deps.orders, scope.customerId === order.customerId ? scope : { ...scope, customerId: order.customerId }, 'order');
+  try {
+    const account = (await orderScope.reader.account(order.customerId)).value;
+    const lines = await Promise.all(
+      order.request.lines.map(async (line) => {
+        const item = (await orderScope.reader.item(line.sku)).value;
+        const quote = await quoteBuyerPrice(orderScope, account, item, line.quantity, { authoritative: { maxAgeMs: deps.orders.policy.priceMaxAgeMs } });
+        return { ...line, unitPrice: quote.unitPrice.amount };
+      }),
+    );
+    const total = lines.reduce((sum, line) => sum.plus(new Big(line.unitPrice).times(line.quantity)), new Big(0));
+    return { lines, total: formatAmount(total, order.currency) };
+  } catch (error) {
+    if (isTransientErpError(error) || error instanceof DomainError) {
+      scope.log.warn('approved order not re-priced now', { orderId: order.id, err: error instanceof Error ? error.message : String(error) });
+      return null;
+    }
+    throw error;
   }
 }
 
@@ -178,6 +244,8 @@ export async function sweepApprovals(deps: ApprovalDeps, options: { limit: numbe
       log: logger,
     });
     const after = await settleFlow(deps, scope, order, flow);
+    // An approved order still waiting for current prices is tried again next time, quietly.
+    if (after.status === 'PENDING_APPROVAL') continue;
     logger.info('order approval settled', { orderId: order.id, customerId: order.customerId, approval: flow.status, status: after.status });
     settled++;
   }

@@ -64,7 +64,8 @@ export class CompanyDirectory {
    */
   async designateAdmin(customerId: string, subject: string, by: string): Promise<CompanyBuyer> {
     const current = await this.store.buyer(customerId, subject);
-    const roles = normalRoles([...(current?.roles ?? []), 'ADMIN']);
+    // Someone new (a registration's applicant, the ERP's primary contact) buys for the company too.
+    const roles = normalRoles([...(current?.roles ?? ['BUYER']), 'ADMIN']);
     const result = await this.setBuyer(customerId, { subject, roles }, by);
     if ('userErrors' in result) throw new Error(`cannot make ${subject} an admin of ${customerId}: ${result.userErrors[0]!.message}`);
     return result.buyer;

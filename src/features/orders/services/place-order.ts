@@ -98,6 +98,12 @@ export interface PlaceOrderResult {
   order: StoredOrder | null;
   userErrors: UserError[];
   creditDecision: CreditDecision | null;
+  /**
+   * When the prices this request priced the order at were read from the ERP (the oldest line's),
+   * and whether any came from erpfront's copy because the ERP did not answer (the price sheet, a
+   * recent read). Absent when this request priced no order (a user error, a repeated key).
+   */
+  pricing?: { asOf: string; stale: boolean };
 }
 
 const failed = (...userErrors: UserError[]): PlaceOrderResult => ({ order: null, userErrors, creditDecision: null });
@@ -253,8 +259,9 @@ async function prepareAndWrite(
   if (errors.length) return failed(...errors);
   const lineItems = items as Array<Cached<Item>>;
 
-  const priced = await priceLines(deps, scope, account.value, lineItems, input);
-  if (!Array.isArray(priced)) return failed(...priced.errors);
+  const pricedLines = await priceLines(deps, scope, account.value, lineItems, input);
+  if ('errors' in pricedLines) return failed(...pricedLines.errors);
+  const { lines: priced, pricing } = pricedLines;
   const total = priced.reduce((sum, line) => sum.plus(new Big(line.unitPrice).times(line.quantity)), new Big(0));
   const totalAmount = formatAmount(total, account.value.currency);
 
@@ -304,7 +311,7 @@ async function prepareAndWrite(
       principal,
       customerId,
       account,
-      { poNumber, shipToId: shipTo!.id, payment, lines: priced, totalAmount, input, key, idempotency, approval },
+      { poNumber, shipToId: shipTo!.id, payment, lines: priced, totalAmount, input, key, idempotency, approval: approval && openOnce(approval) },
       round,
     );
   }
@@ -324,7 +331,7 @@ async function prepareAndWrite(
   if (order.status === 'ON_HOLD' || order.status === 'PENDING_APPROVAL') {
     metrics.orderOutcome(order.status);
     log.info('order placed', { ...placed, status: order.status });
-    return { order, userErrors: [], creditDecision: credit };
+    return { order, userErrors: [], creditDecision: credit, pricing };
   }
   log.info('order placed', { ...placed, status: 'QUEUED' });
   // The order is safe on disk; give the ERP a moment to take it, else answer QUEUED.
@@ -333,7 +340,25 @@ async function prepareAndWrite(
     metrics.orderOutcome('QUEUED');
     log.info('order queued', { orderId: order.id, status: 'QUEUED', waitedMs: policy.submitWaitMs });
   }
-  return { order: settled, userErrors: [], creditDecision: credit };
+  return { order: settled, userErrors: [], creditDecision: credit, pricing };
+}
+
+/**
+ * The approval's flow is opened once, for the first id tried: a credit decision taken again
+ * (another order of the customer moved) writes the order under that same id, so no flow is left
+ * behind for an id that was never written.
+ */
+function openOnce(approval: ApprovalNeeded): ApprovalNeeded & { orderId?: string } {
+  let opened: { id: string; done: Promise<void> } | null = null;
+  return {
+    get orderId() {
+      return opened?.id;
+    },
+    open(orderId, now) {
+      opened ??= { id: orderId, done: approval.open(orderId, now) };
+      return opened.done;
+    },
+  };
 }
 
 /** How often a credit decision is taken again when other orders of the customer keep moving. */
@@ -358,7 +383,7 @@ async function decideAndWrite(
     input: OrderInput;
     key: string | null;
     idempotency: { key: string; claimId: string } | null;
-    approval: ApprovalNeeded | null;
+    approval: (ApprovalNeeded & { orderId?: string }) | null;
   },
   round: number,
 ): Promise<{ order: StoredOrder; credit: CreditDecision } | PlaceOrderResult | null> {
@@ -379,7 +404,7 @@ async function decideAndWrite(
         : `This order of ${draft.totalAmount} ${account.value.currency} exceeds customer ${customerId}'s available credit.`;
     return { order: null, userErrors: [{ code: credit.reason!, message, field: [] }], creditDecision: credit };
   }
-  const id = newOrderId(clock.now());
+  const id = draft.approval?.orderId ?? newOrderId(clock.now());
   const { input } = draft;
   // The flow first: an order waiting for approval always has one (a flow left without its order,
   // by a failed insert, is never listed).
@@ -455,7 +480,7 @@ async function priceLines(
   account: CustomerAccount,
   items: Array<Cached<Item>>,
   input: OrderInput,
-): Promise<ErpOrderLine[] | { errors: UserError[] }> {
+): Promise<{ lines: ErpOrderLine[]; pricing: { asOf: string; stale: boolean } } | { errors: UserError[] }> {
   const authoritative = { maxAgeMs: deps.policy.priceMaxAgeMs };
   const errors: UserError[] = [];
   // All lines are asked at once, so their prices reach the ERP in one batch.
@@ -471,10 +496,13 @@ async function priceLines(
     }),
   );
   if (errors.length) return { errors: errors.filter(Boolean) };
-  return quotes.map((quote, i) => ({
+  const lines = quotes.map((quote, i) => ({
     sku: items[i]!.value.sku,
     quantity: quote!.quantity,
     unitPrice: quote!.unitPrice.amount,
     unitOfMeasure: items[i]!.value.unitOfMeasure,
   }));
+  // biome-ignore lint/complexity/useMathMinMax: ISO 8601 instants, compared as text
+  const asOf = quotes.reduce((oldest, quote) => (quote!.asOf < oldest ? quote!.asOf : oldest), quotes[0]!.asOf);
+  return { lines, pricing: { asOf, stale: quotes.some((quote) => quote!.stale) } };
 }
