@@ -14,12 +14,14 @@ import { ordersFeature } from './orders/feature.ts';
 import { priceSheetFeature } from './price-sheet/feature.ts';
 import { punchOutFeature } from './punchout/feature.ts';
 import { reconciliationFeature } from './reconciliation/feature.ts';
+import { repsFeature } from './reps/feature.ts';
 import { registrationFeature } from './registration/feature.ts';
 
 export const features: readonly Feature[] = [
   catalogFeature,
   ordersFeature,
   companyFeature,
+  repsFeature,
   priceSheetFeature,
   punchOutFeature,
   operationsFeature,

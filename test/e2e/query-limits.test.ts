@@ -210,8 +210,9 @@ describe("the README's example queries run within the limits", () => {
 
   it.each(operations.map((o) => [o.operation.name?.value ?? '(anonymous)', o] as const))('%s', async (name, { block, operation }) => {
     const document = block.slice(operation.loc!.start, operation.loc!.end);
-    // A block marked `# as: ops` is for operations (a buyer would rightly get FORBIDDEN).
-    const token = /# as: ops/.test(block) ? await stack.opsToken() : undefined;
+    // A block marked `# as: ops` is for operations, `# as: rep R05` for that sales rep (a buyer would rightly get FORBIDDEN).
+    const rep = /# as: rep (\S+)/.exec(block)?.[1];
+    const token = /# as: ops/.test(block) ? await stack.opsToken() : rep ? await stack.repToken(rep) : undefined;
     const answer = await stack.graphql(document, variables(block, name), { token, headers: { 'idempotency-key': `readme-${name}-${Date.now()}` } });
     expect({ status: answer.status, errors: answer.body.errors }).toEqual({ status: 200, errors: undefined });
     const cost = costOf(answer);

@@ -70,6 +70,11 @@ export const ACTIONS = [
   'company.register',
   /** List, approve and reject company registrations (operations). */
   'companyApplication.review',
+  /**
+   * A sales rep's home: the customers the ERP assigns them, with credit, open orders, orders
+   * awaiting approval and overdue invoices. Only their own: the list is the ERP's assignment.
+   */
+  'rep.home',
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];
@@ -137,7 +142,9 @@ export type DenialReason =
   /** Operations act for a customer to help it, not to spend its money. */
   | 'NOT_A_BUYER'
   /** Only a user who belongs to no company yet registers one. */
-  | 'NOT_APPLICANT';
+  | 'NOT_APPLICANT'
+  /** A sales rep's own views need a rep token. */
+  | 'NOT_A_REP';
 
 export type Decision =
   | { readonly verdict: 'allow' }
@@ -259,6 +266,12 @@ const RULES: { readonly [A in Action]: (actor: Actor, resource: Resource) => Dec
           'Registering a company needs the token of a signed-in user who belongs to no company yet (a subject, and no customerId or role claims).',
         ),
   'companyApplication.review': opsOnly('Reviewing company registrations needs the ops role.'),
+
+  // Whatever customer the request names: the home lists the rep's own assignments, read from the ERP.
+  'rep.home': (actor) =>
+    has(actor, 'rep') && actor.principal.repId !== null
+      ? ALLOW
+      : deny('NOT_A_REP', "The rep home lists a sales rep's assigned customers: it needs a sales rep's token (role rep)."),
 };
 
 /**

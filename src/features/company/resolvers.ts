@@ -105,6 +105,8 @@ function toCondition(input: RuleInput['condition']): ApprovalCondition {
       return { kind: input.kind, quantity: input.quantity ?? Number.NaN };
     case 'PRODUCT_CATEGORY':
       return { kind: input.kind, category: input.category ?? '' };
+    case 'SALES_REP_ORDER':
+      return { kind: input.kind };
     default:
       return { kind: 'REQUESTER_ROLE', role: (input.role ?? '') as CompanyRole };
   }

@@ -108,7 +108,9 @@ export const OrderQueries = {
       ...(fromErpList
         ? page.orders.map((o) => {
             const local = o.externalRef ? known.get(o.externalRef) : undefined;
-            return local ? { ...fromStored(local), ...fromErp(o), placedBy: local.placedBy, creditDecision: local.creditDecision } : fromErp(o);
+            return local
+              ? { ...fromStored(local), ...fromErp(o), placedBy: local.placedBy, onBehalf: local.onBehalf ?? null, creditDecision: local.creditDecision }
+              : fromErp(o);
           })
         : offset === 0
           ? [...known.values()].slice(0, first).map((o) => ({ ...fromStored(o), stale: true }))

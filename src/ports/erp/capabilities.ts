@@ -14,6 +14,7 @@
  * @module
  */
 import type { ErpAccountCreation, ErpCustomers, ErpSalesReps } from './accounts.ts';
+import type { ErpAccountActivity } from './activity.ts';
 import type { ErpChangeFeed } from './changes.ts';
 import type { ErpCatalog } from './catalog.ts';
 import type { ErpPing } from './health.ts';
@@ -36,6 +37,8 @@ export interface ErpCapabilities {
   orderCancellation: ErpOrderCancellation;
   /** What changed since a cursor: for ERPs that send no webhooks (Tryton), polled by a job. */
   changes: ErpChangeFeed;
+  /** Open orders and unpaid invoices of many customers at once (a sales rep's home page). */
+  accountActivity: ErpAccountActivity;
   // Next: `quotes`, `returns`.
 }
 
@@ -53,6 +56,7 @@ export const ERP_CAPABILITIES = Object.keys({
   orders: true,
   orderCancellation: true,
   changes: true,
+  accountActivity: true,
 } satisfies Record<ErpCapability, true>) as readonly ErpCapability[];
 
 /** The methods of every capability, flat: what the core calls on a connector. */
@@ -65,7 +69,8 @@ export type ErpMethods = ErpPing &
   ErpAccountCreation &
   ErpOrders &
   ErpOrderCancellation &
-  ErpChangeFeed;
+  ErpChangeFeed &
+  ErpAccountActivity;
 
 export type ErpMethodName = keyof ErpMethods;
 
@@ -102,6 +107,8 @@ export const ERP_METHODS: { readonly [M in ErpMethodName]: ErpMethodInfo<M> } = 
   cancelOrder: { capability: 'orderCancellation', arity: 2, batch: false },
   changeCursorNow: { capability: 'changes', arity: 1, batch: false },
   changesSince: { capability: 'changes', arity: 3, batch: false },
+  getOpenOrderSummaries: { capability: 'accountActivity', arity: 2, batch: true },
+  getOpenInvoices: { capability: 'accountActivity', arity: 2, batch: true },
 };
 
 /** The method names, in the table's order. */

@@ -189,6 +189,13 @@ const EXPECTED: Record<Action, Record<ActorName, Row>> = {
     ops: /*        */ ['allow', /*            */ 'allow', /*            */ 'allow'],
     punchout: /*   */ ['OPS_ONLY', /*         */ 'OPS_ONLY', /*         */ 'OPS_ONLY'],
   },
+  'rep.home': {
+    buyer: /*      */ ['NOT_A_REP', /*        */ 'NOT_A_REP', /*        */ 'NOT_A_REP'],
+    rep: /*        */ ['allow', /*            */ 'allow', /*            */ 'allow'],
+    repUnread: /*  */ ['allow', /*            */ 'allow', /*            */ 'allow'],
+    ops: /*        */ ['NOT_A_REP', /*        */ 'NOT_A_REP', /*        */ 'NOT_A_REP'],
+    punchout: /*   */ ['NOT_A_REP', /*        */ 'NOT_A_REP', /*        */ 'NOT_A_REP'],
+  },
 };
 
 /**
@@ -220,6 +227,7 @@ const APPLICANT_EXPECTED: Record<Action, Row> = {
   'order.approve': /*    */ ['OTHER_CUSTOMER', /**/ 'OTHER_CUSTOMER', /* */ 'NOT_APPROVER'],
   'company.register': /* */ ['allow', /*         */ 'allow', /*          */ 'allow'],
   'companyApplication.review': ['OPS_ONLY', /*   */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
+  'rep.home': /*         */ ['NOT_A_REP', /*     */ 'NOT_A_REP', /*      */ 'NOT_A_REP'],
 };
 
 /**
@@ -380,6 +388,9 @@ describe('refusals', () => {
       'A PunchOut session cannot call cancelOrder: return the cart with returnPunchOutCart; the order arrives from the procurement system.',
     );
     expect(message(ACTORS.buyer, 'orderQueue.read', RESOURCES.none)).toBe('This needs the ops role.');
+    expect(message(ACTORS.ops, 'rep.home', RESOURCES.none)).toBe(
+      "The rep home lists a sales rep's assigned customers: it needs a sales rep's token (role rep).",
+    );
     expect(message(ACTORS.buyer, 'company.register', RESOURCES.none)).toBe(
       'Registering a company needs the token of a signed-in user who belongs to no company yet (a subject, and no customerId or role claims).',
     );
