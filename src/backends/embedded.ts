@@ -6,9 +6,11 @@
  * @module
  */
 import { join } from 'node:path';
+import { createMemoryConsoleSessionStore } from '../adapters/stores/memory/console-session-store.ts';
 import { createMemoryDeliveryLog } from '../adapters/stores/memory/delivery-log.ts';
 import { createMemoryErpBudget } from '../adapters/stores/memory/erp-budget.ts';
 import { createMemoryThrottleStore } from '../adapters/stores/memory/throttle-store.ts';
+import { createSqliteAuditLog } from '../adapters/stores/sqlite/audit-log.ts';
 import { createSqliteCursorStore } from '../adapters/stores/sqlite/cursor-store.ts';
 import { createSqliteFindingStore } from '../adapters/stores/sqlite/finding-store.ts';
 import { createSqliteOrderStore } from '../adapters/stores/sqlite/order-store.ts';
@@ -25,6 +27,7 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
     const punchout = createSqlitePunchOutStore({ path: join(env.DATA_DIR, 'punchout.sqlite') });
     const cursors = createSqliteCursorStore({ path: join(env.DATA_DIR, 'cursors.sqlite') });
     const findings = createSqliteFindingStore({ path: join(env.DATA_DIR, 'reconciliation.sqlite') });
+    const audit = createSqliteAuditLog({ path: join(env.DATA_DIR, 'audit.sqlite') });
     // This process owns the store (the lock): leases still recorded belong to a crashed
     // predecessor. Their orders are released now, in doubt, instead of after the lease runs out.
     const recoveredOrders = await orders.releaseLeases(Date.now());
@@ -39,6 +42,9 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
       deliveries: createMemoryDeliveryLog(),
       cursors,
       findings,
+      audit,
+      // One process serves the console: its sessions live here (a restart asks for a new login).
+      consoleSessions: createMemoryConsoleSessionStore(),
       recoveredOrders,
       async close() {
         try {
@@ -46,6 +52,7 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
           await punchout.close();
           await cursors.close();
           await findings.close();
+          await audit.close();
         } finally {
           unlock();
         }

@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { createMemoryAuditLog } from '../adapters/stores/memory/audit-log.ts';
+import { createMemoryConsoleSessionStore } from '../adapters/stores/memory/console-session-store.ts';
 import { createMemoryCursorStore } from '../adapters/stores/memory/cursor-store.ts';
 import { createMemoryDeliveryLog } from '../adapters/stores/memory/delivery-log.ts';
 import { createMemoryErpBudget } from '../adapters/stores/memory/erp-budget.ts';
@@ -27,6 +29,8 @@ export function openMemoryBackends(env: Env): Backends {
     deliveries: createMemoryDeliveryLog(),
     cursors: createMemoryCursorStore(),
     findings: createMemoryFindingStore(),
+    audit: createMemoryAuditLog(),
+    consoleSessions: createMemoryConsoleSessionStore(),
     recoveredOrders: 0,
     close: () => punchout.close(),
   };

@@ -37,6 +37,8 @@ export async function openScaleOutBackends(env: Env & { REDIS_URL: string }, opt
     deliveries: redis.deliveries,
     cursors: redis.cursors,
     findings: redis.findings,
+    audit: redis.audit,
+    consoleSessions: redis.consoleSessions,
     recoveredOrders: 0,
     close: () => redis.close(),
   };

@@ -5,7 +5,9 @@
  *
  * @module
  */
+import type { AuditLog } from './audit-log.ts';
 import type { CacheStore } from './cache-store.ts';
+import type { ConsoleSessionStore } from './console-session-store.ts';
 import type { InvalidationBus } from './cache-invalidation.ts';
 import type { CursorStore } from './cursor-store.ts';
 import type { DeliveryLog } from './delivery-log.ts';
@@ -36,6 +38,10 @@ export interface Backends {
   readonly cursors: CursorStore;
   /** What reconciliation found (and the duplicate check): durable where the set is, shared in scale-out. */
   readonly findings: FindingStore;
+  /** Every operations action (who, what, when, result): durable where the set is, shared in scale-out. */
+  readonly audit: AuditLog;
+  /** Ops console sessions: this process's (embedded, memory), or shared by every instance (scale-out). */
+  readonly consoleSessions: ConsoleSessionStore;
   /**
    * Orders a crashed predecessor was submitting, released at open (in doubt) because this process
    * owns the store; 0 where leases are shared and run out instead (scale-out).

@@ -6,7 +6,12 @@
  * @module
  */
 
-export type StoreErrorCode = 'ORDER_STORE_UNAVAILABLE' | 'PUNCHOUT_STORE_UNAVAILABLE' | 'FINDING_STORE_UNAVAILABLE';
+export type StoreErrorCode =
+  | 'ORDER_STORE_UNAVAILABLE'
+  | 'PUNCHOUT_STORE_UNAVAILABLE'
+  | 'FINDING_STORE_UNAVAILABLE'
+  | 'AUDIT_LOG_UNAVAILABLE'
+  | 'CONSOLE_SESSIONS_UNAVAILABLE';
 
 export class StoreUnavailableError extends Error {
   override readonly name = 'StoreUnavailableError';

@@ -7,7 +7,9 @@
  * @module
  */
 import type { Redis } from 'ioredis';
+import type { AuditLog } from '../../../ports/audit-log.ts';
 import type { CacheStore } from '../../../ports/cache-store.ts';
+import type { ConsoleSessionStore } from '../../../ports/console-session-store.ts';
 import type { CursorStore } from '../../../ports/cursor-store.ts';
 import type { DeliveryLog } from '../../../ports/delivery-log.ts';
 import type { FindingStore } from '../../../ports/finding-store.ts';
@@ -17,7 +19,9 @@ import type { Logger } from '../../../ports/logger.ts';
 import type { PunchOutStore } from '../../../ports/punchout-store.ts';
 import { loggableError } from '../../../domain/loggable-error.ts';
 import type { ThrottleStore } from '../../../ports/throttle-store.ts';
+import { createRedisAuditLog } from './audit-log.ts';
 import { createRedisCacheStore } from './cache-store.ts';
+import { createRedisConsoleSessionStore } from './console-session-store.ts';
 import { createRedisCursorStore } from './cursor-store.ts';
 import { createRedisDeliveryLog } from './delivery-log.ts';
 import { connectRedis } from './connection.ts';
@@ -65,6 +69,10 @@ export interface RedisStores {
   cursors: CursorStore;
   /** Reconciliation findings, shared: one instance reconciles, any lists them. */
   findings: FindingStore;
+  /** Operations' actions, shared: an action taken on one instance shows on all. */
+  audit: AuditLog;
+  /** Ops console sessions, shared: a session works on every instance. */
+  consoleSessions: ConsoleSessionStore;
   close(): Promise<void>;
 }
 
@@ -119,6 +127,8 @@ export async function openRedisStores(options: RedisStoresOptions): Promise<Redi
       deliveries: createRedisDeliveryLog({ client, key: keys.delivery }),
       cursors: createRedisCursorStore({ client, keys }),
       findings: createRedisFindingStore({ client, base: keys.reconciliation }),
+      audit: createRedisAuditLog({ client, base: keys.audit }),
+      consoleSessions: createRedisConsoleSessionStore({ client, key: keys.consoleSession }),
       async close() {
         await budget.close();
         for (const c of opened) c.disconnect();

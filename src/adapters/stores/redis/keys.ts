@@ -15,6 +15,8 @@
  *   session; one slot carries far more than buyers send.
  * - the reconciliation findings (open index, findings, resolved index) share `{reconciliation}`:
  *   opening or resolving a finding moves it between indexes in one step.
+ * - the audit log's sequence and lists share `{audit}`: an entry goes to the recent list and its
+ *   target's list in one step.
  * - cache entries are read and written one key per command (pipelined), so they carry the
  *   customer's or price list's scope in the key but deliberately no tag: a tag would pin a whole
  *   price list to one shard.
@@ -48,6 +50,10 @@ export interface RedisKeys {
   cursorLease(feed: string): string;
   /** The base of the reconciliation findings' keys: `erpfront:{reconciliation}:`. */
   reconciliation: string;
+  /** The base of the audit log's keys: `erpfront:{audit}:`. */
+  audit: string;
+  /** One console session, by the hash of its cookie's id: `erpfront:console-session:<hash>` (one key, no tag). */
+  consoleSession(sessionKey: string): string;
 }
 
 /** The key names for `prefix`. A prefix holds no `{` or `}`: it must not become a hash tag. */
@@ -64,5 +70,7 @@ export function redisKeys(prefix = 'erpfront'): RedisKeys {
     cursor: (feed) => `${prefix}:cursor:${feed}`,
     cursorLease: (feed) => `${prefix}:cursor-lease:${feed}`,
     reconciliation: `${prefix}:{reconciliation}:`,
+    audit: `${prefix}:{audit}:`,
+    consoleSession: (sessionKey) => `${prefix}:console-session:${sessionKey}`,
   };
 }
