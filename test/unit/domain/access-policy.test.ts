@@ -125,6 +125,13 @@ const EXPECTED: Record<Action, Record<ActorName, Row>> = {
     ops: /*        */ ['allow', /*            */ 'allow', /*            */ 'allow'],
     punchout: /*   */ ['OPS_ONLY', /*         */ 'OPS_ONLY', /*         */ 'OPS_ONLY'],
   },
+  'ops.console': {
+    buyer: /*      */ ['OPS_ONLY', /*         */ 'OPS_ONLY', /*         */ 'OPS_ONLY'],
+    rep: /*        */ ['OPS_ONLY', /*         */ 'OPS_ONLY', /*         */ 'OPS_ONLY'],
+    repUnread: /*  */ ['OPS_ONLY', /*         */ 'OPS_ONLY', /*         */ 'OPS_ONLY'],
+    ops: /*        */ ['allow', /*            */ 'allow', /*            */ 'allow'],
+    punchout: /*   */ ['OPS_ONLY', /*         */ 'OPS_ONLY', /*         */ 'OPS_ONLY'],
+  },
   'reconciliation.read': {
     buyer: /*      */ ['OPS_ONLY', /*         */ 'OPS_ONLY', /*         */ 'OPS_ONLY'],
     rep: /*        */ ['OPS_ONLY', /*         */ 'OPS_ONLY', /*         */ 'OPS_ONLY'],

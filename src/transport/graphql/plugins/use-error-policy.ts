@@ -32,6 +32,11 @@ export interface ErrorPolicyOptions {
    * own, without the `/graphql` route); default nowhere.
    */
   log?: (message: string, detail: unknown) => void;
+  /**
+   * Told of every error whose detail is held back for the log (an ERP failure, a store outage, an
+   * unexpected exception), with what the client is told: the ops console's recent errors.
+   */
+  onError?: (event: { code: string; message: string; requestId: string | null; path: string }) => void;
 }
 
 /** What the `/graphql` route puts in the context: the request's id (answered as X-Request-Id) and logger. */
@@ -139,6 +144,13 @@ export function useErrorPolicy(options: ErrorPolicyOptions = {}): Plugin<Request
           const code = error === original ? 'INTERNAL_SERVER_ERROR' : String(error.extensions.code);
           // Ours to write: the unexpected one stays as the executor made it, for yoga to mask.
           if (id && error !== original) error.extensions.requestId = id;
+          options.onError?.({
+            code,
+            // The unexpected one is masked for the client: its text is for the log only.
+            message: error === original ? 'Unexpected error; the log has the detail under the request id.' : error.message,
+            requestId: id ?? null,
+            path: error.path?.join('.') ?? '(operation)',
+          });
           if (context.log) {
             // Field names and the client's aliases, bounded; the ERP's text without its addresses.
             const fields = { code, path: untrustedField(error.path?.join('.') ?? '(operation)', 200), err: loggableError(detail) };
