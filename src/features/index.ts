@@ -7,10 +7,19 @@
  */
 import { catalogFeature } from './catalog/feature.ts';
 import { changesFeature } from './changes/feature.ts';
+import { consoleFeature } from './console/feature.ts';
 import type { Feature } from './feature.ts';
 import { operationsFeature } from './operations/feature.ts';
 import { ordersFeature } from './orders/feature.ts';
 import { punchOutFeature } from './punchout/feature.ts';
 import { reconciliationFeature } from './reconciliation/feature.ts';
 
-export const features: readonly Feature[] = [catalogFeature, ordersFeature, punchOutFeature, operationsFeature, changesFeature, reconciliationFeature];
+export const features: readonly Feature[] = [
+  catalogFeature,
+  ordersFeature,
+  punchOutFeature,
+  operationsFeature,
+  changesFeature,
+  reconciliationFeature,
+  consoleFeature,
+];

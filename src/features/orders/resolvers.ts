@@ -32,15 +32,18 @@ async function visibleOrder(context: GraphQLContext, id: string, action: Action 
   return null; // another customer's order does not exist, as far as this caller can tell
 }
 
-const notFound = (id: string): UserError => ({ code: 'ORDER_NOT_FOUND', message: `No order ${id}.`, field: ['id'] });
-
 async function act(context: GraphQLContext, kind: OrderActionKind, id: string) {
   const { action } = ORDER_ACTIONS[kind];
   // Asked in general first, so a caller refused the action is told so whatever the id.
   authorize(context, action, { customerId: null });
   const actions = context.services.orderActions;
   if (!actions) throw new DomainError('FORBIDDEN', 'Orders are not available on this deployment.');
-  const outcome = await actions.run(kind, id, { subject: context.principal.subject, mayActOn: (customerId) => allows(context, action, { customerId }) }, context.log);
+  const outcome = await actions.run(
+    kind,
+    id,
+    { subject: context.principal.subject, mayActOn: (customerId) => allows(context, action, { customerId }) },
+    context.log,
+  );
   if (outcome.ok) return { order: fromStored(outcome.order), userErrors: [] };
   const userErrors: UserError[] = [{ code: outcome.code, message: outcome.message, field: ['id'] }];
   return { order: outcome.code === 'INVALID_ORDER_STATE' ? fromStored(outcome.order) : null, userErrors };

@@ -122,8 +122,7 @@ export function requestLog(options: RequestLogOptions): MiddlewareHandler {
       if (status >= 500) {
         log.error('request', fields);
         options.onServerError?.({ status, method: fields.method as string, path: fields.path as string, requestId: reqId });
-      }
-      else log.info('request', fields);
+      } else log.info('request', fields);
     }
   };
 }

@@ -66,7 +66,10 @@ export class OrderActions {
       order = await store.get(id);
       if (order && actor.mayActOn(order.customerId)) moved = await store.transition(id, [...from], to, clock.now());
     } catch (error) {
-      await audit('failed', `Could not be ${done}: the order store did not answer (${error instanceof Error && 'code' in error ? String(error.code) : 'error'}).`);
+      await audit(
+        'failed',
+        `Could not be ${done}: the order store did not answer (${error instanceof Error && 'code' in error ? String(error.code) : 'error'}).`,
+      );
       throw error;
     }
     if (!order || !actor.mayActOn(order.customerId)) {
