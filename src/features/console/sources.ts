@@ -31,7 +31,8 @@ export interface PriceSheetStatus {
 }
 
 export interface ConsoleSources {
-  changeFeed?: { status(): ChangeFeedStatus };
+  /** Sync or async: the change feed reads its figures from the shared store. */
+  changeFeed?: { status(): ChangeFeedStatus | Promise<ChangeFeedStatus> };
   priceSheet?: { status(): Promise<PriceSheetStatus> };
 }
 
