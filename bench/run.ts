@@ -1,10 +1,12 @@
 /**
  * `npm run bench`: erpfront's speed targets, measured in one run on this machine.
  *   BENCH_ROUNDS (default 3) alternating rounds of BENCH_SECONDS (default 10) each; medians.
- * Then the fault campaign's long run: BENCH_CHAOS_ORDERS (default 3000) orders on three instances
+ * Then change-to-visible latency on three instances (BENCH_CHANGES, default 50, price changes), and
+ * the fault campaign's long run: BENCH_CHAOS_ORDERS (default 3000) orders on three instances
  * sharing Redis, seed BENCH_CHAOS_SEED (random, printed); `npm run chaos` runs it alone.
  */
 import { benchCatalogPage } from './catalog-page.ts';
+import { benchChangeFeed, formatChangeFeed } from './change-feed.ts';
 import { pinLoadGenerator, releaseCores } from './harness.ts';
 import { benchOrders } from './orders.ts';
 import { benchOverload, formatOverload } from './overload.ts';
@@ -100,6 +102,9 @@ console.log(`first page with a cold LRU: ${fmt(scale.fromErp, 1)} ms from the ER
 
 // The fault campaign is not a load test: its processes get both cores.
 releaseCores();
+// Change-to-visible across three instances sharing Redis: BENCH_CHANGES (default 50) price changes.
+console.log(`\n${formatChangeFeed(await benchChangeFeed({ changes: Number(process.env.BENCH_CHANGES ?? 50) }))}`);
+
 const chaosSeed = Number(process.env.BENCH_CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 console.log(`\n(fault campaign, seed ${chaosSeed}: every order checked against the ERP's own list afterwards)`);
 const chaos = await runCampaign({ mode: 'redis', seed: chaosSeed, orders: Number(process.env.BENCH_CHAOS_ORDERS ?? 3000) });

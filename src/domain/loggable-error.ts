@@ -6,9 +6,10 @@
  * the message is bounded, and an expected failure (one with a `code`: an ERP, store or Redis
  * error) is shown by its code, operation and reason without a stack.
  *
- * The error objects themselves are unchanged: operations still read an order's `lastError` (the
- * ERP's own words) through the ops API. Connectors could keep addresses out of their messages
- * altogether; until they do, this is where they are cut.
+ * The connectors keep the ERP's address out of their own messages (`transport-failure.ts`), and
+ * cut addresses from the ERP's texts they quote; what is stored or shown from an ErpError (an
+ * order's `lastError` and rejection, `/readyz`'s ERP detail) goes through {@link withoutAddresses}
+ * too, since an ERP's own words (a Tryton server fault, a proxy's page) may name its hosts.
  *
  * @module
  */

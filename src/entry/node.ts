@@ -153,5 +153,6 @@ export async function main(source = process.env, options: StartOptions = {}): Pr
 
 if (import.meta.main) {
   const running = await main();
-  console.log(`erpfront: GraphQL at ${running.url}/graphql (ERP: ${process.env.ERP_URL ?? 'sandbox default'})`);
+  // The connector, not ERP_URL: log lines do not name internal addresses (the configuration does).
+  console.log(`erpfront: GraphQL at ${running.url}/graphql (ERP connector: ${process.env.ERP_CONNECTOR ?? 'sandbox'})`);
 }

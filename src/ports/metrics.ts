@@ -25,6 +25,26 @@ export interface LoadReading {
   eventLoopDelayMs: number | null;
 }
 
+/** How an ERP change reached erpfront: a webhook delivery (`push`) or the polling job (`poll`). */
+export type ChangeSource = 'push' | 'poll';
+
+/**
+ * What became of one ERP change event: `applied` (its cache entries dropped everywhere),
+ * `duplicate` (a delivery already acted on), `refused` (bad signature, timestamp or body),
+ * `failed` (could not be acted on everywhere; the sender retries).
+ */
+export type ChangeEventOutcome = 'applied' | 'duplicate' | 'refused' | 'failed';
+
+/** The change feed as read at scrape time (see features/changes/feed-monitor.ts for the lag's definition). */
+export interface ChangeFeedReading {
+  /** Which path the lag is of; `null` before any change or poll. */
+  source: ChangeSource | null;
+  /** `null` while unknown (nothing received, nothing polled yet). */
+  lagSeconds: number | null;
+  /** When erpfront last applied a change, epoch ms; `null` before the first. */
+  lastEventAt: number | null;
+}
+
 /** How a GraphQL operation's document arrived: a registered one by id, an APQ registration by hash, or its text. */
 export type DocumentSource = 'trusted' | 'apq' | 'text';
 
@@ -87,6 +107,18 @@ export interface Metrics {
    * shared store, so every instance reports the same figures.
    */
   observeReconciliation(read: () => Promise<{ open: Record<string, number>; lastRunAt: number | null }>): void;
+  /**
+   * `erpfront_change_events_total{source,type,outcome}`: ERP change events, by how they came
+   * (`push`, `poll`), their type (an ERP change type, or `unknown` when refused before it was
+   * read) and what became of them.
+   */
+  changeEvent(source: ChangeSource, type: string, outcome: ChangeEventOutcome, count?: number): void;
+  /**
+   * Registers a reading taken at scrape time: `erpfront_change_feed_lag_seconds{source}` (absent
+   * while unknown) and `erpfront_change_feed_last_event_timestamp_seconds` (0 before the first),
+   * from the shared store, so every instance reports the same figures.
+   */
+  observeChangeFeed(read: () => Promise<ChangeFeedReading>): void;
   /** The Prometheus text exposition of every metric. */
   render(): Promise<string>;
   /** The content type of {@link render}'s text. */

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { withoutAddresses } from '../domain/loggable-error.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ErpConnector } from '../ports/erp-connector.ts';
 
@@ -44,7 +45,8 @@ export class ErpHealth {
       await this.#erp.ping({ signal: AbortSignal.timeout(2000) });
       this.#downSinceMs = null;
     } catch (error) {
-      lastError = error instanceof Error ? error.message : String(error);
+      // Shown in /readyz and the ops console: the failure, not the ERP's address.
+      lastError = withoutAddresses(error instanceof Error ? error.message : String(error));
       this.#downSinceMs ??= this.#clock.now();
     }
     const now = this.#clock.now();

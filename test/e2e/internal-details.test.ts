@@ -100,5 +100,23 @@ describe('GraphQL answers', () => {
     );
     expect(seen.body.data.order.lastError).toEqual(expect.any(String));
     expectNothingInternal(JSON.stringify(seen.body));
+
+    // Operations see the failure (the operation and what went wrong), not where the ERP is: not in
+    // the order's stored lastError, not in /readyz's detail, not in any log line.
+    const { host } = new URL(stack.sandbox.url);
+    const ops = await stack.graphql('query($id: ID!) { order(id: $id) { lastError } }', { id: result.order!.id }, { token: await stack.opsToken() });
+    expect(ops.body.data.order.lastError).toMatch(/could not reach the ERP/);
+    expect(ops.body.data.order.lastError).not.toContain(host);
+    // Health is checked every 2 s: its detail follows.
+    const ready = await eventually(
+      () => stack.readyz(),
+      (r) => r.body.erp?.reachable === false,
+      5000,
+    );
+    expect(ready.body.erp.lastError).toEqual(expect.any(String));
+    expect(JSON.stringify(ready.body)).not.toContain(host);
+    const logged = stack.erpfront.output();
+    expect(logged).toMatch(/could not reach the ERP/);
+    expect(logged).not.toContain(host);
   });
 });

@@ -115,4 +115,17 @@ describe.skipIf(!available)('erpfront polls Tryton for changes', () => {
     expect(counter(metrics, 'erpfront_erp_requests_total', { operation: 'changesSince', outcome: 'success' })).toBeGreaterThan(0);
     expect(counter(metrics, 'erpfront_erp_budget_wait_seconds_count', { priority: 'background' })).toBeGreaterThan(0);
   });
+
+  it('/metrics counts the polled changes, and the lag stays within a poll interval while Tryton answers', async () => {
+    const metrics = await (await fetch(`${stack.erpfront.url}/metrics`, { headers: { authorization: `Bearer ${await stack.opsToken()}` } })).text();
+    const applied = (type: string) => counter(metrics, 'erpfront_change_events_total', { source: 'poll', type, outcome: 'applied' });
+    expect(applied('price_list.changed')).toBeGreaterThan(0);
+    expect(applied('customer.changed')).toBeGreaterThan(0);
+    const lag = Number(metrics.match(/^erpfront_change_feed_lag_seconds\{source="poll"\} (\S+)$/m)?.[1]);
+    expect(lag).toBeGreaterThanOrEqual(0);
+    // The interval plus about one poll's duration (eight models read at background priority:
+    // seconds on a loaded machine), far under the alert's two minutes.
+    expect(lag).toBeLessThan(POLL_SECONDS + 15);
+    expect(counter(metrics, 'erpfront_change_feed_last_event_timestamp_seconds')).toBeGreaterThan(Date.now() / 1000 - 120);
+  });
 });

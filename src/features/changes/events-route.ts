@@ -8,6 +8,8 @@
  * Answers: 200 `{"status":"accepted"}` or `{"status":"duplicate"}`; 401 bad or missing
  * signature; 400 timestamp out of tolerance, unknown type or bad data; 413 too large; 503 when it
  * could not be acted on (Redis unreachable) or no secret is configured, so the sender retries.
+ * Each outcome is counted (`erpfront_change_events_total{source="push"}`), and an accepted change
+ * moves the feed's status (`feed-monitor.ts`).
  *
  * @module
  */
@@ -19,6 +21,7 @@ import { bodyLimit, tooLargeMessage } from '../../transport/http/body-limit.ts';
 import { graphqlErrorResponse } from '../../transport/http/error-response.ts';
 import type { ChangeApplier } from './change-applier.ts';
 import { parseChange } from './change-schema.ts';
+import { changedAt, type ChangeFeedMonitor } from './feed-monitor.ts';
 import type { Verification } from './webhook-verifier.ts';
 
 /** Largest delivery, in bytes: a thin event naming 1000 SKUs is about 20 KB. */
@@ -31,17 +34,24 @@ export interface EventsRouteOptions {
   /** How long a delivery id is remembered: past the timestamp tolerance a replay fails anyway. */
   rememberMs: number;
   applier: ChangeApplier;
+  /** Counts each delivery's outcome and keeps the feed's status. */
+  monitor: ChangeFeedMonitor;
   logger: Logger;
 }
 
 export function eventsRoute(options: EventsRouteOptions): Hono {
   const app = new Hono();
+  const { monitor } = options;
   const limit = bodyLimit({
     maxBytes: ERP_EVENT_MAX_BODY_BYTES,
-    refuse: (refusal) => graphqlErrorResponse(413, 'REQUEST_TOO_LARGE', tooLargeMessage(refusal)),
+    refuse: (refusal) => {
+      monitor.counted('push', null, 'refused');
+      return graphqlErrorResponse(413, 'REQUEST_TOO_LARGE', tooLargeMessage(refusal));
+    },
   });
   app.post('/erp/events', limit, async (c) => {
     if (!options.verify) {
+      monitor.counted('push', null, 'refused');
       return graphqlErrorResponse(
         503,
         'WEBHOOKS_NOT_CONFIGURED',
@@ -50,12 +60,16 @@ export function eventsRoute(options: EventsRouteOptions): Hono {
     }
     const body = await c.req.text();
     const verified = options.verify(body, c.req.raw.headers);
-    if (!verified.ok) return graphqlErrorResponse(verified.status, verified.code, verified.message);
+    if (!verified.ok) {
+      monitor.counted('push', null, 'refused');
+      return graphqlErrorResponse(verified.status, verified.code, verified.message);
+    }
 
     let json: unknown;
     try {
       json = JSON.parse(body);
     } catch {
+      monitor.counted('push', null, 'refused');
       return graphqlErrorResponse(
         400,
         'BAD_REQUEST',
@@ -63,21 +77,31 @@ export function eventsRoute(options: EventsRouteOptions): Hono {
       );
     }
     const parsed = parseChange(json);
-    if (!parsed.ok) return graphqlErrorResponse(400, 'BAD_REQUEST', parsed.message);
+    if (!parsed.ok) {
+      monitor.counted('push', typeOf(json), 'refused');
+      return graphqlErrorResponse(400, 'BAD_REQUEST', parsed.message);
+    }
+    const { type } = parsed.change;
 
     let fresh: boolean;
     try {
       fresh = await options.deliveries.claim(verified.id, options.rememberMs);
     } catch (error) {
+      monitor.counted('push', type, 'failed');
       options.logger.error('an ERP change delivery could not be checked for duplicates; refused so the sender retries', { err: loggableError(error) });
       return graphqlErrorResponse(503, 'DELIVERY_LOG_UNAVAILABLE', 'Could not tell whether this delivery was seen before (Redis is unreachable). Retry.');
     }
-    if (!fresh) return c.json({ status: 'duplicate', id: verified.id });
+    if (!fresh) {
+      monitor.counted('push', type, 'duplicate');
+      return c.json({ status: 'duplicate', id: verified.id });
+    }
 
     try {
       const dropped = await options.applier.apply([parsed.change]);
-      return c.json({ status: 'accepted', id: verified.id, type: parsed.change.type, invalidated: dropped });
+      await monitor.pushed(parsed.change, changedAt(json, verified.timestamp));
+      return c.json({ status: 'accepted', id: verified.id, type, invalidated: dropped });
     } catch (error) {
+      monitor.counted('push', type, 'failed');
       // Not acted on everywhere: forget the id so the sender's retry is acted on.
       await options.deliveries.release(verified.id).catch(() => {});
       options.logger.error(`the ERP change ${verified.id} (${parsed.change.type}) could not be broadcast to every instance`, { err: loggableError(error) });
@@ -85,4 +109,10 @@ export function eventsRoute(options: EventsRouteOptions): Hono {
     }
   });
   return app;
+}
+
+/** The type a refused body names, if any (counted as `unknown` unless it is a known one). */
+function typeOf(json: unknown): string | null {
+  const type = (json as { type?: unknown } | null)?.type;
+  return typeof type === 'string' ? type : null;
 }

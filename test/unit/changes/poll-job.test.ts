@@ -8,7 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryCacheStore } from '../../../src/adapters/stores/memory/cache-store.ts';
 import { createMemoryCursorStore } from '../../../src/adapters/stores/memory/cursor-store.ts';
 import { createChangeApplier } from '../../../src/features/changes/change-applier.ts';
+import { ChangeFeedMonitor } from '../../../src/features/changes/feed-monitor.ts';
 import { CHANGE_FEED, changePollJob } from '../../../src/features/changes/poll-job.ts';
+import { createPrometheusMetrics } from '../../../src/adapters/metrics/prometheus.ts';
+import type { Clock } from '../../../src/ports/clock.ts';
 import type { InvalidationBus } from '../../../src/ports/cache-invalidation.ts';
 import type { ErpChange, ErpChangeFeed } from '../../../src/ports/erp/changes.ts';
 import { ErpError } from '../../../src/ports/erp-error.ts';
@@ -34,7 +37,11 @@ function scriptedFeed() {
   return { feed, log, asked, setDown: (d: boolean) => (down = d) };
 }
 
-function instance(feed: ErpChangeFeed, cursors = createMemoryCursorStore(), options: { failBroadcast?: () => boolean; id?: string } = {}) {
+function instance(feed: ErpChangeFeed, cursors = createMemoryCursorStore(), options: { failBroadcast?: () => boolean; id?: string; clock?: Clock } = {}) {
+  const clock = options.clock ?? { now: () => Date.now() };
+  const metrics = createPrometheusMetrics();
+  const monitor = new ChangeFeedMonitor({ cursors, metrics, clock, logger: silentLogger, polling: true });
+  metrics.observeChangeFeed(() => monitor.reading());
   const local = createMemoryCacheStore();
   const bus: InvalidationBus = {
     async publish() {
@@ -48,11 +55,13 @@ function instance(feed: ErpChangeFeed, cursors = createMemoryCursorStore(), opti
     feed,
     cursors,
     applier: createChangeApplier(new CacheInvalidation({ local, bus, logger: silentLogger, instanceId: options.id ?? 'a' })),
+    monitor,
+    clock,
     intervalMs: 1000,
     instanceId: options.id ?? 'a',
     pageSize: 2,
   });
-  return { job, local, cursors };
+  return { job, local, cursors, monitor, metrics };
 }
 
 const stock = (sku: string): ErpChange => ({ type: 'stock.changed', data: { skus: [sku] } });
@@ -127,5 +136,52 @@ describe('change-feed polling job', () => {
     erp.setDown(true);
     await expect(job.tick()).resolves.toBeUndefined();
     expect(await cursors.get(CHANGE_FEED)).toBe('0');
+  });
+
+  it('the lag is the time since the last tick that read the feed to its end: small while quiet, growing while the ERP is down', async () => {
+    const erp = scriptedFeed();
+    let now = Date.parse('2026-11-29T10:00:00Z');
+    const { job, monitor, metrics } = instance(erp.feed, createMemoryCursorStore(), { clock: { now: () => now } });
+    expect(await monitor.status()).toEqual({ source: null, lagSeconds: null, lastEventAt: null });
+    await job.tick(); // the first start: caught up at once, nothing applied
+    now += 1000;
+    expect(await monitor.status()).toEqual({ source: 'poll', lagSeconds: 1, lastEventAt: null });
+
+    now += 1000;
+    await job.tick(); // quiet ERP: still caught up, the lag does not grow
+    now += 500;
+    expect((await monitor.status()).lagSeconds).toBe(0.5);
+
+    erp.log.push(stock('SKU-1'), stock('SKU-2'), { type: 'customer.changed', data: { customerIds: ['C1'] } });
+    await job.tick();
+    const appliedAt = new Date(now).toISOString();
+    expect(await monitor.status()).toEqual({ source: 'poll', lagSeconds: 0, lastEventAt: appliedAt });
+    const text = await metrics.render();
+    expect(text).toContain('erpfront_change_events_total{source="poll",type="stock.changed",outcome="applied"} 2');
+    expect(text).toContain('erpfront_change_events_total{source="poll",type="customer.changed",outcome="applied"} 1');
+
+    erp.setDown(true);
+    for (let i = 0; i < 5; i++) {
+      now += 60_000;
+      await job.tick();
+    }
+    expect(await monitor.status()).toEqual({ source: 'poll', lagSeconds: 300, lastEventAt: appliedAt });
+    expect(await metrics.render()).toContain('erpfront_change_feed_lag_seconds{source="poll"} 300');
+    erp.setDown(false);
+    await job.tick();
+    expect((await monitor.status()).lagSeconds).toBe(0);
+  });
+
+  it('a tick that stops at its page limit with more waiting does not count as caught up', async () => {
+    const erp = scriptedFeed();
+    let now = Date.parse('2026-11-29T10:00:00Z');
+    const { job, monitor } = instance(erp.feed, createMemoryCursorStore(), { clock: { now: () => now } });
+    await job.tick();
+    erp.log.push(...Array.from({ length: 13 }, (_, i) => stock(`SKU-${i}`)));
+    now += 10_000;
+    expect(await job.tick()).toBe(0);
+    expect((await monitor.status()).lagSeconds).toBe(10);
+    await job.tick();
+    expect((await monitor.status()).lagSeconds).toBe(0);
   });
 });

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { withoutAddresses } from '../../../domain/loggable-error.ts';
 import type { ErpCallOptions } from '../../../ports/erp-connector.ts';
 import { ErpError } from '../../../ports/erp-error.ts';
 import { parseRetryAfter } from '../shared/retry-after.ts';
@@ -35,7 +36,7 @@ export function createHttpClient({ baseUrl, timeoutMs, fetch: fetchFn }: HttpCli
       // The body is read under the same signal: an ERP that sends headers and then stalls times out too.
       text = await response.text();
     } catch (error) {
-      throw transportFailure(error, signals, { operation, peer: 'the ERP', address: baseUrl, timeoutMs });
+      throw transportFailure(error, signals, { operation, peer: 'the ERP', timeoutMs });
     }
     if (!response.ok) throw statusFailure(operation, response, text);
     try {
@@ -125,18 +126,19 @@ function reasonOf(text: string): string | undefined {
   return undefined;
 }
 
-/** The `error` field of a JSON error body, else the start of the body. */
+/** The `error` field of a JSON error body, else the start of the body; without addresses either way. */
 function errorText(text: string): string {
   try {
     const body = JSON.parse(text) as unknown;
-    if (body && typeof body === 'object' && 'error' in body && typeof body.error === 'string') return body.error;
+    if (body && typeof body === 'object' && 'error' in body && typeof body.error === 'string') return withoutAddresses(body.error, 500);
   } catch {
     // Not JSON: fall through to the raw text.
   }
   return snippet(text) || '(empty body)';
 }
 
+/** The start of an answer's body, for a message: without addresses (a proxy's error page names its upstream). */
 function snippet(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 120 ? `${flat.slice(0, 120)}…` : flat;
+  const flat = text.slice(0, 2000).replace(/\s+/g, ' ').trim();
+  return withoutAddresses(flat.length > 120 ? `${flat.slice(0, 120)}…` : flat);
 }

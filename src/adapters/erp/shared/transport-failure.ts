@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { withoutAddresses } from '../../../domain/loggable-error.ts';
 import { ErpError } from '../../../ports/erp-error.ts';
 import { neverConnected } from './connection-refused.ts';
 
@@ -23,12 +24,15 @@ export function requestSignals(timeoutMs: number, caller: AbortSignal | undefine
   return { signal: caller ? AbortSignal.any([timeout, caller]) : timeout, timeout, caller };
 }
 
+/**
+ * What the message may say about the call. Not where it went: an ErpError's message is stored as
+ * an order's `lastError`, shown in `/readyz` and the ops console, and logged, so it never names
+ * the ERP's address (ERP_URL, TRYTON_URL are in the configuration for whoever needs them).
+ */
 export interface TransportContext {
   operation: string;
   /** Who did not answer, for the message: `the ERP`, `Tryton`. */
   peer: string;
-  /** Where it was asked, for the message (never shown to clients). */
-  address: string;
   timeoutMs: number;
 }
 
@@ -50,17 +54,31 @@ export function transportFailure(error: unknown, signals: RequestSignals, contex
   if (timeout.aborted) {
     return new ErpError('ERP_TIMEOUT', `${operation}: no answer from ${peer} within ${context.timeoutMs} ms`, { cause: error, operation });
   }
-  return new ErpError('ERP_UNAVAILABLE', `${operation}: could not reach ${peer} at ${context.address}: ${describeFetchFailure(error)}`, {
+  return new ErpError('ERP_UNAVAILABLE', `${operation}: could not reach ${peer}: ${describeFetchFailure(error)}`, {
     cause: error,
     operation,
     unsent: neverConnected(error),
   });
 }
 
-/** "fetch failed (ECONNREFUSED)": Node hides the useful part in the cause. */
+/**
+ * "fetch failed (ECONNREFUSED)": Node hides the useful part in the cause, whose code is kept and
+ * whose message is not: the network layer's messages name the host (`connect ECONNREFUSED
+ * 10.0.0.7:8000`, `getaddrinfo ENOTFOUND erp.internal`). A URL or address in the fetch error's
+ * own message (`Failed to parse URL from http://…`) is cut too.
+ */
 export function describeFetchFailure(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
-  const code = cause && typeof cause === 'object' ? (cause.code ?? cause.message) : undefined;
-  return typeof code === 'string' ? `${error.message} (${code})` : error.message;
+  if (!(error instanceof Error)) return withoutAddresses(String(error), 200);
+  const code = errorCode(error.cause) ?? errorCode(error);
+  const message = withoutAddresses(error.message, 200);
+  return code ? `${message} (${code})` : message;
+}
+
+/** A system error code (`ECONNREFUSED`, `UND_ERR_SOCKET`), or the first of an AggregateError's. */
+function errorCode(error: unknown): string | undefined {
+  if (!error || typeof error !== 'object') return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code)) return code;
+  if (error instanceof AggregateError) return errorCode(error.errors[0]);
+  return undefined;
 }

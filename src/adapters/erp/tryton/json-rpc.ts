@@ -12,6 +12,7 @@
  * @module
  */
 import { z } from 'zod';
+import { withoutAddresses } from '../../../domain/loggable-error.ts';
 import type { ErpCallOptions } from '../../../ports/erp-connector.ts';
 import { ErpError } from '../../../ports/erp-error.ts';
 import { parseRetryAfter } from '../shared/retry-after.ts';
@@ -78,7 +79,7 @@ export function createTrytonRpc(options: TrytonRpcOptions): TrytonRpc {
       const text = await response.text();
       return Object.assign(response, { body_: text });
     } catch (error) {
-      throw transportFailure(error, signals, { operation, peer: 'Tryton', address: url, timeoutMs: options.timeoutMs });
+      throw transportFailure(error, signals, { operation, peer: 'Tryton', timeoutMs: options.timeoutMs });
     }
   }
 
@@ -98,7 +99,8 @@ export function createTrytonRpc(options: TrytonRpcOptions): TrytonRpc {
     if (status === 403) {
       throw new ErpError('ERP_BAD_RESPONSE', `${operation}: Tryton does not expose ${method} over RPC (403)`, { cause, operation });
     }
-    if (status === 404) throw new ErpError('ERP_BAD_RESPONSE', `${operation}: no Tryton database at ${url} (404)`, { cause, operation });
+    if (status === 404)
+      throw new ErpError('ERP_BAD_RESPONSE', `${operation}: no Tryton database at TRYTON_URL (404): check the database name in its path`, { cause, operation });
     // Tryton's own 5xx ends its request (the transaction is rolled back); a proxy's 502/504 may not.
     if (status >= 500)
       throw new ErpError('ERP_UNAVAILABLE', `${operation}: Tryton answered ${status}`, { cause, operation, answered: status !== 502 && status !== 504 });
@@ -195,5 +197,6 @@ function snippet(text: string): string {
     .replace(/<[^<>]*>/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
-  return flat.length > 160 ? `${flat.slice(0, 160)}…` : flat || '(empty body)';
+  // Without addresses: a proxy's error page names its upstream.
+  return withoutAddresses(flat.length > 160 ? `${flat.slice(0, 160)}…` : flat) || '(empty body)';
 }

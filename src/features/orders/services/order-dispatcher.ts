@@ -35,7 +35,7 @@ import type { Metrics } from '../../../ports/metrics.ts';
 import type { OrderStore, StoredOrder } from '../../../ports/order-store.ts';
 import type { Job, JobHandle } from '../../../ports/scheduler.ts';
 import type { Logger } from '../../../ports/logger.ts';
-import { loggableError } from '../../../domain/loggable-error.ts';
+import { loggableError, withoutAddresses } from '../../../domain/loggable-error.ts';
 import { annotateActiveSpan, inSpan, SpanAttributes } from '../../../services/tracing.ts';
 
 export interface OrderDispatcherOptions {
@@ -257,7 +257,8 @@ export class OrderDispatcher {
       await this.#submitted(order, created.number, log);
     } catch (error) {
       const verdict = classify(error);
-      const message = error instanceof Error ? error.message : String(error);
+      // Stored as the order's lastError / rejection and shown to operations: the ERP's words, not its address.
+      const message = withoutAddresses(error instanceof Error ? error.message : String(error));
       if (verdict.rejected) {
         const reason = (error as ErpError).reason ?? 'REJECTED';
         await store.markRejected(order.id, { reason, message }, clock.now());
