@@ -12,6 +12,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderStatus, placeOrder, queue } from '../support/orders.ts';
+import { signToken } from '../../scripts/sign-token.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
 let stack: Stack;
@@ -179,6 +180,41 @@ describe('ops console over HTTP', () => {
     expect((await request('/ops/audit', { cookie })).text).toContain(id);
   });
 
+  it('audits runReconciliation (GraphQL) and POST /ops/invalidate too', async () => {
+    const ops = await stack.opsToken();
+    const run = await stack.graphql('mutation { runReconciliation { ran } }', {}, { token: ops });
+    expect(run.body.data.runReconciliation.ran).toBe(true);
+    const invalidate = await fetch(`${base}/ops/invalidate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ops}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ domain: 'prices', keys: ['list:USD:SKU-00001'] }),
+    });
+    expect(invalidate.status).toBe(200);
+    const { cookie } = await login(ops);
+    const audit = (await request('/ops/audit', { cookie })).text;
+    expect(audit).toContain('reconciliation.run');
+    expect(audit).toContain('ops.invalidate');
+    expect(audit).toContain('Dropped 1 cache keys in prices on every instance.');
+  });
+
+  it('lists the errors callers were told, with their request ids, and no internal address', async () => {
+    await stack.faults({ outage: true });
+    try {
+      const answer = await stack.graphql('{ products(skus: ["SKU-00077"]) { sku price { unitPrice { amount } } } }', {}, { headers: { 'x-request-id': 'console-test-0001' } });
+      expect(answer.body.errors[0].extensions.code).toBe('ERP_UNAVAILABLE');
+    } finally {
+      await stack.faults({ outage: false });
+    }
+    const { cookie } = await login(await stack.opsToken());
+    const overview = (await request('/ops', { cookie })).text;
+    const errors = overview.slice(overview.indexOf('Recent errors'));
+    expect(errors).toContain('console-test-0001');
+    expect(errors).toContain('ERP_UNAVAILABLE');
+    expect(errors).toContain('<code>products');
+    expect(overview).not.toContain(stack.sandbox.url);
+    expect(overview).not.toMatch(/127\.0\.0\.1:\d+/);
+  });
+
   it('logout ends the session everywhere: the same cookie then gets the login page', async () => {
     const { cookie } = await login(await stack.opsToken());
     const csrf = csrfOf((await request('/ops', { cookie })).text);
@@ -220,7 +256,8 @@ describe('ops console in headless Chromium', () => {
     if (!chromium) return;
     const id = await deadLetter();
     if (SCREENSHOTS) await heldOrder();
-    const token = await stack.opsToken();
+    // An operator of its own, so the audit rows this test looks for are its own.
+    const token = await signToken({ secret: stack.secret, roles: ['ops'], subject: 'ops-browser@example.com' });
     const { chromium: launcher } = await import('playwright-core');
     const browser = await launcher.launch({
       executablePath: chromium,
@@ -267,7 +304,7 @@ describe('ops console in headless Chromium', () => {
       expect(await page.getByRole('status').textContent()).toContain(`Order ${id} replayed`);
       const trail = page.getByRole('region', { name: 'Audit trail of this order' });
       await expect.poll(() => trail.getByRole('row', { name: /order\.replay/ }).count()).toBe(1);
-      expect(await trail.textContent()).toContain('ops@erpfront');
+      expect(await trail.textContent()).toContain('ops-browser@example.com');
       expect(await trail.textContent()).toContain('Done');
       // The ERP takes it now: it reaches SUBMITTED (the order page refreshes itself).
       await expect.poll(async () => (await orderStatus(stack, await stack.buyerToken('C0001'), id))?.status, { timeout: 20_000 }).toBe('SUBMITTED');
@@ -302,7 +339,7 @@ describe('ops console in headless Chromium', () => {
       await page.getByRole('link', { name: 'Audit log', exact: true }).click();
       const entry = page.getByRole('row', { name: new RegExp(`order\\.replay.*${id}`) });
       await expect.poll(() => entry.count()).toBe(1);
-      expect(await page.getByRole('row', { name: /reconciliation\.run.*Done/ }).count()).toBe(1);
+      expect(await page.getByRole('row', { name: /ops-browser@example\.com reconciliation\.run.*Done/ }).count()).toBe(1);
       await shot('audit');
 
       expect(outside).toEqual([]);
