@@ -200,7 +200,11 @@ describe('ops console over HTTP', () => {
   it('lists the errors callers were told, with their request ids, and no internal address', async () => {
     await stack.faults({ outage: true });
     try {
-      const answer = await stack.graphql('{ products(skus: ["SKU-00077"]) { sku price { unitPrice { amount } } } }', {}, { headers: { 'x-request-id': 'console-test-0001' } });
+      const answer = await stack.graphql(
+        '{ products(skus: ["SKU-00077"]) { sku price { unitPrice { amount } } } }',
+        {},
+        { headers: { 'x-request-id': 'console-test-0001' } },
+      );
       expect(answer.body.errors[0].extensions.code).toBe('ERP_UNAVAILABLE');
     } finally {
       await stack.faults({ outage: false });
