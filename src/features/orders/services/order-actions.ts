@@ -23,6 +23,9 @@ export const ORDER_ACTIONS = {
 
 export type OrderActionKind = keyof typeof ORDER_ACTIONS;
 
+/** Longer than any order id erpfront gives (about 30 characters): no such order, and not stored as one in the audit log. */
+const MAX_ORDER_ID_CHARS = 200;
+
 /** Who acts: the principal's subject, and whether the policy lets them act on a given order. */
 export interface OrderActor {
   subject: string;
@@ -58,12 +61,15 @@ export class OrderActions {
   async run(kind: OrderActionKind, id: string, actor: OrderActor, log: Logger): Promise<OrderActionOutcome> {
     const { action, from, to, done } = ORDER_ACTIONS[kind];
     const { store, clock } = this.#o;
+    const tooLong = id.length > MAX_ORDER_ID_CHARS;
+    // The caller chose the id: what is written of it is bounded.
+    const target = tooLong ? `${id.slice(0, MAX_ORDER_ID_CHARS)}…` : id;
     const audit = (result: AuditResult, detail: string) =>
-      auditAction(this.#o.audit, { at: new Date(clock.now()).toISOString(), actor: actor.subject, action, target: id, result, detail }, log);
+      auditAction(this.#o.audit, { at: new Date(clock.now()).toISOString(), actor: actor.subject, action, target, result, detail }, log);
     let order: StoredOrder | null;
     let moved: StoredOrder | null = null;
     try {
-      order = await store.get(id);
+      order = tooLong ? null : await store.get(id);
       if (order && actor.mayActOn(order.customerId)) moved = await store.transition(id, [...from], to, clock.now());
     } catch (error) {
       await audit(
@@ -73,7 +79,7 @@ export class OrderActions {
       throw error;
     }
     if (!order || !actor.mayActOn(order.customerId)) {
-      const message = `No order ${id}.`;
+      const message = `No order ${target}.`;
       await audit('refused', message);
       return { ok: false, code: 'ORDER_NOT_FOUND', message };
     }
