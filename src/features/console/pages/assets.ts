@@ -63,6 +63,7 @@ textarea { width: 100%; font: 14px/1.4 ui-monospace, SFMono-Regular, Menlo, Cons
 code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .92em; overflow-wrap: anywhere; }
 .refresh { display: flex; align-items: center; gap: .5rem; margin: 0 0 1rem; color: var(--muted); }
 .refresh label { display: inline; font-weight: 400; margin: 0; }
+td.nowrap, td.nowrap code { white-space: nowrap; overflow-wrap: normal; }
 .empty { color: var(--muted); font-style: italic; }
 `;
 

@@ -20,7 +20,7 @@ export function auditTable(entries: AuditEntry[], options: { showTarget: boolean
     <tbody>
       ${entries.map(
         (e) =>
-          html`<tr><td>${when(e.at)}</td><td>${e.actor}</td><td><code>${e.action}</code></td>${options.showTarget ? html`<td>${target(e)}</td>` : ''}<td>${resultBadge(e.result)}</td><td>${e.detail}</td></tr>`,
+          html`<tr><td>${when(e.at)}</td><td>${e.actor}</td><td class="nowrap"><code>${e.action}</code></td>${options.showTarget ? html`<td>${target(e)}</td>` : ''}<td>${resultBadge(e.result)}</td><td>${e.detail}</td></tr>`,
       )}
     </tbody>
   </table>`;

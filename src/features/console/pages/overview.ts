@@ -155,7 +155,7 @@ function errorsSection(s: OverviewStatus): Html {
         : html`<table>
           <thead><tr><th scope="col">When</th><th scope="col">Code</th><th scope="col" class="num">Times</th><th scope="col">What the caller was told</th><th scope="col">Where</th><th scope="col">Request id (search the log for it)</th></tr></thead>
           <tbody>
-            ${s.errors.slice(0, 20).map((e) => html`<tr><td>${when(e.at)}</td><td><code>${e.code}</code></td><td class="num">${e.count}</td><td>${e.message}</td><td><code>${e.where}</code></td><td><code>${e.requestId ?? '—'}</code></td></tr>`)}
+            ${s.errors.slice(0, 20).map((e) => html`<tr><td>${when(e.at)}</td><td class="nowrap"><code>${e.code}</code></td><td class="num">${e.count}</td><td>${e.message}</td><td class="nowrap"><code>${e.where}</code></td><td><code>${e.requestId ?? '—'}</code></td></tr>`)}
           </tbody>
         </table>`
     }
