@@ -76,6 +76,7 @@ describe('ops console over HTTP', () => {
       const answer = await request(path);
       expect([path, answer.status, answer.location]).toEqual([path, 303, '/ops/login']);
     }
+    expect([(await request('/ops/')).status, (await request('/ops/')).location]).toEqual([301, '/ops']);
     const page = await request('/ops/login');
     expect(page.status).toBe(200);
     expect(page.text).toContain('<label for="token">Ops token</label>');

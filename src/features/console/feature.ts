@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { Hono } from 'hono';
 import type { Feature } from '../feature.ts';
 import { consoleRoutes } from './http/routes.ts';
 import { ConsoleSessions } from './sessions.ts';
@@ -49,6 +50,13 @@ export const consoleFeature: Feature = {
       logger,
       refreshSeconds: REFRESH_SECONDS,
     });
-    return { routes: [{ path: '/ops', app }] };
+    // `/ops/` as typed by hand: the overview, not a 404.
+    const slash = new Hono().get('/ops/', (c) => c.redirect('/ops', 301));
+    return {
+      routes: [
+        { path: '/ops', app },
+        { path: '/', app: slash },
+      ],
+    };
   },
 };
