@@ -61,4 +61,24 @@ describe.skipIf(!available)('scale-out: ops console', () => {
     expect(out.status).toBe(303);
     expect((await call(a, '/ops', { cookie })).location).toBe('/ops/login');
   });
+
+  it('while Redis is down a page is a 503 page saying so, never a 500; it works again once Redis is back', async () => {
+    const a = scale.instances[0]!.url;
+    const login = await call(a, '/ops/login', { form: { token: await scale.opsToken() } });
+    const cookie = login.setCookie!.split(';')[0]!;
+    await scale.redis.stop('SIGKILL');
+    try {
+      const down = await call(a, '/ops/audit', { cookie });
+      expect(down.status).toBe(503);
+      expect(down.text).toContain('CONSOLE_SESSIONS_UNAVAILABLE');
+    } finally {
+      await scale.redis.start();
+    }
+    let back = 0;
+    for (let i = 0; i < 50 && back !== 200; i++) {
+      back = (await call(a, '/ops/audit', { cookie })).status;
+      if (back !== 200) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(back).toBe(200);
+  });
 });
