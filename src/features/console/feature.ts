@@ -8,6 +8,7 @@
  * shared by every instance in scale-out); the browser holds an opaque id in an HttpOnly,
  * SameSite=Strict cookie scoped to `/ops`. Listed last: it reads the other features' services
  * (orders' actions, reconciliation, and the change feed's and price sheet's status providers).
+ * Not served on the memory backends (Workers): their sessions would live in one isolate only.
  *
  * @module
  */
@@ -23,6 +24,9 @@ const REFRESH_SECONDS = 10;
 export const consoleFeature: Feature = {
   name: 'console',
   setup({ env, backends, verifyToken, clock, health, breaker, cache, metrics, erp, logger, recentErrors, services }) {
+    // The memory set (Workers) keeps sessions per isolate, and a platform runs many: a login would
+    // not be known to the next request. Not served there until sessions live in a Durable Object.
+    if (backends.kind === 'memory') return {};
     const sessions = new ConsoleSessions({ store: backends.consoleSessions, verifyToken, clock, ttlMs: env.OPS_CONSOLE_SESSION_MINUTES * 60_000 });
     const app = consoleRoutes({
       sessions,
