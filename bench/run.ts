@@ -10,6 +10,7 @@ import { benchChangeFeed, formatChangeFeed } from './change-feed.ts';
 import { pinLoadGenerator, releaseCores } from './harness.ts';
 import { benchOrders } from './orders.ts';
 import { benchOverload, formatOverload } from './overload.ts';
+import { benchPriceSheet, formatPriceSheet } from './price-sheet.ts';
 import { benchProtections } from './protections.ts';
 import { benchScaleOut } from './scale-out.ts';
 import { runCampaign } from './chaos/campaign.ts';
@@ -104,6 +105,9 @@ console.log(`first page with a cold LRU: ${fmt(scale.fromErp, 1)} ms from the ER
 releaseCores();
 // Change-to-visible across three instances sharing Redis: BENCH_CHANGES (default 50) price changes.
 console.log(`\n${formatChangeFeed(await benchChangeFeed({ changes: Number(process.env.BENCH_CHANGES ?? 50) }))}`);
+
+// The price sheet's cost to the ERP: calls counted (not timed), extrapolated to an hour at the configured pace.
+console.log(`\n${formatPriceSheet(await benchPriceSheet())}`);
 
 const chaosSeed = Number(process.env.BENCH_CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 console.log(`\n(fault campaign, seed ${chaosSeed}: every order checked against the ERP's own list afterwards)`);

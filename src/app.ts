@@ -29,6 +29,8 @@ export interface AppDeps {
   verifyToken: TokenVerifier;
   /** The features' HTTP routes. */
   routes: FeatureRoute[];
+  /** Told of each GraphQL request acting for a customer, once authorized (features' `customerSeen`). */
+  customerSeen?: (customerId: string) => void;
   maxBatchSize: number;
   /** Largest GraphQL request body, in bytes (default 1 MiB). */
   maxBodyBytes?: number;
@@ -69,6 +71,7 @@ export function createApp(deps: AppDeps): Hono {
     engine: createGraphQLEngine(deps.graphql),
     verifyToken: deps.verifyToken,
     services: deps.services,
+    customerSeen: deps.customerSeen,
     maxBatchSize: deps.maxBatchSize,
     maxBodyBytes: deps.maxBodyBytes ?? 1024 * 1024,
     logger: deps.logger,

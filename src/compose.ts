@@ -155,12 +155,14 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
   const features = parts.features ?? defaultFeatures;
   const routes: FeatureRoute[] = [];
   const jobs: Job[] = [];
+  const seen: Array<(customerId: string) => void> = [];
   for (const feature of features) {
     const built = feature.setup(core);
     Object.assign(services, built.services);
     routes.push(...(built.routes ?? []));
     jobs.push(...(built.jobs ?? []));
     if (built.tokens) verify = built.tokens(verify);
+    if (built.customerSeen) seen.push(built.customerSeen);
   }
 
   const app = createApp({
@@ -194,6 +196,12 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
     services,
     verifyToken,
     routes,
+    customerSeen:
+      seen.length === 0
+        ? undefined
+        : (customerId) => {
+            for (const tell of seen) tell(customerId);
+          },
     maxBatchSize: env.ERP_MAX_BATCH,
     compress: env.HTTP_COMPRESSION && parts.compress !== false,
     logger: parts.logger,

@@ -315,7 +315,8 @@ def main():
     api = one(User, [('login', '=', API_LOGIN)])
     if not api:
         api = User(name='Web Store API', login=API_LOGIN)
-        for group_name in ('Sales', 'Stock', 'Account'):
+        # Party Administration: erpfront creates the customers ops approve (registrations).
+        for group_name in ('Sales', 'Stock', 'Account', 'Party Administration'):
             api.groups.append(Group.find([('name', '=', group_name)])[0])
         api.companies.append(Company(company.id))
         api.company = company

@@ -10,8 +10,10 @@ import { createMemoryConsoleSessionStore } from '../adapters/stores/memory/conso
 import { createMemoryDeliveryLog } from '../adapters/stores/memory/delivery-log.ts';
 import { createMemoryErpBudget } from '../adapters/stores/memory/erp-budget.ts';
 import { createMemoryThrottleStore } from '../adapters/stores/memory/throttle-store.ts';
+import { createSqliteApplicationStore } from '../adapters/stores/sqlite/application-store.ts';
 import { createSqliteAuditLog } from '../adapters/stores/sqlite/audit-log.ts';
 import { createSqliteCursorStore } from '../adapters/stores/sqlite/cursor-store.ts';
+import { createSqliteCustomerActivity } from '../adapters/stores/sqlite/customer-activity.ts';
 import { createSqliteFindingStore } from '../adapters/stores/sqlite/finding-store.ts';
 import { createSqliteOrderStore } from '../adapters/stores/sqlite/order-store.ts';
 import { createSqlitePunchOutStore } from '../adapters/stores/sqlite/punchout-store.ts';
@@ -27,13 +29,18 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
     const punchout = createSqlitePunchOutStore({ path: join(env.DATA_DIR, 'punchout.sqlite') });
     const cursors = createSqliteCursorStore({ path: join(env.DATA_DIR, 'cursors.sqlite') });
     const findings = createSqliteFindingStore({ path: join(env.DATA_DIR, 'reconciliation.sqlite') });
+    const applications = createSqliteApplicationStore({ path: join(env.DATA_DIR, 'applications.sqlite') });
+    const activity = createSqliteCustomerActivity({ path: join(env.DATA_DIR, 'activity.sqlite') });
     const audit = createSqliteAuditLog({ path: join(env.DATA_DIR, 'audit.sqlite') });
     // This process owns the store (the lock): leases still recorded belong to a crashed
     // predecessor. Their orders are released now, in doubt, instead of after the lease runs out.
     const recoveredOrders = await orders.releaseLeases(Date.now());
+    // The same for company applications a crashed predecessor was creating in the ERP.
+    await applications.releaseLeases(Date.now());
     return {
       kind: 'embedded',
       orders,
+      applications,
       punchout,
       budget: createMemoryErpBudget({ requestsPerSecond: env.ERP_REQUESTS_PER_SECOND, maxConcurrent: env.ERP_MAX_CONCURRENT }),
       throttle: createMemoryThrottleStore({ maxBuckets: env.THROTTLE_MAX_BUCKETS }),
@@ -42,6 +49,7 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
       deliveries: createMemoryDeliveryLog(),
       cursors,
       findings,
+      activity,
       audit,
       // One process serves the console: its sessions live here (a restart asks for a new login).
       consoleSessions: createMemoryConsoleSessionStore(),
@@ -52,6 +60,8 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
           await punchout.close();
           await cursors.close();
           await findings.close();
+          await applications.close();
+          await activity.close();
           await audit.close();
         } finally {
           unlock();

@@ -8,6 +8,7 @@
 import { createMemoryAuditLog } from '../adapters/stores/memory/audit-log.ts';
 import { createMemoryConsoleSessionStore } from '../adapters/stores/memory/console-session-store.ts';
 import { createMemoryCursorStore } from '../adapters/stores/memory/cursor-store.ts';
+import { createMemoryCustomerActivity } from '../adapters/stores/memory/customer-activity.ts';
 import { createMemoryDeliveryLog } from '../adapters/stores/memory/delivery-log.ts';
 import { createMemoryErpBudget } from '../adapters/stores/memory/erp-budget.ts';
 import { createMemoryFindingStore } from '../adapters/stores/memory/finding-store.ts';
@@ -21,6 +22,7 @@ export function openMemoryBackends(env: Env): Backends {
   return {
     kind: 'memory',
     orders: null,
+    applications: null,
     punchout,
     budget: createMemoryErpBudget({ requestsPerSecond: env.ERP_REQUESTS_PER_SECOND, maxConcurrent: env.ERP_MAX_CONCURRENT }),
     throttle: createMemoryThrottleStore({ maxBuckets: env.THROTTLE_MAX_BUCKETS }),
@@ -29,6 +31,7 @@ export function openMemoryBackends(env: Env): Backends {
     deliveries: createMemoryDeliveryLog(),
     cursors: createMemoryCursorStore(),
     findings: createMemoryFindingStore(),
+    activity: createMemoryCustomerActivity(),
     audit: createMemoryAuditLog(),
     consoleSessions: createMemoryConsoleSessionStore(),
     recoveredOrders: 0,

@@ -29,6 +29,7 @@ export async function openScaleOutBackends(env: Env & { REDIS_URL: string }, opt
   return {
     kind: 'scale-out',
     orders: redis.orderStore,
+    applications: redis.applications,
     punchout: redis.punchOutStore,
     budget: redis.budget,
     throttle: redis.throttle,
@@ -37,6 +38,7 @@ export async function openScaleOutBackends(env: Env & { REDIS_URL: string }, opt
     deliveries: redis.deliveries,
     cursors: redis.cursors,
     findings: redis.findings,
+    activity: redis.activity,
     audit: redis.audit,
     consoleSessions: redis.consoleSessions,
     recoveredOrders: 0,

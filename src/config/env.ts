@@ -113,6 +113,12 @@ const EnvSchema = z
     ORDER_SUBMIT_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
     ORDER_MAX_LINES: z.coerce.number().int().min(1).max(1000).default(200),
     ORDER_DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(8),
+    // Company registrations (README "New customers"): what the ERP gives a customer ops approved,
+    // in the ERP's own ids (sandbox: PL-RETAIL, NET30; Tryton: the price list's and payment term's ids).
+    NEW_CUSTOMER_PRICE_LIST: z.string().trim().min(1).max(40).optional(),
+    NEW_CUSTOMER_PAYMENT_TERMS: z.string().trim().min(1).max(40).optional(),
+    // Registrations one user may have waiting for review or for the ERP at once.
+    REGISTRATION_MAX_OPEN_PER_USER: z.coerce.number().int().min(1).max(100).default(3),
     IDEMPOTENCY_TTL_HOURS: z.coerce.number().min(24, { message: 'expected at least 24 (hours): buyers retry the next day' }).default(24),
     // Both default to on outside production and off in production (see withProductionDefaults).
     GRAPHIQL: optionalBool,
@@ -214,6 +220,31 @@ const EnvSchema = z
     ERP_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(300).default(300),
     // ERPs without webhooks (Tryton): how often they are asked what changed; 0 turns it off.
     ERP_CHANGES_POLL_SECONDS: z.coerce.number().min(0).max(86_400).default(15),
+    // The price sheet (README "A price sheet for outages"): the item master and the prices of the
+    // customers acted for in the last PRICE_SHEET_ACTIVE_DAYS (and every PunchOut buyer's) kept
+    // warm at the ERP budget's background priority, so an outage can still price and take orders.
+    PRICE_SHEET: z
+      .enum(['on', 'off'], { message: 'expected on or off' })
+      .default('on')
+      .transform((v) => v === 'on'),
+    PRICE_SHEET_ACTIVE_DAYS: z.coerce.number().positive().max(365).default(7),
+    // How old a kept price may be and still price (and order) while the ERP is down.
+    PRICE_SHEET_MAX_AGE_HOURS: z.coerce
+      .number()
+      .positive()
+      .max(24 * 90)
+      .default(24),
+    // A pass over the whole sheet starts this long after the previous one started.
+    PRICE_SHEET_REFRESH_MINUTES: z.coerce
+      .number()
+      .positive()
+      .max(7 * 24 * 60)
+      .default(30),
+    // The pace: at most PRICE_SHEET_CALLS_PER_TICK ERP calls every PRICE_SHEET_INTERVAL_SECONDS.
+    PRICE_SHEET_INTERVAL_SECONDS: z.coerce.number().min(0.01).max(3600).default(2),
+    PRICE_SHEET_CALLS_PER_TICK: z.coerce.number().int().min(1).max(1000).default(2),
+    // Items per batch: one catalog page, and the SKUs of each price call.
+    PRICE_SHEET_BATCH: z.coerce.number().int().min(1).max(1000).default(100),
   })
   .superRefine((env, ctx) => {
     if (env.ERP_CONNECTOR === 'tryton') {
@@ -260,6 +291,13 @@ const EnvSchema = z
       });
     }
     if (env.ERP_WEBHOOK_SECRET) checkWebhookSecrets(env.ERP_WEBHOOK_SECRET, ctx);
+    if (env.PRICE_SHEET_REFRESH_MINUTES > env.PRICE_SHEET_MAX_AGE_HOURS * 60) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PRICE_SHEET_REFRESH_MINUTES'],
+        message: `expected at most PRICE_SHEET_MAX_AGE_HOURS (${env.PRICE_SHEET_MAX_AGE_HOURS} h): prices refreshed less often than they are kept would lapse between passes`,
+      });
+    }
     if (env.NODE_ENV === 'production' && !env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL) {
       ctx.addIssue({
         code: 'custom',

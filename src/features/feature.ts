@@ -71,6 +71,11 @@ export interface FeatureParts {
   jobs?: Job[];
   /** Wraps the bearer-token check so this feature's own tokens are known (PunchOut sessions). */
   tokens?(verify: TokenVerifier): TokenVerifier;
+  /**
+   * Told of every GraphQL request once it is authorized to act for a customer (the price sheet
+   * keeps who is active). Runs on the request's path: synchronous, cheap, and it never throws.
+   */
+  customerSeen?(customerId: string): void;
 }
 
 /** One capability of erpfront. */

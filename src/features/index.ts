@@ -11,15 +11,19 @@ import { consoleFeature } from './console/feature.ts';
 import type { Feature } from './feature.ts';
 import { operationsFeature } from './operations/feature.ts';
 import { ordersFeature } from './orders/feature.ts';
+import { priceSheetFeature } from './price-sheet/feature.ts';
 import { punchOutFeature } from './punchout/feature.ts';
 import { reconciliationFeature } from './reconciliation/feature.ts';
+import { registrationFeature } from './registration/feature.ts';
 
 export const features: readonly Feature[] = [
   catalogFeature,
   ordersFeature,
+  priceSheetFeature,
   punchOutFeature,
   operationsFeature,
   changesFeature,
   reconciliationFeature,
+  registrationFeature,
   consoleFeature,
 ];

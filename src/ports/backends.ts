@@ -5,11 +5,13 @@
  *
  * @module
  */
+import type { ApplicationStore } from './application-store.ts';
 import type { AuditLog } from './audit-log.ts';
 import type { CacheStore } from './cache-store.ts';
 import type { ConsoleSessionStore } from './console-session-store.ts';
 import type { InvalidationBus } from './cache-invalidation.ts';
 import type { CursorStore } from './cursor-store.ts';
+import type { CustomerActivityStore } from './customer-activity.ts';
 import type { DeliveryLog } from './delivery-log.ts';
 import type { ErpBudget } from './erp-budget.ts';
 import type { FindingStore } from './finding-store.ts';
@@ -22,6 +24,8 @@ export interface Backends {
   readonly kind: 'embedded' | 'scale-out' | 'memory';
   /** The durable order queue and idempotency keys; `null` where orders are not taken. */
   readonly orders: OrderStore | null;
+  /** Company registrations and their outbox toward the ERP; `null` where nothing is durable. */
+  readonly applications: ApplicationStore | null;
   /** PunchOut sessions and order links. */
   readonly punchout: PunchOutStore;
   /** The ERP budget: this process's own, or one shared by every instance. */
@@ -38,6 +42,8 @@ export interface Backends {
   readonly cursors: CursorStore;
   /** What reconciliation found (and the duplicate check): durable where the set is, shared in scale-out. */
   readonly findings: FindingStore;
+  /** Customers acted for lately (the price sheet's scope): durable where the set is, shared in scale-out. */
+  readonly activity: CustomerActivityStore;
   /** Every operations action (who, what, when, result): durable where the set is, shared in scale-out. */
   readonly audit: AuditLog;
   /** Ops console sessions: this process's (embedded, memory), or shared by every instance (scale-out). */

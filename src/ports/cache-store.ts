@@ -35,6 +35,12 @@ export interface CacheEntry<T = unknown> {
   fetchedAt: number;
   /** The same instant as UTC ISO 8601, formatted once when the entry is made. */
   asOf: string;
+  /**
+   * How old the value may grow and still stand in, marked stale, while the ERP does not answer,
+   * when that is longer than the reader's own bound: set on the entries the price sheet keeps
+   * for outages (PRICE_SHEET_MAX_AGE_HOURS). Absent: the reader's bound alone.
+   */
+  outageMaxAgeMs?: number;
 }
 
 export interface CacheStore {

@@ -17,6 +17,18 @@ export type CacheResult = 'hit' | 'stale' | 'miss' | 'coalesced';
  */
 export type RefusalReason = 'limit' | 'cost' | 'throttle' | 'shed';
 
+/** The price sheet as it stands (see `features/price-sheet`), read at scrape time. */
+export interface PriceSheetReading {
+  /** Active customers the sheet keeps prices for. */
+  customers: number;
+  /** Items in the catalog the sheet walks. */
+  items: number;
+  /** Share of (active customer, item) pairs the sheet can price, 0 to 1. */
+  coverageRatio: number;
+  /** Age of the oldest price the sheet holds, in seconds; `null` while it holds none. */
+  ageSeconds: number | null;
+}
+
 /** The load as the load shedder sees it. */
 export interface LoadReading {
   /** Requests admitted and not yet answered. */
@@ -107,6 +119,13 @@ export interface Metrics {
    * shared store, so every instance reports the same figures.
    */
   observeReconciliation(read: () => Promise<{ open: Record<string, number>; lastRunAt: number | null }>): void;
+  /**
+   * Registers a reading taken at scrape time: `erpfront_price_sheet_age_seconds` (the oldest price
+   * the sheet holds for active customers; 0 while it holds none), `erpfront_price_sheet_coverage_ratio`,
+   * `erpfront_price_sheet_customers` and `erpfront_price_sheet_items`. From the shared store, so
+   * every instance reports the figures of the one that runs the sheet.
+   */
+  observePriceSheet(read: () => Promise<PriceSheetReading>): void;
   /**
    * `erpfront_change_events_total{source,type,outcome}`: ERP change events, by how they came
    * (`push`, `poll`), their type (an ERP change type, or `unknown` when refused before it was

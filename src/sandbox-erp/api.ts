@@ -29,6 +29,8 @@ export function operationOf(method: string, path: string, url: URL): Operation |
   if (method === 'GET' && route === '/api/v1/items') return url.searchParams.has('ids') ? 'getItems' : 'searchItems';
   if (method === 'GET' && route === '/api/v1/customers') return 'getCustomers';
   if (method === 'GET' && route === '/api/v1/sales-reps') return 'getSalesReps';
+  if (method === 'POST' && route === '/api/v1/accounts') return 'createCustomer';
+  if (method === 'GET' && route === '/api/v1/accounts') return 'findCustomerByExternalRef';
   if (method === 'POST' && route === '/api/v1/prices/query') return 'getPrices';
   if (method === 'GET' && route === '/api/v1/stock') return 'getStock';
   if (method === 'POST' && route === '/api/v1/orders') return 'createOrder';

@@ -5,6 +5,7 @@
  * @module
  */
 import { Hono } from 'hono';
+import { accountRoutes } from './account-routes.ts';
 import { apiRoutes, operationOf } from './api.ts';
 import { changeRoutes } from './change-routes.ts';
 import { controlRoutes } from './control.ts';
@@ -50,13 +51,22 @@ export function createSandboxApp(options: SandboxAppOptions = {}): Hono {
   const stats = createStats();
   const orders = createOrderBook(data, { clock: () => now().getTime(), stepMs: () => faults.current().orderStepMs });
 
+  const accounts = accountRoutes(live, faults);
+
   const app = new Hono();
-  app.route('/__control', controlRoutes(faults, stats, orders, live.reset));
+  app.route(
+    '/__control',
+    controlRoutes(faults, stats, orders, () => {
+      live.reset();
+      accounts.reset();
+    }),
+  );
   app.route('/__control', changeRoutes(live, webhooks, now));
   app.route('/__control', driftRoutes(orders));
   app.use('/api/*', applyFaults(faults, stats, operationOf, { random: options.random ?? Math.random, clock: () => Date.now() }));
   app.route('/api/v1', apiRoutes(data, now, orders.customer));
   app.route('/api/v1', orderRoutes(orders, faults, stats));
+  app.route('/api/v1', accounts.api);
   app.route(
     '/payments/v1',
     paymentRoutes(() => now().getTime()),

@@ -9,7 +9,8 @@ import { centsToDecimal, key, rng, type Rng } from './prng.ts';
 export const CUSTOMER_COUNT = 200;
 export const REP_COUNT = 10;
 
-const TERMS: Readonly<Record<string, PaymentTerms>> = {
+/** The payment terms the sandbox knows, by code. */
+export const TERMS: Readonly<Record<string, PaymentTerms>> = {
   NET15: { code: 'NET15', description: 'Net 15 days', netDays: 15 },
   NET30: { code: 'NET30', description: 'Net 30 days', netDays: 30 },
   NET45: { code: 'NET45', description: 'Net 45 days', netDays: 45 },

@@ -28,8 +28,8 @@ export interface Faults {
   /** Milliseconds between an order's status steps; `null`: orders move only when told to. */
   orderStepMs: number | null;
   /**
-   * Order creations whose reply is lost after the order is committed: `true` for every one,
-   * a count for the next n (counted down to `false`).
+   * Creations (orders, and customer accounts) whose reply is lost after the record is committed:
+   * `true` for every one, a count for the next n (counted down to `false`).
    */
   dropResponseAfterCommit: boolean | number;
   /** The next `count` order creations are refused with 422 and this reason; `null` for none. */
@@ -50,9 +50,10 @@ export interface Faults {
    */
   maxRequestMs: number;
   /**
-   * Whether a second order with an external reference the book already holds is refused (409,
-   * reason `DUPLICATE_EXTERNAL_REF`), as NetSuite's `externalId` or SAP's customer-PO duplicate
-   * check do. Off by default (SANDBOX_UNIQUE_EXTERNAL_REFS): the default demo is the hard case.
+   * Whether a second order (or customer account) with an external reference the sandbox already
+   * holds is refused (409, reason `DUPLICATE_EXTERNAL_REF`), as NetSuite's `externalId` or SAP's
+   * customer-PO duplicate check do. Off by default (SANDBOX_UNIQUE_EXTERNAL_REFS): the default
+   * demo is the hard case.
    */
   uniqueExternalRefs: boolean;
 }

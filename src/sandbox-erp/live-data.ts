@@ -20,6 +20,8 @@ export interface LiveData {
   setOnHand(sku: string, warehouse: string, onHand: number): void;
   /** Sets a customer's credit limit (`null`: no limit). */
   setCreditLimit(customerId: string, limit: DecimalString | null): void;
+  /** Adds an account the sandbox created (`POST /accounts`); its id must be new. */
+  addCustomer(account: CustomerAccount): void;
   /** Forgets every change. */
   reset(): void;
 }
@@ -65,6 +67,10 @@ export function createLiveData(base: DataSet): LiveData {
     setCreditLimit(customerId, limit) {
       const account = customer(customerId);
       if (account) customers.set(customerId, { ...account, credit: { ...account.credit, limit } });
+    },
+    addCustomer(account) {
+      if (customer(account.id)) throw new Error(`customer ${account.id} exists already`);
+      customers.set(account.id, account);
     },
     reset() {
       prices.clear();

@@ -14,6 +14,7 @@ import { badRequest, intParam } from './api.ts';
 import { abandoned, describeIssue, type FaultState, type SandboxVariables } from './faults.ts';
 import type { Stats } from './stats.ts';
 import type { OrderBook } from './order-book.ts';
+import { loseReply } from './lost-reply.ts';
 
 export const MAX_ORDER_LINES = 500;
 export const MAX_ORDERS_PAGE = 100;
@@ -57,11 +58,6 @@ export const OrderRequestSchema = z.object({
     .min(1, { error: 'expected at least one line' })
     .max(MAX_ORDER_LINES, { error: `at most ${MAX_ORDER_LINES} lines per order` }),
 }) satisfies z.ZodType<ErpOrderRequest>;
-
-/** The Node request behind a hono context, when @hono/node-server serves it (`c.env.incoming`). */
-interface NodeBindings {
-  incoming?: { socket?: { destroy(): void } | null };
-}
 
 export function orderRoutes(
   orders: OrderBook,
@@ -109,17 +105,8 @@ export function orderRoutes(
     const result = orders.create(parsed.data);
     if (!result.ok) return c.json({ error: result.refusal.message, reason: result.refusal.reason }, 422);
 
-    if (faults.takeDrop()) {
-      // The order is committed; now the reply goes missing, as when a load balancer or the
-      // network drops the connection mid-answer. The client cannot tell whether it was entered.
-      const socket = (c.env as NodeBindings | undefined)?.incoming?.socket;
-      if (socket) {
-        socket.destroy();
-        return c.body(null, 504); // written to a closed socket: nobody receives it
-      }
-      // No socket to cut (app.request(), another runtime): answer as a gateway that gave up would.
-      return c.json({ error: 'Gateway timeout: the ERP did not answer in time (test fault: the order was committed)' }, 504);
-    }
+    // The order is committed; now the reply goes missing.
+    if (faults.takeDrop()) return loseReply(c, 'order');
     return c.json(result.order, 201);
   });
 

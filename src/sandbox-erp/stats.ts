@@ -11,6 +11,8 @@ export const OPERATIONS = [
   'searchItems',
   'getCustomers',
   'getSalesReps',
+  'createCustomer',
+  'findCustomerByExternalRef',
   'getPrices',
   'getStock',
   'ping',

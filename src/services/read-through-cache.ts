@@ -22,6 +22,12 @@ export interface FreshnessPolicy {
   maxStaleMs: number;
 }
 
+/** A value the cache holds, and when it was fetched from the ERP (epoch ms). */
+export interface Held<T> {
+  value: T;
+  fetchedAt: number;
+}
+
 /** A value read through the cache, with its age. */
 export interface Cached<T> {
   value: T;
@@ -170,7 +176,7 @@ export class ReadThroughCache {
         refresh.map((i) => keys[i]!),
         refresh.map((i) => cacheKeys[i]!),
         fetch,
-        true,
+        { refresh: true, outageBounds: refresh.map((i) => entries[i]?.outageMaxAgeMs) },
       ).catch(() => {});
     }
     if (missing.length > 0) {
@@ -179,6 +185,7 @@ export class ReadThroughCache {
         missing.map((i) => keys[i]!),
         missing.map((i) => cacheKeys[i]!),
         fetch,
+        { refresh: false, outageBounds: missing.map((i) => entries[i]?.outageMaxAgeMs) },
       );
       for (const [j, i] of missing.entries()) results[i] = this.#settle(outcomes[j]!, entries[i], policy);
     }
@@ -219,14 +226,26 @@ export class ReadThroughCache {
 
   #settle<T>(outcome: Cached<T> | Error, entry: CacheEntry<T> | undefined, policy: FreshnessPolicy): Cached<T> | Error {
     if (!(outcome instanceof Error)) return outcome;
-    if (entry !== undefined && isTransientErpError(outcome) && this.#clock.now() - entry.fetchedAt < policy.maxStaleMs) {
+    if (entry !== undefined && isTransientErpError(outcome) && this.#clock.now() - entry.fetchedAt < standInMs(entry, policy)) {
       return { value: entry.value, asOf: entry.asOf, stale: true };
     }
     return outcome;
   }
 
-  /** Fetches keys in one ERP call, stores what came back, and lets concurrent askers join it. */
-  #fetch<K, T>(domain: CacheDomain, keys: K[], cacheKeys: string[], fetch: BatchFetch<K, T>, refresh = false): Promise<Array<Cached<T> | Error>> {
+  /**
+   * Fetches keys in one ERP call, stores what came back, and lets concurrent askers join it.
+   * `outageBounds` (per key): the outage bound the new entry carries, so a key the price sheet
+   * keeps stays kept when a buyer's read fetches it again. `sheet`: stored where the price
+   * sheet keeps its entries (see {@link warm}).
+   */
+  #fetch<K, T>(
+    domain: CacheDomain,
+    keys: K[],
+    cacheKeys: string[],
+    fetch: BatchFetch<K, T>,
+    how: { refresh: boolean; outageBounds: ReadonlyArray<number | undefined>; sheet?: boolean },
+  ): Promise<Array<Cached<T> | Error>> {
+    const { refresh, outageBounds } = how;
     const policy = this.#policies[domain];
     // Each key's share of the batch, as registered in #inflight; a key whose share is no longer
     // there was superseded by an invalidation while the ERP answered (see supersedeFetches).
@@ -239,13 +258,13 @@ export class ReadThroughCache {
         const stored: Array<readonly [string, CacheEntry<T>]> = [];
         const outcomes = values.map((value, j): Cached<T> | Error => {
           if (value instanceof Error) return value;
-          if (this.#inflight.get(cacheKeys[j]!) === shares[j]) stored.push([cacheKeys[j]!, { value, fetchedAt, asOf }]);
+          if (this.#inflight.get(cacheKeys[j]!) === shares[j]) {
+            const outageMaxAgeMs = outageBounds[j];
+            stored.push([cacheKeys[j]!, outageMaxAgeMs === undefined ? { value, fetchedAt, asOf } : { value, fetchedAt, asOf, outageMaxAgeMs }]);
+          }
           return { value, asOf, stale: false };
         });
-        const retainMs = policy.freshMs + Math.max(policy.staleWhileRevalidateMs, policy.maxStaleMs);
-        await this.#local.setMany(stored, retainMs);
-        // The shared tier is best effort: a value is still served if it could not be shared.
-        await this.#shared?.setMany(stored, retainMs).catch(() => {});
+        await this.#store(policy, stored, how.sheet ? this.#sheetTiers() : 'both');
         return outcomes;
       },
       (error: unknown) => keys.map(() => (error instanceof Error ? error : new Error(String(error)))),
@@ -261,10 +280,109 @@ export class ReadThroughCache {
     return batch;
   }
 
+  /**
+   * Stores entries (in both tiers, or one), each kept as long as it may still be served: the
+   * domain's freshness plus its stale bounds, or longer for an entry with an outage bound of its own.
+   */
+  async #store<T>(policy: FreshnessPolicy, stored: Array<readonly [string, CacheEntry<T>]>, tiers: 'both' | 'local' | 'shared' = 'both'): Promise<void> {
+    const retainMs = policy.freshMs + Math.max(policy.staleWhileRevalidateMs, policy.maxStaleMs);
+    const groups = new Map<number, Array<readonly [string, CacheEntry<T>]>>();
+    for (const pair of stored) {
+      const keep = Math.max(retainMs, pair[1].outageMaxAgeMs ?? 0);
+      groups.get(keep)?.push(pair) ?? groups.set(keep, [pair]);
+    }
+    for (const [keep, group] of groups) {
+      if (tiers !== 'shared') await this.#local.setMany(group, keep);
+      // The shared tier is best effort: a value is still served if it could not be shared.
+      if (tiers !== 'local') await this.#shared?.setMany(group, keep).catch(() => {});
+    }
+  }
+
+  /**
+   * Where the price sheet's new entries go: the shared tier when there is one, so a pass over
+   * hundreds of thousands of entries never pushes buyers' hot entries out of the in-process LRU
+   * (a local miss reads the shared tier); the in-process tier otherwise.
+   */
+  #sheetTiers(): 'local' | 'shared' {
+    return this.#shared ? 'shared' : 'local';
+  }
+
+  /** Marks entries the sheet keeps: in the shared tier if any, and in-process where already held there. */
+  async #mark<T>(policy: FreshnessPolicy, marked: Array<readonly [string, CacheEntry<T>]>): Promise<void> {
+    if (marked.length === 0) return;
+    if (!this.#shared) return this.#store(policy, marked, 'local');
+    await this.#store(policy, marked, 'shared');
+    await this.#store(
+      policy,
+      marked.filter(([key]) => this.#local.getSync(key) !== undefined),
+      'local',
+    );
+  }
+
+  /**
+   * Keeps `keys` in the cache for outages (the price sheet): an entry fetched at or after `since`
+   * is kept as it is (marked with `outageMaxAgeMs` if it was not), every other key is fetched in
+   * one call and stored with that bound, so it may price and order while the ERP is down for
+   * that long. Nobody waits on these reads: the cache's hit and miss counts leave them out.
+   *
+   * @returns per key, the value the cache now holds and when it was fetched (epoch ms), or the
+   *   error of a key neither fetched nor held within its outage bound; and whether the ERP was called.
+   */
+  async warm<K, T>(
+    domain: CacheDomain,
+    keys: readonly K[],
+    keyOf: (key: K) => string,
+    fetch: BatchFetch<K, T>,
+    options: { since: number; outageMaxAgeMs: number },
+  ): Promise<{ held: Array<Held<T> | Error>; called: boolean }> {
+    const policy = this.#policies[domain];
+    const cacheKeys = keys.map((k) => ReadThroughCache.key(domain, keyOf(k)));
+    const entries = await this.#read<T>(cacheKeys);
+    const held: Array<Held<T> | Error> = new Array(keys.length);
+    const missing: number[] = [];
+    const remark: Array<readonly [string, CacheEntry<T>]> = [];
+    for (const [i, entry] of entries.entries()) {
+      if (entry === undefined || entry.fetchedAt < options.since) {
+        missing.push(i);
+        continue;
+      }
+      held[i] = { value: entry.value, fetchedAt: entry.fetchedAt };
+      if ((entry.outageMaxAgeMs ?? 0) < options.outageMaxAgeMs) remark.push([cacheKeys[i]!, { ...entry, outageMaxAgeMs: options.outageMaxAgeMs }]);
+    }
+    await this.#mark(policy, remark);
+    if (missing.length === 0) return { held, called: false };
+    const outcomes = await this.#fetch(
+      domain,
+      missing.map((i) => keys[i]!),
+      missing.map((i) => cacheKeys[i]!),
+      fetch,
+      { refresh: true, outageBounds: missing.map(() => options.outageMaxAgeMs), sheet: true },
+    );
+    const now = this.#clock.now();
+    const kept: Array<readonly [string, CacheEntry<T>]> = [];
+    for (const [j, i] of missing.entries()) {
+      const outcome = outcomes[j]!;
+      const entry = entries[i];
+      if (!(outcome instanceof Error)) held[i] = { value: outcome.value, fetchedAt: Date.parse(outcome.asOf) };
+      else if (entry !== undefined && now - entry.fetchedAt < options.outageMaxAgeMs) {
+        // The ERP did not answer: what the cache already holds is kept, for the sheet's time.
+        held[i] = { value: entry.value, fetchedAt: entry.fetchedAt };
+        if ((entry.outageMaxAgeMs ?? 0) < options.outageMaxAgeMs) kept.push([cacheKeys[i]!, { ...entry, outageMaxAgeMs: options.outageMaxAgeMs }]);
+      } else held[i] = outcome;
+    }
+    await this.#mark(policy, kept);
+    return { held, called: true };
+  }
+
   #count(domain: CacheDomain, hits: number, stale: number, misses: number, coalesced: number): void {
     if (hits) this.#metrics.cacheRequest(domain, 'hit', hits);
     if (stale) this.#metrics.cacheRequest(domain, 'stale', stale);
     if (misses) this.#metrics.cacheRequest(domain, 'miss', misses);
     if (coalesced) this.#metrics.cacheRequest(domain, 'coalesced', coalesced);
   }
+}
+
+/** How old `entry` may be and still stand in for an ERP that does not answer. */
+function standInMs(entry: CacheEntry<unknown>, policy: FreshnessPolicy): number {
+  return Math.max(policy.maxStaleMs, entry.outageMaxAgeMs ?? 0);
 }

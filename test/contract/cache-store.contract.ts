@@ -23,6 +23,21 @@ export function runCacheStoreContract(name: string, create: () => Promise<CacheS
       expect(await store.getMany([])).toEqual([]);
     });
 
+    it("keeps an entry's outage bound (the price sheet's), and none on an entry without one", async () => {
+      const store = await create();
+      await store.setMany<unknown>(
+        [
+          ['prices:priceList:PL-OEM:SKU-1', { ...entry({ amount: '9.10' }), outageMaxAgeMs: 86_400_000 }],
+          ['prices:list:USD:SKU-1', entry({ amount: '12.50' })],
+        ],
+        60_000,
+      );
+      const [sheet, plain] = await store.getMany(['prices:priceList:PL-OEM:SKU-1', 'prices:list:USD:SKU-1']);
+      expect(sheet).toEqual({ ...entry({ amount: '9.10' }), outageMaxAgeMs: 86_400_000 });
+      expect(plain).toEqual(entry({ amount: '12.50' }));
+      expect(plain).not.toHaveProperty('outageMaxAgeMs');
+    });
+
     it('keeps fetchedAt and asOf exactly, and values of every JSON shape (null, arrays, nested)', async () => {
       const store = await create();
       const values = [null, [1, 'a', { b: [] }], { deep: { list: [{ x: 1.25 }] } }, 'text', 0, false];

@@ -24,9 +24,11 @@ import {
   type StockRecord,
 } from '../../src/ports/erp-connector.ts';
 import { ErpError } from '../../src/ports/erp-error.ts';
+import { accountScenarios, type AccountFixtures } from './erp-connector-accounts.contract.ts';
 import { orderScenarios, type OrderFixtures } from './erp-connector-orders.contract.ts';
 
 export type { OrderDraft, OrderFixtures } from './erp-connector-orders.contract.ts';
+export type { AccountFixtures, NewCustomerDraft } from './erp-connector-accounts.contract.ts';
 
 /** What the suite needs to know about the ERP's data. */
 export interface ConnectorFixtures {
@@ -59,6 +61,8 @@ export interface ConnectorFixtures {
   stock: { skuWithIncoming: string; warehouses: readonly string[] };
   /** Orders to enter and to see refused; without them the order scenarios are skipped. */
   orders?: OrderFixtures;
+  /** A new customer to create (capability `accounts`); required when the connector declares it. */
+  accounts?: AccountFixtures;
 }
 
 export interface ConnectorUnderTest {
@@ -316,6 +320,13 @@ export function runErpConnectorContract(name: string, can: ConnectorCapabilities
       orderScenarios(can.orders, can.outage, {
         connector: () => connector,
         fixtures: () => fx.orders,
+        outage: () => under.faults?.outage,
+      });
+
+    if (can.declares.includes('accounts'))
+      accountScenarios(can.outage, {
+        connector: () => connector,
+        fixtures: () => fx.accounts,
         outage: () => under.faults?.outage,
       });
   });

@@ -33,6 +33,21 @@ const SANDBOX_FIXTURES: ConnectorFixtures = {
   unknownSalesRep: 'R99',
   listPrice: { currency: 'USD', skuWithBreaks: 'SKU-00002' },
   stock: { skuWithIncoming: 'SKU-00006', warehouses: ['EAST', 'WEST', 'CENTRAL'] },
+  accounts: {
+    newCustomer: {
+      name: 'Wayne Fabrication LLC',
+      taxId: '12-3456789',
+      addresses: [
+        { name: 'Head office', line1: '1007 Mountain Dr', line2: null, city: 'Gotham', region: 'NJ', postalCode: '07001', country: 'US' },
+        { name: 'Plant 2', line1: '1 Industrial Pkwy', line2: 'Dock 4', city: 'Newark', region: 'NJ', postalCode: '07102', country: 'US' },
+      ],
+      contact: { name: 'Lucius Fox', email: 'lucius@wayne.example' },
+      priceListId: 'PL-RETAIL',
+      paymentTermsCode: 'NET30',
+    },
+    expectedPriceListId: 'PL-RETAIL',
+    unknownPriceListId: 'PL-NOPE',
+  },
   orders: {
     accepted: {
       customerId: 'C0001',
@@ -115,6 +130,34 @@ runErpConnectorContract(
     };
   },
 );
+
+describe('sandbox connector: new customers in doubt', () => {
+  let sandbox: RunningSandbox;
+  beforeAll(async () => {
+    sandbox = await startSandboxErp({ port: 0, uniqueExternalRefs: true });
+  });
+  afterAll(() => sandbox.close());
+  const request = (externalRef: string) => ({ ...SANDBOX_FIXTURES.accounts!.newCustomer, externalRef });
+
+  it('a create whose reply is lost after the commit rejects in doubt; the lookup finds the one account', async () => {
+    const connector = createSandboxConnector({ baseUrl: sandbox.url });
+    await setFaults(sandbox, { dropResponseAfterCommit: 1 });
+    const ref = `reg-${crypto.randomUUID()}`;
+    await expect(connector.createCustomer(request(ref))).rejects.toMatchObject({ code: 'ERP_UNAVAILABLE', transient: true });
+    const found = await connector.findCustomerByExternalRef(ref);
+    expect(found).toMatchObject({ externalRef: ref, name: 'Wayne Fabrication LLC' });
+    const [account] = await connector.getCustomers([found!.id]);
+    expect(account).toMatchObject({ id: found!.id, priceListId: 'PL-RETAIL', paymentTerms: { code: 'NET30' } });
+  });
+
+  it('a sandbox with its duplicate check refuses a second account of one reference with ERP_DUPLICATE_REF', async () => {
+    const connector = createSandboxConnector({ baseUrl: sandbox.url, uniqueExternalRefs: true });
+    const ref = `reg-${crypto.randomUUID()}`;
+    const first = await connector.createCustomer(request(ref));
+    await expect(connector.createCustomer(request(ref))).rejects.toMatchObject({ code: 'ERP_DUPLICATE_REF' });
+    expect(await connector.findCustomerByExternalRef(ref)).toEqual(first);
+  });
+});
 
 describe('sandbox connector: batch limits', () => {
   let sandbox: RunningSandbox;

@@ -53,6 +53,21 @@ function fixtures(tryton: RunningTryton): ConnectorFixtures {
       { key: { scope: 'list', scopeId: 'USD', sku: 'SKU-1006' }, breaks: [{ minQuantity: 0, unitPrice: '149' }] },
     ],
     stock: { skuWithIncoming: 'SKU-1006', warehouses: ['WH', 'WH2'] },
+    accounts: {
+      newCustomer: {
+        name: 'Wayne Fabrication LLC',
+        taxId: '12-3456789',
+        addresses: [
+          { name: 'Head office', line1: '1007 Mountain Dr', line2: null, city: 'Gotham', region: 'NJ', postalCode: '07001', country: 'US' },
+          { name: 'Plant 2', line1: '1 Industrial Pkwy', line2: 'Dock 4', city: 'Newark', region: null, postalCode: '07102', country: 'US' },
+        ],
+        contact: { name: 'Lucius Fox', email: 'lucius@wayne.example' },
+        priceListId,
+        paymentTermsCode: String(tryton.ids.payment_term_id),
+      },
+      expectedPriceListId: priceListId,
+      unknownPriceListId: '999999',
+    },
     expectedStock: {
       sku: 'SKU-1006',
       warehouses: [
@@ -91,7 +106,7 @@ describe.skipIf(!available)('Tryton connector', () => {
     'tryton',
     {
       // Tryton 6.0 assigns no customers to sales reps, and cancelling a sale is not mapped yet.
-      declares: ['health', 'catalog', 'pricing', 'stock', 'customers', 'orders', 'changes'],
+      declares: ['health', 'catalog', 'pricing', 'stock', 'customers', 'accounts', 'orders', 'changes'],
       searchByCategory: true,
       exactPrices: true,
       exactStock: true,

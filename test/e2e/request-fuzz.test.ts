@@ -56,6 +56,7 @@ beforeAll(async () => {
     otherBuyer: bearer(await signToken({ secret: stack.secret, roles: ['buyer'], customerId: 'C9999' })),
     rep: bearer(await stack.repToken('R01')),
     ops: bearer(await stack.opsToken()),
+    applicant: bearer(await signToken({ secret: stack.secret, roles: ['applicant'], subject: 'fuzz-applicant' })),
     none: {},
     garbage: { authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.' },
   };

@@ -57,7 +57,10 @@ export function startSandboxProcess(env: Record<string, string> = {}): Promise<N
   return startNodeProcess('src/entry/sandbox.ts', { SANDBOX_PORT: '0', ...env }, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
 }
 
-/** erpfront (`npm run serve`) in its own process on a free port. */
+/**
+ * erpfront (`npm run serve`) in its own process on a free port. The price sheet is off unless a
+ * test turns it on: its background calls would blur the tests that count ERP calls.
+ */
 export function startErpfrontProcess(env: Record<string, string>): Promise<NodeProcess> {
-  return startNodeProcess('src/entry/node.ts', { PORT: '0', ...env }, /GraphQL at (http:\/\/127\.0\.0\.1:\d+)\/graphql/);
+  return startNodeProcess('src/entry/node.ts', { PORT: '0', PRICE_SHEET: 'off', ...env }, /GraphQL at (http:\/\/127\.0\.0\.1:\d+)\/graphql/);
 }

@@ -61,6 +61,7 @@ export function trytonAvailable(suite: string): boolean {
 export interface DemoIds {
   company_id: number;
   price_list_id: number;
+  payment_term_id: number;
   warehouses: Record<string, number>;
   customers: Record<string, number>;
   products: Record<string, number>;
@@ -184,6 +185,8 @@ export async function startErpfrontOnTryton(tryton: RunningTryton, env: Record<s
     buyerToken: (customerId: string) => signToken({ secret, roles: ['buyer'], customerId }),
     repToken: (repId: string) => signToken({ secret, roles: ['rep'], repId }),
     opsToken: () => signToken({ secret, roles: ['ops'], subject: 'ops@erpfront' }),
+    /** Any token this erpfront accepts (an applicant's, a new customer's buyer). */
+    token: (request: Omit<Parameters<typeof signToken>[0], 'secret'>) => signToken({ secret, ...request }),
     /** POSTs a GraphQL request; rejects on GraphQL errors unless `allowErrors`. */
     async graphql<T = any>(query: string, variables: Record<string, unknown>, token: string, allowErrors = false): Promise<T> {
       const response = await fetch(`${erpfront.url}/graphql`, {

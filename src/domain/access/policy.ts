@@ -56,6 +56,13 @@ export const ACTIONS = [
   'reconciliation.read',
   /** Run reconciliation now (operations). */
   'reconciliation.run',
+  /**
+   * Register a company (and see one's own registrations): a signed-in user of no company yet, an
+   * applicant. A buyer, a rep or operations already act for customers, or for none by design.
+   */
+  'company.register',
+  /** List, approve and reject company registrations (operations). */
+  'companyApplication.review',
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];
@@ -105,7 +112,9 @@ export type DenialReason =
   /** PunchOut carts need a PunchOut session token. */
   | 'NOT_PUNCHOUT_SESSION'
   /** Another PunchOut session's cart. */
-  | 'OTHER_SESSION';
+  | 'OTHER_SESSION'
+  /** Only a user who belongs to no company yet registers one. */
+  | 'NOT_APPLICANT';
 
 export type Decision =
   | { readonly verdict: 'allow' }
@@ -190,6 +199,15 @@ const RULES: { readonly [A in Action]: (actor: Actor, resource: Resource) => Dec
   ),
   'reconciliation.read': opsOnly('Reconciliation findings are for operations: they need the ops role.'),
   'reconciliation.run': opsOnly('Running reconciliation needs the ops role.'),
+
+  'company.register': (actor) =>
+    has(actor, 'applicant') && actor.principal.customerId === null
+      ? ALLOW
+      : deny(
+          'NOT_APPLICANT',
+          'Registering a company needs the token of a signed-in user who belongs to no company yet (a subject, and no customerId or role claims).',
+        ),
+  'companyApplication.review': opsOnly('Reviewing company registrations needs the ops role.'),
 };
 
 /**

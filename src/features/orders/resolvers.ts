@@ -130,7 +130,13 @@ export const OrderMutations = {
     const input = { ...args.input, idempotencyKey: buyerIdempotencyKey(args.input.idempotencyKey ?? context.idempotencyKey) };
     // The request's scope: placeOrder reads at order priority, for the customer it acts for.
     const result = await placeOrder(deps, context, input);
-    return { order: result.order ? fromStored(result.order) : null, userErrors: result.userErrors, creditDecision: result.creditDecision };
+    return {
+      order: result.order ? fromStored(result.order) : null,
+      userErrors: result.userErrors,
+      creditDecision: result.creditDecision,
+      pricesAsOf: result.pricing?.asOf ?? null,
+      pricesStale: result.pricing?.stale ?? null,
+    };
   },
 
   cancelOrder: (_: unknown, args: { id: string }, context: GraphQLContext) => act(context, 'cancel', args.id),

@@ -67,6 +67,15 @@ type PlaceOrderPayload {
   order: Order
   userErrors: [UserError!]!
   creditDecision: CreditDecision
+  """
+  When the prices the order was placed at were read from the ERP (the oldest line's). While the
+  ERP is down an order is priced from erpfront's copy (the price sheet, or a recent read): this
+  says how old, and \`pricesStale\` is true. Null when this request priced no order (a user
+  error, or a retry answered with the first result).
+  """
+  pricesAsOf: DateTime
+  "True when a line's price came from erpfront's copy because the ERP did not answer."
+  pricesStale: Boolean
 }
 
 type OrderActionPayload {

@@ -73,3 +73,62 @@ export interface ErpSalesReps {
   /** One rep or one `ERP_NOT_FOUND` error per id, in the ids' order. */
   getSalesReps(ids: readonly string[], options?: ErpCallOptions): Promise<Array<SalesRep | Error>>;
 }
+
+/** An address of a new customer, as the applicant gave it (the ERP assigns its id). */
+export interface NewCustomerAddress {
+  /** What the company calls the site, e.g. "Head office"; may be empty. */
+  name: string;
+  line1: string;
+  line2: string | null;
+  city: string;
+  region: string | null;
+  postalCode: string;
+  /** ISO 3166-1 alpha-2. */
+  country: string;
+}
+
+/** A customer account as erpfront asks the ERP to create it (a company registration ops approved). */
+export interface NewCustomerRequest {
+  /**
+   * erpfront's reference of the registration, stored by the ERP with the account so that after an
+   * ambiguous failure (a timeout, a lost reply) the account is looked up by it before any retry.
+   */
+  externalRef: string;
+  name: string;
+  /** The company's tax or VAT number, as the applicant gave it. */
+  taxId: string;
+  /** At least one; the first is the default (invoicing and shipping) address. */
+  addresses: NewCustomerAddress[];
+  /** The first contact: who the ERP writes to about the account. */
+  contact: { name: string; email: string };
+  /** The ERP's price list for new customers (configuration); `null`: list prices only. */
+  priceListId: string | null;
+  /** The ERP's payment terms for new customers (configuration); `null`: the ERP's own default. */
+  paymentTermsCode: string | null;
+}
+
+/** A customer account the ERP created, as far as erpfront needs it. */
+export interface CreatedCustomer {
+  /** The ERP's customer id (what a buyer token's `customerId` names). */
+  id: string;
+  externalRef: string;
+  name: string;
+}
+
+/**
+ * Creates customer accounts (capability `accounts`), exactly once by external reference: as with
+ * orders, a create whose outcome is unknown is resolved by {@link findCustomerByExternalRef}
+ * before it is sent again.
+ */
+export interface ErpAccountCreation {
+  /**
+   * Creates the account with its addresses, price list and payment terms. A refusal (an unknown
+   * price list or payment term, an address the ERP will not take) rejects with `ERP_REJECTED` and
+   * the ERP's reason; an ERP that refuses a second account with one reference rejects with
+   * `ERP_DUPLICATE_REF`; an ambiguous failure rejects with a transient code, and the account may
+   * or may not exist.
+   */
+  createCustomer(request: NewCustomerRequest, options?: ErpCallOptions): Promise<CreatedCustomer>;
+  /** The account created with this external reference, or `null` (the oldest, should there be several). */
+  findCustomerByExternalRef(externalRef: string, options?: ErpCallOptions): Promise<CreatedCustomer | null>;
+}

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import type { ErpCustomers, ErpSalesReps } from './accounts.ts';
+import type { ErpAccountCreation, ErpCustomers, ErpSalesReps } from './accounts.ts';
 import type { ErpChangeFeed } from './changes.ts';
 import type { ErpCatalog } from './catalog.ts';
 import type { ErpPing } from './health.ts';
@@ -30,6 +30,8 @@ export interface ErpCapabilities {
   stock: ErpStock;
   customers: ErpCustomers;
   salesReps: ErpSalesReps;
+  /** Creates customer accounts (company registrations), exactly once by external reference. */
+  accounts: ErpAccountCreation;
   orders: ErpOrders;
   orderCancellation: ErpOrderCancellation;
   /** What changed since a cursor: for ERPs that send no webhooks (Tryton), polled by a job. */
@@ -47,13 +49,23 @@ export const ERP_CAPABILITIES = Object.keys({
   stock: true,
   customers: true,
   salesReps: true,
+  accounts: true,
   orders: true,
   orderCancellation: true,
   changes: true,
 } satisfies Record<ErpCapability, true>) as readonly ErpCapability[];
 
 /** The methods of every capability, flat: what the core calls on a connector. */
-export type ErpMethods = ErpPing & ErpCatalog & ErpPricing & ErpStock & ErpCustomers & ErpSalesReps & ErpOrders & ErpOrderCancellation & ErpChangeFeed;
+export type ErpMethods = ErpPing &
+  ErpCatalog &
+  ErpPricing &
+  ErpStock &
+  ErpCustomers &
+  ErpSalesReps &
+  ErpAccountCreation &
+  ErpOrders &
+  ErpOrderCancellation &
+  ErpChangeFeed;
 
 export type ErpMethodName = keyof ErpMethods;
 
@@ -81,6 +93,8 @@ export const ERP_METHODS: { readonly [M in ErpMethodName]: ErpMethodInfo<M> } = 
   getStock: { capability: 'stock', arity: 2, batch: true },
   getCustomers: { capability: 'customers', arity: 2, batch: true },
   getSalesReps: { capability: 'salesReps', arity: 2, batch: true },
+  createCustomer: { capability: 'accounts', arity: 2, batch: false },
+  findCustomerByExternalRef: { capability: 'accounts', arity: 2, batch: false },
   createOrder: { capability: 'orders', arity: 2, batch: false },
   findOrderByExternalRef: { capability: 'orders', arity: 2, batch: false },
   findOrdersByExternalRef: { capability: 'orders', arity: 2, batch: false },

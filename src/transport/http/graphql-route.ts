@@ -27,6 +27,8 @@ export interface GraphQLRouteOptions {
   maxBodyBytes: number;
   /** Where a request's lines go when no request logger is mounted (see request-log.ts). */
   logger: Logger;
+  /** Told of each request acting for a customer, once authorized (the price sheet's activity). */
+  customerSeen?: (customerId: string) => void;
 }
 
 /** The header a sales rep (or ops) uses to act for one customer, as Stripe-Account does. */
@@ -67,6 +69,7 @@ export function graphqlRoute(options: GraphQLRouteOptions) {
     const decision = await authorizeCustomer(principal, request.headers.get(CUSTOMER_HEADER), scope.reader);
     if ('status' in decision) return graphqlErrorResponse(decision.status, decision.code, decision.message);
     facts.customerId = decision.customerId;
+    if (decision.customerId !== null) options.customerSeen?.(decision.customerId);
 
     return engine.handle(limited.request, { ...actingFor(scope, decision.customerId), services, facts });
   };

@@ -16,6 +16,8 @@ export interface Callers {
   otherBuyer: Record<string, string>;
   rep: Record<string, string>;
   ops: Record<string, string>;
+  /** A signed-in user of no company (a subject, no other claim): who registers companies. */
+  applicant: Record<string, string>;
   none: Record<string, string>;
   garbage: Record<string, string>;
 }
@@ -46,6 +48,15 @@ const OPERATIONS: Record<string, string> = {
   setPunchOutCart:
     'mutation setPunchOutCart($lines: [PunchOutCartLineInput!]!) { setPunchOutCart(lines: $lines) { session { id } userErrors { code message } } }',
   returnPunchOutCart: 'mutation returnPunchOutCart { returnPunchOutCart { action fields { name value } userErrors { code message } } }',
+  registerCompany:
+    'mutation registerCompany($input: RegisterCompanyInput!) { registerCompany(input: $input) { application { id status addresses { country } } userErrors { code message field } } }',
+  myCompanyApplications: 'query myCompanyApplications { myCompanyApplications { id status customerId } }',
+  companyApplications:
+    'query companyApplications($status: CompanyApplicationStatus, $first: Int, $after: String) { companyApplications(status: $status, first: $first, after: $after) { edges { cursor node { id status } } pageInfo { hasNextPage endCursor } } }',
+  approveCompanyApplication:
+    'mutation approveCompanyApplication($id: ID!) { approveCompanyApplication(id: $id) { application { id status } userErrors { code message } } }',
+  rejectCompanyApplication:
+    'mutation rejectCompanyApplication($id: ID!, $reason: String!) { rejectCompanyApplication(id: $id, reason: $reason) { application { id status } userErrors { code message } } }',
 };
 
 /*
@@ -101,6 +112,32 @@ const placeOrderInput = fc.record(
   { requiredKeys: ['lines'] },
 );
 
+const address = fc.record(
+  {
+    name: maybe(nullable(weirdString)),
+    line1: weirdString,
+    line2: maybe(nullable(weirdString)),
+    city: weirdString,
+    region: maybe(nullable(weirdString)),
+    postalCode: weirdString,
+    country: fc.oneof(fc.constantFrom('US', 'de', 'ZZ', 'USA', ''), weirdString),
+  },
+  { requiredKeys: ['line1', 'city', 'postalCode', 'country'] },
+);
+const registerCompanyInput = fc.record({
+  companyName: weirdString,
+  taxId: weirdString,
+  addresses: fc.oneof(
+    { weight: 5, arbitrary: fc.array(address, { maxLength: 3 }) },
+    { weight: 1, arbitrary: fc.array(address, { minLength: 11, maxLength: 40 }) },
+  ),
+  contact: fc.record(
+    { name: weirdString, email: fc.oneof(fc.emailAddress(), weirdString), subject: maybe(nullable(idValue)) },
+    { requiredKeys: ['name', 'email'] },
+  ),
+});
+const applicationStatus = fc.constantFrom('SUBMITTED', 'APPROVED', 'CREATED', 'REJECTED', 'ERP_REFUSED');
+
 const VARIABLES: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
   products: fc.record(
     {
@@ -135,6 +172,25 @@ const VARIABLES: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
   punchOutSession: fc.constant({}),
   setPunchOutCart: fc.record({ lines: fc.array(fc.record({ sku, quantity: float }), { maxLength: 8 }) }),
   returnPunchOutCart: fc.constant({}),
+  registerCompany: fc.record({ input: registerCompanyInput }),
+  myCompanyApplications: fc.constant({}),
+  companyApplications: fc.record(
+    {
+      status: maybe(nullable(applicationStatus)),
+      first: maybe(nullable(int)),
+      after: maybe(
+        nullable(
+          fc.oneof(
+            anyCursor(50),
+            fc.nat({ max: 50 }).map((n) => btoa(`offset:${n}`)),
+          ),
+        ),
+      ),
+    },
+    { requiredKeys: [] },
+  ),
+  approveCompanyApplication: fc.record({ id: idValue }),
+  rejectCompanyApplication: fc.record({ id: idValue, reason: weirdString }),
 };
 
 /** The names of the variables an operation declares (`$first: Int` → `first`). */
@@ -155,6 +211,7 @@ export function variableRequests(callers: Callers): fc.Arbitrary<FuzzRequest> {
         .map(([customer, rep]) => ({ ...rep, 'x-customer-id': headerSafe(customer) })),
     },
     { weight: 1, arbitrary: fc.constant(callers.otherBuyer) },
+    { weight: 1, arbitrary: fc.constant(callers.applicant) },
     { weight: 1, arbitrary: fc.constant(callers.none) },
     { weight: 1, arbitrary: fc.constant(callers.garbage) },
   );

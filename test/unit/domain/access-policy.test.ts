@@ -153,6 +153,48 @@ const EXPECTED: Record<Action, Record<ActorName, Row>> = {
     ops: /*        */ ['allow', /*            */ 'allow', /*            */ 'allow'],
     punchout: /*   */ ['OPS_ONLY', /*         */ 'OPS_ONLY', /*         */ 'OPS_ONLY'],
   },
+  'company.register': {
+    buyer: /*      */ ['NOT_APPLICANT', /*    */ 'NOT_APPLICANT', /*    */ 'NOT_APPLICANT'],
+    rep: /*        */ ['NOT_APPLICANT', /*    */ 'NOT_APPLICANT', /*    */ 'NOT_APPLICANT'],
+    repUnread: /*  */ ['NOT_APPLICANT', /*    */ 'NOT_APPLICANT', /*    */ 'NOT_APPLICANT'],
+    ops: /*        */ ['NOT_APPLICANT', /*    */ 'NOT_APPLICANT', /*    */ 'NOT_APPLICANT'],
+    punchout: /*   */ ['NOT_APPLICANT', /*    */ 'NOT_APPLICANT', /*    */ 'NOT_APPLICANT'],
+  },
+  'companyApplication.review': {
+    buyer: /*      */ ['OPS_ONLY', /*         */ 'OPS_ONLY', /*         */ 'OPS_ONLY'],
+    rep: /*        */ ['OPS_ONLY', /*         */ 'OPS_ONLY', /*         */ 'OPS_ONLY'],
+    repUnread: /*  */ ['OPS_ONLY', /*         */ 'OPS_ONLY', /*         */ 'OPS_ONLY'],
+    ops: /*        */ ['allow', /*            */ 'allow', /*            */ 'allow'],
+    punchout: /*   */ ['OPS_ONLY', /*         */ 'OPS_ONLY', /*         */ 'OPS_ONLY'],
+  },
+};
+
+/**
+ * The applicant (a signed-in user of no company yet, acting for none) on every action: own, other
+ * and none as for the others. A table of its own so the callers' table above keeps its shape.
+ */
+const APPLICANT: Actor = { principal: principal(['applicant'], { subject: 'new-user' }), customerId: null };
+
+//                          own (C1)                other (C2)              none
+const APPLICANT_EXPECTED: Record<Action, Row> = {
+  'customer.actFor': /*  */ ['NO_CUSTOMER_ACCESS', 'NO_CUSTOMER_ACCESS', 'allow'],
+  'order.read': /*       */ ['OTHER_CUSTOMER', /**/ 'OTHER_CUSTOMER', /* */ 'allow'],
+  'order.place': /*      */ ['OTHER_CUSTOMER', /**/ 'OTHER_CUSTOMER', /* */ 'allow'],
+  'order.cancel': /*     */ ['OTHER_CUSTOMER', /**/ 'OTHER_CUSTOMER', /* */ 'allow'],
+  'order.replay': /*     */ ['OPS_ONLY', /*      */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
+  'order.release': /*    */ ['OPS_ONLY', /*      */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
+  'orderQueue.read': /*  */ ['OPS_ONLY', /*      */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
+  'order.erpText.read': ['OPS_ONLY', /*          */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
+  'punchout.cart': /*    */ ['NOT_PUNCHOUT_SESSION', 'NOT_PUNCHOUT_SESSION', 'NOT_PUNCHOUT_SESSION'],
+  'ops.metrics': /*      */ ['OPS_ONLY', /*      */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
+  'ops.readiness': /*    */ ['OPS_ONLY', /*      */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
+  'ops.invalidate': /*   */ ['OPS_ONLY', /*      */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
+  'ops.console': /*      */ ['OPS_ONLY', /*      */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
+  'graphql.freeQuery': /**/ ['OPS_ONLY', /*      */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
+  'reconciliation.read': ['OPS_ONLY', /*         */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
+  'reconciliation.run': /**/ ['OPS_ONLY', /*     */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
+  'company.register': /* */ ['allow', /*         */ 'allow', /*          */ 'allow'],
+  'companyApplication.review': ['OPS_ONLY', /*   */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
 };
 
 const cell = (decision: Decision): string => (decision.verdict === 'allow' ? 'allow' : decision.verdict === 'deny' ? decision.reason : 'lookup');
@@ -170,6 +212,17 @@ describe('the access policy, cell by cell', () => {
       ]),
     );
     expect(actual).toEqual(EXPECTED[action]);
+  });
+});
+
+describe('the applicant, cell by cell', () => {
+  it('has a row for every action', () => {
+    expect(Object.keys(APPLICANT_EXPECTED).sort()).toEqual([...ACTIONS].sort());
+  });
+
+  it.each(ACTIONS)('%s', (action) => {
+    const actual = [cell(can(APPLICANT, action, RESOURCES.own)), cell(can(APPLICANT, action, RESOURCES.other)), cell(can(APPLICANT, action, RESOURCES.none))];
+    expect(actual).toEqual(APPLICANT_EXPECTED[action]);
   });
 });
 
@@ -203,6 +256,7 @@ describe('the customer a request acts for when it names none', () => {
     ['ops', principal(['ops']), null],
     ['ops whose token carries a customer claim', principal(['ops'], { customerId: 'C1' }), 'C1'],
     ['PunchOut session', principal(['punchout'], { customerId: 'C1', punchOutSessionId: 'S1' }), 'C1'],
+    ['applicant', principal(['applicant']), null],
   ] as const)('%s', (_, who, expected) => {
     expect(homeCustomer(who)).toBe(expected);
   });
@@ -223,6 +277,10 @@ describe('refusals', () => {
     expect(message(ACTORS.buyer, 'orderQueue.read', RESOURCES.none)).toBe('This needs the ops role.');
     expect(message(ACTORS.buyer, 'ops.metrics', RESOURCES.none)).toBe('Metrics are for operations: they need the ops role.');
     expect(message(ACTORS.buyer, 'punchout.cart', RESOURCES.none)).toBe('This needs a PunchOut session token (from POST /punchout/session).');
+    expect(message(ACTORS.buyer, 'company.register', RESOURCES.none)).toBe(
+      'Registering a company needs the token of a signed-in user who belongs to no company yet (a subject, and no customerId or role claims).',
+    );
+    expect(message(APPLICANT, 'companyApplication.review', RESOURCES.none)).toBe('Reviewing company registrations needs the ops role.');
     expect(message(ACTORS.punchout, 'graphql.freeQuery', RESOURCES.none)).toBe(
       'This API runs only the documents registered by the storefront build for this token: send a documentId (or extensions.persistedQuery.sha256Hash) instead of a query text.',
     );

@@ -99,7 +99,7 @@ function statusFailure(operation: string, response: Response, text: string): Erp
     return new ErpError('ERP_REJECTED', `${operation}: the ERP refused (${reason}): ${detail}`, { cause, operation, reason });
   }
   if (status === 409 && reasonOf(text) === 'DUPLICATE_EXTERNAL_REF') {
-    return new ErpError('ERP_DUPLICATE_REF', `${operation}: the ERP holds an order with this external reference already: ${detail}`, {
+    return new ErpError('ERP_DUPLICATE_REF', `${operation}: the ERP holds a record with this external reference already: ${detail}`, {
       cause,
       operation,
       reason: 'DUPLICATE_EXTERNAL_REF',

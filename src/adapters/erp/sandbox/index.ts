@@ -4,7 +4,7 @@
  * Batch reads go out as key lists (split into the API's maximum batch sizes) and come back mapped
  * by key, so the answer's order never matters; a key the ERP reports missing fails alone with
  * `ERP_NOT_FOUND`. Every answer is validated (`wire.ts`, `order-wire.ts`) before it is returned.
- * Order calls are in `orders.ts`.
+ * Order calls are in `orders.ts`, account creation in `accounts.ts`.
  *
  * @module
  */
@@ -25,6 +25,7 @@ import type { z } from 'zod';
 import { ErpError } from '../../../ports/erp-error.ts';
 import { chunks } from '../shared/batches.ts';
 import { createHttpClient, type HttpClient } from './http-client.ts';
+import { accountCalls } from './accounts.ts';
 import { orderCalls } from './orders.ts';
 import { CustomersBatchWire, HealthWire, ItemsBatchWire, ItemsPageWire, parseWire, PricesAnswerWire, SalesRepsBatchWire, StockBatchWire } from './wire.ts';
 
@@ -153,6 +154,8 @@ export function createSandboxConnector(options: SandboxConnectorOptions): ErpCon
           callOptions,
         ),
     },
+
+    accounts: accountCalls(http),
 
     pricing: {
       async getPrices(keys: readonly PriceKey[], callOptions?: ErpCallOptions): Promise<Array<PriceEntry | null | Error>> {

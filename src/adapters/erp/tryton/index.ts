@@ -5,11 +5,12 @@
  * party's sale price list, warehouses are `stock.location`s of type warehouse (by code), and an
  * order is a sale whose `reference` is erpfront's order id. Each concern has its file:
  * `json-rpc.ts` (session, encoding, errors), `catalog.ts`, `customers.ts`, `pricing.ts`,
- * `stock.ts`, `orders.ts` and `sale-read.ts`. The README's "Run against Tryton" has the mapping.
+ * `stock.ts`, `orders.ts`, `sale-read.ts` and `accounts.ts` (new customers). The README's "Run against Tryton" has the mapping.
  *
  * @module
  */
 import { defineErpConnector, type ErpCallOptions, type ErpConnector } from '../../../ports/erp-connector.ts';
+import { trytonAccounts } from './accounts.ts';
 import { getItems, searchItems } from './catalog.ts';
 import { trytonChangeFeed } from './changes.ts';
 import { getCustomers } from './customers.ts';
@@ -58,6 +59,8 @@ export function createTrytonConnector(options: TrytonConnectorOptions): ErpConne
       searchItems: (search, callOptions) => searchItems(rpc, search, callOptions),
     },
     customers: { getCustomers: (ids, callOptions) => getCustomers(rpc, ids, callOptions) },
+    // New customers: a party with its addresses, found again by the registration's reference.
+    accounts: trytonAccounts(rpc),
     pricing: { getPrices: (keys, callOptions) => getPrices(rpc, keys, callOptions) },
     stock: { getStock: (skus, callOptions) => getStock(rpc, skus, callOptions) },
     orders: {

@@ -24,6 +24,8 @@ interface Stored {
   v: unknown;
   f: number;
   a: string;
+  /** `outageMaxAgeMs`, on the price sheet's entries only. */
+  o?: number;
 }
 
 /** Creates the Redis cache tier. */
@@ -44,7 +46,9 @@ export function createRedisCacheStore(options: RedisCacheStoreOptions): CacheSto
           const [error, raw] = replies[i] ?? [null, null];
           if (error || typeof raw !== 'string') return undefined;
           const stored = JSON.parse(raw) as Stored;
-          return { value: stored.v as T, fetchedAt: stored.f, asOf: stored.a } satisfies CacheEntry<T>;
+          const entry: CacheEntry<T> = { value: stored.v as T, fetchedAt: stored.f, asOf: stored.a };
+          if (stored.o !== undefined) entry.outageMaxAgeMs = stored.o;
+          return entry;
         });
       } catch (error) {
         failed('get', error);
@@ -57,7 +61,9 @@ export function createRedisCacheStore(options: RedisCacheStoreOptions): CacheSto
         const pipeline = client.pipeline();
         const ttl = Math.ceil(retainMs);
         for (const [key, entry] of entries) {
-          pipeline.set(keys.cache(key), JSON.stringify({ v: entry.value, f: entry.fetchedAt, a: entry.asOf } satisfies Stored), 'PX', ttl);
+          const stored: Stored = { v: entry.value, f: entry.fetchedAt, a: entry.asOf };
+          if (entry.outageMaxAgeMs !== undefined) stored.o = entry.outageMaxAgeMs;
+          pipeline.set(keys.cache(key), JSON.stringify(stored), 'PX', ttl);
         }
         checked(await pipeline.exec());
       } catch (error) {

@@ -12,17 +12,21 @@ import type { CacheStore } from '../../../ports/cache-store.ts';
 import type { ConsoleSessionStore } from '../../../ports/console-session-store.ts';
 import type { CursorStore } from '../../../ports/cursor-store.ts';
 import type { DeliveryLog } from '../../../ports/delivery-log.ts';
+import type { CustomerActivityStore } from '../../../ports/customer-activity.ts';
 import type { FindingStore } from '../../../ports/finding-store.ts';
 import type { InvalidationBus } from '../../../ports/cache-invalidation.ts';
+import type { ApplicationStore } from '../../../ports/application-store.ts';
 import type { OrderStore } from '../../../ports/order-store.ts';
 import type { Logger } from '../../../ports/logger.ts';
 import type { PunchOutStore } from '../../../ports/punchout-store.ts';
 import { loggableError } from '../../../domain/loggable-error.ts';
 import type { ThrottleStore } from '../../../ports/throttle-store.ts';
+import { createRedisApplicationStore } from './application-store.ts';
 import { createRedisAuditLog } from './audit-log.ts';
 import { createRedisCacheStore } from './cache-store.ts';
 import { createRedisConsoleSessionStore } from './console-session-store.ts';
 import { createRedisCursorStore } from './cursor-store.ts';
+import { createRedisCustomerActivity } from './customer-activity.ts';
 import { createRedisDeliveryLog } from './delivery-log.ts';
 import { connectRedis } from './connection.ts';
 import { checkOrderDurability } from './durability.ts';
@@ -69,6 +73,10 @@ export interface RedisStores {
   cursors: CursorStore;
   /** Reconciliation findings, shared: one instance reconciles, any lists them. */
   findings: FindingStore;
+  /** Company applications and their outbox toward the ERP, shared by every instance. */
+  applications: ApplicationStore;
+  /** Customers acted for lately, shared: the instance running the price sheet knows every instance's. */
+  activity: CustomerActivityStore;
   /** Operations' actions, shared: an action taken on one instance shows on all. */
   audit: AuditLog;
   /** Ops console sessions, shared: a session works on every instance. */
@@ -127,6 +135,8 @@ export async function openRedisStores(options: RedisStoresOptions): Promise<Redi
       deliveries: createRedisDeliveryLog({ client, key: keys.delivery }),
       cursors: createRedisCursorStore({ client, keys }),
       findings: createRedisFindingStore({ client, base: keys.reconciliation }),
+      applications: createRedisApplicationStore({ client, base: keys.applications }),
+      activity: createRedisCustomerActivity({ client, key: keys.customerActivity }),
       audit: createRedisAuditLog({ client, base: keys.audit }),
       consoleSessions: createRedisConsoleSessionStore({ client, key: keys.consoleSession }),
       async close() {

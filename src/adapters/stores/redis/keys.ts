@@ -15,6 +15,8 @@
  *   session; one slot carries far more than buyers send.
  * - the reconciliation findings (open index, findings, resolved index) share `{reconciliation}`:
  *   opening or resolving a finding moves it between indexes in one step.
+ * - the company applications (records, sequence, status, applicant, due and lease indexes) share
+ *   `{applications}`: a write replaces a record and moves it between indexes in one step.
  * - the audit log's sequence and lists share `{audit}`: an entry goes to the recent list and its
  *   target's list in one step.
  * - cache entries are read and written one key per command (pipelined), so they carry the
@@ -50,6 +52,10 @@ export interface RedisKeys {
   cursorLease(feed: string): string;
   /** The base of the reconciliation findings' keys: `erpfront:{reconciliation}:`. */
   reconciliation: string;
+  /** The base of the company applications' keys: `erpfront:{applications}:`. */
+  applications: string;
+  /** The customers acted for lately, a sorted set by last seen: `erpfront:customer-activity`. */
+  customerActivity: string;
   /** The base of the audit log's keys: `erpfront:{audit}:`. */
   audit: string;
   /** One console session, by the hash of its cookie's id: `erpfront:console-session:<hash>` (one key, no tag). */
@@ -70,6 +76,8 @@ export function redisKeys(prefix = 'erpfront'): RedisKeys {
     cursor: (feed) => `${prefix}:cursor:${feed}`,
     cursorLease: (feed) => `${prefix}:cursor-lease:${feed}`,
     reconciliation: `${prefix}:{reconciliation}:`,
+    applications: `${prefix}:{applications}:`,
+    customerActivity: `${prefix}:customer-activity`,
     audit: `${prefix}:{audit}:`,
     consoleSession: (sessionKey) => `${prefix}:console-session:${sessionKey}`,
   };

@@ -71,6 +71,12 @@ export interface PlaceOrderResult {
   order: StoredOrder | null;
   userErrors: UserError[];
   creditDecision: CreditDecision | null;
+  /**
+   * When the prices this request priced the order at were read from the ERP (the oldest line's),
+   * and whether any came from erpfront's copy because the ERP did not answer (the price sheet, a
+   * recent read). Absent when this request priced no order (a user error, a repeated key).
+   */
+  pricing?: { asOf: string; stale: boolean };
 }
 
 const failed = (...userErrors: UserError[]): PlaceOrderResult => ({ order: null, userErrors, creditDecision: null });
@@ -226,8 +232,9 @@ async function prepareAndWrite(
   if (errors.length) return failed(...errors);
   const lineItems = items as Array<Cached<Item>>;
 
-  const priced = await priceLines(deps, scope, account.value, lineItems, input);
-  if (!Array.isArray(priced)) return failed(...priced.errors);
+  const pricedLines = await priceLines(deps, scope, account.value, lineItems, input);
+  if ('errors' in pricedLines) return failed(...pricedLines.errors);
+  const { lines: priced, pricing } = pricedLines;
   const total = priced.reduce((sum, line) => sum.plus(new Big(line.unitPrice).times(line.quantity)), new Big(0));
   const totalAmount = formatAmount(total, account.value.currency);
 
@@ -282,7 +289,7 @@ async function prepareAndWrite(
   if (order.status === 'ON_HOLD') {
     metrics.orderOutcome('ON_HOLD');
     log.info('order placed', { ...placed, status: 'ON_HOLD' });
-    return { order, userErrors: [], creditDecision: credit };
+    return { order, userErrors: [], creditDecision: credit, pricing };
   }
   log.info('order placed', { ...placed, status: 'QUEUED' });
   // The order is safe on disk; give the ERP a moment to take it, else answer QUEUED.
@@ -291,7 +298,7 @@ async function prepareAndWrite(
     metrics.orderOutcome('QUEUED');
     log.info('order queued', { orderId: order.id, status: 'QUEUED', waitedMs: policy.submitWaitMs });
   }
-  return { order: settled, userErrors: [], creditDecision: credit };
+  return { order: settled, userErrors: [], creditDecision: credit, pricing };
 }
 
 /** How often a credit decision is taken again when other orders of the customer keep moving. */
@@ -406,7 +413,7 @@ async function priceLines(
   account: CustomerAccount,
   items: Array<Cached<Item>>,
   input: OrderInput,
-): Promise<ErpOrderLine[] | { errors: UserError[] }> {
+): Promise<{ lines: ErpOrderLine[]; pricing: { asOf: string; stale: boolean } } | { errors: UserError[] }> {
   const authoritative = { maxAgeMs: deps.policy.priceMaxAgeMs };
   const errors: UserError[] = [];
   // All lines are asked at once, so their prices reach the ERP in one batch.
@@ -422,10 +429,13 @@ async function priceLines(
     }),
   );
   if (errors.length) return { errors: errors.filter(Boolean) };
-  return quotes.map((quote, i) => ({
+  const lines = quotes.map((quote, i) => ({
     sku: items[i]!.value.sku,
     quantity: quote!.quantity,
     unitPrice: quote!.unitPrice.amount,
     unitOfMeasure: items[i]!.value.unitOfMeasure,
   }));
+  // biome-ignore lint/complexity/useMathMinMax: ISO 8601 instants, compared as text
+  const asOf = quotes.reduce((oldest, quote) => (quote!.asOf < oldest ? quote!.asOf : oldest), quotes[0]!.asOf);
+  return { lines, pricing: { asOf, stale: quotes.some((quote) => quote!.stale) } };
 }
