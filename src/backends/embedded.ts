@@ -10,6 +10,7 @@ import { createMemoryConsoleSessionStore } from '../adapters/stores/memory/conso
 import { createMemoryDeliveryLog } from '../adapters/stores/memory/delivery-log.ts';
 import { createMemoryErpBudget } from '../adapters/stores/memory/erp-budget.ts';
 import { createMemoryThrottleStore } from '../adapters/stores/memory/throttle-store.ts';
+import { createSqliteCompanyStore } from '../adapters/stores/sqlite/company-store.ts';
 import { createSqliteApplicationStore } from '../adapters/stores/sqlite/application-store.ts';
 import { createSqliteAuditLog } from '../adapters/stores/sqlite/audit-log.ts';
 import { createSqliteCursorStore } from '../adapters/stores/sqlite/cursor-store.ts';
@@ -29,6 +30,8 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
     const punchout = createSqlitePunchOutStore({ path: join(env.DATA_DIR, 'punchout.sqlite') });
     const cursors = createSqliteCursorStore({ path: join(env.DATA_DIR, 'cursors.sqlite') });
     const findings = createSqliteFindingStore({ path: join(env.DATA_DIR, 'reconciliation.sqlite') });
+    // A file of its own: the directory's schema versions independently of the orders'.
+    const companies = createSqliteCompanyStore({ path: join(env.DATA_DIR, 'company.sqlite') });
     const applications = createSqliteApplicationStore({ path: join(env.DATA_DIR, 'applications.sqlite') });
     const activity = createSqliteCustomerActivity({ path: join(env.DATA_DIR, 'activity.sqlite') });
     const audit = createSqliteAuditLog({ path: join(env.DATA_DIR, 'audit.sqlite') });
@@ -49,6 +52,7 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
       deliveries: createMemoryDeliveryLog(),
       cursors,
       findings,
+      companies,
       activity,
       audit,
       // One process serves the console: its sessions live here (a restart asks for a new login).
@@ -60,6 +64,7 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
           await punchout.close();
           await cursors.close();
           await findings.close();
+          await companies.close();
           await applications.close();
           await activity.close();
           await audit.close();

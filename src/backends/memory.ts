@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { createMemoryCompanyStore } from '../adapters/stores/memory/company-store.ts';
 import { createMemoryAuditLog } from '../adapters/stores/memory/audit-log.ts';
 import { createMemoryConsoleSessionStore } from '../adapters/stores/memory/console-session-store.ts';
 import { createMemoryCursorStore } from '../adapters/stores/memory/cursor-store.ts';
@@ -31,6 +32,7 @@ export function openMemoryBackends(env: Env): Backends {
     deliveries: createMemoryDeliveryLog(),
     cursors: createMemoryCursorStore(),
     findings: createMemoryFindingStore(),
+    companies: createMemoryCompanyStore(),
     activity: createMemoryCustomerActivity(),
     audit: createMemoryAuditLog(),
     consoleSessions: createMemoryConsoleSessionStore(),

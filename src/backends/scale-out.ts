@@ -38,6 +38,7 @@ export async function openScaleOutBackends(env: Env & { REDIS_URL: string }, opt
     deliveries: redis.deliveries,
     cursors: redis.cursors,
     findings: redis.findings,
+    companies: redis.companyStore,
     activity: redis.activity,
     audit: redis.audit,
     consoleSessions: redis.consoleSessions,

@@ -113,6 +113,15 @@ const EnvSchema = z
     ORDER_SUBMIT_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
     ORDER_MAX_LINES: z.coerce.number().int().min(1).max(1000).default(200),
     ORDER_DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(8),
+    // How long an order waits for its company's approvers before the approval expires.
+    APPROVAL_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(90 * 86_400)
+      .default(7 * 86_400),
+    // How often orders waiting for approval are checked for expiry (and approved ones carried on).
+    APPROVAL_SWEEP_SECONDS: z.coerce.number().positive().max(86_400).default(60),
     // Company registrations (README "New customers"): what the ERP gives a customer ops approved,
     // in the ERP's own ids (sandbox: PL-RETAIL, NET30; Tryton: the price list's and payment term's ids).
     NEW_CUSTOMER_PRICE_LIST: z.string().trim().min(1).max(40).optional(),

@@ -7,6 +7,7 @@
  */
 import { catalogFeature } from './catalog/feature.ts';
 import { changesFeature } from './changes/feature.ts';
+import { companyFeature } from './company/feature.ts';
 import { consoleFeature } from './console/feature.ts';
 import type { Feature } from './feature.ts';
 import { operationsFeature } from './operations/feature.ts';
@@ -19,11 +20,13 @@ import { registrationFeature } from './registration/feature.ts';
 export const features: readonly Feature[] = [
   catalogFeature,
   ordersFeature,
+  companyFeature,
   priceSheetFeature,
   punchOutFeature,
   operationsFeature,
   changesFeature,
   reconciliationFeature,
+  // After company: an approved registration makes its applicant the new company's admin.
   registrationFeature,
   consoleFeature,
 ];

@@ -10,6 +10,7 @@ import type { AuditLog } from './audit-log.ts';
 import type { CacheStore } from './cache-store.ts';
 import type { ConsoleSessionStore } from './console-session-store.ts';
 import type { InvalidationBus } from './cache-invalidation.ts';
+import type { CompanyStore } from './company-store.ts';
 import type { CursorStore } from './cursor-store.ts';
 import type { CustomerActivityStore } from './customer-activity.ts';
 import type { DeliveryLog } from './delivery-log.ts';
@@ -42,6 +43,8 @@ export interface Backends {
   readonly cursors: CursorStore;
   /** What reconciliation found (and the duplicate check): durable where the set is, shared in scale-out. */
   readonly findings: FindingStore;
+  /** Company buyer directories, approval rules and approval flows: durable where orders are. */
+  readonly companies: CompanyStore;
   /** Customers acted for lately (the price sheet's scope): durable where the set is, shared in scale-out. */
   readonly activity: CustomerActivityStore;
   /** Every operations action (who, what, when, result): durable where the set is, shared in scale-out. */

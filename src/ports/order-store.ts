@@ -8,14 +8,16 @@
  *
  * @module
  */
-import type { DecimalString, ErpOrderRequest } from './erp-connector.ts';
+import type { DecimalString, ErpOrderLine, ErpOrderRequest } from './erp-connector.ts';
 
 /**
  * Where an order stands in erpfront. `QUEUED` waits for the ERP; `SUBMITTED` is in the ERP (what
  * happens next, shipping and invoicing, the ERP reports); `ON_HOLD` waits for a credit review;
  * `REJECTED` was refused by the ERP (a dead letter); `CANCELLED` will never be submitted.
+ * `PENDING_APPROVAL` waits for the company's approvers (it counts in the customer's exposure, as
+ * a queued order does); `APPROVAL_REJECTED` was rejected by one of them, or its approval expired.
  */
-export type LocalOrderStatus = 'QUEUED' | 'SUBMITTED' | 'ON_HOLD' | 'REJECTED' | 'CANCELLED';
+export type LocalOrderStatus = 'QUEUED' | 'SUBMITTED' | 'ON_HOLD' | 'REJECTED' | 'CANCELLED' | 'PENDING_APPROVAL' | 'APPROVAL_REJECTED';
 
 export type CreditDecisionKind = 'APPROVE' | 'REVIEW' | 'BLOCK';
 
@@ -179,6 +181,12 @@ export interface OrderStore {
    * ERP's "not found" was only slow. `null` (nothing changed) when the order is not `SUBMITTED`.
    */
   requeueInDoubt(id: string, now: number, reason: string): Promise<StoredOrder | null>;
+  /**
+   * New prices for an order waiting for approval whose prices aged while it waited: its lines and
+   * total, and its part of the customer's exposure with them, in one step (the exposure version
+   * moves). `null` (nothing changed) when the order is not `PENDING_APPROVAL`.
+   */
+  repriceWaiting(id: string, change: { lines: ErpOrderLine[]; total: DecimalString }, now: number): Promise<StoredOrder | null>;
   queueStats(now: number): Promise<QueueStats>;
   /**
    * Releases every lease: for a process that owns the store alone and restarts after a crash (its
@@ -188,7 +196,8 @@ export interface OrderStore {
   releaseLeases(now: number): Promise<number>;
   /**
    * What a customer's orders on account add to the ERP's credit figures, which may not show them
-   * yet: every queued order (kept as a running total: O(1) however many are queued) plus those
+   * yet: every queued order and every order waiting for approval (kept as a running total: O(1)
+   * however many are queued) plus those
    * submitted after `submittedSince` (the ERP figures' `asOf`, ISO 8601; a handful at most).
    * `version` changes whenever the customer's orders do: pass it to {@link insert}.
    */

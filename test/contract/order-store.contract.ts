@@ -233,6 +233,47 @@ export function runOrderStoreContract(name: string, create: () => Promise<{ stor
       expect(await store.pendingExposure('NOBODY', '2026-11-23T10:00:06.000Z')).toEqual({ total: '0', version: '0' });
     });
 
+    it('exposure: an order waiting for approval counts as a queued one, is never leased, and leaves the exposure when rejected', async () => {
+      const { store } = await create();
+      await store.insert(newOrder('a1', 'CA', { status: 'PENDING_APPROVAL', total: '1500.00' }), { now: T0 });
+      await store.insert(newOrder('a2', 'CA', { status: 'PENDING_APPROVAL', total: '700.25' }), { now: T0 });
+      expect((await store.pendingExposure('CA', '2026-11-23T10:00:00.000Z')).total).toBe('2200.25');
+      // Not for the ERP until approved: never leased, not in the queue's depth.
+      expect(await store.lease('me', { now: T0, limit: 10, leaseMs: 60_000 })).toEqual([]);
+      expect((await store.queueStats(T0)).depth).toBe(0);
+      const version = (await store.pendingExposure('CA', '2026-11-23T10:00:00.000Z')).version;
+      // Approved: queued, still counted once; then leased and submitted like any order.
+      await store.transition('a1', ['PENDING_APPROVAL'], 'QUEUED', T0 + 1000);
+      const approved = await store.pendingExposure('CA', '2026-11-23T10:00:00.000Z');
+      expect(approved.total).toBe('2200.25');
+      expect(approved.version).not.toBe(version);
+      expect((await store.lease('me', { now: T0 + 1000, limit: 10, leaseMs: 60_000 })).map((o) => o.id)).toEqual(['a1']);
+      // Rejected: out of the exposure for good.
+      expect((await store.transition('a2', ['PENDING_APPROVAL'], 'APPROVAL_REJECTED', T0 + 2000))!.status).toBe('APPROVAL_REJECTED');
+      expect((await store.pendingExposure('CA', '2026-11-23T10:00:00.000Z')).total).toBe('1500');
+      expect((await store.listByCustomer('CA', { statuses: ['APPROVAL_REJECTED'], limit: 5 })).map((o) => o.id)).toEqual(['a2']);
+    });
+
+    it('re-prices an order waiting for approval (lines, total and its exposure in one step), and no other', async () => {
+      const { store } = await create();
+      await store.insert(newOrder('r1', 'CR', { status: 'PENDING_APPROVAL', total: '20.00' }), { now: T0 });
+      await store.insert(newOrder('r2', 'CR', { total: '20.00' }), { now: T0 });
+      const before = await store.pendingExposure('CR', '2026-11-23T10:00:00.000Z');
+      expect(before.total).toBe('40');
+      const lines = [{ sku: 'SKU-00001', quantity: 2, unitPrice: '12.25', unitOfMeasure: 'EA' }];
+      const repriced = await store.repriceWaiting('r1', { lines, total: '24.50' }, T0 + 1000);
+      expect(repriced).toMatchObject({ id: 'r1', status: 'PENDING_APPROVAL', total: '24.50', request: { lines } });
+      expect((await store.get('r1'))!.request.lines).toEqual(lines);
+      const after = await store.pendingExposure('CR', '2026-11-23T10:00:00.000Z');
+      expect(after.total).toBe('44.5');
+      expect(after.version).not.toBe(before.version);
+      // A queued order is not re-priced here; once approved, the new total is what counts.
+      expect(await store.repriceWaiting('r2', { lines, total: '1.00' }, T0)).toBeNull();
+      expect(await store.repriceWaiting('nope', { lines, total: '1.00' }, T0)).toBeNull();
+      await store.transition('r1', ['PENDING_APPROVAL'], 'QUEUED', T0 + 2000);
+      expect((await store.pendingExposure('CR', '2026-11-23T10:00:00.000Z')).total).toBe('44.5');
+    });
+
     it('exposure: an insert against a version the customer has moved past writes nothing (the credit decision is taken again)', async () => {
       const { store } = await create();
       const seen = await store.pendingExposure('CV', '2026-11-23T10:00:00.000Z');

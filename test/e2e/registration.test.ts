@@ -128,6 +128,9 @@ describe('a registration approved by operations', () => {
     expect(sources).toContain('PRICE_LIST');
     expect(sources).not.toContain('CONTRACT');
     for (const p of prices.body.data.products) expect(p.price.unitPrice.currency).toBe('USD');
+    // ... and administers the new company (the company directory: made its ADMIN, buying too).
+    const company = await stack.graphql('{ viewer { company { id me { subject roles } } } }', {}, { token });
+    expect(company.body.data.viewer.company).toEqual({ id: done.customerId, me: { subject: 'new-user-1', roles: ['ADMIN', 'BUYER'] } });
 
     // The applicant follows it with their own token.
     const mine = await stack.graphql(MINE, {}, { token: await applicantToken('new-user-1') });

@@ -18,6 +18,7 @@
  *
  * @module
  */
+import type { CompanyRole } from '../company/directory.ts';
 import type { Principal, Role } from '../principal.ts';
 
 /** Everything access is decided for. */
@@ -56,6 +57,17 @@ export const ACTIONS = [
   'reconciliation.read',
   /** Run reconciliation now (operations). */
   'reconciliation.run',
+  /** See the company (the customer) as erpfront keeps it: its buyer directory and approval rules. */
+  'company.read',
+  /** Add buyers to the company's directory, change their roles and limits, designate admins. */
+  'company.manageBuyers',
+  /** Add, change and remove the company's approval rules. */
+  'company.manageRules',
+  /**
+   * Approve or reject an order waiting for approval, and list those waiting. Refused for another
+   * company's order: the order does not exist, as far as the caller can tell.
+   */
+  'order.approve',
   /**
    * Register a company (and see one's own registrations): a signed-in user of no company yet, an
    * applicant. A buyer, a rep or operations already act for customers, or for none by design.
@@ -73,6 +85,8 @@ export interface Resource {
   readonly customerId: string | null;
   /** For `punchout.cart`: the session whose cart it is. */
   readonly punchOutSessionId?: string | null;
+  /** For `order.approve`: the subject who placed the order (never its own approver). */
+  readonly requester?: string | null;
 }
 
 /**
@@ -88,6 +102,12 @@ export interface Actor {
   readonly customerId: string | null;
   /** A rep's assigned customers; absent until read (only `customer.actFor` needs them). */
   readonly repCustomers?: RepCustomers;
+  /**
+   * The principal's roles in the buyer directory of the customer the request acts for (company
+   * accounts); absent or empty for someone with none (a rep, operations, a PunchOut session).
+   * They come from erpfront's directory, never from the token.
+   */
+  readonly companyRoles?: readonly CompanyRole[];
 }
 
 /** Why an access is refused. */
@@ -113,6 +133,14 @@ export type DenialReason =
   | 'NOT_PUNCHOUT_SESSION'
   /** Another PunchOut session's cart. */
   | 'OTHER_SESSION'
+  /** Managing a company needs its ADMIN role (or operations). */
+  | 'NOT_COMPANY_ADMIN'
+  /** Approving needs the company's APPROVER or ADMIN role. */
+  | 'NOT_APPROVER'
+  /** The requester of an order never approves it, whatever roles they hold. */
+  | 'SELF_APPROVAL'
+  /** Operations act for a customer to help it, not to spend its money. */
+  | 'NOT_A_BUYER'
   /** Only a user who belongs to no company yet registers one. */
   | 'NOT_APPLICANT';
 
@@ -136,6 +164,7 @@ const ORDER_OPERATIONS = {
   'order.cancel': 'cancelOrder',
   'order.replay': 'replayOrder',
   'order.release': 'releaseOrder',
+  'order.approve': 'approveOrder',
 } as const;
 
 function punchOutOrdering(action: keyof typeof ORDER_OPERATIONS): Decision {
@@ -158,6 +187,17 @@ const opsOnly =
 
 const OPS_ROLE_NEEDED = 'This needs the ops role.';
 
+const hasCompanyRole = (actor: Actor, ...roles: CompanyRole[]) => roles.some((r) => actor.companyRoles?.includes(r) ?? false);
+
+/** The company's admins, for the company they belong to; operations, for any company they name. */
+const companyAdmin =
+  (what: string) =>
+  (actor: Actor, resource: Resource): Decision => {
+    if (has(actor, 'ops')) return ALLOW;
+    if (!ofActingCustomer(actor, resource)) return otherCustomer(resource);
+    return hasCompanyRole(actor, 'ADMIN') ? ALLOW : deny('NOT_COMPANY_ADMIN', `${what} needs the company's ADMIN role.`);
+  };
+
 /** One rule per action. */
 const RULES: { readonly [A in Action]: (actor: Actor, resource: Resource) => Decision } = {
   'customer.actFor': actForCustomer,
@@ -166,6 +206,8 @@ const RULES: { readonly [A in Action]: (actor: Actor, resource: Resource) => Dec
 
   'order.place': (actor, resource) => {
     if (has(actor, 'punchout')) return punchOutOrdering('order.place');
+    if (has(actor, 'ops') && !has(actor, 'buyer') && !has(actor, 'rep'))
+      return deny('NOT_A_BUYER', "Operations do not place orders: a buyer of the customer, or the customer's sales rep, does.");
     return ofActingCustomer(actor, resource) ? ALLOW : otherCustomer(resource);
   },
 
@@ -200,6 +242,21 @@ const RULES: { readonly [A in Action]: (actor: Actor, resource: Resource) => Dec
   'reconciliation.read': opsOnly('Reconciliation findings are for operations: they need the ops role.'),
   'reconciliation.run': opsOnly('Running reconciliation needs the ops role.'),
 
+  // Any person of the company sees it (its reps and operations too, acting for it).
+  'company.read': (actor, resource) => (has(actor, 'ops') || ofActingCustomer(actor, resource) ? ALLOW : otherCustomer(resource)),
+  'company.manageBuyers': companyAdmin("Changing the company's buyers"),
+  'company.manageRules': companyAdmin("Changing the company's approval rules"),
+
+  // Only a person of the order's own company, holding an approving role, and never its requester.
+  // Operations release credit holds; they do not approve a company's spending.
+  'order.approve': (actor, resource) => {
+    if (has(actor, 'punchout')) return punchOutOrdering('order.approve');
+    if (!ofActingCustomer(actor, resource)) return otherCustomer(resource);
+    // Whatever roles the requester holds: said first, so they learn why, not which role they lack.
+    if (resource.requester != null && resource.requester === actor.principal.subject)
+      return deny('SELF_APPROVAL', 'You placed this order: another approver of the company must decide on it.');
+    return hasCompanyRole(actor, 'APPROVER', 'ADMIN') ? ALLOW : deny('NOT_APPROVER', "Approving orders needs the company's APPROVER (or ADMIN) role.");
+  },
   'company.register': (actor) =>
     has(actor, 'applicant') && actor.principal.customerId === null
       ? ALLOW
@@ -212,8 +269,9 @@ const RULES: { readonly [A in Action]: (actor: Actor, resource: Resource) => Dec
 
 /**
  * A buyer acts for their own company only, and a PunchOut session for its buyer's, exactly as a
- * buyer does. A sales rep acts for the customers the ERP assigns them. A token of anyone else
- * (operations) acts for no customer it names.
+ * buyer does. A sales rep acts for the customers the ERP assigns them. Operations act for any
+ * customer they name (to manage its company account, e.g. designate its first admin; they do not
+ * place its orders). A token of anyone else acts for no customer it names.
  */
 function actForCustomer(actor: Actor, resource: Resource): Decision {
   const wanted = resource.customerId;
@@ -223,6 +281,7 @@ function actForCustomer(actor: Actor, resource: Resource): Decision {
     if (wanted === principal.customerId) return ALLOW;
     if (!has(actor, 'rep')) return deny('NOT_OWN_CUSTOMER', `A buyer of ${principal.customerId} may not act for customer ${wanted}.`);
   }
+  if (has(actor, 'ops')) return ALLOW;
   if (has(actor, 'rep') && principal.repId !== null) {
     const assigned = actor.repCustomers;
     if (assigned === undefined) return { verdict: 'needs-rep-customers', repId: principal.repId };

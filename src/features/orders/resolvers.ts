@@ -83,7 +83,10 @@ export const OrderQueries = {
     const first = pageSize(args.first, 20, 100);
     const offset = decodeCursor('erp', args.after) ?? 0;
     // Orders not in the ERP yet lead the first page; the ERP's own list follows, paged by the ERP.
-    const waiting = offset === 0 ? await deps.store.listByCustomer(customerId, { statuses: ['QUEUED', 'ON_HOLD', 'REJECTED'], limit: 100 }) : [];
+    const waiting =
+      offset === 0
+        ? await deps.store.listByCustomer(customerId, { statuses: ['PENDING_APPROVAL', 'QUEUED', 'ON_HOLD', 'REJECTED', 'APPROVAL_REJECTED'], limit: 100 })
+        : [];
     const known = new Map((await deps.store.listByCustomer(customerId, { statuses: ['SUBMITTED'], limit: 500 })).map((o) => [o.id, o]));
     let page: { orders: ErpOrder[]; total: number };
     let fromErpList = true;

@@ -22,7 +22,7 @@ extend type Mutation {
   Send an \`idempotencyKey\` (or the \`Idempotency-Key\` header) to retry safely.
   """
   placeOrder(input: PlaceOrderInput!): PlaceOrderPayload!
-  "Cancels an order that has not reached the ERP (QUEUED, ON_HOLD or REJECTED)."
+  "Cancels an order that has not reached the ERP (QUEUED, ON_HOLD, REJECTED or PENDING_APPROVAL)."
   cancelOrder(id: ID!): OrderActionPayload!
   "Operations: sends a rejected order (a dead letter) again, once its cause is fixed."
   replayOrder(id: ID!): OrderActionPayload!
@@ -112,6 +112,10 @@ enum OrderStatus {
   "Refused by the ERP; see \`rejection\`."
   REJECTED
   CANCELLED
+  "Waiting for the company's approvers (see \`approval\`); counted in the customer's credit exposure."
+  PENDING_APPROVAL
+  "Rejected by one of the company's approvers, or its approval expired; never sent to the ERP."
+  APPROVAL_REJECTED
   PARTIALLY_SHIPPED
   SHIPPED
   INVOICED

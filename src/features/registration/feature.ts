@@ -25,22 +25,27 @@ declare module '../../transport/graphql/context.ts' {
 export interface RegistrationFeatureOptions {
   /**
    * Called once the ERP has the new customer, with the subject who becomes its admin; must be
-   * idempotent (it runs again should marking the application fail). Default: nothing.
+   * idempotent (it runs again should marking the application fail). Default: the company
+   * directory's `designateAdmin` (the company feature, set up before this one), else nothing.
    */
   onCompanyCreated?: OnCompanyCreated;
 }
 
 export function createRegistrationFeature(options: RegistrationFeatureOptions = {}): Feature {
-  // TODO(company directory, issue 14 items 1/2): the merger passes the buyer directory's
-  // "make this subject the company's ADMIN" here, so the applicant administers their company.
-  const onCompanyCreated: OnCompanyCreated = options.onCompanyCreated ?? (async () => {});
   return {
     name: 'registration',
     typeDefs: registrationTypeDefs,
     resolvers: { Query: RegistrationQueries, Mutation: RegistrationMutations, CompanyApplication },
-    setup({ env, backends, erp, clock, logger, instanceId }) {
+    setup({ env, backends, erp, clock, logger, instanceId, services }) {
       const store = backends.applications;
       if (!store || !erp.supports('accounts')) return {};
+      // The applicant administers the company they registered (idempotent: the role is added once).
+      const directory = services.company?.directory;
+      const onCompanyCreated: OnCompanyCreated =
+        options.onCompanyCreated ??
+        (async (customerId, adminSubject) => {
+          if (directory) await directory.designateAdmin(customerId, adminSubject, 'registration');
+        });
       const dispatcher = new AccountDispatcher({
         store,
         erp,

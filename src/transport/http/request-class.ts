@@ -25,7 +25,7 @@ import { LRUCache } from 'lru-cache';
 export type RequestClass = 'essential' | 'read' | 'catalog';
 
 /** Root fields that read orders: what a buyer checks after placing one, and what ops watch. */
-const ORDER_FIELDS = new Set(['order', 'orders', 'orderQueue', '__typename']);
+const ORDER_FIELDS = new Set(['order', 'orders', 'orderQueue', 'ordersAwaitingApproval', '__typename']);
 /** Root fields that read the catalog: a page of products, prices and stock. */
 const CATALOG_FIELDS = new Set(['products', 'product', 'searchProducts']);
 

@@ -57,6 +57,16 @@ const OPERATIONS: Record<string, string> = {
     'mutation approveCompanyApplication($id: ID!) { approveCompanyApplication(id: $id) { application { id status } userErrors { code message } } }',
   rejectCompanyApplication:
     'mutation rejectCompanyApplication($id: ID!, $reason: String!) { rejectCompanyApplication(id: $id, reason: $reason) { application { id status } userErrors { code message } } }',
+  company: 'query company { viewer { company { id name defaultRole buyers { subject roles orderLimit { amount } } approvalRules { id } me { roles } } } }',
+  setCompanyBuyer:
+    'mutation setCompanyBuyer($input: SetCompanyBuyerInput!) { setCompanyBuyer(input: $input) { buyer { subject roles } userErrors { code message field } } }',
+  setApprovalRule:
+    'mutation setApprovalRule($input: SetApprovalRuleInput!) { setApprovalRule(input: $input) { rule { id } userErrors { code message field } } }',
+  removeApprovalRule: 'mutation removeApprovalRule($id: ID!) { removeApprovalRule(id: $id) { removed userErrors { code } } }',
+  approveOrder: 'mutation approveOrder($id: ID!) { approveOrder(id: $id) { order { id status } userErrors { code message } } }',
+  rejectOrder: 'mutation rejectOrder($id: ID!, $reason: String!) { rejectOrder(id: $id, reason: $reason) { order { id status } userErrors { code message } } }',
+  ordersAwaitingApproval:
+    'query ordersAwaitingApproval($first: Int, $after: String) { ordersAwaitingApproval(first: $first, after: $after) { edges { node { id approval { status } } } pageInfo { endCursor } } }',
 };
 
 /*
@@ -124,6 +134,9 @@ const address = fc.record(
   },
   { requiredKeys: ['line1', 'city', 'postalCode', 'country'] },
 );
+const companyRole = fc.constantFrom('ADMIN', 'APPROVER', 'BUYER');
+/** A `Decimal` variable: well-formed amounts, and strings that are not amounts at all. */
+const decimal = fc.oneof(fc.constantFrom('0', '1000', '1000.50', '-1', '1e5', '0.0000001', '999999999999999999'), weirdString);
 const registerCompanyInput = fc.record({
   companyName: weirdString,
   taxId: weirdString,
@@ -191,6 +204,44 @@ const VARIABLES: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
   ),
   approveCompanyApplication: fc.record({ id: idValue }),
   rejectCompanyApplication: fc.record({ id: idValue, reason: weirdString }),
+  company: fc.constant({}),
+  setCompanyBuyer: fc.record({
+    input: fc.record(
+      {
+        subject: idValue,
+        roles: fc.array(companyRole, { maxLength: 4 }),
+        orderLimit: maybe(nullable(decimal)),
+        monthlyLimit: maybe(nullable(decimal)),
+        allowedShipToIds: maybe(nullable(fc.array(idValue, { maxLength: 120 }))),
+      },
+      { requiredKeys: ['subject', 'roles'] },
+    ),
+  }),
+  setApprovalRule: fc.record({
+    input: fc.record(
+      {
+        id: maybe(nullable(idValue)),
+        name: weirdString,
+        condition: fc.record(
+          {
+            kind: fc.constantFrom('ORDER_TOTAL_OVER', 'LINE_QUANTITY_OVER', 'PRODUCT_CATEGORY', 'REQUESTER_ROLE'),
+            amount: maybe(nullable(decimal)),
+            quantity: maybe(nullable(float)),
+            category: maybe(nullable(weirdString)),
+            role: maybe(nullable(companyRole)),
+          },
+          { requiredKeys: ['kind'] },
+        ),
+        requesterRoles: maybe(nullable(fc.array(companyRole, { maxLength: 3 }))),
+        tiers: fc.array(fc.record({ approverRoles: fc.array(companyRole, { maxLength: 3 }) }), { maxLength: 5 }),
+      },
+      { requiredKeys: ['name', 'condition', 'tiers'] },
+    ),
+  }),
+  removeApprovalRule: fc.record({ id: idValue }),
+  approveOrder: fc.record({ id: idValue }),
+  rejectOrder: fc.record({ id: idValue, reason: weirdString }),
+  ordersAwaitingApproval: fc.record({ first: maybe(nullable(int)), after: maybe(nullable(anyCursor(50))) }, { requiredKeys: [] }),
 };
 
 /** The names of the variables an operation declares (`$first: Int` → `first`). */

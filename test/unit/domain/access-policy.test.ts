@@ -45,7 +45,7 @@ const EXPECTED: Record<Action, Record<ActorName, Row>> = {
     buyer: /*      */ ['allow', /*            */ 'NOT_OWN_CUSTOMER', /* */ 'allow'],
     rep: /*        */ ['allow', /*            */ 'NOT_ASSIGNED', /*     */ 'allow'],
     repUnread: /*  */ ['lookup', /*           */ 'lookup', /*           */ 'allow'],
-    ops: /*        */ ['NO_CUSTOMER_ACCESS', /**/ 'NO_CUSTOMER_ACCESS', /**/ 'allow'],
+    ops: /*        */ ['allow', /*            */ 'allow', /*            */ 'allow'],
     punchout: /*   */ ['allow', /*            */ 'NOT_OWN_CUSTOMER', /* */ 'allow'],
   },
   'order.read': {
@@ -59,7 +59,7 @@ const EXPECTED: Record<Action, Record<ActorName, Row>> = {
     buyer: /*      */ ['allow', /*            */ 'OTHER_CUSTOMER', /*   */ 'allow'],
     rep: /*        */ ['allow', /*            */ 'OTHER_CUSTOMER', /*   */ 'allow'],
     repUnread: /*  */ ['OTHER_CUSTOMER', /*   */ 'OTHER_CUSTOMER', /*   */ 'allow'],
-    ops: /*        */ ['OTHER_CUSTOMER', /*   */ 'OTHER_CUSTOMER', /*   */ 'allow'],
+    ops: /*        */ ['NOT_A_BUYER', /*      */ 'NOT_A_BUYER', /*      */ 'NOT_A_BUYER'],
     punchout: /*   */ ['PUNCHOUT_SESSION', /* */ 'PUNCHOUT_SESSION', /* */ 'PUNCHOUT_SESSION'],
   },
   'order.cancel': {
@@ -153,6 +153,35 @@ const EXPECTED: Record<Action, Record<ActorName, Row>> = {
     ops: /*        */ ['allow', /*            */ 'allow', /*            */ 'allow'],
     punchout: /*   */ ['OPS_ONLY', /*         */ 'OPS_ONLY', /*         */ 'OPS_ONLY'],
   },
+  // These callers hold no role in a company's directory (see the company table below for those who do).
+  'company.read': {
+    buyer: /*      */ ['allow', /*            */ 'OTHER_CUSTOMER', /*   */ 'allow'],
+    rep: /*        */ ['allow', /*            */ 'OTHER_CUSTOMER', /*   */ 'allow'],
+    repUnread: /*  */ ['OTHER_CUSTOMER', /*   */ 'OTHER_CUSTOMER', /*   */ 'allow'],
+    ops: /*        */ ['allow', /*            */ 'allow', /*            */ 'allow'],
+    punchout: /*   */ ['allow', /*            */ 'OTHER_CUSTOMER', /*   */ 'allow'],
+  },
+  'company.manageBuyers': {
+    buyer: /*      */ ['NOT_COMPANY_ADMIN', /**/ 'OTHER_CUSTOMER', /*   */ 'NOT_COMPANY_ADMIN'],
+    rep: /*        */ ['NOT_COMPANY_ADMIN', /**/ 'OTHER_CUSTOMER', /*   */ 'NOT_COMPANY_ADMIN'],
+    repUnread: /*  */ ['OTHER_CUSTOMER', /*   */ 'OTHER_CUSTOMER', /*   */ 'NOT_COMPANY_ADMIN'],
+    ops: /*        */ ['allow', /*            */ 'allow', /*            */ 'allow'],
+    punchout: /*   */ ['NOT_COMPANY_ADMIN', /**/ 'OTHER_CUSTOMER', /*   */ 'NOT_COMPANY_ADMIN'],
+  },
+  'company.manageRules': {
+    buyer: /*      */ ['NOT_COMPANY_ADMIN', /**/ 'OTHER_CUSTOMER', /*   */ 'NOT_COMPANY_ADMIN'],
+    rep: /*        */ ['NOT_COMPANY_ADMIN', /**/ 'OTHER_CUSTOMER', /*   */ 'NOT_COMPANY_ADMIN'],
+    repUnread: /*  */ ['OTHER_CUSTOMER', /*   */ 'OTHER_CUSTOMER', /*   */ 'NOT_COMPANY_ADMIN'],
+    ops: /*        */ ['allow', /*            */ 'allow', /*            */ 'allow'],
+    punchout: /*   */ ['NOT_COMPANY_ADMIN', /**/ 'OTHER_CUSTOMER', /*   */ 'NOT_COMPANY_ADMIN'],
+  },
+  'order.approve': {
+    buyer: /*      */ ['NOT_APPROVER', /*     */ 'OTHER_CUSTOMER', /*   */ 'NOT_APPROVER'],
+    rep: /*        */ ['NOT_APPROVER', /*     */ 'OTHER_CUSTOMER', /*   */ 'NOT_APPROVER'],
+    repUnread: /*  */ ['OTHER_CUSTOMER', /*   */ 'OTHER_CUSTOMER', /*   */ 'NOT_APPROVER'],
+    ops: /*        */ ['OTHER_CUSTOMER', /*   */ 'OTHER_CUSTOMER', /*   */ 'NOT_APPROVER'],
+    punchout: /*   */ ['PUNCHOUT_SESSION', /* */ 'PUNCHOUT_SESSION', /* */ 'PUNCHOUT_SESSION'],
+  },
   'company.register': {
     buyer: /*      */ ['NOT_APPLICANT', /*    */ 'NOT_APPLICANT', /*    */ 'NOT_APPLICANT'],
     rep: /*        */ ['NOT_APPLICANT', /*    */ 'NOT_APPLICANT', /*    */ 'NOT_APPLICANT'],
@@ -193,8 +222,67 @@ const APPLICANT_EXPECTED: Record<Action, Row> = {
   'graphql.freeQuery': /**/ ['OPS_ONLY', /*      */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
   'reconciliation.read': ['OPS_ONLY', /*         */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
   'reconciliation.run': /**/ ['OPS_ONLY', /*     */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
+  'company.read': /*     */ ['OTHER_CUSTOMER', /**/ 'OTHER_CUSTOMER', /* */ 'allow'],
+  'company.manageBuyers': ['OTHER_CUSTOMER', /*  */ 'OTHER_CUSTOMER', /* */ 'NOT_COMPANY_ADMIN'],
+  'company.manageRules': ['OTHER_CUSTOMER', /*   */ 'OTHER_CUSTOMER', /* */ 'NOT_COMPANY_ADMIN'],
+  'order.approve': /*    */ ['OTHER_CUSTOMER', /**/ 'OTHER_CUSTOMER', /* */ 'NOT_APPROVER'],
   'company.register': /* */ ['allow', /*         */ 'allow', /*          */ 'allow'],
   'companyApplication.review': ['OPS_ONLY', /*   */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
+};
+
+/**
+ * Company accounts: callers by their roles in C1's buyer directory (from erpfront's directory,
+ * not the token), and operations naming C1 in X-Customer-Id. Resources: C1's (placed by someone
+ * else), C1's placed by the caller themselves, C2's, and none.
+ */
+const COMPANY_ACTORS = {
+  admin: { principal: principal(['buyer'], { subject: 'ann', customerId: 'C1' }), customerId: 'C1', companyRoles: ['ADMIN'] },
+  approver: { principal: principal(['buyer'], { subject: 'abe', customerId: 'C1' }), customerId: 'C1', companyRoles: ['APPROVER'] },
+  adminApprover: { principal: principal(['buyer'], { subject: 'amy', customerId: 'C1' }), customerId: 'C1', companyRoles: ['ADMIN', 'APPROVER', 'BUYER'] },
+  plainBuyer: { principal: principal(['buyer'], { subject: 'bea', customerId: 'C1' }), customerId: 'C1', companyRoles: ['BUYER'] },
+  opsForC1: { principal: principal(['ops']), customerId: 'C1' },
+} satisfies Record<string, Actor>;
+
+type CompanyRow = [own: string, ownSelf: string, other: string, none: string];
+const COMPANY_ACTIONS = ['company.read', 'company.manageBuyers', 'company.manageRules', 'order.approve', 'order.place'] as const;
+
+//                                 own (C1)          own, placed by self   other (C2)          none
+const COMPANY_EXPECTED: Record<(typeof COMPANY_ACTIONS)[number], Record<keyof typeof COMPANY_ACTORS, CompanyRow>> = {
+  'company.read': {
+    admin: /*         */ ['allow', /*          */ 'allow', /*        */ 'OTHER_CUSTOMER', 'allow'],
+    approver: /*      */ ['allow', /*          */ 'allow', /*        */ 'OTHER_CUSTOMER', 'allow'],
+    adminApprover: /* */ ['allow', /*          */ 'allow', /*        */ 'OTHER_CUSTOMER', 'allow'],
+    plainBuyer: /*    */ ['allow', /*          */ 'allow', /*        */ 'OTHER_CUSTOMER', 'allow'],
+    opsForC1: /*      */ ['allow', /*          */ 'allow', /*        */ 'allow', /*     */ 'allow'],
+  },
+  'company.manageBuyers': {
+    admin: /*         */ ['allow', /*          */ 'allow', /*        */ 'OTHER_CUSTOMER', 'allow'],
+    approver: /*      */ ['NOT_COMPANY_ADMIN', 'NOT_COMPANY_ADMIN', 'OTHER_CUSTOMER', 'NOT_COMPANY_ADMIN'],
+    adminApprover: /* */ ['allow', /*          */ 'allow', /*        */ 'OTHER_CUSTOMER', 'allow'],
+    plainBuyer: /*    */ ['NOT_COMPANY_ADMIN', 'NOT_COMPANY_ADMIN', 'OTHER_CUSTOMER', 'NOT_COMPANY_ADMIN'],
+    opsForC1: /*      */ ['allow', /*          */ 'allow', /*        */ 'allow', /*     */ 'allow'],
+  },
+  'company.manageRules': {
+    admin: /*         */ ['allow', /*          */ 'allow', /*        */ 'OTHER_CUSTOMER', 'allow'],
+    approver: /*      */ ['NOT_COMPANY_ADMIN', 'NOT_COMPANY_ADMIN', 'OTHER_CUSTOMER', 'NOT_COMPANY_ADMIN'],
+    adminApprover: /* */ ['allow', /*          */ 'allow', /*        */ 'OTHER_CUSTOMER', 'allow'],
+    plainBuyer: /*    */ ['NOT_COMPANY_ADMIN', 'NOT_COMPANY_ADMIN', 'OTHER_CUSTOMER', 'NOT_COMPANY_ADMIN'],
+    opsForC1: /*      */ ['allow', /*          */ 'allow', /*        */ 'allow', /*     */ 'allow'],
+  },
+  'order.approve': {
+    admin: /*         */ ['allow', /*          */ 'SELF_APPROVAL', /**/ 'OTHER_CUSTOMER', 'allow'],
+    approver: /*      */ ['allow', /*          */ 'SELF_APPROVAL', /**/ 'OTHER_CUSTOMER', 'allow'],
+    adminApprover: /* */ ['allow', /*          */ 'SELF_APPROVAL', /**/ 'OTHER_CUSTOMER', 'allow'],
+    plainBuyer: /*    */ ['NOT_APPROVER', /*   */ 'SELF_APPROVAL', /**/ 'OTHER_CUSTOMER', 'NOT_APPROVER'],
+    opsForC1: /*      */ ['NOT_APPROVER', /*   */ 'SELF_APPROVAL', /**/ 'OTHER_CUSTOMER', 'NOT_APPROVER'],
+  },
+  'order.place': {
+    admin: /*         */ ['allow', /*          */ 'allow', /*        */ 'OTHER_CUSTOMER', 'allow'],
+    approver: /*      */ ['allow', /*          */ 'allow', /*        */ 'OTHER_CUSTOMER', 'allow'],
+    adminApprover: /* */ ['allow', /*          */ 'allow', /*        */ 'OTHER_CUSTOMER', 'allow'],
+    plainBuyer: /*    */ ['allow', /*          */ 'allow', /*        */ 'OTHER_CUSTOMER', 'allow'],
+    opsForC1: /*      */ ['NOT_A_BUYER', /*    */ 'NOT_A_BUYER', /*  */ 'NOT_A_BUYER', 'NOT_A_BUYER'],
+  },
 };
 
 const cell = (decision: Decision): string => (decision.verdict === 'allow' ? 'allow' : decision.verdict === 'deny' ? decision.reason : 'lookup');
@@ -226,6 +314,25 @@ describe('the applicant, cell by cell', () => {
   });
 });
 
+describe('company accounts, cell by cell', () => {
+  const resources = (self: string): Record<'own' | 'ownSelf' | 'other' | 'none', Resource> => ({
+    own: { customerId: 'C1', requester: 'someone-else' },
+    ownSelf: { customerId: 'C1', requester: self },
+    other: { customerId: 'C2', requester: 'someone-else' },
+    none: { customerId: null },
+  });
+
+  it.each(COMPANY_ACTIONS)('%s', (action) => {
+    const actual = Object.fromEntries(
+      Object.entries(COMPANY_ACTORS).map(([name, actor]) => {
+        const r = resources(actor.principal.subject);
+        return [name, [r.own, r.ownSelf, r.other, r.none].map((resource) => cell(can(actor, action, resource)))];
+      }),
+    );
+    expect(actual).toEqual(COMPANY_EXPECTED[action]);
+  });
+});
+
 describe('principals with more than one role', () => {
   const buyerRep = principal(['buyer', 'rep'], { customerId: 'C1', repId: 'R1' });
   const opsBuyer = principal(['ops', 'buyer'], { customerId: 'C1' });
@@ -238,7 +345,9 @@ describe('principals with more than one role', () => {
     ['a rep the ERP does not know', { principal: principal(['rep'], { repId: 'R9' }), customerId: null, repCustomers: 'unknown-rep' }, 'C1', 'UNKNOWN_REP'],
     ['ops who is also a buyer: own company', { principal: opsBuyer, customerId: null }, 'C1', 'allow'],
     ['ops who is also a buyer: another customer', { principal: opsBuyer, customerId: null }, 'C2', 'NOT_OWN_CUSTOMER'],
-    ['an ops token carrying a customer claim names it', { principal: principal(['ops'], { customerId: 'C1' }), customerId: null }, 'C1', 'NO_CUSTOMER_ACCESS'],
+    ['an ops token carrying a customer claim names it', { principal: principal(['ops'], { customerId: 'C1' }), customerId: null }, 'C1', 'allow'],
+    ['operations name any customer (to manage its company account)', { principal: principal(['ops']), customerId: null }, 'C2', 'allow'],
+    ['a token with no role that acts for customers names one', { principal: principal([]), customerId: null }, 'C1', 'NO_CUSTOMER_ACCESS'],
   ] satisfies Array<[string, Actor, string, string]>)('acting for a customer: %s', (_, actor, customerId, expected) => {
     expect(cell(can(actor, 'customer.actFor', { customerId }))).toBe(expected);
   });
@@ -270,17 +379,21 @@ describe('refusals', () => {
     };
     expect(message(ACTORS.buyer, 'customer.actFor', RESOURCES.other)).toBe('A buyer of C1 may not act for customer C2.');
     expect(message(ACTORS.rep, 'customer.actFor', RESOURCES.other)).toBe('Customer C2 is not assigned to sales rep R1.');
-    expect(message(ACTORS.ops, 'customer.actFor', RESOURCES.own)).toBe('This token may not act for customer C1.');
+    expect(message({ principal: principal([]), customerId: null }, 'customer.actFor', RESOURCES.own)).toBe('This token may not act for customer C1.');
+    expect(message(COMPANY_ACTORS.plainBuyer, 'company.manageBuyers', RESOURCES.own)).toBe("Changing the company's buyers needs the company's ADMIN role.");
+    expect(message(COMPANY_ACTORS.approver, 'order.approve', { customerId: 'C1', requester: 'abe' })).toBe(
+      'You placed this order: another approver of the company must decide on it.',
+    );
     expect(message(ACTORS.punchout, 'order.cancel', RESOURCES.none)).toBe(
       'A PunchOut session cannot call cancelOrder: return the cart with returnPunchOutCart; the order arrives from the procurement system.',
     );
     expect(message(ACTORS.buyer, 'orderQueue.read', RESOURCES.none)).toBe('This needs the ops role.');
-    expect(message(ACTORS.buyer, 'ops.metrics', RESOURCES.none)).toBe('Metrics are for operations: they need the ops role.');
-    expect(message(ACTORS.buyer, 'punchout.cart', RESOURCES.none)).toBe('This needs a PunchOut session token (from POST /punchout/session).');
     expect(message(ACTORS.buyer, 'company.register', RESOURCES.none)).toBe(
       'Registering a company needs the token of a signed-in user who belongs to no company yet (a subject, and no customerId or role claims).',
     );
     expect(message(APPLICANT, 'companyApplication.review', RESOURCES.none)).toBe('Reviewing company registrations needs the ops role.');
+    expect(message(ACTORS.buyer, 'ops.metrics', RESOURCES.none)).toBe('Metrics are for operations: they need the ops role.');
+    expect(message(ACTORS.buyer, 'punchout.cart', RESOURCES.none)).toBe('This needs a PunchOut session token (from POST /punchout/session).');
     expect(message(ACTORS.punchout, 'graphql.freeQuery', RESOURCES.none)).toBe(
       'This API runs only the documents registered by the storefront build for this token: send a documentId (or extensions.persistedQuery.sha256Hash) instead of a query text.',
     );

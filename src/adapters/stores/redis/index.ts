@@ -19,6 +19,7 @@ import type { ApplicationStore } from '../../../ports/application-store.ts';
 import type { OrderStore } from '../../../ports/order-store.ts';
 import type { Logger } from '../../../ports/logger.ts';
 import type { PunchOutStore } from '../../../ports/punchout-store.ts';
+import type { CompanyStore } from '../../../ports/company-store.ts';
 import { loggableError } from '../../../domain/loggable-error.ts';
 import type { ThrottleStore } from '../../../ports/throttle-store.ts';
 import { createRedisApplicationStore } from './application-store.ts';
@@ -33,6 +34,7 @@ import { checkOrderDurability } from './durability.ts';
 import { createRedisErpBudget, type RedisErpBudget } from './erp-budget.ts';
 import { createRedisFindingStore } from './finding-store.ts';
 import { createRedisInvalidationBus } from './invalidation-bus.ts';
+import { createRedisCompanyStore } from './company-store.ts';
 import { redisKeys } from './keys.ts';
 import { createRedisOrderStore } from './order-store.ts';
 import { createRedisPunchOutStore } from './punchout-store.ts';
@@ -73,6 +75,8 @@ export interface RedisStores {
   cursors: CursorStore;
   /** Reconciliation findings, shared: one instance reconciles, any lists them. */
   findings: FindingStore;
+  /** Buyer directories, approval rules and flows, shared: an approval holds on every instance. */
+  companyStore: CompanyStore;
   /** Company applications and their outbox toward the ERP, shared by every instance. */
   applications: ApplicationStore;
   /** Customers acted for lately, shared: the instance running the price sheet knows every instance's. */
@@ -135,6 +139,7 @@ export async function openRedisStores(options: RedisStoresOptions): Promise<Redi
       deliveries: createRedisDeliveryLog({ client, key: keys.delivery }),
       cursors: createRedisCursorStore({ client, keys }),
       findings: createRedisFindingStore({ client, base: keys.reconciliation }),
+      companyStore: createRedisCompanyStore({ client, base: keys.company }),
       applications: createRedisApplicationStore({ client, base: keys.applications }),
       activity: createRedisCustomerActivity({ client, key: keys.customerActivity }),
       audit: createRedisAuditLog({ client, base: keys.audit }),

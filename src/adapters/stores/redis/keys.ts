@@ -15,6 +15,9 @@
  *   session; one slot carries far more than buyers send.
  * - the reconciliation findings (open index, findings, resolved index) share `{reconciliation}`:
  *   opening or resolving a finding moves it between indexes in one step.
+ * - the company store (buyer directories, approval rules and flows) shares `{company}`: an
+ *   approval step moves a flow and its company's pending index in one step. A few writes per
+ *   order at most; one slot carries far more.
  * - the company applications (records, sequence, status, applicant, due and lease indexes) share
  *   `{applications}`: a write replaces a record and moves it between indexes in one step.
  * - the audit log's sequence and lists share `{audit}`: an entry goes to the recent list and its
@@ -52,6 +55,8 @@ export interface RedisKeys {
   cursorLease(feed: string): string;
   /** The base of the reconciliation findings' keys: `erpfront:{reconciliation}:`. */
   reconciliation: string;
+  /** The base of the company store's keys: `erpfront:{company}:`. */
+  company: string;
   /** The base of the company applications' keys: `erpfront:{applications}:`. */
   applications: string;
   /** The customers acted for lately, a sorted set by last seen: `erpfront:customer-activity`. */
@@ -76,6 +81,7 @@ export function redisKeys(prefix = 'erpfront'): RedisKeys {
     cursor: (feed) => `${prefix}:cursor:${feed}`,
     cursorLease: (feed) => `${prefix}:cursor-lease:${feed}`,
     reconciliation: `${prefix}:{reconciliation}:`,
+    company: `${prefix}:{company}:`,
     applications: `${prefix}:{applications}:`,
     customerActivity: `${prefix}:customer-activity`,
     audit: `${prefix}:{audit}:`,

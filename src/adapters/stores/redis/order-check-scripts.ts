@@ -20,6 +20,18 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', B .. 'sub:' .. cust, '(' .. ARGV
 end
 return {r[1] or '0', r[2] or '0', since}`);
 
+/**
+ * ARGV: id, data JSON, exposure (millionths), iso. New prices for an order waiting for approval:
+ * its data and exposure replaced, the customer's running total moved by the difference; 1 when done.
+ */
+export const repriceWaitingScript = script(`
+local o = okey(ARGV[1])
+local r = redis.call('HMGET', o, 'status', 'customerId', 'exposure')
+if r[1] ~= 'PENDING_APPROVAL' then return 0 end
+redis.call('HSET', o, 'data', ARGV[2], 'exposure', ARGV[3], 'updatedAt', ARGV[4])
+exposure(r[2], tonumber(ARGV[3]) - (tonumber(r[3] or '0') or 0))
+return 1`);
+
 /** ARGV: now, limit, lease ms. Due duplicate checks, each put off by the lease; returns the ids. */
 export const dueChecksScript = script(`
 local now = tonumber(ARGV[1])

@@ -74,6 +74,8 @@ local function advance(cust, now)
 end
 -- cx:<customer> HASH: queued = what its queued orders on account add to exposure (millionths,
 -- exact integers); v = a version that moves with every change of its orders (credit decisions).
+-- Orders waiting for approval count as queued ones do (they are queued once approved).
+local function counted(status) return status == 'QUEUED' or status == 'PENDING_APPROVAL' end
 local function exposure(cust, delta)
   if delta ~= 0 then redis.call('HINCRBY', B .. 'cx:' .. cust, 'queued', delta) end
   redis.call('HINCRBY', B .. 'cx:' .. cust, 'v', 1)
@@ -88,8 +90,8 @@ local function setStatus(id, from, to)
   elseif from == 'QUEUED' then redis.call('ZREM', B .. 'cq:' .. r[2], id) end
   local e = tonumber(r[3] or '0') or 0
   local delta = 0
-  if to == 'QUEUED' then delta = delta + e end
-  if from == 'QUEUED' then delta = delta - e end
+  if counted(to) then delta = delta + e end
+  if counted(from) then delta = delta - e end
   exposure(r[2], delta)
   return r[2]
 end
@@ -168,7 +170,7 @@ redis.call('HSET', o, 'id', id, 'seq', seq, 'customerId', cust, 'status', status
   'lastError', '', 'rejection', '', 'sched', '', 'entry', '', 'leaseOwner', '', 'leaseUntil', '', 'exposure', ARGV[9])
 redis.call('ZADD', B .. 'cust:' .. cust, seq, id)
 redis.call('ZADD', B .. 'st:' .. status, seq, id)
-if status == 'QUEUED' then exposure(cust, tonumber(ARGV[9])) else exposure(cust, 0) end
+if counted(status) then exposure(cust, tonumber(ARGV[9])) else exposure(cust, 0) end
 if status == 'QUEUED' then
   redis.call('ZADD', B .. 'cq:' .. cust, seq, id)
   advance(cust, now)

@@ -19,7 +19,7 @@ import type { IdempotencyClaim, LocalOrderStatus, NewOrder, OrderStore, QueueSta
 import { ExposureChangedError, IdempotencyClaimLostError, StoreUnavailableError } from '../../../ports/store-error.ts';
 import { fromMicros, toMicros } from '../../../domain/money.ts';
 import type { LuaScript } from './connection.ts';
-import { dueChecksScript, exposureScript, requeueInDoubtScript } from './order-check-scripts.ts';
+import { dueChecksScript, exposureScript, repriceWaitingScript, requeueInDoubtScript } from './order-check-scripts.ts';
 import {
   claimKeyScript,
   insertScript,
@@ -273,6 +273,22 @@ export function createRedisOrderStore(options: RedisOrderStoreOptions): OrderSto
     async transition(id, from, to, now) {
       const moved = await run('change order status', transitionScript, [id, to, now, iso(now), ...from]);
       return moved === 1 ? guarded('read order', () => getOrder(id)) : null;
+    },
+
+    async repriceWaiting(id, { lines, total }, now) {
+      const order = await guarded('read order', () => getOrder(id));
+      if (order?.status !== 'PENDING_APPROVAL') return null;
+      const data: OrderData = {
+        request: { ...order.request, lines },
+        total,
+        currency: order.currency,
+        placedBy: order.placedBy,
+        creditDecision: order.creditDecision,
+        idempotencyKey: order.idempotencyKey,
+      };
+      const micros = order.request.payment.method === 'ON_ACCOUNT' ? toMicros(total) : '0';
+      const done = await run('reprice order', repriceWaitingScript, [id, JSON.stringify(data), micros, iso(now)]);
+      return Number(done) === 1 ? guarded('read order', () => getOrder(id)) : null;
     },
 
     async requeueInDoubt(id, now, reason) {

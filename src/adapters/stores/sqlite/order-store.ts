@@ -243,6 +243,30 @@ export function createSqliteOrderStore(options: SqliteOrderStoreOptions): OrderS
       });
     },
 
+    async repriceWaiting(id, { lines, total }, now) {
+      return transaction(() => {
+        const order = getOrder(id);
+        if (order?.status !== 'PENDING_APPROVAL') return null;
+        const request = { ...order.request, lines };
+        const micros = exposureMicros({ ...order, request, total });
+        const before = (sql('SELECT exposure_micros FROM orders WHERE id = ?').get(id) as { exposure_micros: number | bigint }).exposure_micros;
+        sql('UPDATE orders SET request = ?, total = ?, exposure_micros = ?, updated_at = ? WHERE id = ?').run(
+          JSON.stringify(request),
+          total,
+          micros,
+          iso(now),
+          id,
+        );
+        // The status did not change, so the exposure trigger did not run: the running total moves here.
+        sql('UPDATE customer_exposure SET queued_micros = queued_micros + ? - ?, version = version + 1 WHERE customer_id = ?').run(
+          BigInt(micros),
+          BigInt(before),
+          order.customerId,
+        );
+        return getOrder(id);
+      });
+    },
+
     async queueStats(now): Promise<QueueStats> {
       const queued = sql("SELECT COUNT(*) AS depth, MIN(created_at) AS oldest FROM orders WHERE status = 'QUEUED'").get() as {
         depth: number;

@@ -74,4 +74,20 @@ export const ORDER_MIGRATIONS: readonly string[] = [
   `ALTER TABLE orders ADD COLUMN sending_until INTEGER;`,
   // Reconciliation reads the orders of the last days (by creation), newest first.
   `CREATE INDEX orders_created ON orders (created_at);`,
+  // Orders waiting for a company's approval count in its exposure as queued ones do: they will be
+  // queued once approved, and a credit decision taken meanwhile must see them.
+  `DROP TRIGGER orders_exposure_insert;
+   DROP TRIGGER orders_exposure_status;
+   CREATE TRIGGER orders_exposure_insert AFTER INSERT ON orders BEGIN
+     INSERT INTO customer_exposure (customer_id, queued_micros, version)
+       VALUES (NEW.customer_id, CASE WHEN NEW.status IN ('QUEUED', 'PENDING_APPROVAL') THEN NEW.exposure_micros ELSE 0 END, 1)
+       ON CONFLICT (customer_id) DO UPDATE SET queued_micros = queued_micros + excluded.queued_micros, version = version + 1;
+   END;
+   CREATE TRIGGER orders_exposure_status AFTER UPDATE OF status ON orders WHEN OLD.status <> NEW.status BEGIN
+     UPDATE customer_exposure SET
+       queued_micros = queued_micros + (CASE WHEN NEW.status IN ('QUEUED', 'PENDING_APPROVAL') THEN NEW.exposure_micros ELSE 0 END)
+                                     - (CASE WHEN OLD.status IN ('QUEUED', 'PENDING_APPROVAL') THEN OLD.exposure_micros ELSE 0 END),
+       version = version + 1
+     WHERE customer_id = NEW.customer_id;
+   END;`,
 ];

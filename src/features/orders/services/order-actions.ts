@@ -18,7 +18,7 @@ import { voidCard } from './card-payment.ts';
 export const ORDER_ACTIONS = {
   replay: { action: 'order.replay', from: ['REJECTED'], to: 'QUEUED', done: 'replayed' },
   release: { action: 'order.release', from: ['ON_HOLD'], to: 'QUEUED', done: 'released' },
-  cancel: { action: 'order.cancel', from: ['QUEUED', 'ON_HOLD', 'REJECTED'], to: 'CANCELLED', done: 'cancelled' },
+  cancel: { action: 'order.cancel', from: ['QUEUED', 'ON_HOLD', 'REJECTED', 'PENDING_APPROVAL'], to: 'CANCELLED', done: 'cancelled' },
 } as const satisfies Record<string, { action: string; from: readonly LocalOrderStatus[]; to: LocalOrderStatus; done: string }>;
 
 export type OrderActionKind = keyof typeof ORDER_ACTIONS;

@@ -9,7 +9,17 @@ import type { ErpConnector, ErpHoldReason, ErpOrder, ErpOrderStatus, Invoice, Sh
 import { isTransientErpError } from '../../../ports/erp-error.ts';
 import type { StoredOrder } from '../../../ports/order-store.ts';
 
-export type OrderStatus = 'QUEUED' | 'SUBMITTED' | 'ON_HOLD' | 'REJECTED' | 'CANCELLED' | 'PARTIALLY_SHIPPED' | 'SHIPPED' | 'INVOICED';
+export type OrderStatus =
+  | 'QUEUED'
+  | 'SUBMITTED'
+  | 'ON_HOLD'
+  | 'REJECTED'
+  | 'CANCELLED'
+  | 'PARTIALLY_SHIPPED'
+  | 'SHIPPED'
+  | 'INVOICED'
+  | 'PENDING_APPROVAL'
+  | 'APPROVAL_REJECTED';
 
 export interface OrderView {
   id: string;

@@ -65,6 +65,32 @@ export interface PlaceOrderDeps {
   /** Verifies card authorizations; `null`: no gateway, card orders are not taken. */
   payments: PaymentGateway | null;
   logger: Logger;
+  /** Company approvals (set by the company feature, after this one); absent: no order waits for one. */
+  approvals?: OrderApprovalGate;
+}
+
+/** What the approval gate is told of an order about to be written. */
+export interface ApprovalCheck {
+  scope: RequestScope;
+  customerId: string;
+  total: string;
+  currency: string;
+  lines: ReadonlyArray<ErpOrderLine & { category: string | null }>;
+  shipToId: string;
+}
+
+/** An order that needs approval: `open` records its flow, just before the order is written. */
+export interface ApprovalNeeded {
+  open(orderId: string, now: number): Promise<void>;
+}
+
+/**
+ * Decides, before an order is written, whether it waits for the company's approvers: `null` when
+ * it does not; user errors when it cannot be taken at all (no approver could ever approve it, a
+ * ship-to the buyer may not use).
+ */
+export interface OrderApprovalGate {
+  check(order: ApprovalCheck): Promise<ApprovalNeeded | { userErrors: UserError[] } | null>;
 }
 
 export interface PlaceOrderResult {
@@ -261,6 +287,20 @@ async function prepareAndWrite(
     const refused = await verifyCard(deps.payments, payment.authorizationRef, { amount: totalAmount, currency: account.value.currency, customerId });
     if (refused) return failed(refused);
   }
+  const approval = deps.approvals
+    ? await deps.approvals.check({
+        scope,
+        customerId,
+        total: totalAmount,
+        currency: account.value.currency,
+        lines: priced.map((line, i) => ({ ...line, category: lineItems[i]!.value.category ?? null })),
+        shipToId: shipTo!.id,
+      })
+    : null;
+  if (approval && 'userErrors' in approval) {
+    metrics.orderOutcome('INVALID');
+    return failed(...approval.userErrors);
+  }
   // The credit decision and the insert are one step per customer, in every store: the insert
   // holds only if the customer's exposure is unchanged since it was read, else it is decided again.
   let decided: { order: StoredOrder; credit: CreditDecision } | PlaceOrderResult | null = null;
@@ -270,7 +310,7 @@ async function prepareAndWrite(
       principal,
       customerId,
       account,
-      { poNumber, shipToId: shipTo!.id, payment, lines: priced, totalAmount, input, key, idempotency },
+      { poNumber, shipToId: shipTo!.id, payment, lines: priced, totalAmount, input, key, idempotency, approval: approval && openOnce(approval) },
       round,
     );
   }
@@ -286,9 +326,9 @@ async function prepareAndWrite(
     lines: order.request.lines.length,
     credit: credit.decision,
   };
-  if (order.status === 'ON_HOLD') {
-    metrics.orderOutcome('ON_HOLD');
-    log.info('order placed', { ...placed, status: 'ON_HOLD' });
+  if (order.status === 'ON_HOLD' || order.status === 'PENDING_APPROVAL') {
+    metrics.orderOutcome(order.status);
+    log.info('order placed', { ...placed, status: order.status });
     return { order, userErrors: [], creditDecision: credit, pricing };
   }
   log.info('order placed', { ...placed, status: 'QUEUED' });
@@ -299,6 +339,24 @@ async function prepareAndWrite(
     log.info('order queued', { orderId: order.id, status: 'QUEUED', waitedMs: policy.submitWaitMs });
   }
   return { order: settled, userErrors: [], creditDecision: credit, pricing };
+}
+
+/**
+ * The approval's flow is opened once, for the first id tried: a credit decision taken again
+ * (another order of the customer moved) writes the order under that same id, so no flow is left
+ * behind for an id that was never written.
+ */
+function openOnce(approval: ApprovalNeeded): ApprovalNeeded & { orderId?: string } {
+  let opened: { id: string; done: Promise<void> } | null = null;
+  return {
+    get orderId() {
+      return opened?.id;
+    },
+    open(orderId, now) {
+      opened ??= { id: orderId, done: approval.open(orderId, now) };
+      return opened.done;
+    },
+  };
 }
 
 /** How often a credit decision is taken again when other orders of the customer keep moving. */
@@ -323,6 +381,7 @@ async function decideAndWrite(
     input: OrderInput;
     key: string | null;
     idempotency: { key: string; claimId: string } | null;
+    approval: (ApprovalNeeded & { orderId?: string }) | null;
   },
   round: number,
 ): Promise<{ order: StoredOrder; credit: CreditDecision } | PlaceOrderResult | null> {
@@ -343,14 +402,18 @@ async function decideAndWrite(
         : `This order of ${draft.totalAmount} ${account.value.currency} exceeds customer ${customerId}'s available credit.`;
     return { order: null, userErrors: [{ code: credit.reason!, message, field: [] }], creditDecision: credit };
   }
-  const id = newOrderId(clock.now());
+  const id = draft.approval?.orderId ?? newOrderId(clock.now());
   const { input } = draft;
+  // The flow first: an order waiting for approval always has one (a flow left without its order,
+  // by a failed insert, is never listed).
+  await draft.approval?.open(id, clock.now());
   try {
     const order = await store.insert(
       {
         id,
         customerId,
-        status: credit.decision === 'REVIEW' ? 'ON_HOLD' : 'QUEUED',
+        // Approval comes first; the credit decision is taken again once approved.
+        status: draft.approval ? 'PENDING_APPROVAL' : credit.decision === 'REVIEW' ? 'ON_HOLD' : 'QUEUED',
         request: {
           externalRef: id,
           customerId,

@@ -49,6 +49,10 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Query.orders': { erp: 'live', size: { count: 'first', default: 20, max: 100 }, page: true },
   // Orders waiting in erpfront's own store: no ERP read, but as many as asked for.
   'Query.orderQueue': { size: { count: 'first', default: 100, max: 1000 } },
+  // Company accounts: read from erpfront's own store (the company's name and currency from the account).
+  'Query.ordersAwaitingApproval': { size: { count: 'first', default: 20, max: 100 }, page: true },
+  'Viewer.company': { erp: 'accounts' },
+  'Company.buyers': { size: { count: 'first', default: 500, max: 10_000 } },
   // Company registrations in erpfront's own store (operations): no ERP read, as many as asked for.
   'Query.companyApplications': { size: { count: 'first', default: 20, max: 100 }, page: true },
   // The account holds the credit position: `creditStatus` is read with it.
