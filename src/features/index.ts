@@ -8,6 +8,7 @@
 import { catalogFeature } from './catalog/feature.ts';
 import { changesFeature } from './changes/feature.ts';
 import { companyFeature } from './company/feature.ts';
+import { consoleFeature } from './console/feature.ts';
 import type { Feature } from './feature.ts';
 import { operationsFeature } from './operations/feature.ts';
 import { ordersFeature } from './orders/feature.ts';
@@ -29,4 +30,5 @@ export const features: readonly Feature[] = [
   reconciliationFeature,
   // After company: an approved registration makes its applicant the new company's admin.
   registrationFeature,
+  consoleFeature,
 ];

@@ -44,6 +44,11 @@ export const ACTIONS = [
   'ops.readiness',
   'ops.invalidate',
   /**
+   * Log in to the ops console (`/ops`) and read its pages: health, queue, findings, audit log. Its
+   * actions are asked for as themselves (`order.replay`, `reconciliation.run`, ...).
+   */
+  'ops.console',
+  /**
    * Send a GraphQL document of one's own (a `query` text) rather than the id of one a storefront
    * build registered. Asked only under `TRUSTED_DOCUMENTS=only`; otherwise everyone may.
    */
@@ -235,6 +240,7 @@ const RULES: { readonly [A in Action]: (actor: Actor, resource: Resource) => Dec
   'ops.metrics': opsOnly('Metrics are for operations: they need the ops role.'),
   'ops.readiness': opsOnly('The readiness detail is for operations: it needs the ops role.'),
   'ops.invalidate': opsOnly('Invalidating the cache needs the ops role.'),
+  'ops.console': opsOnly('The ops console is for operations: it needs a token with the ops role.'),
   // Production frontends (storefronts, PunchOut, reps' apps) are builds that register their
   // documents; operations (and developers, with an ops token in GraphiQL) explore freely.
   'graphql.freeQuery': opsOnly(

@@ -125,6 +125,13 @@ const EXPECTED: Record<Action, Record<ActorName, Row>> = {
     ops: /*        */ ['allow', /*            */ 'allow', /*            */ 'allow'],
     punchout: /*   */ ['OPS_ONLY', /*         */ 'OPS_ONLY', /*         */ 'OPS_ONLY'],
   },
+  'ops.console': {
+    buyer: /*      */ ['OPS_ONLY', /*         */ 'OPS_ONLY', /*         */ 'OPS_ONLY'],
+    rep: /*        */ ['OPS_ONLY', /*         */ 'OPS_ONLY', /*         */ 'OPS_ONLY'],
+    repUnread: /*  */ ['OPS_ONLY', /*         */ 'OPS_ONLY', /*         */ 'OPS_ONLY'],
+    ops: /*        */ ['allow', /*            */ 'allow', /*            */ 'allow'],
+    punchout: /*   */ ['OPS_ONLY', /*         */ 'OPS_ONLY', /*         */ 'OPS_ONLY'],
+  },
   'reconciliation.read': {
     buyer: /*      */ ['OPS_ONLY', /*         */ 'OPS_ONLY', /*         */ 'OPS_ONLY'],
     rep: /*        */ ['OPS_ONLY', /*         */ 'OPS_ONLY', /*         */ 'OPS_ONLY'],
@@ -218,6 +225,7 @@ const APPLICANT_EXPECTED: Record<Action, Row> = {
   'ops.metrics': /*      */ ['OPS_ONLY', /*      */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
   'ops.readiness': /*    */ ['OPS_ONLY', /*      */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
   'ops.invalidate': /*   */ ['OPS_ONLY', /*      */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
+  'ops.console': /*      */ ['OPS_ONLY', /*      */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
   'graphql.freeQuery': /**/ ['OPS_ONLY', /*      */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
   'reconciliation.read': ['OPS_ONLY', /*         */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
   'reconciliation.run': /**/ ['OPS_ONLY', /*     */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
