@@ -181,6 +181,45 @@ describe('ops console over HTTP', () => {
     expect((await request('/ops/audit', { cookie })).text).toContain(id);
   });
 
+  it("audits operators' decisions on company applications and every change to a company's buyers", async () => {
+    const ops = await stack.opsToken();
+    const applicant = await signToken({ secret: stack.secret, roles: ['applicant'], subject: 'audit-applicant@example.com' });
+    const register = await stack.graphql(
+      `mutation ($input: RegisterCompanyInput!) { registerCompany(input: $input) { application { id } userErrors { code } } }`,
+      {
+        input: {
+          companyName: 'Audited Widgets LLC',
+          taxId: 'AUD-123',
+          addresses: [{ name: 'Office', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' }],
+          contact: { name: 'Ada Audit', email: 'ada@audited.example' },
+        },
+      },
+      { token: applicant },
+    );
+    const applicationId = register.body.data.registerCompany.application.id as string;
+    const reject = (id: string) =>
+      stack.graphql('mutation ($id: ID!) { rejectCompanyApplication(id: $id, reason: "No such company.") { userErrors { code } } }', { id }, { token: ops });
+    expect((await reject(applicationId)).body.data.rejectCompanyApplication.userErrors).toEqual([]);
+    // Deciding twice is refused, and the refusal is on record too.
+    expect((await reject(applicationId)).body.data.rejectCompanyApplication.userErrors).toEqual([{ code: 'INVALID_APPLICATION_STATE' }]);
+    const designate = await stack.graphql(
+      'mutation { setCompanyBuyer(input: { subject: "boss@c0003", roles: [ADMIN, BUYER], orderLimit: "2500" }) { userErrors { code } } }',
+      {},
+      { token: ops, headers: { 'x-customer-id': 'C0003' } },
+    );
+    expect(designate.body.data.setCompanyBuyer.userErrors).toEqual([]);
+
+    const { cookie } = await login(ops);
+    const audit = (await request('/ops/audit', { cookie })).text;
+    expect(audit).toContain('companyApplication.reject');
+    expect(audit).toContain(applicationId);
+    expect(audit).toContain('Audited Widgets LLC: SUBMITTED → REJECTED');
+    expect(audit).toContain('Audited Widgets LLC: the application is REJECTED');
+    expect(audit).toContain('company.manageBuyers');
+    expect(audit).toContain('C0003/boss@c0003');
+    expect(audit).toContain('not listed → ADMIN+BUYER, order limit 2500, monthly limit none');
+  });
+
   it('audits runReconciliation (GraphQL) and POST /ops/invalidate too', async () => {
     const ops = await stack.opsToken();
     const run = await stack.graphql('mutation { runReconciliation { ran } }', {}, { token: ops });

@@ -16,16 +16,27 @@ import {
   type CompanyUserError,
 } from '../../../domain/company/directory.ts';
 import type { Principal } from '../../../domain/principal.ts';
+import type { AuditLog } from '../../../ports/audit-log.ts';
 import type { Clock } from '../../../ports/clock.ts';
 import type { CompanyStore } from '../../../ports/company-store.ts';
+import type { Logger } from '../../../ports/logger.ts';
+import { auditAction } from '../../../services/ops-audit.ts';
+
+/** Where changes to who may do what in a company are recorded, with every ops action. */
+export interface DirectoryAudit {
+  log: AuditLog;
+  logger: Logger;
+}
 
 export class CompanyDirectory {
   readonly store: CompanyStore;
   private readonly clock: Clock;
+  private readonly audit: DirectoryAudit;
 
-  constructor(store: CompanyStore, clock: Clock) {
+  constructor(store: CompanyStore, clock: Clock, audit: DirectoryAudit) {
     this.store = store;
     this.clock = clock;
+    this.audit = audit;
   }
 
   /**
@@ -46,7 +57,8 @@ export class CompanyDirectory {
     const errors = validateBuyerChange(change);
     if (errors.length) return { userErrors: errors };
     const nowIso = new Date(this.clock.now()).toISOString();
-    const current = (await this.store.buyer(customerId, change.subject)) ?? newBuyer(customerId, change.subject, 'BUYER', nowIso);
+    const existing = await this.store.buyer(customerId, change.subject);
+    const current = existing ?? newBuyer(customerId, change.subject, 'BUYER', nowIso);
     const next = applyBuyerChange(current, change, by, nowIso);
     if (current.roles.includes('ADMIN') && !next.roles.includes('ADMIN') && !(await this.otherAdmin(customerId, change.subject))) {
       return {
@@ -55,7 +67,23 @@ export class CompanyDirectory {
         ],
       };
     }
-    return { buyer: await this.store.putBuyer(next) };
+    const saved = await this.store.putBuyer(next);
+    // Roles and limits decide who may spend and approve: every change is on record, whoever made it.
+    const describe = (b: CompanyBuyer | null) =>
+      b ? `${b.roles.join('+')}, order limit ${b.orderLimit ?? 'none'}, monthly limit ${b.monthlyLimit ?? 'none'}` : 'not listed';
+    await auditAction(
+      this.audit.log,
+      {
+        at: nowIso,
+        actor: by,
+        action: 'company.manageBuyers',
+        target: `${customerId}/${change.subject}`,
+        result: 'ok',
+        detail: `${describe(existing)} → ${describe(saved)}`,
+      },
+      this.audit.logger,
+    );
+    return { buyer: saved };
   }
 
   /**
