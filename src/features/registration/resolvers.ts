@@ -59,7 +59,11 @@ async function review(context: GraphQLContext, id: string, decide: (deps: Regist
   const after = await decide(deps);
   const action = verb === 'approved' ? 'companyApplication.approve' : 'companyApplication.reject';
   const record = (result: 'ok' | 'refused', detail: string) =>
-    auditAction(deps.audit, { at: new Date(deps.clock.now()).toISOString(), actor: context.principal.subject, action, target: id, result, detail }, context.log);
+    auditAction(
+      deps.audit,
+      { at: new Date(deps.clock.now()).toISOString(), actor: context.principal.subject, action, target: id, result, detail },
+      context.log,
+    );
   if (!after) {
     const allowed = verb === 'approved' ? 'SUBMITTED or ERP_REFUSED' : 'SUBMITTED';
     await record('refused', `${before.companyName}: the application is ${before.status}; only ${allowed} applications can be ${verb}.`);
