@@ -22,6 +22,7 @@ import {
 import type { AuditLog } from '../../../ports/audit-log.ts';
 import type { Clock } from '../../../ports/clock.ts';
 import type { CompanyStore } from '../../../ports/company-store.ts';
+import { ErpError } from '../../../ports/erp-error.ts';
 import type { Logger } from '../../../ports/logger.ts';
 import { auditAction } from '../../../services/ops-audit.ts';
 import type { RequestScope } from '../../../services/request-scope.ts';
@@ -47,7 +48,8 @@ export class CompanyDirectory {
   private readonly audit: DirectoryAudit;
   /**
    * Companies known to have an admin: their buyers are never compared with the primary contact
-   * again. Sound because a company never loses its last admin (`LAST_ADMIN`); per process, so each
+   * again. Sound because a company does not lose its last admin (`LAST_ADMIN`; should two admins
+   * demote each other at one instant, operations designate one again); per process, so each
    * instance learns it on its own (at the cost of one directory read).
    */
   readonly #hasAdmin = new Set<string>();
@@ -87,7 +89,9 @@ export class CompanyDirectory {
       // `?? null`: an account cached before the field existed has none.
       contact = (await scope.reader.account(customerId)).value.primaryContact ?? null;
     } catch (error) {
-      scope.log.debug('primary contact not checked: the ERP account could not be read', { customerId, error: String(error) });
+      // The code only: an ERP's message may name its hosts.
+      const code = error instanceof ErpError ? error.code : 'UNKNOWN';
+      scope.log.debug('primary contact not checked: the ERP account could not be read', { customerId, code });
       return null;
     }
     if (contact === null || contact.trim().toLowerCase() !== subject.toLowerCase()) return null;
