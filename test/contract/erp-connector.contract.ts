@@ -47,6 +47,11 @@ export interface ConnectorFixtures {
   /** A customer without any contract price. */
   customerWithoutContractPrices: string;
   unknownCustomer: string;
+  /**
+   * Customers' primary contacts as the ERP holds them (at least one with a contact; `null`: the
+   * ERP names none for that customer).
+   */
+  primaryContacts: ReadonlyArray<{ customerId: string; contact: string | null }>;
   /** A sales rep and customers it is assigned (it may have more); absent when the ERP assigns none. */
   salesRep?: { id: string; customerIds: readonly string[] };
   unknownSalesRep: string;
@@ -205,6 +210,15 @@ export function runErpConnectorContract(name: string, can: ConnectorCapabilities
         expect(customer.shipTos.filter((a) => a.isDefault).length).toBeLessThanOrEqual(1);
         for (const address of customer.shipTos) expect(address.country).toMatch(/^[A-Z]{2}$/);
       }
+    });
+
+    it("getCustomers names each account's primary contact (what erpfront matches a buyer's subject with), or null", async () => {
+      expect(fx.primaryContacts.some((p) => p.contact !== null)).toBe(true);
+      const result = await connector.getCustomers(fx.primaryContacts.map((p) => p.customerId));
+      expect(result.map((r) => value<CustomerAccount>(r).primaryContact)).toEqual(fx.primaryContacts.map((p) => p.contact));
+      const [other] = await connector.getCustomers([fx.customerWithPriceList.id]);
+      const contact = value<CustomerAccount>(other).primaryContact;
+      if (contact !== null) expect(contact).toMatch(/^\S+$/);
     });
 
     it('getCustomers tells customers without contract prices', async () => {

@@ -76,6 +76,7 @@ export const CustomerWire = z.object({
     onHold: z.boolean(),
     holdReason: text.nullable(),
   }),
+  primaryContact: text.nullable(),
 });
 
 export const SalesRepWire = z.object({ id: key, name: text, customerIds: z.array(key) });

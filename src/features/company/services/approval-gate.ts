@@ -39,7 +39,7 @@ export function createApprovalGate(deps: ApprovalGateDeps): OrderApprovalGate {
   return {
     async check(order: ApprovalCheck): Promise<ApprovalNeeded | { userErrors: UserError[] } | null> {
       const { scope, customerId } = order;
-      const me = await directory.member(scope.principal, customerId);
+      const me = await directory.member(scope, customerId);
       const rep = me ? null : onBehalfOf(scope.principal, customerId);
       if (!me && !rep) return null;
       if (me?.allowedShipToIds && !me.allowedShipToIds.includes(order.shipToId)) {
