@@ -9,18 +9,21 @@ import { catalogFeature } from './catalog/feature.ts';
 import { changesFeature } from './changes/feature.ts';
 import { checkoutFeature } from './checkout/feature.ts';
 import { companyFeature } from './company/feature.ts';
+import { consoleFeature } from './console/feature.ts';
 import type { Feature } from './feature.ts';
 import { operationsFeature } from './operations/feature.ts';
 import { ordersFeature } from './orders/feature.ts';
 import { priceSheetFeature } from './price-sheet/feature.ts';
 import { punchOutFeature } from './punchout/feature.ts';
 import { reconciliationFeature } from './reconciliation/feature.ts';
+import { repsFeature } from './reps/feature.ts';
 import { registrationFeature } from './registration/feature.ts';
 
 export const features: readonly Feature[] = [
   catalogFeature,
   ordersFeature,
   companyFeature,
+  repsFeature,
   priceSheetFeature,
   punchOutFeature,
   operationsFeature,
@@ -28,6 +31,7 @@ export const features: readonly Feature[] = [
   reconciliationFeature,
   // After company: an approved registration makes its applicant the new company's admin.
   registrationFeature,
+  consoleFeature,
   // Uses the orders' pipeline and the company's approval gate, read per request.
   checkoutFeature,
 ];

@@ -37,6 +37,8 @@ export function operationOf(method: string, path: string, url: URL): Operation |
   if (method === 'GET' && route === '/api/v1/orders') return url.searchParams.has('externalRef') ? 'findOrderByExternalRef' : 'listOrders';
   if (method === 'POST' && /^\/api\/v1\/orders\/[^/]+\/cancel$/.test(route)) return 'cancelOrder';
   if (method === 'POST' && route === '/api/v1/checkout/totals') return 'quoteTotals';
+  if (method === 'GET' && route === '/api/v1/open-orders') return 'getOpenOrderSummaries';
+  if (method === 'GET' && route === '/api/v1/open-invoices') return 'getOpenInvoices';
   return null;
 }
 
@@ -131,7 +133,7 @@ export function apiRoutes(data: DataSet, now: () => Date, customer: (account: Cu
  * A batch read by a comma-separated key list: `{"value": [...found], "missing": [...unknown]}`.
  * Values come back sorted by key, not in the order asked, as many ERPs do; callers map by key.
  */
-function batch<T>(c: Context, param: string, find: (key: string) => T | undefined, keyOf: (value: T) => string): Response {
+export function batch<T>(c: Context, param: string, find: (key: string) => T | undefined, keyOf: (value: T) => string): Response {
   const raw = c.req.query(param) ?? '';
   const keys = [
     ...new Set(

@@ -5,6 +5,7 @@
  * @module
  */
 import { Hono } from 'hono';
+import { activityRoutes } from './activity-routes.ts';
 import { accountRoutes } from './account-routes.ts';
 import { apiRoutes, operationOf } from './api.ts';
 import { changeRoutes } from './change-routes.ts';
@@ -67,6 +68,7 @@ export function createSandboxApp(options: SandboxAppOptions = {}): Hono {
   app.use('/api/*', applyFaults(faults, stats, operationOf, { random: options.random ?? Math.random, clock: () => Date.now() }));
   app.route('/api/v1', apiRoutes(data, now, orders.customer));
   app.route('/api/v1', orderRoutes(orders, faults, stats));
+  app.route('/api/v1', activityRoutes(data, orders, now));
   app.route('/api/v1', accounts.api);
   app.route('/api/v1', checkoutRoutes(data));
   app.route(

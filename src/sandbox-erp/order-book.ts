@@ -46,6 +46,8 @@ export interface OrderBook {
   byExternalRef(externalRef: string): ErpOrder[];
   /** A page of a customer's orders, newest first. */
   byCustomer(customerId: string, offset: number, limit: number): { value: ErpOrder[]; total: number };
+  /** Every order of a customer as it stands now, oldest first. */
+  ofCustomer(customerId: string): ErpOrder[];
   /** Cancels an order nothing of which has shipped: the order, `unknown`, or `shipped` when too late. */
   cancel(number: string): ErpOrder | 'unknown' | 'shipped';
   /** Moves one order a step on now: the order, `unknown`, or `final` when nothing is left to do. */
@@ -134,6 +136,10 @@ export function createOrderBook(data: DataSet, options: OrderBookOptions): Order
       const end = Math.max(0, own.length - offset);
       const page = own.slice(Math.max(0, end - limit), end).reverse();
       return { value: fresh(page).map(toErpOrder), total: own.length };
+    },
+
+    ofCustomer(customerId) {
+      return fresh(byCustomerId.get(customerId) ?? []).map(toErpOrder);
     },
 
     cancel(number) {

@@ -21,6 +21,8 @@ export const OPERATIONS = [
   'listOrders',
   'cancelOrder',
   'quoteTotals',
+  'getOpenOrderSummaries',
+  'getOpenInvoices',
 ] as const;
 
 /** An ERP operation, named as the port's method that calls it. */

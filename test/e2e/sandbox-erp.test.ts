@@ -302,6 +302,8 @@ describe('faults, stats and reset', () => {
         listOrders: 0,
         cancelOrder: 0,
         quoteTotals: 0,
+        getOpenOrderSummaries: 0,
+        getOpenInvoices: 0,
       },
       rejected: { outage: 2, error: 0, rateLimited: 0, timeLimit: 0 },
       inFlight: 0,

@@ -49,6 +49,11 @@ export const ACTIONS = [
   'ops.readiness',
   'ops.invalidate',
   /**
+   * Log in to the ops console (`/ops`) and read its pages: health, queue, findings, audit log. Its
+   * actions are asked for as themselves (`order.replay`, `reconciliation.run`, ...).
+   */
+  'ops.console',
+  /**
    * Send a GraphQL document of one's own (a `query` text) rather than the id of one a storefront
    * build registered. Asked only under `TRUSTED_DOCUMENTS=only`; otherwise everyone may.
    */
@@ -75,6 +80,11 @@ export const ACTIONS = [
   'company.register',
   /** List, approve and reject company registrations (operations). */
   'companyApplication.review',
+  /**
+   * A sales rep's home: the customers the ERP assigns them, with credit, open orders, orders
+   * awaiting approval and overdue invoices. Only their own: the list is the ERP's assignment.
+   */
+  'rep.home',
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];
@@ -142,7 +152,9 @@ export type DenialReason =
   /** Operations act for a customer to help it, not to spend its money. */
   | 'NOT_A_BUYER'
   /** Only a user who belongs to no company yet registers one. */
-  | 'NOT_APPLICANT';
+  | 'NOT_APPLICANT'
+  /** A sales rep's own views need a rep token. */
+  | 'NOT_A_REP';
 
 export type Decision =
   | { readonly verdict: 'allow' }
@@ -239,6 +251,7 @@ const RULES: { readonly [A in Action]: (actor: Actor, resource: Resource) => Dec
   'ops.metrics': opsOnly('Metrics are for operations: they need the ops role.'),
   'ops.readiness': opsOnly('The readiness detail is for operations: it needs the ops role.'),
   'ops.invalidate': opsOnly('Invalidating the cache needs the ops role.'),
+  'ops.console': opsOnly('The ops console is for operations: it needs a token with the ops role.'),
   // Production frontends (storefronts, PunchOut, reps' apps) are builds that register their
   // documents; operations (and developers, with an ops token in GraphiQL) explore freely.
   'graphql.freeQuery': opsOnly(
@@ -270,6 +283,12 @@ const RULES: { readonly [A in Action]: (actor: Actor, resource: Resource) => Dec
           'Registering a company needs the token of a signed-in user who belongs to no company yet (a subject, and no customerId or role claims).',
         ),
   'companyApplication.review': opsOnly('Reviewing company registrations needs the ops role.'),
+
+  // Whatever customer the request names: the home lists the rep's own assignments, read from the ERP.
+  'rep.home': (actor) =>
+    has(actor, 'rep') && actor.principal.repId !== null
+      ? ALLOW
+      : deny('NOT_A_REP', "The rep home lists a sales rep's assigned customers: it needs a sales rep's token (role rep)."),
 };
 
 /**

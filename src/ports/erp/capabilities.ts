@@ -14,6 +14,7 @@
  * @module
  */
 import type { ErpAccountCreation, ErpCustomers, ErpSalesReps } from './accounts.ts';
+import type { ErpAccountActivity } from './activity.ts';
 import type { ErpChangeFeed } from './changes.ts';
 import type { ErpCheckout } from './checkout.ts';
 import type { ErpCatalog } from './catalog.ts';
@@ -39,6 +40,8 @@ export interface ErpCapabilities {
   changes: ErpChangeFeed;
   /** An order's totals (tax, shipping) as the ERP computes them, entering nothing: the checkout preview. */
   checkout: ErpCheckout;
+  /** Open orders and unpaid invoices of many customers at once (a sales rep's home page). */
+  accountActivity: ErpAccountActivity;
   // Next: `quotes`, `returns`.
 }
 
@@ -57,6 +60,7 @@ export const ERP_CAPABILITIES = Object.keys({
   orderCancellation: true,
   changes: true,
   checkout: true,
+  accountActivity: true,
 } satisfies Record<ErpCapability, true>) as readonly ErpCapability[];
 
 /** The methods of every capability, flat: what the core calls on a connector. */
@@ -70,7 +74,8 @@ export type ErpMethods = ErpPing &
   ErpOrders &
   ErpOrderCancellation &
   ErpChangeFeed &
-  ErpCheckout;
+  ErpCheckout &
+  ErpAccountActivity;
 
 export type ErpMethodName = keyof ErpMethods;
 
@@ -108,6 +113,8 @@ export const ERP_METHODS: { readonly [M in ErpMethodName]: ErpMethodInfo<M> } = 
   changeCursorNow: { capability: 'changes', arity: 1, batch: false },
   changesSince: { capability: 'changes', arity: 3, batch: false },
   quoteTotals: { capability: 'checkout', arity: 2, batch: false },
+  getOpenOrderSummaries: { capability: 'accountActivity', arity: 2, batch: true },
+  getOpenInvoices: { capability: 'accountActivity', arity: 2, batch: true },
 };
 
 /** The method names, in the table's order. */

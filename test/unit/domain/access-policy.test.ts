@@ -132,6 +132,13 @@ const EXPECTED: Record<Action, Record<ActorName, Row>> = {
     ops: /*        */ ['allow', /*            */ 'allow', /*            */ 'allow'],
     punchout: /*   */ ['OPS_ONLY', /*         */ 'OPS_ONLY', /*         */ 'OPS_ONLY'],
   },
+  'ops.console': {
+    buyer: /*      */ ['OPS_ONLY', /*         */ 'OPS_ONLY', /*         */ 'OPS_ONLY'],
+    rep: /*        */ ['OPS_ONLY', /*         */ 'OPS_ONLY', /*         */ 'OPS_ONLY'],
+    repUnread: /*  */ ['OPS_ONLY', /*         */ 'OPS_ONLY', /*         */ 'OPS_ONLY'],
+    ops: /*        */ ['allow', /*            */ 'allow', /*            */ 'allow'],
+    punchout: /*   */ ['OPS_ONLY', /*         */ 'OPS_ONLY', /*         */ 'OPS_ONLY'],
+  },
   'reconciliation.read': {
     buyer: /*      */ ['OPS_ONLY', /*         */ 'OPS_ONLY', /*         */ 'OPS_ONLY'],
     rep: /*        */ ['OPS_ONLY', /*         */ 'OPS_ONLY', /*         */ 'OPS_ONLY'],
@@ -196,6 +203,13 @@ const EXPECTED: Record<Action, Record<ActorName, Row>> = {
     ops: /*        */ ['allow', /*            */ 'allow', /*            */ 'allow'],
     punchout: /*   */ ['OPS_ONLY', /*         */ 'OPS_ONLY', /*         */ 'OPS_ONLY'],
   },
+  'rep.home': {
+    buyer: /*      */ ['NOT_A_REP', /*        */ 'NOT_A_REP', /*        */ 'NOT_A_REP'],
+    rep: /*        */ ['allow', /*            */ 'allow', /*            */ 'allow'],
+    repUnread: /*  */ ['allow', /*            */ 'allow', /*            */ 'allow'],
+    ops: /*        */ ['NOT_A_REP', /*        */ 'NOT_A_REP', /*        */ 'NOT_A_REP'],
+    punchout: /*   */ ['NOT_A_REP', /*        */ 'NOT_A_REP', /*        */ 'NOT_A_REP'],
+  },
 };
 
 /**
@@ -219,6 +233,7 @@ const APPLICANT_EXPECTED: Record<Action, Row> = {
   'ops.metrics': /*      */ ['OPS_ONLY', /*      */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
   'ops.readiness': /*    */ ['OPS_ONLY', /*      */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
   'ops.invalidate': /*   */ ['OPS_ONLY', /*      */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
+  'ops.console': /*      */ ['OPS_ONLY', /*      */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
   'graphql.freeQuery': /**/ ['OPS_ONLY', /*      */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
   'reconciliation.read': ['OPS_ONLY', /*         */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
   'reconciliation.run': /**/ ['OPS_ONLY', /*     */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
@@ -228,6 +243,7 @@ const APPLICANT_EXPECTED: Record<Action, Row> = {
   'order.approve': /*    */ ['OTHER_CUSTOMER', /**/ 'OTHER_CUSTOMER', /* */ 'NOT_APPROVER'],
   'company.register': /* */ ['allow', /*         */ 'allow', /*          */ 'allow'],
   'companyApplication.review': ['OPS_ONLY', /*   */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
+  'rep.home': /*         */ ['NOT_A_REP', /*     */ 'NOT_A_REP', /*      */ 'NOT_A_REP'],
 };
 
 /**
@@ -388,6 +404,9 @@ describe('refusals', () => {
       'A PunchOut session cannot call cancelOrder: return the cart with returnPunchOutCart; the order arrives from the procurement system.',
     );
     expect(message(ACTORS.buyer, 'orderQueue.read', RESOURCES.none)).toBe('This needs the ops role.');
+    expect(message(ACTORS.ops, 'rep.home', RESOURCES.none)).toBe(
+      "The rep home lists a sales rep's assigned customers: it needs a sales rep's token (role rep).",
+    );
     expect(message(ACTORS.buyer, 'company.register', RESOURCES.none)).toBe(
       'Registering a company needs the token of a signed-in user who belongs to no company yet (a subject, and no customerId or role claims).',
     );

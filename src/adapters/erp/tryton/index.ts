@@ -79,6 +79,9 @@ export function createTrytonConnector(options: TrytonConnectorOptions): ErpConne
       // A sale has an employee, a party none: there is no rep a customer is assigned to.
       salesReps: 'Tryton 6.0 assigns no customers to sales reps',
       orderCancellation: 'cancelling a sale is not mapped yet',
+      // Feasible (sale.sale and account.invoice searched by a party list), but without sales reps
+      // there is no rep home to serve it yet.
+      accountActivity: 'open orders and unpaid invoices by customer are not mapped yet (Tryton 6.0 has no sales reps, whose home page reads them)',
     },
   });
   return { ...connector, rpc };

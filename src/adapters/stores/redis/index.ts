@@ -7,7 +7,9 @@
  * @module
  */
 import type { Redis } from 'ioredis';
+import type { AuditLog } from '../../../ports/audit-log.ts';
 import type { CacheStore } from '../../../ports/cache-store.ts';
+import type { ConsoleSessionStore } from '../../../ports/console-session-store.ts';
 import type { CursorStore } from '../../../ports/cursor-store.ts';
 import type { DeliveryLog } from '../../../ports/delivery-log.ts';
 import type { CustomerActivityStore } from '../../../ports/customer-activity.ts';
@@ -21,7 +23,9 @@ import type { CompanyStore } from '../../../ports/company-store.ts';
 import { loggableError } from '../../../domain/loggable-error.ts';
 import type { ThrottleStore } from '../../../ports/throttle-store.ts';
 import { createRedisApplicationStore } from './application-store.ts';
+import { createRedisAuditLog } from './audit-log.ts';
 import { createRedisCacheStore } from './cache-store.ts';
+import { createRedisConsoleSessionStore } from './console-session-store.ts';
 import { createRedisCursorStore } from './cursor-store.ts';
 import { createRedisCustomerActivity } from './customer-activity.ts';
 import { createRedisDeliveryLog } from './delivery-log.ts';
@@ -77,6 +81,10 @@ export interface RedisStores {
   applications: ApplicationStore;
   /** Customers acted for lately, shared: the instance running the price sheet knows every instance's. */
   activity: CustomerActivityStore;
+  /** Operations' actions, shared: an action taken on one instance shows on all. */
+  audit: AuditLog;
+  /** Ops console sessions, shared: a session works on every instance. */
+  consoleSessions: ConsoleSessionStore;
   close(): Promise<void>;
 }
 
@@ -134,6 +142,8 @@ export async function openRedisStores(options: RedisStoresOptions): Promise<Redi
       companyStore: createRedisCompanyStore({ client, base: keys.company }),
       applications: createRedisApplicationStore({ client, base: keys.applications }),
       activity: createRedisCustomerActivity({ client, key: keys.customerActivity }),
+      audit: createRedisAuditLog({ client, base: keys.audit }),
+      consoleSessions: createRedisConsoleSessionStore({ client, key: keys.consoleSession }),
       async close() {
         await budget.close();
         for (const c of opened) c.disconnect();

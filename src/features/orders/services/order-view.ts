@@ -5,6 +5,7 @@
  * @module
  */
 import { money, type Money } from '../../../domain/money.ts';
+import type { OnBehalf } from '../../../domain/orders/on-behalf.ts';
 import type { ErpConnector, ErpHoldReason, ErpOrder, ErpOrderStatus, Invoice, Shipment } from '../../../ports/erp-connector.ts';
 import { isTransientErpError } from '../../../ports/erp-error.ts';
 import type { StoredOrder } from '../../../ports/order-store.ts';
@@ -37,6 +38,8 @@ export interface OrderView {
   shipToId: string | null;
   notes: string | null;
   placedBy: string | null;
+  /** Set when a sales rep placed it on the customer's behalf. */
+  onBehalf: OnBehalf | null;
   creditDecision: { decision: string; reason: string | null } | null;
   rejection: { reason: string; message: string } | null;
   /**
@@ -89,6 +92,7 @@ export function fromStored(o: StoredOrder): OrderView {
     shipToId: o.request.shipToId,
     notes: o.request.notes,
     placedBy: o.placedBy,
+    onBehalf: o.onBehalf ?? null,
     creditDecision: o.creditDecision,
     rejection: o.rejection,
     holdReason: null,
@@ -129,6 +133,7 @@ export function fromErp(o: ErpOrder): OrderView {
     shipToId: null,
     notes: null,
     placedBy: null,
+    onBehalf: null,
     creditDecision: null,
     rejection: null,
     holdReason: heldFor(o),

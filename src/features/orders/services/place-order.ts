@@ -10,6 +10,7 @@ import { creditStatus } from '../../../domain/credit/credit-status.ts';
 import { utcDate } from '../../../domain/atp/calendar.ts';
 import { validateOrderInput, type OrderInput, type UserError } from '../../../domain/orders/order-input.ts';
 import { DomainError } from '../../../domain/errors.ts';
+import { onBehalfOf } from '../../../domain/orders/on-behalf.ts';
 import type { Principal } from '../../../domain/principal.ts';
 import type { Clock } from '../../../ports/clock.ts';
 import type { CustomerAccount, ErpConnector, ErpOrderLine, OrderPayment } from '../../../ports/erp-connector.ts';
@@ -248,6 +249,7 @@ async function prepareAndWrite(
     orderId: order.id,
     customerId,
     placedBy: order.placedBy,
+    ...(order.onBehalf ? { onBehalfRep: order.onBehalf.repId } : {}),
     total: order.total,
     currency: order.currency,
     lines: order.request.lines.length,
@@ -377,6 +379,8 @@ async function decideAndWrite(
         total: draft.totalAmount,
         currency: account.value.currency,
         placedBy: principal.subject,
+        // A sales rep's order for their customer says so, in the order itself (the audit trail).
+        onBehalf: onBehalfOf(principal, customerId),
         creditDecision: credit,
         idempotencyKey: draft.key,
       },
