@@ -7,6 +7,7 @@
  */
 import { catalogFeature } from './catalog/feature.ts';
 import { changesFeature } from './changes/feature.ts';
+import { checkoutFeature } from './checkout/feature.ts';
 import { companyFeature } from './company/feature.ts';
 import { consoleFeature } from './console/feature.ts';
 import type { Feature } from './feature.ts';
@@ -31,4 +32,6 @@ export const features: readonly Feature[] = [
   // After company: an approved registration makes its applicant the new company's admin.
   registrationFeature,
   consoleFeature,
+  // Uses the orders' pipeline and the company's approval gate, read per request.
+  checkoutFeature,
 ];

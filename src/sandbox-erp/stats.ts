@@ -20,6 +20,7 @@ export const OPERATIONS = [
   'findOrderByExternalRef',
   'listOrders',
   'cancelOrder',
+  'quoteTotals',
   'getOpenOrderSummaries',
   'getOpenInvoices',
 ] as const;

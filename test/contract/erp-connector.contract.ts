@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { checkoutScenarios } from './erp-connector-checkout.contract.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Big from 'big.js';
 import {
@@ -363,6 +364,8 @@ export function runErpConnectorContract(name: string, can: ConnectorCapabilities
         fixtures: () => fx.orders,
         outage: () => under.faults?.outage,
       });
+
+    if (can.orders && can.declares.includes('checkout')) checkoutScenarios({ connector: () => connector, fixtures: () => fx.orders });
 
     if (can.declares.includes('accounts'))
       accountScenarios(can.outage, {

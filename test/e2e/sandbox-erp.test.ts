@@ -301,6 +301,7 @@ describe('faults, stats and reset', () => {
         findOrderByExternalRef: 0,
         listOrders: 0,
         cancelOrder: 0,
+        quoteTotals: 0,
         getOpenOrderSummaries: 0,
         getOpenInvoices: 0,
       },

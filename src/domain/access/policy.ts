@@ -28,6 +28,11 @@ export const ACTIONS = [
   /** See an order. Refused: the order does not exist, as far as the caller can tell. */
   'order.read',
   'order.place',
+  /**
+   * Preview an order (its totals, tax, credit and approval) or a reorder, writing nothing. Whoever
+   * may place an order may preview it; a PunchOut session too (its cart's total with tax).
+   */
+  'checkout.preview',
   'order.cancel',
   /** Send a rejected order to the ERP again (operations). */
   'order.replay',
@@ -215,6 +220,12 @@ const RULES: { readonly [A in Action]: (actor: Actor, resource: Resource) => Dec
     if (has(actor, 'punchout')) return punchOutOrdering('order.place');
     if (has(actor, 'ops') && !has(actor, 'buyer') && !has(actor, 'rep'))
       return deny('NOT_A_BUYER', "Operations do not place orders: a buyer of the customer, or the customer's sales rep, does.");
+    return ofActingCustomer(actor, resource) ? ALLOW : otherCustomer(resource);
+  },
+
+  'checkout.preview': (actor, resource) => {
+    if (has(actor, 'ops') && !has(actor, 'buyer') && !has(actor, 'rep') && !has(actor, 'punchout'))
+      return deny('NOT_A_BUYER', "Operations do not place orders: a buyer of the customer, or the customer's sales rep, previews them.");
     return ofActingCustomer(actor, resource) ? ALLOW : otherCustomer(resource);
   },
 

@@ -16,6 +16,7 @@
 import type { ErpAccountCreation, ErpCustomers, ErpSalesReps } from './accounts.ts';
 import type { ErpAccountActivity } from './activity.ts';
 import type { ErpChangeFeed } from './changes.ts';
+import type { ErpCheckout } from './checkout.ts';
 import type { ErpCatalog } from './catalog.ts';
 import type { ErpPing } from './health.ts';
 import type { ErpOrderCancellation, ErpOrders } from './orders.ts';
@@ -37,6 +38,8 @@ export interface ErpCapabilities {
   orderCancellation: ErpOrderCancellation;
   /** What changed since a cursor: for ERPs that send no webhooks (Tryton), polled by a job. */
   changes: ErpChangeFeed;
+  /** An order's totals (tax, shipping) as the ERP computes them, entering nothing: the checkout preview. */
+  checkout: ErpCheckout;
   /** Open orders and unpaid invoices of many customers at once (a sales rep's home page). */
   accountActivity: ErpAccountActivity;
   // Next: `quotes`, `returns`.
@@ -56,6 +59,7 @@ export const ERP_CAPABILITIES = Object.keys({
   orders: true,
   orderCancellation: true,
   changes: true,
+  checkout: true,
   accountActivity: true,
 } satisfies Record<ErpCapability, true>) as readonly ErpCapability[];
 
@@ -70,6 +74,7 @@ export type ErpMethods = ErpPing &
   ErpOrders &
   ErpOrderCancellation &
   ErpChangeFeed &
+  ErpCheckout &
   ErpAccountActivity;
 
 export type ErpMethodName = keyof ErpMethods;
@@ -107,6 +112,7 @@ export const ERP_METHODS: { readonly [M in ErpMethodName]: ErpMethodInfo<M> } = 
   cancelOrder: { capability: 'orderCancellation', arity: 2, batch: false },
   changeCursorNow: { capability: 'changes', arity: 1, batch: false },
   changesSince: { capability: 'changes', arity: 3, batch: false },
+  quoteTotals: { capability: 'checkout', arity: 2, batch: false },
   getOpenOrderSummaries: { capability: 'accountActivity', arity: 2, batch: true },
   getOpenInvoices: { capability: 'accountActivity', arity: 2, batch: true },
 };

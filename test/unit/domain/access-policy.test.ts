@@ -62,6 +62,13 @@ const EXPECTED: Record<Action, Record<ActorName, Row>> = {
     ops: /*        */ ['NOT_A_BUYER', /*      */ 'NOT_A_BUYER', /*      */ 'NOT_A_BUYER'],
     punchout: /*   */ ['PUNCHOUT_SESSION', /* */ 'PUNCHOUT_SESSION', /* */ 'PUNCHOUT_SESSION'],
   },
+  'checkout.preview': {
+    buyer: /*      */ ['allow', /*            */ 'OTHER_CUSTOMER', /*   */ 'allow'],
+    rep: /*        */ ['allow', /*            */ 'OTHER_CUSTOMER', /*   */ 'allow'],
+    repUnread: /*  */ ['OTHER_CUSTOMER', /*   */ 'OTHER_CUSTOMER', /*   */ 'allow'],
+    ops: /*        */ ['NOT_A_BUYER', /*      */ 'NOT_A_BUYER', /*      */ 'NOT_A_BUYER'],
+    punchout: /*   */ ['allow', /*            */ 'OTHER_CUSTOMER', /*   */ 'allow'],
+  },
   'order.cancel': {
     buyer: /*      */ ['allow', /*            */ 'OTHER_CUSTOMER', /*   */ 'allow'],
     rep: /*        */ ['allow', /*            */ 'OTHER_CUSTOMER', /*   */ 'allow'],
@@ -216,6 +223,7 @@ const APPLICANT_EXPECTED: Record<Action, Row> = {
   'customer.actFor': /*  */ ['NO_CUSTOMER_ACCESS', 'NO_CUSTOMER_ACCESS', 'allow'],
   'order.read': /*       */ ['OTHER_CUSTOMER', /**/ 'OTHER_CUSTOMER', /* */ 'allow'],
   'order.place': /*      */ ['OTHER_CUSTOMER', /**/ 'OTHER_CUSTOMER', /* */ 'allow'],
+  'checkout.preview': /* */ ['OTHER_CUSTOMER', /**/ 'OTHER_CUSTOMER', /* */ 'allow'],
   'order.cancel': /*     */ ['OTHER_CUSTOMER', /**/ 'OTHER_CUSTOMER', /* */ 'allow'],
   'order.replay': /*     */ ['OPS_ONLY', /*      */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
   'order.release': /*    */ ['OPS_ONLY', /*      */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],

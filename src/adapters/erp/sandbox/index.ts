@@ -30,6 +30,7 @@ import { createHttpClient, type HttpClient } from './http-client.ts';
 import { OpenInvoicesBatchWire, OpenOrdersBatchWire } from './activity-wire.ts';
 import { accountCalls } from './accounts.ts';
 import { orderCalls } from './orders.ts';
+import { checkoutCalls } from './checkout.ts';
 import { CustomersBatchWire, HealthWire, ItemsBatchWire, ItemsPageWire, parseWire, PricesAnswerWire, SalesRepsBatchWire, StockBatchWire } from './wire.ts';
 
 /** The sandbox API's limits per call. */
@@ -198,6 +199,7 @@ export function createSandboxConnector(options: SandboxConnectorOptions): ErpCon
       refusesDuplicateExternalRef: options.uniqueExternalRefs ?? false,
     },
     orderCancellation: orders,
+    checkout: checkoutCalls(http),
     accountActivity: {
       getOpenOrderSummaries: (customerIds, callOptions) =>
         batchRead(

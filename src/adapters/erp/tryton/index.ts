@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { trytonCheckout } from './checkout.ts';
 import { defineErpConnector, type ErpCallOptions, type ErpConnector } from '../../../ports/erp-connector.ts';
 import { trytonAccounts } from './accounts.ts';
 import { getItems, searchItems } from './catalog.ts';
@@ -70,6 +71,8 @@ export function createTrytonConnector(options: TrytonConnectorOptions): ErpConne
       // Tryton does not refuse a second sale with one reference.
       refusesDuplicateExternalRef: false,
     },
+    // Totals by Tryton's own taxes, on a draft sale deleted again (checkout.ts).
+    checkout: trytonCheckout(rpc, { warehouse: options.warehouse }),
     // Tryton sends no webhooks: erpfront polls it for what changed (changes.ts).
     changes: trytonChangeFeed(rpc),
     lacks: {

@@ -65,6 +65,12 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'RepCustomer.overdueInvoices': { erp: 'activity' },
   'Product.price': { erp: 'prices' },
   'Product.availability': { erp: 'stock' },
+  // The checkout preview asks the ERP for the order's totals every time; its lines' prices and
+  // stock are batched reads like a product's.
+  'Query.checkoutPreview': { erp: 'live' },
+  'Query.reorder': { erp: 'live' },
+  'CheckoutLine.price': { erp: 'prices' },
+  'CheckoutLine.availability': { erp: 'stock' },
 };
 
 /** Points, as Shopify counts them, plus the ERP's share. */
