@@ -56,6 +56,7 @@ export interface ErpCallOptions {
 export type * from './erp/accounts.ts';
 export type * from './erp/catalog.ts';
 export type * from './erp/health.ts';
+export type * from './erp/invoices.ts';
 export type * from './erp/orders.ts';
 export type * from './erp/pricing.ts';
 export type * from './erp/stock.ts';

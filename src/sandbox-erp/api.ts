@@ -36,6 +36,8 @@ export function operationOf(method: string, path: string, url: URL): Operation |
   if (method === 'POST' && route === '/api/v1/orders') return 'createOrder';
   if (method === 'GET' && route === '/api/v1/orders') return url.searchParams.has('externalRef') ? 'findOrderByExternalRef' : 'listOrders';
   if (method === 'POST' && /^\/api\/v1\/orders\/[^/]+\/cancel$/.test(route)) return 'cancelOrder';
+  if (method === 'GET' && route === '/api/v1/invoices') return 'getInvoices';
+  if (method === 'GET' && /^\/api\/v1\/invoices\/[^/]+\/document$/.test(route)) return 'getInvoiceDocument';
   return null;
 }
 

@@ -20,6 +20,8 @@ export const OPERATIONS = [
   'findOrderByExternalRef',
   'listOrders',
   'cancelOrder',
+  'getInvoices',
+  'getInvoiceDocument',
 ] as const;
 
 /** An ERP operation, named as the port's method that calls it. */

@@ -16,6 +16,7 @@
 import type { ErpAccountCreation, ErpCustomers, ErpSalesReps } from './accounts.ts';
 import type { ErpChangeFeed } from './changes.ts';
 import type { ErpCatalog } from './catalog.ts';
+import type { ErpInvoices } from './invoices.ts';
 import type { ErpPing } from './health.ts';
 import type { ErpOrderCancellation, ErpOrders } from './orders.ts';
 import type { ErpPricing } from './pricing.ts';
@@ -36,6 +37,8 @@ export interface ErpCapabilities {
   orderCancellation: ErpOrderCancellation;
   /** What changed since a cursor: for ERPs that send no webhooks (Tryton), polled by a job. */
   changes: ErpChangeFeed;
+  /** A customer's invoices and credit memos, and their documents. */
+  invoices: ErpInvoices;
   // Next: `quotes`, `returns`.
 }
 
@@ -53,6 +56,7 @@ export const ERP_CAPABILITIES = Object.keys({
   orders: true,
   orderCancellation: true,
   changes: true,
+  invoices: true,
 } satisfies Record<ErpCapability, true>) as readonly ErpCapability[];
 
 /** The methods of every capability, flat: what the core calls on a connector. */
@@ -65,7 +69,8 @@ export type ErpMethods = ErpPing &
   ErpAccountCreation &
   ErpOrders &
   ErpOrderCancellation &
-  ErpChangeFeed;
+  ErpChangeFeed &
+  ErpInvoices;
 
 export type ErpMethodName = keyof ErpMethods;
 
@@ -102,6 +107,8 @@ export const ERP_METHODS: { readonly [M in ErpMethodName]: ErpMethodInfo<M> } = 
   cancelOrder: { capability: 'orderCancellation', arity: 2, batch: false },
   changeCursorNow: { capability: 'changes', arity: 1, batch: false },
   changesSince: { capability: 'changes', arity: 3, batch: false },
+  getInvoices: { capability: 'invoices', arity: 2, batch: true },
+  getInvoiceDocument: { capability: 'invoices', arity: 2, batch: false },
 };
 
 /** The method names, in the table's order. */

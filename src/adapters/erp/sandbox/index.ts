@@ -26,6 +26,7 @@ import { ErpError } from '../../../ports/erp-error.ts';
 import { chunks } from '../shared/batches.ts';
 import { createHttpClient, type HttpClient } from './http-client.ts';
 import { accountCalls } from './accounts.ts';
+import { invoiceCalls } from './invoices.ts';
 import { orderCalls } from './orders.ts';
 import { CustomersBatchWire, HealthWire, ItemsBatchWire, ItemsPageWire, parseWire, PricesAnswerWire, SalesRepsBatchWire, StockBatchWire } from './wire.ts';
 
@@ -195,6 +196,7 @@ export function createSandboxConnector(options: SandboxConnectorOptions): ErpCon
       refusesDuplicateExternalRef: options.uniqueExternalRefs ?? false,
     },
     orderCancellation: orders,
+    invoices: invoiceCalls(http),
     // No feed to poll: the sandbox pushes its changes to erpfront as signed webhooks (POST /erp/events).
     lacks: { changes: 'the sandbox ERP pushes its changes as webhooks instead' },
   });
