@@ -20,5 +20,7 @@ export function freshnessPolicies(env: Env): Record<CacheDomain, FreshnessPolicy
     accounts: policy(env.FRESHNESS_CREDIT_SECONDS),
     // Rep assignments change as rarely as catalog data.
     reps: policy(env.FRESHNESS_ITEMS_SECONDS),
+    // A customer's invoices move with its balance: as fresh as its credit figures.
+    invoices: policy(env.FRESHNESS_CREDIT_SECONDS),
   };
 }

@@ -12,6 +12,7 @@ import type { KeyPattern } from '../ports/cache-store.ts';
 import type {
   CustomerAccount,
   ErpCallOptions,
+  ErpInvoice,
   ErpConnector,
   ErpPriority,
   Item,
@@ -72,6 +73,8 @@ export interface ErpReadCounts {
   accounts: number;
   reps: number;
   search: number;
+  /** Customers whose invoices were read (one list per customer). */
+  invoices: number;
 }
 
 /** A SKU's price is looked up in up to three scopes (contract, price list, list) in one call. */
@@ -91,9 +94,10 @@ export class ErpReader {
   #reps?: DataLoader<string, Cached<SalesRep>, string>;
   #prices?: DataLoader<PriceKey, Cached<PriceEntry | null>, string>;
   #stock?: DataLoader<string, Cached<StockRecord>, string>;
+  #invoices?: DataLoader<string, Cached<ErpInvoice[]>, string>;
   /** Authoritative price reads (an order's), one loader per maximum age. */
   #authoritativePrices?: Map<number, DataLoader<PriceKey, Cached<PriceEntry | null>, string>>;
-  readonly #erpReads: ErpReadCounts = { items: 0, prices: 0, stock: 0, accounts: 0, reps: 0, search: 0 };
+  readonly #erpReads: ErpReadCounts = { items: 0, prices: 0, stock: 0, accounts: 0, reps: 0, search: 0, invoices: 0 };
 
   constructor(erp: ErpConnector, cache: ReadThroughCache, options: ErpReaderOptions) {
     this.#erp = erp;
@@ -158,6 +162,14 @@ export class ErpReader {
   stock(sku: string): MaybePromise<Cached<StockRecord>> {
     return (
       this.#cache.peek<StockRecord>('stock', sku) ?? (this.#stock ??= this.#loader('stock', identity, (skus, call) => this.#erp.getStock(skus, call))).load(sku)
+    );
+  }
+
+  /** Every invoice and credit memo of a customer, newest first: customers asked for in one tick, one ERP call. */
+  invoices(customerId: string): MaybePromise<Cached<ErpInvoice[]>> {
+    return (
+      this.#cache.peek<ErpInvoice[]>('invoices', customerId) ??
+      (this.#invoices ??= this.#loader('invoices', identity, (ids, call) => this.#erp.getInvoices(ids, call))).load(customerId)
     );
   }
 

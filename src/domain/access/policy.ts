@@ -70,6 +70,11 @@ export const ACTIONS = [
   'company.register',
   /** List, approve and reject company registrations (operations). */
   'companyApplication.review',
+  /**
+   * See the customer's invoices, credit memos and statement, and download an invoice's document.
+   * Refused for another customer's: the invoice does not exist, as far as the caller can tell.
+   */
+  'invoice.read',
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];
@@ -259,6 +264,8 @@ const RULES: { readonly [A in Action]: (actor: Actor, resource: Resource) => Dec
           'Registering a company needs the token of a signed-in user who belongs to no company yet (a subject, and no customerId or role claims).',
         ),
   'companyApplication.review': opsOnly('Reviewing company registrations needs the ops role.'),
+  // Whoever sees the customer's orders sees what they were billed (a PunchOut session too).
+  'invoice.read': (actor, resource) => (has(actor, 'ops') || ofActingCustomer(actor, resource) ? ALLOW : otherCustomer(resource)),
 };
 
 /**
