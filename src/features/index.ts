@@ -9,6 +9,7 @@ import { catalogFeature } from './catalog/feature.ts';
 import { changesFeature } from './changes/feature.ts';
 import { companyFeature } from './company/feature.ts';
 import type { Feature } from './feature.ts';
+import { invoicesFeature } from './invoices/feature.ts';
 import { operationsFeature } from './operations/feature.ts';
 import { ordersFeature } from './orders/feature.ts';
 import { priceSheetFeature } from './price-sheet/feature.ts';
@@ -27,4 +28,5 @@ export const features: readonly Feature[] = [
   reconciliationFeature,
   // After company: an approved registration makes its applicant the new company's admin.
   registrationFeature,
+  invoicesFeature,
 ];
