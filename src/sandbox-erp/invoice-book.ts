@@ -91,8 +91,8 @@ export function createInvoiceBook(sources: InvoiceBookSources): InvoiceBook {
 
   const all = (customerId: string): ErpInvoice[] => {
     if (!data.customersById.has(customerId)) return [];
-    return [...seededOf(customerId), ...fromOrders(customerId), ...entered.filter((i) => i.customerId === customerId)].sort(
-      (a, b) => (a.issuedAt === b.issuedAt ? (a.number < b.number ? 1 : -1) : a.issuedAt < b.issuedAt ? 1 : -1),
+    return [...seededOf(customerId), ...fromOrders(customerId), ...entered.filter((i) => i.customerId === customerId)].sort((a, b) =>
+      a.issuedAt === b.issuedAt ? (a.number < b.number ? 1 : -1) : a.issuedAt < b.issuedAt ? 1 : -1,
     );
   };
 

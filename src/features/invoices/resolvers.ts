@@ -82,7 +82,8 @@ export const Invoice = {
   status: (invoice: InvoiceParent, _: unknown, context: GraphQLContext) =>
     listed(invoice) ? invoice.status : invoice.paid ? 'PAID' : pastDue(invoice, context) > 0 ? 'OVERDUE' : 'OPEN',
   openAmount: (invoice: InvoiceParent) => (listed(invoice) ? invoice.openAmount : invoice.paid ? money('0', invoice.total.currency) : invoice.total),
-  overdue: (invoice: InvoiceParent, _: unknown, context: GraphQLContext) => (listed(invoice) ? invoice.overdue : !invoice.paid && pastDue(invoice, context) > 0),
+  overdue: (invoice: InvoiceParent, _: unknown, context: GraphQLContext) =>
+    listed(invoice) ? invoice.overdue : !invoice.paid && pastDue(invoice, context) > 0,
   daysPastDue: (invoice: InvoiceParent, _: unknown, context: GraphQLContext) => (listed(invoice) ? invoice.daysPastDue : pastDue(invoice, context)),
   orderId: (invoice: InvoiceParent) => (listed(invoice) ? invoice.orderId : null),
   erpOrderNumber: (invoice: InvoiceParent) => (listed(invoice) ? invoice.erpOrderNumber : null),

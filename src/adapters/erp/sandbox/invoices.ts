@@ -46,9 +46,7 @@ export function invoiceCalls(http: HttpClient): ErpInvoices {
         const answer = parseWire(InvoicesBatchWire, await http.get('getInvoices', '/api/v1/invoices', { customerIds: chunk }, options), 'getInvoices');
         for (const entry of answer.value) found.set(entry.customerId, entry.invoices);
       }
-      return customerIds.map(
-        (id) => found.get(id) ?? new ErpError('ERP_NOT_FOUND', `Customer ${id} does not exist in the ERP`, { operation: 'getInvoices' }),
-      );
+      return customerIds.map((id) => found.get(id) ?? new ErpError('ERP_NOT_FOUND', `Customer ${id} does not exist in the ERP`, { operation: 'getInvoices' }));
     },
 
     async getInvoiceDocument(number: string, options?: ErpCallOptions): Promise<ErpInvoiceDocument | null> {

@@ -47,14 +47,17 @@ export function documentRoute(options: DocumentRouteOptions): Hono {
     const absent = () => graphqlErrorResponse(404, 'NOT_FOUND', `No invoice ${NUMBER.test(number) ? number : '(not an invoice number)'}.`);
     if (!NUMBER.test(number)) return absent();
     const log = requestLogger(c, options.logger);
-    const scope = openRequestScope({ erp: options.erp, cache: options.cache, maxBatchSize: options.maxBatchSize }, { principal, requestId: requestIdFor(c) ?? requestIdOf(c.req.raw), log });
+    const scope = openRequestScope(
+      { erp: options.erp, cache: options.cache, maxBatchSize: options.maxBatchSize },
+      { principal, requestId: requestIdFor(c) ?? requestIdOf(c.req.raw), log },
+    );
     const decision = await authorizeCustomer(principal, c.req.header('x-customer-id') ?? null, scope.reader);
     if ('status' in decision) return graphqlErrorResponse(decision.status, decision.code, decision.message);
     const customerId = decision.customerId;
     if (customerId === null) return absent();
     try {
       const invoice = (await scope.reader.invoices(customerId)).value.find((i) => i.number === number);
-      if (!invoice || !invoice.hasDocument) return absent();
+      if (!invoice?.hasDocument) return absent();
       if (can({ principal, customerId }, 'invoice.read', { customerId: invoice.customerId }).verdict !== 'allow') return absent();
       const document = await options.erp.getInvoiceDocument(number, { priority: 'read', log });
       if (!document) return absent();
@@ -66,7 +69,11 @@ export function documentRoute(options: DocumentRouteOptions): Hono {
       }
       if (document.byteLength !== null && document.byteLength > options.maxBytes) {
         void document.body.cancel().catch(() => {});
-        return graphqlErrorResponse(502, 'DOCUMENT_TOO_LARGE', `The ERP's document for ${number} is larger than ${options.maxBytes} bytes; ask your account manager for it.`);
+        return graphqlErrorResponse(
+          502,
+          'DOCUMENT_TOO_LARGE',
+          `The ERP's document for ${number} is larger than ${options.maxBytes} bytes; ask your account manager for it.`,
+        );
       }
       const headers: Record<string, string> = {
         'content-type': document.contentType,
