@@ -114,7 +114,11 @@ export const INVOICE_DETAIL_VERSION = '1.2.069';
 /** A Request document (InvoiceDetailRequest) to `buyer`, in InvoiceDetail.dtd. */
 export function invoiceRequestDocument(buyer: BuyerOrganisation, payload: XmlTag, now: number): string {
   const mode = buyer.cxml!.deploymentMode === 'test' ? 'test' : undefined;
-  return root({ version: INVOICE_DETAIL_VERSION, now, dtd: 'InvoiceDetail.dtd' }, supplierHeader(buyer, true), el('Request', { deploymentMode: mode }, payload));
+  return root(
+    { version: INVOICE_DETAIL_VERSION, now, dtd: 'InvoiceDetail.dtd' },
+    supplierHeader(buyer, true),
+    el('Request', { deploymentMode: mode }, payload),
+  );
 }
 
 /** A Request document (ConfirmationRequest, ShipNoticeRequest) to `buyer`, in Fulfill.dtd. */
