@@ -299,6 +299,8 @@ describe('faults, stats and reset', () => {
         findOrderByExternalRef: 0,
         listOrders: 0,
         cancelOrder: 0,
+        getInvoices: 0,
+        getInvoiceDocument: 0,
       },
       rejected: { outage: 2, error: 0, rateLimited: 0, timeLimit: 0 },
       inFlight: 0,
