@@ -33,13 +33,13 @@ async function customerInvoices(context: GraphQLContext): Promise<{ customerId: 
 export const InvoiceQueries = {
   invoices: async (_: unknown, args: { first?: number | null; after?: string | null; filter?: InvoiceFilter | null }, context: GraphQLContext) => {
     const first = pageSize(args.first, 20, 100);
-    // A cursor is the position of its invoice (as searchProducts'): the page starts after it.
-    const after = decodeCursor('offset', args.after);
+    // A cursor is the position of its invoice in the filtered list: the page starts after it.
+    const after = decodeCursor('invoice', args.after);
     const offset = after === null ? 0 : after + 1;
     const { cached } = await customerInvoices(context);
     const today = utcToday(context.services.clock.now());
     const all = cached.value.map((invoice) => invoiceView(invoice, today)).filter((view) => matches(view, args.filter));
-    const edges = all.slice(offset, offset + first).map((node, i) => ({ cursor: encodeCursor('offset', offset + i), node }));
+    const edges = all.slice(offset, offset + first).map((node, i) => ({ cursor: encodeCursor('invoice', offset + i), node }));
     return {
       edges,
       pageInfo: {
