@@ -344,10 +344,11 @@ def main():
     # credit note (negative quantity, as Tryton books credit notes).
     Invoice = Model.get('account.invoice')
     Warning = Model.get('res.user.warning')
+    # Oldest first: Tryton numbers invoices strictly in date order.
     for ref, days_ago, code, qty in (('DEMO-INV-1', 100, 'SKU-1006', 2),
             ('DEMO-INV-2', 45, 'SKU-1001', 10),
-            ('DEMO-INV-3', 5, 'SKU-1007', 4),
-            ('DEMO-CN-1', 20, 'SKU-1007', -1)):
+            ('DEMO-CN-1', 20, 'SKU-1007', -1),
+            ('DEMO-INV-3', 5, 'SKU-1007', 4)):
         if Invoice.find([('reference', '=', ref)]):
             continue
         invoice = Invoice(type='out', party=hooli, reference=ref,
