@@ -112,6 +112,22 @@ describe('e-invoices to a PunchOut buyer', () => {
         expect(result.valid).toBe(true);
       }
     }
+    // The buyer's own views: the order carries its invoice, and the invoice list names the order.
+    const order = await stack.graphql(`query($id: ID!) { order(id: $id) { invoices { number status openAmount { amount } overdue orderId } } }`, {
+      id: orderId,
+    });
+    expect(order.body.data.order.invoices).toEqual([
+      { number: invoiceNumber, status: 'OPEN', openAmount: { amount: invoiced.invoices[0].total }, overdue: false, orderId: null },
+    ]);
+    const listed = await stack.graphql(`{ invoices(first: 100) { edges { node { number kind orderId erpOrderNumber } } } }`);
+    const mine = listed.body.data.invoices.edges.map((e: any) => e.node).filter((n: any) => n.orderId === orderId);
+    expect(mine).toEqual(
+      expect.arrayContaining([
+        { number: invoiceNumber, kind: 'INVOICE', orderId, erpOrderNumber: erpOrder.number },
+        { number: memo.number, kind: 'CREDIT_MEMO', orderId, erpOrderNumber: erpOrder.number },
+      ]),
+    );
+    expect(mine).toHaveLength(2);
     // The order notices went through the same channel, once each.
     expect(buyer.received.filter((r) => r.body.includes('<ConfirmationRequest>') && r.body.includes('PO-EINV-1'))).toHaveLength(1);
     expect(shipNotices()).toHaveLength(2);

@@ -33,7 +33,7 @@ describe('query cost', () => {
     });
   });
 
-  it("the invoices page and the statement: one invoices read each, given back when the cache served it", () => {
+  it('the invoices page and the statement: one invoices read each, given back when the cache served it', () => {
     const page = cost('{ invoices(first: 20) { edges { node { number total { amount } } } } accountStatement { openBalance { amount } } }');
     expect(page.erpReads).toMatchObject({ invoices: 2, live: 0 });
     // Served from the cache: both reads' ERP share (2 points each) is given back.
