@@ -126,7 +126,8 @@ def main():
     Sequence = Model.get('ir.sequence')
     SequenceStrict = Model.get('ir.sequence.strict')
     SequenceType = Model.get('ir.sequence.type')
-    for year in (today.year, today.year + 1):
+    # Last year too: the demo's posted invoices go back 100 days.
+    for year in (today.year - 1, today.year, today.year + 1):
         if FiscalYear.find([('name', '=', str(year)),
                     ('company', '=', company.id)]):
             continue
@@ -270,6 +271,9 @@ def main():
     initech = customer('Initech LLC', 'INITECH', '9 Office Park',
         'Austin', '73301')
     initech.save()
+    hooli = customer('Hooli Inc.', 'HOOLI', '1 Hacker Way',
+        'Palo Alto', '94301')
+    hooli.save()
     supplier = one(Party, [('code', '=', 'FASTCO')])
     if not supplier:
         supplier = Party(name='Fastener Co. (supplier)', code='FASTCO')
@@ -335,12 +339,39 @@ def main():
         sale.click('quote')
         sale.click('confirm')
 
+    # --- posted invoices with different due dates (statement, aging) -----
+    # Hooli: one invoice current, one 1-30 days past due, one 61-90, and a
+    # credit note (negative quantity, as Tryton books credit notes).
+    Invoice = Model.get('account.invoice')
+    Warning = Model.get('res.user.warning')
+    # Oldest first: Tryton numbers invoices strictly in date order.
+    for ref, days_ago, code, qty in (('DEMO-INV-1', 100, 'SKU-1006', 2),
+            ('DEMO-INV-2', 45, 'SKU-1001', 10),
+            ('DEMO-CN-1', 20, 'SKU-1007', -1),
+            ('DEMO-INV-3', 5, 'SKU-1007', 4)):
+        if Invoice.find([('reference', '=', ref)]):
+            continue
+        invoice = Invoice(type='out', party=hooli, reference=ref,
+            invoice_date=today - relativedelta(days=days_ago))
+        invoice.payment_term = net30
+        line = invoice.lines.new()
+        line.product = products[code]
+        line.quantity = qty
+        line.unit_price = products[code].list_price
+        invoice.save()
+        # Dated in the past on purpose: Tryton warns of a payment date in the
+        # past; answering it is recording the warning as seen, as its client does.
+        Warning(user=admin, name='invoice_payment_term_%d' % invoice.id,
+            always=False).save()
+        invoice.click('post')
+
     summary = {
         'database': args.database,
         'company_id': company.id,
         'currency_id': usd.id,
         'warehouses': {wh1.code: wh1.id, wh2.code: wh2.id},
-        'customers': {'GLOBEX': globex.id, 'INITECH': initech.id},
+        'customers': {'GLOBEX': globex.id, 'INITECH': initech.id,
+            'HOOLI': hooli.id},
         'price_list_id': price_list.id,
         'payment_term_id': net30.id,
         'unit_uom_id': unit.id,

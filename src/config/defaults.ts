@@ -22,5 +22,7 @@ export function freshnessPolicies(env: Env): Record<CacheDomain, FreshnessPolicy
     reps: policy(env.FRESHNESS_ITEMS_SECONDS),
     // Open orders and unpaid invoices move with the account's credit figures.
     activity: policy(env.FRESHNESS_CREDIT_SECONDS),
+    // A customer's invoices move with its balance: as fresh as its credit figures.
+    invoices: policy(env.FRESHNESS_CREDIT_SECONDS),
   };
 }

@@ -11,6 +11,7 @@ import { checkoutFeature } from './checkout/feature.ts';
 import { companyFeature } from './company/feature.ts';
 import { consoleFeature } from './console/feature.ts';
 import type { Feature } from './feature.ts';
+import { invoicesFeature } from './invoices/feature.ts';
 import { operationsFeature } from './operations/feature.ts';
 import { ordersFeature } from './orders/feature.ts';
 import { priceSheetFeature } from './price-sheet/feature.ts';
@@ -34,4 +35,5 @@ export const features: readonly Feature[] = [
   consoleFeature,
   // Uses the orders' pipeline and the company's approval gate, read per request.
   checkoutFeature,
+  invoicesFeature,
 ];

@@ -58,6 +58,7 @@ export type * from './erp/activity.ts';
 export type * from './erp/catalog.ts';
 export type * from './erp/checkout.ts';
 export type * from './erp/health.ts';
+export type * from './erp/invoices.ts';
 export type * from './erp/orders.ts';
 export type * from './erp/pricing.ts';
 export type * from './erp/stock.ts';

@@ -42,6 +42,11 @@ export interface PunchOutOrderLink {
   /** Whether the ConfirmationRequest was delivered, and which shipments were announced. */
   confirmed: boolean;
   noticedShipments: string[];
+  /**
+   * The invoices and credit memos sent as InvoiceDetailRequest (buyers with e-invoices); absent in
+   * links written before e-invoices, read as none.
+   */
+  noticedInvoices?: string[];
   /** Delivery attempts of the pending document so far, and when to try again (epoch ms). */
   attempts: number;
   nextAttemptAt: number;

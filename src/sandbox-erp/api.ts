@@ -39,6 +39,8 @@ export function operationOf(method: string, path: string, url: URL): Operation |
   if (method === 'POST' && route === '/api/v1/checkout/totals') return 'quoteTotals';
   if (method === 'GET' && route === '/api/v1/open-orders') return 'getOpenOrderSummaries';
   if (method === 'GET' && route === '/api/v1/open-invoices') return 'getOpenInvoices';
+  if (method === 'GET' && route === '/api/v1/invoices') return 'getInvoices';
+  if (method === 'GET' && /^\/api\/v1\/invoices\/[^/]+\/document$/.test(route)) return 'getInvoiceDocument';
   return null;
 }
 

@@ -14,6 +14,8 @@ import { controlRoutes } from './control.ts';
 import { DEFAULT_SEED, dataSetFor } from './data-set.ts';
 import { driftRoutes } from './drift-routes.ts';
 import { applyFaults, createFaultState } from './faults.ts';
+import { createInvoiceBook } from './invoice-book.ts';
+import { invoiceApiRoutes, invoiceControlRoutes } from './invoice-routes.ts';
 import { createLiveData } from './live-data.ts';
 import { createOrderBook } from './order-book.ts';
 import { orderRoutes } from './order-routes.ts';
@@ -54,6 +56,16 @@ export function createSandboxApp(options: SandboxAppOptions = {}): Hono {
   const orders = createOrderBook(data, { clock: () => now().getTime(), stepMs: () => faults.current().orderStepMs });
 
   const accounts = accountRoutes(live, faults);
+  const invoices = createInvoiceBook({
+    data,
+    anchor: now(),
+    ordersOf: (customerId) => orders.byCustomer(customerId, 0, Number.MAX_SAFE_INTEGER).value,
+    orderByNumber: (number) => {
+      const view = orders.list().find((o) => o.number === number);
+      return view && orders.byCustomer(view.customerId, 0, Number.MAX_SAFE_INTEGER).value.find((o) => o.number === number);
+    },
+    now,
+  });
 
   const app = new Hono();
   app.route(
@@ -61,16 +73,19 @@ export function createSandboxApp(options: SandboxAppOptions = {}): Hono {
     controlRoutes(faults, stats, orders, () => {
       live.reset();
       accounts.reset();
+      invoices.reset();
     }),
   );
   app.route('/__control', changeRoutes(live, webhooks, now));
   app.route('/__control', driftRoutes(orders));
+  app.route('/__control', invoiceControlRoutes(invoices));
   app.use('/api/*', applyFaults(faults, stats, operationOf, { random: options.random ?? Math.random, clock: () => Date.now() }));
   app.route('/api/v1', apiRoutes(data, now, orders.customer));
   app.route('/api/v1', orderRoutes(orders, faults, stats));
   app.route('/api/v1', activityRoutes(data, orders, now));
   app.route('/api/v1', accounts.api);
   app.route('/api/v1', checkoutRoutes(data));
+  app.route('/api/v1', invoiceApiRoutes(invoices));
   app.route(
     '/payments/v1',
     paymentRoutes(() => now().getTime()),

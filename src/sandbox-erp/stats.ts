@@ -23,6 +23,8 @@ export const OPERATIONS = [
   'quoteTotals',
   'getOpenOrderSummaries',
   'getOpenInvoices',
+  'getInvoices',
+  'getInvoiceDocument',
 ] as const;
 
 /** An ERP operation, named as the port's method that calls it. */

@@ -13,6 +13,7 @@ import type {
   CustomerAccount,
   CustomerOpenInvoices,
   ErpCallOptions,
+  ErpInvoice,
   ErpConnector,
   ErpPriority,
   Item,
@@ -83,6 +84,8 @@ export interface ErpReadCounts {
   search: number;
   /** Open-order summaries and unpaid-invoice lists, one per customer (a rep's home). */
   activity: number;
+  /** Customers whose invoices were read (one list per customer). */
+  invoices: number;
 }
 
 /** A SKU's price is looked up in up to three scopes (contract, price list, list) in one call. */
@@ -106,7 +109,8 @@ export class ErpReader {
   #openInvoices?: DataLoader<string, Cached<CustomerOpenInvoices>, string>;
   /** Authoritative price reads (an order's), one loader per maximum age. */
   #authoritativePrices?: Map<number, DataLoader<PriceKey, Cached<PriceEntry | null>, string>>;
-  readonly #erpReads: ErpReadCounts = { items: 0, prices: 0, stock: 0, accounts: 0, reps: 0, search: 0, activity: 0 };
+  readonly #erpReads: ErpReadCounts = { items: 0, prices: 0, stock: 0, accounts: 0, reps: 0, search: 0, activity: 0, invoices: 0 };
+  #invoices?: DataLoader<string, Cached<ErpInvoice[]>, string>;
 
   constructor(erp: ErpConnector, cache: ReadThroughCache, options: ErpReaderOptions) {
     this.#erp = erp;
@@ -171,6 +175,14 @@ export class ErpReader {
   stock(sku: string): MaybePromise<Cached<StockRecord>> {
     return (
       this.#cache.peek<StockRecord>('stock', sku) ?? (this.#stock ??= this.#loader('stock', identity, (skus, call) => this.#erp.getStock(skus, call))).load(sku)
+    );
+  }
+
+  /** Every invoice and credit memo of a customer, newest first: customers asked for in one tick, one ERP call. */
+  invoices(customerId: string): MaybePromise<Cached<ErpInvoice[]>> {
+    return (
+      this.#cache.peek<ErpInvoice[]>('invoices', customerId) ??
+      (this.#invoices ??= this.#loader('invoices', identity, (ids, call) => this.#erp.getInvoices(ids, call))).load(customerId)
     );
   }
 

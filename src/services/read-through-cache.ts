@@ -11,7 +11,7 @@ import type { Metrics } from '../ports/metrics.ts';
 import { inSpan, SpanAttributes, type Span } from './tracing.ts';
 
 /** The kinds of ERP data erpfront caches, each with its own freshness. */
-export type CacheDomain = 'items' | 'prices' | 'stock' | 'accounts' | 'reps' | 'activity';
+export type CacheDomain = 'items' | 'prices' | 'stock' | 'accounts' | 'reps' | 'activity' | 'invoices';
 
 export interface FreshnessPolicy {
   /** How long a value is served as fresh. */

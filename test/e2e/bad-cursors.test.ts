@@ -33,6 +33,7 @@ const BAD_CURSORS: Array<[string, string]> = [
 const FIELDS = {
   orders: /* GraphQL */ `query($after: String) { orders(first: 5, after: $after) { edges { cursor } pageInfo { endCursor hasNextPage } } }`,
   searchProducts: /* GraphQL */ `query($after: String) { searchProducts(query: "bolt", first: 5, after: $after) { totalCount edges { cursor } pageInfo { endCursor hasNextPage } } }`,
+  invoices: /* GraphQL */ `query($after: String) { invoices(first: 2, after: $after) { totalCount edges { cursor } pageInfo { endCursor hasNextPage } } }`,
 } as const;
 
 describe('bad cursors are INVALID_ARGUMENT, never a 500', () => {
@@ -63,6 +64,8 @@ describe('bad cursors are INVALID_ARGUMENT, never a 500', () => {
     expect(cursor).toEqual(expect.any(String));
     const answer = await stack.graphql(FIELDS.orders, { after: cursor });
     expect(codes(answer.body)).toEqual(['INVALID_ARGUMENT']);
+    const invoices = await stack.graphql(FIELDS.invoices, { after: cursor });
+    expect(codes(invoices.body)).toEqual(['INVALID_ARGUMENT']);
   });
 
   it.each([0, -1, 1001])('orderQueue(first: %s), a page size out of range: INVALID_ARGUMENT', async (first) => {

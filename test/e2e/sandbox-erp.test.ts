@@ -304,6 +304,8 @@ describe('faults, stats and reset', () => {
         quoteTotals: 0,
         getOpenOrderSummaries: 0,
         getOpenInvoices: 0,
+        getInvoices: 0,
+        getInvoiceDocument: 0,
       },
       rejected: { outage: 2, error: 0, rateLimited: 0, timeLimit: 0 },
       inFlight: 0,

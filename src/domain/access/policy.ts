@@ -85,6 +85,11 @@ export const ACTIONS = [
    * awaiting approval and overdue invoices. Only their own: the list is the ERP's assignment.
    */
   'rep.home',
+  /**
+   * See the customer's invoices, credit memos and statement, and download an invoice's document.
+   * Refused for another customer's: the invoice does not exist, as far as the caller can tell.
+   */
+  'invoice.read',
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];
@@ -289,6 +294,8 @@ const RULES: { readonly [A in Action]: (actor: Actor, resource: Resource) => Dec
     has(actor, 'rep') && actor.principal.repId !== null
       ? ALLOW
       : deny('NOT_A_REP', "The rep home lists a sales rep's assigned customers: it needs a sales rep's token (role rep)."),
+  // Whoever sees the customer's orders sees what they were billed (a PunchOut session too).
+  'invoice.read': (actor, resource) => (has(actor, 'ops') || ofActingCustomer(actor, resource) ? ALLOW : otherCustomer(resource)),
 };
 
 /**

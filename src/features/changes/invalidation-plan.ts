@@ -17,7 +17,8 @@
  * - `customer.changed`: the accounts (terms, ship-tos, price list, credit limit, balance,
  *   hold), and the sales reps' records: a rep's customer list is what lets a rep act for a
  *   customer, so a reassignment in the ERP must not wait for the rep entry to age out. Reps are
- *   few (tens), so dropping them all costs a handful of reads.
+ *   few (tens), so dropping them all costs a handful of reads. And the customers' invoice lists:
+ *   a balance that moved is an invoice booked, paid or credited.
  * - `order.changed`: nothing. erpfront caches no ERP order views: order status, history and
  *   the order queue are read from the ERP or erpfront's own store every time.
  *
@@ -62,6 +63,7 @@ export function planInvalidation(change: ErpChange): DomainInvalidation[] {
       return [
         { domain: 'accounts', keys: unique(change.data.customerIds), patterns: [] },
         { domain: 'activity', keys: unique(change.data.customerIds).flatMap(activityKeys), patterns: [] },
+        { domain: 'invoices', keys: unique(change.data.customerIds), patterns: [] },
         { domain: 'reps', keys: [], patterns: [ALL_REPS] },
       ];
     case 'order.changed':

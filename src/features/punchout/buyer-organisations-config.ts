@@ -9,7 +9,8 @@
  *              "to": [{ "domain": "DUNS", "identity": "123456789" }],
  *              "sender": [{ "domain": "NetworkID", "identity": "AN01000000001" }],
  *              "sharedSecret": "…", "version": "1.2.014", "formEncoding": "cxml-base64",
- *              "orderStatusUrl": "https://acme.coupahost.com/cxml/order_status" },
+ *              "orderStatusUrl": "https://acme.coupahost.com/cxml/order_status",
+ *              "eInvoices": true },
  *    "oci": { "logins": [{ "username": "acme", "password": "…" }] } }]
  * ```
  *
@@ -59,6 +60,12 @@ const BuyerSchema = z
         formEncoding: z.enum(['cxml-urlencoded', 'cxml-base64']).default('cxml-urlencoded'),
         deploymentMode: z.enum(['production', 'test']).default('production'),
         orderStatusUrl: httpUrl.optional(),
+        // E-invoices go where the order notices go: without that URL there is nowhere to send them.
+        eInvoices: z.boolean().default(false),
+      })
+      .refine((c) => !c.eInvoices || c.orderStatusUrl !== undefined, {
+        message: 'eInvoices needs orderStatusUrl: InvoiceDetailRequest documents are posted there',
+        path: ['eInvoices'],
       })
       .optional(),
     oci: z

@@ -18,6 +18,7 @@ import type { ErpAccountActivity } from './activity.ts';
 import type { ErpChangeFeed } from './changes.ts';
 import type { ErpCheckout } from './checkout.ts';
 import type { ErpCatalog } from './catalog.ts';
+import type { ErpInvoices } from './invoices.ts';
 import type { ErpPing } from './health.ts';
 import type { ErpOrderCancellation, ErpOrders } from './orders.ts';
 import type { ErpPricing } from './pricing.ts';
@@ -42,6 +43,8 @@ export interface ErpCapabilities {
   checkout: ErpCheckout;
   /** Open orders and unpaid invoices of many customers at once (a sales rep's home page). */
   accountActivity: ErpAccountActivity;
+  /** A customer's invoices and credit memos, and their documents. */
+  invoices: ErpInvoices;
   // Next: `quotes`, `returns`.
 }
 
@@ -61,6 +64,7 @@ export const ERP_CAPABILITIES = Object.keys({
   changes: true,
   checkout: true,
   accountActivity: true,
+  invoices: true,
 } satisfies Record<ErpCapability, true>) as readonly ErpCapability[];
 
 /** The methods of every capability, flat: what the core calls on a connector. */
@@ -75,7 +79,8 @@ export type ErpMethods = ErpPing &
   ErpOrderCancellation &
   ErpChangeFeed &
   ErpCheckout &
-  ErpAccountActivity;
+  ErpAccountActivity &
+  ErpInvoices;
 
 export type ErpMethodName = keyof ErpMethods;
 
@@ -115,6 +120,8 @@ export const ERP_METHODS: { readonly [M in ErpMethodName]: ErpMethodInfo<M> } = 
   quoteTotals: { capability: 'checkout', arity: 2, batch: false },
   getOpenOrderSummaries: { capability: 'accountActivity', arity: 2, batch: true },
   getOpenInvoices: { capability: 'accountActivity', arity: 2, batch: true },
+  getInvoices: { capability: 'invoices', arity: 2, batch: true },
+  getInvoiceDocument: { capability: 'invoices', arity: 2, batch: false },
 };
 
 /** The method names, in the table's order. */

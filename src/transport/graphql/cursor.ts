@@ -11,9 +11,10 @@ import { DomainError } from '../../domain/errors.ts';
 
 /**
  * What a cursor pages through; part of the cursor, so one field's cursor is refused by another.
- * `offset`: a position in erpfront's own list (search); `erp`: an offset into the ERP's list (orders).
+ * `offset`: a position in erpfront's own list (search); `erp`: an offset into the ERP's list (orders);
+ * `invoice`: a position in a customer's filtered invoices.
  */
-export type CursorKind = 'offset' | 'erp';
+export type CursorKind = 'offset' | 'erp' | 'invoice';
 
 /** The largest offset a cursor may carry: far past any real list, well inside a safe integer. */
 export const MAX_CURSOR_OFFSET = 100_000_000;

@@ -39,6 +39,8 @@ const CACHED: ReadonlyArray<readonly [CacheDomain, string]> = [
   ['accounts', 'C0001'],
   ['accounts', 'C0002'],
   ['accounts', 'C00010'],
+  ['invoices', 'C0001'],
+  ['invoices', 'C0002'],
   ['reps', 'R01'],
   ['reps', 'R02'],
   ['activity', 'orders:C0001'],
@@ -98,9 +100,10 @@ describe('invalidation plan: exactly the entries a change made wrong', () => {
     expect(await dropped({ type: 'stock.changed', data: { skus: ['SKU-2', 'SKU-2'] } })).toEqual(['stock:SKU-2']);
   });
 
-  it("customer.changed: the accounts (credit included), their open orders and invoices, and the reps' customer lists", async () => {
+  it("customer.changed: the accounts (credit included), their open orders, unpaid and all invoices, and the reps' customer lists", async () => {
     expect(await dropped({ type: 'customer.changed', data: { customerIds: ['C0001'] } })).toEqual([
       'accounts:C0001',
+      'invoices:C0001',
       'reps:R01',
       'reps:R02',
       'activity:orders:C0001',

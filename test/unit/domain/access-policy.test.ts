@@ -210,6 +210,13 @@ const EXPECTED: Record<Action, Record<ActorName, Row>> = {
     ops: /*        */ ['NOT_A_REP', /*        */ 'NOT_A_REP', /*        */ 'NOT_A_REP'],
     punchout: /*   */ ['NOT_A_REP', /*        */ 'NOT_A_REP', /*        */ 'NOT_A_REP'],
   },
+  'invoice.read': {
+    buyer: /*      */ ['allow', /*            */ 'OTHER_CUSTOMER', /*   */ 'allow'],
+    rep: /*        */ ['allow', /*            */ 'OTHER_CUSTOMER', /*   */ 'allow'],
+    repUnread: /*  */ ['OTHER_CUSTOMER', /*   */ 'OTHER_CUSTOMER', /*   */ 'allow'],
+    ops: /*        */ ['allow', /*            */ 'allow', /*            */ 'allow'],
+    punchout: /*   */ ['allow', /*            */ 'OTHER_CUSTOMER', /*   */ 'allow'],
+  },
 };
 
 /**
@@ -244,6 +251,7 @@ const APPLICANT_EXPECTED: Record<Action, Row> = {
   'company.register': /* */ ['allow', /*         */ 'allow', /*          */ 'allow'],
   'companyApplication.review': ['OPS_ONLY', /*   */ 'OPS_ONLY', /*       */ 'OPS_ONLY'],
   'rep.home': /*         */ ['NOT_A_REP', /*     */ 'NOT_A_REP', /*      */ 'NOT_A_REP'],
+  'invoice.read': /*     */ ['OTHER_CUSTOMER', /**/ 'OTHER_CUSTOMER', /* */ 'allow'],
 };
 
 /**

@@ -28,9 +28,16 @@ describe('query cost', () => {
     expect(page).toEqual({
       requested: 48 * 13 + 8,
       skus: 48,
-      erpReads: { items: 48, prices: 48, stock: 48, accounts: 1, search: 0, activity: 0, live: 0 },
+      erpReads: { items: 48, prices: 48, stock: 48, accounts: 1, search: 0, activity: 0, invoices: 0, live: 0 },
       operationType: 'query',
     });
+  });
+
+  it('the invoices page and the statement: one invoices read each, given back when the cache served it', () => {
+    const page = cost('{ invoices(first: 20) { edges { node { number total { amount } } } } accountStatement { openBalance { amount } } }');
+    expect(page.erpReads).toMatchObject({ invoices: 2, live: 0 });
+    // Served from the cache: both reads' ERP share (2 points each) is given back.
+    expect(actualCost(page, { invoices: 0 })).toBe(page.requested - 4);
   });
 
   it('a page is sized by `first` (its default when absent), its search read counted once', () => {

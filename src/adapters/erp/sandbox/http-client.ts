@@ -24,6 +24,11 @@ export type QueryParams = Readonly<Record<string, string | readonly string[] | u
 export interface HttpClient {
   get(operation: string, path: string, query: QueryParams, options?: ErpCallOptions): Promise<unknown>;
   post(operation: string, path: string, body: unknown, options?: ErpCallOptions): Promise<unknown>;
+  /**
+   * A GET whose answer is not JSON (a document): the response with its body unread, or `null` on
+   * 404. The body is read under the same timeout: a transfer that stalls is cut off.
+   */
+  download(operation: string, path: string, options?: ErpCallOptions): Promise<Response | null>;
 }
 
 export function createHttpClient({ baseUrl, timeoutMs, fetch: fetchFn }: HttpClientOptions): HttpClient {
@@ -68,6 +73,19 @@ export function createHttpClient({ baseUrl, timeoutMs, fetch: fetchFn }: HttpCli
         body: JSON.stringify(body),
       };
       return request(operation, `${baseUrl}${path}`, init, options);
+    },
+    async download(operation, path, options) {
+      const signals = requestSignals(timeoutMs, options?.signal);
+      let response: Response;
+      try {
+        response = await fetchFn(`${baseUrl}${path}`, { method: 'GET', signal: signals.signal });
+      } catch (error) {
+        throw transportFailure(error, signals, { operation, peer: 'the ERP', timeoutMs });
+      }
+      if (response.ok) return response;
+      const text = await response.text().catch(() => '');
+      if (response.status === 404) return null;
+      throw statusFailure(operation, response, text);
     },
   };
 }

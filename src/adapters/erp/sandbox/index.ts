@@ -29,6 +29,7 @@ import { chunks } from '../shared/batches.ts';
 import { createHttpClient, type HttpClient } from './http-client.ts';
 import { OpenInvoicesBatchWire, OpenOrdersBatchWire } from './activity-wire.ts';
 import { accountCalls } from './accounts.ts';
+import { invoiceCalls } from './invoices.ts';
 import { orderCalls } from './orders.ts';
 import { checkoutCalls } from './checkout.ts';
 import { CustomersBatchWire, HealthWire, ItemsBatchWire, ItemsPageWire, parseWire, PricesAnswerWire, SalesRepsBatchWire, StockBatchWire } from './wire.ts';
@@ -230,6 +231,7 @@ export function createSandboxConnector(options: SandboxConnectorOptions): ErpCon
           callOptions,
         ),
     },
+    invoices: invoiceCalls(http),
     // No feed to poll: the sandbox pushes its changes to erpfront as signed webhooks (POST /erp/events).
     lacks: { changes: 'the sandbox ERP pushes its changes as webhooks instead' },
   });

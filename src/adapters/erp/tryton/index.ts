@@ -15,6 +15,7 @@ import { trytonAccounts } from './accounts.ts';
 import { getItems, searchItems } from './catalog.ts';
 import { trytonChangeFeed } from './changes.ts';
 import { getCustomers } from './customers.ts';
+import { trytonInvoices } from './invoices.ts';
 import { createTrytonRpc, type TrytonRpc } from './json-rpc.ts';
 import { orderCalls } from './orders.ts';
 import { getPrices } from './pricing.ts';
@@ -60,6 +61,8 @@ export function createTrytonConnector(options: TrytonConnectorOptions): ErpConne
       searchItems: (search, callOptions) => searchItems(rpc, search, callOptions),
     },
     customers: { getCustomers: (ids, callOptions) => getCustomers(rpc, ids, callOptions) },
+    // Posted customer invoices and credit notes; their report is not passed on (yet).
+    invoices: trytonInvoices(rpc),
     // New customers: a party with its addresses, found again by the registration's reference.
     accounts: trytonAccounts(rpc),
     pricing: { getPrices: (keys, callOptions) => getPrices(rpc, keys, callOptions) },

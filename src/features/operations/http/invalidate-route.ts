@@ -28,7 +28,7 @@ import { auditAction } from '../../../services/ops-audit.ts';
 export const OPS_MAX_BODY_BYTES = 1024 * 1024;
 
 const Change = z.strictObject({
-  domain: z.enum(['items', 'prices', 'stock', 'accounts', 'reps']),
+  domain: z.enum(['items', 'prices', 'stock', 'accounts', 'reps', 'invoices']),
   keys: z.array(z.string().min(1).max(200)).min(1).max(1000),
 });
 const Body = z.union([Change, z.strictObject({ changes: z.array(Change).min(1).max(100) })]);

@@ -1,15 +1,15 @@
 /**
  * The cXML payloads erpfront writes: PunchOutSetupResponse, ProfileResponse, the
- * PunchOutOrderMessage (the cart), ConfirmationRequest and ShipNoticeRequest.
+ * PunchOutOrderMessage (the cart), ConfirmationRequest, ShipNoticeRequest and InvoiceDetailRequest.
  *
  * @module
  */
 import type { BuyerOrganisation } from '../domain/buyer-organisation.ts';
 import { auxiliaryId, type PunchOutSession } from '../domain/session.ts';
-import type { Shipment } from '../../../ports/erp-connector.ts';
+import type { ErpInvoice, Shipment } from '../../../ports/erp-connector.ts';
 import type { PricedCart } from '../services/cart-pricing.ts';
 import { el } from '../xml/xml-writer.ts';
-import { cxmlTimestamp, DEFAULT_CXML_VERSION, fulfillRequestDocument, messageDocument, responseDocument } from './envelope.ts';
+import { cxmlTimestamp, DEFAULT_CXML_VERSION, fulfillRequestDocument, invoiceRequestDocument, messageDocument, responseDocument } from './envelope.ts';
 
 /** `PunchOutSetupResponse` with the session's one-time start URL. */
 export function setupResponse(startUrl: string, version: string, now: number): string {
@@ -136,6 +136,56 @@ export function shipNoticeRequest(
             el('UnitOfMeasure', {}, known ? (buyer.unitMap[known.unit] ?? known.unit) : 'EA'),
           );
         }),
+      ),
+    ),
+    now,
+  );
+}
+
+/**
+ * `InvoiceDetailRequest` for one invoice or credit memo of an order: a header invoice (amounts
+ * for the whole order, no lines: the ERP's invoice is the record of what was billed), referring to
+ * the buyer's OrderRequest and the ERP's order. A credit memo is `purpose="creditMemo"` with a
+ * negative due amount, as the DTD asks. erpfront's ERP port carries no tax split, so the total is
+ * sent as the subtotal with a zero tax line.
+ */
+export function invoiceDetailRequest(buyer: BuyerOrganisation, ref: OrderReferenceInfo, invoice: ErpInvoice, now: number): string {
+  const amount = (tag: string, value: string) => el(tag, {}, el('Money', { currency: invoice.currency }, value));
+  const credit = invoice.kind === 'CREDIT_MEMO';
+  // Signed as the DTD wants it: negative for a credit memo, whatever sign the ERP keeps.
+  const total = credit && !invoice.total.startsWith('-') ? `-${invoice.total}` : invoice.total;
+  const payInDays = Math.max(0, Math.round((Date.parse(invoice.dueDate) - Date.parse(invoice.issuedAt)) / 86_400_000));
+  return invoiceRequestDocument(
+    buyer,
+    el(
+      'InvoiceDetailRequest',
+      {},
+      el(
+        'InvoiceDetailRequestHeader',
+        {
+          invoiceID: invoice.number,
+          purpose: credit ? 'creditMemo' : 'standard',
+          operation: 'new',
+          invoiceDate: cxmlTimestamp(Date.parse(`${invoice.issuedAt}T00:00:00Z`)),
+          invoiceOrigin: 'supplier',
+        },
+        el('InvoiceDetailHeaderIndicator', { isHeaderInvoice: 'yes' }),
+        el('InvoiceDetailLineIndicator', {}),
+        !credit && el('PaymentTerm', { payInNumberOfDays: payInDays }),
+      ),
+      el(
+        'InvoiceDetailHeaderOrder',
+        {},
+        el('InvoiceDetailOrderInfo', {}, orderReference(ref), ref.erpOrderNumber !== null && el('SupplierOrderInfo', { orderID: ref.erpOrderNumber })),
+        el('InvoiceDetailOrderSummary', { invoiceLineNumber: 1 }, amount('SubtotalAmount', total)),
+      ),
+      el(
+        'InvoiceDetailSummary',
+        {},
+        amount('SubtotalAmount', total),
+        el('Tax', {}, el('Money', { currency: invoice.currency }, '0.00'), el('Description', { 'xml:lang': 'en' }, 'Included in the amounts')),
+        amount('NetAmount', total),
+        amount('DueAmount', total),
       ),
     ),
     now,

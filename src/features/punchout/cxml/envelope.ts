@@ -14,8 +14,11 @@ export const DEFAULT_CXML_VERSION = '1.2.014';
 
 export const USER_AGENT = 'erpfront';
 
+/** The DTD files erpfront's documents declare. */
+export type CxmlDtd = 'cXML.dtd' | 'Fulfill.dtd' | 'InvoiceDetail.dtd';
+
 /** The DOCTYPE line naming `version` and the DTD file. */
-export function doctype(version: string, dtd: 'cXML.dtd' | 'Fulfill.dtd' = 'cXML.dtd'): string {
+export function doctype(version: string, dtd: CxmlDtd = 'cXML.dtd'): string {
   return `<!DOCTYPE cXML SYSTEM "http://xml.cxml.org/schemas/cXML/${version}/${dtd}">`;
 }
 
@@ -50,7 +53,7 @@ export const STATUS_TEXT: Readonly<Record<number, string>> = {
 export interface EnvelopeOptions {
   version: string;
   now: number;
-  dtd?: 'cXML.dtd' | 'Fulfill.dtd';
+  dtd?: CxmlDtd;
 }
 
 function root(options: EnvelopeOptions, ...children: XmlNode[]): string {
@@ -99,6 +102,22 @@ export function messageDocument(buyer: BuyerOrganisation, deploymentMode: 'produ
     { version: buyer.cxml!.version, now },
     supplierHeader(buyer, false),
     el('Message', { deploymentMode: deploymentMode === 'test' ? 'test' : undefined }, payload),
+  );
+}
+
+/**
+ * The version of InvoiceDetail.dtd erpfront's e-invoices declare: the DTD is versioned apart from
+ * cXML.dtd, and 1.2.069 is the one the buyers' networks validate current invoices against.
+ */
+export const INVOICE_DETAIL_VERSION = '1.2.069';
+
+/** A Request document (InvoiceDetailRequest) to `buyer`, in InvoiceDetail.dtd. */
+export function invoiceRequestDocument(buyer: BuyerOrganisation, payload: XmlTag, now: number): string {
+  const mode = buyer.cxml!.deploymentMode === 'test' ? 'test' : undefined;
+  return root(
+    { version: INVOICE_DETAIL_VERSION, now, dtd: 'InvoiceDetail.dtd' },
+    supplierHeader(buyer, true),
+    el('Request', { deploymentMode: mode }, payload),
   );
 }
 

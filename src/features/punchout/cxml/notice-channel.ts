@@ -1,5 +1,5 @@
 /**
- * Delivers ConfirmationRequest / ShipNoticeRequest documents to a buyer: an HTTP POST answered by
+ * Delivers ConfirmationRequest / ShipNoticeRequest / InvoiceDetailRequest documents to a buyer: an HTTP POST answered by
  * a cXML Response whose Status must be 2xx (the HTTP status alone says nothing about the cXML
  * outcome; PROTOCOL.md §8). The answer is read with the same safe parser as requests, and only
  * up to `MAX_ANSWER_BYTES`: a buyer's server that streams without end is cut off there, not read
@@ -11,7 +11,7 @@ import { untrustedText } from '../../../domain/untrusted-text.ts';
 import type { NoticeChannel } from '../services/order-notifier.ts';
 import { readAtMost } from '../../../transport/http/body-limit.ts';
 import { child, parseXmlSafely, type XmlElement } from '../xml/safe-xml.ts';
-import { confirmationRequest, shipNoticeRequest } from './documents.ts';
+import { confirmationRequest, invoiceDetailRequest, shipNoticeRequest } from './documents.ts';
 
 /** The largest answer read from a buyer: a cXML Response with a Status is a few hundred bytes. */
 export const MAX_ANSWER_BYTES = 1_000_000;
@@ -21,6 +21,7 @@ export function cxmlNoticeChannel(fetchImpl: typeof fetch = fetch, timeoutMs = 1
   return {
     confirmation: confirmationRequest,
     shipNotice: shipNoticeRequest,
+    invoiceDetail: invoiceDetailRequest,
     async deliver(url, document) {
       const response = await fetchImpl(url, {
         method: 'POST',

@@ -39,6 +39,11 @@ export interface BuyerOrganisation {
     deploymentMode: 'production' | 'test';
     /** Where ConfirmationRequest / ShipNoticeRequest documents are posted; none: not sent. */
     orderStatusUrl?: string;
+    /**
+     * Whether the buyer also receives each invoice and credit memo of its orders as a cXML
+     * InvoiceDetailRequest, posted to `orderStatusUrl` (e-invoicing). Default false.
+     */
+    eInvoices?: boolean;
   };
   oci?: {
     /** Call-up logins (`USERNAME`/`PASSWORD`), or a single `TOKEN` parameter. */

@@ -5,6 +5,11 @@
  * ERP at status priority), so it needs no ERP webhooks; a failed delivery is retried with
  * exponential backoff, and a document is marked sent only once the buyer answered 2xx.
  *
+ * A buyer configured for e-invoices (`cxml.eInvoices`) also gets each invoice and credit memo of
+ * the order as an InvoiceDetailRequest, once: they are read from the ERP (`getInvoices`, the
+ * customer's list, matched to the order by its reference or number) while the order is shipping
+ * or invoiced, and the link stays open until the order is invoiced and its invoice sent.
+ *
  * Several instances may share the store (Redis): each pass claims the links it works on
  * (`dueOrderLinks` with a lease), so a buyer gets each document once, not once per instance.
  * A link is finished once its order is final and everything was sent; it is then kept for
@@ -14,7 +19,7 @@
  */
 import type { BuyerOrganisation } from '../domain/buyer-organisation.ts';
 import type { Clock } from '../../../ports/clock.ts';
-import type { ErpConnector, Shipment } from '../../../ports/erp-connector.ts';
+import type { ErpConnector, ErpInvoice, Shipment } from '../../../ports/erp-connector.ts';
 import type { OrderStore } from '../../../ports/order-store.ts';
 import type { PunchOutOrderLink, PunchOutStore } from '../../../ports/punchout-store.ts';
 import type { Job } from '../../../ports/scheduler.ts';
@@ -41,6 +46,7 @@ export interface NoticeChannel {
     lines: ReadonlyMap<string, { lineNumber: number; unit: string }>,
     now: number,
   ): string;
+  invoiceDetail(buyer: BuyerOrganisation, ref: NoticeReference, invoice: ErpInvoice, now: number): string;
   /** Posts a document; resolves when the buyer accepted it, rejects with the reason otherwise. */
   deliver(url: string, document: string): Promise<void>;
 }
@@ -72,6 +78,9 @@ const BATCH = 10;
 const PER_PASS = 50;
 
 const FINAL = new Set(['SHIPPED', 'INVOICED', 'CANCELLED', 'REJECTED']);
+
+/** Statuses in which an order may have invoices (or credit memos) to send. */
+const BILLED = new Set(['PARTIALLY_SHIPPED', 'SHIPPED', 'INVOICED']);
 
 export class OrderNotifier {
   readonly #deps: OrderNotifierDeps;
@@ -127,6 +136,13 @@ export class OrderNotifier {
     return 0;
   }
 
+  /** The invoices and credit memos of one order, from the customer's list in the ERP, oldest first. */
+  async #orderInvoices(customerId: string, orderId: string, erpOrderNumber: string | null): Promise<ErpInvoice[]> {
+    const [list] = await this.#deps.erp.getInvoices([customerId], { priority: 'status' });
+    if (list instanceof Error) throw list;
+    return (list ?? []).filter((i) => i.orderExternalRef === orderId || (erpOrderNumber !== null && i.orderNumber === erpOrderNumber)).reverse();
+  }
+
   async #advance(link: PunchOutOrderLink): Promise<number> {
     const { store, orders, erp, buyers, clock, channel, intervalMs } = this.#deps;
     const finish = (final: PunchOutOrderLink) => store.finishOrderLink(final, { now: clock.now(), retainMs: this.#deps.retainFinishedMs ?? 30 * 86_400_000 });
@@ -148,7 +164,19 @@ export class OrderNotifier {
       erpOrderNumber: view.erpOrderNumber,
     };
     const lines = new Map(stored.request.lines.map((l, i) => [l.sku, { lineNumber: i + 1, unit: l.unitOfMeasure }]));
-    const next = { ...link, noticedShipments: [...link.noticedShipments] };
+    const eInvoices = buyer.cxml?.eInvoices === true && erp.supports('invoices');
+    let invoices: ErpInvoice[] = [];
+    if (eInvoices && BILLED.has(view.status)) {
+      try {
+        invoices = await this.#orderInvoices(stored.customerId, link.orderId, view.erpOrderNumber);
+      } catch (error) {
+        // The ERP did not answer: nothing is sent out of order; the whole link is looked at next pass.
+        this.#deps.logger.warn(`invoices of ${link.orderId} could not be read; retrying`, { orderId: link.orderId, err: loggableError(error) });
+        await store.saveOrderLink({ ...link, nextAttemptAt: clock.now() + intervalMs });
+        return 0;
+      }
+    }
+    const next = { ...link, noticedShipments: [...link.noticedShipments], noticedInvoices: [...(link.noticedInvoices ?? [])] };
     let delivered = 0;
     let finished = false;
     try {
@@ -163,9 +191,16 @@ export class OrderNotifier {
         next.noticedShipments.push(shipment.id);
         delivered++;
       }
+      for (const invoice of invoices) {
+        if (next.noticedInvoices.includes(invoice.number)) continue;
+        await channel.deliver(url, channel.invoiceDetail(buyer, ref, invoice, clock.now()));
+        next.noticedInvoices.push(invoice.number);
+        delivered++;
+      }
       next.attempts = 0;
       next.lastError = null;
-      finished = FINAL.has(view.status);
+      // With e-invoices an order is done once invoiced and its invoice sent, not when shipped.
+      finished = eInvoices ? view.status === 'INVOICED' && invoices.some((i) => i.kind === 'INVOICE') : FINAL.has(view.status);
       next.nextAttemptAt = clock.now() + intervalMs;
     } catch (error) {
       next.attempts++;

@@ -13,9 +13,9 @@
  * can tell whether they reached the ERP (see `ErpReader.erpReads`); `live` reads (orders, asked of
  * the ERP every time) always do.
  */
-export type ErpRead = 'items' | 'prices' | 'stock' | 'accounts' | 'search' | 'activity' | 'live';
+export type ErpRead = 'items' | 'prices' | 'stock' | 'accounts' | 'search' | 'activity' | 'invoices' | 'live';
 
-export const ERP_READS: readonly ErpRead[] = ['items', 'prices', 'stock', 'accounts', 'search', 'activity', 'live'];
+export const ERP_READS: readonly ErpRead[] = ['items', 'prices', 'stock', 'accounts', 'search', 'activity', 'invoices', 'live'];
 
 /** How many items a field returns, from its arguments. */
 export type ListSize =
@@ -71,6 +71,9 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Query.reorder': { erp: 'live' },
   'CheckoutLine.price': { erp: 'prices' },
   'CheckoutLine.availability': { erp: 'stock' },
+  // A customer's invoices are one cached read, filtered and paged by erpfront; the statement reads the same list.
+  'Query.invoices': { erp: 'invoices', size: { count: 'first', default: 20, max: 100 }, page: true },
+  'Query.accountStatement': { erp: 'invoices' },
 };
 
 /** Points, as Shopify counts them, plus the ERP's share. */
