@@ -11,6 +11,7 @@ export type StoreErrorCode =
   | 'PUNCHOUT_STORE_UNAVAILABLE'
   | 'FINDING_STORE_UNAVAILABLE'
   | 'APPLICATION_STORE_UNAVAILABLE'
+  | 'OUTBOX_STORE_UNAVAILABLE'
   | 'COMPANY_STORE_UNAVAILABLE';
 
 export class StoreUnavailableError extends Error {

@@ -20,6 +20,7 @@
  *   order at most; one slot carries far more.
  * - the company applications (records, sequence, status, applicant, due and lease indexes) share
  *   `{applications}`: a write replaces a record and moves it between indexes in one step.
+ * - the ERP-write outbox (quotes, returns) shares `{outbox}` likewise.
  * - cache entries are read and written one key per command (pipelined), so they carry the
  *   customer's or price list's scope in the key but deliberately no tag: a tag would pin a whole
  *   price list to one shard.
@@ -57,6 +58,8 @@ export interface RedisKeys {
   company: string;
   /** The base of the company applications' keys: `erpfront:{applications}:`. */
   applications: string;
+  /** The base of the ERP-write outbox's keys: `erpfront:{outbox}:`. */
+  outbox: string;
   /** The customers acted for lately, a sorted set by last seen: `erpfront:customer-activity`. */
   customerActivity: string;
 }
@@ -77,6 +80,7 @@ export function redisKeys(prefix = 'erpfront'): RedisKeys {
     reconciliation: `${prefix}:{reconciliation}:`,
     company: `${prefix}:{company}:`,
     applications: `${prefix}:{applications}:`,
+    outbox: `${prefix}:{outbox}:`,
     customerActivity: `${prefix}:customer-activity`,
   };
 }
