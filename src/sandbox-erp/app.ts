@@ -16,6 +16,8 @@ import { createLiveData } from './live-data.ts';
 import { createOrderBook } from './order-book.ts';
 import { orderRoutes } from './order-routes.ts';
 import { paymentRoutes } from './payment-routes.ts';
+import { createQuoteBook } from './quote-book.ts';
+import { quoteApiRoutes, quoteControlRoutes } from './quote-routes.ts';
 import { createStats } from './stats.ts';
 import { createWebhookSender, type WebhookSender } from './webhook-sender.ts';
 
@@ -52,6 +54,7 @@ export function createSandboxApp(options: SandboxAppOptions = {}): Hono {
   const orders = createOrderBook(data, { clock: () => now().getTime(), stepMs: () => faults.current().orderStepMs });
 
   const accounts = accountRoutes(live, faults);
+  const quotes = createQuoteBook(data, now);
 
   const app = new Hono();
   app.route(
@@ -59,14 +62,17 @@ export function createSandboxApp(options: SandboxAppOptions = {}): Hono {
     controlRoutes(faults, stats, orders, () => {
       live.reset();
       accounts.reset();
+      quotes.reset();
     }),
   );
   app.route('/__control', changeRoutes(live, webhooks, now));
   app.route('/__control', driftRoutes(orders));
+  app.route('/__control', quoteControlRoutes(quotes, orders));
   app.use('/api/*', applyFaults(faults, stats, operationOf, { random: options.random ?? Math.random, clock: () => Date.now() }));
   app.route('/api/v1', apiRoutes(data, now, orders.customer));
   app.route('/api/v1', orderRoutes(orders, faults, stats));
   app.route('/api/v1', accounts.api);
+  app.route('/api/v1', quoteApiRoutes(quotes, faults));
   app.route(
     '/payments/v1',
     paymentRoutes(() => now().getTime()),

@@ -20,6 +20,10 @@ export const OPERATIONS = [
   'findOrderByExternalRef',
   'listOrders',
   'cancelOrder',
+  'createQuote',
+  'findQuoteByExternalRef',
+  'getQuotes',
+  'respondToQuote',
 ] as const;
 
 /** An ERP operation, named as the port's method that calls it. */

@@ -19,6 +19,7 @@ import type { ErpCatalog } from './catalog.ts';
 import type { ErpPing } from './health.ts';
 import type { ErpOrderCancellation, ErpOrders } from './orders.ts';
 import type { ErpPricing } from './pricing.ts';
+import type { ErpQuotes } from './quotes.ts';
 import type { ErpStock } from './stock.ts';
 
 /** Every capability a connector may have, by name. */
@@ -36,7 +37,8 @@ export interface ErpCapabilities {
   orderCancellation: ErpOrderCancellation;
   /** What changed since a cursor: for ERPs that send no webhooks (Tryton), polled by a job. */
   changes: ErpChangeFeed;
-  // Next: `quotes`, `returns`.
+  /** Requests for quotation as ERP quotations, and the buyer's responses to them. */
+  quotes: ErpQuotes;
 }
 
 export type ErpCapability = keyof ErpCapabilities;
@@ -53,6 +55,7 @@ export const ERP_CAPABILITIES = Object.keys({
   orders: true,
   orderCancellation: true,
   changes: true,
+  quotes: true,
 } satisfies Record<ErpCapability, true>) as readonly ErpCapability[];
 
 /** The methods of every capability, flat: what the core calls on a connector. */
@@ -65,7 +68,8 @@ export type ErpMethods = ErpPing &
   ErpAccountCreation &
   ErpOrders &
   ErpOrderCancellation &
-  ErpChangeFeed;
+  ErpChangeFeed &
+  ErpQuotes;
 
 export type ErpMethodName = keyof ErpMethods;
 
@@ -102,6 +106,10 @@ export const ERP_METHODS: { readonly [M in ErpMethodName]: ErpMethodInfo<M> } = 
   cancelOrder: { capability: 'orderCancellation', arity: 2, batch: false },
   changeCursorNow: { capability: 'changes', arity: 1, batch: false },
   changesSince: { capability: 'changes', arity: 3, batch: false },
+  createQuote: { capability: 'quotes', arity: 2, batch: false },
+  findQuoteByExternalRef: { capability: 'quotes', arity: 2, batch: false },
+  getQuotes: { capability: 'quotes', arity: 2, batch: true },
+  respondToQuote: { capability: 'quotes', arity: 3, batch: false },
 };
 
 /** The method names, in the table's order. */

@@ -27,6 +27,7 @@ import { chunks } from '../shared/batches.ts';
 import { createHttpClient, type HttpClient } from './http-client.ts';
 import { accountCalls } from './accounts.ts';
 import { orderCalls } from './orders.ts';
+import { quoteCalls } from './quotes.ts';
 import { CustomersBatchWire, HealthWire, ItemsBatchWire, ItemsPageWire, parseWire, PricesAnswerWire, SalesRepsBatchWire, StockBatchWire } from './wire.ts';
 
 /** The sandbox API's limits per call. */
@@ -156,6 +157,8 @@ export function createSandboxConnector(options: SandboxConnectorOptions): ErpCon
     },
 
     accounts: accountCalls(http),
+
+    quotes: quoteCalls(http),
 
     pricing: {
       async getPrices(keys: readonly PriceKey[], callOptions?: ErpCallOptions): Promise<Array<PriceEntry | null | Error>> {

@@ -76,6 +76,8 @@ export function createTrytonConnector(options: TrytonConnectorOptions): ErpConne
       // A sale has an employee, a party none: there is no rep a customer is assigned to.
       salesReps: 'Tryton 6.0 assigns no customers to sales reps',
       orderCancellation: 'cancelling a sale is not mapped yet',
+      // A Tryton sale left in quotation state would carry a quote; not mapped yet (issue 15).
+      quotes: 'quotations (a sale left in quotation state) are not mapped yet',
     },
   });
   return { ...connector, rpc };

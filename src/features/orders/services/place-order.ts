@@ -107,14 +107,23 @@ export interface PlaceOrderResult {
 
 const failed = (...userErrors: UserError[]): PlaceOrderResult => ({ order: null, userErrors, creditDecision: null });
 
+/** How an order is placed besides its input. */
+export interface PlaceOrderOptions {
+  /**
+   * Unit prices agreed beforehand (an accepted quote's), by SKU: every line is priced at its
+   * locked price instead of the buyer's price of today. Every line's SKU must have one.
+   */
+  lockedPrices?: ReadonlyMap<string, string>;
+}
+
 /**
  * Places an order for the scope's customer on behalf of its principal. Traced as `order place`:
  * its reads, its ERP calls and the wait for the first submission are its children; the span
  * names the order, its status and the user errors' codes.
  */
-export function placeOrder(deps: PlaceOrderDeps, scope: RequestScope, input: OrderInput): Promise<PlaceOrderResult> {
+export function placeOrder(deps: PlaceOrderDeps, scope: RequestScope, input: OrderInput, options: PlaceOrderOptions = {}): Promise<PlaceOrderResult> {
   return inSpan('order place', { attributes: { [SpanAttributes.requestId]: scope.requestId } }, async (span) => {
-    const result = await place(deps, scope, input);
+    const result = await place(deps, scope, input, options);
     setDefined(span, {
       [SpanAttributes.customerId]: scope.customerId,
       [SpanAttributes.orderId]: result.order?.id,
@@ -125,7 +134,7 @@ export function placeOrder(deps: PlaceOrderDeps, scope: RequestScope, input: Ord
   });
 }
 
-async function place(deps: PlaceOrderDeps, scope: RequestScope, input: OrderInput): Promise<PlaceOrderResult> {
+async function place(deps: PlaceOrderDeps, scope: RequestScope, input: OrderInput, options: PlaceOrderOptions): Promise<PlaceOrderResult> {
   const { store, clock, policy, metrics } = deps;
   const { principal, customerId } = scope;
   if (customerId === null)
@@ -169,7 +178,7 @@ async function place(deps: PlaceOrderDeps, scope: RequestScope, input: OrderInpu
   const renewal = scopedKey ? keepClaim(deps, scopedKey, claimId) : null;
   try {
     const idempotency = scopedKey ? { key: scopedKey, claimId } : null;
-    const result = await prepareAndWrite(deps, principal, customerId, orderScope, input, key, idempotency);
+    const result = await prepareAndWrite(deps, principal, customerId, orderScope, input, key, idempotency, options);
     written = result.order !== null;
     return result;
   } catch (error) {
@@ -214,6 +223,7 @@ async function prepareAndWrite(
   input: OrderInput,
   key: string | null,
   idempotency: { key: string; claimId: string } | null,
+  options: PlaceOrderOptions,
 ): Promise<PlaceOrderResult> {
   const { clock, policy, metrics, dispatcher } = deps;
   const { reader } = scope;
@@ -258,7 +268,9 @@ async function prepareAndWrite(
   if (errors.length) return failed(...errors);
   const lineItems = items as Array<Cached<Item>>;
 
-  const pricedLines = await priceLines(deps, scope, account.value, lineItems, input);
+  const pricedLines = options.lockedPrices
+    ? lockedLines(options.lockedPrices, lineItems, input, clock.now())
+    : await priceLines(deps, scope, account.value, lineItems, input);
   if ('errors' in pricedLines) return failed(...pricedLines.errors);
   const { lines: priced, pricing } = pricedLines;
   const total = priced.reduce((sum, line) => sum.plus(new Big(line.unitPrice).times(line.quantity)), new Big(0));
@@ -463,6 +475,23 @@ async function readOrFail<T>(read: () => T | Promise<T>, notFound: string, notFo
     if (error instanceof DomainError) return [{ code: error.code, message: error.message, field: [] }];
     throw error;
   }
+}
+
+/** Every line at its locked price (an accepted quote's); a line without one is reported. */
+function lockedLines(
+  prices: ReadonlyMap<string, string>,
+  items: Array<Cached<Item>>,
+  input: OrderInput,
+  now: number,
+): { lines: ErpOrderLine[]; pricing: { asOf: string; stale: boolean } } | { errors: UserError[] } {
+  const errors: UserError[] = [];
+  const lines = items.map((item, i) => {
+    const unitPrice = prices.get(item.value.sku);
+    if (unitPrice === undefined)
+      errors.push({ code: 'NO_LOCKED_PRICE', message: `${item.value.sku} has no agreed price on this order.`, field: ['lines', String(i), 'sku'] });
+    return { sku: item.value.sku, quantity: input.lines[i]!.quantity, unitPrice: unitPrice ?? '0', unitOfMeasure: item.value.unitOfMeasure };
+  });
+  return errors.length ? { errors } : { lines, pricing: { asOf: new Date(now).toISOString(), stale: false } };
 }
 
 /**
