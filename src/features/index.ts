@@ -10,9 +10,11 @@ import { changesFeature } from './changes/feature.ts';
 import { companyFeature } from './company/feature.ts';
 import type { Feature } from './feature.ts';
 import { operationsFeature } from './operations/feature.ts';
+import { outboxFeature } from './outbox/feature.ts';
 import { ordersFeature } from './orders/feature.ts';
 import { priceSheetFeature } from './price-sheet/feature.ts';
 import { punchOutFeature } from './punchout/feature.ts';
+import { quotesFeature } from './quotes/feature.ts';
 import { reconciliationFeature } from './reconciliation/feature.ts';
 import { registrationFeature } from './registration/feature.ts';
 
@@ -27,4 +29,8 @@ export const features: readonly Feature[] = [
   reconciliationFeature,
   // After company: an approved registration makes its applicant the new company's admin.
   registrationFeature,
+  // The ERP-write outbox, then the features that write through it (after orders and company: an
+  // accepted quote is an order, with its approvals).
+  outboxFeature,
+  quotesFeature,
 ];

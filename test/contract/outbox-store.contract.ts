@@ -80,7 +80,13 @@ export function runOutboxStoreContract(name: string, create: () => Promise<Outbo
       const entry = await enqueue(store);
       await store.lease('w1', { now: T0, ...LEASE });
       await store.markRetry(entry.id, { error: 'ERP down', nextAttemptAt: T0 + 5000, inDoubt: true, sentBefore: T0 + 100, owner: 'w1' }, T0 + 100);
-      expect(await store.get(entry.id)).toMatchObject({ status: 'PENDING', inDoubt: true, sentBefore: T0 + 100, lastError: 'ERP down', nextAttemptAt: T0 + 5000 });
+      expect(await store.get(entry.id)).toMatchObject({
+        status: 'PENDING',
+        inDoubt: true,
+        sentBefore: T0 + 100,
+        lastError: 'ERP down',
+        nextAttemptAt: T0 + 5000,
+      });
       expect(await store.lease('w1', { now: T0 + 4999, ...LEASE })).toEqual([]);
       await store.lease('w2', { now: T0 + 5000, ...LEASE });
       await store.markRetry(entry.id, { error: 'late', nextAttemptAt: T0, inDoubt: false, owner: 'w1' }, T0 + 5001);
@@ -94,7 +100,12 @@ export function runOutboxStoreContract(name: string, create: () => Promise<Outbo
       const entry = await enqueue(store);
       await store.lease('w1', { now: T0, ...LEASE });
       await store.markDone(entry.id, { erpQuoteNumber: 'QT-000001' }, T0 + 10);
-      expect(await store.get(entry.id)).toMatchObject({ status: 'DONE', result: { erpQuoteNumber: 'QT-000001' }, inDoubt: false, doneAt: new Date(T0 + 10).toISOString() });
+      expect(await store.get(entry.id)).toMatchObject({
+        status: 'DONE',
+        result: { erpQuoteNumber: 'QT-000001' },
+        inDoubt: false,
+        doneAt: new Date(T0 + 10).toISOString(),
+      });
       expect(await store.lease('w1', { now: T0 + 10_000_000, ...LEASE })).toEqual([]);
       await store.markRetry(entry.id, { error: 'late', nextAttemptAt: T0, inDoubt: true }, T0 + 11);
       expect(await store.get(entry.id)).toMatchObject({ status: 'DONE', lastError: null });

@@ -199,7 +199,13 @@ export class OutboxDispatcher {
         },
         now,
       );
-      log.info('ERP write queued for another attempt', { status: 'PENDING', attempts: entry.attempts, inDoubt: inDoubt || maybeSent, retryInMs: delay, err: loggableError(error) });
+      log.info('ERP write queued for another attempt', {
+        status: 'PENDING',
+        attempts: entry.attempts,
+        inDoubt: inDoubt || maybeSent,
+        retryInMs: delay,
+        err: loggableError(error),
+      });
     }
   }
 

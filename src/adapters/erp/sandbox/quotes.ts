@@ -26,9 +26,7 @@ const QuoteWire = z.object({
   validUntil: isoDate.nullable(),
   lines: z.array(z.object({ sku: key, quantity, unitPrice: decimal.nullable() })),
   total: decimal.nullable(),
-  responses: z.array(
-    z.object({ ref: key, action: z.enum(['ACCEPT', 'DECLINE', 'REVISE']), note: text.nullable(), orderRef: key.nullable(), at: z.string() }),
-  ),
+  responses: z.array(z.object({ ref: key, action: z.enum(['ACCEPT', 'DECLINE', 'REVISE']), note: text.nullable(), orderRef: key.nullable(), at: z.string() })),
 }) satisfies z.ZodType<ErpQuote>;
 const QuoteListWire = z.object({ value: z.array(QuoteWire) });
 
@@ -38,9 +36,13 @@ export function quoteCalls(http: HttpClient): ErpQuotes {
     async createQuote(request: ErpQuoteRequest, options?: ErpCallOptions): Promise<ErpQuote> {
       const quote = parseWire(QuoteWire, await http.post('createQuote', '/api/v1/quotes', request, options), 'createQuote');
       if (quote.externalRef !== request.externalRef) {
-        throw new ErpError('ERP_BAD_RESPONSE', `createQuote: the ERP answered quotation ${quote.number} (ref ${quote.externalRef}) for ${request.externalRef}`, {
-          operation: 'createQuote',
-        });
+        throw new ErpError(
+          'ERP_BAD_RESPONSE',
+          `createQuote: the ERP answered quotation ${quote.number} (ref ${quote.externalRef}) for ${request.externalRef}`,
+          {
+            operation: 'createQuote',
+          },
+        );
       }
       return quote;
     },
