@@ -17,6 +17,7 @@ import { punchOutFeature } from './punchout/feature.ts';
 import { quotesFeature } from './quotes/feature.ts';
 import { reconciliationFeature } from './reconciliation/feature.ts';
 import { registrationFeature } from './registration/feature.ts';
+import { returnsFeature } from './returns/feature.ts';
 
 export const features: readonly Feature[] = [
   catalogFeature,
@@ -33,4 +34,5 @@ export const features: readonly Feature[] = [
   // accepted quote is an order, with its approvals).
   outboxFeature,
   quotesFeature,
+  returnsFeature,
 ];

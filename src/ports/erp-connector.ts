@@ -59,6 +59,7 @@ export type * from './erp/health.ts';
 export type * from './erp/orders.ts';
 export type * from './erp/pricing.ts';
 export type * from './erp/quotes.ts';
+export type * from './erp/returns.ts';
 export type * from './erp/stock.ts';
 export {
   ERP_CAPABILITIES,

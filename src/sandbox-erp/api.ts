@@ -39,6 +39,8 @@ export function operationOf(method: string, path: string, url: URL): Operation |
   if (method === 'POST' && route === '/api/v1/quotes') return 'createQuote';
   if (method === 'GET' && route === '/api/v1/quotes') return url.searchParams.has('externalRef') ? 'findQuoteByExternalRef' : 'getQuotes';
   if (method === 'POST' && /^\/api\/v1\/quotes\/[^/]+\/responses$/.test(route)) return 'respondToQuote';
+  if (method === 'POST' && route === '/api/v1/returns') return 'createReturn';
+  if (method === 'GET' && route === '/api/v1/returns') return url.searchParams.has('externalRef') ? 'findReturnByExternalRef' : 'getReturns';
   return null;
 }
 

@@ -18,6 +18,7 @@ import { orderRoutes } from './order-routes.ts';
 import { paymentRoutes } from './payment-routes.ts';
 import { createQuoteBook } from './quote-book.ts';
 import { quoteApiRoutes, quoteControlRoutes } from './quote-routes.ts';
+import { returnRoutes } from './return-routes.ts';
 import { createStats } from './stats.ts';
 import { createWebhookSender, type WebhookSender } from './webhook-sender.ts';
 
@@ -55,6 +56,7 @@ export function createSandboxApp(options: SandboxAppOptions = {}): Hono {
 
   const accounts = accountRoutes(live, faults);
   const quotes = createQuoteBook(data, now);
+  const returns = returnRoutes(orders, faults, now);
 
   const app = new Hono();
   app.route(
@@ -63,16 +65,19 @@ export function createSandboxApp(options: SandboxAppOptions = {}): Hono {
       live.reset();
       accounts.reset();
       quotes.reset();
+      returns.reset();
     }),
   );
   app.route('/__control', changeRoutes(live, webhooks, now));
   app.route('/__control', driftRoutes(orders));
   app.route('/__control', quoteControlRoutes(quotes, orders));
+  app.route('/__control', returns.control);
   app.use('/api/*', applyFaults(faults, stats, operationOf, { random: options.random ?? Math.random, clock: () => Date.now() }));
   app.route('/api/v1', apiRoutes(data, now, orders.customer));
   app.route('/api/v1', orderRoutes(orders, faults, stats));
   app.route('/api/v1', accounts.api);
   app.route('/api/v1', quoteApiRoutes(quotes, faults));
+  app.route('/api/v1', returns.api);
   app.route(
     '/payments/v1',
     paymentRoutes(() => now().getTime()),

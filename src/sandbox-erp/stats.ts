@@ -24,6 +24,9 @@ export const OPERATIONS = [
   'findQuoteByExternalRef',
   'getQuotes',
   'respondToQuote',
+  'createReturn',
+  'findReturnByExternalRef',
+  'getReturns',
 ] as const;
 
 /** An ERP operation, named as the port's method that calls it. */

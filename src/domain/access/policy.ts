@@ -76,6 +76,10 @@ export const ACTIONS = [
   'quote.read',
   /** Accept, decline or ask to revise a quote: who may order for the customer. */
   'quote.respond',
+  /** Ask to return lines of a shipped order: who may order for the customer. */
+  'return.request',
+  /** See a return request. Refused: it does not exist, as far as the caller can tell. */
+  'return.read',
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];
@@ -269,6 +273,8 @@ const RULES: { readonly [A in Action]: (actor: Actor, resource: Resource) => Dec
   'quote.request': (actor, resource) => RULES['order.place'](actor, resource),
   'quote.read': (actor, resource) => RULES['order.read'](actor, resource),
   'quote.respond': (actor, resource) => RULES['order.place'](actor, resource),
+  'return.request': (actor, resource) => RULES['order.place'](actor, resource),
+  'return.read': (actor, resource) => RULES['order.read'](actor, resource),
 };
 
 /**

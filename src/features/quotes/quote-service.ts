@@ -13,6 +13,7 @@ import { ErpError } from '../../ports/erp-error.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { OutboxEntry } from '../../ports/outbox-store.ts';
 import type { OutboxDispatcher } from '../../services/outbox/outbox-dispatcher.ts';
+import { outboxId } from '../../services/outbox/outbox-id.ts';
 import { QUOTE_CREATE, type QuoteCreatePayload, type QuoteRespondPayload } from './quote-handlers.ts';
 
 export interface QuoteDeps {
@@ -49,14 +50,7 @@ export interface QuoteView {
 export const responseId = (quoteId: string, action: 'accept' | 'decline' | `revise-${number}`) => `${quoteId}:${action}`;
 
 /** A quote's id: from the customer and the idempotency key, so a retried request finds its quote. */
-export async function quoteId(customerId: string, key: string | null): Promise<string> {
-  if (key === null) return `qt-${crypto.randomUUID()}`;
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${customerId}\u0000${key}`));
-  return `qt-${[...new Uint8Array(digest)]
-    .slice(0, 16)
-    .map((b) => b.toString(16).padStart(2, '0'))
-    .join('')}`;
-}
+export const quoteId = (customerId: string, key: string | null): Promise<string> => outboxId('qt', customerId, key);
 
 const money = (amount: string | null, currency: string): Money | null =>
   amount === null ? null : { amount: formatAmount(new Big(amount), currency), currency };

@@ -20,6 +20,7 @@ import type { ErpPing } from './health.ts';
 import type { ErpOrderCancellation, ErpOrders } from './orders.ts';
 import type { ErpPricing } from './pricing.ts';
 import type { ErpQuotes } from './quotes.ts';
+import type { ErpReturns } from './returns.ts';
 import type { ErpStock } from './stock.ts';
 
 /** Every capability a connector may have, by name. */
@@ -39,6 +40,8 @@ export interface ErpCapabilities {
   changes: ErpChangeFeed;
   /** Requests for quotation as ERP quotations, and the buyer's responses to them. */
   quotes: ErpQuotes;
+  /** Return requests (RMA) for shipped order lines, through to their credit memo. */
+  returns: ErpReturns;
 }
 
 export type ErpCapability = keyof ErpCapabilities;
@@ -56,6 +59,7 @@ export const ERP_CAPABILITIES = Object.keys({
   orderCancellation: true,
   changes: true,
   quotes: true,
+  returns: true,
 } satisfies Record<ErpCapability, true>) as readonly ErpCapability[];
 
 /** The methods of every capability, flat: what the core calls on a connector. */
@@ -69,7 +73,8 @@ export type ErpMethods = ErpPing &
   ErpOrders &
   ErpOrderCancellation &
   ErpChangeFeed &
-  ErpQuotes;
+  ErpQuotes &
+  ErpReturns;
 
 export type ErpMethodName = keyof ErpMethods;
 
@@ -110,6 +115,9 @@ export const ERP_METHODS: { readonly [M in ErpMethodName]: ErpMethodInfo<M> } = 
   findQuoteByExternalRef: { capability: 'quotes', arity: 2, batch: false },
   getQuotes: { capability: 'quotes', arity: 2, batch: true },
   respondToQuote: { capability: 'quotes', arity: 3, batch: false },
+  createReturn: { capability: 'returns', arity: 2, batch: false },
+  findReturnByExternalRef: { capability: 'returns', arity: 2, batch: false },
+  getReturns: { capability: 'returns', arity: 2, batch: true },
 };
 
 /** The method names, in the table's order. */

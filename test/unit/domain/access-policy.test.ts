@@ -210,6 +210,20 @@ const EXPECTED: Record<Action, Record<ActorName, Row>> = {
     ops: /*        */ ['NOT_A_BUYER', /*      */ 'NOT_A_BUYER', /*      */ 'NOT_A_BUYER'],
     punchout: /*   */ ['PUNCHOUT_SESSION', /* */ 'PUNCHOUT_SESSION', /* */ 'PUNCHOUT_SESSION'],
   },
+  'return.request': {
+    buyer: /*      */ ['allow', /*            */ 'OTHER_CUSTOMER', /*   */ 'allow'],
+    rep: /*        */ ['allow', /*            */ 'OTHER_CUSTOMER', /*   */ 'allow'],
+    repUnread: /*  */ ['OTHER_CUSTOMER', /*   */ 'OTHER_CUSTOMER', /*   */ 'allow'],
+    ops: /*        */ ['NOT_A_BUYER', /*      */ 'NOT_A_BUYER', /*      */ 'NOT_A_BUYER'],
+    punchout: /*   */ ['PUNCHOUT_SESSION', /* */ 'PUNCHOUT_SESSION', /* */ 'PUNCHOUT_SESSION'],
+  },
+  'return.read': {
+    buyer: /*      */ ['allow', /*            */ 'OTHER_CUSTOMER', /*   */ 'allow'],
+    rep: /*        */ ['allow', /*            */ 'OTHER_CUSTOMER', /*   */ 'allow'],
+    repUnread: /*  */ ['OTHER_CUSTOMER', /*   */ 'OTHER_CUSTOMER', /*   */ 'allow'],
+    ops: /*        */ ['allow', /*            */ 'allow', /*            */ 'allow'],
+    punchout: /*   */ ['allow', /*            */ 'OTHER_CUSTOMER', /*   */ 'allow'],
+  },
 };
 
 /**
@@ -244,6 +258,8 @@ const APPLICANT_EXPECTED: Record<Action, Row> = {
   'quote.request': /*    */ ['OTHER_CUSTOMER', /**/ 'OTHER_CUSTOMER', /* */ 'allow'],
   'quote.read': /*       */ ['OTHER_CUSTOMER', /**/ 'OTHER_CUSTOMER', /* */ 'allow'],
   'quote.respond': /*    */ ['OTHER_CUSTOMER', /**/ 'OTHER_CUSTOMER', /* */ 'allow'],
+  'return.request': /*   */ ['OTHER_CUSTOMER', /**/ 'OTHER_CUSTOMER', /* */ 'allow'],
+  'return.read': /*      */ ['OTHER_CUSTOMER', /**/ 'OTHER_CUSTOMER', /* */ 'allow'],
 };
 
 /**

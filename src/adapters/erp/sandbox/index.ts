@@ -28,6 +28,7 @@ import { createHttpClient, type HttpClient } from './http-client.ts';
 import { accountCalls } from './accounts.ts';
 import { orderCalls } from './orders.ts';
 import { quoteCalls } from './quotes.ts';
+import { returnCalls } from './returns.ts';
 import { CustomersBatchWire, HealthWire, ItemsBatchWire, ItemsPageWire, parseWire, PricesAnswerWire, SalesRepsBatchWire, StockBatchWire } from './wire.ts';
 
 /** The sandbox API's limits per call. */
@@ -159,6 +160,8 @@ export function createSandboxConnector(options: SandboxConnectorOptions): ErpCon
     accounts: accountCalls(http),
 
     quotes: quoteCalls(http),
+
+    returns: returnCalls(http),
 
     pricing: {
       async getPrices(keys: readonly PriceKey[], callOptions?: ErpCallOptions): Promise<Array<PriceEntry | null | Error>> {

@@ -78,6 +78,8 @@ export function createTrytonConnector(options: TrytonConnectorOptions): ErpConne
       orderCancellation: 'cancelling a sale is not mapped yet',
       // A Tryton sale left in quotation state would carry a quote; not mapped yet (issue 15).
       quotes: 'quotations (a sale left in quotation state) are not mapped yet',
+      // Tryton models a return as a sale with negative quantities; not mapped yet (issue 15).
+      returns: 'returns (a return sale with negative quantities) are not mapped yet',
     },
   });
   return { ...connector, rpc };
