@@ -11,7 +11,11 @@ import { startStack, type Stack } from '../support/stack.ts';
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ BREAKER_COOLDOWN_SECONDS: '1', ERP_REQUESTS_PER_SECOND: '50' });
+  // The ERP's own request limit, short: a write killed mid-send is resent (if not found) 3 s after.
+  stack = await startStack(
+    { BREAKER_COOLDOWN_SECONDS: '1', ERP_REQUESTS_PER_SECOND: '50', ERP_MAX_REQUEST_SECONDS: '3', ERP_TIMEOUT_MS: '2000' },
+    { sandboxEnv: { SANDBOX_MAX_REQUEST_MS: '3000' } },
+  );
 });
 afterAll(() => stack?.close());
 
@@ -188,6 +192,29 @@ describe('quotes', () => {
     expect((await stack.graphql(DECLINE, { id }, { token })).body.data.declineQuote.quote.status).toBe('DECLINED');
     await new Promise((r) => setTimeout(r, 500));
     expect((await erpQuotes()).find((q) => q.externalRef === id)!.responses).toHaveLength(2);
+  });
+
+  it('erpfront killed while a quote waits for the ERP: after the restart it is created once; while the ERP is down a known quote reads stale', async () => {
+    const token = await stack.buyerToken('C0001');
+    await stack.faults({ outage: true });
+    const { quote } = await requestQuote(token, { lines: [{ sku: 'SKU-00006', quantity: 7 }], idempotencyKey: 'rfq-crash' });
+    await stack.crashAndRestartErpfront();
+    // Durable: the restarted process knows the quote, still waiting.
+    expect((await stack.graphql(QUOTE, { id: quote!.id }, { token })).body.data.quote).toMatchObject({ status: 'REQUESTED', erpQuoteNumber: null });
+    await stack.faults({ outage: false });
+    // Killed mid-send or between attempts: either way the ERP gets it once (in doubt: looked up first).
+    await inErp(quote!.id);
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await erpQuotes()).filter((q) => q.externalRef === quote!.id)).toHaveLength(1);
+
+    await eventually(
+      () => stack.graphql(QUOTE, { id: quote!.id }, { token }),
+      (a) => a.body.data.quote.erpQuoteNumber !== null,
+    );
+    await stack.faults({ outage: true });
+    const stale = await stack.graphql(`query Q($id: ID!) { quote(id: $id) { status stale erpQuoteNumber } }`, { id: quote!.id }, { token });
+    expect(stale.body.data.quote).toMatchObject({ stale: true, status: 'REQUESTED' });
+    await stack.faults({ outage: false });
   });
 
   it('the reply to the create is lost: the quotation is found by its reference, not entered twice', async () => {
