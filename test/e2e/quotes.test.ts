@@ -231,3 +231,54 @@ describe('quotes', () => {
     await stack.faults({ dropResponseAfterCommit: false });
   });
 });
+
+describe('an accepted quote over the buyer’s limit (ORDER_PRICE_MAX_AGE_SECONDS=1)', () => {
+  let own: Stack;
+  beforeAll(async () => {
+    own = await startStack({ ORDER_PRICE_MAX_AGE_SECONDS: '1', BREAKER_COOLDOWN_SECONDS: '1' });
+  }, 60_000);
+  afterAll(() => own?.close());
+
+  it('waits for the company’s approver, and once approved reaches the ERP at the quoted prices, however long it waited', async () => {
+    const customer = 'C0005';
+    const { signToken } = await import('../../scripts/sign-token.ts');
+    const who = (subject: string) => signToken({ secret: own.secret, roles: ['buyer'], customerId: customer, subject });
+    const post = (path: string, body: unknown) =>
+      fetch(`${own.sandbox.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post('/__control/changes', { type: 'creditLimit', customerId: customer, limit: null })).ok).toBe(true);
+    const ops = { token: await own.opsToken(), headers: { 'x-customer-id': customer } };
+    const set = `mutation($input: SetCompanyBuyerInput!) { setCompanyBuyer(input: $input) { userErrors { code } } }`;
+    for (const input of [
+      { subject: 'approver@e', roles: ['APPROVER'] },
+      { subject: 'buyer@e', roles: ['BUYER'], orderLimit: '1' },
+    ]) {
+      expect((await own.graphql(set, { input }, ops)).body.data.setCompanyBuyer.userErrors).toEqual([]);
+    }
+    const buyer = { token: await who('buyer@e') };
+    const requested = (await own.graphql(REQUEST_QUOTE, { input: { lines: [{ sku: 'SKU-00003', quantity: 4 }], idempotencyKey: 'rfq-approval' } }, buyer)).body
+      .data.requestQuote;
+    const id = requested.quote.id as string;
+    const held = await eventually(
+      async () => ((await (await fetch(`${own.sandbox.url}/__control/quotes`)).json()) as { quotes: ErpQuoteRecord[] }).quotes,
+      (qs) => qs.some((q) => q.externalRef === id),
+    );
+    const number = held.find((q) => q.externalRef === id)!.number;
+    expect((await post(`/__control/quotes/${number}/answer`, { lines: [{ sku: 'SKU-00003', unitPrice: '1.25' }], validUntil: day(3) })).status).toBe(200);
+
+    const accepted = (await own.graphql(ACCEPT_QUOTE, { id, idempotencyKey: 'a-1', poNumber: 'PO-QA' }, buyer)).body.data.acceptQuote;
+    expect(accepted.userErrors).toEqual([]);
+    expect(accepted.order.status).toBe('PENDING_APPROVAL');
+    // The quoted prices are older than ORDER_PRICE_MAX_AGE_SECONDS when the approver decides.
+    await new Promise((r) => setTimeout(r, 1500));
+    const APPROVE = `mutation($id: ID!) { approveOrder(id: $id) { order { id status } userErrors { code message } } }`;
+    expect((await own.graphql(APPROVE, { id: accepted.order.id }, { token: await who('approver@e') })).body.data.approveOrder.userErrors).toEqual([]);
+    const inErp = await eventually(
+      () => erpOrders(own),
+      (os) => os.some((o) => o.externalRef === accepted.order.id),
+    );
+    const ours = inErp.filter((o) => o.externalRef === accepted.order.id) as unknown as Array<{ lines: Array<{ unitPrice: string }>; total: string }>;
+    expect(ours).toHaveLength(1);
+    expect(ours[0]!.lines[0]!.unitPrice).toBe('1.25');
+    expect(ours[0]!.total).toBe('5.00');
+  });
+});

@@ -12,6 +12,7 @@ import type { GraphQLContext } from '../../transport/graphql/context.ts';
 import { decodeCursor, encodeCursor, pageSize } from '../../transport/graphql/cursor.ts';
 import { allows, authorize, requireCustomer } from '../../transport/graphql/guards.ts';
 import { fromStored } from '../orders/services/order-view.ts';
+import { quoteIdempotencyKey } from '../orders/services/order-identity.ts';
 import { placeOrder } from '../orders/services/place-order.ts';
 import { QUOTE_CREATE, QUOTE_RESPOND, type QuoteCreatePayload, type QuoteRespondPayload } from './quote-handlers.ts';
 import { effectiveStatus, quoteEntry, quoteId, responseId, utcToday, validateQuoteInput, viewQuotes, type QuoteDeps, type QuoteView } from './quote-service.ts';
@@ -165,7 +166,7 @@ export const QuoteMutations = {
     const lockedPrices = new Map(erpQuote.lines.map((l) => [l.sku, l.unitPrice!]));
     // One order per quote: the key is the quote's, in a namespace no buyer key can reach (see order-identity.ts).
     const input = {
-      idempotencyKey: `~quote:${args.id}`,
+      idempotencyKey: quoteIdempotencyKey(args.id),
       poNumber: args.poNumber ?? null,
       lines: erpQuote.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
       notes: `Quote ${erpQuote.number}`,
