@@ -11,6 +11,7 @@ import { HTTPException } from 'hono/http-exception';
 import { loggableError } from './domain/loggable-error.ts';
 import type { FeatureRoute } from './features/feature.ts';
 import type { Logger } from './ports/logger.ts';
+import type { RecentErrors } from './services/recent-errors.ts';
 import type { TokenVerifier } from './services/token-verifier.ts';
 import type { GraphQLServices } from './transport/graphql/context.ts';
 import { createGraphQLEngine, type GraphQLEngineOptions } from './transport/graphql/yoga.ts';
@@ -39,6 +40,8 @@ export interface AppDeps {
   logger: Logger;
   /** Overload protection: when and what to shed while saturated; none, nothing is shed. */
   overload?: LoadSheddingOptions;
+  /** Where failed answers (500 and above) are kept for the ops console; none, they are only logged. */
+  recentErrors?: RecentErrors;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -50,7 +53,16 @@ export function createApp(deps: AppDeps): Hono {
   // The request's span around everything, its log line included (a no-op without a tracing SDK).
   app.use(requestTrace());
   // Then: it times the whole request, sees every answer, and gives the request its id.
-  app.use(requestLog({ logger: deps.logger }));
+  const recent = deps.recentErrors;
+  app.use(
+    requestLog({
+      logger: deps.logger,
+      onServerError: recent
+        ? ({ status, method, path, requestId }) =>
+            recent.recordAnswer({ at: new Date().toISOString(), code: `HTTP_${status}`, message: `Answered ${status}.`, requestId, where: `${method} ${path}` })
+        : undefined,
+    }),
+  );
   // Before every route: a CatalogPage's JSON shrinks about ninefold (30 KB to 3.4 KB), the
   // GraphiQL page from 9 MB to 2.4 MB. The threshold only applies to answers that state their
   // length; streamed ones are compressed whatever their size (a few bytes' overhead).

@@ -29,6 +29,7 @@ import { logLink } from './services/erp/log-link.ts';
 import { meterLink } from './services/erp/meter-link.ts';
 import { traceLink } from './services/erp/trace-link.ts';
 import { ReadThroughCache } from './services/read-through-cache.ts';
+import { RecentErrors } from './services/recent-errors.ts';
 import { Throttle } from './services/throttle/throttle.ts';
 import { createTokenVerifier, type TokenVerifier } from './services/token-verifier.ts';
 import type { GraphQLServices } from './transport/graphql/context.ts';
@@ -114,6 +115,8 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
     logger: parts.logger,
     inflight: cache,
   });
+  // The errors this instance answered lately (ops console), fed by the error policy and the request log.
+  const recentErrors = new RecentErrors();
   const throttle = new Throttle({ store: backends.throttle, limits: env.THROTTLE_LIMITS, enabled: env.THROTTLE, metrics });
 
   // Features' tokens (PunchOut sessions) wrap the JWT check once every feature is set up.
@@ -147,6 +150,7 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
     verifyToken,
     services,
     punchOutBuyers: parts.punchOutBuyers ?? [],
+    recentErrors,
   };
   const features = parts.features ?? defaultFeatures;
   const routes: FeatureRoute[] = [];
@@ -179,6 +183,7 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
         getMaxAgeSeconds: env.PERSISTED_GET_MAX_AGE_SECONDS,
       },
       maxTokens: env.MAX_QUERY_TOKENS,
+      onError: ({ code, message, requestId, path }) => recentErrors.record({ at: new Date(clock.now()).toISOString(), code, message, requestId, where: path }),
       limits: env.QUERY_LIMITS && {
         maxDepth: env.MAX_QUERY_DEPTH,
         maxAliases: env.MAX_QUERY_ALIASES,
@@ -200,6 +205,7 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
     maxBatchSize: env.ERP_MAX_BATCH,
     compress: env.HTTP_COMPRESSION && parts.compress !== false,
     logger: parts.logger,
+    recentErrors,
     overload: {
       maxInflight: env.MAX_INFLIGHT_REQUESTS,
       delayThresholdMs: env.OVERLOAD_EVENT_LOOP_DELAY_MS,

@@ -6,12 +6,14 @@
  * @module
  */
 import { join } from 'node:path';
+import { createMemoryConsoleSessionStore } from '../adapters/stores/memory/console-session-store.ts';
 import { createMemoryDeliveryLog } from '../adapters/stores/memory/delivery-log.ts';
 import { createMemoryErpBudget } from '../adapters/stores/memory/erp-budget.ts';
 import { createMemoryThrottleStore } from '../adapters/stores/memory/throttle-store.ts';
 import { createSqliteCompanyStore } from '../adapters/stores/sqlite/company-store.ts';
 import { createSqliteApplicationStore } from '../adapters/stores/sqlite/application-store.ts';
 import { createSqliteOutboxStore } from '../adapters/stores/sqlite/outbox-store.ts';
+import { createSqliteAuditLog } from '../adapters/stores/sqlite/audit-log.ts';
 import { createSqliteCursorStore } from '../adapters/stores/sqlite/cursor-store.ts';
 import { createSqliteCustomerActivity } from '../adapters/stores/sqlite/customer-activity.ts';
 import { createSqliteFindingStore } from '../adapters/stores/sqlite/finding-store.ts';
@@ -34,6 +36,7 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
     const applications = createSqliteApplicationStore({ path: join(env.DATA_DIR, 'applications.sqlite') });
     const outbox = createSqliteOutboxStore({ path: join(env.DATA_DIR, 'outbox.sqlite') });
     const activity = createSqliteCustomerActivity({ path: join(env.DATA_DIR, 'activity.sqlite') });
+    const audit = createSqliteAuditLog({ path: join(env.DATA_DIR, 'audit.sqlite') });
     // This process owns the store (the lock): leases still recorded belong to a crashed
     // predecessor. Their orders are released now, in doubt, instead of after the lease runs out.
     const recoveredOrders = await orders.releaseLeases(Date.now());
@@ -56,6 +59,9 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
       findings,
       companies,
       activity,
+      audit,
+      // One process serves the console: its sessions live here (a restart asks for a new login).
+      consoleSessions: createMemoryConsoleSessionStore(),
       recoveredOrders,
       async close() {
         try {
@@ -67,6 +73,7 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
           await applications.close();
           await outbox.close();
           await activity.close();
+          await audit.close();
         } finally {
           unlock();
         }

@@ -6,6 +6,8 @@
  * @module
  */
 import { createMemoryCompanyStore } from '../adapters/stores/memory/company-store.ts';
+import { createMemoryAuditLog } from '../adapters/stores/memory/audit-log.ts';
+import { createMemoryConsoleSessionStore } from '../adapters/stores/memory/console-session-store.ts';
 import { createMemoryCursorStore } from '../adapters/stores/memory/cursor-store.ts';
 import { createMemoryCustomerActivity } from '../adapters/stores/memory/customer-activity.ts';
 import { createMemoryDeliveryLog } from '../adapters/stores/memory/delivery-log.ts';
@@ -33,6 +35,8 @@ export function openMemoryBackends(env: Env): Backends {
     findings: createMemoryFindingStore(),
     companies: createMemoryCompanyStore(),
     activity: createMemoryCustomerActivity(),
+    audit: createMemoryAuditLog(),
+    consoleSessions: createMemoryConsoleSessionStore(),
     recoveredOrders: 0,
     close: () => punchout.close(),
   };

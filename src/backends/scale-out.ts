@@ -41,6 +41,8 @@ export async function openScaleOutBackends(env: Env & { REDIS_URL: string }, opt
     findings: redis.findings,
     companies: redis.companyStore,
     activity: redis.activity,
+    audit: redis.audit,
+    consoleSessions: redis.consoleSessions,
     recoveredOrders: 0,
     close: () => redis.close(),
   };

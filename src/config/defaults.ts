@@ -20,5 +20,7 @@ export function freshnessPolicies(env: Env): Record<CacheDomain, FreshnessPolicy
     accounts: policy(env.FRESHNESS_CREDIT_SECONDS),
     // Rep assignments change as rarely as catalog data.
     reps: policy(env.FRESHNESS_ITEMS_SECONDS),
+    // Open orders and unpaid invoices move with the account's credit figures.
+    activity: policy(env.FRESHNESS_CREDIT_SECONDS),
   };
 }

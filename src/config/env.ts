@@ -64,6 +64,13 @@ const EnvSchema = z
       .max(7 * 24 * 60)
       .default(30),
     RECONCILE_DAYS: z.coerce.number().positive().max(365).default(7),
+    // The ops console (README "Ops console"): how long a login lasts (capped by the ops token's own expiry).
+    OPS_CONSOLE_SESSION_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(480),
     // Card payments (README "Orders"): verified with the gateway before an order is taken.
     PAYMENT_GATEWAY: z.enum(['sandbox', 'none'], { message: 'expected "sandbox" or "none"' }).optional(),
     PAYMENT_GATEWAY_URL: z.url({ protocol: /^https?$/, message: "expected the payment gateway's http(s) base URL" }).optional(),

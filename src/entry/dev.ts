@@ -78,3 +78,4 @@ console.log(`changes:     the sandbox's change webhooks go to ${webhook.url}`);
 console.log(`erpfront:    ${running.url}/graphql  (GraphiQL is pre-filled with a C0001 buyer token)`);
 console.log(`token for C0001 (12 h): ${token}`);
 console.log(`PunchOut:    cXML at ${running.url}/punchout/cxml, OCI at ${running.url}/punchout/oci (demo buyers: see the README)`);
+console.log(`ops console: ${running.url}/ops  (log in with the token of: npm run token -- --ops)`);

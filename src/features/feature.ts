@@ -18,6 +18,7 @@ import type { CacheInvalidation } from '../services/cache-invalidation.ts';
 import type { CircuitBreaker } from '../services/circuit-breaker.ts';
 import type { ErpHealth } from '../services/erp-health.ts';
 import type { ReadThroughCache } from '../services/read-through-cache.ts';
+import type { RecentErrors } from '../services/recent-errors.ts';
 import type { TokenVerifier } from '../services/token-verifier.ts';
 import type { GraphQLServices } from '../transport/graphql/context.ts';
 import type { BuyerOrganisation } from './punchout/domain/buyer-organisation.ts';
@@ -51,6 +52,8 @@ export interface FeatureCore {
   services: GraphQLServices;
   /** PunchOut buyer organisations, validated by the entry (a file on Node, demo buyers in dev). */
   punchOutBuyers: BuyerOrganisation[];
+  /** The errors this instance answered lately (code, erpfront's sentence, request id): the ops console's panel. */
+  recentErrors: RecentErrors;
 }
 
 /** An HTTP sub-application mounted at `path`. */

@@ -7,7 +7,9 @@
  */
 import { catalogFeature } from './catalog/feature.ts';
 import { changesFeature } from './changes/feature.ts';
+import { checkoutFeature } from './checkout/feature.ts';
 import { companyFeature } from './company/feature.ts';
+import { consoleFeature } from './console/feature.ts';
 import type { Feature } from './feature.ts';
 import { operationsFeature } from './operations/feature.ts';
 import { outboxFeature } from './outbox/feature.ts';
@@ -16,6 +18,7 @@ import { priceSheetFeature } from './price-sheet/feature.ts';
 import { punchOutFeature } from './punchout/feature.ts';
 import { quotesFeature } from './quotes/feature.ts';
 import { reconciliationFeature } from './reconciliation/feature.ts';
+import { repsFeature } from './reps/feature.ts';
 import { registrationFeature } from './registration/feature.ts';
 import { returnsFeature } from './returns/feature.ts';
 
@@ -23,6 +26,7 @@ export const features: readonly Feature[] = [
   catalogFeature,
   ordersFeature,
   companyFeature,
+  repsFeature,
   priceSheetFeature,
   punchOutFeature,
   operationsFeature,
@@ -35,4 +39,7 @@ export const features: readonly Feature[] = [
   outboxFeature,
   quotesFeature,
   returnsFeature,
+  consoleFeature,
+  // Uses the orders' pipeline and the company's approval gate, read per request.
+  checkoutFeature,
 ];

@@ -6,7 +6,9 @@
  * @module
  */
 import type { ApplicationStore } from './application-store.ts';
+import type { AuditLog } from './audit-log.ts';
 import type { CacheStore } from './cache-store.ts';
+import type { ConsoleSessionStore } from './console-session-store.ts';
 import type { InvalidationBus } from './cache-invalidation.ts';
 import type { CompanyStore } from './company-store.ts';
 import type { CursorStore } from './cursor-store.ts';
@@ -48,6 +50,10 @@ export interface Backends {
   readonly companies: CompanyStore;
   /** Customers acted for lately (the price sheet's scope): durable where the set is, shared in scale-out. */
   readonly activity: CustomerActivityStore;
+  /** Every operations action (who, what, when, result): durable where the set is, shared in scale-out. */
+  readonly audit: AuditLog;
+  /** Ops console sessions: this process's (embedded, memory), or shared by every instance (scale-out). */
+  readonly consoleSessions: ConsoleSessionStore;
   /**
    * Orders a crashed predecessor was submitting, released at open (in doubt) because this process
    * owns the store; 0 where leases are shared and run out instead (scale-out).

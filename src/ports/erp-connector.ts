@@ -54,7 +54,9 @@ export interface ErpCallOptions {
 
 // The port by capability, gathered here so that `ports/erp-connector.ts` stays the one import.
 export type * from './erp/accounts.ts';
+export type * from './erp/activity.ts';
 export type * from './erp/catalog.ts';
+export type * from './erp/checkout.ts';
 export type * from './erp/health.ts';
 export type * from './erp/orders.ts';
 export type * from './erp/pricing.ts';

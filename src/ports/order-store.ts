@@ -8,6 +8,7 @@
  *
  * @module
  */
+import type { OnBehalf } from '../domain/orders/on-behalf.ts';
 import type { DecimalString, ErpOrderLine, ErpOrderRequest } from './erp-connector.ts';
 
 /**
@@ -34,6 +35,11 @@ export interface StoredOrder {
   currency: string;
   /** The principal who placed it (a buyer, or a rep on the customer's behalf): the audit trail. */
   placedBy: string;
+  /**
+   * Set when a sales rep placed it on the customer's behalf (`placedBy` is then the rep's
+   * subject); `null` (or absent, for orders written before reps) when a buyer of the company did.
+   */
+  onBehalf?: OnBehalf | null;
   creditDecision: { decision: CreditDecisionKind; reason: string | null };
   idempotencyKey: string | null;
   /** UTC ISO 8601. */
@@ -64,7 +70,10 @@ export interface StoredOrder {
   rejection: { reason: string; message: string } | null;
 }
 
-export type NewOrder = Pick<StoredOrder, 'id' | 'customerId' | 'status' | 'request' | 'total' | 'currency' | 'placedBy' | 'creditDecision' | 'idempotencyKey'>;
+export type NewOrder = Pick<
+  StoredOrder,
+  'id' | 'customerId' | 'status' | 'request' | 'total' | 'currency' | 'placedBy' | 'onBehalf' | 'creditDecision' | 'idempotencyKey'
+>;
 
 /** The outcome of presenting an idempotency key. */
 export type IdempotencyClaim =

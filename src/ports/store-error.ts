@@ -12,7 +12,9 @@ export type StoreErrorCode =
   | 'FINDING_STORE_UNAVAILABLE'
   | 'APPLICATION_STORE_UNAVAILABLE'
   | 'OUTBOX_STORE_UNAVAILABLE'
-  | 'COMPANY_STORE_UNAVAILABLE';
+  | 'COMPANY_STORE_UNAVAILABLE'
+  | 'AUDIT_LOG_UNAVAILABLE'
+  | 'CONSOLE_SESSIONS_UNAVAILABLE';
 
 export class StoreUnavailableError extends Error {
   override readonly name = 'StoreUnavailableError';

@@ -106,6 +106,8 @@ export function accountRoutes(live: LiveData, faults: FaultState): { api: Hono<{
       shipTos,
       // A new account buys nothing on account until credit control sets it a limit.
       credit: { limit: '0.00', balance: '0.00', openOrders: '0.00', onHold: false, holdReason: null },
+      // The registration's contact is who the ERP writes to about the account.
+      primaryContact: request.contact.email,
     };
     live.addCustomer(account);
     const entry = { externalRef: request.externalRef, account };

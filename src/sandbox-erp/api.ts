@@ -41,6 +41,9 @@ export function operationOf(method: string, path: string, url: URL): Operation |
   if (method === 'POST' && /^\/api\/v1\/quotes\/[^/]+\/responses$/.test(route)) return 'respondToQuote';
   if (method === 'POST' && route === '/api/v1/returns') return 'createReturn';
   if (method === 'GET' && route === '/api/v1/returns') return url.searchParams.has('externalRef') ? 'findReturnByExternalRef' : 'getReturns';
+  if (method === 'POST' && route === '/api/v1/checkout/totals') return 'quoteTotals';
+  if (method === 'GET' && route === '/api/v1/open-orders') return 'getOpenOrderSummaries';
+  if (method === 'GET' && route === '/api/v1/open-invoices') return 'getOpenInvoices';
   return null;
 }
 
@@ -135,7 +138,7 @@ export function apiRoutes(data: DataSet, now: () => Date, customer: (account: Cu
  * A batch read by a comma-separated key list: `{"value": [...found], "missing": [...unknown]}`.
  * Values come back sorted by key, not in the order asked, as many ERPs do; callers map by key.
  */
-function batch<T>(c: Context, param: string, find: (key: string) => T | undefined, keyOf: (value: T) => string): Response {
+export function batch<T>(c: Context, param: string, find: (key: string) => T | undefined, keyOf: (value: T) => string): Response {
   const raw = c.req.query(param) ?? '';
   const keys = [
     ...new Set(

@@ -5,9 +5,11 @@
  * @module
  */
 import { Hono } from 'hono';
+import { activityRoutes } from './activity-routes.ts';
 import { accountRoutes } from './account-routes.ts';
 import { apiRoutes, operationOf } from './api.ts';
 import { changeRoutes } from './change-routes.ts';
+import { checkoutRoutes } from './checkout-routes.ts';
 import { controlRoutes } from './control.ts';
 import { DEFAULT_SEED, dataSetFor } from './data-set.ts';
 import { driftRoutes } from './drift-routes.ts';
@@ -75,9 +77,11 @@ export function createSandboxApp(options: SandboxAppOptions = {}): Hono {
   app.use('/api/*', applyFaults(faults, stats, operationOf, { random: options.random ?? Math.random, clock: () => Date.now() }));
   app.route('/api/v1', apiRoutes(data, now, orders.customer));
   app.route('/api/v1', orderRoutes(orders, faults, stats));
+  app.route('/api/v1', activityRoutes(data, orders, now));
   app.route('/api/v1', accounts.api);
   app.route('/api/v1', quoteApiRoutes(quotes, faults));
   app.route('/api/v1', returns.api);
+  app.route('/api/v1', checkoutRoutes(data));
   app.route(
     '/payments/v1',
     paymentRoutes(() => now().getTime()),

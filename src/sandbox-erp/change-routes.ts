@@ -10,6 +10,7 @@
  *   unless told) → `item.changed` (ERPs keep the list price on the item)
  * - `{"type":"stock","sku","warehouse":"EAST","onHand":12}` → `stock.changed`
  * - `{"type":"creditLimit","customerId","limit":"5000.00"|null}` → `customer.changed`
+ * - `{"type":"item","sku","salable":false}` (discontinued; `true` sells it again) → `item.changed`
  *
  * @module
  */
@@ -38,6 +39,7 @@ const ChangeSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({ type: z.literal('stock'), sku: id, warehouse: id, onHand: z.number().finite().nonnegative() }),
   z.strictObject({ type: z.literal('creditLimit'), customerId: id, limit: amount.nullable() }),
+  z.strictObject({ type: z.literal('item'), sku: id, salable: z.boolean() }),
 ]);
 
 type Change = z.infer<typeof ChangeSchema>;
@@ -97,6 +99,11 @@ function apply(live: LiveData, change: Change, today: Date): Applied {
       if (!data.stockRecord(change.sku, today)) return { ok: false, status: 404, error: `No item ${change.sku}` };
       live.setOnHand(change.sku, change.warehouse, change.onHand);
       return { ok: true, value: data.stockRecord(change.sku, today), event: { type: 'stock.changed', data: { skus: [change.sku] } } };
+    }
+    case 'item': {
+      if (!data.itemsBySku.has(change.sku)) return { ok: false, status: 404, error: `No item ${change.sku}` };
+      live.setSalable(change.sku, change.salable);
+      return { ok: true, value: data.itemsBySku.get(change.sku), event: { type: 'item.changed', data: { skus: [change.sku] } } };
     }
     case 'creditLimit': {
       if (!data.customersById.has(change.customerId)) return { ok: false, status: 404, error: `No customer ${change.customerId}` };

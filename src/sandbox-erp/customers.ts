@@ -120,6 +120,8 @@ const REP_NAMES = [
 /**
  * Customers pinned so tests and demos can rely on them. C0001 and C0002 are both USD and on
  * different price lists; only C0001 has contract prices. R01 has C0001 and C0003, not C0002.
+ * Every customer's primary contact is its purchasing mailbox (C0001's
+ * `purchasing@acme-fabrication.example`, see {@link contactFor}) but C0007's: it has none on file.
  */
 const PINNED: Readonly<Record<string, Partial<CustomerAccount> & { rep?: string }>> = {
   C0001: { name: 'Acme Fabrication Inc.', currency: 'USD', priceListId: 'PL-CONTRACTOR', hasContractPrices: true, poRequired: false, rep: 'R01' },
@@ -128,8 +130,25 @@ const PINNED: Readonly<Record<string, Partial<CustomerAccount> & { rep?: string 
   C0004: { name: 'Hooli Mechanical LLC', currency: 'USD', priceListId: 'PL-CONTRACTOR', hasContractPrices: false, rep: 'R02' },
   C0005: { name: 'Vandelay Industries Inc.', currency: 'USD', priceListId: 'PL-DISTRIBUTOR', hasContractPrices: true, rep: 'R03' },
   C0006: { name: 'Stahlwerk Nord GmbH', currency: 'EUR', priceListId: 'PL-EU-TRADE', hasContractPrices: true, poRequired: true, rep: 'R06' },
-  C0007: { name: 'Bluth Builders Co.', currency: 'USD', priceListId: null, hasContractPrices: false, rep: 'R03' },
+  C0007: { name: 'Bluth Builders Co.', currency: 'USD', priceListId: null, hasContractPrices: false, rep: 'R03', primaryContact: null },
 };
+
+/** Legal forms dropped from a company's name to make its e-mail domain. */
+const FORMS = new RegExp(`\\s(${[...US_FORMS, ...EU_FORMS].map((f) => f.replace(/[.&]/g, '\\$&')).join('|')})$`);
+
+/**
+ * The purchasing mailbox at the company's own domain (`Acme Fabrication Inc.` →
+ * `purchasing@acme-fabrication.example`): derived from the name, not drawn, so adding it changed
+ * no other generated value.
+ */
+function contactFor(name: string): string {
+  const domain = name
+    .replace(FORMS, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+  return `purchasing@${domain}.example`;
+}
 
 export interface CustomerData {
   customers: CustomerAccount[];
@@ -158,7 +177,9 @@ export function generateCustomers(seed: number): CustomerData {
       poRequired: pinned.poRequired ?? draw.chance(0.25),
       shipTos: shipTosFor(draw, id, eu),
       credit: { limit: '0.00', balance: '0.00', openOrders: '0.00', onHold: false, holdReason: null },
+      primaryContact: null,
     };
+    account.primaryContact = 'primaryContact' in pinned ? (pinned.primaryContact ?? null) : contactFor(account.name);
     account.credit = creditFor(draw, id, account.paymentTerms.code);
     customers.push(account);
     repOf.set(id, pinned.rep ?? (draw.chance(0.05) ? null : key('R', draw.int(1, REP_COUNT), 2)));

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { CustomerAccount, DecimalString, PriceEntry, PriceKey, StockRecord } from '../ports/erp-connector.ts';
+import type { CustomerAccount, DecimalString, Item, PriceEntry, PriceKey, StockRecord } from '../ports/erp-connector.ts';
 import type { DataSet } from './data-set.ts';
 import { priceKey } from './pricing.ts';
 
@@ -18,6 +18,8 @@ export interface LiveData {
   setPrice(key: PriceKey, currency: string, unitPrice: DecimalString): PriceEntry;
   /** Sets what a warehouse has on hand of a SKU (a count, a receipt, a write-off). */
   setOnHand(sku: string, warehouse: string, onHand: number): void;
+  /** Discontinues an item (`salable: false`), or sells it again. */
+  setSalable(sku: string, salable: boolean): void;
   /** Sets a customer's credit limit (`null`: no limit). */
   setCreditLimit(customerId: string, limit: DecimalString | null): void;
   /** Adds an account the sandbox created (`POST /accounts`); its id must be new. */
@@ -29,6 +31,7 @@ export interface LiveData {
 export function createLiveData(base: DataSet): LiveData {
   const prices = new Map<string, PriceEntry>();
   const customers = new Map<string, CustomerAccount>();
+  const items = new Map<string, Item>();
   /** sku → warehouse → on hand. */
   const onHand = new Map<string, Map<string, number>>();
   const customer = (id: string) => customers.get(id) ?? base.customersById.get(id);
@@ -37,6 +40,7 @@ export function createLiveData(base: DataSet): LiveData {
     ...base,
     prices: overlay(base.prices, prices),
     customersById: overlay(base.customersById, customers),
+    itemsBySku: overlay(base.itemsBySku, items),
     stockRecord(sku, today): StockRecord | undefined {
       const record = base.stockRecord(sku, today);
       const changed = onHand.get(sku);
@@ -64,6 +68,10 @@ export function createLiveData(base: DataSet): LiveData {
       if (!changed) onHand.set(sku, (changed = new Map()));
       changed.set(warehouse, quantity);
     },
+    setSalable(sku, salable) {
+      const item = items.get(sku) ?? base.itemsBySku.get(sku);
+      if (item) items.set(sku, { ...item, salable });
+    },
     setCreditLimit(customerId, limit) {
       const account = customer(customerId);
       if (account) customers.set(customerId, { ...account, credit: { ...account.credit, limit } });
@@ -75,6 +83,7 @@ export function createLiveData(base: DataSet): LiveData {
     reset() {
       prices.clear();
       customers.clear();
+      items.clear();
       onHand.clear();
     },
   };

@@ -17,6 +17,7 @@ import type { CustomerAccount, ErpOrder, ErpOrderLine, ErpOrderRequest, ErpOrder
 import type { DataSet } from './data-set.ts';
 import { advanceOrder, catchUp, isFinal, openOrder, toErpOrder, type SandboxOrder } from './order-lifecycle.ts';
 import { orderTotal, refusalOf, type Refusal } from './order-rules.ts';
+import { orderTotals } from './order-totals.ts';
 
 /** An order as `GET /__control/orders` lists it. */
 export interface ControlOrderView {
@@ -45,6 +46,8 @@ export interface OrderBook {
   byExternalRef(externalRef: string): ErpOrder[];
   /** A page of a customer's orders, newest first. */
   byCustomer(customerId: string, offset: number, limit: number): { value: ErpOrder[]; total: number };
+  /** Every order of a customer as it stands now, oldest first. */
+  ofCustomer(customerId: string): ErpOrder[];
   /** Cancels an order nothing of which has shipped: the order, `unknown`, or `shipped` when too late. */
   cancel(number: string): ErpOrder | 'unknown' | 'shipped';
   /** Moves one order a step on now: the order, `unknown`, or `final` when nothing is left to do. */
@@ -113,7 +116,9 @@ export function createOrderBook(data: DataSet, options: OrderBookOptions): Order
       const total = orderTotal(request.lines);
       const refusal = refusalOf(request, data, base && withOrders(base), total);
       if (refusal) return { ok: false, refusal };
-      const order = openOrder(nextSeq++, structuredClone(request), total, options.clock());
+      // The refusal rules checked the ship-to: it is one of the customer's addresses.
+      const shipTo = base!.shipTos.find((address) => address.id === request.shipToId)!;
+      const order = openOrder(nextSeq++, structuredClone(request), total, options.clock(), orderTotals(request.lines, shipTo, request.currency));
       orders.push(order);
       byNumber.set(order.number, order);
       push(byRef, request.externalRef, order);
@@ -131,6 +136,10 @@ export function createOrderBook(data: DataSet, options: OrderBookOptions): Order
       const end = Math.max(0, own.length - offset);
       const page = own.slice(Math.max(0, end - limit), end).reverse();
       return { value: fresh(page).map(toErpOrder), total: own.length };
+    },
+
+    ofCustomer(customerId) {
+      return fresh(byCustomerId.get(customerId) ?? []).map(toErpOrder);
     },
 
     cancel(number) {
@@ -185,7 +194,11 @@ export function createOrderBook(data: DataSet, options: OrderBookOptions): Order
         if (change.quantity !== undefined) line.quantity = change.quantity;
         if (change.unitPrice !== undefined) line.unitPrice = change.unitPrice;
       }
-      for (const order of new Set(lines.map((l) => l.order))) order.total = orderTotal(order.request.lines);
+      for (const order of new Set(lines.map((l) => l.order))) {
+        order.total = orderTotal(order.request.lines);
+        const shipTo = data.customersById.get(order.request.customerId)?.shipTos.find((address) => address.id === order.request.shipToId);
+        order.totals = shipTo ? orderTotals(order.request.lines, shipTo, order.request.currency) : null;
+      }
       return held.map(toErpOrder);
     },
 

@@ -10,7 +10,7 @@
  * @module
  */
 import Big from 'big.js';
-import type { ErpOrder, ErpOrderRequest, ErpOrderStatus, Invoice, Shipment } from '../ports/erp-connector.ts';
+import type { ErpOrder, ErpOrderRequest, ErpOrderStatus, ErpOrderTotals, Invoice, Shipment } from '../ports/erp-connector.ts';
 import { isoDateAfter } from './data-set.ts';
 import { rng, type Rng } from './prng.ts';
 
@@ -27,6 +27,8 @@ export interface SandboxOrder {
   readonly request: ErpOrderRequest;
   /** Two decimals, in the order's currency; recomputed when a test changes a line (drift). */
   total: string;
+  /** Subtotal, tax, shipping and total (`order-totals.ts`); recomputed with `total`. */
+  totals: ErpOrderTotals | null;
   readonly createdAtMs: number;
   status: ErpOrderStatus;
   /** When the last step happened (creation at first); the next one is due a step later. */
@@ -46,12 +48,13 @@ export interface StepContext {
 }
 
 /** A new order, OPEN, with nothing shipped. */
-export function openOrder(seq: number, request: ErpOrderRequest, total: string, createdAtMs: number): SandboxOrder {
+export function openOrder(seq: number, request: ErpOrderRequest, total: string, createdAtMs: number, totals: ErpOrderTotals | null = null): SandboxOrder {
   return {
     seq,
     number: `SO-${ORDER_NUMBER_BASE + seq}`,
     request,
     total,
+    totals,
     createdAtMs,
     status: 'OPEN',
     lastStepAtMs: createdAtMs,
@@ -114,6 +117,7 @@ export function toErpOrder(order: SandboxOrder): ErpOrder {
     createdAt: new Date(order.createdAtMs).toISOString(),
     currency: request.currency,
     total: order.total,
+    totals: order.totals && { ...order.totals },
     lines: request.lines.map((line, i) => ({ ...line, shippedQuantity: order.shipped[i] ?? 0 })),
     shipments: order.shipments.map((s) => ({ ...s, lines: s.lines.map((l) => ({ ...l })) })),
     invoices: order.invoices.map((invoice) => ({ ...invoice })),

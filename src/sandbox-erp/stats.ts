@@ -27,6 +27,9 @@ export const OPERATIONS = [
   'createReturn',
   'findReturnByExternalRef',
   'getReturns',
+  'quoteTotals',
+  'getOpenOrderSummaries',
+  'getOpenInvoices',
 ] as const;
 
 /** An ERP operation, named as the port's method that calls it. */

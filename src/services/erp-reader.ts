@@ -11,11 +11,13 @@ import DataLoader from 'dataloader';
 import type { KeyPattern } from '../ports/cache-store.ts';
 import type {
   CustomerAccount,
+  CustomerOpenInvoices,
   ErpCallOptions,
   ErpConnector,
   ErpPriority,
   Item,
   ItemSearch,
+  OpenOrderSummary,
   PriceEntry,
   PriceKey,
   PriceScope,
@@ -60,6 +62,13 @@ export const SEARCH_PAGES: KeyPattern = { prefix: 'search:' };
 
 const identity = (key: string) => key;
 
+/** The cache keys (in `activity`) of a customer's open-order summary and unpaid invoices. */
+export function activityKeys(customerId: string): string[] {
+  return [openOrdersKey(customerId), openInvoicesKey(customerId)];
+}
+const openOrdersKey = (customerId: string) => `orders:${customerId}`;
+const openInvoicesKey = (customerId: string) => `invoices:${customerId}`;
+
 /**
  * Reads of one request that reached the ERP (cache misses it fetched, not background refreshes),
  * by kind: what the request's actual query cost charges for (`extensions.cost`). Prices count
@@ -72,6 +81,8 @@ export interface ErpReadCounts {
   accounts: number;
   reps: number;
   search: number;
+  /** Open-order summaries and unpaid-invoice lists, one per customer (a rep's home). */
+  activity: number;
 }
 
 /** A SKU's price is looked up in up to three scopes (contract, price list, list) in one call. */
@@ -91,9 +102,11 @@ export class ErpReader {
   #reps?: DataLoader<string, Cached<SalesRep>, string>;
   #prices?: DataLoader<PriceKey, Cached<PriceEntry | null>, string>;
   #stock?: DataLoader<string, Cached<StockRecord>, string>;
+  #openOrders?: DataLoader<string, Cached<OpenOrderSummary>, string>;
+  #openInvoices?: DataLoader<string, Cached<CustomerOpenInvoices>, string>;
   /** Authoritative price reads (an order's), one loader per maximum age. */
   #authoritativePrices?: Map<number, DataLoader<PriceKey, Cached<PriceEntry | null>, string>>;
-  readonly #erpReads: ErpReadCounts = { items: 0, prices: 0, stock: 0, accounts: 0, reps: 0, search: 0 };
+  readonly #erpReads: ErpReadCounts = { items: 0, prices: 0, stock: 0, accounts: 0, reps: 0, search: 0, activity: 0 };
 
   constructor(erp: ErpConnector, cache: ReadThroughCache, options: ErpReaderOptions) {
     this.#erp = erp;
@@ -158,6 +171,33 @@ export class ErpReader {
   stock(sku: string): MaybePromise<Cached<StockRecord>> {
     return (
       this.#cache.peek<StockRecord>('stock', sku) ?? (this.#stock ??= this.#loader('stock', identity, (skus, call) => this.#erp.getStock(skus, call))).load(sku)
+    );
+  }
+
+  /**
+   * A customer's orders open in the ERP, counted and totalled: the customers asked for in one tick
+   * are one `getOpenOrderSummaries` call (cached as `activity`, keyed `orders:<customer>`).
+   */
+  openOrders(customerId: string): MaybePromise<Cached<OpenOrderSummary>> {
+    return (
+      this.#cache.peek<OpenOrderSummary>('activity', `orders:${customerId}`) ??
+      (this.#openOrders ??= this.#loader(
+        'activity',
+        (id: string) => `orders:${id}`,
+        (ids, call) => this.#erp.getOpenOrderSummaries(ids, call),
+      )).load(customerId)
+    );
+  }
+
+  /** A customer's unpaid invoices: one `getOpenInvoices` call per tick (cached as `activity`, keyed `invoices:<customer>`). */
+  openInvoices(customerId: string): MaybePromise<Cached<CustomerOpenInvoices>> {
+    return (
+      this.#cache.peek<CustomerOpenInvoices>('activity', `invoices:${customerId}`) ??
+      (this.#openInvoices ??= this.#loader(
+        'activity',
+        (id: string) => `invoices:${id}`,
+        (ids, call) => this.#erp.getOpenInvoices(ids, call),
+      )).load(customerId)
     );
   }
 

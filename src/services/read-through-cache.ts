@@ -11,7 +11,7 @@ import type { Metrics } from '../ports/metrics.ts';
 import { inSpan, SpanAttributes, type Span } from './tracing.ts';
 
 /** The kinds of ERP data erpfront caches, each with its own freshness. */
-export type CacheDomain = 'items' | 'prices' | 'stock' | 'accounts' | 'reps';
+export type CacheDomain = 'items' | 'prices' | 'stock' | 'accounts' | 'reps' | 'activity';
 
 export interface FreshnessPolicy {
   /** How long a value is served as fresh. */
@@ -63,6 +63,8 @@ export class ReadThroughCache {
   readonly #metrics: Metrics;
   /** Fetches under way, by cache key: a second asker waits for the first instead of asking the ERP. */
   readonly #inflight = new Map<string, Promise<unknown>>();
+  /** When each domain last got values from the ERP (epoch ms): the ops console's data age. */
+  readonly #lastFetched: Partial<Record<CacheDomain, number>> = {};
 
   constructor(options: ReadThroughCacheOptions) {
     this.#local = options.local;
@@ -73,6 +75,16 @@ export class ReadThroughCache {
   }
 
   /** The cache key of a domain's key. Keys carry their scope (customer, price list, currency). */
+  /** When `domain` last got a value from the ERP on this instance (epoch ms), `null` before the first. */
+  lastFetchedAt(domain: CacheDomain): number | null {
+    return this.#lastFetched[domain] ?? null;
+  }
+
+  /** The freshness policy of each domain (what "fresh" and "stale" mean there). */
+  get policies(): Readonly<Record<CacheDomain, FreshnessPolicy>> {
+    return this.#policies;
+  }
+
   static key(domain: CacheDomain, key: string): string {
     return `${domain}:${key}`;
   }
@@ -242,6 +254,7 @@ export class ReadThroughCache {
       async (values) => {
         const fetchedAt = this.#clock.now();
         const asOf = new Date(fetchedAt).toISOString();
+        if (values.some((value) => !(value instanceof Error))) this.#lastFetched[domain] = fetchedAt;
         const stored: Array<readonly [string, CacheEntry<T>]> = [];
         const outcomes = values.map((value, j): Cached<T> | Error => {
           if (value instanceof Error) return value;

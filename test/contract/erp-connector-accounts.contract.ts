@@ -39,7 +39,7 @@ export function accountScenarios(canStop: boolean, suite: AccountSuiteContext): 
     return { connector: suite.connector(), fx: fixtures };
   };
 
-  it('createCustomer creates an account that getCustomers reads with its addresses, price list and terms', async () => {
+  it('createCustomer creates an account that getCustomers reads with its addresses, price list, terms and contact', async () => {
     const { connector, fx } = setup();
     const externalRef = newExternalRef();
     const created = await connector.createCustomer({ ...fx.newCustomer, externalRef });
@@ -49,6 +49,8 @@ export function accountScenarios(canStop: boolean, suite: AccountSuiteContext): 
     expect(account).not.toBeInstanceOf(Error);
     const read = account as CustomerAccount;
     expect(read.name).toBe(fx.newCustomer.name);
+    // The registration's contact is the account's primary contact (who may become its admin).
+    expect(read.primaryContact).toBe(fx.newCustomer.contact.email);
     expect(read.priceListId).toBe(fx.expectedPriceListId);
     expect(read.shipTos).toHaveLength(fx.newCustomer.addresses.length);
     const first = fx.newCustomer.addresses[0]!;

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { checkoutScenarios } from './erp-connector-checkout.contract.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Big from 'big.js';
 import {
@@ -15,9 +16,11 @@ import {
   ERP_METHODS,
   ERP_METHOD_NAMES,
   type CustomerAccount,
+  type CustomerOpenInvoices,
   type ErpCapability,
   type ErpConnector,
   type Item,
+  type OpenOrderSummary,
   type PriceEntry,
   type PriceKey,
   type SalesRep,
@@ -46,6 +49,11 @@ export interface ConnectorFixtures {
   /** A customer without any contract price. */
   customerWithoutContractPrices: string;
   unknownCustomer: string;
+  /**
+   * Customers' primary contacts as the ERP holds them (at least one with a contact; `null`: the
+   * ERP names none for that customer).
+   */
+  primaryContacts: ReadonlyArray<{ customerId: string; contact: string | null }>;
   /** A sales rep and customers it is assigned (it may have more); absent when the ERP assigns none. */
   salesRep?: { id: string; customerIds: readonly string[] };
   unknownSalesRep: string;
@@ -206,6 +214,15 @@ export function runErpConnectorContract(name: string, can: ConnectorCapabilities
       }
     });
 
+    it("getCustomers names each account's primary contact (what erpfront matches a buyer's subject with), or null", async () => {
+      expect(fx.primaryContacts.some((p) => p.contact !== null)).toBe(true);
+      const result = await connector.getCustomers(fx.primaryContacts.map((p) => p.customerId));
+      expect(result.map((r) => value<CustomerAccount>(r).primaryContact)).toEqual(fx.primaryContacts.map((p) => p.contact));
+      const [other] = await connector.getCustomers([fx.customerWithPriceList.id]);
+      const contact = value<CustomerAccount>(other).primaryContact;
+      if (contact !== null) expect(contact).toMatch(/^\S+$/);
+    });
+
     it('getCustomers tells customers without contract prices', async () => {
       const [customer] = await connector.getCustomers([fx.customerWithoutContractPrices]);
       expect(value<CustomerAccount>(customer).hasContractPrices).toBe(false);
@@ -220,6 +237,31 @@ export function runErpConnectorContract(name: string, can: ConnectorCapabilities
       expect(rep.name).not.toBe('');
       expect(rep.customerIds).toEqual(expect.arrayContaining([...fx.salesRep.customerIds]));
     });
+
+    when(can.declares.includes('accountActivity'))(
+      'getOpenOrderSummaries and getOpenInvoices answer one entry per customer, in order, failing only the unknown one',
+      async () => {
+        const ids = [fx.customerWithoutContractPrices, fx.unknownCustomer, fx.customerWithPriceList.id];
+        const [orders, invoices] = await Promise.all([connector.getOpenOrderSummaries(ids), connector.getOpenInvoices(ids)]);
+        expectErpError(orders[1], 'ERP_NOT_FOUND', 'getOpenOrderSummaries');
+        expectErpError(invoices[1], 'ERP_NOT_FOUND', 'getOpenInvoices');
+        for (const i of [0, 2]) {
+          const summary = value<OpenOrderSummary>(orders[i]);
+          expect(summary).toMatchObject({ customerId: ids[i], currency: expect.stringMatching(/^[A-Z]{3}$/) });
+          expect(Number.isInteger(summary.count) && summary.count >= 0).toBe(true);
+          expect(summary.total).toMatch(DECIMAL);
+          const open = value<CustomerOpenInvoices>(invoices[i]);
+          expect(open.customerId).toBe(ids[i]);
+          for (const invoice of open.invoices) {
+            expect(invoice.paid).toBe(false);
+            expect(invoice.total).toMatch(DECIMAL);
+            expect(invoice.issuedAt).toMatch(ISO_DATE);
+            expect(invoice.dueDate).toMatch(ISO_DATE);
+          }
+        }
+        expect(await connector.getOpenOrderSummaries([])).toEqual([]);
+      },
+    );
 
     it('getPrices answers each scope, breaks ascending, and null where a scope has no price', async () => {
       const { currency, skuWithBreaks } = fx.listPrice;
@@ -323,6 +365,8 @@ export function runErpConnectorContract(name: string, can: ConnectorCapabilities
         fixtures: () => fx.orders,
         outage: () => under.faults?.outage,
       });
+
+    if (can.orders && can.declares.includes('checkout')) checkoutScenarios({ connector: () => connector, fixtures: () => fx.orders });
 
     if (can.declares.includes('accounts'))
       accountScenarios(can.outage, {

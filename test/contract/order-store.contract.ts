@@ -44,6 +44,16 @@ export function runOrderStoreContract(name: string, create: () => Promise<{ stor
       expect(await store.get('nope')).toBeNull();
     });
 
+    it("keeps the mark of an order a sales rep placed on the customer's behalf; a buyer's own has none", async () => {
+      const { store } = await create();
+      const forCustomer = await store.insert(newOrder('ord_rep', 'C0001', { placedBy: 'maria@reps', onBehalf: { repId: 'R01' } }), { now: T0 });
+      expect(forCustomer).toMatchObject({ placedBy: 'maria@reps', onBehalf: { repId: 'R01' } });
+      expect(await store.get('ord_rep')).toEqual(forCustomer);
+      expect((await store.listByCustomer('C0001', { limit: 10 })).find((o) => o.id === 'ord_rep')?.onBehalf).toEqual({ repId: 'R01' });
+      expect((await store.insert(newOrder('ord_own'), { now: T0 })).onBehalf).toBeNull();
+      expect((await store.get('ord_own'))?.onBehalf).toBeNull();
+    });
+
     it('survives closing and reopening (durability)', async () => {
       const { store, reopen } = await create();
       if (!reopen) return;

@@ -29,6 +29,10 @@ const SANDBOX_FIXTURES: ConnectorFixtures = {
     },
   ],
   unknownCustomer: 'C9999',
+  primaryContacts: [
+    { customerId: 'C0001', contact: 'purchasing@acme-fabrication.example' },
+    { customerId: 'C0007', contact: null },
+  ],
   salesRep: { id: 'R01', customerIds: ['C0001', 'C0003'] },
   unknownSalesRep: 'R99',
   listPrice: { currency: 'USD', skuWithBreaks: 'SKU-00002' },

@@ -33,6 +33,12 @@ function fixtures(tryton: RunningTryton): ConnectorFixtures {
     customerWithPriceList: { id: 'GLOBEX', priceListId, currency: 'USD', pricedSku: 'SKU-1006' },
     customerWithoutContractPrices: 'INITECH',
     unknownCustomer: 'NOBODY',
+    // setup_demo.py gives each customer a purchasing mailbox, and the supplier none.
+    primaryContacts: [
+      { customerId: 'GLOBEX', contact: 'purchasing@globex.example' },
+      { customerId: 'FASTCO', contact: null },
+      { customerId: 'INITECH', contact: 'purchasing@initech.example' },
+    ],
     unknownSalesRep: 'R01',
     listPrice: { currency: 'USD', skuWithBreaks: 'SKU-1006', minBreaks: 1 },
     expectedPrices: [
@@ -106,7 +112,7 @@ describe.skipIf(!available)('Tryton connector', () => {
     'tryton',
     {
       // Tryton 6.0 assigns no customers to sales reps, and cancelling a sale is not mapped yet.
-      declares: ['health', 'catalog', 'pricing', 'stock', 'customers', 'accounts', 'orders', 'changes'],
+      declares: ['health', 'catalog', 'pricing', 'stock', 'customers', 'accounts', 'orders', 'changes', 'checkout'],
       searchByCategory: true,
       exactPrices: true,
       exactStock: true,

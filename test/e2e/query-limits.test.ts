@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parse, type OperationDefinitionNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOG_PAGE, counter, skus, startStack, type GraphQLAnswer, type Stack } from '../support/stack.ts';
+import { signToken } from '../../scripts/sign-token.ts';
 
 let stack: Stack;
 /** The same erpfront with every limit set low, to show each is configurable. */
@@ -204,14 +205,36 @@ describe("the README's example queries run within the limits", () => {
     return name === 'CatalogPage' ? { skus: skus(48), quantity: 10 } : {};
   };
 
+  const readmeCaller = async (block: string): Promise<string | undefined> => {
+    const rep = /# as: rep (\S+)/.exec(block)?.[1];
+    if (rep) return stack.repToken(rep);
+    if (/# as: ops/.test(block)) return stack.opsToken();
+    if (/# as: an applicant/.test(block))
+      return signToken({ secret: stack.secret, roles: ['applicant'], subject: `readme-applicant-${Date.now()}@example.com` });
+    const admin = /# as: admin of (\S+)/.exec(block)?.[1];
+    if (admin) {
+      // As the README says: operations, naming the company, designate its first admin.
+      const designated = await stack.graphql(
+        'mutation ($s: ID!) { setCompanyBuyer(input: { subject: $s, roles: [ADMIN, BUYER] }) { userErrors { code } } }',
+        { s: `buyer@${admin}` },
+        { token: await stack.opsToken(), headers: { 'x-customer-id': admin } },
+      );
+      expect(designated.body).toEqual({ data: { setCompanyBuyer: { userErrors: [] } }, extensions: expect.anything() });
+      return stack.buyerToken(admin);
+    }
+    return undefined;
+  };
+
   it('finds them (CatalogPage, Search, PlaceOrder, ...)', () => {
     expect(operations.map((o) => o.operation.name?.value)).toEqual(expect.arrayContaining(['CatalogPage', 'Search', 'PlaceOrder']));
   });
 
   it.each(operations.map((o) => [o.operation.name?.value ?? '(anonymous)', o] as const))('%s', async (name, { block, operation }) => {
     const document = block.slice(operation.loc!.start, operation.loc!.end);
-    // A block marked `# as: ops` is for operations (a buyer would rightly get FORBIDDEN).
-    const token = /# as: ops/.test(block) ? await stack.opsToken() : undefined;
+    // A block marked `# as: ops` is for operations, `# as: rep R05` for that sales rep, `# as: an
+    // applicant` for a signed-in user of no company, `# as: admin of C0001` for a buyer operations
+    // made that company's ADMIN (a plain buyer would rightly get FORBIDDEN).
+    const token = await readmeCaller(block);
     const answer = await stack.graphql(document, variables(block, name), { token, headers: { 'idempotency-key': `readme-${name}-${Date.now()}` } });
     expect({ status: answer.status, errors: answer.body.errors }).toEqual({ status: 200, errors: undefined });
     const cost = costOf(answer);

@@ -60,7 +60,8 @@ describe('classifyDocument', () => {
 describe('classifyByRoute', () => {
   const headers = (auth: boolean) => new Headers(auth ? { authorization: 'Bearer x' } : {});
   it('ops endpoints are essential, token or not; anonymous requests are catalog; PunchOut messages are reads', () => {
-    for (const path of ['/healthz', '/readyz', '/metrics', '/ops/invalidate']) expect(classifyByRoute(path, headers(false))).toBe('essential');
+    for (const path of ['/healthz', '/readyz', '/metrics', '/ops/invalidate', '/ops', '/ops/orders'])
+      expect(classifyByRoute(path, headers(false))).toBe('essential');
     expect(classifyByRoute('/graphql', headers(false))).toBe('catalog');
     expect(classifyByRoute('/nowhere', headers(false))).toBe('catalog');
     expect(classifyByRoute('/punchout/cxml', headers(false))).toBe('read');

@@ -34,6 +34,7 @@ const CUSTOMER = {
     { id: 'C0001-ST1', name: 'Main', line1: '1 Mill St', line2: null, city: 'Chicago', region: 'IL', postalCode: '60607', country: 'US', isDefault: true },
   ],
   credit: { limit: '10000.00', balance: '250.50', openOrders: '0.00', onHold: false, holdReason: null },
+  primaryContact: 'purchasing@acme.example',
 };
 const entry = (sku: string, unitPrice: unknown, minQuantity = 1) => ({
   sku,

@@ -28,6 +28,11 @@ export const ACTIONS = [
   /** See an order. Refused: the order does not exist, as far as the caller can tell. */
   'order.read',
   'order.place',
+  /**
+   * Preview an order (its totals, tax, credit and approval) or a reorder, writing nothing. Whoever
+   * may place an order may preview it; a PunchOut session too (its cart's total with tax).
+   */
+  'checkout.preview',
   'order.cancel',
   /** Send a rejected order to the ERP again (operations). */
   'order.replay',
@@ -43,6 +48,11 @@ export const ACTIONS = [
   /** The readiness detail (ERP state, breaker, budget, queue); the verdict itself is public. */
   'ops.readiness',
   'ops.invalidate',
+  /**
+   * Log in to the ops console (`/ops`) and read its pages: health, queue, findings, audit log. Its
+   * actions are asked for as themselves (`order.replay`, `reconciliation.run`, ...).
+   */
+  'ops.console',
   /**
    * Send a GraphQL document of one's own (a `query` text) rather than the id of one a storefront
    * build registered. Asked only under `TRUSTED_DOCUMENTS=only`; otherwise everyone may.
@@ -80,6 +90,11 @@ export const ACTIONS = [
   'return.request',
   /** See a return request. Refused: it does not exist, as far as the caller can tell. */
   'return.read',
+  /**
+   * A sales rep's home: the customers the ERP assigns them, with credit, open orders, orders
+   * awaiting approval and overdue invoices. Only their own: the list is the ERP's assignment.
+   */
+  'rep.home',
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];
@@ -147,7 +162,9 @@ export type DenialReason =
   /** Operations act for a customer to help it, not to spend its money. */
   | 'NOT_A_BUYER'
   /** Only a user who belongs to no company yet registers one. */
-  | 'NOT_APPLICANT';
+  | 'NOT_APPLICANT'
+  /** A sales rep's own views need a rep token. */
+  | 'NOT_A_REP';
 
 export type Decision =
   | { readonly verdict: 'allow' }
@@ -216,6 +233,12 @@ const RULES: { readonly [A in Action]: (actor: Actor, resource: Resource) => Dec
     return ofActingCustomer(actor, resource) ? ALLOW : otherCustomer(resource);
   },
 
+  'checkout.preview': (actor, resource) => {
+    if (has(actor, 'ops') && !has(actor, 'buyer') && !has(actor, 'rep') && !has(actor, 'punchout'))
+      return deny('NOT_A_BUYER', "Operations do not place orders: a buyer of the customer, or the customer's sales rep, previews them.");
+    return ofActingCustomer(actor, resource) ? ALLOW : otherCustomer(resource);
+  },
+
   'order.cancel': (actor, resource) => {
     if (has(actor, 'punchout')) return punchOutOrdering('order.cancel');
     return has(actor, 'ops') || ofActingCustomer(actor, resource) ? ALLOW : otherCustomer(resource);
@@ -238,6 +261,7 @@ const RULES: { readonly [A in Action]: (actor: Actor, resource: Resource) => Dec
   'ops.metrics': opsOnly('Metrics are for operations: they need the ops role.'),
   'ops.readiness': opsOnly('The readiness detail is for operations: it needs the ops role.'),
   'ops.invalidate': opsOnly('Invalidating the cache needs the ops role.'),
+  'ops.console': opsOnly('The ops console is for operations: it needs a token with the ops role.'),
   // Production frontends (storefronts, PunchOut, reps' apps) are builds that register their
   // documents; operations (and developers, with an ops token in GraphiQL) explore freely.
   'graphql.freeQuery': opsOnly(
@@ -275,6 +299,12 @@ const RULES: { readonly [A in Action]: (actor: Actor, resource: Resource) => Dec
   'quote.respond': (actor, resource) => RULES['order.place'](actor, resource),
   'return.request': (actor, resource) => RULES['order.place'](actor, resource),
   'return.read': (actor, resource) => RULES['order.read'](actor, resource),
+
+  // Whatever customer the request names: the home lists the rep's own assignments, read from the ERP.
+  'rep.home': (actor) =>
+    has(actor, 'rep') && actor.principal.repId !== null
+      ? ALLOW
+      : deny('NOT_A_REP', "The rep home lists a sales rep's assigned customers: it needs a sales rep's token (role rep)."),
 };
 
 /**

@@ -17,7 +17,9 @@ export type ApprovalCondition =
   /** Some line is a product of `category` (the catalog's category id). */
   | { kind: 'PRODUCT_CATEGORY'; category: string }
   /** Every order of a requester holding `role`. */
-  | { kind: 'REQUESTER_ROLE'; role: CompanyRole };
+  | { kind: 'REQUESTER_ROLE'; role: CompanyRole }
+  /** Every order a sales rep places on the company's behalf (the company approves its reps' orders). */
+  | { kind: 'SALES_REP_ORDER' };
 
 /** One tier: any one person holding one of `approverRoles` approves it. */
 export interface ApprovalTier {
@@ -42,6 +44,8 @@ export const LIMIT_RULE_ID = 'spending-limits';
 export interface OrderFacts {
   total: string;
   lines: ReadonlyArray<{ sku: string; quantity: number; category: string | null }>;
+  /** Placed by a sales rep on the company's behalf (the requester then holds no company role). */
+  placedByRep?: boolean;
 }
 
 /** Why an order needs approval, and the tiers it needs. */
@@ -100,6 +104,8 @@ function conditionMet(condition: ApprovalCondition, order: OrderFacts, requester
     }
     case 'REQUESTER_ROLE':
       return requester.roles.includes(condition.role) ? `every order of a ${condition.role} needs approval` : null;
+    case 'SALES_REP_ORDER':
+      return order.placedByRep ? 'every order a sales rep places for the company needs approval' : null;
   }
 }
 
@@ -139,7 +145,7 @@ export function validateRule(rule: Omit<ApprovalRule, 'id'> & { id?: string | nu
   } else if (c.kind === 'REQUESTER_ROLE') {
     if (!COMPANY_ROLES.includes(c.role))
       errors.push({ code: 'INVALID_CONDITION', message: 'role must be ADMIN, APPROVER or BUYER.', field: ['input', 'condition', 'role'] });
-  } else {
+  } else if (c.kind !== 'SALES_REP_ORDER') {
     errors.push({ code: 'INVALID_CONDITION', message: 'Unknown condition kind.', field: ['input', 'condition', 'kind'] });
   }
   return errors;

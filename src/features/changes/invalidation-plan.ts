@@ -25,7 +25,7 @@
  */
 import type { KeyPattern } from '../../ports/cache-store.ts';
 import type { ErpChange } from '../../ports/erp/changes.ts';
-import { priceKeyId, priceScopePattern, priceSkuPattern, SEARCH_PAGES } from '../../services/erp-reader.ts';
+import { activityKeys, priceKeyId, priceScopePattern, priceSkuPattern, SEARCH_PAGES } from '../../services/erp-reader.ts';
 import type { CacheDomain } from '../../services/read-through-cache.ts';
 
 /** Entries of one cache domain to drop: exact keys and, where keys are not known, patterns. */
@@ -61,6 +61,7 @@ export function planInvalidation(change: ErpChange): DomainInvalidation[] {
     case 'customer.changed':
       return [
         { domain: 'accounts', keys: unique(change.data.customerIds), patterns: [] },
+        { domain: 'activity', keys: unique(change.data.customerIds).flatMap(activityKeys), patterns: [] },
         { domain: 'reps', keys: [], patterns: [ALL_REPS] },
       ];
     case 'order.changed':

@@ -29,10 +29,10 @@ export const companyFeature: Feature = {
   name: 'company',
   typeDefs: companyTypeDefs,
   resolvers: { Viewer: ViewerCompany, Company, Query: CompanyQueries, Mutation: CompanyMutations, Order: OrderApprovalField },
-  setup({ env, backends, clock, services }) {
+  setup({ env, backends, clock, services, logger }) {
     const orders = services.orders;
     if (!orders) return {};
-    const directory = new CompanyDirectory(backends.companies, clock);
+    const directory = new CompanyDirectory(backends.companies, clock, { log: backends.audit, logger });
     // The order pipeline asks the gate before it writes an order (see place-order.ts).
     orders.approvals = createApprovalGate({ directory, orders: orders.store, clock, ttlMs: env.APPROVAL_TTL_SECONDS * 1000 });
     const company: ApprovalDeps = { directory, orders };

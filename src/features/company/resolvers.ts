@@ -31,7 +31,7 @@ function companyActor(context: GraphQLContext): Promise<Actor> {
   let actor = actors.get(context);
   if (!actor) {
     actor = company(context)
-      .directory.member(context.principal, context.customerId)
+      .directory.member(context, context.customerId)
       .then((me) => ({ principal: context.principal, customerId: context.customerId, companyRoles: me?.roles ?? [] }));
     actors.set(context, actor);
   }
@@ -71,7 +71,7 @@ export const Company = {
   name: async (parent: CompanyParent, _: unknown, context: GraphQLContext) => (await loadCustomer(context, parent.id)).name,
   defaultRole: async (parent: CompanyParent, _: unknown, context: GraphQLContext) => (await company(context).directory.store.settings(parent.id)).defaultRole,
   me: async (parent: CompanyParent, _: unknown, context: GraphQLContext) => {
-    const me = await company(context).directory.member(context.principal, parent.id);
+    const me = await company(context).directory.member(context, parent.id);
     return me ? buyerView(context, me) : null;
   },
   buyers: async (parent: CompanyParent, args: { first?: number | null }, context: GraphQLContext) => {
@@ -105,6 +105,8 @@ function toCondition(input: RuleInput['condition']): ApprovalCondition {
       return { kind: input.kind, quantity: input.quantity ?? Number.NaN };
     case 'PRODUCT_CATEGORY':
       return { kind: input.kind, category: input.category ?? '' };
+    case 'SALES_REP_ORDER':
+      return { kind: input.kind };
     default:
       return { kind: 'REQUESTER_ROLE', role: (input.role ?? '') as CompanyRole };
   }

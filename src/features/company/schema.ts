@@ -117,6 +117,8 @@ enum ApprovalConditionKind {
   PRODUCT_CATEGORY
   "Every order of a requester holding \`role\`."
   REQUESTER_ROLE
+  "Every order a sales rep places on the company's behalf: the company approves its reps' orders."
+  SALES_REP_ORDER
 }
 
 type ApprovalCondition {

@@ -28,7 +28,7 @@ export const operationsFeature: Feature = {
             verifyToken,
           }),
         },
-        { path: '/', app: invalidateRoute({ invalidation, verifyToken, logger }) },
+        { path: '/', app: invalidateRoute({ invalidation, verifyToken, logger, audit: backends.audit, clock }) },
       ],
     };
   },

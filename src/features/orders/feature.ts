@@ -14,6 +14,7 @@ import type { Feature } from '../feature.ts';
 import { Order, OrderMutations, OrderQueries } from './resolvers.ts';
 import { ordersTypeDefs } from './schema.ts';
 import { DuplicateOrderCheck } from './services/duplicate-orders.ts';
+import { OrderActions } from './services/order-actions.ts';
 import { OrderDispatcher } from './services/order-dispatcher.ts';
 import type { PlaceOrderDeps } from './services/place-order.ts';
 
@@ -21,6 +22,8 @@ declare module '../../transport/graphql/context.ts' {
   interface GraphQLServices {
     /** The order pipeline; absent where orders are not served (the Workers read path). */
     orders?: PlaceOrderDeps;
+    /** Replay, release, cancel: checked, carried out and audited in one place (GraphQL and the console). */
+    orderActions?: OrderActions;
   }
 }
 
@@ -89,12 +92,13 @@ export const ordersFeature: Feature = {
       payments: createPaymentGateway(env, fetch),
       logger,
     };
+    const orderActions = new OrderActions({ store, clock, audit: backends.audit, payments: orders.payments, wake: () => dispatcher.wake() });
     const jobs: Job[] = [
       dispatcher.job(),
       // Orders that were in doubt are checked for a second ERP entry (README "Orders": exactly once).
       { name: 'duplicate-order-check', intervalMs: env.RECONCILE_INTERVAL_SECONDS * 1000, tick: async () => void (await duplicateCheck.tick()) },
       { name: 'idempotency-key-purge', intervalMs: PURGE_INTERVAL_MS, tick: async () => void (await store.purgeExpiredKeys(clock.now())) },
     ];
-    return { services: { orders }, jobs };
+    return { services: { orders, orderActions }, jobs };
   },
 };

@@ -8,7 +8,7 @@ import type { OrderInput, UserError } from '../../domain/orders/order-input.ts';
 import type { ErpOrder } from '../../ports/erp-connector.ts';
 import { isTransientErpError } from '../../ports/erp-error.ts';
 import type { LocalOrderStatus, StoredOrder } from '../../ports/order-store.ts';
-import { voidCard } from './services/card-payment.ts';
+import { ORDER_ACTIONS, type OrderActionKind } from './services/order-actions.ts';
 import { placeOrder } from './services/place-order.ts';
 import { buyerIdempotencyKey } from './services/order-identity.ts';
 import { fromErp, fromStored, viewOrder, type OrderView } from './services/order-view.ts';
@@ -32,26 +32,21 @@ async function visibleOrder(context: GraphQLContext, id: string, action: Action 
   return null; // another customer's order does not exist, as far as this caller can tell
 }
 
-const notFound = (id: string): UserError => ({ code: 'ORDER_NOT_FOUND', message: `No order ${id}.`, field: ['id'] });
-
-async function act(context: GraphQLContext, action: Action, id: string, from: LocalOrderStatus[], to: LocalOrderStatus, verb: string) {
+async function act(context: GraphQLContext, kind: OrderActionKind, id: string) {
+  const { action } = ORDER_ACTIONS[kind];
   // Asked in general first, so a caller refused the action is told so whatever the id.
   authorize(context, action, { customerId: null });
-  const deps = orders(context);
-  const order = await visibleOrder(context, id, action);
-  if (!order) return { order: null, userErrors: [notFound(id)] };
-  const moved = await deps.store.transition(id, from, to, deps.clock.now());
-  if (!moved) {
-    return {
-      order: fromStored(order),
-      userErrors: [{ code: 'INVALID_ORDER_STATE', message: `Order ${id} is ${order.status}; only ${from.join(' or ')} orders can be ${verb}.`, field: ['id'] }],
-    };
-  }
-  // A state change by a person (a buyer's cancellation, an operator's replay or release).
-  context.log.info(`order ${verb}`, { orderId: id, from: order.status, status: to, by: context.principal.subject });
-  if (to === 'QUEUED') deps.dispatcher.wake();
-  if (to === 'CANCELLED') await voidCard(deps.payments, moved, context.log);
-  return { order: fromStored(moved), userErrors: [] };
+  const actions = context.services.orderActions;
+  if (!actions) throw new DomainError('FORBIDDEN', 'Orders are not available on this deployment.');
+  const outcome = await actions.run(
+    kind,
+    id,
+    { subject: context.principal.subject, mayActOn: (customerId) => allows(context, action, { customerId }) },
+    context.log,
+  );
+  if (outcome.ok) return { order: fromStored(outcome.order), userErrors: [] };
+  const userErrors: UserError[] = [{ code: outcome.code, message: outcome.message, field: ['id'] }];
+  return { order: outcome.code === 'INVALID_ORDER_STATE' ? fromStored(outcome.order) : null, userErrors };
 }
 
 /**
@@ -108,7 +103,9 @@ export const OrderQueries = {
       ...(fromErpList
         ? page.orders.map((o) => {
             const local = o.externalRef ? known.get(o.externalRef) : undefined;
-            return local ? { ...fromStored(local), ...fromErp(o), placedBy: local.placedBy, creditDecision: local.creditDecision } : fromErp(o);
+            return local
+              ? { ...fromStored(local), ...fromErp(o), placedBy: local.placedBy, onBehalf: local.onBehalf ?? null, creditDecision: local.creditDecision }
+              : fromErp(o);
           })
         : offset === 0
           ? [...known.values()].slice(0, first).map((o) => ({ ...fromStored(o), stale: true }))
@@ -147,10 +144,9 @@ export const OrderMutations = {
     };
   },
 
-  cancelOrder: (_: unknown, args: { id: string }, context: GraphQLContext) =>
-    act(context, 'order.cancel', args.id, ['QUEUED', 'ON_HOLD', 'REJECTED', 'PENDING_APPROVAL'], 'CANCELLED', 'cancelled'),
+  cancelOrder: (_: unknown, args: { id: string }, context: GraphQLContext) => act(context, 'cancel', args.id),
 
-  replayOrder: (_: unknown, args: { id: string }, context: GraphQLContext) => act(context, 'order.replay', args.id, ['REJECTED'], 'QUEUED', 'replayed'),
+  replayOrder: (_: unknown, args: { id: string }, context: GraphQLContext) => act(context, 'replay', args.id),
 
-  releaseOrder: (_: unknown, args: { id: string }, context: GraphQLContext) => act(context, 'order.release', args.id, ['ON_HOLD'], 'QUEUED', 'released'),
+  releaseOrder: (_: unknown, args: { id: string }, context: GraphQLContext) => act(context, 'release', args.id),
 };

@@ -128,7 +128,10 @@ type Order {
   status: OrderStatus!
   erpOrderNumber: String
   poNumber: String
+  "The lines' amount, as erpfront priced the order (before tax and shipping)."
   total: Money!
+  "Subtotal, tax, shipping and total as the ERP computed them, once the order is in the ERP (when its ERP says); null before."
+  totals: OrderTotals
   lines: [OrderLine!]!
   createdAt: DateTime!
   submittedAt: DateTime
@@ -154,6 +157,14 @@ type Order {
   invoices: [Invoice!]!
   "True when the ERP could not be asked: the status is erpfront's last knowledge."
   stale: Boolean!
+}
+
+"An order's amounts as the ERP computes them: total = subtotal + tax + shipping."
+type OrderTotals {
+  subtotal: Money!
+  tax: Money!
+  shipping: Money!
+  total: Money!
 }
 
 type OrderLine {

@@ -55,6 +55,7 @@ export const reconciliationFeature: Feature = {
       metrics,
       logger: log,
       everyMs: env.RECONCILE_EVERY_MINUTES * 60_000,
+      audit: backends.audit,
     });
     metrics.observeReconciliation(async () => {
       const [open, last] = await Promise.all([findings.openCounts(), findings.lastRun()]);

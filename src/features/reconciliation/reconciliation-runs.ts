@@ -12,6 +12,7 @@
  *
  * @module
  */
+import type { AuditLog } from '../../ports/audit-log.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { CursorStore } from '../../ports/cursor-store.ts';
 import type { FindingStore, ReconciliationRunRecord } from '../../ports/finding-store.ts';
@@ -19,6 +20,7 @@ import type { Logger } from '../../ports/logger.ts';
 import type { Metrics } from '../../ports/metrics.ts';
 import type { Job } from '../../ports/scheduler.ts';
 import { loggableError } from '../../domain/loggable-error.ts';
+import { auditAction } from '../../services/ops-audit.ts';
 
 /** The lease's name in the cursor store. */
 export const RECONCILIATION_LEASE = 'reconciliation';
@@ -42,6 +44,8 @@ export interface ReconciliationRunsOptions {
   everyMs: number;
   /** How long the lease lasts unless renewed (default 5 min): a run that died frees it by then. */
   leaseMs?: number;
+  /** Where runs a person asked for are recorded (`runFor`). */
+  audit: AuditLog;
 }
 
 export class ReconciliationRuns {
@@ -58,6 +62,33 @@ export class ReconciliationRuns {
       this.#running = null;
     });
     return this.#running;
+  }
+
+  /**
+   * A run a person asked for (GraphQL's `runReconciliation`, the ops console): `runNow`, written to
+   * the audit log with who asked and how it ended.
+   */
+  async runFor(actor: string): Promise<RunOutcome> {
+    const { audit, clock, logger } = this.#o;
+    const record = (result: 'ok' | 'refused' | 'failed', detail: string) =>
+      auditAction(audit, { at: new Date(clock.now()).toISOString(), actor, action: 'reconciliation.run', target: null, result, detail }, logger);
+    let outcome: RunOutcome;
+    try {
+      outcome = await this.runNow();
+    } catch (error) {
+      await record('failed', 'The run failed before it was done (see the log); findings stay as they were.');
+      throw error;
+    }
+    if (!outcome.ran) {
+      await record('refused', outcome.skipped);
+    } else {
+      const { ordersChecked, ordersUnchecked, findingsOpened, findingsResolved, requeued } = outcome.run;
+      await record(
+        'ok',
+        `${ordersChecked} orders checked (${ordersUnchecked} unanswered), ${findingsOpened} findings opened, ${findingsResolved} resolved, ${requeued.length} orders queued again.`,
+      );
+    }
+    return outcome;
   }
 
   /** The scheduled job; `null` when reconciliation runs on demand only. */

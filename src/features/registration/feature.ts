@@ -57,7 +57,7 @@ export function createRegistrationFeature(options: RegistrationFeatureOptions = 
         leaseMs: env.ORDER_LEASE_SECONDS * 1000,
         maxRequestMs: env.ERP_MAX_REQUEST_SECONDS * 1000,
       });
-      const registration: RegistrationServices = { store, dispatcher, clock, maxOpenPerUser: env.REGISTRATION_MAX_OPEN_PER_USER };
+      const registration: RegistrationServices = { store, dispatcher, clock, maxOpenPerUser: env.REGISTRATION_MAX_OPEN_PER_USER, audit: backends.audit };
       return { services: { registration }, jobs: [dispatcher.job()] };
     },
   };

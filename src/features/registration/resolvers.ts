@@ -8,6 +8,8 @@
 import { DomainError } from '../../domain/errors.ts';
 import type { UserError } from '../../domain/orders/order-input.ts';
 import { APPLICATION_STATUSES, type ApplicationStatus, type ApplicationStore, type StoredApplication } from '../../ports/application-store.ts';
+import type { AuditLog } from '../../ports/audit-log.ts';
+import { auditAction } from '../../services/ops-audit.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { GraphQLContext } from '../../transport/graphql/context.ts';
 import { decodeCursor, encodeCursor, pageSize } from '../../transport/graphql/cursor.ts';
@@ -22,6 +24,8 @@ export interface RegistrationServices {
   clock: Clock;
   /** Registrations one user may have waiting (SUBMITTED or APPROVED) at once. */
   maxOpenPerUser: number;
+  /** Where operators' decisions on applications are recorded, with every other ops action. */
+  audit: AuditLog;
 }
 
 /** A rejection reason: what the applicant is shown. */
@@ -53,8 +57,16 @@ async function review(context: GraphQLContext, id: string, decide: (deps: Regist
   const before = await deps.store.get(id);
   if (!before) return { application: null, userErrors: [notFound(id)] };
   const after = await decide(deps);
+  const action = verb === 'approved' ? 'companyApplication.approve' : 'companyApplication.reject';
+  const record = (result: 'ok' | 'refused', detail: string) =>
+    auditAction(
+      deps.audit,
+      { at: new Date(deps.clock.now()).toISOString(), actor: context.principal.subject, action, target: id, result, detail },
+      context.log,
+    );
   if (!after) {
     const allowed = verb === 'approved' ? 'SUBMITTED or ERP_REFUSED' : 'SUBMITTED';
+    await record('refused', `${before.companyName}: the application is ${before.status}; only ${allowed} applications can be ${verb}.`);
     return {
       application: before,
       userErrors: [
@@ -64,6 +76,7 @@ async function review(context: GraphQLContext, id: string, decide: (deps: Regist
   }
   // An operator's decision, in the log with who made it.
   context.log.info(`company application ${verb}`, { applicationId: id, from: before.status, status: after.status, by: context.principal.subject });
+  await record('ok', `${before.companyName}: ${before.status} → ${after.status}`);
   if (after.status === 'APPROVED') deps.dispatcher.wake();
   return { application: after, userErrors: [] };
 }

@@ -53,6 +53,13 @@ export interface CustomerAccount {
   poRequired: boolean;
   shipTos: Address[];
   credit: CreditFigures;
+  /**
+   * The login or e-mail of the account's primary contact in the ERP (the person the ERP writes to
+   * about the account), `null` when the ERP names none. erpfront compares it, case-insensitively,
+   * with a buyer token's `sub`: while the company has no admin yet, the primary contact is made
+   * its admin on first sight (identity providers that use e-mail subjects make this match).
+   */
+  primaryContact: string | null;
 }
 
 /** A sales representative and the customers assigned to them. */

@@ -14,7 +14,9 @@
  * @module
  */
 import type { ErpAccountCreation, ErpCustomers, ErpSalesReps } from './accounts.ts';
+import type { ErpAccountActivity } from './activity.ts';
 import type { ErpChangeFeed } from './changes.ts';
+import type { ErpCheckout } from './checkout.ts';
 import type { ErpCatalog } from './catalog.ts';
 import type { ErpPing } from './health.ts';
 import type { ErpOrderCancellation, ErpOrders } from './orders.ts';
@@ -42,6 +44,10 @@ export interface ErpCapabilities {
   quotes: ErpQuotes;
   /** Return requests (RMA) for shipped order lines, through to their credit memo. */
   returns: ErpReturns;
+  /** An order's totals (tax, shipping) as the ERP computes them, entering nothing: the checkout preview. */
+  checkout: ErpCheckout;
+  /** Open orders and unpaid invoices of many customers at once (a sales rep's home page). */
+  accountActivity: ErpAccountActivity;
 }
 
 export type ErpCapability = keyof ErpCapabilities;
@@ -60,6 +66,8 @@ export const ERP_CAPABILITIES = Object.keys({
   changes: true,
   quotes: true,
   returns: true,
+  checkout: true,
+  accountActivity: true,
 } satisfies Record<ErpCapability, true>) as readonly ErpCapability[];
 
 /** The methods of every capability, flat: what the core calls on a connector. */
@@ -74,7 +82,9 @@ export type ErpMethods = ErpPing &
   ErpOrderCancellation &
   ErpChangeFeed &
   ErpQuotes &
-  ErpReturns;
+  ErpReturns &
+  ErpCheckout &
+  ErpAccountActivity;
 
 export type ErpMethodName = keyof ErpMethods;
 
@@ -118,6 +128,9 @@ export const ERP_METHODS: { readonly [M in ErpMethodName]: ErpMethodInfo<M> } = 
   createReturn: { capability: 'returns', arity: 2, batch: false },
   findReturnByExternalRef: { capability: 'returns', arity: 2, batch: false },
   getReturns: { capability: 'returns', arity: 2, batch: true },
+  quoteTotals: { capability: 'checkout', arity: 2, batch: false },
+  getOpenOrderSummaries: { capability: 'accountActivity', arity: 2, batch: true },
+  getOpenInvoices: { capability: 'accountActivity', arity: 2, batch: true },
 };
 
 /** The method names, in the table's order. */

@@ -5,6 +5,7 @@
  * @module
  */
 import type { CurrencyCode, DecimalString, ErpCallOptions, IsoDate } from '../erp-connector.ts';
+import type { ErpOrderTotals } from './checkout.ts';
 
 /** How an order is paid. */
 export type OrderPayment =
@@ -90,6 +91,11 @@ export interface ErpOrder {
    * ERP never holds orders) otherwise.
    */
   holdReason?: ErpHoldReason | null;
+  /**
+   * The order's amounts as the ERP computed them (tax and shipping included), for a connector
+   * whose ERP says; absent otherwise. `totals.total` is what the customer is invoiced for the order.
+   */
+  totals?: ErpOrderTotals | null;
 }
 
 /** How the ERP enters an order twice, or does not: what settles an order in doubt. */

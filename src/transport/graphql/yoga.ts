@@ -11,7 +11,7 @@ import type { Metrics } from '../../ports/metrics.ts';
 import type { GraphQLContext } from './context.ts';
 import type { DocumentLimits } from './limits/document-limits.ts';
 import { useDocumentLimits } from './plugins/use-document-limits.ts';
-import { useErrorPolicy } from './plugins/use-error-policy.ts';
+import { useErrorPolicy, type ErrorPolicyOptions } from './plugins/use-error-policy.ts';
 import { useOperationName } from './plugins/use-operation-name.ts';
 import { DEFAULT_MAX_TOKENS, useParserLimits } from './plugins/use-parser-limits.ts';
 import { useQueryCost, type CostThrottle } from './plugins/use-query-cost.ts';
@@ -57,6 +57,8 @@ export interface GraphQLEngineOptions {
   throttle?: CostThrottle;
   /** Where the engine counts what it admits, refuses and what operations cost. */
   metrics?: Pick<Metrics, 'graphqlDocument' | 'requestRefused' | 'operationCost'>;
+  /** Told of the errors the error policy holds the detail of (`useErrorPolicy`'s `onError`). */
+  onError?: ErrorPolicyOptions['onError'];
 }
 
 /** The limits on documents and their cost, from the environment. */
@@ -142,7 +144,7 @@ export function createGraphQLEngine(options: GraphQLEngineOptions) {
     // Tracing first: its span is the outermost, around everything the other plugins do.
     plugins: [
       useTracing(),
-      useErrorPolicy(),
+      useErrorPolicy({ onError: options.onError }),
       useOperationName(),
       useParserLimits({ maxTokens: options.maxTokens }),
       // Before graphql-js's validation: its place is taken by a refusal.

@@ -36,7 +36,7 @@ const PEEK_MAX_TOKENS = 10_000;
 
 /** The class of a request from its path and headers alone; `null` for `/graphql` with a token, whose operation decides. */
 export function classifyByRoute(path: string, headers: Headers): RequestClass | null {
-  if (path === '/healthz' || path === '/readyz' || path === '/metrics' || path.startsWith('/ops/')) return 'essential';
+  if (path === '/healthz' || path === '/readyz' || path === '/metrics' || path === '/ops' || path.startsWith('/ops/')) return 'essential';
   // PunchOut messages authenticate in their body (cXML shared secret, a start token): not anonymous.
   if (path.startsWith('/punchout/')) return 'read';
   if (!headers.has('authorization')) return 'catalog';

@@ -85,6 +85,8 @@ function answerWithId(c: Context, reqId: string): void {
 
 export interface RequestLogOptions {
   logger: Logger;
+  /** Told of every answer of 500 and above (the ops console's recent errors). */
+  onServerError?: (event: { status: number; method: string; path: string; requestId: string }) => void;
 }
 
 /** The middleware: request id in, request id out, one line at the end. */
@@ -117,8 +119,10 @@ export function requestLog(options: RequestLogOptions): MiddlewareHandler {
         if (graphql.customerId !== undefined) fields.customerId = graphql.customerId === null ? null : untrustedField(graphql.customerId, 100);
         if (graphql.operationName !== undefined) fields.operation = untrustedField(graphql.operationName, 100);
       }
-      if (status >= 500) log.error('request', fields);
-      else log.info('request', fields);
+      if (status >= 500) {
+        log.error('request', fields);
+        options.onServerError?.({ status, method: fields.method as string, path: fields.path as string, requestId: reqId });
+      } else log.info('request', fields);
     }
   };
 }

@@ -19,7 +19,7 @@ function setup() {
     local,
     clock: { now: () => Date.now() },
     metrics: createPrometheusMetrics(),
-    policies: { items: policy, prices: policy, stock: policy, accounts: policy, reps: policy },
+    policies: { items: policy, prices: policy, stock: policy, accounts: policy, reps: policy, activity: policy },
   });
   const applier = createChangeApplier(new CacheInvalidation({ local, logger: silentLogger, instanceId: 'test', inflight: cache }));
   let price = '10.00';

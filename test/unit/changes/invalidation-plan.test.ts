@@ -41,6 +41,9 @@ const CACHED: ReadonlyArray<readonly [CacheDomain, string]> = [
   ['accounts', 'C00010'],
   ['reps', 'R01'],
   ['reps', 'R02'],
+  ['activity', 'orders:C0001'],
+  ['activity', 'invoices:C0001'],
+  ['activity', 'orders:C0002'],
 ];
 
 /** The entries left after applying `change` to a cache holding {@link CACHED}. */
@@ -95,8 +98,14 @@ describe('invalidation plan: exactly the entries a change made wrong', () => {
     expect(await dropped({ type: 'stock.changed', data: { skus: ['SKU-2', 'SKU-2'] } })).toEqual(['stock:SKU-2']);
   });
 
-  it("customer.changed: the accounts (credit included) and the reps' customer lists", async () => {
-    expect(await dropped({ type: 'customer.changed', data: { customerIds: ['C0001'] } })).toEqual(['accounts:C0001', 'reps:R01', 'reps:R02']);
+  it("customer.changed: the accounts (credit included), their open orders and invoices, and the reps' customer lists", async () => {
+    expect(await dropped({ type: 'customer.changed', data: { customerIds: ['C0001'] } })).toEqual([
+      'accounts:C0001',
+      'reps:R01',
+      'reps:R02',
+      'activity:orders:C0001',
+      'activity:invoices:C0001',
+    ]);
   });
 
   it('order.changed: nothing (erpfront caches no ERP order views)', async () => {

@@ -28,7 +28,7 @@ describe('query cost', () => {
     expect(page).toEqual({
       requested: 48 * 13 + 8,
       skus: 48,
-      erpReads: { items: 48, prices: 48, stock: 48, accounts: 1, search: 0, live: 0 },
+      erpReads: { items: 48, prices: 48, stock: 48, accounts: 1, search: 0, activity: 0, live: 0 },
       operationType: 'query',
     });
   });

@@ -37,7 +37,7 @@ function instance(shared: { cursors: PriceSheetOptions['cursors']; activity: Pri
   const erp = decorateConnector(createSandboxConnector({ baseUrl: sandbox.url, timeoutMs: 5000 }), guardLinks({ budget, breaker, metrics }));
   const cache = new ReadThroughCache({
     local: createMemoryCacheStore({ maxEntries: 500_000 }),
-    policies: { items: policy, prices: policy, stock: policy, accounts: policy, reps: policy },
+    policies: { items: policy, prices: policy, stock: policy, accounts: policy, reps: policy, activity: policy },
     clock: { now: () => Date.now() },
     metrics,
   });

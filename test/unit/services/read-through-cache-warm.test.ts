@@ -21,7 +21,7 @@ function setup() {
     local: createMemoryCacheStore(),
     clock,
     metrics,
-    policies: { items: policy, prices: policy, stock: policy, accounts: policy, reps: policy },
+    policies: { items: policy, prices: policy, stock: policy, accounts: policy, reps: policy, activity: policy },
   });
   const calls: string[][] = [];
   let down = false;
@@ -115,7 +115,7 @@ describe('ReadThroughCache.warm (the price sheet)', () => {
       shared,
       clock: { now: () => T0 },
       metrics: createPrometheusMetrics(),
-      policies: { items: policy, prices: policy, stock: policy, accounts: policy, reps: policy },
+      policies: { items: policy, prices: policy, stock: policy, accounts: policy, reps: policy, activity: policy },
     });
     const fetch = async (keys: string[]) => keys.map((k) => `${k}!`);
     await cache.warm('prices', ['a'], (k) => k, fetch, { since: T0, outageMaxAgeMs: 24 * HOUR });

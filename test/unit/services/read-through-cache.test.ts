@@ -37,7 +37,7 @@ function setup() {
     local: createMemoryCacheStore(),
     clock,
     metrics,
-    policies: { items: policy, prices: policy, stock: policy, accounts: policy, reps: policy },
+    policies: { items: policy, prices: policy, stock: policy, accounts: policy, reps: policy, activity: policy },
   });
   const erp = fakeErp();
   const load = (keys: string[]) => cache.load('prices', keys, (k) => k, erp.fetch);

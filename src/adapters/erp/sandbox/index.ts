@@ -11,11 +11,13 @@
 import {
   defineErpConnector,
   type CustomerAccount,
+  type CustomerOpenInvoices,
   type ErpCallOptions,
   type ErpConnector,
   type Item,
   type ItemSearch,
   type ItemSearchPage,
+  type OpenOrderSummary,
   type PriceEntry,
   type PriceKey,
   type SalesRep,
@@ -25,10 +27,12 @@ import type { z } from 'zod';
 import { ErpError } from '../../../ports/erp-error.ts';
 import { chunks } from '../shared/batches.ts';
 import { createHttpClient, type HttpClient } from './http-client.ts';
+import { OpenInvoicesBatchWire, OpenOrdersBatchWire } from './activity-wire.ts';
 import { accountCalls } from './accounts.ts';
 import { orderCalls } from './orders.ts';
 import { quoteCalls } from './quotes.ts';
 import { returnCalls } from './returns.ts';
+import { checkoutCalls } from './checkout.ts';
 import { CustomersBatchWire, HealthWire, ItemsBatchWire, ItemsPageWire, parseWire, PricesAnswerWire, SalesRepsBatchWire, StockBatchWire } from './wire.ts';
 
 /** The sandbox API's limits per call. */
@@ -201,6 +205,37 @@ export function createSandboxConnector(options: SandboxConnectorOptions): ErpCon
       refusesDuplicateExternalRef: options.uniqueExternalRefs ?? false,
     },
     orderCancellation: orders,
+    checkout: checkoutCalls(http),
+    accountActivity: {
+      getOpenOrderSummaries: (customerIds, callOptions) =>
+        batchRead(
+          http,
+          {
+            operation: 'getOpenOrderSummaries',
+            path: '/api/v1/open-orders',
+            param: 'customerIds',
+            schema: OpenOrdersBatchWire,
+            keyOf: (summary: OpenOrderSummary) => summary.customerId,
+            notFound: (id) => `Customer ${id} does not exist in the ERP`,
+          },
+          customerIds,
+          callOptions,
+        ),
+      getOpenInvoices: (customerIds, callOptions) =>
+        batchRead(
+          http,
+          {
+            operation: 'getOpenInvoices',
+            path: '/api/v1/open-invoices',
+            param: 'customerIds',
+            schema: OpenInvoicesBatchWire,
+            keyOf: (entry: CustomerOpenInvoices) => entry.customerId,
+            notFound: (id) => `Customer ${id} does not exist in the ERP`,
+          },
+          customerIds,
+          callOptions,
+        ),
+    },
     // No feed to poll: the sandbox pushes its changes to erpfront as signed webhooks (POST /erp/events).
     lacks: { changes: 'the sandbox ERP pushes its changes as webhooks instead' },
   });

@@ -6,7 +6,7 @@
  * @module
  */
 import { z } from 'zod';
-import type { ErpOrder } from '../../../ports/erp-connector.ts';
+import type { ErpOrder, ErpOrderTotals } from '../../../ports/erp-connector.ts';
 import { currency, decimal, isoDate, key, quantity, text } from './wire.ts';
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
@@ -17,6 +17,15 @@ const instant = z
   .regex(ISO_INSTANT, { error: 'expected a date-time (ISO 8601 with an offset)', abort: true })
   .refine((s) => !Number.isNaN(Date.parse(s)), { error: 'expected a real date-time' })
   .transform((s) => new Date(s).toISOString());
+
+/** An order's amounts as the ERP computes them (`POST /checkout/totals`, and each order's `totals`). */
+export const ErpOrderTotalsWire = z.object({
+  subtotal: decimal,
+  tax: decimal,
+  shipping: decimal,
+  total: decimal,
+  currency,
+}) satisfies z.ZodType<ErpOrderTotals>;
 
 const status = z.enum(['OPEN', 'ON_HOLD', 'PARTIALLY_SHIPPED', 'SHIPPED', 'INVOICED', 'CANCELLED']);
 
@@ -66,6 +75,8 @@ export const ErpOrderWire = z.object({
     }),
   ),
   holdReason,
+  // Absent from an older sandbox: the order's totals are then not known (left absent).
+  totals: ErpOrderTotalsWire.nullable().optional(),
 }) satisfies z.ZodType<ErpOrder>;
 
 /** `GET /orders?externalRef=`: every order with that reference. */

@@ -76,6 +76,7 @@ export const CustomerWire = z.object({
     onHold: z.boolean(),
     holdReason: text.nullable(),
   }),
+  primaryContact: text.nullable(),
 });
 
 export const SalesRepWire = z.object({ id: key, name: text, customerIds: z.array(key) });
@@ -117,7 +118,7 @@ export const StockRecordWire = z.object({
 });
 
 /** A batch read: the values found (in any order) and the keys the ERP does not know. */
-function batchOf<T extends z.ZodType>(value: T) {
+export function batchOf<T extends z.ZodType>(value: T) {
   return z.object({ value: z.array(value), missing: z.array(z.string()) });
 }
 

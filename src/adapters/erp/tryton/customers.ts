@@ -1,7 +1,10 @@
 /**
  * Customer accounts from Tryton's parties (`party.party`): the customer id is the party's code.
- * Three calls answer a whole batch: the parties (with credit and price list), their addresses,
- * and the days of their payment terms.
+ * Four calls answer a whole batch: the parties (with credit and price list), then at once their
+ * addresses, their e-mail contact mechanisms and the days of their payment terms.
+ *
+ * Primary contact: the party's first e-mail contact mechanism (by sequence), as Tryton itself
+ * picks a party's e-mail; `null` when it has none.
  *
  * Credit: Tryton's `credit_amount` is what the party owes (`receivable`) plus its confirmed sales
  * not yet invoiced; the port splits it into `balance` (receivable) and `openOrders` (the rest).
@@ -47,6 +50,8 @@ const AddressRows = z.array(
   }),
 );
 
+const EmailRows = z.array(z.object({ id, party: id, value: optionalText }));
+
 const DeltaRows = z.array(
   z.object({
     id,
@@ -85,7 +90,7 @@ export async function getCustomers(rpc: TrytonRpc, ids: readonly string[], optio
     );
     const partyIds = parties.map((p) => p.id);
     const termIds = [...new Set(parties.flatMap((p) => (p.customer_payment_term === null ? [] : [p.customer_payment_term])))];
-    const [addressAnswer, deltaAnswer] = await Promise.all([
+    const [addressAnswer, emailAnswer, deltaAnswer] = await Promise.all([
       partyIds.length === 0
         ? []
         : rpc.model(
@@ -106,6 +111,29 @@ export async function getCustomers(rpc: TrytonRpc, ids: readonly string[], optio
             {},
             options,
           ),
+      partyIds.length === 0
+        ? []
+        : rpc.model(
+            operation,
+            'party.contact_mechanism',
+            'search_read',
+            [
+              [
+                ['party', 'in', partyIds],
+                ['type', '=', 'email'],
+              ],
+              0,
+              null,
+              [
+                ['party', 'ASC'],
+                ['sequence', 'ASC'],
+                ['id', 'ASC'],
+              ],
+              ['party', 'value'],
+            ],
+            {},
+            options,
+          ),
       termIds.length === 0
         ? []
         : rpc.model(
@@ -118,6 +146,7 @@ export async function getCustomers(rpc: TrytonRpc, ids: readonly string[], optio
           ),
     ]);
     const addresses = parseAnswer(AddressRows, addressAnswer, operation, 'addresses');
+    const emails = firstEmails(parseAnswer(EmailRows, emailAnswer, operation, 'e-mail contacts'));
     const netDays = netDaysByTerm(parseAnswer(DeltaRows, deltaAnswer, operation, 'payment term deltas'));
     for (const party of parties) {
       if (found.has(party.code)) continue;
@@ -150,6 +179,7 @@ export async function getCustomers(rpc: TrytonRpc, ids: readonly string[], optio
           onHold: false,
           holdReason: null,
         },
+        primaryContact: emails.get(party.id) ?? null,
       });
     }
   }
@@ -173,6 +203,16 @@ function toAddress(a: z.output<typeof AddressRows>[number], isDefault: boolean):
     country: a['country.']?.code ?? 'ZZ',
     isDefault,
   };
+}
+
+/** Each party's first non-empty e-mail (the rows come by party, then sequence). */
+function firstEmails(rows: z.output<typeof EmailRows>): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const row of rows) {
+    const email = row.value?.trim();
+    if (email && !out.has(row.party)) out.set(row.party, email);
+  }
+  return out;
 }
 
 /** The net days of each payment term: its longest delta (months counted as 30 days). */

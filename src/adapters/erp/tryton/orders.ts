@@ -68,8 +68,8 @@ const LineChange = z
  */
 const IN_ENGLISH = { language: 'en' } as const;
 
-const rejected = (message: string, reason: string, cause?: unknown) =>
-  new ErpError('ERP_REJECTED', `createOrder: ${message}`, { operation: 'createOrder', reason, cause });
+const rejected = (message: string, reason: string, cause?: unknown, operation = 'createOrder') =>
+  new ErpError('ERP_REJECTED', `${operation}: ${message}`, { operation, reason, cause });
 
 /** The order calls over one Tryton session. */
 export function orderCalls(rpc: TrytonRpc, settings: TrytonOrderOptions = {}): OrderCalls {
@@ -111,120 +111,7 @@ export function orderCalls(rpc: TrytonRpc, settings: TrytonOrderOptions = {}): O
     return refusal && entered.status === 'ON_HOLD' ? { ...entered, holdReason: refusal } : entered;
   }
 
-  /** Enters a draft sale for the order; refusals of erpfront's data are `ERP_REJECTED`. */
-  async function enter(order: ErpOrderRequest, options?: ErpCallOptions): Promise<number> {
-    const op = 'createOrder';
-    const { currency } = await rpc.session(options);
-    if (order.currency !== currency.code) throw rejected(`Tryton's company sells in ${currency.code}, not ${order.currency}`, 'CURRENCY_NOT_SUPPORTED');
-    const skus = [...new Set(order.lines.map((l) => l.sku))];
-    const [parties, products, warehouses] = await Promise.all([
-      rpc
-        .model(op, 'party.party', 'search_read', [[['code', '=', order.customerId]], 0, 1, [['id', 'ASC']], ['code', 'addresses']], {}, options)
-        .then((r) => parseAnswer(PartyRows, r, op, 'party')),
-      rpc
-        .model(op, 'product.product', 'search_read', [[['code', 'in', skus]], 0, null, [['id', 'ASC']], ['code', 'sale_uom.symbol']], {}, options)
-        .then((r) => parseAnswer(ProductRows, r, op, 'products')),
-      rpc
-        .model(op, 'stock.location', 'search_read', [[['type', '=', 'warehouse']], 0, null, [['id', 'ASC']], ['code']], {}, options)
-        .then((r) => parseAnswer(WarehouseRows, r, op, 'warehouses')),
-    ]);
-    const party = parties[0];
-    if (!party) throw rejected(`Tryton has no party ${order.customerId}`, 'UNKNOWN_CUSTOMER');
-    const shipTo = Number(order.shipToId);
-    if (!party.addresses.includes(shipTo)) throw rejected(`ship-to ${order.shipToId} is not an address of ${order.customerId} in Tryton`, 'UNKNOWN_SHIP_TO');
-    const product = new Map(products.map((p) => [p.code, p]));
-    for (const line of order.lines) {
-      const p = product.get(line.sku);
-      if (!p) throw rejected(`Tryton has no product ${line.sku}`, 'UNKNOWN_SKU');
-      const unit = unitCode(p['sale_uom.']?.symbol ?? 'u');
-      if (unit !== line.unitOfMeasure) throw rejected(`${line.sku} sells in ${unit} in Tryton, not ${line.unitOfMeasure}`, 'UNIT_MISMATCH');
-    }
-    // What Tryton's client does: the party's on_change fills the header...
-    const header = parseAnswer(
-      Header,
-      await rpc.model(op, 'sale.sale', 'on_change', [{ party: party.id, invoice_party: null, lines: [] }, ['party']], {}, options),
-      op,
-      'sale header',
-    )[0]!;
-    const warehouse = header.warehouse ?? (warehouses.find((w) => w.code === settings.warehouse) ?? warehouses[0])?.id ?? null;
-    // ...and each product's on_change the line's taxes (with the party's tax rule, if any).
-    const taxes = new Map<string, number[]>();
-    await Promise.all(
-      [...product.values()].map(async (p) => {
-        const change = await rpc.model(
-          op,
-          'sale.line',
-          'on_change',
-          [
-            {
-              product: p.id,
-              quantity: 1,
-              unit: p['sale_uom.']?.id ?? null,
-              taxes: [],
-              type: 'line',
-              '_parent_sale.party': party.id,
-              '_parent_sale.invoice_party': null,
-              '_parent_sale.currency': currency.id,
-              '_parent_sale.price_list': header.price_list ?? null,
-              '_parent_sale.sale_date': null,
-            },
-            ['product'],
-          ],
-          {},
-          options,
-        );
-        taxes.set(
-          p.code,
-          (parseAnswer(LineChange, change, op, 'sale line')[0]!.taxes?.add ?? []).map(([, tax]) => tax.id),
-        );
-      }),
-    );
-    const comment = [
-      order.notes,
-      order.requestedDate ? `Requested date: ${order.requestedDate}` : null,
-      order.payment.method === 'CARD' ? `Paid by card, authorization ${order.payment.authorizationRef}` : null,
-    ]
-      .filter((c) => c !== null)
-      .join('\n');
-    const created = await rpc.model(
-      op,
-      'sale.sale',
-      'create',
-      [
-        [
-          {
-            party: party.id,
-            invoice_address: header.invoice_address ?? shipTo,
-            shipment_address: shipTo,
-            payment_term: header.payment_term ?? null,
-            price_list: header.price_list ?? null,
-            warehouse,
-            reference: order.externalRef,
-            description: order.poNumber,
-            comment: comment || null,
-            // Tryton ships no earlier than the sale's shipping date.
-            ...(order.requestedDate ? { shipping_date: toDate(order.requestedDate) } : {}),
-            lines: [
-              [
-                'create',
-                order.lines.map((line) => ({
-                  type: 'line',
-                  product: product.get(line.sku)!.id,
-                  quantity: line.quantity,
-                  unit: product.get(line.sku)!['sale_uom.']?.id ?? null,
-                  unit_price: toDecimal(line.unitPrice),
-                  taxes: [['add', taxes.get(line.sku) ?? []]],
-                })),
-              ],
-            ],
-          },
-        ],
-      ],
-      IN_ENGLISH,
-      options,
-    );
-    return parseAnswer(z.array(id).length(1), created, op, 'created sale')[0]!;
-  }
+  const enter = (order: ErpOrderRequest, options?: ErpCallOptions) => enterDraftSale(rpc, settings, order, 'createOrder', options);
 
   /** Quotes and confirms the sale; resolves with Tryton's reason when it refused to confirm. */
   async function advance(sale: SaleRow, options?: ErpCallOptions): Promise<ErpHoldReason | null> {
@@ -334,4 +221,130 @@ export function orderCalls(rpc: TrytonRpc, settings: TrytonOrderOptions = {}): O
       return { orders, total };
     },
   };
+}
+
+/**
+ * Enters a draft sale for the order, as Tryton's client would (see the module comment); its id.
+ * Refusals of erpfront's data are `ERP_REJECTED`. `op` names the port method it serves
+ * (`createOrder`, or `quoteTotals`, which deletes the draft again).
+ */
+export async function enterDraftSale(
+  rpc: TrytonRpc,
+  settings: TrytonOrderOptions,
+  order: ErpOrderRequest,
+  op: string,
+  options?: ErpCallOptions,
+): Promise<number> {
+  const { currency } = await rpc.session(options);
+  if (order.currency !== currency.code)
+    throw rejected(`Tryton's company sells in ${currency.code}, not ${order.currency}`, 'CURRENCY_NOT_SUPPORTED', undefined, op);
+  const skus = [...new Set(order.lines.map((l) => l.sku))];
+  const [parties, products, warehouses] = await Promise.all([
+    rpc
+      .model(op, 'party.party', 'search_read', [[['code', '=', order.customerId]], 0, 1, [['id', 'ASC']], ['code', 'addresses']], {}, options)
+      .then((r) => parseAnswer(PartyRows, r, op, 'party')),
+    rpc
+      .model(op, 'product.product', 'search_read', [[['code', 'in', skus]], 0, null, [['id', 'ASC']], ['code', 'sale_uom.symbol']], {}, options)
+      .then((r) => parseAnswer(ProductRows, r, op, 'products')),
+    rpc
+      .model(op, 'stock.location', 'search_read', [[['type', '=', 'warehouse']], 0, null, [['id', 'ASC']], ['code']], {}, options)
+      .then((r) => parseAnswer(WarehouseRows, r, op, 'warehouses')),
+  ]);
+  const party = parties[0];
+  if (!party) throw rejected(`Tryton has no party ${order.customerId}`, 'UNKNOWN_CUSTOMER', undefined, op);
+  const shipTo = Number(order.shipToId);
+  if (!party.addresses.includes(shipTo))
+    throw rejected(`ship-to ${order.shipToId} is not an address of ${order.customerId} in Tryton`, 'UNKNOWN_SHIP_TO', undefined, op);
+  const product = new Map(products.map((p) => [p.code, p]));
+  for (const line of order.lines) {
+    const p = product.get(line.sku);
+    if (!p) throw rejected(`Tryton has no product ${line.sku}`, 'UNKNOWN_SKU', undefined, op);
+    const unit = unitCode(p['sale_uom.']?.symbol ?? 'u');
+    if (unit !== line.unitOfMeasure) throw rejected(`${line.sku} sells in ${unit} in Tryton, not ${line.unitOfMeasure}`, 'UNIT_MISMATCH', undefined, op);
+  }
+  // What Tryton's client does: the party's on_change fills the header...
+  const header = parseAnswer(
+    Header,
+    await rpc.model(op, 'sale.sale', 'on_change', [{ party: party.id, invoice_party: null, lines: [] }, ['party']], {}, options),
+    op,
+    'sale header',
+  )[0]!;
+  const warehouse = header.warehouse ?? (warehouses.find((w) => w.code === settings.warehouse) ?? warehouses[0])?.id ?? null;
+  // ...and each product's on_change the line's taxes (with the party's tax rule, if any).
+  const taxes = new Map<string, number[]>();
+  await Promise.all(
+    [...product.values()].map(async (p) => {
+      const change = await rpc.model(
+        op,
+        'sale.line',
+        'on_change',
+        [
+          {
+            product: p.id,
+            quantity: 1,
+            unit: p['sale_uom.']?.id ?? null,
+            taxes: [],
+            type: 'line',
+            '_parent_sale.party': party.id,
+            '_parent_sale.invoice_party': null,
+            '_parent_sale.currency': currency.id,
+            '_parent_sale.price_list': header.price_list ?? null,
+            '_parent_sale.sale_date': null,
+          },
+          ['product'],
+        ],
+        {},
+        options,
+      );
+      taxes.set(
+        p.code,
+        (parseAnswer(LineChange, change, op, 'sale line')[0]!.taxes?.add ?? []).map(([, tax]) => tax.id),
+      );
+    }),
+  );
+  const comment = [
+    order.notes,
+    order.requestedDate ? `Requested date: ${order.requestedDate}` : null,
+    order.payment.method === 'CARD' ? `Paid by card, authorization ${order.payment.authorizationRef}` : null,
+  ]
+    .filter((c) => c !== null)
+    .join('\n');
+  const created = await rpc.model(
+    op,
+    'sale.sale',
+    'create',
+    [
+      [
+        {
+          party: party.id,
+          invoice_address: header.invoice_address ?? shipTo,
+          shipment_address: shipTo,
+          payment_term: header.payment_term ?? null,
+          price_list: header.price_list ?? null,
+          warehouse,
+          reference: order.externalRef,
+          description: order.poNumber,
+          comment: comment || null,
+          // Tryton ships no earlier than the sale's shipping date.
+          ...(order.requestedDate ? { shipping_date: toDate(order.requestedDate) } : {}),
+          lines: [
+            [
+              'create',
+              order.lines.map((line) => ({
+                type: 'line',
+                product: product.get(line.sku)!.id,
+                quantity: line.quantity,
+                unit: product.get(line.sku)!['sale_uom.']?.id ?? null,
+                unit_price: toDecimal(line.unitPrice),
+                taxes: [['add', taxes.get(line.sku) ?? []]],
+              })),
+            ],
+          ],
+        },
+      ],
+    ],
+    IN_ENGLISH,
+    options,
+  );
+  return parseAnswer(z.array(id).length(1), created, op, 'created sale')[0]!;
 }

@@ -14,7 +14,7 @@
  * @module
  */
 import { z } from 'zod';
-import type { ErpCallOptions, ErpOrder, ErpOrderStatus, Invoice, Shipment } from '../../../ports/erp-connector.ts';
+import type { ErpCallOptions, ErpOrder, ErpOrderStatus, ErpOrderTotals, Invoice, Shipment } from '../../../ports/erp-connector.ts';
 import { HOLD_FIELDS, HoldCurrency, HoldFields, holdReasons } from './hold-reason.ts';
 import type { TrytonRpc } from './json-rpc.ts';
 import { unitCode } from './units.ts';
@@ -31,6 +31,7 @@ export const SALE_FIELDS = [
   'party.code',
   'currency.code',
   'total_amount',
+  'tax_amount',
   'shipments',
   'invoices',
   ...HOLD_FIELDS,
@@ -49,6 +50,7 @@ export const SaleRow = z
     'party.': related({ code: z.string().nullable() }),
     'currency.': related({ code: z.string(), ...HoldCurrency }),
     total_amount: decimal.nullable(),
+    tax_amount: decimal.nullable(),
     shipments: z.array(id),
     invoices: z.array(id),
   })
@@ -181,6 +183,7 @@ export async function toOrders(rpc: TrytonRpc, operation: string, sales: SaleRow
       shipments: shipped.map((s) => s.shipment),
       invoices: issued.map(({ id: _id, ...invoice }) => invoice),
       holdReason: reasons.get(sale.id) ?? null,
+      totals: saleTotals(sale, currency),
     };
   });
 }
@@ -288,4 +291,18 @@ async function readInvoices(rpc: TrytonRpc, operation: string, ids: number[], op
       paid: r.state === 'paid',
     };
   });
+}
+
+/** A sale's amounts in the port's shape (Tryton 6.0 charges no shipping on a sale without `sale_shipment_cost`). */
+export function saleTotals(
+  sale: { untaxed_amount?: string | null; tax_amount?: string | null; total_amount?: string | null },
+  currency: string,
+): ErpOrderTotals {
+  return {
+    subtotal: normalizeDecimal(sale.untaxed_amount ?? '0', 2),
+    tax: normalizeDecimal(sale.tax_amount ?? '0', 2),
+    shipping: '0.00',
+    total: normalizeDecimal(sale.total_amount ?? '0', 2),
+    currency,
+  };
 }

@@ -7,7 +7,9 @@
  * @module
  */
 import type { Redis } from 'ioredis';
+import type { AuditLog } from '../../../ports/audit-log.ts';
 import type { CacheStore } from '../../../ports/cache-store.ts';
+import type { ConsoleSessionStore } from '../../../ports/console-session-store.ts';
 import type { CursorStore } from '../../../ports/cursor-store.ts';
 import type { DeliveryLog } from '../../../ports/delivery-log.ts';
 import type { CustomerActivityStore } from '../../../ports/customer-activity.ts';
@@ -23,7 +25,9 @@ import type { ThrottleStore } from '../../../ports/throttle-store.ts';
 import { createRedisOutboxStore } from './outbox-store.ts';
 import type { OutboxStore } from '../../../ports/outbox-store.ts';
 import { createRedisApplicationStore } from './application-store.ts';
+import { createRedisAuditLog } from './audit-log.ts';
 import { createRedisCacheStore } from './cache-store.ts';
+import { createRedisConsoleSessionStore } from './console-session-store.ts';
 import { createRedisCursorStore } from './cursor-store.ts';
 import { createRedisCustomerActivity } from './customer-activity.ts';
 import { createRedisDeliveryLog } from './delivery-log.ts';
@@ -81,6 +85,10 @@ export interface RedisStores {
   outbox: OutboxStore;
   /** Customers acted for lately, shared: the instance running the price sheet knows every instance's. */
   activity: CustomerActivityStore;
+  /** Operations' actions, shared: an action taken on one instance shows on all. */
+  audit: AuditLog;
+  /** Ops console sessions, shared: a session works on every instance. */
+  consoleSessions: ConsoleSessionStore;
   close(): Promise<void>;
 }
 
@@ -139,6 +147,8 @@ export async function openRedisStores(options: RedisStoresOptions): Promise<Redi
       applications: createRedisApplicationStore({ client, base: keys.applications }),
       outbox: createRedisOutboxStore({ client, base: keys.outbox }),
       activity: createRedisCustomerActivity({ client, key: keys.customerActivity }),
+      audit: createRedisAuditLog({ client, base: keys.audit }),
+      consoleSessions: createRedisConsoleSessionStore({ client, key: keys.consoleSession }),
       async close() {
         await budget.close();
         for (const c of opened) c.disconnect();

@@ -21,6 +21,8 @@
  * - the company applications (records, sequence, status, applicant, due and lease indexes) share
  *   `{applications}`: a write replaces a record and moves it between indexes in one step.
  * - the ERP-write outbox (quotes, returns) shares `{outbox}` likewise.
+ * - the audit log's sequence and lists share `{audit}`: an entry goes to the recent list and its
+ *   target's list in one step.
  * - cache entries are read and written one key per command (pipelined), so they carry the
  *   customer's or price list's scope in the key but deliberately no tag: a tag would pin a whole
  *   price list to one shard.
@@ -62,6 +64,10 @@ export interface RedisKeys {
   outbox: string;
   /** The customers acted for lately, a sorted set by last seen: `erpfront:customer-activity`. */
   customerActivity: string;
+  /** The base of the audit log's keys: `erpfront:{audit}:`. */
+  audit: string;
+  /** One console session, by the hash of its cookie's id: `erpfront:console-session:<hash>` (one key, no tag). */
+  consoleSession(sessionKey: string): string;
 }
 
 /** The key names for `prefix`. A prefix holds no `{` or `}`: it must not become a hash tag. */
@@ -82,5 +88,7 @@ export function redisKeys(prefix = 'erpfront'): RedisKeys {
     applications: `${prefix}:{applications}:`,
     outbox: `${prefix}:{outbox}:`,
     customerActivity: `${prefix}:customer-activity`,
+    audit: `${prefix}:{audit}:`,
+    consoleSession: (sessionKey) => `${prefix}:console-session:${sessionKey}`,
   };
 }

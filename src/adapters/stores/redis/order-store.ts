@@ -45,11 +45,13 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const orNull = (value: string | undefined) => (value === undefined || value === '' ? null : value);
 
 /** The immutable part of an order, kept as one JSON field the scripts never parse. */
-type OrderData = Pick<StoredOrder, 'request' | 'total' | 'currency' | 'placedBy' | 'creditDecision' | 'idempotencyKey'>;
+type OrderData = Pick<StoredOrder, 'request' | 'total' | 'currency' | 'placedBy' | 'onBehalf' | 'creditDecision' | 'idempotencyKey'>;
 
 function toOrder(hash: Record<string, string>): StoredOrder | null {
   if (!hash.id) return null;
   const data = JSON.parse(hash.data!) as OrderData;
+  // Orders written before reps were marked carry no `onBehalf`.
+  data.onBehalf ??= null;
   return {
     id: hash.id,
     seq: Number(hash.seq),
@@ -163,6 +165,7 @@ export function createRedisOrderStore(options: RedisOrderStoreOptions): OrderSto
         total: order.total,
         currency: order.currency,
         placedBy: order.placedBy,
+        onBehalf: order.onBehalf ?? null,
         creditDecision: order.creditDecision,
         idempotencyKey: order.idempotencyKey,
       };

@@ -5,7 +5,7 @@
  */
 import type { StoredOrder } from '../../../ports/order-store.ts';
 
-export const ORDER_COLUMNS = `seq, id, customer_id, status, request, total, currency, placed_by, credit_decision, idempotency_key,
+export const ORDER_COLUMNS = `seq, id, customer_id, status, request, total, currency, placed_by, on_behalf, credit_decision, idempotency_key,
   created_at, updated_at, submitted_at, erp_order_number, attempts, in_doubt, sent_before, next_attempt_at, last_error, rejection`;
 
 export interface OrderRow {
@@ -17,6 +17,7 @@ export interface OrderRow {
   total: string;
   currency: string;
   placed_by: string;
+  on_behalf: string | null;
   credit_decision: string;
   idempotency_key: string | null;
   created_at: string;
@@ -41,6 +42,7 @@ export function rowToOrder(row: OrderRow): StoredOrder {
     total: row.total,
     currency: row.currency,
     placedBy: row.placed_by,
+    onBehalf: row.on_behalf ? JSON.parse(row.on_behalf) : null,
     creditDecision: JSON.parse(row.credit_decision),
     idempotencyKey: row.idempotency_key,
     createdAt: row.created_at,

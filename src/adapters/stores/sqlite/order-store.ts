@@ -78,9 +78,9 @@ export function createSqliteOrderStore(options: SqliteOrderStoreOptions): OrderS
           );
           if (Number(held.changes) !== 1) throw new IdempotencyClaimLostError(idempotency.key);
         }
-        sql(`INSERT INTO orders (id, customer_id, status, request, total, currency, placed_by, credit_decision, idempotency_key,
+        sql(`INSERT INTO orders (id, customer_id, status, request, total, currency, placed_by, on_behalf, credit_decision, idempotency_key,
                created_at, updated_at, attempts, next_attempt_at, exposure_micros)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`).run(
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`).run(
           order.id,
           order.customerId,
           order.status,
@@ -88,6 +88,7 @@ export function createSqliteOrderStore(options: SqliteOrderStoreOptions): OrderS
           order.total,
           order.currency,
           order.placedBy,
+          order.onBehalf ? JSON.stringify(order.onBehalf) : null,
           JSON.stringify(order.creditDecision),
           order.idempotencyKey,
           iso(now),

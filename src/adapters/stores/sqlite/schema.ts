@@ -90,4 +90,6 @@ export const ORDER_MIGRATIONS: readonly string[] = [
        version = version + 1
      WHERE customer_id = NEW.customer_id;
    END;`,
+  // Orders a sales rep placed on a customer's behalf: {"repId": ...} as JSON; NULL for a buyer's own.
+  `ALTER TABLE orders ADD COLUMN on_behalf TEXT;`,
 ];

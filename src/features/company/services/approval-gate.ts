@@ -5,15 +5,18 @@
  * company's own rules), refuses it when nobody could ever approve it (`NO_APPROVER`), and keeps a
  * buyer to their allowed ship-tos. A flow it opens is written before its order.
  *
- * Only a company's own buyers are gated; orders placed by a sales rep on a customer's behalf are
- * not (the per-company setting for those comes with the reps).
+ * A sales rep's order on the company's behalf is gated by the company's rules that apply to every
+ * requester (no requester roles), among them `SALES_REP_ORDER` — how a company says that its reps'
+ * orders need its approval. The rep holds no company role, so the built-in limits rule and
+ * role-bound rules never match them, and they can never approve.
  *
  * @module
  */
 import { openFlow } from '../../../domain/company/approval-flow.ts';
 import { requiredApproval, type ApprovalTier } from '../../../domain/company/approval-rules.ts';
-import { monthStart, type CompanyBuyer } from '../../../domain/company/directory.ts';
+import { monthStart, newBuyer, type CompanyBuyer } from '../../../domain/company/directory.ts';
 import { Big } from '../../../domain/money.ts';
+import { onBehalfOf } from '../../../domain/orders/on-behalf.ts';
 import type { UserError } from '../../../domain/orders/order-input.ts';
 import type { Clock } from '../../../ports/clock.ts';
 import type { OrderStore } from '../../../ports/order-store.ts';
@@ -36,26 +39,30 @@ export function createApprovalGate(deps: ApprovalGateDeps): OrderApprovalGate {
   return {
     async check(order: ApprovalCheck): Promise<ApprovalNeeded | { userErrors: UserError[] } | null> {
       const { scope, customerId } = order;
-      const me = await directory.member(scope.principal, customerId);
-      if (!me) return null;
-      if (me.allowedShipToIds && !me.allowedShipToIds.includes(order.shipToId)) {
+      const me = await directory.member(scope, customerId);
+      const rep = me ? null : onBehalfOf(scope.principal, customerId);
+      if (!me && !rep) return null;
+      if (me?.allowedShipToIds && !me.allowedShipToIds.includes(order.shipToId)) {
         return {
           userErrors: [
             { code: 'SHIP_TO_NOT_ALLOWED', message: `You may order to ${me.allowedShipToIds.join(', ')} only, not ${order.shipToId}.`, field: ['shipToId'] },
           ],
         };
       }
+      // A rep requests as someone with no company role and no limits (never written to the directory).
+      const requester: CompanyBuyer = me ?? { ...newBuyer(customerId, scope.principal.subject, 'BUYER', new Date(deps.clock.now()).toISOString()), roles: [] };
       const rules = await directory.store.rules(customerId);
       // A month's spend is read only for a buyer with a monthly limit.
-      const spend = me.monthlyLimit === null ? '0' : await monthSpend(orders, customerId, me.subject, deps.clock.now());
-      const needed = requiredApproval({ total: order.total, lines: order.lines }, me, spend, rules);
+      const spend = requester.monthlyLimit === null ? '0' : await monthSpend(orders, customerId, requester.subject, deps.clock.now());
+      const needed = requiredApproval({ total: order.total, lines: order.lines, placedByRep: rep !== null }, requester, spend, rules);
       if (!needed) return null;
-      const missing = await unapprovable(directory, customerId, me, needed.tiers);
+      if (rep) needed.reasons.unshift(`placed by sales rep ${rep.repId} on behalf of customer ${customerId}`);
+      const missing = await unapprovable(directory, customerId, requester, needed.tiers);
       if (missing) return { userErrors: [{ code: 'NO_APPROVER', message: missing, field: [] }] };
       return {
         async open(orderId, now) {
           const flow = openFlow(
-            { orderId, customerId, requester: me.subject, ruleIds: needed.ruleIds, reasons: needed.reasons, tiers: needed.tiers },
+            { orderId, customerId, requester: requester.subject, ruleIds: needed.ruleIds, reasons: needed.reasons, tiers: needed.tiers },
             now,
             deps.ttlMs,
           );

@@ -49,7 +49,7 @@ export async function decideOnOrder(deps: ApprovalDeps, scope: RequestScope, id:
   const { store, clock } = deps.orders;
   const order = await store.get(id);
   if (!order) return notFound(id);
-  const me = await deps.directory.member(scope.principal, scope.customerId);
+  const me = await deps.directory.member(scope, scope.customerId);
   const actor: Actor = { principal: scope.principal, customerId: scope.customerId, companyRoles: me?.roles ?? [] };
   const decision = can(actor, 'order.approve', { customerId: order.customerId, requester: order.placedBy });
   if (decision.verdict !== 'allow') {

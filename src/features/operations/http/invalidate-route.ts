@@ -19,7 +19,10 @@ import { opsRefusal } from '../../../transport/http/ops-access.ts';
 import { requestLogger } from '../../../transport/http/request-log.ts';
 import { loggableError } from '../../../domain/loggable-error.ts';
 import { untrustedField } from '../../../domain/untrusted-text.ts';
+import type { AuditLog } from '../../../ports/audit-log.ts';
+import type { Clock } from '../../../ports/clock.ts';
 import type { Logger } from '../../../ports/logger.ts';
+import { auditAction } from '../../../services/ops-audit.ts';
 
 /** Largest invalidation body, in bytes: a webhook's batch of changes is far smaller. */
 export const OPS_MAX_BODY_BYTES = 1024 * 1024;
@@ -30,7 +33,16 @@ const Change = z.strictObject({
 });
 const Body = z.union([Change, z.strictObject({ changes: z.array(Change).min(1).max(100) })]);
 
-export function invalidateRoute(options: { invalidation: CacheInvalidation; verifyToken: TokenVerifier; logger: Logger }): Hono {
+export interface InvalidateRouteOptions {
+  invalidation: CacheInvalidation;
+  verifyToken: TokenVerifier;
+  logger: Logger;
+  /** Every invalidation an operator asks for is recorded here (who, which domains, how many keys, result). */
+  audit: AuditLog;
+  clock: Clock;
+}
+
+export function invalidateRoute(options: InvalidateRouteOptions): Hono {
   const app = new Hono();
   const limit = bodyLimit({ maxBytes: OPS_MAX_BODY_BYTES, refuse: (refusal) => graphqlErrorResponse(413, 'REQUEST_TOO_LARGE', tooLargeMessage(refusal)) });
   app.post('/ops/invalidate', limit, async (c) => {
@@ -58,10 +70,20 @@ export function invalidateRoute(options: { invalidation: CacheInvalidation; veri
     // An operator's action: who, and what (domains and how many keys; the keys can be a thousand).
     const action = { subject: untrustedField(principal.subject, 200), domains: [...new Set(changes.map((change) => change.domain))], keys: invalidated };
     const log = requestLogger(c, options.logger);
+    // The route is where an operator's invalidation is carried out (webhooks and polls invalidate
+    // through the changes feature, and are no one's action): audited here.
+    const audit = (result: 'ok' | 'failed', detail: string) =>
+      auditAction(
+        options.audit,
+        { at: new Date(options.clock.now()).toISOString(), actor: action.subject, action: 'ops.invalidate', target: null, result, detail },
+        log,
+      );
+    const what = `${invalidated} cache keys in ${action.domains.join(', ')}`;
     try {
       for (const change of changes) await options.invalidation.invalidate(change.domain, change.keys);
     } catch (error) {
       log.error('cache invalidation could not be broadcast', { ...action, err: loggableError(error) });
+      await audit('failed', `Dropped ${what} on this instance; the other instances could not be told (Redis unreachable).`);
       return graphqlErrorResponse(
         503,
         'INVALIDATION_NOT_BROADCAST',
@@ -69,6 +91,7 @@ export function invalidateRoute(options: { invalidation: CacheInvalidation; veri
       );
     }
     log.info('cache invalidated', action);
+    await audit('ok', `Dropped ${what} on every instance.`);
     return c.json({ invalidated });
   });
   return app;

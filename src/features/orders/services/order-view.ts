@@ -5,6 +5,7 @@
  * @module
  */
 import { money, type Money } from '../../../domain/money.ts';
+import type { OnBehalf } from '../../../domain/orders/on-behalf.ts';
 import type { ErpConnector, ErpHoldReason, ErpOrder, ErpOrderStatus, Invoice, Shipment } from '../../../ports/erp-connector.ts';
 import { isTransientErpError } from '../../../ports/erp-error.ts';
 import type { StoredOrder } from '../../../ports/order-store.ts';
@@ -28,6 +29,8 @@ export interface OrderView {
   erpOrderNumber: string | null;
   poNumber: string | null;
   total: Money;
+  /** The ERP's subtotal, tax, shipping and total, once the order is in an ERP that says; `null` otherwise. */
+  totals: { subtotal: Money; tax: Money; shipping: Money; total: Money } | null;
   lines: Array<{ sku: string; quantity: number; unitPrice: Money; unitOfMeasure: string; shippedQuantity: number }>;
   createdAt: string;
   submittedAt: string | null;
@@ -35,6 +38,8 @@ export interface OrderView {
   shipToId: string | null;
   notes: string | null;
   placedBy: string | null;
+  /** Set when a sales rep placed it on the customer's behalf. */
+  onBehalf: OnBehalf | null;
   creditDecision: { decision: string; reason: string | null } | null;
   rejection: { reason: string; message: string } | null;
   /**
@@ -79,6 +84,7 @@ export function fromStored(o: StoredOrder): OrderView {
     erpOrderNumber: o.erpOrderNumber,
     poNumber: o.request.poNumber,
     total: money(o.total, o.currency),
+    totals: null,
     lines: o.request.lines.map((l) => ({ ...l, unitPrice: money(l.unitPrice, o.currency), shippedQuantity: 0 })),
     createdAt: o.createdAt,
     submittedAt: o.submittedAt,
@@ -86,6 +92,7 @@ export function fromStored(o: StoredOrder): OrderView {
     shipToId: o.request.shipToId,
     notes: o.request.notes,
     placedBy: o.placedBy,
+    onBehalf: o.onBehalf ?? null,
     creditDecision: o.creditDecision,
     rejection: o.rejection,
     holdReason: null,
@@ -102,6 +109,7 @@ function progress(o: ErpOrder): Partial<OrderView> {
     status: FROM_ERP[o.status],
     erpOrderNumber: o.number,
     holdReason: heldFor(o),
+    totals: totalsOf(o),
     lines: o.lines.map((l) => ({ ...l, unitPrice: money(l.unitPrice, o.currency) })),
     shipments: o.shipments,
     invoices: o.invoices.map((i) => ({ ...i, total: money(i.total, i.currency) })),
@@ -117,6 +125,7 @@ export function fromErp(o: ErpOrder): OrderView {
     erpOrderNumber: o.number,
     poNumber: o.poNumber,
     total: money(o.total, o.currency),
+    totals: totalsOf(o),
     lines: o.lines.map((l) => ({ ...l, unitPrice: money(l.unitPrice, o.currency) })),
     createdAt: o.createdAt,
     submittedAt: o.createdAt,
@@ -124,6 +133,7 @@ export function fromErp(o: ErpOrder): OrderView {
     shipToId: null,
     notes: null,
     placedBy: null,
+    onBehalf: null,
     creditDecision: null,
     rejection: null,
     holdReason: heldFor(o),
@@ -137,4 +147,12 @@ export function fromErp(o: ErpOrder): OrderView {
 /** The ERP's hold reason while it holds the order; a connector without one answers none. */
 function heldFor(o: ErpOrder): ErpHoldReason | null {
   return o.status === 'ON_HOLD' ? (o.holdReason ?? null) : null;
+}
+
+/** The ERP's totals of the order, when its connector reads them. */
+function totalsOf(o: ErpOrder): OrderView['totals'] {
+  const t = o.totals;
+  return t
+    ? { subtotal: money(t.subtotal, t.currency), tax: money(t.tax, t.currency), shipping: money(t.shipping, t.currency), total: money(t.total, t.currency) }
+    : null;
 }

@@ -7,23 +7,19 @@
  */
 import { decideCredit, type CreditDecision } from '../../../domain/credit/credit-decision.ts';
 import { creditStatus } from '../../../domain/credit/credit-status.ts';
-import { computeAvailability } from '../../../domain/atp/availability.ts';
 import { utcDate } from '../../../domain/atp/calendar.ts';
-import { Big, formatAmount } from '../../../domain/money.ts';
 import { validateOrderInput, type OrderInput, type UserError } from '../../../domain/orders/order-input.ts';
 import { DomainError } from '../../../domain/errors.ts';
-import { assertSoldTo } from '../../../domain/pricing/sales-restriction.ts';
+import { onBehalfOf } from '../../../domain/orders/on-behalf.ts';
 import type { Principal } from '../../../domain/principal.ts';
 import type { Clock } from '../../../ports/clock.ts';
-import type { CustomerAccount, ErpConnector, ErpOrderLine, Item, OrderPayment } from '../../../ports/erp-connector.ts';
-import { ErpError } from '../../../ports/erp-error.ts';
+import type { CustomerAccount, ErpConnector, ErpOrderLine, OrderPayment } from '../../../ports/erp-connector.ts';
 import type { Metrics } from '../../../ports/metrics.ts';
 import type { OrderStore, StoredOrder } from '../../../ports/order-store.ts';
 import type { Logger } from '../../../ports/logger.ts';
 import type { PaymentGateway } from '../../../ports/payment-gateway.ts';
-import { verifyCard } from './card-payment.ts';
+import { draftOrder } from './order-draft.ts';
 import { ExposureChangedError, IdempotencyClaimLostError } from '../../../ports/store-error.ts';
-import { quoteBuyerPrice, type PricedQuote } from '../../../services/buyer-pricing.ts';
 import type { Cached, ReadThroughCache } from '../../../services/read-through-cache.ts';
 import { atPriority, type RequestScope } from '../../../services/request-scope.ts';
 import { inSpan, setDefined, SpanAttributes } from '../../../services/tracing.ts';
@@ -225,80 +221,10 @@ async function prepareAndWrite(
   idempotency: { key: string; claimId: string } | null,
   options: PlaceOrderOptions,
 ): Promise<PlaceOrderResult> {
-  const { clock, policy, metrics, dispatcher } = deps;
-  const { reader } = scope;
-  const account = await readOrFail(() => reader.account(customerId), 'UNKNOWN_CUSTOMER', `Customer ${customerId} is not known to the ERP.`);
-  if (Array.isArray(account)) return failed(...account);
-  const errors: UserError[] = [];
-
-  const poNumber = input.poNumber?.trim() || null;
-  if (account.value.poRequired && !poNumber) {
-    errors.push({ code: 'PO_NUMBER_REQUIRED', message: `Customer ${customerId} requires a purchase-order number on every order.`, field: ['poNumber'] });
-  }
-  const shipTo = input.shipToId
-    ? account.value.shipTos.find((s) => s.id === input.shipToId)
-    : (account.value.shipTos.find((s) => s.isDefault) ?? account.value.shipTos[0]);
-  if (!shipTo) {
-    errors.push({
-      code: 'UNKNOWN_SHIP_TO',
-      message: `${input.shipToId ?? 'A default ship-to'} is not one of customer ${customerId}'s addresses.`,
-      field: ['shipToId'],
-    });
-  }
-
-  const items = await Promise.all(
-    input.lines.map((line) => readOrFail(() => reader.item(line.sku.trim()), 'UNKNOWN_SKU', `${line.sku.trim()} is not in the catalog.`)),
-  );
-  items.forEach((item, i) => {
-    const at = ['lines', String(i)];
-    if (Array.isArray(item)) {
-      errors.push(...item.map((e) => ({ ...e, field: [...at, 'sku'] })));
-      return;
-    }
-    try {
-      assertSoldTo(item.value, account.value);
-    } catch (error) {
-      errors.push({ code: 'NOT_SOLD_TO_CUSTOMER', message: (error as Error).message, field: [...at, 'sku'] });
-    }
-    const unit = input.lines[i]!.unit;
-    if (unit && unit !== item.value.unitOfMeasure) {
-      errors.push({ code: 'UNIT_MISMATCH', message: `${item.value.sku} is sold in ${item.value.unitOfMeasure}, not ${unit}.`, field: [...at, 'unit'] });
-    }
-  });
-  if (errors.length) return failed(...errors);
-  const lineItems = items as Array<Cached<Item>>;
-
-  const pricedLines = options.lockedPrices
-    ? lockedLines(options.lockedPrices, lineItems, input, clock.now())
-    : await priceLines(deps, scope, account.value, lineItems, input);
-  if ('errors' in pricedLines) return failed(...pricedLines.errors);
-  const { lines: priced, pricing } = pricedLines;
-  const total = priced.reduce((sum, line) => sum.plus(new Big(line.unitPrice).times(line.quantity)), new Big(0));
-  const totalAmount = formatAmount(total, account.value.currency);
-
-  if (!policy.allowBackorders) {
-    const today = utcDate(clock.now());
-    for (const [i, line] of priced.entries()) {
-      const stock = await readOrFail(() => reader.stock(line.sku), 'UNKNOWN_SKU', `${line.sku} is not in the catalog.`);
-      if (Array.isArray(stock)) return failed(...stock);
-      const atp = computeAvailability(stock.value, line.quantity, { today });
-      if (atp.status !== 'IN_STOCK' && atp.status !== 'LOW_STOCK') {
-        errors.push({
-          code: 'INSUFFICIENT_STOCK',
-          message: `Only ${atp.available} of ${line.sku} can ship now, and backorders are not accepted.`,
-          field: ['lines', String(i), 'quantity'],
-        });
-      }
-    }
-    if (errors.length) return failed(...errors);
-  }
-
-  const payment: OrderPayment =
-    input.payment?.method === 'CARD' ? { method: 'CARD', authorizationRef: input.payment.authorizationRef!.trim() } : { method: 'ON_ACCOUNT' };
-  if (payment.method === 'CARD') {
-    const refused = await verifyCard(deps.payments, payment.authorizationRef, { amount: totalAmount, currency: account.value.currency, customerId });
-    if (refused) return failed(refused);
-  }
+  const { policy, metrics, dispatcher } = deps;
+  const drafted = await draftOrder(deps, scope, customerId, input, options);
+  if ('userErrors' in drafted) return failed(...drafted.userErrors);
+  const { account, poNumber, shipTo, items: lineItems, lines: priced, pricing, totalAmount, payment } = drafted;
   const approval = deps.approvals
     ? await deps.approvals.check({
         scope,
@@ -306,7 +232,7 @@ async function prepareAndWrite(
         total: totalAmount,
         currency: account.value.currency,
         lines: priced.map((line, i) => ({ ...line, category: lineItems[i]!.value.category ?? null })),
-        shipToId: shipTo!.id,
+        shipToId: shipTo.id,
       })
     : null;
   if (approval && 'userErrors' in approval) {
@@ -322,7 +248,7 @@ async function prepareAndWrite(
       principal,
       customerId,
       account,
-      { poNumber, shipToId: shipTo!.id, payment, lines: priced, totalAmount, input, key, idempotency, approval: approval && openOnce(approval) },
+      { poNumber, shipToId: shipTo.id, payment, lines: priced, totalAmount, input, key, idempotency, approval: approval && openOnce(approval) },
       round,
     );
   }
@@ -333,6 +259,7 @@ async function prepareAndWrite(
     orderId: order.id,
     customerId,
     placedBy: order.placedBy,
+    ...(order.onBehalf ? { onBehalfRep: order.onBehalf.repId } : {}),
     total: order.total,
     currency: order.currency,
     lines: order.request.lines.length,
@@ -371,6 +298,39 @@ function openOnce(approval: ApprovalNeeded): ApprovalNeeded & { orderId?: string
   };
 }
 
+/**
+ * The credit decision on an order of `totalAmount` as the customer's exposure stands: the ERP's
+ * figures plus the orders erpfront accepted that they do not show yet. Reads, never writes; the
+ * exposure's version lets the insert hold only while it is unchanged.
+ */
+export async function decideOrderCredit(
+  deps: Pick<PlaceOrderDeps, 'store' | 'policy'>,
+  customerId: string,
+  account: Cached<CustomerAccount>,
+  totalAmount: string,
+  payment: OrderPayment,
+): Promise<{ credit: CreditDecision; exposure: { total: string; version: string } | null }> {
+  const { store, policy } = deps;
+  const exposure = payment.method === 'ON_ACCOUNT' ? await store.pendingExposure(customerId, account.asOf) : null;
+  const credit = decideCredit(
+    creditStatus(account.value.credit, account.value.currency, exposure ? [exposure.total] : []),
+    totalAmount,
+    payment,
+    policy.overLimit,
+    policy.creditHoldAllowsCard,
+  );
+  return { credit, exposure };
+}
+
+/** The user error of an order the credit decision blocks. */
+export function creditBlocked(credit: CreditDecision, customerId: string, account: CustomerAccount, totalAmount: string): UserError {
+  const message =
+    credit.reason === 'CREDIT_HOLD'
+      ? `Customer ${customerId} is on credit hold${account.credit.holdReason ? ` (${account.credit.holdReason})` : ''}; pay by card or contact accounts receivable.`
+      : `This order of ${totalAmount} ${account.currency} exceeds customer ${customerId}'s available credit.`;
+  return { code: credit.reason!, message, field: [] };
+}
+
 /** How often a credit decision is taken again when other orders of the customer keep moving. */
 const MAX_CREDIT_ROUNDS = 50;
 
@@ -397,22 +357,11 @@ async function decideAndWrite(
   },
   round: number,
 ): Promise<{ order: StoredOrder; credit: CreditDecision } | PlaceOrderResult | null> {
-  const { store, clock, policy, metrics } = deps;
-  const exposure = draft.payment.method === 'ON_ACCOUNT' ? await store.pendingExposure(customerId, account.asOf) : null;
-  const credit = decideCredit(
-    creditStatus(account.value.credit, account.value.currency, exposure ? [exposure.total] : []),
-    draft.totalAmount,
-    draft.payment,
-    policy.overLimit,
-    policy.creditHoldAllowsCard,
-  );
+  const { store, clock, metrics } = deps;
+  const { credit, exposure } = await decideOrderCredit(deps, customerId, account, draft.totalAmount, draft.payment);
   if (credit.decision === 'BLOCK') {
     metrics.orderOutcome('BLOCKED');
-    const message =
-      credit.reason === 'CREDIT_HOLD'
-        ? `Customer ${customerId} is on credit hold${account.value.credit.holdReason ? ` (${account.value.credit.holdReason})` : ''}; pay by card or contact accounts receivable.`
-        : `This order of ${draft.totalAmount} ${account.value.currency} exceeds customer ${customerId}'s available credit.`;
-    return { order: null, userErrors: [{ code: credit.reason!, message, field: [] }], creditDecision: credit };
+    return { order: null, userErrors: [creditBlocked(credit, customerId, account.value, draft.totalAmount)], creditDecision: credit };
   }
   const id = draft.approval?.orderId ?? newOrderId(clock.now());
   const { input } = draft;
@@ -440,6 +389,8 @@ async function decideAndWrite(
         total: draft.totalAmount,
         currency: account.value.currency,
         placedBy: principal.subject,
+        // A sales rep's order for their customer says so, in the order itself (the audit trail).
+        onBehalf: onBehalfOf(principal, customerId),
         creditDecision: credit,
         idempotencyKey: draft.key,
       },
@@ -458,76 +409,4 @@ async function decideAndWrite(
     }
     throw error;
   }
-}
-
-/** Reads through the reader; a missing record (`notFound`) or an unreachable ERP becomes a user error. */
-async function readOrFail<T>(read: () => T | Promise<T>, notFound: string, notFoundMessage: string): Promise<T | UserError[]> {
-  try {
-    return await read();
-  } catch (error) {
-    // erpfront's own sentence: the ERP's text may name its records, its URL or its users.
-    if (error instanceof ErpError && error.code === 'ERP_NOT_FOUND') return [{ code: notFound, message: notFoundMessage, field: [] }];
-    if (error instanceof ErpError && error.transient) {
-      return [
-        { code: 'ERP_UNAVAILABLE', message: 'The ERP is not answering and erpfront has no recent copy of data this order needs; retry shortly.', field: [] },
-      ];
-    }
-    if (error instanceof DomainError) return [{ code: error.code, message: error.message, field: [] }];
-    throw error;
-  }
-}
-
-/** Every line at its locked price (an accepted quote's); a line without one is reported. */
-function lockedLines(
-  prices: ReadonlyMap<string, string>,
-  items: Array<Cached<Item>>,
-  input: OrderInput,
-  now: number,
-): { lines: ErpOrderLine[]; pricing: { asOf: string; stale: boolean } } | { errors: UserError[] } {
-  const errors: UserError[] = [];
-  const lines = items.map((item, i) => {
-    const unitPrice = prices.get(item.value.sku);
-    if (unitPrice === undefined)
-      errors.push({ code: 'NO_LOCKED_PRICE', message: `${item.value.sku} has no agreed price on this order.`, field: ['lines', String(i), 'sku'] });
-    return { sku: item.value.sku, quantity: input.lines[i]!.quantity, unitPrice: unitPrice ?? '0', unitOfMeasure: item.value.unitOfMeasure };
-  });
-  return errors.length ? { errors } : { lines, pricing: { asOf: new Date(now).toISOString(), stale: false } };
-}
-
-/**
- * Prices every line through the pricing service on the authoritative path: fresh from the ERP when
- * it answers (at the scope's order priority), else the cached price if younger than the policy
- * allows. Every line that cannot be priced is reported, each at its own line.
- */
-async function priceLines(
-  deps: PlaceOrderDeps,
-  scope: RequestScope,
-  account: CustomerAccount,
-  items: Array<Cached<Item>>,
-  input: OrderInput,
-): Promise<{ lines: ErpOrderLine[]; pricing: { asOf: string; stale: boolean } } | { errors: UserError[] }> {
-  const authoritative = { maxAgeMs: deps.policy.priceMaxAgeMs };
-  const errors: UserError[] = [];
-  // All lines are asked at once, so their prices reach the ERP in one batch.
-  const quotes = await Promise.all(
-    items.map(async (item, i): Promise<PricedQuote | null> => {
-      try {
-        return await quoteBuyerPrice(scope, account, item.value, input.lines[i]!.quantity, { authoritative });
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        errors[i] = { code: error.code, message: error.message, field: ['lines', String(i)] };
-        return null;
-      }
-    }),
-  );
-  if (errors.length) return { errors: errors.filter(Boolean) };
-  const lines = quotes.map((quote, i) => ({
-    sku: items[i]!.value.sku,
-    quantity: quote!.quantity,
-    unitPrice: quote!.unitPrice.amount,
-    unitOfMeasure: items[i]!.value.unitOfMeasure,
-  }));
-  // biome-ignore lint/complexity/useMathMinMax: ISO 8601 instants, compared as text
-  const asOf = quotes.reduce((oldest, quote) => (quote!.asOf < oldest ? quote!.asOf : oldest), quotes[0]!.asOf);
-  return { lines, pricing: { asOf, stale: quotes.some((quote) => quote!.stale) } };
 }

@@ -13,9 +13,9 @@
  * can tell whether they reached the ERP (see `ErpReader.erpReads`); `live` reads (orders, asked of
  * the ERP every time) always do.
  */
-export type ErpRead = 'items' | 'prices' | 'stock' | 'accounts' | 'search' | 'live';
+export type ErpRead = 'items' | 'prices' | 'stock' | 'accounts' | 'search' | 'activity' | 'live';
 
-export const ERP_READS: readonly ErpRead[] = ['items', 'prices', 'stock', 'accounts', 'search', 'live'];
+export const ERP_READS: readonly ErpRead[] = ['items', 'prices', 'stock', 'accounts', 'search', 'activity', 'live'];
 
 /** How many items a field returns, from its arguments. */
 export type ListSize =
@@ -58,8 +58,19 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   // The account holds the credit position: `creditStatus` is read with it.
   'Viewer.customer': { erp: 'accounts' },
   'Viewer.assignedCustomers': { erp: 'accounts', size: { assumed: 10 } },
+  // A rep's home: a page of assigned customers (their accounts one batched read), each with its
+  // open orders and unpaid invoices (one batched read per kind for the page).
+  'RepHome.customers': { erp: 'accounts', size: { count: 'first', default: 20, max: 50 }, page: true },
+  'RepCustomer.openOrders': { erp: 'activity' },
+  'RepCustomer.overdueInvoices': { erp: 'activity' },
   'Product.price': { erp: 'prices' },
   'Product.availability': { erp: 'stock' },
+  // The checkout preview asks the ERP for the order's totals every time; its lines' prices and
+  // stock are batched reads like a product's.
+  'Query.checkoutPreview': { erp: 'live' },
+  'Query.reorder': { erp: 'live' },
+  'CheckoutLine.price': { erp: 'prices' },
+  'CheckoutLine.availability': { erp: 'stock' },
 };
 
 /** Points, as Shopify counts them, plus the ERP's share. */

@@ -21,6 +21,7 @@
  */
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { DomainError } from '../../../domain/errors.ts';
 import { loggableError } from '../../../domain/loggable-error.ts';
 import { untrustedField } from '../../../domain/untrusted-text.ts';
 import type { Logger } from '../../../ports/logger.ts';
@@ -32,6 +33,12 @@ export interface ErrorPolicyOptions {
    * own, without the `/graphql` route); default nowhere.
    */
   log?: (message: string, detail: unknown) => void;
+  /**
+   * Told of every error that is erpfront's or the ERP's rather than the caller's (an ERP failure or
+   * outage, a store outage, an unexpected exception; not a refusal or bad input), with what the
+   * client is told: the ops console's recent errors.
+   */
+  onError?: (event: { code: string; message: string; requestId: string | null; path: string }) => void;
 }
 
 /** What the `/graphql` route puts in the context: the request's id (answered as X-Request-Id) and logger. */
@@ -135,6 +142,19 @@ export function useErrorPolicy(options: ErrorPolicyOptions = {}): Plugin<Request
         const id = context.requestId ?? ids.get(context.request);
         const errors = result.errors.map((original) => {
           const { error, detail } = settle(original);
+          const cause = thrownBy(original);
+          // Not the caller's doing: thrown by the ERP's or a store's adapter, or unexpected (a
+          // DomainError is a refusal, a GraphQLError a library's or the caller's document).
+          if (options.onError && cause !== undefined && !(cause instanceof GraphQLError) && !(cause instanceof DomainError)) {
+            options.onError({
+              code: error === original ? 'INTERNAL_SERVER_ERROR' : String(error.extensions.code),
+              // The unexpected one is masked for the client: its text is for the log only.
+              message: error === original ? 'Unexpected error; the log has the detail under the request id.' : error.message,
+              requestId: id ?? null,
+              // The field, without list positions: one failing list is one place, not one per item.
+              path: error.path?.filter((segment) => typeof segment === 'string').join('.') || '(operation)',
+            });
+          }
           if (detail === undefined) return error;
           const code = error === original ? 'INTERNAL_SERVER_ERROR' : String(error.extensions.code);
           // Ours to write: the unexpected one stays as the executor made it, for yoga to mask.

@@ -1,0 +1,85 @@
+/**
+ * The checkout feature's part of the public schema: the checkout preview and reorder.
+ *
+ * @module
+ */
+
+export const checkoutTypeDefs = /* GraphQL */ `
+extend type Query {
+  """
+  The order \`input\` would place, priced and checked as \`placeOrder\` would, without writing
+  anything: each line's price and availability, the ERP's subtotal, tax and shipping, the credit
+  decision, whether approval is needed, and the user errors the order would get. While the ERP is
+  down: \`stale\` with \`asOf\`, and tax, shipping and total \`null\` (see \`totalsUnavailable\`).
+  """
+  checkoutPreview(input: CheckoutInput!): CheckoutPreview!
+  """
+  A past order of the customer (erpfront's id, or the ERP's number) as a checkout preview at
+  today's prices and availability; lines no longer sold are left out and listed in
+  \`unavailableLines\`. Writes nothing: place the order with \`placeOrder\`.
+  """
+  reorder(orderId: ID!): ReorderPayload!
+}
+
+"What a checkout preview takes: the lines, ship-to and payment of \`PlaceOrderInput\`."
+input CheckoutInput {
+  lines: [OrderLineInput!]!
+  "One of the customer's ship-to addresses; the default one when omitted."
+  shipToId: ID
+  "Defaults to ON_ACCOUNT under the customer's payment terms."
+  payment: PaymentInput
+  "Checked as the order would check it (required when the account says so)."
+  poNumber: String
+  requestedDate: Date
+}
+
+type CheckoutPreview {
+  lines: [CheckoutLine!]!
+  "The lines' amount (the ERP's, when it answered)."
+  subtotal: Money
+  "Tax as the ERP computes it for this ship-to; \`null\` when the ERP could not be asked (see \`totalsUnavailable\`)."
+  tax: Money
+  shipping: Money
+  "Subtotal + tax + shipping, the ERP's figure; \`null\` when any of them is unknown."
+  total: Money
+  "Why tax, shipping and total are \`null\`, in a sentence; \`null\` when they are the ERP's."
+  totalsUnavailable: String
+  "The decision \`placeOrder\` would take now."
+  creditDecision: CreditDecision
+  "Whether the company's approvers would have to approve this order (PENDING_APPROVAL)."
+  approvalRequired: Boolean
+  "True when a figure is erpfront's copy because the ERP did not answer."
+  stale: Boolean!
+  "When the oldest figure was read from the ERP."
+  asOf: DateTime
+  "The user errors \`placeOrder\` would answer; empty when the order would be taken."
+  userErrors: [UserError!]!
+}
+
+type CheckoutLine {
+  sku: ID!
+  quantity: Float!
+  unitOfMeasure: String!
+  unitPrice: Money!
+  "The price with its source and quantity breaks."
+  price: Price!
+  availability: Availability!
+}
+
+type ReorderPayload {
+  "The preview of the lines still sold; \`null\` when none is (see \`userErrors\`)."
+  preview: CheckoutPreview
+  "Lines of the past order that are no longer sold to the customer."
+  unavailableLines: [UnavailableLine!]!
+  "ORDER_NOT_FOUND, NOTHING_TO_REORDER."
+  userErrors: [UserError!]!
+}
+
+type UnavailableLine {
+  sku: ID!
+  quantity: Float!
+  "NOT_SOLD_TO_CUSTOMER (discontinued or restricted) or UNKNOWN_SKU (no longer in the catalog)."
+  reason: String!
+  message: String!
+}
+`;

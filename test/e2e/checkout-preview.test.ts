@@ -1,0 +1,228 @@
+/**
+ * The checkout preview and reorder over HTTP, against the sandbox ERP in its own process (which
+ * announces its changes to erpfront as webhooks). The preview's total is the ERP's, tax and
+ * shipping included, and equals the total of the order then placed with the same input, for
+ * ship-tos in two tax regions; previews write nothing, in the ERP or in erpfront; with the ERP
+ * down the preview is a stale estimate whose tax is not made up. Reorder prices a past order at
+ * today's prices and flags a discontinued line.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { erpOrders, placeOrder } from '../support/orders.ts';
+import { freePort } from '../support/redis.ts';
+import { startStack, type Stack } from '../support/stack.ts';
+import { webhookSecret } from '../support/webhooks.ts';
+
+const PREVIEW = /* GraphQL */ `
+query CheckoutPreview($input: CheckoutInput!) {
+  checkoutPreview(input: $input) {
+    lines { sku quantity unitPrice { amount } price { source breaks { minQuantity } } availability { status promiseDate } }
+    subtotal { amount currency } tax { amount } shipping { amount } total { amount currency } totalsUnavailable
+    creditDecision { decision reason } approvalRequired stale asOf userErrors { code message field }
+  }
+}`;
+
+const REORDER = /* GraphQL */ `
+query Reorder($id: ID!) {
+  reorder(orderId: $id) {
+    preview { lines { sku quantity unitPrice { amount } } total { amount } stale userErrors { code } }
+    unavailableLines { sku quantity reason message }
+    userErrors { code message }
+  }
+}`;
+
+const ORDER_TOTALS = /* GraphQL */ `query ($id: ID!) { order(id: $id) { status total { amount } totals { subtotal { amount } tax { amount } shipping { amount } total { amount currency } } } }`;
+
+let stack: Stack;
+let buyer: string;
+const secret = webhookSecret();
+
+beforeAll(async () => {
+  const port = await freePort();
+  stack = await startStack(
+    { PORT: String(port), ERP_WEBHOOK_SECRET: secret },
+    { sandboxEnv: { SANDBOX_WEBHOOK_URL: `http://127.0.0.1:${port}/erp/events`, SANDBOX_WEBHOOK_SECRET: secret } },
+  );
+  // C0002: on account, USD, ship-tos in North Carolina (ST1, default) and Arizona (ST2).
+  buyer = await stack.buyerToken('C0002');
+}, 60_000);
+afterAll(() => stack?.close());
+
+async function preview(input: Record<string, unknown>, token = buyer) {
+  const answer = await stack.graphql(PREVIEW, { input }, { token });
+  expect(answer.body.errors).toBeUndefined();
+  return answer.body.data.checkoutPreview;
+}
+
+async function orderTotals(id: string) {
+  const answer = await stack.graphql(ORDER_TOTALS, { id }, { token: buyer });
+  expect(answer.body.errors).toBeUndefined();
+  return answer.body.data.order;
+}
+
+async function change(body: Record<string, unknown>) {
+  const response = await fetch(`${stack.sandbox.url}/__control/changes`, { method: 'POST', body: JSON.stringify(body) });
+  expect(response.status).toBe(200);
+}
+
+/** Every order erpfront holds, whatever its status (operations' view of the queue). */
+async function storedOrders(): Promise<number> {
+  const statuses = ['QUEUED', 'SUBMITTED', 'ON_HOLD', 'REJECTED', 'CANCELLED', 'PENDING_APPROVAL', 'APPROVAL_REJECTED'];
+  const answer = await stack.graphql(
+    'query($s: [OrderStatus!]) { orderQueue(statuses: $s, first: 1000) { id } }',
+    { s: statuses },
+    { token: await stack.opsToken() },
+  );
+  expect(answer.body.errors).toBeUndefined();
+  return answer.body.data.orderQueue.length;
+}
+
+const cents = (amount: string) => Math.round(Number(amount) * 100);
+
+describe('checkoutPreview against the sandbox ERP', () => {
+  it.each([
+    // A small order to North Carolina (4.75 %) pays shipping; a large one to Arizona (5.6 %) ships free.
+    ['C0002-ST1', [{ sku: 'SKU-00001', quantity: 3 }], true],
+    [
+      'C0002-ST2',
+      [
+        { sku: 'SKU-00001', quantity: 40 },
+        { sku: 'SKU-00004', quantity: 25 },
+      ],
+      false,
+    ],
+  ])('to %s: the total, tax and shipping included, is the total of the order then placed', async (shipToId, lines, paysShipping) => {
+    const input = { shipToId, lines };
+    const seen = await preview(input);
+    expect(seen.userErrors).toEqual([]);
+    expect(seen).toMatchObject({ stale: false, totalsUnavailable: null, creditDecision: { decision: 'APPROVE' }, approvalRequired: false });
+    expect(seen.asOf).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(seen.lines.map((l: any) => [l.sku, l.quantity])).toEqual(lines.map((l) => [l.sku, l.quantity]));
+    for (const line of seen.lines) expect(line.availability.status).toMatch(/^(IN_STOCK|LOW_STOCK|BACKORDER|OUT_OF_STOCK)$/);
+    expect(Number(seen.tax.amount)).toBeGreaterThan(0);
+    expect(Number(seen.shipping.amount) > 0).toBe(paysShipping);
+    expect(cents(seen.total.amount)).toBe(cents(seen.subtotal.amount) + cents(seen.tax.amount) + cents(seen.shipping.amount));
+
+    const placed = await placeOrder(stack, buyer, { ...input, idempotencyKey: `preview-${shipToId}-${Date.now()}` });
+    expect(placed.userErrors).toEqual([]);
+    expect(placed.order!.status).toBe('SUBMITTED');
+    const inErp = await orderTotals(placed.order!.id);
+    expect(inErp.total.amount).toBe(seen.subtotal.amount);
+    expect(inErp.totals).toEqual({
+      subtotal: { amount: seen.subtotal.amount },
+      tax: seen.tax,
+      shipping: seen.shipping,
+      total: seen.total,
+    });
+  });
+
+  it('taxes the same lines differently in the two regions', async () => {
+    const lines = [{ sku: 'SKU-00002', quantity: 5 }];
+    const [nc, az] = await Promise.all([preview({ shipToId: 'C0002-ST1', lines }), preview({ shipToId: 'C0002-ST2', lines })]);
+    expect(nc.subtotal).toEqual(az.subtotal);
+    expect(nc.tax.amount).not.toBe(az.tax.amount);
+  });
+
+  it("writes nothing: the ERP's order book and erpfront's order store are unchanged by previews", async () => {
+    const erpBefore = (await erpOrders(stack)).length;
+    const storedBefore = await storedOrders();
+    const statsBefore = await stack.stats();
+    for (let i = 0; i < 5; i++) await preview({ lines: [{ sku: 'SKU-00003', quantity: i + 1 }], poNumber: `PO-${i}` });
+    expect((await erpOrders(stack)).length).toBe(erpBefore);
+    expect(await storedOrders()).toBe(storedBefore);
+    const statsAfter = await stack.stats();
+    expect(statsAfter.byOperation.createOrder).toBe(statsBefore.byOperation.createOrder);
+    // One totals call per preview: the ERP computed each one.
+    expect(statsAfter.byOperation.quoteTotals! - statsBefore.byOperation.quoteTotals!).toBe(5);
+  });
+
+  it('batches its ERP reads: a cold preview of three lines is one call per kind', async () => {
+    const before = (await stack.stats()).byOperation;
+    const seen = await preview({
+      lines: [
+        { sku: 'SKU-00031', quantity: 1 },
+        { sku: 'SKU-00032', quantity: 2 },
+        { sku: 'SKU-00033', quantity: 3 },
+      ],
+    });
+    expect(seen.userErrors).toEqual([]);
+    const after = (await stack.stats()).byOperation;
+    const calls = (op: string) => after[op]! - before[op]!;
+    expect({ getItems: calls('getItems'), getPrices: calls('getPrices'), getStock: calls('getStock'), quoteTotals: calls('quoteTotals') }).toEqual({
+      getItems: 1,
+      getPrices: 1,
+      getStock: 1,
+      quoteTotals: 1,
+    });
+  });
+
+  it('answers the user errors the order would get, and nothing else', async () => {
+    const seen = await preview({ shipToId: 'NOT-MINE', lines: [{ sku: 'SKU-00001', quantity: 0 }] });
+    expect(seen.userErrors.map((e: any) => e.code)).toEqual(['INVALID_QUANTITY']);
+    const placed = await placeOrder(stack, buyer, { shipToId: 'NOT-MINE', lines: [{ sku: 'SKU-00001', quantity: 0 }] });
+    expect(placed.userErrors.map((e) => e.code)).toEqual(['INVALID_QUANTITY']);
+    const unknownShipTo = await preview({ shipToId: 'NOT-MINE', lines: [{ sku: 'SKU-00001', quantity: 1 }] });
+    expect(unknownShipTo.userErrors.map((e: any) => e.code)).toEqual(['UNKNOWN_SHIP_TO']);
+    expect(unknownShipTo.total).toBeNull();
+  });
+
+  it('with the ERP down: a stale estimate with asOf, tax, shipping and total null with the reason', async () => {
+    const input = { lines: [{ sku: 'SKU-00006', quantity: 2 }] };
+    const fresh = await preview(input);
+    expect(fresh.stale).toBe(false);
+    await stack.faults({ outage: true });
+    try {
+      const down = await preview(input);
+      expect(down.userErrors).toEqual([]);
+      expect(down.stale).toBe(true);
+      expect(Date.parse(down.asOf)).toBeLessThanOrEqual(Date.now());
+      expect(down.subtotal).toEqual(fresh.subtotal);
+      expect(down.tax).toBeNull();
+      expect(down.shipping).toBeNull();
+      expect(down.total).toBeNull();
+      expect(down.totalsUnavailable).toMatch(/ERP is not answering/);
+    } finally {
+      await stack.faults({ outage: false });
+    }
+  });
+});
+
+describe('reorder', () => {
+  it("prices a past order at today's prices and flags a line no longer sold", async () => {
+    const placed = await placeOrder(stack, buyer, {
+      idempotencyKey: `reorder-${Date.now()}`,
+      lines: [
+        { sku: 'SKU-00007', quantity: 4 },
+        { sku: 'SKU-00008', quantity: 2 },
+      ],
+    });
+    expect(placed.userErrors).toEqual([]);
+    await change({ type: 'price', sku: 'SKU-00007', customerId: 'C0002', unitPrice: '77.25' });
+    await change({ type: 'item', sku: 'SKU-00008', salable: false });
+
+    // The webhooks reach erpfront within moments; until then the item may still be cached as sold.
+    let answer: any;
+    for (let i = 0; i < 50; i++) {
+      answer = (await stack.graphql(REORDER, { id: placed.order!.id }, { token: buyer })).body;
+      expect(answer.errors).toBeUndefined();
+      if (answer.data.reorder.unavailableLines.length > 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const result = answer.data.reorder;
+    expect(result.userErrors).toEqual([]);
+    expect(result.unavailableLines).toEqual([{ sku: 'SKU-00008', quantity: 2, reason: 'NOT_SOLD_TO_CUSTOMER', message: 'SKU-00008 is no longer sold.' }]);
+    expect(result.preview.lines).toEqual([{ sku: 'SKU-00007', quantity: 4, unitPrice: { amount: '77.25' } }]);
+    expect(result.preview.userErrors).toEqual([]);
+    expect(Number(result.preview.total.amount)).toBeGreaterThan(4 * 77.25);
+  });
+
+  it("another customer's order cannot be reordered: not found", async () => {
+    const placed = await placeOrder(stack, buyer, { lines: [{ sku: 'SKU-00001', quantity: 1 }] });
+    const other = await stack.graphql(REORDER, { id: placed.order!.id }, { token: await stack.buyerToken('C0003') });
+    expect(other.body.errors).toBeUndefined();
+    expect(other.body.data.reorder).toEqual({
+      preview: null,
+      unavailableLines: [],
+      userErrors: [{ code: 'ORDER_NOT_FOUND', message: `No order ${placed.order!.id}.` }],
+    });
+  });
+});
