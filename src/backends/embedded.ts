@@ -12,6 +12,7 @@ import { createMemoryErpBudget } from '../adapters/stores/memory/erp-budget.ts';
 import { createMemoryThrottleStore } from '../adapters/stores/memory/throttle-store.ts';
 import { createSqliteCompanyStore } from '../adapters/stores/sqlite/company-store.ts';
 import { createSqliteApplicationStore } from '../adapters/stores/sqlite/application-store.ts';
+import { createSqliteOutboxStore } from '../adapters/stores/sqlite/outbox-store.ts';
 import { createSqliteAuditLog } from '../adapters/stores/sqlite/audit-log.ts';
 import { createSqliteCursorStore } from '../adapters/stores/sqlite/cursor-store.ts';
 import { createSqliteCustomerActivity } from '../adapters/stores/sqlite/customer-activity.ts';
@@ -33,6 +34,7 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
     // A file of its own: the directory's schema versions independently of the orders'.
     const companies = createSqliteCompanyStore({ path: join(env.DATA_DIR, 'company.sqlite') });
     const applications = createSqliteApplicationStore({ path: join(env.DATA_DIR, 'applications.sqlite') });
+    const outbox = createSqliteOutboxStore({ path: join(env.DATA_DIR, 'outbox.sqlite') });
     const activity = createSqliteCustomerActivity({ path: join(env.DATA_DIR, 'activity.sqlite') });
     const audit = createSqliteAuditLog({ path: join(env.DATA_DIR, 'audit.sqlite') });
     // This process owns the store (the lock): leases still recorded belong to a crashed
@@ -40,10 +42,13 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
     const recoveredOrders = await orders.releaseLeases(Date.now());
     // The same for company applications a crashed predecessor was creating in the ERP.
     await applications.releaseLeases(Date.now());
+    // And for the ERP writes (quotes, returns) of the outbox.
+    await outbox.releaseLeases(Date.now());
     return {
       kind: 'embedded',
       orders,
       applications,
+      outbox,
       punchout,
       budget: createMemoryErpBudget({ requestsPerSecond: env.ERP_REQUESTS_PER_SECOND, maxConcurrent: env.ERP_MAX_CONCURRENT }),
       throttle: createMemoryThrottleStore({ maxBuckets: env.THROTTLE_MAX_BUCKETS }),
@@ -66,6 +71,7 @@ export async function openEmbeddedBackends(env: Env): Promise<Backends> {
           await findings.close();
           await companies.close();
           await applications.close();
+          await outbox.close();
           await activity.close();
           await audit.close();
         } finally {

@@ -24,6 +24,7 @@ export function openMemoryBackends(env: Env): Backends {
     kind: 'memory',
     orders: null,
     applications: null,
+    outbox: null,
     punchout,
     budget: createMemoryErpBudget({ requestsPerSecond: env.ERP_REQUESTS_PER_SECOND, maxConcurrent: env.ERP_MAX_CONCURRENT }),
     throttle: createMemoryThrottleStore({ maxBuckets: env.THROTTLE_MAX_BUCKETS }),

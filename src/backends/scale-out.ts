@@ -30,6 +30,7 @@ export async function openScaleOutBackends(env: Env & { REDIS_URL: string }, opt
     kind: 'scale-out',
     orders: redis.orderStore,
     applications: redis.applications,
+    outbox: redis.outbox,
     punchout: redis.punchOutStore,
     budget: redis.budget,
     throttle: redis.throttle,

@@ -128,6 +128,21 @@ const EnvSchema = z
     NEW_CUSTOMER_PAYMENT_TERMS: z.string().trim().min(1).max(40).optional(),
     // Registrations one user may have waiting for review or for the ERP at once.
     REGISTRATION_MAX_OPEN_PER_USER: z.coerce.number().int().min(1).max(100).default(3),
+    // Returns (README "Quotes and returns"): the reason codes a buyer may give, comma-separated.
+    RETURN_REASONS: z
+      .string()
+      .default('DAMAGED,DEFECTIVE,WRONG_ITEM,NOT_AS_DESCRIBED,NO_LONGER_NEEDED')
+      .transform((s) => [
+        ...new Set(
+          s
+            .split(',')
+            .map((r) => r.trim())
+            .filter(Boolean),
+        ),
+      ])
+      .refine((list) => list.length > 0 && list.every((r) => /^[A-Z][A-Z0-9_]{0,39}$/.test(r)), {
+        message: 'expected comma-separated reason codes in UPPER_SNAKE (at most 40 characters each)',
+      }),
     IDEMPOTENCY_TTL_HOURS: z.coerce.number().min(24, { message: 'expected at least 24 (hours): buyers retry the next day' }).default(24),
     // Both default to on outside production and off in production (see withProductionDefaults).
     GRAPHIQL: optionalBool,

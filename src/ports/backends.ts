@@ -17,6 +17,7 @@ import type { DeliveryLog } from './delivery-log.ts';
 import type { ErpBudget } from './erp-budget.ts';
 import type { FindingStore } from './finding-store.ts';
 import type { OrderStore } from './order-store.ts';
+import type { OutboxStore } from './outbox-store.ts';
 import type { PunchOutStore } from './punchout-store.ts';
 import type { ThrottleStore } from './throttle-store.ts';
 
@@ -27,6 +28,8 @@ export interface Backends {
   readonly orders: OrderStore | null;
   /** Company registrations and their outbox toward the ERP; `null` where nothing is durable. */
   readonly applications: ApplicationStore | null;
+  /** The ERP-write outbox (quotes, returns); `null` where nothing is durable. */
+  readonly outbox: OutboxStore | null;
   /** PunchOut sessions and order links. */
   readonly punchout: PunchOutStore;
   /** The ERP budget: this process's own, or one shared by every instance. */

@@ -61,6 +61,8 @@ export type * from './erp/health.ts';
 export type * from './erp/invoices.ts';
 export type * from './erp/orders.ts';
 export type * from './erp/pricing.ts';
+export type * from './erp/quotes.ts';
+export type * from './erp/returns.ts';
 export type * from './erp/stock.ts';
 export {
   ERP_CAPABILITIES,

@@ -36,6 +36,11 @@ export function operationOf(method: string, path: string, url: URL): Operation |
   if (method === 'POST' && route === '/api/v1/orders') return 'createOrder';
   if (method === 'GET' && route === '/api/v1/orders') return url.searchParams.has('externalRef') ? 'findOrderByExternalRef' : 'listOrders';
   if (method === 'POST' && /^\/api\/v1\/orders\/[^/]+\/cancel$/.test(route)) return 'cancelOrder';
+  if (method === 'POST' && route === '/api/v1/quotes') return 'createQuote';
+  if (method === 'GET' && route === '/api/v1/quotes') return url.searchParams.has('externalRef') ? 'findQuoteByExternalRef' : 'getQuotes';
+  if (method === 'POST' && /^\/api\/v1\/quotes\/[^/]+\/responses$/.test(route)) return 'respondToQuote';
+  if (method === 'POST' && route === '/api/v1/returns') return 'createReturn';
+  if (method === 'GET' && route === '/api/v1/returns') return url.searchParams.has('externalRef') ? 'findReturnByExternalRef' : 'getReturns';
   if (method === 'POST' && route === '/api/v1/checkout/totals') return 'quoteTotals';
   if (method === 'GET' && route === '/api/v1/open-orders') return 'getOpenOrderSummaries';
   if (method === 'GET' && route === '/api/v1/open-invoices') return 'getOpenInvoices';

@@ -20,6 +20,9 @@ import { createLiveData } from './live-data.ts';
 import { createOrderBook } from './order-book.ts';
 import { orderRoutes } from './order-routes.ts';
 import { paymentRoutes } from './payment-routes.ts';
+import { createQuoteBook } from './quote-book.ts';
+import { quoteApiRoutes, quoteControlRoutes } from './quote-routes.ts';
+import { returnRoutes } from './return-routes.ts';
 import { createStats } from './stats.ts';
 import { createWebhookSender, type WebhookSender } from './webhook-sender.ts';
 
@@ -66,6 +69,8 @@ export function createSandboxApp(options: SandboxAppOptions = {}): Hono {
     },
     now,
   });
+  const quotes = createQuoteBook(data, now);
+  const returns = returnRoutes(orders, faults, now);
 
   const app = new Hono();
   app.route(
@@ -74,16 +79,22 @@ export function createSandboxApp(options: SandboxAppOptions = {}): Hono {
       live.reset();
       accounts.reset();
       invoices.reset();
+      quotes.reset();
+      returns.reset();
     }),
   );
   app.route('/__control', changeRoutes(live, webhooks, now));
   app.route('/__control', driftRoutes(orders));
   app.route('/__control', invoiceControlRoutes(invoices));
+  app.route('/__control', quoteControlRoutes(quotes, orders));
+  app.route('/__control', returns.control);
   app.use('/api/*', applyFaults(faults, stats, operationOf, { random: options.random ?? Math.random, clock: () => Date.now() }));
   app.route('/api/v1', apiRoutes(data, now, orders.customer));
   app.route('/api/v1', orderRoutes(orders, faults, stats));
   app.route('/api/v1', activityRoutes(data, orders, now));
   app.route('/api/v1', accounts.api);
+  app.route('/api/v1', quoteApiRoutes(quotes, faults));
+  app.route('/api/v1', returns.api);
   app.route('/api/v1', checkoutRoutes(data));
   app.route('/api/v1', invoiceApiRoutes(invoices));
   app.route(

@@ -28,6 +28,7 @@ import {
 } from '../../src/ports/erp-connector.ts';
 import { ErpError } from '../../src/ports/erp-error.ts';
 import { accountScenarios, type AccountFixtures } from './erp-connector-accounts.contract.ts';
+import { quoteScenarios, returnScenarios, type DocumentSuiteContext } from './erp-connector-documents.contract.ts';
 import { orderScenarios, type OrderFixtures } from './erp-connector-orders.contract.ts';
 
 export type { OrderDraft, OrderFixtures } from './erp-connector-orders.contract.ts';
@@ -373,6 +374,15 @@ export function runErpConnectorContract(name: string, can: ConnectorCapabilities
         fixtures: () => fx.accounts,
         outage: () => under.faults?.outage,
       });
+
+    const documents: DocumentSuiteContext = {
+      connector: () => connector,
+      customerId: () => fx.customerWithoutContractPrices,
+      skus: () => fx.knownSkus,
+      unknownSku: () => fx.unknownSku,
+    };
+    if (can.declares.includes('quotes')) quoteScenarios(documents);
+    if (can.declares.includes('returns')) returnScenarios(documents);
   });
 }
 

@@ -80,6 +80,16 @@ export const ACTIONS = [
   'company.register',
   /** List, approve and reject company registrations (operations). */
   'companyApplication.review',
+  /** Request a quote (RFQ) for the customer: who may order for it. */
+  'quote.request',
+  /** See a quote. Refused: the quote does not exist, as far as the caller can tell. */
+  'quote.read',
+  /** Accept, decline or ask to revise a quote: who may order for the customer. */
+  'quote.respond',
+  /** Ask to return lines of a shipped order: who may order for the customer. */
+  'return.request',
+  /** See a return request. Refused: it does not exist, as far as the caller can tell. */
+  'return.read',
   /**
    * A sales rep's home: the customers the ERP assigns them, with credit, open orders, orders
    * awaiting approval and overdue invoices. Only their own: the list is the ERP's assignment.
@@ -288,6 +298,12 @@ const RULES: { readonly [A in Action]: (actor: Actor, resource: Resource) => Dec
           'Registering a company needs the token of a signed-in user who belongs to no company yet (a subject, and no customerId or role claims).',
         ),
   'companyApplication.review': opsOnly('Reviewing company registrations needs the ops role.'),
+  // A quote is an order in the making: who may order for the customer asks for, and answers, one.
+  'quote.request': (actor, resource) => RULES['order.place'](actor, resource),
+  'quote.read': (actor, resource) => RULES['order.read'](actor, resource),
+  'quote.respond': (actor, resource) => RULES['order.place'](actor, resource),
+  'return.request': (actor, resource) => RULES['order.place'](actor, resource),
+  'return.read': (actor, resource) => RULES['order.read'](actor, resource),
 
   // Whatever customer the request names: the home lists the rep's own assignments, read from the ERP.
   'rep.home': (actor) =>

@@ -22,6 +22,8 @@ import type { ErpInvoices } from './invoices.ts';
 import type { ErpPing } from './health.ts';
 import type { ErpOrderCancellation, ErpOrders } from './orders.ts';
 import type { ErpPricing } from './pricing.ts';
+import type { ErpQuotes } from './quotes.ts';
+import type { ErpReturns } from './returns.ts';
 import type { ErpStock } from './stock.ts';
 
 /** Every capability a connector may have, by name. */
@@ -39,13 +41,16 @@ export interface ErpCapabilities {
   orderCancellation: ErpOrderCancellation;
   /** What changed since a cursor: for ERPs that send no webhooks (Tryton), polled by a job. */
   changes: ErpChangeFeed;
+  /** Requests for quotation as ERP quotations, and the buyer's responses to them. */
+  quotes: ErpQuotes;
+  /** Return requests (RMA) for shipped order lines, through to their credit memo. */
+  returns: ErpReturns;
   /** An order's totals (tax, shipping) as the ERP computes them, entering nothing: the checkout preview. */
   checkout: ErpCheckout;
   /** Open orders and unpaid invoices of many customers at once (a sales rep's home page). */
   accountActivity: ErpAccountActivity;
   /** A customer's invoices and credit memos, and their documents. */
   invoices: ErpInvoices;
-  // Next: `quotes`, `returns`.
 }
 
 export type ErpCapability = keyof ErpCapabilities;
@@ -62,6 +67,8 @@ export const ERP_CAPABILITIES = Object.keys({
   orders: true,
   orderCancellation: true,
   changes: true,
+  quotes: true,
+  returns: true,
   checkout: true,
   accountActivity: true,
   invoices: true,
@@ -78,6 +85,8 @@ export type ErpMethods = ErpPing &
   ErpOrders &
   ErpOrderCancellation &
   ErpChangeFeed &
+  ErpQuotes &
+  ErpReturns &
   ErpCheckout &
   ErpAccountActivity &
   ErpInvoices;
@@ -117,6 +126,13 @@ export const ERP_METHODS: { readonly [M in ErpMethodName]: ErpMethodInfo<M> } = 
   cancelOrder: { capability: 'orderCancellation', arity: 2, batch: false },
   changeCursorNow: { capability: 'changes', arity: 1, batch: false },
   changesSince: { capability: 'changes', arity: 3, batch: false },
+  createQuote: { capability: 'quotes', arity: 2, batch: false },
+  findQuoteByExternalRef: { capability: 'quotes', arity: 2, batch: false },
+  getQuotes: { capability: 'quotes', arity: 2, batch: true },
+  respondToQuote: { capability: 'quotes', arity: 3, batch: false },
+  createReturn: { capability: 'returns', arity: 2, batch: false },
+  findReturnByExternalRef: { capability: 'returns', arity: 2, batch: false },
+  getReturns: { capability: 'returns', arity: 2, batch: true },
   quoteTotals: { capability: 'checkout', arity: 2, batch: false },
   getOpenOrderSummaries: { capability: 'accountActivity', arity: 2, batch: true },
   getOpenInvoices: { capability: 'accountActivity', arity: 2, batch: true },

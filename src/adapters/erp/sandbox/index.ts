@@ -31,6 +31,8 @@ import { OpenInvoicesBatchWire, OpenOrdersBatchWire } from './activity-wire.ts';
 import { accountCalls } from './accounts.ts';
 import { invoiceCalls } from './invoices.ts';
 import { orderCalls } from './orders.ts';
+import { quoteCalls } from './quotes.ts';
+import { returnCalls } from './returns.ts';
 import { checkoutCalls } from './checkout.ts';
 import { CustomersBatchWire, HealthWire, ItemsBatchWire, ItemsPageWire, parseWire, PricesAnswerWire, SalesRepsBatchWire, StockBatchWire } from './wire.ts';
 
@@ -161,6 +163,10 @@ export function createSandboxConnector(options: SandboxConnectorOptions): ErpCon
     },
 
     accounts: accountCalls(http),
+
+    quotes: quoteCalls(http),
+
+    returns: returnCalls(http),
 
     pricing: {
       async getPrices(keys: readonly PriceKey[], callOptions?: ErpCallOptions): Promise<Array<PriceEntry | null | Error>> {

@@ -82,6 +82,10 @@ export function createTrytonConnector(options: TrytonConnectorOptions): ErpConne
       // A sale has an employee, a party none: there is no rep a customer is assigned to.
       salesReps: 'Tryton 6.0 assigns no customers to sales reps',
       orderCancellation: 'cancelling a sale is not mapped yet',
+      // A Tryton sale left in quotation state would carry a quote; not mapped yet (issue 15).
+      quotes: 'quotations (a sale left in quotation state) are not mapped yet',
+      // Tryton models a return as a sale with negative quantities; not mapped yet (issue 15).
+      returns: 'returns (a return sale with negative quantities) are not mapped yet',
       // Feasible (sale.sale and account.invoice searched by a party list), but without sales reps
       // there is no rep home to serve it yet.
       accountActivity: 'open orders and unpaid invoices by customer are not mapped yet (Tryton 6.0 has no sales reps, whose home page reads them)',

@@ -22,6 +22,8 @@ import type { PunchOutStore } from '../../../ports/punchout-store.ts';
 import type { CompanyStore } from '../../../ports/company-store.ts';
 import { loggableError } from '../../../domain/loggable-error.ts';
 import type { ThrottleStore } from '../../../ports/throttle-store.ts';
+import { createRedisOutboxStore } from './outbox-store.ts';
+import type { OutboxStore } from '../../../ports/outbox-store.ts';
 import { createRedisApplicationStore } from './application-store.ts';
 import { createRedisAuditLog } from './audit-log.ts';
 import { createRedisCacheStore } from './cache-store.ts';
@@ -79,6 +81,8 @@ export interface RedisStores {
   companyStore: CompanyStore;
   /** Company applications and their outbox toward the ERP, shared by every instance. */
   applications: ApplicationStore;
+  /** The ERP-write outbox (quotes, returns), shared by every instance. */
+  outbox: OutboxStore;
   /** Customers acted for lately, shared: the instance running the price sheet knows every instance's. */
   activity: CustomerActivityStore;
   /** Operations' actions, shared: an action taken on one instance shows on all. */
@@ -141,6 +145,7 @@ export async function openRedisStores(options: RedisStoresOptions): Promise<Redi
       findings: createRedisFindingStore({ client, base: keys.reconciliation }),
       companyStore: createRedisCompanyStore({ client, base: keys.company }),
       applications: createRedisApplicationStore({ client, base: keys.applications }),
+      outbox: createRedisOutboxStore({ client, base: keys.outbox }),
       activity: createRedisCustomerActivity({ client, key: keys.customerActivity }),
       audit: createRedisAuditLog({ client, base: keys.audit }),
       consoleSessions: createRedisConsoleSessionStore({ client, key: keys.consoleSession }),

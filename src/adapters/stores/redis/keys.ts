@@ -20,6 +20,7 @@
  *   order at most; one slot carries far more.
  * - the company applications (records, sequence, status, applicant, due and lease indexes) share
  *   `{applications}`: a write replaces a record and moves it between indexes in one step.
+ * - the ERP-write outbox (quotes, returns) shares `{outbox}` likewise.
  * - the audit log's sequence and lists share `{audit}`: an entry goes to the recent list and its
  *   target's list in one step.
  * - cache entries are read and written one key per command (pipelined), so they carry the
@@ -59,6 +60,8 @@ export interface RedisKeys {
   company: string;
   /** The base of the company applications' keys: `erpfront:{applications}:`. */
   applications: string;
+  /** The base of the ERP-write outbox's keys: `erpfront:{outbox}:`. */
+  outbox: string;
   /** The customers acted for lately, a sorted set by last seen: `erpfront:customer-activity`. */
   customerActivity: string;
   /** The base of the audit log's keys: `erpfront:{audit}:`. */
@@ -83,6 +86,7 @@ export function redisKeys(prefix = 'erpfront'): RedisKeys {
     reconciliation: `${prefix}:{reconciliation}:`,
     company: `${prefix}:{company}:`,
     applications: `${prefix}:{applications}:`,
+    outbox: `${prefix}:{outbox}:`,
     customerActivity: `${prefix}:customer-activity`,
     audit: `${prefix}:{audit}:`,
     consoleSession: (sessionKey) => `${prefix}:console-session:${sessionKey}`,

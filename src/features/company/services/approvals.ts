@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { hasLockedPrices } from '../../orders/services/order-identity.ts';
 import { can, type Actor } from '../../../domain/access/policy.ts';
 import { approve, expireIfDue, noted, reject, type ApprovalFlow, type FlowStep } from '../../../domain/company/approval-flow.ts';
 import { decideCredit } from '../../../domain/credit/credit-decision.ts';
@@ -111,8 +112,9 @@ async function continueApproved(deps: ApprovalDeps, scope: RequestScope, waiting
   const { store, clock, policy, dispatcher } = deps.orders;
   let order = waiting;
   let flow = approved;
-  // Prices that aged while the order waited are read again, as placing an order now would.
-  if (clock.now() - Date.parse(order.createdAt) > policy.priceMaxAgeMs) {
+  // Prices that aged while the order waited are read again, as placing an order now would; agreed
+  // prices (an accepted quote's) hold however long the approval took.
+  if (!hasLockedPrices(order) && clock.now() - Date.parse(order.createdAt) > policy.priceMaxAgeMs) {
     const repriced = await reprice(deps, scope, order);
     if (repriced === null) {
       // No current price to be had (the ERP is down and the copies are too old): it stays approved

@@ -33,7 +33,7 @@ export interface OrderDraft {
   items: Array<Cached<Item>>;
   /** The lines as the ERP is sent them, at the prices quoted. */
   lines: ErpOrderLine[];
-  /** Each line's price with its source and breaks, in the input's order. */
+  /** Each line's price with its source and breaks, in the input's order; none for agreed prices (`lockedPrices`). */
   quotes: PricedQuote[];
   /** When the prices were read (the oldest line's), and whether any came from erpfront's copy. */
   pricing: { asOf: string; stale: boolean };
@@ -51,6 +51,7 @@ export async function draftOrder(
   scope: RequestScope,
   customerId: string,
   input: OrderInput,
+  options: { lockedPrices?: ReadonlyMap<string, string> } = {},
 ): Promise<OrderDraft | { userErrors: UserError[] }> {
   const { clock, policy } = deps;
   const { reader } = scope;
@@ -95,7 +96,10 @@ export async function draftOrder(
   if (errors.length) return { userErrors: errors };
   const lineItems = items as Array<Cached<Item>>;
 
-  const pricedLines = await priceLines(deps, scope, account.value, lineItems, input);
+  // Agreed prices (an accepted quote's) instead of today's buyer prices.
+  const pricedLines = options.lockedPrices
+    ? lockedLines(options.lockedPrices, lineItems, input, clock.now())
+    : await priceLines(deps, scope, account.value, lineItems, input);
   if ('errors' in pricedLines) return { userErrors: pricedLines.errors };
   const { lines: priced, pricing, quotes } = pricedLines;
   const total = priced.reduce((sum, line) => sum.plus(new Big(line.unitPrice).times(line.quantity)), new Big(0));
@@ -125,6 +129,23 @@ export async function draftOrder(
     if (refused) return { userErrors: [refused] };
   }
   return { account, poNumber, shipTo: shipTo!, items: lineItems, lines: priced, quotes, pricing, totalAmount, payment };
+}
+
+/** Every line at its locked price (an accepted quote's); a line without one is reported. */
+function lockedLines(
+  prices: ReadonlyMap<string, string>,
+  items: Array<Cached<Item>>,
+  input: OrderInput,
+  now: number,
+): { lines: ErpOrderLine[]; quotes: PricedQuote[]; pricing: { asOf: string; stale: boolean } } | { errors: UserError[] } {
+  const errors: UserError[] = [];
+  const lines = items.map((item, i) => {
+    const unitPrice = prices.get(item.value.sku);
+    if (unitPrice === undefined)
+      errors.push({ code: 'NO_LOCKED_PRICE', message: `${item.value.sku} has no agreed price on this order.`, field: ['lines', String(i), 'sku'] });
+    return { sku: item.value.sku, quantity: input.lines[i]!.quantity, unitPrice: unitPrice ?? '0', unitOfMeasure: item.value.unitOfMeasure };
+  });
+  return errors.length ? { errors } : { lines, quotes: [], pricing: { asOf: new Date(now).toISOString(), stale: false } };
 }
 
 /** Reads through the reader; a missing record (`notFound`) or an unreachable ERP becomes a user error. */

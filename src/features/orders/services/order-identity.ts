@@ -35,6 +35,20 @@ export function buyerIdempotencyKey(key: string | null | undefined): string | nu
   return trimmed.startsWith(ESCAPE) || SOURCE_PREFIXES.some((p) => trimmed.startsWith(p)) ? `${ESCAPE}${trimmed}` : trimmed;
 }
 
+/**
+ * The key of the order an accepted quote becomes: one order per quote. It begins with the escape
+ * character, which no buyer's key keeps (theirs are escaped to `~~…`), so no buyer key can take
+ * or block it; the stored order carries it, which marks its prices as agreed ({@link hasLockedPrices}).
+ */
+export function quoteIdempotencyKey(quoteId: string): string {
+  return `${ESCAPE}quote:${quoteId}`;
+}
+
+/** Whether an order's prices were agreed beforehand (an accepted quote's): never re-priced. */
+export function hasLockedPrices(order: { idempotencyKey: string | null }): boolean {
+  return order.idempotencyKey?.startsWith(`${ESCAPE}quote:`) ?? false;
+}
+
 /** The key of a procurement system's purchase order `orderID`, in PunchOut's namespace. */
 export function punchOutIdempotencyKey(buyerOrderId: string): string {
   return `cxml:${buyerOrderId}`;

@@ -103,14 +103,23 @@ export interface PlaceOrderResult {
 
 const failed = (...userErrors: UserError[]): PlaceOrderResult => ({ order: null, userErrors, creditDecision: null });
 
+/** How an order is placed besides its input. */
+export interface PlaceOrderOptions {
+  /**
+   * Unit prices agreed beforehand (an accepted quote's), by SKU: every line is priced at its
+   * locked price instead of the buyer's price of today. Every line's SKU must have one.
+   */
+  lockedPrices?: ReadonlyMap<string, string>;
+}
+
 /**
  * Places an order for the scope's customer on behalf of its principal. Traced as `order place`:
  * its reads, its ERP calls and the wait for the first submission are its children; the span
  * names the order, its status and the user errors' codes.
  */
-export function placeOrder(deps: PlaceOrderDeps, scope: RequestScope, input: OrderInput): Promise<PlaceOrderResult> {
+export function placeOrder(deps: PlaceOrderDeps, scope: RequestScope, input: OrderInput, options: PlaceOrderOptions = {}): Promise<PlaceOrderResult> {
   return inSpan('order place', { attributes: { [SpanAttributes.requestId]: scope.requestId } }, async (span) => {
-    const result = await place(deps, scope, input);
+    const result = await place(deps, scope, input, options);
     setDefined(span, {
       [SpanAttributes.customerId]: scope.customerId,
       [SpanAttributes.orderId]: result.order?.id,
@@ -121,7 +130,7 @@ export function placeOrder(deps: PlaceOrderDeps, scope: RequestScope, input: Ord
   });
 }
 
-async function place(deps: PlaceOrderDeps, scope: RequestScope, input: OrderInput): Promise<PlaceOrderResult> {
+async function place(deps: PlaceOrderDeps, scope: RequestScope, input: OrderInput, options: PlaceOrderOptions): Promise<PlaceOrderResult> {
   const { store, clock, policy, metrics } = deps;
   const { principal, customerId } = scope;
   if (customerId === null)
@@ -165,7 +174,7 @@ async function place(deps: PlaceOrderDeps, scope: RequestScope, input: OrderInpu
   const renewal = scopedKey ? keepClaim(deps, scopedKey, claimId) : null;
   try {
     const idempotency = scopedKey ? { key: scopedKey, claimId } : null;
-    const result = await prepareAndWrite(deps, principal, customerId, orderScope, input, key, idempotency);
+    const result = await prepareAndWrite(deps, principal, customerId, orderScope, input, key, idempotency, options);
     written = result.order !== null;
     return result;
   } catch (error) {
@@ -210,9 +219,10 @@ async function prepareAndWrite(
   input: OrderInput,
   key: string | null,
   idempotency: { key: string; claimId: string } | null,
+  options: PlaceOrderOptions,
 ): Promise<PlaceOrderResult> {
   const { policy, metrics, dispatcher } = deps;
-  const drafted = await draftOrder(deps, scope, customerId, input);
+  const drafted = await draftOrder(deps, scope, customerId, input, options);
   if ('userErrors' in drafted) return failed(...drafted.userErrors);
   const { account, poNumber, shipTo, items: lineItems, lines: priced, pricing, totalAmount, payment } = drafted;
   const approval = deps.approvals
