@@ -29,6 +29,8 @@ import { logLink } from './services/erp/log-link.ts';
 import { meterLink } from './services/erp/meter-link.ts';
 import { traceLink } from './services/erp/trace-link.ts';
 import { ReadThroughCache } from './services/read-through-cache.ts';
+import { ResponseCache } from './services/response-cache.ts';
+import type { CachedAnswer } from './transport/graphql/response-cache/cached-answer.ts';
 import { Throttle } from './services/throttle/throttle.ts';
 import { createTokenVerifier, type TokenVerifier } from './services/token-verifier.ts';
 import type { GraphQLServices } from './transport/graphql/context.ts';
@@ -106,6 +108,10 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
   const localCache = createMemoryCacheStore({ maxEntries: env.CACHE_MAX_ENTRIES, maxBytes: env.CACHE_MAX_MB * 1024 * 1024 });
   const shared = backends.sharedCache ?? undefined;
   const cache = new ReadThroughCache({ local: localCache, shared, policies: freshnessPolicies(env), clock, metrics });
+  // Answers built from cache entries: dropped with them, on every instance (the invalidation bus).
+  const responseCache = env.RESPONSE_CACHE
+    ? new ResponseCache<CachedAnswer>({ maxEntries: env.RESPONSE_CACHE_MAX_ENTRIES, maxBytes: env.RESPONSE_CACHE_MAX_MB * 1024 * 1024, clock })
+    : undefined;
   const invalidation = new CacheInvalidation({
     local: localCache,
     shared,
@@ -113,6 +119,7 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
     instanceId,
     logger: parts.logger,
     inflight: cache,
+    dependents: responseCache,
   });
   const throttle = new Throttle({ store: backends.throttle, limits: env.THROTTLE_LIMITS, enabled: env.THROTTLE, metrics });
 
@@ -171,6 +178,7 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
       renderGraphiQL: parts.renderGraphiQL,
       throttle: throttle.enabled ? throttle : undefined,
       metrics,
+      responseCache: responseCache && { store: responseCache, clock },
       trustedDocuments: {
         mode: env.TRUSTED_DOCUMENTS,
         manifest: parts.trustedDocuments ?? [],
@@ -212,6 +220,8 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
     app,
     erp,
     cache,
+    /** Answers of repeated operations (RESPONSE_CACHE); `undefined` when off. */
+    responseCache,
     breaker,
     invalidation,
     /** Every caller's bucket of points (its status for `extensions.cost`). */

@@ -9,6 +9,8 @@ import type { Principal } from '../../domain/principal.ts';
 import { actingFor, openRequestScope } from '../../services/request-scope.ts';
 import type { TokenVerifier } from '../../services/token-verifier.ts';
 import type { GraphQLServices } from '../graphql/context.ts';
+import type { GraphQLContext } from '../graphql/context.ts';
+import { answerMediaType } from '../graphql/response-cache/front.ts';
 import type { GraphQLEngine } from '../graphql/yoga.ts';
 import { authorizeCustomer } from './authorize-customer.ts';
 import { authenticationFailure } from './bearer.ts';
@@ -71,6 +73,29 @@ export function graphqlRoute(options: GraphQLRouteOptions) {
     facts.customerId = decision.customerId;
     if (decision.customerId !== null) options.customerSeen?.(decision.customerId);
 
-    return engine.handle(limited.request, { ...actingFor(scope, decision.customerId), services, facts });
+    const context: GraphQLContext = { ...actingFor(scope, decision.customerId), services, facts };
+    if (engine.responseCache && request.method === 'POST' && decision.customerId !== null) {
+      const mediaType = answerMediaType(request.headers.get('accept'));
+      if (mediaType !== null && /^application\/json\s*(;|$)/i.test(request.headers.get('content-type') ?? '')) {
+        const body = readBodyOnce(limited.request);
+        const text = await body.catch(() => null);
+        const outcome = text === null ? null : await engine.responseCache.lookup({ context, body: text, mediaType });
+        if (outcome && 'response' in outcome) return outcome.response;
+        if (outcome) context.responseCache = outcome.slot;
+      }
+    }
+    return engine.handle(limited.request, context);
   };
+}
+
+/**
+ * Reads a request's body as text for the response cache's key, and lets the engine read the same
+ * text afterwards: yoga reads a JSON body with `request.json()`, which is answered from it (an
+ * invalid body still fails there, as a 400). Without this, the engine would need a new Request
+ * built around the text, a web stream for a body already read (see yoga.ts on that cost).
+ */
+function readBodyOnce(request: Request): Promise<string> {
+  const text = request.text();
+  Object.defineProperty(request, 'json', { value: () => text.then((t) => JSON.parse(t) as unknown), configurable: true });
+  return text;
 }

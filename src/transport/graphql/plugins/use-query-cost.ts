@@ -159,7 +159,7 @@ function isSingleResult(result: unknown): result is ExecutionResult {
 }
 
 /** A cost as JSON can carry it: a document may cost more than a double counts exactly. */
-function shown(points: number): number {
+export function shown(points: number): number {
   return Number.isFinite(points) ? Math.min(points, Number.MAX_SAFE_INTEGER) : Number.MAX_SAFE_INTEGER;
 }
 
