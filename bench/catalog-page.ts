@@ -46,7 +46,7 @@ export async function benchCatalogPage(options: { rounds: number; seconds: numbe
           // The shedder still checks every request; its per-turn budget is raised so that this shared
           // machine's scheduling pauses (other processes on core 0) are not counted as refusals.
           OVERLOAD_EVENT_LOOP_DELAY_MS: '2000',
-          RESPONSE_CACHE: responseCache ? 'on' : 'off',
+          RESPONSE_CACHE: String(responseCache),
         },
         /GraphQL at/,
       );

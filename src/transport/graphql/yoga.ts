@@ -26,6 +26,7 @@ import { useTracing } from './plugins/use-tracing.ts';
 import { useResponseCache } from './plugins/use-response-cache.ts';
 import type { AnswerCache } from './response-cache/cached-answer.ts';
 import { ResponseCacheFront } from './response-cache/front.ts';
+import { FastPath } from './fast-path.ts';
 import type { Clock } from '../../ports/clock.ts';
 import { scalars } from './scalars.ts';
 
@@ -127,6 +128,16 @@ export function createGraphQLEngine(options: GraphQLEngineOptions) {
           rules: options.introspection === false ? [NoSchemaIntrospectionCustomRule] : [],
         });
   const limits = options.limits ?? false;
+  // Queries run again by their compilation, where code may be generated (not on Workers).
+  const fastPath =
+    options.jit === false
+      ? null
+      : new FastPath({
+          schema,
+          limits: limits && { maxSkusPerRequest: limits.maxSkusPerRequest, maxQueryCost: limits.maxQueryCost },
+          throttle: options.throttle,
+          metrics: options.metrics,
+        });
   const yoga = createYoga<GraphQLServerContext>({
     schema,
     // GraphQL-over-HTTP's name for a registered document's id (useTrustedDocuments).
@@ -171,7 +182,8 @@ export function createGraphQLEngine(options: GraphQLEngineOptions) {
           metrics: options.metrics,
         }),
       // Last before execution: it keeps only what ran past every check above.
-      options.responseCache !== undefined && useResponseCache({ clock: options.responseCache.clock }),
+      options.responseCache !== undefined && useResponseCache(),
+      ...(fastPath ? [fastPath.plugin()] : []),
       options.jit !== false && useGraphQlJit(),
     ],
   });
@@ -188,6 +200,7 @@ export function createGraphQLEngine(options: GraphQLEngineOptions) {
   const graphiql = options.graphiql !== false;
   return Object.assign(yoga, {
     responseCache,
+    fastPath,
     /**
      * For a browser's GET of `/graphql` while GraphiQL is on, with no operation in it: the request
      * to hand yoga without a token, so that yoga can only render the IDE page. `null` for every

@@ -13,15 +13,11 @@
  */
 import type { DocumentNode, ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { Clock } from '../../../ports/clock.ts';
 import { queryCost } from '../cost/query-cost.ts';
-import type { AnswerPart, CachedAnswer, ResponseCacheSlot } from '../response-cache/cached-answer.ts';
+import { keepAnswer, type ResponseCacheSlot } from '../response-cache/cached-answer.ts';
 import { planResponse, type ResponsePlan } from '../response-cache/plan.ts';
 
-/** Per-part estimate of the store's own overhead (map entries, the part objects), in bytes. */
-const OVERHEAD_BYTES = 64;
-
-export function useResponseCache(options: { clock: Clock }): Plugin<{ responseCache?: ResponseCacheSlot }> {
+export function useResponseCache(): Plugin<{ responseCache?: ResponseCacheSlot }> {
   // Yoga hands the same DocumentNode for the same text (its parse cache): planned once per document.
   const plans = new WeakMap<DocumentNode, Map<string, ResponsePlan | null>>();
   const planFor = (document: DocumentNode, operationName: string | null | undefined) => {
@@ -42,25 +38,11 @@ export function useResponseCache(options: { clock: Clock }): Plugin<{ responseCa
       return {
         onExecuteDone({ result }) {
           if (!isSingleResult(result) || result.errors || !result.data) return;
-          const { footprint } = slot;
-          if (footprint.stale || footprint.tags.size === 0 || footprint.freshUntil <= options.clock.now()) return;
-          const data = result.data as Record<string, unknown>;
-          const parts: AnswerPart[] = plan.fields.map((f) =>
-            f.cached ? { text: `${JSON.stringify(f.responseKey)}:${JSON.stringify(data[f.responseKey] ?? null)}` } : { live: f.responseKey },
-          );
-          const answer: CachedAnswer = {
-            parts,
-            residual: plan.residual,
+          keepAnswer(slot, plan, result.data as Record<string, unknown>, {
             variables,
             cost: queryCost(args.schema, args.document, { operationName: args.operationName, variables }),
             operationName: plan.operationName,
-            reads: [...footprint.reads],
-          };
-          const tags = [...footprint.tags];
-          let bytes = slot.key.length + OVERHEAD_BYTES * (parts.length + 4);
-          for (const part of parts) if ('text' in part) bytes += part.text.length;
-          for (const tag of tags) bytes += tag.length + OVERHEAD_BYTES;
-          slot.store.set(slot.key, { value: answer, tags, expiresAt: footprint.freshUntil, bytes }, slot.generation);
+          });
         },
       };
     },

@@ -22,6 +22,7 @@ import { isPromise } from '../../../services/maybe-promise.ts';
 import type { GraphQLContext } from '../context.ts';
 import { actualCost } from '../cost/query-cost.ts';
 import { shown, type CostExtension, type CostThrottle, type ThrottleStatus } from '../plugins/use-query-cost.ts';
+import { inOperationSpan } from '../plugins/use-tracing.ts';
 import type { AnswerCache, CachedAnswer, ResponseCacheSlot } from './cached-answer.ts';
 
 export interface ResponseCacheFrontOptions {
@@ -81,24 +82,22 @@ export class ResponseCacheFront {
   /**
    * Answers `request` from the cache, or opens the slot its answer is kept in when it runs:
    * `{ response }` on a hit, `{ slot }` otherwise, `null` when it cannot be cached at all (no
-   * customer, or the customer's account is not readable from the cache now).
+   * customer). The look-up never asks the ERP anything (the account is read from the in-process
+   * cache only), so a request the engine refuses costs no ERP call for it.
    */
   async lookup(request: CacheableRequest): Promise<{ response: Response } | { slot: ResponseCacheSlot } | null> {
     const { context } = request;
     if (context.customerId === null) return null;
-    let account: CustomerAccount;
-    try {
-      const read = context.reader.account(context.customerId);
-      account = (isPromise(read) ? await read : read).value;
-    } catch {
-      // The engine answers the failure (masked, with its code).
-      return null;
-    }
-    const key = ResponseCacheFront.key(context, account, request.body);
+    const { customerId } = context;
+    const keyOf = () => {
+      const account = context.services.cache.peek<CustomerAccount>('accounts', customerId)?.value;
+      return account === undefined ? null : ResponseCacheFront.key(context, account, request.body);
+    };
     const { store } = this.#o;
-    const answer = store.get(key);
+    const key = keyOf();
+    const answer = key === null ? undefined : store.get(key);
     if (answer !== undefined) {
-      const response = await this.#serve(answer, request);
+      const response = await inOperationSpan(answer.operationName, context.requestId, () => this.#serve(answer, request));
       if (response) {
         this.#o.metrics?.cacheRequest('responses', 'hit');
         for (const [domain, count] of answer.reads) this.#o.metrics?.cacheRequest(domain, 'hit', count);
@@ -106,7 +105,8 @@ export class ResponseCacheFront {
       }
     }
     this.#o.metrics?.cacheRequest('responses', 'miss');
-    return { slot: { store, key, footprint: context.reader.track(), generation: store.generation } };
+    // Keyed once the run is done: a first request for a customer reads the account then.
+    return { slot: { store, key: key === null ? keyOf : () => key, footprint: context.reader.track(), generation: store.generation } };
   }
 
   async #serve(answer: CachedAnswer, request: CacheableRequest): Promise<Response | null> {
