@@ -89,7 +89,8 @@ export class FastPath {
         if (operation?.operation !== 'query') return;
         return {
           onExecuteDone: ({ result }) => {
-            if (!('errors' in result) || result.errors || this.#learned.size >= (this.#o.maxOperations ?? 1000)) return;
+            // A single result without an error (a stream has no `data` of its own).
+            if (Symbol.asyncIterator in result || result.errors || this.#learned.size >= (this.#o.maxOperations ?? 1000)) return;
             const compiled = compileQuery(this.#o.schema, args.document, args.operationName ?? undefined);
             if (!isCompiledQuery(compiled)) return;
             this.#learned.set(key, {
