@@ -30,7 +30,7 @@ import { meterLink } from './services/erp/meter-link.ts';
 import { traceLink } from './services/erp/trace-link.ts';
 import { ReadThroughCache } from './services/read-through-cache.ts';
 import { ResponseCache } from './services/response-cache.ts';
-import type { CachedAnswer } from './transport/graphql/response-cache/cached-answer.ts';
+import type { CachedAnswer, ScopeNote } from './transport/graphql/response-cache/cached-answer.ts';
 import { Throttle } from './services/throttle/throttle.ts';
 import { createTokenVerifier, type TokenVerifier } from './services/token-verifier.ts';
 import type { GraphQLServices } from './transport/graphql/context.ts';
@@ -110,7 +110,7 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
   const cache = new ReadThroughCache({ local: localCache, shared, policies: freshnessPolicies(env), clock, metrics });
   // Answers built from cache entries: dropped with them, on every instance (the invalidation bus).
   const responseCache = env.RESPONSE_CACHE
-    ? new ResponseCache<CachedAnswer>({ maxEntries: env.RESPONSE_CACHE_MAX_ENTRIES, maxBytes: env.RESPONSE_CACHE_MAX_MB * 1024 * 1024, clock })
+    ? new ResponseCache<CachedAnswer | ScopeNote>({ maxEntries: env.RESPONSE_CACHE_MAX_ENTRIES, maxBytes: env.RESPONSE_CACHE_MAX_MB * 1024 * 1024, clock })
     : undefined;
   const invalidation = new CacheInvalidation({
     local: localCache,

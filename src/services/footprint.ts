@@ -16,11 +16,14 @@ export class Footprint {
   stale = false;
   /** Reads by cache domain: what each serving of the answer serves again from the cache. */
   readonly reads = new Map<string, number>();
+  /** The values read, by cache key (the response cache keys an answer by the account it read). */
+  readonly values = new Map<string, unknown>();
 
   /** Notes one read: its domain and cache key, and how long the domain keeps a value fresh. */
   note(domain: string, cacheKey: string, cached: Cached<unknown>, freshMs: number): void {
     this.tags.add(cacheKey);
     this.reads.set(domain, (this.reads.get(domain) ?? 0) + 1);
+    if (domain === 'accounts') this.values.set(cacheKey, cached.value);
     if (cached.stale) this.stale = true;
     const until = Date.parse(cached.asOf) + freshMs;
     if (until < this.freshUntil) this.freshUntil = until;

@@ -30,8 +30,18 @@ export interface CachedAnswer {
   reads: ReadonlyArray<readonly [domain: string, count: number]>;
 }
 
-/** The store of cached answers. */
-export type AnswerCache = ResponseCache<CachedAnswer>;
+/**
+ * A customer's price scope as last read by this instance (`currency␁priceList␁contract`), kept
+ * beside the answers and tagged by the account's cache key, so that an instance whose account
+ * entry lives only in the shared tier still finds its answers without a read, and forgets the
+ * scope when the account changes or ages out.
+ */
+export interface ScopeNote {
+  scope: string;
+}
+
+/** The store of cached answers (and the scope notes that key them). */
+export type AnswerCache = ResponseCache<CachedAnswer | ScopeNote>;
 
 /** Set on the GraphQL context by the HTTP route when a request's answer may be kept. */
 export interface ResponseCacheSlot {

@@ -19,6 +19,7 @@ import { execute, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { CustomerAccount } from '../../../ports/erp-connector.ts';
 import type { Metrics } from '../../../ports/metrics.ts';
 import { isPromise } from '../../../services/maybe-promise.ts';
+import { ReadThroughCache } from '../../../services/read-through-cache.ts';
 import type { GraphQLContext } from '../context.ts';
 import { actualCost } from '../cost/query-cost.ts';
 import { shown, type CostExtension, type CostThrottle, type ThrottleStatus } from '../plugins/use-query-cost.ts';
@@ -72,11 +73,15 @@ export class ResponseCacheFront {
     this.#o = options;
   }
 
-  /** The key of a request for the customer whose account is `account`. */
-  static key(context: Pick<GraphQLContext, 'principal'>, account: CustomerAccount, body: string): string {
+  /** A customer's price scope: what, besides the SKUs, decides every price and whether an item is sold to them. */
+  static scopeOf(account: CustomerAccount): string {
+    return `${account.currency}\u0001${account.priceListId ?? ''}\u0001${account.hasContractPrices ? account.id : ''}`;
+  }
+
+  /** The key of a request for a customer of price scope `scope`. */
+  static key(context: Pick<GraphQLContext, 'principal'>, scope: string, body: string): string {
     const roles = [...context.principal.roles].sort().join(',');
-    const contract = account.hasContractPrices ? account.id : '';
-    return `${roles}\u0001${account.currency}\u0001${account.priceListId ?? ''}\u0001${contract}\u0001${context.principal.punchOutSessionId ?? ''}\u0001${body}`;
+    return `${roles}\u0001${scope}\u0001${context.principal.punchOutSessionId ?? ''}\u0001${body}`;
   }
 
   /**
@@ -89,14 +94,33 @@ export class ResponseCacheFront {
     const { context } = request;
     if (context.customerId === null) return null;
     const { customerId } = context;
-    const keyOf = () => {
-      const account = context.services.cache.peek<CustomerAccount>('accounts', customerId)?.value;
-      return account === undefined ? null : ResponseCacheFront.key(context, account, request.body);
-    };
     const { store } = this.#o;
-    const key = keyOf();
+    const footprint = context.reader.track();
+    const accountKey = ReadThroughCache.key('accounts', customerId);
+    const scopeKey = `scope\u0001${customerId}`;
+    // The scope from the account this instance holds, else from its note (the account only in the shared tier).
+    const known = () => {
+      const account = context.services.cache.peek<CustomerAccount>('accounts', customerId)?.value;
+      if (account !== undefined) return ResponseCacheFront.scopeOf(account);
+      const note = store.get(scopeKey);
+      return note !== undefined && 'scope' in note ? note.scope : null;
+    };
+    // At keep time: as above, or the account as the run read it (noted for the next requests).
+    const keyOf = () => {
+      let scope = known();
+      const read = footprint.values.get(accountKey) as CustomerAccount | undefined;
+      if (scope === null && read !== undefined) {
+        scope = ResponseCacheFront.scopeOf(read);
+        const freshUntil = footprint.freshUntil;
+        store.set(scopeKey, { value: { scope }, tags: [accountKey], expiresAt: freshUntil, bytes: scopeKey.length + scope.length + 128 }, generation);
+      }
+      return scope === null ? null : ResponseCacheFront.key(context, scope, request.body);
+    };
+    const generation = store.generation;
+    const scope = known();
+    const key = scope === null ? null : ResponseCacheFront.key(context, scope, request.body);
     const answer = key === null ? undefined : store.get(key);
-    if (answer !== undefined) {
+    if (answer !== undefined && 'parts' in answer) {
       const response = await inOperationSpan(answer.operationName, context.requestId, () => this.#serve(answer, request));
       if (response) {
         this.#o.metrics?.cacheRequest('responses', 'hit');
@@ -106,7 +130,7 @@ export class ResponseCacheFront {
     }
     this.#o.metrics?.cacheRequest('responses', 'miss');
     // Keyed once the run is done: a first request for a customer reads the account then.
-    return { slot: { store, key: key === null ? keyOf : () => key, footprint: context.reader.track(), generation: store.generation } };
+    return { slot: { store, key: key === null ? keyOf : () => key, footprint, generation } };
   }
 
   async #serve(answer: CachedAnswer, request: CacheableRequest): Promise<Response | null> {
