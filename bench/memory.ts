@@ -81,7 +81,6 @@ try {
     counter(await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${ops}` } })).text(), name, labels);
   const rss = () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${erpfront.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
   const idle = rss();
-  const idleHeap = counter(await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${ops}` } })).text(), 'nodejs_heap_size_used_bytes');
   const page = /* GraphQL */ `query Prices($skus: [ID!]!) { products(skus: $skus) { sku price { unitPrice { amount currency } source } } }`;
   const customers = [...data.customersById.values()].filter((c) => c.hasContractPrices);
   let stored = 0;
@@ -103,9 +102,8 @@ try {
   // Settle: the process's own GC runs when it allocates; a few warm pages give it the chance.
   await new Promise((r) => setTimeout(r, 2000));
   const full = rss();
-  const gauge = async (name: string) => counter(await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${ops}` } })).text(), name);
   console.log(
-    `erpfront RSS: ${fmt(idle / MB, 1)} MB started (${fmt(idleHeap / MB, 1)} MB of JS heap used); ${fmt(full / MB, 1)} MB with ${fmt(stored)} price entries and ${fmt(items)} items cached (${fmt((await gauge('nodejs_heap_size_used_bytes')) / MB, 1)} MB of JS heap used, ${fmt((await gauge('nodejs_heap_size_total_bytes')) / MB, 1)} MB held; target RSS ≤ 256 MB)`,
+    `erpfront RSS: ${fmt(idle / MB, 1)} MB started; ${fmt(full / MB, 1)} MB with ${fmt(stored)} price entries and ${fmt(items)} items cached (target ≤ 256 MB)`,
   );
 } finally {
   erpfront.kill('SIGKILL');
