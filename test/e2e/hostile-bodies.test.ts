@@ -162,8 +162,12 @@ describe('chunked bodies (no Content-Length) are counted on every route that tak
     const body = `{"query":"{ viewer { roles } }"${' '.repeat(2 * MiB)}}`;
     const head = `POST /graphql HTTP/1.1\r\nHost: erpfront\r\nContent-Type: application/json\r\nAuthorization: Bearer ${token}\r\nContent-Length: 40\r\n\r\n`;
     const { answer, closedByServer } = await rawExchange(stack.erpfront.url, head, body);
-    // The 40 bytes it announced are not a whole JSON document; the rest is not a request.
-    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    // The 40 bytes it announced are not a whole JSON document (400); the rest is not a request, so
+    // the server closes the connection. Closing a socket with the rest of the 2 MiB unread sends a
+    // TCP reset, which can reach the client before the 400 does and discard it: then the client
+    // sees the close alone. Either way, no answer to the smuggled bytes and no data.
+    if (answer !== '') expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).not.toMatch(/HTTP\/1\.1 200 /);
     expect(answer).not.toContain('BUYER');
     expect(closedByServer).toBe(true);
     expect((await fetch(`${stack.erpfront.url}/healthz`)).status).toBe(200);
