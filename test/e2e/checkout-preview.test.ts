@@ -7,7 +7,7 @@
  * today's prices and flags a discontinued line.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { erpOrders, placeOrder } from '../support/orders.ts';
+import { erpOrders, eventually, placeOrder } from '../support/orders.ts';
 import { freePort } from '../support/redis.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 import { webhookSecret } from '../support/webhooks.ts';
@@ -224,5 +224,98 @@ describe('reorder', () => {
       unavailableLines: [],
       userErrors: [{ code: 'ORDER_NOT_FOUND', message: `No order ${placed.order!.id}.` }],
     });
+  });
+});
+
+describe('reorder from a past quote', () => {
+  const REORDER_QUOTE = /* GraphQL */ `
+  query ReorderQuote($id: ID!) {
+    reorderQuote(quoteId: $id) {
+      preview { lines { sku quantity unitPrice { amount } } total { amount } stale userErrors { code } }
+      unavailableLines { sku quantity reason message }
+      userErrors { code message field }
+    }
+  }`;
+  const REQUEST_QUOTE = /* GraphQL */ `mutation($input: RequestQuoteInput!) { requestQuote(input: $input) { quote { id } userErrors { code } } }`;
+
+  async function quotedQuote(lines: Array<{ sku: string; quantity: number; quoted: string }>): Promise<string> {
+    const asked = await stack.graphql(
+      REQUEST_QUOTE,
+      { input: { lines: lines.map(({ sku, quantity }) => ({ sku, quantity })), note: 'reorder me' } },
+      { token: buyer },
+    );
+    expect(asked.body.errors).toBeUndefined();
+    const id = asked.body.data.requestQuote.quote.id as string;
+    const held = await eventually(
+      async () => ((await (await fetch(`${stack.sandbox.url}/__control/quotes`)).json()) as { quotes: Array<{ number: string; externalRef: string }> }).quotes,
+      (qs) => qs.some((q) => q.externalRef === id),
+      20_000,
+      100,
+    );
+    const number = held.find((q) => q.externalRef === id)!.number;
+    const validUntil = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+    const answered = await fetch(`${stack.sandbox.url}/__control/quotes/${number}/answer`, {
+      method: 'POST',
+      body: JSON.stringify({ lines: lines.map((l) => ({ sku: l.sku, unitPrice: l.quoted })), validUntil }),
+    });
+    expect(answered.status).toBe(200);
+    return id;
+  }
+
+  it("prices a past quote at today's prices, not the quoted ones, and flags a line no longer sold", async () => {
+    const id = await quotedQuote([
+      { sku: 'SKU-00010', quantity: 6, quoted: '1.00' },
+      { sku: 'SKU-00011', quantity: 3, quoted: '1.00' },
+    ]);
+    await change({ type: 'price', sku: 'SKU-00010', customerId: 'C0002', unitPrice: '42.10' });
+    await change({ type: 'item', sku: 'SKU-00011', salable: false });
+    let answer: any;
+    for (let i = 0; i < 50; i++) {
+      answer = (await stack.graphql(REORDER_QUOTE, { id }, { token: buyer })).body;
+      expect(answer.errors).toBeUndefined();
+      if (answer.data.reorderQuote.unavailableLines.length > 0 && answer.data.reorderQuote.preview?.lines[0]?.unitPrice.amount === '42.10') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const result = answer.data.reorderQuote;
+    expect(result.userErrors).toEqual([]);
+    expect(result.unavailableLines).toEqual([{ sku: 'SKU-00011', quantity: 3, reason: 'NOT_SOLD_TO_CUSTOMER', message: 'SKU-00011 is no longer sold.' }]);
+    expect(result.preview.lines).toEqual([{ sku: 'SKU-00010', quantity: 6, unitPrice: { amount: '42.10' } }]);
+    expect(result.preview).toMatchObject({ stale: false, userErrors: [] });
+    expect(Number(result.preview.total.amount)).toBeGreaterThan(6 * 42.1);
+  });
+
+  it('a quote with no line sold any more: NOTHING_TO_REORDER on quoteId', async () => {
+    const id = await quotedQuote([{ sku: 'SKU-00012', quantity: 1, quoted: '2.00' }]);
+    await change({ type: 'item', sku: 'SKU-00012', salable: false });
+    const seen = await eventually(
+      async () => (await stack.graphql(REORDER_QUOTE, { id }, { token: buyer })).body.data.reorderQuote,
+      (r: any) => r.userErrors.length > 0,
+      5_000,
+      100,
+    );
+    expect(seen.preview).toBeNull();
+    expect(seen.userErrors).toEqual([{ code: 'NOTHING_TO_REORDER', message: 'No line of this quote is sold any more.', field: ['quoteId'] }]);
+  });
+
+  it("another customer's quote cannot be reordered: the same answer as an unknown quote", async () => {
+    const id = await quotedQuote([{ sku: 'SKU-00013', quantity: 2, quoted: '3.00' }]);
+    const other = await stack.buyerToken('C0003');
+    const theirs = await stack.graphql(REORDER_QUOTE, { id }, { token: other });
+    const unknown = await stack.graphql(REORDER_QUOTE, { id: 'qt_unknown' }, { token: other });
+    expect(theirs.body.errors).toBeUndefined();
+    expect(theirs.body.data.reorderQuote).toEqual({
+      preview: null,
+      unavailableLines: [],
+      userErrors: [{ code: 'QUOTE_NOT_FOUND', message: `No quote ${id}.`, field: ['quoteId'] }],
+    });
+    expect(unknown.body.data.reorderQuote.userErrors[0].code).toBe('QUOTE_NOT_FOUND');
+    // An order id is not a quote, either.
+    const placed = await placeOrder(stack, buyer, { lines: [{ sku: 'SKU-00013', quantity: 1 }] });
+    const asQuote = await stack.graphql(REORDER_QUOTE, { id: placed.order!.id }, { token: buyer });
+    expect(asQuote.body.data.reorderQuote.userErrors[0].code).toBe('QUOTE_NOT_FOUND');
+    // The owner reorders it.
+    const mine = await stack.graphql(REORDER_QUOTE, { id }, { token: buyer });
+    expect(mine.body.data.reorderQuote.userErrors).toEqual([]);
+    expect(mine.body.data.reorderQuote.preview.lines.map((l: any) => l.sku)).toEqual(['SKU-00013']);
   });
 });

@@ -19,6 +19,13 @@ extend type Query {
   \`unavailableLines\`. Writes nothing: place the order with \`placeOrder\`.
   """
   reorder(orderId: ID!): ReorderPayload!
+  """
+  A past quote of the customer (any status: requested, quoted, expired, accepted, declined) as a
+  checkout preview at today's prices and availability, not the quoted prices (\`acceptQuote\` orders
+  at those); lines no longer sold are left out and listed in \`unavailableLines\`. Another
+  customer's quote is not found. Writes nothing.
+  """
+  reorderQuote(quoteId: ID!): ReorderPayload!
 }
 
 "What a checkout preview takes: the lines, ship-to and payment of \`PlaceOrderInput\`."
@@ -69,9 +76,9 @@ type CheckoutLine {
 type ReorderPayload {
   "The preview of the lines still sold; \`null\` when none is (see \`userErrors\`)."
   preview: CheckoutPreview
-  "Lines of the past order that are no longer sold to the customer."
+  "Lines of the past order (or quote) that are no longer sold to the customer."
   unavailableLines: [UnavailableLine!]!
-  "ORDER_NOT_FOUND, NOTHING_TO_REORDER."
+  "ORDER_NOT_FOUND (reorder), QUOTE_NOT_FOUND (reorderQuote), NOTHING_TO_REORDER."
   userErrors: [UserError!]!
 }
 
