@@ -3,20 +3,22 @@
  * announces its changes to erpfront as webhooks). The preview's total is the ERP's, tax and
  * shipping included, and equals the total of the order then placed with the same input, for
  * ship-tos in two tax regions; previews write nothing, in the ERP or in erpfront; with the ERP
- * down the preview is a stale estimate whose tax is not made up. Reorder prices a past order at
- * today's prices and flags a discontinued line.
+ * down the preview is a stale estimate whose tax is at the rate the ERP last applied to the
+ * customer's ship-to region, with when (or null, with the reason, when no rate is known): never
+ * made up. Reorder prices a past order, or a past quote, at today's prices and flags a line no
+ * longer sold; another customer's order or quote is not found.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { erpOrders, eventually, placeOrder } from '../support/orders.ts';
 import { freePort } from '../support/redis.ts';
-import { startStack, type Stack } from '../support/stack.ts';
+import { CATALOG_PAGE, startStack, type Stack } from '../support/stack.ts';
 import { webhookSecret } from '../support/webhooks.ts';
 
 const PREVIEW = /* GraphQL */ `
 query CheckoutPreview($input: CheckoutInput!) {
   checkoutPreview(input: $input) {
     lines { sku quantity unitPrice { amount } price { source breaks { minQuantity } } availability { status promiseDate } }
-    subtotal { amount currency } tax { amount } shipping { amount } total { amount currency } totalsUnavailable
+    subtotal { amount currency } tax { amount } shipping { amount } total { amount currency } totalsUnavailable taxEstimate { rate asOf region }
     creditDecision { decision reason } approvalRequired stale asOf userErrors { code message field }
   }
 }`;
@@ -77,6 +79,17 @@ async function storedOrders(): Promise<number> {
 }
 
 const cents = (amount: string) => Math.round(Number(amount) * 100);
+
+/** amount × rate rounded half-even to cents, in integer arithmetic (rates of at most 6 decimals). */
+function decimalTimes(amount: string, rate: string): string {
+  const [whole, frac = ''] = rate.split('.');
+  const scale = 10n ** BigInt(frac.length);
+  const product = BigInt(cents(amount)) * BigInt(whole + frac);
+  let q = product / scale;
+  const r = product % scale;
+  if (r * 2n > scale || (r * 2n === scale && q % 2n === 1n)) q += 1n;
+  return `${q / 100n}.${String(q % 100n).padStart(2, '0')}`;
+}
 
 describe('checkoutPreview against the sandbox ERP', () => {
   it.each([
@@ -165,21 +178,54 @@ describe('checkoutPreview against the sandbox ERP', () => {
     expect(unknownShipTo.total).toBeNull();
   });
 
-  it('with the ERP down: a stale estimate with asOf, tax, shipping and total null with the reason', async () => {
-    const input = { lines: [{ sku: 'SKU-00006', quantity: 2 }] };
-    const fresh = await preview(input);
+  it('with the ERP down: a stale estimate, tax at the rate the ERP last applied to the ship-to region, with its asOf', async () => {
+    const lines = [{ sku: 'SKU-00006', quantity: 7 }];
+    // Rates learnt from earlier previews to other ship-tos and lines: North Carolina's here,
+    const fresh = await preview({ shipToId: 'C0002-ST1', lines: [{ sku: 'SKU-00006', quantity: 2 }] });
     expect(fresh.stale).toBe(false);
+    const warm = await preview({ shipToId: 'C0002-ST2', lines });
+    expect(warm.stale).toBe(false);
     await stack.faults({ outage: true });
     try {
-      const down = await preview(input);
+      const [nc, az] = await Promise.all([preview({ shipToId: 'C0002-ST1', lines }), preview({ shipToId: 'C0002-ST2', lines })]);
+      for (const down of [nc, az]) {
+        expect(down.userErrors).toEqual([]);
+        expect(down.stale).toBe(true);
+        expect(down.subtotal).toEqual(warm.subtotal);
+        expect(down.shipping).toBeNull();
+        expect(down.total).toBeNull();
+        expect(down.totalsUnavailable).toMatch(/ERP is not answering: tax is estimated/);
+        // The preview is as old as its oldest figure: the rate's at most.
+        expect(Date.parse(down.asOf)).toBeLessThanOrEqual(Date.parse(down.taxEstimate.asOf));
+      }
+      // The sandbox ERP's rates (4.75 % in North Carolina, 5.6 % in Arizona) on the subtotal, in decimal.
+      expect(nc.taxEstimate).toMatchObject({ rate: '0.0475', region: 'US-NC' });
+      expect(az.taxEstimate).toMatchObject({ rate: '0.056', region: 'US-AZ' });
+      expect(Date.parse(nc.taxEstimate.asOf)).toBeGreaterThanOrEqual(Date.parse(fresh.asOf) - 1000);
+      expect(nc.tax).toEqual({ amount: decimalTimes(warm.subtotal.amount, '0.0475') });
+      expect(az.tax).toEqual({ amount: decimalTimes(warm.subtotal.amount, '0.056') });
+    } finally {
+      await stack.faults({ outage: false });
+    }
+    // Back: the ERP's own figures again; its tax is the same rate on the lines and the shipping.
+    const back = await preview({ shipToId: 'C0002-ST2', lines });
+    expect(back).toMatchObject({ stale: false, taxEstimate: null, totalsUnavailable: null });
+    const taxed = ((cents(back.subtotal.amount) + cents(back.shipping.amount)) / 100).toFixed(2);
+    expect(back.tax.amount).toBe(decimalTimes(taxed, '0.056'));
+  });
+
+  it('with the ERP down and no rate known for the customer: tax null, with the reason', async () => {
+    const other = await stack.buyerToken('C0003');
+    // Its prices, stock and account read (a catalog page), but never a checkout: no rate is known.
+    const warm = await stack.graphql(CATALOG_PAGE, { skus: ['SKU-00006'], quantity: 1 }, { token: other });
+    expect(warm.body.errors).toBeUndefined();
+    await stack.faults({ outage: true });
+    try {
+      const down = await preview({ lines: [{ sku: 'SKU-00006', quantity: 1 }], poNumber: 'PO-DOWN-1' }, other);
       expect(down.userErrors).toEqual([]);
-      expect(down.stale).toBe(true);
-      expect(Date.parse(down.asOf)).toBeLessThanOrEqual(Date.now());
-      expect(down.subtotal).toEqual(fresh.subtotal);
-      expect(down.tax).toBeNull();
-      expect(down.shipping).toBeNull();
-      expect(down.total).toBeNull();
-      expect(down.totalsUnavailable).toMatch(/ERP is not answering/);
+      expect(down).toMatchObject({ stale: true, tax: null, taxEstimate: null, shipping: null, total: null });
+      expect(down.subtotal.amount).toMatch(/^\d+\.\d\d$/);
+      expect(down.totalsUnavailable).toMatch(/ERP is not answering, and no tax rate it applied to .+ for this customer is known/);
     } finally {
       await stack.faults({ outage: false });
     }
