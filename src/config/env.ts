@@ -175,6 +175,9 @@ const EnvSchema = z
     // Reverse proxies in front of erpfront that append to X-Forwarded-For (0: none, trust no header).
     TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     PUNCHOUT_NOTIFY_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(5000),
+    // E-invoice buyers: how often, and for how many days after an order is invoiced, its later credit memos (returns) are looked for.
+    PUNCHOUT_CREDIT_MEMO_POLL_MS: z.coerce.number().int().min(50).max(86_400_000).default(3_600_000),
+    PUNCHOUT_CREDIT_MEMO_DAYS: z.coerce.number().int().min(0).max(730).default(90),
     // Trusted documents and Automatic Persisted Queries (README "Trusted documents").
     TRUSTED_DOCUMENTS: z.enum(['off', 'allow', 'only'], { message: 'expected off, allow or only' }).default('allow'),
     TRUSTED_DOCUMENTS_FILE: z.string().min(1).optional(),
