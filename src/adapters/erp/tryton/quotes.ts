@@ -24,11 +24,12 @@
  */
 import Big from 'big.js';
 import { z } from 'zod';
-import type { ErpCallOptions, ErpQuote, ErpQuoteRequest, ErpQuoteResponse, ErpQuotes, ErpQuoteStatus } from '../../../ports/erp-connector.ts';
+import type { ErpCallOptions, ErpQuote, ErpQuoteResponse, ErpQuotes, ErpQuoteStatus } from '../../../ports/erp-connector.ts';
 import { ErpError } from '../../../ports/erp-error.ts';
-import { documentNumber, IN_ENGLISH, partyAndProducts, QUOTE_PREFIX, readNotes, rejected, saleIdOf, writeNote, type DocumentNote } from './document-entry.ts';
+import { documentNumber, IN_ENGLISH, QUOTE_PREFIX, readNotes, rejected, saleIdOf, writeNote, type DocumentNote } from './document-entry.ts';
 import type { TrytonRpc } from './json-rpc.ts';
-import { date, datetime, decimal, id, normalizeDecimal, optionalText, parseAnswer, quantity, related, toDate, toDecimal } from './values.ts';
+import { enterQuoteSale, today } from './quote-entry.ts';
+import { date, datetime, decimal, id, normalizeDecimal, optionalText, parseAnswer, quantity, related } from './values.ts';
 
 export interface TrytonQuoteOptions {
   /** Days a quotation holds from its sale date (Tryton 6.0 has no validity field). @default 30 */
@@ -51,27 +52,6 @@ const QuoteRow = z.object({
 });
 type QuoteRow = z.output<typeof QuoteRow>;
 const LineRows = z.array(z.object({ id, sale: id, quantity, unit_price: decimal.nullable(), 'product.': related({ code: z.string().nullable() }) }));
-const Header = z
-  .array(
-    z.looseObject({
-      invoice_address: id.nullable().optional(),
-      shipment_address: id.nullable().optional(),
-      payment_term: id.nullable().optional(),
-      price_list: id.nullable().optional(),
-      warehouse: id.nullable().optional(),
-    }),
-  )
-  .length(1);
-const LineChange = z
-  .array(
-    z.looseObject({
-      unit_price: decimal.nullable().optional(),
-      taxes: z.looseObject({ add: z.array(z.tuple([z.number(), z.looseObject({ id })])).optional() }).optional(),
-    }),
-  )
-  .length(1);
-
-const today = () => new Date().toISOString().slice(0, 10);
 const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 export function trytonQuotes(rpc: TrytonRpc, settings: TrytonQuoteOptions = {}): ErpQuotes {
@@ -170,97 +150,6 @@ export function trytonQuotes(rpc: TrytonRpc, settings: TrytonQuoteOptions = {}):
     return (await search(operation, [['reference', '=', `${QUOTE_PREFIX}${externalRef}`]], options))[0] ?? null;
   }
 
-  async function enter(request: ErpQuoteRequest, options?: ErpCallOptions): Promise<void> {
-    const op = 'createQuote';
-    const { currency } = await rpc.session(options);
-    const { party, products } = await partyAndProducts(
-      rpc,
-      op,
-      request.customerId,
-      request.lines.map((l) => l.sku),
-      options,
-    );
-    const header = parseAnswer(
-      Header,
-      await rpc.model(op, 'sale.sale', 'on_change', [{ party: party.id, invoice_party: null, lines: [] }, ['party']], {}, options),
-      op,
-      'sale header',
-    )[0]!;
-    const warehouses = parseAnswer(
-      z.array(z.object({ id, code: z.string().nullable() })),
-      await rpc.model(op, 'stock.location', 'search_read', [[['type', '=', 'warehouse']], 0, null, [['id', 'ASC']], ['code']], {}, options),
-      op,
-      'warehouses',
-    );
-    // As Tryton's client fills a line: the party's price and taxes for each product.
-    const filled = new Map(
-      await Promise.all(
-        [...products.values()].map(async (p) => {
-          const change = await rpc.model(
-            op,
-            'sale.line',
-            'on_change',
-            [
-              {
-                product: p.id,
-                quantity: 1,
-                unit: p.sale_uom,
-                taxes: [],
-                type: 'line',
-                '_parent_sale.party': party.id,
-                '_parent_sale.invoice_party': null,
-                '_parent_sale.currency': currency.id,
-                '_parent_sale.price_list': header.price_list ?? null,
-                '_parent_sale.sale_date': null,
-              },
-              ['product'],
-            ],
-            {},
-            options,
-          );
-          const line = parseAnswer(LineChange, change, op, 'sale line')[0]!;
-          return [p.code, { price: line.unit_price ?? '0', taxes: (line.taxes?.add ?? []).map(([, t]) => t.id) }] as const;
-        }),
-      ),
-    );
-    const address = header.shipment_address ?? party.addresses[0] ?? null;
-    await rpc.model(
-      op,
-      'sale.sale',
-      'create',
-      [
-        [
-          {
-            party: party.id,
-            invoice_address: header.invoice_address ?? address,
-            shipment_address: address,
-            payment_term: header.payment_term ?? null,
-            price_list: header.price_list ?? null,
-            warehouse: header.warehouse ?? (warehouses.find((w) => w.code === settings.warehouse) ?? warehouses[0])?.id ?? null,
-            reference: `${QUOTE_PREFIX}${request.externalRef}`,
-            sale_date: toDate(today()),
-            comment: request.note,
-            lines: [
-              [
-                'create',
-                request.lines.map((line) => ({
-                  type: 'line',
-                  product: products.get(line.sku)!.id,
-                  quantity: line.quantity,
-                  unit: products.get(line.sku)!.sale_uom,
-                  unit_price: toDecimal(filled.get(line.sku)!.price),
-                  taxes: [['add', filled.get(line.sku)!.taxes]],
-                })),
-              ],
-            ],
-          },
-        ],
-      ],
-      IN_ENGLISH,
-      options,
-    );
-  }
-
   /** Moves the sale as the response asks, if it has not moved yet. */
   async function move(op: string, saleId: number, state: QuoteRow['state'], action: ErpQuoteResponse['action'], options?: ErpCallOptions) {
     if ((action === 'ACCEPT' || action === 'DECLINE') && (state === 'draft' || state === 'quotation'))
@@ -283,7 +172,7 @@ export function trytonQuotes(rpc: TrytonRpc, settings: TrytonQuoteOptions = {}):
           );
         return found;
       }
-      await enter(request, options);
+      await enterQuoteSale(rpc, settings, request, options);
       const entered = await byReference(op, request.externalRef, options);
       if (!entered)
         throw new ErpError('ERP_BAD_RESPONSE', `createQuote: Tryton created the quotation ${request.externalRef} but does not find it`, { operation: op });
