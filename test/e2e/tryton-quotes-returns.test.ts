@@ -404,6 +404,22 @@ describe.skipIf(!available)('quotes and returns on Tryton', () => {
           // 2 × 12.50 and the demo's 8% tax, credited.
           creditMemo: { number: memo.number, total: { amount: '27.00', currency: 'USD' } },
         });
+        // Among the buyer's invoices, the credit memo belongs to the order the goods came with.
+        const listed = await eventually(
+          async () =>
+            (await stack.graphql(`{ invoices(first: 20) { edges { node { number kind orderId total { amount } } } } }`, {}, token)).invoices.edges
+              .map((e: any) => e.node)
+              .find((n: any) => n.number === memo.number),
+          (n) => n !== undefined,
+          20_000,
+          200,
+        );
+        expect(listed).toEqual({
+          number: memo.number,
+          kind: 'CREDIT_MEMO',
+          orderId,
+          total: { amount: '-27.00' },
+        });
       },
       SLOW,
     );
