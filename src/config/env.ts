@@ -54,6 +54,8 @@ const EnvSchema = z
     // Exactly once (README "Orders"): the longest the ERP may keep working on a request it received.
     ERP_MAX_REQUEST_SECONDS: z.coerce.number().positive().max(86_400).default(60),
     ERP_UNIQUE_EXTERNAL_REFS: bool(false),
+    // Tryton 6.0's sale has no validity date: a quotation holds this many days from its sale date.
+    TRYTON_QUOTE_VALIDITY_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     IDEMPOTENCY_CLAIM_SECONDS: z.coerce.number().min(1).max(3600).default(10),
     RECONCILE_INTERVAL_SECONDS: z.coerce.number().positive().max(86_400).default(10),
     // Reconciliation (README "Reconciliation"): erpfront's orders of the last RECONCILE_DAYS days
