@@ -149,6 +149,11 @@ describe.skipIf(!available)('invoices on Tryton', () => {
     // Hooli itself asking for a number it does not have: the same answer.
     const missing = await download(`/documents/invoices/${encodeURIComponent('INV/2026/999')}`, await stack.buyerToken('HOOLI'));
     expect(missing.status).toBe(404);
+    // The connector itself: no such posted invoice, no document; Hooli's names its owner.
+    expect(await direct.getInvoiceDocument('INV/2026/999')).toBeNull();
+    const own = await direct.getInvoiceDocument(hooli.node.number);
+    expect(own).toMatchObject({ customerId: 'HOOLI', contentType: 'application/vnd.oasis.opendocument.text' });
+    await own!.body.cancel();
   });
 
   async function invoiceId(number: string): Promise<number> {
