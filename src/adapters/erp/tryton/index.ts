@@ -31,6 +31,11 @@ export interface TrytonConnectorOptions {
   password: string;
   /** Per JSON-RPC call (a connector method may make several). @default 5000 */
   timeoutMs?: number;
+  /**
+   * The largest JSON-RPC answer read, in bytes: a rendered invoice comes base64-encoded in one.
+   * @default 32 MiB
+   */
+  maxResponseBytes?: number;
   /** Code of the warehouse sales ship from when the party does not decide it. @default the first warehouse */
   warehouse?: string;
   /**
@@ -53,6 +58,7 @@ export function createTrytonConnector(options: TrytonConnectorOptions): ErpConne
     username: options.username,
     password: options.password,
     timeoutMs: options.timeoutMs ?? 5000,
+    maxResponseBytes: options.maxResponseBytes,
     // Bound so a Workers runtime does not see `fetch` called on another `this`.
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
   });
@@ -69,7 +75,7 @@ export function createTrytonConnector(options: TrytonConnectorOptions): ErpConne
       searchItems: (search, callOptions) => searchItems(rpc, search, callOptions),
     },
     customers: { getCustomers: (ids, callOptions) => getCustomers(rpc, ids, callOptions) },
-    // Posted customer invoices and credit notes; their report is not passed on (yet).
+    // Posted customer invoices and credit notes, each with Tryton's rendering of it (invoice-document.ts).
     invoices: trytonInvoices(rpc),
     // New customers: a party with its addresses, found again by the registration's reference.
     accounts: trytonAccounts(rpc),

@@ -6,8 +6,8 @@
  *
  * Tryton books a credit note as an invoice with negative amounts, which is the port's convention:
  * a negative total is a `CREDIT_MEMO`. `amount_to_pay` is what is still open; a posted invoice
- * with nothing to pay is paid. Documents: Tryton renders its invoice report as ODT unless a
- * converter is installed; erpfront does not pass it on yet (`hasDocument: false`).
+ * with nothing to pay is paid. Every posted invoice has its document, Tryton's invoice report
+ * (`invoice-document.ts`: ODT unless a converter is installed on the server).
  *
  * @module
  */
@@ -16,6 +16,7 @@ import { z } from 'zod';
 import type { ErpCallOptions, ErpInvoice, ErpInvoiceDocument, ErpInvoices } from '../../../ports/erp-connector.ts';
 import { ErpError } from '../../../ports/erp-error.ts';
 import { RETURN_PREFIX } from './document-entry.ts';
+import { getInvoiceDocument } from './invoice-document.ts';
 import type { TrytonRpc } from './json-rpc.ts';
 import { date, decimal, id, optionalText, parseAnswer, related } from './values.ts';
 
@@ -104,15 +105,13 @@ export function trytonInvoices(rpc: TrytonRpc): ErpInvoices {
           state: open.eq(0) ? 'PAID' : 'OPEN',
           orderNumber: sale?.number ?? null,
           orderExternalRef: sale?.reference ?? null,
-          hasDocument: false,
+          hasDocument: true,
         });
       }
       return customerIds.map((c) => byCustomer.get(c) ?? notFound(c));
     },
 
-    async getInvoiceDocument(_number: string, _options?: ErpCallOptions): Promise<ErpInvoiceDocument | null> {
-      return null;
-    },
+    getInvoiceDocument: (number: string, options?: ErpCallOptions): Promise<ErpInvoiceDocument | null> => getInvoiceDocument(rpc, number, options),
   };
 }
 

@@ -7,7 +7,8 @@
  * Every failure becomes an {@link ErpError}: unreachable → `ERP_UNAVAILABLE`, too slow →
  * `ERP_TIMEOUT`, 429 (login back-off) → `ERP_RATE_LIMITED`, refused credentials →
  * `ERP_AUTH_FAILED`, 403 (a method Tryton does not expose) → `ERP_BAD_RESPONSE`, Tryton's own
- * errors as `faults.ts` maps them. Web-standard `fetch` only.
+ * errors as `faults.ts` maps them, an answer larger than `maxResponseBytes` → `ERP_BAD_RESPONSE`
+ * (read no further: a runaway answer is cut, never buffered whole). Web-standard `fetch` only.
  *
  * @module
  */
@@ -26,6 +27,8 @@ export interface TrytonRpcOptions {
   username: string;
   password: string;
   timeoutMs: number;
+  /** The largest answer read, in bytes (a rendered report comes base64-encoded inside it). @default 32 MiB */
+  maxResponseBytes?: number;
   fetch: typeof fetch;
 }
 
@@ -45,6 +48,11 @@ export interface TrytonRpc {
   session(options?: ErpCallOptions): Promise<TrytonSession>;
   /** `model.<model>.<method>(...args, context)` under the session. */
   model(operation: string, model: string, method: string, args: readonly unknown[], context?: TrytonContext, options?: ErpCallOptions): Promise<unknown>;
+  /**
+   * `report.<report>.execute(ids, data, context)` under the session: Tryton's rendering of a
+   * report, `[format, content, direct_print, name]`.
+   */
+  report(operation: string, report: string, ids: readonly number[], data: Record<string, unknown>, options?: ErpCallOptions): Promise<unknown>;
   /** A call outside any model (`common.server.version`), without a session. */
   common(operation: string, method: string, args: readonly unknown[], options?: ErpCallOptions): Promise<unknown>;
 }
@@ -61,6 +69,7 @@ interface Live extends TrytonSession {
 /** Creates the client. Nothing is sent until the first call. */
 export function createTrytonRpc(options: TrytonRpcOptions): TrytonRpc {
   const url = options.url.endsWith('/') ? options.url : `${options.url}/`;
+  const maxResponseBytes = options.maxResponseBytes ?? 32 * 1024 * 1024;
   let live: Promise<Live> | null = null;
 
   async function post(
@@ -76,9 +85,10 @@ export function createTrytonRpc(options: TrytonRpcOptions): TrytonRpc {
     try {
       const response = await options.fetch(url, { method: 'POST', headers, body: JSON.stringify({ id: 1, method, params }), signal: signals.signal });
       // Read under the same signal: a server that sends headers and stalls times out too.
-      const text = await response.text();
+      const text = await boundedText(response, maxResponseBytes, operation, method);
       return Object.assign(response, { body_: text });
     } catch (error) {
+      if (error instanceof ErpError) throw error;
       throw transportFailure(error, signals, { operation, peer: 'Tryton', timeoutMs: options.timeoutMs });
     }
   }
@@ -165,18 +175,11 @@ export function createTrytonRpc(options: TrytonRpcOptions): TrytonRpc {
       const { header: _header, ...rest } = await session('login', callOptions);
       return rest;
     },
-    async model(operation, model, method, args, context = {}, callOptions) {
-      const name = `model.${model}.${method}`;
-      for (let attempt = 0; ; attempt++) {
-        const current = session(operation, callOptions);
-        const s = await current;
-        const params = [...args, { ...context, company: s.company }];
-        const answer = decode(operation, name, await post(operation, name, params, s.header, callOptions));
-        if (answer) return answer.result;
-        // 401: the session expired. Tryton refused it before doing anything, so resending is safe.
-        if (live === current) live = null;
-        if (attempt >= 1) throw new ErpError('ERP_AUTH_FAILED', `${operation}: Tryton refused a fresh session of ${options.username} (401)`, { operation });
-      }
+    model(operation, model, method, args, context = {}, callOptions) {
+      return call(operation, `model.${model}.${method}`, args, context, callOptions);
+    },
+    report(operation, report, ids, data, callOptions) {
+      return call(operation, `report.${report}.execute`, [ids, data], {}, callOptions);
     },
     async common(operation, method, args, callOptions) {
       const answer = decode(operation, method, await post(operation, method, args, null, callOptions));
@@ -184,6 +187,51 @@ export function createTrytonRpc(options: TrytonRpcOptions): TrytonRpc {
       return answer.result;
     },
   };
+
+  /** `name(...args, context)` under the session, the user's company in the context. */
+  async function call(operation: string, name: string, args: readonly unknown[], context: TrytonContext, callOptions?: ErpCallOptions): Promise<unknown> {
+    for (let attempt = 0; ; attempt++) {
+      const current = session(operation, callOptions);
+      const s = await current;
+      const params = [...args, { ...context, company: s.company }];
+      const answer = decode(operation, name, await post(operation, name, params, s.header, callOptions));
+      if (answer) return answer.result;
+      // 401: the session expired. Tryton refused it before doing anything, so resending is safe.
+      if (live === current) live = null;
+      if (attempt >= 1) throw new ErpError('ERP_AUTH_FAILED', `${operation}: Tryton refused a fresh session of ${options.username} (401)`, { operation });
+    }
+  }
+}
+
+/**
+ * The body as text, read chunk by chunk up to `maxBytes`: a larger one (by its `Content-Length`
+ * or as it arrives) is cancelled and refused, so memory never holds more than the bound.
+ */
+async function boundedText(response: Response, maxBytes: number, operation: string, method: string): Promise<string> {
+  const tooLarge = () =>
+    new ErpError('ERP_BAD_RESPONSE', `${operation}: Tryton's answer to ${method} is larger than ${maxBytes} bytes; erpfront reads no further`, {
+      operation,
+    });
+  const declared = Number(response.headers.get('content-length'));
+  if (response.headers.has('content-length') && Number.isFinite(declared) && declared > maxBytes) {
+    void response.body?.cancel().catch(() => {});
+    throw tooLarge();
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let seen = 0;
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    seen += value.byteLength;
+    if (seen > maxBytes) {
+      void reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    text += decoder.decode(value, { stream: true });
+  }
 }
 
 function base64(text: string): string {

@@ -36,7 +36,8 @@ export interface DocumentRouteOptions {
   logger: Logger;
 }
 
-const NUMBER = /^[A-Za-z0-9._-]{1,100}$/;
+// Slashes too: Tryton numbers its invoices `INV/2026/4` (sent percent-encoded, `INV%2F2026%2F4`).
+const NUMBER = /^[A-Za-z0-9._/-]{1,100}$/;
 
 export function documentRoute(options: DocumentRouteOptions): Hono {
   const app = new Hono();
