@@ -20,6 +20,7 @@ import { ConfigError, parseEnv } from '../config/env.ts';
 // The Durable Object classes of wrangler.toml: a Worker must export every class it binds.
 export { OrderStoreObject } from '../adapters/stores/durable-object/order-store.ts';
 export { OutboxStoreObject } from '../adapters/stores/durable-object/outbox-store.ts';
+export { ErpBudgetObject } from '../adapters/stores/durable-object/erp-budget.ts';
 
 /** The bindings erpfront reads: wrangler.toml's [vars] and the AUTH_JWT_SECRET secret. */
 export type WorkerEnv = Record<string, unknown>;

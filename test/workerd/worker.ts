@@ -4,6 +4,7 @@
  */
 export { OrderStoreObject } from '../../src/adapters/stores/durable-object/order-store.ts';
 export { OutboxStoreObject } from '../../src/adapters/stores/durable-object/outbox-store.ts';
+export { ErpBudgetObject } from '../../src/adapters/stores/durable-object/erp-budget.ts';
 
 export default {
   fetch(): Response {
