@@ -38,6 +38,8 @@ export default defineConfig({
           cloudflareTest({
             main: './test/workerd/worker.ts',
             wrangler: { configPath: './wrangler.toml' },
+            // Test-only objects, beside wrangler.toml's.
+            miniflare: { durableObjects: { SCHEDULER_PROBE: { className: 'SchedulerProbeObject', useSQLite: true } } },
           }),
         ],
         test: {
