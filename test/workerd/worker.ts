@@ -2,20 +2,26 @@
  * The Worker the workerd tests run in (vitest.config.ts's `workerd` project): wrangler.toml's
  * bindings and Durable Object classes without the HTTP API, whose bundle the store tests do not need.
  */
+import { DurableObject, type DurableObjectState } from 'cloudflare:workers';
+import { createAlarmScheduler, type AlarmScheduler } from '../../src/adapters/scheduler/alarm-scheduler.ts';
+import { silentLogger } from '../../src/ports/logger.ts';
+import type { JobHandle } from '../../src/ports/scheduler.ts';
+
 export { OrderStoreObject } from '../../src/adapters/stores/durable-object/order-store.ts';
 export { OutboxStoreObject } from '../../src/adapters/stores/durable-object/outbox-store.ts';
 export { ErpBudgetObject } from '../../src/adapters/stores/durable-object/erp-budget.ts';
+
+/**
+ * wrangler.toml's `JOBS` class stands in empty: the real one composes the whole app, which the
+ * store tests do not need (test/workers/worker-orders.test.ts runs it, in the Worker as it ships).
+ */
+export class JobsObject extends DurableObject {}
 
 export default {
   fetch(): Response {
     return new Response('erpfront workerd tests: no HTTP API here', { status: 404 });
   },
 };
-
-import { DurableObject, type DurableObjectState } from 'cloudflare:workers';
-import { createAlarmScheduler, type AlarmScheduler } from '../../src/adapters/scheduler/alarm-scheduler.ts';
-import { silentLogger } from '../../src/ports/logger.ts';
-import type { JobHandle } from '../../src/ports/scheduler.ts';
 
 /**
  * A Durable Object with jobs on its alarm, for the alarm scheduler's tests: `count` ticks every

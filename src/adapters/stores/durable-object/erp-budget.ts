@@ -17,6 +17,7 @@ import { DurableObject, type DurableObjectNamespace, type DurableObjectState } f
 import type { ErpBudget, ErpBudgetSnapshot, ErpPermit } from '../../../ports/erp-budget.ts';
 import { ERP_PRIORITIES } from '../../../ports/erp-budget.ts';
 import type { ErpPriority } from '../../../ports/erp-connector.ts';
+import { loggableError } from '../../../domain/loggable-error.ts';
 import { silentLogger, type Logger } from '../../../ports/logger.ts';
 import { createMemoryErpBudget } from '../memory/erp-budget.ts';
 
@@ -40,8 +41,13 @@ export class ErpBudgetObject extends DurableObject {
     ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS erp_budget_pause (id INTEGER PRIMARY KEY CHECK (id = 1), until INTEGER NOT NULL)');
   }
 
-  /** Waits for a permit (RPC); its id, or `null` when the wait was abandoned first. */
-  async acquire(waitId: string, priority: ErpPriority, limits: ErpBudgetLimits): Promise<string | null> {
+  /**
+   * Waits for a permit (RPC); its id, or `null` when the wait was abandoned first. `pauseMs`: the
+   * pause the caller knows of (its own `pauseFor` may not have arrived yet: calls on separate stubs
+   * are not ordered).
+   */
+  async acquire(waitId: string, priority: ErpPriority, limits: ErpBudgetLimits, pauseMs = 0): Promise<string | null> {
+    if (pauseMs > 0) this.pauseFor(pauseMs, limits);
     const budget = this.#budgetFor(limits);
     const abandon = new AbortController();
     this.#waits.set(waitId, abandon);
@@ -96,7 +102,7 @@ export class ErpBudgetObject extends DurableObject {
 
 /** The RPC surface of {@link ErpBudgetObject}. */
 interface BudgetStub {
-  acquire(waitId: string, priority: ErpPriority, limits: ErpBudgetLimits): Promise<string | null>;
+  acquire(waitId: string, priority: ErpPriority, limits: ErpBudgetLimits, pauseMs: number): Promise<string | null>;
   abandon(waitId: string): Promise<void>;
   release(id: string): Promise<void>;
   pauseFor(ms: number, limits: ErpBudgetLimits): Promise<void>;
@@ -119,20 +125,19 @@ export function createDurableObjectErpBudget(namespace: DurableObjectNamespace, 
   const id = namespace.idFromName(options.name ?? 'erp');
   const limits: ErpBudgetLimits = { requestsPerSecond: options.requestsPerSecond, maxConcurrent: options.maxConcurrent, leaseMs: options.leaseMs ?? 60_000 };
   createMemoryErpBudget(limits); // validates the limits here, where a mistake is configuration's
-  // One stub while it works: calls on one stub arrive in the order they were made (a pause
-  // before the acquire that follows it, an abandon before the release that follows it).
-  let stub: BudgetStub | null = null;
-  const object = () => (stub ??= namespace.get(id) as BudgetStub);
+  // A stub per call: a stub belongs to the request that made it, and this budget serves them all.
+  const object = () => namespace.get(id) as BudgetStub;
   const waiting = Object.fromEntries(ERP_PRIORITIES.map((p) => [p, 0])) as Record<ErpPriority, number>;
   let inFlight = 0;
   let pausedUntil: number | null = null;
   let fallback: ErpBudget | null = null;
 
-  const local = () => {
+  const local = (error: unknown) => {
     if (!fallback) {
       const share = Math.max(1, options.fallbackShare ?? 4);
       (options.logger ?? silentLogger).warn(`ERP budget falls back to this isolate's share (1/${share}): the budget's Durable Object is unreachable`, {
         share,
+        err: loggableError(error),
       });
       fallback = createMemoryErpBudget({
         requestsPerSecond: limits.requestsPerSecond / share,
@@ -178,7 +183,7 @@ export function createDurableObjectErpBudget(namespace: DurableObjectNamespace, 
         };
         signal?.addEventListener('abort', onAbort, { once: true });
         object()
-          .acquire(waitId, priority, limits)
+          .acquire(waitId, priority, limits, pausedUntil === null ? 0 : pausedUntil - Date.now())
           .then(
             (permitId) => {
               // Granted after the caller left: straight back.
@@ -201,11 +206,10 @@ export function createDurableObjectErpBudget(namespace: DurableObjectNamespace, 
                 ),
               );
             },
-            () => {
-              stub = null; // a stub that failed stays broken: the next call takes a new one
+            (error: unknown) => {
               if (settled) return;
               settle();
-              local()
+              local(error)
                 .acquire(priority, signal)
                 .then((inner) => resolve(permit(() => inner.release())), reject);
             },
