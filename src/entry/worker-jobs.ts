@@ -28,7 +28,9 @@ export class JobsObject extends DurableObject<WorkerEnv> {
       return;
     }
     const { erpfront, backends, logger } = composeOnWorkers(config.env, env);
-    const scheduler = createAlarmScheduler({ storage: ctx.storage, logger });
+    // An idle dispatcher looks for due orders every second, not every 250 ms: isolates wake it when
+    // they queue one, so only retries wait for the poll.
+    const scheduler = createAlarmScheduler({ storage: ctx.storage, logger, minDelayMs: 1000 });
     const recording: Scheduler = {
       add: (job) => {
         const handle = scheduler.add(job);

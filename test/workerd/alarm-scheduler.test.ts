@@ -19,21 +19,22 @@ interface Probe {
 const namespace = env.SCHEDULER_PROBE as DurableObjectNamespace;
 const probe = () => namespace.get(namespace.idFromName(crypto.randomUUID())) as Probe;
 
-it("runs every job's first tick on the first alarm, then sets the alarm for the soonest next tick", async () => {
+it("runs every job's first tick on the first alarm, then sets the alarm for the soonest next tick, no sooner than its floor", async () => {
   const object = probe();
   const before = Date.now();
   expect(await object.ticks()).toEqual({});
   expect(await object.nextAlarm()).toBeLessThanOrEqual(Date.now());
   expect(await runDurableObjectAlarm(object)).toBe(true);
-  expect(await object.ticks()).toEqual({ count: 1, flaky: 1, backlog: 1 });
+  expect(await object.ticks()).toEqual({ count: 1, eager: 1, flaky: 1, backlog: 1 });
+  // `eager` asked for 100 ms: it gets the 30 s floor.
   const next = (await object.nextAlarm())!;
-  expect(next - before).toBeGreaterThanOrEqual(59_000);
-  expect(next - before).toBeLessThan(61_000);
-  // runNow brings `count` forward, alone: the others are not due for minutes.
+  expect(next - before).toBeGreaterThanOrEqual(29_000);
+  expect(next - before).toBeLessThan(31_000);
+  // runNow brings `count` forward, alone, and past the floor: the others are not due yet.
   await object.runCountNow();
   expect(await object.nextAlarm()).toBeLessThanOrEqual(Date.now());
   expect(await runDurableObjectAlarm(object)).toBe(true);
-  expect(await object.ticks()).toEqual({ count: 2, flaky: 1, backlog: 1 });
+  expect(await object.ticks()).toEqual({ count: 2, eager: 1, flaky: 1, backlog: 1 });
 });
 
 it('a job with work left runs again at once; one that throws runs again after its interval', async () => {
@@ -45,9 +46,9 @@ it('a job with work left runs again at once; one that throws runs again after it
   expect(await object.nextAlarm()).toBeLessThanOrEqual(Date.now());
   await runDurableObjectAlarm(object);
   await runDurableObjectAlarm(object);
-  expect(await object.ticks()).toEqual({ count: 1, flaky: 1, backlog: 3 });
-  // Backlog done, flaky failed: nothing due before count's minute.
-  expect((await object.nextAlarm())! - Date.now()).toBeGreaterThan(55_000);
+  expect(await object.ticks()).toEqual({ count: 1, eager: 1, flaky: 1, backlog: 3 });
+  // Backlog done, flaky failed (due in two minutes): nothing due before eager's floor.
+  expect((await object.nextAlarm())! - Date.now()).toBeGreaterThan(25_000);
 });
 
 it('the alarm outlives the object: evicted, it is built again by its alarm alone and runs its jobs', async () => {

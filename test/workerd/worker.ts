@@ -25,8 +25,8 @@ export default {
 
 /**
  * A Durable Object with jobs on its alarm, for the alarm scheduler's tests: `count` ticks every
- * minute and records each tick in storage; `flaky` throws when told to; `backlog` asks to run again
- * at once while it has work left.
+ * minute and records each tick in storage; `eager` asks for every 100 ms (the floor is 30 s);
+ * `flaky` throws when told to; `backlog` asks to run again at once while it has work left.
  */
 export class SchedulerProbeObject extends DurableObject {
   readonly #scheduler: AlarmScheduler;
@@ -39,8 +39,10 @@ export class SchedulerProbeObject extends DurableObject {
     sql.exec('CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value INTEGER NOT NULL)');
     const setting = (name: string) => sql.exec<{ value: number }>('SELECT value FROM settings WHERE name = ?', name).toArray()[0]?.value ?? 0;
     const record = (job: string) => sql.exec('INSERT INTO ticks (job, at) VALUES (?, ?)', job, Date.now());
-    this.#scheduler = createAlarmScheduler({ storage: ctx.storage, logger: silentLogger });
+    this.#scheduler = createAlarmScheduler({ storage: ctx.storage, logger: silentLogger, minDelayMs: 30_000 });
     this.#count = this.#scheduler.add({ name: 'count', intervalMs: 60_000, tick: async () => void record('count') });
+    // Asks for a tick every 100 ms: held to the scheduler's 30 s floor.
+    this.#scheduler.add({ name: 'eager', intervalMs: 100, tick: async () => void record('eager') });
     this.#scheduler.add({
       name: 'flaky',
       intervalMs: 120_000,

@@ -63,8 +63,6 @@ describe('orders on Workers (workerd, Durable Objects), against the sandbox ERP'
       bindings: {
         ERP_URL: { type: 'plain_text', value: sandbox.url },
         AUTH_JWT_SECRET: { type: 'secret_text', value: secret },
-        // The buyer is not kept waiting for a dispatcher in another object.
-        ORDER_SUBMIT_WAIT_MS: { type: 'plain_text', value: '0' },
         BREAKER_COOLDOWN_SECONDS: { type: 'plain_text', value: '1' },
         // The sandbox's own request limit (below): an order sent by a killed workerd has committed,
         // or never will, 2 s after it was sent; in doubt, it is looked up before it is sent again.

@@ -37,9 +37,23 @@ interface Runner {
   again: boolean;
 }
 
-export function createAlarmScheduler(options: { storage: AlarmStorage; logger: Logger; clock?: Clock }): AlarmScheduler {
+export interface AlarmSchedulerOptions {
+  storage: AlarmStorage;
+  logger: Logger;
+  clock?: Clock;
+  /**
+   * The shortest wait between two ticks of a job that asked to wait at all (default 0): a job that
+   * polls every 250 ms on Node (order dispatch, when idle) would otherwise wake the object four
+   * times a second for ever, each alarm a storage write. A job with work left (0) still runs at once,
+   * and `runNow` (an order was queued) is never held back.
+   */
+  minDelayMs?: number;
+}
+
+export function createAlarmScheduler(options: AlarmSchedulerOptions): AlarmScheduler {
   const { storage, logger } = options;
   const clock = options.clock ?? systemClock;
+  const minDelayMs = options.minDelayMs ?? 0;
   const runners: Runner[] = [];
   let stopped = false;
   /** The alarm this scheduler last set and that has not fired yet; `null`: none known. */
@@ -66,7 +80,7 @@ export function createAlarmScheduler(options: { storage: AlarmStorage; logger: L
       logger.error(`job ${runner.job.name} failed; it runs again in ${runner.job.intervalMs} ms`, { job: runner.job.name, err: loggableError(error) });
       next = runner.job.intervalMs;
     }
-    runner.dueAt = clock.now() + (runner.again ? 0 : Math.max(0, next));
+    runner.dueAt = clock.now() + (runner.again || next <= 0 ? 0 : Math.max(minDelayMs, next));
   };
 
   return {
