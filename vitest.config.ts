@@ -1,4 +1,3 @@
-import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 // Offline: wrangler (which the Workers project loads to read wrangler.toml) sends no metrics and
@@ -8,6 +7,18 @@ process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= 'false';
 
 /** Tests that run inside workerd (the Workers runtime), not on Node. */
 const WORKERD_TESTS = 'test/workerd/**/*.test.ts';
+
+/**
+ * Whether this run may need the workerd project. Its config imports @cloudflare/vitest-plugin,
+ * which loads wrangler: about 2.5 s added to every run, however small. So a run that names only
+ * other projects (`--project node`) or only files outside test/workerd does not load it.
+ */
+function workerdWanted(argv: readonly string[]): boolean {
+  const projects = argv.flatMap((arg, i) => (arg === '--project' ? [argv[i + 1] ?? ''] : arg.startsWith('--project=') ? [arg.slice(10)] : []));
+  if (projects.length > 0 && !projects.some((p) => p.includes('workerd'))) return false;
+  const files = argv.filter((arg) => /\.test\.ts$/.test(arg) || /^(\.\/)?test\//.test(arg));
+  return files.length === 0 || files.some((f) => f.includes('workerd'));
+}
 
 export default defineConfig({
   test: {
@@ -29,30 +40,8 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
-      {
-        // Tests inside workerd, as the code runs on Cloudflare: one Worker with wrangler.toml's
-        // bindings (vars, Durable Objects and their migrations), its main swapped for the test
-        // Worker (test/workerd/worker.ts), which exports the Durable Object classes without the
-        // HTTP API the app's entry would bundle. Only files under test/workerd start workerd.
-        plugins: [
-          cloudflareTest({
-            main: './test/workerd/worker.ts',
-            wrangler: { configPath: './wrangler.toml' },
-            // Test-only objects, beside wrangler.toml's.
-            miniflare: { durableObjects: { SCHEDULER_PROBE: { className: 'SchedulerProbeObject', useSQLite: true } } },
-          }),
-        ],
-        test: {
-          name: 'workerd',
-          include: [WORKERD_TESTS],
-          // One workerd for every file (each scenario takes a Durable Object of its own name), not
-          // one per file: about 3.5 s of start-up per file saved.
-          isolate: false,
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
-          fileParallelism: false,
-        },
-      },
+      // Its own file, loaded only when the run may need it (see workerdWanted).
+      ...(workerdWanted(process.argv.slice(2)) ? ['./test/workerd/vitest.config.ts'] : []),
     ],
   },
 });
