@@ -159,4 +159,23 @@ describe('orders on Workers (workerd, Durable Objects), against the sandbox ERP'
     expect(new Set(refs)).toEqual(new Set(placed));
     expect(held.length).toBe(placed.length);
   });
+
+  it('a quote requested while the ERP is down is created in it once it is back (the outbox object, dispatched on the alarm)', async () => {
+    const token = await signToken({ secret, roles: ['buyer'], customerId: 'C0001' });
+    await control('faults', { outage: true, orderLatencyMs: 0 });
+    const input = { lines: [{ sku: 'SKU-00002', quantity: 10 }], note: 'Spring build', idempotencyKey: 'edge-rfq' };
+    const request = () =>
+      graphql('mutation($input: RequestQuoteInput!) { requestQuote(input: $input) { quote { id status } userErrors { code } } }', { input }, token);
+    const requested = await request();
+    expect(requested.errors).toBeUndefined();
+    expect(requested.data.requestQuote.quote.status).toBe('REQUESTED');
+    const id = requested.data.requestQuote.quote.id;
+    expect((await request()).data.requestQuote.quote.id).toBe(id);
+
+    await control('faults', { outage: false });
+    const quotes = async () => ((await control('quotes')) as { quotes: Array<{ externalRef: string }> }).quotes.filter((q) => q.externalRef === id);
+    expect(await eventually(quotes, (held) => held.length > 0, 30_000, 250)).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await quotes()).toHaveLength(1);
+  });
 });
