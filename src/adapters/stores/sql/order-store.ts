@@ -10,10 +10,11 @@
  * @module
  */
 import { fromMicros, toMicros } from '../../../domain/money.ts';
-import type { IdempotencyClaim, LocalOrderStatus, NewOrder, OrderStore, QueueStats, StoredOrder } from '../../../ports/order-store.ts';
+import type { LocalOrderStatus, NewOrder, OrderStore, QueueStats, StoredOrder } from '../../../ports/order-store.ts';
 import { ExposureChangedError, IdempotencyClaimLostError } from '../../../ports/store-error.ts';
 import { ORDER_COLUMNS, rowToOrder, type OrderRow } from '../sqlite/order-rows.ts';
 import type { SqlEngine } from './engine.ts';
+import { sqlIdempotencyKeys } from './idempotency-keys.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 /** What the order adds to its customer's exposure while it is not in the ERP: its total, if on account. */
@@ -33,38 +34,7 @@ export function createSqlOrderStore(db: SqlEngine, close: () => void): OrderStor
     String(db.get<{ version: number }>('SELECT version FROM customer_exposure WHERE customer_id = ?', customerId)?.version ?? 0);
 
   return {
-    async claimIdempotencyKey(key, payloadHash, { now, ttlMs, staleAfterMs, claimId }): Promise<IdempotencyClaim> {
-      return transaction(() => {
-        const existing = db.get<{ payload_hash: string; state: string; order_id: string | null; claimed_at: number; expires_at: number }>(
-          'SELECT payload_hash, state, order_id, claimed_at, expires_at FROM idempotency_keys WHERE key = ?',
-          key,
-        );
-        if (existing && existing.expires_at > now) {
-          if (existing.payload_hash !== payloadHash) return { kind: 'mismatch' };
-          if (existing.state === 'DONE') return { kind: 'completed', orderId: existing.order_id! };
-          if (now - existing.claimed_at < staleAfterMs) return { kind: 'in_use' };
-        }
-        db.run(
-          `INSERT INTO idempotency_keys (key, payload_hash, state, order_id, claimed_at, expires_at, claim_id) VALUES (?, ?, 'IN_PROGRESS', NULL, ?, ?, ?)
-             ON CONFLICT (key) DO UPDATE SET payload_hash = excluded.payload_hash, state = 'IN_PROGRESS', order_id = NULL,
-             claimed_at = excluded.claimed_at, expires_at = excluded.expires_at, claim_id = excluded.claim_id`,
-          key,
-          payloadHash,
-          now,
-          now + ttlMs,
-          claimId,
-        );
-        return { kind: 'claimed' };
-      });
-    },
-
-    async renewIdempotencyClaim(key, claimId, now) {
-      return db.run("UPDATE idempotency_keys SET claimed_at = ? WHERE key = ? AND state = 'IN_PROGRESS' AND claim_id = ?", now, key, claimId) === 1;
-    },
-
-    async releaseIdempotencyKey(key, claimId) {
-      db.run("DELETE FROM idempotency_keys WHERE key = ? AND state = 'IN_PROGRESS' AND claim_id = ?", key, claimId);
-    },
+    ...sqlIdempotencyKeys(db),
 
     async insert(order: NewOrder, { now, idempotency, exposureVersion }) {
       return transaction(() => {
@@ -321,10 +291,6 @@ export function createSqlOrderStore(db: SqlEngine, close: () => void): OrderStor
         oldestAgeSeconds: queued.oldest ? Math.max(0, (now - Date.parse(queued.oldest)) / 1000) : 0,
         deadLetters: Number(dead.n),
       };
-    },
-
-    async purgeExpiredKeys(now) {
-      return db.run('DELETE FROM idempotency_keys WHERE expires_at <= ?', now);
     },
 
     async close() {
