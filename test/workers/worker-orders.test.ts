@@ -7,7 +7,7 @@
  * In the Node project for the same reasons as worker-read-path.test.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,6 +87,7 @@ describe('orders on Workers (workerd, Durable Objects), against the sandbox ERP'
     await control('faults', { outage: false }).catch(() => {});
     await worker?.dispose();
     await sandbox?.close();
+    if (persistDir) rmSync(persistDir, { recursive: true, force: true });
   });
 
   it('10 orders placed while the ERP is down come back QUEUED; once it is back, each is in the ERP exactly once, with no request to wake anything', async () => {
@@ -158,7 +159,7 @@ describe('orders on Workers (workerd, Durable Objects), against the sandbox ERP'
     expect(refs.length).toBe(placed.length);
     expect(new Set(refs)).toEqual(new Set(placed));
     expect(held.length).toBe(placed.length);
-  });
+  }, 120_000); // a restart of workerd, and the drain's retries after the outage: more than the default 30 s on a loaded machine
 
   it('a quote requested while the ERP is down is created in it once it is back (the outbox object, dispatched on the alarm)', async () => {
     const token = await signToken({ secret, roles: ['buyer'], customerId: 'C0001' });
