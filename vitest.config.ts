@@ -1,5 +1,25 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
+// Offline: wrangler (which the Workers project loads to read wrangler.toml) sends no metrics and
+// fetches no `cf` object. Set before the plugin starts it.
+process.env.WRANGLER_SEND_METRICS ??= 'false';
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= 'false';
+
+/** Tests that run inside workerd (the Workers runtime), not on Node. */
+const WORKERD_TESTS = 'test/workerd/**/*.test.ts';
+
+/**
+ * Whether this run may need the workerd project. Its config imports @cloudflare/vitest-plugin,
+ * which loads wrangler: about 2.5 s added to every run, however small. So a run that names only
+ * other projects (`--project node`) or only files outside test/workerd does not load it.
+ */
+function workerdWanted(argv: readonly string[]): boolean {
+  const projects = argv.flatMap((arg, i) => (arg === '--project' ? [argv[i + 1] ?? ''] : arg.startsWith('--project=') ? [arg.slice(10)] : []));
+  if (projects.length > 0 && !projects.some((p) => p.includes('workerd'))) return false;
+  const files = argv.filter((arg) => /\.test\.ts$/.test(arg) || /^(\.\/)?test\//.test(arg));
+  return files.length === 0 || files.some((f) => f.includes('workerd'));
+}
+
 /**
  * Files whose assertions are about time or load: refusals "in under 50 ms", a neighbour's p99
  * while another buyer floods, an ERP budget's concurrency under a surge, lease and timeout races
@@ -58,7 +78,7 @@ export default defineConfig({
         test: {
           name: 'node',
           include: ['test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, ...TIMING_SENSITIVE],
+          exclude: [...configDefaults.exclude, WORKERD_TESTS, ...TIMING_SENSITIVE],
           testTimeout: node.testTimeout,
           hookTimeout: node.hookTimeout,
           // Two files at a time: most of a file's time is spent waiting on the processes it
@@ -80,6 +100,9 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
         },
       },
+      // Its own file (groupOrder 2: workerd alone, last), loaded only when the run may need it
+      // (see workerdWanted).
+      ...(workerdWanted(process.argv.slice(2)) ? ['./test/workerd/vitest.config.ts'] : []),
     ],
   },
 });

@@ -10,15 +10,17 @@
  *
  * @module
  */
-import { createJsonLinesLogger } from '../adapters/logging/json-lines-logger.ts';
-import type { LogLevel } from '../ports/logger.ts';
-import { createPrometheusMetrics } from '../adapters/metrics/prometheus.ts';
-import { openMemoryBackends } from '../backends/memory.ts';
-import { composeErpfront } from '../compose.ts';
-import { ConfigError, parseEnv } from '../config/env.ts';
+import type { DurableObjectNamespace } from 'cloudflare:workers';
+import { loggableError } from '../domain/loggable-error.ts';
+import { composeOnWorkers, readWorkerConfig, type WorkerEnv } from './worker-core.ts';
+import { remoteScheduler, startJobs } from './worker-jobs.ts';
 
-/** The bindings erpfront reads: wrangler.toml's [vars] and the AUTH_JWT_SECRET secret. */
-export type WorkerEnv = Record<string, unknown>;
+// The Durable Object classes of wrangler.toml: a Worker must export every class it binds.
+export { OrderStoreObject } from '../adapters/stores/durable-object/order-store.ts';
+export { OutboxStoreObject } from '../adapters/stores/durable-object/outbox-store.ts';
+export { ErpBudgetObject } from '../adapters/stores/durable-object/erp-budget.ts';
+export { JobsObject } from './worker-jobs.ts';
+export type { WorkerEnv } from './worker-core.ts';
 
 type Handler = (request: Request, env: WorkerEnv, ctx: unknown) => Response | Promise<Response>;
 
@@ -43,65 +45,24 @@ export default {
 };
 
 function buildHandler(bindings: WorkerEnv): Handler {
-  // Only strings are configuration: other bindings (KV, Durable Objects later) are objects.
-  const source = Object.fromEntries(Object.entries(bindings).filter((e): e is [string, string] => typeof e[1] === 'string'));
-  let problems: string[] = [];
-  let env: ReturnType<typeof parseEnv> | undefined;
-  try {
-    env = parseEnv(source);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    problems = [...error.problems];
-  }
-  problems.push(...workerOnlyProblems(source, problems));
-  if (!env || problems.length > 0) {
+  const config = readWorkerConfig(bindings);
+  if (!config.env) {
+    const { problems } = config;
     // parseEnv never quotes a secret's value nor a URL's credentials (config/env.ts), so the
     // problems can be shown as they are. Logged once per isolate (the handler is memoised), not on every request.
     console.error(`erpfront: invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     const message = `erpfront is not configured correctly: ${problems.join('; ')}`;
     return () => errorResponse('CONFIGURATION_ERROR', message, { problems });
   }
-
-  // No order store yet (Durable Objects come with the Workers issue): the read path and PunchOut
-  // sessions, and no jobs to schedule.
-  const logger = createJsonLinesLogger({ level: env.LOG_LEVEL, sink: consoleSink });
-  // The OpenTelemetry SDK is Node's (entry/node.ts); here the API's spans stay no-ops.
-  if (env.OTEL_EXPORTER_OTLP_ENDPOINT) logger.warn('OTEL_EXPORTER_OTLP_ENDPOINT is ignored on Workers: erpfront exports traces from Node only');
-  const { app } = composeErpfront(env, {
-    backends: openMemoryBackends(env),
-    // prom-client runs in workerd under nodejs_compat; process metrics are Node's own.
-    metrics: createPrometheusMetrics({ processMetrics: false }),
-    logger,
-    // workerd forbids code generation from strings, which graphql-jit is made of.
-    jit: false,
-    // Cloudflare compresses at the edge.
-    compress: false,
-  });
-  return (request, env, ctx) => app.fetch(request, env, ctx as never);
-}
-
-/** Workers Logs and `wrangler tail` keep each console line with its level. */
-function consoleSink(level: LogLevel, line: string): void {
-  console[level](line);
-}
-
-/** What parseEnv allows for a Node process but a Worker cannot run without. */
-function workerOnlyProblems(source: Record<string, string>, reported: string[]): string[] {
-  const already = (name: string) => reported.some((p) => p.startsWith(`${name}:`));
-  const problems: string[] = [];
-  if (!source.AUTH_JWT_SECRET && !source.AUTH_JWKS_URL && !already('AUTH_JWT_SECRET')) {
-    problems.push('AUTH_JWT_SECRET: required on Workers (`wrangler secret put AUTH_JWT_SECRET`; `.dev.vars` for `wrangler dev`), or set AUTH_JWKS_URL');
+  const { erpfront, logger } = composeOnWorkers(config.env, bindings);
+  // Orders where wrangler.toml binds the Durable Objects: the jobs run in the jobs object, on its
+  // alarm; this isolate only wakes them. Without it, the read path alone and no jobs.
+  const jobs = bindings.JOBS as DurableObjectNamespace | undefined;
+  if (jobs) {
+    void erpfront.start(remoteScheduler(jobs)).catch((error: unknown) => logger.error('erpfront could not start its jobs', { err: loggableError(error) }));
+    void startJobs(jobs).catch((error: unknown) => logger.error('erpfront could not reach its jobs object', { err: loggableError(error) }));
   }
-  if (!source.ERP_URL && !already('ERP_URL')) {
-    problems.push('ERP_URL: required on Workers: no sandbox ERP runs beside a Worker for the default to reach');
-  }
-  // A Worker has no file system; the Workers issue bundles manifests. Until then, APQ and free queries only.
-  if (source.TRUSTED_DOCUMENTS_FILE) {
-    problems.push(
-      'TRUSTED_DOCUMENTS_FILE: not read on Workers yet (no file system); leave it unset (TRUSTED_DOCUMENTS=only needs it, so it is Node-only for now)',
-    );
-  }
-  return problems;
+  return (request, env, ctx) => erpfront.app.fetch(request, env, ctx as never);
 }
 
 /** A 500 in the shape of every other erpfront error: `errors[0].extensions.code`. */

@@ -1,7 +1,8 @@
 /**
  * The backends port: every store a deployment keeps state in, opened together. The embedded set
- * (memory + SQLite, one process), the scale-out set (Redis, many processes) and the memory set
- * (the Workers read path; Durable Objects later) each open theirs through one function.
+ * (memory + SQLite, one process), the scale-out set (Redis, many processes), the memory set (the
+ * Workers read path) and the Durable Object set (Workers with orders) each open theirs through one
+ * function.
  *
  * @module
  */
@@ -22,8 +23,8 @@ import type { PunchOutStore } from './punchout-store.ts';
 import type { ThrottleStore } from './throttle-store.ts';
 
 export interface Backends {
-  /** Which set runs: `embedded`, `scale-out` or `memory`. */
-  readonly kind: 'embedded' | 'scale-out' | 'memory';
+  /** Which set runs: `embedded`, `scale-out`, `memory`, or `durable-objects` (Workers with orders). */
+  readonly kind: 'embedded' | 'scale-out' | 'memory' | 'durable-objects';
   /** The durable order queue and idempotency keys; `null` where orders are not taken. */
   readonly orders: OrderStore | null;
   /** Company registrations and their outbox toward the ERP; `null` where nothing is durable. */

@@ -34,9 +34,12 @@ export class StoreUnavailableError extends Error {
 export class IdempotencyClaimLostError extends Error {
   override readonly name = 'IdempotencyClaimLostError';
   readonly code = 'IDEMPOTENCY_CLAIM_LOST';
+  /** The key whose claim was lost. */
+  readonly key: string;
 
   constructor(key: string) {
     super(`The idempotency claim on ${key} was taken over by another request before this one wrote its order; nothing was written.`);
+    this.key = key;
   }
 }
 
@@ -48,8 +51,11 @@ export class IdempotencyClaimLostError extends Error {
 export class ExposureChangedError extends Error {
   override readonly name = 'ExposureChangedError';
   readonly code = 'EXPOSURE_CHANGED';
+  /** The customer whose exposure moved. */
+  readonly customerId: string;
 
   constructor(customerId: string) {
     super(`Customer ${customerId}'s open orders changed while this order was being decided; nothing was written, decide again.`);
+    this.customerId = customerId;
   }
 }

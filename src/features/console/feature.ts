@@ -24,9 +24,10 @@ const REFRESH_SECONDS = 10;
 export const consoleFeature: Feature = {
   name: 'console',
   setup({ env, backends, verifyToken, clock, health, breaker, cache, metrics, erp, logger, recentErrors, services }) {
-    // The memory set (Workers) keeps sessions per isolate, and a platform runs many: a login would
-    // not be known to the next request. Not served there until sessions live in a Durable Object.
-    if (backends.kind === 'memory') return {};
+    // The memory and Durable Object sets (Workers) keep sessions per isolate, and a platform runs
+    // many: a login would not be known to the next request. Not served there until sessions live in
+    // a Durable Object.
+    if (backends.kind === 'memory' || backends.kind === 'durable-objects') return {};
     const sessions = new ConsoleSessions({ store: backends.consoleSessions, verifyToken, clock, ttlMs: env.OPS_CONSOLE_SESSION_MINUTES * 60_000 });
     const app = consoleRoutes({
       sessions,

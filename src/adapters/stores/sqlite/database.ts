@@ -7,6 +7,7 @@
  * @module
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { SqlEngine, SqlParam } from '../sql/engine.ts';
 
 export interface SqliteDatabase {
   readonly db: DatabaseSync;
@@ -14,6 +15,8 @@ export interface SqliteDatabase {
   sql(text: string): StatementSync;
   /** Runs `fn` in one write transaction (BEGIN IMMEDIATE: the write lock up front, no upgrade deadlock). */
   transaction<T>(fn: () => T): T;
+  /** The same database for the runtime-neutral SQL stores (`../sql/`). */
+  readonly engine: SqlEngine;
 }
 
 export interface OpenSqliteOptions {
@@ -70,5 +73,11 @@ export function openSqlite(options: OpenSqliteOptions): SqliteDatabase {
       db.exec(`PRAGMA user_version = ${v + 1}`);
     });
   }
-  return { db, sql, transaction };
+  const engine: SqlEngine = {
+    get: <T>(text: string, ...params: SqlParam[]) => sql(text).get(...params) as T | undefined,
+    all: <T>(text: string, ...params: SqlParam[]) => sql(text).all(...params) as T[],
+    run: (text, ...params) => Number(sql(text).run(...params).changes),
+    transaction,
+  };
+  return { db, sql, transaction, engine };
 }

@@ -1,0 +1,73 @@
+/**
+ * The order store on Cloudflare: one Durable Object (`OrderStoreObject`, named `orders`) keeps
+ * every order, the queue toward the ERP and the idempotency keys in its SQLite storage, with the
+ * embedded set's SQL (`../sql/order-store.ts`); each isolate of the Worker reaches it through
+ * {@link createDurableObjectOrderStore}. One object, as one SQLite file serves one process: the
+ * queue's rules (first in, first out per customer; leases; exposure versions) are global, and one
+ * object serialises them. Its throughput (a few thousand small calls a second) is far above a
+ * B2B storefront's orders.
+ *
+ * @module
+ */
+import { DurableObject, type DurableObjectNamespace, type DurableObjectState } from 'cloudflare:workers';
+import type { OrderStore } from '../../../ports/order-store.ts';
+import { createSqlOrderStore } from '../sql/order-store.ts';
+import { ORDER_MIGRATIONS } from '../sqlite/schema.ts';
+import { type StoreMethods, type StoreObjectStub, type StoreReply, serveStoreCall, storeClient } from './rpc.ts';
+import { durableObjectSqlEngine, migrateDurableObjectSql } from './sql-engine.ts';
+
+const METHODS: StoreMethods<OrderStore> = {
+  claimIdempotencyKey: true,
+  renewIdempotencyClaim: true,
+  releaseIdempotencyKey: true,
+  insert: true,
+  get: true,
+  listByCustomer: true,
+  listByStatus: true,
+  listRecent: true,
+  lease: true,
+  markSending: true,
+  markSubmitted: true,
+  dueDuplicateChecks: true,
+  finishDuplicateCheck: true,
+  markRetry: true,
+  markRejected: true,
+  transition: true,
+  requeueInDoubt: true,
+  repriceWaiting: true,
+  queueStats: true,
+  releaseLeases: true,
+  pendingExposure: true,
+  purgeExpiredKeys: true,
+};
+
+/** The Durable Object class of wrangler.toml's `ORDER_STORE` binding (SQLite-backed: `new_sqlite_classes`). */
+export class OrderStoreObject extends DurableObject {
+  readonly #store: OrderStore;
+
+  constructor(ctx: DurableObjectState, env: unknown) {
+    super(ctx, env);
+    migrateDurableObjectSql(ctx.storage, { name: 'orders', migrations: ORDER_MIGRATIONS });
+    this.#store = createSqlOrderStore(durableObjectSqlEngine(ctx.storage), () => {});
+  }
+
+  /** One call of the order store port (RPC). */
+  call(method: string, args: unknown[]): Promise<StoreReply> {
+    return serveStoreCall(this.#store, METHODS, method, args);
+  }
+}
+
+/**
+ * The order store of the object `name` (default `orders`) in `namespace`.
+ * Every call fails with `ORDER_STORE_UNAVAILABLE` when the object cannot be reached.
+ */
+export function createDurableObjectOrderStore(namespace: DurableObjectNamespace, options: { name?: string } = {}): OrderStore {
+  const id = namespace.idFromName(options.name ?? 'orders');
+  return storeClient<OrderStore>({
+    methods: METHODS,
+    stub: () => namespace.get(id) as StoreObjectStub,
+    code: 'ORDER_STORE_UNAVAILABLE',
+    what: 'The order queue',
+    advice: 'Retry shortly with the same idempotency key: an order that was recorded is then returned, never doubled.',
+  });
+}

@@ -1,0 +1,47 @@
+/**
+ * The Durable Object backends (Workers with orders): the order queue with its idempotency keys,
+ * the ERP-write outbox and the ERP budget each in a global SQLite-backed Durable Object
+ * (`adapters/stores/durable-object/`), reached from every isolate; the rest as the memory set
+ * keeps it, per isolate, until those stores have objects of their own (PunchOut sessions, company
+ * directories and approvals, webhook deliveries, the throttle, the audit log).
+ *
+ * Without an `ORDER_STORE` binding (a wrangler.toml from before the Durable Objects) this is the
+ * memory set: the read path alone.
+ *
+ * @module
+ */
+import type { DurableObjectNamespace } from 'cloudflare:workers';
+import { createDurableObjectErpBudget } from '../adapters/stores/durable-object/erp-budget.ts';
+import { createDurableObjectOrderStore } from '../adapters/stores/durable-object/order-store.ts';
+import { createDurableObjectOutboxStore } from '../adapters/stores/durable-object/outbox-store.ts';
+import type { Env } from '../config/env.ts';
+import type { Backends } from '../ports/backends.ts';
+import type { Logger } from '../ports/logger.ts';
+import { openMemoryBackends } from './memory.ts';
+
+/** The Durable Object namespaces wrangler.toml binds. */
+export interface DurableObjectBindings {
+  ORDER_STORE?: DurableObjectNamespace;
+  OUTBOX_STORE?: DurableObjectNamespace;
+  ERP_BUDGET?: DurableObjectNamespace;
+}
+
+export function openDurableObjectBackends(env: Env, bindings: DurableObjectBindings, logger: Logger): Backends {
+  const memory = openMemoryBackends(env);
+  if (!bindings.ORDER_STORE) return memory;
+  return {
+    ...memory,
+    kind: 'durable-objects',
+    orders: createDurableObjectOrderStore(bindings.ORDER_STORE),
+    outbox: bindings.OUTBOX_STORE ? createDurableObjectOutboxStore(bindings.OUTBOX_STORE) : null,
+    budget: bindings.ERP_BUDGET
+      ? createDurableObjectErpBudget(bindings.ERP_BUDGET, {
+          requestsPerSecond: env.ERP_REQUESTS_PER_SECOND,
+          maxConcurrent: env.ERP_MAX_CONCURRENT,
+          // A permit outlives the longest ERP call, so only a dead isolate's permit runs out.
+          leaseMs: Math.max(60_000, env.ERP_TIMEOUT_MS * 4),
+          logger,
+        })
+      : memory.budget,
+  };
+}
