@@ -1,17 +1,85 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
-export default defineConfig({
+/**
+ * Files whose assertions are about time or load: refusals "in under 50 ms", a neighbour's p99
+ * while another buyer floods, an ERP budget's concurrency under a surge, lease and timeout races
+ * against a slowed ERP. They run one by one, after everything else, with the machine to
+ * themselves, so another test file's processes cannot decide their outcome.
+ */
+const TIMING_SENSITIVE = [
+  'test/e2e/change-feed-metrics.test.ts',
+  'test/e2e/erp-budget.test.ts',
+  'test/e2e/hostile-bodies.test.ts',
+  'test/e2e/idempotency-claims.test.ts',
+  'test/e2e/order-crash.test.ts',
+  'test/e2e/order-outage.test.ts',
+  'test/e2e/order-slow-erp.test.ts',
+  'test/e2e/outage.test.ts',
+  'test/e2e/overload.test.ts',
+  'test/e2e/price-sheet.test.ts',
+  'test/e2e/punchout-hostile-values.test.ts',
+  'test/e2e/punchout-samples.test.ts',
+  'test/e2e/query-limits.test.ts',
+  'test/e2e/request-fuzz.test.ts',
+  'test/e2e/sandbox-orders-faults.test.ts',
+  'test/e2e/scale-out-budget.test.ts',
+  'test/e2e/scale-out-changes.test.ts',
+  'test/e2e/scale-out-invalidation.test.ts',
+  'test/e2e/scale-out-throttle.test.ts',
+  'test/e2e/throttle.test.ts',
+  'test/contract/redis-cache-store.test.ts',
+  'test/contract/redis-erp-budget.test.ts',
+  'test/contract/memory-erp-budget.test.ts',
+  'test/contract/redis-throttle-store.test.ts',
+  'test/unit/graphql/document-limits.test.ts',
+  'test/unit/graphql/query-cost.test.ts',
+  'test/unit/services/guarded-erp.test.ts',
+  'test/unit/services/erp-budget.test.ts',
+];
+
+/** What every Node project shares. */
+const node = {
   // Resolve packages as Node does, without the `development` condition Vite adds: graphql ships a
   // separate development build under it, and a test that runs yoga (loaded by Node) over our
   // modules (loaded through Vite) needs both to share one GraphQLError class.
   ssr: { resolve: { conditions: ['module', 'node'] } },
+  // Tests start real servers (the sandbox ERP, erpfront over HTTP, Redis, Tryton): give them room
+  // on a shared 2-core machine.
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+};
+
+export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // Tests start real servers (the sandbox ERP, erpfront over HTTP): give them room on a
-    // shared 2-core machine, and run files one by one so ports and CPU are not fought over.
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-    fileParallelism: false,
     reporters: ['default', './test/support/summary-reporter.ts'],
+    projects: [
+      {
+        ssr: node.ssr,
+        test: {
+          name: 'node',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...TIMING_SENSITIVE],
+          testTimeout: node.testTimeout,
+          hookTimeout: node.hookTimeout,
+          // Two files at a time: most of a file's time is spent waiting on the processes it
+          // started (an ERP's answer, a lease, a restart), so two share the 2 cores well. Every
+          // file starts its servers on ports of its own and data in directories of its own.
+          fileParallelism: true,
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        ssr: node.ssr,
+        test: {
+          name: 'node-timing',
+          include: TIMING_SENSITIVE,
+          testTimeout: node.testTimeout,
+          hookTimeout: node.hookTimeout,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

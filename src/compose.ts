@@ -81,6 +81,7 @@ export function createErpConnector(env: Env, fetchImpl?: typeof fetch): ErpConne
         username: env.ERP_USERNAME ?? '',
         password: env.ERP_PASSWORD ?? '',
         timeoutMs: env.ERP_TIMEOUT_MS,
+        quoteValidityDays: env.TRYTON_QUOTE_VALIDITY_DAYS,
         fetch: fetchImpl,
       });
   }

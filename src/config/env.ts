@@ -54,6 +54,8 @@ const EnvSchema = z
     // Exactly once (README "Orders"): the longest the ERP may keep working on a request it received.
     ERP_MAX_REQUEST_SECONDS: z.coerce.number().positive().max(86_400).default(60),
     ERP_UNIQUE_EXTERNAL_REFS: bool(false),
+    // Tryton 6.0's sale has no validity date: a quotation holds this many days from its sale date.
+    TRYTON_QUOTE_VALIDITY_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     IDEMPOTENCY_CLAIM_SECONDS: z.coerce.number().min(1).max(3600).default(10),
     RECONCILE_INTERVAL_SECONDS: z.coerce.number().positive().max(86_400).default(10),
     // Reconciliation (README "Reconciliation"): erpfront's orders of the last RECONCILE_DAYS days
@@ -179,6 +181,9 @@ const EnvSchema = z
     // Reverse proxies in front of erpfront that append to X-Forwarded-For (0: none, trust no header).
     TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     PUNCHOUT_NOTIFY_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(5000),
+    // E-invoice buyers: how often, and for how many days after an order is invoiced, its later credit memos (returns) are looked for.
+    PUNCHOUT_CREDIT_MEMO_POLL_MS: z.coerce.number().int().min(50).max(86_400_000).default(3_600_000),
+    PUNCHOUT_CREDIT_MEMO_DAYS: z.coerce.number().int().min(0).max(730).default(90),
     // Trusted documents and Automatic Persisted Queries (README "Trusted documents").
     TRUSTED_DOCUMENTS: z.enum(['off', 'allow', 'only'], { message: 'expected off, allow or only' }).default('allow'),
     TRUSTED_DOCUMENTS_FILE: z.string().min(1).optional(),

@@ -47,6 +47,14 @@ export interface PunchOutOrderLink {
    * links written before e-invoices, read as none.
    */
   noticedInvoices?: string[];
+  /**
+   * Set once an order with e-invoices is invoiced and its invoice sent: until then (epoch ms) the
+   * link is looked at now and then for credit memos issued later (a credited return); absent
+   * before, and for buyers without e-invoices.
+   */
+  creditMemosUntil?: number;
+  /** The ERP's order number, kept with `creditMemosUntil`: the credit memos are matched, and refer, to it. */
+  erpOrderNumber?: string | null;
   /** Delivery attempts of the pending document so far, and when to try again (epoch ms). */
   attempts: number;
   nextAttemptAt: number;

@@ -70,7 +70,7 @@ export function createSandboxApp(options: SandboxAppOptions = {}): Hono {
     now,
   });
   const quotes = createQuoteBook(data, now);
-  const returns = returnRoutes(orders, faults, now);
+  const returns = returnRoutes(orders, invoices, faults, now);
 
   const app = new Hono();
   app.route(

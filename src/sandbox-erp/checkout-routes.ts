@@ -1,5 +1,5 @@
 /**
- * The sandbox ERP's checkout API: `POST /checkout/totals` answers an order's subtotal, tax,
+ * The sandbox ERP's checkout API: `POST /checkout/totals` answers an order's subtotal, tax (and its rate),
  * shipping and total — computed by the very function that totals the orders it enters
  * (`order-totals.ts`) — and enters nothing: no order, no credit taken, no counter moved but the
  * request's own.

@@ -6,7 +6,8 @@
  *   (one per bucket, a paid one, a credit memo) so tests and demos can rely on them.
  * - Orders: the invoice an order gets when it is invoiced (`order-lifecycle.ts`), read from the
  *   order book as it stands.
- * - Entered: invoices and credit memos a test enters (`POST /__control/invoices`).
+ * - Entered: invoices and credit memos a test enters (`POST /__control/invoices`), and the credit
+ *   memo a credited return is issued (`return-routes.ts`), booked against the return's order.
  *
  * Amounts are signed (a credit memo is negative), as the port promises.
  *
@@ -40,6 +41,8 @@ export interface InvoiceBook {
   knowsCustomer(customerId: string): boolean;
   /** Enters one; `unknown-customer` or `unknown-order` when they do not exist. */
   enter(entry: InvoiceEntry): ErpInvoice | 'unknown-customer' | 'unknown-order';
+  /** Books the credit memo a return was credited with (its own number; `total` unsigned), against the return's order. */
+  bookCreditMemo(memo: { number: string; issuedAt: string; total: string; currency: string }, order: ErpOrder): ErpInvoice;
   /** Drops the entered ones (seeded and order invoices stay what they are). */
   reset(): void;
 }
@@ -127,6 +130,26 @@ export function createInvoiceBook(sources: InvoiceBookSources): InvoiceBook {
         state: entry.paid ? 'PAID' : 'OPEN',
         orderNumber: order?.number ?? null,
         orderExternalRef: order?.externalRef ?? null,
+        hasDocument: true,
+      };
+      entered.push(invoice);
+      return invoice;
+    },
+
+    bookCreditMemo(memo, order) {
+      const total = new Big(memo.total).abs().neg().toFixed(2);
+      const invoice: ErpInvoice = {
+        number: memo.number,
+        kind: 'CREDIT_MEMO',
+        customerId: order.customerId,
+        issuedAt: memo.issuedAt,
+        dueDate: memo.issuedAt,
+        total,
+        openAmount: total,
+        currency: memo.currency,
+        state: 'OPEN',
+        orderNumber: order.number,
+        orderExternalRef: order.externalRef,
         hasDocument: true,
       };
       entered.push(invoice);

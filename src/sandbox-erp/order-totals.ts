@@ -65,5 +65,7 @@ export function orderTotals(lines: ErpOrderRequest['lines'], address: Pick<Addre
     shipping: shipping.toFixed(2),
     total: subtotal.plus(shipping).plus(tax).toFixed(2),
     currency,
+    // One rate per order here (the ship-to region's): said, as an ERP's tax lines would say it.
+    taxRate: taxRate(address).toString(),
   };
 }

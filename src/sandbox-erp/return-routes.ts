@@ -6,7 +6,8 @@
  * API (faults apply in front; `dropResponseAfterCommit` loses the reply of a committed return):
  * `POST /returns`, `GET /returns?externalRef=` and `GET /returns?externalRefs=a,b`.
  * Controls: `POST /__control/returns/{number}/authorize`, `/receive`, `/credit` (issues the credit
- * memo: the returned quantities at the order's unit prices), `/reject`; `GET /__control/returns`.
+ * memo: the returned quantities at the order's unit prices, booked in the invoice book against the
+ * order, as finance would), `/reject`; `GET /__control/returns`.
  *
  * @module
  */
@@ -17,6 +18,7 @@ import type { ErpReturn, ErpReturnRequest, ErpReturnStatus } from '../ports/erp-
 import { badRequest, MAX_IDS } from './api.ts';
 import { describeIssue, type FaultState, type SandboxVariables } from './faults.ts';
 import { loseReply } from './lost-reply.ts';
+import type { InvoiceBook } from './invoice-book.ts';
 import type { OrderBook } from './order-book.ts';
 
 const ref = z.string({ error: 'expected a string' }).regex(/\S/, { error: 'expected a non-empty string' }).max(100, { error: 'at most 100 characters' });
@@ -53,7 +55,7 @@ async function json(c: Context): Promise<unknown> {
   }
 }
 
-export function returnRoutes(orders: OrderBook, faults: FaultState, now: () => Date): ReturnRoutes {
+export function returnRoutes(orders: OrderBook, invoices: InvoiceBook, faults: FaultState, now: () => Date): ReturnRoutes {
   let returns: ErpReturn[] = [];
   const copy = (r: ErpReturn) => structuredClone(r);
   const byRef = (externalRef: string) => returns.filter((r) => r.externalRef === externalRef).map(copy);
@@ -132,6 +134,7 @@ export function returnRoutes(orders: OrderBook, faults: FaultState, now: () => D
         total: total.toFixed(2),
         currency: order.currency,
       };
+      invoices.bookCreditMemo(found.creditMemo, order);
     }
     return c.json(copy(found));
   });

@@ -198,6 +198,28 @@ export class ReadThroughCache {
     return results;
   }
 
+  /**
+   * Keeps a value learnt from an ERP answer that is not a cached read (the tax rates a checkout's
+   * totals showed), in every tier, for `keepMs`. `key` names its own scope (`taxRates:…`), apart
+   * from the domains' keys.
+   */
+  async remember<T>(key: string, value: T, keepMs: number): Promise<void> {
+    const fetchedAt = this.#clock.now();
+    const entry: CacheEntry<T> = { value, fetchedAt, asOf: new Date(fetchedAt).toISOString() };
+    await this.#store({ freshMs: 0, staleWhileRevalidateMs: 0, maxStaleMs: keepMs }, [[key, entry]]);
+  }
+
+  /**
+   * The value last kept for `key` by `remember`, while younger than `maxAgeMs`, marked stale (it is
+   * erpfront's copy, not an answer of this request); `undefined` when there is none. Rejects when
+   * the shared tier cannot be read.
+   */
+  async recall<T>(key: string, maxAgeMs: number): Promise<Cached<T> | undefined> {
+    const [entry] = await this.#read<T>([key]);
+    if (entry === undefined || this.#clock.now() - entry.fetchedAt >= maxAgeMs) return undefined;
+    return { value: entry.value, asOf: entry.asOf, stale: true };
+  }
+
   /** Forgets cached values (an ERP change made them wrong), in every tier. */
   async invalidate(domain: CacheDomain, keys: readonly string[]): Promise<void> {
     const cacheKeys = keys.map((k) => ReadThroughCache.key(domain, k));

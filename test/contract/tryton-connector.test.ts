@@ -112,7 +112,7 @@ describe.skipIf(!available)('Tryton connector', () => {
     'tryton',
     {
       // Tryton 6.0 assigns no customers to sales reps, and cancelling a sale is not mapped yet.
-      declares: ['health', 'catalog', 'pricing', 'stock', 'customers', 'accounts', 'orders', 'changes', 'checkout', 'invoices'],
+      declares: ['health', 'catalog', 'pricing', 'stock', 'customers', 'accounts', 'orders', 'changes', 'checkout', 'invoices', 'quotes', 'returns'],
       searchByCategory: true,
       exactPrices: true,
       exactStock: true,

@@ -3,20 +3,22 @@
  * announces its changes to erpfront as webhooks). The preview's total is the ERP's, tax and
  * shipping included, and equals the total of the order then placed with the same input, for
  * ship-tos in two tax regions; previews write nothing, in the ERP or in erpfront; with the ERP
- * down the preview is a stale estimate whose tax is not made up. Reorder prices a past order at
- * today's prices and flags a discontinued line.
+ * down the preview is a stale estimate whose tax is at the rate the ERP last applied to the
+ * customer's ship-to region, with when (or null, with the reason, when no rate is known): never
+ * made up. Reorder prices a past order, or a past quote, at today's prices and flags a line no
+ * longer sold; another customer's order or quote is not found.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { erpOrders, placeOrder } from '../support/orders.ts';
+import { erpOrders, eventually, placeOrder } from '../support/orders.ts';
 import { freePort } from '../support/redis.ts';
-import { startStack, type Stack } from '../support/stack.ts';
+import { CATALOG_PAGE, startStack, type Stack } from '../support/stack.ts';
 import { webhookSecret } from '../support/webhooks.ts';
 
 const PREVIEW = /* GraphQL */ `
 query CheckoutPreview($input: CheckoutInput!) {
   checkoutPreview(input: $input) {
     lines { sku quantity unitPrice { amount } price { source breaks { minQuantity } } availability { status promiseDate } }
-    subtotal { amount currency } tax { amount } shipping { amount } total { amount currency } totalsUnavailable
+    subtotal { amount currency } tax { amount } shipping { amount } total { amount currency } totalsUnavailable taxEstimate { rate asOf region }
     creditDecision { decision reason } approvalRequired stale asOf userErrors { code message field }
   }
 }`;
@@ -77,6 +79,17 @@ async function storedOrders(): Promise<number> {
 }
 
 const cents = (amount: string) => Math.round(Number(amount) * 100);
+
+/** amount × rate rounded half-even to cents, in integer arithmetic (rates of at most 6 decimals). */
+function decimalTimes(amount: string, rate: string): string {
+  const [whole, frac = ''] = rate.split('.');
+  const scale = 10n ** BigInt(frac.length);
+  const product = BigInt(cents(amount)) * BigInt(whole + frac);
+  let q = product / scale;
+  const r = product % scale;
+  if (r * 2n > scale || (r * 2n === scale && q % 2n === 1n)) q += 1n;
+  return `${q / 100n}.${String(q % 100n).padStart(2, '0')}`;
+}
 
 describe('checkoutPreview against the sandbox ERP', () => {
   it.each([
@@ -165,21 +178,54 @@ describe('checkoutPreview against the sandbox ERP', () => {
     expect(unknownShipTo.total).toBeNull();
   });
 
-  it('with the ERP down: a stale estimate with asOf, tax, shipping and total null with the reason', async () => {
-    const input = { lines: [{ sku: 'SKU-00006', quantity: 2 }] };
-    const fresh = await preview(input);
+  it('with the ERP down: a stale estimate, tax at the rate the ERP last applied to the ship-to region, with its asOf', async () => {
+    const lines = [{ sku: 'SKU-00006', quantity: 7 }];
+    // Rates learnt from earlier previews to other ship-tos and lines: North Carolina's here,
+    const fresh = await preview({ shipToId: 'C0002-ST1', lines: [{ sku: 'SKU-00006', quantity: 2 }] });
     expect(fresh.stale).toBe(false);
+    const warm = await preview({ shipToId: 'C0002-ST2', lines });
+    expect(warm.stale).toBe(false);
     await stack.faults({ outage: true });
     try {
-      const down = await preview(input);
+      const [nc, az] = await Promise.all([preview({ shipToId: 'C0002-ST1', lines }), preview({ shipToId: 'C0002-ST2', lines })]);
+      for (const down of [nc, az]) {
+        expect(down.userErrors).toEqual([]);
+        expect(down.stale).toBe(true);
+        expect(down.subtotal).toEqual(warm.subtotal);
+        expect(down.shipping).toBeNull();
+        expect(down.total).toBeNull();
+        expect(down.totalsUnavailable).toMatch(/ERP is not answering: tax is estimated/);
+        // The preview is as old as its oldest figure: the rate's at most.
+        expect(Date.parse(down.asOf)).toBeLessThanOrEqual(Date.parse(down.taxEstimate.asOf));
+      }
+      // The sandbox ERP's rates (4.75 % in North Carolina, 5.6 % in Arizona) on the subtotal, in decimal.
+      expect(nc.taxEstimate).toMatchObject({ rate: '0.0475', region: 'US-NC' });
+      expect(az.taxEstimate).toMatchObject({ rate: '0.056', region: 'US-AZ' });
+      expect(Date.parse(nc.taxEstimate.asOf)).toBeGreaterThanOrEqual(Date.parse(fresh.asOf) - 1000);
+      expect(nc.tax).toEqual({ amount: decimalTimes(warm.subtotal.amount, '0.0475') });
+      expect(az.tax).toEqual({ amount: decimalTimes(warm.subtotal.amount, '0.056') });
+    } finally {
+      await stack.faults({ outage: false });
+    }
+    // Back: the ERP's own figures again; its tax is the same rate on the lines and the shipping.
+    const back = await preview({ shipToId: 'C0002-ST2', lines });
+    expect(back).toMatchObject({ stale: false, taxEstimate: null, totalsUnavailable: null });
+    const taxed = ((cents(back.subtotal.amount) + cents(back.shipping.amount)) / 100).toFixed(2);
+    expect(back.tax.amount).toBe(decimalTimes(taxed, '0.056'));
+  });
+
+  it('with the ERP down and no rate known for the customer: tax null, with the reason', async () => {
+    const other = await stack.buyerToken('C0003');
+    // Its prices, stock and account read (a catalog page), but never a checkout: no rate is known.
+    const warm = await stack.graphql(CATALOG_PAGE, { skus: ['SKU-00006'], quantity: 1 }, { token: other });
+    expect(warm.body.errors).toBeUndefined();
+    await stack.faults({ outage: true });
+    try {
+      const down = await preview({ lines: [{ sku: 'SKU-00006', quantity: 1 }], poNumber: 'PO-DOWN-1' }, other);
       expect(down.userErrors).toEqual([]);
-      expect(down.stale).toBe(true);
-      expect(Date.parse(down.asOf)).toBeLessThanOrEqual(Date.now());
-      expect(down.subtotal).toEqual(fresh.subtotal);
-      expect(down.tax).toBeNull();
-      expect(down.shipping).toBeNull();
-      expect(down.total).toBeNull();
-      expect(down.totalsUnavailable).toMatch(/ERP is not answering/);
+      expect(down).toMatchObject({ stale: true, tax: null, taxEstimate: null, shipping: null, total: null });
+      expect(down.subtotal.amount).toMatch(/^\d+\.\d\d$/);
+      expect(down.totalsUnavailable).toMatch(/ERP is not answering, and no tax rate it applied to .+ for this customer is known/);
     } finally {
       await stack.faults({ outage: false });
     }
@@ -224,5 +270,98 @@ describe('reorder', () => {
       unavailableLines: [],
       userErrors: [{ code: 'ORDER_NOT_FOUND', message: `No order ${placed.order!.id}.` }],
     });
+  });
+});
+
+describe('reorder from a past quote', () => {
+  const REORDER_QUOTE = /* GraphQL */ `
+  query ReorderQuote($id: ID!) {
+    reorderQuote(quoteId: $id) {
+      preview { lines { sku quantity unitPrice { amount } } total { amount } stale userErrors { code } }
+      unavailableLines { sku quantity reason message }
+      userErrors { code message field }
+    }
+  }`;
+  const REQUEST_QUOTE = /* GraphQL */ `mutation($input: RequestQuoteInput!) { requestQuote(input: $input) { quote { id } userErrors { code } } }`;
+
+  async function quotedQuote(lines: Array<{ sku: string; quantity: number; quoted: string }>): Promise<string> {
+    const asked = await stack.graphql(
+      REQUEST_QUOTE,
+      { input: { lines: lines.map(({ sku, quantity }) => ({ sku, quantity })), note: 'reorder me' } },
+      { token: buyer },
+    );
+    expect(asked.body.errors).toBeUndefined();
+    const id = asked.body.data.requestQuote.quote.id as string;
+    const held = await eventually(
+      async () => ((await (await fetch(`${stack.sandbox.url}/__control/quotes`)).json()) as { quotes: Array<{ number: string; externalRef: string }> }).quotes,
+      (qs) => qs.some((q) => q.externalRef === id),
+      20_000,
+      100,
+    );
+    const number = held.find((q) => q.externalRef === id)!.number;
+    const validUntil = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+    const answered = await fetch(`${stack.sandbox.url}/__control/quotes/${number}/answer`, {
+      method: 'POST',
+      body: JSON.stringify({ lines: lines.map((l) => ({ sku: l.sku, unitPrice: l.quoted })), validUntil }),
+    });
+    expect(answered.status).toBe(200);
+    return id;
+  }
+
+  it("prices a past quote at today's prices, not the quoted ones, and flags a line no longer sold", async () => {
+    const id = await quotedQuote([
+      { sku: 'SKU-00010', quantity: 6, quoted: '1.00' },
+      { sku: 'SKU-00011', quantity: 3, quoted: '1.00' },
+    ]);
+    await change({ type: 'price', sku: 'SKU-00010', customerId: 'C0002', unitPrice: '42.10' });
+    await change({ type: 'item', sku: 'SKU-00011', salable: false });
+    let answer: any;
+    for (let i = 0; i < 50; i++) {
+      answer = (await stack.graphql(REORDER_QUOTE, { id }, { token: buyer })).body;
+      expect(answer.errors).toBeUndefined();
+      if (answer.data.reorderQuote.unavailableLines.length > 0 && answer.data.reorderQuote.preview?.lines[0]?.unitPrice.amount === '42.10') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const result = answer.data.reorderQuote;
+    expect(result.userErrors).toEqual([]);
+    expect(result.unavailableLines).toEqual([{ sku: 'SKU-00011', quantity: 3, reason: 'NOT_SOLD_TO_CUSTOMER', message: 'SKU-00011 is no longer sold.' }]);
+    expect(result.preview.lines).toEqual([{ sku: 'SKU-00010', quantity: 6, unitPrice: { amount: '42.10' } }]);
+    expect(result.preview).toMatchObject({ stale: false, userErrors: [] });
+    expect(Number(result.preview.total.amount)).toBeGreaterThan(6 * 42.1);
+  });
+
+  it('a quote with no line sold any more: NOTHING_TO_REORDER on quoteId', async () => {
+    const id = await quotedQuote([{ sku: 'SKU-00012', quantity: 1, quoted: '2.00' }]);
+    await change({ type: 'item', sku: 'SKU-00012', salable: false });
+    const seen = await eventually(
+      async () => (await stack.graphql(REORDER_QUOTE, { id }, { token: buyer })).body.data.reorderQuote,
+      (r: any) => r.userErrors.length > 0,
+      5_000,
+      100,
+    );
+    expect(seen.preview).toBeNull();
+    expect(seen.userErrors).toEqual([{ code: 'NOTHING_TO_REORDER', message: 'No line of this quote is sold any more.', field: ['quoteId'] }]);
+  });
+
+  it("another customer's quote cannot be reordered: the same answer as an unknown quote", async () => {
+    const id = await quotedQuote([{ sku: 'SKU-00013', quantity: 2, quoted: '3.00' }]);
+    const other = await stack.buyerToken('C0003');
+    const theirs = await stack.graphql(REORDER_QUOTE, { id }, { token: other });
+    const unknown = await stack.graphql(REORDER_QUOTE, { id: 'qt_unknown' }, { token: other });
+    expect(theirs.body.errors).toBeUndefined();
+    expect(theirs.body.data.reorderQuote).toEqual({
+      preview: null,
+      unavailableLines: [],
+      userErrors: [{ code: 'QUOTE_NOT_FOUND', message: `No quote ${id}.`, field: ['quoteId'] }],
+    });
+    expect(unknown.body.data.reorderQuote.userErrors[0].code).toBe('QUOTE_NOT_FOUND');
+    // An order id is not a quote, either.
+    const placed = await placeOrder(stack, buyer, { lines: [{ sku: 'SKU-00013', quantity: 1 }] });
+    const asQuote = await stack.graphql(REORDER_QUOTE, { id: placed.order!.id }, { token: buyer });
+    expect(asQuote.body.data.reorderQuote.userErrors[0].code).toBe('QUOTE_NOT_FOUND');
+    // The owner reorders it.
+    const mine = await stack.graphql(REORDER_QUOTE, { id }, { token: buyer });
+    expect(mine.body.data.reorderQuote.userErrors).toEqual([]);
+    expect(mine.body.data.reorderQuote.preview.lines.map((l: any) => l.sku)).toEqual(['SKU-00013']);
   });
 });

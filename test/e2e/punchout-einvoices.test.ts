@@ -2,8 +2,9 @@
  * E-invoices for a PunchOut buyer configured for them: each invoice and credit memo of its cXML
  * orders reaches its endpoint as an InvoiceDetailRequest, once, DTD-valid, through the same notice
  * channel as the ConfirmationRequest and ShipNoticeRequest — a failed delivery retried, never
- * doubled. DTD validation needs ../shared and xmllint (skipped loudly outside CI, see
- * xmllintAvailable).
+ * doubled. A credit memo issued after the order was invoiced and its invoice sent (a credited
+ * return) still reaches the buyer, once. DTD validation needs ../shared and xmllint (skipped
+ * loudly outside CI, see xmllintAvailable).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { erpOrders, eventually } from '../support/orders.ts';
@@ -29,6 +30,8 @@ beforeAll(async () => {
   stack = await startStack({
     PUNCHOUT_BUYERS_FILE: buyersFile([{ ...demoBuyer(), cxml: { ...demoBuyer(`${buyer.url}/cxml/order-status`).cxml, eInvoices: true } }]),
     PUNCHOUT_NOTIFY_INTERVAL_MS: '200',
+    // An invoiced order's later credit memos are looked for every 300 ms (hourly by default).
+    PUNCHOUT_CREDIT_MEMO_POLL_MS: '300',
   });
   // Orders move only when the test says so.
   await stack.faults({ orderStepMs: null });
@@ -131,5 +134,80 @@ describe('e-invoices to a PunchOut buyer', () => {
     // The order notices went through the same channel, once each.
     expect(buyer.received.filter((r) => r.body.includes('<ConfirmationRequest>') && r.body.includes('PO-EINV-1'))).toHaveLength(1);
     expect(shipNotices()).toHaveLength(2);
+  });
+
+  it("sends the credit memo of a return credited after the order's invoice was sent, once, DTD-valid, negative", async () => {
+    const lines: OrderLine[] = [{ sku: 'SKU-00001', aux: null, quantity: 5, unit: 'EA', price: '1', currency: 'USD' }];
+    const placed = await postCxml(stack, demoRequest(orderRequest('PO-EINV-RMA', lines), { payloadId: 'po-einv-rma@buyer.example' }));
+    expect(placed.detail).toMatch(/SUBMITTED/);
+    const orderId = /ord_\w+/.exec(placed.detail)![0];
+    await eventually(
+      async () => (await erpOrders(stack)).some((o) => o.externalRef === orderId),
+      (found) => found,
+      15_000,
+    );
+    // Shipped and invoiced at once; the invoice reaches the buyer, and the order is done but for credit memos.
+    const shipped = await control(`orders/${orderId}/ship`, {});
+    expect(shipped.status).toBe('INVOICED');
+    const invoiceNumber = shipped.invoices[0].number as string;
+    await eventually(
+      async () => invoiceDocs(invoiceNumber).length,
+      (n) => n === 1,
+      15_000,
+    );
+
+    // The buyer returns 2 of 5 (through erpfront, as any buyer of the customer); the ERP credits them.
+    const token = await stack.buyerToken('C0001');
+    const asked = await stack.graphql(
+      `mutation R($input: RequestReturnInput!) { requestReturn(input: $input) { returnRequest { id } userErrors { code } } }`,
+      { input: { orderId, lines: [{ sku: 'SKU-00001', quantity: 2, reason: 'DAMAGED' }], idempotencyKey: 'einv-rma-1' } },
+      { token },
+    );
+    expect(asked.body.data.requestReturn.userErrors).toEqual([]);
+    const returnId = asked.body.data.requestReturn.returnRequest.id as string;
+    const known = await eventually(
+      async () => (await stack.graphql(`query($id: ID!) { returnRequest(id: $id) { erpReturnNumber } }`, { id: returnId }, { token })).body.data.returnRequest,
+      (r: any) => r.erpReturnNumber !== null,
+      15_000,
+    );
+    const rma = known.erpReturnNumber as string;
+    // The buyer's endpoint fails at first: the credit memo is retried, then accepted once.
+    buyer.state.status = 500;
+    await control(`returns/${rma}/receive`, {});
+    const credited = await control(`returns/${rma}/credit`, {});
+    const memoNumber = credited.creditMemo.number as string;
+    await eventually(
+      async () => invoiceDocs(memoNumber).length,
+      (n) => n >= 2,
+      15_000,
+      50,
+    );
+    const accepting = buyer.received.length;
+    buyer.state.status = 200;
+    await eventually(
+      async () => buyer.received.slice(accepting).filter((r) => invoiceDocs(memoNumber).includes(r)).length,
+      (n) => n >= 1,
+      15_000,
+    );
+    // Several more looks for credit memos: it is not sent again, nor is the invoice.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(buyer.received.slice(accepting).filter((r) => invoiceDocs(memoNumber).includes(r))).toHaveLength(1);
+    expect(invoiceDocs(invoiceNumber)).toHaveLength(1);
+
+    const unitPrice = shipped.lines.find((l: any) => l.sku === 'SKU-00001').unitPrice as string;
+    const amount = `-${((Math.round(Number(unitPrice) * 100) * 2) / 100).toFixed(2)}`;
+    const memoXml = invoiceDocs(memoNumber).at(-1)!.body;
+    expect(memoXml).toContain('purpose="creditMemo"');
+    expect(memoXml).toContain('orderID="PO-EINV-RMA"');
+    expect(memoXml).toContain('<DocumentReference payloadID="po-einv-rma@buyer.example"/>');
+    expect(memoXml).toContain(`<SupplierOrderInfo orderID="${shipped.number}"/>`);
+    for (const tag of ['SubtotalAmount', 'NetAmount', 'DueAmount']) {
+      expect(memoXml).toMatch(new RegExp(`<${tag}>\\s*<Money currency="USD">${amount.replace('.', '\\.')}</Money>\\s*</${tag}>`));
+    }
+    if (hasXmllint) {
+      const result = validateDtd(memoXml);
+      expect(result.output).toBe('');
+      expect(result.valid).toBe(true);
+    }
   });
 });

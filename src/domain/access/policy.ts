@@ -30,7 +30,9 @@ export const ACTIONS = [
   'order.place',
   /**
    * Preview an order (its totals, tax, credit and approval) or a reorder, writing nothing. Whoever
-   * may place an order may preview it; a PunchOut session too (its cart's total with tax).
+   * may place an order may preview it; a PunchOut session too (its cart's total with tax). A
+   * reorder also needs `order.read` of the past order, or `quote.read` of the past quote, of the
+   * customer the request acts for: another customer's is not found.
    */
   'checkout.preview',
   'order.cancel',

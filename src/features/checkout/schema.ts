@@ -10,7 +10,9 @@ extend type Query {
   The order \`input\` would place, priced and checked as \`placeOrder\` would, without writing
   anything: each line's price and availability, the ERP's subtotal, tax and shipping, the credit
   decision, whether approval is needed, and the user errors the order would get. While the ERP is
-  down: \`stale\` with \`asOf\`, and tax, shipping and total \`null\` (see \`totalsUnavailable\`).
+  down: \`stale\` with \`asOf\`, tax estimated at the last rate the ERP applied to the ship-to's
+  region (\`taxEstimate\`) or \`null\` when none is known, shipping and total \`null\`; the reason
+  in \`totalsUnavailable\`.
   """
   checkoutPreview(input: CheckoutInput!): CheckoutPreview!
   """
@@ -19,6 +21,13 @@ extend type Query {
   \`unavailableLines\`. Writes nothing: place the order with \`placeOrder\`.
   """
   reorder(orderId: ID!): ReorderPayload!
+  """
+  A past quote of the customer (any status: requested, quoted, expired, accepted, declined) as a
+  checkout preview at today's prices and availability, not the quoted prices (\`acceptQuote\` orders
+  at those); lines no longer sold are left out and listed in \`unavailableLines\`. Another
+  customer's quote is not found. Writes nothing.
+  """
+  reorderQuote(quoteId: ID!): ReorderPayload!
 }
 
 "What a checkout preview takes: the lines, ship-to and payment of \`PlaceOrderInput\`."
@@ -37,12 +46,18 @@ type CheckoutPreview {
   lines: [CheckoutLine!]!
   "The lines' amount (the ERP's, when it answered)."
   subtotal: Money
-  "Tax as the ERP computes it for this ship-to; \`null\` when the ERP could not be asked (see \`totalsUnavailable\`)."
+  """
+  Tax as the ERP computes it for this ship-to. While the ERP does not answer: an estimate on the
+  subtotal at the last rate it applied to this customer's ship-to region (\`taxEstimate\` says
+  which, and when), or \`null\` when no rate is known (see \`totalsUnavailable\`).
+  """
   tax: Money
+  "How \`tax\` was estimated while the ERP did not answer; \`null\` when \`tax\` is the ERP's figure, or unknown."
+  taxEstimate: TaxEstimate
   shipping: Money
   "Subtotal + tax + shipping, the ERP's figure; \`null\` when any of them is unknown."
   total: Money
-  "Why tax, shipping and total are \`null\`, in a sentence; \`null\` when they are the ERP's."
+  "Why shipping and total are \`null\`, and tax estimated or \`null\`, in a sentence; \`null\` when they are the ERP's."
   totalsUnavailable: String
   "The decision \`placeOrder\` would take now."
   creditDecision: CreditDecision
@@ -54,6 +69,20 @@ type CheckoutPreview {
   asOf: DateTime
   "The user errors \`placeOrder\` would answer; empty when the order would be taken."
   userErrors: [UserError!]!
+}
+
+"""
+The last tax rate the ERP applied to a customer's ship-to region, which an estimated \`tax\` is
+computed at: the subtotal × \`rate\`, rounded half-even to the currency's minor unit. Shipping,
+and any tax on it, are not in it.
+"""
+type TaxEstimate {
+  "A decimal fraction: \`0.0475\` is 4.75 %."
+  rate: String!
+  "When the ERP applied it: the checkout totals it was read off."
+  asOf: DateTime!
+  "The ship-to's tax region: the country, with the state or province when there is one (\`US-NC\`, \`DE\`)."
+  region: String!
 }
 
 type CheckoutLine {
@@ -69,9 +98,9 @@ type CheckoutLine {
 type ReorderPayload {
   "The preview of the lines still sold; \`null\` when none is (see \`userErrors\`)."
   preview: CheckoutPreview
-  "Lines of the past order that are no longer sold to the customer."
+  "Lines of the past order (or quote) that are no longer sold to the customer."
   unavailableLines: [UnavailableLine!]!
-  "ORDER_NOT_FOUND, NOTHING_TO_REORDER."
+  "ORDER_NOT_FOUND (reorder), QUOTE_NOT_FOUND (reorderQuote), NOTHING_TO_REORDER."
   userErrors: [UserError!]!
 }
 

@@ -61,6 +61,7 @@ export const punchOutFeature: Feature = {
         clock,
         channel: cxmlNoticeChannel(fetch),
         intervalMs: env.PUNCHOUT_NOTIFY_INTERVAL_MS,
+        creditMemoWatch: { intervalMs: env.PUNCHOUT_CREDIT_MEMO_POLL_MS, forMs: env.PUNCHOUT_CREDIT_MEMO_DAYS * 86_400_000 },
         logger,
       });
       jobs.push(notifier.job());

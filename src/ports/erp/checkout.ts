@@ -31,6 +31,13 @@ export interface ErpOrderTotals {
   shipping: DecimalString;
   total: DecimalString;
   currency: CurrencyCode;
+  /**
+   * The tax rate the ERP applied to the order's taxable amount (lines and shipping), as a fraction
+   * (`0.0475`), when one rate applied and the ERP says so; absent otherwise, and erpfront reads the
+   * effective rate off `tax` ÷ (`subtotal` + `shipping`). The checkout preview keeps it per
+   * customer and ship-to region to estimate tax while the ERP does not answer.
+   */
+  taxRate?: DecimalString;
 }
 
 /** Computes an order's totals. */

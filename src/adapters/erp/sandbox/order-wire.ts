@@ -25,6 +25,7 @@ export const ErpOrderTotalsWire = z.object({
   shipping: decimal,
   total: decimal,
   currency,
+  taxRate: decimal.optional(),
 }) satisfies z.ZodType<ErpOrderTotals>;
 
 const status = z.enum(['OPEN', 'ON_HOLD', 'PARTIALLY_SHIPPED', 'SHIPPED', 'INVOICED', 'CANCELLED']);

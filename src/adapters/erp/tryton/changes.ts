@@ -13,7 +13,7 @@
  * | `product.price_list` (edited as a whole, lines removed through it) | `price_list.changed` (the whole list) |
  * | `product.price_list.line` | `price_list.changed` (the line's product, or the whole list for a line without one) |
  * | `party.party` (credit limit, price list, terms) | `customer.changed` (its code) |
- * | `sale.sale` | `order.changed` (its reference) and `customer.changed` (open orders count toward credit) |
+ * | `sale.sale` | `order.changed` (its reference; not a quotation's or a return's, `document-entry.ts`) and `customer.changed` (open orders count toward credit) |
  * | `stock.move` | `stock.changed` (its product's code) |
  * | `account.move.line` with a party (invoices, payments: the credit balance) | `customer.changed` |
  *
@@ -28,6 +28,7 @@
 import { z } from 'zod';
 import type { ErpChange, ErpChangePage } from '../../../ports/erp/changes.ts';
 import type { ErpCallOptions } from '../../../ports/erp-connector.ts';
+import { QUOTE_PREFIX, RETURN_PREFIX } from './document-entry.ts';
 import type { TrytonRpc } from './json-rpc.ts';
 import { id, parseAnswer, related } from './values.ts';
 
@@ -122,7 +123,8 @@ const SOURCES: readonly Source[] = [
     fields: ['reference', 'party.code'],
     row: Stamped.extend({ reference: z.string().nullable(), 'party.': related({ code }) }),
     async changes(rows) {
-      const refs = codes(rows, (r) => r.reference);
+      // Quotations and returns are sales too, but not orders: no order.changed names them.
+      const refs = codes(rows, (r) => r.reference).filter((ref) => !ref.startsWith(QUOTE_PREFIX) && !ref.startsWith(RETURN_PREFIX));
       return [
         ...(refs.length ? [{ type: 'order.changed', data: { externalRefs: refs } } as ErpChange] : []),
         ...customersOf(codes(rows, (r) => r['party.']?.code)),

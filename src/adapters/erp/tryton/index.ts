@@ -5,7 +5,8 @@
  * party's sale price list, warehouses are `stock.location`s of type warehouse (by code), and an
  * order is a sale whose `reference` is erpfront's order id. Each concern has its file:
  * `json-rpc.ts` (session, encoding, errors), `catalog.ts`, `customers.ts`, `pricing.ts`,
- * `stock.ts`, `orders.ts`, `sale-read.ts` and `accounts.ts` (new customers). The README's "Run against Tryton" has the mapping.
+ * `stock.ts`, `orders.ts`, `sale-read.ts`, `accounts.ts` (new customers), `quotes.ts` and
+ * `returns.ts` (sales marked by their reference, `document-entry.ts`). The README's "Run against Tryton" has the mapping.
  *
  * @module
  */
@@ -19,6 +20,8 @@ import { trytonInvoices } from './invoices.ts';
 import { createTrytonRpc, type TrytonRpc } from './json-rpc.ts';
 import { orderCalls } from './orders.ts';
 import { getPrices } from './pricing.ts';
+import { trytonQuotes } from './quotes.ts';
+import { trytonReturns } from './returns.ts';
 import { getStock } from './stock.ts';
 
 export interface TrytonConnectorOptions {
@@ -30,6 +33,11 @@ export interface TrytonConnectorOptions {
   timeoutMs?: number;
   /** Code of the warehouse sales ship from when the party does not decide it. @default the first warehouse */
   warehouse?: string;
+  /**
+   * Days a quotation holds from its sale date: Tryton 6.0 has no validity field (`quotes.ts`).
+   * @default 30
+   */
+  quoteValidityDays?: number;
   /** @default globalThis.fetch */
   fetch?: typeof fetch;
 }
@@ -76,16 +84,16 @@ export function createTrytonConnector(options: TrytonConnectorOptions): ErpConne
     },
     // Totals by Tryton's own taxes, on a draft sale deleted again (checkout.ts).
     checkout: trytonCheckout(rpc, { warehouse: options.warehouse }),
+    // A request for quotation is a sale priced and quoted by sales in Tryton (quotes.ts).
+    quotes: trytonQuotes(rpc, { warehouse: options.warehouse, quoteValidityDays: options.quoteValidityDays }),
+    // A return is a sale with negative quantities, as Tryton's own "Return Sale" makes (returns.ts).
+    returns: trytonReturns(rpc),
     // Tryton sends no webhooks: erpfront polls it for what changed (changes.ts).
     changes: trytonChangeFeed(rpc),
     lacks: {
       // A sale has an employee, a party none: there is no rep a customer is assigned to.
       salesReps: 'Tryton 6.0 assigns no customers to sales reps',
       orderCancellation: 'cancelling a sale is not mapped yet',
-      // A Tryton sale left in quotation state would carry a quote; not mapped yet (issue 15).
-      quotes: 'quotations (a sale left in quotation state) are not mapped yet',
-      // Tryton models a return as a sale with negative quantities; not mapped yet (issue 15).
-      returns: 'returns (a return sale with negative quantities) are not mapped yet',
       // Feasible (sale.sale and account.invoice searched by a party list), but without sales reps
       // there is no rep home to serve it yet.
       accountActivity: 'open orders and unpaid invoices by customer are not mapped yet (Tryton 6.0 has no sales reps, whose home page reads them)',

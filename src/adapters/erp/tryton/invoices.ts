@@ -2,7 +2,7 @@
  * Customer invoices from Tryton's `account.invoice` (type `out`, posted or paid): the customer id
  * is the party's code. Three calls answer a whole batch: the invoices, then (together) the move
  * lines they are to be paid by (`lines_to_pay`, whose maturity dates are the due dates) and the
- * sales they bill.
+ * sales they bill (a return's credit note belongs to the order the goods came with: one more read).
  *
  * Tryton books a credit note as an invoice with negative amounts, which is the port's convention:
  * a negative total is a `CREDIT_MEMO`. `amount_to_pay` is what is still open; a posted invoice
@@ -15,6 +15,7 @@ import Big from 'big.js';
 import { z } from 'zod';
 import type { ErpCallOptions, ErpInvoice, ErpInvoiceDocument, ErpInvoices } from '../../../ports/erp-connector.ts';
 import { ErpError } from '../../../ports/erp-error.ts';
+import { RETURN_PREFIX } from './document-entry.ts';
 import type { TrytonRpc } from './json-rpc.ts';
 import { date, decimal, id, optionalText, parseAnswer, related } from './values.ts';
 
@@ -33,7 +34,7 @@ const InvoiceRows = z.array(
 );
 
 const MoveLineRows = z.array(z.object({ id, maturity_date: date.nullable(), reconciliation: id.nullable() }));
-const SaleRows = z.array(z.object({ id, number: optionalText, reference: optionalText }));
+const SaleRows = z.array(z.object({ id, number: optionalText, reference: optionalText, origin: z.string().nullable() }));
 
 const PARTIES = 'party.party';
 
@@ -75,10 +76,10 @@ export function trytonInvoices(rpc: TrytonRpc): ErpInvoices {
       const saleIds = [...new Set(invoices.flatMap((i) => i.sales))];
       const [lineAnswer, saleAnswer] = await Promise.all([
         lineIds.length === 0 ? [] : rpc.model(operation, 'account.move.line', 'read', [lineIds, ['maturity_date', 'reconciliation']], {}, options),
-        saleIds.length === 0 ? [] : rpc.model(operation, 'sale.sale', 'read', [saleIds, ['number', 'reference']], {}, options),
+        saleIds.length === 0 ? [] : rpc.model(operation, 'sale.sale', 'read', [saleIds, ['number', 'reference', 'origin']], {}, options),
       ]);
       const lines = new Map(parseAnswer(MoveLineRows, lineAnswer, operation, 'lines to pay').map((l) => [l.id, l]));
-      const sales = new Map(parseAnswer(SaleRows, saleAnswer, operation, 'sales').map((s) => [s.id, s]));
+      const sales = await withReturnedOrders(rpc, operation, parseAnswer(SaleRows, saleAnswer, operation, 'sales'), options);
       const byCustomer = new Map<string, ErpInvoice[]>(codes.filter((c) => known.has(c)).map((c) => [c, []]));
       for (const invoice of invoices) {
         const code = invoice['party.']?.code;
@@ -113,6 +114,33 @@ export function trytonInvoices(rpc: TrytonRpc): ErpInvoices {
       return null;
     },
   };
+}
+
+/**
+ * The sales by id, a return sale (`returns.ts`) standing for the order it returns goods of: its
+ * credit note belongs to that order. One more read, only when a page has a return's credit note.
+ */
+async function withReturnedOrders(
+  rpc: TrytonRpc,
+  operation: string,
+  rows: z.output<typeof SaleRows>,
+  options?: ErpCallOptions,
+): Promise<Map<number, z.output<typeof SaleRows>[number]>> {
+  const originOf = (row: z.output<typeof SaleRows>[number]) =>
+    row.reference?.startsWith(RETURN_PREFIX) && row.origin?.startsWith('sale.sale,') ? Number(row.origin.slice('sale.sale,'.length)) : null;
+  const originIds = [...new Set(rows.map(originOf).filter((o) => o !== null))];
+  const origins =
+    originIds.length === 0
+      ? new Map()
+      : new Map(
+          parseAnswer(
+            SaleRows,
+            await rpc.model(operation, 'sale.sale', 'read', [originIds, ['number', 'reference', 'origin']], {}, options),
+            operation,
+            'returned orders',
+          ).map((o) => [o.id, o]),
+        );
+  return new Map(rows.map((row) => [row.id, origins.get(originOf(row) ?? 0) ?? row]));
 }
 
 function notFound(code: string): ErpError {

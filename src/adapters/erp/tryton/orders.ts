@@ -20,6 +20,7 @@
 import { z } from 'zod';
 import type { ErpCallOptions, ErpHoldReason, ErpOrder, ErpOrderRequest, ErpOrders } from '../../../ports/erp-connector.ts';
 import { ErpError } from '../../../ports/erp-error.ts';
+import { NOT_A_DOCUMENT } from './document-entry.ts';
 import { fromRefusal } from './hold-reason.ts';
 import type { TrytonRpc } from './json-rpc.ts';
 import { searchSales, SALE_FIELDS, SaleRow, toOrders } from './sale-read.ts';
@@ -198,6 +199,8 @@ export function orderCalls(rpc: TrytonRpc, settings: TrytonOrderOptions = {}): O
       const domain = [
         ['party.code', '=', customerId],
         ['state', '!=', 'draft'],
+        // Quotations and returns are sales too; they are not the customer's orders.
+        NOT_A_DOCUMENT,
       ];
       const [orders, total] = await Promise.all([
         limit === 0

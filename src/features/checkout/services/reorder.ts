@@ -1,6 +1,6 @@
 /**
- * Reorder: a past order of the customer becomes a checkout preview at today's prices and
- * availability. Lines the ERP no longer sells to the customer (discontinued, restricted, gone
+ * Reorder: a past order (or a past quote) of the customer becomes a checkout preview at today's
+ * prices and availability — not the quote's prices: those are had by accepting the quote. Lines the ERP no longer sells to the customer (discontinued, restricted, gone
  * from the catalog) are left out of the preview and listed with the reason, so a buyer sees what
  * changed before ordering again. Like the preview, it writes nothing.
  *
@@ -30,11 +30,13 @@ export interface ReorderResult {
   userErrors: UserError[];
 }
 
-/** The past order as far as a reorder needs it; `null` when the caller may not see it. */
+/** The past order (or quote) as far as a reorder needs it; `null` when the caller may not see it. */
 export interface PastOrder {
   customerId: string;
   shipToId: string | null;
   lines: ReadonlyArray<Pick<ErpOrderLine, 'sku' | 'quantity'>>;
+  /** What it was, for the user errors: a past `order` (the default) or a `quote`. */
+  kind?: 'order' | 'quote';
 }
 
 /** Previews `past` again for the scope's customer, today. */
@@ -70,7 +72,13 @@ export async function reorder(deps: PreviewDeps, scope: RequestScope, past: Past
     return {
       preview: null,
       unavailableLines,
-      userErrors: [{ code: 'NOTHING_TO_REORDER', message: 'No line of this order is sold any more.', field: ['orderId'] }],
+      userErrors: [
+        {
+          code: 'NOTHING_TO_REORDER',
+          message: `No line of this ${past.kind ?? 'order'} is sold any more.`,
+          field: [past.kind === 'quote' ? 'quoteId' : 'orderId'],
+        },
+      ],
     };
   }
   // The same ship-to when it is still one of the customer's addresses; the default one otherwise.

@@ -69,6 +69,7 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   // stock are batched reads like a product's.
   'Query.checkoutPreview': { erp: 'live' },
   'Query.reorder': { erp: 'live' },
+  'Query.reorderQuote': { erp: 'live' },
   'CheckoutLine.price': { erp: 'prices' },
   'CheckoutLine.availability': { erp: 'stock' },
   // A customer's invoices are one cached read, filtered and paged by erpfront; the statement reads the same list.
