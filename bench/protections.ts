@@ -28,6 +28,8 @@ export async function benchProtections(options: { rounds: number; seconds: numbe
           AUTH_JWT_SECRET: secret,
           DATA_DIR: mkdtempSync(join(tmpdir(), 'erpfront-bench-')),
           QUERY_LIMITS: String(limits),
+          // Every request runs: the protections' cost is measured on the work they guard.
+          RESPONSE_CACHE: 'false',
           THROTTLE: limits ? 'on' : 'off',
           THROTTLE_LIMITS: JSON.stringify({ customers: { C0001: { capacity: 1e12, restorePerSecond: 1e12 } } }),
         },

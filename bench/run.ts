@@ -5,7 +5,7 @@
  * the fault campaign's long run: BENCH_CHAOS_ORDERS (default 3000) orders on three instances
  * sharing Redis, seed BENCH_CHAOS_SEED (random, printed); `npm run chaos` runs it alone.
  */
-import { benchCatalogPage } from './catalog-page.ts';
+import { benchCatalogPage, formatCatalogPage } from './catalog-page.ts';
 import { benchChangeFeed, formatChangeFeed } from './change-feed.ts';
 import { pinLoadGenerator, releaseCores } from './harness.ts';
 import { benchOrders } from './orders.ts';
@@ -22,19 +22,7 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFracti
 
 console.log(`erpfront bench: ${rounds} alternating rounds × ${seconds} s, 10 connections; ${pinLoadGenerator()}`);
 
-const page = await benchCatalogPage({ rounds, seconds });
-console.log(`\n## Warm CatalogPage, 48 SKUs (${fmt(page.bytes)} bytes of JSON; same answer from all three: ${page.sameAnswer})`);
-console.log('| server | req/s (median) | p50 ms | p99 ms | errors |');
-console.log('| --- | ---: | ---: | ---: | ---: |');
-console.log(
-  `| erpfront (auth, loaders, cache, jit) | ${fmt(page.erpfront.rps)} | ${fmt(page.erpfront.p50, 1)} | ${fmt(page.erpfront.p99, 1)} | ${page.erpfront.errors} |`,
-);
-console.log(`| bare graphql-yoga from memory | ${fmt(page.bare.rps)} | ${fmt(page.bare.p50, 1)} | ${fmt(page.bare.p99, 1)} | ${page.bare.errors} |`);
-console.log(
-  `| bare graphql-yoga + graphql-jit from memory | ${fmt(page.bareJit.rps)} | ${fmt(page.bareJit.p50, 1)} | ${fmt(page.bareJit.p99, 1)} | ${page.bareJit.errors} |`,
-);
-console.log(`ratio erpfront / bare yoga: ${page.ratio.toFixed(2)}× (target ≥ 0.80×)`);
-console.log(`ratio erpfront / bare yoga with the same jit: ${page.ratioJit.toFixed(2)}×`);
+console.log(`\n${formatCatalogPage(await benchCatalogPage({ rounds, seconds }), fmt)}`);
 
 const protections = await benchProtections({ rounds, seconds });
 console.log(

@@ -51,7 +51,9 @@ export async function benchScaleOut(options: { rounds: number; seconds: number }
     const sandboxPort = await freePort();
     children.push(await startServer(['src/entry/sandbox.ts'], { SANDBOX_PORT: String(sandboxPort) }, /127\.0\.0\.1/));
     // One caller flat out is a flood by design: throttling off, so this measures erpfront's own work.
-    const base = { ERP_URL: `http://127.0.0.1:${sandboxPort}`, AUTH_JWT_SECRET: secret, THROTTLE: 'off' };
+    // The response cache off: this measures what the Redis tier costs the entry cache on the warm path
+    // (a response-cache hit reads no entry at all, so with it on there would be nothing to measure).
+    const base = { ERP_URL: `http://127.0.0.1:${sandboxPort}`, AUTH_JWT_SECRET: secret, THROTTLE: 'off', RESPONSE_CACHE: 'false' };
     const ports = [await freePort(), await freePort(), await freePort()];
     const dir = () => mkdtempSync(join(tmpdir(), 'erpfront-bench-scale-'));
     children.push(await erpfront('0', { ...base, PORT: String(ports[0]), DATA_DIR: dir() }));

@@ -66,7 +66,14 @@ export function createApp(deps: AppDeps): Hono {
   // Before every route: a CatalogPage's JSON shrinks about ninefold (30 KB to 3.4 KB), the
   // GraphiQL page from 9 MB to 2.4 MB. The threshold only applies to answers that state their
   // length; streamed ones are compressed whatever their size (a few bytes' overhead).
-  if (deps.compress) app.use(compress({ threshold: 1024 }));
+  // Only for a client that accepts gzip or deflate: the middleware reads every answer's headers,
+  // which makes @hono/node-server build a full web Response (the body encoded once more) instead
+  // of writing the string it was given. An answer sent as is needs no `Vary: Accept-Encoding`:
+  // it suits every client, so a shared cache serving it to anyone is right.
+  if (deps.compress) {
+    const compressing = compress({ threshold: 1024 });
+    app.use((c, next) => (acceptsCompression(c.req.header('accept-encoding')) ? compressing(c, next) : next()));
+  }
   const graphql = graphqlRoute({
     engine: createGraphQLEngine(deps.graphql),
     verifyToken: deps.verifyToken,
@@ -89,4 +96,9 @@ export function createApp(deps: AppDeps): Hono {
     return unexpectedErrorResponse();
   });
   return app;
+}
+
+/** Whether `Accept-Encoding` may select gzip or deflate (the compress middleware decides which, and q-values). */
+function acceptsCompression(header: string | undefined): boolean {
+  return header !== undefined && /gzip|deflate|\*/i.test(header);
 }

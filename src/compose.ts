@@ -30,6 +30,8 @@ import { meterLink } from './services/erp/meter-link.ts';
 import { traceLink } from './services/erp/trace-link.ts';
 import { ReadThroughCache } from './services/read-through-cache.ts';
 import { RecentErrors } from './services/recent-errors.ts';
+import { ResponseCache } from './services/response-cache.ts';
+import type { CachedAnswer, ScopeNote } from './transport/graphql/response-cache/cached-answer.ts';
 import { Throttle } from './services/throttle/throttle.ts';
 import { createTokenVerifier, type TokenVerifier } from './services/token-verifier.ts';
 import type { GraphQLServices } from './transport/graphql/context.ts';
@@ -108,6 +110,10 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
   const localCache = createMemoryCacheStore({ maxEntries: env.CACHE_MAX_ENTRIES, maxBytes: env.CACHE_MAX_MB * 1024 * 1024 });
   const shared = backends.sharedCache ?? undefined;
   const cache = new ReadThroughCache({ local: localCache, shared, policies: freshnessPolicies(env), clock, metrics });
+  // Answers built from cache entries: dropped with them, on every instance (the invalidation bus).
+  const responseCache = env.RESPONSE_CACHE
+    ? new ResponseCache<CachedAnswer | ScopeNote>({ maxEntries: env.RESPONSE_CACHE_MAX_ENTRIES, maxBytes: env.RESPONSE_CACHE_MAX_MB * 1024 * 1024, clock })
+    : undefined;
   const invalidation = new CacheInvalidation({
     local: localCache,
     shared,
@@ -115,6 +121,7 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
     instanceId,
     logger: parts.logger,
     inflight: cache,
+    dependents: responseCache,
   });
   // The errors this instance answered lately (ops console), fed by the error policy and the request log.
   const recentErrors = new RecentErrors();
@@ -176,6 +183,7 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
       renderGraphiQL: parts.renderGraphiQL,
       throttle: throttle.enabled ? throttle : undefined,
       metrics,
+      responseCache: responseCache && { store: responseCache, clock },
       trustedDocuments: {
         mode: env.TRUSTED_DOCUMENTS,
         manifest: parts.trustedDocuments ?? [],
@@ -219,6 +227,8 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
     app,
     erp,
     cache,
+    /** Answers of repeated operations (RESPONSE_CACHE); `undefined` when off. */
+    responseCache,
     breaker,
     invalidation,
     /** Every caller's bucket of points (its status for `extensions.cost`). */

@@ -86,6 +86,10 @@ const EnvSchema = z
     DATA_DIR: z.string().min(1).default('./data'),
     CACHE_MAX_ENTRIES: positiveInt(100_000),
     CACHE_MAX_MB: positiveInt(256),
+    // Answers of repeated operations, per price scope (README "Response cache").
+    RESPONSE_CACHE: bool(true),
+    RESPONSE_CACHE_MAX_ENTRIES: positiveInt(10_000),
+    RESPONSE_CACHE_MAX_MB: positiveInt(64),
     FRESHNESS_ITEMS_SECONDS: seconds(3600),
     FRESHNESS_PRICES_SECONDS: seconds(300),
     FRESHNESS_AVAILABILITY_SECONDS: seconds(20),

@@ -25,6 +25,11 @@ export interface CacheInvalidationOptions {
    * under way for them do not store what they bring back (the read-through cache).
    */
   inflight?: { supersedeFetches(cacheKeys: readonly string[], patterns: readonly KeyPattern[]): void };
+  /**
+   * What is built from cache entries (the response cache): told of every key and pattern dropped
+   * here, at the moment the in-process tier drops them, and cleared with it.
+   */
+  dependents?: { drop(cacheKeys: readonly string[], patterns: readonly KeyPattern[]): void; clear(): void };
 }
 
 export class CacheInvalidation {
@@ -44,10 +49,12 @@ export class CacheInvalidation {
       },
       // Messages may have gone by unseen: any entry here could be one they named. The shared tier
       // was cleared before each message was sent, so the next reads refill from it or the ERP.
-      () =>
+      () => {
+        this.#o.dependents?.clear();
         void this.#o.local.clear().then((dropped) => {
           this.#o.logger.warn(`cache invalidations may have been missed while Redis was unreachable; dropped ${dropped} in-process cache entries`, { dropped });
-        }),
+        });
+      },
     );
   }
 
@@ -67,6 +74,7 @@ export class CacheInvalidation {
     this.#o.inflight?.supersedeFetches(cacheKeys, []);
     await this.#o.shared?.deleteMany(cacheKeys);
     await this.#o.local.deleteMany(cacheKeys);
+    this.#o.dependents?.drop(cacheKeys, []);
     await this.#o.bus?.publish({ domain, keys: [...keys], origin: this.#o.instanceId });
   }
 
@@ -81,6 +89,7 @@ export class CacheInvalidation {
     this.#o.inflight?.supersedeFetches([], scoped);
     for (const pattern of scoped) await this.#o.shared?.deleteMatching(pattern);
     for (const pattern of scoped) await this.#o.local.deleteMatching(pattern);
+    this.#o.dependents?.drop([], scoped);
     await this.#o.bus?.publish({ domain, keys: [], patterns: [...patterns], origin: this.#o.instanceId });
   }
 
@@ -90,6 +99,7 @@ export class CacheInvalidation {
     this.#o.inflight?.supersedeFetches(cacheKeys, patterns);
     await this.#o.local.deleteMany(cacheKeys);
     for (const pattern of patterns) await this.#o.local.deleteMatching(pattern);
+    this.#o.dependents?.drop(cacheKeys, patterns);
   }
 }
 

@@ -26,8 +26,9 @@ import type {
   StockRecord,
 } from '../ports/erp-connector.ts';
 import type { Logger } from '../ports/logger.ts';
-import type { MaybePromise } from './maybe-promise.ts';
-import type { ReadThroughCache, Cached, CacheDomain, FreshnessPolicy } from './read-through-cache.ts';
+import { Footprint } from './footprint.ts';
+import { isPromise, type MaybePromise } from './maybe-promise.ts';
+import { ReadThroughCache, type Cached, type CacheDomain, type FreshnessPolicy } from './read-through-cache.ts';
 
 export interface ErpReaderOptions {
   /** The most SKUs (or customers) sent to the ERP in one call: ERPs cap list filters. */
@@ -111,6 +112,8 @@ export class ErpReader {
   #authoritativePrices?: Map<number, DataLoader<PriceKey, Cached<PriceEntry | null>, string>>;
   readonly #erpReads: ErpReadCounts = { items: 0, prices: 0, stock: 0, accounts: 0, reps: 0, search: 0, activity: 0, invoices: 0 };
   #invoices?: DataLoader<string, Cached<ErpInvoice[]>, string>;
+  /** Set while a response is built for the response cache: every read from then on is noted. */
+  #footprint: Footprint | null = null;
 
   constructor(erp: ErpConnector, cache: ReadThroughCache, options: ErpReaderOptions) {
     this.#erp = erp;
@@ -127,33 +130,45 @@ export class ErpReader {
     return this.#erpReads;
   }
 
+  /**
+   * Notes every read from now on (cache key, age): what an answer built by this request depends
+   * on, for the response cache. Reads made before are not in it.
+   */
+  track(): Footprint {
+    return (this.#footprint ??= new Footprint());
+  }
+
   /** Counts a catalog search that reached the ERP (the search resolver reads through the cache itself). */
   countSearch(): void {
     this.#erpReads.search += 1;
   }
 
   item(sku: string): MaybePromise<Cached<Item>> {
-    return this.#cache.peek<Item>('items', sku) ?? (this.#items ??= this.#loader('items', identity, (skus, call) => this.#erp.getItems(skus, call))).load(sku);
+    const read =
+      this.#cache.peek<Item>('items', sku) ?? (this.#items ??= this.#loader('items', identity, (skus, call) => this.#erp.getItems(skus, call))).load(sku);
+    return this.#footprint ? this.#noted('items', sku, read) : read;
   }
 
   account(customerId: string): MaybePromise<Cached<CustomerAccount>> {
-    return (
+    const read =
       this.#cache.peek<CustomerAccount>('accounts', customerId) ??
-      (this.#accounts ??= this.#loader('accounts', identity, (ids, call) => this.#erp.getCustomers(ids, call))).load(customerId)
-    );
+      (this.#accounts ??= this.#loader('accounts', identity, (ids, call) => this.#erp.getCustomers(ids, call))).load(customerId);
+    return this.#footprint ? this.#noted('accounts', customerId, read) : read;
   }
 
   salesRep(repId: string): MaybePromise<Cached<SalesRep>> {
-    return (
-      this.#cache.peek<SalesRep>('reps', repId) ?? (this.#reps ??= this.#loader('reps', identity, (ids, call) => this.#erp.getSalesReps(ids, call))).load(repId)
-    );
+    const read =
+      this.#cache.peek<SalesRep>('reps', repId) ??
+      (this.#reps ??= this.#loader('reps', identity, (ids, call) => this.#erp.getSalesReps(ids, call))).load(repId);
+    return this.#footprint ? this.#noted('reps', repId, read) : read;
   }
 
   price(key: PriceKey): MaybePromise<Cached<PriceEntry | null>> {
-    return (
-      this.#cache.peek<PriceEntry | null>('prices', priceKeyId(key)) ??
-      (this.#prices ??= this.#loader('prices', priceKeyId, (keys, call) => this.#erp.getPrices(keys, call), PRICE_SCOPES)).load(key)
-    );
+    const id = priceKeyId(key);
+    const read =
+      this.#cache.peek<PriceEntry | null>('prices', id) ??
+      (this.#prices ??= this.#loader('prices', priceKeyId, (keys, call) => this.#erp.getPrices(keys, call), PRICE_SCOPES)).load(key);
+    return this.#footprint ? this.#noted('prices', id, read) : read;
   }
 
   /**
@@ -173,9 +188,25 @@ export class ErpReader {
   }
 
   stock(sku: string): MaybePromise<Cached<StockRecord>> {
-    return (
-      this.#cache.peek<StockRecord>('stock', sku) ?? (this.#stock ??= this.#loader('stock', identity, (skus, call) => this.#erp.getStock(skus, call))).load(sku)
-    );
+    const read =
+      this.#cache.peek<StockRecord>('stock', sku) ??
+      (this.#stock ??= this.#loader('stock', identity, (skus, call) => this.#erp.getStock(skus, call))).load(sku);
+    return this.#footprint ? this.#noted('stock', sku, read) : read;
+  }
+
+  /** A read, noted in the footprint once it is there (a failed read is noted by the answer's error). */
+  #noted<T>(domain: CacheDomain, id: string, read: MaybePromise<Cached<T>>): MaybePromise<Cached<T>> {
+    const footprint = this.#footprint!;
+    const freshMs = this.#cache.freshMs(domain);
+    const cacheKey = ReadThroughCache.key(domain, id);
+    if (!isPromise(read)) {
+      footprint.note(domain, cacheKey, read, freshMs);
+      return read;
+    }
+    return read.then((cached) => {
+      footprint.note(domain, cacheKey, cached, freshMs);
+      return cached;
+    });
   }
 
   /** Every invoice and credit memo of a customer, newest first: customers asked for in one tick, one ERP call. */

@@ -89,6 +89,11 @@ export class ReadThroughCache {
     return `${domain}:${key}`;
   }
 
+  /** How long `domain` keeps a value fresh, in ms. */
+  freshMs(domain: CacheDomain): number {
+    return this.#policies[domain].freshMs;
+  }
+
   /** A fresh value from the in-process tier, synchronously; `undefined` when there is none. */
   peek<T>(domain: CacheDomain, key: string): Cached<T> | undefined {
     const entry = this.#local.getSync<T>(ReadThroughCache.key(domain, key));

@@ -10,11 +10,14 @@
  * from the error's kind, never with the library's text or the configuration (the JWKS URL).
  *
  * Verified tokens are remembered until they expire (five minutes at most), so a busy buyer's
- * token is checked with WebCrypto once rather than on every request.
+ * token is checked with WebCrypto once rather than on every request: by the SHA-256 of the token
+ * (the tokens themselves are not kept, and every key is 32 bytes), in an LRU of 10,000; a refusal
+ * is never remembered.
  *
  * @module
  */
 import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { withoutAddresses } from '../domain/loggable-error.ts';
 import { principalFromClaims, type Principal } from '../domain/principal.ts';
@@ -74,7 +77,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   const expected = { issuer: options.issuer, audience: options.audience, algorithms, requiredClaims: ['exp'], clockTolerance: CLOCK_TOLERANCE_SECONDS };
 
   return async (token) => {
-    const hit = remembered.get(token);
+    const id = createHash('sha256').update(token).digest('base64url');
+    const hit = remembered.get(id);
     if (hit && hit.until > now()) return { principal: hit.principal };
     const early = precheck(token, expected, now());
     if (early) return { problem: early };
@@ -89,7 +93,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     }
     const result = principalFromClaims(claims);
     if ('problem' in result) return result;
-    remembered.set(token, { principal: result, until: Math.min(claims.exp! * 1000, now() + 300_000) });
+    remembered.set(id, { principal: result, until: Math.min(claims.exp! * 1000, now() + 300_000) });
     return { principal: result };
   };
 }

@@ -25,7 +25,10 @@ const LIMITS = {
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ THROTTLE_LIMITS: JSON.stringify(LIMITS) });
+  // Event-loop load shedding off: on a busy machine the flood (one caller, six connections) is
+  // what shedding refuses first, with 503 instead of the 429s this file checks. Shedding has its
+  // own tests (overload).
+  stack = await startStack({ THROTTLE_LIMITS: JSON.stringify(LIMITS), OVERLOAD_EVENT_LOOP_DELAY_MS: '0' });
 });
 afterAll(() => stack?.close());
 
@@ -69,7 +72,8 @@ describe('throttling: a bucket per caller', () => {
     const served = flooded.answers.filter((a) => a.status === 200);
     const refused = flooded.answers.filter((a) => a.status !== 200);
     expect(refused.length).toBeGreaterThan(flooded.answers.length / 2);
-    const costs = new Set(refused.map(expectThrottled));
+    // Not `map(expectThrottled)`: the index would be taken for the restore rate.
+    const costs = new Set(refused.map((answer) => expectThrottled(answer)));
     expect(costs.size).toBe(1);
     const cost = [...costs][0]!;
     // No more than the bucket held plus what was restored while flooding (the warm-up took some).

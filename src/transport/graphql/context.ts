@@ -9,6 +9,7 @@ import type { ErpConnector } from '../../ports/erp-connector.ts';
 import type { ReadThroughCache } from '../../services/read-through-cache.ts';
 import type { RequestScope } from '../../services/request-scope.ts';
 import type { GraphQLFacts } from '../http/request-log.ts';
+import type { ResponseCacheSlot } from './response-cache/cached-answer.ts';
 
 /** Limits and policies the GraphQL layer enforces. */
 export interface GraphQLLimits {
@@ -31,4 +32,6 @@ export interface GraphQLContext extends RequestScope {
   services: GraphQLServices;
   /** What the request's log line says about it; the engine adds the operation's name. */
   facts: GraphQLFacts;
+  /** Where this request's answer is kept for repeats, when it may be (the response cache). */
+  responseCache?: ResponseCacheSlot;
 }

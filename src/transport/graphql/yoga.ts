@@ -23,6 +23,11 @@ import { TrustedDocuments } from './trusted-documents/trusted-documents.ts';
 import { useFiniteVariables } from './plugins/use-finite-variables.ts';
 import { useIntrospectionSwitch } from './plugins/use-introspection-switch.ts';
 import { useTracing } from './plugins/use-tracing.ts';
+import { useResponseCache } from './plugins/use-response-cache.ts';
+import type { AnswerCache } from './response-cache/cached-answer.ts';
+import { ResponseCacheFront } from './response-cache/front.ts';
+import { FastPath } from './fast-path.ts';
+import type { Clock } from '../../ports/clock.ts';
 import { scalars } from './scalars.ts';
 
 export interface GraphQLEngineOptions {
@@ -56,9 +61,11 @@ export interface GraphQLEngineOptions {
   /** The callers' buckets the cost is charged to; absent: no throttling. */
   throttle?: CostThrottle;
   /** Where the engine counts what it admits, refuses and what operations cost. */
-  metrics?: Pick<Metrics, 'graphqlDocument' | 'requestRefused' | 'operationCost'>;
   /** Told of the errors the error policy holds the detail of (`useErrorPolicy`'s `onError`). */
   onError?: ErrorPolicyOptions['onError'];
+  metrics?: Pick<Metrics, 'graphqlDocument' | 'requestRefused' | 'operationCost' | 'cacheRequest'>;
+  /** Answers of repeated operations (RESPONSE_CACHE); absent: every operation runs. */
+  responseCache?: { store: AnswerCache; clock: Clock };
 }
 
 /** The limits on documents and their cost, from the environment. */
@@ -123,6 +130,16 @@ export function createGraphQLEngine(options: GraphQLEngineOptions) {
           rules: options.introspection === false ? [NoSchemaIntrospectionCustomRule] : [],
         });
   const limits = options.limits ?? false;
+  // Queries run again by their compilation, where code may be generated (not on Workers).
+  const fastPath =
+    options.jit === false
+      ? null
+      : new FastPath({
+          schema,
+          limits: limits && { maxSkusPerRequest: limits.maxSkusPerRequest, maxQueryCost: limits.maxQueryCost },
+          throttle: options.throttle,
+          metrics: options.metrics,
+        });
   const yoga = createYoga<GraphQLServerContext>({
     schema,
     // GraphQL-over-HTTP's name for a registered document's id (useTrustedDocuments).
@@ -166,11 +183,26 @@ export function createGraphQLEngine(options: GraphQLEngineOptions) {
           throttle: options.throttle,
           metrics: options.metrics,
         }),
+      // Last before execution: it keeps only what ran past every check above.
+      options.responseCache !== undefined && useResponseCache(),
+      ...(fastPath ? [fastPath.plugin()] : []),
       options.jit !== false && useGraphQlJit(),
     ],
   });
+  // The same checks and charge, for a repeated operation answered without running it (response-cache/front.ts).
+  const responseCache = options.responseCache
+    ? new ResponseCacheFront({
+        store: options.responseCache.store,
+        schema,
+        throttle: options.throttle,
+        showCost: Boolean(limits) || options.throttle !== undefined,
+        metrics: options.metrics,
+      })
+    : null;
   const graphiql = options.graphiql !== false;
   return Object.assign(yoga, {
+    responseCache,
+    fastPath,
     /**
      * For a browser's GET of `/graphql` while GraphiQL is on, with no operation in it: the request
      * to hand yoga without a token, so that yoga can only render the IDE page. `null` for every

@@ -9,6 +9,8 @@ import type { Principal } from '../../domain/principal.ts';
 import { actingFor, openRequestScope } from '../../services/request-scope.ts';
 import type { TokenVerifier } from '../../services/token-verifier.ts';
 import type { GraphQLServices } from '../graphql/context.ts';
+import type { GraphQLContext } from '../graphql/context.ts';
+import { answerMediaType } from '../graphql/response-cache/front.ts';
 import type { GraphQLEngine } from '../graphql/yoga.ts';
 import { authorizeCustomer } from './authorize-customer.ts';
 import { authenticationFailure } from './bearer.ts';
@@ -71,6 +73,48 @@ export function graphqlRoute(options: GraphQLRouteOptions) {
     facts.customerId = decision.customerId;
     if (decision.customerId !== null) options.customerSeen?.(decision.customerId);
 
-    return engine.handle(limited.request, { ...actingFor(scope, decision.customerId), services, facts });
+    const context: GraphQLContext = { ...actingFor(scope, decision.customerId), services, facts };
+    const { responseCache, fastPath } = engine;
+    const length = Number(request.headers.get('content-length') ?? Number.NaN);
+    // A page's body is a few KB; a larger one (or a chunked one) goes to the engine alone: no key
+    // is built of it, and it is parsed once.
+    if ((responseCache || fastPath) && request.method === 'POST' && length <= FAST_BODY_BYTES) {
+      const mediaType = answerMediaType(request.headers.get('accept'));
+      if (mediaType !== null && /^application\/json\s*(;|$)/i.test(request.headers.get('content-type') ?? '')) {
+        const body = await readBodyOnce(limited.request).catch(() => null);
+        if (body !== null) {
+          // A repeated operation from the response cache; else a known query by its compilation; else the engine.
+          const outcome = responseCache && decision.customerId !== null ? await responseCache.lookup({ context, body: body.text, mediaType }) : null;
+          if (outcome && 'response' in outcome) return outcome.response;
+          if (outcome) context.responseCache = outcome.slot;
+          const fast = fastPath && body.parsed !== undefined ? await fastPath.run(body.parsed, context, mediaType, context.responseCache) : null;
+          if (fast) return fast;
+        }
+      }
+    }
+    return engine.handle(limited.request, context);
   };
+}
+
+/** The largest body the response cache and the fast path look at. */
+const FAST_BODY_BYTES = 32 * 1024;
+
+/**
+ * Reads a request's body as text (the response cache's key) and parses it once, and lets the
+ * engine read the same body afterwards: yoga reads a JSON body with `request.json()`, which is
+ * answered from it (an invalid body still fails there, as a 400). Without this, the engine would
+ * need a new Request built around the text, a web stream for a body already read (see yoga.ts).
+ */
+async function readBodyOnce(request: Request): Promise<{ text: string; parsed: unknown }> {
+  const text = await request.text();
+  let parsed: unknown;
+  let invalid: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    invalid = error;
+  }
+  const json = () => (invalid === undefined ? Promise.resolve(parsed) : Promise.reject(invalid));
+  Object.defineProperty(request, 'json', { value: json, configurable: true });
+  return { text, parsed };
 }

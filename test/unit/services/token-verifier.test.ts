@@ -41,4 +41,23 @@ describe('createTokenVerifier (HS256)', () => {
     expect(await verify(none)).toHaveProperty('problem');
     expect(await verify(`${header}.${payload}.${'A'.repeat(43)}`)).toEqual({ problem: expect.stringContaining('signature') });
   });
+
+  it('remembers a verified token until its exp, never after; a token refused is refused again', async () => {
+    let clock = now * 1000;
+    const verify = createTokenVerifier({ secret: SECRET, logger: silentLogger, now: () => clock });
+    const token = await sign({ exp: now + 60 });
+    const first = await verify(token);
+    expect(first).toHaveProperty('principal.customerId', 'C0001');
+    // Remembered: the same principal, not a second verification.
+    clock += 30_000;
+    expect(((await verify(token)) as { principal: unknown }).principal).toBe((first as { principal: unknown }).principal);
+    // Past exp (and the clock tolerance): checked again, and refused.
+    clock = (now + 60 + 31) * 1000;
+    expect(await verify(token)).toEqual({ problem: expect.stringContaining('expired') });
+    const [header, payload] = token.split('.');
+    const forged = `${header}.${payload}.${'A'.repeat(43)}`;
+    clock = now * 1000;
+    expect(await verify(forged)).toHaveProperty('problem');
+    expect(await verify(forged)).toHaveProperty('problem');
+  });
 });

@@ -54,8 +54,11 @@ export function createMemoryThrottleStore(options: MemoryThrottleStoreOptions = 
       checkBucketCall(points, limits);
       const now = limits.now ?? clock.now();
       const after = Math.min(limits.capacity, levelAt(buckets.get(key), limits, now) + points);
-      // A full bucket is no bucket: forgetting it keeps the store to the callers still owing.
-      if (after >= limits.capacity) buckets.delete(key);
+      // A full bucket is no bucket: forgetting it keeps the store to the callers still owing. Not
+      // the last one, though: lru-cache empties itself by clearing arrays as long as its maximum
+      // (100,000 buckets), and one busy caller refunded on every request paid that every time
+      // (10% of a warm page's CPU). A full bucket kept reads as a forgotten one.
+      if (after >= limits.capacity && buckets.size > 1) buckets.delete(key);
       else buckets.set(key, { level: after, at: now });
       return level(after, limits);
     },

@@ -16,7 +16,7 @@ const MAX_VARIABLE_DEPTH = 32;
  * {@link MAX_VARIABLE_DEPTH}, or `null`. Walks with its own stack: a hostile body nested
  * thousands of levels deep must not exhaust the call stack.
  */
-function findNonFinite(value: unknown): string | 'depth' | null {
+export function findNonFinite(value: unknown): string | 'depth' | null {
   const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value, path: '$', depth: 0 }];
   while (stack.length > 0) {
     const { value: current, path, depth } = stack.pop()!;

@@ -159,7 +159,7 @@ function isSingleResult(result: unknown): result is ExecutionResult {
 }
 
 /** A cost as JSON can carry it: a document may cost more than a double counts exactly. */
-function shown(points: number): number {
+export function shown(points: number): number {
   return Number.isFinite(points) ? Math.min(points, Number.MAX_SAFE_INTEGER) : Number.MAX_SAFE_INTEGER;
 }
 
@@ -188,7 +188,7 @@ function tooCostly(cost: number, limit: number): GraphQLError {
 }
 
 /** The caller's bucket does not hold the cost now (429, come back later), or ever (400, ask for less). */
-function throttled(requested: number, status: ThrottleStatus, retryAfterMs: number | null): GraphQLError {
+export function throttled(requested: number, status: ThrottleStatus, retryAfterMs: number | null): GraphQLError {
   if (retryAfterMs === null) {
     return createGraphQLError(
       `This request costs ${requested} points, more than this caller's bucket holds (${status.maximumAvailable}). Ask for fewer items per request.`,

@@ -24,6 +24,21 @@ import { trace } from '@opentelemetry/api';
 import { inSpan, SpanAttributes, spanFailed } from '../../../services/tracing.ts';
 import type { GraphQLContext } from '../context.ts';
 
+/**
+ * The operation's span as this plugin makes it, for the paths that answer without the engine (a
+ * response-cache hit, a learned query): `query <Name>`, its type, name and the request's id.
+ */
+export function inOperationSpan<T>(operationName: string | null, requestId: string | undefined, fn: () => Promise<T>): Promise<T> {
+  return inSpan(operationName === null ? 'query' : `query ${operationName}`, {}, (span) => {
+    if (span.isRecording()) {
+      span.setAttribute('graphql.operation.type', 'query');
+      if (operationName !== null) span.setAttribute('graphql.operation.name', operationName);
+      if (requestId) span.setAttribute(SpanAttributes.requestId, requestId);
+    }
+    return fn();
+  });
+}
+
 export function useTracing(): Plugin<Pick<GraphQLContext, 'requestId'>> {
   return {
     instrumentation: {

@@ -1,0 +1,121 @@
+/**
+ * `npm run bench:profile`: where the warm CatalogPage's CPU time goes. Starts the sandbox ERP and
+ * erpfront (every protection on, as in the page bench) under `node --cpu-prof`, warms the page,
+ * loads it for BENCH_SECONDS (default 10), stops erpfront and prints the profile's self time by
+ * package / source area and the costliest functions. RESPONSE_CACHE=true profiles the response
+ * cache's hits instead of the page running. CPU time, not req/s: it holds on a loaded machine.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { signToken } from '../scripts/sign-token.ts';
+import { CATALOG_PAGE, skus } from '../test/support/stack.ts';
+import { freePort, load, pinLoadGenerator, startServer } from './harness.ts';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  startTime: number;
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const responseCache = process.env.RESPONSE_CACHE === 'true';
+console.log(`profile of the warm CatalogPage, ${seconds} s, response cache ${responseCache ? 'on' : 'off'}; ${pinLoadGenerator()}`);
+
+const secret = randomBytes(32).toString('base64url');
+const profDir = mkdtempSync(join(tmpdir(), 'erpfront-prof-'));
+const [sandboxPort, port] = [await freePort(), await freePort()];
+const sandbox = await startServer(['src/entry/sandbox.ts'], { SANDBOX_PORT: String(sandboxPort) }, /127\.0\.0\.1/);
+const erpfront = await startServer(
+  ['--cpu-prof', `--cpu-prof-dir=${profDir}`, 'src/entry/node.ts'],
+  {
+    PORT: String(port),
+    ERP_URL: `http://127.0.0.1:${sandboxPort}`,
+    AUTH_JWT_SECRET: secret,
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'erpfront-bench-')),
+    QUERY_LIMITS: 'true',
+    THROTTLE: 'on',
+    THROTTLE_LIMITS: JSON.stringify({ customers: { C0001: { capacity: 1e12, restorePerSecond: 1e12 } } }),
+    OVERLOAD_EVENT_LOOP_DELAY_MS: '2000',
+    RESPONSE_CACHE: String(responseCache),
+  },
+  /GraphQL at/,
+);
+let requests = 0;
+// The load's window on the monotonic clock V8 stamps samples with: start-up and warm-up left out.
+let window = [0, 0];
+try {
+  const token = await signToken({ secret, roles: ['buyer'], customerId: 'C0001' });
+  const body = JSON.stringify({ query: CATALOG_PAGE, variables: { skus: skus(48), quantity: 1 } });
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+  const url = `http://127.0.0.1:${port}/graphql`;
+  for (let i = 0; i < 3; i++) await (await fetch(url, { method: 'POST', headers, body })).text();
+  const started = Number(process.hrtime.bigint() / 1000n);
+  const round = await load(url, { headers, body }, seconds);
+  window = [started, Number(process.hrtime.bigint() / 1000n)];
+  requests = Math.round(round.rps * seconds);
+  console.log(`load: ${Math.round(round.rps)} req/s, p99 ${round.p99} ms, ${round.errors} errors`);
+} finally {
+  const exited = new Promise((resolve) => erpfront.once('exit', resolve));
+  erpfront.kill('SIGINT');
+  await exited;
+  sandbox.kill('SIGKILL');
+}
+
+const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+if (!file) throw new Error(`no profile written in ${profDir}`);
+const profile = JSON.parse(readFileSync(join(profDir, file), 'utf8')) as Profile;
+const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const self = new Map<number, number>();
+let at = profile.startTime;
+for (let i = 0; i < profile.samples.length; i++) {
+  at += profile.timeDeltas[i] ?? 0;
+  if (at < window[0]! || at > window[1]!) continue;
+  self.set(profile.samples[i]!, (self.get(profile.samples[i]!) ?? 0) + (profile.timeDeltas[i] ?? 0));
+}
+
+/** Where a frame's code lives: a package, an erpfront source area, node's own, or V8 (GC, idle, program). */
+function area(url: string, name: string): string {
+  if (!url) return `(${name || 'native'})`;
+  const pkg = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
+  if (pkg) return pkg[1]!;
+  const src = url.match(/\/(src\/[^/]+\/[^/]+)/);
+  if (src) return src[1]!;
+  if (url.startsWith('node:')) return url;
+  return url.replace(/^.*\//, '');
+}
+
+const areas = new Map<string, number>();
+const functions = new Map<string, number>();
+let total = 0;
+for (const [id, us] of self) {
+  const { callFrame } = byId.get(id)!;
+  total += us;
+  const a = area(callFrame.url, callFrame.functionName);
+  areas.set(a, (areas.get(a) ?? 0) + us);
+  const f = `${callFrame.functionName || '(anonymous)'} ${callFrame.url ? `${area(callFrame.url, '')}:${callFrame.lineNumber + 1}` : ''}`;
+  functions.set(f, (functions.get(f) ?? 0) + us);
+}
+const idle = areas.get('(idle)') ?? 0;
+const busy = total - idle;
+const top = (m: Map<string, number>, n: number) =>
+  [...m]
+    .filter(([k]) => k !== '(idle)')
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n);
+console.log(
+  `\nCPU during the load: ${(busy / 1e6).toFixed(2)} s busy of ${(total / 1e6).toFixed(2)} s sampled; ${requests ? `${(busy / requests).toFixed(0)} µs per page` : ''}`,
+);
+console.log('\n| self time by area | share of busy | µs per page |');
+console.log('| --- | ---: | ---: |');
+for (const [k, us] of top(areas, 25)) console.log(`| ${k} | ${((us / busy) * 100).toFixed(1)}% | ${requests ? (us / requests).toFixed(1) : ''} |`);
+console.log('\n| costliest functions (self) | share of busy |');
+console.log('| --- | ---: |');
+for (const [k, us] of top(functions, 25)) console.log(`| ${k} | ${((us / busy) * 100).toFixed(1)}% |`);

@@ -1,0 +1,89 @@
+/**
+ * What the response cache keeps of one answer, and the request's slot that builds it: the key it
+ * goes under and the footprint of what the request reads.
+ *
+ * @module
+ */
+import type { DocumentNode } from 'graphql';
+import type { Footprint } from '../../../services/footprint.ts';
+import type { ResponseCache } from '../../../services/response-cache.ts';
+import type { QueryCost } from '../cost/query-cost.ts';
+import type { ResponsePlan } from './plan.ts';
+
+/** One root selection of a cached answer: its text, kept (`"products":[…]`), or a live field's response key. */
+export type AnswerPart = { text: string } | { live: string };
+
+export interface CachedAnswer {
+  /** In document order. */
+  parts: readonly AnswerPart[];
+  /** The live root fields' document (run for every request); `null` when every part is kept. */
+  residual: DocumentNode | null;
+  /** The variables the operation ran with (the key's body holds the same). */
+  variables: Record<string, unknown> | undefined;
+  /** What the operation costs; charged to the caller on every answer, as when it runs. */
+  cost: QueryCost;
+  operationName: string | null;
+  /**
+   * The cache reads it was built from, by domain: served again from the cache by every hit, and
+   * counted so (`erpfront_cache_requests_total{cache,result="hit"}`), as when the operation runs.
+   */
+  reads: ReadonlyArray<readonly [domain: string, count: number]>;
+}
+
+/**
+ * A customer's price scope as last read by this instance (`currency␁priceList␁contract`), kept
+ * beside the answers and tagged by the account's cache key, so that an instance whose account
+ * entry lives only in the shared tier still finds its answers without a read, and forgets the
+ * scope when the account changes or ages out.
+ */
+export interface ScopeNote {
+  scope: string;
+}
+
+/** The store of cached answers (and the scope notes that key them). */
+export type AnswerCache = ResponseCache<CachedAnswer | ScopeNote>;
+
+/** Set on the GraphQL context by the HTTP route when a request's answer may be kept. */
+export interface ResponseCacheSlot {
+  store: AnswerCache;
+  /**
+   * Scope, principal's roles and the request body (see `response-cache/front.ts`), once the
+   * customer's account is in the cache (the run reads it); `null`: not kept.
+   */
+  key: () => string | null;
+  /** What the request reads from the moment the slot was opened. */
+  footprint: Footprint;
+  /** The store's generation when the slot was opened (see `ResponseCache.set`). */
+  generation: number;
+}
+
+/** Per-part estimate of the store's own overhead (map entries, the part objects), in bytes. */
+const OVERHEAD_BYTES = 64;
+
+/**
+ * Keeps the answer an operation ran to, when it may be kept: not when it read anything stale (a
+ * stale answer is served by running, which marks it), nor when it read nothing (its age unknown),
+ * nor past the freshness of what it read. `data` is the executed result, without errors: the text
+ * kept is `JSON.stringify` of it, as the engine sends it, so a hit is byte for byte what ran.
+ */
+export function keepAnswer(
+  slot: ResponseCacheSlot,
+  plan: ResponsePlan,
+  data: Record<string, unknown>,
+  run: { variables: Record<string, unknown> | undefined; cost: QueryCost; operationName: string | null },
+): void {
+  const { footprint } = slot;
+  if (footprint.stale || footprint.tags.size === 0) return;
+  const key = slot.key();
+  if (key === null) return;
+  const parts: AnswerPart[] = plan.fields.map((f) =>
+    f.cached ? { text: `${JSON.stringify(f.responseKey)}:${JSON.stringify(data[f.responseKey] ?? null)}` } : { live: f.responseKey },
+  );
+  const answer: CachedAnswer = { parts, residual: plan.residual, ...run, reads: [...footprint.reads] };
+  const tags = [...footprint.tags];
+  let bytes = key.length + OVERHEAD_BYTES * (parts.length + 4);
+  for (const part of parts) if ('text' in part) bytes += part.text.length;
+  for (const tag of tags) bytes += tag.length + OVERHEAD_BYTES;
+  // The store refuses what is already past its freshness, and what was built across a drop.
+  slot.store.set(key, { value: answer, tags, expiresAt: footprint.freshUntil, bytes }, slot.generation);
+}
