@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTrytonConnector } from '../../src/adapters/erp/tryton/index.ts';
 import { ErpError } from '../../src/ports/erp-error.ts';
-import { startTryton, TRYTON_USER, trytonAvailable, type RunningTryton } from '../support/tryton.ts';
+import { startTryton, TRYTON_USER, trytonAvailable, type RunningTryton, TRYTON_TEST_TIMEOUT_MS } from '../support/tryton.ts';
 import { runErpConnectorContract, type ConnectorFixtures } from './erp-connector.contract.ts';
 
 const available = trytonAvailable('Tryton connector conformance suite');
@@ -148,7 +148,7 @@ describe.skipIf(!available)('Tryton connector', () => {
         if (String(init?.body).includes('common.db.login')) logins.push('login');
         return fetch(input, init);
       };
-      const connector = createTrytonConnector({ url: tryton.url, ...TRYTON_USER, fetch: spy });
+      const connector = createTrytonConnector({ url: tryton.url, ...TRYTON_USER, fetch: spy, timeoutMs: TRYTON_TEST_TIMEOUT_MS });
       await connector.ping();
       expect((await connector.rpc.session()).company).toBe(tryton.ids.company_id);
       // Log the session out behind the connector's back: its next call gets 401.
@@ -164,12 +164,12 @@ describe.skipIf(!available)('Tryton connector', () => {
     });
 
     it('maps a wrong password to ERP_AUTH_FAILED', async () => {
-      const connector = createTrytonConnector({ url: tryton.url, username: 'webstore', password: 'wrong' });
+      const connector = createTrytonConnector({ url: tryton.url, username: 'webstore', password: 'wrong', timeoutMs: TRYTON_TEST_TIMEOUT_MS });
       await expect(connector.ping()).rejects.toMatchObject({ code: 'ERP_AUTH_FAILED', operation: 'ping' });
     });
 
     it('maps a method Tryton does not expose (403) to ERP_BAD_RESPONSE naming the method', async () => {
-      const connector = createTrytonConnector({ url: tryton.url, ...TRYTON_USER });
+      const connector = createTrytonConnector({ url: tryton.url, ...TRYTON_USER, timeoutMs: TRYTON_TEST_TIMEOUT_MS });
       const error = await connector.rpc.model('test', 'product.product', 'get_sale_price', [[1], 10]).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ErpError);
       expect(error).toMatchObject({ code: 'ERP_BAD_RESPONSE' });
@@ -177,7 +177,7 @@ describe.skipIf(!available)('Tryton connector', () => {
     });
 
     it('maps a UserError to ERP_REJECTED with Tryton’s message, and a server exception to ERP_UNAVAILABLE', async () => {
-      const connector = createTrytonConnector({ url: tryton.url, ...TRYTON_USER });
+      const connector = createTrytonConnector({ url: tryton.url, ...TRYTON_USER, timeoutMs: TRYTON_TEST_TIMEOUT_MS });
       const refused = await connector.rpc.model('test', 'sale.sale', 'create', [[{ reference: 'no party' }]]).catch((e: unknown) => e);
       expect(refused).toMatchObject({ code: 'ERP_REJECTED', reason: 'INVALID_ORDER' });
       expect((refused as Error).message).toContain('Party');
@@ -186,7 +186,7 @@ describe.skipIf(!available)('Tryton connector', () => {
     });
 
     it('maps a refused connection to ERP_UNAVAILABLE and a silent server to ERP_TIMEOUT', async () => {
-      const refused = createTrytonConnector({ url: 'http://127.0.0.1:9/demo/', ...TRYTON_USER });
+      const refused = createTrytonConnector({ url: 'http://127.0.0.1:9/demo/', ...TRYTON_USER, timeoutMs: TRYTON_TEST_TIMEOUT_MS });
       await expect(refused.ping()).rejects.toMatchObject({ code: 'ERP_UNAVAILABLE', operation: 'ping' });
       const { createServer } = await import('node:http');
       const silent = createServer(() => {});

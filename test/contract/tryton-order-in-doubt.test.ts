@@ -14,7 +14,7 @@ import type { ErpOrderRequest } from '../../src/ports/erp-connector.ts';
 import { createTimerScheduler } from '../../src/adapters/scheduler/timer-scheduler.ts';
 import { OrderDispatcher } from '../../src/features/orders/services/order-dispatcher.ts';
 import { silentLogger } from '../../src/ports/logger.ts';
-import { startTryton, TRYTON_USER, trytonAvailable, type RunningTryton } from '../support/tryton.ts';
+import { startTryton, TRYTON_USER, trytonAvailable, type RunningTryton, TRYTON_TEST_TIMEOUT_MS } from '../support/tryton.ts';
 import { newExternalRef } from './erp-connector-orders.contract.ts';
 
 const available = trytonAvailable('Tryton order in doubt');
@@ -53,7 +53,7 @@ describe.skipIf(!available)('Tryton: an order whose entry was cut short after qu
     lines: [{ sku: 'SKU-1001', quantity: 2, unitPrice: '12.50', unitOfMeasure: 'EA' }],
   });
   const salesWithReference = async (reference: string) =>
-    (await createTrytonConnector({ url: tryton.url, ...TRYTON_USER }).rpc.model('test', 'sale.sale', 'search_read', [
+    (await createTrytonConnector({ url: tryton.url, ...TRYTON_USER, timeoutMs: TRYTON_TEST_TIMEOUT_MS }).rpc.model('test', 'sale.sale', 'search_read', [
       [['reference', '=', reference]],
       0,
       null,
@@ -63,7 +63,7 @@ describe.skipIf(!available)('Tryton: an order whose entry was cut short after qu
 
   it('createOrder called again confirms the quotation the lost reply left, once', async () => {
     const lossy = losingFirstQuoteReply();
-    const connector = createTrytonConnector({ url: tryton.url, ...TRYTON_USER, fetch: lossy.fetchImpl });
+    const connector = createTrytonConnector({ url: tryton.url, ...TRYTON_USER, fetch: lossy.fetchImpl, timeoutMs: TRYTON_TEST_TIMEOUT_MS });
     const ref = newExternalRef();
     await expect(connector.createOrder(order(ref))).rejects.toMatchObject({ code: 'ERP_UNAVAILABLE' });
     expect(lossy.lost()).toBe(1);
@@ -80,7 +80,7 @@ describe.skipIf(!available)('Tryton: an order whose entry was cut short after qu
 
   it('the dispatcher settles the order in doubt through createOrder: SUBMITTED, and in Tryton a confirmed sale, once', async () => {
     const lossy = losingFirstQuoteReply();
-    const erp = createTrytonConnector({ url: tryton.url, ...TRYTON_USER, fetch: lossy.fetchImpl });
+    const erp = createTrytonConnector({ url: tryton.url, ...TRYTON_USER, fetch: lossy.fetchImpl, timeoutMs: TRYTON_TEST_TIMEOUT_MS });
     const store = createSqliteOrderStore({ path: ':memory:' });
     const dispatcher = new OrderDispatcher({
       store,

@@ -63,5 +63,5 @@ describe('a crash in the middle of a drain', () => {
     expect(refs).toHaveLength(60);
     expect(new Set(refs).size).toBe(60);
     expect((await queue(stack, ['SUBMITTED'])).filter((o) => ids.includes(o.id))).toHaveLength(60);
-  });
+  }, 120_000);
 });

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTrytonConnector } from '../../src/adapters/erp/tryton/index.ts';
 import { eventually } from '../support/orders.ts';
-import { startErpfrontOnTryton, startTryton, TRYTON_USER, trytonAvailable, type RunningTryton } from '../support/tryton.ts';
+import { startErpfrontOnTryton, startTryton, TRYTON_USER, trytonAvailable, type RunningTryton, TRYTON_TEST_TIMEOUT_MS } from '../support/tryton.ts';
 
 const available = trytonAvailable('Tryton end-to-end acceptance');
 
@@ -30,7 +30,7 @@ describe.skipIf(!available)('erpfront on Tryton', () => {
   beforeAll(async () => {
     tryton = await startTryton();
     stack = await startErpfrontOnTryton(tryton, { BREAKER_COOLDOWN_SECONDS: '1', BREAKER_FAILURE_THRESHOLD: '2', FRESHNESS_CREDIT_SECONDS: '1' });
-    const direct = createTrytonConnector({ url: tryton.url, ...TRYTON_USER });
+    const direct = createTrytonConnector({ url: tryton.url, ...TRYTON_USER, timeoutMs: TRYTON_TEST_TIMEOUT_MS });
     sales = async (references) =>
       (await direct.rpc.model('test', 'sale.sale', 'search_read', [
         [['reference', 'in', references]],

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTrytonConnector } from '../../src/adapters/erp/tryton/index.ts';
 import { eventually } from '../support/orders.ts';
-import { startErpfrontOnTryton, startTryton, TRYTON_USER, trytonAvailable, type RunningTryton } from '../support/tryton.ts';
+import { startErpfrontOnTryton, startTryton, TRYTON_USER, trytonAvailable, type RunningTryton, TRYTON_TEST_TIMEOUT_MS } from '../support/tryton.ts';
 
 const available = trytonAvailable('Tryton checkout preview');
 
@@ -26,7 +26,7 @@ describe.skipIf(!available)('checkout preview on Tryton', () => {
   beforeAll(async () => {
     tryton = await startTryton();
     stack = await startErpfrontOnTryton(tryton);
-    const direct = createTrytonConnector({ url: tryton.url, ...TRYTON_USER });
+    const direct = createTrytonConnector({ url: tryton.url, ...TRYTON_USER, timeoutMs: TRYTON_TEST_TIMEOUT_MS });
     sales = async () =>
       (await direct.rpc.model('test', 'sale.sale', 'search_read', [[], 0, null, [['id', 'ASC']], ['reference', 'state']])) as Array<{
         id: number;

@@ -7,7 +7,7 @@
 import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTrytonConnector } from '../../src/adapters/erp/tryton/index.ts';
-import { startErpfrontOnTryton, startTryton, TRYTON_USER, trytonAvailable, type RunningTryton } from '../support/tryton.ts';
+import { startErpfrontOnTryton, startTryton, TRYTON_USER, trytonAvailable, type RunningTryton, TRYTON_TEST_TIMEOUT_MS } from '../support/tryton.ts';
 
 const available = trytonAvailable('Tryton invoices');
 
@@ -28,7 +28,7 @@ describe.skipIf(!available)('invoices on Tryton', () => {
   beforeAll(async () => {
     tryton = await startTryton();
     stack = await startErpfrontOnTryton(tryton);
-    direct = createTrytonConnector({ url: tryton.url, ...TRYTON_USER });
+    direct = createTrytonConnector({ url: tryton.url, ...TRYTON_USER, timeoutMs: TRYTON_TEST_TIMEOUT_MS });
   }, 300_000);
   afterAll(async () => {
     await stack?.close();

@@ -13,7 +13,7 @@ import { AccountDispatcher } from '../../src/features/registration/account-dispa
 import { systemClock } from '../../src/ports/clock.ts';
 import { silentLogger } from '../../src/ports/logger.ts';
 import { eventually } from '../support/orders.ts';
-import { startErpfrontOnTryton, startTryton, TRYTON_USER, trytonAvailable, type RunningTryton } from '../support/tryton.ts';
+import { startErpfrontOnTryton, startTryton, TRYTON_USER, trytonAvailable, type RunningTryton, TRYTON_TEST_TIMEOUT_MS } from '../support/tryton.ts';
 
 const available = trytonAvailable('Tryton registration');
 
@@ -51,7 +51,7 @@ describe.skipIf(!available)('Tryton: new customers', () => {
 
   /** The parties holding a reference, with their addresses, read straight from Tryton. */
   async function partiesWithRef(ref: string) {
-    const rpc = createTrytonConnector({ url: tryton.url, ...TRYTON_USER }).rpc;
+    const rpc = createTrytonConnector({ url: tryton.url, ...TRYTON_USER, timeoutMs: TRYTON_TEST_TIMEOUT_MS }).rpc;
     const parties = (await rpc.model('test', 'party.party', 'search_read', [
       [['identifiers.code', '=', `erpfront:${ref}`]],
       0,
@@ -64,7 +64,7 @@ describe.skipIf(!available)('Tryton: new customers', () => {
 
   it('the dispatcher creates one party with its addresses when the reply to the first create is lost', async () => {
     const lossy = losingFirstCreateReply();
-    const erp = createTrytonConnector({ url: tryton.url, ...TRYTON_USER, fetch: lossy.fetchImpl });
+    const erp = createTrytonConnector({ url: tryton.url, ...TRYTON_USER, fetch: lossy.fetchImpl, timeoutMs: TRYTON_TEST_TIMEOUT_MS });
     const store = createSqliteApplicationStore({ path: ':memory:' });
     const created: string[] = [];
     const dispatcher = new AccountDispatcher({

@@ -27,6 +27,14 @@ const script = join(root, 'scripts/tryton/start-tryton.sh');
 export const TRYTON_PACKAGES =
   'tryton-server tryton-proteus tryton-modules-sale-price-list tryton-modules-sale-credit-limit tryton-modules-sale-stock-quantity tryton-modules-stock-forecast tryton-modules-sale-shipment-cost tryton-modules-account-invoice curl';
 
+/**
+ * How long tests let a Tryton call take (the connector's default is 5 s). A test Tryton is one
+ * Python process; with other test files running beside it, its first calls (a login hashes the
+ * password, a cold model loads) can take longer than that, and a timeout there is not what any
+ * Tryton test is about. Tests about timeouts set their own.
+ */
+export const TRYTON_TEST_TIMEOUT_MS = 15_000;
+
 /** The API user `setup_demo.py` creates. */
 export const TRYTON_USER = { username: 'webstore', password: 'WebShopApi-2024x' };
 
@@ -178,6 +186,7 @@ export async function startErpfrontOnTryton(tryton: RunningTryton, env: Record<s
     ERP_PASSWORD: TRYTON_USER.password,
     AUTH_JWT_SECRET: secret,
     DATA_DIR: mkdtempSync(join(tmpdir(), 'erpfront-test-')),
+    ERP_TIMEOUT_MS: String(TRYTON_TEST_TIMEOUT_MS),
     ...env,
   });
   return {
