@@ -16,12 +16,16 @@ import { createSqliteCompanyStore } from '../../src/adapters/stores/sqlite/compa
 import { redisServerAvailable, startRedisServer, type RedisServer } from '../support/redis.ts';
 import { runCompanyStoreContract } from './company-store.contract.ts';
 
-runCompanyStoreContract('memory', async () => ({ store: createMemoryCompanyStore() }));
+runCompanyStoreContract('memory', async () => ({ store: createMemoryCompanyStore() }), { durable: false });
 
-runCompanyStoreContract('SQLite', async () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'erpfront-company-')), 'company.sqlite');
-  return { store: createSqliteCompanyStore({ path }), reopen: async () => createSqliteCompanyStore({ path }) };
-});
+runCompanyStoreContract(
+  'SQLite',
+  async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'erpfront-company-')), 'company.sqlite');
+    return { store: createSqliteCompanyStore({ path }), reopen: async () => createSqliteCompanyStore({ path }) };
+  },
+  { durable: true },
+);
 
 const available = redisServerAvailable('company-stores');
 let server: RedisServer;
@@ -39,17 +43,21 @@ describe.skipIf(!available)('Redis company store', () => {
     await server?.stop();
   });
 
-  runCompanyStoreContract('redis', async () => {
-    const base = redisKeys(`t${randomUUID()}`).company;
-    return {
-      store: createRedisCompanyStore({ client, base }),
-      reopen: async () => {
-        await server.stop();
-        await server.start();
-        const again = await connectRedis({ url: server.url, role: 'test-company-reopen' });
-        reopened.push(again);
-        return createRedisCompanyStore({ client: again, base });
-      },
-    };
-  });
+  runCompanyStoreContract(
+    'redis',
+    async () => {
+      const base = redisKeys(`t${randomUUID()}`).company;
+      return {
+        store: createRedisCompanyStore({ client, base }),
+        reopen: async () => {
+          await server.stop();
+          await server.start();
+          const again = await connectRedis({ url: server.url, role: 'test-company-reopen' });
+          reopened.push(again);
+          return createRedisCompanyStore({ client: again, base });
+        },
+      };
+    },
+    { durable: true },
+  );
 });

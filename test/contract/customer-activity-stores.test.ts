@@ -13,12 +13,16 @@ import { createSqliteCustomerActivity } from '../../src/adapters/stores/sqlite/c
 import { runCustomerActivityContract } from './customer-activity.contract.ts';
 import { redisServerAvailable, startRedisServer, type RedisServer } from '../support/redis.ts';
 
-runCustomerActivityContract('memory', async () => ({ store: createMemoryCustomerActivity() }));
+runCustomerActivityContract('memory', async () => ({ store: createMemoryCustomerActivity() }), { durable: false });
 
-runCustomerActivityContract('sqlite', async () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'erpfront-activity-')), 'activity.sqlite');
-  return { store: createSqliteCustomerActivity({ path }), reopen: async () => createSqliteCustomerActivity({ path }) };
-});
+runCustomerActivityContract(
+  'sqlite',
+  async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'erpfront-activity-')), 'activity.sqlite');
+    return { store: createSqliteCustomerActivity({ path }), reopen: async () => createSqliteCustomerActivity({ path }) };
+  },
+  { durable: true },
+);
 
 const available = redisServerAvailable('redis-customer-activity');
 let server: RedisServer;
@@ -32,8 +36,12 @@ describe.skipIf(!available)('Redis customer activity', () => {
     client?.disconnect();
     await server?.stop();
   });
-  runCustomerActivityContract('redis', async () => {
-    const key = redisKeys(`t${randomUUID()}`).customerActivity;
-    return { store: createRedisCustomerActivity({ client, key }), reopen: async () => createRedisCustomerActivity({ client, key }) };
-  });
+  runCustomerActivityContract(
+    'redis',
+    async () => {
+      const key = redisKeys(`t${randomUUID()}`).customerActivity;
+      return { store: createRedisCustomerActivity({ client, key }), reopen: async () => createRedisCustomerActivity({ client, key }) };
+    },
+    { durable: true },
+  );
 });
