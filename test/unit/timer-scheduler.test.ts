@@ -78,18 +78,31 @@ describe('timer scheduler', () => {
       },
     });
     const order: string[] = [];
+    let longStarted = false;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
     const job: Job = {
       name: 'long',
       intervalMs: 1000,
       tick: async () => {
-        await sleep(40);
+        longStarted = true;
+        await released;
         order.push('tick done');
       },
       drain: async () => void order.push('drained'),
     };
     scheduler.add(job);
-    await sleep(30);
-    await scheduler.stop();
+    // Polled, not a fixed sleep: on a busy machine timers fire late.
+    for (let waited = 0; !(longStarted && attempts >= 2); waited += 2) {
+      if (waited > 5000) throw new Error(`jobs did not run: long started ${longStarted}, flaky attempts ${attempts}`);
+      await sleep(2);
+    }
+    // stop() while the long tick is still running: it must wait for it, then drain.
+    const stopped = scheduler.stop();
+    await sleep(20);
+    expect(order).toEqual([]);
+    release();
+    await stopped;
     expect(order).toEqual(['tick done', 'drained']);
     expect(attempts).toBeGreaterThanOrEqual(2);
     expect(lines.some((l) => l.includes('job flaky failed'))).toBe(true);

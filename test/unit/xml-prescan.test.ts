@@ -25,12 +25,15 @@ describe('findForbiddenDeclaration', () => {
     ['repeated <!DOCTYPE with an open quote', '<!DOCTYPE x "'],
     ['repeated <!', '<!'],
     ['repeated <!ENTIT', '<!ENTIT'],
-  ])('%s (4 MiB): linear, under 200 ms', (_, unit) => {
+  ])('%s (4 MiB): linear, well under 2 s', (_, unit) => {
     const xml = unit.repeat(Math.floor((4 * 1024 * 1024) / unit.length));
     const started = performance.now();
     findForbiddenDeclaration(xml);
     exceedsMarkupBudget(xml);
-    expect(performance.now() - started).toBeLessThan(200);
+    // Linear takes tens of milliseconds here; a scan that went back over the input for each
+    // unit would take minutes on 4 MiB. 2 s separates the two even on a machine busy with other
+    // test files.
+    expect(performance.now() - started).toBeLessThan(2000);
   });
 });
 
