@@ -14,6 +14,7 @@ export type Tiers = 'both' | 'local' | 'shared';
 /** Entries by cache key, as stores take them. */
 export type EntryPairs<T> = Array<readonly [string, CacheEntry<T>]>;
 
+/** The tiers of one read-through cache: reads fall through from in-process to shared, writes go to the tiers asked. */
 export class CacheTiers {
   readonly #local: SyncCacheStore;
   readonly #shared: CacheStore | undefined;
