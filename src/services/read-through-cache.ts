@@ -1,48 +1,18 @@
 /**
  * Read-through caching of ERP answers, per domain: fresh hits, stale-while-revalidate, single
  * flight on misses, and the last known value (marked stale) when the ERP does not answer.
+ * What freshness means lives in `cache-freshness.ts`; where entries are kept, in `cache-tiers.ts`.
  *
  * @module
  */
 import { matchesPattern, type CacheEntry, type CacheStore, type KeyPattern, type SyncCacheStore } from '../ports/cache-store.ts';
 import type { Clock } from '../ports/clock.ts';
-import { isTransientErpError } from '../ports/erp-error.ts';
 import type { Metrics } from '../ports/metrics.ts';
+import { settle, type BatchFetch, type Cached, type CacheDomain, type FreshnessPolicy, type Held } from './cache-freshness.ts';
+import { CacheTiers, type EntryPairs } from './cache-tiers.ts';
 import { inSpan, SpanAttributes, type Span } from './tracing.ts';
 
-/** The kinds of ERP data erpfront caches, each with its own freshness. */
-export type CacheDomain = 'items' | 'prices' | 'stock' | 'accounts' | 'reps' | 'activity' | 'invoices';
-
-export interface FreshnessPolicy {
-  /** How long a value is served as fresh. */
-  freshMs: number;
-  /** After freshness, how long the old value is served (marked stale) while a refresh runs. */
-  staleWhileRevalidateMs: number;
-  /** How old a value may be and still stand in, marked stale, when the ERP does not answer. */
-  maxStaleMs: number;
-}
-
-/** A value the cache holds, and when it was fetched from the ERP (epoch ms). */
-export interface Held<T> {
-  value: T;
-  fetchedAt: number;
-}
-
-/** A value read through the cache, with its age. */
-export interface Cached<T> {
-  value: T;
-  /** When the value was fetched from the ERP, UTC ISO 8601. */
-  asOf: string;
-  /** True when the value is older than its freshness (the ERP is down, or a refresh is running). */
-  stale: boolean;
-}
-
-/**
- * Fetches values for keys from the ERP: one entry per key, a value or an Error for that key.
- * `refresh` is true for a stale-while-revalidate refresh, which nobody waits for: the fetcher runs
- * it at the ERP budget's `background` priority, behind every read a caller waits on.
- */
-export type BatchFetch<K, T> = (keys: K[], context: { refresh: boolean }) => Promise<Array<T | Error>>;
+export type { BatchFetch, Cached, CacheDomain, FreshnessPolicy, Held } from './cache-freshness.ts';
 
 export interface ReadThroughCacheOptions {
   /** The in-process tier, read synchronously on the hot path. */
@@ -56,8 +26,7 @@ export interface ReadThroughCacheOptions {
 
 /** One cache for the whole process; per-request batching sits in front of it (see loaders). */
 export class ReadThroughCache {
-  readonly #local: SyncCacheStore;
-  readonly #shared: CacheStore | undefined;
+  readonly #tiers: CacheTiers;
   readonly #policies: Readonly<Record<CacheDomain, FreshnessPolicy>>;
   readonly #clock: Clock;
   readonly #metrics: Metrics;
@@ -67,14 +36,12 @@ export class ReadThroughCache {
   readonly #lastFetched: Partial<Record<CacheDomain, number>> = {};
 
   constructor(options: ReadThroughCacheOptions) {
-    this.#local = options.local;
-    this.#shared = options.shared;
+    this.#tiers = new CacheTiers(options.local, options.shared);
     this.#policies = options.policies;
     this.#clock = options.clock;
     this.#metrics = options.metrics;
   }
 
-  /** The cache key of a domain's key. Keys carry their scope (customer, price list, currency). */
   /** When `domain` last got a value from the ERP on this instance (epoch ms), `null` before the first. */
   lastFetchedAt(domain: CacheDomain): number | null {
     return this.#lastFetched[domain] ?? null;
@@ -85,6 +52,7 @@ export class ReadThroughCache {
     return this.#policies;
   }
 
+  /** The cache key of a domain's key. Keys carry their scope (customer, price list, currency). */
   static key(domain: CacheDomain, key: string): string {
     return `${domain}:${key}`;
   }
@@ -96,7 +64,7 @@ export class ReadThroughCache {
 
   /** A fresh value from the in-process tier, synchronously; `undefined` when there is none. */
   peek<T>(domain: CacheDomain, key: string): Cached<T> | undefined {
-    const entry = this.#local.getSync<T>(ReadThroughCache.key(domain, key));
+    const entry = this.#tiers.getLocal<T>(ReadThroughCache.key(domain, key));
     if (entry === undefined || this.#clock.now() - entry.fetchedAt >= this.#policies[domain].freshMs) return undefined;
     this.#metrics.cacheRequest(domain, 'hit');
     return { value: entry.value, asOf: entry.asOf, stale: false };
@@ -132,7 +100,7 @@ export class ReadThroughCache {
   ): Promise<Array<Cached<T> | Error>> {
     const policy = overrides ? { ...this.#policies[domain], ...overrides } : this.#policies[domain];
     const cacheKeys = keys.map((k) => ReadThroughCache.key(domain, keyOf(k)));
-    const entries = await this.#read<T>(cacheKeys);
+    const entries = await this.#tiers.read<T>(cacheKeys);
     const now = this.#clock.now();
     const results: Array<Cached<T> | Error> = new Array(keys.length);
     const missing: number[] = [];
@@ -156,7 +124,7 @@ export class ReadThroughCache {
         const running = this.#inflight.get(cacheKeys[i]!) as Promise<Cached<T> | Error> | undefined;
         if (running) {
           coalesced++;
-          waits.push(running.then((outcome) => void (results[i] = this.#settle(outcome, entry, policy))));
+          waits.push(running.then((outcome) => void (results[i] = settle(outcome, entry, policy, this.#clock.now()))));
         } else {
           missing.push(i);
         }
@@ -192,7 +160,7 @@ export class ReadThroughCache {
         fetch,
         { refresh: false, outageBounds: missing.map((i) => entries[i]?.outageMaxAgeMs) },
       );
-      for (const [j, i] of missing.entries()) results[i] = this.#settle(outcomes[j]!, entries[i], policy);
+      for (const [j, i] of missing.entries()) results[i] = settle(outcomes[j]!, entries[i], policy, this.#clock.now());
     }
     if (waits.length > 0) await Promise.all(waits);
     return results;
@@ -206,7 +174,7 @@ export class ReadThroughCache {
   async remember<T>(key: string, value: T, keepMs: number): Promise<void> {
     const fetchedAt = this.#clock.now();
     const entry: CacheEntry<T> = { value, fetchedAt, asOf: new Date(fetchedAt).toISOString() };
-    await this.#store({ freshMs: 0, staleWhileRevalidateMs: 0, maxStaleMs: keepMs }, [[key, entry]]);
+    await this.#tiers.store({ freshMs: 0, staleWhileRevalidateMs: 0, maxStaleMs: keepMs }, [[key, entry]]);
   }
 
   /**
@@ -215,7 +183,7 @@ export class ReadThroughCache {
    * the shared tier cannot be read.
    */
   async recall<T>(key: string, maxAgeMs: number): Promise<Cached<T> | undefined> {
-    const [entry] = await this.#read<T>([key]);
+    const [entry] = await this.#tiers.read<T>([key]);
     if (entry === undefined || this.#clock.now() - entry.fetchedAt >= maxAgeMs) return undefined;
     return { value: entry.value, asOf: entry.asOf, stale: true };
   }
@@ -223,7 +191,7 @@ export class ReadThroughCache {
   /** Forgets cached values (an ERP change made them wrong), in every tier. */
   async invalidate(domain: CacheDomain, keys: readonly string[]): Promise<void> {
     const cacheKeys = keys.map((k) => ReadThroughCache.key(domain, k));
-    await Promise.all([this.#local.deleteMany(cacheKeys), this.#shared?.deleteMany(cacheKeys)]);
+    await this.#tiers.delete(cacheKeys);
   }
 
   /**
@@ -239,24 +207,6 @@ export class ReadThroughCache {
     for (const key of [...this.#inflight.keys()]) {
       if (patterns.some((p) => matchesPattern(key, p))) this.#inflight.delete(key);
     }
-  }
-
-  async #read<T>(cacheKeys: readonly string[]): Promise<Array<CacheEntry<T> | undefined>> {
-    const entries = cacheKeys.map((k) => this.#local.getSync<T>(k));
-    if (!this.#shared) return entries;
-    const absent = entries.flatMap((e, i) => (e === undefined ? [i] : []));
-    if (absent.length === 0) return entries;
-    const found = await this.#shared.getMany<T>(absent.map((i) => cacheKeys[i]!));
-    for (const [j, i] of absent.entries()) entries[i] = found[j];
-    return entries;
-  }
-
-  #settle<T>(outcome: Cached<T> | Error, entry: CacheEntry<T> | undefined, policy: FreshnessPolicy): Cached<T> | Error {
-    if (!(outcome instanceof Error)) return outcome;
-    if (entry !== undefined && isTransientErpError(outcome) && this.#clock.now() - entry.fetchedAt < standInMs(entry, policy)) {
-      return { value: entry.value, asOf: entry.asOf, stale: true };
-    }
-    return outcome;
   }
 
   /**
@@ -282,7 +232,7 @@ export class ReadThroughCache {
         const fetchedAt = this.#clock.now();
         const asOf = new Date(fetchedAt).toISOString();
         if (values.some((value) => !(value instanceof Error))) this.#lastFetched[domain] = fetchedAt;
-        const stored: Array<readonly [string, CacheEntry<T>]> = [];
+        const stored: EntryPairs<T> = [];
         const outcomes = values.map((value, j): Cached<T> | Error => {
           if (value instanceof Error) return value;
           if (this.#inflight.get(cacheKeys[j]!) === shares[j]) {
@@ -291,7 +241,7 @@ export class ReadThroughCache {
           }
           return { value, asOf, stale: false };
         });
-        await this.#store(policy, stored, how.sheet ? this.#sheetTiers() : 'both');
+        await this.#tiers.store(policy, stored, how.sheet ? this.#tiers.sheetTiers() : 'both');
         return outcomes;
       },
       (error: unknown) => keys.map(() => (error instanceof Error ? error : new Error(String(error)))),
@@ -305,45 +255,6 @@ export class ReadThroughCache {
       });
     });
     return batch;
-  }
-
-  /**
-   * Stores entries (in both tiers, or one), each kept as long as it may still be served: the
-   * domain's freshness plus its stale bounds, or longer for an entry with an outage bound of its own.
-   */
-  async #store<T>(policy: FreshnessPolicy, stored: Array<readonly [string, CacheEntry<T>]>, tiers: 'both' | 'local' | 'shared' = 'both'): Promise<void> {
-    const retainMs = policy.freshMs + Math.max(policy.staleWhileRevalidateMs, policy.maxStaleMs);
-    const groups = new Map<number, Array<readonly [string, CacheEntry<T>]>>();
-    for (const pair of stored) {
-      const keep = Math.max(retainMs, pair[1].outageMaxAgeMs ?? 0);
-      groups.get(keep)?.push(pair) ?? groups.set(keep, [pair]);
-    }
-    for (const [keep, group] of groups) {
-      if (tiers !== 'shared') await this.#local.setMany(group, keep);
-      // The shared tier is best effort: a value is still served if it could not be shared.
-      if (tiers !== 'local') await this.#shared?.setMany(group, keep).catch(() => {});
-    }
-  }
-
-  /**
-   * Where the price sheet's new entries go: the shared tier when there is one, so a pass over
-   * hundreds of thousands of entries never pushes buyers' hot entries out of the in-process LRU
-   * (a local miss reads the shared tier); the in-process tier otherwise.
-   */
-  #sheetTiers(): 'local' | 'shared' {
-    return this.#shared ? 'shared' : 'local';
-  }
-
-  /** Marks entries the sheet keeps: in the shared tier if any, and in-process where already held there. */
-  async #mark<T>(policy: FreshnessPolicy, marked: Array<readonly [string, CacheEntry<T>]>): Promise<void> {
-    if (marked.length === 0) return;
-    if (!this.#shared) return this.#store(policy, marked, 'local');
-    await this.#store(policy, marked, 'shared');
-    await this.#store(
-      policy,
-      marked.filter(([key]) => this.#local.getSync(key) !== undefined),
-      'local',
-    );
   }
 
   /**
@@ -364,10 +275,10 @@ export class ReadThroughCache {
   ): Promise<{ held: Array<Held<T> | Error>; called: boolean }> {
     const policy = this.#policies[domain];
     const cacheKeys = keys.map((k) => ReadThroughCache.key(domain, keyOf(k)));
-    const entries = await this.#read<T>(cacheKeys);
+    const entries = await this.#tiers.read<T>(cacheKeys);
     const held: Array<Held<T> | Error> = new Array(keys.length);
     const missing: number[] = [];
-    const remark: Array<readonly [string, CacheEntry<T>]> = [];
+    const remark: EntryPairs<T> = [];
     for (const [i, entry] of entries.entries()) {
       if (entry === undefined || entry.fetchedAt < options.since) {
         missing.push(i);
@@ -376,7 +287,7 @@ export class ReadThroughCache {
       held[i] = { value: entry.value, fetchedAt: entry.fetchedAt };
       if ((entry.outageMaxAgeMs ?? 0) < options.outageMaxAgeMs) remark.push([cacheKeys[i]!, { ...entry, outageMaxAgeMs: options.outageMaxAgeMs }]);
     }
-    await this.#mark(policy, remark);
+    await this.#tiers.mark(policy, remark);
     if (missing.length === 0) return { held, called: false };
     const outcomes = await this.#fetch(
       domain,
@@ -386,7 +297,7 @@ export class ReadThroughCache {
       { refresh: true, outageBounds: missing.map(() => options.outageMaxAgeMs), sheet: true },
     );
     const now = this.#clock.now();
-    const kept: Array<readonly [string, CacheEntry<T>]> = [];
+    const kept: EntryPairs<T> = [];
     for (const [j, i] of missing.entries()) {
       const outcome = outcomes[j]!;
       const entry = entries[i];
@@ -397,7 +308,7 @@ export class ReadThroughCache {
         if ((entry.outageMaxAgeMs ?? 0) < options.outageMaxAgeMs) kept.push([cacheKeys[i]!, { ...entry, outageMaxAgeMs: options.outageMaxAgeMs }]);
       } else held[i] = outcome;
     }
-    await this.#mark(policy, kept);
+    await this.#tiers.mark(policy, kept);
     return { held, called: true };
   }
 
@@ -407,9 +318,4 @@ export class ReadThroughCache {
     if (misses) this.#metrics.cacheRequest(domain, 'miss', misses);
     if (coalesced) this.#metrics.cacheRequest(domain, 'coalesced', coalesced);
   }
-}
-
-/** How old `entry` may be and still stand in for an ERP that does not answer. */
-function standInMs(entry: CacheEntry<unknown>, policy: FreshnessPolicy): number {
-  return Math.max(policy.maxStaleMs, entry.outageMaxAgeMs ?? 0);
 }
