@@ -1,9 +1,9 @@
 /**
  * The Durable Object backends (Workers with orders): the order queue with its idempotency keys,
- * the ERP-write outbox and the ERP budget each in a global SQLite-backed Durable Object
- * (`adapters/stores/durable-object/`), reached from every isolate; the rest as the memory set
- * keeps it, per isolate, until those stores have objects of their own (PunchOut sessions, company
- * directories and approvals, webhook deliveries, the throttle, the audit log).
+ * the ERP-write outbox, the ERP budget and PunchOut (sessions, answered documents, order links)
+ * each in a global SQLite-backed Durable Object (`adapters/stores/durable-object/`), reached from
+ * every isolate; the rest as the memory set keeps it, per isolate, until those stores have objects
+ * of their own (company directories and approvals, webhook deliveries, the throttle, the audit log).
  *
  * Without an `ORDER_STORE` binding (a wrangler.toml from before the Durable Objects) this is the
  * memory set: the read path alone.
@@ -14,6 +14,7 @@ import type { DurableObjectNamespace } from 'cloudflare:workers';
 import { createDurableObjectErpBudget } from '../adapters/stores/durable-object/erp-budget.ts';
 import { createDurableObjectOrderStore } from '../adapters/stores/durable-object/order-store.ts';
 import { createDurableObjectOutboxStore } from '../adapters/stores/durable-object/outbox-store.ts';
+import { createDurableObjectPunchOutStore } from '../adapters/stores/durable-object/punchout-store.ts';
 import type { Env } from '../config/env.ts';
 import type { Backends } from '../ports/backends.ts';
 import type { Logger } from '../ports/logger.ts';
@@ -24,6 +25,7 @@ export interface DurableObjectBindings {
   ORDER_STORE?: DurableObjectNamespace;
   OUTBOX_STORE?: DurableObjectNamespace;
   ERP_BUDGET?: DurableObjectNamespace;
+  PUNCHOUT_STORE?: DurableObjectNamespace;
 }
 
 export function openDurableObjectBackends(env: Env, bindings: DurableObjectBindings, logger: Logger): Backends {
@@ -34,6 +36,7 @@ export function openDurableObjectBackends(env: Env, bindings: DurableObjectBindi
     kind: 'durable-objects',
     orders: createDurableObjectOrderStore(bindings.ORDER_STORE),
     outbox: bindings.OUTBOX_STORE ? createDurableObjectOutboxStore(bindings.OUTBOX_STORE) : null,
+    punchout: bindings.PUNCHOUT_STORE ? createDurableObjectPunchOutStore(bindings.PUNCHOUT_STORE) : memory.punchout,
     budget: bindings.ERP_BUDGET
       ? createDurableObjectErpBudget(bindings.ERP_BUDGET, {
           requestsPerSecond: env.ERP_REQUESTS_PER_SECOND,

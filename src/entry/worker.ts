@@ -19,6 +19,7 @@ import { remoteScheduler, startJobs } from './worker-jobs.ts';
 export { OrderStoreObject } from '../adapters/stores/durable-object/order-store.ts';
 export { OutboxStoreObject } from '../adapters/stores/durable-object/outbox-store.ts';
 export { ErpBudgetObject } from '../adapters/stores/durable-object/erp-budget.ts';
+export { PunchOutStoreObject } from '../adapters/stores/durable-object/punchout-store.ts';
 export { JobsObject } from './worker-jobs.ts';
 export type { WorkerEnv } from './worker-core.ts';
 
