@@ -55,7 +55,7 @@ function buildHandler(bindings: WorkerEnv): Handler {
     const message = `erpfront is not configured correctly: ${problems.join('; ')}`;
     return () => errorResponse('CONFIGURATION_ERROR', message, { problems });
   }
-  const { erpfront, logger } = composeOnWorkers(config.env, bindings);
+  const { erpfront, logger } = composeOnWorkers(config, bindings);
   // Orders where wrangler.toml binds the Durable Objects: the jobs run in the jobs object, on its
   // alarm; this isolate only wakes them. Without it, the read path alone and no jobs.
   const jobs = bindings.JOBS as DurableObjectNamespace | undefined;
