@@ -20,6 +20,7 @@ export { OrderStoreObject } from '../adapters/stores/durable-object/order-store.
 export { OutboxStoreObject } from '../adapters/stores/durable-object/outbox-store.ts';
 export { ErpBudgetObject } from '../adapters/stores/durable-object/erp-budget.ts';
 export { PunchOutStoreObject } from '../adapters/stores/durable-object/punchout-store.ts';
+export { CompanyStoreObject } from '../adapters/stores/durable-object/company-store.ts';
 export { JobsObject } from './worker-jobs.ts';
 export type { WorkerEnv } from './worker-core.ts';
 
