@@ -1,9 +1,10 @@
 /**
  * The Durable Object backends (Workers with orders): the order queue with its idempotency keys,
- * the ERP-write outbox and the ERP budget each in a global SQLite-backed Durable Object
- * (`adapters/stores/durable-object/`), reached from every isolate; the rest as the memory set
- * keeps it, per isolate, until those stores have objects of their own (PunchOut sessions, company
- * directories and approvals, webhook deliveries, the throttle, the audit log).
+ * the ERP-write outbox, the ERP budget, PunchOut (sessions, answered documents, order links) and
+ * company directories with their approvals each in a global SQLite-backed Durable Object
+ * (`adapters/stores/durable-object/`), reached from every isolate; the rest as the memory set keeps
+ * it, per isolate, until those stores have objects of their own (webhook deliveries, the throttle,
+ * the audit log).
  *
  * Without an `ORDER_STORE` binding (a wrangler.toml from before the Durable Objects) this is the
  * memory set: the read path alone.
@@ -11,9 +12,11 @@
  * @module
  */
 import type { DurableObjectNamespace } from 'cloudflare:workers';
+import { createDurableObjectCompanyStore } from '../adapters/stores/durable-object/company-store.ts';
 import { createDurableObjectErpBudget } from '../adapters/stores/durable-object/erp-budget.ts';
 import { createDurableObjectOrderStore } from '../adapters/stores/durable-object/order-store.ts';
 import { createDurableObjectOutboxStore } from '../adapters/stores/durable-object/outbox-store.ts';
+import { createDurableObjectPunchOutStore } from '../adapters/stores/durable-object/punchout-store.ts';
 import type { Env } from '../config/env.ts';
 import type { Backends } from '../ports/backends.ts';
 import type { Logger } from '../ports/logger.ts';
@@ -24,6 +27,8 @@ export interface DurableObjectBindings {
   ORDER_STORE?: DurableObjectNamespace;
   OUTBOX_STORE?: DurableObjectNamespace;
   ERP_BUDGET?: DurableObjectNamespace;
+  PUNCHOUT_STORE?: DurableObjectNamespace;
+  COMPANY_STORE?: DurableObjectNamespace;
 }
 
 export function openDurableObjectBackends(env: Env, bindings: DurableObjectBindings, logger: Logger): Backends {
@@ -34,6 +39,8 @@ export function openDurableObjectBackends(env: Env, bindings: DurableObjectBindi
     kind: 'durable-objects',
     orders: createDurableObjectOrderStore(bindings.ORDER_STORE),
     outbox: bindings.OUTBOX_STORE ? createDurableObjectOutboxStore(bindings.OUTBOX_STORE) : null,
+    punchout: bindings.PUNCHOUT_STORE ? createDurableObjectPunchOutStore(bindings.PUNCHOUT_STORE) : memory.punchout,
+    companies: bindings.COMPANY_STORE ? createDurableObjectCompanyStore(bindings.COMPANY_STORE) : memory.companies,
     budget: bindings.ERP_BUDGET
       ? createDurableObjectErpBudget(bindings.ERP_BUDGET, {
           requestsPerSecond: env.ERP_REQUESTS_PER_SECOND,

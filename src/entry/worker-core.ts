@@ -10,36 +10,57 @@ import { createPrometheusMetrics } from '../adapters/metrics/prometheus.ts';
 import { type DurableObjectBindings, openDurableObjectBackends } from '../backends/durable-objects.ts';
 import { composeErpfront, type Erpfront } from '../compose.ts';
 import { ConfigError, type Env, parseEnv } from '../config/env.ts';
+import { parseBuyerOrganisations } from '../features/punchout/buyer-organisations-config.ts';
+import type { BuyerOrganisation } from '../features/punchout/domain/buyer-organisation.ts';
 import type { Backends } from '../ports/backends.ts';
 import type { Logger, LogLevel } from '../ports/logger.ts';
 
-/** The bindings erpfront reads: wrangler.toml's [vars], the AUTH_JWT_SECRET secret, the Durable Objects. */
+/**
+ * The bindings erpfront reads: wrangler.toml's [vars], the AUTH_JWT_SECRET secret, the
+ * PUNCHOUT_BUYERS secret (the buyers file's JSON: a Worker has no file system), the Durable Objects.
+ */
 export type WorkerEnv = Record<string, unknown>;
 
+/** What the bindings configure. */
+export interface WorkerConfig {
+  env: Env;
+  /** The PunchOut buyers of the PUNCHOUT_BUYERS secret (none without it). */
+  buyers: BuyerOrganisation[];
+}
+
 /** The configuration in the bindings, or every problem with it. */
-export function readWorkerConfig(bindings: WorkerEnv): { env: Env; problems: [] } | { env: undefined; problems: string[] } {
+export function readWorkerConfig(bindings: WorkerEnv): (WorkerConfig & { problems: [] }) | { env: undefined; problems: string[] } {
   // Only strings are configuration: other bindings (Durable Objects) are objects.
   const source = Object.fromEntries(Object.entries(bindings).filter((e): e is [string, string] => typeof e[1] === 'string'));
   let problems: string[] = [];
   let env: Env | undefined;
+  let buyers: BuyerOrganisation[] = [];
   try {
     env = parseEnv(source);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     problems = [...error.problems];
   }
+  try {
+    // Validated as the buyers file is on Node: every problem with its JSON path, no secret echoed.
+    if (source.PUNCHOUT_BUYERS) buyers = parseBuyerOrganisations(source.PUNCHOUT_BUYERS, 'PUNCHOUT_BUYERS');
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
   problems.push(...workerOnlyProblems(source, problems));
-  return env && problems.length === 0 ? { env, problems: [] } : { env: undefined, problems };
+  return env && problems.length === 0 ? { env, buyers, problems: [] } : { env: undefined, problems };
 }
 
 /** The core over the Durable Object backends (the memory set where wrangler.toml binds none). */
-export function composeOnWorkers(env: Env, bindings: WorkerEnv): { erpfront: Erpfront; backends: Backends; logger: Logger } {
+export function composeOnWorkers({ env, buyers }: WorkerConfig, bindings: WorkerEnv): { erpfront: Erpfront; backends: Backends; logger: Logger } {
   const logger = createJsonLinesLogger({ level: env.LOG_LEVEL, sink: consoleSink });
   // The OpenTelemetry SDK is Node's (entry/node.ts); here the API's spans stay no-ops.
   if (env.OTEL_EXPORTER_OTLP_ENDPOINT) logger.warn('OTEL_EXPORTER_OTLP_ENDPOINT is ignored on Workers: erpfront exports traces from Node only');
   const backends = openDurableObjectBackends(env, bindings as DurableObjectBindings, logger);
   const erpfront = composeErpfront(env, {
     backends,
+    punchOutBuyers: buyers,
     // prom-client runs in workerd under nodejs_compat; process metrics are Node's own.
     metrics: createPrometheusMetrics({ processMetrics: false }),
     logger,
@@ -70,6 +91,11 @@ function workerOnlyProblems(source: Record<string, string>, reported: string[]):
   if (source.TRUSTED_DOCUMENTS_FILE) {
     problems.push(
       'TRUSTED_DOCUMENTS_FILE: not read on Workers yet (no file system); leave it unset (TRUSTED_DOCUMENTS=only needs it, so it is Node-only for now)',
+    );
+  }
+  if (source.PUNCHOUT_BUYERS_FILE) {
+    problems.push(
+      "PUNCHOUT_BUYERS_FILE: not read on Workers (no file system); put the file's JSON in the PUNCHOUT_BUYERS secret instead (`wrangler secret put PUNCHOUT_BUYERS < buyers.json`)",
     );
   }
   return problems;

@@ -27,7 +27,7 @@ export class JobsObject extends DurableObject<WorkerEnv> {
       console.error(`erpfront jobs: invalid configuration, no job runs:\n${config.problems.map((p) => `  - ${p}`).join('\n')}`);
       return;
     }
-    const { erpfront, backends, logger } = composeOnWorkers(config.env, env);
+    const { erpfront, backends, logger } = composeOnWorkers(config, env);
     // An idle dispatcher looks for due orders every second, not every 250 ms: isolates wake it when
     // they queue one, so only retries wait for the poll.
     const scheduler = createAlarmScheduler({ storage: ctx.storage, logger, minDelayMs: 1000 });

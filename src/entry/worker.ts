@@ -19,6 +19,8 @@ import { remoteScheduler, startJobs } from './worker-jobs.ts';
 export { OrderStoreObject } from '../adapters/stores/durable-object/order-store.ts';
 export { OutboxStoreObject } from '../adapters/stores/durable-object/outbox-store.ts';
 export { ErpBudgetObject } from '../adapters/stores/durable-object/erp-budget.ts';
+export { PunchOutStoreObject } from '../adapters/stores/durable-object/punchout-store.ts';
+export { CompanyStoreObject } from '../adapters/stores/durable-object/company-store.ts';
 export { JobsObject } from './worker-jobs.ts';
 export type { WorkerEnv } from './worker-core.ts';
 
@@ -54,7 +56,7 @@ function buildHandler(bindings: WorkerEnv): Handler {
     const message = `erpfront is not configured correctly: ${problems.join('; ')}`;
     return () => errorResponse('CONFIGURATION_ERROR', message, { problems });
   }
-  const { erpfront, logger } = composeOnWorkers(config.env, bindings);
+  const { erpfront, logger } = composeOnWorkers(config, bindings);
   // Orders where wrangler.toml binds the Durable Objects: the jobs run in the jobs object, on its
   // alarm; this isolate only wakes them. Without it, the read path alone and no jobs.
   const jobs = bindings.JOBS as DurableObjectNamespace | undefined;

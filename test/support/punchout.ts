@@ -163,6 +163,9 @@ export function orderRequest(orderId: string, lines: OrderLine[], type = 'new'):
 <BillTo><Address addressID="B1"><Name xml:lang="en">Buyer</Name></Address></BillTo></OrderRequestHeader>${items}</OrderRequest>`;
 }
 
+/** Where erpfront answers: a stack of processes, or any other erpfront (a Worker under wrangler). */
+export type Site = Pick<Stack, 'erpfront'> | { erpfront: { url: string } };
+
 export interface CxmlAnswer {
   httpStatus: number;
   body: string;
@@ -172,7 +175,7 @@ export interface CxmlAnswer {
 }
 
 /** Posts a document to erpfront's cXML endpoint and reads the Status of the answer. */
-export async function postCxml(stack: Stack, xml: string, contentType = 'text/xml; charset="UTF-8"'): Promise<CxmlAnswer> {
+export async function postCxml(stack: Site, xml: string, contentType = 'text/xml; charset="UTF-8"'): Promise<CxmlAnswer> {
   const response = await fetch(`${stack.erpfront.url}/punchout/cxml`, { method: 'POST', headers: { 'content-type': contentType }, body: xml });
   const body = await response.text();
   const status = /<Status code="(\d+)" text="([^"]*)"[^>]*?(?:\/>|>([\s\S]*?)<\/Status>)/.exec(body);
@@ -202,7 +205,7 @@ export function readForm(html: string): { action: string; target: string; fields
 }
 
 /** Redeems a start URL's token for a session access token. */
-export async function redeem(stack: Stack, startUrl: string): Promise<{ status: number; body: any }> {
+export async function redeem(stack: Site, startUrl: string): Promise<{ status: number; body: any }> {
   const token = new URL(startUrl).searchParams.get('token');
   const response = await fetch(`${stack.erpfront.url}/punchout/session`, {
     method: 'POST',

@@ -51,6 +51,34 @@ describe('cxmlNoticeChannel', () => {
     expect(sent.bytes).toBeLessThan(16 * 1024 * 1024);
   });
 
+  it("a redirect is not followed: the document (with the buyer's shared secret) never reaches the other host", async () => {
+    const elsewhere: string[] = [];
+    const other = createServer((req, res) => {
+      elsewhere.push(req.url ?? '');
+      req.resume();
+      res.end('<?xml version="1.0"?><cXML><Response><Status code="200" text="OK"/></Response></cXML>');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    try {
+      const target = `http://127.0.0.1:${(other.address() as AddressInfo).port}/collect`;
+      const url = await listen((req, res) => {
+        req.resume();
+        res.writeHead(307, { location: target });
+        res.end();
+      });
+      const error = await cxmlNoticeChannel(fetch, 5000)
+        .deliver(url, '<cXML><SharedSecret>s3cret</SharedSecret></cXML>')
+        .then(
+          () => null,
+          (e: Error) => e,
+        );
+      expect(error?.message).toMatch(/^HTTP 307 from the buyer: a redirect, not followed .*orderStatusUrl/);
+      expect(elsewhere).toEqual([]);
+    } finally {
+      await new Promise<void>((resolve) => other.close(() => resolve()));
+    }
+  });
+
   it('a buyer status text of 100 KB with newlines reaches the error as one short line', async () => {
     const text = 'no\r\nerpfront: FORGED '.repeat(5000);
     const url = await listen((req, res) => {

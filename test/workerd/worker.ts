@@ -10,6 +10,8 @@ import type { JobHandle } from '../../src/ports/scheduler.ts';
 export { OrderStoreObject } from '../../src/adapters/stores/durable-object/order-store.ts';
 export { OutboxStoreObject } from '../../src/adapters/stores/durable-object/outbox-store.ts';
 export { ErpBudgetObject } from '../../src/adapters/stores/durable-object/erp-budget.ts';
+export { PunchOutStoreObject } from '../../src/adapters/stores/durable-object/punchout-store.ts';
+export { CompanyStoreObject } from '../../src/adapters/stores/durable-object/company-store.ts';
 
 /**
  * wrangler.toml's `JOBS` class stands in empty: the real one composes the whole app, which the

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../scripts/sign-token.ts';
 import { startSandboxErp } from '../../src/sandbox-erp/server.ts';
+import { demoBuyer } from '../support/punchout.ts';
 
 // Read by wrangler when it would phone home (telemetry, the `cf` object of requests); set before
 // wrangler is loaded, hence the dynamic import.
@@ -124,7 +125,14 @@ describe('erpfront on Workers with an invalid configuration', () => {
   let worker: Worker;
 
   beforeAll(async () => {
-    worker = await startWorker({ AUTH_JWT_SECRET: { type: 'secret_text', value: 'too-short-to-sign' } });
+    worker = await startWorker({
+      AUTH_JWT_SECRET: { type: 'secret_text', value: 'too-short-to-sign' },
+      // The buyers' secret, with a customer id that is not one and a shared secret that must not be echoed.
+      PUNCHOUT_BUYERS: {
+        type: 'secret_text',
+        value: JSON.stringify([{ ...demoBuyer(), customerId: 'not an id', cxml: { ...demoBuyer().cxml, sharedSecret: 'buyer-shared-s3cret' } }]),
+      },
+    });
     await worker.ready;
   });
 
@@ -138,7 +146,11 @@ describe('erpfront on Workers with an invalid configuration', () => {
     expect(response.status).toBe(500);
     const body = JSON.parse(text);
     expect(body.errors[0].extensions.code).toBe('CONFIGURATION_ERROR');
-    expect(body.errors[0].extensions.problems).toEqual([expect.stringMatching(/^AUTH_JWT_SECRET: expected at least 32 characters/)]);
+    expect(body.errors[0].extensions.problems).toEqual([
+      expect.stringMatching(/^AUTH_JWT_SECRET: expected at least 32 characters/),
+      expect.stringMatching(/^PUNCHOUT_BUYERS: \[0\.customerId\] expected an ERP customer id/),
+    ]);
     expect(text).not.toContain('too-short-to-sign');
+    expect(text).not.toContain('buyer-shared-s3cret');
   });
 });

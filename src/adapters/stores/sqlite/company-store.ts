@@ -1,24 +1,14 @@
 /**
  * The embedded company store: SQLite through `node:sqlite`, like the order store (WAL, synchronous
  * commits): a directory change or an approval acknowledged to a person is on disk. A file of its
- * own under DATA_DIR (`company.sqlite`), so its schema versions independently of the orders'.
+ * own under DATA_DIR (`company.sqlite`), so its schema versions independently of the orders'. The
+ * store itself is `../sql/company-store.ts`, shared with the Durable Object backend.
  *
  * @module
  */
-import type { ApprovalFlow } from '../../../domain/company/approval-flow.ts';
-import type { ApprovalRule } from '../../../domain/company/approval-rules.ts';
-import { newBuyer, type CompanyBuyer, type CompanyRole, type CompanySettings } from '../../../domain/company/directory.ts';
 import type { CompanyStore } from '../../../ports/company-store.ts';
+import { COMPANY_MIGRATIONS, createSqlCompanyStore } from '../sql/company-store.ts';
 import { openSqlite } from './database.ts';
-
-/** One migration per schema version: never edit one that shipped, append a new one. */
-const COMPANY_MIGRATIONS: readonly string[] = [
-  `CREATE TABLE company_settings (customer_id TEXT PRIMARY KEY, default_role TEXT NOT NULL);
-   CREATE TABLE company_buyers (customer_id TEXT NOT NULL, subject TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (customer_id, subject));
-   CREATE TABLE approval_rules (customer_id TEXT NOT NULL, rule_id TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (customer_id, rule_id));
-   CREATE TABLE approval_flows (order_id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, status TEXT NOT NULL, version INTEGER NOT NULL, data TEXT NOT NULL);
-   CREATE INDEX approval_flows_pending ON approval_flows (customer_id, status, order_id);`,
-];
 
 export interface SqliteCompanyStoreOptions {
   /** The database file, or `:memory:` for tests. */
@@ -26,99 +16,6 @@ export interface SqliteCompanyStoreOptions {
 }
 
 export function createSqliteCompanyStore(options: SqliteCompanyStoreOptions): CompanyStore {
-  const { db, sql, transaction } = openSqlite({ path: options.path, name: 'company.sqlite', migrations: COMPANY_MIGRATIONS });
-  const settingsOf = (customerId: string): CompanySettings => {
-    const row = sql('SELECT default_role FROM company_settings WHERE customer_id = ?').get(customerId) as { default_role: string } | undefined;
-    return { customerId, defaultRole: (row?.default_role as CompanyRole | undefined) ?? 'BUYER' };
-  };
-  const buyerOf = (customerId: string, subject: string): CompanyBuyer | null => {
-    const row = sql('SELECT data FROM company_buyers WHERE customer_id = ? AND subject = ?').get(customerId, subject) as { data: string } | undefined;
-    return row ? (JSON.parse(row.data) as CompanyBuyer) : null;
-  };
-
-  return {
-    async settings(customerId) {
-      return settingsOf(customerId);
-    },
-    async setDefaultRole(customerId, role) {
-      sql(
-        'INSERT INTO company_settings (customer_id, default_role) VALUES (?, ?) ON CONFLICT (customer_id) DO UPDATE SET default_role = excluded.default_role',
-      ).run(customerId, role);
-      return settingsOf(customerId);
-    },
-    async buyer(customerId, subject) {
-      return buyerOf(customerId, subject);
-    },
-    async ensureBuyer(customerId, subject, now) {
-      const known = buyerOf(customerId, subject);
-      if (known) return known;
-      return transaction(() => {
-        const fresh = newBuyer(customerId, subject, settingsOf(customerId).defaultRole, new Date(now).toISOString());
-        // Another request may have registered them since the read above: its entry stands.
-        sql('INSERT INTO company_buyers (customer_id, subject, data) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(customerId, subject, JSON.stringify(fresh));
-        return buyerOf(customerId, subject)!;
-      });
-    },
-    async putBuyer(buyer) {
-      sql('INSERT INTO company_buyers (customer_id, subject, data) VALUES (?, ?, ?) ON CONFLICT (customer_id, subject) DO UPDATE SET data = excluded.data').run(
-        buyer.customerId,
-        buyer.subject,
-        JSON.stringify(buyer),
-      );
-      return buyer;
-    },
-    async buyers(customerId, { limit }) {
-      const rows = sql('SELECT data FROM company_buyers WHERE customer_id = ? ORDER BY subject LIMIT ?').all(customerId, limit) as Array<{ data: string }>;
-      return rows.map((r) => JSON.parse(r.data) as CompanyBuyer);
-    },
-    async rules(customerId) {
-      const rows = sql('SELECT data FROM approval_rules WHERE customer_id = ? ORDER BY rule_id').all(customerId) as Array<{ data: string }>;
-      return rows.map((r) => JSON.parse(r.data) as ApprovalRule);
-    },
-    async putRule(customerId, rule) {
-      sql('INSERT INTO approval_rules (customer_id, rule_id, data) VALUES (?, ?, ?) ON CONFLICT (customer_id, rule_id) DO UPDATE SET data = excluded.data').run(
-        customerId,
-        rule.id,
-        JSON.stringify(rule),
-      );
-    },
-    async removeRule(customerId, ruleId) {
-      return Number(sql('DELETE FROM approval_rules WHERE customer_id = ? AND rule_id = ?').run(customerId, ruleId).changes) === 1;
-    },
-    async createFlow(flow) {
-      const made = sql('INSERT INTO approval_flows (order_id, customer_id, status, version, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING').run(
-        flow.orderId,
-        flow.customerId,
-        flow.status,
-        flow.version,
-        JSON.stringify(flow),
-      );
-      if (Number(made.changes) !== 1) throw new Error(`approval flow for ${flow.orderId} exists already`);
-    },
-    async flow(orderId) {
-      const row = sql('SELECT data FROM approval_flows WHERE order_id = ?').get(orderId) as { data: string } | undefined;
-      return row ? (JSON.parse(row.data) as ApprovalFlow) : null;
-    },
-    async updateFlow(next) {
-      const changed = sql('UPDATE approval_flows SET status = ?, version = ?, data = ? WHERE order_id = ? AND version = ?').run(
-        next.status,
-        next.version,
-        JSON.stringify(next),
-        next.orderId,
-        next.version - 1,
-      );
-      return Number(changed.changes) === 1;
-    },
-    async pendingFlows(customerId, { limit, after }) {
-      const rows = sql("SELECT data FROM approval_flows WHERE customer_id = ? AND status = 'PENDING' AND order_id > ? ORDER BY order_id LIMIT ?").all(
-        customerId,
-        after ?? '',
-        limit,
-      ) as Array<{ data: string }>;
-      return rows.map((r) => JSON.parse(r.data) as ApprovalFlow);
-    },
-    async close() {
-      db.close();
-    },
-  };
+  const { db, engine } = openSqlite({ path: options.path, name: 'company.sqlite', migrations: COMPANY_MIGRATIONS });
+  return createSqlCompanyStore(engine, () => db.close());
 }

@@ -28,8 +28,16 @@ export function cxmlNoticeChannel(fetchImpl: typeof fetch = fetch, timeoutMs = 1
         headers: { 'content-type': 'text/xml; charset=UTF-8' },
         body: document,
         signal: AbortSignal.timeout(timeoutMs),
-        redirect: 'error',
+        // A redirect is never followed: the document carries the buyer's shared secret, which must
+        // reach only the URL configured. 'manual', not 'error': workerd refuses 'error'.
+        redirect: 'manual',
       });
+      if (response.status >= 300 && response.status < 400) {
+        void response.body?.cancel().catch(() => {});
+        throw new Error(
+          `HTTP ${response.status} from the buyer: a redirect, not followed (the document carries the shared secret); set the buyer's orderStatusUrl to where it points`,
+        );
+      }
       if (!response.ok) {
         // The answer's body is not needed: stop the transfer rather than read it.
         void response.body?.cancel().catch(() => {});
