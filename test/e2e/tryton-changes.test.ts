@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTrytonConnector } from '../../src/adapters/erp/tryton/index.ts';
 import { counter } from '../support/stack.ts';
-import { startErpfrontOnTryton, startTryton, trytonAvailable, type RunningTryton, TRYTON_TEST_TIMEOUT_MS } from '../support/tryton.ts';
+import { startErpfrontOnTryton, startTryton, TRYTON_TEST_TIMEOUT_MS, TRYTON_USER, trytonAvailable, type RunningTryton } from '../support/tryton.ts';
 
 const available = trytonAvailable('Tryton change feed');
 const POLL_SECONDS = 2;
@@ -80,7 +80,7 @@ describe.skipIf(!available)('erpfront polls Tryton for changes', () => {
   });
 
   it("the connector's feed: each change once, new records by create_date, edits by write_date, a cursor that goes on", async () => {
-    const feed = createTrytonConnector({ url: tryton.url, username: 'webstore', password: 'WebShopApi-2024x', timeoutMs: TRYTON_TEST_TIMEOUT_MS });
+    const feed = createTrytonConnector({ url: tryton.url, ...TRYTON_USER, timeoutMs: TRYTON_TEST_TIMEOUT_MS });
     // The first read after "now" may report the last seconds before it again (harmless: it only
     // drops cache entries); from its cursor on, each change comes once.
     const start = (await feed.changesSince(await feed.changeCursorNow(), 100)).cursor;

@@ -123,6 +123,7 @@ describe('erpfront on Workers (workerd), against the sandbox ERP', () => {
 
 describe('erpfront on Workers with an invalid configuration', () => {
   let worker: Worker;
+  const buyerSecret = randomBytes(12).toString('hex');
 
   beforeAll(async () => {
     worker = await startWorker({
@@ -130,7 +131,7 @@ describe('erpfront on Workers with an invalid configuration', () => {
       // The buyers' secret, with a customer id that is not one and a shared secret that must not be echoed.
       PUNCHOUT_BUYERS: {
         type: 'secret_text',
-        value: JSON.stringify([{ ...demoBuyer(), customerId: 'not an id', cxml: { ...demoBuyer().cxml, sharedSecret: 'buyer-shared-s3cret' } }]),
+        value: JSON.stringify([{ ...demoBuyer(), customerId: 'not an id', cxml: { ...demoBuyer().cxml, sharedSecret: buyerSecret } }]),
       },
     });
     await worker.ready;
@@ -151,6 +152,6 @@ describe('erpfront on Workers with an invalid configuration', () => {
       expect.stringMatching(/^PUNCHOUT_BUYERS: \[0\.customerId\] expected an ERP customer id/),
     ]);
     expect(text).not.toContain('too-short-to-sign');
-    expect(text).not.toContain('buyer-shared-s3cret');
+    expect(text).not.toContain(buyerSecret);
   });
 });

@@ -23,6 +23,7 @@ import { ErpError } from '../../../ports/erp-error.ts';
 import { NOT_A_DOCUMENT } from './document-entry.ts';
 import { fromRefusal } from './hold-reason.ts';
 import type { TrytonRpc } from './json-rpc.ts';
+import { chooseWarehouse, readWarehouses, saleHeaderDefaults, saleLineDefaults } from './sale-defaults.ts';
 import { searchSales, SALE_FIELDS, SaleRow, toOrders } from './sale-read.ts';
 import { unitCode } from './units.ts';
 import { id, parseAnswer, related, toDate, toDecimal } from './values.ts';
@@ -36,32 +37,6 @@ export interface TrytonOrderOptions {
 
 const PartyRows = z.array(z.object({ id, code: z.string(), addresses: z.array(id) }));
 const ProductRows = z.array(z.object({ id, code: z.string(), 'sale_uom.': related({ symbol: z.string() }) }));
-const WarehouseRows = z.array(z.object({ id, code: z.string().nullable() }));
-const Header = z
-  .array(
-    z
-      .object({
-        invoice_address: id.nullable().optional(),
-        payment_term: id.nullable().optional(),
-        price_list: id.nullable().optional(),
-        warehouse: id.nullable().optional(),
-      })
-      .loose(),
-  )
-  .length(1);
-const LineChange = z
-  .array(
-    z
-      .object({
-        taxes: z
-          .object({ add: z.array(z.tuple([z.number(), z.object({ id }).loose()])).optional() })
-          .loose()
-          .optional(),
-      })
-      .loose(),
-  )
-  .length(1);
-
 /**
  * Tryton words a refusal in the language of the call's context, else in the server's default
  * language; `faults.ts` recognises the refusals of order entry by their English text, so these
@@ -249,9 +224,7 @@ export async function enterDraftSale(
     rpc
       .model(op, 'product.product', 'search_read', [[['code', 'in', skus]], 0, null, [['id', 'ASC']], ['code', 'sale_uom.symbol']], {}, options)
       .then((r) => parseAnswer(ProductRows, r, op, 'products')),
-    rpc
-      .model(op, 'stock.location', 'search_read', [[['type', '=', 'warehouse']], 0, null, [['id', 'ASC']], ['code']], {}, options)
-      .then((r) => parseAnswer(WarehouseRows, r, op, 'warehouses')),
+    readWarehouses(rpc, op, options),
   ]);
   const party = parties[0];
   if (!party) throw rejected(`Tryton has no party ${order.customerId}`, 'UNKNOWN_CUSTOMER', undefined, op);
@@ -265,45 +238,21 @@ export async function enterDraftSale(
     const unit = unitCode(p['sale_uom.']?.symbol ?? 'u');
     if (unit !== line.unitOfMeasure) throw rejected(`${line.sku} sells in ${unit} in Tryton, not ${line.unitOfMeasure}`, 'UNIT_MISMATCH', undefined, op);
   }
-  // What Tryton's client does: the party's on_change fills the header...
-  const header = parseAnswer(
-    Header,
-    await rpc.model(op, 'sale.sale', 'on_change', [{ party: party.id, invoice_party: null, lines: [] }, ['party']], {}, options),
-    op,
-    'sale header',
-  )[0]!;
-  const warehouse = header.warehouse ?? (warehouses.find((w) => w.code === settings.warehouse) ?? warehouses[0])?.id ?? null;
-  // ...and each product's on_change the line's taxes (with the party's tax rule, if any).
-  const taxes = new Map<string, number[]>();
-  await Promise.all(
-    [...product.values()].map(async (p) => {
-      const change = await rpc.model(
-        op,
-        'sale.line',
-        'on_change',
-        [
-          {
-            product: p.id,
-            quantity: 1,
-            unit: p['sale_uom.']?.id ?? null,
-            taxes: [],
-            type: 'line',
-            '_parent_sale.party': party.id,
-            '_parent_sale.invoice_party': null,
-            '_parent_sale.currency': currency.id,
-            '_parent_sale.price_list': header.price_list ?? null,
-            '_parent_sale.sale_date': null,
-          },
-          ['product'],
-        ],
-        {},
-        options,
-      );
-      taxes.set(
-        p.code,
-        (parseAnswer(LineChange, change, op, 'sale line')[0]!.taxes?.add ?? []).map(([, tax]) => tax.id),
-      );
-    }),
+  // What Tryton's client does: the party fills the header, each product its line's taxes (with
+  // the party's tax rule, if any); the unit prices stay erpfront's.
+  const header = await saleHeaderDefaults(rpc, op, party.id, options);
+  const warehouse = chooseWarehouse(header, warehouses, settings.warehouse);
+  const taxes = new Map(
+    await Promise.all(
+      [...product.values()].map(
+        async (p) =>
+          [
+            p.code,
+            (await saleLineDefaults(rpc, op, { product: p.id, unit: p['sale_uom.']?.id ?? null }, { party: party.id, currency: currency.id, header }, options))
+              .taxes,
+          ] as const,
+      ),
+    ),
   );
   const comment = [
     order.notes,
