@@ -9,9 +9,9 @@ import { DomainError } from '../../domain/errors.ts';
 import type { UserError } from '../../domain/orders/order-input.ts';
 import type { OutboxEntry } from '../../ports/outbox-store.ts';
 import type { GraphQLContext } from '../../transport/graphql/context.ts';
-import { decodeCursor, encodeCursor, pageSize } from '../../transport/graphql/cursor.ts';
 import { allows, authorize, requireCustomer } from '../../transport/graphql/guards.ts';
 import { fromStored } from '../orders/services/order-view.ts';
+import { outboxEntryConnection } from '../outbox/entry-connection.ts';
 import { quoteIdempotencyKey } from '../orders/services/order-identity.ts';
 import { placeOrder } from '../orders/services/place-order.ts';
 import { QUOTE_CREATE, QUOTE_RESPOND, type QuoteCreatePayload, type QuoteRespondPayload } from './quote-handlers.ts';
@@ -79,21 +79,8 @@ export const QuoteQueries = {
     const deps = quotes(context);
     const customerId = requireCustomer(context, 'Quotes');
     authorize(context, 'quote.read', { customerId });
-    const first = pageSize(args.first, 20, 100);
-    const beforeSeq = decodeCursor('offset', args.after) ?? undefined;
-    const page = await deps.outbox.store.listByCustomer(QUOTE_CREATE, customerId, { ...(beforeSeq ? { beforeSeq } : {}), limit: first });
     // One ERP call for the whole page.
-    const nodes = await viewQuotes(deps, page.entries, context.log);
-    const last = page.entries.at(-1);
-    return {
-      edges: nodes.map((node, i) => ({ cursor: encodeCursor('offset', page.entries[i]!.seq), node })),
-      pageInfo: {
-        hasNextPage: page.hasMore,
-        hasPreviousPage: beforeSeq !== undefined,
-        startCursor: null,
-        endCursor: last ? encodeCursor('offset', last.seq) : null,
-      },
-    };
+    return outboxEntryConnection(deps.outbox.store, QUOTE_CREATE, customerId, args, (entries) => viewQuotes(deps, entries, context.log));
   },
 };
 

@@ -10,9 +10,9 @@ import { isTransientErpError } from '../../ports/erp-error.ts';
 import type { ErpOrder, ErpReturnLine } from '../../ports/erp-connector.ts';
 import type { OutboxEntry } from '../../ports/outbox-store.ts';
 import type { GraphQLContext } from '../../transport/graphql/context.ts';
-import { decodeCursor, encodeCursor, pageSize } from '../../transport/graphql/cursor.ts';
 import { allows, authorize, requireCustomer } from '../../transport/graphql/guards.ts';
 import { outboxId } from '../../services/outbox/outbox-id.ts';
+import { outboxEntryConnection } from '../outbox/entry-connection.ts';
 import { exceedsShipped, RETURN_CREATE, validateReturnLines, viewReturns, type ReturnDeps, type ReturnPayload, type ReturnView } from './return-service.ts';
 
 function returns(context: GraphQLContext): ReturnDeps {
@@ -48,20 +48,7 @@ export const ReturnQueries = {
     const deps = returns(context);
     const customerId = requireCustomer(context, 'Returns');
     authorize(context, 'return.read', { customerId });
-    const first = pageSize(args.first, 20, 100);
-    const beforeSeq = decodeCursor('offset', args.after) ?? undefined;
-    const page = await deps.outbox.store.listByCustomer(RETURN_CREATE, customerId, { ...(beforeSeq ? { beforeSeq } : {}), limit: first });
-    const nodes = await viewReturns(deps, page.entries, context.log);
-    const last = page.entries.at(-1);
-    return {
-      edges: nodes.map((node, i) => ({ cursor: encodeCursor('offset', page.entries[i]!.seq), node })),
-      pageInfo: {
-        hasNextPage: page.hasMore,
-        hasPreviousPage: beforeSeq !== undefined,
-        startCursor: null,
-        endCursor: last ? encodeCursor('offset', last.seq) : null,
-      },
-    };
+    return outboxEntryConnection(deps.outbox.store, RETURN_CREATE, customerId, args, (entries) => viewReturns(deps, entries, context.log));
   },
 };
 
