@@ -1,9 +1,17 @@
+import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 // Offline: wrangler (which the Workers project loads to read wrangler.toml) sends no metrics and
 // fetches no `cf` object. Set before the plugin starts it.
 process.env.WRANGLER_SEND_METRICS ??= 'false';
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= 'false';
+
+// Every test file starts erpfront and the sandbox ERP as processes of their own (hundreds in a
+// run), and each used to compile the whole app's TypeScript again: Node's module compile cache
+// (shared by every process of the run, kept under node_modules/.cache) halves a start's CPU time
+// (0.85 s to 0.44 s measured for the app's imports). Set here, so vitest's workers and every
+// process they spawn inherit it.
+process.env.NODE_COMPILE_CACHE ??= fileURLToPath(new URL('./node_modules/.cache/node-compile', import.meta.url));
 
 /** Tests that run inside workerd (the Workers runtime), not on Node. */
 const WORKERD_TESTS = 'test/workerd/**/*.test.ts';
