@@ -2,9 +2,9 @@
  * The Durable Object backends (Workers with orders): the order queue with its idempotency keys,
  * the ERP-write outbox, the ERP budget, PunchOut (sessions, answered documents, order links) and
  * company directories with their approvals each in a global SQLite-backed Durable Object
- * (`adapters/stores/durable-object/`), reached from every isolate; the rest as the memory set keeps
- * it, per isolate, until those stores have objects of their own (webhook deliveries, the throttle,
- * the audit log).
+ * (`adapters/stores/durable-object/`), reached from every isolate; every caller's throttle bucket in
+ * an object of its own; the rest as the memory set keeps it, per isolate, until those stores have
+ * objects of their own (webhook deliveries, the audit log).
  *
  * Without an `ORDER_STORE` binding (a wrangler.toml from before the Durable Objects) this is the
  * memory set: the read path alone.
@@ -17,6 +17,7 @@ import { createDurableObjectErpBudget } from '../adapters/stores/durable-object/
 import { createDurableObjectOrderStore } from '../adapters/stores/durable-object/order-store.ts';
 import { createDurableObjectOutboxStore } from '../adapters/stores/durable-object/outbox-store.ts';
 import { createDurableObjectPunchOutStore } from '../adapters/stores/durable-object/punchout-store.ts';
+import { createDurableObjectThrottleStore } from '../adapters/stores/durable-object/throttle-store.ts';
 import type { Env } from '../config/env.ts';
 import type { Backends } from '../ports/backends.ts';
 import type { Logger } from '../ports/logger.ts';
@@ -29,6 +30,7 @@ export interface DurableObjectBindings {
   ERP_BUDGET?: DurableObjectNamespace;
   PUNCHOUT_STORE?: DurableObjectNamespace;
   COMPANY_STORE?: DurableObjectNamespace;
+  THROTTLE?: DurableObjectNamespace;
 }
 
 export function openDurableObjectBackends(env: Env, bindings: DurableObjectBindings, logger: Logger): Backends {
@@ -41,6 +43,9 @@ export function openDurableObjectBackends(env: Env, bindings: DurableObjectBindi
     outbox: bindings.OUTBOX_STORE ? createDurableObjectOutboxStore(bindings.OUTBOX_STORE) : null,
     punchout: bindings.PUNCHOUT_STORE ? createDurableObjectPunchOutStore(bindings.PUNCHOUT_STORE) : memory.punchout,
     companies: bindings.COMPANY_STORE ? createDurableObjectCompanyStore(bindings.COMPANY_STORE) : memory.companies,
+    throttle: bindings.THROTTLE
+      ? createDurableObjectThrottleStore(bindings.THROTTLE, { logger, fallbackMaxBuckets: env.THROTTLE_MAX_BUCKETS })
+      : memory.throttle,
     budget: bindings.ERP_BUDGET
       ? createDurableObjectErpBudget(bindings.ERP_BUDGET, {
           requestsPerSecond: env.ERP_REQUESTS_PER_SECOND,

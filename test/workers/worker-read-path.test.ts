@@ -71,6 +71,8 @@ describe('erpfront on Workers (workerd), against the sandbox ERP', () => {
     worker = await startWorker({
       ERP_URL: { type: 'plain_text', value: sandbox.url },
       AUTH_JWT_SECRET: { type: 'secret_text', value: secret },
+      // C0002's buyers get a small bucket (the throttle test below); everybody else the defaults.
+      THROTTLE_LIMITS: { type: 'plain_text', value: JSON.stringify({ customers: { C0002: { capacity: 100, restorePerSecond: 1 } } }) },
     });
     await worker.ready;
   });
@@ -109,6 +111,28 @@ describe('erpfront on Workers (workerd), against the sandbox ERP', () => {
     const response = await fetch(new URL('/healthz', await worker.url));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  it("throttles a buyer who floods with 429 + Retry-After + THROTTLED from the caller's bucket object; another customer's buyer is served", async () => {
+    const flooder = await signToken({ secret, roles: ['buyer'], customerId: 'C0002' });
+    let refused: { status: number; body: { errors?: any[] }; retryAfter: string | null } | undefined;
+    for (let i = 0; i < 20 && !refused; i++) {
+      const response = await fetch(new URL('/graphql', await worker.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${flooder}` },
+        body: JSON.stringify({ query: READ_PATH }),
+      });
+      const body = (await response.json()) as { errors?: any[] };
+      if (response.status !== 200) refused = { status: response.status, body, retryAfter: response.headers.get('retry-after') };
+    }
+    expect(refused?.status).toBe(429);
+    expect(refused?.retryAfter).toMatch(/^[1-9]\d*$/);
+    expect(refused?.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'THROTTLED',
+      throttleStatus: { maximumAvailable: 100, restoreRate: 1, currentlyAvailable: expect.any(Number) },
+    });
+    const neighbour = await signToken({ secret, roles: ['buyer'], customerId: 'C0001' });
+    expect((await post(worker, { query: READ_PATH }, neighbour)).status).toBe(200);
   });
 
   // Also shows the app is built once per isolate: the counts of the requests above are still there.
