@@ -1,7 +1,7 @@
 /**
  * The Durable Object backends (Workers with orders): the order queue with its idempotency keys,
  * the ERP-write outbox, the ERP budget, PunchOut (sessions, answered documents, order links) and
- * company directories with their approvals each in a global SQLite-backed Durable Object
+ * company directories with their approvals, company applications each in a global SQLite-backed Durable Object
  * (`adapters/stores/durable-object/`), reached from every isolate; every caller's throttle bucket in
  * an object of its own; the rest as the memory set keeps it, per isolate, until those stores have
  * objects of their own (webhook deliveries, the audit log).
@@ -12,6 +12,7 @@
  * @module
  */
 import type { DurableObjectNamespace } from 'cloudflare:workers';
+import { createDurableObjectApplicationStore } from '../adapters/stores/durable-object/application-store.ts';
 import { createDurableObjectCompanyStore } from '../adapters/stores/durable-object/company-store.ts';
 import { createDurableObjectErpBudget } from '../adapters/stores/durable-object/erp-budget.ts';
 import { createDurableObjectOrderStore } from '../adapters/stores/durable-object/order-store.ts';
@@ -31,6 +32,7 @@ export interface DurableObjectBindings {
   PUNCHOUT_STORE?: DurableObjectNamespace;
   COMPANY_STORE?: DurableObjectNamespace;
   THROTTLE?: DurableObjectNamespace;
+  APPLICATION_STORE?: DurableObjectNamespace;
 }
 
 export function openDurableObjectBackends(env: Env, bindings: DurableObjectBindings, logger: Logger): Backends {
@@ -41,6 +43,7 @@ export function openDurableObjectBackends(env: Env, bindings: DurableObjectBindi
     kind: 'durable-objects',
     orders: createDurableObjectOrderStore(bindings.ORDER_STORE),
     outbox: bindings.OUTBOX_STORE ? createDurableObjectOutboxStore(bindings.OUTBOX_STORE) : null,
+    applications: bindings.APPLICATION_STORE ? createDurableObjectApplicationStore(bindings.APPLICATION_STORE) : null,
     punchout: bindings.PUNCHOUT_STORE ? createDurableObjectPunchOutStore(bindings.PUNCHOUT_STORE) : memory.punchout,
     companies: bindings.COMPANY_STORE ? createDurableObjectCompanyStore(bindings.COMPANY_STORE) : memory.companies,
     throttle: bindings.THROTTLE

@@ -12,6 +12,7 @@ export { OutboxStoreObject } from '../../src/adapters/stores/durable-object/outb
 export { ErpBudgetObject } from '../../src/adapters/stores/durable-object/erp-budget.ts';
 export { PunchOutStoreObject } from '../../src/adapters/stores/durable-object/punchout-store.ts';
 export { CompanyStoreObject } from '../../src/adapters/stores/durable-object/company-store.ts';
+export { ApplicationStoreObject } from '../../src/adapters/stores/durable-object/application-store.ts';
 export { ThrottleBucketObject } from '../../src/adapters/stores/durable-object/throttle-store.ts';
 
 /**

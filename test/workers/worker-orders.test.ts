@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SignJWT } from 'jose';
 import { signToken } from '../../scripts/sign-token.ts';
 import { startSandboxErp } from '../../src/sandbox-erp/server.ts';
 import { eventually, PLACE_ORDER, type ErpOrderRecord } from '../support/orders.ts';
@@ -178,5 +179,42 @@ describe('orders on Workers (workerd, Durable Objects), against the sandbox ERP'
     expect(await eventually(quotes, (held) => held.length > 0, 30_000, 250)).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 1500));
     expect(await quotes()).toHaveLength(1);
+  });
+  it('a company registered and approved while the ERP is down becomes one ERP customer once it is back (the application object, dispatched on the alarm)', async () => {
+    // What an identity provider issues a user who signed up: a subject, no company, no role.
+    const now = Math.floor(Date.now() / 1000);
+    const applicant = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject('edge-applicant')
+      .setIssuedAt(now)
+      .setExpirationTime(now + 600)
+      .sign(new TextEncoder().encode(secret));
+    const ops = await signToken({ secret, roles: ['ops'] });
+    await control('faults', { outage: true, orderLatencyMs: 0 });
+    const input = {
+      companyName: 'Edge Fabrication LLC',
+      taxId: 'TAX-EDGE-1',
+      addresses: [{ name: 'Head office', line1: '1 Edge Way', city: 'Austin', region: 'TX', postalCode: '73301', country: 'US' }],
+      contact: { name: 'Ada Edge', email: 'ada@edge.example' },
+    };
+    const registered = await graphql(
+      'mutation($input: RegisterCompanyInput!) { registerCompany(input: $input) { application { id status } userErrors { code message } } }',
+      { input },
+      applicant,
+    );
+    expect(registered.errors).toBeUndefined();
+    expect(registered.data.registerCompany.userErrors).toEqual([]);
+    const id = registered.data.registerCompany.application.id;
+    const approved = await graphql('mutation($id: ID!) { approveCompanyApplication(id: $id) { application { status } userErrors { code } } }', { id }, ops);
+    expect(approved.data.approveCompanyApplication).toEqual({ application: { status: 'APPROVED' }, userErrors: [] });
+
+    await control('faults', { outage: false });
+    const accounts = async () =>
+      ((await (await fetch(`${sandbox.url}/api/v1/accounts?externalRef=${encodeURIComponent(id)}`)).json()) as { value: Array<{ id: string }> }).value;
+    const [account] = await eventually(accounts, (held) => held.length > 0, 30_000, 250);
+    const mine = async () => (await graphql('{ myCompanyApplications { id status customerId } }', {}, applicant)).data.myCompanyApplications;
+    expect(await eventually(mine, (apps) => apps[0]?.status === 'CREATED', 30_000, 250)).toEqual([{ id, status: 'CREATED', customerId: account!.id }]);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await accounts()).toHaveLength(1);
   });
 });
