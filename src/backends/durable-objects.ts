@@ -1,10 +1,12 @@
 /**
- * The Durable Object backends (Workers with orders): the order queue with its idempotency keys,
- * the ERP-write outbox, the ERP budget, PunchOut (sessions, answered documents, order links) and
- * company directories with their approvals, company applications each in a global SQLite-backed Durable Object
- * (`adapters/stores/durable-object/`), reached from every isolate; every caller's throttle bucket in
- * an object of its own; the rest as the memory set keeps it, per isolate, until those stores have
- * objects of their own (webhook deliveries, the audit log).
+ * The Durable Object backends (Workers with orders): every store in a SQLite-backed Durable Object
+ * (`adapters/stores/durable-object/`), reached from every isolate. One global object each for the
+ * order queue with its idempotency keys, the ERP-write outbox, the ERP budget, PunchOut (sessions,
+ * answered documents, order links), company directories with their approvals, and company
+ * applications; one for the operations stores together (audit log, change feed cursor, findings,
+ * customer activity, webhook deliveries, console sessions); and every caller's throttle bucket in
+ * an object of its own. The in-process cache stays per isolate. A binding missing from an older
+ * wrangler.toml leaves that store as the memory set keeps it, per isolate.
  *
  * Without an `ORDER_STORE` binding (a wrangler.toml from before the Durable Objects) this is the
  * memory set: the read path alone.
@@ -15,6 +17,7 @@ import type { DurableObjectNamespace } from 'cloudflare:workers';
 import { createDurableObjectApplicationStore } from '../adapters/stores/durable-object/application-store.ts';
 import { createDurableObjectCompanyStore } from '../adapters/stores/durable-object/company-store.ts';
 import { createDurableObjectErpBudget } from '../adapters/stores/durable-object/erp-budget.ts';
+import { openDurableObjectOperationsStores } from '../adapters/stores/durable-object/operations-store.ts';
 import { createDurableObjectOrderStore } from '../adapters/stores/durable-object/order-store.ts';
 import { createDurableObjectOutboxStore } from '../adapters/stores/durable-object/outbox-store.ts';
 import { createDurableObjectPunchOutStore } from '../adapters/stores/durable-object/punchout-store.ts';
@@ -33,13 +36,16 @@ export interface DurableObjectBindings {
   COMPANY_STORE?: DurableObjectNamespace;
   THROTTLE?: DurableObjectNamespace;
   APPLICATION_STORE?: DurableObjectNamespace;
+  OPERATIONS_STORE?: DurableObjectNamespace;
 }
 
 export function openDurableObjectBackends(env: Env, bindings: DurableObjectBindings, logger: Logger): Backends {
   const memory = openMemoryBackends(env);
   if (!bindings.ORDER_STORE) return memory;
+  const operations = bindings.OPERATIONS_STORE ? openDurableObjectOperationsStores(bindings.OPERATIONS_STORE) : null;
   return {
     ...memory,
+    ...operations,
     kind: 'durable-objects',
     orders: createDurableObjectOrderStore(bindings.ORDER_STORE),
     outbox: bindings.OUTBOX_STORE ? createDurableObjectOutboxStore(bindings.OUTBOX_STORE) : null,

@@ -22,6 +22,7 @@ export { ErpBudgetObject } from '../adapters/stores/durable-object/erp-budget.ts
 export { PunchOutStoreObject } from '../adapters/stores/durable-object/punchout-store.ts';
 export { CompanyStoreObject } from '../adapters/stores/durable-object/company-store.ts';
 export { ApplicationStoreObject } from '../adapters/stores/durable-object/application-store.ts';
+export { OperationsStoreObject } from '../adapters/stores/durable-object/operations-store.ts';
 export { ThrottleBucketObject } from '../adapters/stores/durable-object/throttle-store.ts';
 export { JobsObject } from './worker-jobs.ts';
 export type { WorkerEnv } from './worker-core.ts';

@@ -14,7 +14,10 @@ export type StoreErrorCode =
   | 'OUTBOX_STORE_UNAVAILABLE'
   | 'COMPANY_STORE_UNAVAILABLE'
   | 'AUDIT_LOG_UNAVAILABLE'
-  | 'CONSOLE_SESSIONS_UNAVAILABLE';
+  | 'CONSOLE_SESSIONS_UNAVAILABLE'
+  | 'CURSOR_STORE_UNAVAILABLE'
+  | 'ACTIVITY_STORE_UNAVAILABLE'
+  | 'DELIVERY_LOG_UNAVAILABLE';
 
 export class StoreUnavailableError extends Error {
   override readonly name = 'StoreUnavailableError';

@@ -13,6 +13,7 @@ export { ErpBudgetObject } from '../../src/adapters/stores/durable-object/erp-bu
 export { PunchOutStoreObject } from '../../src/adapters/stores/durable-object/punchout-store.ts';
 export { CompanyStoreObject } from '../../src/adapters/stores/durable-object/company-store.ts';
 export { ApplicationStoreObject } from '../../src/adapters/stores/durable-object/application-store.ts';
+export { OperationsStoreObject } from '../../src/adapters/stores/durable-object/operations-store.ts';
 export { ThrottleBucketObject } from '../../src/adapters/stores/durable-object/throttle-store.ts';
 
 /**

@@ -8,7 +8,7 @@
  * shared by every instance in scale-out); the browser holds an opaque id in an HttpOnly,
  * SameSite=Strict cookie scoped to `/ops`. Listed last: it reads the other features' services
  * (orders' actions, reconciliation, and the change feed's and price sheet's status providers).
- * Not served on the memory backends (Workers): their sessions would live in one isolate only.
+ * Not served on Workers: its health, metrics and recent errors would be one isolate's of many.
  *
  * @module
  */
@@ -24,9 +24,9 @@ const REFRESH_SECONDS = 10;
 export const consoleFeature: Feature = {
   name: 'console',
   setup({ env, backends, verifyToken, clock, health, breaker, cache, metrics, erp, logger, recentErrors, services }) {
-    // The memory and Durable Object sets (Workers) keep sessions per isolate, and a platform runs
-    // many: a login would not be known to the next request. Not served there until sessions live in
-    // a Durable Object.
+    // Not on Workers (the memory and Durable Object sets): its sessions, audit log and findings
+    // are shared there (Durable Objects), but what the pages show of health, the breaker, metrics
+    // and recent errors is one isolate's of many, which would mislead an operator.
     if (backends.kind === 'memory' || backends.kind === 'durable-objects') return {};
     const sessions = new ConsoleSessions({ store: backends.consoleSessions, verifyToken, clock, ttlMs: env.OPS_CONSOLE_SESSION_MINUTES * 60_000 });
     const app = consoleRoutes({
