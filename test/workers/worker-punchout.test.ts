@@ -23,6 +23,7 @@ import {
   demoRequest,
   orderRequest,
   type OrderLine,
+  DEMO_OCI_BUYER,
   postCxml,
   PRICES,
   readForm,
@@ -65,7 +66,7 @@ function linesOf(poom: string): OrderLine[] {
   ].map((m) => ({ quantity: Number(m[1]), sku: m[2]!, aux: m[3]!, currency: m[4]!, price: m[5]!, unit: m[6]! }));
 }
 
-describe('cXML PunchOut on Workers (workerd, Durable Objects), against the sandbox ERP', () => {
+describe('PunchOut (cXML and SAP OCI) on Workers (workerd, Durable Objects), against the sandbox ERP', () => {
   const secret = randomBytes(32).toString('base64url');
   let sandbox: Sandbox;
   let buyer: Awaited<ReturnType<typeof startBuyerEndpoint>>;
@@ -100,7 +101,7 @@ describe('cXML PunchOut on Workers (workerd, Durable Objects), against the sandb
       bindings: {
         ERP_URL: { type: 'plain_text', value: sandbox.url },
         AUTH_JWT_SECRET: { type: 'secret_text', value: secret },
-        PUNCHOUT_BUYERS: { type: 'secret_text', value: JSON.stringify([demoBuyer(`${buyer.url}/cxml/order-status`)]) },
+        PUNCHOUT_BUYERS: { type: 'secret_text', value: JSON.stringify([demoBuyer(`${buyer.url}/cxml/order-status`), DEMO_OCI_BUYER]) },
         PUNCHOUT_NOTIFY_INTERVAL_MS: { type: 'plain_text', value: '200' },
         BREAKER_COOLDOWN_SECONDS: { type: 'plain_text', value: '1' },
         ERP_REQUESTS_PER_SECOND: { type: 'plain_text', value: '200' },
@@ -201,4 +202,38 @@ describe('cXML PunchOut on Workers (workerd, Durable Objects), against the sandb
     expectDtdValid(shipNotice.body);
     expect((await erpOrders()).filter((o) => o.externalRef === orderId)).toHaveLength(1);
   }, 120_000); // a restart of workerd, and the order's way through the ERP to a ship notice
+
+  it("SAP OCI: call-up → 303 to the start page → session → cart → the NEW_ITEM-* form back to HOOK_URL, at the buyer's prices", async () => {
+    const callUp = await fetch(`${site.erpfront.url}/punchout/oci`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        HOOK_URL: 'http://buyer.example/sap/bc/srm/oci_return?sap-client=100',
+        USERNAME: 'demo-oci',
+        PASSWORD: 'demo-oci-password',
+        '~OkCode': 'ADDI',
+        '~TARGET': '_top',
+      }),
+      redirect: 'manual',
+    });
+    expect(callUp.status).toBe(303);
+    const redeemed = await redeem(site, callUp.headers.get('location')!);
+    expect(redeemed.body.session).toMatchObject({ protocol: 'OCI', operation: 'CREATE', customerId: 'C0002' });
+    const token = redeemed.body.accessToken as string;
+
+    expect((await graphql(SET_CART, { lines: [{ sku: 'SKU-00007', quantity: 4 }] }, token)).body.data?.setPunchOutCart.userErrors).toEqual([]);
+    const returned = (await graphql(RETURN_CART, {}, token)).body.data!.returnPunchOutCart;
+    expect(returned.userErrors).toEqual([]);
+    const form = readForm(returned.html);
+    expect(form).toMatchObject({ action: 'http://buyer.example/sap/bc/srm/oci_return', target: '_top' });
+    const fields = new Map(form.fields);
+    const buyerToken = await signToken({ secret, roles: ['buyer'], customerId: 'C0002' });
+    const price = (await graphql(PRICES, { skus: ['SKU-00007'], q: 4 }, buyerToken)).body.data!.products[0].price.unitPrice;
+    expect(fields.get('sap-client')).toBe('100');
+    expect(fields.get('NEW_ITEM-VENDORMAT[1]')).toBe('SKU-00007');
+    expect(fields.get('NEW_ITEM-QUANTITY[1]')).toBe('4');
+    expect(fields.get('NEW_ITEM-PRICE[1]')).toBe(price.amount);
+    expect(fields.get('NEW_ITEM-CURRENCY[1]')).toBe(price.currency);
+    // The session ended with the return, for every isolate.
+    expect((await graphql(RETURN_CART, {}, token)).status).toBe(401);
+  });
 });
