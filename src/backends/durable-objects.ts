@@ -87,8 +87,9 @@ export function openDurableObjectBackends(env: Env, bindings: DurableObjectBindi
 /** The shared cache tier and its invalidation bus where wrangler.toml binds `CACHE_EVENTS`; none otherwise. */
 function sharedCacheTier(env: Env, bindings: DurableObjectBindings, logger: Logger) {
   if (!bindings.CACHE_EVENTS) return { catchUpInvalidations: async () => {} };
-  // The longest any domain keeps an entry; the price sheet's longer outage bound is cut to it here.
-  const maxRetainMs = Math.max(...Object.values(freshnessPolicies(env)).map(retainMs));
+  // The longest any entry is kept: a domain's, or the price sheet's outage bound.
+  const sheetMs = env.PRICE_SHEET ? env.PRICE_SHEET_MAX_AGE_HOURS * 3_600_000 : 0;
+  const maxRetainMs = Math.max(sheetMs, ...Object.values(freshnessPolicies(env)).map(retainMs));
   const bus: WorkersInvalidationBus = createWorkersInvalidationBus(bindings.CACHE_EVENTS, {
     pollMs: env.CACHE_EVENTS_POLL_MS,
     keepMs: maxRetainMs + INVALIDATION_SLACK_MS,

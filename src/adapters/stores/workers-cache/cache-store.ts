@@ -29,7 +29,7 @@ import { matchesPattern, type CacheEntry, type CacheStore } from '../../../ports
 import type { Tombstones } from './tombstones.ts';
 
 export interface WorkersCacheStoreOptions {
-  /** The cache (e.g. `() => caches.open('erpfront')`), opened once, on first use. */
+  /** Opens the cache (e.g. `() => caches.open('erpfront')`), for each operation. */
   cache: () => Promise<Cache>;
   /** Invalidations this isolate knows of: entries fetched before them are absent. */
   tombstones: Tombstones;
@@ -61,8 +61,8 @@ export function createWorkersCacheStore(options: WorkersCacheStoreOptions): Cach
   const now = options.now ?? Date.now;
   const origin = options.origin ?? 'https://erpfront-cache.internal';
   const failed = (operation: 'get' | 'set' | 'delete', error: unknown) => options.onError?.(operation, error);
-  let opened: Promise<Cache> | undefined;
-  const cache = () => (opened ??= options.cache());
+  // Opened for each call, never kept: workerd ties I/O objects to the request that made them.
+  const cache = options.cache;
   const url = (key: string) => `${origin}/${encodeURIComponent(key)}`;
   // The Cache API lists nothing: the keys this isolate wrote are what deleteMatching can name.
   const known = new LRUCache<string, true>({ max: options.maxKnownKeys ?? 100_000 });

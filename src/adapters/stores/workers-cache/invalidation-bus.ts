@@ -37,6 +37,11 @@ export interface WorkersInvalidationBusOptions {
   pollMs?: number;
   /** How long invalidations are remembered, in ms: at least as long as the shared tier keeps an entry. */
   keepMs: number;
+  /**
+   * How long a request waits for the log, in ms (default 1000): past that it is served from what
+   * the isolate holds, and the read goes on for the requests after it.
+   */
+  waitMs?: number;
   /** Most messages the log keeps (default 10,000); past that, the floor rises (see the log). */
   maxEntries?: number;
   logger?: Logger;
@@ -61,6 +66,18 @@ interface Subscriber {
   onMissed: () => void;
 }
 
+/** A read of the log older than this is given up on (see catchUp). */
+const ABANDON_MS = 10_000;
+
+/** `promise`, or nothing after `ms`, whichever is first; never rejects. */
+function bounded(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** Creates this isolate's end of the bus over the `CACHE_EVENTS` namespace. */
 export function createWorkersInvalidationBus(namespace: DurableObjectNamespace, options: WorkersInvalidationBusOptions): WorkersInvalidationBus {
   const pollMs = options.pollMs ?? 1000;
@@ -72,9 +89,15 @@ export function createWorkersInvalidationBus(namespace: DurableObjectNamespace, 
   const stub = () => namespace.get(namespace.idFromName(name)) as LogStub;
   const tombstones = new Tombstones(options.keepMs);
   const subscribers = new Set<Subscriber>();
+  const waitMs = options.waitMs ?? 1000;
   let cursor: number | null = null;
   let lastReadAt = Number.NEGATIVE_INFINITY;
-  let reading: Promise<void> | null = null;
+  /** The read under way, shared by the requests that arrive meanwhile. */
+  let reading: { promise: Promise<void>; startedAt: number } | null = null;
+  /** The latest read's number: a read given up on (see catchUp) applies nothing once superseded. */
+  let generation = 0;
+  /** The last read failed: the next failure is not logged again (one line per outage, not per second). */
+  let failing = false;
 
   const remember = (message: InvalidationMessage, at: number) => {
     const cacheKeys = message.keys.map((k) => ReadThroughCache.key(message.domain, k));
@@ -82,12 +105,13 @@ export function createWorkersInvalidationBus(namespace: DurableObjectNamespace, 
     tombstones.record(cacheKeys, patterns, at);
   };
 
-  const read = async () => {
+  const read = async (mine: number) => {
     // From when the read was asked: a message appended after that may not be in its answer.
     lastReadAt = now();
     try {
       for (;;) {
         const page = await stub().since(cursor);
+        if (mine !== generation) return;
         if (page.floorAt > 0) tombstones.raiseFloor(page.floorAt);
         if (page.missed) {
           logger.warn('this isolate fell behind the cache invalidation log: forgetting its in-process cache');
@@ -109,8 +133,12 @@ export function createWorkersInvalidationBus(namespace: DurableObjectNamespace, 
         if (!page.more) break;
       }
       tombstones.prune(now());
+      if (failing) logger.info('the cache invalidation log is readable again; what was published meanwhile has been applied');
+      failing = false;
     } catch (error) {
-      logger.warn('could not read the cache invalidation log (a Durable Object); this isolate reads it again shortly', { err: loggableError(error) });
+      if (!failing)
+        logger.warn('could not read the cache invalidation log (a Durable Object); this isolate retries every poll period', { err: loggableError(error) });
+      failing = true;
     }
   };
 
@@ -127,12 +155,16 @@ export function createWorkersInvalidationBus(namespace: DurableObjectNamespace, 
       return async () => void subscribers.delete(subscriber);
     },
     catchUp() {
-      if (reading) return reading;
-      if (now() - lastReadAt < pollMs) return Promise.resolve();
-      reading = read().finally(() => {
-        reading = null;
+      const at = now();
+      // A read that started in a request since gone may never settle (workerd cancels a request's
+      // I/O with it): past ABANDON_MS it is given up on and the next request reads again.
+      if (reading && at - reading.startedAt < ABANDON_MS) return bounded(reading.promise, waitMs);
+      if (!reading && at - lastReadAt < pollMs) return Promise.resolve();
+      const promise = read(++generation).finally(() => {
+        if (reading?.promise === promise) reading = null;
       });
-      return reading;
+      reading = { promise, startedAt: at };
+      return bounded(promise, waitMs);
     },
   };
 }
