@@ -95,12 +95,18 @@ function sharedCacheTier(env: Env, bindings: DurableObjectBindings, logger: Logg
     keepMs: maxRetainMs + INVALIDATION_SLACK_MS,
     logger,
   });
+  const reported = new Set<string>();
   const sharedCache = createWorkersCacheStore({
     cache: () => caches.open('erpfront'),
     tombstones: bus.tombstones,
     beforeRead: () => bus.catchUp(),
     maxRetainMs,
-    onError: (operation, error) => logger.warn(`the shared cache (Cache API) could not ${operation}; serving without it`, { err: loggableError(error) }),
+    // Logged once per isolate and operation: a Cache API that fails, fails on every call.
+    onError: (operation, error) => {
+      if (reported.has(operation)) return;
+      reported.add(operation);
+      logger.warn(`the shared cache (Cache API) could not ${operation}; serving without it`, { operation, err: loggableError(error) });
+    },
   });
   return { sharedCache, invalidationBus: bus, catchUpInvalidations: () => bus.catchUp() };
 }
