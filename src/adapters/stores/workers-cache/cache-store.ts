@@ -13,9 +13,13 @@
  * fetched from the ERP at or before an invalidation of its key is treated as absent, in every data
  * center, as soon as the isolate reading it has caught up with the bus (within its poll period).
  * Deletes still delete where they can (this data center; the keys this isolate wrote, for a
- * pattern), only to free space early.
- * - It works on a custom domain (a route or Custom Domain); on `*.workers.dev` and in the dashboard
- *   preview its writes do nothing, and this tier is then always empty (every miss goes to the ERP).
+ * pattern), only to free space early. The instants compared come from different machines' clocks
+ * (the log object's, the fetching isolate's): a fetch that completed within their skew before a
+ * change may be taken for one after it, as a fetch under way during a change may on Node.
+ * - Cloudflare documents it as working for a Worker on a route or Custom Domain; in the dashboard
+ *   editor and previews its operations do nothing, behind Cloudflare Access it is not available
+ *   (earlier documentation also named `*.workers.dev`). There this tier stays empty: every local
+ *   miss goes to the ERP, and invalidations still reach every isolate through the bus.
  *
  * Entries are kept at most `maxRetainMs`, which must stay below how long the bus remembers an
  * invalidation, so that no entry outlives the invalidations that could mask it; an entry already
