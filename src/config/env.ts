@@ -86,6 +86,8 @@ const EnvSchema = z
     DATA_DIR: z.string().min(1).default('./data'),
     CACHE_MAX_ENTRIES: positiveInt(100_000),
     CACHE_MAX_MB: positiveInt(256),
+    // Workers only: how often at most an isolate reads the cache invalidation log (README "Cloudflare Workers").
+    CACHE_EVENTS_POLL_MS: positiveInt(1000),
     // Answers of repeated operations, per price scope (README "Response cache").
     RESPONSE_CACHE: bool(true),
     RESPONSE_CACHE_MAX_ENTRIES: positiveInt(10_000),

@@ -7,12 +7,11 @@
  */
 import { createJsonLinesLogger } from '../adapters/logging/json-lines-logger.ts';
 import { createPrometheusMetrics } from '../adapters/metrics/prometheus.ts';
-import { type DurableObjectBindings, openDurableObjectBackends } from '../backends/durable-objects.ts';
+import { type DurableObjectBackends, type DurableObjectBindings, openDurableObjectBackends } from '../backends/durable-objects.ts';
 import { composeErpfront, type Erpfront } from '../compose.ts';
 import { ConfigError, type Env, parseEnv } from '../config/env.ts';
 import { parseBuyerOrganisations } from '../features/punchout/buyer-organisations-config.ts';
 import type { BuyerOrganisation } from '../features/punchout/domain/buyer-organisation.ts';
-import type { Backends } from '../ports/backends.ts';
 import type { Logger, LogLevel } from '../ports/logger.ts';
 
 /**
@@ -53,7 +52,7 @@ export function readWorkerConfig(bindings: WorkerEnv): (WorkerConfig & { problem
 }
 
 /** The core over the Durable Object backends (the memory set where wrangler.toml binds none). */
-export function composeOnWorkers({ env, buyers }: WorkerConfig, bindings: WorkerEnv): { erpfront: Erpfront; backends: Backends; logger: Logger } {
+export function composeOnWorkers({ env, buyers }: WorkerConfig, bindings: WorkerEnv): { erpfront: Erpfront; backends: DurableObjectBackends; logger: Logger } {
   const logger = createJsonLinesLogger({ level: env.LOG_LEVEL, sink: consoleSink });
   // The OpenTelemetry SDK is Node's (entry/node.ts); here the API's spans stay no-ops.
   if (env.OTEL_EXPORTER_OTLP_ENDPOINT) logger.warn('OTEL_EXPORTER_OTLP_ENDPOINT is ignored on Workers: erpfront exports traces from Node only');

@@ -18,6 +18,8 @@ import { composeOnWorkers, readWorkerConfig, type WorkerEnv } from './worker-cor
 export class JobsObject extends DurableObject<WorkerEnv> {
   readonly #scheduler: AlarmScheduler | null = null;
   readonly #handles = new Map<string, JobHandle>();
+  /** Takes in other isolates' cache invalidations (the jobs read through the cache too). */
+  #catchUpInvalidations: () => Promise<void> = async () => {};
 
   constructor(ctx: DurableObjectState, env: WorkerEnv) {
     super(ctx, env);
@@ -28,6 +30,7 @@ export class JobsObject extends DurableObject<WorkerEnv> {
       return;
     }
     const { erpfront, backends, logger } = composeOnWorkers(config, env);
+    this.#catchUpInvalidations = backends.catchUpInvalidations;
     // An idle dispatcher looks for due orders every second, not every 250 ms: isolates wake it when
     // they queue one, so only retries wait for the poll.
     const scheduler = createAlarmScheduler({ storage: ctx.storage, logger, minDelayMs: 1000 });
@@ -50,6 +53,7 @@ export class JobsObject extends DurableObject<WorkerEnv> {
 
   /** Runs the jobs that are due. */
   async alarm(): Promise<void> {
+    await this.#catchUpInvalidations();
     await this.#scheduler?.alarm();
   }
 

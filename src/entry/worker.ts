@@ -24,6 +24,7 @@ export { CompanyStoreObject } from '../adapters/stores/durable-object/company-st
 export { ApplicationStoreObject } from '../adapters/stores/durable-object/application-store.ts';
 export { OperationsStoreObject } from '../adapters/stores/durable-object/operations-store.ts';
 export { ThrottleBucketObject } from '../adapters/stores/durable-object/throttle-store.ts';
+export { CacheInvalidationObject } from '../adapters/stores/workers-cache/invalidation-log.ts';
 export { JobsObject } from './worker-jobs.ts';
 export type { WorkerEnv } from './worker-core.ts';
 
@@ -59,7 +60,7 @@ function buildHandler(bindings: WorkerEnv): Handler {
     const message = `erpfront is not configured correctly: ${problems.join('; ')}`;
     return () => errorResponse('CONFIGURATION_ERROR', message, { problems });
   }
-  const { erpfront, logger } = composeOnWorkers(config, bindings);
+  const { erpfront, backends, logger } = composeOnWorkers(config, bindings);
   // Orders where wrangler.toml binds the Durable Objects: the jobs run in the jobs object, on its
   // alarm; this isolate only wakes them. Without it, the read path alone and no jobs.
   const jobs = bindings.JOBS as DurableObjectNamespace | undefined;
@@ -67,7 +68,12 @@ function buildHandler(bindings: WorkerEnv): Handler {
     void erpfront.start(remoteScheduler(jobs)).catch((error: unknown) => logger.error('erpfront could not start its jobs', { err: loggableError(error) }));
     void startJobs(jobs).catch((error: unknown) => logger.error('erpfront could not reach its jobs object', { err: loggableError(error) }));
   }
-  return (request, env, ctx) => erpfront.app.fetch(request, env, ctx as never);
+  // Other isolates' cache invalidations, read at most every CACHE_EVENTS_POLL_MS: an isolate cannot
+  // be pushed to, so each request first takes in what was published since (never rejects).
+  return async (request, env, ctx) => {
+    await backends.catchUpInvalidations();
+    return erpfront.app.fetch(request, env, ctx as never);
+  };
 }
 
 /** A 500 in the shape of every other erpfront error: `errors[0].extensions.code`. */

@@ -15,6 +15,7 @@ export { CompanyStoreObject } from '../../src/adapters/stores/durable-object/com
 export { ApplicationStoreObject } from '../../src/adapters/stores/durable-object/application-store.ts';
 export { OperationsStoreObject } from '../../src/adapters/stores/durable-object/operations-store.ts';
 export { ThrottleBucketObject } from '../../src/adapters/stores/durable-object/throttle-store.ts';
+export { CacheInvalidationObject } from '../../src/adapters/stores/workers-cache/invalidation-log.ts';
 
 /**
  * wrangler.toml's `JOBS` class stands in empty: the real one composes the whole app, which the
