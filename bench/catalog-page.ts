@@ -21,6 +21,26 @@ export type PageServer = (typeof PAGE_SERVERS)[number];
 
 const ERP_OPERATIONS = ['getItems', 'getPrices', 'getStock', 'getCustomers', 'getSalesReps', 'searchItems'];
 
+/**
+ * The configuration of the bench's erpfront line (bench/workerd-page.ts gives the Worker the same):
+ * every protection on, for the bench's one buyer, C0001.
+ */
+export function erpfrontBenchConfig(erpUrl: string, secret: string): Record<string, string> {
+  return {
+    ERP_URL: erpUrl,
+    AUTH_JWT_SECRET: secret,
+    // Every protection on: shape limits, SKUs per request, cost and extensions.cost, and the caller's
+    // bucket taken from and refunded on every request (so large for the bench's one buyer that it is
+    // never refused: the bench measures the work, not the refusals).
+    QUERY_LIMITS: 'true',
+    THROTTLE: 'on',
+    THROTTLE_LIMITS: JSON.stringify({ customers: { C0001: { capacity: 1e12, restorePerSecond: 1e12 } } }),
+    // The shedder still checks every request; its per-turn budget is raised so that this shared
+    // machine's scheduling pauses (other processes on core 0) are not counted as refusals.
+    OVERLOAD_EVENT_LOOP_DELAY_MS: '2000',
+  };
+}
+
 export async function benchCatalogPage(options: { rounds: number; seconds: number }) {
   const dir = mkdtempSync(join(tmpdir(), 'erpfront-bench-'));
   const secret = randomBytes(32).toString('base64url');
@@ -34,18 +54,8 @@ export async function benchCatalogPage(options: { rounds: number; seconds: numbe
         ['src/entry/node.ts'],
         {
           PORT: String(port),
-          ERP_URL: `http://127.0.0.1:${sandboxPort}`,
-          AUTH_JWT_SECRET: secret,
           DATA_DIR: mkdtempSync(join(tmpdir(), 'erpfront-bench-')),
-          // Every protection on: shape limits, SKUs per request, cost and extensions.cost, and the caller's
-          // bucket taken from and refunded on every request (so large for the bench's one buyer that it is
-          // never refused: the bench measures the work, not the refusals).
-          QUERY_LIMITS: 'true',
-          THROTTLE: 'on',
-          THROTTLE_LIMITS: JSON.stringify({ customers: { C0001: { capacity: 1e12, restorePerSecond: 1e12 } } }),
-          // The shedder still checks every request; its per-turn budget is raised so that this shared
-          // machine's scheduling pauses (other processes on core 0) are not counted as refusals.
-          OVERLOAD_EVENT_LOOP_DELAY_MS: '2000',
+          ...erpfrontBenchConfig(`http://127.0.0.1:${sandboxPort}`, secret),
           RESPONSE_CACHE: String(responseCache),
         },
         /GraphQL at/,

@@ -13,6 +13,7 @@ import { benchOverload, formatOverload } from './overload.ts';
 import { benchPriceSheet, formatPriceSheet } from './price-sheet.ts';
 import { benchProtections } from './protections.ts';
 import { benchScaleOut } from './scale-out.ts';
+import { benchWorkerdPage, formatWorkerdPage } from './workerd-page.ts';
 import { runCampaign } from './chaos/campaign.ts';
 import { formatReport } from './chaos/report.ts';
 
@@ -23,6 +24,9 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFracti
 console.log(`erpfront bench: ${rounds} alternating rounds × ${seconds} s, 10 connections; ${pinLoadGenerator()}`);
 
 console.log(`\n${formatCatalogPage(await benchCatalogPage({ rounds, seconds }), fmt)}`);
+
+// The same page on workerd (the Worker under wrangler, locally) vs Node: reported, no target.
+console.log(`\n${formatWorkerdPage(await benchWorkerdPage({ rounds, seconds }), fmt)}`);
 
 const protections = await benchProtections({ rounds, seconds });
 console.log(

@@ -1,36 +1,16 @@
 /**
  * erpfront's read path inside workerd: the Worker that wrangler.toml describes (bundled as
- * `wrangler dev` bundles it) in front of a sandbox ERP on Node, reached over real HTTP by
- * workerd's own fetch. Offline: wrangler opens nothing beyond loopback.
- *
- * This runs in the Node project, not in a @cloudflare/vitest-plugin one: the test must start the
- * sandbox on Node anyway, and wrangler then builds the Worker from wrangler.toml exactly as it
- * ships (the Text rule, the vars), which the plugin's vite build would bypass.
- * Nor through wrangler's createTestHarness: it sends the Worker's outbound fetches through Node's
- * fetch in this process, so workerd's own HTTP client would never reach the ERP.
+ * `wrangler dev` bundles it, test/support/wrangler-worker.ts) in front of a sandbox ERP on Node,
+ * reached over real HTTP by workerd's own fetch. Offline: wrangler opens nothing beyond loopback.
  */
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../scripts/sign-token.ts';
 import { startSandboxErp } from '../../src/sandbox-erp/server.ts';
 import { demoBuyer } from '../support/punchout.ts';
+import { startWorker, type Worker } from '../support/wrangler-worker.ts';
 
-// Read by wrangler when it would phone home (telemetry, the `cf` object of requests); set before
-// wrangler is loaded, hence the dynamic import.
-process.env.WRANGLER_SEND_METRICS = 'false';
-process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
-// Hermetic bindings: wrangler.toml's [vars] plus what each test passes. Otherwise wrangler dev
-// would add a developer's .dev.vars or .env and, because wrangler.toml declares [secrets], any
-// variable of the shell named like a var (an exported CACHE_MAX_MB=abc broke every test here).
-process.env.CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV = 'false';
-const NO_ENV_FILES = ['.env.none-for-tests']; // a non-empty list is what makes wrangler skip .dev.vars
-const { unstable_startWorker } = await import('wrangler');
-
-type Worker = Awaited<ReturnType<typeof unstable_startWorker>>;
 type Sandbox = Awaited<ReturnType<typeof startSandboxErp>>;
-
-const CONFIG = fileURLToPath(new URL('../../wrangler.toml', import.meta.url));
 
 const READ_PATH = /* GraphQL */ `{
   products(skus: ["SKU-00001","SKU-00002"]) {
@@ -40,17 +20,6 @@ const READ_PATH = /* GraphQL */ `{
   }
   viewer { customer { id creditStatus { limit { amount } } } }
 }`;
-
-/** Starts the Worker of wrangler.toml with these bindings on top of its [vars]. */
-function startWorker(bindings: Record<string, { type: 'plain_text' | 'secret_text'; value: string }>): Promise<Worker> {
-  return unstable_startWorker({
-    config: CONFIG,
-    envFiles: NO_ENV_FILES,
-    bindings,
-    // persist false: no .wrangler/state; watch false: no file watcher left behind by the test.
-    dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, persist: false, watch: false, logLevel: 'warn' },
-  });
-}
 
 async function post(worker: Worker, body: unknown, token?: string) {
   const response = await fetch(new URL('/graphql', await worker.url), {
