@@ -17,11 +17,6 @@ import { CATALOG_PAGE, skus } from '../test/support/stack.ts';
 import { erpfrontBenchConfig } from './catalog-page.ts';
 import { freePort, load, startServer, summarize, type Round } from './harness.ts';
 
-const NO_REFRESH_DURING_RUN = { FRESHNESS_PRICES_SECONDS: '3600', FRESHNESS_AVAILABILITY_SECONDS: '3600', FRESHNESS_CREDIT_SECONDS: '3600' };
-const FRESHNESS_NOTE =
-  'freshness raised to 1 h on both (no refresh during the run): on workerd a background refresh never reaches the ERP and\n' +
-  'wedges every later read of its keys (with the defaults the Worker stops answering the page ~24 s after its first fetch)';
-
 /** The servers measured, in the order of each round. */
 export const WORKERD_SERVERS = ['node', 'workerd', 'wranglerDev'] as const;
 export type WorkerdServer = (typeof WORKERD_SERVERS)[number];
@@ -30,10 +25,8 @@ export async function benchWorkerdPage(options: { rounds: number; seconds: numbe
   const dir = mkdtempSync(join(tmpdir(), 'erpfront-bench-workerd-'));
   const secret = randomBytes(32).toString('base64url');
   const [sandboxPort, nodePort] = [await freePort(), await freePort()];
-  // Freshness raised to an hour on both runtimes, so that no entry of the page goes stale during the
-  // run: on workerd, a background refresh started by one request never settles once that request
-  // has answered, and every later read of those keys waits on it for ever (see FRESHNESS_NOTE).
-  const config = { ...erpfrontBenchConfig(`http://127.0.0.1:${sandboxPort}`, secret), ...NO_REFRESH_DURING_RUN };
+  // The same configuration on both runtimes, the Node erpfront line's (bench/catalog-page.ts).
+  const config = erpfrontBenchConfig(`http://127.0.0.1:${sandboxPort}`, secret);
   const children: ChildProcess[] = [];
   const workers: ChildProcess[] = [];
   try {
@@ -108,8 +101,7 @@ export function formatWorkerdPage(page: Awaited<ReturnType<typeof benchWorkerdPa
     ),
     `workerd / Node: ${(r.workerd.rps / r.node.rps).toFixed(2)}× req/s, p99 ${fmt(r.workerd.p99, 1)} ms vs ${fmt(r.node.p99, 1)} ms (reported, no target)`,
     'on workerd: no graphql-jit (workerd forbids code generation from strings), no gzip (Cloudflare compresses at the edge;',
-    'the load generator asks for none, so Node sends none either), CACHE_MAX_MB 32 (wrangler.toml); a local workerd, not the edge;',
-    FRESHNESS_NOTE,
+    'the load generator asks for none, so Node sends none either), CACHE_MAX_MB 32 (wrangler.toml); a local workerd, not the edge',
   ];
   return lines.join('\n');
 }

@@ -28,6 +28,7 @@ import { guardLinks } from './services/erp/guard-links.ts';
 import { logLink } from './services/erp/log-link.ts';
 import { meterLink } from './services/erp/meter-link.ts';
 import { traceLink } from './services/erp/trace-link.ts';
+import { BackgroundWork } from './services/background-work.ts';
 import { ReadThroughCache } from './services/read-through-cache.ts';
 import { RecentErrors } from './services/recent-errors.ts';
 import { ResponseCache } from './services/response-cache.ts';
@@ -109,7 +110,17 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
   ]);
   const localCache = createMemoryCacheStore({ maxEntries: env.CACHE_MAX_ENTRIES, maxBytes: env.CACHE_MAX_MB * 1024 * 1024 });
   const shared = backends.sharedCache ?? undefined;
-  const cache = new ReadThroughCache({ local: localCache, shared, policies: freshnessPolicies(env), clock, metrics });
+  // What requests start and do not wait for (stale entries' refreshes): the Worker entry keeps it alive past the answer.
+  const background = new BackgroundWork();
+  const cache = new ReadThroughCache({
+    local: localCache,
+    shared,
+    policies: freshnessPolicies(env),
+    clock,
+    metrics,
+    background,
+    maxFetchMs: env.ERP_MAX_REQUEST_SECONDS * 1000,
+  });
   // Answers built from cache entries: dropped with them, on every instance (the invalidation bus).
   const responseCache = env.RESPONSE_CACHE
     ? new ResponseCache<CachedAnswer | ScopeNote>({ maxEntries: env.RESPONSE_CACHE_MAX_ENTRIES, maxBytes: env.RESPONSE_CACHE_MAX_MB * 1024 * 1024, clock })
@@ -235,6 +246,8 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
     throttle,
     /** Every feature's periodic work. */
     jobs,
+    /** Work requests started without waiting for it (see services/background-work.ts). */
+    background,
     /** Subscribes to invalidations and hands the jobs to the runtime's scheduler. */
     async start(scheduler: Scheduler): Promise<void> {
       await invalidation.start();

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import type { BackgroundWork } from '../services/background-work.ts';
 import { DurableObject, type DurableObjectNamespace, type DurableObjectState } from 'cloudflare:workers';
 import { createAlarmScheduler, type AlarmScheduler } from '../adapters/scheduler/alarm-scheduler.ts';
 import type { JobHandle, Scheduler } from '../ports/scheduler.ts';
@@ -65,17 +66,20 @@ export class JobsObject extends DurableObject<WorkerEnv> {
 
 /**
  * The scheduler of an isolate that serves HTTP: it runs no job (the jobs object does), and a
- * job's `runNow` (the dispatcher's, when an order was queued) wakes the job there.
+ * job's `runNow` (the dispatcher's, when an order was queued) wakes the job there. The wake is
+ * kept track of in `background`, so the request's answer does not cancel it.
  */
-export function remoteScheduler(namespace: DurableObjectNamespace): Scheduler {
+export function remoteScheduler(namespace: DurableObjectNamespace, background: BackgroundWork): Scheduler {
   const jobs = () => namespace.get(namespace.idFromName('jobs')) as { wake(name: string): Promise<void> };
   return {
     add(job) {
       return {
         runNow: () =>
-          void jobs()
-            .wake(job.name)
-            .catch((error: unknown) => console.error(`erpfront: could not wake job ${job.name}`, error)),
+          background.track(
+            jobs()
+              .wake(job.name)
+              .catch((error: unknown) => console.error(`erpfront: could not wake job ${job.name}`, error)),
+          ),
       };
     },
     async stop() {},

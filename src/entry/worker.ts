@@ -30,6 +30,11 @@ export type { WorkerEnv } from './worker-core.ts';
 
 type Handler = (request: Request, env: WorkerEnv, ctx: unknown) => Response | Promise<Response>;
 
+/** The part of a fetch event's context erpfront uses. */
+interface ExecutionContext {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
 // Built on the first request and kept for the isolate's life: the schema, the cache and the token
 // memo must outlive a request to be worth anything. Bindings cannot change within an isolate (a
 // new deployment or `wrangler secret put` starts new ones), so the first env is the env.
@@ -65,14 +70,24 @@ function buildHandler(bindings: WorkerEnv): Handler {
   // alarm; this isolate only wakes them. Without it, the read path alone and no jobs.
   const jobs = bindings.JOBS as DurableObjectNamespace | undefined;
   if (jobs) {
-    void erpfront.start(remoteScheduler(jobs)).catch((error: unknown) => logger.error('erpfront could not start its jobs', { err: loggableError(error) }));
-    void startJobs(jobs).catch((error: unknown) => logger.error('erpfront could not reach its jobs object', { err: loggableError(error) }));
+    erpfront.background.track(
+      erpfront
+        .start(remoteScheduler(jobs, erpfront.background))
+        .catch((error: unknown) => logger.error('erpfront could not start its jobs', { err: loggableError(error) })),
+    );
+    erpfront.background.track(
+      startJobs(jobs).catch((error: unknown) => logger.error('erpfront could not reach its jobs object', { err: loggableError(error) })),
+    );
   }
   // Other isolates' cache invalidations, read at most every CACHE_EVENTS_POLL_MS: an isolate cannot
   // be pushed to, so each request first takes in what was published since (never rejects).
   return async (request, env, ctx) => {
     await backends.catchUpInvalidations();
-    return erpfront.app.fetch(request, env, ctx as never);
+    const response = await erpfront.app.fetch(request, env, ctx as never);
+    // A request's answer ends whatever it started and did not wait for, unless it is handed to
+    // waitUntil: a stale entry's refresh cancelled half-way would hold every later read of its keys.
+    if (erpfront.background.size > 0) (ctx as ExecutionContext).waitUntil(erpfront.background.settled());
+    return response;
   };
 }
 

@@ -6,6 +6,7 @@
  * @module
  */
 import { matchesPattern, type CacheEntry, type CacheStore, type KeyPattern, type SyncCacheStore } from '../ports/cache-store.ts';
+import type { BackgroundWork } from './background-work.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Metrics } from '../ports/metrics.ts';
 import { settle, type BatchFetch, type Cached, type CacheDomain, type FreshnessPolicy, type Held } from './cache-freshness.ts';
@@ -22,6 +23,14 @@ export interface ReadThroughCacheOptions {
   policies: Readonly<Record<CacheDomain, FreshnessPolicy>>;
   clock: Clock;
   metrics: Metrics;
+  /** Where background refreshes are kept track of (see background-work.ts); default: nowhere. */
+  background?: BackgroundWork;
+  /**
+   * How long a fetch under way may be joined (ms, default 60 s: ERP_MAX_REQUEST_SECONDS): a
+   * later reader of an older one fetches anew. A safety net: a fetch that never settles (its
+   * runtime cancelled it) must not hold every reader of its keys for ever.
+   */
+  maxFetchMs?: number;
 }
 
 /** One cache for the whole process; per-request batching sits in front of it (see loaders). */
@@ -31,7 +40,9 @@ export class ReadThroughCache {
   readonly #clock: Clock;
   readonly #metrics: Metrics;
   /** Fetches under way, by cache key: a second asker waits for the first instead of asking the ERP. */
-  readonly #inflight = new Map<string, Promise<unknown>>();
+  readonly #inflight = new Map<string, { promise: Promise<unknown>; since: number }>();
+  readonly #background: BackgroundWork | undefined;
+  readonly #maxFetchMs: number;
   /** When each domain last got values from the ERP (epoch ms): the ops console's data age. */
   readonly #lastFetched: Partial<Record<CacheDomain, number>> = {};
 
@@ -40,6 +51,8 @@ export class ReadThroughCache {
     this.#policies = options.policies;
     this.#clock = options.clock;
     this.#metrics = options.metrics;
+    this.#background = options.background;
+    this.#maxFetchMs = options.maxFetchMs ?? 60_000;
   }
 
   /** When `domain` last got a value from the ERP on this instance (epoch ms), `null` before the first. */
@@ -119,9 +132,9 @@ export class ReadThroughCache {
       } else if (entry !== undefined && age < policy.freshMs + policy.staleWhileRevalidateMs) {
         results[i] = { value: entry.value, asOf: entry.asOf, stale: true };
         stale++;
-        if (!this.#inflight.has(cacheKeys[i]!)) refresh.push(i);
+        if (!this.#running(cacheKeys[i]!, now)) refresh.push(i);
       } else {
-        const running = this.#inflight.get(cacheKeys[i]!) as Promise<Cached<T> | Error> | undefined;
+        const running = this.#running(cacheKeys[i]!, now) as Promise<Cached<T> | Error> | undefined;
         if (running) {
           coalesced++;
           waits.push(running.then((outcome) => void (results[i] = settle(outcome, entry, policy, this.#clock.now()))));
@@ -144,13 +157,14 @@ export class ReadThroughCache {
 
     if (refresh.length > 0) {
       // Nobody waits for a background refresh; a failure leaves the stale entry in place.
-      void this.#fetch(
+      const refreshing = this.#fetch(
         domain,
         refresh.map((i) => keys[i]!),
         refresh.map((i) => cacheKeys[i]!),
         fetch,
         { refresh: true, outageBounds: refresh.map((i) => entries[i]?.outageMaxAgeMs) },
       ).catch(() => {});
+      this.#background?.track(refreshing);
     }
     if (missing.length > 0) {
       const outcomes = await this.#fetch(
@@ -209,6 +223,14 @@ export class ReadThroughCache {
     }
   }
 
+  /** The fetch under way for `cacheKey`, unless it started longer than `maxFetchMs` ago. */
+  #running(cacheKey: string, now: number): Promise<unknown> | undefined {
+    const running = this.#inflight.get(cacheKey);
+    if (running === undefined || now - running.since <= this.#maxFetchMs) return running?.promise;
+    this.#inflight.delete(cacheKey);
+    return undefined;
+  }
+
   /**
    * Fetches keys in one ERP call, stores what came back, and lets concurrent askers join it.
    * `outageBounds` (per key): the outage bound the new entry carries, so a key the price sheet
@@ -235,7 +257,7 @@ export class ReadThroughCache {
         const stored: EntryPairs<T> = [];
         const outcomes = values.map((value, j): Cached<T> | Error => {
           if (value instanceof Error) return value;
-          if (this.#inflight.get(cacheKeys[j]!) === shares[j]) {
+          if (this.#inflight.get(cacheKeys[j]!)?.promise === shares[j]) {
             const outageMaxAgeMs = outageBounds[j];
             stored.push([cacheKeys[j]!, outageMaxAgeMs === undefined ? { value, fetchedAt, asOf } : { value, fetchedAt, asOf, outageMaxAgeMs }]);
           }
@@ -249,9 +271,9 @@ export class ReadThroughCache {
     cacheKeys.forEach((cacheKey, j) => {
       const one = batch.then((outcomes) => outcomes[j]!);
       shares[j] = one;
-      this.#inflight.set(cacheKey, one);
+      this.#inflight.set(cacheKey, { promise: one, since: this.#clock.now() });
       void one.finally(() => {
-        if (this.#inflight.get(cacheKey) === one) this.#inflight.delete(cacheKey);
+        if (this.#inflight.get(cacheKey)?.promise === one) this.#inflight.delete(cacheKey);
       });
     });
     return batch;

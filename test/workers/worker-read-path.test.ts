@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../scripts/sign-token.ts';
 import { startSandboxErp } from '../../src/sandbox-erp/server.ts';
+import { eventually } from '../support/orders.ts';
 import { demoBuyer } from '../support/punchout.ts';
 import { startWorker, type Worker } from '../support/wrangler-worker.ts';
 
@@ -42,6 +43,10 @@ describe('erpfront on Workers (workerd), against the sandbox ERP', () => {
       AUTH_JWT_SECRET: { type: 'secret_text', value: secret },
       // C0002's buyers get a small bucket (the throttle test below); everybody else the defaults.
       THROTTLE_LIMITS: { type: 'plain_text', value: JSON.stringify({ customers: { C0002: { capacity: 100, restorePerSecond: 1 } } }) },
+      // Availability fresh for 1 s, then served stale (and refreshed in the background) for 5 s more:
+      // the background refresh test below.
+      FRESHNESS_AVAILABILITY_SECONDS: { type: 'plain_text', value: '1' },
+      STALE_WHILE_REVALIDATE_FRACTION: { type: 'plain_text', value: '5' },
     });
     await worker.ready;
   });
@@ -68,6 +73,28 @@ describe('erpfront on Workers (workerd), against the sandbox ERP', () => {
     }
     expect(body.data.viewer.customer.id).toBe('C0001');
     expect(String(body.data.viewer.customer.creditStatus.limit.amount)).toMatch(/^\d+(\.\d+)?$/);
+  });
+
+  it('a stale entry is refreshed in the background, past the answer that started it: later reads get the new value instead of waiting for ever', async () => {
+    const token = await signToken({ secret, roles: ['buyer'], customerId: 'C0003' });
+    const STOCK = '{ products(skus: ["SKU-00050"]) { availability { asOf stale } } }';
+    const stockCalls = async () =>
+      ((await (await fetch(`${sandbox.url}/__control/stats`)).json()) as { byOperation: Record<string, number> }).byOperation.getStock ?? 0;
+    const read = async () => {
+      const { status, body } = await post(worker, { query: STOCK }, token);
+      expect(status).toBe(200);
+      return body.data.products[0].availability as { asOf: string; stale: boolean };
+    };
+    const first = await read();
+    expect(first.stale).toBe(false);
+    await new Promise((r) => setTimeout(r, 1200));
+    const before = await stockCalls();
+    // Past freshness, within stale-while-revalidate: answered stale at once, refreshed after.
+    expect(await read()).toEqual({ asOf: first.asOf, stale: true });
+    // The refresh reaches the ERP after that answer was sent (workerd would cancel it without waitUntil).
+    await eventually(stockCalls, (n) => n > before, 10_000, 100);
+    const refreshed = await eventually(read, (a) => a.asOf !== first.asOf, 10_000, 200);
+    expect(Date.parse(refreshed.asOf)).toBeGreaterThan(Date.parse(first.asOf));
   });
 
   it('refuses a request without a token with 401 UNAUTHENTICATED', async () => {

@@ -157,4 +157,24 @@ describe('ReadThroughCache', () => {
     expect(text).toContain('erpfront_cache_requests_total{cache="prices",result="miss"} 3');
     expect(text).toContain('erpfront_cache_requests_total{cache="prices",result="hit"} 1');
   });
+
+  it('a fetch that never settles (its runtime cancelled it) is joined for at most maxFetchMs; then a reader fetches anew', async () => {
+    const { erp, load, advance } = setup();
+    const tick = () => new Promise((r) => setTimeout(r, 0));
+    erp.hold(); // never released: the first fetch hangs for ever
+    void load(['a']);
+    await tick();
+    const joined = load(['a']);
+    await tick();
+    expect(erp.calls).toEqual([['a']]);
+    advance(60_001);
+    const release = erp.hold();
+    const fresh = load(['a']);
+    await tick();
+    expect(erp.calls).toEqual([['a'], ['a']]);
+    release();
+    expect(values(await fresh)).toEqual(['a@v1']);
+    // The reader that joined the hung fetch still waits on it: the bound is for later readers.
+    expect(await Promise.race([joined.then(() => 'settled'), new Promise((r) => setTimeout(() => r('waiting'), 20))])).toBe('waiting');
+  });
 });
