@@ -67,6 +67,8 @@ export interface RuntimeParts {
   eventLoopDelay?: EventLoopDelay;
   /** The features to serve; default all of `features/index.ts`. */
   features?: readonly Feature[];
+  /** Where work requests start without waiting for it is kept track of (the Worker entry's, shared with its backends); a new one by default. */
+  background?: BackgroundWork;
 }
 
 /** The ERP connector the configuration names. */
@@ -111,7 +113,7 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
   const localCache = createMemoryCacheStore({ maxEntries: env.CACHE_MAX_ENTRIES, maxBytes: env.CACHE_MAX_MB * 1024 * 1024 });
   const shared = backends.sharedCache ?? undefined;
   // What requests start and do not wait for (stale entries' refreshes): the Worker entry keeps it alive past the answer.
-  const background = new BackgroundWork();
+  const background = parts.background ?? new BackgroundWork();
   const cache = new ReadThroughCache({
     local: localCache,
     shared,

@@ -25,6 +25,7 @@ import { createDurableObjectOutboxStore } from '../adapters/stores/durable-objec
 import { createDurableObjectPunchOutStore } from '../adapters/stores/durable-object/punchout-store.ts';
 import { createDurableObjectThrottleStore } from '../adapters/stores/durable-object/throttle-store.ts';
 import { freshnessPolicies } from '../config/defaults.ts';
+import type { BackgroundWork } from '../services/background-work.ts';
 import type { Env } from '../config/env.ts';
 import { loggableError } from '../domain/loggable-error.ts';
 import type { Backends } from '../ports/backends.ts';
@@ -56,7 +57,8 @@ export type DurableObjectBackends = Backends & {
 /** An invalidation is remembered this much longer than a shared entry is kept (see the shared tier). */
 const INVALIDATION_SLACK_MS = 3_600_000;
 
-export function openDurableObjectBackends(env: Env, bindings: DurableObjectBindings, logger: Logger): DurableObjectBackends {
+/** `background`: where calls nobody waits for are kept track of, so a request's answer does not cancel them. */
+export function openDurableObjectBackends(env: Env, bindings: DurableObjectBindings, logger: Logger, background?: BackgroundWork): DurableObjectBackends {
   const memory = { ...openMemoryBackends(env), ...sharedCacheTier(env, bindings, logger) };
   if (!bindings.ORDER_STORE) return memory;
   const operations = bindings.OPERATIONS_STORE ? openDurableObjectOperationsStores(bindings.OPERATIONS_STORE) : null;
@@ -79,6 +81,7 @@ export function openDurableObjectBackends(env: Env, bindings: DurableObjectBindi
           // A permit outlives the longest ERP call, so only a dead isolate's permit runs out.
           leaseMs: Math.max(60_000, env.ERP_TIMEOUT_MS * 4),
           logger,
+          background,
         })
       : memory.budget,
   };

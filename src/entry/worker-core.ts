@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { BackgroundWork } from '../services/background-work.ts';
 import { createJsonLinesLogger } from '../adapters/logging/json-lines-logger.ts';
 import { createPrometheusMetrics } from '../adapters/metrics/prometheus.ts';
 import { type DurableObjectBackends, type DurableObjectBindings, openDurableObjectBackends } from '../backends/durable-objects.ts';
@@ -56,9 +57,12 @@ export function composeOnWorkers({ env, buyers }: WorkerConfig, bindings: Worker
   const logger = createJsonLinesLogger({ level: env.LOG_LEVEL, sink: consoleSink });
   // The OpenTelemetry SDK is Node's (entry/node.ts); here the API's spans stay no-ops.
   if (env.OTEL_EXPORTER_OTLP_ENDPOINT) logger.warn('OTEL_EXPORTER_OTLP_ENDPOINT is ignored on Workers: erpfront exports traces from Node only');
-  const backends = openDurableObjectBackends(env, bindings as DurableObjectBindings, logger);
+  // One for the backends (the ERP budget's permit releases) and the core (cache refreshes, job wakes).
+  const background = new BackgroundWork();
+  const backends = openDurableObjectBackends(env, bindings as DurableObjectBindings, logger, background);
   const erpfront = composeErpfront(env, {
     backends,
+    background,
     punchOutBuyers: buyers,
     // prom-client runs in workerd under nodejs_compat; process metrics are Node's own.
     metrics: createPrometheusMetrics({ processMetrics: false }),

@@ -127,8 +127,9 @@ describe('orders on Workers (workerd, Durable Objects), against the sandbox ERP'
     for (let n = 2; tokens.length < 5 && n <= 40; n++) {
       const token = await signToken({ secret, roles: ['buyer'], customerId: `C${String(n).padStart(4, '0')}` });
       const page = await graphql(WARM, {}, token);
-      const credit = page.data?.viewer.customer.creditStatus;
-      if (!page.errors && !credit.onHold && Number(credit.available.amount) > 2000) tokens.push(token);
+      // A read can fail while the breaker, opened by the outage of the test before, is still cooling down: the next buyer then.
+      const credit = page.data?.viewer?.customer?.creditStatus;
+      if (!page.errors && credit && !credit.onHold && Number(credit.available.amount) > 2000) tokens.push(token);
     }
     expect(tokens).toHaveLength(5);
     await control('faults', { outage: true });

@@ -14,6 +14,7 @@
  * @module
  */
 import { DurableObject, type DurableObjectNamespace, type DurableObjectState } from 'cloudflare:workers';
+import type { BackgroundWork } from '../../../services/background-work.ts';
 import type { ErpBudget, ErpBudgetSnapshot, ErpPermit } from '../../../ports/erp-budget.ts';
 import { ERP_PRIORITIES } from '../../../ports/erp-budget.ts';
 import type { ErpPriority } from '../../../ports/erp-connector.ts';
@@ -118,6 +119,11 @@ export interface DurableObjectErpBudgetOptions {
   /** While the object is unreachable, this isolate takes 1/`fallbackShare` of the limits (default 4). */
   fallbackShare?: number;
   logger?: Logger;
+  /**
+   * Keeps the calls nobody waits for (releases, abandons, pauses) alive past the answer of the
+   * request that made them: on Workers, one cancelled release would hold its permit for a whole lease.
+   */
+  background?: BackgroundWork;
 }
 
 /** The budget of this isolate's callers, drawn from the global object. */
@@ -131,6 +137,11 @@ export function createDurableObjectErpBudget(namespace: DurableObjectNamespace, 
   let inFlight = 0;
   let pausedUntil: number | null = null;
   let fallback: ErpBudget | null = null;
+  /** Sends a call nobody waits for; its failure is the lease's to repair (released permits, abandoned waits run out). */
+  const send = (call: Promise<unknown>) => {
+    const sent = call.catch(() => {});
+    options.background?.track(sent);
+  };
 
   const local = (error: unknown) => {
     if (!fallback) {
@@ -176,9 +187,7 @@ export function createDurableObjectErpBudget(namespace: DurableObjectNamespace, 
         const onAbort = () => {
           if (settled) return;
           settle();
-          void object()
-            .abandon(waitId)
-            .catch(() => {});
+          send(object().abandon(waitId));
           reject(signal!.reason);
         };
         signal?.addEventListener('abort', onAbort, { once: true });
@@ -187,24 +196,14 @@ export function createDurableObjectErpBudget(namespace: DurableObjectNamespace, 
           .then(
             (permitId) => {
               // Granted after the caller left: straight back.
-              if (settled)
-                return void (
-                  permitId &&
-                  object()
-                    .release(permitId)
-                    .catch(() => {})
-                );
+              if (settled) {
+                if (permitId) send(object().release(permitId));
+                return;
+              }
               settle();
               if (permitId === null) return reject(signal?.reason ?? new Error('ERP budget: the wait was abandoned'));
               fallback = null;
-              resolve(
-                permit(
-                  () =>
-                    void object()
-                      .release(permitId)
-                      .catch(() => {}),
-                ),
-              );
+              resolve(permit(() => send(object().release(permitId))));
             },
             (error: unknown) => {
               if (settled) return;
@@ -222,9 +221,7 @@ export function createDurableObjectErpBudget(namespace: DurableObjectNamespace, 
       const until = Date.now() + ms;
       if (pausedUntil === null || pausedUntil < until) pausedUntil = until;
       fallback?.pauseFor(ms);
-      void object()
-        .pauseFor(ms, limits)
-        .catch(() => {});
+      send(object().pauseFor(ms, limits));
     },
 
     snapshot(): ErpBudgetSnapshot {
