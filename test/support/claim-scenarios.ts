@@ -19,12 +19,21 @@ export interface ClaimScenarioStack {
  * A buyer's order request dies while it holds its key's claim (`holder` takes the request,
  * `kill` ends whatever runs it, abruptly); the buyer retries the same key through `retrier`.
  * The retry is told IDEMPOTENCY_KEY_IN_USE at first (the claim was the dead request's), then the
- * claim frees within `claimSeconds` (IDEMPOTENCY_CLAIM_SECONDS of the fronts) plus 2.5 s, the
- * retry places the order, and the same key again answers that same order.
+ * claim frees within `claimSeconds` (IDEMPOTENCY_CLAIM_SECONDS of the fronts) plus 2.5 s of the
+ * death, the retry places the order, and the same key again answers that same order.
  */
 export async function claimOfADeadRequest(
   stack: ClaimScenarioStack,
-  options: { holder: Front; kill(): Promise<void>; retrier: Front; claimSeconds: number; customerId: string; key: string },
+  options: {
+    holder: Front;
+    kill(): Promise<void>;
+    /** Brings the retrier up after the kill, where the kill took it down too (one workerd); in the claim time. */
+    revive?(): Promise<void>;
+    retrier: Front;
+    claimSeconds: number;
+    customerId: string;
+    key: string;
+  },
 ) {
   const { holder, retrier } = options;
   const token = await stack.buyerToken(options.customerId);
@@ -36,6 +45,7 @@ export async function claimOfADeadRequest(
   await options.kill();
   const died = Date.now();
   await stack.faults({ latencyMs: 0 });
+  await options.revive?.();
 
   const answers: string[] = [];
   let placed: Awaited<ReturnType<typeof placeOrder>> | null = null;
