@@ -89,6 +89,7 @@ export async function twentyOrdersNearTheLimit(stack: CreditScenarioStack, optio
 /**
  * `count` orders of one customer at the same instant, while the ERP is down: every one is
  * answered with an order (QUEUED or ON_HOLD) or the retryable CREDIT_CHECK_BUSY, never an error.
+ * Answers how many were taken and how many were CREDIT_CHECK_BUSY.
  */
 export async function burstAtTheSameInstant(stack: CreditScenarioStack, options: { customerId: string; tag: string; count?: number }) {
   const front = stack.fronts[0]!;
@@ -108,6 +109,7 @@ export async function burstAtTheSameInstant(stack: CreditScenarioStack, options:
       else expect(result.userErrors.map((e) => e.code)).toEqual(['CREDIT_CHECK_BUSY']);
     }
     expect(results.filter((r) => r.order).length).toBeGreaterThan(0);
+    return { taken: results.filter((r) => r.order).length, busy: results.filter((r) => !r.order).length };
   } finally {
     await stack.faults({ outage: false });
   }

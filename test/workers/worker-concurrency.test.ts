@@ -3,11 +3,14 @@
  * the order store's Durable Object as they are in SQLite and Redis. The same scenarios as
  * test/e2e/credit-concurrency.test.ts and test/e2e/idempotency-claims.test.ts
  * (test/support/credit-scenarios.ts, claim-scenarios.ts), over HTTP against the Worker of
- * wrangler.toml in workerd, in front of the sandbox ERP; one Worker for the file.
+ * wrangler.toml in workerd, in front of the sandbox ERP. One Worker for the file, started again
+ * twice: killed mid-call by the claim scenario, and on new state for CREDIT_OVER_LIMIT=BLOCK.
  *
- * On Workers every isolate reaches the one order store object, so Node's "two instances sharing
- * Redis" is what the Worker is anyway; orders are answered QUEUED at once (ORDER_SUBMIT_WAIT_MS=0),
- * which the scenarios expect on every runtime (they run while the ERP is down).
+ * Node's scale-out variants (two instances sharing Redis) have no run of their own: every isolate
+ * reaches the one order store object, and local workerd runs one isolate (the race between
+ * isolates is test/workerd/order-store-concurrency.test.ts). Orders are answered QUEUED at once
+ * here (ORDER_SUBMIT_WAIT_MS=0); the credit scenarios expect QUEUED on every runtime, as they
+ * place their orders while the ERP is down.
  *
  * In the Node project for the same reasons as worker-read-path.test.ts.
  */
@@ -35,8 +38,11 @@ describe('concurrency on Workers (workerd, Durable Objects), against the sandbox
     await twentyOrdersNearTheLimit({ ...stack, fronts: [stack] }, { customerId: 'C0005', overLimit: 'REVIEW', tag: 'wk-REVIEW' });
   });
 
-  it('a burst of 150 orders of one customer at the same instant: every one is answered with an order or CREDIT_CHECK_BUSY, never an error', async () => {
-    await burstAtTheSameInstant({ ...stack, fronts: [stack] }, { customerId: 'C0002', tag: 'wk-burst' });
+  it('a burst of 150 orders of one customer at the same instant: every one is answered with an order or CREDIT_CHECK_BUSY, never an error; nearly all are taken', async () => {
+    const { busy } = await burstAtTheSameInstant({ ...stack, fronts: [stack] }, { customerId: 'C0002', tag: 'wk-burst' });
+    // Taken in turn (credit-lanes.ts), not all but a few after 50 rounds of deciding again: before
+    // the lanes, a third of them ended CREDIT_CHECK_BUSY here. None do on an idle machine.
+    expect(busy).toBeLessThanOrEqual(15);
   });
 
   it('twenty requests with one key at once: one order, the others get it or IDEMPOTENCY_KEY_IN_USE; it reaches the ERP once', async () => {
