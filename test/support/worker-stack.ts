@@ -2,24 +2,16 @@
  * The Worker of wrangler.toml (bundled as `wrangler dev` bundles it, its Durable Objects and
  * migrations included) in front of a sandbox ERP on Node, with the same helpers a Node stack has
  * (GraphQL as a buyer, the sandbox's faults), so a scenario written for Node runs here unchanged.
- * Offline and hermetic: wrangler opens nothing beyond loopback and reads no .dev.vars or shell
- * variables (see test/workers/worker-read-path.test.ts for why each setting is there).
+ * Offline and hermetic, as wrangler-worker.ts starts it.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { signToken } from '../../scripts/sign-token.ts';
 import { startSandboxErp } from '../../src/sandbox-erp/server.ts';
 import type { GraphQLAnswer } from './stack.ts';
-
-process.env.WRANGLER_SEND_METRICS = 'false';
-process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
-process.env.CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV = 'false';
-const { unstable_startWorker } = await import('wrangler');
-
-const CONFIG = fileURLToPath(new URL('../../wrangler.toml', import.meta.url));
+import { startWorker } from './wrangler-worker.ts';
 
 /** Where a scenario sends GraphQL: the Worker, as any client reaches it. */
 export interface WorkerFront {
@@ -43,22 +35,20 @@ export async function startWorkerStack(vars: Record<string, string> = {}) {
   let settings = { ...vars };
   /** The Worker with `settings`, its Durable Objects' state in `persist` (kept across restarts). */
   const start = async () => {
-    const started = await unstable_startWorker({
-      config: CONFIG,
-      envFiles: ['.env.none-for-tests'],
-      bindings: {
+    const started = await startWorker(
+      {
         ERP_URL: { type: 'plain_text', value: sandbox.url },
         AUTH_JWT_SECRET: { type: 'secret_text', value: secret },
         ...Object.fromEntries(Object.entries(settings).map(([name, value]) => [name, { type: 'plain_text' as const, value }])),
       },
-      // No file watcher, no inspector port.
-      dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, persist, watch: false, logLevel: 'none' },
-    });
+      { persist, logLevel: 'none' },
+    );
     await started.ready;
     const url = new URL(await started.url).origin;
     // `ready` is wrangler's proxy: the Worker itself is bundled and started on the first request
     // (seconds), which is made here so that no scenario's timing includes it.
     const health = await fetch(`${url}/healthz`);
+    await health.arrayBuffer();
     if (health.status !== 200) throw new Error(`the Worker answered /healthz with ${health.status}`);
     return { worker: started, url };
   };
@@ -75,19 +65,18 @@ export async function startWorkerStack(vars: Record<string, string> = {}) {
   };
   const buyerToken = (customerId: string) => signToken({ secret, roles: ['buyer'], customerId });
 
-  /** GraphQL on the Worker; a request sent with `signal` is cut off, client side, when it aborts. */
-  const front = (signal?: AbortSignal): WorkerFront => ({
+  /** GraphQL on the Worker, through wrangler's proxy as a client reaches it. */
+  const front: WorkerFront = {
     async graphql(query, variables = {}, options = {}) {
       const token = options.token === undefined ? await buyerToken('C0001') : options.token;
       const response = await fetch(`${origin}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...options.headers },
         body: JSON.stringify({ query, variables }),
-        ...(signal ? { signal } : {}),
       });
       return { status: response.status, body: await response.json(), headers: response.headers };
     },
-  });
+  };
 
   return {
     sandbox,
@@ -98,8 +87,7 @@ export async function startWorkerStack(vars: Record<string, string> = {}) {
       return origin;
     },
     buyerToken,
-    ...front(),
-    front,
+    graphql: front.graphql,
     faults: (faults: Record<string, unknown>) => control('faults', faults),
     control,
     /**
