@@ -62,8 +62,8 @@ describe('concurrency on Workers (workerd, Durable Objects), against the sandbox
   it('a claim held by a request that died with workerd frees within IDEMPOTENCY_CLAIM_SECONDS; the retry, on the Worker started again, places the order once', async () => {
     await claimOfADeadRequest(stack, {
       holder: stack,
-      // The runtime goes, mid-call (a client going away does not end a request in workerd: it
-      // runs on and renews its claim), and starts again on the same state.
+      // The runtime goes, mid-call, and starts again on the same state. (Aborting the client's
+      // fetch is no death here: under wrangler dev the request runs on and renews its claim.)
       kill: () => stack.kill(),
       revive: () => stack.restart(),
       retrier: stack,
