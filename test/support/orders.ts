@@ -22,7 +22,8 @@ export interface ErpOrderRecord {
   lines: Array<{ sku: string; quantity: number }>;
 }
 
-export async function placeOrder(stack: Stack, token: string, input: Record<string, unknown>, headers: Record<string, string> = {}) {
+/** Places an order through `stack` (any erpfront answering GraphQL: a Node process, the Worker). */
+export async function placeOrder(stack: Pick<Stack, 'graphql'>, token: string, input: Record<string, unknown>, headers: Record<string, string> = {}) {
   const answer = await stack.graphql(PLACE_ORDER, { input }, { token, headers });
   if (answer.body.errors) throw new Error(`placeOrder failed: ${JSON.stringify(answer.body.errors)}`);
   return answer.body.data.placeOrder as {

@@ -4,11 +4,11 @@
  * decision, and on one queue. Each step is one call the object runs whole, so exactly one wins.
  */
 import { env } from 'cloudflare:workers';
-import type { DurableObjectNamespace } from 'cloudflare:workers';
+import type { DurableObjectId, DurableObjectNamespace } from 'cloudflare:workers';
 import { expect, it } from 'vitest';
 import { createDurableObjectOrderStore } from '../../src/adapters/stores/durable-object/order-store.ts';
 import type { NewOrder } from '../../src/ports/order-store.ts';
-import { ExposureChangedError } from '../../src/ports/store-error.ts';
+import { ExposureChangedError, StoreUnavailableError } from '../../src/ports/store-error.ts';
 
 const namespace = env.ORDER_STORE as DurableObjectNamespace;
 const T0 = Date.parse('2026-11-30T10:00:00Z');
@@ -76,4 +76,32 @@ it('4 dispatchers leasing one queue at once: each order goes to one of them', as
   const leased = await Promise.all(stores.map((store, i) => store.lease(`d${i}`, { now: T0, limit: 12, leaseMs: 30_000 })));
   const ids = leased.flat().map((o) => o.id);
   expect(ids.sort()).toEqual(Array.from({ length: 12 }, (_, i) => `q-${i}`).sort());
+});
+
+it("a claim whose reply was lost is given back at once: the buyer's retry with the same key claims it, instead of waiting out the claim", async () => {
+  const name = crypto.randomUUID();
+  // The platform loses the reply of the first claim, after the object has run it.
+  let lose = true;
+  const lossy = {
+    idFromName: (n: string) => namespace.idFromName(n),
+    get(id: DurableObjectId) {
+      const stub = namespace.get(id) as unknown as { call(method: string, args: unknown[]): Promise<unknown> };
+      return {
+        async call(method: string, args: unknown[]) {
+          const reply = await stub.call(method, args);
+          if (lose && method === 'claimIdempotencyKey') {
+            lose = false;
+            throw new Error('Network connection lost.');
+          }
+          return reply;
+        },
+      };
+    },
+  } as unknown as DurableObjectNamespace;
+  const options = { now: T0, ttlMs: 86_400_000, staleAfterMs: 10_000 };
+  await expect(createDurableObjectOrderStore(lossy, { name }).claimIdempotencyKey('C1:lost', 'h', { ...options, claimId: 'first' })).rejects.toThrow(
+    StoreUnavailableError,
+  );
+  const retry = await createDurableObjectOrderStore(namespace, { name }).claimIdempotencyKey('C1:lost', 'h', { ...options, now: T0 + 1, claimId: 'retry' });
+  expect(retry).toEqual({ kind: 'claimed' });
 });

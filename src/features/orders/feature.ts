@@ -17,6 +17,7 @@ import { DuplicateOrderCheck } from './services/duplicate-orders.ts';
 import { OrderActions } from './services/order-actions.ts';
 import { OrderDispatcher } from './services/order-dispatcher.ts';
 import type { PlaceOrderDeps } from './services/place-order.ts';
+import { creditLanes } from './services/credit-lanes.ts';
 
 declare module '../../transport/graphql/context.ts' {
   interface GraphQLServices {
@@ -91,6 +92,9 @@ export const ordersFeature: Feature = {
       },
       payments: createPaymentGateway(env, fetch),
       logger,
+      // A decision takes milliseconds; 5 s behind the others is a burst of hundreds, or one whose
+      // request was cancelled mid-decision: past it, the store's insert alone keeps credit exact.
+      creditLanes: creditLanes({ maxWaitMs: 5000 }),
     };
     const orderActions = new OrderActions({ store, clock, audit: backends.audit, payments: orders.payments, wake: () => dispatcher.wake() });
     const jobs: Job[] = [

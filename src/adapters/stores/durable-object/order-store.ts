@@ -11,6 +11,7 @@
  */
 import { DurableObject, type DurableObjectNamespace, type DurableObjectState } from 'cloudflare:workers';
 import type { OrderStore } from '../../../ports/order-store.ts';
+import { StoreUnavailableError } from '../../../ports/store-error.ts';
 import { createSqlOrderStore } from '../sql/order-store.ts';
 import { ORDER_MIGRATIONS } from '../sqlite/schema.ts';
 import { type StoreMethods, type StoreObjectStub, type StoreReply, serveStoreCall, storeClient } from './rpc.ts';
@@ -63,11 +64,42 @@ export class OrderStoreObject extends DurableObject {
  */
 export function createDurableObjectOrderStore(namespace: DurableObjectNamespace, options: { name?: string } = {}): OrderStore {
   const id = namespace.idFromName(options.name ?? 'orders');
-  return storeClient<OrderStore>({
+  const client = storeClient<OrderStore>({
     methods: METHODS,
     stub: () => namespace.get(id) as StoreObjectStub,
     code: 'ORDER_STORE_UNAVAILABLE',
     what: 'The order queue',
     advice: 'Retry shortly with the same idempotency key: an order that was recorded is then returned, never doubled.',
   });
+  return givingBackLostClaims(client);
+}
+
+/**
+ * A claim whose reply was lost (the object reset by a deployment, the connection cut once the
+ * object had run it) may be held although its request saw ORDER_STORE_UNAVAILABLE and wrote
+ * nothing: the buyer's retry with the same key would be told IDEMPOTENCY_KEY_IN_USE until the
+ * claim went stale (IDEMPOTENCY_CLAIM_SECONDS). So it is given back at once, or, should that
+ * fail too, with this isolate's next claim. A release frees only its own claim id, never a newer
+ * request's claim nor a key whose order was written (as the Redis store does).
+ */
+function givingBackLostClaims(store: OrderStore): OrderStore {
+  /** Claim id → key, of claims that may be held and could not be given back yet. */
+  const pending = new Map<string, string>();
+  const release = (key: string, claimId: string) =>
+    store.releaseIdempotencyKey(key, claimId).then(
+      () => void pending.delete(claimId),
+      () => void pending.set(claimId, key),
+    );
+  return {
+    ...store,
+    async claimIdempotencyKey(key, payloadHash, options) {
+      for (const [claimId, pendingKey] of pending) void release(pendingKey, claimId);
+      try {
+        return await store.claimIdempotencyKey(key, payloadHash, options);
+      } catch (error) {
+        if (error instanceof StoreUnavailableError) await release(key, options.claimId);
+        throw error;
+      }
+    },
+  };
 }

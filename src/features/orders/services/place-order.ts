@@ -25,6 +25,7 @@ import { atPriority, type RequestScope } from '../../../services/request-scope.t
 import { inSpan, setDefined, SpanAttributes } from '../../../services/tracing.ts';
 import { newOrderId, payloadHash } from './order-identity.ts';
 import type { OrderDispatcher } from './order-dispatcher.ts';
+import type { CreditLanes } from './credit-lanes.ts';
 
 export interface OrderPolicy {
   maxLines: number;
@@ -61,6 +62,8 @@ export interface PlaceOrderDeps {
   /** Verifies card authorizations; `null`: no gateway, card orders are not taken. */
   payments: PaymentGateway | null;
   logger: Logger;
+  /** A customer's credit decisions in this process, one at a time (see credit-lanes.ts). */
+  creditLanes: CreditLanes;
   /** Company approvals (set by the company feature, after this one); absent: no order waits for one. */
   approvals?: OrderApprovalGate;
 }
@@ -241,17 +244,12 @@ async function prepareAndWrite(
   }
   // The credit decision and the insert are one step per customer, in every store: the insert
   // holds only if the customer's exposure is unchanged since it was read, else it is decided again.
-  let decided: { order: StoredOrder; credit: CreditDecision } | PlaceOrderResult | null = null;
-  for (let round = 0; decided === null; round++) {
-    decided = await decideAndWrite(
-      deps,
-      principal,
-      customerId,
-      account,
-      { poNumber, shipToId: shipTo.id, payment, lines: priced, totalAmount, input, key, idempotency, approval: approval && openOnce(approval) },
-      round,
-    );
-  }
+  const draft = { poNumber, shipToId: shipTo.id, payment, lines: priced, totalAmount, input, key, idempotency, approval: approval && openOnce(approval) };
+  const decided = await deps.creditLanes.run(customerId, async () => {
+    let outcome: { order: StoredOrder; credit: CreditDecision } | PlaceOrderResult | null = null;
+    for (let round = 0; outcome === null; round++) outcome = await decideAndWrite(deps, principal, customerId, account, draft, round);
+    return outcome;
+  });
   if (!('credit' in decided)) return decided;
   const { order, credit } = decided;
   const log = scope.log;
