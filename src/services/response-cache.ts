@@ -29,7 +29,7 @@ export interface StoredResponse<V> {
   tags: readonly string[];
   /** Epoch ms when the first of those entries stops being fresh. */
   expiresAt: number;
-  /** Its approximate size in memory (key, text, tags). */
+  /** Its estimated heap bytes (key, text, variables, tags and their index). */
   bytes: number;
 }
 

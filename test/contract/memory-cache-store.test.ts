@@ -1,11 +1,10 @@
 /** The in-process cache tier against the CacheStore conformance suite, plus what only it does. */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { ItemsBatchWire, parseWire, PricesAnswerWire } from '../../src/adapters/erp/sandbox/wire.ts';
 import { createMemoryCacheStore, entryBytes } from '../../src/adapters/stores/memory/cache-store.ts';
 import type { CacheEntry } from '../../src/ports/cache-store.ts';
 import { dataSetFor } from '../../src/sandbox-erp/data-set.ts';
+import { collectedHeap } from '../support/heap.ts';
 import { runCacheStoreContract } from './cache-store.contract.ts';
 
 runCacheStoreContract('memory', () => createMemoryCacheStore());
@@ -24,15 +23,6 @@ it('memory tier: clear forgets every entry and says how many (after missed inval
   expect(await store.getMany(['prices:a', 'stock:b'])).toEqual([undefined, undefined]);
   expect(store.getSync('prices:a')).toBeUndefined();
 });
-
-/** Full collections, without `--expose-gc` on the command line. */
-function collectedHeap(): number {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-}
 
 const data = dataSetFor();
 

@@ -5,7 +5,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { matchesPattern, type CacheEntry, type SyncCacheStore } from '../../../ports/cache-store.ts';
-import { stringBytes, valueBytes } from './heap-size.ts';
+import { stringBytes, valueBytes } from '../../../domain/heap-size.ts';
 
 /**
  * What one entry takes besides its key and value, measured: the entry object and its boxed

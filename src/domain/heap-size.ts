@@ -3,7 +3,7 @@
  * counts. The JSON length it replaces counted about half of it (a parsed price entry is four
  * objects with their headers and slots, not 150 characters), so the bound let the heap grow to
  * twice its figure. The constants are V8's sizes on 64-bit Node (no pointer compression), checked
- * against the heap a filled store really takes (test/unit/services/cache-heap-size.test.ts and
+ * against the heap a filled store really takes (test/contract/memory-cache-store.test.ts and
  * `npm run bench:memory`).
  *
  * @module
