@@ -1,18 +1,15 @@
 /**
- * The in-process cache tier: lru-cache, bounded by entry count and by approximate size in bytes.
+ * The in-process cache tier: lru-cache, bounded by entry count and by the heap its entries take
+ * (estimated from their shape, see {@link entryBytes}).
  *
  * @module
  */
 import { LRUCache } from 'lru-cache';
 import { matchesPattern, type CacheEntry, type SyncCacheStore } from '../../../ports/cache-store.ts';
-import { stringBytes, valueBytes } from '../../../domain/heap-size.ts';
+import { flatString, stringBytes, valueBytes } from '../../../domain/heap-size.ts';
 
-/**
- * What one entry takes besides its key and value, measured: the entry object and its boxed
- * `fetchedAt`, lru-cache's map slot, the key's concatenation node (keys are built by joining
- * their parts).
- */
-const ENTRY_OVERHEAD_BYTES = 240;
+/** What one entry takes besides its key and value, measured: the entry object and its boxed `fetchedAt`, lru-cache's map slot. */
+const ENTRY_OVERHEAD_BYTES = 136;
 /**
  * What lru-cache allocates up front per entry it may hold (`maxEntries`): its key and value lists
  * and its typed arrays (links, sizes, ttls, start times). Taken off `maxBytes` first.
@@ -56,7 +53,7 @@ export function createMemoryCacheStore(options: MemoryCacheStoreOptions = {}): S
       return keys.map((key) => lru.get(key) as CacheEntry<T> | undefined);
     },
     async setMany(entries, retainMs) {
-      for (const [key, entry] of entries) lru.set(key, entry, { ttl: retainMs });
+      for (const [key, entry] of entries) lru.set(flatString(key), entry, { ttl: retainMs });
     },
     async deleteMany(keys) {
       for (const key of keys) lru.delete(key);

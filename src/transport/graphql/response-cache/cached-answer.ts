@@ -5,7 +5,7 @@
  * @module
  */
 import type { DocumentNode } from 'graphql';
-import { stringBytes, valueBytes } from '../../../domain/heap-size.ts';
+import { flatString, stringBytes, valueBytes } from '../../../domain/heap-size.ts';
 import type { Footprint } from '../../../services/footprint.ts';
 import type { ResponseCache } from '../../../services/response-cache.ts';
 import type { QueryCost } from '../cost/query-cost.ts';
@@ -65,7 +65,7 @@ export interface ResponseCacheSlot {
  */
 const ANSWER_BYTES = 400;
 const PART_BYTES = 64;
-const TAG_BYTES = 130;
+const TAG_BYTES = 118;
 
 /**
  * Keeps the answer an operation ran to, when it may be kept: not when it read anything stale (a
@@ -87,7 +87,8 @@ export function keepAnswer(
     f.cached ? { text: `${JSON.stringify(f.responseKey)}:${JSON.stringify(data[f.responseKey] ?? null)}` } : { live: f.responseKey },
   );
   const answer: CachedAnswer = { parts, residual: plan.residual, ...run, reads: [...footprint.reads] };
-  const tags = [...footprint.tags];
+  // Flat copies: kept as long as the answer, in its list and as the tag index's keys.
+  const tags = Array.from(footprint.tags, flatString);
   // Its heap, as RESPONSE_CACHE_MAX_MB counts it: within a fifth of what a page of prices takes.
   let bytes = ANSWER_BYTES + stringBytes(key.length) + valueBytes(run.variables);
   for (const part of parts) bytes += PART_BYTES + ('text' in part ? stringBytes(part.text.length) : 0);
