@@ -9,7 +9,7 @@
  *    over GraphQL with 5,000 items and about 100,000 price entries (customers with contract prices
  *    paging through the whole catalog): its RSS started, at its peak, right after the fill and
  *    settled (V8 gives back what the fill's garbage took once allocation stops), against the 256 MB
- *    target; by default, then bounded for a 256 MB container (cache bounds and V8's heap limits).
+ *    target; by default, then with bounded memory (cache bounds and V8's heap limits).
  *
  * Run with `--expose-gc` (the npm script does).
  */
@@ -70,15 +70,15 @@ console.log(
 );
 await store.clear();
 
-// 2. A real erpfront process, as it is by default, then with its memory bounded to fit a 256 MB
-// container: caches sized by what they really take (honest since CACHE_MAX_MB counts the heap),
-// V8's heap kept within them.
+// 2. A real erpfront process, as it is by default, then with its memory bounded: caches sized by
+// what they really take (honest since CACHE_MAX_MB counts the heap), V8's heap kept within them.
+// (Both caches full under those bounds, 280,000 prices, it peaked at about 280 MB, measured.)
 const secret = randomBytes(32).toString('base64url');
 const sandboxPort = await freePort();
 const sandbox = await startServer(['src/entry/sandbox.ts'], { SANDBOX_PORT: String(sandboxPort) }, /127\.0\.0\.1/);
 try {
   await measure('default', [], {});
-  await measure('bounded for a 256 MB container', ['--max-old-space-size=224', '--max-semi-space-size=8'], {
+  await measure('with bounded memory', ['--max-old-space-size=224', '--max-semi-space-size=8'], {
     CACHE_MAX_MB: '96',
     RESPONSE_CACHE_MAX_MB: '32',
   });
