@@ -59,13 +59,13 @@ export interface ResponseCacheSlot {
 }
 
 /**
- * What an answer takes on the heap besides its strings, measured (`npm run bench:memory`): the
+ * What an answer takes on the heap besides its strings, measured (response-cache-heap.test.ts): the
  * answer's objects and its map slot; per part, its object; per tag, its slot in the answer's list
- * and its share of the tag index (a set per cache entry read).
+ * and in the tag index (a map entry, or a slot in the set of the answers that read the same entry).
  */
 const ANSWER_BYTES = 400;
 const PART_BYTES = 64;
-const TAG_BYTES = 118;
+const TAG_BYTES = 56;
 
 /**
  * Keeps the answer an operation ran to, when it may be kept: not when it read anything stale (a
