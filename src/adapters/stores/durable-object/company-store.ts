@@ -8,11 +8,11 @@
  *
  * @module
  */
-import { DurableObject, type DurableObjectNamespace, type DurableObjectState } from 'cloudflare:workers';
+import type { DurableObjectNamespace } from 'cloudflare:workers';
 import type { CompanyStore } from '../../../ports/company-store.ts';
 import { COMPANY_MIGRATIONS, createSqlCompanyStore } from '../sql/company-store.ts';
-import { type StoreMethods, type StoreObjectStub, type StoreReply, serveStoreCall, storeClient } from './rpc.ts';
-import { durableObjectSqlEngine, migrateDurableObjectSql } from './sql-engine.ts';
+import type { StoreMethods } from './rpc.ts';
+import { sqlStoreClient, sqlStoreObject } from './sql-store-object.ts';
 
 const METHODS: StoreMethods<CompanyStore> = {
   settings: true,
@@ -31,30 +31,20 @@ const METHODS: StoreMethods<CompanyStore> = {
 };
 
 /** The Durable Object class of wrangler.toml's `COMPANY_STORE` binding (SQLite-backed: `new_sqlite_classes`). */
-export class CompanyStoreObject extends DurableObject {
-  readonly #store: CompanyStore;
-
-  constructor(ctx: DurableObjectState, env: unknown) {
-    super(ctx, env);
-    migrateDurableObjectSql(ctx.storage, { name: 'companies', migrations: COMPANY_MIGRATIONS });
-    this.#store = createSqlCompanyStore(durableObjectSqlEngine(ctx.storage), () => {});
-  }
-
-  /** One call of the company store port (RPC). */
-  call(method: string, args: unknown[]): Promise<StoreReply> {
-    return serveStoreCall(this.#store, METHODS, method, args);
-  }
-}
+export class CompanyStoreObject extends sqlStoreObject<CompanyStore>({
+  schema: 'companies',
+  migrations: COMPANY_MIGRATIONS,
+  open: (db) => createSqlCompanyStore(db, () => {}),
+  methods: METHODS,
+}) {}
 
 /**
  * The company store of the object `name` (default `companies`) in `namespace`.
  * Every call fails with `COMPANY_STORE_UNAVAILABLE` when the object cannot be reached.
  */
 export function createDurableObjectCompanyStore(namespace: DurableObjectNamespace, options: { name?: string } = {}): CompanyStore {
-  const id = namespace.idFromName(options.name ?? 'companies');
-  return storeClient<CompanyStore>({
+  return sqlStoreClient<CompanyStore>(namespace, options.name ?? 'companies', {
     methods: METHODS,
-    stub: () => namespace.get(id) as StoreObjectStub,
     code: 'COMPANY_STORE_UNAVAILABLE',
     what: 'The company directory',
     advice: 'Retry shortly: roles, rules and approvals that were recorded are all still there.',

@@ -9,13 +9,13 @@
  *
  * @module
  */
-import { DurableObject, type DurableObjectNamespace, type DurableObjectState } from 'cloudflare:workers';
+import type { DurableObjectNamespace } from 'cloudflare:workers';
 import type { OrderStore } from '../../../ports/order-store.ts';
 import { StoreUnavailableError } from '../../../ports/store-error.ts';
 import { createSqlOrderStore } from '../sql/order-store.ts';
 import { ORDER_MIGRATIONS } from '../sqlite/schema.ts';
-import { type StoreMethods, type StoreObjectStub, type StoreReply, serveStoreCall, storeClient } from './rpc.ts';
-import { durableObjectSqlEngine, migrateDurableObjectSql } from './sql-engine.ts';
+import type { StoreMethods } from './rpc.ts';
+import { sqlStoreClient, sqlStoreObject } from './sql-store-object.ts';
 
 const METHODS: StoreMethods<OrderStore> = {
   claimIdempotencyKey: true,
@@ -43,30 +43,20 @@ const METHODS: StoreMethods<OrderStore> = {
 };
 
 /** The Durable Object class of wrangler.toml's `ORDER_STORE` binding (SQLite-backed: `new_sqlite_classes`). */
-export class OrderStoreObject extends DurableObject {
-  readonly #store: OrderStore;
-
-  constructor(ctx: DurableObjectState, env: unknown) {
-    super(ctx, env);
-    migrateDurableObjectSql(ctx.storage, { name: 'orders', migrations: ORDER_MIGRATIONS });
-    this.#store = createSqlOrderStore(durableObjectSqlEngine(ctx.storage), () => {});
-  }
-
-  /** One call of the order store port (RPC). */
-  call(method: string, args: unknown[]): Promise<StoreReply> {
-    return serveStoreCall(this.#store, METHODS, method, args);
-  }
-}
+export class OrderStoreObject extends sqlStoreObject<OrderStore>({
+  schema: 'orders',
+  migrations: ORDER_MIGRATIONS,
+  open: (db) => createSqlOrderStore(db, () => {}),
+  methods: METHODS,
+}) {}
 
 /**
  * The order store of the object `name` (default `orders`) in `namespace`.
  * Every call fails with `ORDER_STORE_UNAVAILABLE` when the object cannot be reached.
  */
 export function createDurableObjectOrderStore(namespace: DurableObjectNamespace, options: { name?: string } = {}): OrderStore {
-  const id = namespace.idFromName(options.name ?? 'orders');
-  const client = storeClient<OrderStore>({
+  const client = sqlStoreClient<OrderStore>(namespace, options.name ?? 'orders', {
     methods: METHODS,
-    stub: () => namespace.get(id) as StoreObjectStub,
     code: 'ORDER_STORE_UNAVAILABLE',
     what: 'The order queue',
     advice: 'Retry shortly with the same idempotency key: an order that was recorded is then returned, never doubled.',

@@ -6,11 +6,11 @@
  *
  * @module
  */
-import { DurableObject, type DurableObjectNamespace, type DurableObjectState } from 'cloudflare:workers';
+import type { DurableObjectNamespace } from 'cloudflare:workers';
 import type { OutboxStore } from '../../../ports/outbox-store.ts';
 import { createSqlOutboxStore, OUTBOX_MIGRATIONS } from '../sql/outbox-store.ts';
-import { type StoreMethods, type StoreObjectStub, type StoreReply, serveStoreCall, storeClient } from './rpc.ts';
-import { durableObjectSqlEngine, migrateDurableObjectSql } from './sql-engine.ts';
+import type { StoreMethods } from './rpc.ts';
+import { sqlStoreClient, sqlStoreObject } from './sql-store-object.ts';
 
 const METHODS: StoreMethods<OutboxStore> = {
   enqueue: true,
@@ -25,30 +25,20 @@ const METHODS: StoreMethods<OutboxStore> = {
 };
 
 /** The Durable Object class of wrangler.toml's `OUTBOX_STORE` binding (SQLite-backed: `new_sqlite_classes`). */
-export class OutboxStoreObject extends DurableObject {
-  readonly #store: OutboxStore;
-
-  constructor(ctx: DurableObjectState, env: unknown) {
-    super(ctx, env);
-    migrateDurableObjectSql(ctx.storage, { name: 'outbox', migrations: OUTBOX_MIGRATIONS });
-    this.#store = createSqlOutboxStore(durableObjectSqlEngine(ctx.storage), () => {});
-  }
-
-  /** One call of the outbox store port (RPC). */
-  call(method: string, args: unknown[]): Promise<StoreReply> {
-    return serveStoreCall(this.#store, METHODS, method, args);
-  }
-}
+export class OutboxStoreObject extends sqlStoreObject<OutboxStore>({
+  schema: 'outbox',
+  migrations: OUTBOX_MIGRATIONS,
+  open: (db) => createSqlOutboxStore(db, () => {}),
+  methods: METHODS,
+}) {}
 
 /**
  * The outbox of the object `name` (default `outbox`) in `namespace`.
  * Every call fails with `OUTBOX_STORE_UNAVAILABLE` when the object cannot be reached.
  */
 export function createDurableObjectOutboxStore(namespace: DurableObjectNamespace, options: { name?: string } = {}): OutboxStore {
-  const id = namespace.idFromName(options.name ?? 'outbox');
-  return storeClient<OutboxStore>({
+  return sqlStoreClient<OutboxStore>(namespace, options.name ?? 'outbox', {
     methods: METHODS,
-    stub: () => namespace.get(id) as StoreObjectStub,
     code: 'OUTBOX_STORE_UNAVAILABLE',
     what: 'The ERP-write outbox',
     advice: 'Retry shortly with the same idempotency key: a write that was recorded is then found, never doubled.',

@@ -12,12 +12,12 @@
  *
  * @module
  */
-import { DurableObject, type DurableObjectNamespace, type DurableObjectState } from 'cloudflare:workers';
+import type { DurableObjectNamespace } from 'cloudflare:workers';
 import type { PunchOutStore } from '../../../ports/punchout-store.ts';
 import { createSqlPunchOutStore } from '../sql/punchout-store.ts';
 import { PUNCHOUT_MIGRATIONS } from '../sqlite/punchout-schema.ts';
-import { type StoreMethods, type StoreObjectStub, type StoreReply, serveStoreCall, storeClient } from './rpc.ts';
-import { durableObjectSqlEngine, migrateDurableObjectSql } from './sql-engine.ts';
+import type { StoreMethods } from './rpc.ts';
+import { sqlStoreClient, sqlStoreObject } from './sql-store-object.ts';
 
 const METHODS: StoreMethods<PunchOutStore> = {
   createSession: true,
@@ -36,30 +36,20 @@ const METHODS: StoreMethods<PunchOutStore> = {
 };
 
 /** The Durable Object class of wrangler.toml's `PUNCHOUT_STORE` binding (SQLite-backed: `new_sqlite_classes`). */
-export class PunchOutStoreObject extends DurableObject {
-  readonly #store: PunchOutStore;
-
-  constructor(ctx: DurableObjectState, env: unknown) {
-    super(ctx, env);
-    migrateDurableObjectSql(ctx.storage, { name: 'punchout', migrations: PUNCHOUT_MIGRATIONS });
-    this.#store = createSqlPunchOutStore(durableObjectSqlEngine(ctx.storage), () => {});
-  }
-
-  /** One call of the PunchOut store port (RPC). */
-  call(method: string, args: unknown[]): Promise<StoreReply> {
-    return serveStoreCall(this.#store, METHODS, method, args);
-  }
-}
+export class PunchOutStoreObject extends sqlStoreObject<PunchOutStore>({
+  schema: 'punchout',
+  migrations: PUNCHOUT_MIGRATIONS,
+  open: (db) => createSqlPunchOutStore(db, () => {}),
+  methods: METHODS,
+}) {}
 
 /**
  * The PunchOut store of the object `name` (default `punchout`) in `namespace`.
  * Every call fails with `PUNCHOUT_STORE_UNAVAILABLE` when the object cannot be reached.
  */
 export function createDurableObjectPunchOutStore(namespace: DurableObjectNamespace, options: { name?: string } = {}): PunchOutStore {
-  const id = namespace.idFromName(options.name ?? 'punchout');
-  return storeClient<PunchOutStore>({
+  return sqlStoreClient<PunchOutStore>(namespace, options.name ?? 'punchout', {
     methods: METHODS,
-    stub: () => namespace.get(id) as StoreObjectStub,
     code: 'PUNCHOUT_STORE_UNAVAILABLE',
     what: 'The PunchOut session store',
     advice: 'Retry shortly: a session, a cart and an answered document that were recorded are all still there.',
