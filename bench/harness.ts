@@ -43,10 +43,10 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `node <args>` on core 0 and waits until it prints `ready`. */
-export async function startServer(args: string[], env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
-  const command = hasTaskset ? 'taskset' : process.execPath;
-  const argv = hasTaskset ? ['-c', '0', process.execPath, ...args] : args;
+/** Starts `node <args>` on core 0 (under `wrapper`, a command and its arguments, if given) and waits until it prints `ready`. */
+export async function startServer(args: string[], env: Record<string, string>, ready: RegExp, wrapper: string[] = []): Promise<ChildProcess> {
+  const command = hasTaskset ? 'taskset' : (wrapper[0] ?? process.execPath);
+  const argv = hasTaskset ? ['-c', '0', ...wrapper, process.execPath, ...args] : [...wrapper.slice(1), ...(wrapper.length ? [process.execPath] : []), ...args];
   const child = spawn(command, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   await new Promise<void>((resolve, reject) => {
