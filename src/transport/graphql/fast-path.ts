@@ -107,10 +107,11 @@ export class FastPath {
   }
 
   /**
-   * Answers the request whose parsed JSON body is `params`, or `null` for the engine to answer it. `slot`:
-   * where the response cache keeps the answer, if it may.
+   * Answers the request whose parsed JSON body is `params`, or `null` for the engine to answer it.
+   * `headers`: the answer's (its media type, and what else the route sends with every answer);
+   * `slot`: where the response cache keeps the answer, if it may.
    */
-  async run(body: unknown, context: GraphQLContext, mediaType: string, slot: ResponseCacheSlot | undefined): Promise<Response | null> {
+  async run(body: unknown, context: GraphQLContext, headers: Readonly<Record<string, string>>, slot: ResponseCacheSlot | undefined): Promise<Response | null> {
     const params = body as Params;
     // Only the plain shapes the engine learned from; anything else (APQ, both a query and an id) is the engine's to judge.
     if (params === null || typeof params !== 'object' || Array.isArray(params)) return null;
@@ -129,7 +130,7 @@ export class FastPath {
       let status: ThrottleStatus | null = null;
       if (throttle) {
         const decision = await throttle.take(context.principal, cost.requested);
-        if (!decision.allowed) return refusal(throttled(cost.requested, decision.status, decision.retryAfterMs), decision.status, mediaType);
+        if (!decision.allowed) return refusal(throttled(cost.requested, decision.status, decision.retryAfterMs), decision.status, headers);
         status = decision.status;
       }
       const run = learned.compiled.query(undefined, context, variables);
@@ -148,7 +149,7 @@ export class FastPath {
       const answer: ExecutionResult & { extensions?: { cost: CostExtension } } = { data: result.data };
       if (limits || throttle)
         answer.extensions = { cost: { requestedQueryCost: shown(cost.requested), actualQueryCost: shown(actual), throttleStatus: status } };
-      return new Response(JSON.stringify(answer), { status: 200, headers: { 'content-type': mediaType } });
+      return new Response(JSON.stringify(answer), { status: 200, headers });
     });
   }
 }
@@ -158,7 +159,7 @@ export class FastPath {
  * turned into the status and headers, `extensions.cost` of a request that did not run): a flood
  * is refused here, at the cost of a look-up, instead of by the engine.
  */
-function refusal(error: GraphQLError, status: ThrottleStatus, mediaType: string): Response {
+function refusal(error: GraphQLError, status: ThrottleStatus, headers: Readonly<Record<string, string>>): Response {
   const { http, ...extensions } = error.extensions as { http: { status: number; headers?: Record<string, string> } } & Record<string, unknown>;
   const cost: CostExtension = {
     requestedQueryCost: shown(Number(extensions.requestedQueryCost ?? extensions.cost)),
@@ -166,5 +167,5 @@ function refusal(error: GraphQLError, status: ThrottleStatus, mediaType: string)
     throttleStatus: status,
   };
   const body = JSON.stringify({ errors: [{ message: error.message, extensions }], extensions: { cost } });
-  return new Response(body, { status: http.status, headers: { 'content-type': mediaType, ...http.headers } });
+  return new Response(body, { status: http.status, headers: { ...headers, ...http.headers } });
 }

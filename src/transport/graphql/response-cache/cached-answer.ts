@@ -10,8 +10,11 @@ import type { ResponseCache } from '../../../services/response-cache.ts';
 import type { QueryCost } from '../cost/query-cost.ts';
 import type { ResponsePlan } from './plan.ts';
 
-/** One root selection of a cached answer: its text, kept (`"products":[…]`), or a live field's response key. */
-export type AnswerPart = { text: string } | { live: string };
+/**
+ * One root selection of a cached answer: its JSON (`"products":[…]`), kept as the UTF-8 bytes sent
+ * (a hit copies them instead of encoding 30 KB of text again), or a live field's response key.
+ */
+export type AnswerPart = { bytes: Uint8Array } | { live: string };
 
 export interface CachedAnswer {
   /** In document order. */
@@ -57,14 +60,16 @@ export interface ResponseCacheSlot {
   generation: number;
 }
 
+const utf8 = new TextEncoder();
+
 /** Per-part estimate of the store's own overhead (map entries, the part objects), in bytes. */
 const OVERHEAD_BYTES = 64;
 
 /**
  * Keeps the answer an operation ran to, when it may be kept: not when it read anything stale (a
  * stale answer is served by running, which marks it), nor when it read nothing (its age unknown),
- * nor past the freshness of what it read. `data` is the executed result, without errors: the text
- * kept is `JSON.stringify` of it, as the engine sends it, so a hit is byte for byte what ran.
+ * nor past the freshness of what it read. `data` is the executed result, without errors: the bytes
+ * kept are `JSON.stringify` of it, as the engine sends it, so a hit is byte for byte what ran.
  */
 export function keepAnswer(
   slot: ResponseCacheSlot,
@@ -77,12 +82,12 @@ export function keepAnswer(
   const key = slot.key();
   if (key === null) return;
   const parts: AnswerPart[] = plan.fields.map((f) =>
-    f.cached ? { text: `${JSON.stringify(f.responseKey)}:${JSON.stringify(data[f.responseKey] ?? null)}` } : { live: f.responseKey },
+    f.cached ? { bytes: utf8.encode(`${JSON.stringify(f.responseKey)}:${JSON.stringify(data[f.responseKey] ?? null)}`) } : { live: f.responseKey },
   );
   const answer: CachedAnswer = { parts, residual: plan.residual, ...run, reads: [...footprint.reads] };
   const tags = [...footprint.tags];
   let bytes = key.length + OVERHEAD_BYTES * (parts.length + 4);
-  for (const part of parts) if ('text' in part) bytes += part.text.length;
+  for (const part of parts) if ('bytes' in part) bytes += part.bytes.byteLength;
   for (const tag of tags) bytes += tag.length + OVERHEAD_BYTES;
   // The store refuses what is already past its freshness, and what was built across a drop.
   slot.store.set(key, { value: answer, tags, expiresAt: footprint.freshUntil, bytes }, slot.generation);
