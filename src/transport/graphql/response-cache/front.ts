@@ -104,16 +104,16 @@ export class ResponseCacheFront {
 
   /**
    * Answers `request` from the cache, or opens the slot its answer is kept in when it runs:
-   * `{ response }` on a hit, `{ slot }` otherwise, `null` when it cannot be cached at all (no
-   * customer). The look-up never asks the ERP anything (the account is read from the in-process
-   * cache only), so a request the engine refuses costs no ERP call for it.
+   * `{ response }` on a hit, `{ slot }` otherwise, `null` when its answer is not kept (no
+   * customer, or a hit the engine answers after all). The look-up never asks the ERP anything
+   * (the account is read from the in-process cache only), so a request the engine refuses costs
+   * no ERP call for it.
    */
   async lookup(request: CacheableRequest): Promise<{ response: Response } | { slot: ResponseCacheSlot } | null> {
     const { context } = request;
     if (context.customerId === null) return null;
     const { customerId } = context;
     const { store } = this.#o;
-    const footprint = context.reader.track();
     const accountKey = ReadThroughCache.key('accounts', customerId);
     const scopeKey = `scope\u0001${customerId}`;
     // The scope from the account this instance holds, else from its note (the account only in the shared tier).
@@ -147,6 +147,11 @@ export class ResponseCacheFront {
       }
     }
     this.#o.metrics?.cacheRequest('responses', 'miss');
+    // A hit the engine answers after all (refused, or its live parts failed) keeps nothing: its
+    // live parts' reads were not noted (a hit keeps nothing, so they need not be), and the run
+    // would not read again what they memoized for the request.
+    if (answer !== undefined && 'parts' in answer) return null;
+    const footprint = context.reader.track();
     // Keyed once the run is done: a first request for a customer reads the account then.
     return { slot: { store, key: key === null ? keyOf : () => key, footprint, generation } };
   }
