@@ -54,10 +54,12 @@ describe('the response cache', () => {
     const run = await stack.graphql(CATALOG_PAGE, variables);
     expect(run.body.errors).toBeUndefined();
     const [hits, calls] = [await responses('hit'), await erpCalls()];
-    const repeated = await stack.graphql(CATALOG_PAGE, variables);
+    const repeated = await stack.graphql(CATALOG_PAGE, variables, { headers: { 'x-request-id': 'shop-cached-0001' } });
     expect(await responses('hit')).toBe(hits + 1);
     expect(await erpCalls()).toBe(calls);
     expect(repeated.status).toBe(200);
+    // The client's request id comes back, as with every answer (a hit sends it with its own headers).
+    expect(repeated.headers.get('x-request-id')).toBe('shop-cached-0001');
     expect(repeated.headers.get('content-type')).toBe(run.headers.get('content-type'));
     expect(repeated.body.data).toEqual(run.body.data);
     // Charged as a run from the cache is: the same requested cost, the ERP's share given back.
