@@ -54,6 +54,13 @@ try {
           // Turns are some 50 times longer under valgrind: shedding watches the delay, but never reaches it.
           OVERLOAD_EVENT_LOOP_DELAY_MS: '60000',
           RESPONSE_CACHE: String(mode === 'on'),
+          // Pages are some 50 times slower under valgrind: nothing may age out while they are
+          // counted (a cached answer lives as long as its stock's 20 s), or misses and refreshes
+          // are counted with the pages.
+          FRESHNESS_ITEMS_SECONDS: '3600',
+          FRESHNESS_PRICES_SECONDS: '3600',
+          FRESHNESS_AVAILABILITY_SECONDS: '3600',
+          FRESHNESS_CREDIT_SECONDS: '3600',
         },
         /GraphQL at/,
         ['valgrind', '--tool=callgrind', '--smc-check=all-non-file', '--separate-threads=yes', `--callgrind-out-file=${outDir}/cg.%p`],
