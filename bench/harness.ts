@@ -43,21 +43,32 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `node <args>` on core 0 and waits until it prints `ready`. */
-export async function startServer(args: string[], env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
-  const command = hasTaskset ? 'taskset' : process.execPath;
-  const argv = hasTaskset ? ['-c', '0', process.execPath, ...args] : args;
+/** Starts `node <args>` on core 0 (under `wrapper`, a command and its arguments, if given) and waits until it prints `ready`. */
+export async function startServer(args: string[], env: Record<string, string>, ready: RegExp, wrapper: string[] = []): Promise<ChildProcess> {
+  const command = hasTaskset ? 'taskset' : (wrapper[0] ?? process.execPath);
+  const argv = hasTaskset ? ['-c', '0', ...wrapper, process.execPath, ...args] : [...wrapper.slice(1), ...(wrapper.length ? [process.execPath] : []), ...args];
   const child = spawn(command, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
+  const onData = (chunk: Buffer) => {
+    output += chunk;
+    if (ready.test(output)) started();
+  };
+  let started = () => {};
   await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk;
-      if (ready.test(output)) resolve();
-    };
+    started = resolve;
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}:\n${output}`)));
   });
+  // Once started, its output is drained and dropped. Kept and searched, it grew by each request's
+  // log line, and the search copied all of it for every chunk (quadratic, in the load generator's
+  // process); read slowly, the pipe filled and the server's synchronous log writes waited on it:
+  // erpfront, which logs every request, was held to ~1,500 pages a second whatever its own cost.
+  child.stdout!.off('data', onData);
+  child.stderr!.off('data', onData);
+  child.stdout!.resume();
+  child.stderr!.resume();
+  output = '';
   return child;
 }
 

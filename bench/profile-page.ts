@@ -119,3 +119,28 @@ for (const [k, us] of top(areas, 25)) console.log(`| ${k} | ${((us / busy) * 100
 console.log('\n| costliest functions (self) | share of busy |');
 console.log('| --- | ---: |');
 for (const [k, us] of top(functions, 25)) console.log(`| ${k} | ${((us / busy) * 100).toFixed(1)}% |`);
+
+// Time spent under each stage of a request (inclusive, each sample counted once per stage). An
+// await splits a function: what runs after it is counted under the microtask that resumed it, so
+// async stages show their synchronous parts.
+const STAGES = (
+  process.env.PROFILE_STAGES ??
+  'loadShedding,requestTrace,requestLog,graphql,lookup,#serve,run,verify,readBodyOnce,take,refund,query,stringify,parserOnHeadersComplete,parserOnIncoming,responseViaCache,writev,emit'
+).split(',');
+const parentOf = new Map<number, number>();
+for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);
+const inclusive = new Map(STAGES.map((s) => [s, 0]));
+for (const [id, us] of self) {
+  if (byId.get(id)!.callFrame.functionName === '(idle)') continue;
+  const seen = new Set<string>();
+  for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
+    const name = byId.get(at)!.callFrame.functionName;
+    if (inclusive.has(name) && !seen.has(name)) {
+      seen.add(name);
+      inclusive.set(name, inclusive.get(name)! + us);
+    }
+  }
+}
+console.log('\n| stage (inclusive, synchronous parts) | share of busy | µs per page |');
+console.log('| --- | ---: | ---: |');
+for (const [k, us] of inclusive) console.log(`| ${k} | ${((us / busy) * 100).toFixed(1)}% | ${requests ? (us / requests).toFixed(1) : ''} |`);

@@ -56,9 +56,17 @@ export function untrustedText(value: unknown, maxChars = LOG_VALUE_CHARS): strin
  */
 export function untrustedField(value: unknown, maxChars = LOG_VALUE_CHARS): string {
   const text = typeof value === 'string' ? value : String(value);
+  // Most values (a method, a path, a customer id) have nothing to escape: one scan, no copy.
+  if (text.length <= maxChars && !NEEDS_ESCAPE_IN_FIELD.test(text)) return text;
   const { out, cut } = escaped(text, maxChars, false);
   return cut ? `${out}…(${text.length} chars)` : out;
 }
+
+/**
+ * A code unit `untrustedField` escapes (`needsEscape` but quote and backslash, which the JSON
+ * writer escapes); surrogates all count, paired or not (the slow path tells them apart).
+ */
+const NEEDS_ESCAPE_IN_FIELD = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]/;
 
 /** Up to `maxChars` of escaped `text`, and whether it was cut. */
 function escaped(text: string, maxChars: number, quoteAndBackslash: boolean): { out: string; cut: boolean } {

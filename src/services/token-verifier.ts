@@ -62,6 +62,9 @@ class KeysUnavailable extends Error {
   override readonly name = 'KeysUnavailable';
 }
 
+/** The longest token remembered under its own text. */
+const MAX_KEY_CHARS = 2048;
+
 /** Creates a verifier from a secret (HS256) or a JWKS URL (RS256/ES256; the URL wins when both are given). */
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   const now = options.now ?? Date.now;
@@ -77,7 +80,9 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   const expected = { issuer: options.issuer, audience: options.audience, algorithms, requiredClaims: ['exp'], clockTolerance: CLOCK_TOLERANCE_SECONDS };
 
   return async (token) => {
-    const id = createHash('sha256').update(token).digest('base64url');
+    // The token itself is the key (a verified token is a few hundred characters, and hashing it
+    // was a tenth of a cached page's own work); a longer one is hashed, so 10,000 of them stay small.
+    const id = token.length <= MAX_KEY_CHARS ? token : `sha256:${createHash('sha256').update(token).digest('base64url')}`;
     const hit = remembered.get(id);
     if (hit && hit.until > now()) return { principal: hit.principal };
     const early = precheck(token, expected, now());

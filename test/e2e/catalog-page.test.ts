@@ -41,9 +41,11 @@ describe('the CatalogPage document', () => {
     expect(customer.creditStatus.limit.amount).toMatch(/^\d+\.\d{2}$/);
     expect(customer.creditStatus).toMatchObject({ stale: false, onHold: expect.any(Boolean) });
 
-    const warm = await stack.graphql(CATALOG_PAGE, { skus: skus(48), quantity: 1 });
+    const warm = await stack.graphql(CATALOG_PAGE, { skus: skus(48), quantity: 1 }, { headers: { 'x-request-id': 'shop-warm-0001' } });
     expect(await erpCalls()).toBe(afterCold);
     expect(warm.body.data).toEqual(cold.body.data);
+    // Answered on the fast path (or from the response cache), with the client's request id all the same.
+    expect(warm.headers.get('x-request-id')).toBe('shop-warm-0001');
   });
 
   it('reports ERP calls and cache hits in /metrics', async () => {

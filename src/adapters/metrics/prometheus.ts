@@ -33,7 +33,8 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
   });
   // Cache lookups happen hundreds of times per page: they are added up in plain numbers and
   // handed to prom-client only when /metrics is scraped.
-  const cacheCounts = new Map<string, { cache: string; result: CacheResult; count: number }>();
+  // By cache, then result: no key built per lookup.
+  const cacheCounts = new Map<string, Map<CacheResult, { cache: string; result: CacheResult; count: number }>>();
   new Counter({
     name: 'erpfront_cache_requests_total',
     help: 'Cache lookups, by cache (data domain) and result: hit, stale, miss, coalesced.',
@@ -41,7 +42,7 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
     registers: [registry],
     collect() {
       this.reset();
-      for (const { cache, result, count } of cacheCounts.values()) this.inc({ cache, result }, count);
+      for (const results of cacheCounts.values()) for (const { cache, result, count } of results.values()) this.inc({ cache, result }, count);
     },
   });
 
@@ -273,10 +274,11 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
       erpDuration.observe({ operation }, seconds);
     },
     cacheRequest(cache: string, result: CacheResult, count = 1) {
-      const id = `${cache}\u0000${result}`;
-      const entry = cacheCounts.get(id);
+      let results = cacheCounts.get(cache);
+      if (results === undefined) cacheCounts.set(cache, (results = new Map()));
+      const entry = results.get(result);
       if (entry) entry.count += count;
-      else cacheCounts.set(id, { cache, result, count });
+      else results.set(result, { cache, result, count });
     },
     operationCost(name, requested, actual) {
       const operation = operationLabel(name);

@@ -62,6 +62,10 @@ export interface PriceSheetOptions {
   maxEntries: number | null;
 }
 
+/** How often a customer seen again and again has its activity stored (it counts in days). */
+const TOUCH_EVERY_MS = 60_000;
+/** Customers whose last store this instance remembers, at most (then it forgets them all: each is stored once more). */
+const MAX_STORED_REMEMBERED = 100_000;
 /** The lease's name in the cursor store. */
 const SHEET_LEASE = 'price-sheet';
 /** How often an idle sheet still stores its figures. */
@@ -92,6 +96,8 @@ export class PriceSheet {
   readonly #skusByOffset = new Map<number, string[]>();
   /** Customers seen since the last flush to the activity store. */
   #seen = new Set<string>();
+  /** When this instance last stored each customer's activity. */
+  #stored = new Map<string, number>();
   #calls = 0;
   /** Until when this instance holds the sheet's lease (as far as it knows). */
   #leaseUntil = 0;
@@ -158,9 +164,16 @@ export class PriceSheet {
 
   async #flushSeen(): Promise<void> {
     if (this.#seen.size === 0) return;
-    const ids = [...this.#seen];
+    const now = this.#o.clock.now();
+    // A customer new to this instance is stored at once; one seen again, at most once a
+    // TOUCH_EVERY_MS: activity counts in days, and a busy storefront otherwise cost a SQLite
+    // commit (a sync to disk, on the event loop) every tick, a stall for every page in flight.
+    const ids = [...this.#seen].filter((id) => !(now - (this.#stored.get(id) ?? -Infinity) < TOUCH_EVERY_MS));
     this.#seen = new Set();
-    await this.#o.activity.touch(ids, this.#o.clock.now());
+    if (ids.length === 0) return;
+    if (this.#stored.size > MAX_STORED_REMEMBERED) this.#stored.clear();
+    for (const id of ids) this.#stored.set(id, now);
+    await this.#o.activity.touch(ids, now);
   }
 
   /** Whether a caller on this instance waits for an ERP permit at a more urgent priority. */

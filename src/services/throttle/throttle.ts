@@ -46,6 +46,12 @@ export class Throttle {
   #store: ThrottleStore;
   #limits: ThrottleLimits;
   #metrics: Metrics;
+  /**
+   * Each principal's bucket and store key, worked out once: a principal is the same object for
+   * every request of a remembered token (token-verifier.ts), and its bucket depends on nothing
+   * else (the limits are fixed for the throttle's life).
+   */
+  #buckets = new WeakMap<Principal, { bucket: CallerBucket; key: string | Promise<string> }>();
 
   constructor(options: ThrottleOptions) {
     this.enabled = options.enabled;
@@ -54,13 +60,23 @@ export class Throttle {
     this.#metrics = options.metrics;
   }
 
+  #bucketOf(principal: Principal): { bucket: CallerBucket; key: string | Promise<string> } {
+    let known = this.#buckets.get(principal);
+    if (known === undefined) {
+      const bucket = bucketFor(principal, this.#limits);
+      known = { bucket, key: callerKey(bucket) };
+      this.#buckets.set(principal, known);
+    }
+    return known;
+  }
+
   /** Takes `points` from the principal's bucket, or says why not and when to come back. */
   async take(principal: Principal, points: number): Promise<ThrottleDecision> {
     if (!this.enabled) return { allowed: true, status: null };
     // A request that costs nothing (a cost function may say so of introspection) takes nothing.
     if (points === 0) return { allowed: true, status: await this.status(principal) };
-    const bucket = bucketFor(principal, this.#limits);
-    const result = await this.#store.take(await callerKey(bucket), points, bucket.limits);
+    const { bucket, key } = this.#bucketOf(principal);
+    const result = await this.#store.take(await key, points, bucket.limits);
     this.#metrics.throttleLevel(bucket.role, result.available / result.capacity);
     if (result.allowed) return { allowed: true, status: statusOf(result) };
     // More than the bucket holds is the request's size, not the caller's pace.
@@ -74,16 +90,16 @@ export class Throttle {
    */
   async refund(principal: Principal, points: number): Promise<ThrottleStatus | null> {
     if (!this.enabled) return null;
-    const bucket = bucketFor(principal, this.#limits);
     if (!(points > 0)) return this.status(principal);
-    return statusOf(await this.#store.refund(await callerKey(bucket), points, bucket.limits));
+    const { bucket, key } = this.#bucketOf(principal);
+    return statusOf(await this.#store.refund(await key, points, bucket.limits));
   }
 
   /** The principal's bucket, unchanged; `null` while throttling is off. */
   async status(principal: Principal): Promise<ThrottleStatus | null> {
     if (!this.enabled) return null;
-    const bucket = bucketFor(principal, this.#limits);
-    return statusOf(await this.#store.peek(await callerKey(bucket), bucket.limits));
+    const { bucket, key } = this.#bucketOf(principal);
+    return statusOf(await this.#store.peek(await key, bucket.limits));
   }
 }
 

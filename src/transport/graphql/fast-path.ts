@@ -22,7 +22,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { DocumentSource, Metrics } from '../../ports/metrics.ts';
 import { isPromise } from '../../services/maybe-promise.ts';
 import type { GraphQLContext } from './context.ts';
-import { actualCost, queryCost } from './cost/query-cost.ts';
+import { actualCost, queryCost, type QueryCost } from './cost/query-cost.ts';
 import { findNonFinite } from './plugins/use-finite-variables.ts';
 import { inOperationSpan } from './plugins/use-tracing.ts';
 import { shown, throttled, type CostExtension, type CostThrottle, type ThrottleStatus } from './plugins/use-query-cost.ts';
@@ -36,7 +36,18 @@ interface Learned {
   operationName: string | null;
   plan: ResponsePlan | null;
   source: DocumentSource;
+  /** Its number, in the keys of the costs kept. */
+  id: number;
 }
+
+/**
+ * Costs kept by operation and variables (their JSON): a cost depends on nothing else, and a
+ * storefront sends the same few pages again and again (walking the document for it was 3% of a
+ * warm page). Bounded by the keys' size, then forgotten all at once; variables larger than a
+ * page's are not kept.
+ */
+const MAX_COST_KEYS_CHARS = 4 * 1024 * 1024;
+const MAX_COST_KEY_CHARS = 8 * 1024;
 
 export interface FastPathOptions {
   schema: GraphQLSchema;
@@ -66,6 +77,8 @@ function callerKind(context: GraphQLContext): string {
 export class FastPath {
   readonly #o: FastPathOptions;
   readonly #learned = new Map<string, Learned>();
+  readonly #costs = new Map<string, QueryCost>();
+  #costKeysChars = 0;
 
   constructor(options: FastPathOptions) {
     this.#o = options;
@@ -74,6 +87,26 @@ export class FastPath {
   static #key(roles: Iterable<string>, params: Params): string | null {
     const by = typeof params.query === 'string' ? `q:${params.query}` : typeof params.documentId === 'string' ? `id:${params.documentId}` : null;
     return by === null ? null : `${[...roles].sort().join(',')}\u0001${params.operationName ?? ''}\u0001${by}`;
+  }
+
+  /** The cost of `learned` for `variables`, computed once per distinct variables. */
+  #cost(learned: Learned, operationName: string | null | undefined, variables: Record<string, unknown> | undefined): QueryCost {
+    const key = `${learned.id}\u0001${JSON.stringify(variables ?? null)}`;
+    let cost = this.#costs.get(key);
+    if (cost === undefined) {
+      cost = queryCost(this.#o.schema, learned.document, { operationName, variables });
+      if (key.length > MAX_COST_KEY_CHARS) return cost;
+      // Shared by every request sending these variables: nothing may change it.
+      Object.freeze(cost.erpReads);
+      Object.freeze(cost);
+      if (this.#costKeysChars + key.length > MAX_COST_KEYS_CHARS) {
+        this.#costs.clear();
+        this.#costKeysChars = 0;
+      }
+      this.#costs.set(key, cost);
+      this.#costKeysChars += key.length;
+    }
+    return cost;
   }
 
   /** The engine plugin that learns each query it ran without an error (last before execution). */
@@ -99,6 +132,7 @@ export class FastPath {
               operationName: operation.name?.value ?? null,
               plan: planResponse(args.document, args.operationName),
               source: typeof params.query === 'string' ? 'text' : 'trusted',
+              id: this.#learned.size,
             });
           },
         };
@@ -107,10 +141,11 @@ export class FastPath {
   }
 
   /**
-   * Answers the request whose parsed JSON body is `params`, or `null` for the engine to answer it. `slot`:
-   * where the response cache keeps the answer, if it may.
+   * Answers the request whose parsed JSON body is `params`, or `null` for the engine to answer it.
+   * `headers`: the answer's (its media type, and what else the route sends with every answer);
+   * `slot`: where the response cache keeps the answer, if it may.
    */
-  async run(body: unknown, context: GraphQLContext, mediaType: string, slot: ResponseCacheSlot | undefined): Promise<Response | null> {
+  async run(body: unknown, context: GraphQLContext, headers: Readonly<Record<string, string>>, slot: ResponseCacheSlot | undefined): Promise<Response | null> {
     const params = body as Params;
     // Only the plain shapes the engine learned from; anything else (APQ, both a query and an id) is the engine's to judge.
     if (params === null || typeof params !== 'object' || Array.isArray(params)) return null;
@@ -121,7 +156,7 @@ export class FastPath {
     if (!learned) return null;
     const variables = params.variables ?? undefined;
     if (variables !== undefined && (typeof variables !== 'object' || findNonFinite(variables) !== null)) return null;
-    const cost = queryCost(this.#o.schema, learned.document, { operationName: params.operationName, variables });
+    const cost = this.#cost(learned, params.operationName, variables);
     const { limits, throttle } = this.#o;
     if (limits && (cost.skus > limits.maxSkusPerRequest || cost.requested > limits.maxQueryCost)) return null;
 
@@ -129,7 +164,7 @@ export class FastPath {
       let status: ThrottleStatus | null = null;
       if (throttle) {
         const decision = await throttle.take(context.principal, cost.requested);
-        if (!decision.allowed) return refusal(throttled(cost.requested, decision.status, decision.retryAfterMs), decision.status, mediaType);
+        if (!decision.allowed) return refusal(throttled(cost.requested, decision.status, decision.retryAfterMs), decision.status, headers);
         status = decision.status;
       }
       const run = learned.compiled.query(undefined, context, variables);
@@ -148,7 +183,7 @@ export class FastPath {
       const answer: ExecutionResult & { extensions?: { cost: CostExtension } } = { data: result.data };
       if (limits || throttle)
         answer.extensions = { cost: { requestedQueryCost: shown(cost.requested), actualQueryCost: shown(actual), throttleStatus: status } };
-      return new Response(JSON.stringify(answer), { status: 200, headers: { 'content-type': mediaType } });
+      return new Response(JSON.stringify(answer), { status: 200, headers });
     });
   }
 }
@@ -158,7 +193,7 @@ export class FastPath {
  * turned into the status and headers, `extensions.cost` of a request that did not run): a flood
  * is refused here, at the cost of a look-up, instead of by the engine.
  */
-function refusal(error: GraphQLError, status: ThrottleStatus, mediaType: string): Response {
+function refusal(error: GraphQLError, status: ThrottleStatus, headers: Readonly<Record<string, string>>): Response {
   const { http, ...extensions } = error.extensions as { http: { status: number; headers?: Record<string, string> } } & Record<string, unknown>;
   const cost: CostExtension = {
     requestedQueryCost: shown(Number(extensions.requestedQueryCost ?? extensions.cost)),
@@ -166,5 +201,5 @@ function refusal(error: GraphQLError, status: ThrottleStatus, mediaType: string)
     throttleStatus: status,
   };
   const body = JSON.stringify({ errors: [{ message: error.message, extensions }], extensions: { cost } });
-  return new Response(body, { status: http.status, headers: { 'content-type': mediaType, ...http.headers } });
+  return new Response(body, { status: http.status, headers: { ...headers, ...http.headers } });
 }

@@ -16,7 +16,7 @@ import { authorizeCustomer } from './authorize-customer.ts';
 import { authenticationFailure } from './bearer.ts';
 import { limitBody, tooLargeMessage } from './body-limit.ts';
 import { graphqlErrorResponse } from './error-response.ts';
-import { graphQLFacts, requestIdFor, requestIdOf, requestLogger } from './request-log.ts';
+import { answeredWithId, graphQLFacts, REQUEST_ID_HEADER, requestIdFor, requestIdOf, requestLogger } from './request-log.ts';
 import type { Logger } from '../../ports/logger.ts';
 
 export interface GraphQLRouteOptions {
@@ -83,12 +83,16 @@ export function graphqlRoute(options: GraphQLRouteOptions) {
       if (mediaType !== null && /^application\/json\s*(;|$)/i.test(request.headers.get('content-type') ?? '')) {
         const body = await readBodyOnce(limited.request).catch(() => null);
         if (body !== null) {
+          // The request id goes out with the answer's own headers: set afterwards (request-log.ts),
+          // it would make the answer build a web Headers object.
+          const headers = { 'content-type': mediaType, [REQUEST_ID_HEADER]: context.requestId };
           // A repeated operation from the response cache; else a known query by its compilation; else the engine.
-          const outcome = responseCache && decision.customerId !== null ? await responseCache.lookup({ context, body: body.text, mediaType }) : null;
-          if (outcome && 'response' in outcome) return outcome.response;
+          const outcome = responseCache && decision.customerId !== null ? await responseCache.lookup({ context, body: body.text, headers }) : null;
+          if (outcome && 'response' in outcome) return answeredWithId(c, outcome.response);
           if (outcome) context.responseCache = outcome.slot;
-          const fast = fastPath && body.parsed !== undefined ? await fastPath.run(body.parsed, context, mediaType, context.responseCache) : null;
-          if (fast) return fast;
+          const parsed = fastPath ? body.parsed() : undefined;
+          const fast = fastPath && parsed !== undefined ? await fastPath.run(parsed, context, headers, context.responseCache) : null;
+          if (fast) return answeredWithId(c, fast);
         }
       }
     }
@@ -100,21 +104,35 @@ export function graphqlRoute(options: GraphQLRouteOptions) {
 const FAST_BODY_BYTES = 32 * 1024;
 
 /**
- * Reads a request's body as text (the response cache's key) and parses it once, and lets the
- * engine read the same body afterwards: yoga reads a JSON body with `request.json()`, which is
- * answered from it (an invalid body still fails there, as a 400). Without this, the engine would
- * need a new Request built around the text, a web stream for a body already read (see yoga.ts).
+ * Reads a request's body as text (the response cache's key), parses it at most once, when first
+ * asked (a response-cache hit never is), and lets the engine read the same body afterwards: yoga
+ * reads a JSON body with `request.json()`, which is answered from it (an invalid body still fails
+ * there, as a 400). Without this, the engine would need a new Request built around the text, a
+ * web stream for a body already read (see yoga.ts).
  */
-async function readBodyOnce(request: Request): Promise<{ text: string; parsed: unknown }> {
+async function readBodyOnce(request: Request): Promise<{ text: string; parsed: () => unknown }> {
   const text = await request.text();
-  let parsed: unknown;
-  let invalid: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    invalid = error;
-  }
-  const json = () => (invalid === undefined ? Promise.resolve(parsed) : Promise.reject(invalid));
+  let outcome: { parsed: unknown } | { invalid: unknown } | undefined;
+  const parse = () => {
+    if (outcome === undefined) {
+      try {
+        outcome = { parsed: JSON.parse(text) };
+      } catch (error) {
+        outcome = { invalid: error };
+      }
+    }
+    return outcome;
+  };
+  const json = () => {
+    const done = parse();
+    return 'parsed' in done ? Promise.resolve(done.parsed) : Promise.reject(done.invalid);
+  };
   Object.defineProperty(request, 'json', { value: json, configurable: true });
-  return { text, parsed };
+  return {
+    text,
+    parsed: () => {
+      const done = parse();
+      return 'parsed' in done ? done.parsed : undefined;
+    },
+  };
 }

@@ -39,6 +39,8 @@ interface RequestLogState {
   reqId: string;
   log: Logger;
   graphql?: GraphQLFacts;
+  /** The route's answer carries `X-Request-Id` already (`answeredWithId`). */
+  idSent?: boolean;
 }
 
 const STATE = 'erpfront.requestLog';
@@ -68,6 +70,17 @@ export function graphQLFacts(c: Context): GraphQLFacts {
   const state = stateOf(c);
   if (!state) return {};
   return (state.graphql ??= {});
+}
+
+/**
+ * Tells the middleware that `response` was built with the request's id (`requestIdFor`) in its
+ * `X-Request-Id` header, so it is not set again: setting a header on an answer built with plain
+ * headers makes @hono/node-server build a web Headers object for it. Returns `response`.
+ */
+export function answeredWithId(c: Context, response: Response): Response {
+  const state = stateOf(c);
+  if (state) state.idSent = true;
+  return response;
 }
 
 /**
@@ -105,7 +118,7 @@ export function requestLog(options: RequestLogOptions): MiddlewareHandler {
       // hono answers errors through onError before control comes back here, so c.res is the
       // answer the client gets; a throw that escaped it still gets its line, as a 500.
       const status = c.finalized ? c.res.status : 500;
-      if (c.finalized) answerWithId(c, reqId);
+      if (c.finalized && !(state.idSent && c.res.status < 500)) answerWithId(c, reqId);
       const fields: Record<string, unknown> = {
         // The client chose both: bounded and escaped.
         method: untrustedField(c.req.method, 16),

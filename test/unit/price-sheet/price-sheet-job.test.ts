@@ -68,6 +68,31 @@ async function runPass(sheet: PriceSheet): Promise<void> {
 }
 
 describe('the price sheet job', () => {
+  it('stores a customer new to it at once, and one seen on every tick only once a minute (each store is a commit to disk)', async () => {
+    const shared = stores();
+    const touched: string[][] = [];
+    const activity = { ...shared.activity, touch: (ids: string[], at: number) => (touched.push([...ids]), shared.activity.touch(ids, at)) };
+    let now = Date.now();
+    const { sheet } = instance({ ...shared, activity }, { clock: { now: () => now } });
+    sheet.seen('C0001');
+    await sheet.tick();
+    expect(touched).toEqual([['C0001']]);
+    for (let i = 0; i < 5; i++) {
+      now += 2_000;
+      sheet.seen('C0001');
+      await sheet.tick();
+    }
+    sheet.seen('C0001');
+    sheet.seen('C0002');
+    await sheet.tick();
+    expect(touched).toEqual([['C0001'], ['C0002']]);
+    now += 60_000;
+    sheet.seen('C0001');
+    await sheet.tick();
+    expect(touched).toEqual([['C0001'], ['C0002'], ['C0001']]);
+    expect((await shared.activity.seenSince(now - 1000)).sort()).toEqual(['C0001']);
+  });
+
   it('leaves the ERP budget to a caller waiting for it: no call in that tick, the pass once the caller is served', async () => {
     const budget = createMemoryErpBudget({ requestsPerSecond: 10_000, maxConcurrent: 1 });
     const shared = stores();

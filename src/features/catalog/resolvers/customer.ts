@@ -3,9 +3,9 @@
  *
  * @module
  */
-import { creditStatus } from '../../../domain/credit/credit-status.ts';
+import { creditStatus, type CreditStatus } from '../../../domain/credit/credit-status.ts';
 import { DomainError } from '../../../domain/errors.ts';
-import type { CustomerAccount } from '../../../ports/erp-connector.ts';
+import type { CreditFigures, CustomerAccount } from '../../../ports/erp-connector.ts';
 import { ErpError } from '../../../ports/erp-error.ts';
 import { after, mapFailure, type MaybePromise } from '../../../services/maybe-promise.ts';
 import type { Cached } from '../../../services/read-through-cache.ts';
@@ -38,8 +38,23 @@ function notFound(error: unknown, customerId: string): unknown {
 
 export const Customer = {
   creditStatus: (customer: CustomerParent) => ({
-    ...creditStatus(customer.credit, customer.currency),
+    ...creditOf(customer.credit, customer.currency),
     asOf: customer.asOf,
     stale: customer.stale,
   }),
 };
+
+/**
+ * Credit statuses computed, by the cached account's figures: a pure function of the figures (the
+ * same object until the next ERP read replaces the account, and then gone with it) and the
+ * currency, asked on every page (the response cache's live part), computed with big.js once.
+ */
+const credits = new WeakMap<CreditFigures, { currency: string; status: CreditStatus }>();
+
+function creditOf(figures: CreditFigures, currency: string): CreditStatus {
+  const known = credits.get(figures);
+  if (known !== undefined && known.currency === currency) return known.status;
+  const status = creditStatus(figures, currency);
+  credits.set(figures, { currency, status });
+  return status;
+}

@@ -11,8 +11,11 @@ import type { ResponseCache } from '../../../services/response-cache.ts';
 import type { QueryCost } from '../cost/query-cost.ts';
 import type { ResponsePlan } from './plan.ts';
 
-/** One root selection of a cached answer: its text, kept (`"products":[…]`), or a live field's response key. */
-export type AnswerPart = { text: string } | { live: string };
+/**
+ * One root selection of a cached answer: its JSON (`"products":[…]`), kept as the UTF-8 bytes sent
+ * (a hit copies them instead of encoding 30 KB of text again), or a live field's response key.
+ */
+export type AnswerPart = { bytes: Uint8Array } | { live: string };
 
 export interface CachedAnswer {
   /** In document order. */
@@ -66,12 +69,15 @@ export interface ResponseCacheSlot {
 const ANSWER_BYTES = 400;
 const PART_BYTES = 64;
 const TAG_BYTES = 56;
+/** A kept part's typed array and buffer objects; its bytes themselves live outside V8's heap (in RSS all the same). */
+const BUFFER_BYTES = 96;
+const utf8 = new TextEncoder();
 
 /**
  * Keeps the answer an operation ran to, when it may be kept: not when it read anything stale (a
  * stale answer is served by running, which marks it), nor when it read nothing (its age unknown),
- * nor past the freshness of what it read. `data` is the executed result, without errors: the text
- * kept is `JSON.stringify` of it, as the engine sends it, so a hit is byte for byte what ran.
+ * nor past the freshness of what it read. `data` is the executed result, without errors: the bytes
+ * kept are `JSON.stringify` of it, as the engine sends it, so a hit is byte for byte what ran.
  */
 export function keepAnswer(
   slot: ResponseCacheSlot,
@@ -84,14 +90,14 @@ export function keepAnswer(
   const key = slot.key();
   if (key === null) return;
   const parts: AnswerPart[] = plan.fields.map((f) =>
-    f.cached ? { text: `${JSON.stringify(f.responseKey)}:${JSON.stringify(data[f.responseKey] ?? null)}` } : { live: f.responseKey },
+    f.cached ? { bytes: utf8.encode(`${JSON.stringify(f.responseKey)}:${JSON.stringify(data[f.responseKey] ?? null)}`) } : { live: f.responseKey },
   );
   const answer: CachedAnswer = { parts, residual: plan.residual, ...run, reads: [...footprint.reads] };
   // Flat copies: kept as long as the answer, in its list and as the tag index's keys.
   const tags = Array.from(footprint.tags, flatString);
   // Its heap, as RESPONSE_CACHE_MAX_MB counts it: within a fifth of what a page of prices takes.
   let bytes = ANSWER_BYTES + stringBytes(key.length) + valueBytes(run.variables);
-  for (const part of parts) bytes += PART_BYTES + ('text' in part ? stringBytes(part.text.length) : 0);
+  for (const part of parts) bytes += PART_BYTES + ('bytes' in part ? BUFFER_BYTES + part.bytes.byteLength : 0);
   for (const tag of tags) bytes += TAG_BYTES + stringBytes(tag.length);
   // The store refuses what is already past its freshness, and what was built across a drop.
   slot.store.set(key, { value: answer, tags, expiresAt: footprint.freshUntil, bytes }, slot.generation);

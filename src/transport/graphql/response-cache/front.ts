@@ -38,6 +38,9 @@ export interface ResponseCacheFrontOptions {
   metrics?: Pick<Metrics, 'operationCost' | 'cacheRequest'>;
 }
 
+const utf8 = new TextEncoder();
+const OPEN = utf8.encode('{"data":{');
+
 const REGULAR_MEDIA_TYPES = ['application/graphql-response+json', 'application/json'];
 
 /**
@@ -46,6 +49,18 @@ const REGULAR_MEDIA_TYPES = ['application/graphql-response+json', 'application/j
  * types (then the engine answers).
  */
 export function answerMediaType(accept: string | null): string | null {
+  const known = mediaTypes.get(accept ?? '');
+  if (known !== undefined) return known;
+  const chosen = chooseMediaType(accept);
+  // Clients send a handful of distinct headers; a flood of made-up ones is not remembered past the bound.
+  if (mediaTypes.size < 100 && (accept?.length ?? 0) <= 256) mediaTypes.set(accept ?? '', chosen);
+  return chosen;
+}
+
+/** `answerMediaType`'s answers by `accept` header. */
+const mediaTypes = new Map<string, string | null>();
+
+function chooseMediaType(accept: string | null): string | null {
   const asked = (accept || '*/*').replace(/\s/g, '').toLowerCase().split(',');
   let chosen: string | null = null;
   for (let i = asked.length - 1; i >= 0; i--) {
@@ -64,7 +79,8 @@ export function answerMediaType(accept: string | null): string | null {
 export interface CacheableRequest {
   context: Omit<GraphQLContext, 'responseCache'>;
   body: string;
-  mediaType: string;
+  /** The answer's headers: its media type (see `answerMediaType`), and what else the route sends with every answer. */
+  headers: Readonly<Record<string, string>>;
 }
 
 export class ResponseCacheFront {
@@ -88,16 +104,16 @@ export class ResponseCacheFront {
 
   /**
    * Answers `request` from the cache, or opens the slot its answer is kept in when it runs:
-   * `{ response }` on a hit, `{ slot }` otherwise, `null` when it cannot be cached at all (no
-   * customer). The look-up never asks the ERP anything (the account is read from the in-process
-   * cache only), so a request the engine refuses costs no ERP call for it.
+   * `{ response }` on a hit, `{ slot }` otherwise, `null` when its answer is not kept (no
+   * customer, or a hit the engine answers after all). The look-up never asks the ERP anything
+   * (the account is read from the in-process cache only), so a request the engine refuses costs
+   * no ERP call for it.
    */
   async lookup(request: CacheableRequest): Promise<{ response: Response } | { slot: ResponseCacheSlot } | null> {
     const { context } = request;
     if (context.customerId === null) return null;
     const { customerId } = context;
     const { store } = this.#o;
-    const footprint = context.reader.track();
     const accountKey = ReadThroughCache.key('accounts', customerId);
     const scopeKey = `scope\u0001${customerId}`;
     // The scope from the account this instance holds, else from its note (the account only in the shared tier).
@@ -131,6 +147,11 @@ export class ResponseCacheFront {
       }
     }
     this.#o.metrics?.cacheRequest('responses', 'miss');
+    // A hit the engine answers after all (refused, or its live parts failed) keeps nothing: its
+    // live parts' reads were not noted (a hit keeps nothing, so they need not be), and the run
+    // would not read again what they memoized for the request.
+    if (answer !== undefined && 'parts' in answer) return null;
+    const footprint = context.reader.track();
     // Keyed once the run is done: a first request for a customer reads the account then.
     return { slot: { store, key: key === null ? keyOf : () => key, footprint, generation } };
   }
@@ -181,18 +202,33 @@ export class ResponseCacheFront {
     if (answer.operationName !== null) context.facts.operationName = answer.operationName;
 
     const data = live?.data as Record<string, unknown> | undefined;
-    let body = '{"data":{';
+    // The kept parts as their bytes, the rest (live parts, cost) encoded now: one copy of the page.
+    const chunks: Uint8Array[] = [OPEN];
+    let text = '';
     for (let i = 0; i < answer.parts.length; i++) {
       const part = answer.parts[i]!;
-      if (i > 0) body += ',';
-      body += 'text' in part ? part.text : `${JSON.stringify(part.live)}:${JSON.stringify(data?.[part.live] ?? null)}`;
+      if (i > 0) text += ',';
+      if ('bytes' in part) {
+        if (text !== '') chunks.push(utf8.encode(text));
+        chunks.push(part.bytes);
+        text = '';
+      } else text += `${JSON.stringify(part.live)}:${JSON.stringify(data?.[part.live] ?? null)}`;
     }
-    body += '}';
+    text += '}';
     if (this.#o.showCost) {
       const cost: CostExtension = { requestedQueryCost: shown(requested), actualQueryCost: shown(actual), throttleStatus: status };
-      body += `,"extensions":{"cost":${JSON.stringify(cost)}}`;
+      text += `,"extensions":{"cost":${JSON.stringify(cost)}}`;
     }
-    body += '}';
-    return new Response(body, { status: 200, headers: { 'content-type': request.mediaType } });
+    text += '}';
+    chunks.push(utf8.encode(text));
+    let length = 0;
+    for (const chunk of chunks) length += chunk.byteLength;
+    const body = new Uint8Array(length);
+    let at = 0;
+    for (const chunk of chunks) {
+      body.set(chunk, at);
+      at += chunk.byteLength;
+    }
+    return new Response(body, { status: 200, headers: request.headers });
   }
 }
