@@ -3,7 +3,8 @@
  * erpfront (every protection on, as in the page bench) under `node --cpu-prof`, warms the page,
  * loads it for BENCH_SECONDS (default 10), stops erpfront and prints the profile's self time by
  * package / source area and the costliest functions. RESPONSE_CACHE=true profiles the response
- * cache's hits instead of the page running. CPU time, not req/s: it holds on a loaded machine.
+ * cache's hits instead of the page running; BENCH_REDIS_URL=redis://… profiles a scale-out instance
+ * (its orders volatile: a bench's Redis). CPU time, not req/s: it holds on a loaded machine.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -45,6 +46,7 @@ const erpfront = await startServer(
     THROTTLE_LIMITS: JSON.stringify({ customers: { C0001: { capacity: 1e12, restorePerSecond: 1e12 } } }),
     OVERLOAD_EVENT_LOOP_DELAY_MS: '2000',
     RESPONSE_CACHE: String(responseCache),
+    ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL, REDIS_ALLOW_VOLATILE_ORDERS: 'true' } : {}),
   },
   /GraphQL at/,
 );
