@@ -5,8 +5,9 @@
  *
  * @module
  */
-import { matchesPattern, type CacheEntry, type CacheStore, type KeyPattern, type SyncCacheStore } from '../ports/cache-store.ts';
+import type { CacheEntry, CacheStore, KeyPattern, SyncCacheStore } from '../ports/cache-store.ts';
 import type { BackgroundWork } from './background-work.ts';
+import { InflightFetches } from './inflight-fetches.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Metrics } from '../ports/metrics.ts';
 import { settle, type BatchFetch, type Cached, type CacheDomain, type FreshnessPolicy, type Held } from './cache-freshness.ts';
@@ -40,9 +41,8 @@ export class ReadThroughCache {
   readonly #clock: Clock;
   readonly #metrics: Metrics;
   /** Fetches under way, by cache key: a second asker waits for the first instead of asking the ERP. */
-  readonly #inflight = new Map<string, { promise: Promise<unknown>; since: number }>();
+  readonly #inflight: InflightFetches;
   readonly #background: BackgroundWork | undefined;
-  readonly #maxFetchMs: number;
   /** When each domain last got values from the ERP (epoch ms): the ops console's data age. */
   readonly #lastFetched: Partial<Record<CacheDomain, number>> = {};
 
@@ -52,7 +52,7 @@ export class ReadThroughCache {
     this.#clock = options.clock;
     this.#metrics = options.metrics;
     this.#background = options.background;
-    this.#maxFetchMs = options.maxFetchMs ?? 60_000;
+    this.#inflight = new InflightFetches(options.maxFetchMs ?? 60_000);
   }
 
   /** When `domain` last got a value from the ERP on this instance (epoch ms), `null` before the first. */
@@ -132,9 +132,9 @@ export class ReadThroughCache {
       } else if (entry !== undefined && age < policy.freshMs + policy.staleWhileRevalidateMs) {
         results[i] = { value: entry.value, asOf: entry.asOf, stale: true };
         stale++;
-        if (!this.#running(cacheKeys[i]!, now)) refresh.push(i);
+        if (!this.#inflight.running(cacheKeys[i]!, now)) refresh.push(i);
       } else {
-        const running = this.#running(cacheKeys[i]!, now) as Promise<Cached<T> | Error> | undefined;
+        const running = this.#inflight.running(cacheKeys[i]!, now) as Promise<Cached<T> | Error> | undefined;
         if (running) {
           coalesced++;
           waits.push(running.then((outcome) => void (results[i] = settle(outcome, entry, policy, this.#clock.now()))));
@@ -216,19 +216,7 @@ export class ReadThroughCache {
    * cache right after the invalidation dropped it, for a whole freshness period.
    */
   supersedeFetches(cacheKeys: readonly string[], patterns: readonly KeyPattern[] = []): void {
-    for (const key of cacheKeys) this.#inflight.delete(key);
-    if (patterns.length === 0) return;
-    for (const key of [...this.#inflight.keys()]) {
-      if (patterns.some((p) => matchesPattern(key, p))) this.#inflight.delete(key);
-    }
-  }
-
-  /** The fetch under way for `cacheKey`, unless it started longer than `maxFetchMs` ago. */
-  #running(cacheKey: string, now: number): Promise<unknown> | undefined {
-    const running = this.#inflight.get(cacheKey);
-    if (running === undefined || now - running.since <= this.#maxFetchMs) return running?.promise;
-    this.#inflight.delete(cacheKey);
-    return undefined;
+    this.#inflight.disown(cacheKeys, patterns);
   }
 
   /**
@@ -257,7 +245,7 @@ export class ReadThroughCache {
         const stored: EntryPairs<T> = [];
         const outcomes = values.map((value, j): Cached<T> | Error => {
           if (value instanceof Error) return value;
-          if (this.#inflight.get(cacheKeys[j]!)?.promise === shares[j]) {
+          if (this.#inflight.owns(cacheKeys[j]!, shares[j]!)) {
             const outageMaxAgeMs = outageBounds[j];
             stored.push([cacheKeys[j]!, outageMaxAgeMs === undefined ? { value, fetchedAt, asOf } : { value, fetchedAt, asOf, outageMaxAgeMs }]);
           }
@@ -271,10 +259,7 @@ export class ReadThroughCache {
     cacheKeys.forEach((cacheKey, j) => {
       const one = batch.then((outcomes) => outcomes[j]!);
       shares[j] = one;
-      this.#inflight.set(cacheKey, { promise: one, since: this.#clock.now() });
-      void one.finally(() => {
-        if (this.#inflight.get(cacheKey)?.promise === one) this.#inflight.delete(cacheKey);
-      });
+      this.#inflight.add(cacheKey, one, this.#clock.now());
     });
     return batch;
   }
