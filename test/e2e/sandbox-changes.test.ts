@@ -48,6 +48,12 @@ afterAll(async () => {
   await new Promise((resolve) => receiver?.close(resolve));
 });
 beforeEach(async () => {
+  // The last test's deliveries first: one still on its way would otherwise land in this test's
+  // `received`, or take a refusal (`failNext`) meant for this test's own delivery.
+  for (const started = Date.now(); Date.now() - started < 5000; ) {
+    if ((await get('/__control/webhooks')).body.queued === 0) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
   await post('/__control/reset', {});
   received = [];
   failNext = 0;
