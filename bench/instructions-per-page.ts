@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { signToken } from '../scripts/sign-token.ts';
 import { CATALOG_PAGE, skus } from '../test/support/stack.ts';
+import { erpfrontBenchConfig } from './catalog-page.ts';
 import { freePort, startServer } from './harness.ts';
 
 const pages = Number(process.env.BENCH_PAGES ?? 300);
@@ -45,12 +46,8 @@ try {
         [join(dir, 'src/entry/node.ts')],
         {
           PORT: String(port),
-          ERP_URL: `http://127.0.0.1:${sandboxPort}`,
-          AUTH_JWT_SECRET: secret,
+          ...erpfrontBenchConfig(`http://127.0.0.1:${sandboxPort}`, secret),
           DATA_DIR: mkdtempSync(join(tmpdir(), 'erpfront-bench-')),
-          QUERY_LIMITS: 'true',
-          THROTTLE: 'on',
-          THROTTLE_LIMITS: JSON.stringify({ customers: { C0001: { capacity: 1e12, restorePerSecond: 1e12 } } }),
           // Turns are some 50 times longer under valgrind: shedding watches the delay, but never reaches it.
           OVERLOAD_EVENT_LOOP_DELAY_MS: '60000',
           RESPONSE_CACHE: String(mode === 'on'),

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signToken } from '../scripts/sign-token.ts';
 import { CATALOG_PAGE, skus } from '../test/support/stack.ts';
+import { erpfrontBenchConfig } from './catalog-page.ts';
 import { freePort, load, pinLoadGenerator, startServer } from './harness.ts';
 
 interface ProfileNode {
@@ -38,13 +39,8 @@ const erpfront = await startServer(
   ['--cpu-prof', `--cpu-prof-dir=${profDir}`, 'src/entry/node.ts'],
   {
     PORT: String(port),
-    ERP_URL: `http://127.0.0.1:${sandboxPort}`,
-    AUTH_JWT_SECRET: secret,
+    ...erpfrontBenchConfig(`http://127.0.0.1:${sandboxPort}`, secret),
     DATA_DIR: mkdtempSync(join(tmpdir(), 'erpfront-bench-')),
-    QUERY_LIMITS: 'true',
-    THROTTLE: 'on',
-    THROTTLE_LIMITS: JSON.stringify({ customers: { C0001: { capacity: 1e12, restorePerSecond: 1e12 } } }),
-    OVERLOAD_EVENT_LOOP_DELAY_MS: '2000',
     RESPONSE_CACHE: String(responseCache),
     ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL, REDIS_ALLOW_VOLATILE_ORDERS: 'true' } : {}),
   },

@@ -208,8 +208,8 @@ describe('PunchOut (cXML and SAP OCI) on Workers (workerd, Durable Objects), aga
       method: 'POST',
       body: new URLSearchParams({
         HOOK_URL: 'http://buyer.example/sap/bc/srm/oci_return?sap-client=100',
-        USERNAME: 'demo-oci',
-        PASSWORD: 'demo-oci-password',
+        USERNAME: DEMO_OCI_BUYER.oci.logins[0]!.username,
+        PASSWORD: DEMO_OCI_BUYER.oci.logins[0]!.password,
         '~OkCode': 'ADDI',
         '~TARGET': '_top',
       }),
