@@ -10,22 +10,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
 import { signToken } from '../../scripts/sign-token.ts';
 import { startSandboxErp } from '../../src/sandbox-erp/server.ts';
+import { startWorker as startWranglerWorker, type Worker } from '../support/wrangler-worker.ts';
 import { eventually, PLACE_ORDER, type ErpOrderRecord } from '../support/orders.ts';
 
-process.env.WRANGLER_SEND_METRICS = 'false';
-process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
-process.env.CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV = 'false';
-const { unstable_startWorker } = await import('wrangler');
-
-type Worker = Awaited<ReturnType<typeof unstable_startWorker>>;
 type Sandbox = Awaited<ReturnType<typeof startSandboxErp>>;
 
-const CONFIG = fileURLToPath(new URL('../../wrangler.toml', import.meta.url));
 /** What a buyer's page reads before ordering: credit and the price of what they order. */
 const WARM = '{ viewer { customer { id creditStatus { onHold available { amount } } } } products(skus: ["SKU-00001"]) { price { unitPrice { amount } } } }';
 
@@ -58,10 +51,8 @@ describe('orders on Workers (workerd, Durable Objects), against the sandbox ERP'
 
   /** The Worker of wrangler.toml, its Durable Objects' state in `persist` (kept across restarts). */
   const startWorker = (persist: string) =>
-    unstable_startWorker({
-      config: CONFIG,
-      envFiles: ['.env.none-for-tests'],
-      bindings: {
+    startWranglerWorker(
+      {
         ERP_URL: { type: 'plain_text', value: sandbox.url },
         AUTH_JWT_SECRET: { type: 'secret_text', value: secret },
         BREAKER_COOLDOWN_SECONDS: { type: 'plain_text', value: '1' },
@@ -71,9 +62,8 @@ describe('orders on Workers (workerd, Durable Objects), against the sandbox ERP'
         ERP_MAX_REQUEST_SECONDS: { type: 'plain_text', value: '2' },
         ERP_REQUESTS_PER_SECOND: { type: 'plain_text', value: '200' },
       },
-      // No file watcher.
-      dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, persist, watch: false, logLevel: 'none' },
-    });
+      { persist, logLevel: 'none' },
+    );
   const stateDir = () => mkdtempSync(join(tmpdir(), 'erpfront-worker-orders-'));
 
   beforeAll(async () => {

@@ -13,10 +13,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../scripts/sign-token.ts';
 import { startSandboxErp } from '../../src/sandbox-erp/server.ts';
+import { startWorker as startWranglerWorker, type Worker } from '../support/wrangler-worker.ts';
 import { eventually, type ErpOrderRecord } from '../support/orders.ts';
 import {
   demoBuyer,
@@ -38,15 +38,8 @@ import {
   xmllintAvailable,
 } from '../support/punchout.ts';
 
-process.env.WRANGLER_SEND_METRICS = 'false';
-process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
-process.env.CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV = 'false';
-const { unstable_startWorker } = await import('wrangler');
-
-type Worker = Awaited<ReturnType<typeof unstable_startWorker>>;
 type Sandbox = Awaited<ReturnType<typeof startSandboxErp>>;
 
-const CONFIG = fileURLToPath(new URL('../../wrangler.toml', import.meta.url));
 const hasXmllint = xmllintAvailable();
 
 /** Asserts `xml` is valid against its declared DTD (when xmllint is there; see xmllintAvailable). */
@@ -95,10 +88,8 @@ describe('PunchOut (cXML and SAP OCI) on Workers (workerd, Durable Objects), aga
 
   /** The Worker of wrangler.toml, its Durable Objects' state in `persistDir` (kept across restarts). */
   const startWorker = async () => {
-    worker = await unstable_startWorker({
-      config: CONFIG,
-      envFiles: ['.env.none-for-tests'],
-      bindings: {
+    worker = await startWranglerWorker(
+      {
         ERP_URL: { type: 'plain_text', value: sandbox.url },
         AUTH_JWT_SECRET: { type: 'secret_text', value: secret },
         PUNCHOUT_BUYERS: { type: 'secret_text', value: JSON.stringify([demoBuyer(`${buyer.url}/cxml/order-status`), DEMO_OCI_BUYER]) },
@@ -106,8 +97,8 @@ describe('PunchOut (cXML and SAP OCI) on Workers (workerd, Durable Objects), aga
         BREAKER_COOLDOWN_SECONDS: { type: 'plain_text', value: '1' },
         ERP_REQUESTS_PER_SECOND: { type: 'plain_text', value: '200' },
       },
-      dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, persist: persistDir, watch: false, logLevel: 'none' },
-    });
+      { persist: persistDir, logLevel: 'none' },
+    );
     await worker.ready;
     site.erpfront.url = new URL(await worker.url).origin;
   };
