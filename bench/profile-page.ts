@@ -123,7 +123,8 @@ for (const [k, us] of top(functions, 25)) console.log(`| ${k} | ${((us / busy) *
 // async stages show their synchronous parts.
 const STAGES = (
   process.env.PROFILE_STAGES ??
-  'loadShedding,requestTrace,requestLog,graphql,lookup,#serve,run,verify,readBodyOnce,take,refund,query,stringify,parserOnHeadersComplete,parserOnIncoming,responseViaCache,writev,emit'
+  // The hono path's stages, then the Node lane's (which takes the bench's pages), then node:http's.
+  'loadShedding,requestTrace,requestLog,graphql,graphqlLane,serve,admit,answerKnown,send,lookup,#serve,run,verify,take,refund,query,stringify,parserOnHeadersComplete,parserOnIncoming,writev,emit'
 ).split(',');
 const parentOf = new Map<number, number>();
 for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);

