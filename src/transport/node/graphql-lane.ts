@@ -144,10 +144,14 @@ async function answer(
   const known = await requests.answerKnown(context, body, mediaType);
   if (known) return outgoingAnswer(res, known);
   // The engine's turn: a web Request around the body already read, as the hono route hands it.
-  const host = frame.header('host') ?? 'localhost';
-  const request = lendParsedBody(new Request(`http://${host}${req.url}`, { method: 'POST', headers: webHeaders(req.headers), body: text }), body);
+  // Not the client's Host header in the URL: whatever it holds must not fail the request (the
+  // engine reads the path only).
+  const request = lendParsedBody(new Request(ENGINE_URL, { method: 'POST', headers: webHeaders(req.headers), body: text }), body);
   return outgoingResponse(res, await requests.engine.handle(request, context), frame.requestId);
 }
+
+/** The URL of the requests the lane hands the engine. */
+const ENGINE_URL = 'http://localhost/graphql';
 
 function webHeaders(headers: IncomingHttpHeaders): Headers {
   const web = new Headers();
