@@ -4,7 +4,8 @@
  * loads it for BENCH_SECONDS (default 10), stops erpfront and prints the profile's self time by
  * package / source area and the costliest functions. RESPONSE_CACHE=true profiles the response
  * cache's hits instead of the page running; BENCH_REDIS_URL=redis://… profiles a scale-out instance
- * (its orders volatile: a bench's Redis). CPU time, not req/s: it holds on a loaded machine.
+ * (its orders volatile: a bench's Redis); BENCH_THROTTLE=off profiles it without the caller's bucket. CPU
+ * time, not req/s: it holds on a loaded machine.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -43,6 +44,7 @@ const erpfront = await startServer(
     DATA_DIR: mkdtempSync(join(tmpdir(), 'erpfront-bench-')),
     RESPONSE_CACHE: String(responseCache),
     ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL, REDIS_ALLOW_VOLATILE_ORDERS: 'true' } : {}),
+    ...(process.env.BENCH_THROTTLE ? { THROTTLE: process.env.BENCH_THROTTLE } : {}),
   },
   /GraphQL at/,
 );
