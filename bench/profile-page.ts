@@ -4,7 +4,8 @@
  * loads it for BENCH_SECONDS (default 10), stops erpfront and prints the profile's self time by
  * package / source area and the costliest functions. RESPONSE_CACHE=true profiles the response
  * cache's hits instead of the page running; BENCH_REDIS_URL=redis://… profiles a scale-out instance
- * (its orders volatile: a bench's Redis). CPU time, not req/s: it holds on a loaded machine.
+ * (its orders volatile: a bench's Redis); BENCH_THROTTLE=off profiles it without the caller's bucket. CPU
+ * time, not req/s: it holds on a loaded machine.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -43,6 +44,7 @@ const erpfront = await startServer(
     DATA_DIR: mkdtempSync(join(tmpdir(), 'erpfront-bench-')),
     RESPONSE_CACHE: String(responseCache),
     ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL, REDIS_ALLOW_VOLATILE_ORDERS: 'true' } : {}),
+    ...(process.env.BENCH_THROTTLE ? { THROTTLE: process.env.BENCH_THROTTLE } : {}),
   },
   /GraphQL at/,
 );
@@ -123,7 +125,8 @@ for (const [k, us] of top(functions, 25)) console.log(`| ${k} | ${((us / busy) *
 // async stages show their synchronous parts.
 const STAGES = (
   process.env.PROFILE_STAGES ??
-  'loadShedding,requestTrace,requestLog,graphql,lookup,#serve,run,verify,readBodyOnce,take,refund,query,stringify,parserOnHeadersComplete,parserOnIncoming,responseViaCache,writev,emit'
+  // The hono path's stages, then the Node lane's (which takes the bench's pages), then node:http's.
+  'loadShedding,requestTrace,requestLog,graphql,graphqlLane,serve,admit,answerKnown,send,lookup,#serve,run,verify,take,refund,query,stringify,parserOnHeadersComplete,parserOnIncoming,writev,emit'
 ).split(',');
 const parentOf = new Map<number, number>();
 for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);

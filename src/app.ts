@@ -12,57 +12,44 @@ import { loggableError } from './domain/loggable-error.ts';
 import type { FeatureRoute } from './features/feature.ts';
 import type { Logger } from './ports/logger.ts';
 import type { RecentErrors } from './services/recent-errors.ts';
-import type { TokenVerifier } from './services/token-verifier.ts';
-import type { GraphQLServices } from './transport/graphql/context.ts';
-import { createGraphQLEngine, type GraphQLEngineOptions } from './transport/graphql/yoga.ts';
 import { notFoundResponse, refusalResponse, unexpectedErrorResponse } from './transport/http/error-response.ts';
+import type { GraphQLRequests } from './transport/http/graphql-requests.ts';
 import { graphqlRoute } from './transport/http/graphql-route.ts';
-import { loadShedding, type LoadSheddingOptions } from './transport/http/load-shedding.ts';
-import { requestLog, requestLogger } from './transport/http/request-log.ts';
+import { loadShedding, type LoadShedder } from './transport/http/load-shedding.ts';
+import { requestLog, requestLogger, type RequestLogOptions } from './transport/http/request-log.ts';
 import { requestTrace } from './transport/http/request-trace.ts';
+import { acceptsCompression } from './transport/http/accepts-compression.ts';
 
 export interface AppDeps {
-  /** The GraphQL engine: schema parts, resolvers, IDE, introspection, jit. */
-  graphql: GraphQLEngineOptions;
-  /** What every GraphQL request's context carries: the core's services and the features'. */
-  services: GraphQLServices;
-  verifyToken: TokenVerifier;
+  /** The `/graphql` endpoint's steps and its engine (shared with the Node lane). */
+  requests: GraphQLRequests;
   /** The features' HTTP routes. */
   routes: FeatureRoute[];
-  /** Told of each GraphQL request acting for a customer, once authorized (features' `customerSeen`). */
-  customerSeen?: (customerId: string) => void;
-  maxBatchSize: number;
   /** Largest GraphQL request body, in bytes (default 1 MiB). */
   maxBodyBytes?: number;
   /** gzip or deflate responses of 1 KiB and more, for clients that accept it. */
   compress?: boolean;
   /** Where erpfront's log lines go; each request gets a child bound to its id. */
   logger: Logger;
-  /** Overload protection: when and what to shed while saturated; none, nothing is shed. */
-  overload?: LoadSheddingOptions;
+  /** Overload protection (shared with the Node lane): when and what to shed while saturated; none, nothing is shed. */
+  shedder?: LoadShedder;
   /** Where failed answers (500 and above) are kept for the ops console; none, they are only logged. */
   recentErrors?: RecentErrors;
 }
+
+/** The largest GraphQL request body taken by default, in bytes. */
+export const MAX_GRAPHQL_BODY_BYTES = 1024 * 1024;
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   // First: a request refused for overload must cost as little as possible (not even a log line:
   // a surge sheds thousands a second; erpfront_requests_refused_total{reason="shed"} counts them),
   // and orders still get in.
-  if (deps.overload) app.use(loadShedding(deps.overload));
+  if (deps.shedder) app.use(loadShedding(deps.shedder));
   // The request's span around everything, its log line included (a no-op without a tracing SDK).
   app.use(requestTrace());
   // Then: it times the whole request, sees every answer, and gives the request its id.
-  const recent = deps.recentErrors;
-  app.use(
-    requestLog({
-      logger: deps.logger,
-      onServerError: recent
-        ? ({ status, method, path, requestId }) =>
-            recent.recordAnswer({ at: new Date().toISOString(), code: `HTTP_${status}`, message: `Answered ${status}.`, requestId, where: `${method} ${path}` })
-        : undefined,
-    }),
-  );
+  app.use(requestLog(requestLogOptions(deps)));
   // Before every route: a CatalogPage's JSON shrinks about ninefold (30 KB to 3.4 KB), the
   // GraphiQL page from 9 MB to 2.4 MB. The threshold only applies to answers that state their
   // length; streamed ones are compressed whatever their size (a few bytes' overhead).
@@ -74,15 +61,7 @@ export function createApp(deps: AppDeps): Hono {
     const compressing = compress({ threshold: 1024 });
     app.use((c, next) => (acceptsCompression(c.req.header('accept-encoding')) ? compressing(c, next) : next()));
   }
-  const graphql = graphqlRoute({
-    engine: createGraphQLEngine(deps.graphql),
-    verifyToken: deps.verifyToken,
-    services: deps.services,
-    customerSeen: deps.customerSeen,
-    maxBatchSize: deps.maxBatchSize,
-    maxBodyBytes: deps.maxBodyBytes ?? 1024 * 1024,
-    logger: deps.logger,
-  });
+  const graphql = graphqlRoute({ requests: deps.requests, maxBodyBytes: deps.maxBodyBytes ?? MAX_GRAPHQL_BODY_BYTES, logger: deps.logger });
   for (const route of deps.routes) app.route(route.path, route.app);
   app.on(['GET', 'POST'], '/graphql', graphql);
   app.notFound(() => notFoundResponse());
@@ -98,7 +77,14 @@ export function createApp(deps: AppDeps): Hono {
   return app;
 }
 
-/** Whether `Accept-Encoding` may select gzip or deflate (the compress middleware decides which, and q-values). */
-function acceptsCompression(header: string | undefined): boolean {
-  return header !== undefined && /gzip|deflate|\*/i.test(header);
+/** The request log's options: every request's line on `logger`, and a 500 kept among the recent errors. */
+export function requestLogOptions(deps: Pick<AppDeps, 'logger' | 'recentErrors'>): RequestLogOptions {
+  const recent = deps.recentErrors;
+  return {
+    logger: deps.logger,
+    onServerError: recent
+      ? ({ status, method, path, requestId }) =>
+          recent.recordAnswer({ at: new Date().toISOString(), code: `HTTP_${status}`, message: `Answered ${status}.`, requestId, where: `${method} ${path}` })
+      : undefined,
+  };
 }

@@ -8,7 +8,10 @@
 import { createSandboxConnector } from './adapters/erp/sandbox/index.ts';
 import { createTrytonConnector } from './adapters/erp/tryton/index.ts';
 import { createMemoryCacheStore } from './adapters/stores/memory/cache-store.ts';
-import { createApp } from './app.ts';
+import { createApp, MAX_GRAPHQL_BODY_BYTES, requestLogOptions } from './app.ts';
+import { createGraphQLEngine } from './transport/graphql/yoga.ts';
+import { GraphQLRequests } from './transport/http/graphql-requests.ts';
+import { LoadShedder } from './transport/http/load-shedding.ts';
 import { freshnessPolicies } from './config/defaults.ts';
 import type { Env } from './config/env.ts';
 import type { Feature, FeatureCore, FeatureRoute } from './features/feature.ts';
@@ -186,8 +189,8 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
     if (built.customerSeen) seen.push(built.customerSeen);
   }
 
-  const app = createApp({
-    graphql: {
+  const requests = new GraphQLRequests({
+    engine: createGraphQLEngine({
       typeDefs: [baseTypeDefs, ...features.flatMap((f) => (f.typeDefs ? [f.typeDefs] : []))],
       resolvers: features.flatMap((f) => (f.resolvers ? [f.resolvers] : [])),
       graphiql: env.GRAPHIQL ? { defaultHeaders: parts.graphiqlHeaders } : false,
@@ -214,10 +217,9 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
         maxSkusPerRequest: env.MAX_SKUS_PER_REQUEST,
         maxQueryCost: env.MAX_QUERY_COST,
       },
-    },
+    }),
     services,
     verifyToken,
-    routes,
     customerSeen:
       seen.length === 0
         ? undefined
@@ -225,19 +227,20 @@ export function composeErpfront(env: Env, parts: RuntimeParts) {
             for (const tell of seen) tell(customerId);
           },
     maxBatchSize: env.ERP_MAX_BATCH,
-    compress: env.HTTP_COMPRESSION && parts.compress !== false,
-    logger: parts.logger,
-    recentErrors,
-    overload: {
-      maxInflight: env.MAX_INFLIGHT_REQUESTS,
-      delayThresholdMs: env.OVERLOAD_EVENT_LOOP_DELAY_MS,
-      eventLoopDelay: parts.eventLoopDelay,
-      retryAfterSeconds: env.OVERLOAD_RETRY_AFTER_SECONDS,
-      metrics,
-    },
   });
+  const shedder = new LoadShedder({
+    maxInflight: env.MAX_INFLIGHT_REQUESTS,
+    delayThresholdMs: env.OVERLOAD_EVENT_LOOP_DELAY_MS,
+    eventLoopDelay: parts.eventLoopDelay,
+    retryAfterSeconds: env.OVERLOAD_RETRY_AFTER_SECONDS,
+    metrics,
+  });
+  const compress = env.HTTP_COMPRESSION && parts.compress !== false;
+  const app = createApp({ requests, routes, compress, logger: parts.logger, recentErrors, shedder });
   return {
     app,
+    /** What the Node lane of `POST /graphql` shares with the app (transport/node/graphql-lane.ts). */
+    lane: { requests, shedder, log: requestLogOptions({ logger: parts.logger, recentErrors }), maxBodyBytes: MAX_GRAPHQL_BODY_BYTES, compress },
     erp,
     cache,
     /** Answers of repeated operations (RESPONSE_CACHE); `undefined` when off. */

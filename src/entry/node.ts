@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { serve } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
+import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +22,7 @@ import { createPinoLogger } from '../adapters/logging/pino-logger.ts';
 import type { Logger } from '../ports/logger.ts';
 import { signingSecret } from './dev-secret.ts';
 import { readTrustedDocuments } from './trusted-documents-file.ts';
+import { graphqlLane } from '../transport/node/graphql-lane.ts';
 
 export interface RunningErpfront {
   url: string;
@@ -105,9 +107,9 @@ export async function startErpfront(source: Record<string, string | undefined>, 
   const scheduler = createTimerScheduler({ logger });
   await erpfront.start(scheduler);
   eventLoop = startEventLoopDelayMonitor();
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: erpfront.app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(s));
-  });
+  // `POST /graphql` from node:http directly (transport/node/graphql-lane.ts), everything else through hono.
+  const server = createServer(graphqlLane(erpfront.lane, getRequestListener(erpfront.app.fetch, { hostname: env.HOST })));
+  await new Promise<void>((resolve) => server.listen(env.PORT, env.HOST, resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${env.HOST}:${port}`,

@@ -99,7 +99,7 @@ describe("the issue's attacks are refused at once, without an ERP call, /healthz
     ['200 aliases of products(skus: $skus) with 250 SKUs', 'TOO_MANY_ALIASES', aliasAmplification, { skus: skus(250) }],
     ['200 aliases of products with 250 SKUs written out', 'TOO_MANY_TOKENS', inlineAmplification, {}],
     ['180 fragments each spreading the next twice', 'TOO_MANY_FRAGMENT_SPREADS', fragmentBomb, {}],
-  ] as const)('%s: 400 %s in under 50 ms', async (_, code, document, variables) => {
+  ] as const)('%s: 400 %s in well under a second', async (_, code, document, variables) => {
     const before = await stack.stats();
     const run = await refusedWhileHealthy(document, variables, 7);
     for (const answer of run.answers) {
@@ -108,7 +108,9 @@ describe("the issue's attacks are refused at once, without an ERP call, /healthz
       expect(answer.body.data).toBeUndefined();
       expect(costOf(answer)).toMatchObject({ actualQueryCost: 0 });
     }
-    expect(run.medianMs).toBeLessThan(50);
+    // Unprotected, each took seconds. The bound leaves room for the written-out document's 750 KB
+    // upload on a busy 2-core machine (50 ms held on an idle one, not under load).
+    expect(run.medianMs).toBeLessThan(200);
     expect(run.healthzAnswers).toBeGreaterThan(0);
     // Unprotected, the bomb kept the process busy for seconds to ever; the bound leaves room for a busy machine.
     expect(run.slowestHealthz).toBeLessThan(1000);

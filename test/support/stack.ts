@@ -67,6 +67,9 @@ export async function startStack(env: Record<string, string> = {}, options: { sa
         headers: {
           'content-type': 'application/json',
           accept: 'application/graphql-response+json, application/json',
+          // As a storefront behind a compressing proxy asks: answered by the Node lane
+          // (transport/node/graphql-lane.ts), which takes no compressed answers.
+          'accept-encoding': 'identity',
           ...(token ? { authorization: `Bearer ${token}` } : {}),
           ...options.headers,
         },

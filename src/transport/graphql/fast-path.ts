@@ -26,6 +26,7 @@ import { actualCost, queryCost, type QueryCost } from './cost/query-cost.ts';
 import { findNonFinite } from './plugins/use-finite-variables.ts';
 import { inOperationSpan } from './plugins/use-tracing.ts';
 import { shown, throttled, type CostExtension, type CostThrottle, type ThrottleStatus } from './plugins/use-query-cost.ts';
+import type { GraphQLAnswer } from './answer.ts';
 import { keepAnswer, type ResponseCacheSlot } from './response-cache/cached-answer.ts';
 import { planResponse, type ResponsePlan } from './response-cache/plan.ts';
 
@@ -145,7 +146,12 @@ export class FastPath {
    * `headers`: the answer's (its media type, and what else the route sends with every answer);
    * `slot`: where the response cache keeps the answer, if it may.
    */
-  async run(body: unknown, context: GraphQLContext, headers: Readonly<Record<string, string>>, slot: ResponseCacheSlot | undefined): Promise<Response | null> {
+  async run(
+    body: unknown,
+    context: GraphQLContext,
+    headers: Readonly<Record<string, string>>,
+    slot: ResponseCacheSlot | undefined,
+  ): Promise<GraphQLAnswer | null> {
     const params = body as Params;
     // Only the plain shapes the engine learned from; anything else (APQ, both a query and an id) is the engine's to judge.
     if (params === null || typeof params !== 'object' || Array.isArray(params)) return null;
@@ -183,7 +189,7 @@ export class FastPath {
       const answer: ExecutionResult & { extensions?: { cost: CostExtension } } = { data: result.data };
       if (limits || throttle)
         answer.extensions = { cost: { requestedQueryCost: shown(cost.requested), actualQueryCost: shown(actual), throttleStatus: status } };
-      return new Response(JSON.stringify(answer), { status: 200, headers });
+      return { status: 200, headers, body: JSON.stringify(answer) };
     });
   }
 }
@@ -193,7 +199,7 @@ export class FastPath {
  * turned into the status and headers, `extensions.cost` of a request that did not run): a flood
  * is refused here, at the cost of a look-up, instead of by the engine.
  */
-function refusal(error: GraphQLError, status: ThrottleStatus, headers: Readonly<Record<string, string>>): Response {
+function refusal(error: GraphQLError, status: ThrottleStatus, headers: Readonly<Record<string, string>>): GraphQLAnswer {
   const { http, ...extensions } = error.extensions as { http: { status: number; headers?: Record<string, string> } } & Record<string, unknown>;
   const cost: CostExtension = {
     requestedQueryCost: shown(Number(extensions.requestedQueryCost ?? extensions.cost)),
@@ -201,5 +207,5 @@ function refusal(error: GraphQLError, status: ThrottleStatus, headers: Readonly<
     throttleStatus: status,
   };
   const body = JSON.stringify({ errors: [{ message: error.message, extensions }], extensions: { cost } });
-  return new Response(body, { status: http.status, headers: { ...headers, ...http.headers } });
+  return { status: http.status, headers: { ...headers, ...http.headers }, body };
 }

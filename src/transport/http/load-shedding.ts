@@ -77,61 +77,112 @@ const ENGAGE = 0.75;
 const HOLD = 0.5;
 const RELEASE = 0.25;
 
-/** Creates the load-shedding middleware. Mount it before every route. */
-export function loadShedding(options: LoadSheddingOptions): MiddlewareHandler {
-  const places = (requestClass: RequestClass) =>
-    options.maxInflight === 0 ? Infinity : Math.max(1, Math.floor(options.maxInflight * SHARES[requestClass].places));
-  const cap = { catalog: places('catalog'), read: places('read'), essential: places('essential') };
-  const watchDelay = options.delayThresholdMs > 0 && options.eventLoopDelay !== undefined;
-  const readDelay: EventLoopDelay = watchDelay ? options.eventLoopDelay! : () => IDLE;
-  const threshold = watchDelay ? options.delayThresholdMs : Infinity;
-  const retryAfter = String(options.retryAfterSeconds);
-  const weights = new CallerWeights();
-  let inflight = 0;
-  let pressed = false;
-  options.metrics?.observeLoad(() => ({ inflight, eventLoopDelayMs: options.eventLoopDelay ? options.eventLoopDelay().recentMs : null }));
+/**
+ * The shedder: one per process, asked by every transport before a request does any work (the
+ * hono middleware below, and the Node lane for the GraphQL requests it takes).
+ */
+export class LoadShedder {
+  readonly #o: LoadSheddingOptions;
+  readonly #cap: Readonly<Record<RequestClass, number>>;
+  readonly #watchDelay: boolean;
+  readonly #readDelay: EventLoopDelay;
+  readonly #threshold: number;
+  readonly #weights = new CallerWeights();
+  #inflight = 0;
+  #pressed = false;
+  /** `Retry-After` of a refusal. */
+  readonly retryAfter: string;
 
-  const admits = (requestClass: RequestClass, delay: EventLoopReading, caller: string | null) => {
-    if (inflight >= cap[requestClass]) return false;
-    if (delay.recentMs > threshold * ENGAGE) pressed = true;
-    else if (delay.recentMs <= threshold * RELEASE) pressed = false;
+  constructor(options: LoadSheddingOptions) {
+    this.#o = options;
+    const places = (requestClass: RequestClass) =>
+      options.maxInflight === 0 ? Infinity : Math.max(1, Math.floor(options.maxInflight * SHARES[requestClass].places));
+    this.#cap = { catalog: places('catalog'), read: places('read'), essential: places('essential') };
+    this.#watchDelay = options.delayThresholdMs > 0 && options.eventLoopDelay !== undefined;
+    this.#readDelay = this.#watchDelay ? options.eventLoopDelay! : () => IDLE;
+    this.#threshold = this.#watchDelay ? options.delayThresholdMs : Infinity;
+    this.retryAfter = String(options.retryAfterSeconds);
+    options.metrics?.observeLoad(() => ({ inflight: this.#inflight, eventLoopDelayMs: options.eventLoopDelay ? options.eventLoopDelay().recentMs : null }));
+  }
+
+  #admits(requestClass: RequestClass, delay: EventLoopReading, caller: string | null): boolean {
+    if (this.#inflight >= this.#cap[requestClass]) return false;
+    const threshold = this.#threshold;
+    if (delay.recentMs > threshold * ENGAGE) this.#pressed = true;
+    else if (delay.recentMs <= threshold * RELEASE) this.#pressed = false;
     const limit = threshold * SHARES[requestClass].delay;
     // A heavy caller sending side by side is held to what the loop did lately, under a lower
     // limit, until the pressure ends; every other request only to the turn under way: admitted
     // unless this very turn has already run long. A client that sends its next request after the
     // last answer is never held to the past, whatever it sends.
-    if (pressed && caller !== null && weights.sideBySide(caller) && weights.heavy(caller)) return delay.recentMs <= limit * HOLD;
+    if (this.#pressed && caller !== null && this.#weights.sideBySide(caller) && this.#weights.heavy(caller)) return delay.recentMs <= limit * HOLD;
     return delay.turnMs <= limit;
-  };
+  }
 
-  return async function loadShedding(c, next) {
-    const headers = c.req.raw.headers;
-    let requestClass = classifyByRoute(c.req.path, headers);
+  /**
+   * Whether to start the request at `path` with these headers. Under pressure a GraphQL request
+   * is worth what its operation is: `classify` tells (it may read the body; it is only called
+   * then). Admitted, the request holds a place until {@link release}; refused, it is counted.
+   */
+  admit(
+    path: string,
+    headers: { get(name: string): string | null; has(name: string): boolean },
+    classify: () => RequestClass | Promise<RequestClass>,
+  ): boolean | Promise<boolean> {
+    const byRoute = classifyByRoute(path, headers);
     // Anonymous requests are not told apart: they may come from anyone (and go first anyway).
     const caller = headers.get('authorization');
-    let delay = readDelay();
-    if (watchDelay && caller !== null && requestClass !== 'essential') weights.count(caller, delay.turn);
-    if (!admits(requestClass ?? 'catalog', delay, caller)) {
-      // Under pressure: what is this request worth? Decided without doing any of its work.
-      let body: string | null = null;
-      if (requestClass === null) {
-        ({ requestClass, body } = await classifyGraphQL(c.req.raw));
-        delay = readDelay(); // the peek may have waited for the body while others were admitted
-      }
-      if (!admits(requestClass, delay, caller)) {
-        options.metrics?.requestRefused('shed');
-        return graphqlErrorResponse(503, 'OVERLOADED', `erpfront is at capacity and did not start this request; retry in ${retryAfter} s.`, {
-          'Retry-After': retryAfter,
-          'cache-control': 'no-store',
-        });
-      }
-      if (body !== null) c.req.raw = withBody(c.req.raw, body);
-    }
-    inflight++;
+    const delay = this.#readDelay();
+    if (this.#watchDelay && caller !== null && byRoute !== 'essential') this.#weights.count(caller, delay.turn);
+    if (this.#admits(byRoute ?? 'catalog', delay, caller)) return this.#take();
+    if (byRoute !== null) return this.#refuse();
+    // Under pressure: what is this request worth? Decided without doing any of its work.
+    const decide = (requestClass: RequestClass) =>
+      // The peek may have waited for the body while others were admitted: the delay read again.
+      this.#admits(requestClass, this.#readDelay(), caller) ? this.#take() : this.#refuse();
+    const classified = classify();
+    return classified instanceof Promise ? classified.then(decide) : decide(classified);
+  }
+
+  /** Gives back the place of an admitted request once it is answered. */
+  release(): void {
+    this.#inflight--;
+  }
+
+  /** The answer to a refused request. */
+  refusal(): Response {
+    return graphqlErrorResponse(503, 'OVERLOADED', `erpfront is at capacity and did not start this request; retry in ${this.retryAfter} s.`, {
+      'Retry-After': this.retryAfter,
+      'cache-control': 'no-store',
+    });
+  }
+
+  #take(): true {
+    this.#inflight++;
+    return true;
+  }
+
+  #refuse(): false {
+    this.#o.metrics?.requestRefused('shed');
+    return false;
+  }
+}
+
+/** The load-shedding middleware of `shedder`. Mount it before every route. */
+export function loadShedding(shedder: LoadShedder): MiddlewareHandler {
+  return async function loadShedding(c, next) {
+    let body: string | null = null;
+    const admitted = await shedder.admit(c.req.path, c.req.raw.headers, async () => {
+      const classified = await classifyGraphQL(c.req.raw);
+      body = classified.body;
+      return classified.requestClass;
+    });
+    if (!admitted) return shedder.refusal();
+    if (body !== null) c.req.raw = withBody(c.req.raw, body);
     try {
       await next();
     } finally {
-      inflight--;
+      shedder.release();
     }
   };
 }

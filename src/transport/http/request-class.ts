@@ -35,7 +35,7 @@ export const PEEK_MAX_BYTES = 64 * 1024;
 const PEEK_MAX_TOKENS = 10_000;
 
 /** The class of a request from its path and headers alone; `null` for `/graphql` with a token, whose operation decides. */
-export function classifyByRoute(path: string, headers: Headers): RequestClass | null {
+export function classifyByRoute(path: string, headers: Pick<Headers, 'has'>): RequestClass | null {
   if (path === '/healthz' || path === '/readyz' || path === '/metrics' || path === '/ops' || path.startsWith('/ops/')) return 'essential';
   // PunchOut messages authenticate in their body (cXML shared secret, a start token): not anonymous.
   if (path.startsWith('/punchout/')) return 'read';
@@ -66,16 +66,21 @@ export async function classifyGraphQL(request: Request): Promise<ClassifiedGraph
     return { requestClass: 'read', body: null };
   }
   const body = await request.text();
+  return { requestClass: classifyGraphQLBody(body), body };
+}
+
+/** The class of a GraphQL POST from its JSON body (`read` when it cannot be told). */
+export function classifyGraphQLBody(body: string): RequestClass {
   let params: unknown;
   try {
     params = JSON.parse(body);
   } catch {
-    return { requestClass: 'read', body };
+    return 'read';
   }
-  if (typeof params !== 'object' || params === null || Array.isArray(params)) return { requestClass: 'read', body };
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) return 'read';
   const { query, operationName } = params as { query?: unknown; operationName?: unknown };
-  if (typeof query !== 'string') return { requestClass: 'read', body };
-  return { requestClass: classifyDocument(query, typeof operationName === 'string' ? operationName : null), body };
+  if (typeof query !== 'string') return 'read';
+  return classifyDocument(query, typeof operationName === 'string' ? operationName : null);
 }
 
 /**

@@ -51,8 +51,50 @@ function stateOf(c: Context): RequestLogState | undefined {
 
 /** The client's request id when it is a sane one, else a new one. */
 export function requestIdOf(request: Request): string {
-  const sent = request.headers.get(REQUEST_ID_HEADER);
-  return sent !== null && SANE_REQUEST_ID.test(sent) ? sent : crypto.randomUUID();
+  return requestIdFrom(request.headers.get(REQUEST_ID_HEADER));
+}
+
+/** `sent` (the client's `X-Request-Id`) when it is a sane id, else a new one. */
+export function requestIdFrom(sent: string | null | undefined): string {
+  return typeof sent === 'string' && SANE_REQUEST_ID.test(sent) ? sent : crypto.randomUUID();
+}
+
+/** A request's logger: bound to its id, and with tracing on, to its trace (the active span's). */
+export function requestBoundLogger(logger: Logger, reqId: string): Logger {
+  const span = trace.getActiveSpan();
+  return logger.child(span?.isRecording() ? { reqId, traceId: span.spanContext().traceId } : { reqId });
+}
+
+/** What a request's line says; `started` from `performance.now()`. */
+export interface RequestLine {
+  method: string;
+  path: string;
+  status: number;
+  started: number;
+  reqId: string;
+  graphql?: GraphQLFacts;
+}
+
+/** Writes a request's line on its logger (`error` for 500 and above, told to `onServerError`). */
+export function writeRequestLine(options: RequestLogOptions, log: Logger, line: RequestLine): void {
+  const { status, reqId } = line;
+  const fields: Record<string, unknown> = {
+    // The client chose both: bounded and escaped.
+    method: untrustedField(line.method, 16),
+    path: untrustedField(line.path, 200),
+    status,
+    durationMs: Math.round((performance.now() - line.started) * 10) / 10,
+  };
+  const graphql = line.graphql;
+  if (graphql) {
+    if (graphql.subject !== undefined) fields.subject = untrustedField(graphql.subject, 200);
+    if (graphql.customerId !== undefined) fields.customerId = graphql.customerId === null ? null : untrustedField(graphql.customerId, 100);
+    if (graphql.operationName !== undefined) fields.operation = untrustedField(graphql.operationName, 100);
+  }
+  if (status >= 500) {
+    log.error('request', fields);
+    options.onServerError?.({ status, method: fields.method as string, path: fields.path as string, requestId: reqId });
+  } else log.info('request', fields);
 }
 
 /** The request's logger (bound to its `reqId`); `fallback` where the middleware is not mounted. */
@@ -107,9 +149,7 @@ export function requestLog(options: RequestLogOptions): MiddlewareHandler {
   return async function requestLog(c, next) {
     const started = performance.now();
     const reqId = requestIdOf(c.req.raw);
-    // With tracing on, every line of the request names its trace too (request-trace.ts is outside).
-    const span = trace.getActiveSpan();
-    const log = options.logger.child(span?.isRecording() ? { reqId, traceId: span.spanContext().traceId } : { reqId });
+    const log = requestBoundLogger(options.logger, reqId);
     const state: RequestLogState = { reqId, log };
     (c as Context<{ Variables: Record<typeof STATE, RequestLogState> }>).set(STATE, state);
     try {
@@ -119,23 +159,7 @@ export function requestLog(options: RequestLogOptions): MiddlewareHandler {
       // answer the client gets; a throw that escaped it still gets its line, as a 500.
       const status = c.finalized ? c.res.status : 500;
       if (c.finalized && !(state.idSent && c.res.status < 500)) answerWithId(c, reqId);
-      const fields: Record<string, unknown> = {
-        // The client chose both: bounded and escaped.
-        method: untrustedField(c.req.method, 16),
-        path: untrustedField(c.req.path, 200),
-        status,
-        durationMs: Math.round((performance.now() - started) * 10) / 10,
-      };
-      const graphql = state.graphql;
-      if (graphql) {
-        if (graphql.subject !== undefined) fields.subject = untrustedField(graphql.subject, 200);
-        if (graphql.customerId !== undefined) fields.customerId = graphql.customerId === null ? null : untrustedField(graphql.customerId, 100);
-        if (graphql.operationName !== undefined) fields.operation = untrustedField(graphql.operationName, 100);
-      }
-      if (status >= 500) {
-        log.error('request', fields);
-        options.onServerError?.({ status, method: fields.method as string, path: fields.path as string, requestId: reqId });
-      } else log.info('request', fields);
+      writeRequestLine(options, log, { method: c.req.method, path: c.req.path, status, started, reqId, graphql: state.graphql });
     }
   };
 }

@@ -25,6 +25,7 @@ import type { GraphQLContext } from '../context.ts';
 import { actualCost } from '../cost/query-cost.ts';
 import { shown, type CostExtension, type CostThrottle, type ThrottleStatus } from '../plugins/use-query-cost.ts';
 import { inOperationSpan } from '../plugins/use-tracing.ts';
+import type { GraphQLAnswer } from '../answer.ts';
 import type { AnswerCache, CachedAnswer, ResponseCacheSlot } from './cached-answer.ts';
 
 export interface ResponseCacheFrontOptions {
@@ -109,7 +110,7 @@ export class ResponseCacheFront {
    * (the account is read from the in-process cache only), so a request the engine refuses costs
    * no ERP call for it.
    */
-  async lookup(request: CacheableRequest): Promise<{ response: Response } | { slot: ResponseCacheSlot } | null> {
+  async lookup(request: CacheableRequest): Promise<{ answer: GraphQLAnswer } | { slot: ResponseCacheSlot } | null> {
     const { context } = request;
     if (context.customerId === null) return null;
     const { customerId } = context;
@@ -139,11 +140,11 @@ export class ResponseCacheFront {
     const key = scope === null ? null : ResponseCacheFront.key(context, scope, request.body);
     const answer = key === null ? undefined : store.get(key);
     if (answer !== undefined && 'parts' in answer) {
-      const response = await inOperationSpan(answer.operationName, context.requestId, () => this.#serve(answer, request));
-      if (response) {
+      const served = await inOperationSpan(answer.operationName, context.requestId, () => this.#serve(answer, request));
+      if (served) {
         this.#o.metrics?.cacheRequest('responses', 'hit');
         for (const [domain, count] of answer.reads) this.#o.metrics?.cacheRequest(domain, 'hit', count);
-        return { response };
+        return { answer: served };
       }
     }
     this.#o.metrics?.cacheRequest('responses', 'miss');
@@ -172,7 +173,7 @@ export class ResponseCacheFront {
     return compiled;
   }
 
-  async #serve(answer: CachedAnswer, request: CacheableRequest): Promise<Response | null> {
+  async #serve(answer: CachedAnswer, request: CacheableRequest): Promise<GraphQLAnswer | null> {
     const { context } = request;
     const { throttle } = this.#o;
     const requested = answer.cost.requested;
@@ -229,6 +230,6 @@ export class ResponseCacheFront {
       body.set(chunk, at);
       at += chunk.byteLength;
     }
-    return new Response(body, { status: 200, headers: request.headers });
+    return { status: 200, headers: request.headers, body };
   }
 }

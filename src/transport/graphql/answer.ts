@@ -1,0 +1,20 @@
+/**
+ * A GraphQL answer as the fast path and the response cache build it: status, headers and the body
+ * already encoded, with no web `Response` around it. Each transport writes it its own way: the
+ * hono route wraps it in a `Response`, the Node lane (`transport/node/graphql-lane.ts`) writes it
+ * to the socket as it is.
+ *
+ * @module
+ */
+
+export interface GraphQLAnswer {
+  status: number;
+  headers: Readonly<Record<string, string>>;
+  /** The JSON text, or its UTF-8 bytes. */
+  body: string | Uint8Array;
+}
+
+/** The answer as a web `Response` (the hono route's, and every runtime's but Node's lane). */
+export function answerResponse(answer: GraphQLAnswer): Response {
+  return new Response(answer.body as BodyInit, { status: answer.status, headers: answer.headers });
+}
