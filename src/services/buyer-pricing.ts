@@ -70,22 +70,31 @@ export function quoteBuyerPrice(
     if (resolved === null) {
       throw new DomainError('PRICE_NOT_AVAILABLE', `No price for ${item.sku} at quantity ${quantity} for customer ${account.id}.`);
     }
-    const used = [contract, priceList, list].filter((e) => e !== NONE);
-    return {
-      ...resolved.price,
-      quantity,
-      extendedPrice: resolved.extendedPrice,
-      // biome-ignore lint/complexity/useMathMinMax: ISO 8601 instants, compared as text (Math.min would make them NaN)
-      asOf: used.reduce((oldest, e) => (e.asOf < oldest ? e.asOf : oldest), used[0]!.asOf),
-      stale: used.some((e) => e.stale),
-    };
+    // The list entry is always read; the other two only where they apply to the customer.
+    let asOf = list.asOf;
+    let stale = list.stale;
+    for (const entry of [contract, priceList]) {
+      if (entry === NONE) continue;
+      if (entry.asOf < asOf) asOf = entry.asOf; // ISO 8601 instants, compared as text
+      stale ||= entry.stale;
+    }
+    const last = resolved.quote;
+    if (last !== undefined && last.asOf === asOf && last.stale === stale) return last;
+    const quote: PricedQuote = Object.freeze({ ...resolved.price, quantity, extendedPrice: resolved.extendedPrice, asOf, stale });
+    // Every page that shows this price from the same entries gets the same quote (frozen, shared).
+    if (resolved.memo) resolved.quote = quote;
+    return quote;
   });
 }
 
 /** A resolved price and its extended price: what a quote takes from its entries and quantity. */
 interface Resolved {
-  price: BuyerPrice;
-  extendedPrice: Money;
+  readonly price: BuyerPrice;
+  readonly extendedPrice: Money;
+  /** Whether this is kept in {@link resolvedFrom} (and `quote` with it). */
+  readonly memo: boolean;
+  /** The quote last made of it, with the age it was made with: the next page's, nearly always. */
+  quote?: PricedQuote;
 }
 
 /** The last price resolved from a list entry, with what else it was resolved from. */
@@ -101,7 +110,7 @@ interface Memo extends Resolved {
  * three entries (cached values, never changed in place: a change is a new entry), the quantity
  * and the currency, so every page that shows it reuses it instead of parsing and formatting its
  * decimals again (big.js was 15% of a warm CatalogPage's CPU). One per list entry (a page asks one
- * quantity), gone with the entry; frozen, since every quote of it shares it.
+ * quantity), gone with the entry; its parts frozen, since every quote of it shares them.
  */
 const resolvedFrom = new WeakMap<PriceEntry, Memo>();
 
@@ -111,9 +120,12 @@ function resolvePrice(contract: PriceEntry | null, priceList: PriceEntry | null,
   const price = resolveBuyerPrice({ contract, priceList, list }, quantity, currency);
   if (price === null) return null;
   Object.freeze(price.breaks);
-  const resolved: Memo = Object.freeze({
+  // Sealed, not frozen: only the quote made of it last changes.
+  const resolved: Memo = Object.seal({
     price: Object.freeze(price),
     extendedPrice: Object.freeze(money(new Big(price.unitPrice.amount).times(quantity), currency)),
+    memo: list !== null,
+    quote: undefined,
     contract,
     priceList,
     quantity,
