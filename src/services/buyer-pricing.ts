@@ -12,7 +12,7 @@ import { Big, money, type Money } from '../domain/money.ts';
 import { resolveBuyerPrice, type BuyerPrice } from '../domain/pricing/buyer-price.ts';
 import { assertSoldTo } from '../domain/pricing/sales-restriction.ts';
 import type { CustomerAccount, Item, PriceEntry, PriceKey } from '../ports/erp-connector.ts';
-import { all, after, type MaybePromise } from './maybe-promise.ts';
+import { isPromise, type MaybePromise } from './maybe-promise.ts';
 import type { Cached } from './read-through-cache.ts';
 import type { RequestScope } from './request-scope.ts';
 
@@ -57,34 +57,53 @@ export function quoteBuyerPrice(
   options?: PriceOptions,
 ): MaybePromise<PricedQuote> {
   assertSoldTo(item, account);
-  const keys = priceKeysFor(account, item.sku);
-  const entries = options?.authoritative
-    ? authoritativeEntries(scope, keys, options.authoritative.maxAgeMs)
-    : all<Entries>([
-        keys.contract ? scope.reader.price(keys.contract) : NONE,
-        keys.priceList ? scope.reader.price(keys.priceList) : NONE,
-        scope.reader.price(keys.list),
-      ]);
-  return after(entries, ([contract, priceList, list]) => {
-    const resolved = resolvePrice(contract.value, priceList.value, list.value, quantity, account.currency);
-    if (resolved === null) {
-      throw new DomainError('PRICE_NOT_AVAILABLE', `No price for ${item.sku} at quantity ${quantity} for customer ${account.id}.`);
-    }
-    // The list entry is always read; the other two only where they apply to the customer.
-    let asOf = list.asOf;
-    let stale = list.stale;
-    for (const entry of [contract, priceList]) {
-      if (entry === NONE) continue;
-      if (entry.asOf < asOf) asOf = entry.asOf; // ISO 8601 instants, compared as text
-      stale ||= entry.stale;
-    }
-    const last = resolved.quote;
-    if (last !== undefined && last.asOf === asOf && last.stale === stale) return last;
-    const quote: PricedQuote = Object.freeze({ ...resolved.price, quantity, extendedPrice: resolved.extendedPrice, asOf, stale });
-    // Every page that shows this price from the same entries gets the same quote (frozen, shared).
-    if (resolved.memo) resolved.quote = quote;
-    return quote;
-  });
+  if (options?.authoritative) {
+    return authoritativeEntries(scope, priceKeysFor(account, item.sku), options.authoritative.maxAgeMs).then(([contract, priceList, list]) =>
+      quoteOf(account, item, quantity, contract, priceList, list),
+    );
+  }
+  // The catalog's path, taken for every SKU of every page: the scopes of priceKeysFor, read with
+  // no key objects and no arrays made unless the cache misses.
+  const { reader } = scope;
+  const contract = account.hasContractPrices ? reader.priceIn('contract', account.id, item.sku) : NONE;
+  const priceList = account.priceListId ? reader.priceIn('priceList', account.priceListId, item.sku) : NONE;
+  const list = reader.priceIn('list', account.currency, item.sku);
+  if (isPromise(contract) || isPromise(priceList) || isPromise(list)) {
+    return Promise.all([contract, priceList, list]).then(([c, p, l]) => quoteOf(account, item, quantity, c, p, l));
+  }
+  return quoteOf(account, item, quantity, contract, priceList, list);
+}
+
+/** The quote from the entries read (`NONE` for a scope that does not apply to the customer). */
+function quoteOf(
+  account: CustomerAccount,
+  item: Item,
+  quantity: number,
+  contract: Cached<PriceEntry | null>,
+  priceList: Cached<PriceEntry | null>,
+  list: Cached<PriceEntry | null>,
+): PricedQuote {
+  const resolved = resolvePrice(contract.value, priceList.value, list.value, quantity, account.currency);
+  if (resolved === null) {
+    throw new DomainError('PRICE_NOT_AVAILABLE', `No price for ${item.sku} at quantity ${quantity} for customer ${account.id}.`);
+  }
+  // The list entry is always read; the other two only where they apply to the customer.
+  let asOf = list.asOf;
+  let stale = list.stale;
+  if (contract !== NONE) {
+    if (contract.asOf < asOf) asOf = contract.asOf; // ISO 8601 instants, compared as text
+    stale ||= contract.stale;
+  }
+  if (priceList !== NONE) {
+    if (priceList.asOf < asOf) asOf = priceList.asOf;
+    stale ||= priceList.stale;
+  }
+  const last = resolved.quote;
+  if (last !== undefined && last.asOf === asOf && last.stale === stale) return last;
+  const quote: PricedQuote = Object.freeze({ ...resolved.price, quantity, extendedPrice: resolved.extendedPrice, asOf, stale });
+  // Every page that shows this price from the same entries gets the same quote (frozen, shared).
+  if (resolved.memo) resolved.quote = quote;
+  return quote;
 }
 
 /** A resolved price and its extended price: what a quote takes from its entries and quantity. */

@@ -169,11 +169,22 @@ export class ErpReader {
   }
 
   price(key: PriceKey): MaybePromise<Cached<PriceEntry | null>> {
-    const cached = priceCacheKey(key.scope, key.scopeId, key.sku);
+    return this.#price(key.scope, key.scopeId, key.sku, key);
+  }
+
+  /** {@link price} by the key's parts: its `PriceKey` is made only if the cache misses. */
+  priceIn(scope: PriceScope, scopeId: string, sku: string): MaybePromise<Cached<PriceEntry | null>> {
+    return this.#price(scope, scopeId, sku, undefined);
+  }
+
+  #price(scope: PriceScope, scopeId: string, sku: string, key: PriceKey | undefined): MaybePromise<Cached<PriceEntry | null>> {
+    const entryKey = priceCacheKey(scope, scopeId, sku);
     const read =
-      this.#cache.peekKey<PriceEntry | null>('prices', cached) ??
-      (this.#prices ??= this.#loader('prices', priceKeyId, (keys, call) => this.#erp.getPrices(keys, call), PRICE_SCOPES)).load(key);
-    return this.#footprint ? this.#noted('prices', cached, read) : read;
+      this.#cache.peekKey<PriceEntry | null>('prices', entryKey) ??
+      (this.#prices ??= this.#loader('prices', priceKeyId, (keys, call) => this.#erp.getPrices(keys, call), PRICE_SCOPES)).load(
+        key ?? { scope, scopeId, sku },
+      );
+    return this.#footprint ? this.#noted('prices', entryKey, read) : read;
   }
 
   /**
