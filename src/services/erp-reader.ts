@@ -164,7 +164,8 @@ export class ErpReader {
   salesRep(repId: string): MaybePromise<Cached<SalesRep>> {
     const key = cacheKey('reps', repId);
     const read =
-      this.#cache.peekKey<SalesRep>('reps', key) ?? (this.#reps ??= this.#loader('reps', identity, (ids, call) => this.#erp.getSalesReps(ids, call))).load(repId);
+      this.#cache.peekKey<SalesRep>('reps', key) ??
+      (this.#reps ??= this.#loader('reps', identity, (ids, call) => this.#erp.getSalesReps(ids, call))).load(repId);
     return this.#footprint ? this.#noted('reps', key, read) : read;
   }
 
@@ -181,9 +182,7 @@ export class ErpReader {
     const entryKey = priceCacheKey(scope, scopeId, sku);
     const read =
       this.#cache.peekKey<PriceEntry | null>('prices', entryKey) ??
-      (this.#prices ??= this.#loader('prices', priceKeyId, (keys, call) => this.#erp.getPrices(keys, call), PRICE_SCOPES)).load(
-        key ?? { scope, scopeId, sku },
-      );
+      (this.#prices ??= this.#loader('prices', priceKeyId, (keys, call) => this.#erp.getPrices(keys, call), PRICE_SCOPES)).load(key ?? { scope, scopeId, sku });
     return this.#footprint ? this.#noted('prices', entryKey, read) : read;
   }
 
@@ -206,7 +205,8 @@ export class ErpReader {
   stock(sku: string): MaybePromise<Cached<StockRecord>> {
     const key = cacheKey('stock', sku);
     const read =
-      this.#cache.peekKey<StockRecord>('stock', key) ?? (this.#stock ??= this.#loader('stock', identity, (skus, call) => this.#erp.getStock(skus, call))).load(sku);
+      this.#cache.peekKey<StockRecord>('stock', key) ??
+      (this.#stock ??= this.#loader('stock', identity, (skus, call) => this.#erp.getStock(skus, call))).load(sku);
     return this.#footprint ? this.#noted('stock', key, read) : read;
   }
 
