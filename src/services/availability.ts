@@ -10,6 +10,7 @@ import type { StockRecord } from '../ports/erp-connector.ts';
 import type { ErpReader } from './erp-reader.ts';
 import { after, type MaybePromise } from './maybe-promise.ts';
 import type { Cached } from './read-through-cache.ts';
+import { perTick } from './tick-clock.ts';
 
 export interface AvailabilityAnswer extends Availability {
   asOf: string;
@@ -26,27 +27,55 @@ export interface AvailabilityPolicy {
  * record, the quantity, the day and the policy; a cached record is the same object until the next
  * ERP read replaces it, and then its answers go with it (a WeakMap holds nothing alive).
  */
-const computed = new WeakMap<StockRecord, Map<string, Availability>>();
+interface Answers {
+  /** By `quantity|day|allowSplit`. */
+  byKey: Map<string, Availability>;
+  /**
+   * The answer last given, whole (with its age): a page asks one quantity of every record, so the
+   * next page's question is nearly always this one, answered with no key built and no copy made.
+   */
+  last?: { quantity: number; today: string; allowSplit: boolean; answer: AvailabilityAnswer };
+}
+const computed = new WeakMap<StockRecord, Answers>();
 
-function availabilityOf(stock: StockRecord, quantity: number, today: string, allowSplit: boolean): Availability {
+function answersOf(stock: StockRecord): Answers {
   let answers = computed.get(stock);
-  if (answers === undefined) computed.set(stock, (answers = new Map()));
+  if (answers === undefined) computed.set(stock, (answers = { byKey: new Map() }));
+  return answers;
+}
+
+function availabilityOf(answers: Answers, stock: StockRecord, quantity: number, today: string, allowSplit: boolean): Availability {
   const key = `${quantity}|${today}|${allowSplit}`;
-  let answer = answers.get(key);
+  let answer = answers.byKey.get(key);
   if (answer === undefined) {
     // A few distinct quantities per record are normal; a flood of them must not grow it forever.
-    if (answers.size >= 64) answers.clear();
+    if (answers.byKey.size >= 64) answers.byKey.clear();
     answer = computeAvailability(stock, quantity, { today, allowSplit });
-    answers.set(key, answer);
+    answers.byKey.set(key, answer);
   }
   return answer;
 }
 
-/** ATP for `quantity` of `sku`, dated from today (UTC). */
+/** The answer for a cached record: shared by every read of the same question (frozen, as answers are never changed). */
+function answerFor(stock: Cached<StockRecord>, quantity: number, today: string, allowSplit: boolean): AvailabilityAnswer {
+  const answers = answersOf(stock.value);
+  const last = answers.last;
+  if (
+    last !== undefined &&
+    last.quantity === quantity &&
+    last.today === today &&
+    last.allowSplit === allowSplit &&
+    last.answer.asOf === stock.asOf &&
+    last.answer.stale === stock.stale
+  ) {
+    return last.answer;
+  }
+  const answer = Object.freeze({ ...availabilityOf(answers, stock.value, quantity, today, allowSplit), asOf: stock.asOf, stale: stock.stale });
+  answers.last = { quantity, today, allowSplit, answer };
+  return answer;
+}
+
+/** ATP for `quantity` of `sku`, dated from today (UTC; the clock read once per synchronous run, see tick-clock.ts). */
 export function availabilityFor(reader: ErpReader, sku: string, quantity: number, clock: Clock, policy: AvailabilityPolicy): MaybePromise<AvailabilityAnswer> {
-  return after(reader.stock(sku), (stock: Cached<StockRecord>) => ({
-    ...availabilityOf(stock.value, quantity, utcDate(clock.now()), policy.allowSplit),
-    asOf: stock.asOf,
-    stale: stock.stale,
-  }));
+  return after(reader.stock(sku), (stock: Cached<StockRecord>) => answerFor(stock, quantity, utcDate(perTick(clock).now()), policy.allowSplit));
 }

@@ -12,7 +12,7 @@ import { Big, money, type Money } from '../domain/money.ts';
 import { resolveBuyerPrice, type BuyerPrice } from '../domain/pricing/buyer-price.ts';
 import { assertSoldTo } from '../domain/pricing/sales-restriction.ts';
 import type { CustomerAccount, Item, PriceEntry, PriceKey } from '../ports/erp-connector.ts';
-import { all, after, type MaybePromise } from './maybe-promise.ts';
+import { isPromise, type MaybePromise } from './maybe-promise.ts';
 import type { Cached } from './read-through-cache.ts';
 import type { RequestScope } from './request-scope.ts';
 
@@ -57,35 +57,63 @@ export function quoteBuyerPrice(
   options?: PriceOptions,
 ): MaybePromise<PricedQuote> {
   assertSoldTo(item, account);
-  const keys = priceKeysFor(account, item.sku);
-  const entries = options?.authoritative
-    ? authoritativeEntries(scope, keys, options.authoritative.maxAgeMs)
-    : all<Entries>([
-        keys.contract ? scope.reader.price(keys.contract) : NONE,
-        keys.priceList ? scope.reader.price(keys.priceList) : NONE,
-        scope.reader.price(keys.list),
-      ]);
-  return after(entries, ([contract, priceList, list]) => {
-    const resolved = resolvePrice(contract.value, priceList.value, list.value, quantity, account.currency);
-    if (resolved === null) {
-      throw new DomainError('PRICE_NOT_AVAILABLE', `No price for ${item.sku} at quantity ${quantity} for customer ${account.id}.`);
-    }
-    const used = [contract, priceList, list].filter((e) => e !== NONE);
-    return {
-      ...resolved.price,
-      quantity,
-      extendedPrice: resolved.extendedPrice,
-      // biome-ignore lint/complexity/useMathMinMax: ISO 8601 instants, compared as text (Math.min would make them NaN)
-      asOf: used.reduce((oldest, e) => (e.asOf < oldest ? e.asOf : oldest), used[0]!.asOf),
-      stale: used.some((e) => e.stale),
-    };
-  });
+  if (options?.authoritative) {
+    return authoritativeEntries(scope, priceKeysFor(account, item.sku), options.authoritative.maxAgeMs).then(([contract, priceList, list]) =>
+      quoteOf(account, item, quantity, contract, priceList, list),
+    );
+  }
+  // The catalog's path, taken for every SKU of every page: the scopes of priceKeysFor, read with
+  // no key objects and no arrays made unless the cache misses.
+  const { reader } = scope;
+  const contract = account.hasContractPrices ? reader.priceIn('contract', account.id, item.sku) : NONE;
+  const priceList = account.priceListId ? reader.priceIn('priceList', account.priceListId, item.sku) : NONE;
+  const list = reader.priceIn('list', account.currency, item.sku);
+  if (isPromise(contract) || isPromise(priceList) || isPromise(list)) {
+    return Promise.all([contract, priceList, list]).then(([c, p, l]) => quoteOf(account, item, quantity, c, p, l));
+  }
+  return quoteOf(account, item, quantity, contract, priceList, list);
+}
+
+/** The quote from the entries read (`NONE` for a scope that does not apply to the customer). */
+function quoteOf(
+  account: CustomerAccount,
+  item: Item,
+  quantity: number,
+  contract: Cached<PriceEntry | null>,
+  priceList: Cached<PriceEntry | null>,
+  list: Cached<PriceEntry | null>,
+): PricedQuote {
+  const resolved = resolvePrice(contract.value, priceList.value, list.value, quantity, account.currency);
+  if (resolved === null) {
+    throw new DomainError('PRICE_NOT_AVAILABLE', `No price for ${item.sku} at quantity ${quantity} for customer ${account.id}.`);
+  }
+  // The list entry is always read; the other two only where they apply to the customer.
+  let asOf = list.asOf;
+  let stale = list.stale;
+  if (contract !== NONE) {
+    if (contract.asOf < asOf) asOf = contract.asOf; // ISO 8601 instants, compared as text
+    stale ||= contract.stale;
+  }
+  if (priceList !== NONE) {
+    if (priceList.asOf < asOf) asOf = priceList.asOf;
+    stale ||= priceList.stale;
+  }
+  const last = resolved.quote;
+  if (last !== undefined && last.asOf === asOf && last.stale === stale) return last;
+  const quote: PricedQuote = Object.freeze({ ...resolved.price, quantity, extendedPrice: resolved.extendedPrice, asOf, stale });
+  // Every page that shows this price from the same entries gets the same quote (frozen, shared).
+  if (resolved.memo) resolved.quote = quote;
+  return quote;
 }
 
 /** A resolved price and its extended price: what a quote takes from its entries and quantity. */
 interface Resolved {
-  price: BuyerPrice;
-  extendedPrice: Money;
+  readonly price: BuyerPrice;
+  readonly extendedPrice: Money;
+  /** Whether this is kept in {@link resolvedFrom} (and `quote` with it). */
+  readonly memo: boolean;
+  /** The quote last made of it, with the age it was made with: the next page's, nearly always. */
+  quote?: PricedQuote;
 }
 
 /** The last price resolved from a list entry, with what else it was resolved from. */
@@ -101,7 +129,7 @@ interface Memo extends Resolved {
  * three entries (cached values, never changed in place: a change is a new entry), the quantity
  * and the currency, so every page that shows it reuses it instead of parsing and formatting its
  * decimals again (big.js was 15% of a warm CatalogPage's CPU). One per list entry (a page asks one
- * quantity), gone with the entry; frozen, since every quote of it shares it.
+ * quantity), gone with the entry; its parts frozen, since every quote of it shares them.
  */
 const resolvedFrom = new WeakMap<PriceEntry, Memo>();
 
@@ -111,9 +139,12 @@ function resolvePrice(contract: PriceEntry | null, priceList: PriceEntry | null,
   const price = resolveBuyerPrice({ contract, priceList, list }, quantity, currency);
   if (price === null) return null;
   Object.freeze(price.breaks);
-  const resolved: Memo = Object.freeze({
+  // Sealed, not frozen: only the quote made of it last changes.
+  const resolved: Memo = Object.seal({
     price: Object.freeze(price),
     extendedPrice: Object.freeze(money(new Big(price.unitPrice.amount).times(quantity), currency)),
+    memo: list !== null,
+    quote: undefined,
     contract,
     priceList,
     quantity,

@@ -26,9 +26,10 @@ import type {
   StockRecord,
 } from '../ports/erp-connector.ts';
 import type { Logger } from '../ports/logger.ts';
+import { cacheKey, priceCacheKey } from './cache-keys.ts';
 import { Footprint } from './footprint.ts';
 import { isPromise, type MaybePromise } from './maybe-promise.ts';
-import { ReadThroughCache, type Cached, type CacheDomain, type FreshnessPolicy } from './read-through-cache.ts';
+import type { Cached, CacheDomain, FreshnessPolicy, ReadThroughCache } from './read-through-cache.ts';
 
 export interface ErpReaderOptions {
   /** The most SKUs (or customers) sent to the ERP in one call: ERPs cap list filters. */
@@ -143,32 +144,46 @@ export class ErpReader {
     this.#erpReads.search += 1;
   }
 
+  // Reads build no key: each cache key is looked up ready-made (cache-keys.ts), once per read.
+
   item(sku: string): MaybePromise<Cached<Item>> {
+    const key = cacheKey('items', sku);
     const read =
-      this.#cache.peek<Item>('items', sku) ?? (this.#items ??= this.#loader('items', identity, (skus, call) => this.#erp.getItems(skus, call))).load(sku);
-    return this.#footprint ? this.#noted('items', sku, read) : read;
+      this.#cache.peekKey<Item>('items', key) ?? (this.#items ??= this.#loader('items', identity, (skus, call) => this.#erp.getItems(skus, call))).load(sku);
+    return this.#footprint ? this.#noted('items', key, read) : read;
   }
 
   account(customerId: string): MaybePromise<Cached<CustomerAccount>> {
+    const key = cacheKey('accounts', customerId);
     const read =
-      this.#cache.peek<CustomerAccount>('accounts', customerId) ??
+      this.#cache.peekKey<CustomerAccount>('accounts', key) ??
       (this.#accounts ??= this.#loader('accounts', identity, (ids, call) => this.#erp.getCustomers(ids, call))).load(customerId);
-    return this.#footprint ? this.#noted('accounts', customerId, read) : read;
+    return this.#footprint ? this.#noted('accounts', key, read) : read;
   }
 
   salesRep(repId: string): MaybePromise<Cached<SalesRep>> {
+    const key = cacheKey('reps', repId);
     const read =
-      this.#cache.peek<SalesRep>('reps', repId) ??
+      this.#cache.peekKey<SalesRep>('reps', key) ??
       (this.#reps ??= this.#loader('reps', identity, (ids, call) => this.#erp.getSalesReps(ids, call))).load(repId);
-    return this.#footprint ? this.#noted('reps', repId, read) : read;
+    return this.#footprint ? this.#noted('reps', key, read) : read;
   }
 
   price(key: PriceKey): MaybePromise<Cached<PriceEntry | null>> {
-    const id = priceKeyId(key);
+    return this.#price(key.scope, key.scopeId, key.sku, key);
+  }
+
+  /** {@link price} by the key's parts: its `PriceKey` is made only if the cache misses. */
+  priceIn(scope: PriceScope, scopeId: string, sku: string): MaybePromise<Cached<PriceEntry | null>> {
+    return this.#price(scope, scopeId, sku, undefined);
+  }
+
+  #price(scope: PriceScope, scopeId: string, sku: string, key: PriceKey | undefined): MaybePromise<Cached<PriceEntry | null>> {
+    const entryKey = priceCacheKey(scope, scopeId, sku);
     const read =
-      this.#cache.peek<PriceEntry | null>('prices', id) ??
-      (this.#prices ??= this.#loader('prices', priceKeyId, (keys, call) => this.#erp.getPrices(keys, call), PRICE_SCOPES)).load(key);
-    return this.#footprint ? this.#noted('prices', id, read) : read;
+      this.#cache.peekKey<PriceEntry | null>('prices', entryKey) ??
+      (this.#prices ??= this.#loader('prices', priceKeyId, (keys, call) => this.#erp.getPrices(keys, call), PRICE_SCOPES)).load(key ?? { scope, scopeId, sku });
+    return this.#footprint ? this.#noted('prices', entryKey, read) : read;
   }
 
   /**
@@ -188,17 +203,17 @@ export class ErpReader {
   }
 
   stock(sku: string): MaybePromise<Cached<StockRecord>> {
+    const key = cacheKey('stock', sku);
     const read =
-      this.#cache.peek<StockRecord>('stock', sku) ??
+      this.#cache.peekKey<StockRecord>('stock', key) ??
       (this.#stock ??= this.#loader('stock', identity, (skus, call) => this.#erp.getStock(skus, call))).load(sku);
-    return this.#footprint ? this.#noted('stock', sku, read) : read;
+    return this.#footprint ? this.#noted('stock', key, read) : read;
   }
 
-  /** A read, noted in the footprint once it is there (a failed read is noted by the answer's error). */
-  #noted<T>(domain: CacheDomain, id: string, read: MaybePromise<Cached<T>>): MaybePromise<Cached<T>> {
+  /** A read (by its cache key), noted in the footprint once it is there (a failed read is noted by the answer's error). */
+  #noted<T>(domain: CacheDomain, cacheKey: string, read: MaybePromise<Cached<T>>): MaybePromise<Cached<T>> {
     const footprint = this.#footprint!;
     const freshMs = this.#cache.freshMs(domain);
-    const cacheKey = ReadThroughCache.key(domain, id);
     if (!isPromise(read)) {
       footprint.note(domain, cacheKey, read, freshMs);
       return read;
@@ -212,7 +227,7 @@ export class ErpReader {
   /** Every invoice and credit memo of a customer, newest first: customers asked for in one tick, one ERP call. */
   invoices(customerId: string): MaybePromise<Cached<ErpInvoice[]>> {
     return (
-      this.#cache.peek<ErpInvoice[]>('invoices', customerId) ??
+      this.#cache.peekKey<ErpInvoice[]>('invoices', cacheKey('invoices', customerId)) ??
       (this.#invoices ??= this.#loader('invoices', identity, (ids, call) => this.#erp.getInvoices(ids, call))).load(customerId)
     );
   }

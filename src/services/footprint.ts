@@ -18,6 +18,11 @@ export class Footprint {
   readonly reads = new Map<string, number>();
   /** The values read, by cache key (the response cache keys an answer by the account it read). */
   readonly values = new Map<string, unknown>();
+  /**
+   * `asOf` instants parsed, by their text: the reads of a page share a few (one per ERP batch that
+   * filled the cache), and parsing one per read was most of what noting a read cost.
+   */
+  readonly #instants = new Map<string, number>();
 
   /** Notes one read: its domain and cache key, and how long the domain keeps a value fresh. */
   note(domain: string, cacheKey: string, cached: Cached<unknown>, freshMs: number): void {
@@ -25,7 +30,9 @@ export class Footprint {
     this.reads.set(domain, (this.reads.get(domain) ?? 0) + 1);
     if (domain === 'accounts') this.values.set(cacheKey, cached.value);
     if (cached.stale) this.stale = true;
-    const until = Date.parse(cached.asOf) + freshMs;
+    let fetchedAt = this.#instants.get(cached.asOf);
+    if (fetchedAt === undefined) this.#instants.set(cached.asOf, (fetchedAt = Date.parse(cached.asOf)));
+    const until = fetchedAt + freshMs;
     if (until < this.freshUntil) this.freshUntil = until;
   }
 }

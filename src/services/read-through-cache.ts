@@ -12,6 +12,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { Metrics } from '../ports/metrics.ts';
 import { settle, type BatchFetch, type Cached, type CacheDomain, type FreshnessPolicy, type Held } from './cache-freshness.ts';
 import { CacheTiers, type EntryPairs } from './cache-tiers.ts';
+import { TickClock } from './tick-clock.ts';
 import { inSpan, SpanAttributes, type Span } from './tracing.ts';
 
 export type { BatchFetch, Cached, CacheDomain, FreshnessPolicy, Held } from './cache-freshness.ts';
@@ -39,6 +40,8 @@ export class ReadThroughCache {
   readonly #tiers: CacheTiers;
   readonly #policies: Readonly<Record<CacheDomain, FreshnessPolicy>>;
   readonly #clock: Clock;
+  /** The clock as `peek` reads it: once per synchronous run (see tick-clock.ts for the bound). */
+  readonly #peekClock: TickClock;
   readonly #metrics: Metrics;
   /** Fetches under way, by cache key: a second asker waits for the first instead of asking the ERP. */
   readonly #inflight: InflightFetches;
@@ -50,6 +53,7 @@ export class ReadThroughCache {
     this.#tiers = new CacheTiers(options.local, options.shared);
     this.#policies = options.policies;
     this.#clock = options.clock;
+    this.#peekClock = new TickClock(options.clock);
     this.#metrics = options.metrics;
     this.#background = options.background;
     this.#inflight = new InflightFetches(options.maxFetchMs ?? 60_000);
@@ -77,8 +81,17 @@ export class ReadThroughCache {
 
   /** A fresh value from the in-process tier, synchronously; `undefined` when there is none. */
   peek<T>(domain: CacheDomain, key: string): Cached<T> | undefined {
-    const entry = this.#tiers.getLocal<T>(ReadThroughCache.key(domain, key));
-    if (entry === undefined || this.#clock.now() - entry.fetchedAt >= this.#policies[domain].freshMs) return undefined;
+    return this.peekKey(domain, ReadThroughCache.key(domain, key));
+  }
+
+  /**
+   * {@link peek} by the full cache key (`ReadThroughCache.key(domain, key)`), for a caller that
+   * keeps its keys built (see cache-keys.ts). Freshness is judged on the clock as read once in
+   * this synchronous run (see tick-clock.ts): a few ms at most, against windows of seconds.
+   */
+  peekKey<T>(domain: CacheDomain, cacheKey: string): Cached<T> | undefined {
+    const entry = this.#tiers.getLocal<T>(cacheKey);
+    if (entry === undefined || this.#peekClock.now() - entry.fetchedAt >= this.#policies[domain].freshMs) return undefined;
     this.#metrics.cacheRequest(domain, 'hit');
     return { value: entry.value, asOf: entry.asOf, stale: false };
   }
