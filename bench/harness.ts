@@ -43,10 +43,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `node <args>` on core 0 (under `wrapper`, a command and its arguments, if given) and waits until it prints `ready`. */
-export async function startServer(args: string[], env: Record<string, string>, ready: RegExp, wrapper: string[] = []): Promise<ChildProcess> {
+/**
+ * Starts `node <args>` on `core` (default 0; under `wrapper`, a command and its arguments, if
+ * given) and waits until it prints `ready`.
+ */
+export async function startServer(args: string[], env: Record<string, string>, ready: RegExp, wrapper: string[] = [], core = '0'): Promise<ChildProcess> {
   const command = hasTaskset ? 'taskset' : (wrapper[0] ?? process.execPath);
-  const argv = hasTaskset ? ['-c', '0', ...wrapper, process.execPath, ...args] : [...wrapper.slice(1), ...(wrapper.length ? [process.execPath] : []), ...args];
+  const argv = hasTaskset ? ['-c', core, ...wrapper, process.execPath, ...args] : [...wrapper.slice(1), ...(wrapper.length ? [process.execPath] : []), ...args];
   const child = spawn(command, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const onData = (chunk: Buffer) => {
