@@ -41,7 +41,7 @@ export function erpfrontBenchConfig(erpUrl: string, secret: string): Record<stri
   };
 }
 
-export async function benchCatalogPage(options: { rounds: number; seconds: number }) {
+export async function benchCatalogPage(options: { rounds: number; seconds: number; warmupSeconds: number }) {
   const dir = mkdtempSync(join(tmpdir(), 'erpfront-bench-'));
   const secret = randomBytes(32).toString('base64url');
   const ports = Object.fromEntries(await Promise.all(PAGE_SERVERS.map(async (s) => [s, await freePort()] as const))) as Record<PageServer, number>;
@@ -97,6 +97,9 @@ export async function benchCatalogPage(options: { rounds: number; seconds: numbe
     );
     if (different.length > 0) throw new Error(`not the same page from ${different.join(', ')}`);
 
+    // Every server warmed under the same load first, unrecorded: JavaScript engines optimise what
+    // runs hot, and a first round would measure how fast each server tiers up, not how fast it is.
+    for (const server of PAGE_SERVERS) await load(url(server), { headers, body }, options.warmupSeconds);
     const rounds = Object.fromEntries(PAGE_SERVERS.map((s) => [s, [] as Round[]])) as Record<PageServer, Round[]>;
     for (let i = 0; i < options.rounds; i++) {
       for (const server of PAGE_SERVERS) rounds[server].push(await load(url(server), { headers, body }, options.seconds));

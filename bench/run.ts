@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: erpfront's speed targets, measured in one run on this machine.
- *   BENCH_ROUNDS (default 3) alternating rounds of BENCH_SECONDS (default 10) each; medians.
+ *   BENCH_ROUNDS (default 3) alternating rounds of BENCH_SECONDS (default 10) each, medians (the page bench after an unrecorded warm-up of BENCH_WARMUP_SECONDS, default 5, per server).
  * Then change-to-visible latency on three instances (BENCH_CHANGES, default 50, price changes), and
  * the fault campaign's long run: BENCH_CHAOS_ORDERS (default 3000) orders on three instances
  * sharing Redis, seed BENCH_CHAOS_SEED (random, printed); `npm run chaos` runs it alone.
@@ -19,11 +19,13 @@ import { formatReport } from './chaos/report.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+/** The page bench's unrecorded warm-up under load, per server (BENCH_WARMUP_SECONDS, default 5). */
+const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 console.log(`erpfront bench: ${rounds} alternating rounds × ${seconds} s, 10 connections; ${pinLoadGenerator()}`);
 
-console.log(`\n${formatCatalogPage(await benchCatalogPage({ rounds, seconds }), fmt)}`);
+console.log(`\n${formatCatalogPage(await benchCatalogPage({ rounds, seconds, warmupSeconds }), fmt)}`);
 
 // The same page on workerd (the Worker under wrangler, locally) vs Node: reported, no target.
 console.log(`\n${formatWorkerdPage(await benchWorkerdPage({ rounds, seconds }), fmt)}`);
