@@ -51,11 +51,17 @@ export function graphqlLane(options: GraphQLLaneOptions, next: NodeListener): No
     const mediaType = length <= maxBytes ? options.requests.fastMediaType({ header: view.get }) : null;
     if (mediaType === null) return next(req, res);
     const started = performance.now();
-    readText(req).then(
-      (text) => serve(options, req, res, view, text, mediaType, started),
-      // The client went away mid-body: there is nobody to answer.
-      () => req.destroy(),
-    );
+    readText(req)
+      .then(
+        (text) => serve(options, req, res, view, text, mediaType, started),
+        // The client went away mid-body: there is nobody to answer.
+        () => req.destroy(),
+      )
+      .catch((error: unknown) => {
+        // Only what failed outside the request's own handling (serve answers and logs the rest).
+        options.log.logger.error('unexpected error', { err: loggableError(error) });
+        res.destroy();
+      });
   };
 }
 
@@ -77,6 +83,8 @@ function readText(req: IncomingMessage): Promise<string> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
+    // Closed before its end (the client went away): no 'error' is promised then.
+    req.on('close', () => (req.complete ? undefined : reject(new Error('the request was closed before its body ended'))));
   });
 }
 
