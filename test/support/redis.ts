@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { signToken } from '../../scripts/sign-token.ts';
 import { startErpfrontProcess, startSandboxProcess, type NodeProcess } from './processes.ts';
-import type { SandboxStats, Stack } from './stack.ts';
+import { sandboxControl, type SandboxStats, type Stack } from './stack.ts';
 
 export interface RedisServer {
   url: string;
@@ -148,14 +148,7 @@ export async function startScaleOut(
   });
   const envs = Array.from({ length: count }, envFor);
   const instances = await Promise.all(envs.map((e) => startErpfrontProcess(e)));
-  const control = async (path: string, body?: unknown) => {
-    const response = await fetch(
-      `${sandbox.url}/__control/${path}`,
-      body === undefined ? {} : { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
-    );
-    if (!response.ok) throw new Error(`sandbox control ${path}: ${response.status} ${await response.text()}`);
-    return response.json();
-  };
+  const control = sandboxControl(sandbox.url);
   const opsToken = () => signToken({ secret, roles: ['ops'], subject: 'ops@erpfront' });
   const scale: ScaleOut = {
     redis,

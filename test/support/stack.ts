@@ -25,20 +25,28 @@ export interface SandboxStats {
 
 export type Stack = Awaited<ReturnType<typeof startStack>>;
 
+/**
+ * The sandbox ERP's control endpoint at `sandboxUrl` (faults, stats, its order book): a GET, or a
+ * POST of `body`; its JSON answer, or an error naming the call.
+ */
+export function sandboxControl(sandboxUrl: string) {
+  return async (path: string, body?: unknown) => {
+    const response = await fetch(
+      `${sandboxUrl}/__control/${path}`,
+      body === undefined ? {} : { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
+    );
+    if (!response.ok) throw new Error(`sandbox control ${path}: ${response.status} ${await response.text()}`);
+    return response.json();
+  };
+}
+
 export async function startStack(env: Record<string, string> = {}, options: { sandboxEnv?: Record<string, string> } = {}) {
   const sandbox = await startSandboxProcess(options.sandboxEnv);
   const secret = randomBytes(32).toString('base64url');
   const erpfrontEnv = { ERP_URL: sandbox.url, AUTH_JWT_SECRET: secret, DATA_DIR: mkdtempSync(join(tmpdir(), 'erpfront-test-')), ...env };
   let erpfront = await startErpfrontProcess(erpfrontEnv);
 
-  const control = async (path: string, body?: unknown) => {
-    const response = await fetch(
-      `${sandbox.url}/__control/${path}`,
-      body === undefined ? {} : { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
-    );
-    if (!response.ok) throw new Error(`sandbox control ${path}: ${response.status} ${await response.text()}`);
-    return response.json();
-  };
+  const control = sandboxControl(sandbox.url);
 
   const stack = {
     sandbox,

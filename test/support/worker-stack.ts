@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signToken } from '../../scripts/sign-token.ts';
 import { startSandboxErp } from '../../src/sandbox-erp/server.ts';
-import type { GraphQLAnswer } from './stack.ts';
+import { sandboxControl, type GraphQLAnswer } from './stack.ts';
 import { startWorker } from './wrangler-worker.ts';
 
 /** Where a scenario sends GraphQL: the Worker, as any client reaches it. */
@@ -55,14 +55,7 @@ export async function startWorkerStack(vars: Record<string, string> = {}) {
   let { worker, url: origin } = await start();
   let running = true;
 
-  const control = async (path: string, body?: unknown) => {
-    const response = await fetch(
-      `${sandbox.url}/__control/${path}`,
-      body === undefined ? {} : { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
-    );
-    if (!response.ok) throw new Error(`sandbox control ${path}: ${response.status} ${await response.text()}`);
-    return response.json();
-  };
+  const control = sandboxControl(sandbox.url);
   const buyerToken = (customerId: string) => signToken({ secret, roles: ['buyer'], customerId });
 
   /** GraphQL on the Worker, through wrangler's proxy as a client reaches it. */
