@@ -11,7 +11,12 @@ import { graphqlErrorResponse } from './error-response.ts';
 
 /** The token of `Authorization: Bearer <token>`, or `null`. */
 export function bearerToken(request: Request): string | null {
-  return request.headers.get('authorization')?.match(/^Bearer\s+(\S+)\s*$/i)?.[1] ?? null;
+  return bearerOf(request.headers.get('authorization'));
+}
+
+/** The token of an `Authorization` header's value `Bearer <token>`, or `null`. */
+export function bearerOf(authorization: string | null): string | null {
+  return authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1] ?? null;
 }
 
 /** The answer to a token that was not accepted. */

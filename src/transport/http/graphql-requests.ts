@@ -16,7 +16,7 @@ import type { GraphQLContext, GraphQLServices } from '../graphql/context.ts';
 import { answerMediaType } from '../graphql/response-cache/front.ts';
 import type { GraphQLEngine } from '../graphql/yoga.ts';
 import { authorizeCustomer } from './authorize-customer.ts';
-import { authenticationFailure } from './bearer.ts';
+import { authenticationFailure, bearerOf } from './bearer.ts';
 import { graphqlErrorResponse } from './error-response.ts';
 import { REQUEST_ID_HEADER, type GraphQLFacts } from './request-log.ts';
 
@@ -74,7 +74,7 @@ export class GraphQLRequests {
    */
   async admit(frame: GraphQLRequestFrame): Promise<Admission> {
     const { services, verifyToken } = this.#o;
-    const token = frame.header('authorization')?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+    const token = bearerOf(frame.header('authorization'));
     if (!token) {
       return {
         refusal: graphqlErrorResponse(401, 'UNAUTHENTICATED', 'Send a bearer token: Authorization: Bearer <JWT>.', {

@@ -13,8 +13,6 @@ import { graphqlErrorResponse } from './error-response.ts';
 import { lendParsedBody, readBody, type GraphQLRequests } from './graphql-requests.ts';
 import { answeredWithId, graphQLFacts, requestIdFor, requestIdOf, requestLogger } from './request-log.ts';
 
-export { CUSTOMER_HEADER } from './graphql-requests.ts';
-
 export interface GraphQLRouteOptions {
   /** The endpoint's steps, shared with the Node lane. */
   requests: GraphQLRequests;
