@@ -3,7 +3,7 @@
  * Buyers see it through `order(id)` and in one `orders` list with what is still queued.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, placeOrder } from '../support/orders.ts';
+import { eventually, placeOrder, queue } from '../support/orders.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
 let stack: Stack;
@@ -70,6 +70,33 @@ describe('order history', () => {
     const ids = after.data.orders.edges.map((e: any) => e.node.id);
     expect(ids.indexOf(queued.order!.id)).toBeLessThan(ids.indexOf(submitted.order!.id));
     expect(after.data.orders.edges.every((e: any) => e.node.erpOrderNumber)).toBe(true);
+  });
+
+  it('lists an order the ERP took before erpfront heard back once, as the ERP holds it', async () => {
+    // The ERP commits the order and its reply is lost: until the dispatcher finds the order by its
+    // reference, erpfront's queue says QUEUED while the ERP's own list already holds it.
+    const token = await stack.buyerToken('C0003');
+    await stack.faults({ dropResponseAfterCommit: 1 });
+    const placed = await placeOrder(stack, token, { poNumber: 'PO-LOST', lines: [{ sku: 'SKU-00004', quantity: 1 }] });
+    const listed = [];
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const body = (await stack.graphql('{ orders(first: 20) { edges { node { id status erpOrderNumber placedBy } } } }', {}, { token })).body;
+      expect(body.errors).toBeUndefined();
+      const mine = body.data.orders.edges.map((e: any) => e.node).filter((n: any) => n.id === placed.order!.id);
+      listed.push(mine);
+      const settled = (await queue(stack, ['SUBMITTED'])).some((o) => o.id === placed.order!.id);
+      if (settled || Date.now() > deadline) break;
+    }
+    expect(placed.order?.status).toBe('QUEUED');
+    expect(listed.length).toBeGreaterThan(1);
+    for (const mine of listed) {
+      expect(mine).toHaveLength(1);
+      // Once the ERP has it, it shows the ERP's progress and what erpfront knows of who placed it.
+      if (mine[0].erpOrderNumber) expect(mine[0].status).not.toBe('QUEUED');
+      if (mine[0].erpOrderNumber) expect(mine[0].placedBy).toBe('buyer@C0003');
+    }
+    expect(listed.at(-1)![0].erpOrderNumber).toEqual(expect.any(String));
   });
 
   it('lets a buyer cancel an order still waiting, not one in the ERP', async () => {

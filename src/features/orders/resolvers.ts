@@ -83,7 +83,7 @@ export const OrderQueries = {
     const first = pageSize(args.first, 20, 100);
     const offset = decodeCursor('erp', args.after) ?? 0;
     // Orders not in the ERP yet lead the first page; the ERP's own list follows, paged by the ERP.
-    const waiting =
+    const notInErp =
       offset === 0
         ? await deps.store.listByCustomer(customerId, { statuses: ['PENDING_APPROVAL', 'QUEUED', 'ON_HOLD', 'REJECTED', 'APPROVAL_REJECTED'], limit: 100 })
         : [];
@@ -98,6 +98,11 @@ export const OrderQueries = {
       fromErpList = false;
       page = { orders: [], total: 0 };
     }
+    // An order the ERP took a moment ago may be listed by the ERP before erpfront has marked it
+    // submitted (or while a lost reply is being resolved): it shows once, as the ERP holds it.
+    const listedByErp = new Set(fromErpList ? page.orders.map((o) => o.externalRef) : []);
+    const waiting = notInErp.filter((o) => !listedByErp.has(o.id));
+    for (const o of notInErp) if (listedByErp.has(o.id)) known.set(o.id, o);
     const nodes: OrderView[] = [
       ...waiting.map(fromStored),
       ...(fromErpList
