@@ -5,15 +5,19 @@
  * makes each step atomic for every isolate of the Worker, as one SQLite file is for one process.
  *
  * Errors the port defines (a lost idempotency claim, a moved exposure) cross as data and are
- * thrown again as themselves; RPC would turn them into plain Errors. A call that fails on the
- * way (the object overloaded, reset by a deployment, unreachable) is the store being unavailable.
+ * thrown again as themselves; RPC would turn them into plain Errors. Any other error the store
+ * throws (a broken invariant, such as a second approval flow for one order) crosses as data too
+ * and is thrown as a plain Error with its message: a bug shows as itself, as on the Node and
+ * Redis adapters, not as an outage, and the object does not report it as an uncaught exception.
+ * Only a call that fails on the way (the object overloaded, reset by a deployment, unreachable)
+ * is the store being unavailable.
  *
  * @module
  */
 import { ExposureChangedError, IdempotencyClaimLostError, type StoreErrorCode, StoreUnavailableError } from '../../../ports/store-error.ts';
 
-/** A port error as data. */
-type PortError = { code: 'IDEMPOTENCY_CLAIM_LOST'; key: string } | { code: 'EXPOSURE_CHANGED'; customerId: string };
+/** A port error as data, or (`STORE_FAILED`) any other error the store threw, by its message. */
+type PortError = { code: 'IDEMPOTENCY_CLAIM_LOST'; key: string } | { code: 'EXPOSURE_CHANGED'; customerId: string } | { code: 'STORE_FAILED'; message: string };
 
 /** What a store object answers a call with. */
 export type StoreReply = { ok: true; value: unknown } | { ok: false; error: PortError };
@@ -35,7 +39,7 @@ export async function serveStoreCall<Port extends object>(store: Port, methods: 
   } catch (error) {
     if (error instanceof IdempotencyClaimLostError) return { ok: false, error: { code: error.code, key: error.key } };
     if (error instanceof ExposureChangedError) return { ok: false, error: { code: error.code, customerId: error.customerId } };
-    throw error;
+    return { ok: false, error: { code: 'STORE_FAILED', message: error instanceof Error ? error.message : String(error) } };
   }
 }
 
@@ -67,7 +71,9 @@ export function storeClient<Port>(options: StoreClientOptions<Port>): Port {
       }
       if (reply.ok) return reply.value;
       const failure = reply.error;
-      throw failure.code === 'IDEMPOTENCY_CLAIM_LOST' ? new IdempotencyClaimLostError(failure.key) : new ExposureChangedError(failure.customerId);
+      if (failure.code === 'IDEMPOTENCY_CLAIM_LOST') throw new IdempotencyClaimLostError(failure.key);
+      if (failure.code === 'EXPOSURE_CHANGED') throw new ExposureChangedError(failure.customerId);
+      throw new Error(`${options.what} (a Durable Object) refused ${method}: ${failure.message}`);
     };
   }
   return client as Port;
