@@ -25,7 +25,11 @@ function cpuMicros(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
 }
 
-/** Checkouts to compare (BENCH_DIRS, comma-separated; default this one), each loaded in turn, round after round. */
+/**
+ * Checkouts to compare (BENCH_DIRS, comma-separated; default this one), each loaded in turn, round
+ * after round. An entry may add settings as a query string, to compare one build's options:
+ * `BENCH_DIRS='.,.?LOG_LEVEL=warn'`.
+ */
 const dirs = (process.env.BENCH_DIRS ?? '.').split(',');
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
@@ -37,13 +41,15 @@ try {
     const servers = [];
     for (const dir of dirs) {
       const port = await freePort();
+      const [path = '.', settings = ''] = dir.split('?');
       const child = await startServer(
-        [join(dir, 'src/entry/node.ts')],
+        [join(path, 'src/entry/node.ts')],
         {
           PORT: String(port),
           ...erpfrontBenchConfig(`http://127.0.0.1:${sandboxPort}`, secret),
           DATA_DIR: mkdtempSync(join(tmpdir(), 'erpfront-bench-')),
           RESPONSE_CACHE: String(responseCache),
+          ...Object.fromEntries(new URLSearchParams(settings)),
         },
         /GraphQL at/,
       );
