@@ -9,6 +9,7 @@ import { generateCatalog } from './catalog.ts';
 import { generateCustomers } from './customers.ts';
 import { generatePrices } from './pricing.ts';
 import { generateStock, type SandboxStock } from './stock.ts';
+import { deepFreeze } from '../domain/deep-freeze.ts';
 
 export const DEFAULT_SEED = 42;
 
@@ -54,13 +55,6 @@ function buildDataSet(seed: number): DataSet {
   const stock = generateStock(seed, catalog);
   // Lower-cased once: a search scans 5000 strings, which takes well under a millisecond.
   const haystacks = items.map((item) => `${item.sku}\n${item.name}\n${item.description}`.toLowerCase());
-  const deepFreeze = <T>(value: T): T => {
-    if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-      Object.freeze(value);
-      for (const inner of Object.values(value)) deepFreeze(inner);
-    }
-    return value;
-  };
   deepFreeze(items);
   deepFreeze(customers);
   deepFreeze(reps);

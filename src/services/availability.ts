@@ -11,6 +11,7 @@ import type { ErpReader } from './erp-reader.ts';
 import { after, type MaybePromise } from './maybe-promise.ts';
 import type { Cached } from './read-through-cache.ts';
 import { perTick } from './tick-clock.ts';
+import { deepFreeze } from '../domain/deep-freeze.ts';
 
 export interface AvailabilityAnswer extends Availability {
   asOf: string;
@@ -50,7 +51,8 @@ function availabilityOf(answers: Answers, stock: StockRecord, quantity: number, 
   if (answer === undefined) {
     // A few distinct quantities per record are normal; a flood of them must not grow it forever.
     if (answers.byKey.size >= 64) answers.byKey.clear();
-    answer = computeAvailability(stock, quantity, { today, allowSplit });
+    // Frozen through: every answer made of it shares its warehouses.
+    answer = deepFreeze(computeAvailability(stock, quantity, { today, allowSplit }));
     answers.byKey.set(key, answer);
   }
   return answer;

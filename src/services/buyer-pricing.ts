@@ -15,6 +15,7 @@ import type { CustomerAccount, Item, PriceEntry, PriceKey } from '../ports/erp-c
 import { isPromise, type MaybePromise } from './maybe-promise.ts';
 import type { Cached } from './read-through-cache.ts';
 import type { RequestScope } from './request-scope.ts';
+import { deepFreeze } from '../domain/deep-freeze.ts';
 
 export interface PricedQuote extends BuyerPrice {
   quantity: number;
@@ -138,10 +139,9 @@ function resolvePrice(contract: PriceEntry | null, priceList: PriceEntry | null,
   if (memo && memo.contract === contract && memo.priceList === priceList && memo.quantity === quantity && memo.currency === currency) return memo;
   const price = resolveBuyerPrice({ contract, priceList, list }, quantity, currency);
   if (price === null) return null;
-  Object.freeze(price.breaks);
   // Sealed, not frozen: only the quote made of it last changes.
   const resolved: Memo = Object.seal({
-    price: Object.freeze(price),
+    price: deepFreeze(price),
     extendedPrice: Object.freeze(money(new Big(price.unitPrice.amount).times(quantity), currency)),
     memo: list !== null,
     quote: undefined,

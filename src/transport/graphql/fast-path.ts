@@ -27,6 +27,8 @@ import { findNonFinite } from './plugins/use-finite-variables.ts';
 import { inOperationSpan } from './plugins/use-tracing.ts';
 import { shown, throttled, type CostExtension, type CostThrottle, type ThrottleStatus } from './plugins/use-query-cost.ts';
 import type { GraphQLAnswer } from './answer.ts';
+import { writeJson } from './json-executor/json-executor.ts';
+import { planJson, type JsonPlan } from './json-executor/json-plan.ts';
 import { keepAnswer, type ResponseCacheSlot } from './response-cache/cached-answer.ts';
 import { planResponse, type ResponsePlan } from './response-cache/plan.ts';
 
@@ -34,6 +36,8 @@ import { planResponse, type ResponsePlan } from './response-cache/plan.ts';
 interface Learned {
   document: DocumentNode;
   compiled: CompiledQuery;
+  /** Its plan for the JSON executor, when that runs it (json-executor.ts); else graphql-jit's compilation does. */
+  json: JsonPlan | null;
   operationName: string | null;
   plan: ResponsePlan | null;
   source: DocumentSource;
@@ -130,6 +134,7 @@ export class FastPath {
             this.#learned.set(key, {
               document: args.document,
               compiled,
+              json: planJson(this.#o.schema, args.document, args.operationName),
               operationName: operation.name?.value ?? null,
               plan: planResponse(args.document, args.operationName),
               source: typeof params.query === 'string' ? 'text' : 'trusted',
@@ -173,23 +178,31 @@ export class FastPath {
         if (!decision.allowed) return refusal(throttled(cost.requested, decision.status, decision.retryAfterMs), decision.status, headers);
         status = decision.status;
       }
-      const run = learned.compiled.query(undefined, context, variables);
-      const result = (isPromise(run as Promise<ExecutionResult>) ? await run : run) as ExecutionResult;
-      if (result.errors || !result.data) {
-        if (throttle) await throttle.refund(context.principal, cost.requested);
-        return null;
+      // The JSON executor writes the answer's text as it resolves; an answer the response cache
+      // keeps is built as a result object, which the cache splits into its kept and live parts.
+      const written = learned.json && !slot ? writeJson(this.#o.schema, learned.json, context, variables) : null;
+      const json = isPromise(written) ? await written : written;
+      let data: Record<string, unknown> | null = null;
+      if (json === null) {
+        const run = learned.compiled.query(undefined, context, variables);
+        const result = (isPromise(run as Promise<ExecutionResult>) ? await run : run) as ExecutionResult;
+        if (result.errors || !result.data) {
+          if (throttle) await throttle.refund(context.principal, cost.requested);
+          return null;
+        }
+        data = result.data as Record<string, unknown>;
       }
       this.#o.metrics?.graphqlDocument(learned.source, callerKind(context));
       if (learned.operationName !== null) context.facts.operationName = learned.operationName;
-      if (slot && learned.plan)
-        keepAnswer(slot, learned.plan, result.data as Record<string, unknown>, { variables, cost, operationName: learned.operationName });
+      if (slot && learned.plan && data) keepAnswer(slot, learned.plan, data, { variables, cost, operationName: learned.operationName });
       const actual = actualCost(cost, context.reader.erpReads);
       if (throttle && cost.requested > actual) status = await throttle.refund(context.principal, cost.requested - actual);
       this.#o.metrics?.operationCost(learned.operationName, cost.requested, actual);
-      const answer: ExecutionResult & { extensions?: { cost: CostExtension } } = { data: result.data };
-      if (limits || throttle)
-        answer.extensions = { cost: { requestedQueryCost: shown(cost.requested), actualQueryCost: shown(actual), throttleStatus: status } };
-      return { status: 200, headers, body: JSON.stringify(answer) };
+      const extensions: { cost: CostExtension } | undefined =
+        limits || throttle ? { cost: { requestedQueryCost: shown(cost.requested), actualQueryCost: shown(actual), throttleStatus: status } } : undefined;
+      // Written as JSON.stringify writes `{ data, extensions }`: the same bytes either way.
+      const tail = extensions ? `,"extensions":${JSON.stringify(extensions)}}` : '}';
+      return { status: 200, headers, body: json === null ? `{"data":${JSON.stringify(data)}${tail}` : `{"data":${json}${tail}` };
     });
   }
 }
