@@ -11,7 +11,8 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { startSandboxErp } from '../sandbox-erp/server.ts';
-import { ConfigError, parseEnv, webhookSecrets, type Env } from '../config/env.ts';
+import { ConfigError, parseEnv, type Env } from '../config/env.ts';
+import { webhookSecrets } from '../config/cross-variable-rules.ts';
 import { signToken } from '../../scripts/sign-token.ts';
 import { signingSecret } from './dev-secret.ts';
 import { main } from './node.ts';

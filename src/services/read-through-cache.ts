@@ -11,6 +11,7 @@ import { InflightFetches } from './inflight-fetches.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Metrics } from '../ports/metrics.ts';
 import { settle, type BatchFetch, type Cached, type CacheDomain, type FreshnessPolicy, type Held } from './cache-freshness.ts';
+import { CacheFiller } from './cache-filler.ts';
 import { CacheTiers, type EntryPairs } from './cache-tiers.ts';
 import { TickClock } from './tick-clock.ts';
 import { inSpan, SpanAttributes, type Span } from './tracing.ts';
@@ -46,8 +47,8 @@ export class ReadThroughCache {
   /** Fetches under way, by cache key: a second asker waits for the first instead of asking the ERP. */
   readonly #inflight: InflightFetches;
   readonly #background: BackgroundWork | undefined;
-  /** When each domain last got values from the ERP (epoch ms): the ops console's data age. */
-  readonly #lastFetched: Partial<Record<CacheDomain, number>> = {};
+  /** Fetches from the ERP what reads lack and stores it (see cache-filler.ts). */
+  readonly #filler: CacheFiller;
 
   constructor(options: ReadThroughCacheOptions) {
     this.#tiers = new CacheTiers(options.local, options.shared);
@@ -57,11 +58,12 @@ export class ReadThroughCache {
     this.#metrics = options.metrics;
     this.#background = options.background;
     this.#inflight = new InflightFetches(options.maxFetchMs ?? 60_000);
+    this.#filler = new CacheFiller(this.#tiers, this.#policies, this.#clock, this.#inflight);
   }
 
   /** When `domain` last got a value from the ERP on this instance (epoch ms), `null` before the first. */
   lastFetchedAt(domain: CacheDomain): number | null {
-    return this.#lastFetched[domain] ?? null;
+    return this.#filler.lastFetchedAt(domain);
   }
 
   /** The freshness policy of each domain (what "fresh" and "stale" mean there). */
@@ -170,17 +172,19 @@ export class ReadThroughCache {
 
     if (refresh.length > 0) {
       // Nobody waits for a background refresh; a failure leaves the stale entry in place.
-      const refreshing = this.#fetch(
-        domain,
-        refresh.map((i) => keys[i]!),
-        refresh.map((i) => cacheKeys[i]!),
-        fetch,
-        { refresh: true, outageBounds: refresh.map((i) => entries[i]?.outageMaxAgeMs) },
-      ).catch(() => {});
+      const refreshing = this.#filler
+        .fetch(
+          domain,
+          refresh.map((i) => keys[i]!),
+          refresh.map((i) => cacheKeys[i]!),
+          fetch,
+          { refresh: true, outageBounds: refresh.map((i) => entries[i]?.outageMaxAgeMs) },
+        )
+        .catch(() => {});
       this.#background?.track(refreshing);
     }
     if (missing.length > 0) {
-      const outcomes = await this.#fetch(
+      const outcomes = await this.#filler.fetch(
         domain,
         missing.map((i) => keys[i]!),
         missing.map((i) => cacheKeys[i]!),
@@ -233,51 +237,6 @@ export class ReadThroughCache {
   }
 
   /**
-   * Fetches keys in one ERP call, stores what came back, and lets concurrent askers join it.
-   * `outageBounds` (per key): the outage bound the new entry carries, so a key the price sheet
-   * keeps stays kept when a buyer's read fetches it again. `sheet`: stored where the price
-   * sheet keeps its entries (see {@link warm}).
-   */
-  #fetch<K, T>(
-    domain: CacheDomain,
-    keys: K[],
-    cacheKeys: string[],
-    fetch: BatchFetch<K, T>,
-    how: { refresh: boolean; outageBounds: ReadonlyArray<number | undefined>; sheet?: boolean },
-  ): Promise<Array<Cached<T> | Error>> {
-    const { refresh, outageBounds } = how;
-    const policy = this.#policies[domain];
-    // Each key's share of the batch, as registered in #inflight; a key whose share is no longer
-    // there was superseded by an invalidation while the ERP answered (see supersedeFetches).
-    const shares: Array<Promise<Cached<T> | Error>> = [];
-    const batch = fetch(keys, { refresh }).then(
-      async (values) => {
-        const fetchedAt = this.#clock.now();
-        const asOf = new Date(fetchedAt).toISOString();
-        if (values.some((value) => !(value instanceof Error))) this.#lastFetched[domain] = fetchedAt;
-        const stored: EntryPairs<T> = [];
-        const outcomes = values.map((value, j): Cached<T> | Error => {
-          if (value instanceof Error) return value;
-          if (this.#inflight.owns(cacheKeys[j]!, shares[j]!)) {
-            const outageMaxAgeMs = outageBounds[j];
-            stored.push([cacheKeys[j]!, outageMaxAgeMs === undefined ? { value, fetchedAt, asOf } : { value, fetchedAt, asOf, outageMaxAgeMs }]);
-          }
-          return { value, asOf, stale: false };
-        });
-        await this.#tiers.store(policy, stored, how.sheet ? this.#tiers.sheetTiers() : 'both');
-        return outcomes;
-      },
-      (error: unknown) => keys.map(() => (error instanceof Error ? error : new Error(String(error)))),
-    );
-    cacheKeys.forEach((cacheKey, j) => {
-      const one = batch.then((outcomes) => outcomes[j]!);
-      shares[j] = one;
-      this.#inflight.add(cacheKey, one, this.#clock.now());
-    });
-    return batch;
-  }
-
-  /**
    * Keeps `keys` in the cache for outages (the price sheet): an entry fetched at or after `since`
    * is kept as it is (marked with `outageMaxAgeMs` if it was not), every other key is fetched in
    * one call and stored with that bound, so it may price and order while the ERP is down for
@@ -309,7 +268,7 @@ export class ReadThroughCache {
     }
     await this.#tiers.mark(policy, remark);
     if (missing.length === 0) return { held, called: false };
-    const outcomes = await this.#fetch(
+    const outcomes = await this.#filler.fetch(
       domain,
       missing.map((i) => keys[i]!),
       missing.map((i) => cacheKeys[i]!),

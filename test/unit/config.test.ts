@@ -162,7 +162,7 @@ describe('parseEnv', () => {
     });
 
     it('treats every *_SECRET, *_PASSWORD and *_TOKEN variable as secret', async () => {
-      const { isSecretVariable } = await import('../../src/config/env.ts');
+      const { isSecretVariable } = await import('../../src/config/redacted-values.ts');
       for (const name of ['AUTH_JWT_SECRET', 'ERP_PASSWORD', 'SOME_API_TOKEN', 'WEBHOOK_SECRET']) expect(isSecretVariable(name)).toBe(true);
       for (const name of ['PORT', 'ERP_USERNAME', 'REDIS_URL']) expect(isSecretVariable(name)).toBe(false);
     });

@@ -5,7 +5,10 @@
  * @module
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { CacheResult, ChangeFeedReading, ErpOutcome, LoadReading, Metrics, PriceSheetReading } from '../../ports/metrics.ts';
+import type { CacheResult, ErpOutcome, LoadReading, Metrics } from '../../ports/metrics.ts';
+import { changeFeedMetrics } from './change-feed-metrics.ts';
+import { priceSheetGauges } from './price-sheet-metrics.ts';
+import { reconciliationMetrics } from './reconciliation-metrics.ts';
 
 /** Distinct operation names given a series of their own; later ones are counted as `other`. */
 const MAX_OPERATION_NAMES = 100;
@@ -148,111 +151,17 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
   queueGauge('erpfront_order_queue_oldest_age_seconds', 'Age of the oldest order waiting for the ERP.', (q) => q.oldestAgeSeconds);
   queueGauge('erpfront_order_dead_letters', 'Orders the ERP refused, waiting for a person.', (q) => q.deadLetters);
 
-  const reconciliationRuns = new Counter({
-    name: 'erpfront_reconciliation_runs_total',
-    help: "Reconciliation runs (erpfront's orders compared with the ERP's), by outcome: completed, failed.",
-    labelNames: ['outcome'] as const,
-    registers: [registry],
-  });
-  const reconciliationDuration = new Histogram({
-    name: 'erpfront_reconciliation_run_duration_seconds',
-    help: 'Duration of reconciliation runs.',
-    buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 900],
-    registers: [registry],
-  });
-  const findingsOpened = new Counter({
-    name: 'erpfront_reconciliation_findings_total',
-    help: 'Reconciliation findings opened (drift between erpfront and the ERP first seen), by kind.',
-    labelNames: ['kind'] as const,
-    registers: [registry],
-  });
-  const requeued = new Counter({
-    name: 'erpfront_reconciliation_requeued_total',
-    help: 'Orders the ERP no longer held, queued again by reconciliation.',
-    registers: [registry],
-  });
-  let readReconciliation: (() => Promise<{ open: Record<string, number>; lastRunAt: number | null }>) | null = null;
-  let reconciliationReading: Promise<{ open: Record<string, number>; lastRunAt: number | null } | null> | null = null;
-  // One read of the findings per scrape serves both gauges; a store that does not answer reads as nothing.
-  const readFindings = async () => {
-    reconciliationReading ??= (readReconciliation ? readReconciliation().catch(() => null) : Promise.resolve(null)).finally(() =>
-      setTimeout(() => (reconciliationReading = null), 0),
-    );
-    return reconciliationReading;
-  };
-  new Gauge({
-    name: 'erpfront_reconciliation_findings_open',
-    help: 'Reconciliation findings open now, by kind: MISSING_IN_ERP, LINES_DIFFER, TOTAL_DIFFERS, DUPLICATE_IN_ERP.',
-    labelNames: ['kind'] as const,
-    registers: [registry],
-    async collect() {
-      const read = await readFindings();
-      if (read) for (const [kind, count] of Object.entries(read.open)) this.set({ kind }, count);
-    },
-  });
-  new Gauge({
-    name: 'erpfront_reconciliation_last_run_timestamp_seconds',
-    help: 'When the last reconciliation run ended (Unix time); 0 before the first.',
-    registers: [registry],
-    async collect() {
-      const read = await readFindings();
-      this.set(read?.lastRunAt ? read.lastRunAt / 1000 : 0);
-    },
-  });
+  const reconciliation = reconciliationMetrics(registry);
 
-  const changeEvents = new Counter({
-    name: 'erpfront_change_events_total',
-    help: 'ERP change events, by source (push: webhooks, poll: the polling job), type and outcome: applied, duplicate, refused, failed.',
-    labelNames: ['source', 'type', 'outcome'] as const,
-    registers: [registry],
-  });
-  let readChangeFeed: (() => Promise<ChangeFeedReading>) | null = null;
-  let changeFeedReading: Promise<ChangeFeedReading | null> | null = null;
-  // One read of the shared store per scrape serves both gauges (prom-client starts every collect
-  // in one turn, before any read can settle); a store that does not answer reads as nothing.
-  const readFeed = async () => {
-    changeFeedReading ??= (readChangeFeed ? readChangeFeed().catch(() => null) : Promise.resolve(null)).finally(() => (changeFeedReading = null));
-    return changeFeedReading;
-  };
-  new Gauge({
-    name: 'erpfront_change_feed_lag_seconds',
-    help: 'How far behind the ERP erpfront may be, by source: poll: since the start of the last poll that read every change; push: how late the newest webhook change arrived.',
-    labelNames: ['source'] as const,
-    registers: [registry],
-    async collect() {
-      this.reset();
-      const read = await readFeed();
-      if (read?.source && read.lagSeconds !== null) this.set({ source: read.source }, read.lagSeconds);
-    },
-  });
-  new Gauge({
-    name: 'erpfront_change_feed_last_event_timestamp_seconds',
-    help: 'When erpfront last applied an ERP change (Unix time); 0 before the first.',
-    registers: [registry],
-    async collect() {
-      const read = await readFeed();
-      this.set(read?.lastEventAt ? read.lastEventAt / 1000 : 0);
-    },
-  });
+  const changeFeed = changeFeedMetrics(registry);
 
   const observePriceSheet = priceSheetGauges(registry);
 
   return {
     contentType: registry.contentType,
     observePriceSheet,
-    changeEvent: (source, type, outcome, count = 1) => changeEvents.inc({ source, type, outcome }, count),
-    observeChangeFeed(read) {
-      readChangeFeed = read;
-    },
-    reconciliationRun(outcome, seconds) {
-      reconciliationRuns.inc({ outcome });
-      reconciliationDuration.observe(seconds);
-    },
-    findingOpened: (kind) => findingsOpened.inc({ kind }),
-    ordersRequeued: (count) => requeued.inc(count),
-    observeReconciliation(read) {
-      readReconciliation = read;
-    },
+    ...changeFeed,
+    ...reconciliation,
     budgetWait: (priority, seconds) => budgetWait.observe({ priority }, seconds),
     breakerState(state) {
       breaker.set(state === 'closed' ? 0 : state === 'half_open' ? 1 : 2);
@@ -286,40 +195,5 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
       operationCost.observe({ operation, cost: 'actual' }, actual);
     },
     render: () => registry.metrics(),
-  };
-}
-
-/** The price sheet's gauges, from one reading per scrape; 0 while none is registered or it fails. */
-function priceSheetGauges(registry: Registry): (read: () => Promise<PriceSheetReading>) => void {
-  let read: (() => Promise<PriceSheetReading>) | null = null;
-  let reading: Promise<PriceSheetReading | null> | null = null;
-  const current = () => {
-    reading ??= (read ? read().catch(() => null) : Promise.resolve(null)).finally(() => setTimeout(() => (reading = null), 0));
-    return reading;
-  };
-  const gauge = (name: string, help: string, pick: (r: PriceSheetReading) => number) =>
-    new Gauge({
-      name,
-      help,
-      registers: [registry],
-      async collect() {
-        const r = await current();
-        this.set(r ? pick(r) : 0);
-      },
-    });
-  gauge(
-    'erpfront_price_sheet_age_seconds',
-    'Age of the oldest price the price sheet holds for active customers (0 while it holds none).',
-    (r) => r.ageSeconds ?? 0,
-  );
-  gauge(
-    'erpfront_price_sheet_coverage_ratio',
-    'Share of (active customer, item) pairs the price sheet can price while the ERP is down.',
-    (r) => r.coverageRatio,
-  );
-  gauge('erpfront_price_sheet_customers', 'Active customers whose prices the price sheet keeps.', (r) => r.customers);
-  gauge('erpfront_price_sheet_items', 'Items of the catalog the price sheet walks.', (r) => r.items);
-  return (reader) => {
-    read = reader;
   };
 }

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { webhookSecrets } from '../../config/env.ts';
+import { webhookSecrets } from '../../config/cross-variable-rules.ts';
 import type { Feature } from '../feature.ts';
 import { createChangeApplier } from './change-applier.ts';
 import { eventsRoute } from './events-route.ts';

@@ -29,6 +29,7 @@ import { priceKeyId } from '../../services/erp-reader.ts';
 import type { Held, ReadThroughCache } from '../../services/read-through-cache.ts';
 import { batchCoverage, fitScopes, sheetScopes, type BatchCoverage, type SheetCustomer, type SheetScope } from './sheet-scope.ts';
 import { SHEET_STATUS, type SheetSummary } from './sheet-status.ts';
+import { ActivityRecorder } from './activity-recorder.ts';
 
 export interface PriceSheetPace {
   /** Time between ticks, in ms. */
@@ -62,10 +63,6 @@ export interface PriceSheetOptions {
   maxEntries: number | null;
 }
 
-/** How often a customer seen again and again has its activity stored (it counts in days). */
-const TOUCH_EVERY_MS = 60_000;
-/** Customers whose last store this instance remembers, at most (then it forgets them all: each is stored once more). */
-const MAX_STORED_REMEMBERED = 100_000;
 /** The lease's name in the cursor store. */
 const SHEET_LEASE = 'price-sheet';
 /** How often an idle sheet still stores its figures. */
@@ -90,14 +87,12 @@ export class PriceSheet {
   readonly #o: PriceSheetOptions;
   readonly #call: ErpCallOptions;
   readonly #log: Logger;
+  /** Who requests acted for, recorded on every instance. */
+  readonly #activity: ActivityRecorder;
   #pass: Pass | null = null;
   /** Coverage of each batch (by offset) as last walked. */
   readonly #batches = new Map<number, BatchCoverage>();
   readonly #skusByOffset = new Map<number, string[]>();
-  /** Customers seen since the last flush to the activity store. */
-  #seen = new Set<string>();
-  /** When this instance last stored each customer's activity. */
-  #stored = new Map<string, number>();
   #calls = 0;
   /** Until when this instance holds the sheet's lease (as far as it knows). */
   #leaseUntil = 0;
@@ -107,11 +102,12 @@ export class PriceSheet {
     this.#o = options;
     this.#log = options.logger;
     this.#call = { priority: 'background', log: options.logger };
+    this.#activity = new ActivityRecorder(options);
   }
 
   /** Remembers that a request acted for `customerId` (stored at the next tick: no I/O here). */
   seen(customerId: string): void {
-    this.#seen.add(customerId);
+    this.#activity.seen(customerId);
   }
 
   /** Whether a pass is under way on this instance (the bench waits for one to end). */
@@ -130,7 +126,7 @@ export class PriceSheet {
 
   /** One tick: record who was seen; if this instance runs the sheet, walk it on at the pace. */
   async tick(): Promise<undefined> {
-    await this.#flushSeen();
+    await this.#activity.flushSeen();
     if (!(await this.#holdLease())) return undefined;
     // Somebody waits for the ERP on this instance: the sheet leaves the budget to them this tick.
     if (this.#interactiveWaiting()) return undefined;
@@ -160,20 +156,6 @@ export class PriceSheet {
     const held = await this.#o.cursors.lease(SHEET_LEASE, this.#o.instanceId, ttl);
     this.#leaseUntil = held ? now + ttl : 0;
     return held;
-  }
-
-  async #flushSeen(): Promise<void> {
-    if (this.#seen.size === 0) return;
-    const now = this.#o.clock.now();
-    // A customer new to this instance is stored at once; one seen again, at most once a
-    // TOUCH_EVERY_MS: activity counts in days, and a busy storefront otherwise cost a SQLite
-    // commit (a sync to disk, on the event loop) every tick, a stall for every page in flight.
-    const ids = [...this.#seen].filter((id) => !(now - (this.#stored.get(id) ?? -Infinity) < TOUCH_EVERY_MS));
-    this.#seen = new Set();
-    if (ids.length === 0) return;
-    if (this.#stored.size > MAX_STORED_REMEMBERED) this.#stored.clear();
-    for (const id of ids) this.#stored.set(id, now);
-    await this.#o.activity.touch(ids, now);
   }
 
   /** Whether a caller on this instance waits for an ERP permit at a more urgent priority. */

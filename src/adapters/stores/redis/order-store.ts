@@ -15,10 +15,12 @@
  * @module
  */
 import type { Redis } from 'ioredis';
-import type { IdempotencyClaim, LocalOrderStatus, NewOrder, OrderStore, QueueStats, StoredOrder } from '../../../ports/order-store.ts';
-import { ExposureChangedError, IdempotencyClaimLostError, StoreUnavailableError } from '../../../ports/store-error.ts';
+import type { IdempotencyClaim, NewOrder, OrderStore, QueueStats, StoredOrder } from '../../../ports/order-store.ts';
+import { StoreUnavailableError } from '../../../ports/store-error.ts';
 import { fromMicros, toMicros } from '../../../domain/money.ts';
 import type { LuaScript } from './connection.ts';
+import { iso, toOrder, type OrderData } from './order-hash.ts';
+import { guarded } from './order-store-failures.ts';
 import { dueChecksScript, exposureScript, repriceWaitingScript, requeueInDoubtScript } from './order-check-scripts.ts';
 import {
   claimKeyScript,
@@ -41,58 +43,10 @@ export interface RedisOrderStoreOptions {
   base: string;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
-const orNull = (value: string | undefined) => (value === undefined || value === '' ? null : value);
-
-/** The immutable part of an order, kept as one JSON field the scripts never parse. */
-type OrderData = Pick<StoredOrder, 'request' | 'total' | 'currency' | 'placedBy' | 'onBehalf' | 'creditDecision' | 'idempotencyKey'>;
-
-function toOrder(hash: Record<string, string>): StoredOrder | null {
-  if (!hash.id) return null;
-  const data = JSON.parse(hash.data!) as OrderData;
-  // Orders written before reps were marked carry no `onBehalf`.
-  data.onBehalf ??= null;
-  return {
-    id: hash.id,
-    seq: Number(hash.seq),
-    customerId: hash.customerId!,
-    status: hash.status as LocalOrderStatus,
-    ...data,
-    createdAt: hash.createdAt!,
-    updatedAt: hash.updatedAt!,
-    submittedAt: orNull(hash.submittedAt),
-    erpOrderNumber: orNull(hash.erpOrderNumber),
-    attempts: Number(hash.attempts),
-    inDoubt: hash.inDoubt === '1',
-    sentBefore: hash.sentBefore ? Number(hash.sentBefore) : null,
-    nextAttemptAt: Number(hash.nextAttemptAt),
-    lastError: orNull(hash.lastError),
-    rejection: hash.rejection ? JSON.parse(hash.rejection) : null,
-  };
-}
-
 /** Creates the store. Nothing is read or written until the first call. */
 export function createRedisOrderStore(options: RedisOrderStoreOptions): OrderStore {
   const { client, base } = options;
 
-  /** Runs a Redis call; a connection failure becomes `ORDER_STORE_UNAVAILABLE`. */
-  async function guarded<T>(operation: string, call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      if (error instanceof Error && /^(ORDER_EXISTS|ERR|WRONGTYPE)/.test(error.message)) throw error;
-      if (error instanceof Error && error.message.startsWith('EXPOSURE_CHANGED '))
-        throw new ExposureChangedError(error.message.slice('EXPOSURE_CHANGED '.length));
-      if (error instanceof Error && error.message.startsWith('IDEMPOTENCY_CLAIM_LOST ')) {
-        throw new IdempotencyClaimLostError(error.message.slice('IDEMPOTENCY_CLAIM_LOST '.length));
-      }
-      throw new StoreUnavailableError(
-        'ORDER_STORE_UNAVAILABLE',
-        `The order queue (Redis) is unreachable (${operation}). Retry shortly with the same idempotency key: an order that was recorded is then returned, never doubled.`,
-        { cause: error },
-      );
-    }
-  }
   /**
    * Claims (claim id → key) that may be in Redis although their request saw a failure (a claim
    * whose reply was lost, a release that could not reach Redis): released as soon as Redis is

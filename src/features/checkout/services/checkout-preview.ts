@@ -25,7 +25,8 @@ import type { PricedQuote } from '../../../services/buyer-pricing.ts';
 import { atPriority, type RequestScope } from '../../../services/request-scope.ts';
 import { draftOrder } from '../../orders/services/order-draft.ts';
 import { estimateTax, keepTaxRate, lastTaxRate, taxRegion, type KnownTaxRate } from './tax-rates.ts';
-import { creditBlocked, decideOrderCredit, type PlaceOrderDeps } from '../../orders/services/place-order.ts';
+import { creditBlocked, decideOrderCredit } from '../../orders/services/order-credit.ts';
+import type { PlaceOrderDeps } from '../../orders/services/place-order.ts';
 
 /** What a buyer previews: the lines, ship-to and payment of `PlaceOrderInput`. */
 export type CheckoutInput = Pick<OrderInput, 'lines' | 'shipToId' | 'payment' | 'poNumber' | 'requestedDate'>;

@@ -20,7 +20,7 @@ import { onBehalfOf } from '../../../domain/orders/on-behalf.ts';
 import type { UserError } from '../../../domain/orders/order-input.ts';
 import type { Clock } from '../../../ports/clock.ts';
 import type { OrderStore } from '../../../ports/order-store.ts';
-import type { ApprovalCheck, ApprovalNeeded, OrderApprovalGate } from '../../orders/services/place-order.ts';
+import type { ApprovalCheck, ApprovalNeeded, OrderApprovalGate } from '../../orders/services/order-approval.ts';
 import type { CompanyDirectory } from './company-directory.ts';
 
 /** Orders read to sum a buyer's month: enough for any buyer's month of orders through erpfront. */

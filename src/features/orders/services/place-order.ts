@@ -5,27 +5,29 @@
  *
  * @module
  */
-import { decideCredit, type CreditDecision } from '../../../domain/credit/credit-decision.ts';
-import { creditStatus } from '../../../domain/credit/credit-status.ts';
+import type { CreditDecision } from '../../../domain/credit/credit-decision.ts';
 import { utcDate } from '../../../domain/atp/calendar.ts';
-import { validateOrderInput, type OrderInput, type UserError } from '../../../domain/orders/order-input.ts';
+import { validateOrderInput, type OrderInput } from '../../../domain/orders/order-input.ts';
 import { DomainError } from '../../../domain/errors.ts';
-import { onBehalfOf } from '../../../domain/orders/on-behalf.ts';
 import type { Principal } from '../../../domain/principal.ts';
 import type { Clock } from '../../../ports/clock.ts';
-import type { CustomerAccount, ErpConnector, ErpOrderLine, OrderPayment } from '../../../ports/erp-connector.ts';
+import type { ErpConnector } from '../../../ports/erp-connector.ts';
 import type { Metrics } from '../../../ports/metrics.ts';
 import type { OrderStore, StoredOrder } from '../../../ports/order-store.ts';
 import type { Logger } from '../../../ports/logger.ts';
 import type { PaymentGateway } from '../../../ports/payment-gateway.ts';
 import { draftOrder } from './order-draft.ts';
-import { ExposureChangedError, IdempotencyClaimLostError } from '../../../ports/store-error.ts';
-import type { Cached, ReadThroughCache } from '../../../services/read-through-cache.ts';
+import { IdempotencyClaimLostError } from '../../../ports/store-error.ts';
+import type { ReadThroughCache } from '../../../services/read-through-cache.ts';
 import { atPriority, type RequestScope } from '../../../services/request-scope.ts';
 import { inSpan, setDefined, SpanAttributes } from '../../../services/tracing.ts';
-import { newOrderId, payloadHash } from './order-identity.ts';
+import { payloadHash } from './order-identity.ts';
 import type { OrderDispatcher } from './order-dispatcher.ts';
 import type { CreditLanes } from './credit-lanes.ts';
+import { keepClaim, keyInUse } from './idempotency-claim.ts';
+import { openOnce, type OrderApprovalGate } from './order-approval.ts';
+import { decideAndWrite } from './order-credit.ts';
+import { failed, type PlaceOrderResult } from './place-order-result.ts';
 
 export interface OrderPolicy {
   maxLines: number;
@@ -67,44 +69,6 @@ export interface PlaceOrderDeps {
   /** Company approvals (set by the company feature, after this one); absent: no order waits for one. */
   approvals?: OrderApprovalGate;
 }
-
-/** What the approval gate is told of an order about to be written. */
-export interface ApprovalCheck {
-  scope: RequestScope;
-  customerId: string;
-  total: string;
-  currency: string;
-  lines: ReadonlyArray<ErpOrderLine & { category: string | null }>;
-  shipToId: string;
-}
-
-/** An order that needs approval: `open` records its flow, just before the order is written. */
-export interface ApprovalNeeded {
-  open(orderId: string, now: number): Promise<void>;
-}
-
-/**
- * Decides, before an order is written, whether it waits for the company's approvers: `null` when
- * it does not; user errors when it cannot be taken at all (no approver could ever approve it, a
- * ship-to the buyer may not use).
- */
-export interface OrderApprovalGate {
-  check(order: ApprovalCheck): Promise<ApprovalNeeded | { userErrors: UserError[] } | null>;
-}
-
-export interface PlaceOrderResult {
-  order: StoredOrder | null;
-  userErrors: UserError[];
-  creditDecision: CreditDecision | null;
-  /**
-   * When the prices this request priced the order at were read from the ERP (the oldest line's),
-   * and whether any came from erpfront's copy because the ERP did not answer (the price sheet, a
-   * recent read). Absent when this request priced no order (a user error, a repeated key).
-   */
-  pricing?: { asOf: string; stale: boolean };
-}
-
-const failed = (...userErrors: UserError[]): PlaceOrderResult => ({ order: null, userErrors, creditDecision: null });
 
 /** How an order is placed besides its input. */
 export interface PlaceOrderOptions {
@@ -191,29 +155,6 @@ async function place(deps: PlaceOrderDeps, scope: RequestScope, input: OrderInpu
   }
 }
 
-/**
- * Renews this request's claim while it runs. A renewal that fails (the store is briefly away) is
- * simply tried again at the next beat; should the claim be lost meanwhile, the insert refuses to
- * write (`IdempotencyClaimLostError`), so a key never makes two orders.
- */
-function keepClaim(deps: PlaceOrderDeps, key: string, claimId: string): { stop(): void } {
-  const timer = setInterval(
-    () => {
-      deps.store.renewIdempotencyClaim(key, claimId, deps.clock.now()).catch(() => {});
-    },
-    Math.max(100, Math.floor(deps.policy.claimMs / 3)),
-  );
-  (timer as { unref?: () => void }).unref?.();
-  return { stop: () => clearInterval(timer) };
-}
-
-const keyInUse = () =>
-  failed({
-    code: 'IDEMPOTENCY_KEY_IN_USE',
-    message: 'A request with this idempotency key is still being processed; retry in a moment to get its result.',
-    field: ['idempotencyKey'],
-  });
-
 async function prepareAndWrite(
   deps: PlaceOrderDeps,
   principal: Principal,
@@ -276,135 +217,4 @@ async function prepareAndWrite(
     log.info('order queued', { orderId: order.id, status: 'QUEUED', waitedMs: policy.submitWaitMs });
   }
   return { order: settled, userErrors: [], creditDecision: credit, pricing };
-}
-
-/**
- * The approval's flow is opened once, for the first id tried: a credit decision taken again
- * (another order of the customer moved) writes the order under that same id, so no flow is left
- * behind for an id that was never written.
- */
-function openOnce(approval: ApprovalNeeded): ApprovalNeeded & { orderId?: string } {
-  let opened: { id: string; done: Promise<void> } | null = null;
-  return {
-    get orderId() {
-      return opened?.id;
-    },
-    open(orderId, now) {
-      opened ??= { id: orderId, done: approval.open(orderId, now) };
-      return opened.done;
-    },
-  };
-}
-
-/**
- * The credit decision on an order of `totalAmount` as the customer's exposure stands: the ERP's
- * figures plus the orders erpfront accepted that they do not show yet. Reads, never writes; the
- * exposure's version lets the insert hold only while it is unchanged.
- */
-export async function decideOrderCredit(
-  deps: Pick<PlaceOrderDeps, 'store' | 'policy'>,
-  customerId: string,
-  account: Cached<CustomerAccount>,
-  totalAmount: string,
-  payment: OrderPayment,
-): Promise<{ credit: CreditDecision; exposure: { total: string; version: string } | null }> {
-  const { store, policy } = deps;
-  const exposure = payment.method === 'ON_ACCOUNT' ? await store.pendingExposure(customerId, account.asOf) : null;
-  const credit = decideCredit(
-    creditStatus(account.value.credit, account.value.currency, exposure ? [exposure.total] : []),
-    totalAmount,
-    payment,
-    policy.overLimit,
-    policy.creditHoldAllowsCard,
-  );
-  return { credit, exposure };
-}
-
-/** The user error of an order the credit decision blocks. */
-export function creditBlocked(credit: CreditDecision, customerId: string, account: CustomerAccount, totalAmount: string): UserError {
-  const message =
-    credit.reason === 'CREDIT_HOLD'
-      ? `Customer ${customerId} is on credit hold${account.credit.holdReason ? ` (${account.credit.holdReason})` : ''}; pay by card or contact accounts receivable.`
-      : `This order of ${totalAmount} ${account.currency} exceeds customer ${customerId}'s available credit.`;
-  return { code: credit.reason!, message, field: [] };
-}
-
-/** How often a credit decision is taken again when other orders of the customer keep moving. */
-const MAX_CREDIT_ROUNDS = 50;
-
-/**
- * Decides credit on the customer's exposure as it stands and writes the order against that very
- * exposure; `null` when the exposure moved meanwhile (decide again). Orders erpfront accepted but
- * the ERP's figures do not show yet (queued, or submitted after the figures were read) count.
- */
-async function decideAndWrite(
-  deps: PlaceOrderDeps,
-  principal: Principal,
-  customerId: string,
-  account: Cached<CustomerAccount>,
-  draft: {
-    poNumber: string | null;
-    shipToId: string;
-    payment: OrderPayment;
-    lines: ErpOrderLine[];
-    totalAmount: string;
-    input: OrderInput;
-    key: string | null;
-    idempotency: { key: string; claimId: string } | null;
-    approval: (ApprovalNeeded & { orderId?: string }) | null;
-  },
-  round: number,
-): Promise<{ order: StoredOrder; credit: CreditDecision } | PlaceOrderResult | null> {
-  const { store, clock, metrics } = deps;
-  const { credit, exposure } = await decideOrderCredit(deps, customerId, account, draft.totalAmount, draft.payment);
-  if (credit.decision === 'BLOCK') {
-    metrics.orderOutcome('BLOCKED');
-    return { order: null, userErrors: [creditBlocked(credit, customerId, account.value, draft.totalAmount)], creditDecision: credit };
-  }
-  const id = draft.approval?.orderId ?? newOrderId(clock.now());
-  const { input } = draft;
-  // The flow first: an order waiting for approval always has one (a flow left without its order,
-  // by a failed insert, is never listed).
-  await draft.approval?.open(id, clock.now());
-  try {
-    const order = await store.insert(
-      {
-        id,
-        customerId,
-        // Approval comes first; the credit decision is taken again once approved.
-        status: draft.approval ? 'PENDING_APPROVAL' : credit.decision === 'REVIEW' ? 'ON_HOLD' : 'QUEUED',
-        request: {
-          externalRef: id,
-          customerId,
-          poNumber: draft.poNumber,
-          shipToId: draft.shipToId,
-          requestedDate: input.requestedDate ?? null,
-          currency: account.value.currency,
-          payment: draft.payment,
-          notes: input.notes?.trim() || null,
-          lines: draft.lines,
-        },
-        total: draft.totalAmount,
-        currency: account.value.currency,
-        placedBy: principal.subject,
-        // A sales rep's order for their customer says so, in the order itself (the audit trail).
-        onBehalf: onBehalfOf(principal, customerId),
-        creditDecision: credit,
-        idempotencyKey: draft.key,
-      },
-      { now: clock.now(), ...(draft.idempotency ? { idempotency: draft.idempotency } : {}), ...(exposure ? { exposureVersion: exposure.version } : {}) },
-    );
-    return { order, credit };
-  } catch (error) {
-    if (error instanceof ExposureChangedError) {
-      if (round < MAX_CREDIT_ROUNDS) return null;
-      // Dozens of this customer's orders at the same instant: a retry with the same key gets there.
-      return failed({
-        code: 'CREDIT_CHECK_BUSY',
-        message: `Customer ${customerId}'s orders kept changing while this one was being decided; retry with the same idempotency key.`,
-        field: [],
-      });
-    }
-    throw error;
-  }
 }
