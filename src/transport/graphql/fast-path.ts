@@ -29,6 +29,7 @@ import { shown, throttled, type CostExtension, type CostThrottle, type ThrottleS
 import type { GraphQLAnswer } from './answer.ts';
 import { writeJson } from './json-executor/json-executor.ts';
 import { planJson, type JsonPlan } from './json-executor/json-plan.ts';
+import { PreparedRequests, type Prepared } from './prepared-requests.ts';
 import { keepAnswer, type ResponseCacheSlot } from './response-cache/cached-answer.ts';
 import { planResponse, type ResponsePlan } from './response-cache/plan.ts';
 
@@ -41,18 +42,7 @@ interface Learned {
   operationName: string | null;
   plan: ResponsePlan | null;
   source: DocumentSource;
-  /** Its number, in the keys of the costs kept. */
-  id: number;
 }
-
-/**
- * Costs kept by operation and variables (their JSON): a cost depends on nothing else, and a
- * storefront sends the same few pages again and again (walking the document for it was 3% of a
- * warm page). Bounded by the keys' size, then forgotten all at once; variables larger than a
- * page's are not kept.
- */
-const MAX_COST_KEYS_CHARS = 4 * 1024 * 1024;
-const MAX_COST_KEY_CHARS = 8 * 1024;
 
 export interface FastPathOptions {
   schema: GraphQLSchema;
@@ -62,6 +52,17 @@ export interface FastPathOptions {
   metrics?: Pick<Metrics, 'operationCost' | 'graphqlDocument'>;
   /** Most operations kept (each a compiled function). */
   maxOperations?: number;
+}
+
+/** A request's JSON body: its text, and its value parsed when first asked. */
+export interface RequestBody {
+  text: string;
+  parsed(): unknown;
+}
+
+/** The principal's roles, sorted and joined: part of the keys of what is learned and prepared. */
+function rolesOf(principal: GraphQLContext['principal']): string {
+  return [...principal.roles].sort().join(',');
 }
 
 /** The parameters of a JSON body the fast path takes: a query by text or by registered id, nothing else. */
@@ -82,36 +83,37 @@ function callerKind(context: GraphQLContext): string {
 export class FastPath {
   readonly #o: FastPathOptions;
   readonly #learned = new Map<string, Learned>();
-  readonly #costs = new Map<string, QueryCost>();
-  #costKeysChars = 0;
+  readonly #prepared = new PreparedRequests<Learned>();
 
   constructor(options: FastPathOptions) {
     this.#o = options;
   }
 
-  static #key(roles: Iterable<string>, params: Params): string | null {
+  static #key(roles: string, params: Params): string | null {
     const by = typeof params.query === 'string' ? `q:${params.query}` : typeof params.documentId === 'string' ? `id:${params.documentId}` : null;
-    return by === null ? null : `${[...roles].sort().join(',')}\u0001${params.operationName ?? ''}\u0001${by}`;
+    return by === null ? null : `${roles}\u0001${params.operationName ?? ''}\u0001${by}`;
   }
 
-  /** The cost of `learned` for `variables`, computed once per distinct variables. */
-  #cost(learned: Learned, operationName: string | null | undefined, variables: Record<string, unknown> | undefined): QueryCost {
-    const key = `${learned.id}\u0001${JSON.stringify(variables ?? null)}`;
-    let cost = this.#costs.get(key);
-    if (cost === undefined) {
-      cost = queryCost(this.#o.schema, learned.document, { operationName, variables });
-      if (key.length > MAX_COST_KEY_CHARS) return cost;
-      // Shared by every request sending these variables: nothing may change it.
-      Object.freeze(cost.erpReads);
-      Object.freeze(cost);
-      if (this.#costKeysChars + key.length > MAX_COST_KEYS_CHARS) {
-        this.#costs.clear();
-        this.#costKeysChars = 0;
-      }
-      this.#costs.set(key, cost);
-      this.#costKeysChars += key.length;
-    }
-    return cost;
+  /**
+   * What `body` asks for, prepared once per text (prepared-requests.ts); `null` when it is not a
+   * learned operation sent in a plain shape with finite variables (the engine judges it then).
+   */
+  #prepare(roles: string, body: RequestBody): Prepared<Learned> | null {
+    const key = PreparedRequests.key(roles, body.text);
+    const known = this.#prepared.get(key);
+    if (known) return known;
+    const params = body.parsed() as Params;
+    // Only the plain shapes the engine learned from; anything else (APQ, both a query and an id) is the engine's to judge.
+    if (params === null || typeof params !== 'object' || Array.isArray(params)) return null;
+    for (const name in params) if (!PARAMS.has(name)) return null;
+    if (params.query !== undefined && params.documentId !== undefined) return null;
+    const learnedKey = FastPath.#key(roles, params);
+    const learned = learnedKey === null ? undefined : this.#learned.get(learnedKey);
+    if (!learned) return null;
+    const variables = params.variables ?? undefined;
+    if (variables !== undefined && (typeof variables !== 'object' || findNonFinite(variables) !== null)) return null;
+    const cost = queryCost(this.#o.schema, learned.document, { operationName: params.operationName, variables });
+    return this.#prepared.prepare(key, this.#o.schema, learned, learned.json, variables, cost);
   }
 
   /** The engine plugin that learns each query it ran without an error (last before execution). */
@@ -121,7 +123,7 @@ export class FastPath {
         const context = args.contextValue;
         const params = context.params;
         if (!params || !context.principal) return;
-        const key = FastPath.#key(context.principal.roles, params);
+        const key = FastPath.#key(rolesOf(context.principal), params);
         if (key === null || this.#learned.has(key)) return;
         const operation = getOperationAST(args.document, args.operationName);
         if (operation?.operation !== 'query') return;
@@ -138,7 +140,6 @@ export class FastPath {
               operationName: operation.name?.value ?? null,
               plan: planResponse(args.document, args.operationName),
               source: typeof params.query === 'string' ? 'text' : 'trusted',
-              id: this.#learned.size,
             });
           },
         };
@@ -147,27 +148,19 @@ export class FastPath {
   }
 
   /**
-   * Answers the request whose parsed JSON body is `params`, or `null` for the engine to answer it.
-   * `headers`: the answer's (its media type, and what else the route sends with every answer);
-   * `slot`: where the response cache keeps the answer, if it may.
+   * Answers the request of JSON body `body`, or `null` for the engine to answer it. `headers`: the
+   * answer's (its media type, and what else the route sends with every answer); `slot`: where the
+   * response cache keeps the answer, if it may.
    */
   async run(
-    body: unknown,
+    body: RequestBody,
     context: GraphQLContext,
     headers: Readonly<Record<string, string>>,
     slot: ResponseCacheSlot | undefined,
   ): Promise<GraphQLAnswer | null> {
-    const params = body as Params;
-    // Only the plain shapes the engine learned from; anything else (APQ, both a query and an id) is the engine's to judge.
-    if (params === null || typeof params !== 'object' || Array.isArray(params)) return null;
-    for (const name in params) if (!PARAMS.has(name)) return null;
-    if (params.query !== undefined && params.documentId !== undefined) return null;
-    const key = FastPath.#key(context.principal.roles, params);
-    const learned = key === null ? undefined : this.#learned.get(key);
-    if (!learned) return null;
-    const variables = params.variables ?? undefined;
-    if (variables !== undefined && (typeof variables !== 'object' || findNonFinite(variables) !== null)) return null;
-    const cost = this.#cost(learned, params.operationName, variables);
+    const prepared = this.#prepare(rolesOf(context.principal), body);
+    if (prepared === null) return null;
+    const { operation: learned, variables, cost, coerced } = prepared;
     const { limits, throttle } = this.#o;
     if (limits && (cost.skus > limits.maxSkusPerRequest || cost.requested > limits.maxQueryCost)) return null;
 
@@ -180,7 +173,7 @@ export class FastPath {
       }
       // The JSON executor writes the answer's text as it resolves; an answer the response cache
       // keeps is built as a result object, which the cache splits into its kept and live parts.
-      const written = learned.json && !slot ? writeJson(this.#o.schema, learned.json, context, variables) : null;
+      const written = learned.json && coerced && !slot ? writeJson(learned.json, context, coerced) : null;
       const json = isPromise(written) ? await written : written;
       let data: Record<string, unknown> | null = null;
       if (json === null) {

@@ -123,8 +123,7 @@ export class GraphQLRequests {
     const outcome = responseCache && context.customerId !== null ? await responseCache.lookup({ context, body: body.text, headers }) : null;
     if (outcome && 'answer' in outcome) return outcome.answer;
     if (outcome) context.responseCache = outcome.slot;
-    const parsed = fastPath ? body.parsed() : undefined;
-    return fastPath && parsed !== undefined ? fastPath.run(parsed, context, headers, context.responseCache) : null;
+    return fastPath ? fastPath.run(body, context, headers, context.responseCache) : null;
   }
 }
 

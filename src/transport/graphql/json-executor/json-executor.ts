@@ -17,8 +17,7 @@
  *
  * @module
  */
-import { getArgumentValues, getVariableValues, type VariableValues } from 'graphql';
-import type { GraphQLSchema } from 'graphql';
+import { getArgumentValues, type VariableValues } from 'graphql';
 import { isPromise, type MaybePromise } from '../../../services/maybe-promise.ts';
 import type { FieldPlan, JsonPlan, ObjectPlan, OutputPlan } from './json-plan.ts';
 
@@ -31,18 +30,12 @@ const swallow = () => {};
 const kept = new WeakMap<object, Map<ObjectPlan, string>>();
 
 /**
- * Writes `plan`'s `data` for `variables` (as the request sent them) with `context`: the JSON
- * text, or `null` when the engine should answer (see the module's note).
+ * Writes `plan`'s `data` for `variables` (coerced for the plan's operation, e.g. by graphql's
+ * `getVariableValues`) with `context`: the JSON text, or `null` when the engine should answer
+ * (see the module's note).
  */
-export function writeJson(
-  schema: GraphQLSchema,
-  plan: JsonPlan,
-  context: unknown,
-  variables: Record<string, unknown> | undefined,
-): MaybePromise<string | null> {
-  const coerced = getVariableValues(schema, plan.operation.variableDefinitions ?? [], variables ?? {});
-  if (coerced.errors) return null;
-  const run = new JsonRun(plan, context, coerced.variableValues);
+export function writeJson(plan: JsonPlan, context: unknown, variables: VariableValues): MaybePromise<string | null> {
+  const run = new JsonRun(plan, context, variables);
   try {
     const text = run.object(plan.root, undefined);
     return isPromise(text) ? text.then(undefined, bailed) : text;
