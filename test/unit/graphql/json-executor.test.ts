@@ -3,7 +3,7 @@
  * it plans; it leaves every other shape, and every answer with an error, to the engine (`null`);
  * and the text it keeps for a frozen answer never outlives what the answer shows.
  */
-import { execute, parse, type DocumentNode, type ExecutionResult } from 'graphql';
+import { execute, GraphQLScalarType, parse, type DocumentNode, type ExecutionResult } from 'graphql';
 import { createSchema } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
 import { deepFreeze } from '../../../src/domain/deep-freeze.ts';
@@ -177,6 +177,48 @@ describe('JSON executor', () => {
     expect((await both(query)).written).toContain('"8.00"}]');
     inner.amount = '7.50';
     expect((await both(query)).written).toContain('"7.50"}]');
+  });
+
+  it('rewrites an object whose fields changed (an item renamed, a new quote), and only then', async () => {
+    const named = item('A4');
+    const items = new Map([['A4', named]]);
+    let serialized = 0;
+    const counting = createSchema({
+      typeDefs: /* GraphQL */ `
+        scalar Code
+        type Quote { amount: String! }
+        type Item { sku: ID! name: String code: Code price: Quote }
+        type Query { items(skus: [ID!]!): [Item] }
+      `,
+      resolvers: {
+        Code: new GraphQLScalarType({ name: 'Code', serialize: (value) => (serialized++, String(value)) }),
+        Query: { items: (_: unknown, args: { skus: string[] }) => args.skus.map((sku) => items.get(sku)) },
+        Item: { code: (source: { sku: string }) => source.sku.toLowerCase(), price: (source: { sku: string }) => state.quotes.get(source.sku) },
+      },
+    });
+    state.quotes.set('A4', quote('1.00'));
+    const document = parse('{ items(skus: ["A4"]) { sku name code price { amount } } }');
+    const plan = planJson(counting, document)!;
+    const page = async () => {
+      const written = await writeJson(plan, {}, { sources: {}, coerced: {} });
+      expect(written).toBe(JSON.stringify(((await execute({ schema: counting, document })) as ExecutionResult).data));
+      return written;
+    };
+    await page();
+    const first = serialized;
+    expect(await page()).toContain('"1.00"');
+    // The reference run serialized the code once; the executor wrote the item from what it kept.
+    expect(serialized - first).toBe(1);
+    named.name = 'renamed';
+    expect(await page()).toContain('"renamed"');
+    state.quotes.set('A4', quote('2.00'));
+    expect(await page()).toContain('"2.00"');
+    // A quote that is not frozen may change in place: the item is written anew every time.
+    const open = quote('3.00', false);
+    state.quotes.set('A4', open);
+    expect(await page()).toContain('"3.00"');
+    open.amount = '3.50';
+    expect(await page()).toContain('"3.50"');
   });
 
   it('writes a frozen answer once while it lives, whichever page shows it', async () => {

@@ -29,6 +29,24 @@ const swallow = () => {};
 /** JSON kept per frozen object, by the plan of the subtree written from it. */
 const kept = new WeakMap<object, Map<ObjectPlan, string>>();
 
+/** The text a shallow object (see `#shallowObject`) was last written as, with its fields' values then. */
+const lastWritten = new WeakMap<object, Map<ObjectPlan, { values: unknown[]; text: string }>>();
+
+function sameValues(a: unknown[], b: unknown[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Whether `value`'s text is the same whenever the same value is met again: a primitive leaf (its
+ * serializer is a pure function), nothing, or an object whose text was kept (frozen all through).
+ */
+function writtenOnce(plan: OutputPlan, value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  if (plan.kind === 'leaf') return typeof value !== 'object' && typeof value !== 'function';
+  return plan.kind === 'object' && typeof value === 'object' && kept.get(value)?.has(plan) === true;
+}
+
 /**
  * Writes `plan`'s `data` for `variables` (coerced for the plan's operation, e.g. by graphql's
  * `getVariableValues`) with `context`: the JSON text, or `null` when the engine should answer
@@ -81,8 +99,31 @@ class JsonRun {
   }
 
   object(plan: ObjectPlan, source: unknown): MaybePromise<string> {
-    if (plan.pure && typeof source === 'object' && source !== null && Object.isFrozen(source)) return this.#keptObject(plan, source);
+    if (typeof source === 'object' && source !== null) {
+      if (plan.pure && Object.isFrozen(source)) return this.#keptObject(plan, source);
+      if (plan.shallow) return this.#shallowObject(plan, source);
+    }
     return this.#writeObject(plan, source, null);
+  }
+
+  /**
+   * An object whose fields are leaves or kept answers (a product: its SKU and name, its price and
+   * availability): its fields are read (resolvers run) every time, and when they are the very
+   * values its text was last written from, that text is the answer.
+   */
+  #shallowObject(plan: ObjectPlan, source: object): MaybePromise<string> {
+    const { fields } = plan;
+    const values = this.#readAll(plan, source);
+    if (values.some(isPromise)) return this.#writeValues(plan, values, null);
+    let byPlan = lastWritten.get(source);
+    const last = byPlan?.get(plan);
+    if (last !== undefined && sameValues(last.values, values)) return last.text;
+    const text = this.#writeValues(plan, values, null) as string;
+    if (values.every((value, i) => writtenOnce(fields[i]!.type, value))) {
+      if (byPlan === undefined) lastWritten.set(source, (byPlan = new Map()));
+      byPlan.set(plan, { values, text: flattened(text) });
+    }
+    return text;
   }
 
   /** A pure subtree from a frozen object: written once, then the kept text. */
@@ -103,19 +144,38 @@ class JsonRun {
   /** `frozen`: when given, told whether every object read was frozen (a pure subtree's check). */
   #writeObject(plan: ObjectPlan, source: unknown, frozen: { all: boolean } | null): MaybePromise<string> {
     if (frozen && !Object.isFrozen(source)) frozen.all = false;
+    return this.#writeValues(plan, this.#readAll(plan, source), frozen);
+  }
+
+  /** The values of `plan`'s fields on `source`, in order (resolvers run, as the engine runs them). */
+  #readAll(plan: ObjectPlan, source: unknown): unknown[] {
+    const { fields } = plan;
+    const values: unknown[] = new Array(fields.length);
+    try {
+      for (let i = 0; i < fields.length; i++) values[i] = this.#read(plan, fields[i]!, source);
+    } catch (error) {
+      // Promises already started are not awaited: their rejections must not go unhandled.
+      for (const value of values) if (isPromise(value)) value.then(undefined, swallow);
+      throw error;
+    }
+    return values;
+  }
+
+  /** An object's text from its fields' values, read already (see {@link #read}). */
+  #writeValues(plan: ObjectPlan, values: unknown[], frozen: { all: boolean } | null): MaybePromise<string> {
     const { fields } = plan;
     let text = '{';
     let parts: Array<MaybePromise<string>> | null = null;
     try {
       for (let i = 0; i < fields.length; i++) {
         const field = fields[i]!;
-        const value = this.#field(plan, field, source, frozen);
+        const value = this.#settle(field, values[i], frozen);
         const head = i === 0 ? field.key : `,${field.key}`;
         if (parts === null && typeof value === 'string') text += head + value;
         else (parts ??= [text]).push(head, value);
       }
     } catch (error) {
-      // Promises already started are not awaited: their rejections must not go unhandled.
+      for (const value of values) if (isPromise(value)) value.then(undefined, swallow);
       if (parts) for (const part of parts) if (isPromise(part)) part.then(undefined, swallow);
       throw error;
     }
@@ -124,15 +184,18 @@ class JsonRun {
     return Promise.all(parts).then((done) => done.join(''));
   }
 
-  #field(parent: ObjectPlan, field: FieldPlan, source: unknown, frozen: { all: boolean } | null): MaybePromise<string> {
-    if (field.def === null) return JSON.stringify(parent.typeName);
-    let value: unknown;
-    if (field.resolve) value = field.resolve(source, this.#argsOf(field), this.#context, undefined as never);
-    else {
-      value = (source as Record<string, unknown>)[field.name];
-      // graphql-js calls a method it finds there; the engine does that.
-      if (typeof value === 'function') throw BAIL;
-    }
+  /** A field's value as the engine gets it: its resolver's answer, or the parent's property. */
+  #read(parent: ObjectPlan, field: FieldPlan, source: unknown): unknown {
+    if (field.def === null) return parent.typeName;
+    if (field.resolve) return field.resolve(source, this.#argsOf(field), this.#context, undefined as never);
+    const value = (source as Record<string, unknown>)[field.name];
+    // graphql-js calls a method it finds there; the engine does that.
+    if (typeof value === 'function') throw BAIL;
+    return value;
+  }
+
+  /** A field's value written, now or once it is ready. */
+  #settle(field: FieldPlan, value: unknown, frozen: { all: boolean } | null): MaybePromise<string> {
     return isPromise(value) ? value.then((ready) => this.#value(field.type, ready, frozen)) : this.#value(field.type, value, frozen);
   }
 

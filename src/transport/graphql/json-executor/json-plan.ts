@@ -57,6 +57,11 @@ export interface ObjectPlan {
   fields: FieldPlan[];
   /** Every field below reads a property of its parent: the JSON depends on the object alone. */
   pure: boolean;
+  /**
+   * Every field is a leaf, `__typename` or a pure object (read by a resolver or not): the JSON
+   * depends on the fields' values alone, compared by identity (see the executor's `#shallowObject`).
+   */
+  shallow: boolean;
 }
 
 export interface FieldPlan {
@@ -125,7 +130,8 @@ function objectPlan(type: GraphQLObjectType, selectionSet: SelectionSetNode, non
     if (def.resolve || (output.kind !== 'leaf' && !subtreePure(output))) pure = false;
     fields.push(field({ key, name, def, node: selection, resolve: def.resolve ?? null, hasArgs: (selection.arguments?.length ?? 0) > 0, type: output }, all));
   }
-  return { kind: 'object', nonNull, typeName: type.name, fields, pure };
+  const shallow = fields.every((f) => f.type.kind === 'leaf' || (f.type.kind === 'object' && f.type.pure));
+  return { kind: 'object', nonNull, typeName: type.name, fields, pure, shallow };
 }
 
 function field(plan: Omit<FieldPlan, 'index'>, all: FieldPlan[]): FieldPlan {
