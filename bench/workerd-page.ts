@@ -100,7 +100,7 @@ export function formatWorkerdPage(page: Awaited<ReturnType<typeof benchWorkerdPa
       (s) => `| ${names[s]} | ${fmt(r[s].rps)} | ${fmt(r[s].p50, 1)} | ${fmt(r[s].p99, 1)} | ${r[s].errors} | ${(r[s].rps / r.node.rps).toFixed(2)} |`,
     ),
     `workerd / Node: ${(r.workerd.rps / r.node.rps).toFixed(2)}× req/s, p99 ${fmt(r.workerd.p99, 1)} ms vs ${fmt(r.node.p99, 1)} ms (reported, no target)`,
-    'on workerd: no graphql-jit (workerd forbids code generation from strings), no gzip (Cloudflare compresses at the edge;',
+    'on workerd: no graphql-jit (workerd forbids code generation from strings: repeated pages run on the JSON executor), no gzip (Cloudflare compresses at the edge;',
     'the load generator asks for none, so Node sends none either), CACHE_MAX_MB 32 (wrangler.toml); a local workerd, not the edge',
   ];
   return lines.join('\n');

@@ -1,8 +1,11 @@
 /**
  * The fast path for operations the engine has already run (README "Speed"): a query sent again as
- * the same text (or the same registered document id) is run by its graphql-jit compilation, kept
- * from its first run, without the engine's per-request machinery (web Request and Response,
- * envelop's hooks, parse and validation cache look-ups, a second walk to serialize).
+ * the same text (or the same registered document id) is run by the JSON executor, which writes the
+ * answer's text as it resolves (json-executor/), or where that does not plan the operation by its
+ * graphql-jit compilation, both kept from its first run, without the engine's per-request
+ * machinery (web Request and Response, envelop's hooks, parse and validation cache look-ups, a
+ * second walk to serialize). On Workers, where code may not be generated, only the JSON executor
+ * runs.
  *
  * What the engine checks once per document (tokens, shape limits, validation, introspection,
  * trusted documents) held when it learned the document, for the same text and the same kind of
@@ -36,7 +39,8 @@ import { planResponse, type ResponsePlan } from './response-cache/plan.ts';
 /** A learned operation: its document, its compilation, and what the response cache may keep of it. */
 interface Learned {
   document: DocumentNode;
-  compiled: CompiledQuery;
+  /** Its graphql-jit compilation; `null` where code may not be generated (Workers). */
+  compiled: CompiledQuery | null;
   /** Its plan for the JSON executor, when that runs it (json-executor.ts); else graphql-jit's compilation does. */
   json: JsonPlan | null;
   operationName: string | null;
@@ -50,6 +54,12 @@ export interface FastPathOptions {
   limits: { maxSkusPerRequest: number; maxQueryCost: number } | false;
   throttle?: CostThrottle;
   metrics?: Pick<Metrics, 'operationCost' | 'graphqlDocument'>;
+  /**
+   * Whether graphql-jit may compile operations (default true). Off where code generation from
+   * strings is forbidden (Workers): there only the JSON executor runs what it plans, and the
+   * engine everything else.
+   */
+  compile?: boolean;
   /** Most operations kept (each a compiled function). */
   maxOperations?: number;
 }
@@ -131,12 +141,14 @@ export class FastPath {
           onExecuteDone: ({ result }) => {
             // A single result without an error (a stream has no `data` of its own).
             if (Symbol.asyncIterator in result || result.errors || this.#learned.size >= (this.#o.maxOperations ?? 1000)) return;
-            const compiled = compileQuery(this.#o.schema, args.document, args.operationName ?? undefined);
-            if (!isCompiledQuery(compiled)) return;
+            const jit = this.#o.compile === false ? null : compileQuery(this.#o.schema, args.document, args.operationName ?? undefined);
+            const compiled = jit && isCompiledQuery(jit) ? jit : null;
+            const json = planJson(this.#o.schema, args.document, args.operationName);
+            if (compiled === null && json === null) return;
             this.#learned.set(key, {
               document: args.document,
               compiled,
-              json: planJson(this.#o.schema, args.document, args.operationName),
+              json,
               operationName: operation.name?.value ?? null,
               plan: planResponse(args.document, args.operationName),
               source: typeof params.query === 'string' ? 'text' : 'trusted',
@@ -176,8 +188,12 @@ export class FastPath {
       const written = learned.json && coerced && !slot ? writeJson(learned.json, context, coerced) : null;
       const json = isPromise(written) ? await written : written;
       let data: Record<string, unknown> | null = null;
+      if (json === null && learned.compiled === null) {
+        if (throttle) await throttle.refund(context.principal, cost.requested);
+        return null;
+      }
       if (json === null) {
-        const run = learned.compiled.query(undefined, context, variables);
+        const run = learned.compiled!.query(undefined, context, variables);
         const result = (isPromise(run as Promise<ExecutionResult>) ? await run : run) as ExecutionResult;
         if (result.errors || !result.data) {
           if (throttle) await throttle.refund(context.principal, cost.requested);

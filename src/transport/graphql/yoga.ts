@@ -130,16 +130,14 @@ export function createGraphQLEngine(options: GraphQLEngineOptions) {
           rules: options.introspection === false ? [NoSchemaIntrospectionCustomRule] : [],
         });
   const limits = options.limits ?? false;
-  // Queries run again by their compilation, where code may be generated (not on Workers).
-  const fastPath =
-    options.jit === false
-      ? null
-      : new FastPath({
-          schema,
-          limits: limits && { maxSkusPerRequest: limits.maxSkusPerRequest, maxQueryCost: limits.maxQueryCost },
-          throttle: options.throttle,
-          metrics: options.metrics,
-        });
+  // Queries run again by the JSON executor or their compilation (only where code may be generated: not on Workers).
+  const fastPath = new FastPath({
+    schema,
+    limits: limits && { maxSkusPerRequest: limits.maxSkusPerRequest, maxQueryCost: limits.maxQueryCost },
+    throttle: options.throttle,
+    metrics: options.metrics,
+    compile: options.jit !== false,
+  });
   const yoga = createYoga<GraphQLServerContext>({
     schema,
     // GraphQL-over-HTTP's name for a registered document's id (useTrustedDocuments).
