@@ -232,5 +232,14 @@ describe('JSON executor', () => {
     await both(query);
     // graphql-js (the reference run beside it) reads it twice a page; the executor read it once, ever.
     expect(reads - afterFirst).toBe(2);
+
+    // A flood of shapes showing the same answer: it keeps at most 8 texts, then starts over.
+    const shapes = Array.from({ length: 9 }, (_, i) => `{ items(skus: ["A3"]) { price { a${i}: amount } } }`);
+    for (const shape of shapes) await both(shape);
+    const beforeAgain = reads;
+    await both(shapes[8]!);
+    expect(reads - beforeAgain).toBe(1); // the reference run's read: the newest shape's text is kept
+    await both(shapes[0]!);
+    expect(reads - beforeAgain).toBe(3); // the oldest was let go: written again
   });
 });

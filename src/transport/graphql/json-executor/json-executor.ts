@@ -32,6 +32,20 @@ const kept = new WeakMap<object, Map<ObjectPlan, string>>();
 /** The text a shallow object (see `#shallowObject`) was last written as, with its fields' values then. */
 const lastWritten = new WeakMap<object, Map<ObjectPlan, { values: unknown[]; text: string }>>();
 
+/**
+ * Most plans one object keeps a text for. Each shape of page that shows an object is one (a
+ * catalog page, a product page, a cart: a handful); past this many, its texts start over, so a
+ * flood of made-up shapes keeps at most this many texts per live object, and these go with it.
+ */
+const MAX_PLANS_PER_OBJECT = 8;
+
+function remember<V>(table: WeakMap<object, Map<ObjectPlan, V>>, source: object, plan: ObjectPlan, value: V): void {
+  let byPlan = table.get(source);
+  if (byPlan === undefined) table.set(source, (byPlan = new Map()));
+  else if (byPlan.size >= MAX_PLANS_PER_OBJECT && !byPlan.has(plan)) byPlan.clear();
+  byPlan.set(plan, value);
+}
+
 function sameValues(a: unknown[], b: unknown[]): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
@@ -115,29 +129,21 @@ class JsonRun {
     const { fields } = plan;
     const values = this.#readAll(plan, source);
     if (values.some(isPromise)) return this.#writeValues(plan, values, null);
-    let byPlan = lastWritten.get(source);
-    const last = byPlan?.get(plan);
+    const last = lastWritten.get(source)?.get(plan);
     if (last !== undefined && sameValues(last.values, values)) return last.text;
     const text = this.#writeValues(plan, values, null) as string;
-    if (values.every((value, i) => writtenOnce(fields[i]!.type, value))) {
-      if (byPlan === undefined) lastWritten.set(source, (byPlan = new Map()));
-      byPlan.set(plan, { values, text: flattened(text) });
-    }
+    if (values.every((value, i) => writtenOnce(fields[i]!.type, value))) remember(lastWritten, source, plan, { values, text: flattened(text) });
     return text;
   }
 
   /** A pure subtree from a frozen object: written once, then the kept text. */
   #keptObject(plan: ObjectPlan, source: object): MaybePromise<string> {
-    let byPlan = kept.get(source);
-    const known = byPlan?.get(plan);
+    const known = kept.get(source)?.get(plan);
     if (known !== undefined) return known;
     const frozen = { all: true };
     // Pure: no resolver below, so the text is ready now (unless a property holds a promise).
     const text = this.#writeObject(plan, source, frozen);
-    if (frozen.all && typeof text === 'string') {
-      if (byPlan === undefined) kept.set(source, (byPlan = new Map()));
-      byPlan.set(plan, flattened(text));
-    }
+    if (frozen.all && typeof text === 'string') remember(kept, source, plan, flattened(text));
     return text;
   }
 
