@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
+import { longFirst } from './test/support/long-first-sequencer.ts';
 
 // Offline: wrangler (which the Workers project loads to read wrangler.toml) sends no metrics and
 // fetches no `cf` object. Set before the plugin starts it.
@@ -27,6 +28,35 @@ function workerdWanted(argv: readonly string[]): boolean {
   const files = argv.filter((arg) => /\.test\.ts$/.test(arg) || /^(\.\/)?test\//.test(arg));
   return files.length === 0 || files.some((f) => f.includes('workerd'));
 }
+
+/**
+ * Whether this run may need the Tryton template (a full run, or one naming a Tryton file): its
+ * build then starts with the run (test/support/tryton-template-setup.ts), not for a run of
+ * other files, which would wait for it at the end.
+ */
+function trytonWanted(argv: readonly string[]): boolean {
+  const files = argv.filter((arg) => /\.test\.ts$/.test(arg) || /^(\.\/)?test\//.test(arg));
+  return files.length === 0 || files.some((f) => f.includes('tryton'));
+}
+
+/**
+ * Files that run long for their size, started first (long-first-sequencer.ts): without cached
+ * durations vitest starts the largest files first, and these, started last, ran on alone at the
+ * end of the parallel part. Longest first, from the summary reporter's `slowest files`.
+ */
+const LONG_RUNNING = [
+  'test/e2e/chaos.test.ts',
+  'test/workers/worker-concurrency.test.ts',
+  'test/e2e/request-fuzz.test.ts',
+  'test/workers/worker-orders.test.ts',
+  'test/e2e/graphiql.test.ts',
+  'test/e2e/scale-out-orders.test.ts',
+  'test/e2e/scale-out-redis-restart.test.ts',
+  'test/e2e/data-dir-lock.test.ts',
+  'test/e2e/credit-concurrency.test.ts',
+  'test/e2e/company-approvals.test.ts',
+  'test/e2e/price-sheet.test.ts',
+];
 
 /**
  * Files whose assertions are about time or load: refusals "in under 50 ms", a neighbour's p99
@@ -79,6 +109,7 @@ const node = {
 export default defineConfig({
   test: {
     reporters: ['default', './test/support/summary-reporter.ts'],
+    sequence: { sequencer: longFirst(LONG_RUNNING) },
     projects: [
       {
         ssr: node.ssr,
@@ -96,6 +127,7 @@ export default defineConfig({
           fileParallelism: true,
           maxWorkers: 3,
           sequence: { groupOrder: 0 },
+          globalSetup: trytonWanted(process.argv.slice(2)) ? ['./test/support/tryton-template-setup.ts'] : [],
         },
       },
       {
