@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
+import { longFirst } from './test/support/long-first-sequencer.ts';
 
 // Offline: wrangler (which the Workers project loads to read wrangler.toml) sends no metrics and
 // fetches no `cf` object. Set before the plugin starts it.
@@ -27,6 +28,52 @@ function workerdWanted(argv: readonly string[]): boolean {
   const files = argv.filter((arg) => /\.test\.ts$/.test(arg) || /^(\.\/)?test\//.test(arg));
   return files.length === 0 || files.some((f) => f.includes('workerd'));
 }
+
+/**
+ * Whether this run may need the Tryton template (a full run, or one naming a Tryton file): its
+ * build then starts with the run (test/support/tryton-template-setup.ts), not for a run of
+ * other files, which would wait for it at the end.
+ */
+function trytonWanted(argv: readonly string[]): boolean {
+  const files = argv.filter((arg) => /\.test\.ts$/.test(arg) || /^(\.\/)?test\//.test(arg));
+  return files.length === 0 || files.some((f) => f.includes('tryton'));
+}
+
+/**
+ * Files that run 12 s or more, started first, longest first (long-first-sequencer.ts): without
+ * cached durations vitest starts the largest files first, and a short file that runs long, started
+ * late, runs on alone at the end of the parallel part while the other slots idle (the fault
+ * campaign did for 80 s). The Tryton files come after the others: their demo template, built from
+ * the start of the run (tryton-template-setup.ts), is ready by then. Durations from the summary
+ * reporter's `slowest files` on the 2-core machine; a file missing here only starts later.
+ */
+const LONG_RUNNING = [
+  'test/e2e/chaos.test.ts',
+  'test/workers/worker-concurrency.test.ts',
+  'test/workers/worker-orders.test.ts',
+  'test/e2e/request-fuzz.test.ts',
+  'test/e2e/scale-out-orders.test.ts',
+  'test/e2e/data-dir-lock.test.ts',
+  'test/e2e/credit-concurrency.test.ts',
+  'test/e2e/company-approvals.test.ts',
+  'test/e2e/price-sheet.test.ts',
+  'test/e2e/scale-out-redis-restart.test.ts',
+  'test/e2e/quotes.test.ts',
+  'test/e2e/scale-out-company.test.ts',
+  'test/e2e/tryton-quotes-returns.test.ts',
+  'test/contract/tryton-connector.test.ts',
+  'test/e2e/tryton-acceptance.test.ts',
+  'test/e2e/reconciliation.test.ts',
+  'test/workers/worker-read-path.test.ts',
+  'test/workers/worker-punchout.test.ts',
+  'test/unit/xml-output.property.test.ts',
+  'test/e2e/graphiql.test.ts',
+  'test/e2e/order-outage.test.ts',
+  'test/e2e/punchout-session-race.test.ts',
+  'test/e2e/start-refusals.test.ts',
+  'test/e2e/tryton-checkout.test.ts',
+  'test/e2e/response-cache.test.ts',
+];
 
 /**
  * Files whose assertions are about time or load: refusals "in under 50 ms", a neighbour's p99
@@ -79,6 +126,7 @@ const node = {
 export default defineConfig({
   test: {
     reporters: ['default', './test/support/summary-reporter.ts'],
+    sequence: { sequencer: longFirst(LONG_RUNNING) },
     projects: [
       {
         ssr: node.ssr,
@@ -96,6 +144,7 @@ export default defineConfig({
           fileParallelism: true,
           maxWorkers: 3,
           sequence: { groupOrder: 0 },
+          globalSetup: trytonWanted(process.argv.slice(2)) ? ['./test/support/tryton-template-setup.ts'] : [],
         },
       },
       {

@@ -46,37 +46,56 @@ async function startTwo(dataDir: string): Promise<{ holder: NodeProcess; refusal
 const root = new URL('../..', import.meta.url).pathname;
 
 /**
- * A process that waits until `at` (epoch ms, busy-waiting so all start within a millisecond),
- * takes the DATA_DIR lock the way erpfront does, says whether it got it, and holds it `holdMs`.
+ * A process that loads erpfront's lock code, says READY, then waits for an instant (epoch ms) on
+ * stdin, busy-waits until it (so all start within a millisecond), takes the DATA_DIR lock the way
+ * erpfront does, says whether it got it, and holds it `holdMs`. `go(at)` sends the instant.
  */
-function locker(dataDir: string, at: number, holdMs: number) {
+function locker(dataDir: string, holdMs: number) {
   const script = `
     import { lockDataDir } from './src/backends/data-dir-lock.ts';
-    while (Date.now() < ${at}) {}
-    try { lockDataDir(${JSON.stringify(dataDir)}); console.log('LOCKED'); } catch (error) { console.log('REFUSED ' + error.message); }
-    setTimeout(() => {}, ${holdMs});`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    console.log('READY');
+    process.stdin.once('data', (line) => {
+      const at = Number(String(line));
+      while (Date.now() < at) {}
+      try { lockDataDir(${JSON.stringify(dataDir)}); console.log('LOCKED'); } catch (error) { console.log('REFUSED ' + error.message); }
+      process.stdin.pause();
+      setTimeout(() => {}, ${holdMs});
+    });`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (c) => (output += c));
   child.stderr.on('data', (c) => (output += c));
-  const said = new Promise<string>((resolve) => {
-    const check = setInterval(() => {
-      if (/LOCKED|REFUSED/.test(output) || child.exitCode !== null) clearInterval(check), resolve(output);
-    }, 10);
-  });
-  return { child, said };
+  const when = (pattern: RegExp) =>
+    new Promise<string>((resolve) => {
+      const check = setInterval(() => {
+        if (pattern.test(output) || child.exitCode !== null) clearInterval(check), resolve(output);
+      }, 5);
+    });
+  const ready = when(/READY/);
+  const said = when(/LOCKED|REFUSED/);
+  const go = (at: number) => child.stdin.end(`${at}\n`);
+  return { child, ready, said, go };
+}
+
+/** Starts lockers on `dataDir` and, once every one has loaded, has them take the lock at one instant. */
+async function lockAtOnce(dataDir: string, count: number, holdMs: number) {
+  const lockers = Array.from({ length: count }, () => locker(dataDir, holdMs));
+  await Promise.all(lockers.map((l) => l.ready));
+  // A few milliseconds ahead: each has read the instant before it comes.
+  const at = Date.now() + 100;
+  for (const l of lockers) l.go(at);
+  return lockers;
 }
 
 describe('the DATA_DIR lock', () => {
   it('two processes taking it at the same instant, over a stale lock of a holder killed -9, 10 rounds: exactly one gets it', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'erpfront-lock-'));
-    const first = locker(dataDir, 0, 60_000);
-    expect(await first.said).toMatch(/LOCKED/);
-    first.child.kill('SIGKILL');
-    await new Promise((r) => first.child.once('exit', r));
+    const [first] = await lockAtOnce(dataDir, 1, 60_000);
+    expect(await first!.said).toMatch(/LOCKED/);
+    first!.child.kill('SIGKILL');
+    await new Promise((r) => first!.child.once('exit', r));
     for (let round = 1; round <= 10; round++) {
-      const at = Date.now() + 700;
-      const lockers = Array.from({ length: 2 }, () => locker(dataDir, at, 60_000));
+      const lockers = await lockAtOnce(dataDir, 2, 60_000);
       const said = await Promise.all(lockers.map((l) => l.said));
       expect(
         said.filter((s) => s.includes('LOCKED')),

@@ -113,8 +113,11 @@ async function runScript(command: 'start' | 'stop', dir: string, port: number): 
   }
 }
 
-/** The template directory of today's demo database, created once (under a lock). */
-async function template(): Promise<string> {
+/**
+ * The template directory of today's demo database, created once (under a lock). Started at the
+ * beginning of a run too (tryton-template-setup.ts), so no test file waits the whole build.
+ */
+export async function trytonTemplate(): Promise<string> {
   const today = new Date().toISOString().slice(0, 10);
   const version = createHash('sha256')
     .update(readFileSync(script))
@@ -151,7 +154,7 @@ async function template(): Promise<string> {
 
 /** Starts a Tryton of its own, on a copy of the demo database. */
 export async function startTryton(): Promise<RunningTryton> {
-  const source = await template();
+  const source = await trytonTemplate();
   const dir = mkdtempSync(join(tmpdir(), 'erpfront-tryton-'));
   mkdirSync(join(dir, 'db'));
   copyFileSync(join(source, 'db', 'demo.sqlite'), join(dir, 'db', 'demo.sqlite'));
