@@ -25,7 +25,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { DocumentSource, Metrics } from '../../ports/metrics.ts';
 import { isPromise } from '../../services/maybe-promise.ts';
 import type { GraphQLContext } from './context.ts';
-import { actualCost, queryCost, type QueryCost } from './cost/query-cost.ts';
+import { actualCost, queryCost } from './cost/query-cost.ts';
 import { findNonFinite } from './plugins/use-finite-variables.ts';
 import { inOperationSpan } from './plugins/use-tracing.ts';
 import { shown, throttled, type CostExtension, type CostThrottle, type ThrottleStatus } from './plugins/use-query-cost.ts';

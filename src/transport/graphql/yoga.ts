@@ -44,7 +44,8 @@ export interface GraphQLEngineOptions {
   renderGraphiQL?: (options?: Record<string, unknown>) => string | Promise<string>;
   /**
    * Compile operations with graphql-jit (default true). Off where code generation from strings is
-   * forbidden (Cloudflare Workers): yoga's own executor runs them there.
+   * forbidden (Cloudflare Workers): yoga's own executor runs them there, and the fast path runs
+   * repeated queries on the JSON executor alone.
    */
   jit?: boolean;
   /** Answer introspection queries (`__schema`, `__type`); default true. GRAPHQL_INTROSPECTION. */
@@ -183,7 +184,7 @@ export function createGraphQLEngine(options: GraphQLEngineOptions) {
         }),
       // Last before execution: it keeps only what ran past every check above.
       options.responseCache !== undefined && useResponseCache(),
-      ...(fastPath ? [fastPath.plugin()] : []),
+      fastPath.plugin(),
       options.jit !== false && useGraphQlJit(),
     ],
   });

@@ -13,6 +13,7 @@ import { actingFor, openRequestScope } from '../../services/request-scope.ts';
 import type { TokenVerifier } from '../../services/token-verifier.ts';
 import type { GraphQLAnswer } from '../graphql/answer.ts';
 import type { GraphQLContext, GraphQLServices } from '../graphql/context.ts';
+import type { RequestBody } from '../graphql/fast-path.ts';
 import { answerMediaType } from '../graphql/response-cache/front.ts';
 import type { GraphQLEngine } from '../graphql/yoga.ts';
 import { authorizeCustomer } from './authorize-customer.ts';
@@ -45,13 +46,6 @@ export interface GraphQLRequestFrame {
   log: Logger;
   /** The request log line's GraphQL facts, filled in as the request goes. */
   facts: GraphQLFacts;
-}
-
-/** A body read once: its text (the response cache's key) and its JSON, parsed when first asked. */
-export interface ReadBody {
-  text: string;
-  /** The parsed body; `undefined` when it is not JSON. */
-  parsed(): unknown;
 }
 
 export type Admission = { context: GraphQLContext } | { refusal: Response };
@@ -103,19 +97,17 @@ export class GraphQLRequests {
    * when only the engine answers it (a larger or chunked body is parsed once, by the engine).
    */
   fastMediaType(frame: Pick<GraphQLRequestFrame, 'header'>): string | null {
-    const { responseCache, fastPath } = this.#o.engine;
-    if (!responseCache && !fastPath) return null;
     const length = Number(frame.header('content-length') ?? Number.NaN);
     if (!(length <= FAST_BODY_BYTES) || !/^application\/json\s*(;|$)/i.test(frame.header('content-type') ?? '')) return null;
     return answerMediaType(frame.header('accept'));
   }
 
   /**
-   * The answer to a repeated operation: from the response cache, else run by its compilation;
+   * The answer to a repeated operation: from the response cache, else from the fast path;
    * `null` for the engine to answer (then `context.responseCache` may hold the slot its answer is
    * kept in). `mediaType`: from {@link fastMediaType}.
    */
-  async answerKnown(context: GraphQLContext, body: ReadBody, mediaType: string): Promise<GraphQLAnswer | null> {
+  async answerKnown(context: GraphQLContext, body: RequestBody, mediaType: string): Promise<GraphQLAnswer | null> {
     const { responseCache, fastPath } = this.#o.engine;
     // The request id goes out with the answer's own headers: set afterwards (request-log.ts),
     // it would make the answer build a web Headers object.
@@ -123,7 +115,7 @@ export class GraphQLRequests {
     const outcome = responseCache && context.customerId !== null ? await responseCache.lookup({ context, body: body.text, headers }) : null;
     if (outcome && 'answer' in outcome) return outcome.answer;
     if (outcome) context.responseCache = outcome.slot;
-    return fastPath ? fastPath.run(body, context, headers, context.responseCache) : null;
+    return fastPath.run(body, context, headers, context.responseCache);
   }
 }
 
@@ -142,7 +134,7 @@ export function lendParsedBody(request: Request, body: ReturnType<typeof readBod
 }
 
 /** A body's text with its JSON parsed at most once, when first asked (a response-cache hit never is). */
-export function readBody(text: string): ReadBody & { outcome(): { parsed: unknown } | { invalid: unknown } } {
+export function readBody(text: string): RequestBody & { outcome(): { parsed: unknown } | { invalid: unknown } } {
   let outcome: { parsed: unknown } | { invalid: unknown } | undefined;
   const parse = () => {
     if (outcome === undefined) {

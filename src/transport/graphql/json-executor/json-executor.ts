@@ -170,24 +170,18 @@ class JsonRun {
   /** An object's text from its fields' values, read already (see {@link #read}). */
   #writeValues(plan: ObjectPlan, values: unknown[], frozen: { all: boolean } | null): MaybePromise<string> {
     const { fields } = plan;
-    let text = '{';
-    let parts: Array<MaybePromise<string>> | null = null;
+    const pieces = new Pieces('{');
     try {
       for (let i = 0; i < fields.length; i++) {
         const field = fields[i]!;
-        const value = this.#settle(field, values[i], frozen);
-        const head = i === 0 ? field.key : `,${field.key}`;
-        if (parts === null && typeof value === 'string') text += head + value;
-        else (parts ??= [text]).push(head, value);
+        pieces.add(i === 0 ? field.key : `,${field.key}`, this.#settle(field.type, values[i], frozen));
       }
     } catch (error) {
       for (const value of values) if (isPromise(value)) value.then(undefined, swallow);
-      if (parts) for (const part of parts) if (isPromise(part)) part.then(undefined, swallow);
+      pieces.abandon();
       throw error;
     }
-    if (parts === null) return `${text}}`;
-    parts.push('}');
-    return Promise.all(parts).then((done) => done.join(''));
+    return pieces.end('}');
   }
 
   /** A field's value as the engine gets it: its resolver's answer, or the parent's property. */
@@ -200,9 +194,9 @@ class JsonRun {
     return value;
   }
 
-  /** A field's value written, now or once it is ready. */
-  #settle(field: FieldPlan, value: unknown, frozen: { all: boolean } | null): MaybePromise<string> {
-    return isPromise(value) ? value.then((ready) => this.#value(field.type, ready, frozen)) : this.#value(field.type, value, frozen);
+  /** A value written, now or once it is ready. */
+  #settle(plan: OutputPlan, value: unknown, frozen: { all: boolean } | null): MaybePromise<string> {
+    return isPromise(value) ? value.then((ready) => this.#value(plan, ready, frozen)) : this.#value(plan, value, frozen);
   }
 
   #value(plan: OutputPlan, value: unknown, frozen: { all: boolean } | null): MaybePromise<string> {
@@ -219,23 +213,42 @@ class JsonRun {
     if (plan.kind === 'object') return frozen ? this.#writeObject(plan, value, frozen) : this.object(plan, value);
     if (!Array.isArray(value)) throw BAIL;
     if (frozen && !Object.isFrozen(value)) frozen.all = false;
-    let text = '[';
-    let parts: Array<MaybePromise<string>> | null = null;
+    const pieces = new Pieces('[');
     try {
-      for (let i = 0; i < value.length; i++) {
-        const item = isPromise(value[i])
-          ? (value[i] as Promise<unknown>).then((ready) => this.#value(plan.of, ready, frozen))
-          : this.#value(plan.of, value[i], frozen);
-        const comma = i === 0 ? '' : ',';
-        if (parts === null && typeof item === 'string') text += comma + item;
-        else (parts ??= [text]).push(comma, item);
-      }
+      for (let i = 0; i < value.length; i++) pieces.add(i === 0 ? '' : ',', this.#settle(plan.of, value[i], frozen));
     } catch (error) {
-      if (parts) for (const part of parts) if (isPromise(part)) part.then(undefined, swallow);
+      pieces.abandon();
       throw error;
     }
-    if (parts === null) return `${text}]`;
-    parts.push(']');
-    return Promise.all(parts).then((done) => done.join(''));
+    return pieces.end(']');
+  }
+}
+
+/**
+ * The text of an object or a list, piece by piece: one string while every piece is ready, the
+ * pieces joined once the last arrives when some are promises (a cold page's reads).
+ */
+class Pieces {
+  #text: string;
+  #parts: Array<MaybePromise<string>> | null = null;
+
+  constructor(open: string) {
+    this.#text = open;
+  }
+
+  add(head: string, value: MaybePromise<string>): void {
+    if (this.#parts === null && typeof value === 'string') this.#text += head + value;
+    else (this.#parts ??= [this.#text]).push(head, value);
+  }
+
+  /** Given up half-way: promises already started are not awaited, and their rejections must not go unhandled. */
+  abandon(): void {
+    if (this.#parts) for (const part of this.#parts) if (isPromise(part)) part.then(undefined, swallow);
+  }
+
+  end(close: string): MaybePromise<string> {
+    if (this.#parts === null) return this.#text + close;
+    this.#parts.push(close);
+    return Promise.all(this.#parts).then((done) => done.join(''));
   }
 }
