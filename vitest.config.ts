@@ -18,6 +18,15 @@ process.env.NODE_COMPILE_CACHE ??= fileURLToPath(new URL('./node_modules/.cache/
 const WORKERD_TESTS = 'test/workerd/**/*.test.ts';
 
 /**
+ * Whether a run of these command-line arguments may run a file whose path contains `part`: a run
+ * that names no test files runs them all.
+ */
+function filesWanted(argv: readonly string[], part: string): boolean {
+  const files = argv.filter((arg) => /\.test\.ts$/.test(arg) || /^(\.\/)?test\//.test(arg));
+  return files.length === 0 || files.some((f) => f.includes(part));
+}
+
+/**
  * Whether this run may need the workerd project. Its config imports @cloudflare/vitest-plugin,
  * which loads wrangler: about 2.5 s added to every run, however small. So a run that names only
  * other projects (`--project node`) or only files outside test/workerd does not load it.
@@ -25,8 +34,7 @@ const WORKERD_TESTS = 'test/workerd/**/*.test.ts';
 function workerdWanted(argv: readonly string[]): boolean {
   const projects = argv.flatMap((arg, i) => (arg === '--project' ? [argv[i + 1] ?? ''] : arg.startsWith('--project=') ? [arg.slice(10)] : []));
   if (projects.length > 0 && !projects.some((p) => p.includes('workerd'))) return false;
-  const files = argv.filter((arg) => /\.test\.ts$/.test(arg) || /^(\.\/)?test\//.test(arg));
-  return files.length === 0 || files.some((f) => f.includes('workerd'));
+  return filesWanted(argv, 'workerd');
 }
 
 /**
@@ -35,8 +43,7 @@ function workerdWanted(argv: readonly string[]): boolean {
  * other files, which would wait for it at the end.
  */
 function trytonWanted(argv: readonly string[]): boolean {
-  const files = argv.filter((arg) => /\.test\.ts$/.test(arg) || /^(\.\/)?test\//.test(arg));
-  return files.length === 0 || files.some((f) => f.includes('tryton'));
+  return filesWanted(argv, 'tryton');
 }
 
 /**
