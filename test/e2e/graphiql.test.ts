@@ -6,6 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildClientSchema, getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startErpfrontProcess, type NodeProcess } from '../support/processes.ts';
 import { startStack, type Stack } from '../support/stack.ts';
@@ -72,6 +73,30 @@ describe('GraphiQL on (outside production)', () => {
   it('answers introspection to a client with a token', async () => {
     const answer = await post(stack.erpfront.url, INTROSPECTION, await stack.buyerToken('C0001'));
     expect(answer.body.data.__schema.types.length).toBeGreaterThan(10);
+  });
+
+  it("answers the IDE's own introspection query (directives and deprecated input values included), every time it is asked", async () => {
+    // What GraphiQL sends to learn the schema for its docs and completion.
+    const query = getIntrospectionQuery({
+      descriptions: true,
+      inputValueDeprecation: true,
+      directiveIsRepeatable: true,
+      schemaDescription: true,
+      specifiedByUrl: true,
+    });
+    const token = await stack.buyerToken('C0001');
+    for (let i = 0; i < 3; i++) {
+      const answer = await post(stack.erpfront.url, query, token);
+      expect(answer.body.errors).toBeUndefined();
+      const schema = buildClientSchema(answer.body.data);
+      expect(
+        schema
+          .getQueryType()
+          ?.getFields()
+          .products?.args.map((a) => a.name),
+      ).toEqual(['skus']);
+      expect(schema.getDirective('deprecated')).toBeDefined();
+    }
   });
 });
 

@@ -32,6 +32,7 @@ import { shown, throttled, type CostExtension, type CostThrottle, type ThrottleS
 import type { GraphQLAnswer } from './answer.ts';
 import { writeJson } from './json-executor/json-executor.ts';
 import { planJson, type JsonPlan } from './json-executor/json-plan.ts';
+import { introspects } from './introspection.ts';
 import { PreparedRequests, type Prepared } from './prepared-requests.ts';
 import { keepAnswer, type ResponseCacheSlot } from './response-cache/cached-answer.ts';
 import { planResponse, type ResponsePlan } from './response-cache/plan.ts';
@@ -141,7 +142,9 @@ export class FastPath {
           onExecuteDone: ({ result }) => {
             // A single result without an error (a stream has no `data` of its own).
             if (Symbol.asyncIterator in result || result.errors || this.#learned.size >= (this.#o.maxOperations ?? 1000)) return;
-            const jit = this.#o.compile === false ? null : compileQuery(this.#o.schema, args.document, args.operationName ?? undefined);
+            // Introspection is not for graphql-jit (introspection.ts): the engine answers it every time.
+            const jit =
+              this.#o.compile === false || introspects(args.document) ? null : compileQuery(this.#o.schema, args.document, args.operationName ?? undefined);
             const compiled = jit && isCompiledQuery(jit) ? jit : null;
             const json = planJson(this.#o.schema, args.document, args.operationName);
             if (compiled === null && json === null) return;

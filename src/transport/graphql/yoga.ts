@@ -5,6 +5,7 @@
  * @module
  */
 import { useGraphQlJit } from '@envelop/graphql-jit';
+import { introspects } from './introspection.ts';
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createSchema, createYoga } from 'graphql-yoga';
 import type { Metrics } from '../../ports/metrics.ts';
@@ -185,7 +186,7 @@ export function createGraphQLEngine(options: GraphQLEngineOptions) {
       // Last before execution: it keeps only what ran past every check above.
       options.responseCache !== undefined && useResponseCache(),
       fastPath.plugin(),
-      options.jit !== false && useGraphQlJit(),
+      options.jit !== false && useGraphQlJit({}, { enableIf: ({ document }) => !introspects(document) }),
     ],
   });
   // The same checks and charge, for a repeated operation answered without running it (response-cache/front.ts).
