@@ -62,6 +62,12 @@ export interface CacheStore {
 /** A store that can also answer synchronously: the in-process tier, read on the hot path. */
 export interface SyncCacheStore extends CacheStore {
   getSync<T>(key: string): CacheEntry<T> | undefined;
+  /**
+   * Whether `entry`, once returned by {@link getSync}, is still held: not replaced, deleted,
+   * evicted or cleared since. Lets an answer computed from entries be reused without reading them
+   * again (see services/read-receipts.ts). Says nothing of freshness (the caller's to judge).
+   */
+  holds(entry: CacheEntry): boolean;
   /** Forgets every entry (invalidations may have been missed); returns how many there were. */
   clear(): Promise<number>;
 }

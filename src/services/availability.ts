@@ -6,10 +6,11 @@
 import { utcDate } from '../domain/atp/calendar.ts';
 import { computeAvailability, type Availability } from '../domain/atp/availability.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { StockRecord } from '../ports/erp-connector.ts';
+import type { Item, StockRecord } from '../ports/erp-connector.ts';
 import type { ErpReader } from './erp-reader.ts';
 import { after, type MaybePromise } from './maybe-promise.ts';
 import type { Cached } from './read-through-cache.ts';
+import { ReadMemo } from './read-memo.ts';
 import { perTick } from './tick-clock.ts';
 import { deepFreeze } from '../domain/deep-freeze.ts';
 
@@ -81,3 +82,13 @@ function answerFor(stock: Cached<StockRecord>, quantity: number, today: string, 
 export function availabilityFor(reader: ErpReader, sku: string, quantity: number, clock: Clock, policy: AvailabilityPolicy): MaybePromise<AvailabilityAnswer> {
   return after(reader.stock(sku), (stock: Cached<StockRecord>) => answerFor(stock, quantity, utcDate(perTick(clock).now()), policy.allowSplit));
 }
+
+/**
+ * {@link availabilityFor} a catalog item, as every catalog page asks it: the answer an earlier
+ * page computed for the same quantity and policy, while its stock entry holds and the day lasts.
+ */
+export function itemAvailability(reader: ErpReader, item: Item, quantity: number, clock: Clock, policy: AvailabilityPolicy): MaybePromise<AvailabilityAnswer> {
+  return itemAnswers.answer(reader, item, quantity, policy.allowSplit, () => availabilityFor(reader, item.sku, quantity, clock, policy));
+}
+
+const itemAnswers = new ReadMemo<Item, AvailabilityAnswer>({ dayBound: true });

@@ -14,6 +14,7 @@ import { assertSoldTo } from '../domain/pricing/sales-restriction.ts';
 import type { CustomerAccount, Item, PriceEntry, PriceKey } from '../ports/erp-connector.ts';
 import { isPromise, type MaybePromise } from './maybe-promise.ts';
 import type { Cached } from './read-through-cache.ts';
+import { ReadMemo } from './read-memo.ts';
 import type { RequestScope } from './request-scope.ts';
 import { deepFreeze } from '../domain/deep-freeze.ts';
 
@@ -63,8 +64,19 @@ export function quoteBuyerPrice(
       quoteOf(account, item, quantity, contract, priceList, list),
     );
   }
-  // The catalog's path, taken for every SKU of every page: the scopes of priceKeysFor, read with
-  // no key objects and no arrays made unless the cache misses.
+  // The catalog's path, taken for every SKU of every page: the quote an earlier page computed
+  // from the same entries for this very customer and quantity, while those entries hold.
+  return catalogQuotes.answer(scope.reader, item, account, quantity, () => catalogQuote(scope, account, item, quantity));
+}
+
+/**
+ * Catalog quotes by item, customer (the account object the request read: the same object while
+ * the account entry is) and quantity, served again while their price entries hold (read-memo.ts).
+ */
+const catalogQuotes = new ReadMemo<Item, PricedQuote>();
+
+/** The scopes of priceKeysFor, read with no key objects and no arrays made unless the cache misses. */
+function catalogQuote(scope: RequestScope, account: CustomerAccount, item: Item, quantity: number): MaybePromise<PricedQuote> {
   const { reader } = scope;
   const contract = account.hasContractPrices ? reader.priceIn('contract', account.id, item.sku) : NONE;
   const priceList = account.priceListId ? reader.priceIn('priceList', account.priceListId, item.sku) : NONE;

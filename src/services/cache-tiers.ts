@@ -29,6 +29,11 @@ export class CacheTiers {
     return this.#local.getSync<T>(cacheKey);
   }
 
+  /** Whether the in-process tier still holds `entry`, once returned by {@link getLocal}. */
+  holdsLocal(entry: CacheEntry): boolean {
+    return this.#local.holds(entry);
+  }
+
   /** The entries for `cacheKeys`: in-process first, the shared tier for what is missing there. */
   async read<T>(cacheKeys: readonly string[]): Promise<Array<CacheEntry<T> | undefined>> {
     const entries = cacheKeys.map((k) => this.#local.getSync<T>(k));

@@ -29,6 +29,7 @@ import type { Logger } from '../ports/logger.ts';
 import { cacheKey, priceCacheKey } from './cache-keys.ts';
 import { Footprint } from './footprint.ts';
 import { isPromise, type MaybePromise } from './maybe-promise.ts';
+import type { ReadReceipts } from './read-receipts.ts';
 import type { Cached, CacheDomain, FreshnessPolicy, ReadThroughCache } from './read-through-cache.ts';
 
 export interface ErpReaderOptions {
@@ -115,6 +116,8 @@ export class ErpReader {
   #invoices?: DataLoader<string, Cached<ErpInvoice[]>, string>;
   /** Set while a response is built for the response cache: every read from then on is noted. */
   #footprint: Footprint | null = null;
+  /** The receipts of the computation {@link record} is running, if any. */
+  #receipts: ReadReceipts | null = null;
 
   constructor(erp: ErpConnector, cache: ReadThroughCache, options: ErpReaderOptions) {
     this.#erp = erp;
@@ -139,6 +142,33 @@ export class ErpReader {
     return (this.#footprint ??= new Footprint());
   }
 
+  /**
+   * Runs `compute`, noting its cache reads: its answer, and the receipts a later request may
+   * {@link replay} instead of computing it again, when every read was a fresh in-process hit and
+   * the answer is ready now (`null` otherwise). Within another recording, reads go to that one's.
+   * `compute` reads the cache through this reader only (a read around it would not be receipted).
+   */
+  record<T>(compute: () => MaybePromise<T>): { answer: MaybePromise<T>; receipts: ReadReceipts | null } {
+    if (this.#receipts !== null) return { answer: compute(), receipts: null };
+    const receipts = (this.#receipts = this.#cache.receipts());
+    let answer: MaybePromise<T>;
+    try {
+      answer = compute();
+    } finally {
+      this.#receipts = null;
+    }
+    return { answer, receipts: receipts.spoiled || isPromise(answer) ? null : receipts };
+  }
+
+  /**
+   * Whether an answer {@link record}ed by an earlier request may be served to this one: its reads
+   * would read the same entries, fresh (they are counted as hits then). Never while a footprint is
+   * noted: the response cache must see every read its answer depends on.
+   */
+  replay(receipts: ReadReceipts): boolean {
+    return this.#footprint === null && this.#cache.replay(receipts);
+  }
+
   /** Counts a catalog search that reached the ERP (the search resolver reads through the cache itself). */
   countSearch(): void {
     this.#erpReads.search += 1;
@@ -148,15 +178,14 @@ export class ErpReader {
 
   item(sku: string): MaybePromise<Cached<Item>> {
     const key = cacheKey('items', sku);
-    const read =
-      this.#cache.peekKey<Item>('items', key) ?? (this.#items ??= this.#loader('items', identity, (skus, call) => this.#erp.getItems(skus, call))).load(sku);
+    const read = this.#peek<Item>('items', key) ?? (this.#items ??= this.#loader('items', identity, (skus, call) => this.#erp.getItems(skus, call))).load(sku);
     return this.#footprint ? this.#noted('items', key, read) : read;
   }
 
   account(customerId: string): MaybePromise<Cached<CustomerAccount>> {
     const key = cacheKey('accounts', customerId);
     const read =
-      this.#cache.peekKey<CustomerAccount>('accounts', key) ??
+      this.#peek<CustomerAccount>('accounts', key) ??
       (this.#accounts ??= this.#loader('accounts', identity, (ids, call) => this.#erp.getCustomers(ids, call))).load(customerId);
     return this.#footprint ? this.#noted('accounts', key, read) : read;
   }
@@ -164,8 +193,7 @@ export class ErpReader {
   salesRep(repId: string): MaybePromise<Cached<SalesRep>> {
     const key = cacheKey('reps', repId);
     const read =
-      this.#cache.peekKey<SalesRep>('reps', key) ??
-      (this.#reps ??= this.#loader('reps', identity, (ids, call) => this.#erp.getSalesReps(ids, call))).load(repId);
+      this.#peek<SalesRep>('reps', key) ?? (this.#reps ??= this.#loader('reps', identity, (ids, call) => this.#erp.getSalesReps(ids, call))).load(repId);
     return this.#footprint ? this.#noted('reps', key, read) : read;
   }
 
@@ -181,7 +209,7 @@ export class ErpReader {
   #price(scope: PriceScope, scopeId: string, sku: string, key: PriceKey | undefined): MaybePromise<Cached<PriceEntry | null>> {
     const entryKey = priceCacheKey(scope, scopeId, sku);
     const read =
-      this.#cache.peekKey<PriceEntry | null>('prices', entryKey) ??
+      this.#peek<PriceEntry | null>('prices', entryKey) ??
       (this.#prices ??= this.#loader('prices', priceKeyId, (keys, call) => this.#erp.getPrices(keys, call), PRICE_SCOPES)).load(key ?? { scope, scopeId, sku });
     return this.#footprint ? this.#noted('prices', entryKey, read) : read;
   }
@@ -205,9 +233,16 @@ export class ErpReader {
   stock(sku: string): MaybePromise<Cached<StockRecord>> {
     const key = cacheKey('stock', sku);
     const read =
-      this.#cache.peekKey<StockRecord>('stock', key) ??
-      (this.#stock ??= this.#loader('stock', identity, (skus, call) => this.#erp.getStock(skus, call))).load(sku);
+      this.#peek<StockRecord>('stock', key) ?? (this.#stock ??= this.#loader('stock', identity, (skus, call) => this.#erp.getStock(skus, call))).load(sku);
     return this.#footprint ? this.#noted('stock', key, read) : read;
+  }
+
+  /** The in-process cache's fresh entry for `key`, noted in the receipts being recorded (a miss spoils them). */
+  #peek<T>(domain: CacheDomain, key: string): Cached<T> | undefined {
+    const receipts = this.#receipts;
+    const hit = this.#cache.peekKey<T>(domain, key, receipts);
+    if (hit === undefined && receipts !== null) receipts.spoiled = true;
+    return hit;
   }
 
   /** A read (by its cache key), noted in the footprint once it is there (a failed read is noted by the answer's error). */
@@ -227,7 +262,7 @@ export class ErpReader {
   /** Every invoice and credit memo of a customer, newest first: customers asked for in one tick, one ERP call. */
   invoices(customerId: string): MaybePromise<Cached<ErpInvoice[]>> {
     return (
-      this.#cache.peekKey<ErpInvoice[]>('invoices', cacheKey('invoices', customerId)) ??
+      this.#peek<ErpInvoice[]>('invoices', cacheKey('invoices', customerId)) ??
       (this.#invoices ??= this.#loader('invoices', identity, (ids, call) => this.#erp.getInvoices(ids, call))).load(customerId)
     );
   }
@@ -238,7 +273,7 @@ export class ErpReader {
    */
   openOrders(customerId: string): MaybePromise<Cached<OpenOrderSummary>> {
     return (
-      this.#cache.peek<OpenOrderSummary>('activity', `orders:${customerId}`) ??
+      this.#peek<OpenOrderSummary>('activity', cacheKey('activity', openOrdersKey(customerId))) ??
       (this.#openOrders ??= this.#loader(
         'activity',
         (id: string) => `orders:${id}`,
@@ -250,7 +285,7 @@ export class ErpReader {
   /** A customer's unpaid invoices: one `getOpenInvoices` call per tick (cached as `activity`, keyed `invoices:<customer>`). */
   openInvoices(customerId: string): MaybePromise<Cached<CustomerOpenInvoices>> {
     return (
-      this.#cache.peek<CustomerOpenInvoices>('activity', `invoices:${customerId}`) ??
+      this.#peek<CustomerOpenInvoices>('activity', cacheKey('activity', openInvoicesKey(customerId))) ??
       (this.#openInvoices ??= this.#loader(
         'activity',
         (id: string) => `invoices:${id}`,

@@ -6,6 +6,7 @@
  * @module
  */
 import type { CacheEntry, CacheStore, KeyPattern, SyncCacheStore } from '../ports/cache-store.ts';
+import { ReadReceipts } from './read-receipts.ts';
 import type { BackgroundWork } from './background-work.ts';
 import { InflightFetches } from './inflight-fetches.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -91,11 +92,30 @@ export class ReadThroughCache {
    * keeps its keys built (see cache-keys.ts). Freshness is judged on the clock as read once in
    * this synchronous run (see tick-clock.ts): a few ms at most, against windows of seconds.
    */
-  peekKey<T>(domain: CacheDomain, cacheKey: string): Cached<T> | undefined {
+  peekKey<T>(domain: CacheDomain, cacheKey: string, receipts?: ReadReceipts | null): Cached<T> | undefined {
     const entry = this.#tiers.getLocal<T>(cacheKey);
-    if (entry === undefined || this.#peekClock.now() - entry.fetchedAt >= this.#policies[domain].freshMs) return undefined;
+    const freshMs = this.#policies[domain].freshMs;
+    if (entry === undefined || this.#peekClock.now() - entry.fetchedAt >= freshMs) return undefined;
     this.#metrics.cacheRequest(domain, 'hit');
+    receipts?.keep(domain, entry, entry.fetchedAt + freshMs);
     return { value: entry.value, asOf: entry.asOf, stale: false };
+  }
+
+  /** Receipts for the peeks a computation is about to make (see read-receipts.ts). */
+  receipts(): ReadReceipts {
+    return new ReadReceipts(this.#peekClock.now());
+  }
+
+  /**
+   * Whether the reads `receipts` stand for would read the same entries, fresh, now: then they are
+   * counted as the hits they stand for, and the answer computed from them may be served again.
+   */
+  replay(receipts: ReadReceipts): boolean {
+    if (receipts.spoiled || this.#peekClock.now() >= receipts.validUntil) return false;
+    const { entries } = receipts;
+    for (let i = 0; i < entries.length; i++) if (!this.#tiers.holdsLocal(entries[i]!)) return false;
+    for (const [domain, count] of receipts.hits) this.#metrics.cacheRequest(domain, 'hit', count);
+    return true;
   }
 
   /**

@@ -24,6 +24,36 @@ it('memory tier: clear forgets every entry and says how many (after missed inval
   expect(store.getSync('prices:a')).toBeUndefined();
 });
 
+it('memory tier: holds an entry until it is replaced, deleted, evicted or cleared, and again once stored again', async () => {
+  const store = createMemoryCacheStore({ maxEntries: 2 });
+  const entry = (value: number) => ({ value, fetchedAt: 0, asOf: '1970-01-01T00:00:00.000Z' });
+  const [a, b, c, d, e] = [entry(1), entry(2), entry(3), entry(4), entry(5)];
+  await store.setMany([['k:a', a]], 60_000);
+  expect(store.getSync('k:a')).toBe(a);
+  expect(store.holds(a)).toBe(true);
+  // Set again as it is: still the one held.
+  await store.setMany([['k:a', a]], 60_000);
+  expect(store.holds(a)).toBe(true);
+  // Replaced by a newer answer.
+  await store.setMany([['k:a', b]], 60_000);
+  expect(store.holds(a)).toBe(false);
+  expect(store.holds(b)).toBe(true);
+  // Deleted (a change event).
+  await store.deleteMany(['k:a']);
+  expect(store.holds(b)).toBe(false);
+  // Evicted: two entries at most, the least recently used goes.
+  await store.setMany([['k:c', c]], 60_000);
+  await store.setMany([['k:d', d]], 60_000);
+  store.getSync('k:c');
+  await store.setMany([['k:e', e]], 60_000);
+  expect([store.holds(c), store.holds(d), store.holds(e)]).toEqual([true, false, true]);
+  // Cleared (invalidations missed); an entry stored again is held again.
+  await store.clear();
+  expect([store.holds(c), store.holds(e)]).toEqual([false, false]);
+  await store.setMany([['k:other', c]], 60_000);
+  expect(store.holds(c)).toBe(true);
+});
+
 const data = dataSetFor();
 
 /** The sandbox's answers as the sandbox connector parses them, keyed as the read-through cache keys them. */

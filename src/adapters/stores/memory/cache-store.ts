@@ -39,8 +39,12 @@ export interface MemoryCacheStoreOptions {
 export function createMemoryCacheStore(options: MemoryCacheStoreOptions = {}): SyncCacheStore {
   const max = options.maxEntries ?? 100_000;
   const maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
+  // Entries that left the store (replaced, deleted, evicted, cleared), until stored again. Weak:
+  // nothing is kept alive by being listed.
+  const left = new WeakSet<CacheEntry>();
   const lru = new LRUCache<string, CacheEntry>({
     max,
+    dispose: (entry) => void left.add(entry),
     // The tables sized for `max` come first; a bound smaller than them still keeps a little.
     maxSize: Math.max(maxBytes - max * SLOT_BYTES, Math.ceil(maxBytes / 16)),
     // Sized once, when an ERP answer is stored (a miss), never on the read path.
@@ -49,11 +53,16 @@ export function createMemoryCacheStore(options: MemoryCacheStoreOptions = {}): S
   return {
     name: 'memory',
     getSync: <T>(key: string) => lru.get(key) as CacheEntry<T> | undefined,
+    holds: (entry) => !left.has(entry),
     async getMany<T>(keys: readonly string[]) {
       return keys.map((key) => lru.get(key) as CacheEntry<T> | undefined);
     },
     async setMany(entries, retainMs) {
-      for (const [key, entry] of entries) lru.set(flatString(key), entry, { ttl: retainMs });
+      for (const [key, entry] of entries) {
+        // Before: a set that turns the entry away (too large) disposes of it, listing it again.
+        left.delete(entry);
+        lru.set(flatString(key), entry, { ttl: retainMs });
+      }
     },
     async deleteMany(keys) {
       for (const key of keys) lru.delete(key);

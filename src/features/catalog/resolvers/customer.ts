@@ -27,8 +27,19 @@ export function loadCustomer(context: GraphQLContext, customerId: string): Maybe
 }
 
 function flatten(cached: Cached<CustomerAccount>): CustomerParent {
-  return { ...cached.value, asOf: cached.asOf, stale: cached.stale };
+  const last = parents.get(cached.value);
+  if (last !== undefined && last.asOf === cached.asOf && last.stale === cached.stale) return last;
+  const parent = Object.freeze({ ...cached.value, asOf: cached.asOf, stale: cached.stale });
+  parents.set(cached.value, parent);
+  return parent;
 }
+
+/**
+ * The customer last made of each cached account, with the age it was made with: every request
+ * for the customer gets the same object until the account entry changes, so that what is kept
+ * for the customer (catalog quotes, by identity) is found again, and never after it changed.
+ */
+const parents = new WeakMap<CustomerAccount, CustomerParent>();
 
 function notFound(error: unknown, customerId: string): unknown {
   return error instanceof ErpError && error.code === 'ERP_NOT_FOUND'

@@ -7,7 +7,7 @@ import { DomainError } from '../../../domain/errors.ts';
 import { validQuantity } from '../../../domain/quantity.ts';
 import type { Item } from '../../../ports/erp-connector.ts';
 import { ErpError } from '../../../ports/erp-error.ts';
-import { availabilityFor } from '../../../services/availability.ts';
+import { itemAvailability } from '../../../services/availability.ts';
 import { quoteBuyerPrice } from '../../../services/buyer-pricing.ts';
 import { after, mapFailure, type MaybePromise } from '../../../services/maybe-promise.ts';
 import type { GraphQLContext } from '../../../transport/graphql/context.ts';
@@ -35,6 +35,6 @@ export const Product = {
   availability: (item: Item, args: { quantity?: number | null }, context: GraphQLContext) => {
     const quantity = validQuantity(args.quantity, context.services.limits.maxQuantity);
     const { clock, limits } = context.services;
-    return availabilityFor(context.reader, item.sku, quantity, clock, { allowSplit: limits.allowSplitShipments });
+    return itemAvailability(context.reader, item, quantity, clock, { allowSplit: limits.allowSplitShipments });
   },
 };
