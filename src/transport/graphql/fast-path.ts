@@ -31,6 +31,7 @@ import { inOperationSpan } from './plugins/use-tracing.ts';
 import { shown, throttled, type CostExtension, type CostThrottle, type ThrottleStatus } from './plugins/use-query-cost.ts';
 import type { GraphQLAnswer } from './answer.ts';
 import { writeJson } from './json-executor/json-executor.ts';
+import { encodeJson, JsonParts } from './json-executor/json-text.ts';
 import { planJson, type JsonPlan } from './json-executor/json-plan.ts';
 import { introspects } from './introspection.ts';
 import { PreparedRequests, type Prepared } from './prepared-requests.ts';
@@ -214,7 +215,8 @@ export class FastPath {
         limits || throttle ? { cost: { requestedQueryCost: shown(cost.requested), actualQueryCost: shown(actual), throttleStatus: status } } : undefined;
       // Written as JSON.stringify writes `{ data, extensions }`: the same bytes either way.
       const tail = extensions ? `,"extensions":${JSON.stringify(extensions)}}` : '}';
-      return { status: 200, headers, body: json === null ? `{"data":${JSON.stringify(data)}${tail}` : `{"data":${json}${tail}` };
+      if (json === null) return { status: 200, headers, body: `{"data":${JSON.stringify(data)}${tail}` };
+      return { status: 200, headers, body: typeof json === 'string' ? `{"data":${json}${tail}` : encodeJson(new JsonParts(['{"data":', ...json.parts, tail])) };
     });
   }
 }

@@ -8,6 +8,7 @@ import { createSchema } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
 import { deepFreeze } from '../../../src/domain/deep-freeze.ts';
 import { writeJson } from '../../../src/transport/graphql/json-executor/json-executor.ts';
+import { JsonParts, jsonText } from '../../../src/transport/graphql/json-executor/json-text.ts';
 import { planJson, type JsonPlan } from '../../../src/transport/graphql/json-executor/json-plan.ts';
 import { queryCost } from '../../../src/transport/graphql/cost/query-cost.ts';
 import { PreparedRequests } from '../../../src/transport/graphql/prepared-requests.ts';
@@ -74,7 +75,9 @@ function quote(amount: string, frozen = true): Quote {
 async function run(plan: JsonPlan, document: DocumentNode, variables?: Record<string, unknown>) {
   const cost = queryCost(schema, document, { variables });
   const prepared = new PreparedRequests<null>().prepare(JSON.stringify(variables ?? null), schema, null, plan, variables, cost);
-  return prepared.coerced ? writeJson(plan, {}, prepared.coerced) : null;
+  if (!prepared.coerced) return null;
+  const written = await writeJson(plan, {}, prepared.coerced);
+  return written === null ? null : jsonText(written);
 }
 
 /** Plans by query text: as the fast path keeps one per learned operation, and the kept texts with it. */
@@ -200,7 +203,8 @@ describe('JSON executor', () => {
     const document = parse('{ items(skus: ["A4"]) { sku name code price { amount } } }');
     const plan = planJson(counting, document)!;
     const page = async () => {
-      const written = await writeJson(plan, {}, { sources: {}, coerced: {} });
+      const json = await writeJson(plan, {}, { sources: {}, coerced: {} });
+      const written = json === null ? null : jsonText(json);
       expect(written).toBe(JSON.stringify(((await execute({ schema: counting, document })) as ExecutionResult).data));
       return written;
     };
@@ -219,6 +223,47 @@ describe('JSON executor', () => {
     expect(await page()).toContain('"3.00"');
     open.amount = '3.50';
     expect(await page()).toContain('"3.50"');
+  });
+
+  it('sends a page of items written again from the same texts as the bytes of the last time, and text again once one changes', async () => {
+    const skus = Array.from({ length: 10 }, (_, i) => `L${i}`);
+    for (const sku of skus) state.quotes.set(sku, quote(`1.${sku.slice(1)}0`));
+    const query = '{ items(skus: ["L0","L1","L2","L3","L4","L5","L6","L7","L8","L9"]) { sku name price { amount breaks { min amount } } } }';
+    const document = parse(query);
+    const plan = planJson(schema, document)!;
+    const page = async () => {
+      const json = await writeJson(plan, {}, { sources: {}, coerced: {} });
+      const reference = JSON.stringify(((await execute({ schema, document })) as ExecutionResult).data);
+      expect(json).not.toBeNull();
+      // Byte for byte what graphql-js answers, whichever way it is written.
+      expect(
+        Buffer.from(
+          json instanceof JsonParts ? Buffer.concat(json.parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))) : Buffer.from(json!),
+        ).toString(),
+      ).toBe(reference);
+      return json;
+    };
+    // Items as the cache holds them: the same objects from page to page.
+    const fixed = new Map(skus.map((sku) => [sku, item(sku)]));
+    const resolvers = schema.getQueryType()!.getFields().items!;
+    const original = resolvers.resolve!;
+    resolvers.resolve = (_source, args: { skus: string[] }) => args.skus.map((sku) => fixed.get(sku));
+    try {
+      expect(typeof (await page())).toBe('string');
+      // Its items written from the same texts: the list is kept, and sent as the same bytes.
+      const bytesOf = (json: unknown) => (json as JsonParts).parts.find((part) => typeof part !== 'string');
+      const second = await page();
+      expect(second).toBeInstanceOf(JsonParts);
+      expect(bytesOf(second)).toBeInstanceOf(Uint8Array);
+      expect(bytesOf(await page())).toBe(bytesOf(second));
+      // One price changes: the list is written as text again, with the new price.
+      state.quotes.set('L7', quote('9.99'));
+      const changed = await page();
+      expect(typeof changed).toBe('string');
+      expect(changed).toContain('"9.99"');
+    } finally {
+      resolvers.resolve = original;
+    }
   });
 
   it('writes a frozen answer once while it lives, whichever page shows it', async () => {

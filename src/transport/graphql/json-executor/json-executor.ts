@@ -20,6 +20,8 @@
 import { getArgumentValues, type VariableValues } from 'graphql';
 import { isPromise, type MaybePromise } from '../../../services/maybe-promise.ts';
 import type { FieldPlan, JsonPlan, ObjectPlan, OutputPlan } from './json-plan.ts';
+import { Pieces, type Json } from './json-text.ts';
+import { KEPT_LIST_MIN_ITEMS, listOf } from './kept-lists.ts';
 
 /** Thrown inside a run: the engine answers this request. */
 const BAIL = Symbol('bail');
@@ -66,7 +68,7 @@ function writtenOnce(plan: OutputPlan, value: unknown): boolean {
  * `getVariableValues`) with `context`: the JSON text, or `null` when the engine should answer
  * (see the module's note).
  */
-export function writeJson(plan: JsonPlan, context: unknown, variables: VariableValues): MaybePromise<string | null> {
+export function writeJson(plan: JsonPlan, context: unknown, variables: VariableValues): MaybePromise<Json | null> {
   const run = new JsonRun(plan, context, variables);
   try {
     const text = run.object(plan.root, undefined);
@@ -112,7 +114,7 @@ class JsonRun {
     return args;
   }
 
-  object(plan: ObjectPlan, source: unknown): MaybePromise<string> {
+  object(plan: ObjectPlan, source: unknown): MaybePromise<Json> {
     if (typeof source === 'object' && source !== null) {
       if (plan.pure && Object.isFrozen(source)) return this.#keptObject(plan, source);
       if (plan.shallow) return this.#shallowObject(plan, source);
@@ -125,19 +127,21 @@ class JsonRun {
    * availability): its fields are read (resolvers run) every time, and when they are the very
    * values its text was last written from, that text is the answer.
    */
-  #shallowObject(plan: ObjectPlan, source: object): MaybePromise<string> {
+  #shallowObject(plan: ObjectPlan, source: object): MaybePromise<Json> {
     const { fields } = plan;
     const values = this.#readAll(plan, source);
     if (values.some(isPromise)) return this.#writeValues(plan, values, null);
     const last = lastWritten.get(source)?.get(plan);
     if (last !== undefined && sameValues(last.values, values)) return last.text;
-    const text = this.#writeValues(plan, values, null) as string;
-    if (values.every((value, i) => writtenOnce(fields[i]!.type, value))) remember(lastWritten, source, plan, { values, text: flattened(text) });
+    const text = this.#writeValues(plan, values, null) as Json;
+    if (typeof text === 'string' && values.every((value, i) => writtenOnce(fields[i]!.type, value))) {
+      remember(lastWritten, source, plan, { values, text: flattened(text) });
+    }
     return text;
   }
 
   /** A pure subtree from a frozen object: written once, then the kept text. */
-  #keptObject(plan: ObjectPlan, source: object): MaybePromise<string> {
+  #keptObject(plan: ObjectPlan, source: object): MaybePromise<Json> {
     const known = kept.get(source)?.get(plan);
     if (known !== undefined) return known;
     const frozen = { all: true };
@@ -148,7 +152,7 @@ class JsonRun {
   }
 
   /** `frozen`: when given, told whether every object read was frozen (a pure subtree's check). */
-  #writeObject(plan: ObjectPlan, source: unknown, frozen: { all: boolean } | null): MaybePromise<string> {
+  #writeObject(plan: ObjectPlan, source: unknown, frozen: { all: boolean } | null): MaybePromise<Json> {
     if (frozen && !Object.isFrozen(source)) frozen.all = false;
     return this.#writeValues(plan, this.#readAll(plan, source), frozen);
   }
@@ -168,7 +172,7 @@ class JsonRun {
   }
 
   /** An object's text from its fields' values, read already (see {@link #read}). */
-  #writeValues(plan: ObjectPlan, values: unknown[], frozen: { all: boolean } | null): MaybePromise<string> {
+  #writeValues(plan: ObjectPlan, values: unknown[], frozen: { all: boolean } | null): MaybePromise<Json> {
     const { fields } = plan;
     const pieces = new Pieces('{');
     try {
@@ -195,11 +199,11 @@ class JsonRun {
   }
 
   /** A value written, now or once it is ready. */
-  #settle(plan: OutputPlan, value: unknown, frozen: { all: boolean } | null): MaybePromise<string> {
+  #settle(plan: OutputPlan, value: unknown, frozen: { all: boolean } | null): MaybePromise<Json> {
     return isPromise(value) ? value.then((ready) => this.#value(plan, ready, frozen)) : this.#value(plan, value, frozen);
   }
 
-  #value(plan: OutputPlan, value: unknown, frozen: { all: boolean } | null): MaybePromise<string> {
+  #value(plan: OutputPlan, value: unknown, frozen: { all: boolean } | null): MaybePromise<Json> {
     if (value === null || value === undefined) {
       if (plan.nonNull) throw BAIL;
       return 'null';
@@ -213,42 +217,21 @@ class JsonRun {
     if (plan.kind === 'object') return frozen ? this.#writeObject(plan, value, frozen) : this.object(plan, value);
     if (!Array.isArray(value)) throw BAIL;
     if (frozen && !Object.isFrozen(value)) frozen.all = false;
-    const pieces = new Pieces('[');
+    const items: Array<MaybePromise<Json>> = new Array(value.length);
+    let texts = frozen === null && value.length >= KEPT_LIST_MIN_ITEMS;
     try {
-      for (let i = 0; i < value.length; i++) pieces.add(i === 0 ? '' : ',', this.#settle(plan.of, value[i], frozen));
+      for (let i = 0; i < value.length; i++) {
+        const item = (items[i] = this.#settle(plan.of, value[i], frozen));
+        if (typeof item !== 'string') texts = false;
+      }
     } catch (error) {
-      pieces.abandon();
+      for (const item of items) if (isPromise(item)) item.then(undefined, swallow);
       throw error;
     }
+    // Items all written now, outside a kept subtree (whose text must stay text): maybe a list kept as bytes.
+    if (texts) return listOf(plan, items as string[]);
+    const pieces = new Pieces('[');
+    for (let i = 0; i < items.length; i++) pieces.add(i === 0 ? '' : ',', items[i]!);
     return pieces.end(']');
-  }
-}
-
-/**
- * The text of an object or a list, piece by piece: one string while every piece is ready, the
- * pieces joined once the last arrives when some are promises (a cold page's reads).
- */
-class Pieces {
-  #text: string;
-  #parts: Array<MaybePromise<string>> | null = null;
-
-  constructor(open: string) {
-    this.#text = open;
-  }
-
-  add(head: string, value: MaybePromise<string>): void {
-    if (this.#parts === null && typeof value === 'string') this.#text += head + value;
-    else (this.#parts ??= [this.#text]).push(head, value);
-  }
-
-  /** Given up half-way: promises already started are not awaited, and their rejections must not go unhandled. */
-  abandon(): void {
-    if (this.#parts) for (const part of this.#parts) if (isPromise(part)) part.then(undefined, swallow);
-  }
-
-  end(close: string): MaybePromise<string> {
-    if (this.#parts === null) return this.#text + close;
-    this.#parts.push(close);
-    return Promise.all(this.#parts).then((done) => done.join(''));
   }
 }
