@@ -33,11 +33,21 @@ export interface StoredResponse<V> {
   bytes: number;
 }
 
-/** A bounded, tagged store of answers; least recently used first out. */
+/**
+ * How long a hit leaves an answer's place in the eviction order as it is: moving it to the end on
+ * every hit (a delete and an insert under a key of a kilobyte or so) was a tenth of a hit's own
+ * work, and an order to the second is all eviction needs.
+ */
+const TOUCH_MS = 1_000;
+
+/** An answer as kept: with when its place in the eviction order was last moved. */
+type Held<V> = StoredResponse<V> & { touchedAt: number };
+
+/** A bounded, tagged store of answers; least recently used (to the second) first out. */
 export class ResponseCache<V> {
   readonly #o: ResponseCacheOptions;
-  /** In order of last use: a Map iterates in insertion order, and a hit re-inserts. */
-  readonly #entries = new Map<string, StoredResponse<V>>();
+  /** In order of last use: a Map iterates in insertion order, and a hit re-inserts (see {@link TOUCH_MS}). */
+  readonly #entries = new Map<string, Held<V>>();
   /**
    * Tag → the key of the answer built from that cache entry, or the set of them when there are
    * several. Most tags name one answer's entry (a customer's contract price): a set for each took
@@ -66,13 +76,17 @@ export class ResponseCache<V> {
   get(key: string): V | undefined {
     const stored = this.#entries.get(key);
     if (stored === undefined) return undefined;
-    if (stored.expiresAt <= this.#o.clock.now()) {
+    const now = this.#o.clock.now();
+    if (stored.expiresAt <= now) {
       this.#delete(key);
       return undefined;
     }
     // Most recently used goes last.
-    this.#entries.delete(key);
-    this.#entries.set(key, stored);
+    if (now - stored.touchedAt >= TOUCH_MS) {
+      stored.touchedAt = now;
+      this.#entries.delete(key);
+      this.#entries.set(key, stored);
+    }
     return stored.value;
   }
 
@@ -85,7 +99,7 @@ export class ResponseCache<V> {
   set(key: string, stored: StoredResponse<V>, generation: number): void {
     if (generation !== this.#generation || stored.expiresAt <= this.#o.clock.now() || stored.bytes > this.#o.maxBytes) return;
     this.#delete(key);
-    this.#entries.set(key, stored);
+    this.#entries.set(key, { ...stored, touchedAt: this.#o.clock.now() });
     this.#bytes += stored.bytes;
     for (const tag of stored.tags) {
       const keys = this.#byTag.get(tag);

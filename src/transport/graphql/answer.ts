@@ -10,11 +10,17 @@
 export interface GraphQLAnswer {
   status: number;
   headers: Readonly<Record<string, string>>;
-  /** The JSON text, or its UTF-8 bytes. */
-  body: string | Uint8Array;
+  /** The JSON text, or its UTF-8 bytes: in one piece, or in pieces sent one after the other (kept parts are not copied into one). */
+  body: string | Uint8Array | readonly Uint8Array[];
+}
+
+/** `answer`'s body in one piece (text or bytes). */
+export function bodyInOnePiece(answer: GraphQLAnswer): string | Uint8Array {
+  const { body } = answer;
+  return typeof body === 'string' || body instanceof Uint8Array ? body : Buffer.concat(body);
 }
 
 /** The answer as a web `Response` (the hono route's, and every runtime's but Node's lane). */
 export function answerResponse(answer: GraphQLAnswer): Response {
-  return new Response(answer.body as BodyInit, { status: answer.status, headers: answer.headers });
+  return new Response(bodyInOnePiece(answer) as BodyInit, { status: answer.status, headers: answer.headers });
 }

@@ -24,8 +24,18 @@ export function outgoingAnswer(res: ServerResponse, answer: GraphQLAnswer): Outg
       // Encoded here rather than by node:http: given a string, it joins the head and the body
       // into one string first and encodes that (measured: 13% fewer answers a second for a page).
       const body = typeof answer.body === 'string' ? Buffer.from(answer.body) : answer.body;
-      res.writeHead(answer.status, { ...answer.headers, 'content-length': body.byteLength });
-      res.end(body);
+      if (body instanceof Uint8Array) {
+        res.writeHead(answer.status, { ...answer.headers, 'content-length': body.byteLength });
+        res.end(body);
+        return;
+      }
+      // In pieces (a response-cache hit: its kept parts and the live ones): node:http corks the
+      // socket for the writes of one turn, so they go out in one writev, with no copy made.
+      let length = 0;
+      for (const piece of body) length += piece.byteLength;
+      res.writeHead(answer.status, { ...answer.headers, 'content-length': length });
+      for (let i = 0; i < body.length - 1; i++) res.write(body[i]);
+      res.end(body[body.length - 1]);
     },
   };
 }

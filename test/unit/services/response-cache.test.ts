@@ -42,13 +42,19 @@ describe('the response cache store', () => {
     expect(cache.get('late')).toBeUndefined();
   });
 
-  it('holds to its bounds, least recently used out first', () => {
-    const { cache, put } = store({ maxEntries: 2, maxBytes: 25 });
+  it('holds to its bounds, least recently used (to the second) out first', () => {
+    const { cache, put, advance } = store({ maxEntries: 2, maxBytes: 25 });
     put('a', ['t:a']);
     put('b', ['t:b']);
+    // Used again within the second it was kept: its place is as it was.
+    cache.get('a');
+    put('x', ['t:x']);
+    expect([cache.get('a'), cache.get('b'), cache.get('x')]).toEqual([undefined, 'b', 'x']);
+    put('a', ['t:a']);
+    advance(1_000);
     cache.get('a');
     put('c', ['t:c']);
-    expect([cache.get('a'), cache.get('b'), cache.get('c')]).toEqual(['a', undefined, 'c']);
+    expect([cache.get('a'), cache.get('x'), cache.get('c')]).toEqual(['a', undefined, 'c']);
     put('d', ['t:d'], 10_000, 20);
     expect(cache.size.bytes).toBeLessThanOrEqual(25);
     expect(cache.drop(['t:b'])).toBe(0);
