@@ -44,6 +44,8 @@ export class ReadThroughCache {
   readonly #clock: Clock;
   /** The clock as `peek` reads it: once per synchronous run (see tick-clock.ts for the bound). */
   readonly #peekClock: TickClock;
+  /** Counts drops announced (supersedeFetches): a shared-tier read across one is not kept in-process. */
+  #drops = 0;
   readonly #metrics: Metrics;
   /** Fetches under way, by cache key: a second asker waits for the first instead of asking the ERP. */
   readonly #inflight: InflightFetches;
@@ -148,7 +150,9 @@ export class ReadThroughCache {
   ): Promise<Array<Cached<T> | Error>> {
     const policy = overrides ? { ...this.#policies[domain], ...overrides } : this.#policies[domain];
     const cacheKeys = keys.map((k) => ReadThroughCache.key(domain, keyOf(k)));
-    const entries = await this.#tiers.read<T>(cacheKeys);
+    // What the shared tier has is kept in-process, unless something was dropped while it was read.
+    const drops = this.#drops;
+    const entries = await this.#tiers.read<T>(cacheKeys, { policy: this.#policies[domain], allowed: () => this.#drops === drops });
     const now = this.#clock.now();
     const results: Array<Cached<T> | Error> = new Array(keys.length);
     const missing: number[] = [];
@@ -242,6 +246,7 @@ export class ReadThroughCache {
   /** Forgets cached values (an ERP change made them wrong), in every tier. */
   async invalidate(domain: CacheDomain, keys: readonly string[]): Promise<void> {
     const cacheKeys = keys.map((k) => ReadThroughCache.key(domain, k));
+    this.#drops++;
     await this.#tiers.delete(cacheKeys);
   }
 
@@ -253,6 +258,7 @@ export class ReadThroughCache {
    * cache right after the invalidation dropped it, for a whole freshness period.
    */
   supersedeFetches(cacheKeys: readonly string[], patterns: readonly KeyPattern[] = []): void {
+    this.#drops++;
     this.#inflight.disown(cacheKeys, patterns);
   }
 

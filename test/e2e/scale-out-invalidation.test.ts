@@ -82,6 +82,37 @@ describe.skipIf(!available)('scale-out: cache invalidation reaches every instanc
     expect(after[1]).not.toBe(before[1]);
   });
 
+  it('an instance reads from Redis what another fetched once, then serves it from its own memory', async () => {
+    const token = await scale.buyerToken('C0003');
+    const skus = ['SKU-00811', 'SKU-00812', 'SKU-00813'];
+    // A document of its own each time (an alias): answered by reading entries, not from the response cache.
+    let asks = 0;
+    const ask = async (i: number) => {
+      const page = /* GraphQL */ `query ($skus: [ID!]!) { p${asks++}: products(skus: $skus) { sku name price { unitPrice { amount } } availability { status } } }`;
+      const answer = await scale.stack(i).graphql(page, { skus }, { token });
+      expect(answer.body.errors).toBeUndefined();
+      return Object.values(answer.body.data)[0];
+    };
+    const fetched = await ask(0);
+    const erpCalls = (await scale.stats()).total;
+    expect(await ask(1)).toEqual(fetched);
+    expect((await scale.stats()).total).toBe(erpCalls);
+    // What instance 1 asks Redis from now on about these SKUs: nothing (what it read is in its LRU).
+    const monitor = await new Redis(scale.redis.url).monitor();
+    const asked: string[] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (skus.some((sku) => args.some((arg) => String(arg).includes(sku)))) asked.push(args.join(' '));
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 100));
+      for (let n = 0; n < 3; n++) expect(await ask(1)).toEqual(fetched);
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      monitor.disconnect();
+    }
+    expect(asked).toEqual([]);
+  });
+
   it('refuses callers without the ops role, and bodies it cannot read', async () => {
     const url = `${scale.instances[1]!.url}/ops/invalidate`;
     const body = JSON.stringify({ domain: 'prices', keys: ['list:USD:SKU-00001'] });
