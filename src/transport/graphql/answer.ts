@@ -15,7 +15,7 @@ export interface GraphQLAnswer {
 }
 
 /** `answer`'s body in one piece (text or bytes). */
-export function bodyInOnePiece(answer: GraphQLAnswer): string | Uint8Array {
+function bodyInOnePiece(answer: GraphQLAnswer): string | Uint8Array {
   const { body } = answer;
   return typeof body === 'string' || body instanceof Uint8Array ? body : Buffer.concat(body);
 }

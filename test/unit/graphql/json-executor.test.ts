@@ -8,7 +8,7 @@ import { createSchema } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
 import { deepFreeze } from '../../../src/domain/deep-freeze.ts';
 import { writeJson } from '../../../src/transport/graphql/json-executor/json-executor.ts';
-import { JsonParts, jsonText } from '../../../src/transport/graphql/json-executor/json-text.ts';
+import { JsonParts, type Json } from '../../../src/transport/graphql/json-executor/json-text.ts';
 import { planJson, type JsonPlan } from '../../../src/transport/graphql/json-executor/json-plan.ts';
 import { queryCost } from '../../../src/transport/graphql/cost/query-cost.ts';
 import { PreparedRequests } from '../../../src/transport/graphql/prepared-requests.ts';
@@ -78,6 +78,11 @@ async function run(plan: JsonPlan, document: DocumentNode, variables?: Record<st
   if (!prepared.coerced) return null;
   const written = await writeJson(plan, {}, prepared.coerced);
   return written === null ? null : jsonText(written);
+}
+
+/** What the executor wrote, as the text it stands for (kept parts are UTF-8 bytes). */
+function jsonText(json: Json): string {
+  return typeof json === 'string' ? json : json.parts.map((part) => (typeof part === 'string' ? part : Buffer.from(part).toString())).join('');
 }
 
 /** Plans by query text: as the fast path keeps one per learned operation, and the kept texts with it. */
@@ -236,11 +241,7 @@ describe('JSON executor', () => {
       const reference = JSON.stringify(((await execute({ schema, document })) as ExecutionResult).data);
       expect(json).not.toBeNull();
       // Byte for byte what graphql-js answers, whichever way it is written.
-      expect(
-        Buffer.from(
-          json instanceof JsonParts ? Buffer.concat(json.parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))) : Buffer.from(json!),
-        ).toString(),
-      ).toBe(reference);
+      expect(jsonText(json!)).toBe(reference);
       return json;
     };
     // Items as the cache holds them: the same objects from page to page.

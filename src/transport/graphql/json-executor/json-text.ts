@@ -92,10 +92,3 @@ export function encodeJson(json: Json): Uint8Array {
   const chunks = json.parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : part));
   return Buffer.concat(chunks);
 }
-
-/** `json`'s text (for tests and diagnostics: answers are sent as {@link encodeJson} makes them). */
-export function jsonText(json: Json): string {
-  if (typeof json === 'string') return json;
-  const decoder = new TextDecoder();
-  return json.parts.map((part) => (typeof part === 'string' ? part : decoder.decode(part))).join('');
-}
