@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../src/adapters/stores/redis/connection.ts';
 import { redisKeys } from '../../src/adapters/stores/redis/keys.ts';
-import { createRedisThrottleStore } from '../../src/adapters/stores/redis/throttle-store.ts';
+import { createRedisThrottleStore, REFUND_DELAY_MS } from '../../src/adapters/stores/redis/throttle-store.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import { redisServerAvailable, startRedisServer, type RedisServer } from '../support/redis.ts';
 import { runThrottleStoreContract } from './throttle-store.contract.ts';
@@ -57,9 +57,46 @@ describe.skipIf(!available)('Redis throttle store', () => {
     const level = (await store.peek('k', limits)).available;
     expect(level).toBeGreaterThan(3);
     expect(level).toBeLessThan(8);
-    // A refund that fills the bucket deletes the key: a full bucket is no bucket.
+    // A refund that fills the bucket deletes the key: a full bucket is no bucket. (Sent with the
+    // bucket's next call, or on its own within REFUND_DELAY_MS.)
     await store.refund('k', 10, limits);
+    await sleep(REFUND_DELAY_MS * 3);
     expect(await client.exists(keys.throttle('k'))).toBe(0);
+  });
+
+  it('a refund rides on the bucket’s next call: one script run per request, the level exact', async () => {
+    const keys = keysFor();
+    const store = createRedisThrottleStore({ client, keys });
+    const limits = { capacity: 1000, restorePerSecond: 0.001 };
+    const runs = async () => Number(/cmdstat_evalsha:calls=(\d+)/.exec(await client.info('commandstats'))?.[1] ?? 0);
+    await store.peek('k', limits);
+    const before = await runs();
+    // Charged 30, cost 5: 25 back each time, as a warm page is.
+    for (let i = 0; i < 20; i++) {
+      expect((await store.take('k', 30, limits)).allowed).toBe(true);
+      const after = await store.refund('k', 25, limits);
+      expect(after.available).toBeCloseTo(1000 - 5 * (i + 1), 1);
+    }
+    expect(await runs()).toBe(before + 20);
+    // This instance reads the owed points back at once; Redis holds them within REFUND_DELAY_MS.
+    expect((await store.peek('k', limits)).available).toBeCloseTo(900, 1);
+    await store.refund('k', 50, limits);
+    await sleep(REFUND_DELAY_MS * 3);
+    expect(Number(await client.hget(keys.throttle('k'), 'l'))).toBeCloseTo(950, 1);
+  });
+
+  it('another instance sees a refund within REFUND_DELAY_MS, and nothing is given back twice', async () => {
+    const keys = keysFor();
+    const other = await connectRedis({ url: server.url, role: 'test-throttle-3' });
+    const [a, b] = [createRedisThrottleStore({ client, keys }), createRedisThrottleStore({ client: other, keys })];
+    const limits = { capacity: 10, restorePerSecond: 0.001 };
+    expect((await a.take('k', 10, limits)).allowed).toBe(true);
+    await a.refund('k', 4, limits);
+    await sleep(REFUND_DELAY_MS * 3);
+    expect((await b.take('k', 4, limits)).allowed).toBe(true);
+    expect((await b.take('k', 1, limits)).allowed).toBe(false);
+    expect((await a.peek('k', limits)).available).toBeLessThan(0.01);
+    other.disconnect();
   });
 
   it('while Redis is down, each instance decides from its own buckets (reported once), and shares them again after', async () => {

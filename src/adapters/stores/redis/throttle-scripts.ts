@@ -10,7 +10,9 @@
  * Time is Redis's own (`TIME`), so instances' clocks never matter, unless the caller passes `now`
  * (tests moving time).
  *
- * ARGV: mode (`take`, `refund`, `peek`), points, capacity, restore per second, now ('' for TIME).
+ * ARGV: mode (`take`, `refund`, `peek`), points, capacity, restore per second, now ('' for TIME),
+ * owed: points refunded earlier by this instance and not yet applied (0 for none), given back
+ * before the mode's step (see `throttle-store.ts`: refunds ride on the bucket's next call).
  * Returns {allowed 0|1, level as a string (Lua numbers would be truncated to integers), retry after
  * ms (-1: never fits)}.
  *
@@ -22,6 +24,7 @@ export const bucketScript = luaScript(`
 local mode = ARGV[1]
 local points, cap, rate = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local now = tonumber(ARGV[5])
+local owed = tonumber(ARGV[6]) or 0
 if not now then
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -38,6 +41,10 @@ local function save(l)
   end
   redis.call('HSET', KEYS[1], 'l', string.format('%.17g', l), 't', string.format('%.17g', now))
   redis.call('PEXPIRE', KEYS[1], math.ceil((cap - l) * 1000 / rate) + 1000)
+end
+if owed > 0 then
+  level = math.min(cap, level + owed)
+  save(level)
 end
 local shown = string.format('%.17g', level)
 if mode == 'take' then
