@@ -3,8 +3,11 @@
  * pino-pretty's coloured lines for a person at a terminal (LOG_FORMAT=pretty, what `npm start`
  * uses). Secrets are redacted by field name (redaction.ts) in both.
  *
- * Lines are written synchronously: a line written just before a crash or a `kill -9` is in the
- * log, and lines keep their order with what the entry prints itself.
+ * JSON lines are gathered for one turn of the event loop and written together (`turn-buffer.ts`):
+ * one system call per turn rather than one per request. Warnings and errors are written at once,
+ * with what was gathered before them, and everything is written on exit, so a failure's lines
+ * are in the log before a crash can follow; a `kill -9` loses at most the turn's info lines.
+ * Pretty lines (a person at a terminal) are written one by one.
  *
  * @module
  */
@@ -12,6 +15,7 @@ import { pino, type Logger as Pino } from 'pino';
 import pretty from 'pino-pretty';
 import type { LogFields, Logger, LogLevel } from '../../ports/logger.ts';
 import { redactSecrets } from './redaction.ts';
+import { createTurnBuffer, type TurnBuffer } from './turn-buffer.ts';
 
 export interface PinoLoggerOptions {
   /** Lines below this level are not written (LOG_LEVEL; default `info`). */
@@ -25,11 +29,11 @@ export interface PinoLoggerOptions {
 /** A pino-backed {@link Logger}, named `erpfront` in every line. */
 export function createPinoLogger(options: PinoLoggerOptions = {}): Logger {
   const format = options.format ?? 'json';
+  const buffer = options.destination === undefined && format === 'json' ? createTurnBuffer(pino.destination({ dest: 1, sync: true })) : null;
   const destination =
+    buffer ??
     options.destination ??
-    (format === 'pretty'
-      ? pretty({ sync: true, colorize: Boolean(process.stdout.isTTY), translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name', singleLine: true })
-      : pino.destination({ dest: 1, sync: true }));
+    pretty({ sync: true, colorize: Boolean(process.stdout.isTTY), translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name', singleLine: true });
   const root = pino(
     {
       name: 'erpfront',
@@ -49,19 +53,24 @@ export function createPinoLogger(options: PinoLoggerOptions = {}): Logger {
     },
     destination,
   );
-  return wrap(root);
+  return wrap(root, buffer);
 }
 
-function wrap(target: Pino): Logger {
-  const write = (level: LogLevel) => (message: string, fields?: LogFields) => {
-    if (fields === undefined) target[level](message);
-    else target[level](fields as Record<string, unknown>, message);
+function wrap(target: Pino, buffer: TurnBuffer | null): Logger {
+  const write = (level: LogLevel) => {
+    // Warnings and errors go out at once, after what was gathered before them.
+    const now = buffer !== null && (level === 'warn' || level === 'error');
+    return (message: string, fields?: LogFields) => {
+      if (fields === undefined) target[level](message);
+      else target[level](fields as Record<string, unknown>, message);
+      if (now) buffer.flush();
+    };
   };
   return {
     debug: write('debug'),
     info: write('info'),
     warn: write('warn'),
     error: write('error'),
-    child: (bindings) => wrap(target.child(redactSecrets(bindings) as Record<string, unknown>)),
+    child: (bindings) => wrap(target.child(redactSecrets(bindings) as Record<string, unknown>), buffer),
   };
 }
