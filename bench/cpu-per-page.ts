@@ -5,25 +5,17 @@
  * holds better on a machine shared with other work; compare builds with it (BENCH_DIRS).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signToken } from '../scripts/sign-token.ts';
 import { CATALOG_PAGE, skus } from '../test/support/stack.ts';
 import { erpfrontBenchConfig } from './catalog-page.ts';
-import { freePort, load, pinLoadGenerator, startServer } from './harness.ts';
+import { cpuMicros, freePort, load, pinLoadGenerator, startServer } from './harness.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
 console.log(`CPU per warm CatalogPage, ${rounds} × ${seconds} s per mode; ${pinLoadGenerator()}`);
-
-/** The process's user + system CPU time so far, in µs (Linux /proc). */
-function cpuMicros(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    .replace(/^.*\) /, '')
-    .split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
-}
 
 /**
  * Checkouts to compare (BENCH_DIRS, comma-separated; default this one), each loaded in turn, round

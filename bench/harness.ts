@@ -5,6 +5,7 @@
 import autocannon from 'autocannon';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
 
 export interface Round {
   rps: number;
@@ -78,6 +79,14 @@ export async function startServer(args: string[], env: Record<string, string>, r
 export async function load(url: string, init: { headers: Record<string, string>; body: string }, seconds: number): Promise<Round> {
   const result = await autocannon({ url, method: 'POST', headers: init.headers, body: init.body, connections: 10, duration: seconds });
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
+}
+
+/** A process's user + system CPU time so far, in µs (Linux /proc). */
+export function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
 }
 
 export function median(values: number[]): number {

@@ -92,6 +92,9 @@ console.log(
 console.log(
   `cost of the Redis tier on the warm path: ${(((scale.plain.rps - scale.one.rps) / scale.plain.rps) * 100).toFixed(1)}% of throughput (LRU hits never touch Redis)`,
 );
+console.log(
+  `CPU per page (the server's own, median): ${fmt(scale.cpuPerPage.plain)} µs without Redis, ${fmt(scale.cpuPerPage.one)} µs with the Redis tier: ${(((scale.cpuPerPage.one - scale.cpuPerPage.plain) / scale.cpuPerPage.plain) * 100).toFixed(1)}% more`,
+);
 console.log(`two instances / one: ${(scale.two.rps / scale.one.rps).toFixed(2)}× (the second instance shares its core with the load generator)`);
 console.log(`first page with a cold LRU: ${fmt(scale.fromErp, 1)} ms from the ERP, ${fmt(scale.fromRedis, 1)} ms from the shared Redis tier`);
 

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { signToken } from '../scripts/sign-token.ts';
 import { startRedisServer } from '../test/support/redis.ts';
 import { CATALOG_PAGE, skus } from '../test/support/stack.ts';
-import { freePort, startServer, summarize, type Round } from './harness.ts';
+import { cpuMicros, freePort, median, startServer, summarize, type Round } from './harness.ts';
 
 /**
  * erpfront on `core`, through the harness's start (its output drained once it is up: kept and
@@ -28,11 +28,19 @@ function erpfront(core: string, env: Record<string, string>): Promise<ChildProce
   return startServer(['src/entry/node.ts'], env, /GraphQL at/, [], core);
 }
 
-async function round(urls: string[], init: { headers: Record<string, string>; body: string }, seconds: number): Promise<Round> {
+/** A round's figures, and the first server's CPU time per request answered (µs). */
+async function round(
+  urls: string[],
+  init: { headers: Record<string, string>; body: string },
+  seconds: number,
+  pid?: number,
+): Promise<Round & { cpuPerPage: number }> {
+  const cpuBefore = pid === undefined ? 0 : cpuMicros(pid);
   const results = await Promise.all(
     urls.map((url) => autocannon({ url, method: 'POST', headers: init.headers, body: init.body, connections: 10 / urls.length, duration: seconds })),
   );
   return {
+    cpuPerPage: pid === undefined ? Number.NaN : (cpuMicros(pid) - cpuBefore) / results[0]!.requests.total,
     rps: results.reduce((s, r) => s + r.requests.average, 0),
     p50: Math.max(...results.map((r) => r.latency.p50)),
     p99: Math.max(...results.map((r) => r.latency.p99)),
@@ -75,12 +83,26 @@ export async function benchScaleOut(options: { rounds: number; seconds: number }
     const fromRedis = await firstPage(b);
 
     const rounds = { plain: [] as Round[], one: [] as Round[], two: [] as Round[] };
+    // CPU time per page, the server's own: unlike req/s it does not move with the load generator's
+    // share of a shared core, so it shows a few percent where req/s varies by a fifth between rounds.
+    const cpu = { plain: [] as number[], one: [] as number[] };
     for (let i = 0; i < options.rounds; i++) {
-      rounds.plain.push(await round([plain], init, options.seconds));
-      rounds.one.push(await round([a], init, options.seconds));
+      const plainRound = await round([plain], init, options.seconds, children[1]!.pid);
+      const oneRound = await round([a], init, options.seconds, children[2]!.pid);
+      rounds.plain.push(plainRound);
+      rounds.one.push(oneRound);
+      cpu.plain.push(plainRound.cpuPerPage);
+      cpu.one.push(oneRound.cpuPerPage);
       rounds.two.push(await round([a, b], init, options.seconds));
     }
-    return { plain: summarize(rounds.plain), one: summarize(rounds.one), two: summarize(rounds.two), fromErp, fromRedis };
+    return {
+      plain: summarize(rounds.plain),
+      one: summarize(rounds.one),
+      two: summarize(rounds.two),
+      cpuPerPage: { plain: median(cpu.plain), one: median(cpu.one) },
+      fromErp,
+      fromRedis,
+    };
   } finally {
     for (const child of children) child.kill('SIGKILL');
     await redis.stop();
