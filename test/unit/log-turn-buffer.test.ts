@@ -1,7 +1,8 @@
 /**
  * The Node logger's JSON lines, gathered per turn of the event loop (`turn-buffer.ts`): one write
  * per turn, nothing reordered, warnings and errors out at once, nothing gathered lost on exit or
- * on an uncaught exception. The process cases run a real erpfront logger writing to a real pipe.
+ * on an uncaught exception; and the lines' times, worked out once per millisecond. The process
+ * cases run a real erpfront logger writing to a real pipe.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -11,14 +12,14 @@ import { createTurnBuffer } from '../../src/adapters/logging/turn-buffer.ts';
 const loggerModule = fileURLToPath(new URL('../../src/adapters/logging/pino-logger.ts', import.meta.url));
 
 /** Runs `body` in a fresh Node process with `logger` made as `src/entry/node.ts` makes it; its stdout lines' messages. */
-function run(body: string): { messages: string[]; status: number | null; signal: NodeJS.Signals | null } {
+function run(body: string): { messages: string[]; times: string[]; status: number | null; signal: NodeJS.Signals | null } {
   const script = `import { createPinoLogger } from ${JSON.stringify(loggerModule)};\nconst logger = createPinoLogger({ format: 'json' });\n${body}`;
   const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
-  const messages = child.stdout
+  const lines = child.stdout
     .split('\n')
     .filter(Boolean)
-    .map((line) => (JSON.parse(line) as { msg: string }).msg);
-  return { messages, status: child.status, signal: child.signal };
+    .map((line) => JSON.parse(line) as { msg: string; time: string });
+  return { messages: lines.map((l) => l.msg), times: lines.map((l) => l.time), status: child.status, signal: child.signal };
 }
 
 describe('log lines gathered per turn', () => {
@@ -75,5 +76,22 @@ describe('log lines gathered per turn', () => {
       step();`);
     expect(messages).toHaveLength(40 * 50 + 4);
     expect(messages.map(Number)).toEqual([...messages.map(Number)].sort((a, b) => a - b));
+  });
+});
+
+describe('log line times', () => {
+  it('are UTC ISO 8601 instants of the line, to the millisecond, however many lines share one', () => {
+    const { messages, times } = run(`
+      const before = Date.now();
+      for (let i = 0; i < 200; i++) logger.info('burst');
+      const until = Date.now() + 5;
+      while (Date.now() < until) {}
+      logger.info('later');
+      logger.info(String(before));`);
+    const before = Number(messages.at(-1));
+    expect(times.every((t) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(t))).toBe(true);
+    const burst = times.slice(0, 200).map(Date.parse);
+    expect(Math.min(...burst)).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(times[200]!)).toBeGreaterThanOrEqual(Math.max(...burst) + 5);
   });
 });

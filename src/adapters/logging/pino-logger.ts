@@ -38,7 +38,7 @@ export function createPinoLogger(options: PinoLoggerOptions = {}): Logger {
     {
       name: 'erpfront',
       level: options.level ?? 'info',
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: isoTimeOncePerMillisecond(),
       // "level":"warn" rather than 40: readable by whoever greps the log, and by log shippers.
       // pino-pretty reads the numbers, so the pretty output keeps them.
       formatters: {
@@ -54,6 +54,23 @@ export function createPinoLogger(options: PinoLoggerOptions = {}): Logger {
     destination,
   );
   return wrap(root, buffer);
+}
+
+/**
+ * pino's `isoTime`, worked out once per millisecond: under load several lines share one, and
+ * formatting the date was 4 µs of a 230 µs warm page (profile). The same text for the same instant.
+ */
+function isoTimeOncePerMillisecond(): () => string {
+  let at = Number.NaN;
+  let text = '';
+  return () => {
+    const now = Date.now();
+    if (now !== at) {
+      at = now;
+      text = `,"time":"${new Date(now).toISOString()}"`;
+    }
+    return text;
+  };
 }
 
 function wrap(target: Pino, buffer: TurnBuffer | null): Logger {
