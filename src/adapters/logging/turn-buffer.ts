@@ -11,7 +11,7 @@
  *   crash can follow.
  * - **Exit**: everything gathered is written on `process.exit` and on an uncaught exception (both
  *   emit `exit`). A `kill -9` loses at most the current turn's info lines.
- * - **Bounded**: past `maxBytes` (64 KB) gathered, the lines are written at once.
+ * - **Bounded**: past `maxChars` (65,536) gathered, the lines are written at once.
  *
  * @module
  */
@@ -35,7 +35,7 @@ export interface TurnBufferOptions {
   schedule?: (run: () => void) => unknown;
 }
 
-/** Every buffer's flush, run on `exit`: one listener for all of them. */
+/** Every buffer's flush, run on `exit`: one listener for all of them (a process makes one logger; tests may make a few). */
 const atExit = new Set<() => void>();
 let listening = false;
 
