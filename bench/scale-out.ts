@@ -82,24 +82,21 @@ export async function benchScaleOut(options: { rounds: number; seconds: number }
     await firstPage(a);
     const fromRedis = await firstPage(b);
 
-    const rounds = { plain: [] as Round[], one: [] as Round[], two: [] as Round[] };
-    // CPU time per page, the server's own: unlike req/s it does not move with the load generator's
-    // share of a shared core, so it shows a few percent where req/s varies by a fifth between rounds.
-    const cpu = { plain: [] as number[], one: [] as number[] };
+    type Measured = Round & { cpuPerPage: number };
+    const rounds = { plain: [] as Measured[], one: [] as Measured[], two: [] as Measured[] };
     for (let i = 0; i < options.rounds; i++) {
-      const plainRound = await round([plain], init, options.seconds, children[1]!.pid);
-      const oneRound = await round([a], init, options.seconds, children[2]!.pid);
-      rounds.plain.push(plainRound);
-      rounds.one.push(oneRound);
-      cpu.plain.push(plainRound.cpuPerPage);
-      cpu.one.push(oneRound.cpuPerPage);
+      rounds.plain.push(await round([plain], init, options.seconds, children[1]!.pid));
+      rounds.one.push(await round([a], init, options.seconds, children[2]!.pid));
       rounds.two.push(await round([a, b], init, options.seconds));
     }
+    // CPU time per page, the server's own: unlike req/s it does not move with the load generator's
+    // share of a shared core, so it shows a few percent where req/s varies by a fifth between rounds.
+    const cpuPerPage = (measured: Measured[]) => median(measured.map((r) => r.cpuPerPage));
     return {
       plain: summarize(rounds.plain),
       one: summarize(rounds.one),
       two: summarize(rounds.two),
-      cpuPerPage: { plain: median(cpu.plain), one: median(cpu.one) },
+      cpuPerPage: { plain: cpuPerPage(rounds.plain), one: cpuPerPage(rounds.one) },
       fromErp,
       fromRedis,
     };

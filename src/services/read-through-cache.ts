@@ -44,7 +44,7 @@ export class ReadThroughCache {
   readonly #clock: Clock;
   /** The clock as `peek` reads it: once per synchronous run (see tick-clock.ts for the bound). */
   readonly #peekClock: TickClock;
-  /** Counts drops announced (supersedeFetches): a shared-tier read across one is not kept in-process. */
+  /** Counts drops (invalidate, supersedeFetches): a shared-tier read across one is not kept in-process. */
   #drops = 0;
   readonly #metrics: Metrics;
   /** Fetches under way, by cache key: a second asker waits for the first instead of asking the ERP. */

@@ -152,8 +152,10 @@ export function createRedisThrottleStore(options: RedisThrottleStoreOptions): Th
         const debt = owed.get(key);
         if (debt === undefined) owed.set(key, { points, limits });
         else debt.points += points;
-        flushing ??= setTimeout(flush, REFUND_DELAY_MS);
-        flushing.unref?.();
+        if (flushing === null) {
+          flushing = setTimeout(flush, REFUND_DELAY_MS);
+          flushing.unref();
+        }
         return { available: last.available, capacity: limits.capacity, restoreRate: limits.restorePerSecond };
       }
       const reply = await run('refund', key, points, limits);
