@@ -6,6 +6,7 @@ import autocannon from 'autocannon';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { readFileSync } from 'node:fs';
+import { ERPFRONT_NODE_OPTIONS } from '../src/entry/node-options.ts';
 
 export interface Round {
   rps: number;
@@ -46,12 +47,15 @@ export async function freePort(): Promise<number> {
 
 /**
  * Starts `node <args>` on `core` (default 0; under `wrapper`, a command and its arguments, if
- * given) and waits until it prints `ready`.
+ * given) and waits until it prints `ready`. erpfront's own entries run with the `NODE_OPTIONS`
+ * that `npm run serve` gives them (its V8 options first, then any given here or inherited).
  */
 export async function startServer(args: string[], env: Record<string, string>, ready: RegExp, wrapper: string[] = [], core = '0'): Promise<ChildProcess> {
   const command = hasTaskset ? 'taskset' : (wrapper[0] ?? process.execPath);
   const argv = hasTaskset ? ['-c', core, ...wrapper, process.execPath, ...args] : [...wrapper.slice(1), ...(wrapper.length ? [process.execPath] : []), ...args];
-  const child = spawn(command, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const erpfront = args.some((arg) => /src\/entry\/(node|dev)\.ts$/.test(arg));
+  const nodeOptions = [erpfront ? ERPFRONT_NODE_OPTIONS : '', process.env.NODE_OPTIONS ?? '', env.NODE_OPTIONS ?? ''].filter(Boolean).join(' ');
+  const child = spawn(command, argv, { env: { ...process.env, ...env, NODE_OPTIONS: nodeOptions }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const onData = (chunk: Buffer) => {
     output += chunk;
