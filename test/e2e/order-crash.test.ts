@@ -9,7 +9,17 @@ import { startStack, type Stack } from '../support/stack.ts';
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ BREAKER_COOLDOWN_SECONDS: '1', ERP_MAX_CONCURRENT: '4', ORDER_DISPATCH_CONCURRENCY: '4' });
+  stack = await startStack({
+    BREAKER_COOLDOWN_SECONDS: '1',
+    ERP_MAX_CONCURRENT: '4',
+    ORDER_DISPATCH_CONCURRENCY: '4',
+    // An order the kill caught after it was marked as being sent, but before the ERP had it, is
+    // in doubt: it waits until no earlier attempt can still commit (its lease's end plus the ERP's
+    // time limit) and holds its customer's later orders behind it. With the defaults (30 s and
+    // 60 s) that wait outlasts the drain's 60 s below; these keep it within ~11 s.
+    ORDER_LEASE_SECONDS: '5',
+    ERP_MAX_REQUEST_SECONDS: '5',
+  });
 });
 afterAll(() => stack?.close());
 
