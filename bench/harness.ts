@@ -112,18 +112,22 @@ export async function pacedLoad(
       };
       const send = () => {
         const sentAt = performance.now();
+        // Once per request, whichever comes first: its answer's end, or a failure before or during it.
+        let over = false;
+        const finish = (failed: boolean) => {
+          if (over) return;
+          over = true;
+          if (failed) errors++;
+          else latencies.push(performance.now() - sentAt);
+          settle();
+        };
         const req = request(url, { method: 'POST', agent, headers }, (res) => {
           if (res.statusCode !== 200) errors++;
+          res.on('end', () => finish(false));
+          res.on('error', () => finish(true));
           res.resume();
-          res.on('end', () => {
-            latencies.push(performance.now() - sentAt);
-            settle();
-          });
         });
-        req.on('error', () => {
-          errors++;
-          settle();
-        });
+        req.on('error', () => finish(true));
         req.end(init.body);
       };
       // Each send is due at its own time from the start, so a late timer does not shift the rest.
