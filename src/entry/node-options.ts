@@ -4,10 +4,10 @@
  * recipe, `--max-semi-space-size=8`) comes later and wins.
  *
  * `--max-semi-space-size=16`: the young generation at most 2 × 16 MB. Node 24 on a machine with
- * several GB of memory allows it 2 × 64 MB (measured here), and erpfront can then fall into a
- * state where V8 runs a full collection every few hundred milliseconds under load, with no
- * scavenge at all, and stays there (measured: +20% to +77% CPU per warm page). How it comes about
- * (read from `--trace-gc-verbose` and `--trace-incremental-marking`):
+ * 24 GB of memory (this project's test machines) allows it 2 × 64 MB, and erpfront can then
+ * fall into a state where V8 runs a full collection every few hundred milliseconds under load,
+ * with no scavenge at all, and stays there (measured: +20% to +77% CPU per warm page). How it
+ * comes about (read from `--trace-gc-verbose` and `--trace-incremental-marking`):
  * - erpfront's old generation grows slowly: what a warm page keeps is in its caches already, so
  *   each collection promotes almost nothing. After a full collection V8 sets the next limit from
  *   that growth rate, at about 1.1 × what is live plus the young generation's size *at that
