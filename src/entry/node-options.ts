@@ -19,8 +19,12 @@
  *   nothing and so sets the same limit.
  * With the young generation capped at 16 MB it reaches its size within a few collections, the
  * room above what is live covers it, and the process leaves that state after the idle spell
- * (`bench/scale-out.ts` shows it: an instance that idled, then took the load). Under steady load
- * the cap costs nothing measurable (`npm run bench:cpu`). The memory reducer itself stays on: it is
- * what gives a filled process's garbage back once idle (`npm run bench:memory`).
+ * (`bench/scale-out.ts` shows it: an instance that idled, then took the load). The price: under
+ * steady load, four times as many scavenges. In four side-by-side runs of `npm run bench:cpu` a
+ * warm page with the cap took −8%, +15%, +15% and −1% CPU against a 2 × 64 MB young generation
+ * (this machine's noise is ±10–15%; an uncapped process can itself be in the loop there); a
+ * response-cache hit about the same. 2 × 32 MB also left the loop in one run. The memory reducer
+ * itself stays on: it is what gives a filled process's garbage back once idle
+ * (`npm run bench:memory`).
  */
 export const ERPFRONT_NODE_OPTIONS = '--max-semi-space-size=16';
