@@ -40,13 +40,18 @@ describe.each(['serve', 'start'])('npm run %s', (name) => {
     expect(script.startsWith(`NODE_OPTIONS="${ERPFRONT_NODE_OPTIONS} $NODE_OPTIONS" `)).toBe(true);
   });
 
-  it('caps the young generation at 2 × 16 MB', () => {
+  // V8 reports a little over 2 × the semi-space at times (seen: 17.5 and 20 MB for 2 × 8 MB); the
+  // uncapped default on a machine of this project's size is 128 MB.
+  it('caps the young generation at about 2 × 16 MB', () => {
     const mb = youngGenerationMB(script, '');
     expect(mb).toBeGreaterThan(8);
-    expect(mb).toBeLessThanOrEqual(32);
+    expect(mb).toBeLessThanOrEqual(40);
   });
 
   it("lets the caller's NODE_OPTIONS set it smaller (the README's bounded-memory recipe)", () => {
-    expect(youngGenerationMB(script, '--max-semi-space-size=8')).toBeLessThanOrEqual(18);
+    const capped = youngGenerationMB(script, '');
+    const callers = youngGenerationMB(script, '--max-semi-space-size=8');
+    expect(callers).toBeLessThanOrEqual(26);
+    expect(callers).toBeLessThan(capped);
   });
 });
