@@ -2,13 +2,16 @@
  * `npm run bench`: erpfront's speed targets, measured in one run on this machine.
  *   BENCH_ROUNDS (default 3) alternating rounds of BENCH_SECONDS (default 10) each, medians (the page bench after an unrecorded warm-up of BENCH_WARMUP_SECONDS, default 5, per server).
  * Then change-to-visible latency on three instances (BENCH_CHANGES, default 50, price changes), and
- * the fault campaign's long run: BENCH_CHAOS_ORDERS (default 3000) orders on three instances
- * sharing Redis, seed BENCH_CHAOS_SEED (random, printed); `npm run chaos` runs it alone.
+ * what the cache takes in memory (`npm run bench:memory`: RSS of a process holding 100,000 prices
+ * and 5,000 items), and the fault campaign's long run: BENCH_CHAOS_ORDERS (default 3000) orders on
+ * three instances sharing Redis, seed BENCH_CHAOS_SEED (random, printed); `npm run chaos` runs it
+ * alone. Run with `--expose-gc` (the npm script does), for the memory part.
  */
 import { benchCatalogPage, formatCatalogPage } from './catalog-page.ts';
 import { benchChangeFeed, formatChangeFeed } from './change-feed.ts';
 import { pinLoadGenerator, releaseCores } from './harness.ts';
 import { benchOrders } from './orders.ts';
+import { benchMemory } from './memory.ts';
 import { benchOverload, formatOverload } from './overload.ts';
 import { benchPriceSheet, formatPriceSheet } from './price-sheet.ts';
 import { benchProtections } from './protections.ts';
@@ -105,6 +108,10 @@ console.log(`\n${formatChangeFeed(await benchChangeFeed({ changes: Number(proces
 
 // The price sheet's cost to the ERP: calls counted (not timed), extrapolated to an hour at the configured pace.
 console.log(`\n${formatPriceSheet(await benchPriceSheet())}`);
+
+// Memory: the cache's footprint per entry, and a real process's RSS holding 100,000 prices and 5,000 items.
+console.log('');
+await benchMemory();
 
 const chaosSeed = Number(process.env.BENCH_CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 console.log(`\n(fault campaign, seed ${chaosSeed}: every order checked against the ERP's own list afterwards)`);
